@@ -1,0 +1,21 @@
+"""hemicycle: a language for electoral rules, an exact interpreter and a Z3 verifier."""
+
+from hemicycle.api import Rules, bundled_elections, bundled_rules, load, loads
+from hemicycle.election import Election, ListEntry
+from hemicycle.interpreter import AllocationError, AllocationResult, TieError
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AllocationError",
+    "AllocationResult",
+    "Election",
+    "ListEntry",
+    "Rules",
+    "TieError",
+    "__version__",
+    "bundled_elections",
+    "bundled_rules",
+    "load",
+    "loads",
+]

@@ -1,0 +1,471 @@
+"""Rule text -> rule model. Lark (LALR) parses; ``ModelBuilder`` turns the tree into the model."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from fractions import Fraction
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from lark import Lark, Token, Transformer, v_args
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+
+from hemicycle import model as m
+from hemicycle.diagnostics import Diagnostic, RuleError
+
+MAX_RULE_BYTES = 1_000_000  # a rule file is a page of law, not a data dump
+
+# How each terminal reads in an "expected ..." message.
+TERMINAL_WORDS: dict[str, str] = {
+    "INT": "a whole number",
+    "DECIMAL": "a decimal number",
+    "FRACTION": "a fraction like 5/100",
+    "PERCENT": "a percentage like 7%",
+    "STRING": 'a quoted name like "Mazhilis"',
+    "CITATION": "a citation like [art. 97-1]",
+    "NAME": "a name",
+    "LBRACE": "'{'",
+    "RBRACE": "'}'",
+    "COMMA": "','",
+    "COMPARATOR": "a comparison (= != < <= > >=)",
+    "$END": "the end of the file",
+}
+
+
+@cache
+def _keywords() -> dict[str, str]:
+    """Terminal name -> keyword text, read from the grammar itself."""
+    text = resources.files("hemicycle.grammar").joinpath("elect.lark").read_text("utf-8")
+    return dict(re.findall(r'^([A-Z_]+):\s*"([a-z_]+)"\s*$', text, flags=re.M))
+
+
+def words_for(terminal: str) -> str:
+    kw = _keywords().get(terminal)
+    if kw is not None:
+        return f"'{kw}'"
+    return TERMINAL_WORDS.get(terminal, terminal.lower())
+
+
+@cache
+def _parser() -> Lark:
+    text = resources.files("hemicycle.grammar").joinpath("elect.lark").read_text("utf-8")
+    return Lark(text, parser="lalr", propagate_positions=True, maybe_placeholders=False)
+
+
+class _Cite(str):
+    """A citation's text (without brackets), remembering where it was written."""
+
+    span: m.Span
+
+
+def _span(file: str, meta: Any) -> m.Span:
+    if getattr(meta, "empty", False):
+        return m.Span(file, 0, 0, 0, 0)
+    return m.Span(file, meta.line, meta.column, meta.end_line, meta.end_column)
+
+
+def _tok_span(file: str, tok: Token) -> m.Span:
+    return m.Span(
+        file, tok.line or 0, tok.column or 0, tok.end_line or 0, tok.end_column or 0
+    )
+
+
+class _Fail(Exception):
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        self.diagnostic = diagnostic
+
+
+@v_args(meta=True)
+class ModelBuilder(Transformer[Token, m.Chamber]):
+    """Parse tree -> model. Semantic errors raise ``_Fail`` with a diagnostic at the spot."""
+
+    def __init__(self, file: str, source: str) -> None:
+        super().__init__()
+        self.file = file
+        self.source = source
+
+    # helpers ---------------------------------------------------------------------------------
+    def _fail(self, where: m.Span, message: str, hint: str | None = None) -> None:
+        raise _Fail(Diagnostic(where, message, hint))
+
+    @staticmethod
+    def _split(children: list[Any]) -> tuple[list[Any], str | None]:
+        if children and isinstance(children[-1], _Cite):
+            return children[:-1], str(children[-1])
+        return children, None
+
+    def _int(self, tok: Token, *, minimum: int = 0, what: str = "number") -> int:
+        value = int(tok)
+        if value < minimum:
+            self._fail(_tok_span(self.file, tok), f"{what} must be at least {minimum}, not {value}")
+        return value
+
+    @staticmethod
+    def _number(tok: Token) -> Fraction:
+        text = str(tok).rstrip("%")
+        value = Fraction(text)
+        return value / 100 if str(tok).endswith("%") else value
+
+    # citations -----------------------------------------------------------------------------------
+    def citation(self, meta: Any, children: list[Token]) -> _Cite:
+        tok = children[0]
+        cite = _Cite(str(tok)[1:-1].strip())
+        cite.span = _tok_span(self.file, tok)
+        return cite
+
+    # top level -----------------------------------------------------------------------------------
+    def start(self, meta: Any, children: list[Any]) -> m.Chamber:
+        chamber: m.Chamber = children[0]
+        appointed = tuple(c for c in children[1:] if isinstance(c, m.Appointed))
+        tiers = tuple(c for c in children[1:] if isinstance(c, m.Tier))
+        keys: dict[str, m.Appointed] = {}
+        for a in appointed:
+            if a.key in keys:
+                self._fail(a.span, f"two appointed groups are both reported as {a.key!r}",
+                           "give each one its own key with 'as KEY'")
+            keys[a.key] = a
+        names: set[str] = set()
+        for t in tiers:
+            if t.name in names:
+                self._fail(t.span, f"two tiers are both called {t.name!r}")
+            names.add(t.name)
+        return m.Chamber(
+            name=chamber.name, seats=chamber.seats, appointed=appointed, tiers=tiers,
+            span=chamber.span, citation=chamber.citation, source=self.source,
+        )
+
+    def chamber(self, meta: Any, children: list[Any]) -> m.Chamber:
+        parts, cite = self._split(children)
+        return m.Chamber(
+            name=str(parts[1])[1:-1], seats=self._int(parts[3], minimum=1, what="the chamber's seats"),
+            span=_span(self.file, meta), citation=cite,
+        )
+
+    def appointed(self, meta: Any, children: list[Any]) -> m.Appointed:
+        parts, cite = self._split(children)
+        key = str(parts[5]) if len(parts) > 5 else "appointed"
+        return m.Appointed(
+            seats=self._int(parts[1], minimum=1, what="appointed seats"), by=str(parts[3])[1:-1],
+            key=key, span=_span(self.file, meta), citation=cite,
+        )
+
+    def tier(self, meta: Any, children: list[Any]) -> m.Tier:
+        name = str(children[1])[1:-1]
+        seats = self._int(children[3], minimum=1, what="a tier's seats")
+        body = children[5:-1]
+        cite = None
+        if body and isinstance(body[0], _Cite):
+            cite, body = str(body[0]), body[1:]
+        span = _span(self.file, meta)
+        thresholds: list[m.Threshold] = []
+        methods: list[m.LargestRemainder | m.Divisor] = []
+        ties: list[m.Ties] = []
+        caps: list[m.Cap] = []
+        surpluses: list[m.Surplus] = []
+        provisions: list[m.Provision] = []
+        loose: list[m.Node] = []
+        for clause in body:
+            if isinstance(clause, m.Threshold):
+                thresholds.append(clause)
+            elif isinstance(clause, m.LargestRemainder | m.Divisor):
+                methods.append(clause)
+            elif isinstance(clause, m.Ties):
+                ties.append(clause)
+            elif isinstance(clause, m.Cap):
+                caps.append(clause)
+            elif isinstance(clause, m.Surplus):
+                surpluses.append(clause)
+            elif isinstance(clause, m.Provision):
+                provisions.append(clause)
+            else:
+                loose.append(clause)
+        if loose:
+            provisions.append(m.Provision(condition=None, actions=tuple(loose), span=loose[0].span))  # type: ignore[arg-type]
+        if not methods:
+            self._fail(span, f"tier {name!r} does not say how seats are allocated",
+                       "add a clause such as 'allocate largest_remainder quota hare'")
+        for kind, found in (("allocate", methods), ("ties", ties), ("cap", caps), ("surplus", surpluses)):
+            if len(found) > 1:
+                self._fail(found[1].span, f"tier {name!r} has a second '{kind}' clause",
+                           f"the first is on line {found[0].span.line}; keep one")
+        return m.Tier(
+            name=name, seats=seats, thresholds=tuple(thresholds), method=methods[0],
+            ties=ties[0] if ties else None, cap=caps[0] if caps else None,
+            surplus=surpluses[0] if surpluses else None, provisions=tuple(provisions),
+            span=span, citation=cite,
+        )
+
+    # thresholds ----------------------------------------------------------------------------------
+    def threshold(self, meta: Any, children: list[Any]) -> m.Threshold:
+        parts, cite = self._split(children)
+        share_tok: Token = parts[1]
+        share = self._number(share_tok)
+        if share > 1:
+            self._fail(_tok_span(self.file, share_tok), f"a threshold of {share_tok} is more than 100%",
+                       "write a percentage such as 7% or a fraction such as 7/100")
+        if share == 0:
+            self._fail(_tok_span(self.file, share_tok), "a threshold of zero lets every list pass",
+                       "leave the threshold out instead")
+        base = m.Base(str(parts[3]))
+        inclusive, applies = self._threshold_tail(parts[4:])
+        return m.Threshold(share=share, base=base, inclusive=inclusive, applies_to=applies,
+                           span=_span(self.file, meta), citation=cite)
+
+    def absolute_threshold(self, meta: Any, children: list[Any]) -> m.Threshold:
+        parts, cite = self._split(children)
+        votes = self._int(parts[1], minimum=1, what="an absolute threshold")
+        inclusive, applies = self._threshold_tail(parts[3:])
+        return m.Threshold(absolute=votes, inclusive=inclusive, applies_to=applies,
+                           span=_span(self.file, meta), citation=cite)
+
+    @staticmethod
+    def _threshold_tail(rest: list[Any]) -> tuple[bool, m.Selector | None]:
+        inclusive, applies = True, None
+        for item in rest:
+            if isinstance(item, bool):
+                inclusive = item
+            elif isinstance(item, m.Selector):
+                applies = item
+        return inclusive, applies
+
+    def share(self, meta: Any, children: list[Token]) -> Token:
+        return children[0]
+
+    def base(self, meta: Any, children: list[Token]) -> Token:
+        return children[0]
+
+    def strictness(self, meta: Any, children: list[Token]) -> bool:
+        return str(children[0]) == "inclusive"
+
+    def applies(self, meta: Any, children: list[Any]) -> m.Selector:
+        return children[1]
+
+    # methods ---------------------------------------------------------------------------------
+    def allocate(self, meta: Any, children: list[Any]) -> m.LargestRemainder | m.Divisor:
+        parts, cite = self._split(children)
+        method = parts[1]
+        return type(method)(**{**_fields(method), "span": _span(self.file, meta), "citation": cite})
+
+    def largest_remainder(self, meta: Any, children: list[Any]) -> m.LargestRemainder:
+        kind = m.QuotaKind(str(children[2]))
+        rounding = children[3] if len(children) > 3 else m.Rounding.EXACT
+        if kind is m.QuotaKind.DROOP and rounding is not m.Rounding.EXACT:
+            self._fail(_span(self.file, meta), "the Droop quota is already a whole number",
+                       "write 'quota droop' (floor(V/(h+1)) + 1) or 'quota hagenbach_bischoff rounded ...'")
+        quota = m.Quota(kind=kind, rounding=rounding, span=_span(self.file, meta))
+        return m.LargestRemainder(quota=quota, span=_span(self.file, meta))
+
+    def quota_kind(self, meta: Any, children: list[Token]) -> Token:
+        return children[0]
+
+    def rounding(self, meta: Any, children: list[Token]) -> m.Rounding:
+        return m.Rounding(str(children[1]))
+
+    def named_divisor(self, meta: Any, children: list[Token]) -> m.Divisor:
+        return m.Divisor(kind=m.DivisorKind(str(children[0])), span=_span(self.file, meta))
+
+    def modified_sainte_lague(self, meta: Any, children: list[Token]) -> m.Divisor:
+        first = self._number(children[2]) if len(children) > 2 else Fraction(7, 5)
+        if first <= 0:
+            self._fail(_tok_span(self.file, children[2]), "the first divisor must be positive")
+        return m.Divisor(kind=m.DivisorKind.MODIFIED_SAINTE_LAGUE, first=first, span=_span(self.file, meta))
+
+    def divisor_sequence(self, meta: Any, children: list[Token]) -> m.Divisor:
+        numbers: list[Fraction] = []
+        step: Fraction | None = None
+        it = iter(children[1:])
+        for tok in it:
+            if tok.type == "COMMA":
+                continue
+            if tok.type == "STEP":
+                step_tok = next(it)
+                step = self._number(step_tok)
+                if step <= 0:
+                    self._fail(_tok_span(self.file, step_tok), "a divisor step must be positive")
+                continue
+            value = self._number(tok)
+            if numbers and value < numbers[-1]:
+                self._fail(_tok_span(self.file, tok), "divisors must not decrease",
+                           f"{tok} comes after {numbers[-1]}")
+            numbers.append(value)
+        if any(n < 0 for n in numbers):
+            self._fail(_span(self.file, meta), "divisors must not be negative")
+        return m.Divisor(kind=m.DivisorKind.SEQUENCE, sequence=tuple(numbers), step=step,
+                         span=_span(self.file, meta))
+
+    # ties, caps, surplus ---------------------------------------------------------------------
+    def ties(self, meta: Any, children: list[Any]) -> m.Ties:
+        parts, cite = self._split(children)
+        criteria: list[m.TieCriterion] = []
+        seed: int | None = None
+        for item in parts[1:]:
+            if isinstance(item, tuple):
+                crit, s = item
+                if crit in criteria:
+                    self._fail(_span(self.file, meta), f"tie criterion {crit.value} is listed twice")
+                if criteria and criteria[-1] is m.TieCriterion.LOT:
+                    self._fail(_span(self.file, meta), "nothing can come after 'lot'",
+                               "a lot always breaks the tie; put it last")
+                criteria.append(crit)
+                seed = s if s is not None else seed
+        return m.Ties(criteria=tuple(criteria), seed=seed, span=_span(self.file, meta), citation=cite)
+
+    def no_ties(self, meta: Any, children: list[Any]) -> m.Ties:
+        _, cite = self._split(children)
+        return m.Ties(criteria=(), span=_span(self.file, meta), citation=cite)
+
+    def tie_criterion(self, meta: Any, children: list[Token]) -> tuple[m.TieCriterion, int | None]:
+        crit = m.TieCriterion(str(children[0]))
+        seed = int(children[2]) if len(children) > 2 else None
+        return crit, seed
+
+    def cap(self, meta: Any, children: list[Any]) -> m.Cap:
+        parts, cite = self._split(children)
+        return m.Cap(seats=self._int(parts[1], minimum=1, what="a cap"), span=_span(self.file, meta),
+                     citation=cite)
+
+    def surplus(self, meta: Any, children: list[Any]) -> m.Surplus:
+        parts, cite = self._split(children)
+        return m.Surplus(policy=m.SurplusPolicy(str(parts[2])), span=_span(self.file, meta),
+                         citation=cite)
+
+    # conditions and actions ------------------------------------------------------------------
+    def when_block(self, meta: Any, children: list[Any]) -> m.Provision:
+        condition: m.Condition = children[1]
+        body = children[3:-1]
+        cite = None
+        if body and isinstance(body[0], _Cite):
+            cite, body = str(body[0]), body[1:]
+        span = _span(self.file, meta)
+        if not body:
+            self._fail(span, f"the block 'when {condition}' is empty")
+        return m.Provision(condition=condition, actions=tuple(body), span=span, citation=cite)
+
+    def condition(self, meta: Any, children: list[Token]) -> m.Condition:
+        return m.Condition(subject=str(children[0]), op=m.Comparator(str(children[1])),
+                           value=int(children[2]), span=_span(self.file, meta))
+
+    def admit(self, meta: Any, children: list[Any]) -> m.AdmitRunnerUp:
+        _, cite = self._split(children)
+        return m.AdmitRunnerUp(span=_span(self.file, meta), citation=cite)
+
+    def guarantee(self, meta: Any, children: list[Any]) -> m.Guarantee:
+        parts, cite = self._split(children)
+        return m.Guarantee(who=parts[1], seats=self._int(parts[4], minimum=1, what="a guarantee"),
+                           source=m.GuaranteeSource.LARGEST, span=_span(self.file, meta), citation=cite)
+
+    def correct(self, meta: Any, children: list[Any]) -> m.Correction:
+        parts, cite = self._split(children)
+        factor = self._number(parts[4])
+        if factor <= 0:
+            self._fail(_tok_span(self.file, parts[4]), "a correction factor must be positive")
+        return m.Correction(who=parts[1], factor=factor, span=_span(self.file, meta), citation=cite)
+
+    def runner_up_selector(self, meta: Any, children: list[Token]) -> m.Selector:
+        return m.Selector(kind=m.SelectorKind.RUNNER_UP, span=_span(self.file, meta))
+
+    def every_list_selector(self, meta: Any, children: list[Token]) -> m.Selector:
+        return m.Selector(kind=m.SelectorKind.EVERY_LIST, span=_span(self.file, meta))
+
+    def tagged_selector(self, meta: Any, children: list[Token]) -> m.Selector:
+        return m.Selector(kind=m.SelectorKind.TAGGED, tag=str(children[2]), span=_span(self.file, meta))
+
+
+def _fields(node: Any) -> dict[str, Any]:
+    from dataclasses import fields
+
+    return {f.name: getattr(node, f.name) for f in fields(node)}
+
+
+# --- syntax errors --------------------------------------------------------------------------
+
+
+def _word_at(source: str, line: int, col: int) -> str:
+    lines = source.splitlines()
+    if not 1 <= line <= len(lines):
+        return ""
+    match = re.match(r"[A-Za-z_][A-Za-z0-9_\-]*|\S", lines[line - 1][col - 1 :])
+    return match.group(0) if match else ""
+
+
+def _syntax_diagnostic(err: UnexpectedInput, file: str, source: str) -> Diagnostic:
+    line, col = getattr(err, "line", 0) or 0, getattr(err, "column", 0) or 0
+    if isinstance(err, UnexpectedCharacters):
+        expected_terms = sorted(err.allowed or ())
+    else:
+        expected_terms = sorted(getattr(err, "expected", None) or ())
+    expected = tuple(sorted({words_for(t) for t in expected_terms if t not in ("COMMENT", "WS")}))
+    if isinstance(err, UnexpectedEOF) or (
+        isinstance(err, UnexpectedToken) and err.token.type == "$END"
+    ):
+        lines = source.splitlines() or [""]
+        line, col = len(lines), len(lines[-1]) + 1
+        span = m.Span(file, line, col, line, col + 1)
+        return Diagnostic(span, "the file ends too early", _eof_hint(expected_terms), expected=expected)
+    word = _word_at(source, line, col)
+    span = m.Span(file, line, col, line, col + max(1, len(word)))
+    message = f"unexpected {word!r}" if word else "unexpected input"
+    hint = None
+    keywords = _keywords()
+    candidates = [keywords[t] for t in expected_terms if t in keywords]
+    if word and candidates:
+        close = difflib.get_close_matches(word.lower(), candidates, n=1, cutoff=0.6)
+        if close:
+            hint = f"did you mean '{close[0]}'?"
+    if hint is None and word and not candidates:
+        close = difflib.get_close_matches(word.lower(), list(keywords.values()), n=1, cutoff=0.75)
+        if close and close[0] != word:
+            hint = f"'{word}' is not valid here; did you mean '{close[0]}'?"
+    if hint is None and word.replace(".", "").isdigit() and "PERCENT" in expected_terms:
+        hint = "a share needs a unit: write 7% or 7/100"
+    return Diagnostic(span, message, hint, expected=expected)
+
+
+def _eof_hint(expected: list[str]) -> str | None:
+    if "RBRACE" in expected:
+        return "a '{' block is not closed with '}'"
+    return None
+
+
+# --- entry points ---------------------------------------------------------------------------
+
+
+def parse_rules(text: str, file: str = "<rules>") -> m.Chamber:
+    """Parse rule text into the model; raise ``RuleError`` with diagnostics on any problem."""
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_RULE_BYTES:
+        span = m.Span(file, 1, 1, 1, 2)
+        raise RuleError([Diagnostic(span, f"rule file is larger than {MAX_RULE_BYTES:,} bytes")])
+    text = text.removeprefix("\ufeff")
+    try:
+        tree = _parser().parse(text)
+    except UnexpectedInput as err:
+        raise RuleError([_syntax_diagnostic(err, file, text)], text) from None
+    try:
+        return ModelBuilder(file, text).transform(tree)
+    except VisitError as err:
+        if isinstance(err.orig_exc, _Fail):
+            raise RuleError([err.orig_exc.diagnostic], text) from None
+        raise
+
+
+def load_rules(path: str | Path) -> m.Chamber:
+    """Read a rule file (UTF-8) and parse it."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise RuleError([Diagnostic(m.Span(str(path), 0, 0, 0, 0), f"cannot read: {err.strerror}")]) from None
+    if len(raw) > MAX_RULE_BYTES:
+        span = m.Span(str(path), 1, 1, 1, 2)
+        raise RuleError([Diagnostic(span, f"rule file is larger than {MAX_RULE_BYTES:,} bytes")])
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        col = err.start - (raw.rfind(b"\n", 0, err.start) + 1) + 1
+        span = m.Span(str(path), line, col, line, col + 1)
+        raise RuleError([Diagnostic(span, "the file is not UTF-8 text", "save it as UTF-8")]) from None
+    return parse_rules(text, str(path))
