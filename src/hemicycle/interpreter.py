@@ -148,6 +148,7 @@ class AllocationResult:
     clauses_applied: list[str]
     notes: list[str]
     election: Election
+    appointed_names: dict[str, str] = field(default_factory=dict)  # key -> appointing body
 
     def explain(self) -> str:
         """The whole allocation as an election commission's protocol."""
@@ -174,6 +175,7 @@ class AllocationResult:
             "chamber": self.chamber, "election": self.election.name or None,
             "seats": self.seats, "total": self.total,
             "appointed": self.appointed,
+            "appointed_by": self.appointed_names,
             "tiers": [t.to_json() for t in self.tiers],
             "ties": [t.to_json() for t in self.ties],
             "clauses_applied": self.clauses_applied, "notes": self.notes,
@@ -366,12 +368,24 @@ def _largest_remainder(
         )
     quotients = [Fraction(0)] * n
     floors = [0] * n
-    rems = [Fraction(0)] * n
-    for i in pool:
-        q = votes[i] * factors[i] / quota
-        f = q.numerator // q.denominator
-        quotients[i], floors[i], rems[i] = q, f, q - f
-        out[i] = f
+    rems: list[Fraction] | list[int] = [0] * n
+    qn, qd = quota.numerator, quota.denominator
+    if all(factors[i] == 1 for i in pool):
+        # votes / quota = votes * qd / qn: remainders as integers over the common denominator qn
+        for i in pool:
+            f, r = divmod(votes[i] * qd, qn)
+            floors[i], rems[i] = f, r  # type: ignore[call-overload]
+            out[i] = f
+        if explain:
+            for i in pool:
+                quotients[i] = Fraction(votes[i] * qd, qn)
+    else:
+        for i in pool:
+            q = votes[i] * factors[i] / quota
+            f = q.numerator // q.denominator
+            quotients[i], floors[i], rems[i] = q, f, q - f  # type: ignore[call-overload]
+            out[i] = f
+        qn = 1
     leftover = seats - sum(floors[i] for i in pool)
     if explain:
         steps.append(Step(
@@ -384,7 +398,7 @@ def _largest_remainder(
             corr = "" if factors[i] == 1 else f" x {fmt_exact(factors[i])} (correction)"
             steps.append(Step(
                 f"{names[i]}: {fmt_int(votes[i])}{corr} / {fmt_exact(quota)} = "
-                f"{fmt_exact(quotients[i], 6)}: {floors[i]} seats, remainder {fmt_exact(rems[i], 6)}"
+                f"{fmt_exact(quotients[i], 6)}: {floors[i]} seats, remainder {fmt_exact(Fraction(rems[i], qn), 6)}"
             ))
         steps.append(Step(f"Seats by integer parts: {seats - leftover}; left over: {leftover}"))
     if leftover > 0 and pool:
@@ -395,13 +409,13 @@ def _largest_remainder(
             if explain:
                 steps.append(Step(f"{leftover} seats left over for {len(pool)} lists: every admitted "
                                   f"list first gets {rounds} more"))
-        winners = _by_remainder(pool, rems, rest, tb, largest=True, stage="the remainder seats")
+        winners = _by_remainder(pool, rems, qn, rest, tb, largest=True, stage="the remainder seats")
         for i in winners:
             out[i] += 1
         if explain and winners:
             order = sorted(winners, key=lambda i: rems[i], reverse=True)
             steps.append(Step("Remainder seats to the largest remainders: " + ", ".join(
-                f"{names[i]} ({fmt_exact(rems[i], 6)})" for i in order)))
+                f"{names[i]} ({fmt_exact(Fraction(rems[i], qn), 6)})" for i in order)))
     elif leftover < 0:
         need = -leftover
         while need > 0:
@@ -410,21 +424,27 @@ def _largest_remainder(
                 raise AllocationError("integer parts exceed the seats and no seat can be taken back",
                                       method)
             take = min(need, len(holders))
-            losers = _by_remainder(holders, rems, take, tb, largest=False,
+            losers = _by_remainder(holders, rems, qn, take, tb, largest=False,
                                    stage="taking back seats from the smallest remainders")
             for i in losers:
                 out[i] -= 1
             need -= take
             if explain:
                 steps.append(Step("Integer parts exceed the seats: one seat taken back from " + ", ".join(
-                    f"{names[i]} ({fmt_exact(rems[i], 6)})" for i in losers)))
-    return _MethodOutcome(out, quota, quotients, floors, rems, steps)
+                    f"{names[i]} ({fmt_exact(Fraction(rems[i], qn), 6)})" for i in losers)))
+    if not explain:
+        return _MethodOutcome(out, quota, steps=steps)
+    exact_rems = [Fraction(r, qn) for r in rems]
+    return _MethodOutcome(out, quota, quotients, floors, exact_rems, steps)
 
 
 def _by_remainder(
-    pool: list[int], rems: list[Fraction], k: int, tb: TieBreaker, *, largest: bool, stage: str,
+    pool: list[int], rems: Sequence[Fraction | int], scale: int, k: int, tb: TieBreaker, *,
+    largest: bool, stage: str,
 ) -> list[int]:
-    """The ``k`` lists with the largest (or smallest) remainders; ties at the cut by the chain."""
+    """The ``k`` lists with the largest (or smallest) remainders; ties at the cut by the chain.
+
+    Remainders are ``rems[i] / scale`` (integers over a common denominator on the fast path)."""
     if k <= 0:
         return []
     if k >= len(pool):
@@ -437,9 +457,10 @@ def _by_remainder(
     tied = [i for i in order if rems[i] == cut]
     places = k - len(sure)
     if largest:
-        picked = tb.favour(tied, places, stage, f"remainder {fmt_exact(cut, 6)}")
+        picked = tb.favour(tied, places, stage, f"remainder {fmt_exact(Fraction(cut, scale), 6)}")
     else:
-        keep = tb.favour(tied, len(tied) - places, stage, f"remainder {fmt_exact(cut, 6)}")
+        keep = tb.favour(tied, len(tied) - places, stage,
+                         f"remainder {fmt_exact(Fraction(cut, scale), 6)}")
         picked = [i for i in tied if i not in keep]
     return sure + picked
 
@@ -535,8 +556,7 @@ def allocate_tier(
     tb = TieBreaker(tier, entries, ties)
 
     def say(text: str, clause: m.Node | None = None) -> None:
-        if explain:
-            steps.append(Step(text, clause))
+        steps.append(Step(text, clause))
 
     def used(node: m.Node, what: str) -> None:
         label = f"{what} ({node.where})"
@@ -550,13 +570,13 @@ def allocate_tier(
         base = 0
         if th.absolute is not None:
             need: Fraction = Fraction(th.absolute)
-            say(f"Threshold: {fmt_int(th.absolute)} votes ({'inclusive' if th.inclusive else 'strict'})"
+            explain and say(f"Threshold: {fmt_int(th.absolute)} votes ({'inclusive' if th.inclusive else 'strict'})"
                 + (f", for {th.applies_to}" if th.applies_to else ""), th)
         else:
             assert th.share is not None and th.base is not None
             base = _base_figure(th.base, election, th, notes)
             need = th.share * base
-            say(f"Threshold: {fmt_share(th.share)} of {th.base.value} ({fmt_int(base)}) = "
+            explain and say(f"Threshold: {fmt_share(th.share)} of {th.base.value} ({fmt_int(base)}) = "
                 f"{fmt_exact(need, 2)} votes; "
                 + ("reaching it passes (inclusive)" if th.inclusive else "it must be exceeded (strict)")
                 + (f"; for {th.applies_to}" if th.applies_to else ""), th)
@@ -566,12 +586,12 @@ def allocate_tier(
             ok = e.votes >= need if th.inclusive else e.votes > need
             passed[i] = passed[i] and ok
             if explain and th.share is not None:
-                say(f"{e.abbr}: {fmt_int(e.votes)} votes = {fmt_percent(e.votes, base)}: "
+                explain and say(f"{e.abbr}: {fmt_int(e.votes)} votes = {fmt_percent(e.votes, base)}: "
                     + ("passes" if ok else "does not pass"))
             elif explain:
-                say(f"{e.abbr}: {fmt_int(e.votes)} votes: " + ("passes" if ok else "does not pass"))
+                explain and say(f"{e.abbr}: {fmt_int(e.votes)} votes: " + ("passes" if ok else "does not pass"))
     if not tier.thresholds:
-        say("No threshold: every list with at least one vote takes part")
+        explain and say("No threshold: every list with at least one vote takes part")
     for i, ok in enumerate(passed):
         results[i].passed = ok
     admitted = list(passed)
@@ -584,9 +604,9 @@ def allocate_tier(
             active.append(prov)
             if prov.condition is not None:
                 used(prov, f"when {prov.condition}")
-                say(f"Condition 'when {prov.condition}' holds ({count_passed} passed)", prov)
+                explain and say(f"Condition 'when {prov.condition}' holds ({count_passed} passed)", prov)
         elif prov.condition is not None:
-            say(f"Condition 'when {prov.condition}' does not hold ({count_passed} passed)", prov)
+            explain and say(f"Condition 'when {prov.condition}' does not hold ({count_passed} passed)", prov)
     runner_up: int | None = None
     for prov in active:
         for action in prov.actions:
@@ -594,7 +614,7 @@ def allocate_tier(
                 used(action, "admit runner_up")
                 others = [i for i in range(n) if not admitted[i] and votes[i] > 0]
                 if not others:
-                    say("Runner-up: no other list has a vote; nobody is admitted", action)
+                    explain and say("Runner-up: no other list has a vote; nobody is admitted", action)
                     continue
                 top = max(votes[i] for i in others)
                 tied = [i for i in others if votes[i] == top]
@@ -603,7 +623,7 @@ def allocate_tier(
                 runner_up = tied[0]
                 admitted[runner_up] = True
                 results[runner_up].admitted_by = "runner_up"
-                say(f"Runner-up admitted: {names[runner_up]} with {fmt_int(top)} votes", action)
+                explain and say(f"Runner-up admitted: {names[runner_up]} with {fmt_int(top)} votes", action)
     runner_abbr = names[runner_up] if runner_up is not None else None
     for i in range(n):
         results[i].admitted = admitted[i]
@@ -619,19 +639,19 @@ def allocate_tier(
                     if admitted[i] and _selects(action.who, e, runner_abbr):
                         factors[i] *= action.factor
                         used(action, "correction")
-                        say(f"Correction: {e.abbr}'s quotient is multiplied by {fmt_exact(action.factor)}",
+                        explain and say(f"Correction: {e.abbr}'s quotient is multiplied by {fmt_exact(action.factor)}",
                             action)
     for i in range(n):
         results[i].factor = factors[i]
     pool = [i for i in range(n) if admitted[i]]
-    say("Admitted to the distribution: " + (", ".join(names[i] for i in pool) or "none"))
+    explain and say("Admitted to the distribution: " + (", ".join(names[i] for i in pool) or "none"))
     tier_result = TierResult(
         name=tier.name, size=tier.seats, lists=results,
         passed=tuple(names[i] for i in range(n) if passed[i]),
         admitted=tuple(names[i] for i in pool), runner_up=runner_abbr, steps=steps,
     )
     if sum(votes[i] for i in pool) == 0:
-        say("No admitted list has a vote: no seats are allocated in this tier")
+        explain and say("No admitted list has a vote: no seats are allocated in this tier")
         notes.append(f"tier {tier.name!r}: no admitted list has a vote; no seats allocated")
         tier_result.vacant = tier.seats
         return tier_result
@@ -674,12 +694,12 @@ def allocate_tier(
             clause: m.Node | None = tier.cap if tier.cap is not None and limits[i] == tier.cap.seats else tier.surplus
             if clause is not None:
                 used(clause, "cap" if clause is tier.cap else "surplus")
-            say(f"{names[i]} would get {outcome.seats[i]} seats but may hold at most {limits[i]}; "
+            explain and say(f"{names[i]} would get {outcome.seats[i]} seats but may hold at most {limits[i]}; "
                 "the method runs again for the others", clause)
         remaining = tier.seats - sum(fixed.values())
         if not [i for i in pool if i not in fixed]:
             tier_result.vacant = remaining
-            say(f"Every admitted list is full: {remaining} seat(s) stay vacant")
+            explain and say(f"Every admitted list is full: {remaining} seat(s) stay vacant")
             break
         if remaining <= 0:
             break
@@ -690,7 +710,7 @@ def allocate_tier(
                 seats[i] = e.list_size
                 tier_result.vacant += lost
                 used(tier.surplus, "surplus")
-                say(f"{e.abbr} has only {e.list_size} candidates: {lost} seat(s) stay vacant",
+                explain and say(f"{e.abbr} has only {e.list_size} candidates: {lost} seat(s) stay vacant",
                     tier.surplus)
 
     # 5. guarantees
@@ -703,12 +723,12 @@ def allocate_tier(
                     continue
                 used(action, "guarantee")
                 if seats[i] >= action.seats:
-                    say(f"Guarantee: {e.abbr} already has {seats[i]} >= {action.seats} seats", action)
+                    explain and say(f"Guarantee: {e.abbr} already has {seats[i]} >= {action.seats} seats", action)
                     continue
                 while seats[i] < action.seats:
                     donors = [j for j in range(n) if j != i and seats[j] > 0]
                     if not donors:
-                        say(f"Guarantee: no other list holds a seat; {e.abbr} stays at {seats[i]}",
+                        explain and say(f"Guarantee: no other list holds a seat; {e.abbr} stays at {seats[i]}",
                             action)
                         break
                     most = max(seats[j] for j in donors)
@@ -720,12 +740,12 @@ def allocate_tier(
                     donor = tied[0]
                     seats[donor] -= 1
                     seats[i] += 1
-                    say(f"Guarantee: one seat moves from {names[donor]} to {e.abbr} "
+                    explain and say(f"Guarantee: one seat moves from {names[donor]} to {e.abbr} "
                         f"(now {seats[donor]} and {seats[i]})", action)
 
     for i in range(n):
         results[i].seats = seats[i]
-    say("Seats: " + ", ".join(f"{names[i]} {seats[i]}" for i in range(n))
+    explain and say("Seats: " + ", ".join(f"{names[i]} {seats[i]}" for i in range(n))
         + (f"; vacant {tier_result.vacant}" if tier_result.vacant else ""))
     return tier_result
 
@@ -741,17 +761,20 @@ def allocate(chamber: m.Chamber, election: Election, *, explain: bool = True) ->
         for lr in t.lists:
             seats[lr.abbr] += lr.seats
     appointed: dict[str, int] = {}
+    appointed_names: dict[str, str] = {}
     for a in chamber.appointed:
         if a.key in seats:
             raise AllocationError(
                 f"the vote file has a list {a.key!r}, which is also the key of appointed seats", a
             )
         appointed[a.key] = appointed.get(a.key, 0) + a.seats
+        appointed_names[a.key] = a.by
         applied.append(f"appointed ({a.where})")
     seats.update(appointed)
     return AllocationResult(
         chamber=chamber.name, seats=seats, total=sum(seats.values()), tiers=tiers,
         appointed=appointed, ties=ties, clauses_applied=applied, notes=notes, election=election,
+        appointed_names=appointed_names,
     )
 
 

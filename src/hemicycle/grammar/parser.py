@@ -419,9 +419,25 @@ def _syntax_diagnostic(err: UnexpectedInput, file: str, source: str) -> Diagnost
         close = difflib.get_close_matches(word.lower(), list(keywords.values()), n=1, cutoff=0.75)
         if close and close[0] != word:
             hint = f"'{word}' is not valid here; did you mean '{close[0]}'?"
-    if hint is None and word.replace(".", "").isdigit() and "PERCENT" in expected_terms:
-        hint = "a share needs a unit: write 7% or 7/100"
+    if hint is None:
+        hint = _curated_hint(word, set(expected_terms))
     return Diagnostic(span, message, hint, expected=expected)
+
+
+def _curated_hint(word: str, expected: set[str]) -> str | None:
+    """Hints for the slips people make most (each one has a golden test in tests/bad_rules)."""
+    if word == "=" and expected == {"INT"}:
+        return "equality is written with one '=': 'when passed = 1'"
+    if expected == {"VOTES"}:
+        return ("a share needs its unit written against the number: 5% or 5/100; "
+                "'N votes' is an absolute threshold")
+    if word == "[":
+        return "a citation must be closed with ']' on the same line"
+    if word == '"':
+        return 'a quoted name must be closed with \'"\' on the same line'
+    if word == "{" or word == "}":
+        return "check that every '{' has its '}'"
+    return None
 
 
 def _eof_hint(expected: list[str]) -> str | None:

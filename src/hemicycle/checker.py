@@ -1,0 +1,80 @@
+"""Static checks of a rule model: problems that are visible without any votes."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from hemicycle import model as m
+from hemicycle.diagnostics import Diagnostic
+
+
+def _condition_possible(cond: m.Condition) -> bool:
+    """Can 'passed OP value' hold for some number of passing lists (0, 1, 2, ...)?"""
+    if cond.op is m.Comparator.LT:
+        return cond.value > 0
+    if cond.op is m.Comparator.LE:
+        return cond.value >= 0
+    return True
+
+
+def check(chamber: m.Chamber) -> list[Diagnostic]:
+    """Errors (severity "error") make the rules unusable; warnings point at likely mistakes."""
+    out: list[Diagnostic] = []
+
+    def error(node: m.Node, message: str, hint: str | None = None) -> None:
+        out.append(Diagnostic(node.span, message, hint))
+
+    def warn(node: m.Node, message: str, hint: str | None = None) -> None:
+        out.append(Diagnostic(node.span, message, hint, severity="warning"))
+
+    appointed = sum(a.seats for a in chamber.appointed)
+    tiers = sum(t.seats for t in chamber.tiers)
+    if appointed + tiers != chamber.seats:
+        parts = " + ".join([*(f"{a.seats} appointed" for a in chamber.appointed),
+                            *(f"{t.seats} in tier {t.name!r}" for t in chamber.tiers)])
+        error(chamber, f"the seats do not add up: {parts} = {appointed + tiers}, "
+                       f"but the chamber has {chamber.seats}")
+
+    for tier in chamber.tiers:
+        if tier.ties is None:
+            warn(tier, f"tier {tier.name!r} has no 'ties' clause: any tie that decides a seat "
+                       "will stop the allocation with an error",
+                 "state the law's tie rule, e.g. 'ties registration_order', or 'ties none'")
+        elif m.TieCriterion.LOT in tier.ties.criteria and tier.ties.seed is None:
+            warn(tier.ties, "'lot' without a seed draws with seed 0",
+                 "write 'lot seed N' so that the draw is stated in the rules")
+        if tier.cap is not None and tier.cap.seats >= tier.seats:
+            warn(tier.cap, f"the cap of {tier.cap.seats} seats can never bind: the tier has "
+                           f"{tier.seats} seats")
+        admits = tier.actions(m.AdmitRunnerUp)
+        if len(admits) > 1:
+            error(admits[1][1], "'admit runner_up' appears twice in one tier",
+                  f"the first is on line {admits[0][1].span.line}")
+        for th in tier.thresholds:
+            if th.base is m.Base.REGISTERED_VOTERS and th.share is not None and th.share > Fraction(1, 2):
+                warn(th, "a threshold above half of the registered voters is unusual")
+        for prov in tier.provisions:
+            if prov.condition is not None and not _condition_possible(prov.condition):
+                warn(prov, f"the condition 'when {prov.condition}' can never hold, so this block "
+                           "never applies")
+            for action in prov.actions:
+                who = getattr(action, "who", None)
+                if isinstance(who, m.Selector) and who.kind is m.SelectorKind.RUNNER_UP and not admits:
+                    error(action, "this clause is about the runner_up, but no 'admit runner_up' "
+                                  "in this tier admits one, so it can never apply",
+                          "add 'admit runner_up' in the same block")
+                if isinstance(action, m.Guarantee):
+                    if action.seats > tier.seats:
+                        error(action, f"a guarantee of {action.seats} seats in a tier of "
+                                      f"{tier.seats} can never be met")
+                    if admits and who is not None and who.kind is m.SelectorKind.RUNNER_UP:
+                        admit_prov = admits[0][0]
+                        if admit_prov is not prov and admit_prov.condition != prov.condition:
+                            warn(action, "the guarantee and the 'admit runner_up' it refers to are "
+                                         "in blocks with different conditions")
+        if isinstance(tier.method, m.Divisor) and tier.method.kind is m.DivisorKind.SEQUENCE:
+            if tier.method.step is None and len(tier.method.sequence) < tier.seats:
+                warn(tier.method, f"the divisor sequence has {len(tier.method.sequence)} divisors "
+                                  f"and no step: no list can get more than that many of the "
+                                  f"{tier.seats} seats")
+    return out
