@@ -72,9 +72,9 @@ def check(chamber: m.Chamber) -> list[Diagnostic]:
                         if admit_prov is not prov and admit_prov.condition != prov.condition:
                             warn(action, "the guarantee and the 'admit runner_up' it refers to are "
                                          "in blocks with different conditions")
-        if isinstance(tier.method, m.Divisor) and tier.method.kind is m.DivisorKind.SEQUENCE:
-            if tier.method.step is None and len(tier.method.sequence) < tier.seats:
-                warn(tier.method, f"the divisor sequence has {len(tier.method.sequence)} divisors "
-                                  f"and no step: no list can get more than that many of the "
-                                  f"{tier.seats} seats")
+        method = tier.method
+        if (isinstance(method, m.Divisor) and method.kind is m.DivisorKind.SEQUENCE
+                and method.step is None and len(method.sequence) < tier.seats):
+            warn(method, f"the divisor sequence has {len(method.sequence)} divisors and no step: "
+                         f"no list can get more than that many of the {tier.seats} seats")
     return out
