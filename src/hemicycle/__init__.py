@@ -1,6 +1,6 @@
 """hemicycle: a language for electoral rules, an exact interpreter and a Z3 verifier."""
 
-from hemicycle.api import Rules, bundled_elections, bundled_rules, load, loads
+from hemicycle.api import Rules, bundled_elections, bundled_rules, compile, load, loads
 from hemicycle.election import Election, ListEntry
 from hemicycle.interpreter import AllocationError, AllocationResult, TieError
 
@@ -16,6 +16,7 @@ __all__ = [
     "__version__",
     "bundled_elections",
     "bundled_rules",
+    "compile",
     "load",
     "loads",
 ]

@@ -82,6 +82,13 @@ def load(path_or_name: str | Path) -> Rules:
     return Rules(load_rules(resolve_rules(path_or_name)))
 
 
+def compile(rules: Rules | Chamber):
+    """A specialised allocation function ``f(votes_in_list_order, invalid=0, **totals) -> tuple``."""
+    from hemicycle.compiled import compile_rules
+
+    return compile_rules(rules.model if isinstance(rules, Rules) else rules)
+
+
 def loads(text: str, file: str = "<rules>") -> Rules:
     """Parse rule text given as a string."""
     return Rules(parse_rules(text, file))

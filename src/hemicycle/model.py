@@ -9,6 +9,7 @@ The exact meaning of every node is written down in ``docs/language.md``; keep th
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field
 from enum import Enum
 from fractions import Fraction
@@ -104,14 +105,11 @@ class Comparator(str, Enum):
     GE = ">="
 
     def holds(self, left: int, right: int) -> bool:
-        return {
-            "=": left == right,
-            "!=": left != right,
-            "<": left < right,
-            "<=": left <= right,
-            ">": left > right,
-            ">=": left >= right,
-        }[self.value]
+        return _COMPARE[self.value](left, right)
+
+
+_COMPARE = {"=": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt,
+            ">=": operator.ge}
 
 
 class GuaranteeSource(str, Enum):
