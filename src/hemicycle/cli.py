@@ -32,7 +32,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=True,
 )
-out = Console(soft_wrap=True)
+# Piped output is read by scripts and people alike: wide enough that names are never wrapped.
+out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True, soft_wrap=True)
 
 

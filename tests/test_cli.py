@@ -1,0 +1,106 @@
+"""The command line: outputs, JSON shape, exit codes, errors on stderr without tracebacks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from hemicycle.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+runner = CliRunner()
+
+
+def run(*args: str):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, list(args))
+
+
+def test_allocate_kazakhstan_2021_table() -> None:
+    r = run("allocate", str(ROOT / "rules/kazakhstan-2021.elect"), str(ROOT / "elections/kazakhstan-2021.json"))
+    assert r.exit_code == 0, r.output
+    for needle in ("Nur Otan", "76", "Ak Zhol", "12", "People's Party", "10", "Auyl", "Adal",
+                   "Assembly of People", "9", "107"):
+        assert needle in r.stdout
+
+
+def test_allocate_json_contract() -> None:
+    r = run("allocate", "kazakhstan-2021", "kazakhstan-2021", "--format", "json")
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout)
+    assert data["seats"] == {"QHP": 10, "NurOtan": 76, "Auyl": 0, "AkZhol": 12, "Adal": 0, "APK": 9}
+    assert data["total"] == 107
+    assert isinstance(data["tiers"], list) and data["tiers"][0]["seats"]["NurOtan"] == 76
+    assert data["ties"] == []
+
+
+def test_allocate_csv_and_explain() -> None:
+    r = run("allocate", "kazakhstan-2021", "kazakhstan-2021", "--format", "csv")
+    assert r.exit_code == 0
+    assert "NurOtan," in r.stdout and "APK,Assembly of People of Kazakhstan,,9" in r.stdout
+    r = run("allocate", "kazakhstan-2021", "kazakhstan-2021", "--explain")
+    assert "Quota (hare)" in r.stdout and "Remainder seats" in r.stdout
+
+
+def test_csv_votes_with_total_option(tmp_path: Path) -> None:
+    votes = tmp_path / "v.csv"
+    votes.write_text("abbr,votes\nA,990\nB,6\nC,4\n")
+    r = run("allocate", "kazakhstan-2021", str(votes), "--invalid", "0", "--format", "json")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["seats"] == {"A": 96, "B": 2, "C": 0, "APK": 9}
+
+
+def test_missing_figure_is_an_input_error(tmp_path: Path) -> None:
+    votes = tmp_path / "v.csv"
+    votes.write_text("abbr,votes\nA,990\nB,6\n")
+    r = run("allocate", "kazakhstan-2021", str(votes))
+    assert r.exit_code == 2
+    assert "ballots_cast" in r.stderr and "Traceback" not in r.output
+
+
+def test_bad_rule_file_exit_2_with_caret() -> None:
+    r = run("allocate", str(ROOT / "tests/bad_rules/misspelled_quota.elect"), "kazakhstan-2021")
+    assert r.exit_code == 2
+    assert "3:36: error: unexpected 'hair'" in r.stderr and "^^^^" in r.stderr
+    assert "did you mean 'hare'?" in r.stderr
+
+
+def test_bad_vote_file_exit_2(tmp_path: Path) -> None:
+    votes = tmp_path / "v.csv"
+    votes.write_text("abbr,votes\nA,-5\n")
+    r = run("allocate", "kazakhstan-2021", str(votes))
+    assert r.exit_code == 2 and "row 2" in r.stderr and "votes" in r.stderr
+
+
+def test_missing_files_exit_2() -> None:
+    assert run("allocate", "no-such-rules", "kazakhstan-2021").exit_code == 2
+    assert run("allocate", "kazakhstan-2021", "no-such-votes.json").exit_code == 2
+
+
+def test_check_ok_and_failing(tmp_path: Path) -> None:
+    assert run("check", "kazakhstan-2021", "kazakhstan-2021-correction").exit_code == 0
+    bad = tmp_path / "bad.elect"
+    bad.write_text('chamber "C" seats 11 tier "t" seats 10 { allocate dhondt ties none }')
+    r = run("check", str(bad))
+    assert r.exit_code == 1 and "do not add up" in r.stderr
+    warn = tmp_path / "warn.elect"
+    warn.write_text('chamber "C" seats 10 tier "t" seats 10 { allocate dhondt }')
+    assert run("check", str(warn)).exit_code == 0
+    assert run("check", "--strict", str(warn)).exit_code == 1
+
+
+def test_unresolved_tie_is_reported(tmp_path: Path) -> None:
+    rules = tmp_path / "r.elect"
+    rules.write_text('chamber "C" seats 1 tier "t" seats 1 { allocate dhondt ties none }')
+    votes = tmp_path / "v.csv"
+    votes.write_text("abbr,votes\nA,5\nB,5\n")
+    r = run("allocate", str(rules), str(votes))
+    assert r.exit_code == 2 and "A, B" in r.stderr
+
+
+def test_version_and_list() -> None:
+    r = run("--version")
+    assert r.exit_code == 0 and r.stdout.startswith("hemicycle ")
+    r = run("list")
+    assert "kazakhstan-2021" in r.stdout
