@@ -1,6 +1,6 @@
 """hemicycle: a language for electoral rules, an exact interpreter and a Z3 verifier."""
 
-from hemicycle.api import Rules, bundled_elections, bundled_rules, compile, load, loads
+from hemicycle.api import Rules, allocate_batch, bundled_elections, bundled_rules, compile, load, loads
 from hemicycle.election import Election, ListEntry
 from hemicycle.interpreter import AllocationError, AllocationResult, TieError
 
@@ -14,6 +14,7 @@ __all__ = [
     "Rules",
     "TieError",
     "__version__",
+    "allocate_batch",
     "bundled_elections",
     "bundled_rules",
     "compile",

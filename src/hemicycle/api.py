@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from hemicycle.election import Election
 from hemicycle.grammar import load_rules, parse_rules
@@ -87,6 +88,13 @@ def compile(rules: Rules | Chamber):
     from hemicycle.compiled import compile_rules
 
     return compile_rules(rules.model if isinstance(rules, Rules) else rules)
+
+
+def allocate_batch(rules: Rules | Chamber, votes: Any, invalid: Any = None, **totals: Any) -> Any:
+    """Seats for many elections at once: ``votes`` of shape (elections, lists) -> same shape."""
+    from hemicycle.batch import allocate_batch as batch
+
+    return batch(rules, votes, invalid=invalid, **totals)
 
 
 def loads(text: str, file: str = "<rules>") -> Rules:
