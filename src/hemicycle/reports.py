@@ -10,7 +10,7 @@ from typing import Any
 from rich.table import Table
 
 from hemicycle.interpreter import AllocationResult
-from hemicycle.numbers import fmt_int, fmt_percent
+from hemicycle.numbers import fmt_decimal, fmt_int, fmt_percent
 
 
 def result_json(result: AllocationResult) -> dict[str, Any]:
@@ -80,3 +80,70 @@ def result_table(result: AllocationResult, names: dict[str, str] | None = None) 
     table.add_section()
     table.add_row("Total", "", fmt_int(result.election.list_votes), "", "", str(result.total))
     return table
+
+
+def comparison_tables(comparison: Any, curves: Any = (), margins: Any = None, distributions: Any = ()) -> list[Table]:
+    """Rich tables for `hemicycle compare`."""
+    systems = comparison.systems
+    election = comparison.election
+    seats = Table(title="Seats" + (f": {election.name}" if election.name else ""), title_justify="left")
+    seats.add_column("List")
+    seats.add_column("Votes", justify="right")
+    seats.add_column("Share", justify="right")
+    for s in systems:
+        seats.add_column(s.label, justify="right")
+    total_votes = election.list_votes
+    for e in election.lists:
+        seats.add_row(e.abbr, fmt_int(e.votes), fmt_percent(e.votes, total_votes),
+                      *[str(s.result.seats[e.abbr]) for s in systems])
+    for key in sorted({k for s in systems for k in s.result.appointed}):
+        seats.add_row(f"{key} (appointed)", "", "", *[str(s.result.appointed.get(key, 0)) for s in systems])
+    seats.add_section()
+    seats.add_row("Total", fmt_int(total_votes), "", *[str(s.result.total) for s in systems])
+    idx = Table(title="Disproportionality (shares in percent of list votes and of their seats)",
+                title_justify="left")
+    idx.add_column("Index")
+    for s in systems:
+        idx.add_column(s.label, justify="right")
+    for key, label in (("gallagher", "Gallagher"), ("loosemore_hanby", "Loosemore-Hanby"),
+                       ("sainte_lague", "Sainte-Laguë index"), ("enp_votes", "ENP votes"),
+                       ("enp_seats", "ENP seats")):
+        idx.add_row(label, *[f"{getattr(s.indices, key):.3f}" for s in systems])
+    idx.add_row("Largest list has a majority", *[("yes" if s.majority else "no") for s in systems])
+    tables = [seats, idx]
+    if any(s.properties for s in systems):
+        props = Table(title="Properties (Z3): " + "; ".join(sorted({s.property_bounds for s in systems
+                                                                    if s.property_bounds})),
+                      title_justify="left")
+        props.add_column("Property")
+        for s in systems:
+            props.add_column(s.label)
+        for name in sorted({p for s in systems for p in (s.properties or {})}):
+            props.add_row(name, *[(s.properties or {}).get(name, "–") for s in systems])
+        tables.append(props)
+    for c in curves:
+        t = Table(title=f"Seat-vote curve of {c.abbr} under {c.rules}", title_justify="left")
+        t.add_column("Vote share from", justify="right")
+        t.add_column("to", justify="right")
+        t.add_column("Seats", justify="right")
+        for p in c.pieces:
+            t.add_row(fmt_decimal(p.start * 100, 4) + "%", fmt_decimal(p.end * 100, 4) + "%", str(p.seats))
+        tables.append(t)
+    for label, ms in (margins or {}).items():
+        t = Table(title=f"Votes that decide seats under {label} (others unchanged)", title_justify="left")
+        for col in ("List", "Seats", "Votes to gain a seat", "Votes to lose one"):
+            t.add_column(col, justify="right" if col != "List" else "left")
+        for mg in ms:
+            t.add_row(mg.abbr, str(mg.seats), "–" if mg.gain is None else fmt_int(mg.gain),
+                      "–" if mg.lose is None else fmt_int(mg.lose))
+        tables.append(t)
+    for d in distributions:
+        t = Table(title=f"Seats in {d.simulations:,} simulated elections under {d.rules} "
+                        f"(majority probability {d.majority:.3f})", title_justify="left")
+        for col in ("List", "Mean", "90% interval"):
+            t.add_column(col, justify="right" if col != "List" else "left")
+        for a in d.abbrs:
+            lo, hi = d.interval(a)
+            t.add_row(a, f"{d.mean(a):.2f}", f"{lo}–{hi}")
+        tables.append(t)
+    return tables

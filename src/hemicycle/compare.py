@@ -1,0 +1,158 @@
+"""Compare electoral systems on the same votes: seats side by side, indices, properties."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hemicycle.api import Rules
+from hemicycle.election import Election
+from hemicycle.indices import Indices, indices
+from hemicycle.interpreter import AllocationResult
+
+
+@dataclass
+class SystemOutcome:
+    rules: Rules
+    result: AllocationResult
+    indices: Indices
+    properties: dict[str, str] | None = None  # property -> "proved" | "refuted" | "unknown"
+    property_bounds: str = ""
+
+    @property
+    def path(self) -> str:
+        return self.rules.path
+
+    @property
+    def label(self) -> str:
+        return Path(self.rules.path).stem
+
+    @property
+    def list_seats(self) -> dict[str, int]:
+        return {e.abbr: self.result.seats[e.abbr] for e in self.result.election.lists}
+
+    @property
+    def largest(self) -> str | None:
+        seats = self.list_seats
+        return max(seats, key=lambda a: seats[a]) if seats else None
+
+    @property
+    def majority(self) -> bool:
+        """Whether the list with the most seats holds more than half of the seats the votes elect."""
+        seats = self.list_seats
+        total = sum(seats.values())
+        return bool(seats) and 2 * max(seats.values()) > total
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "rules": self.path, "name": self.rules.name, "label": self.label,
+            "seats": self.list_seats, "appointed": self.result.appointed, "total": self.result.total,
+            "indices": self.indices.to_json(), "largest": self.largest, "majority": self.majority,
+            "properties": self.properties, "property_bounds": self.property_bounds or None,
+            "ties": [t.to_json() for t in self.result.ties], "notes": self.result.notes,
+        }
+
+
+@dataclass
+class Comparison:
+    election: Election
+    systems: list[SystemOutcome] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "election": self.election.name or None,
+            "lists": [{"abbr": e.abbr, "name": e.name, "votes": e.votes} for e in self.election.lists],
+            "systems": [s.to_json() for s in self.systems],
+        }
+
+    def rows(self) -> list[list[str]]:
+        """Seats side by side: one row per list, one column per system."""
+        out = []
+        for e in self.election.lists:
+            out.append([e.abbr, str(e.votes)] + [str(s.result.seats[e.abbr]) for s in self.systems])
+        return out
+
+    def csv(self) -> str:
+        import csv
+        import io
+
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(["abbr", "votes", *[s.label for s in self.systems]])
+        w.writerows(self.rows())
+        for key in ("gallagher", "loosemore_hanby", "sainte_lague", "enp_votes", "enp_seats"):
+            w.writerow([f"index:{key}", "", *[f"{getattr(s.indices, key):.4f}" for s in self.systems]])
+        return buf.getvalue()
+
+    def _repr_html_(self) -> str:
+        from hemicycle.html import comparison_html
+
+        return comparison_html(self, standalone=False)
+
+
+def compare(
+    rules: Sequence[Rules], election: Election, *,
+    properties: Callable[[Rules], tuple[dict[str, str], str] | None] | None = None,
+) -> Comparison:
+    """Allocate ``election`` under every system; ``properties`` gives each system's verdicts."""
+    comparison = Comparison(election=election)
+    for r in rules:
+        result = r.allocate(election)
+        list_seats = {e.abbr: result.seats[e.abbr] for e in election.lists}
+        votes = {e.abbr: e.votes for e in election.lists}
+        outcome = SystemOutcome(rules=r, result=result, indices=indices(votes, list_seats))
+        if properties is not None:
+            verdict = properties(r)
+            if verdict is not None:
+                outcome.properties, outcome.property_bounds = verdict
+        comparison.systems.append(outcome)
+    return comparison
+
+
+# --- the verifier's verdicts, cached by rule-file content ------------------------------------------
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("HEMICYCLE_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(Path.home(), ".cache"), "hemicycle")
+    return Path(base) / "properties"
+
+
+def property_verdicts(
+    rules: Rules, *, parties: int = 3, timeout: float = 10.0, names: Sequence[str] | None = None,
+    cache: Path | None = None,
+) -> tuple[dict[str, str], str]:
+    """Each catalogue property's status for ``rules``, from the cache when the same rule text,
+    settings and hemicycle version were verified before."""
+    from hemicycle import __version__
+    from hemicycle import verify as v
+
+    text = rules.model.source
+    key_src = json.dumps({"rules": text, "parties": parties, "timeout": timeout, "names": list(names or []),
+                          "version": __version__}, sort_keys=True)
+    key = hashlib.sha256(key_src.encode("utf-8")).hexdigest()
+    folder = cache or cache_dir()
+    path = folder / f"{key}.json"
+    if path.is_file():
+        try:
+            data = json.loads(path.read_text("utf-8"))
+            return dict(data["verdicts"]), str(data["bounds"])
+        except (OSError, ValueError, KeyError):
+            pass  # a damaged cache entry is recomputed
+    results = v.verify(rules.model, list(names) if names else None, parties=parties, timeout=timeout)
+    verdicts = {}
+    for r in results:
+        j = r.to_json()
+        verdicts[j["property"]] = j["status"]
+    bounds = f"{parties} lists, unbounded votes, {timeout:g} s per property"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({"verdicts": verdicts, "bounds": bounds}), "utf-8")
+    except OSError:
+        pass  # no cache is no error
+    return verdicts, bounds

@@ -1,0 +1,129 @@
+"""Seats under uncertainty: simulate elections around the shares and allocate each one exactly.
+
+Two models of the uncertainty of vote shares:
+
+* ``dirichlet``: shares ~ Dirichlet(concentration * observed shares); a concentration of c gives
+  each share roughly the variance of a poll of c respondents;
+* ``normal``: each list's share ~ Normal(observed share, its standard error), cut at zero, then
+  renormalised to sum to one.
+
+The random shares become whole vote counts (share x the observed list votes, rounded down); the
+invalid ballots and other totals keep their observed ratio to the list votes. Only the simulation
+uses floating point: every simulated election is then allocated exactly, in batches, by
+``hemicycle.allocate_batch``. Same seed, same numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from hemicycle.api import Rules
+from hemicycle.batch import allocate_batch
+from hemicycle.election import Election
+
+
+@dataclass
+class SeatDistribution:
+    rules: str
+    abbrs: list[str]
+    simulations: int
+    counts: dict[str, dict[int, int]]  # abbr -> seats -> number of simulations
+    majority: float  # share of simulations where some list has more than half of the list seats
+
+    def probability(self, abbr: str, seats: int) -> float:
+        return self.counts[abbr].get(seats, 0) / self.simulations
+
+    def mean(self, abbr: str) -> float:
+        return sum(s * c for s, c in self.counts[abbr].items()) / self.simulations
+
+    def interval(self, abbr: str, level: float = 0.9) -> tuple[int, int]:
+        lo_q, hi_q = (1 - level) / 2, 1 - (1 - level) / 2
+        acc = 0
+        lo = hi = None
+        for s in sorted(self.counts[abbr]):
+            acc += self.counts[abbr][s]
+            if lo is None and acc / self.simulations >= lo_q:
+                lo = s
+            if hi is None and acc / self.simulations >= hi_q:
+                hi = s
+        return (lo or 0, hi or 0)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "rules": self.rules, "simulations": self.simulations, "majority_probability": self.majority,
+            "lists": {a: {"mean": self.mean(a), "interval90": list(self.interval(a)),
+                          "distribution": {str(s): c / self.simulations for s, c in sorted(self.counts[a].items())}}
+                      for a in self.abbrs},
+        }
+
+
+def simulate_votes(
+    election: Election, simulations: int, *, model: str = "dirichlet", concentration: float = 2000.0,
+    standard_errors: Mapping[str, float] | None = None, seed: int = 0,
+) -> tuple[np.ndarray[Any, Any], dict[str, np.ndarray[Any, Any]]]:
+    """Simulated vote counts (simulations x lists) and totals in proportion."""
+    rng = np.random.default_rng(seed)
+    votes = np.array([e.votes for e in election.lists], dtype=np.float64)
+    total = votes.sum()
+    if total <= 0:
+        raise ValueError("no list has a vote")
+    shares = votes / total
+    if model == "dirichlet":
+        alpha = np.maximum(shares * concentration, 1e-9)
+        sims = rng.dirichlet(alpha, size=simulations)
+    elif model == "normal":
+        se = np.array([(standard_errors or {}).get(e.abbr, 0.0) for e in election.lists])
+        sims = np.clip(rng.normal(shares, se, size=(simulations, len(shares))), 0, None)
+        sums = sims.sum(axis=1, keepdims=True)
+        sims = np.where(sums > 0, sims / np.where(sums > 0, sums, 1), shares)
+    else:
+        raise ValueError(f"unknown uncertainty model {model!r}: dirichlet or normal")
+    counts = np.floor(sims * int(total)).astype(np.int64)
+    totals = {}
+    for key, value in election.totals.items():
+        ratio = value / total
+        totals[key] = np.floor(counts.sum(axis=1) * ratio).astype(np.int64)
+    if "valid" in totals:
+        totals["valid"] = counts.sum(axis=1) + (totals.get("against_all", 0) if "against_all" in totals else 0)
+    if "ballots_cast" in totals:
+        base = totals["valid"] if "valid" in totals else counts.sum(axis=1)
+        totals["ballots_cast"] = base + totals.get("invalid", 0)
+    return counts, totals
+
+
+def seat_distribution(
+    rules: Rules, election: Election, simulations: int = 1_000_000, *, model: str = "dirichlet",
+    concentration: float = 2000.0, standard_errors: Mapping[str, float] | None = None, seed: int = 0,
+    chunk: int = 200_000, progress: Callable[[int], None] | None = None,
+) -> SeatDistribution:
+    abbrs = list(election.abbrs)
+    counts: dict[str, dict[int, int]] = {a: {} for a in abbrs}
+    majority = 0
+    done = 0
+    chunk_seed = seed
+    while done < simulations:
+        size = min(chunk, simulations - done)
+        votes, totals = simulate_votes(election, size, model=model, concentration=concentration,
+                                       standard_errors=standard_errors, seed=chunk_seed)
+        chunk_seed += 1
+        invalid = totals.pop("invalid", None)
+        seats = allocate_batch(rules, votes, invalid=invalid, **totals)
+        for j, a in enumerate(abbrs):
+            values, freq = np.unique(seats[:, j], return_counts=True)
+            for s, c in zip(values.tolist(), freq.tolist(), strict=True):
+                counts[a][s] = counts[a].get(s, 0) + c
+        tot = seats.sum(axis=1)
+        majority += int((2 * seats.max(axis=1) > tot).sum())
+        done += size
+        if progress is not None:
+            progress(size)
+    return SeatDistribution(rules=rules.path, abbrs=abbrs, simulations=simulations, counts=counts,
+                            majority=majority / simulations)
+
+
+def seat_distributions(rules: Sequence[Rules], election: Election, **kwargs: Any) -> list[SeatDistribution]:
+    return [seat_distribution(r, election, **kwargs) for r in rules]

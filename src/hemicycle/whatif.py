@@ -1,0 +1,402 @@
+"""What if: seat-vote curves with exact breakpoints, vote swings, and the votes that decide seats.
+
+Seat-vote curve of list p: p's seats as its share x of the list votes goes from 0 to 1, the other
+lists keeping their proportions and the other figures (invalid ballots, 'against all', registered
+voters) keeping their ratio to the list votes. For a rule whose seats do not change when every
+figure is multiplied by the same number (percentage thresholds, unrounded quotas, divisor methods
+with rational divisors), every comparison the rule makes is linear in x, so the seats change only
+where one of finitely many linear equations has a root. Those roots are computed exactly
+(fractions), and the seats are evaluated exactly at each root and between consecutive roots: the
+curve is exact, not sampled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from itertools import pairwise
+from math import lcm
+
+from hemicycle import model as m
+from hemicycle.api import Rules
+from hemicycle.compiled import compile_rules
+from hemicycle.election import Election, ListEntry
+
+
+class WhatIfError(Exception):
+    """A what-if question these rules cannot answer exactly (the message says why)."""
+
+
+# --- seat-vote curves ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Piece:
+    start: Fraction  # share of the list votes, 0..1
+    end: Fraction
+    seats: int  # on the open interval (start, end)
+
+    def to_json(self) -> dict[str, object]:
+        return {"from": str(self.start), "to": str(self.end), "from_percent": float(self.start * 100),
+                "to_percent": float(self.end * 100), "seats": self.seats}
+
+
+@dataclass
+class Curve:
+    rules: str
+    abbr: str
+    pieces: list[Piece] = field(default_factory=list)
+    at: dict[Fraction, int] = field(default_factory=dict)  # seats exactly at each breakpoint
+
+    def seats_at(self, x: Fraction) -> int:
+        if x in self.at:
+            return self.at[x]
+        for p in self.pieces:
+            if p.start < x < p.end:
+                return p.seats
+        raise ValueError(x)
+
+    def breakpoints(self) -> list[tuple[Fraction, int, int]]:
+        """(share, seats just below, seats just above) where the seats change."""
+        out = []
+        for a, b in pairwise(self.pieces):
+            out.append((a.end, a.seats, b.seats))
+        return out
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "rules": self.rules, "abbr": self.abbr, "pieces": [p.to_json() for p in self.pieces],
+            "breakpoints": [{"share": str(x), "percent": float(x * 100), "below": lo, "above": hi,
+                             "at": self.at.get(x)} for x, lo, hi in self.breakpoints()],
+        }
+
+
+def _scale_invariant(chamber: m.Chamber) -> None:
+    for tier in chamber.tiers:
+        if not tier.scale_invariant:
+            raise WhatIfError(
+                f"tier {tier.name!r} uses an absolute threshold or a rounded/Droop quota, so its seats "
+                "depend on the number of votes and not only on the shares: its seat-vote curve is not "
+                "defined by shares alone")
+        if isinstance(tier.method, m.Divisor) and tier.method.kind is m.DivisorKind.HUNTINGTON_HILL:
+            raise WhatIfError("Huntington-Hill's divisors are square roots: its breakpoints are irrational "
+                              "and cannot be given exactly")
+
+
+def _roots(pairs: Iterable[tuple[Fraction, Fraction]]) -> set[Fraction]:
+    """Roots in (0, 1) of P*x + Q*(1 - x) = 0 for each (P, Q)."""
+    out: set[Fraction] = set()
+    for p, q in pairs:
+        if q != p:
+            x = q / (q - p)
+            if 0 < x < 1:
+                out.add(x)
+    return out
+
+
+def _factors(tier: m.Tier) -> set[Fraction]:
+    out = {Fraction(1)}
+    for prov in tier.provisions:
+        for a in prov.actions:
+            if isinstance(a, m.Correction):
+                out |= {f * a.factor for f in list(out)}
+    return out
+
+
+class _Scaled:
+    """The election with p at share x and everything else in proportion, as exact integers."""
+
+    def __init__(self, election: Election, abbr: str) -> None:
+        self.election = election
+        self.index = election.abbrs.index(abbr)
+        self.total = election.list_votes
+        self.others = self.total - election.lists[self.index].votes
+        if self.total == 0:
+            raise WhatIfError("no list has a vote")
+        if self.others == 0:
+            raise WhatIfError(f"{abbr} has every vote: there is no curve to draw")
+
+    def figures(self, x: Fraction) -> tuple[list[int], dict[str, int]]:
+        votes = []
+        for i, e in enumerate(self.election.lists):
+            votes.append(x if i == self.index else (1 - x) * Fraction(e.votes, self.others))
+        totals = {k: Fraction(v, self.total) for k, v in self.election.totals.items()}
+        if "valid" in totals:  # valid = list votes + (against all): keep the difference in proportion
+            totals["valid"] = 1 + (totals["valid"] - 1)
+        if "ballots_cast" in totals:
+            totals["ballots_cast"] = 1 + (totals["ballots_cast"] - 1)
+        den = 1
+        for f in [*votes, *totals.values()]:
+            den = lcm(den, Fraction(f).denominator)
+        return [int(Fraction(v) * den) for v in votes], {k: int(v * den) for k, v in totals.items()}
+
+
+def seat_vote_curve(rules: Rules, election: Election, abbr: str) -> Curve:
+    """The exact seat-vote curve of ``abbr`` under ``rules`` (see the module docstring)."""
+    chamber = rules.model
+    _scale_invariant(chamber)
+    scaled = _Scaled(election, abbr)
+    f = compile_rules(chamber)
+    p = scaled.index
+    n = len(election.lists)
+    shares = [Fraction(e.votes, scaled.others) for e in election.lists]  # a_j for j != p
+
+    def seats(x: Fraction) -> int:
+        votes, totals = scaled.figures(x)
+        inv = totals.pop("invalid", 0)
+        return f(votes, inv, **totals)[p]
+
+    candidates: set[Fraction] = set()
+    for tier in chamber.tiers:
+        facs = _factors(tier)
+        # thresholds: the base is a constant B (in units of the list votes)
+        for th in tier.thresholds:
+            assert th.share is not None and th.base is not None
+            base = _base_units(th.base, election)
+            t = th.share * base
+            candidates |= _roots([(Fraction(1), -t)]) | {t} if 0 < t < 1 else set()
+            for j in range(n):
+                if j != p and shares[j] > 0:
+                    candidates |= _roots([(-t, shares[j] - t)])
+        # runner-up: p's votes equal another list's
+        for j in range(n):
+            if j != p and shares[j] > 0:
+                candidates |= _roots([(Fraction(1), -shares[j])])
+        # admitted sets seen anywhere: take them from the interpreter at threshold regimes
+        method = tier.method
+        h = tier.seats
+        if isinstance(method, m.LargestRemainder):
+            hq = h + {m.QuotaKind.HARE: 0, m.QuotaKind.HAGENBACH_BISCHOFF: 1,
+                      m.QuotaKind.IMPERIALI: 2}[method.quota.kind]
+            for c_s, with_p in _admitted_sums(rules, election, p, candidates | {Fraction(1, 2)}, scaled):
+                a_p = Fraction(1 if with_p else 0)
+                for fp in facs:
+                    for k in range(0, hq + 2):
+                        # hq * fp * x = k * (a_p x + c_s (1 - x))
+                        candidates |= _roots([(hq * fp - k * a_p, -k * c_s)])
+                    for j in range(n):
+                        if j == p or shares[j] == 0:
+                            continue
+                        for fj in facs:
+                            aj = shares[j] * fj
+                            for k in range(0, hq + 2):
+                                # hq * aj * (1 - x) = k * A(x)
+                                candidates |= _roots([(-k * a_p, hq * aj - k * c_s)])
+                            for mm in range(-hq - 1, hq + 2):
+                                # hq (fp x - aj (1 - x)) = mm A(x)
+                                candidates |= _roots([(hq * fp - mm * a_p, -hq * aj - mm * c_s)])
+                if with_p:
+                    for i in range(n):
+                        for j in range(i + 1, n):
+                            if p in (i, j) or shares[i] == 0 or shares[j] == 0:
+                                continue
+                            for fi in facs:
+                                for fj in facs:
+                                    d = hq * (shares[i] * fi - shares[j] * fj)
+                                    for mm in range(-hq - 1, hq + 2):
+                                        # (1 - x) d = mm (x + c_s (1 - x))
+                                        candidates |= _roots([(-mm * a_p, d - mm * c_s)])
+        else:
+            divisors = [method.divisor(k) for k in range(h + 1)]
+            ds = [d for d in divisors if d is not None]
+            for j in range(n):
+                if j == p or shares[j] == 0:
+                    continue
+                for fp in facs:
+                    for fj in facs:
+                        aj = shares[j] * fj
+                        for da in ds:
+                            for db in ds:
+                                # fp x / da = aj (1 - x) / db  <=>  fp db x - aj da (1 - x) = 0
+                                candidates |= _roots([(fp * db, -aj * da)])
+    points = sorted(candidates)
+    edges = [Fraction(0), *points, Fraction(1)]
+    curve = Curve(rules=rules.path, abbr=abbr)
+    for x in edges:
+        curve.at[x] = seats(x)
+    for a, b in pairwise(edges):
+        s = seats((a + b) / 2)
+        if curve.pieces and curve.pieces[-1].seats == s and curve.at[a] == s:
+            last = curve.pieces[-1]
+            curve.pieces[-1] = Piece(last.start, b, s)
+        else:
+            curve.pieces.append(Piece(a, b, s))
+    curve.at = {x: s for x, s in curve.at.items() if x in (0, 1) or x in {pc.start for pc in curve.pieces}}
+    return curve
+
+
+def _base_units(base: m.Base, election: Election) -> Fraction:
+    """A threshold base in units of the list votes (constant along the curve)."""
+    t = election.totals
+    lv = election.list_votes
+    if base is m.Base.LIST_VOTES:
+        return Fraction(1)
+    if base is m.Base.VALID_VOTES:
+        return Fraction(t.get("valid", lv + t.get("against_all", 0)), lv)
+    if base is m.Base.BALLOTS_CAST:
+        if "ballots_cast" in t:
+            return Fraction(t["ballots_cast"], lv)
+        return Fraction(t.get("valid", lv + t.get("against_all", 0)) + t.get("invalid", 0), lv)
+    if base is m.Base.VOTES_AND_AGAINST_ALL:
+        return Fraction(lv + t.get("against_all", 0), lv)
+    return Fraction(t.get("registered", 0), lv)
+
+
+def _admitted_sums(rules: Rules, election: Election, p: int, probe: set[Fraction],
+                   scaled: _Scaled) -> set[tuple[Fraction, bool]]:
+    """(c_S, p in S) for the admitted sets S seen between the threshold/runner-up candidates."""
+    pts = sorted(probe | {Fraction(0), Fraction(1)})
+    probes = set(pts) | {(a + b) / 2 for a, b in pairwise(pts)}
+    out: set[tuple[Fraction, bool]] = set()
+    abbrs = election.abbrs
+    for x in probes:
+        votes, totals = scaled.figures(x)
+        e = Election(lists=tuple(ListEntry(abbr=a, votes=v, registration_order=i + 1)
+                                 for i, (a, v) in enumerate(zip(abbrs, votes, strict=True))), totals=totals)
+        result = rules.allocate(e, explain=False)
+        for tier in result.tiers:
+            admitted = set(tier.admitted)
+            c_s = sum((Fraction(election.lists[i].votes, scaled.others) for i in range(len(abbrs))
+                       if i != p and abbrs[i] in admitted), Fraction(0))
+            out.add((c_s, abbrs[p] in admitted))
+    return out
+
+
+# --- swings and the votes that decide seats ----------------------------------------------------
+
+
+def parse_swing(text: str) -> tuple[str, Fraction, bool]:
+    """``ABBR=+2%`` (percentage points of the list votes) or ``ABBR=-5000`` (votes)."""
+    abbr, sep, amount = text.partition("=")
+    amount = amount.strip()
+    if not sep or not abbr.strip() or not amount or amount[0] not in "+-":
+        raise WhatIfError(f"swing {text!r}: write ABBR=+2% or ABBR=-5000")
+    percent = amount.endswith("%")
+    try:
+        value = Fraction(amount.rstrip("%"))
+    except (ValueError, ZeroDivisionError):
+        raise WhatIfError(f"swing {text!r}: {amount!r} is not a number") from None
+    if not percent and value.denominator != 1:
+        raise WhatIfError(f"swing {text!r}: votes must be whole")
+    return abbr.strip(), value, percent
+
+
+def apply_swings(election: Election, swings: Sequence[str]) -> Election:
+    """The election after the swings, in whole votes.
+
+    A percentage swing moves the list's share of the list votes by that many points and scales
+    every other list in proportion; the new figures are then rounded to whole votes by largest
+    remainder, so that the total of list votes is unchanged. A vote swing adds or removes votes
+    from that list only (and from the valid and cast totals, where the file gives them)."""
+    lists = list(election.lists)
+    totals = dict(election.totals)
+    abbrs = [e.abbr for e in lists]
+    for text in swings:
+        abbr, value, percent = parse_swing(text)
+        if abbr not in abbrs:
+            raise WhatIfError(f"swing {text!r}: no list {abbr!r} in the votes (lists: {', '.join(abbrs)})")
+        i = abbrs.index(abbr)
+        total = sum(e.votes for e in lists)
+        if percent:
+            share = Fraction(lists[i].votes, total) + value / 100
+            if not 0 <= share <= 1:
+                raise WhatIfError(f"swing {text!r}: the share would be {float(share * 100):.2f}%")
+            others = total - lists[i].votes
+            exact = []
+            for j, e in enumerate(lists):
+                if j == i:
+                    exact.append(share * total)
+                elif others:
+                    exact.append(Fraction(e.votes, others) * (1 - share) * total)
+                else:
+                    exact.append(Fraction(0))
+            whole = _round_keep_total(exact, total)
+            lists = [ListEntry(abbr=e.abbr, votes=w, name=e.name, registration_order=e.registration_order,
+                               ballot_order=e.ballot_order, list_size=e.list_size, tags=e.tags)
+                     for e, w in zip(lists, whole, strict=True)]
+        else:
+            new = lists[i].votes + int(value)
+            if new < 0:
+                raise WhatIfError(f"swing {text!r}: {abbr} has only {lists[i].votes} votes")
+            e = lists[i]
+            lists[i] = ListEntry(abbr=e.abbr, votes=new, name=e.name, registration_order=e.registration_order,
+                                 ballot_order=e.ballot_order, list_size=e.list_size, tags=e.tags)
+            for key in ("valid", "ballots_cast"):
+                if key in totals:
+                    totals[key] += int(value)
+    name = (election.name + " with " + ", ".join(swings)) if election.name else ", ".join(swings)
+    return Election(lists=tuple(lists), totals=totals, name=name, substitutes=election.substitutes,
+                    source=election.source)
+
+
+def _round_keep_total(exact: Sequence[Fraction], total: int) -> list[int]:
+    floors = [x.numerator // x.denominator for x in exact]
+    left = total - sum(floors)
+    order = sorted(range(len(exact)), key=lambda i: (-(exact[i] - floors[i]), i))
+    for i in order[:left]:
+        floors[i] += 1
+    return floors
+
+
+@dataclass(frozen=True)
+class Margin:
+    abbr: str
+    seats: int
+    gain: int | None  # fewest extra votes for one more seat (others unchanged); None: no amount does
+    lose: int | None  # fewest votes lost for one seat fewer; None: it has no seat to lose
+
+    def to_json(self) -> dict[str, object]:
+        return {"abbr": self.abbr, "seats": self.seats, "votes_to_gain_a_seat": self.gain,
+                "votes_to_lose_a_seat": self.lose}
+
+
+def seat_margins(rules: Rules, election: Election) -> list[Margin]:
+    """For every list: the fewest votes it must gain for one more seat, or may lose before it
+    loses one, the other lists' votes unchanged.
+
+    Found by doubling then bisection on whole votes, so the answer is the exact smallest number
+    when the list's seats never fall as its votes rise (vote monotonicity: `hemicycle verify
+    --property monotonicity` proves or refutes it for the rules); without it, a smaller amount
+    could exist beyond a non-monotone stretch."""
+    f = compile_rules(rules.model)
+    base_votes = [e.votes for e in election.lists]
+    totals = dict(election.totals)
+    invalid = totals.pop("invalid", 0)
+
+    def seats_with(i: int, delta: int) -> int:
+        votes = list(base_votes)
+        votes[i] += delta
+        t = dict(totals)
+        for key in ("valid", "ballots_cast"):
+            if key in t:
+                t[key] += delta
+        return f(votes, invalid, **t)[i]
+
+    now = f(base_votes, invalid, **totals)
+    limit = 4 * max(1, sum(base_votes) + invalid + totals.get("against_all", 0))
+    out = []
+    for i, e in enumerate(election.lists):
+        s = now[i]
+        gain = _first(lambda d, i=i, s=s: seats_with(i, d) > s, limit)
+        lose = None if s == 0 else _first(lambda d, i=i, s=s: seats_with(i, -d) < s, e.votes)
+        out.append(Margin(abbr=e.abbr, seats=s, gain=gain, lose=lose))
+    return out
+
+
+def _first(pred: object, limit: int) -> int | None:
+    """Smallest d in 1..limit with pred(d), assuming pred is monotone; None if pred(limit) fails."""
+    test = pred  # type: ignore[assignment]
+    hi = 1
+    while not test(hi):  # type: ignore[operator]
+        if hi >= limit:
+            return None
+        hi = min(limit, hi * 2)
+    lo = hi // 2  # test(lo) is false (or lo == 0)
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if test(mid):  # type: ignore[operator]
+            hi = mid
+        else:
+            lo = mid
+    return hi
