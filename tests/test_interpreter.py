@@ -353,3 +353,33 @@ def test_every_method_fills_the_house(vs: list[int], method: str) -> None:
         assert sum(res.seats.values()) == 0
     else:
         assert sum(res.seats.values()) == 20
+
+
+# --- the Kazakh elections: official results -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("election", "rules"),
+    [("kazakhstan-2007", "kazakhstan-2007"), ("kazakhstan-2012", "kazakhstan-2021"),
+     ("kazakhstan-2016", "kazakhstan-2021"), ("kazakhstan-2021", "kazakhstan-2021"),
+     ("kazakhstan-2023", "kazakhstan-2023")],
+)
+def test_kazakh_official_results(election: str, rules: str) -> None:
+    import json
+    from pathlib import Path
+
+    from hemicycle.api import resolve_election
+    from hemicycle.votes import load_votes
+
+    path = Path(resolve_election(election))
+    official = {p["abbr"]: p["seats"] for p in json.loads(path.read_text("utf-8"))["parties"]}
+    result = hemicycle.load(rules).allocate(load_votes(path))
+    assert {a: result.seats[a] for a in official} == official
+
+
+def test_kazakhstan_2012_says_which_figure_stands_in() -> None:
+    from hemicycle.api import resolve_election
+    from hemicycle.votes import load_votes
+
+    result = hemicycle.load("kazakhstan-2021").allocate(load_votes(resolve_election("kazakhstan-2012")))
+    assert any("ballots_cast" in n and "valid" in n for n in result.notes)
