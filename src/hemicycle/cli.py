@@ -21,6 +21,7 @@ from hemicycle.api import bundled_elections, bundled_rules, load, resolve_electi
 from hemicycle.checker import check as check_rules
 from hemicycle.diagnostics import RuleError
 from hemicycle.interpreter import AllocationError
+from hemicycle.model import Chamber
 from hemicycle.reports import result_csv, result_json_text, result_table
 
 EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_UNKNOWN, EXIT_INTERNAL = 0, 1, 2, 3, 4
@@ -71,12 +72,16 @@ def _parse_totals(items: list[str] | None) -> dict[str, int]:
     return totals
 
 
-def _load_votes(votes: str, totals: dict[str, int]):  # type: ignore[no-untyped-def]
-    from hemicycle.votes import VoteFileError, load_votes
+def _load_votes(votes: str, totals: dict[str, int], *chambers: Chamber):  # type: ignore[no-untyped-def]
+    """The election of a vote file; with ``chambers``, refuse a file that cannot serve those rules."""
+    from hemicycle.votes import VoteFileError, check_for_rules, read_vote_file
 
     path = resolve_election(votes)
     try:
-        return load_votes(path, totals=totals or None)
+        vote_file = read_vote_file(path, totals=totals or None)
+        for chamber in chambers:
+            check_for_rules(vote_file, chamber)
+        return vote_file.election
     except VoteFileError as e:
         fail(f"error: {e}")
     except OSError as e:
@@ -107,13 +112,16 @@ def allocate(
         "--total", help="A total the vote file lacks, NAME=N (invalid, ballots_cast, valid, "
                         "registered, against_all). Repeatable.")] = None,
     invalid: Annotated[int | None, typer.Option("--invalid", min=0, help="Invalid ballots.")] = None,
+    contest: Annotated[str | None, typer.Option(
+        "--contest", help="The contest to read from a NIST 1500-100 or EML vote file that has several.")] = None,
 ) -> None:
     """Allocate seats for the votes in VOTES under the rules in RULES."""
     chamber_rules = _load_rules(rules)
     totals = _parse_totals(total)
     if invalid is not None:
         totals["invalid"] = invalid
-    election = _load_votes(votes, totals)
+    election = (_load_votes(votes, totals, chamber_rules.model) if contest is None
+                else _load_standard_votes(votes, totals, contest))
     try:
         result = chamber_rules.allocate(election)
     except AllocationError as e:
@@ -135,6 +143,106 @@ def allocate(
             out.print(text, markup=False, highlight=False)
         else:
             err.print(text, markup=False, highlight=False)
+
+
+def _load_standard_votes(votes: str, totals: dict[str, int], contest: str):  # type: ignore[no-untyped-def]
+    """A NIST 1500-100 or EML vote file, one contest of it (``--contest``)."""
+    from hemicycle.formats import load_standard
+    from hemicycle.votes import VoteFileError
+
+    try:
+        return load_standard(resolve_election(votes), totals=totals or None, contest=contest)
+    except VoteFileError as e:
+        fail(f"error: {e}")
+
+
+class ExportFormat(str, Enum):
+    nist = "nist"
+    eml = "eml"
+
+
+@app.command()
+def export(
+    rules: Annotated[str, typer.Argument(help="Rule file, or the name of a bundled one.")],
+    votes: Annotated[str, typer.Argument(help="Vote file (JSON, CSV, NIST 1500-100, EML 510), or a bundled "
+                                              "election.")],
+    to: Annotated[ExportFormat, typer.Option("--to", "-t", help="nist: NIST SP 1500-100 v2 JSON; eml: OASIS "
+                                                                "EML 520 XML.")],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")] = None,
+    contest: Annotated[str | None, typer.Option(
+        "--contest", help="The contest to read from a NIST 1500-100 or EML vote file that has several.")] = None,
+    election_date: Annotated[str | None, typer.Option(
+        "--election-date", help="Election day, YYYY-MM-DD (NIST requires it; default: the date the vote "
+                                "file states).")] = None,
+    total: Annotated[list[str] | None, typer.Option("--total", help="A total the vote file lacks, NAME=N. "
+                                                                   "Repeatable.")] = None,
+) -> None:
+    """Allocate seats and write the result in a standard format (NIST 1500-100 JSON or EML 520)."""
+    from hemicycle.formats import vote_file_date
+    from hemicycle.formats.eml import export_eml520
+    from hemicycle.formats.nist import export_nist_text
+
+    chamber_rules = _load_rules(rules)
+    totals = _parse_totals(total)
+    election = (_load_votes(votes, totals, chamber_rules.model) if contest is None
+                else _load_standard_votes(votes, totals, contest))
+    try:
+        result = chamber_rules.allocate(election, explain=False)
+    except AllocationError as e:
+        fail(f"error: {e}")
+    if to is ExportFormat.nist:
+        date = election_date or vote_file_date(resolve_election(votes))
+        if date is None:
+            fail("error: the NIST 1500-100 format requires the election date and the vote file states none: "
+                 "pass --election-date YYYY-MM-DD")
+        try:
+            text = export_nist_text(result, date=date, version=__version__)
+        except ValueError:
+            fail(f"error: --election-date {date!r}: write the date as YYYY-MM-DD")
+    else:
+        text = export_eml520(result)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as e:
+            fail(f"error: {output}: cannot write: {e.strerror}")
+
+
+@app.command("fmt")
+def fmt_command(
+    rules: Annotated[list[Path], typer.Argument(help="Rule files to format in place ('-': stdin to stdout).")],
+    check_only: Annotated[bool, typer.Option("--check", help="Change nothing; exit 1 if a file is not in "
+                                                             "canonical form (for CI).")] = False,
+) -> None:
+    """Format rule files: canonical spacing and layout, comments and citations kept, meaning unchanged."""
+    from hemicycle.fmt import FormatError, format_rules
+
+    unformatted: list[str] = []
+    for path in rules:
+        name = "<stdin>" if str(path) == "-" else str(path)
+        try:
+            text = sys.stdin.read() if name == "<stdin>" else path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            fail(f"error: {name}: cannot read: {getattr(e, 'strerror', None) or e}")
+        try:
+            formatted = format_rules(text, name)
+        except RuleError as e:
+            fail(e.render())
+        except FormatError as e:
+            fail(f"internal error: {e}", EXIT_INTERNAL)
+        if name == "<stdin>" and not check_only:
+            sys.stdout.write(formatted)
+        elif formatted != text:
+            unformatted.append(name)
+            if check_only:
+                err.print(f"would reformat {name}", markup=False, highlight=False)
+            else:
+                path.write_text(formatted, encoding="utf-8")
+                out.print(f"reformatted {name}", markup=False, highlight=False)
+    if check_only and unformatted:
+        raise typer.Exit(EXIT_FAILED)
 
 
 @app.command()
@@ -206,6 +314,134 @@ def verify(
     if "unknown" in statuses:
         raise typer.Exit(EXIT_UNKNOWN)
     raise typer.Exit(EXIT_OK)
+
+
+@app.command()
+def reproduce(
+    targets: Annotated[list[str] | None, typer.Argument(
+        metavar="[RULES_AND_DATA]...",
+        help="Bundled election names, index files (TOML), or RULES=VOTES pairs; default: every "
+             "bundled election.")] = None,
+    format: Annotated[VerifyFormat, typer.Option("--format", "-f", help="Output format.")] = VerifyFormat.table,
+) -> None:
+    """Run real elections against their rule files and compare with the official seats."""
+    from hemicycle import reproduce as rp
+
+    try:
+        results = rp.reproduce(targets or [])
+    except rp.InputError as e:
+        fail(f"error: {e}")
+    if format is VerifyFormat.json:
+        print(json.dumps(rp.to_json(results), indent=2, ensure_ascii=False))
+    else:
+        out.print(rp.render_table(results))
+        for r in results:
+            for note in ([r.index_notes] if r.index_notes else []) + r.notes:
+                out.print(f"Note ({r.election}): {note}", markup=False, highlight=False)
+        matched = sum(r.match for r in results)
+        out.print(f"{matched} of {len(results)} reproduced", markup=False)
+    raise typer.Exit(EXIT_OK if all(r.match for r in results) else EXIT_FAILED)
+
+
+class UncertaintyModel(str, Enum):
+    dirichlet = "dirichlet"
+    normal = "normal"
+
+
+@app.command()
+def compare(
+    rules: Annotated[list[str], typer.Argument(help="Rule files or bundled names, one per system.")],
+    votes: Annotated[str, typer.Option("--votes", "-v", help="Vote file or bundled election.")],
+    format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
+    html: Annotated[Path | None, typer.Option("--html", help="Write a self-contained HTML report.")] = None,
+    properties: Annotated[bool, typer.Option("--properties/--no-properties",
+                                             help="Check the catalogue properties with Z3 (cached).")] = True,
+    parties: Annotated[int, typer.Option("--parties", min=2, max=8,
+                                         help="Lists in the property checks.")] = 3,
+    property_timeout: Annotated[float, typer.Option("--property-timeout", min=0.1,
+                                                    help="Seconds per property.")] = 10.0,
+    curve: Annotated[list[str] | None, typer.Option("--curve", help="Exact seat-vote curve of a list "
+                                                                     "(repeatable).")] = None,
+    swing: Annotated[list[str] | None, typer.Option(
+        "--swing", help="Vote change before allocating: ABBR=+2% (points of the list votes, others in "
+                        "proportion) or ABBR=-5000 (votes). Repeatable.")] = None,
+    margins: Annotated[bool, typer.Option("--margins", help="Votes each list must gain (or may lose) to "
+                                                            "change its seats.")] = False,
+    simulate: Annotated[int, typer.Option("--simulate", min=0, help="Simulated elections for the seat "
+                                                                    "distribution (e.g. 1000000).")] = 0,
+    model: Annotated[UncertaintyModel, typer.Option("--model")] = UncertaintyModel.dirichlet,
+    concentration: Annotated[float, typer.Option("--concentration", min=1.0)] = 2000.0,
+    se: Annotated[list[str] | None, typer.Option("--se", help="Standard error of a list's share for "
+                                                              "--model normal, ABBR=0.01.")] = None,
+    seed: Annotated[int, typer.Option("--seed")] = 0,
+    total: Annotated[list[str] | None, typer.Option("--total", help="A total the vote file lacks, NAME=N.")] = None,
+) -> None:
+    """Compare systems on the same votes: seats side by side, indices, properties, what-ifs."""
+    from rich.progress import Progress
+
+    from hemicycle.compare import compare as run_compare
+    from hemicycle.compare import property_verdicts
+    from hemicycle.whatif import WhatIfError, apply_swings, seat_margins, seat_vote_curve
+
+    systems = [_load_rules(r) for r in rules]
+    election = _load_votes(votes, _parse_totals(total), *(s.model for s in systems))
+    try:
+        if swing:
+            election = apply_swings(election, swing)
+        verdicts = None
+        if properties:
+            def verdicts(r):  # type: ignore[no-untyped-def]
+                from hemicycle import verify as v
+
+                try:
+                    return property_verdicts(r, parties=parties, timeout=property_timeout)
+                except v.VerifyInputError as e:
+                    err.print(f"note: {r.path}: properties not checked: {e}", markup=False)
+                    return None
+        comparison = run_compare(systems, election, properties=verdicts)
+        curves = [seat_vote_curve(r, election, abbr) for abbr in (curve or []) for r in systems]
+        margin_table = {s.label: seat_margins(s.rules, election) for s in comparison.systems} if margins else {}
+        distributions = []
+        if simulate:
+            from hemicycle.uncertainty import seat_distribution
+
+            errors = {}
+            for item in se or []:
+                a, _, val = item.partition("=")
+                errors[a.strip()] = float(val)
+            with Progress(console=err, transient=True) as bar:
+                for r in systems:
+                    task = bar.add_task(f"simulating {Path(r.path).stem}", total=simulate)
+                    distributions.append(seat_distribution(
+                        r, election, simulate, model=model.value, concentration=concentration,
+                        standard_errors=errors, seed=seed, progress=lambda k, t=task: bar.advance(t, k)))
+    except (AllocationError, WhatIfError, ValueError) as e:
+        fail(f"error: {e}")
+    if format is Format.json:
+        data = comparison.to_json()
+        if curves:
+            data["curves"] = [c.to_json() for c in curves]
+        if margin_table:
+            data["margins"] = {k: [mg.to_json() for mg in v] for k, v in margin_table.items()}
+        if distributions:
+            data["uncertainty"] = [d.to_json() for d in distributions]
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+    elif format is Format.csv:
+        sys.stdout.write(comparison.csv())
+    else:
+        from hemicycle.reports import comparison_tables
+
+        for table in comparison_tables(comparison, curves, margin_table, distributions):
+            out.print(table)
+    if html is not None:
+        from hemicycle.html import comparison_html
+
+        try:
+            html.write_text(comparison_html(comparison, curves=curves, margins=margin_table,
+                                            distributions=distributions), "utf-8")
+        except OSError as e:
+            fail(f"error: {html}: cannot write: {e.strerror}")
+        err.print(f"wrote {html}", markup=False)
 
 
 def main() -> None:

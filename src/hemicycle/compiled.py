@@ -20,6 +20,7 @@ from math import lcm
 
 from hemicycle import model as m
 from hemicycle.election import Election
+from hemicycle.highest_averages import highest_averages
 from hemicycle.interpreter import allocate, quota_value
 
 SeatsFunction = Callable[..., tuple[int, ...]]
@@ -45,7 +46,7 @@ def _chain_keys(tier: m.Tier) -> tuple[m.TieCriterion, ...] | None:
 
 def _supported(chamber: m.Chamber) -> bool:
     for tier in chamber.tiers:
-        if _chain_keys(tier) is None:
+        if _chain_keys(tier) is None or tier.uses_extensions:
             return False
         if any(t.applies_to is not None and t.applies_to.kind is m.SelectorKind.TAGGED
                for t in tier.thresholds):
@@ -273,32 +274,100 @@ def _lr(method: m.LargestRemainder, votes: Sequence[int], fn: list[int], fd: lis
 
 def _divisor(method: m.Divisor, votes: Sequence[int], fn: list[int], fd: list[int], pool: list[int],
              seats: int, key: Callable[[int], tuple[int, ...]]) -> dict[int, int]:
-    out = {i: 0 for i in pool}
-    weights = {i: Fraction(votes[i] * fn[i], fd[i]) for i in pool if votes[i] > 0}
-
-    def prio(i: int) -> tuple[int, Fraction] | None:
-        d2 = method.squared(out[i])
-        if d2 is None:
-            return None
-        if d2 == 0:
-            return (1, Fraction(0))
-        return (0, weights[i] * weights[i] / d2)
-
-    keys = {i: prio(i) for i in weights}
-    remaining = seats
-    while remaining > 0:
-        live = [i for i in weights if keys[i] is not None]
-        if not live:
-            raise _Fallback
-        best = max(keys[i] for i in live)  # type: ignore[type-var]
-        tied = [i for i in live if keys[i] == best]
-        if len(tied) > remaining:
-            tied = _favour(tied, remaining, key)
-        for i in tied:
-            out[i] += 1
-            remaining -= 1
-            keys[i] = prio(i)
+    # the interpreter's algorithm (hemicycle.highest_averages), with this path's tie chain
+    weights: dict[int, Fraction | int] = {
+        i: votes[i] if fn[i] == fd[i] == 1 else Fraction(votes[i] * fn[i], fd[i]) for i in pool if votes[i] > 0
+    }
+    run = highest_averages(method, weights, list(weights), seats, lambda tied, places, _: _favour(tied, places, key))
+    if run.left > 0:
+        raise _Fallback  # every divisor sequence used up: the interpreter raises the error
+    out = dict.fromkeys(pool, 0)
+    out.update(run.seats)
     return out
+
+
+def _fast_lr(tier: m.Tier, general: SeatsFunction) -> SeatsFunction | None:
+    """A tight function for the commonest shape: share thresholds, an exact (unrounded, not
+    Droop) largest-remainder quota, no cap, and a tie chain that always decides (registration
+    order after any vote criteria). Whenever a ``when`` block would apply, it hands over to
+    ``general``. None when the tier has another shape."""
+    method = tier.method
+    if not isinstance(method, m.LargestRemainder) or tier.cap is not None:
+        return None
+    quota = method.quota
+    if quota.rounding is not m.Rounding.EXACT or quota.kind is m.QuotaKind.DROOP:
+        return None
+    criteria = tier.ties.criteria if tier.ties is not None else ()
+    if m.TieCriterion.REGISTRATION_ORDER not in criteria:
+        return None
+    prefix = criteria[: criteria.index(m.TieCriterion.REGISTRATION_ORDER)]
+    if any(c not in (m.TieCriterion.MORE_VOTES, m.TieCriterion.FEWER_VOTES) for c in prefix):
+        return None
+    if any(th.absolute is not None or th.applies_to is not None for th in tier.thresholds):
+        return None
+    if any(p.condition is None for p in tier.provisions):
+        return None
+    conditions = [(p.condition.op.holds, p.condition.value) for p in tier.provisions if p.condition]
+    tests = [(th.base, th.share.numerator, th.share.denominator, th.inclusive)  # type: ignore[union-attr]
+             for th in tier.thresholds]
+    h = tier.seats
+    mult = h + _QUOTA_OFFSET[quota.kind]
+    signs = [-1 if c is m.TieCriterion.MORE_VOTES else 1 for c in prefix]
+    valid_b, cast_b, list_b, aa_b = (m.Base.VALID_VOTES, m.Base.BALLOTS_CAST, m.Base.LIST_VOTES,
+                                     m.Base.VOTES_AND_AGAINST_ALL)
+
+    def f(votes: Sequence[int], invalid: int = 0, **totals: int) -> tuple[int, ...]:
+        n = len(votes)
+        pool = [i for i in range(n) if votes[i] > 0]
+        if tests:
+            list_votes = sum(votes)
+            for base, num, den, inclusive in tests:
+                if base is cast_b:
+                    b = totals["ballots_cast"] if "ballots_cast" in totals else (
+                        totals.get("valid", list_votes + totals.get("against_all", 0)) + invalid)
+                elif base is valid_b:
+                    b = totals.get("valid", list_votes + totals.get("against_all", 0))
+                elif base is list_b:
+                    b = list_votes
+                elif base is aa_b:
+                    b = list_votes + totals["against_all"]
+                else:
+                    b = totals["registered"]
+                rhs = num * b
+                if inclusive:
+                    pool = [i for i in pool if votes[i] * den >= rhs]
+                else:
+                    pool = [i for i in pool if votes[i] * den > rhs]
+        count = len(pool)
+        for holds, value in conditions:
+            if holds(count, value):
+                return general(votes, invalid, **totals)
+        seats = [0] * n
+        total = 0
+        for i in pool:
+            total += votes[i]
+        if total == 0:
+            return tuple(seats)
+        used = 0
+        rems = []
+        for i in pool:
+            q, r = divmod(votes[i] * mult, total)
+            seats[i] = q
+            used += q
+            if signs:
+                rems.append((-r, *[s * votes[i] for s in signs], i))
+            else:
+                rems.append((-r, i))
+        left = h - used
+        if left:
+            if left < 0 or left >= count:
+                return general(votes, invalid, **totals)
+            rems.sort()
+            for key in rems[:left]:
+                seats[key[-1]] += 1
+        return tuple(seats)
+
+    return f
 
 
 def compile_rules(chamber: m.Chamber) -> SeatsFunction:
@@ -322,7 +391,8 @@ def compile_rules(chamber: m.Chamber) -> SeatsFunction:
             except _Fallback:
                 return interpreted(votes, totals)
 
-        return f1
+        fast = _fast_lr(chamber.tiers[0], f1)
+        return fast if fast is not None else f1
 
     def f(votes: Sequence[int], invalid: int = 0, **totals: int) -> tuple[int, ...]:
         totals["invalid"] = invalid

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 # The totals a vote file may give, besides each list's votes.
 TOTALS = ("valid", "invalid", "ballots_cast", "registered", "against_all")
@@ -22,6 +23,19 @@ class ListEntry:
     ballot_order: int | None = None
     list_size: int | None = None  # number of candidates; None: not limited
     tags: frozenset[str] = frozenset()
+    # Seats the list won in single-member districts elected separately (mixed-member systems);
+    # None: not given.
+    district_seats: int | None = None
+    # The list's votes in each region (region name -> votes); empty: no regional figures.
+    regional_votes: Mapping[str, int] = field(default_factory=dict, hash=False)
+    # Shares officially published for the list, by base name (e.g. "registered_voters" ->
+    # 888/10000), for when the data lack the base figure itself. Used only then, and reported.
+    reported_shares: Mapping[str, Fraction] = field(default_factory=dict, hash=False)
+    # The official outcome of the regional threshold test(s) for this list, when the data lack
+    # the regional figures (True: reached it in every region). None: not given.
+    reported_regional: bool | None = None
+    # The list combination (apparentement) the list belongs to, by its name; None: none.
+    combination: str | None = None
 
     @property
     def label(self) -> str:
@@ -37,6 +51,10 @@ class Election:
     # always shown in the output, never applied silently.
     substitutes: Mapping[str, str] = field(default_factory=dict)
     source: str = ""
+    # Surplus-vote agreements: pairs (or groups) of list abbrs joined for the allocation.
+    agreements: tuple[tuple[str, ...], ...] = ()
+    # Totals per region (region name -> {total name -> figure}), for regional thresholds.
+    regions: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         seen: set[str] = set()
@@ -46,6 +64,25 @@ class Election:
             seen.add(entry.abbr)
             if entry.votes < 0:
                 raise ValueError(f"list {entry.abbr!r} has negative votes")
+            if entry.district_seats is not None and entry.district_seats < 0:
+                raise ValueError(f"list {entry.abbr!r} has negative district seats")
+            for region in entry.regional_votes:
+                if region not in self.regions:
+                    raise ValueError(f"list {entry.abbr!r} has votes in {region!r}, which is not a region")
+        joined: set[str] = set()
+        for group in self.agreements:
+            if joined & set(group):
+                raise ValueError(f"agreement {list(group)}: a list may be in one agreement only")
+            joined |= set(group)
+            if len(group) < 2 or len(set(group)) != len(group):
+                raise ValueError(f"an agreement joins two or more different lists, not {list(group)}")
+            for abbr in group:
+                if abbr not in seen:
+                    raise ValueError(f"agreement {list(group)} names {abbr!r}, which is not a list")
+        for name, region_totals in self.regions.items():
+            for key in region_totals:
+                if key not in TOTALS:
+                    raise ValueError(f"region {name!r}: unknown total {key!r}; known: {', '.join(TOTALS)}")
         for key, value in self.totals.items():
             if key not in TOTALS:
                 raise ValueError(f"unknown total {key!r}; known: {', '.join(TOTALS)}")

@@ -15,6 +15,7 @@ from typing import Any
 
 from hemicycle import model as m
 from hemicycle.election import Election, ListEntry
+from hemicycle.highest_averages import highest_averages
 from hemicycle.numbers import fmt_exact, fmt_int, fmt_percent, fmt_share
 
 # --- errors -------------------------------------------------------------------------------------
@@ -25,6 +26,7 @@ class AllocationError(Exception):
 
     def __init__(self, message: str, node: m.Node | None = None) -> None:
         self.node = node
+        self.message = message  # without the clause's location
         where = f" ({node.where})" if node is not None and node.span.line else ""
         super().__init__(message + where)
 
@@ -39,6 +41,77 @@ class TieError(AllocationError):
     def __init__(self, message: str, lists: Sequence[str], node: m.Node | None = None) -> None:
         self.lists = tuple(lists)
         super().__init__(message, node)
+
+
+# --- limits -------------------------------------------------------------------------------------
+# What one allocation may be asked to do. Far above any real election; hostile or mistaken input
+# (a house of 10^12 seats, a million lists) is refused with a message instead of running for hours
+# (SECURITY.md). A house of 10^6 seats and 10^4 lists allocates in seconds.
+MAX_SEATS = 10_000_000  # seats of a chamber, a tier or an appointed group
+MAX_LISTS = 100_000  # lists in one election
+MAX_TIERS = 1_000  # tiers in one chamber
+MAX_LIST_TIERS = 200_000  # lists x tiers
+MAX_WORK = 50_000_000  # guarantee moves x lists: list-steps of one allocation
+EXPLAIN_EVERY_SEAT = 1_000  # divisor seats are listed one by one in the protocol up to this many
+
+
+class LimitError(AllocationError):
+    """The input is beyond what hemicycle allocates (see the limits above)."""
+
+
+def check_limits(chamber: m.Chamber, election: Election) -> None:
+    """Refuse, with a message, an allocation beyond the limits (before any work is done)."""
+    for node, what, seats in (
+        (chamber, "the chamber", chamber.seats),
+        *((t, f"tier {t.name!r}", t.seats) for t in chamber.tiers),
+        *((a, f"the appointed group {a.key!r}", a.seats) for a in chamber.appointed),
+    ):
+        if seats > MAX_SEATS:
+            raise LimitError(f"{what} has {fmt_int(seats)} seats; hemicycle allocates at most "
+                             f"{fmt_int(MAX_SEATS)}", node)
+    if len(chamber.tiers) > MAX_TIERS:
+        raise LimitError(f"the rules have {fmt_int(len(chamber.tiers))} tiers; hemicycle allocates at "
+                         f"most {fmt_int(MAX_TIERS)}", chamber)
+    n = len(election.lists)
+    if n > MAX_LISTS:
+        raise LimitError(f"the vote file has {fmt_int(n)} lists; hemicycle allocates at most "
+                         f"{fmt_int(MAX_LISTS)}")
+    if n * len(chamber.tiers) > MAX_LIST_TIERS:
+        raise LimitError(f"{fmt_int(len(chamber.tiers))} tiers for {fmt_int(n)} lists is more than hemicycle "
+                         f"allocates at once (lists x tiers at most {fmt_int(MAX_LIST_TIERS)})", chamber)
+
+
+def model_nodes(node: object) -> list[m.Node]:
+    """Every model node under ``node`` (itself included), whatever clauses the model has."""
+    import dataclasses
+
+    found: list[m.Node] = []
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, tuple | list):
+            stack.extend(item)
+        elif isinstance(item, m.Node):
+            found.append(item)
+            stack.extend(getattr(item, f.name) for f in dataclasses.fields(item))
+    return found
+
+
+def tag_notes(chamber: m.Chamber, election: Election) -> list[str]:
+    """A note for each tag the rules name that no list of the vote file carries (a typo in the
+    rules or in the file would otherwise pass silently)."""
+    carried = {t for e in election.lists for t in e.tags}
+    named: dict[str, m.Node] = {}
+    for node in model_nodes(chamber):
+        tag = getattr(node, "tag", None)
+        if isinstance(node, m.Selector) and isinstance(tag, str) and tag not in carried:
+            named.setdefault(tag, node)
+    notes = []
+    for tag, node in named.items():
+        known = f"; the file's tags are: {', '.join(sorted(carried))}" if carried else "; the file gives no tags"
+        notes.append(f"the rules name lists tagged {tag} ({node.where}), but no list in the vote file "
+                     f"carries that tag{known}")
+    return notes
 
 
 # --- results ------------------------------------------------------------------------------------
@@ -123,6 +196,8 @@ class TierResult:
     quota: Fraction | None = None
     vacant: int = 0
     steps: list[Step] = field(default_factory=list)
+    overhang: int = 0  # seats beyond the tier's size (mixed-member compensation)
+    units: tuple[tuple[str, ...], ...] = ()  # alliances that took part as one list
 
     @property
     def seats(self) -> dict[str, int]:
@@ -132,7 +207,8 @@ class TierResult:
         return {
             "name": self.name, "size": self.size, "seats": self.seats, "passed": list(self.passed),
             "admitted": list(self.admitted), "runner_up": self.runner_up,
-            "quota": _frac_json(self.quota), "vacant": self.vacant,
+            "quota": _frac_json(self.quota), "vacant": self.vacant, "overhang": self.overhang,
+            "units": [list(u) for u in self.units],
             "lists": [lr.to_json() for lr in self.lists],
         }
 
@@ -169,6 +245,22 @@ class AllocationResult:
         out.append("Result: " + ", ".join(f"{k} {v}" for k, v in self.seats.items())
                    + f"; total {self.total}")
         return "\n".join(out)
+
+    def _repr_html_(self) -> str:
+        """A table of votes and seats, for notebooks."""
+        from html import escape
+
+        rows = "".join(
+            f"<tr><td>{escape(e.name or e.abbr)}</td><td>{escape(e.abbr)}</td>"
+            f"<td style='text-align:right'>{fmt_int(e.votes)}</td>"
+            f"<td style='text-align:right'>{self.seats[e.abbr]}</td></tr>"
+            for e in self.election.lists)
+        rows += "".join(f"<tr><td>{escape(self.appointed_names.get(k, k))}</td><td>{escape(k)}</td><td></td>"
+                        f"<td style='text-align:right'>{n}</td></tr>" for k, n in self.appointed.items())
+        ties = "".join(f"<li>{escape(t.describe())}</li>" for t in self.ties)
+        return (f"<table><caption>{escape(self.chamber)}</caption><tr><th>List</th><th>Abbr</th><th>Votes</th>"
+                f"<th>Seats</th></tr>{rows}<tr><th colspan=3>Total</th><th>{self.total}</th></tr></table>"
+                + (f"<p>Ties:</p><ul>{ties}</ul>" if ties else ""))
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -318,7 +410,183 @@ def _selects(sel: m.Selector, entry: ListEntry, runner_up: str | None) -> bool:
         return True
     if sel.kind is m.SelectorKind.RUNNER_UP:
         return entry.abbr == runner_up
+    if sel.kind is m.SelectorKind.UNTAGGED:
+        return sel.tag not in entry.tags
     return sel.tag in entry.tags
+
+
+def _try_base(base: m.Base, election: Election, node: m.Node, notes: list[str]) -> tuple[int | None, str]:
+    """The base figure, or None and the reason it is missing."""
+    try:
+        return _base_figure(base, election, node, notes), ""
+    except MissingFigure as e:
+        return None, e.message
+
+
+def _base_lower_bound(base: m.Base, election: Election) -> tuple[int, str]:
+    """A figure the unknown ``base`` cannot be below, and what it is (docs/language.md, 'Unknown
+    figures'): registered voters >= ballots cast >= valid (+ invalid) >= the listed votes."""
+    totals = election.totals
+    listed = election.list_votes + totals.get("against_all", 0)
+    valid = totals.get("valid", listed)
+    valid_what = "valid votes" if "valid" in totals else "the votes of the lists in the file"
+    if "ballots_cast" in totals:
+        cast, cast_what = totals["ballots_cast"], "ballots cast"
+    elif "invalid" in totals:
+        cast, cast_what = valid + totals["invalid"], f"{valid_what} plus invalid ballots"
+    else:
+        cast, cast_what = valid, valid_what
+    if base is m.Base.REGISTERED_VOTERS:
+        return cast, cast_what
+    if base is m.Base.BALLOTS_CAST:
+        return cast, cast_what
+    if base is m.Base.VOTES_AND_AGAINST_ALL:
+        return election.list_votes, "the votes of the lists"
+    return valid, valid_what
+
+
+def _threshold_share(th: m.Threshold, seats: int) -> Fraction:
+    """The share of the base a list needs: ``share``, or ``quotas`` / the tier's seats."""
+    if th.share is not None:
+        return th.share
+    assert th.quotas is not None
+    return Fraction(th.quotas, seats)
+
+
+def _reaches(votes: int | Fraction, need: Fraction, inclusive: bool) -> bool:
+    return votes >= need if inclusive else votes > need
+
+
+def _region_election(election: Election, region: str) -> Election | None:
+    """The election as seen in one region, or None when some list lacks votes there."""
+    if any(region not in e.regional_votes for e in election.lists):
+        return None
+    return Election(
+        lists=tuple(ListEntry(abbr=e.abbr, votes=e.regional_votes[region]) for e in election.lists),
+        totals=dict(election.regions[region]), name=f"{election.name} ({region})",
+    )
+
+
+def _or(a: bool | None, b: bool | None) -> bool | None:
+    if a is True or b is True:
+        return True
+    if a is False and b is False:
+        return False
+    return None
+
+
+def _threshold_verdicts(
+    th: m.Threshold, tier: m.Tier, election: Election, notes: list[str], say: Callable[..., Any],
+    explain: bool,
+) -> tuple[list[bool | None], list[str]]:
+    """Per list: True passes, False fails, None cannot be decided (with the reason)."""
+    entries = election.lists
+    n = len(entries)
+    verdicts: list[bool | None] = [True] * n
+    why: list[str] = [""] * n
+    applies = [th.applies_to is None or _selects(th.applies_to, e, None) for e in entries]
+    tail = (("reaching it passes (inclusive)" if th.inclusive else "it must be exceeded (strict)")
+            + (f"; or district_seats {th.district_op.value} {th.district_value}" if th.district_op else "")
+            + (f"; for {th.applies_to}" if th.applies_to else ""))
+    if th.absolute is not None:
+        need: Fraction = Fraction(th.absolute)
+        explain and say(f"Threshold: {fmt_int(th.absolute)} votes ({'inclusive' if th.inclusive else 'strict'})"
+                        + (f", for {th.applies_to}" if th.applies_to else ""), th)
+        for i, e in enumerate(entries):
+            if applies[i]:
+                verdicts[i] = _reaches(e.votes, need, th.inclusive)
+                explain and say(f"{e.abbr}: {fmt_int(e.votes)} votes: "
+                                + ("passes" if verdicts[i] else "does not pass"))
+        return verdicts, why
+    assert th.base is not None
+    share = _threshold_share(th, tier.seats)
+    shown = fmt_share(share) if th.quotas is None else f"{th.quotas} quota ({fmt_share(share)})"
+    if th.regional:
+        regions = {r: _region_election(election, r) for r in election.regions}
+        explain and say(f"Threshold: {shown} of {th.base.value} in every region "
+                        f"({len(regions)} in the vote file); {tail}", th)
+        reported: list[str] = []
+        for i, e in enumerate(entries):
+            if not applies[i]:
+                continue
+            verdict: bool | None = True if regions else None
+            if regions:
+                for r, sub in regions.items():
+                    if sub is None:
+                        verdict, why[i] = None, f"the vote file lacks some list's votes in {r}"
+                        break
+                    figure, missing = _try_base(th.base, sub, th, notes)
+                    if figure is None:
+                        verdict, why[i] = None, f"{r}: {missing}"
+                        break
+                    if not _reaches(e.regional_votes[r], share * figure, th.inclusive):
+                        verdict = False
+                        explain and say(f"{e.abbr}: {fmt_int(e.regional_votes[r])} votes in {r} = "
+                                        f"{fmt_percent(e.regional_votes[r], figure)}: does not pass there")
+                        break
+            if verdict is None and e.reported_regional is not None:
+                verdict = e.reported_regional
+                reported.append(e.abbr)
+            elif verdict is None and not why[i]:
+                why[i] = (f"the regional threshold needs the votes of {e.abbr} in every region, or "
+                          "the officially reported outcome ('reported_regional_threshold')")
+            verdicts[i] = _or(verdict, _district(th, e))
+            if explain and verdict is not None:
+                source = " (officially reported outcome)" if e.abbr in reported else ""
+                say(f"{e.abbr}: " + ("passes" if verdicts[i] else "does not pass") + f" in every region{source}")
+        if reported:
+            notes.append("the vote file gives no regional figures for " + ", ".join(reported)
+                         + "; the regional threshold takes the officially reported outcome for them")
+        return verdicts, why
+    figure, missing = _try_base(th.base, election, th, notes)
+    if figure is not None:
+        need = share * figure
+        explain and say(f"Threshold: {shown} of {th.base.value} ({fmt_int(figure)}) = "
+                        f"{fmt_exact(need, 2)} votes; {tail}", th)
+        for i, e in enumerate(entries):
+            if applies[i]:
+                ok = _reaches(e.votes, need, th.inclusive)
+                verdicts[i] = _or(ok, _district(th, e))
+                if explain:
+                    extra = " (district seats)" if verdicts[i] and not ok else ""
+                    say(f"{e.abbr}: {fmt_int(e.votes)} votes = {fmt_percent(e.votes, figure)}: "
+                        + ("passes" if verdicts[i] else "does not pass") + extra)
+        return verdicts, why
+    lower, lower_what = _base_lower_bound(th.base, election)
+    explain and say(f"Threshold: {shown} of {th.base.value} (not in the vote file); {tail}", th)
+    reported_used: list[str] = []
+    for i, e in enumerate(entries):
+        if not applies[i] or e.votes == 0:
+            continue
+        rs = e.reported_shares.get(th.base.value)
+        verdict = None
+        if rs is not None:
+            verdict = _reaches(rs, share, th.inclusive)
+            reported_used.append(f"{e.abbr} {fmt_share(rs)}")
+            explain and say(f"{e.abbr}: officially reported {fmt_share(rs)} of {th.base.value}: "
+                            + ("passes" if verdict else "does not pass"))
+        elif lower > 0 and not _reaches(e.votes, share * lower, th.inclusive):
+            verdict = False
+            text = (f"{e.abbr}: {fmt_int(e.votes)} votes are below {fmt_share(share)} of {lower_what} "
+                    f"({fmt_int(lower)}), which {th.base.value} cannot be less than: fails whatever the figure")
+            notes.append(text)
+            explain and say(text)
+        else:
+            why[i] = missing + f"; or give {e.abbr}'s officially reported share of {th.base.value}"
+        verdicts[i] = _or(verdict, _district(th, e))
+    if reported_used:
+        notes.append(f"the vote file gives no {th.base.value} figure; the threshold test uses the officially "
+                     f"reported shares (as published, rounded): {', '.join(reported_used)}")
+    return verdicts, why
+
+
+def _district(th: m.Threshold, e: ListEntry) -> bool | None:
+    """The 'or district_seats OP N' alternative: False when the threshold has none."""
+    if th.district_op is None:
+        return False
+    if e.district_seats is None:
+        return None
+    return th.district_op.holds(e.district_seats, th.district_value)
 
 
 # --- methods ------------------------------------------------------------------------------------
@@ -475,38 +743,35 @@ def _divisor(
     eligible = [i for i in pool if votes[i] > 0]
     steps: list[Step] = []
 
-    def key(i: int) -> tuple[int, Fraction] | None:
-        d2 = method.squared(out[i])
-        if d2 is None:
-            return None  # the divisor sequence is exhausted for this list
-        if d2 == 0:
-            return (1, Fraction(0))
-        return (0, weights[i] * weights[i] / d2)
+    def shown(best: tuple[int, Fraction]) -> str:
+        return "∞" if best[0] else fmt_exact(_root_display(method, best[1]), 4)
 
-    keys = {i: key(i) for i in eligible}
-    remaining = seats
-    awarded = 0
-    while remaining > 0:
-        live = [i for i in eligible if keys[i] is not None]
-        if not live:
-            break
-        best = max(keys[i] for i in live)  # type: ignore[type-var]
-        tied = [i for i in live if keys[i] == best]
-        if len(tied) > remaining:
-            shown = "a zero divisor" if best[0] else f"quotient {fmt_exact(_root_display(method, best[1]), 4)}"
-            tied = tb.favour(tied, remaining, f"the last {remaining} seat(s) by {method.kind.value}",
-                             shown)
-        for i in tied:
-            out[i] += 1
-            awarded += 1
-            remaining -= 1
-            keys[i] = key(i)
-            if explain:
-                value = "∞" if best[0] else fmt_exact(_root_display(method, best[1]), 4)
-                steps.append(Step(f"Seat {awarded}: {names[i]} (quotient {value})"))
-    if remaining > 0:
+    def favour(tied: list[int], places: int, best: tuple[int, Fraction]) -> list[int]:
+        value = "a zero divisor" if best[0] else f"quotient {shown(best)}"
+        return tb.favour(tied, places, f"the last {places} seat(s) by {method.kind.value}", value)
+
+    # Seat by seat in the protocol up to EXPLAIN_EVERY_SEAT seats; beyond, the jump start of
+    # hemicycle.highest_averages (same seats, same ties) and a summary of the seats it gave.
+    every_seat = explain and seats <= EXPLAIN_EVERY_SEAT
+    run = highest_averages(method, weights, eligible, seats, favour, record=explain, jump=not every_seat)
+    for i, c in run.seats.items():
+        out[i] = c
+    if explain and run.jumped:
+        assert run.bound is not None
+        later: dict[int, int] = {}
+        for i, _ in run.order:
+            later[i] = later.get(i, 0) + 1
+        steps.append(Step(
+            f"Seats 1 to {fmt_int(run.jumped)}: every quotient above {fmt_exact(run.bound, 4)} "
+            "(the seats below are given one by one): "
+            + ", ".join(f"{names[i]} {run.seats[i] - later.get(i, 0)}" for i in sorted(run.seats)),
+            method,
+        ))
+    for awarded, (i, best) in enumerate(run.order, run.jumped + 1):
+        steps.append(Step(f"Seat {awarded}: {names[i]} (quotient {shown(best)})"))
+    if run.left > 0:
         raise AllocationError(
-            f"{remaining} seat(s) cannot be given: every list has used up the divisor sequence",
+            f"{run.left} seat(s) cannot be given: every list has used up the divisor sequence",
             method,
         )
     return _MethodOutcome(out, steps=steps)
@@ -540,6 +805,146 @@ def _run_method(
     return _divisor(method, votes, factors, pool, seats, tb, names, explain)
 
 
+def _apply_method(
+    method: m.Method, votes: list[int], factors: list[Fraction], pool: list[int], seats: int,
+    tb: TieBreaker, names: Sequence[str], explain: bool,
+) -> _MethodOutcome:
+    if isinstance(method, m.LargestRemainder):
+        return _largest_remainder(method, votes, factors, pool, seats, tb, names, explain)
+    return _divisor(method, votes, factors, pool, seats, tb, names, explain)
+
+
+# --- admissions, consolation seats, alliances ---------------------------------------------------
+
+
+def _admit_next(
+    action: m.AdmitNext, election: Election, admitted: list[bool], results: list[ListResult],
+    tb: TieBreaker, notes: list[str], say: Callable[..., Any], explain: bool,
+) -> None:
+    """Admit lists, most votes first, until the condition holds (docs/language.md)."""
+    cond = action.until
+    entries = election.lists
+    need: Fraction | None = None
+    if cond.subject == "admitted_votes":
+        assert cond.share is not None and cond.base is not None
+        need = cond.share * _base_figure(cond.base, election, action, notes)
+
+    def holds() -> tuple[bool, str]:
+        if need is None:
+            count = sum(admitted)
+            return cond.op.holds(count, cond.value), f"{count} admitted"
+        total = sum(e.votes for e, a in zip(entries, admitted, strict=True) if a)
+        return cond.op.holds(total, need), f"admitted lists hold {fmt_int(total)} votes, against {fmt_exact(need, 2)}"
+
+    ok, state = holds()
+    if ok:
+        explain and say(f"'{cond}' holds ({state}): nobody else is admitted", action)
+        return
+    while not ok:
+        others = [i for i, e in enumerate(entries) if not admitted[i] and e.votes > 0]
+        if not others:
+            explain and say(f"'{cond}' does not hold ({state}), and no other list has a vote", action)
+            notes.append(f"'admit next until {cond}': no list left to admit, the condition still fails")
+            return
+        top = max(entries[i].votes for i in others)
+        tied = [i for i in others if entries[i].votes == top]
+        if len(tied) > 1:
+            tied = tb.favour(tied, 1, "admitting the next list", f"{fmt_int(top)} votes")
+        i = tied[0]
+        admitted[i] = True
+        results[i].admitted_by = "next"
+        explain and say(f"'{cond}' does not hold ({state}): {entries[i].abbr} is admitted with "
+                        f"{fmt_int(top)} votes", action)
+        ok, state = holds()
+
+
+def _consolation(
+    c: m.Consolation, election: Election, admitted: list[bool], outside: list[int], notes: list[str],
+    say: Callable[..., Any], explain: bool,
+) -> None:
+    figure = _base_figure(c.base, election, c, notes)
+    low, high = c.low * figure, c.high * figure
+    explain and say(f"Consolation: lists not admitted with at least {fmt_share(c.low)} and less than "
+                    f"{fmt_share(c.high)} of {c.base.value} ({fmt_exact(low, 2)} to {fmt_exact(high, 2)} votes) "
+                    f"get {c.seats} seat(s)", c)
+    for i, e in enumerate(election.lists):
+        if not admitted[i] and outside[i] == 0 and e.votes > 0 and low <= e.votes < high:
+            outside[i] = c.seats
+            explain and say(f"{e.abbr}: {fmt_int(e.votes)} votes = {fmt_percent(e.votes, figure)}: "
+                            f"{c.seats} consolation seat(s)", c)
+
+
+def _alliance_groups(alliances: m.Alliances, election: Election) -> list[list[int]]:
+    index = {e.abbr: i for i, e in enumerate(election.lists)}
+    if alliances.source is m.AllianceSource.AGREEMENTS:
+        return [[index[a] for a in group] for group in election.agreements]
+    named: dict[str, list[int]] = {}
+    for i, e in enumerate(election.lists):
+        if e.combination is not None:
+            named.setdefault(e.combination, []).append(i)
+    return list(named.values())
+
+
+def _allocate_alliances(
+    tier: m.Tier, alliances: m.Alliances, election: Election, votes: list[int], factors: list[Fraction],
+    pool: list[int], seats_total: int, tb: TieBreaker, seats: list[int], steps: list[Step], explain: bool,
+) -> tuple[tuple[str, ...], ...]:
+    """The method among units (alliances of admitted lists, and the other admitted lists), then
+    each alliance's seats split among its lists. Writes ``seats``; returns the alliances formed."""
+    entries = election.lists
+    names = [e.abbr for e in entries]
+    in_pool = set(pool)
+    units: list[list[int]] = []
+    joined: set[int] = set()
+    for group in _alliance_groups(alliances, election):
+        members = [i for i in group if i in in_pool]
+        label = " + ".join(names[i] for i in group)
+        if len(members) >= 2:
+            units.append(members)
+            joined.update(members)
+            if explain:
+                void = [names[i] for i in group if i not in in_pool]
+                steps.append(Step(f"Alliance {' + '.join(names[i] for i in members)} takes part as one list"
+                                  + (f" ({', '.join(void)} not admitted)" if void else ""), alliances))
+        elif explain:
+            steps.append(Step(f"Alliance {label} is void: fewer than two of its lists are admitted", alliances))
+    units += [[i] for i in pool if i not in joined]
+    units.sort(key=min)
+    unit_entries = []
+    for u in units:
+        orders = [entries[i].ballot_order for i in u]
+        unit_entries.append(ListEntry(
+            abbr="+".join(names[i] for i in u), votes=sum(votes[i] for i in u),
+            registration_order=min(entries[i].registration_order for i in u),
+            ballot_order=None if None in orders else min(o for o in orders if o is not None),
+        ))
+    unit_votes = [e.votes for e in unit_entries]
+    unit_factors = [
+        (sum(votes[i] * factors[i] for i in u) / total) if (total := sum(votes[i] for i in u)) else Fraction(1)
+        for u in units
+    ]
+    unit_tb = TieBreaker(tier, unit_entries, tb.record)
+    unit_names = [e.abbr for e in unit_entries]
+    outcome = _apply_method(tier.method, unit_votes, unit_factors, list(range(len(units))), seats_total,
+                            unit_tb, unit_names, explain)
+    steps.extend(outcome.steps)
+    for k, u in enumerate(units):
+        got = outcome.seats[k]
+        if len(u) == 1:
+            seats[u[0]] = got
+            continue
+        if got == 0:
+            continue
+        if explain:
+            steps.append(Step(f"Alliance {unit_names[k]}: its {got} seat(s) are split among its lists",
+                              alliances))
+        split = _apply_method(alliances.split, votes, factors, u, got, tb, names, explain)
+        steps.extend(split.steps)
+        for i in u:
+            seats[i] = split.seats[i]
+    return tuple(tuple(names[i] for i in u) for u in units if len(u) > 1)
+
+
 # --- the pipeline ---------------------------------------------------------------------------
 
 
@@ -565,31 +970,19 @@ def allocate_tier(
 
     # 1. thresholds
     passed = [e.votes > 0 for e in entries]
+    undecided: dict[int, tuple[str, m.Threshold]] = {}
     for th in tier.thresholds:
         used(th, "threshold")
-        base = 0
-        if th.absolute is not None:
-            need: Fraction = Fraction(th.absolute)
-            explain and say(f"Threshold: {fmt_int(th.absolute)} votes ({'inclusive' if th.inclusive else 'strict'})"
-                + (f", for {th.applies_to}" if th.applies_to else ""), th)
-        else:
-            assert th.share is not None and th.base is not None
-            base = _base_figure(th.base, election, th, notes)
-            need = th.share * base
-            explain and say(f"Threshold: {fmt_share(th.share)} of {th.base.value} ({fmt_int(base)}) = "
-                f"{fmt_exact(need, 2)} votes; "
-                + ("reaching it passes (inclusive)" if th.inclusive else "it must be exceeded (strict)")
-                + (f"; for {th.applies_to}" if th.applies_to else ""), th)
-        for i, e in enumerate(entries):
-            if th.applies_to is not None and not _selects(th.applies_to, e, None):
-                continue
-            ok = e.votes >= need if th.inclusive else e.votes > need
-            passed[i] = passed[i] and ok
-            if explain and th.share is not None:
-                explain and say(f"{e.abbr}: {fmt_int(e.votes)} votes = {fmt_percent(e.votes, base)}: "
-                    + ("passes" if ok else "does not pass"))
-            elif explain:
-                explain and say(f"{e.abbr}: {fmt_int(e.votes)} votes: " + ("passes" if ok else "does not pass"))
+        verdicts, why = _threshold_verdicts(th, tier, election, notes, say, explain)
+        for i, verdict in enumerate(verdicts):
+            if verdict is False:
+                passed[i] = False
+            elif verdict is None and i not in undecided:
+                undecided[i] = (why[i] or (f"the threshold's 'or district_seats' alternative needs the "
+                                           f"district seats of {names[i]}"), th)
+    for i, (reason, th) in undecided.items():
+        if passed[i]:
+            raise MissingFigure(f"cannot tell whether {names[i]} passes: {reason}", th)
     if not tier.thresholds:
         explain and say("No threshold: every list with at least one vote takes part")
     for i, ok in enumerate(passed):
@@ -624,6 +1017,9 @@ def allocate_tier(
                 admitted[runner_up] = True
                 results[runner_up].admitted_by = "runner_up"
                 explain and say(f"Runner-up admitted: {names[runner_up]} with {fmt_int(top)} votes", action)
+            elif isinstance(action, m.AdmitNext):
+                used(action, f"admit next until {action.until}")
+                _admit_next(action, election, admitted, results, tb, notes, say, explain)
     runner_abbr = names[runner_up] if runner_up is not None else None
     for i in range(n):
         results[i].admitted = admitted[i]
@@ -650,10 +1046,36 @@ def allocate_tier(
         passed=tuple(names[i] for i in range(n) if passed[i]),
         admitted=tuple(names[i] for i in pool), runner_up=runner_abbr, steps=steps,
     )
+    # consolation seats and district seats outside the distribution (docs/language.md)
+    outside = [0] * n
+    for c in tier.consolations:
+        used(c, "consolation")
+        _consolation(c, election, admitted, outside, notes, say, explain)
+    district = [0] * n
+    if tier.compensation is not None:
+        used(tier.compensation, "compensate")
+        for i, e in enumerate(entries):
+            if e.district_seats is None:
+                raise MissingFigure(f"mixed-member compensation needs the district seats of every list; "
+                                    f"the vote file gives none for {e.abbr}", tier.compensation)
+            district[i] = e.district_seats
+            if not admitted[i]:
+                outside[i] += e.district_seats
+        deducted = sum(district[i] for i in range(n) if not admitted[i])
+        explain and say(f"District seats won: {sum(district)}; by lists not admitted: {deducted}, "
+                        f"which come off the {tier.seats} seats", tier.compensation)
+    method_seats = tier.seats - sum(outside)
+    if method_seats < 0:
+        raise AllocationError(f"the seats outside the distribution ({sum(outside)}) exceed the tier's "
+                              f"{tier.seats} seats", tier)
+    if method_seats != tier.seats:
+        explain and say(f"Seats for the distribution: {tier.seats} - {sum(outside)} = {method_seats}")
     if sum(votes[i] for i in pool) == 0:
         explain and say("No admitted list has a vote: no seats are allocated in this tier")
         notes.append(f"tier {tier.name!r}: no admitted list has a vote; no seats allocated")
-        tier_result.vacant = tier.seats
+        tier_result.vacant = method_seats
+        for i in range(n):
+            results[i].seats = outside[i]
         return tier_result
     used(tier.method, "allocate")
 
@@ -669,9 +1091,17 @@ def allocate_tier(
             limits[i] = min(lim)
     seats = [0] * n
     fixed: dict[int, int] = {}
-    remaining = tier.seats
+    remaining = method_seats
     first = True
-    while True:
+    if tier.alliances is not None:
+        used(tier.alliances, "alliances")
+        if limits and any(i in limits for i in pool):
+            raise AllocationError("alliances together with a cap or list sizes are not supported",
+                                  tier.alliances)
+        tier_result.units = _allocate_alliances(tier, tier.alliances, election, votes, factors, pool,
+                                                method_seats, tb, seats, steps, explain)
+        first = False
+    while tier.alliances is None:
         live = [i for i in pool if i not in fixed]
         outcome = _run_method(tier, votes, factors, live, remaining, tb, names, explain)
         if first:
@@ -696,7 +1126,7 @@ def allocate_tier(
                 used(clause, "cap" if clause is tier.cap else "surplus")
             explain and say(f"{names[i]} would get {outcome.seats[i]} seats but may hold at most {limits[i]}; "
                 "the method runs again for the others", clause)
-        remaining = tier.seats - sum(fixed.values())
+        remaining = method_seats - sum(fixed.values())
         if not [i for i in pool if i not in fixed]:
             tier_result.vacant = remaining
             explain and say(f"Every admitted list is full: {remaining} seat(s) stay vacant")
@@ -714,6 +1144,7 @@ def allocate_tier(
                     tier.surplus)
 
     # 5. guarantees
+    moves = 0
     for prov in active:
         for action in prov.actions:
             if not isinstance(action, m.Guarantee):
@@ -726,6 +1157,11 @@ def allocate_tier(
                     explain and say(f"Guarantee: {e.abbr} already has {seats[i]} >= {action.seats} seats", action)
                     continue
                 while seats[i] < action.seats:
+                    moves += 1
+                    if moves * n > MAX_WORK:
+                        raise LimitError(f"the guarantee moves more than {fmt_int(moves - 1)} seats among "
+                                         f"{fmt_int(n)} lists, more work than hemicycle does in one "
+                                         f"allocation ({fmt_int(MAX_WORK)} list-steps)", action)
                     donors = [j for j in range(n) if j != i and seats[j] > 0]
                     if not donors:
                         explain and say(f"Guarantee: no other list holds a seat; {e.abbr} stays at {seats[i]}",
@@ -743,17 +1179,31 @@ def allocate_tier(
                     explain and say(f"Guarantee: one seat moves from {names[donor]} to {e.abbr} "
                         f"(now {seats[donor]} and {seats[i]})", action)
 
+    # 6. mixed-member compensation: district seats beyond the entitlement are kept (overhang)
+    if tier.compensation is not None:
+        for i in pool:
+            if district[i] > seats[i]:
+                tier_result.overhang += district[i] - seats[i]
+                explain and say(f"{names[i]} won {district[i]} district seats, more than its entitlement of "
+                                f"{seats[i]}: it keeps them ({district[i] - seats[i]} overhang)", tier.compensation)
+                seats[i] = district[i]
+        if tier_result.overhang:
+            notes.append(f"tier {tier.name!r}: {tier_result.overhang} overhang seat(s) enlarge the chamber")
+    for i in range(n):
+        seats[i] += outside[i]
     for i in range(n):
         results[i].seats = seats[i]
     explain and say("Seats: " + ", ".join(f"{names[i]} {seats[i]}" for i in range(n))
-        + (f"; vacant {tier_result.vacant}" if tier_result.vacant else ""))
+        + (f"; vacant {tier_result.vacant}" if tier_result.vacant else "")
+        + (f"; overhang {tier_result.overhang}" if tier_result.overhang else ""))
     return tier_result
 
 
 def allocate(chamber: m.Chamber, election: Election, *, explain: bool = True) -> AllocationResult:
     """Allocate every tier of ``chamber`` for ``election``; appointed seats are added as given."""
+    check_limits(chamber, election)
     ties: list[Tie] = []
-    notes: list[str] = []
+    notes: list[str] = list(tag_notes(chamber, election))
     applied: list[str] = []
     tiers = [allocate_tier(t, election, ties, notes, applied, explain=explain) for t in chamber.tiers]
     seats = {e.abbr: 0 for e in election.lists}

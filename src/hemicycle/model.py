@@ -94,6 +94,7 @@ class SelectorKind(str, Enum):
     RUNNER_UP = "runner_up"  # the list admitted by `admit runner_up` in this tier
     EVERY_LIST = "every_list"
     TAGGED = "tagged"  # lists whose vote-file entry carries the tag
+    UNTAGGED = "untagged"  # lists whose vote-file entry does not carry the tag
 
 
 class Comparator(str, Enum):
@@ -132,22 +133,32 @@ class Selector(Node):
     def __str__(self) -> str:
         if self.kind is SelectorKind.TAGGED:
             return f"lists tagged {self.tag}"
+        if self.kind is SelectorKind.UNTAGGED:
+            return f"lists not tagged {self.tag}"
         return self.kind.value
 
 
 @dataclass(frozen=True, kw_only=True)
 class Threshold(Node):
-    """A list passes when its votes reach ``share`` of ``base`` (or ``absolute`` votes).
+    """A list passes when its votes reach ``share`` of ``base`` (or ``absolute`` votes, or
+    ``quotas`` times ``base`` / the tier's seats).
 
     ``inclusive``: reaching exactly the threshold passes ("seven and more percent").
     ``applies_to``: the lists the threshold is for (``None``: every list).
+    ``regional``: the test is made in every region of the vote file, on that region's figures.
+    ``district_op``/``district_value``: the list also passes when its district seats compare so
+    (``or district_seats >= 1``).
     """
 
     share: Fraction | None = None
     base: Base | None = None
     absolute: int | None = None
+    quotas: int | None = None
     inclusive: bool = True
     applies_to: Selector | None = None
+    regional: bool = False
+    district_op: Comparator | None = None
+    district_value: int = 0
 
     @property
     def scale_invariant(self) -> bool:
@@ -237,19 +248,39 @@ class Surplus(Node):
 
 @dataclass(frozen=True, kw_only=True)
 class Condition(Node):
-    """``passed OP value``: the number of lists that passed the threshold(s)."""
+    """``passed OP value``: the number of lists that passed the threshold(s).
 
-    subject: str  # "passed"
+    In ``admit next until ...``: ``admitted OP value`` (the number of lists admitted so far) or
+    ``admitted_votes OP share of base`` (their votes together, against ``share`` of ``base``).
+    """
+
+    subject: str  # "passed" | "admitted" | "admitted_votes"
     op: Comparator
-    value: int
+    value: int = 0
+    share: Fraction | None = None
+    base: Base | None = None
 
     def __str__(self) -> str:
+        if self.share is not None and self.base is not None:
+            return f"{self.subject} {self.op.value} {_pct(self.share)} of {self.base.value}"
         return f"{self.subject} {self.op.value} {self.value}"
+
+
+def _pct(x: Fraction) -> str:
+    p = x * 100
+    return f"{p.numerator}%" if p.denominator == 1 else f"{x.numerator}/{x.denominator}"
 
 
 @dataclass(frozen=True, kw_only=True)
 class AdmitRunnerUp(Node):
     """Admit the list with the most votes among those that did not pass (at least one vote)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class AdmitNext(Node):
+    """Admit lists not yet admitted, most votes first, one at a time, until ``until`` holds."""
+
+    until: Condition
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -267,7 +298,38 @@ class Correction(Node):
     factor: Fraction
 
 
-Action = AdmitRunnerUp | Guarantee | Correction
+Action = AdmitRunnerUp | AdmitNext | Guarantee | Correction
+
+
+@dataclass(frozen=True, kw_only=True)
+class Consolation(Node):
+    """Lists not admitted whose votes are in [low * base, high * base) get ``seats`` seats."""
+
+    seats: int
+    low: Fraction
+    high: Fraction
+    base: Base
+
+
+class AllianceSource(str, Enum):
+    AGREEMENTS = "agreements"  # the vote file's "agreements" (e.g. Israel's surplus agreements)
+    COMBINATIONS = "combinations"  # each list's "combination" (e.g. Dutch lijstencombinaties)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Alliances(Node):
+    """Admitted lists joined by the vote file take part in the method as one; their seats are
+    then split among them by ``split``."""
+
+    source: AllianceSource
+    split: LargestRemainder | Divisor
+
+
+@dataclass(frozen=True, kw_only=True)
+class Compensation(Node):
+    """Mixed-member compensation: the tier's seats are the whole house; district seats won by
+    lists not admitted come off it; an admitted list gets max(entitlement, district seats)
+    (overhang seats are added to the house)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -288,6 +350,9 @@ class Tier(Node):
     cap: Cap | None = None
     surplus: Surplus | None = None
     provisions: tuple[Provision, ...] = ()
+    consolations: tuple[Consolation, ...] = ()
+    alliances: Alliances | None = None
+    compensation: Compensation | None = None
 
     def actions(self, kind: type) -> list[tuple[Provision, Action]]:
         return [(p, a) for p in self.provisions for a in p.actions if isinstance(a, kind)]
@@ -295,8 +360,30 @@ class Tier(Node):
     @property
     def scale_invariant(self) -> bool:
         """True when multiplying every vote figure by the same factor never changes the seats."""
-        quota_ok = not isinstance(self.method, LargestRemainder) or self.method.quota.scale_invariant
+        methods = [self.method] + ([self.alliances.split] if self.alliances is not None else [])
+        quota_ok = all(not isinstance(x, LargestRemainder) or x.quota.scale_invariant for x in methods)
         return quota_ok and all(t.scale_invariant for t in self.thresholds)
+
+    @property
+    def uses_extensions(self) -> bool:
+        """True when the tier uses a clause beyond thresholds on totals, one method, caps and
+        the runner-up provisions (regional or district thresholds, admissions until a
+        condition, consolation seats, alliances, mixed-member compensation, 'not tagged')."""
+        if self.consolations or self.alliances is not None or self.compensation is not None:
+            return True
+        for th in self.thresholds:
+            if th.quotas is not None or th.regional or th.district_op is not None:
+                return True
+            if th.applies_to is not None and th.applies_to.kind is SelectorKind.UNTAGGED:
+                return True
+        for prov in self.provisions:
+            for action in prov.actions:
+                if isinstance(action, AdmitNext):
+                    return True
+                who = getattr(action, "who", None)
+                if isinstance(who, Selector) and who.kind is SelectorKind.UNTAGGED:
+                    return True
+        return False
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -1,5 +1,8 @@
 """Vote files: read one election's figures from JSON or CSV, refusing anything doubtful.
 
+(Standard formats are read too, also by content: a NIST 1500-100 JSON ``ElectionReport`` or an
+EML XML document goes to ``hemicycle.formats``, which see.)
+
 Two formats, told apart by content (a file whose first non-blank character is ``{`` or ``[`` is
 JSON, anything else CSV), never by extension:
 
@@ -17,6 +20,15 @@ JSON, anything else CSV), never by extension:
   ``coalition`` plus ``coalition_2_3`` (k = 2 or 3) or ``coalition_4_plus`` (k >= 4). A total that
   is ``null`` is unknown, i.e. absent. ``registration_order`` is either given for every list or
   for none (then it is the order in the file).
+
+  For the clauses of real systems (docs/language.md) a list may also give ``district_seats``
+  (mixed-member systems), ``regional_votes`` ({region: votes}, with the file's top-level
+  ``"regions": {region: {total: figure}}``), ``combination`` (a list-combination name),
+  ``reported_shares`` ({base: percent as published}, used only when the base figure is unknown;
+  the bundled data's ``reported_percent_of_registered`` is read as the ``registered_voters``
+  share, and ``reported_percent`` as the share of the file's ``"reported_percent_base"``) and
+  ``reported_regional_threshold`` (the official outcome of a regional threshold test). The top
+  level may give ``"agreements"``: arrays of two or more abbrs (a list in one at most).
 
 * **CSV** with a header row naming the columns (``abbr`` and ``votes`` required; ``name``,
   ``registration_order``, ``ballot_order``, ``list_size``, ``tags`` optional; tags separated by
@@ -44,6 +56,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +67,7 @@ __all__ = [
     "CSV_COLUMNS",
     "VoteFile",
     "VoteFileError",
+    "check_for_rules",
     "election_to_json",
     "load_votes",
     "parse_vote_file",
@@ -164,6 +178,10 @@ def parse_vote_file(text: str, file: str, *, totals: Mapping[str, int] | None = 
     stripped = text.lstrip()
     if not stripped:
         raise VoteFileError(file, "the file is empty")
+    from hemicycle.formats import parse_standard, sniff  # NIST 1500-100 JSON and EML XML, by content
+
+    if sniff(stripped) is not None:
+        return parse_standard(text, file, totals=totals)
     raw = _parse_json(text, file) if stripped[0] in "{[" else _parse_csv(text, file)
     return _finish(raw, file, totals)
 
@@ -208,6 +226,16 @@ def election_to_json(
             party["list_size"] = entry.list_size
         if entry.tags:
             party["tags"] = sorted(entry.tags)
+        if entry.district_seats is not None:
+            party["district_seats"] = entry.district_seats
+        if entry.regional_votes:
+            party["regional_votes"] = dict(entry.regional_votes)
+        if entry.reported_shares:
+            party["reported_shares"] = {k: _percent_json(v) for k, v in entry.reported_shares.items()}
+        if entry.reported_regional is not None:
+            party["reported_regional_threshold"] = entry.reported_regional
+        if entry.combination is not None:
+            party["combination"] = entry.combination
         parties.append(party)
     totals: dict[str, int] = {k: election.totals[k] for k in TOTALS if k in election.totals}
     for key in CHECK_FIGURES:
@@ -218,6 +246,10 @@ def election_to_json(
         record["parties_complete"] = False
     if election.substitutes:
         record["substitutes"] = dict(election.substitutes)
+    if election.agreements:
+        record["agreements"] = [list(group) for group in election.agreements]
+    if election.regions:
+        record["regions"] = {k: dict(v) for k, v in election.regions.items()}
     return record
 
 
@@ -234,6 +266,9 @@ class _Row:
     ballot_order: int | None = None
     list_size: int | None = None
     tags: frozenset[str] = frozenset()
+    # district_seats, regional_votes, reported_shares, reported_regional, combination
+    # (JSON only; see _json_party_extras)
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -246,6 +281,8 @@ class _Raw:
     origins: dict[str, tuple[int | None, str]] = field(default_factory=dict)
     substitutes: dict[str, str] = field(default_factory=dict)
     complete: bool = True
+    agreements: list[tuple[str, ...]] = field(default_factory=list)
+    regions: dict[str, dict[str, int]] = field(default_factory=dict)
     is_csv: bool = False
 
 
@@ -421,6 +458,7 @@ def _parse_json(text: str, file: str) -> _Raw:
         raise VoteFileError(file, "empty: the file gives no lists", field="parties")
     for index, party in enumerate(parties, start=1):
         raw.rows.append(_json_party(party, index, file))
+    _json_election_extras(data, file, raw)
     return raw
 
 
@@ -561,7 +599,154 @@ def _json_party(party: object, row: int, file: str) -> _Row:
         ballot_order=numbers["ballot_order"],
         list_size=numbers["list_size"],
         tags=frozenset(tags),
+        extra=_json_party_extras(party, row, file),
     )
+
+
+def _percent_json(share: Fraction) -> int | float:
+    """A reported share as the percentage number it was read from (exact: refuses otherwise)."""
+    percent = share * 100
+    if percent.denominator == 1:
+        return int(percent)
+    number = float(percent)
+    if Fraction(repr(number)) != percent:
+        raise ValueError(f"the reported share {percent}% cannot be written as a decimal number")
+    return number
+
+
+# Bases a reported share may be given for (the rule language's base names).
+REPORTED_BASES = ("valid_votes", "ballots_cast", "list_votes", "votes_and_against_all", "registered_voters")
+
+
+def _percent(value: object) -> Fraction:
+    """A published percentage (0 to 100, decimals allowed) as an exact share."""
+    if isinstance(value, bool) or not isinstance(value, int | _RawNumber):
+        raise _Bad(f"expected a percentage, got {_kind(value)}")
+    try:
+        share = Fraction(str(value)) / 100
+    except (ValueError, ZeroDivisionError):
+        raise _Bad(f"{value} is not a percentage") from None
+    if not 0 <= share <= 1:
+        raise _Bad(f"{value} is not a percentage between 0 and 100")
+    return share
+
+
+def _json_party_extras(party: _JsonObject, row: int, file: str) -> dict[str, Any]:
+    """The party keys for mixed-member, regional and alliance rules, and reported shares:
+    ``district_seats``, ``regional_votes`` {region: votes}, ``reported_shares`` {base: percent}
+    (also from the bundled data's ``reported_percent_of_registered``), ``reported_regional_threshold``
+    (true/false) and ``combination`` (a name)."""
+    extra: dict[str, Any] = {}
+    seats = party.get("district_seats")
+    if seats is not None:
+        try:
+            extra["district_seats"] = _json_int(seats)
+        except _Bad as bad:
+            raise VoteFileError(file, bad.message, row=row, field="district_seats") from None
+    regional = party.get("regional_votes")
+    if regional is not None:
+        if not isinstance(regional, _JsonObject):
+            raise VoteFileError(file, f"expected an object, got {_kind(regional)}", row=row,
+                                field="regional_votes")
+        votes: dict[str, int] = {}
+        for region, value in regional.items():
+            try:
+                votes[region] = _json_int(value)
+            except _Bad as bad:
+                raise VoteFileError(file, bad.message, row=row, field=f"regional_votes.{region}") from None
+        extra["regional_votes"] = votes
+    shares: dict[str, Fraction] = {}
+    reported = party.get("reported_shares")
+    if reported is not None:
+        if not isinstance(reported, _JsonObject):
+            raise VoteFileError(file, f"expected an object, got {_kind(reported)}", row=row,
+                                field="reported_shares")
+        for base, value in reported.items():
+            if base not in REPORTED_BASES:
+                raise VoteFileError(file, f'unknown base "{base}"; known: {", ".join(REPORTED_BASES)}',
+                                    row=row, field=f"reported_shares.{base}")
+            try:
+                shares[base] = _percent(value)
+            except _Bad as bad:
+                raise VoteFileError(file, bad.message, row=row, field=f"reported_shares.{base}") from None
+    of_registered = party.get("reported_percent_of_registered")
+    if of_registered is not None and "registered_voters" not in shares:
+        try:
+            shares["registered_voters"] = _percent(of_registered)
+        except _Bad as bad:
+            raise VoteFileError(file, bad.message, row=row, field="reported_percent_of_registered") from None
+    if shares:
+        extra["reported_shares"] = shares
+    outcome = party.get("reported_regional_threshold")
+    if outcome is not None:
+        if not isinstance(outcome, bool):
+            raise VoteFileError(file, f"expected true, false or null, got {_kind(outcome)}", row=row,
+                                field="reported_regional_threshold")
+        extra["reported_regional"] = outcome
+    combination = party.get("combination")
+    if combination is not None:
+        if not isinstance(combination, str) or not combination.strip():
+            raise VoteFileError(file, f"expected a name, got {_kind(combination)}", row=row,
+                                field="combination")
+        extra["combination"] = combination.strip()
+    return extra
+
+
+def _json_election_extras(data: _JsonObject, file: str, raw: _Raw) -> None:
+    """``agreements`` (arrays of abbrs) and ``regions`` ({region: {total: figure}})."""
+    abbrs = {r.abbr for r in raw.rows}
+    agreements = data.get("agreements")
+    if agreements is not None:
+        if not isinstance(agreements, list):
+            raise VoteFileError(file, f"expected an array, got {_kind(agreements)}", field="agreements")
+        joined: dict[str, int] = {}
+        for k, group in enumerate(agreements, start=1):
+            where = f"agreements[{k}]"
+            if not isinstance(group, list) or len(group) < 2 or not all(isinstance(a, str) for a in group):
+                raise VoteFileError(file, "an agreement is an array of two or more list abbrs", field=where)
+            for a in group:
+                if a not in abbrs:
+                    raise VoteFileError(file, f'"{a}" is not a list in this file', field=where)
+                if a in joined:
+                    raise VoteFileError(file, f'"{a}" is already in agreement {joined[a]}', field=where)
+                joined[a] = k
+            raw.agreements.append(tuple(group))
+    regions = data.get("regions")
+    if regions is not None:
+        if not isinstance(regions, _JsonObject):
+            raise VoteFileError(file, f"expected an object, got {_kind(regions)}", field="regions")
+        for region, totals in regions.items():
+            if not isinstance(totals, _JsonObject):
+                raise VoteFileError(file, f"expected an object of totals, got {_kind(totals)}",
+                                    field=f"regions.{region}")
+            figures: dict[str, int] = {}
+            for key, value in totals.items():
+                if key not in TOTALS or value is None:
+                    continue
+                try:
+                    figures[key] = _json_int(value)
+                except _Bad as bad:
+                    raise VoteFileError(file, bad.message, field=f"regions.{region}.{key}") from None
+            raw.regions[region] = figures
+    base = data.get("reported_percent_base")
+    if base is not None:
+        if base not in REPORTED_BASES:
+            raise VoteFileError(file, f'unknown base "{base}"; known: {", ".join(REPORTED_BASES)}',
+                                field="reported_percent_base")
+        for row, party in zip(raw.rows, data["parties"], strict=True):
+            value = party.get("reported_percent")
+            if value is None:
+                continue
+            try:
+                share = _percent(value)
+            except _Bad as bad:
+                raise VoteFileError(file, bad.message, row=row.row, field="reported_percent") from None
+            row.extra.setdefault("reported_shares", {}).setdefault(base, share)
+    for row in raw.rows:
+        for region in row.extra.get("regional_votes", {}):
+            if region not in raw.regions:
+                raise VoteFileError(file, f'"{region}" is not in the file\'s "regions"', row=row.row,
+                                    field=f"regional_votes.{region}")
 
 
 # --- CSV -----------------------------------------------------------------------------------------
@@ -797,6 +982,7 @@ def _finish(raw: _Raw, file: str, options: Mapping[str, int] | None) -> VoteFile
             ballot_order=r.ballot_order,
             list_size=r.list_size,
             tags=r.tags,
+            **r.extra,
         )
         for i, r in enumerate(raw.rows, start=1)
     )
@@ -807,6 +993,8 @@ def _finish(raw: _Raw, file: str, options: Mapping[str, int] | None) -> VoteFile
             name=raw.name,
             substitutes=dict(raw.substitutes),
             source=file,
+            agreements=tuple(raw.agreements),
+            regions=raw.regions,
         )
     except (ValueError, TypeError) as exc:  # pragma: no cover - checked above
         raise VoteFileError(file, str(exc)) from None
@@ -925,3 +1113,27 @@ def _check_totals(raw: _Raw, file: str) -> None:
                     'totals "blank" or "disallowed"'
                 )
             raise fail("ballots_cast", f"ballots_cast is {cast} but {formula}{hint}")
+
+
+# --- the vote file against the rules -------------------------------------------------------------
+
+
+def check_for_rules(vote_file: VoteFile, chamber: Any) -> None:
+    """Refuse a vote file that cannot serve these rules (a ``hemicycle.model.Chamber``): a file
+    that says it lacks some lists (``"parties_complete": false``) for a threshold on
+    ``list_votes``, the sum of the votes of every list. (Tags the rules name but no list carries
+    are reported as notes of the allocation: ``hemicycle.interpreter.tag_notes``.)"""
+    from hemicycle import model as m
+    from hemicycle.interpreter import model_nodes
+
+    if vote_file.parties_complete:
+        return
+    for node in model_nodes(chamber):
+        if getattr(node, "base", None) is m.Base.LIST_VOTES:
+            raise VoteFileError(
+                vote_file.election.source or "<votes>",
+                "false: the file lacks some lists, but the rules need the votes of every list "
+                f"(a share of list_votes at {node.where}); give every list, or use a base such as "
+                "valid_votes",
+                field="parties_complete",
+            )

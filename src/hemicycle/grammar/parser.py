@@ -16,7 +16,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from hemicycle import model as m
 from hemicycle.diagnostics import Diagnostic, RuleError
 
-MAX_RULE_BYTES = 1_000_000  # a rule file is a page of law, not a data dump
+MAX_RULE_BYTES = 256_000  # a rule file is a page of law, not a data dump (parsing 256 KB: about 2 s)
 
 # How each terminal reads in an "expected ..." message.
 TERMINAL_WORDS: dict[str, str] = {
@@ -71,6 +71,17 @@ def _tok_span(file: str, tok: Token) -> m.Span:
     return m.Span(
         file, tok.line or 0, tok.column or 0, tok.end_line or 0, tok.end_column or 0
     )
+
+
+class _Regional:
+    """Marker: the threshold is made in every region."""
+
+
+class _District:
+    """The alternative 'or district_seats OP N' of a threshold."""
+
+    def __init__(self, op: m.Comparator, value: int) -> None:
+        self.op, self.value = op, value
 
 
 class _Fail(Exception):
@@ -166,9 +177,18 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
         caps: list[m.Cap] = []
         surpluses: list[m.Surplus] = []
         provisions: list[m.Provision] = []
+        consolations: list[m.Consolation] = []
+        alliances: list[m.Alliances] = []
+        compensations: list[m.Compensation] = []
         loose: list[m.Node] = []
         for clause in body:
-            if isinstance(clause, m.Threshold):
+            if isinstance(clause, m.Consolation):
+                consolations.append(clause)
+            elif isinstance(clause, m.Alliances):
+                alliances.append(clause)
+            elif isinstance(clause, m.Compensation):
+                compensations.append(clause)
+            elif isinstance(clause, m.Threshold):
                 thresholds.append(clause)
             elif isinstance(clause, m.LargestRemainder | m.Divisor):
                 methods.append(clause)
@@ -187,7 +207,8 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
         if not methods:
             self._fail(span, f"tier {name!r} does not say how seats are allocated",
                        "add a clause such as 'allocate largest_remainder quota hare'")
-        for kind, found in (("allocate", methods), ("ties", ties), ("cap", caps), ("surplus", surpluses)):
+        for kind, found in (("allocate", methods), ("ties", ties), ("cap", caps), ("surplus", surpluses),
+                            ("alliances", alliances), ("compensate", compensations)):
             if len(found) > 1:
                 self._fail(found[1].span, f"tier {name!r} has a second '{kind}' clause",
                            f"the first is on line {found[0].span.line}; keep one")
@@ -195,6 +216,8 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
             name=name, seats=seats, thresholds=tuple(thresholds), method=methods[0],
             ties=ties[0] if ties else None, cap=caps[0] if caps else None,
             surplus=surpluses[0] if surpluses else None, provisions=tuple(provisions),
+            consolations=tuple(consolations), alliances=alliances[0] if alliances else None,
+            compensation=compensations[0] if compensations else None,
             span=span, citation=cite,
         )
 
@@ -212,7 +235,31 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
         base = m.Base(str(parts[3]))
         inclusive, applies = self._threshold_tail(parts[4:])
         return m.Threshold(share=share, base=base, inclusive=inclusive, applies_to=applies,
-                           span=_span(self.file, meta), citation=cite)
+                           span=_span(self.file, meta), citation=cite, **self._threshold_extra(parts[4:]))
+
+    def quota_threshold(self, meta: Any, children: list[Any]) -> m.Threshold:
+        parts, cite = self._split(children)
+        quotas = self._int(parts[1], minimum=1, what="a threshold in quotas")
+        base = m.Base(str(parts[4]))
+        inclusive, applies = self._threshold_tail(parts[5:])
+        return m.Threshold(quotas=quotas, base=base, inclusive=inclusive, applies_to=applies,
+                           span=_span(self.file, meta), citation=cite, **self._threshold_extra(parts[5:]))
+
+    @staticmethod
+    def _threshold_extra(rest: list[Any]) -> dict[str, Any]:
+        extra: dict[str, Any] = {}
+        for item in rest:
+            if isinstance(item, _Regional):
+                extra["regional"] = True
+            elif isinstance(item, _District):
+                extra["district_op"], extra["district_value"] = item.op, item.value
+        return extra
+
+    def regional(self, meta: Any, children: list[Token]) -> _Regional:
+        return _Regional()
+
+    def district_alt(self, meta: Any, children: list[Token]) -> _District:
+        return _District(m.Comparator(str(children[2])), int(children[3]))
 
     def absolute_threshold(self, meta: Any, children: list[Any]) -> m.Threshold:
         parts, cite = self._split(children)
@@ -232,6 +279,9 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
         return inclusive, applies
 
     def share(self, meta: Any, children: list[Token]) -> Token:
+        return children[0]
+
+    def band_share(self, meta: Any, children: list[Token]) -> Token:
         return children[0]
 
     def base(self, meta: Any, children: list[Token]) -> Token:
@@ -332,6 +382,27 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
         return m.Surplus(policy=m.SurplusPolicy(str(parts[2])), span=_span(self.file, meta),
                          citation=cite)
 
+    # consolation seats, alliances, compensation ------------------------------------------------
+    def consolation(self, meta: Any, children: list[Any]) -> m.Consolation:
+        parts, cite = self._split(children)
+        seats = self._int(parts[1], minimum=1, what="consolation seats")
+        low, high = self._number(parts[4]), self._number(parts[6])
+        span = _span(self.file, meta)
+        if not low < high <= 1:
+            self._fail(span, f"the band from {parts[4]} to {parts[6]} is empty or above 100%",
+                       "write the lower share first, e.g. 'from 5% to 6%'")
+        return m.Consolation(seats=seats, low=low, high=high, base=m.Base(str(parts[8])), span=span,
+                             citation=cite)
+
+    def alliances(self, meta: Any, children: list[Any]) -> m.Alliances:
+        parts, cite = self._split(children)
+        return m.Alliances(source=m.AllianceSource(str(parts[2])), split=parts[5],
+                           span=_span(self.file, meta), citation=cite)
+
+    def compensate(self, meta: Any, children: list[Any]) -> m.Compensation:
+        _, cite = self._split(children)
+        return m.Compensation(span=_span(self.file, meta), citation=cite)
+
     # conditions and actions ------------------------------------------------------------------
     def when_block(self, meta: Any, children: list[Any]) -> m.Provision:
         condition: m.Condition = children[1]
@@ -351,6 +422,21 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
     def admit(self, meta: Any, children: list[Any]) -> m.AdmitRunnerUp:
         _, cite = self._split(children)
         return m.AdmitRunnerUp(span=_span(self.file, meta), citation=cite)
+
+    def admit_next(self, meta: Any, children: list[Any]) -> m.AdmitNext:
+        parts, cite = self._split(children)
+        return m.AdmitNext(until=parts[3], span=_span(self.file, meta), citation=cite)
+
+    def count_condition(self, meta: Any, children: list[Token]) -> m.Condition:
+        return m.Condition(subject=str(children[0]), op=m.Comparator(str(children[1])),
+                           value=int(children[2]), span=_span(self.file, meta))
+
+    def votes_condition(self, meta: Any, children: list[Any]) -> m.Condition:
+        share = self._number(children[2])
+        if share > 1:
+            self._fail(_tok_span(self.file, children[2]), f"a share of {children[2]} is more than 100%")
+        return m.Condition(subject=str(children[0]), op=m.Comparator(str(children[1])), share=share,
+                           base=m.Base(str(children[4])), span=_span(self.file, meta))
 
     def guarantee(self, meta: Any, children: list[Any]) -> m.Guarantee:
         parts, cite = self._split(children)
@@ -372,6 +458,9 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
 
     def tagged_selector(self, meta: Any, children: list[Token]) -> m.Selector:
         return m.Selector(kind=m.SelectorKind.TAGGED, tag=str(children[2]), span=_span(self.file, meta))
+
+    def untagged_selector(self, meta: Any, children: list[Token]) -> m.Selector:
+        return m.Selector(kind=m.SelectorKind.UNTAGGED, tag=str(children[3]), span=_span(self.file, meta))
 
 
 def _fields(node: Any) -> dict[str, Any]:
@@ -428,9 +517,9 @@ def _curated_hint(word: str, expected: set[str]) -> str | None:
     """Hints for the slips people make most (each one has a golden test in tests/bad_rules)."""
     if word == "=" and expected == {"INT"}:
         return "equality is written with one '=': 'when passed = 1'"
-    if expected == {"VOTES"}:
+    if expected in ({"VOTES"}, {"QUOTA", "VOTES"}):
         return ("a share needs its unit written against the number: 5% or 5/100; "
-                "'N votes' is an absolute threshold")
+                "'N votes' is an absolute threshold, 'N quota of BASE' one in quotas")
     if word == "[":
         return "a citation must be closed with ']' on the same line"
     if word == '"':
@@ -449,6 +538,23 @@ def _eof_hint(expected: list[str]) -> str | None:
 # --- entry points ---------------------------------------------------------------------------
 
 
+MAX_NUMBER_DIGITS = 100  # digits in one number of a rule file (seats, shares, seeds, divisors)
+_NUMBER_TERMINALS = frozenset({"INT", "DECIMAL", "FRACTION", "PERCENT"})
+
+
+def _check_numbers(tree: Any, file: str) -> Diagnostic | None:
+    """The first number that cannot be a figure of law: too many digits, or a fraction over 0."""
+    for tok in tree.scan_values(lambda v: isinstance(v, Token) and v.type in _NUMBER_TERMINALS):
+        text = str(tok)
+        digits = sum(c.isdigit() for c in text)
+        if digits > MAX_NUMBER_DIGITS:
+            return Diagnostic(_tok_span(file, tok), f"a number of {digits} digits is too long",
+                              f"numbers in a rule file have at most {MAX_NUMBER_DIGITS} digits")
+        if tok.type == "FRACTION" and int(text.split("/")[1]) == 0:
+            return Diagnostic(_tok_span(file, tok), f"the fraction {text} divides by zero")
+    return None
+
+
 def parse_rules(text: str, file: str = "<rules>") -> m.Chamber:
     """Parse rule text into the model; raise ``RuleError`` with diagnostics on any problem."""
     if len(text.encode("utf-8", "surrogatepass")) > MAX_RULE_BYTES:
@@ -459,6 +565,9 @@ def parse_rules(text: str, file: str = "<rules>") -> m.Chamber:
         tree = _parser().parse(text)
     except UnexpectedInput as err:
         raise RuleError([_syntax_diagnostic(err, file, text)], text) from None
+    bad_number = _check_numbers(tree, file)
+    if bad_number is not None:
+        raise RuleError([bad_number], text)
     try:
         return ModelBuilder(file, text).transform(tree)
     except VisitError as err:

@@ -1,0 +1,219 @@
+"""OASIS EML: read a count (EML 510, as the Dutch Kiesraad publishes it), write a result (EML 520).
+
+Import (EML 510, "Count")::
+
+    EML[@Id="510..."]/Count/Election
+        ElectionIdentifier/ElectionName                      -> the election's name
+        Contests/Contest[ContestIdentifier/@Id]              -> the contest (``--contest ID``)
+            TotalVotes/Selection[AffiliationIdentifier]      -> one list per affiliation:
+                AffiliationIdentifier/@Id                    ->   abbr (and ballot_order when a number)
+                AffiliationIdentifier/RegisteredName         ->   name
+                ValidVotes                                   ->   votes
+            TotalVotes/Cast                                  -> registered (EML_NL: the voters called,
+                                                                "opgeroepenen")
+            TotalVotes/TotalCounted                          -> valid
+            TotalVotes/RejectedVotes[@ReasonCode="ongeldig"] -> invalid (no ReasonCode: invalid too)
+            TotalVotes/RejectedVotes[@ReasonCode="blanco"]   -> blank (a check figure)
+            TotalVotes/UncountedVotes                        -> checked to be whole numbers, not used
+
+``ballots_cast`` is TotalCounted plus the rejected votes when both are given. Selections of
+candidates (the votes within a list) are skipped: the list's ValidVotes already holds them.
+
+Export (EML 520, "Result"): one ``Contest`` with a ``Selection`` per list (its votes, and
+``Elected`` yes/no); EML 520 states elected *candidates*, which an allocation does not know, so
+the seat counts per list travel in an extension element of the ``urn:hemicycle:allocation``
+namespace placed where EML allows foreign elements (after ``Election``).
+"""
+
+from __future__ import annotations
+
+from xml.sax.saxutils import escape, quoteattr
+
+from hemicycle.formats._xml import Element, XmlError, parse_xml
+from hemicycle.interpreter import AllocationResult
+from hemicycle.votes import VoteFileError, _Bad, _int_from_text, _Raw, _Row
+
+EML_NS = "urn:oasis:names:tc:evs:schema:eml"
+HEMICYCLE_NS = "urn:hemicycle:allocation"
+
+
+def _where(element: Element) -> str:
+    return f"{element.path} (line {element.line})"
+
+
+def _fail(file: str, element: Element | None, message: str) -> VoteFileError:
+    return VoteFileError(file, message, field=_where(element) if element is not None else None)
+
+
+def _text(element: Element | None) -> str:
+    return element.text.strip() if element is not None else ""
+
+
+def _figure(file: str, element: Element) -> int:
+    try:
+        return _int_from_text(element.text)
+    except _Bad as bad:
+        raise _fail(file, element, bad.message) from None
+
+
+def parse_eml(text: str, file: str, *, contest: str | None = None) -> _Raw:
+    """The figures of an EML 510 count (see the module docstring); ``VoteFileError`` otherwise."""
+    try:
+        root = parse_xml(text)
+    except XmlError as exc:
+        raise VoteFileError(file, exc.message, field=f"line {exc.line}" if exc.line else None) from None
+    if root.local != "EML" or root.ns != EML_NS:
+        shown = f"{{{root.ns}}}{root.local}" if root.ns else root.local
+        raise _fail(file, root, f"not an EML document: the root element is {shown}, not EML in the "
+                                f"namespace {EML_NS}")
+    kind = root.attrs.get("Id", "")
+    if kind.startswith("520"):
+        raise _fail(file, root, "this is an EML 520 result (seats and elected candidates); a vote "
+                                "file needs the count, EML 510")
+    if not kind.startswith("510"):
+        raise _fail(file, root, f'EML document of kind "{kind}": a vote file needs the count, EML 510')
+    count = root.find("Count")
+    election = count.find("Election") if count is not None else None
+    if election is None:
+        raise _fail(file, count or root, "no Count/Election element")
+    raw = _Raw(is_csv=True)  # no JSON-specific hints in messages
+    identifier = election.find("ElectionIdentifier")
+    raw.name = _text(identifier.find("ElectionName") if identifier is not None else None)
+    contests_el = election.find("Contests")
+    contests = contests_el.findall("Contest") if contests_el is not None else []
+    if not contests:
+        raise _fail(file, election, "no Contests/Contest element: the document gives no votes")
+    chosen = _choose_contest(file, election, contests, contest)
+    totals = chosen.find("TotalVotes")
+    if totals is None:
+        raise _fail(file, chosen, "no TotalVotes element: the contest gives no totals per list")
+    _selections(file, totals, raw)
+    _totals(file, totals, raw)
+    return raw
+
+
+def _contest_id(contest: Element) -> str:
+    ident = contest.find("ContestIdentifier")
+    return ident.attrs.get("Id", "") if ident is not None else ""
+
+
+def _choose_contest(file: str, election: Element, contests: list[Element], wanted: str | None) -> Element:
+    ids = [_contest_id(c) for c in contests]
+    if wanted is not None:
+        for c, ident in zip(contests, ids, strict=True):
+            if ident == wanted:
+                return c
+        raise _fail(file, election, f'no contest with ContestIdentifier Id "{wanted}"; the document has: '
+                                    + ", ".join(f'"{i}"' for i in ids))
+    if len(contests) > 1:
+        raise _fail(file, election, f"the document has {len(contests)} contests ("
+                                    + ", ".join(f'"{i}"' for i in ids) + "): choose one with --contest ID")
+    return contests[0]
+
+
+def _selections(file: str, totals: Element, raw: _Raw) -> None:
+    seen: dict[str, Element] = {}
+    for selection in totals.findall("Selection"):
+        affiliation = selection.find("AffiliationIdentifier")
+        if affiliation is None:
+            if selection.find("ReferendumOptionIdentifier") is not None:
+                raise _fail(file, selection, "a referendum option: hemicycle allocates seats to lists")
+            continue  # a candidate's votes, part of the list's ValidVotes
+        ident = affiliation.attrs.get("Id", "").strip()
+        if not ident:
+            raise _fail(file, affiliation, "the AffiliationIdentifier has no Id: every list needs one")
+        if ident in seen:
+            raise _fail(file, affiliation, f'affiliation "{ident}" appears twice: lines {seen[ident].line} '
+                                           f"and {affiliation.line}")
+        seen[ident] = affiliation
+        valid = selection.find("ValidVotes")
+        if valid is None:
+            raise _fail(file, selection, f"no ValidVotes for affiliation {ident}")
+        raw.rows.append(_Row(
+            row=affiliation.line, abbr=ident, votes=_figure(file, valid),
+            name=_text(affiliation.find("RegisteredName")),
+            ballot_order=int(ident) if ident.isdigit() and int(ident) > 0 else None,
+        ))
+    if not raw.rows:
+        raise _fail(file, totals, "no Selection with an AffiliationIdentifier: the document gives no lists")
+
+
+def _totals(file: str, totals: Element, raw: _Raw) -> None:
+    for tag, key in (("Cast", "registered"), ("TotalCounted", "valid")):
+        element = totals.find(tag)
+        if element is not None:
+            raw.totals[key] = _figure(file, element)
+            raw.origins[key] = (None, _where(element))
+    rejected: dict[str, int] = {}
+    for element in totals.findall("RejectedVotes"):
+        reason = element.attrs.get("ReasonCode", "ongeldig").strip().lower()
+        key = {"ongeldig": "invalid", "invalid": "invalid", "blanco": "blank", "blank": "blank"}.get(reason)
+        if key is None:
+            raise _fail(file, element, f'unknown ReasonCode "{reason}" for rejected votes; known: ongeldig '
+                                       "(invalid), blanco (blank)")
+        if key in rejected:
+            raise _fail(file, element, f"rejected votes of the kind {reason} are given twice")
+        rejected[key] = _figure(file, element)
+        (raw.totals if key == "invalid" else raw.checks)[key] = rejected[key]
+        raw.origins[key] = (None, _where(element))
+    for element in totals.findall("UncountedVotes"):
+        _figure(file, element)
+    if "valid" in raw.totals and rejected:
+        raw.totals["ballots_cast"] = raw.totals["valid"] + sum(rejected.values())
+        raw.origins["ballots_cast"] = (None, _where(totals) + ": TotalCounted + RejectedVotes")
+
+
+# --- export ---------------------------------------------------------------------------------------
+
+
+def export_eml520(result: AllocationResult, *, transaction_id: str = "1") -> str:
+    """The allocation as an EML 520 result document (see the module docstring)."""
+    election = result.election
+    name = election.name or result.chamber
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        f'<EML xmlns="{EML_NS}" xmlns:hc="{HEMICYCLE_NS}" Id="520" SchemaVersion="5.0">',
+        f"  <TransactionId>{escape(transaction_id)}</TransactionId>",
+        "  <Result>",
+        "    <Election>",
+        f"      <ElectionIdentifier Id={quoteattr(_token(name))}>",
+        f"        <ElectionName>{escape(name)}</ElectionName>",
+        "      </ElectionIdentifier>",
+        "      <Contest>",
+        f"        <ContestIdentifier Id={quoteattr(_token(result.chamber))}>",
+        f"          <ContestName>{escape(result.chamber)}</ContestName>",
+        "        </ContestIdentifier>",
+    ]
+    ids: dict[str, str] = {}
+    for position, entry in enumerate(election.lists, start=1):
+        # EML affiliation Ids are positive numbers: the ballot number where known.
+        ident = str(entry.ballot_order) if entry.ballot_order else (
+            entry.abbr if entry.abbr.isdigit() and int(entry.abbr) > 0 else str(position))
+        if ident in ids.values():
+            ident = str(max(int(i) for i in ids.values()) + 1)
+        ids[entry.abbr] = ident
+        seats = result.seats.get(entry.abbr, 0)
+        lines += [
+            "        <Selection>",
+            f"          <AffiliationIdentifier Id={quoteattr(ident)}>",
+            f"            <RegisteredName>{escape(entry.label)}</RegisteredName>",
+            "          </AffiliationIdentifier>",
+            f"          <Votes>{entry.votes}</Votes>",
+            f"          <Elected>{'yes' if seats > 0 else 'no'}</Elected>",
+            "        </Selection>",
+        ]
+    lines += ["      </Contest>", "    </Election>"]
+    lines.append(f"    <hc:Allocation Chamber={quoteattr(result.chamber)} Seats=\"{result.total}\">")
+    for entry in election.lists:
+        lines.append(f"      <hc:Seats AffiliationId={quoteattr(ids[entry.abbr])} Abbr={quoteattr(entry.abbr)}>"
+                     f"{result.seats.get(entry.abbr, 0)}</hc:Seats>")
+    for key, seats in result.appointed.items():
+        by = result.appointed_names.get(key, key)
+        lines.append(f"      <hc:Appointed Key={quoteattr(key)} By={quoteattr(by)}>{seats}</hc:Appointed>")
+    lines += ["    </hc:Allocation>", "  </Result>", "</EML>", ""]
+    return "\n".join(lines)
+
+
+def _token(text: str) -> str:
+    """An identifier-safe form of a name (EML Ids are tokens)."""
+    return "_".join(text.split()) or "1"
