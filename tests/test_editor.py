@@ -1,0 +1,188 @@
+"""Editor support: Pygments lexer, TextMate grammar, language server, shell completion.
+
+Keywords come from the Lark grammar; these tests fail when a highlighter misses a keyword or the
+generated TextMate grammar is out of date."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from hemicycle import __version__
+from hemicycle.cli import app
+from hemicycle.editor.lsp import completions, diagnostics, hover_text
+from hemicycle.editor.textmate import textmate_json
+from hemicycle.editor.vocabulary import vocabulary
+from hemicycle.grammar.parser import _keywords
+
+ROOT = Path(__file__).resolve().parent.parent
+TEXTMATE = ROOT / "editors" / "vscode" / "syntaxes" / "elect.tmLanguage.json"
+RULE_FILES = sorted((ROOT / "src" / "hemicycle" / "rules").glob("*.elect"))
+
+
+# --- Pygments ------------------------------------------------------------------------------------
+
+
+def test_pygments_lexer_is_registered_by_entry_point() -> None:
+    from pygments.lexers import get_lexer_by_name, get_lexer_for_filename
+
+    assert type(get_lexer_by_name("elect")).__name__ == "ElectLexer"
+    assert type(get_lexer_for_filename("kazakhstan-2021.elect")).__name__ == "ElectLexer"
+
+
+def test_pygments_every_keyword_is_highlighted() -> None:
+    from pygments.token import Keyword, Name
+
+    from hemicycle.editor.pygments_lexer import ElectLexer
+
+    lexer = ElectLexer()
+    for word in _keywords().values():
+        tokens = [t for t in lexer.get_tokens(word) if t[1].strip()]
+        assert len(tokens) == 1 and tokens[0][1] == word, word
+        assert tokens[0][0] in Keyword or tokens[0][0] in Name.Builtin, (word, tokens[0][0])
+    # a keyword inside a longer name is a name
+    assert [t for t, v in lexer.get_tokens("hare-list") if v.strip()] == [Name]
+
+
+@pytest.mark.parametrize("path", RULE_FILES, ids=lambda p: p.name)
+def test_pygments_lexes_bundled_rules_without_errors(path: Path) -> None:
+    from pygments.token import Error, Text
+
+    from hemicycle.editor.pygments_lexer import ElectLexer
+
+    bad = [(t, v) for t, v in ElectLexer().get_tokens(path.read_text("utf-8"))
+           if t is Error or (t is Text and v.strip())]
+    assert not bad
+
+
+# --- TextMate ------------------------------------------------------------------------------------
+
+
+def test_textmate_grammar_is_up_to_date() -> None:
+    assert TEXTMATE.read_text("utf-8") == textmate_json(), (
+        "regenerate: python -m hemicycle.editor.textmate > editors/vscode/syntaxes/elect.tmLanguage.json")
+
+
+def test_textmate_grammar_covers_every_keyword() -> None:
+    grammar = json.loads(TEXTMATE.read_text("utf-8"))
+    keyword_rules = [p for p in grammar["patterns"]
+                     if p["name"].startswith(("keyword.control", "support.constant", "keyword.other"))]
+    for word in _keywords().values():
+        hits = [p["name"] for p in keyword_rules if re.fullmatch(p["match"], word)]
+        assert len(hits) == 1, (word, hits)
+    manifest = json.loads((ROOT / "editors" / "vscode" / "package.json").read_text("utf-8"))
+    assert manifest["contributes"]["grammars"][0]["scopeName"] == grammar["scopeName"]
+
+
+def test_vocabulary_kinds() -> None:
+    v = vocabulary()
+    assert {"chamber", "tier", "threshold", "allocate", "ties", "when"} <= v.clause_words
+    assert {"dhondt", "hare", "sainte_lague", "largest_remainder"} <= v.methods
+    assert "ballots_cast" in v.bases and "ballots_cast" in v.values
+
+
+# --- language server: the logic ------------------------------------------------------------------
+
+GOOD = 'chamber "X" seats 10\ntier "t" seats 10 {\n  threshold 5% of valid_votes\n  allocate dhondt\n  ties none\n}\n'
+
+
+def test_diagnostics() -> None:
+    assert diagnostics(GOOD) == []
+    (d,) = diagnostics(GOOD.replace("dhondt", "dhont"))
+    assert d.span.line == 4 and "dhont" in d.message and d.hint == "did you mean 'dhondt'?"
+    warnings = diagnostics(GOOD.replace("  ties none\n", ""))
+    assert [w.severity for w in warnings] == ["warning"]
+
+
+def test_hover_shows_the_reference() -> None:
+    text = hover_text(GOOD, 3, 4)  # on 'allocate dhondt'
+    assert text is not None and "`allocate METHOD`" in text and "d(0), d(1)" in text
+    text = hover_text(GOOD, 2, 22)  # on 'valid_votes' in the threshold
+    assert text is not None and "`threshold SHARE of BASE" in text and "`valid_votes`" in text
+    lr = 'chamber "X" seats 10\ntier "t" seats 10 {\n  allocate largest_remainder quota hare\n}\n'
+    text = hover_text(lr, 2, 4)
+    assert text is not None and "largest_remainder quota KIND" in text
+    assert hover_text("# nothing here\n", 0, 3) is None
+
+
+def test_completion_follows_the_grammar() -> None:
+    text = 'chamber "X" seats 10\ntier "t" seats 10 {\n  allocate '
+    found = {c.label: c.kind for c in completions(text, 2, 11)}
+    assert found["dhondt"] == "method" and found["largest_remainder"] == "method"
+    assert "threshold" not in found and "chamber" not in found
+    text = 'chamber "X" seats 10\ntier "t" seats 10 {\n  threshold 5% of '
+    found = {c.label: c.kind for c in completions(text, 2, 18)}
+    assert set(found) == vocabulary().bases and set(found.values()) == {"base"}
+    text = 'chamber "X" seats 10\ntier "t" seats 10 {\n  thr'
+    assert [c.label for c in completions(text, 2, 5)] == ["threshold"]
+    garbage = "}}} ??"  # does not parse: every keyword
+    assert len(completions(garbage, 0, 6)) == len(set(_keywords().values()))
+
+
+# --- language server: over the protocol, with pygls' own client -------------------------------------
+
+
+def test_language_server_over_stdio(tmp_path: Path) -> None:
+    pytest.importorskip("pygls")
+    from lsprotocol import types
+    from pygls.lsp.client import LanguageClient
+
+    async def session() -> tuple[list[types.Diagnostic], types.Hover | None, object]:
+        client = LanguageClient("hemicycle-test", "1")
+        published: asyncio.Queue[types.PublishDiagnosticsParams] = asyncio.Queue()
+
+        @client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        def on_diagnostics(params: types.PublishDiagnosticsParams) -> None:
+            published.put_nowait(params)
+
+        await client.start_io(sys.executable, "-m", "hemicycle.editor.lsp")
+        try:
+            await client.initialize_async(types.InitializeParams(capabilities=types.ClientCapabilities()))
+            client.initialized(types.InitializedParams())
+            uri = (tmp_path / "x.elect").as_uri()
+            client.text_document_did_open(types.DidOpenTextDocumentParams(
+                text_document=types.TextDocumentItem(uri=uri, language_id="elect", version=1,
+                                                     text=GOOD.replace("dhondt", "dhont"))))
+            first = await asyncio.wait_for(published.get(), 20)
+            hover = await client.text_document_hover_async(types.HoverParams(
+                text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=2, character=4)))
+            completion = await client.text_document_completion_async(types.CompletionParams(
+                text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=3, character=11)))
+            await client.shutdown_async(None)
+            client.exit(None)
+            return first.diagnostics, hover, completion
+        finally:
+            await client.stop()
+
+    found, hover, completion = asyncio.run(session())
+    assert len(found) == 1 and found[0].range.start.line == 3 and found[0].range.start.character == 11
+    assert found[0].severity == types.DiagnosticSeverity.Error and "dhont" in found[0].message
+    assert hover is not None and "threshold SHARE of BASE" in hover.contents.value  # type: ignore[union-attr]
+    labels = {item.label for item in completion.items}  # type: ignore[attr-defined]
+    assert "dhondt" in labels
+
+
+# --- shell completion and --version ---------------------------------------------------------------
+
+
+def test_shell_completion() -> None:
+    runner = CliRunner()
+    env = {"_HEMICYCLE_COMPLETE": "complete_bash", "COMP_WORDS": "hemicycle ex", "COMP_CWORD": "1"}
+    r = runner.invoke(app, [], env=env, prog_name="hemicycle")
+    assert r.exit_code == 0 and r.output.split() == ["export"]
+    env = {"_HEMICYCLE_COMPLETE": "complete_bash", "COMP_WORDS": "hemicycle export r v --to ", "COMP_CWORD": "5"}
+    r = runner.invoke(app, [], env=env, prog_name="hemicycle")
+    assert r.output.split() == ["nist", "eml"]
+    r = runner.invoke(app, ["--show-completion", "bash"], prog_name="hemicycle")
+    assert r.exit_code == 0 and "_HEMICYCLE_COMPLETE=complete_bash" in r.output
+
+
+def test_version() -> None:
+    r = CliRunner().invoke(app, ["--version"])
+    assert r.exit_code == 0 and r.output.strip() == f"hemicycle {__version__}"
