@@ -110,3 +110,10 @@ def test_cli_fmt_check_and_write(tmp_path: Path) -> None:
     bad.write_text('chamber "X" seats\n', encoding="utf-8")
     r = runner.invoke(app, ["fmt", str(bad)])
     assert r.exit_code == 2 and "the file ends too early" in r.output
+
+
+@pytest.mark.parametrize("path", RULE_FILES, ids=[p.stem for p in RULE_FILES])
+def test_bundled_rule_files_are_formatted(path: Path) -> None:
+    """The bundled files are kept in canonical layout (run `hemicycle fmt rules/*.elect`)."""
+    text = path.read_text("utf-8")
+    assert format_rules(text, str(path)) == text
