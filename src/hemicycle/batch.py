@@ -20,7 +20,9 @@ from typing import Any
 import numpy as np
 
 from hemicycle import model as m
+from hemicycle.bases import base_figure
 from hemicycle.compiled import compile_rules
+from hemicycle.interpreter import MissingFigure
 
 LIMIT = 2**62
 CHUNK = 16_384
@@ -57,19 +59,12 @@ def _tier_plan(tier: m.Tier) -> dict[str, Any]:
 
 
 def _base(base: m.Base, votes: Array, totals: dict[str, Array]) -> Array:
-    list_votes = votes.sum(axis=1)
-    if base is m.Base.VALID_VOTES:
-        return totals["valid"] if "valid" in totals else list_votes + totals.get("against_all", 0)
-    if base is m.Base.BALLOTS_CAST:
-        if "ballots_cast" in totals:
-            return totals["ballots_cast"]
-        valid = totals["valid"] if "valid" in totals else list_votes + totals.get("against_all", 0)
-        return valid + totals.get("invalid", 0)
-    if base is m.Base.LIST_VOTES:
-        return list_votes
-    if base is m.Base.VOTES_AND_AGAINST_ALL:
-        return list_votes + totals["against_all"]
-    return totals["registered"]
+    return base_figure(base, votes.sum(axis=1), totals, _missing)
+
+
+def _missing(name: str, why: str) -> Array:
+    raise MissingFigure(f"the threshold is a share of a figure that needs the '{name}' total ({why}); "
+                        f"pass {name}= to allocate_batch")
 
 
 def _tier_batch(tier: m.Tier, plan: dict[str, Any], votes: Array, totals: dict[str, Array]

@@ -19,6 +19,7 @@ from fractions import Fraction
 from math import lcm
 
 from hemicycle import model as m
+from hemicycle.bases import base_figure
 from hemicycle.election import Election
 from hemicycle.highest_averages import highest_averages
 from hemicycle.interpreter import allocate, quota_value
@@ -31,6 +32,10 @@ _QUOTA_OFFSET = {m.QuotaKind.HARE: 0, m.QuotaKind.HAGENBACH_BISCHOFF: 1, m.Quota
 
 class _Fallback(Exception):
     """This input needs the interpreter (e.g. a tie the chain cannot break)."""
+
+
+def _missing(name: str, why: str) -> int:
+    raise _Fallback  # the interpreter names the missing figure
 
 
 _SIMPLE_CRITERIA = {m.TieCriterion.REGISTRATION_ORDER, m.TieCriterion.MORE_VOTES, m.TieCriterion.FEWER_VOTES}
@@ -101,18 +106,7 @@ def _tier_function(tier: m.Tier) -> Callable[[Sequence[int], dict[str, int]], li
     cap = tier.cap.seats if tier.cap is not None else None
 
     def base_of(base: m.Base, votes: Sequence[int], totals: dict[str, int]) -> int:
-        list_votes = sum(votes)
-        if base is m.Base.VALID_VOTES:
-            return totals.get("valid", list_votes + totals.get("against_all", 0))
-        if base is m.Base.BALLOTS_CAST:
-            if "ballots_cast" in totals:
-                return totals["ballots_cast"]
-            return totals.get("valid", list_votes + totals.get("against_all", 0)) + totals.get("invalid", 0)
-        if base is m.Base.LIST_VOTES:
-            return list_votes
-        if base is m.Base.VOTES_AND_AGAINST_ALL:
-            return list_votes + totals["against_all"]
-        return totals["registered"]
+        return base_figure(base, sum(votes), totals, _missing)
 
     def run_method(votes: Sequence[int], fn: list[int], fd: list[int], pool: list[int], seats: int,
                    key: Callable[[int], tuple[int, ...]]) -> dict[int, int]:
@@ -313,26 +307,18 @@ def _fast_lr(tier: m.Tier, general: SeatsFunction) -> SeatsFunction | None:
     h = tier.seats
     mult = h + _QUOTA_OFFSET[quota.kind]
     signs = [-1 if c is m.TieCriterion.MORE_VOTES else 1 for c in prefix]
-    valid_b, cast_b, list_b, aa_b = (m.Base.VALID_VOTES, m.Base.BALLOTS_CAST, m.Base.LIST_VOTES,
-                                     m.Base.VOTES_AND_AGAINST_ALL)
 
     def f(votes: Sequence[int], invalid: int = 0, **totals: int) -> tuple[int, ...]:
         n = len(votes)
+        totals["invalid"] = invalid
         pool = [i for i in range(n) if votes[i] > 0]
         if tests:
             list_votes = sum(votes)
             for base, num, den, inclusive in tests:
-                if base is cast_b:
-                    b = totals["ballots_cast"] if "ballots_cast" in totals else (
-                        totals.get("valid", list_votes + totals.get("against_all", 0)) + invalid)
-                elif base is valid_b:
-                    b = totals.get("valid", list_votes + totals.get("against_all", 0))
-                elif base is list_b:
-                    b = list_votes
-                elif base is aa_b:
-                    b = list_votes + totals["against_all"]
-                else:
-                    b = totals["registered"]
+                try:
+                    b = base_figure(base, list_votes, totals, _missing)
+                except _Fallback:
+                    return general(votes, totals.pop("invalid"), **totals)
                 rhs = num * b
                 if inclusive:
                     pool = [i for i in pool if votes[i] * den >= rhs]
@@ -341,7 +327,7 @@ def _fast_lr(tier: m.Tier, general: SeatsFunction) -> SeatsFunction | None:
         count = len(pool)
         for holds, value in conditions:
             if holds(count, value):
-                return general(votes, invalid, **totals)
+                return general(votes, totals.pop("invalid"), **totals)
         seats = [0] * n
         total = 0
         for i in pool:
@@ -361,7 +347,7 @@ def _fast_lr(tier: m.Tier, general: SeatsFunction) -> SeatsFunction | None:
         left = h - used
         if left:
             if left < 0 or left >= count:
-                return general(votes, invalid, **totals)
+                return general(votes, totals.pop("invalid"), **totals)
             rems.sort()
             for key in rems[:left]:
                 seats[key[-1]] += 1

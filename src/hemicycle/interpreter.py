@@ -14,6 +14,7 @@ from fractions import Fraction
 from typing import Any
 
 from hemicycle import model as m
+from hemicycle.bases import base_figure
 from hemicycle.election import Election, ListEntry
 from hemicycle.highest_averages import highest_averages
 from hemicycle.numbers import fmt_exact, fmt_int, fmt_percent, fmt_share
@@ -385,24 +386,7 @@ def _base_figure(base: m.Base, election: Election, node: m.Node, notes: list[str
             node,
         )
 
-    if base is m.Base.VALID_VOTES:
-        if "valid" in totals:
-            return totals["valid"]
-        return list_votes + totals.get("against_all", 0)
-    if base is m.Base.BALLOTS_CAST:
-        if "ballots_cast" in totals:
-            return totals["ballots_cast"]
-        if "invalid" in totals:
-            valid = totals["valid"] if "valid" in totals else list_votes + totals.get("against_all", 0)
-            return valid + totals["invalid"]
-        return total("ballots_cast", "valid plus invalid ballots; or give 'invalid'")
-    if base is m.Base.LIST_VOTES:
-        return list_votes
-    if base is m.Base.VOTES_AND_AGAINST_ALL:
-        return list_votes + total("against_all", "the votes 'against all' are in the base")
-    if base is m.Base.REGISTERED_VOTERS:
-        return total("registered", "the number of registered voters")
-    raise AssertionError(base)
+    return base_figure(base, list_votes, totals, total)
 
 
 def _selects(sel: m.Selector, entry: ListEntry, runner_up: str | None) -> bool:

@@ -20,6 +20,7 @@ from math import lcm
 
 from hemicycle import model as m
 from hemicycle.api import Rules
+from hemicycle.bases import base_figure
 from hemicycle.compiled import compile_rules
 from hemicycle.election import Election, ListEntry
 
@@ -228,19 +229,12 @@ def seat_vote_curve(rules: Rules, election: Election, abbr: str) -> Curve:
 
 def _base_units(base: m.Base, election: Election) -> Fraction:
     """A threshold base in units of the list votes (constant along the curve)."""
-    t = election.totals
     lv = election.list_votes
-    if base is m.Base.LIST_VOTES:
-        return Fraction(1)
-    if base is m.Base.VALID_VOTES:
-        return Fraction(t.get("valid", lv + t.get("against_all", 0)), lv)
-    if base is m.Base.BALLOTS_CAST:
-        if "ballots_cast" in t:
-            return Fraction(t["ballots_cast"], lv)
-        return Fraction(t.get("valid", lv + t.get("against_all", 0)) + t.get("invalid", 0), lv)
-    if base is m.Base.VOTES_AND_AGAINST_ALL:
-        return Fraction(lv + t.get("against_all", 0), lv)
-    return Fraction(t.get("registered", 0), lv)
+
+    def missing(name: str, why: str) -> int:
+        raise WhatIfError(f"the threshold needs the '{name}' total ({why}), which the vote file lacks")
+
+    return Fraction(base_figure(base, lv, election.totals, missing), lv)
 
 
 def _admitted_sums(rules: Rules, election: Election, p: int, probe: set[Fraction],
