@@ -18,17 +18,15 @@ T = TypeVar("T")
 def base_figure(base: Base, list_votes: T, totals: Mapping[str, Any],
                 missing: Callable[[str, str], T]) -> T:
     """The base of ``docs/language.md`` ('Bases') for these figures."""
-    def valid() -> Any:
-        return totals["valid"] if "valid" in totals else list_votes + totals.get("against_all", 0)  # type: ignore[operator]
-
-    if base is Base.VALID_VOTES:
-        return valid()  # type: ignore[no-any-return]
     if base is Base.BALLOTS_CAST:
         if "ballots_cast" in totals:
             return totals["ballots_cast"]  # type: ignore[no-any-return]
-        if "invalid" in totals:
-            return valid() + totals["invalid"]  # type: ignore[no-any-return]
-        return missing("ballots_cast", "valid plus invalid ballots; or give 'invalid'")
+        if "invalid" not in totals:
+            return missing("ballots_cast", "valid plus invalid ballots; or give 'invalid'")
+        valid = totals["valid"] if "valid" in totals else list_votes + totals.get("against_all", 0)  # type: ignore[operator]
+        return valid + totals["invalid"]  # type: ignore[no-any-return]
+    if base is Base.VALID_VOTES:
+        return totals["valid"] if "valid" in totals else list_votes + totals.get("against_all", 0)  # type: ignore[operator, no-any-return]
     if base is Base.LIST_VOTES:
         return list_votes
     if base is Base.VOTES_AND_AGAINST_ALL:
