@@ -301,13 +301,18 @@ def verify(
             chamber_rules.model, property, parties=parties, max_votes=max_votes, timeout=timeout,
             minimize=minimize, tier=tier, property_file=property_file,
         )
-    except v.VerifyInputError as e:
+    except v.EncodingMismatch as e:
+        fail(f"internal error: the Z3 encoding and the interpreter disagree, so no result is shown: {e}\n"
+             "This is a bug in hemicycle; please report it with the command you ran.", EXIT_INTERNAL)
+    except v.VerifyError as e:
         fail(f"error: {e}")
     if format is VerifyFormat.json:
         print(json.dumps({"rules": chamber_rules.path, "results": [r.to_json() for r in results]},
                          indent=2, ensure_ascii=False))
     else:
-        v.print_results(results, out)
+        from hemicycle.verify.report import render_table
+
+        out.print(render_table(results))
     statuses = {r.status for r in results}
     if "refuted" in statuses:
         raise typer.Exit(EXIT_FAILED)
@@ -395,7 +400,7 @@ def compare(
 
                 try:
                     return property_verdicts(r, parties=parties, timeout=property_timeout)
-                except v.VerifyInputError as e:
+                except v.VerifyError as e:
                     err.print(f"note: {r.path}: properties not checked: {e}", markup=False)
                     return None
         comparison = run_compare(systems, election, properties=verdicts)

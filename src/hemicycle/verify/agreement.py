@@ -1,0 +1,179 @@
+"""The agreement test: the encoding on fixed votes against the interpreter.
+
+``RULES`` holds one small rule text per supported feature (every quota and rounding, every divisor
+method, every base, inclusive and strict, tie chains, runner-up admission, correction, guarantee,
+caps). ``random_case`` draws elections that stress the edges: zero votes, equal votes, a list at
+exactly the threshold. ``agree`` runs both and returns a disagreement message, or ``None``.
+Used by ``tests/test_verify_agreement.py`` (a quick slice) and ``benchmarks/verify.py`` (the full
+10,000 elections per rule).
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from hemicycle.election import Election, ListEntry
+from hemicycle.model import Chamber, Tier
+from hemicycle.verify.concrete import encoded_seats, totals_for
+from hemicycle.verify.errors import EncodingMismatch
+
+
+def _rule(body: str, seats: int = 10) -> str:
+    return f'chamber "Test" seats {seats}\ntier "t" seats {seats} {{\n{body}\n}}\n'
+
+
+KAZAKH = """
+  threshold 7% of ballots_cast inclusive
+  when passed = 1 {
+    admit runner_up
+    guarantee runner_up at least 2 seats from largest
+  }
+  allocate largest_remainder quota hare
+  ties registration_order
+"""
+
+KAZAKH_07 = KAZAKH.replace(
+    "    admit runner_up\n", "    admit runner_up\n    correct runner_up quotient by 0.7\n"
+)
+
+RULES: dict[str, str] = {
+    "hare": _rule("allocate largest_remainder quota hare\nties registration_order"),
+    "hare-98": _rule("allocate largest_remainder quota hare\nties registration_order", 98),
+    "droop": _rule("allocate largest_remainder quota droop\nties registration_order"),
+    "hagenbach": _rule("allocate largest_remainder quota hagenbach_bischoff\n"
+                       "ties registration_order"),
+    "imperiali-quota": _rule("allocate largest_remainder quota imperiali\n"
+                             "ties more_votes then registration_order"),
+    "hare-down": _rule("allocate largest_remainder quota hare rounded down\n"
+                       "ties registration_order"),
+    "hare-up": _rule("allocate largest_remainder quota hare rounded up\nties registration_order"),
+    "hare-nearest": _rule("allocate largest_remainder quota hare rounded nearest\n"
+                          "ties fewer_votes then registration_order"),
+    "dhondt": _rule("allocate dhondt\nties registration_order"),
+    "sainte_lague": _rule("allocate sainte_lague\nties more_votes then ballot_order"),
+    "modified": _rule("allocate modified_sainte_lague first 1.4\nties registration_order"),
+    "danish": _rule("allocate danish\nties registration_order"),
+    "imperiali": _rule("allocate imperiali\nties registration_order"),
+    "adams": _rule("allocate adams\nties registration_order", 4),
+    "huntington_hill": _rule("allocate huntington_hill\nties registration_order", 6),
+    "sequence": _rule("allocate divisors 1.5, 2, 3 step 1\nties registration_order"),
+    "kazakh": _rule(KAZAKH, 98),
+    "kazakh-0.7": _rule(KAZAKH_07, 98),
+    "threshold-valid-strict": _rule("threshold 5% of valid_votes strict\n"
+                                    "allocate dhondt\nties registration_order"),
+    "threshold-registered": _rule("threshold 3% of registered_voters\n"
+                                  "allocate largest_remainder quota hare\nties registration_order"),
+    "threshold-against-all": _rule("threshold 10% of votes_and_against_all\n"
+                                   "allocate sainte_lague\nties registration_order"),
+    "threshold-absolute": _rule("threshold 20 votes\nallocate dhondt\nties registration_order"),
+    "cap-hare": _rule("cap 4 seats per list\nallocate largest_remainder quota hare\n"
+                      "ties registration_order"),
+    "cap-dhondt": _rule("cap 4 seats per list\nallocate dhondt\nties registration_order"),
+    "guarantee-every": _rule("threshold 10% of list_votes\nwhen passed <= 2 { admit runner_up\n"
+                             "guarantee every list at least 1 seats from largest }\n"
+                             "allocate dhondt\nties more_votes then registration_order"),
+    "correct-every": _rule("correct every list quotient by 3/2\n"
+                           "allocate largest_remainder quota hare\nties registration_order"),
+}
+
+
+@dataclass
+class Case:
+    votes: list[int]
+    against_all: int = 0
+    invalid: int = 0
+    nonvoters: int = 0
+    house: int | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def random_case(rng: random.Random, share: Fraction | None = None) -> Case:
+    """A random election with edge cases: zeros, equal votes, a list exactly at ``share``."""
+    n = rng.randint(2, 6)
+    style = rng.random()
+    if style < 0.3:
+        votes = [rng.choice([0, 1, 2, 3, 5, 8]) for _ in range(n)]
+    elif style < 0.6:
+        votes = [rng.randint(0, 100) for _ in range(n)]
+    else:
+        votes = [rng.randint(0, 100_000) for _ in range(n)]
+    if rng.random() < 0.3 and n >= 2:  # constructed tie
+        i, j = rng.sample(range(n), 2)
+        votes[j] = votes[i]
+    if rng.random() < 0.15:  # one big list
+        votes[rng.randrange(n)] = rng.randint(1, 10) * max(1, sum(votes))
+    case = Case(votes)
+    if rng.random() < 0.5:
+        case.invalid = rng.choice([0, rng.randint(0, 50), rng.randint(0, 10_000)])
+        case.against_all = rng.choice([0, rng.randint(0, 50)])
+        case.nonvoters = rng.choice([0, rng.randint(0, 1000)])
+    if share is not None and rng.random() < 0.3:
+        # make list k sit exactly at the share of the list votes (a base every rule can use)
+        k = rng.randrange(n)
+        rest = sum(votes) - votes[k]
+        num, den = share.numerator, share.denominator
+        if num < den and rest > 0:
+            # v = num/den * (rest + v)  =>  v = num * rest / (den - num)
+            scale = den - num
+            votes = [x * scale for x in votes]
+            votes[k] = num * (rest * scale) // scale
+            case.votes = votes
+            case.invalid = case.against_all = case.nonvoters = 0
+            case.notes.append(f"L{k + 1} at exactly {share} of the list votes")
+    return case
+
+
+def election_of(case: Case, tags: dict[str, list[bool]] | None = None) -> Election:
+    entries = []
+    for i, v in enumerate(case.votes):
+        t = frozenset(tag for tag, flags in (tags or {}).items() if flags[i])
+        entries.append(ListEntry(abbr=f"L{i + 1}", votes=v, registration_order=i + 1,
+                                 ballot_order=i + 1, tags=t))
+    totals = totals_for(case.votes, case.against_all, case.invalid, case.nonvoters)
+    return Election(lists=tuple(entries), totals=totals)
+
+
+def interpreter_seats(chamber: Chamber, tier: Tier, case: Case) -> list[int] | str:
+    """The interpreter's seats for the tier, or the kind of error it raised."""
+    from hemicycle.interpreter import AllocationError, TieError, allocate
+
+    one = Chamber(name=chamber.name, seats=tier.seats, tiers=(tier,), span=chamber.span)
+    try:
+        res = allocate(one, election_of(case), explain=False)
+    except TieError:
+        return "tie"
+    except AllocationError as exc:
+        return f"error: {exc}"
+    seats = res.tiers[0].seats
+    return [seats[f"L{i + 1}"] for i in range(len(case.votes))]
+
+
+def agree(chamber: Chamber, case: Case, *, unique: bool = False) -> str | None:
+    """Compare the encoding with the interpreter on one election; a message when they differ."""
+    tier = chamber.tiers[0]
+    want = interpreter_seats(chamber, tier, case)
+    try:
+        got = encoded_seats(tier, case.votes, against_all=case.against_all, invalid=case.invalid,
+                            nonvoters=case.nonvoters, unique=unique)
+    except EncodingMismatch as exc:
+        return str(exc)
+    if isinstance(want, str):
+        if want == "tie" and got.undecided:
+            return None
+        if want.startswith("error") and got.degenerate:
+            return None
+        return f"{case}: interpreter {want}, encoding {got.seats} (undecided={got.undecided})"
+    if got.undecided or got.degenerate:
+        return f"{case}: interpreter {want}, encoding flags undecided/degenerate"
+    if got.seats != want:
+        return f"{case}: interpreter {want}, encoding {got.seats}"
+    return None
+
+
+def threshold_share(chamber: Chamber) -> Fraction | None:
+    for t in chamber.tiers[0].thresholds:
+        if t.share is not None:
+            return t.share
+    return None

@@ -1,0 +1,910 @@
+"""The encoder: one tier of the rule model, allocated symbolically in Z3.
+
+``encode_tier`` builds, for a symbolic election (:class:`SymElection`), Z3 terms for everything
+the allocation pipeline of docs/language.md computes: which lists pass, the ``when`` conditions,
+the admitted runner-up, the seats of the method (with corrections and caps), and the guarantees.
+All auxiliary variables are *defined* by the constraints it adds (for every election there is
+exactly one assignment), so a property stated on the terms is a statement about every election.
+
+Two flags describe elections where the interpreter would not give a result:
+``undecided`` (an unbroken tie, which the interpreter reports as a ``TieError``) and
+``degenerate`` (a rounded quota of 0). Properties are checked on the elections where both are
+false; this is stated in every result (see docs/verify.md).
+
+Arithmetic: in the *rational* encoding (``Ctx.real``) votes are non-negative reals; the tier is
+scale invariant, so the caller may fix the admitted-vote sum (``norm``). In the *integer* encoding
+votes are integers. Every comparison is made with denominators cleared, so it is linear in the
+votes except where a quotient is multiplied by a symbolic quota (then the integer part is written
+in binary, which keeps it linear) or a rounded quota (non-linear integer arithmetic).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from math import lcm
+
+import z3
+
+from hemicycle.model import (
+    AdmitRunnerUp,
+    Base,
+    Correction,
+    Divisor,
+    DivisorKind,
+    Guarantee,
+    LargestRemainder,
+    QuotaKind,
+    Rounding,
+    Selector,
+    SelectorKind,
+    TieCriterion,
+    Tier,
+    Ties,
+)
+from hemicycle.verify.errors import UnsupportedClause
+from hemicycle.verify.num import ZERO, Num, const, count, ite, total
+
+# --- context ---------------------------------------------------------------------------------
+
+
+@dataclass
+class BInt:
+    """A bounded symbolic integer, for multiplying with a vote figure without non-linearity."""
+
+    expr: z3.ArithRef
+    lo: int
+    hi: int
+    values: tuple[int, ...] | None = None  # the only values it can take, when few
+    bits: list[z3.BoolRef] | None = None
+
+
+class Ctx:
+    """Collects the defining constraints and names fresh variables."""
+
+    def __init__(self, real: bool, prefix: str = "") -> None:
+        self.real = real
+        self.prefix = prefix
+        self.cons: list[z3.BoolRef] = []
+        self._count = 0
+
+    def name(self, base: str) -> str:
+        self._count += 1
+        return f"{self.prefix}{base}!{self._count}"
+
+    def add(self, *cs: z3.BoolRef) -> None:
+        self.cons.extend(cs)
+
+    def num_var(self, base: str) -> z3.ArithRef:
+        return z3.Real(self.name(base)) if self.real else z3.Int(self.name(base))
+
+    def int_var(self, base: str) -> z3.ArithRef:
+        return z3.Int(self.name(base))
+
+    def bool_var(self, base: str) -> z3.BoolRef:
+        return z3.Bool(self.name(base))
+
+    def bint(self, base: str, lo: int, hi: int) -> BInt:
+        v = self.int_var(base)
+        self.add(v >= lo, v <= hi)
+        return BInt(v, lo, hi)
+
+    def mul(self, k: BInt | int, x: Num) -> Num:
+        """``k * x`` for a bounded integer ``k``, linear in ``x``."""
+        if isinstance(k, int):
+            return x.scale(k, self.real)
+        if not isinstance(x.a, z3.ExprRef) and not isinstance(x.b, z3.ExprRef):
+            b = None if x.b is None else k.expr * x.b
+            return Num(k.expr * x.a, b)
+        if k.values is not None and len(k.values) <= 8:
+            vals = list(k.values)
+            out = x.scale(vals[-1], self.real)
+            for v in reversed(vals[:-1]):
+                out = ite(k.expr == v, x.scale(v, self.real), out)
+            return out
+        if k.hi - k.lo <= 4:
+            out = x.scale(k.hi, self.real)
+            for v in range(k.hi - 1, k.lo - 1, -1):
+                out = ite(k.expr == v, x.scale(v, self.real), out)
+            return out
+        if k.bits is None:
+            width = max(1, (k.hi - k.lo).bit_length())
+            k.bits = [self.bool_var("bit") for _ in range(width)]
+            self.add(k.expr == k.lo + z3.Sum([z3.If(b, 2**j, 0) for j, b in enumerate(k.bits)]))
+        out = x.scale(k.lo, self.real)
+        for j, b in enumerate(k.bits):
+            out = out + ite(b, x.scale(2**j, self.real), ZERO)
+        return out
+
+
+# --- elections -------------------------------------------------------------------------------
+
+EXTRAS = ("against_all", "invalid", "nonvoters")
+
+
+@dataclass
+class SymElection:
+    """One symbolic election: list votes and the other figures the bases need."""
+
+    votes: list[Num]
+    against_all: Num
+    invalid: Num
+    nonvoters: Num
+    tags: dict[str, list[z3.BoolRef]] = field(default_factory=dict)
+
+    @property
+    def n(self) -> int:
+        return len(self.votes)
+
+    @property
+    def list_votes(self) -> Num:
+        return total(self.votes)
+
+    @property
+    def valid(self) -> Num:
+        return self.list_votes + self.against_all
+
+    @property
+    def ballots_cast(self) -> Num:
+        return self.valid + self.invalid
+
+    @property
+    def registered(self) -> Num:
+        return self.ballots_cast + self.nonvoters
+
+    def base(self, base: Base) -> Num:
+        return {
+            Base.VALID_VOTES: self.valid,
+            Base.BALLOTS_CAST: self.ballots_cast,
+            Base.LIST_VOTES: self.list_votes,
+            Base.VOTES_AND_AGAINST_ALL: self.valid,
+            Base.REGISTERED_VOTERS: self.registered,
+        }[base]
+
+    def with_votes(self, votes: list[Num]) -> SymElection:
+        return SymElection(votes, self.against_all, self.invalid, self.nonvoters, self.tags)
+
+
+def needed_extras(tiers: list[Tier]) -> set[str]:
+    """The figures besides list votes that the thresholds of ``tiers`` can see."""
+    out: set[str] = set()
+    for tier in tiers:
+        for t in tier.thresholds:
+            if t.base in (Base.VALID_VOTES, Base.VOTES_AND_AGAINST_ALL):
+                out.add("against_all")
+            elif t.base is Base.BALLOTS_CAST:
+                out.add("invalid")
+            elif t.base is Base.REGISTERED_VOTERS:
+                out.add("invalid")
+                out.add("nonvoters")
+    return out
+
+
+def needed_tags(tiers: list[Tier]) -> set[str]:
+    out: set[str] = set()
+    for tier in tiers:
+        sels: list[Selector | None] = [t.applies_to for t in tier.thresholds]
+        for _, a in tier.actions(Guarantee) + tier.actions(Correction):
+            sels.append(a.who)  # type: ignore[attr-defined]
+        out |= {s.tag for s in sels
+                if s is not None and s.kind.value in ("tagged", "untagged") and s.tag}
+    return out
+
+
+def make_election(
+    ctx: Ctx,
+    n: int,
+    label: str,
+    extras: set[str],
+    tags: set[str],
+    max_votes: int | None = None,
+) -> SymElection:
+    def fig(name: str) -> Num:
+        v = ctx.num_var(f"{label}.{name}")
+        ctx.add(v >= 0)
+        if max_votes is not None:
+            ctx.add(v <= max_votes)
+        return Num(v)
+
+    votes = [fig(f"L{i + 1}") for i in range(n)]
+    ex = {x: (fig(x) if x in extras else ZERO) for x in EXTRAS}
+    tag_vars = {t: [z3.Bool(f"{label}.L{i + 1}#{t}") for i in range(n)] for t in sorted(tags)}
+    return SymElection(votes, ex["against_all"], ex["invalid"], ex["nonvoters"], tag_vars)
+
+
+# --- ties ------------------------------------------------------------------------------------
+
+
+class TieOrder:
+    """The ``ties`` chain as a strict total order on lists (plus whether the chain ran out)."""
+
+    def __init__(self, ties: Ties | None, tier: Tier) -> None:
+        self.node = ties
+        self.criteria: list[TieCriterion] = []
+        for c in ties.criteria if ties is not None else ():
+            if c in (TieCriterion.REGISTRATION_ORDER, TieCriterion.BALLOT_ORDER):
+                self.criteria.append(c)
+                break  # always decisive: nothing after it is ever used
+            if c is TieCriterion.LOT:
+                assert ties is not None
+                raise UnsupportedClause(
+                    ties,
+                    "ties ... lot",
+                    "a seeded draw cannot be encoded; put registration_order or ballot_order "
+                    "before `lot`, or verify with another tie rule",
+                )
+            self.criteria.append(c)
+        self.decisive = bool(self.criteria) and self.criteria[-1] in (
+            TieCriterion.REGISTRATION_ORDER,
+            TieCriterion.BALLOT_ORDER,
+        )
+
+    def compare(self, votes: list[Num], i: int, j: int) -> tuple[z3.BoolRef, z3.BoolRef]:
+        """(i wins the tie against j, the chain cannot tell them apart). ``i != j``."""
+        win: z3.BoolRef = z3.BoolVal(i < j)  # fallback when exhausted: index order (see undecided)
+        exhausted: z3.BoolRef = z3.BoolVal(True)
+        for c in reversed(self.criteria):
+            if c in (TieCriterion.REGISTRATION_ORDER, TieCriterion.BALLOT_ORDER):
+                win, exhausted = z3.BoolVal(i < j), z3.BoolVal(False)
+            elif c is TieCriterion.MORE_VOTES:
+                eq = votes[i].eq(votes[j])
+                win = z3.Or(votes[i].gt(votes[j]), z3.And(eq, win))
+                exhausted = z3.And(eq, exhausted)
+            elif c is TieCriterion.FEWER_VOTES:
+                eq = votes[i].eq(votes[j])
+                win = z3.Or(votes[i].lt(votes[j]), z3.And(eq, win))
+                exhausted = z3.And(eq, exhausted)
+        return win, exhausted
+
+
+# --- tier ------------------------------------------------------------------------------------
+
+
+@dataclass
+class LRRound:
+    active: list[z3.BoolRef]
+    f: list[z3.ArithRef]
+    seats: list[z3.ArithRef]
+
+
+@dataclass
+class TierEnc:
+    tier: Tier
+    house: int
+    election: SymElection
+    passed: list[z3.BoolRef]
+    n_passed: z3.ArithRef
+    active: list[z3.BoolRef]  # per provision
+    runner_up: list[z3.BoolRef]  # the admitted runner-up (at most one true)
+    admitted: list[z3.BoolRef]
+    has_votes: z3.BoolRef  # some admitted list has a vote
+    admitted_votes: Num
+    method_seats: list[z3.ArithRef]  # before guarantees
+    seats: list[z3.ArithRef]
+    undecided: z3.BoolRef  # an unbroken tie decided something
+    tie_used: z3.BoolRef  # some tie was broken by the chain
+    degenerate: z3.BoolRef  # a rounded quota of 0
+    rounds: list[LRRound] = field(default_factory=list)
+    v_norm: Num = ZERO  # the admitted-vote sum as the encoding knows it (1 when normalised)
+
+    @property
+    def defined(self) -> z3.BoolRef:
+        return z3.And(z3.Not(self.undecided), z3.Not(self.degenerate))
+
+
+class _TierEncoder:
+    def __init__(self, ctx: Ctx, tier: Tier, e: SymElection, house: int) -> None:
+        self.ctx = ctx
+        self.tier = tier
+        self.e = e
+        self.n = e.n
+        self.h = house
+        self.order = TieOrder(tier.ties, tier)
+        self.tie_used: list[z3.BoolRef] = []
+        self.undecided: list[z3.BoolRef] = []
+        self.degenerate: list[z3.BoolRef] = []
+        self._cmp: dict[tuple[int, int], tuple[z3.BoolRef, z3.BoolRef]] = {}
+
+    def beats(self, i: int, j: int) -> z3.BoolRef:
+        return self._pair(i, j)[0]
+
+    def exhausted(self, i: int, j: int) -> z3.BoolRef:
+        return self._pair(i, j)[1]
+
+    def _pair(self, i: int, j: int) -> tuple[z3.BoolRef, z3.BoolRef]:
+        if (i, j) not in self._cmp:
+            self._cmp[(i, j)] = self.order.compare(self.e.votes, i, j)
+        return self._cmp[(i, j)]
+
+    def tie(self, cond: z3.BoolRef, i: int, j: int) -> None:
+        """Record that lists i and j were tied at a decision when ``cond`` holds."""
+        self.tie_used.append(cond)
+        self.undecided.append(z3.And(cond, self.exhausted(i, j)))
+
+    def selected(self, sel: Selector, ru: list[z3.BoolRef], admit_on: z3.BoolRef) -> list[z3.BoolRef]:
+        if sel.kind is SelectorKind.EVERY_LIST:
+            return [z3.BoolVal(True)] * self.n
+        if sel.kind is SelectorKind.TAGGED:
+            return list(self.e.tags[sel.tag or ""])
+        if sel.kind.value == "untagged":
+            return [z3.Not(x) for x in self.e.tags[sel.tag or ""]]
+        return [z3.And(admit_on, r) for r in ru]
+
+    # -- the pipeline -----------------------------------------------------------------------
+    def run(self, norm: Num | None) -> TierEnc:
+        ctx, tier, e, n = self.ctx, self.tier, self.e, self.n
+        refuse_extensions(tier)
+        v = e.votes
+        # 1. thresholds
+        passed = []
+        for i in range(n):
+            conds = [v[i].pos()]
+            for t in tier.thresholds:
+                if t.applies_to is None or t.applies_to.kind is SelectorKind.EVERY_LIST:
+                    applies: z3.BoolRef = z3.BoolVal(True)
+                elif t.applies_to.kind is SelectorKind.TAGGED:
+                    applies = e.tags[t.applies_to.tag or ""][i]
+                elif t.applies_to.kind.value == "untagged":
+                    applies = z3.Not(e.tags[t.applies_to.tag or ""][i])
+                else:
+                    raise UnsupportedClause(
+                        t, "threshold ... for runner_up", "the runner-up is chosen after thresholds"
+                    )
+                quotas = getattr(t, "quotas", None)
+                if t.absolute is not None:
+                    lim = Num(t.absolute)
+                    ok = v[i].ge(lim) if t.inclusive else v[i].gt(lim)
+                elif quotas is not None:
+                    assert t.base is not None
+                    lhs = v[i].scale(self.h, ctx.real)
+                    rhs = e.base(t.base).scale(quotas, ctx.real)
+                    ok = lhs.ge(rhs) if t.inclusive else lhs.gt(rhs)
+                else:
+                    assert t.share is not None and t.base is not None
+                    lhs = v[i].scale(t.share.denominator, ctx.real)
+                    rhs = e.base(t.base).scale(t.share.numerator, ctx.real)
+                    ok = lhs.ge(rhs) if t.inclusive else lhs.gt(rhs)
+                conds.append(z3.Implies(applies, ok))
+            passed.append(z3.And(conds))
+        n_passed = count(passed)
+        # 2. conditions
+        active = []
+        for p in tier.provisions:
+            if p.condition is None:
+                active.append(z3.BoolVal(True))
+            else:
+                c = p.condition
+                if c.subject != "passed":
+                    raise UnsupportedClause(c, str(c), f"unknown subject {c.subject!r}")
+                active.append(_cmp(c.op.value, n_passed, c.value))
+        # 3. admission
+        admit_on = z3.Or(
+            [active[k] for k, p in enumerate(tier.provisions) for a in p.actions
+             if isinstance(a, AdmitRunnerUp)]
+            or [z3.BoolVal(False)]
+        )
+        cand = [z3.And(z3.Not(passed[i]), v[i].pos()) for i in range(n)]
+        ru = []
+        for i in range(n):
+            beats_all = []
+            for j in range(n):
+                if j == i:
+                    continue
+                eq = v[i].eq(v[j])
+                beats_all.append(z3.Implies(cand[j], z3.Or(v[i].gt(v[j]),
+                                                            z3.And(eq, self.beats(i, j)))))
+            ru.append(z3.And(cand[i], *beats_all))
+        # a tie for the runner-up: the one admitted and another candidate with as many votes
+        for i in range(n):
+            for j in range(i + 1, n):
+                top_tie = z3.And(admit_on, z3.Or(ru[i], ru[j]), cand[i], cand[j], v[i].eq(v[j]))
+                self.tie(top_tie, i, j)
+        admitted = [z3.Or(passed[i], z3.And(admit_on, ru[i])) for i in range(n)]
+        # corrections: the factor on each list's quotient
+        factors: list[tuple[list[z3.BoolRef], Fraction, Correction]] = []
+        for k, p in enumerate(tier.provisions):
+            for a in p.actions:
+                if isinstance(a, Correction):
+                    sel = self.selected(a.who, ru, admit_on)
+                    factors.append(([z3.And(active[k], s) for s in sel], a.factor, a))
+        cden = 1
+        for _, f, _ in factors:
+            cden *= f.denominator
+        weighted = []
+        for i in range(n):
+            w = v[i].scale(cden, ctx.real)
+            for sel, f, _ in factors:
+                w = ite(sel[i], w.scale(f, ctx.real), w)
+            weighted.append(w)
+        cmax = Fraction(1)
+        for _, f, _ in factors:
+            cmax *= max(f, Fraction(1))
+        # 4. the method
+        V = total([ite(admitted[i], v[i], ZERO) for i in range(n)])
+        has_votes = z3.Or([z3.And(admitted[i], v[i].pos()) for i in range(n)])
+        method = tier.method
+        rounds: list[LRRound] = []
+        v_norm = V
+        if isinstance(method, LargestRemainder):
+            if norm is not None:
+                ctx.add(z3.Implies(has_votes, V.eq(norm)))
+                v_norm = norm
+            seats = self.largest_remainder(method, admitted, weighted, cden, cmax, bool(factors),
+                                           v_norm, rounds)
+        else:
+            # divisor methods: the scale is better spent on the cut (lambda = 1), which makes
+            # "w >= lambda * d(s)" linear in the symbolic seat count s
+            unit = norm is not None and not norm.eps and isinstance(norm.a, int)
+            if norm is not None and not unit:
+                ctx.add(z3.Implies(has_votes, V.eq(norm)))
+                v_norm = norm
+            seats = self.divisor(method, admitted, weighted, cden, unit=unit)
+        method_seats = seats
+        # 5. guarantees
+        for k, p in enumerate(tier.provisions):
+            for a in p.actions:
+                if isinstance(a, Guarantee):
+                    sel = self.selected(a.who, ru, admit_on)
+                    for g in range(n):
+                        on = z3.And(active[k], admitted[g], sel[g])
+                        seats = self.guarantee(seats, g, on, a.seats)
+        return TierEnc(
+            tier=tier,
+            house=self.h,
+            election=e,
+            passed=passed,
+            n_passed=n_passed,
+            active=active,
+            runner_up=[z3.And(admit_on, r) for r in ru],
+            admitted=admitted,
+            has_votes=has_votes,
+            admitted_votes=V,
+            method_seats=method_seats,
+            seats=seats,
+            undecided=z3.Or(self.undecided) if self.undecided else z3.BoolVal(False),
+            tie_used=z3.Or(self.tie_used) if self.tie_used else z3.BoolVal(False),
+            degenerate=z3.Or(self.degenerate) if self.degenerate else z3.BoolVal(False),
+            rounds=rounds,
+            v_norm=v_norm,
+        )
+
+    # -- largest remainder ------------------------------------------------------------------
+    def largest_remainder(
+        self,
+        method: LargestRemainder,
+        admitted: list[z3.BoolRef],
+        weighted: list[Num],
+        cden: int,
+        cmax: Fraction,
+        corrected: bool,
+        V0: Num,
+        rounds: list[LRRound],
+    ) -> list[z3.ArithRef]:
+        ctx, n, h = self.ctx, self.n, self.h
+        cap = self.tier.cap.seats if self.tier.cap is not None else None
+        if cap is None:
+            return self.lr_round(method, admitted, h, weighted, cden, cmax, corrected, V0,
+                                 rounds).seats
+        # caps: re-run among the lists not capped, for the remaining seats, until none is over
+        max_rounds = min(n, h // (cap + 1)) + 1
+        capped = [z3.BoolVal(False)] * n
+        final: list[z3.ArithRef] = [z3.IntVal(0)] * n
+        done_before: z3.BoolRef = z3.BoolVal(False)
+        for r in range(max_rounds):
+            act = [z3.And(admitted[i], z3.Not(capped[i])) for i in range(n)]
+            k = count(capped)
+            if r == 0:
+                H: BInt | int = h
+                V = V0
+            else:
+                vals = tuple(h - cap * j for j in range(n + 1) if h - cap * j >= 0)
+                H = BInt(z3.IntVal(h) - cap * k, min(vals), max(vals), values=vals)
+                V = total([ite(act[i], self.e.votes[i], ZERO) for i in range(n)])
+            rnd = self.lr_round(method, act, H, weighted, cden, cmax, corrected, V, rounds)
+            over = [z3.And(act[i], rnd.seats[i] > cap) for i in range(n)]
+            done = z3.Not(z3.Or(over)) if r < max_rounds - 1 else z3.BoolVal(True)
+            take = z3.And(z3.Not(done_before), done)
+            final = [z3.If(take, z3.If(capped[i], cap, rnd.seats[i]), final[i]) for i in range(n)]
+            capped = [z3.Or(capped[i], over[i]) for i in range(n)]
+            done_before = z3.Or(done_before, done)
+        out = []
+        for i in range(n):
+            s = ctx.int_var(f"cap.s{i + 1}")
+            ctx.add(s == final[i])
+            out.append(s)
+        return out
+
+    def lr_round(
+        self,
+        method: LargestRemainder,
+        act: list[z3.BoolRef],
+        H: BInt | int,
+        weighted: list[Num],
+        cden: int,
+        cmax: Fraction,
+        corrected: bool,
+        V: Num,
+        rounds: list[LRRound],
+    ) -> LRRound:
+        ctx, n, v = self.ctx, self.n, self.e.votes
+        quota = method.quota
+        delta = {QuotaKind.HARE: 0, QuotaKind.DROOP: 1, QuotaKind.HAGENBACH_BISCHOFF: 1,
+                 QuotaKind.IMPERIALI: 2}[quota.kind]
+        has = z3.Or([z3.And(act[i], v[i].pos()) for i in range(n)])
+        Hd: BInt | int
+        if isinstance(H, int):
+            Hd = H + delta
+            hmax = H
+        else:
+            assert H.values is not None
+            Hd = BInt(H.expr + delta, H.lo + delta, H.hi + delta,
+                      values=tuple(x + delta for x in H.values))
+            hmax = H.hi
+        f: list[z3.ArithRef] = []
+        rem: list[Num] = []
+        integer_quota = quota.kind is QuotaKind.DROOP or quota.rounding is not Rounding.EXACT
+        if not integer_quota:
+            qden = V.scale(cden, ctx.real)
+            bound = int(cmax * (hmax + delta)) + 1
+            for i in range(n):
+                fi = ctx.bint(f"f{i + 1}", 0, bound)
+                qnum = ctx.mul(Hd, weighted[i])
+                fq = ctx.mul(fi, qden)
+                on = z3.And(has, act[i])
+                ctx.add(z3.Implies(on, z3.And(fq.le(qnum), qnum.lt(fq + qden))))
+                ctx.add(z3.Implies(z3.Not(on), fi.expr == 0))
+                f.append(fi.expr)
+                rem.append(qnum - fq)
+        else:
+            if ctx.real:
+                raise UnsupportedClause(quota, "quota", "an integer quota needs integer votes")
+            q = ctx.int_var("quota")
+            Vt = V.a
+            D = Hd if isinstance(Hd, int) else None
+            qD = (q * D) if D is not None else ctx.mul(Hd, Num(q)).a
+            q1D = ((q + 1) * D) if D is not None else ctx.mul(Hd, Num(q + 1)).a
+            qm1D = ((q - 1) * D) if D is not None else ctx.mul(Hd, Num(q - 1)).a
+            Dx = D if D is not None else Hd.expr  # type: ignore[union-attr]
+            if quota.kind is QuotaKind.DROOP:
+                # floor(V / (h + 1)) + 1
+                ctx.add(qm1D <= Vt, Vt < qD)
+            elif quota.rounding is Rounding.UP:
+                ctx.add(qm1D < Vt, Vt <= qD)
+            elif quota.rounding is Rounding.NEAREST:
+                ctx.add(2 * qD <= 2 * Vt + Dx, 2 * Vt + Dx < 2 * q1D)
+            else:  # DOWN
+                ctx.add(qD <= Vt, Vt < q1D)
+            self.degenerate.append(z3.And(has, q <= 0))
+            for i in range(n):
+                fi = ctx.int_var(f"f{i + 1}")
+                on = z3.And(has, act[i], q > 0)
+                w = weighted[i].a
+                ctx.add(fi >= 0)
+                ctx.add(z3.Implies(on, z3.And(fi * q * cden <= w, w < (fi + 1) * q * cden)))
+                ctx.add(z3.Implies(z3.Not(on), fi == 0))
+                f.append(fi)
+                rem.append(Num(w - fi * q * cden))
+        Hx = H if isinstance(H, int) else H.expr
+        left = Hx - z3.Sum(f) if f else z3.IntVal(Hx) if isinstance(Hx, int) else Hx
+        m = count(act)
+        # rank_i: how many active lists come before i for a leftover seat
+        better: dict[tuple[int, int], z3.BoolRef] = {}
+        for i in range(n):
+            for j in range(n):
+                if i != j:
+                    better[(j, i)] = z3.Or(rem[j].gt(rem[i]),
+                                           z3.And(rem[j].eq(rem[i]), self.beats(j, i)))
+        rank = [z3.Sum([z3.If(z3.And(act[j], better[(j, i)]), 1, 0)
+                        for j in range(n) if j != i] or [z3.IntVal(0)]) for i in range(n)]
+        simple = quota.kind is QuotaKind.HARE and not integer_quota and not corrected
+        seats = []
+        if simple:
+            # sum of quotients = H exactly: 0 <= leftover < number of active lists
+            gets = [z3.And(has, act[i], rank[i] < left) for i in range(n)]
+            for i in range(n):
+                s = ctx.int_var(f"s{i + 1}")
+                ctx.add(s == f[i] + z3.If(gets[i], 1, 0))
+                seats.append(s)
+            for i in range(n):
+                for j in range(n):
+                    if i < j:
+                        self.tie(z3.Or(z3.And(gets[i], act[j], z3.Not(gets[j]), rem[i].eq(rem[j])),
+                                       z3.And(gets[j], act[i], z3.Not(gets[i]), rem[i].eq(rem[j]))),
+                                 i, j)
+        else:
+            # L >= 0: every active list gets floor(L/m), then L mod m go by largest remainder.
+            # L < 0: D = -L seats are taken back in rounds, one from every holder while D is at
+            # least the number of holders, then from the smallest remainders among the holders.
+            base = ctx.int_var("lr.base")
+            kk = ctx.int_var("lr.rest")
+            divides = [z3.And(m == mm, base * mm + kk == left, kk >= 0, kk < mm)
+                       for mm in range(1, n + 1)]
+            pos = left >= 0
+            ctx.add(z3.If(z3.And(has, pos), z3.Or(divides), z3.And(base == 0, kk == 0)))
+            full = ctx.int_var("lr.cycles")
+            took = [z3.If(f[i] < full, f[i], full) for i in range(n)]
+            took1 = [z3.If(f[i] < full + 1, f[i], full + 1) for i in range(n)]
+            act_took = z3.Sum([z3.If(act[i], took[i], 0) for i in range(n)])
+            act_took1 = z3.Sum([z3.If(act[i], took1[i], 0) for i in range(n)])
+            ctx.add(full >= 0)
+            ctx.add(z3.If(z3.And(has, z3.Not(pos)),
+                          z3.And(act_took <= -left, -left < act_took1),
+                          full == 0))
+            rest_neg = -left - act_took
+            holder = [z3.And(act[i], f[i] > full) for i in range(n)]
+            worse: dict[tuple[int, int], z3.BoolRef] = {}
+            for i in range(n):
+                for j in range(n):
+                    if i != j:
+                        worse[(j, i)] = z3.Or(rem[j].lt(rem[i]),
+                                              z3.And(rem[j].eq(rem[i]), self.beats(i, j)))
+            lrank = [z3.Sum([z3.If(z3.And(holder[j], worse[(j, i)]), 1, 0)
+                             for j in range(n) if j != i] or [z3.IntVal(0)]) for i in range(n)]
+            gets = [z3.And(has, pos, act[i], rank[i] < kk) for i in range(n)]
+            loses = [z3.And(has, z3.Not(pos), holder[i], lrank[i] < rest_neg) for i in range(n)]
+            for i in range(n):
+                s = ctx.int_var(f"s{i + 1}")
+                plus = z3.If(z3.And(has, pos, act[i]), base, 0) + z3.If(gets[i], 1, 0)
+                minus = z3.If(z3.And(has, z3.Not(pos), act[i]), took[i], 0) + z3.If(loses[i], 1, 0)
+                ctx.add(s == f[i] + plus - minus)
+                seats.append(s)
+            for i in range(n):
+                for j in range(n):
+                    if i < j:
+                        eq = rem[i].eq(rem[j])
+                        cut_pos = z3.Or(z3.And(gets[i], act[j], z3.Not(gets[j])),
+                                        z3.And(gets[j], act[i], z3.Not(gets[i])))
+                        cut_neg = z3.Or(z3.And(loses[i], holder[j], z3.Not(loses[j])),
+                                        z3.And(loses[j], holder[i], z3.Not(loses[i])))
+                        self.tie(z3.And(eq, z3.Or(cut_pos, cut_neg)), i, j)
+        rnd = LRRound(act, f, seats)
+        rounds.append(rnd)
+        return rnd
+
+    # -- divisor methods --------------------------------------------------------------------
+    def divisor(
+        self, method: Divisor, admitted: list[z3.BoolRef], weighted: list[Num], cden: int,
+        *, unit: bool = False,
+    ) -> list[z3.ArithRef]:
+        ctx, n, h, v = self.ctx, self.n, self.h, self.e.votes
+        smax = h
+        if self.tier.cap is not None:
+            smax = min(smax, self.tier.cap.seats)
+        if method.kind is DivisorKind.SEQUENCE:
+            if not method.sequence:
+                raise UnsupportedClause(method, "divisors", "an empty divisor sequence")
+            if method.step is None:
+                smax = min(smax, len(method.sequence))
+        hh = method.kind is DivisorKind.HUNTINGTON_HILL
+        # d(k) for k < smax, as squares for Huntington-Hill
+        ds: list[Fraction] = []
+        for k in range(smax):
+            d = method.squared(k) if hh else method.divisor(k)
+            if d is None:
+                break
+            if d < 0:
+                raise UnsupportedClause(method, "divisors", f"negative divisor {d}")
+            ds.append(d)
+        smax = min(smax, len(ds))
+        if method.kind is DivisorKind.SEQUENCE and method.step is None:
+            # the interpreter cannot fill the tier when every list has used up the sequence
+            el = [z3.And(admitted[i], v[i].pos()) for i in range(n)]
+            self.degenerate.append(z3.And(z3.Or(el), count(el) * len(method.sequence) < h))
+        if unit and not hh and all(d > 0 for d in ds) and not any(w.eps for w in weighted):
+            return self.divisor_unit(ds, smax, admitted, weighted, cden)
+        lam = Num(z3.Real(ctx.name("lambda")))
+        if any(w.eps for w in weighted):
+            lam = Num(lam.a, z3.Real(ctx.name("lambda.eps")))
+        ctx.add(lam.ge(ZERO))
+        inf_cut = ctx.bool_var("infcut")
+        if all(d != 0 for d in ds):
+            ctx.add(z3.Not(inf_cut))
+        keys = [w.square() if hh else w for w in weighted]
+        kscale = cden * cden if hh else cden
+        elig = [z3.And(admitted[i], v[i].pos()) for i in range(n)]
+        seats: list[z3.ArithRef] = []
+        won_eq: list[z3.BoolRef] = []
+        lost_eq: list[z3.BoolRef] = []
+        for i in range(n):
+            s = ctx.int_var(f"s{i + 1}")
+            ctx.add(s >= 0, s <= smax, z3.Implies(z3.Not(elig[i]), s == 0))
+            we: list[z3.BoolRef] = []
+            le: list[z3.BoolRef] = []
+            for k in range(smax + 1):
+                at = s == k
+                conds = []
+                if k >= 1:  # the k-th seat (divisor d(k-1)) was won: quotient >= cut
+                    d = ds[k - 1]
+                    if d == 0:
+                        we.append(z3.And(at, inf_cut))
+                    else:
+                        rhs = lam.scale(d * kscale, True)
+                        conds.append(z3.Not(inf_cut))
+                        conds.append(keys[i].ge(rhs))
+                        we.append(z3.And(at, z3.Not(inf_cut), keys[i].eq(rhs)))
+                if k < smax:  # the next seat (divisor d(k)) was not: quotient <= cut
+                    d = ds[k]
+                    if d == 0:
+                        conds.append(inf_cut)
+                        le.append(z3.And(at, inf_cut))
+                    else:
+                        rhs = lam.scale(d * kscale, True)
+                        conds.append(z3.Or(inf_cut, keys[i].le(rhs)))
+                        le.append(z3.And(at, z3.Not(inf_cut), keys[i].eq(rhs)))
+                if conds:
+                    ctx.add(z3.Implies(z3.And(elig[i], at), z3.And(conds)))
+            seats.append(s)
+            won_eq.append(z3.And(elig[i], z3.Or(we)) if we else z3.BoolVal(False))
+            lost_eq.append(z3.And(elig[i], z3.Or(le)) if le else z3.BoolVal(False))
+        capacity = count(elig) * smax
+        has = z3.Or(elig)
+        target = z3.If(capacity < h, capacity, h)
+        ctx.add(z3.Sum(seats) == z3.If(has, target, 0))
+        for i in range(n):
+            for j in range(n):
+                if i != j:
+                    both = z3.And(won_eq[i], lost_eq[j])
+                    ctx.add(z3.Implies(both, self.beats(i, j)))
+                    if i < j:
+                        self.tie(z3.Or(both, z3.And(won_eq[j], lost_eq[i])), i, j)
+        return seats
+
+    def divisor_unit(self, ds: list[Fraction], smax: int, admitted: list[z3.BoolRef],
+                     weighted: list[Num], cden: int) -> list[z3.ArithRef]:
+        """Divisor method with the cut fixed at 1: list i has s seats when d(s-1) <= w_i <= d(s).
+
+        Sound only where the election may be scaled freely (the cut is then scaled to 1)."""
+        ctx, n, h, v = self.ctx, self.n, self.h, self.e.votes
+        # d as a term in a symbolic seat count: an arithmetic tail after an explicit prefix
+        k0 = 0
+        if len(ds) >= 2:
+            step = ds[-1] - ds[-2]
+            k0 = len(ds) - 1
+            while k0 > 0 and ds[k0] - ds[k0 - 1] == step:
+                k0 -= 1
+        else:
+            step = Fraction(0)
+
+        def d_of(s: z3.ArithRef) -> z3.ArithRef:
+            tail = const(ds[k0] * cden, True) + const(step * cden, True) * (s - k0)
+            out = tail
+            for k in range(k0 - 1, -1, -1):
+                out = z3.If(s == k, const(ds[k] * cden, True), out)
+            return out
+
+        elig = [z3.And(admitted[i], v[i].pos()) for i in range(n)]
+        seats: list[z3.ArithRef] = []
+        won_eq: list[z3.BoolRef] = []
+        lost_eq: list[z3.BoolRef] = []
+        for i in range(n):
+            s = ctx.int_var(f"s{i + 1}")
+            w = weighted[i].a
+            ctx.add(s >= 0, s <= smax, z3.Implies(z3.Not(elig[i]), s == 0))
+            won = z3.And(elig[i], s >= 1)
+            more = z3.And(elig[i], s < smax)
+            ctx.add(z3.Implies(won, w >= d_of(s - 1)), z3.Implies(more, w <= d_of(s)))
+            seats.append(s)
+            won_eq.append(z3.And(won, w == d_of(s - 1)))
+            lost_eq.append(z3.And(more, w == d_of(s)))
+        has = z3.Or(elig)
+        capacity = count(elig) * smax
+        ctx.add(z3.Sum(seats) == z3.If(has, z3.If(capacity < h, capacity, h), 0))
+        for i in range(n):
+            for j in range(n):
+                if i != j:
+                    both = z3.And(won_eq[i], lost_eq[j])
+                    ctx.add(z3.Implies(both, self.beats(i, j)))
+                    if i < j:
+                        self.tie(z3.Or(both, z3.And(won_eq[j], lost_eq[i])), i, j)
+        return seats
+
+    # -- guarantees -------------------------------------------------------------------------
+    def guarantee(
+        self, seats: list[z3.ArithRef], g: int, on: z3.BoolRef, want: int
+    ) -> list[z3.ArithRef]:
+        ctx, n = self.ctx, self.n
+        if z3.is_false(z3.simplify(on)):
+            return seats
+        for _ in range(want):
+            need = z3.And(on, seats[g] < want)
+            donor = []
+            for j in range(n):
+                if j == g:
+                    donor.append(z3.BoolVal(False))
+                    continue
+                most = []
+                for k in range(n):
+                    if k in (g, j):
+                        continue
+                    # the tie's winners keep their seats: the donor loses to every tied list
+                    most.append(z3.Or(seats[j] > seats[k],
+                                      z3.And(seats[j] == seats[k], self.beats(k, j))))
+                donor.append(z3.And(need, seats[j] >= 1, *most))
+            for j in range(n):
+                for k in range(j + 1, n):
+                    if g in (j, k):
+                        continue
+                    self.tie(z3.And(z3.Or(donor[j], donor[k]), seats[j] == seats[k]), j, k)
+            moved = z3.Or(donor)
+            new = []
+            for j in range(n):
+                s = ctx.int_var(f"g.s{j + 1}")
+                if j == g:
+                    ctx.add(s == seats[j] + z3.If(moved, 1, 0))
+                else:
+                    ctx.add(s == seats[j] - z3.If(donor[j], 1, 0))
+                new.append(s)
+            seats = new
+        return seats
+
+
+def refuse_extensions(tier: Tier) -> None:
+    """Raise ``UnsupportedClause`` for the clauses the encoder does not express."""
+    for t in tier.thresholds:
+        if getattr(t, "regional", False):
+            raise UnsupportedClause(t, "threshold ... in every region",
+                                    "regional figures are not modelled")
+        if getattr(t, "district_op", None) is not None:
+            raise UnsupportedClause(t, "threshold ... or district_seats",
+                                    "district seats are not modelled")
+        if getattr(t, "quotas", None) is not None and t.base is None:
+            raise UnsupportedClause(t, "threshold ... quotas", "a quota threshold needs a base")
+    for p in tier.provisions:
+        if p.condition is not None and p.condition.subject != "passed":
+            raise UnsupportedClause(p.condition, str(p.condition), "only `passed` is modelled")
+        for a in p.actions:
+            if type(a).__name__ == "AdmitNext":
+                raise UnsupportedClause(a, "admit next until ...",
+                                        "sequential admission is not encoded")
+            if not isinstance(a, (AdmitRunnerUp, Guarantee, Correction)):
+                raise UnsupportedClause(a, type(a).__name__, "unknown action")
+            if isinstance(a, Guarantee) and a.source.value != "largest":
+                raise UnsupportedClause(a, "guarantee", f"source {a.source.value}")
+    for name, what in (("consolations", "consolation seats"), ("alliances", "alliances"),
+                       ("compensation", "mixed-member compensation")):
+        val = getattr(tier, name, None)
+        if val:
+            node = val[0] if isinstance(val, tuple) else val
+            raise UnsupportedClause(node, what, "not encoded by the verifier")
+
+
+def _cmp(op: str, left: z3.ArithRef, right: int) -> z3.BoolRef:
+    return {
+        "=": left == right,
+        "!=": left != right,
+        "<": left < right,
+        "<=": left <= right,
+        ">": left > right,
+        ">=": left >= right,
+    }[op]
+
+
+def encode_tier(
+    ctx: Ctx,
+    tier: Tier,
+    election: SymElection,
+    *,
+    house: int | None = None,
+    norm: Num | None = None,
+) -> TierEnc:
+    """Encode ``tier`` (with ``house`` seats instead of its own, if given) on ``election``.
+
+    ``norm``: when given, the admitted lists' vote sum is constrained to equal it whenever some
+    admitted list has a vote. Only sound when the caller knows this loses no generality (a scale
+    invariant tier and a property that is scale invariant in this election).
+    """
+    return _TierEncoder(ctx, tier, election, tier.seats if house is None else house).run(norm)
+
+
+def check_supported(tier: Tier) -> None:
+    """Raise ``UnsupportedClause`` for the first clause of ``tier`` the encoder cannot express."""
+    ctx = Ctx(real=tier.scale_invariant)
+    e = make_election(ctx, 2, "probe", needed_extras([tier]), needed_tags([tier]))
+    encode_tier(ctx, tier, e)
+
+
+def lcm_all(xs: list[int]) -> int:
+    out = 1
+    for x in xs:
+        out = lcm(out, x)
+    return out

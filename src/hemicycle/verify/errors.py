@@ -1,0 +1,28 @@
+"""Errors the verifier raises."""
+
+from __future__ import annotations
+
+from hemicycle.model import Node
+
+
+class VerifyError(Exception):
+    """Base class of the verifier's errors."""
+
+
+class UnsupportedClause(VerifyError):
+    """A clause of the rules that the encoder cannot express; it is never silently dropped."""
+
+    def __init__(self, node: Node, clause: str, why: str) -> None:
+        self.node = node
+        self.clause = clause
+        self.why = why
+        self.line = node.span.line
+        super().__init__(f"{node.span}: cannot verify `{clause}`: {why}")
+
+
+class EncodingMismatch(VerifyError):
+    """The interpreter did not confirm a counterexample of the encoding: a bug, never a result."""
+
+
+class PropertyError(VerifyError):
+    """A property (catalogue name or ``.props`` file) that cannot be used."""

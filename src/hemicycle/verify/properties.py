@@ -1,0 +1,485 @@
+"""The property catalogue: what each property says, where it comes from, how it is encoded.
+
+A property's ``definition`` is about elections and seats only, never about how a rule file is
+written. ``build`` turns it into solver queries whose models are counterexamples; ``violated``
+checks the same statement in plain Python on the interpreter's outcomes, so that every
+counterexample is confirmed independently of the encoding.
+
+Conventions shared by all properties (docs/verify.md):
+* lists are L1..Ln, registered (and on the ballot) in that order;
+* "votes" are list votes; other figures (invalid ballots, 'against all', registered voters) are
+  free non-negative figures when a threshold's base needs them;
+* an election is considered only when the interpreter gives it a result (no unbroken tie, no zero
+  quota);
+* "passes" means passing every threshold of the tier with at least one vote; "admitted" means
+  passed or admitted by `admit runner_up`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+import z3
+
+from hemicycle.model import Divisor, LargestRemainder
+from hemicycle.verify.num import Num
+from hemicycle.verify.problem import Outcome, Problem, Query
+
+Builder = Callable[[Problem], Iterable[Query]]
+Checker = Callable[[list[Outcome]], bool]
+
+
+@dataclass(frozen=True)
+class Property:
+    name: str
+    definition: str
+    citation: str
+    encoding: str  # how it is encoded, in words
+    build: Builder
+    violated: Checker  # True when the outcomes break the property
+    elections: int = 1  # how many related elections a counterexample has
+
+
+def _single(p: Problem, label: str, goal_of: Callable[[Problem, z3.ArithRef, object], z3.BoolRef]
+            ) -> list[Query]:
+    ctx = p.ctx()
+    e = p.election(ctx, "A")
+    a = p.alloc(ctx, e, norm=True)
+    goal = z3.And(a.defined, goal_of(p, ctx, a))  # type: ignore[arg-type]
+    return [Query(label, ctx, goal, [a], objective=p.total_votes(e))]
+
+
+# --- seat-total ------------------------------------------------------------------------------
+
+
+def _seat_total(p: Problem) -> list[Query]:
+    def goal(p: Problem, ctx: object, a: object) -> z3.BoolRef:
+        return z3.And(a.election.list_votes.pos(), z3.Sum(a.seats) != a.house)  # type: ignore
+
+    return _single(p, "seat-total", goal)  # type: ignore[arg-type]
+
+
+def _seat_total_bad(o: list[Outcome]) -> bool:
+    return o[0].total > 0 and sum(o[0].seats) != o[0].house
+
+
+# --- runner-up guarantee ---------------------------------------------------------------------
+
+
+def _runner_up(p: Problem) -> list[Query]:
+    def goal(p: Problem, ctx: object, a: object) -> z3.BoolRef:
+        n = p.n
+        v = a.election.votes  # type: ignore[attr-defined]
+        passed = a.passed  # type: ignore[attr-defined]
+        top = []
+        for j in range(n):
+            most = [z3.Implies(z3.Not(passed[k]), v[j].ge(v[k])) for k in range(n) if k != j]
+            top.append(z3.And(z3.Not(passed[j]), v[j].pos(), *most))
+        seats = a.seats  # type: ignore[attr-defined]
+        return z3.And(a.n_passed == 1, z3.Or(top),  # type: ignore[attr-defined]
+                      *[z3.Implies(top[j], seats[j] < 2) for j in range(n)])
+
+    return _single(p, "runner-up-guarantee", goal)  # type: ignore[arg-type]
+
+
+def _runner_up_bad(o: list[Outcome]) -> bool:
+    x = o[0]
+    if sum(x.passed) != 1:
+        return False
+    rest = [i for i in range(len(x.votes)) if not x.passed[i] and x.votes[i] > 0]
+    if not rest:
+        return False
+    most = max(x.votes[i] for i in rest)
+    return all(x.seats[i] < 2 for i in rest if x.votes[i] == most)
+
+
+# --- threshold -------------------------------------------------------------------------------
+
+
+def _threshold(p: Problem) -> list[Query]:
+    def goal(p: Problem, ctx: object, a: object) -> z3.BoolRef:
+        return z3.Or([z3.And(a.seats[i] > 0, z3.Not(a.admitted[i]))  # type: ignore[attr-defined]
+                      for i in range(p.n)])
+
+    return _single(p, "threshold", goal)  # type: ignore[arg-type]
+
+
+def _threshold_bad(o: list[Outcome]) -> bool:
+    x = o[0]
+    return any(s > 0 and not adm for s, adm in zip(x.seats, x.admitted, strict=True))
+
+
+# --- quota -----------------------------------------------------------------------------------
+
+
+def _quota(lower: bool) -> Builder:
+    def build(p: Problem) -> list[Query]:
+        ctx = p.ctx()
+        e = p.election(ctx, "A")
+        a = p.alloc(ctx, e, norm=True)
+        V = a.v_norm
+        bad = []
+        for i in range(p.n):
+            hv = e.votes[i].scale(a.house, p.real)
+            if lower:  # seats < floor(h v / V)  <=>  (seats + 1) V <= h v
+                bad.append(z3.And(a.admitted[i], p.seats_times(ctx, a.seats[i], V, 1).le(hv)))
+            else:  # seats > ceil(h v / V)  <=>  (seats - 1) V >= h v
+                bad.append(z3.And(a.admitted[i], p.seats_times(ctx, a.seats[i], V, -1).ge(hv)))
+        goal = z3.And(a.defined, a.has_votes, z3.Or(bad))
+        return [Query("lower-quota" if lower else "upper-quota", ctx, goal, [a],
+                      objective=p.total_votes(e))]
+
+    return build
+
+
+def _quota_bad(lower: bool) -> Checker:
+    def bad(o: list[Outcome]) -> bool:
+        x = o[0]
+        if x.admitted_votes == 0:
+            return False
+        for i in range(len(x.votes)):
+            if not x.admitted[i]:
+                continue
+            q = x.quota(i)
+            fl, ce = q.numerator // q.denominator, -(-q.numerator // q.denominator)
+            if (lower and x.seats[i] < fl) or (not lower and x.seats[i] > ce):
+                return True
+        return False
+
+    return bad
+
+
+# --- house monotonicity ----------------------------------------------------------------------
+
+
+def _house(p: Problem) -> list[Query]:
+    ctx = p.ctx()
+    e = p.election(ctx, "A")
+    a = p.alloc(ctx, e, norm=True)
+    b = p.alloc(ctx, e, house=a.house + 1, norm=True)
+    goal = z3.And(a.defined, b.defined, z3.Or([b.seats[i] < a.seats[i] for i in range(p.n)]))
+    return [Query("house-monotonicity", ctx, goal, [a, b], objective=p.total_votes(e))]
+
+
+def _house_bad(o: list[Outcome]) -> bool:
+    a, b = o
+    return b.house == a.house + 1 and any(y < x for x, y in zip(a.seats, b.seats, strict=True))
+
+
+# --- vote monotonicity -----------------------------------------------------------------------
+
+
+def _lr_lemma(a: object, b: object, p_list: int, sign: int, admitted: bool) -> list[z3.BoolRef]:
+    """Integer parts move by at most one, in the step's direction (same admitted set)."""
+    ra, rb = a.rounds, b.rounds  # type: ignore[attr-defined]
+    if len(ra) != 1 or len(rb) != 1:
+        return []
+    out = []
+    for i, (fa, fb) in enumerate(zip(ra[0].f, rb[0].f, strict=True)):
+        if not admitted:
+            out.append(fb == fa)
+        elif (i == p_list) == (sign > 0):
+            out.append(z3.And(fa <= fb, fb <= fa + 1))
+        else:
+            out.append(z3.And(fa - 1 <= fb, fb <= fa))
+    return out
+
+
+def _monotonicity(p: Problem) -> Iterator[Query]:
+    """Queries are built lazily: the first counterexample stops the building."""
+    n = p.n
+    if not p.real:
+        for q in range(n):
+            ctx = p.ctx()
+            e = p.election(ctx, "A")
+            up = [x + Num(1) if i == q else x for i, x in enumerate(e.votes)]
+            e2 = e.with_votes(up)
+            if p.max_votes is not None:
+                ctx.add(up[q].a <= p.max_votes)
+            a = p.alloc(ctx, e)
+            b = p.alloc(ctx, e2)
+            goal = z3.And(a.defined, b.defined, b.seats[q] < a.seats[q])
+            yield Query(f"monotonicity L{q + 1}+1", ctx, goal, [a, b],
+                        objective=p.total_votes(e))
+        return
+    lr = isinstance(p.tier.method, LargestRemainder)
+    for q in range(n):
+        for sign in (1, -1):
+            for case in ("changed", "same-in", "same-out"):
+                ctx = p.ctx()
+                e = p.election(ctx, "A")
+                moved = [Num(x.a, sign if i == q else 0) for i, x in enumerate(e.votes)]
+                e2 = e.with_votes(moved)
+                a = p.alloc(ctx, e, norm=True)
+                if case == "same-in":
+                    norm2: Num | bool = Num(1, sign)
+                elif case == "same-out":
+                    norm2 = Num(1, 0)
+                else:
+                    norm2 = False
+                b = p.alloc(ctx, e2, norm=norm2)
+                same = z3.And(*[z3.And(a.passed[i] == b.passed[i], a.admitted[i] == b.admitted[i])
+                                for i in range(n)])
+                conds = [a.defined, b.defined]
+                lemmas: list[z3.BoolRef] = []
+                if sign < 0:
+                    conds.append(e.votes[q].pos())
+                if case == "changed":
+                    conds.append(z3.Not(same))
+                else:
+                    conds.append(same)
+                    conds.append(a.admitted[q] if case == "same-in" else z3.Not(a.admitted[q]))
+                    lemmas = _lr_lemma(a, b, q, sign, case == "same-in") if lr else []
+                if sign > 0:  # b = a + eps: b must not have fewer seats
+                    conds.append(b.seats[q] < a.seats[q])
+                    order = [a, b]
+                else:  # b = a - eps: b must not have more seats
+                    conds.append(b.seats[q] > a.seats[q])
+                    order = [b, a]
+                yield Query(f"monotonicity L{q + 1}{'+' if sign > 0 else '-'}eps {case}",
+                            ctx, z3.And(conds), order, step=(q, sign), lemmas=lemmas)
+
+
+def _mono_bad(o: list[Outcome]) -> bool:
+    lo, hi = o
+    diff = [i for i in range(len(lo.votes)) if lo.votes[i] != hi.votes[i]]
+    if len(diff) != 1 or lo.extras != hi.extras or lo.house != hi.house:
+        return False
+    q = diff[0]
+    return hi.votes[q] > lo.votes[q] and hi.seats[q] < lo.seats[q]
+
+
+# --- population monotonicity -----------------------------------------------------------------
+
+
+def _population(p: Problem) -> list[Query]:
+    ctx = p.ctx()
+    e = p.election(ctx, "A")
+    e2 = p.election(ctx, "B")
+    a = p.alloc(ctx, e, norm=True)
+    b = p.alloc(ctx, e2)
+    n = p.n
+    bad = []
+    for i in range(n):
+        for j in range(n):
+            if i != j:
+                bad.append(z3.And(e2.votes[i].ge(e.votes[i]), e2.votes[j].le(e.votes[j]),
+                                  b.seats[i] < a.seats[i], b.seats[j] > a.seats[j]))
+    goal = z3.And(a.defined, b.defined, z3.Or(bad))
+    return [Query("population-monotonicity", ctx, goal, [a, b], objective=p.total_votes(e))]
+
+
+def _population_bad(o: list[Outcome]) -> bool:
+    a, b = o
+    n = len(a.votes)
+    return any(
+        b.votes[i] >= a.votes[i] and b.votes[j] <= a.votes[j]
+        and b.seats[i] < a.seats[i] and b.seats[j] > a.seats[j]
+        for i in range(n) for j in range(n) if i != j
+    )
+
+
+# --- majority, concordance -------------------------------------------------------------------
+
+
+def _majority(p: Problem) -> list[Query]:
+    def goal(p: Problem, ctx: object, a: object) -> z3.BoolRef:
+        e = a.election  # type: ignore[attr-defined]
+        T = e.list_votes
+        return z3.Or([z3.And(e.votes[i].scale(2, p.real).gt(T), 2 * a.seats[i] <= a.house)  # type: ignore
+                      for i in range(p.n)])
+
+    return _single(p, "majority", goal)  # type: ignore[arg-type]
+
+
+def _majority_bad(o: list[Outcome]) -> bool:
+    x = o[0]
+    return any(2 * v > x.total and 2 * s <= x.house for v, s in zip(x.votes, x.seats, strict=True))
+
+
+def _concordance(p: Problem) -> list[Query]:
+    def goal(p: Problem, ctx: object, a: object) -> z3.BoolRef:
+        v = a.election.votes  # type: ignore[attr-defined]
+        s = a.seats  # type: ignore[attr-defined]
+        return z3.Or([z3.And(v[i].gt(v[j]), s[i] < s[j])
+                      for i in range(p.n) for j in range(p.n) if i != j])
+
+    return _single(p, "concordance", goal)  # type: ignore[arg-type]
+
+
+def _concordance_bad(o: list[Outcome]) -> bool:
+    x = o[0]
+    n = len(x.votes)
+    return any(x.votes[i] > x.votes[j] and x.seats[i] < x.seats[j]
+               for i in range(n) for j in range(n) if i != j)
+
+
+# --- anonymity -------------------------------------------------------------------------------
+
+
+def _anonymity(p: Problem) -> Iterator[Query]:
+    n = p.n
+    for k in range(n - 1):
+        perm = list(range(n))
+        perm[k], perm[k + 1] = k + 1, k
+        for same in (True, False):
+            ctx = p.ctx()
+            e = p.election(ctx, "A")
+            e2 = e.with_votes([e.votes[perm[i]] for i in range(n)])
+            e2.tags = {t: [vs[perm[i]] for i in range(n)] for t, vs in e.tags.items()}
+            a = p.alloc(ctx, e, norm=True)
+            # when the admitted lists are the swapped ones, both admitted-vote sums are 1
+            b = p.alloc(ctx, e2, norm=same)
+            corresponds = z3.And([b.admitted[i] == a.admitted[perm[i]] for i in range(n)])
+            differ = z3.Or([b.seats[i] != a.seats[perm[i]] for i in range(n)])
+            goal = z3.And(a.defined, b.defined, z3.Not(a.tie_used), z3.Not(b.tie_used), differ,
+                          corresponds if same else z3.Not(corresponds))
+            label = f"anonymity swap L{k + 1},L{k + 2} ({'same' if same else 'other'} admitted)"
+            lemmas = []
+            if same and len(a.rounds) == 1 and len(b.rounds) == 1:
+                lemmas = [b.rounds[0].f[i] == a.rounds[0].f[perm[i]] for i in range(n)]
+            if same:
+                lemmas += [b.method_seats[i] == a.method_seats[perm[i]] for i in range(n)]
+            yield Query(label, ctx, goal, [a, b], objective=p.total_votes(e), lemmas=lemmas)
+
+
+def _anonymity_bad(o: list[Outcome]) -> bool:
+    a, b = o
+    if a.ties or b.ties or a.extras != b.extras:
+        return False
+    n = len(a.votes)
+    # b's votes are a's with two lists swapped
+    diff = [i for i in range(n) if a.votes[i] != b.votes[i]]
+    if len(diff) == 0:
+        return a.seats != b.seats
+    if len(diff) != 2:
+        return False
+    i, j = diff
+    if a.votes[i] != b.votes[j] or a.votes[j] != b.votes[i]:
+        return False
+    perm = list(range(n))
+    perm[i], perm[j] = j, i
+    return any(b.seats[x] != a.seats[perm[x]] for x in range(n))
+
+
+# --- the catalogue ---------------------------------------------------------------------------
+
+CATALOGUE: dict[str, Property] = {
+    p.name: p
+    for p in [
+        Property(
+            "seat-total",
+            "Whenever some list has at least one vote, the seats of the tier add up to its size.",
+            "Balinski & Young, Fair Representation (1982/2001), ch. 1 (an apportionment "
+            "distributes exactly h seats)",
+            "One election, rational votes with the admitted-vote sum fixed at 1; asks for "
+            "list votes > 0 and sum of seats != h.",
+            _seat_total,
+            _seat_total_bad,
+        ),
+        Property(
+            "monotonicity",
+            "A list that gains votes, all other figures unchanged, never loses seats.",
+            "Balinski & Young 1982, ch. 6 (vote monotonicity); Pukelsheim, Proportional "
+            "Representation (2017), sec. 7.3",
+            "Infinitesimal step: the second election is the first with list p at v_p +/- eps, "
+            "numbers a + b*eps compared lexicographically; split by list, direction and "
+            "whether the admitted set changes, with the lemma f' in {f-1, f} (or {f, f+1}). "
+            "Integer encoding: one extra vote.",
+            _monotonicity,
+            _mono_bad,
+            elections=2,
+        ),
+        Property(
+            "runner-up-guarantee",
+            "Whenever exactly one list passes the thresholds and another list has a vote, some "
+            "list among those with the most votes after it (the most among the lists that did "
+            "not pass) holds at least 2 seats.",
+            "Constitutional Law of Kazakhstan on Elections, art. 97-1 p.2; IPU Parline",
+            "One election; asks for passed = 1, a non-passing list with votes, and every "
+            "non-passing list with the most votes below 2 seats.",
+            _runner_up,
+            _runner_up_bad,
+        ),
+        Property(
+            "threshold",
+            "A list that does not pass the thresholds gets no seat, unless it was admitted "
+            "(admit runner_up).",
+            "Pukelsheim 2017, sec. 13.1 (electoral thresholds)",
+            "One election; asks for a list with seats that is neither passed nor admitted.",
+            _threshold,
+            _threshold_bad,
+        ),
+        Property(
+            "lower-quota",
+            "Every admitted list gets at least floor(h * v_i / V) seats, V the admitted lists' "
+            "votes.",
+            "Balinski & Young 1982, ch. 4 (quota)",
+            "One election with V = 1: asks for (s_i + 1) <= h v_i.",
+            _quota(True),
+            _quota_bad(True),
+        ),
+        Property(
+            "upper-quota",
+            "Every admitted list gets at most ceil(h * v_i / V) seats, V the admitted lists' "
+            "votes.",
+            "Balinski & Young 1982, ch. 4 (quota)",
+            "One election with V = 1: asks for (s_i - 1) >= h v_i.",
+            _quota(False),
+            _quota_bad(False),
+        ),
+        Property(
+            "house-monotonicity",
+            "With the same votes, adding one seat to the tier never costs a list a seat "
+            "(no Alabama paradox).",
+            "Balinski & Young 1982, ch. 5 (the Alabama paradox)",
+            "The same election allocated twice, with h and h + 1 seats, sharing V = 1.",
+            _house,
+            _house_bad,
+            elections=2,
+        ),
+        Property(
+            "population-monotonicity",
+            "If list a's votes do not fall and list b's votes do not rise (everything else "
+            "free), it is not the case that a loses a seat while b gains one.",
+            "Balinski & Young 1982, ch. 6 (population monotonicity)",
+            "Two independent elections, the first with V = 1; the second's integer parts are "
+            "written in binary so that the encoding stays linear.",
+            _population,
+            _population_bad,
+            elections=2,
+        ),
+        Property(
+            "majority",
+            "A list with more than half of all list votes gets more than half of the tier's "
+            "seats.",
+            "Pukelsheim 2017, sec. 12.8 (majority clause); Balinski & Young 1982",
+            "One election; asks for 2 v_i > sum of list votes and 2 s_i <= h.",
+            _majority,
+            _majority_bad,
+        ),
+        Property(
+            "concordance",
+            "A list with more votes than another never gets fewer seats.",
+            "Balinski & Young 1982, ch. 9 (order preservation)",
+            "One election; asks for v_i > v_j and s_i < s_j.",
+            _concordance,
+            _concordance_bad,
+        ),
+        Property(
+            "anonymity",
+            "Swapping the votes of two lists swaps their seats, in elections where no tie had "
+            "to be broken.",
+            "Balinski & Young 1982, ch. 9 (symmetry)",
+            "An election and the same election with two adjacent lists' votes swapped "
+            "(adjacent swaps generate every permutation), both without any tie.",
+            _anonymity,
+            _anonymity_bad,
+            elections=2,
+        ),
+    ]
+}
+
+# Methods the definitions do not depend on; imported for type checkers.
+_ = (Divisor,)

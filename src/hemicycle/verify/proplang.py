@@ -1,0 +1,493 @@
+"""User properties: the ``.props`` language (grammar in ``props.lark``, meaning in docs/verify.md).
+
+A property file holds one or more properties::
+
+    property strong-majority "More than half the votes: more than half the seats" [B&Y 1982]
+      forall i: 2 * votes[i] > total implies 2 * seats[i] > house
+
+    property gain-keeps "A list that gains votes keeps its seats"
+      election B = A with votes[L1] + d
+      B.seats[L1] >= seats[L1]
+
+Each property is compiled to a :class:`~hemicycle.verify.properties.Property`: the same formula is
+encoded for Z3 and evaluated in Python on the interpreter's outcomes when a counterexample is
+replayed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import lark
+import z3
+
+from hemicycle.verify.encoder import SymElection, TierEnc
+from hemicycle.verify.errors import PropertyError
+from hemicycle.verify.num import Num
+from hemicycle.verify.problem import Outcome, Problem, Query
+from hemicycle.verify.properties import Property
+
+# --- AST -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A list: a 0-based index, or a quantified variable."""
+
+    index: int | None = None
+    var: str | None = None
+
+
+@dataclass(frozen=True)
+class Atom:
+    election: str  # "A" unless prefixed
+    field: str  # seats, votes, house, total, npassed, valid, ... or "amount"
+    ref: Ref | None = None
+    name: str = ""  # the amount's name
+
+
+@dataclass(frozen=True)
+class Lin:
+    """A linear expression: constant + sum(coef * atom)."""
+
+    const: Fraction = Fraction(0)
+    terms: tuple[tuple[Fraction, Atom], ...] = ()
+
+    def __add__(self, o: Lin) -> Lin:
+        return Lin(self.const + o.const, self.terms + o.terms)
+
+    def scale(self, k: Fraction) -> Lin:
+        return Lin(self.const * k, tuple((c * k, a) for c, a in self.terms))
+
+    @property
+    def is_const(self) -> bool:
+        return not self.terms
+
+
+VOTE_FIELDS = {"votes", "total", "valid", "ballots_cast", "registered", "invalid", "against_all",
+               "amount"}
+
+
+@dataclass(frozen=True)
+class Cmp:
+    left: Lin
+    op: str
+    right: Lin
+
+
+@dataclass(frozen=True)
+class Pred:
+    election: str
+    what: str
+    ref: Ref
+
+
+@dataclass(frozen=True)
+class BoolOp:
+    op: str  # and, or, not, implies
+    args: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Quant:
+    kind: str  # forall, exists
+    vars: tuple[str, ...]
+    body: Any
+
+
+@dataclass
+class Change:
+    ref: Ref | None = None
+    sign: int = 1
+    amount: str = ""
+    house: int = 0
+
+
+@dataclass
+class ElectionDecl:
+    name: str
+    base: str | None  # None: a free election
+    changes: list[Change] = field(default_factory=list)
+
+
+@dataclass
+class PropSpec:
+    name: str
+    definition: str
+    citation: str
+    elections: list[ElectionDecl]
+    formula: Any
+    line: int
+
+
+# --- parsing ---------------------------------------------------------------------------------
+
+
+@cache
+def _parser() -> lark.Lark:
+    text = (Path(__file__).parent / "props.lark").read_text()
+    return lark.Lark(text, parser="lalr", propagate_positions=True)
+
+
+def _ref(tok: lark.Token) -> Ref:
+    s = str(tok)
+    if s.isdigit():
+        return Ref(index=int(s) - 1)
+    if s[0] == "L" and s[1:].isdigit():
+        return Ref(index=int(s[1:]) - 1)
+    return Ref(var=s)
+
+
+class _Build(lark.Transformer):  # type: ignore[type-arg]
+    def ref(self, ch: list[lark.Token]) -> Ref:
+        return _ref(ch[0])
+
+    def int_(self, ch: list[lark.Token]) -> Lin:
+        return Lin(Fraction(int(ch[0])))
+
+    def dec(self, ch: list[lark.Token]) -> Lin:
+        return Lin(Fraction(str(ch[0])))
+
+    def frac(self, ch: list[lark.Token]) -> Lin:
+        return Lin(Fraction(str(ch[0])))
+
+    def indexed(self, ch: list[Any]) -> Lin:
+        el = str(ch[0]) if len(ch) == 3 else "A"
+        return Lin(terms=((Fraction(1), Atom(el, str(ch[-2]), ch[-1])),))
+
+    def scalar(self, ch: list[Any]) -> Lin:
+        el = str(ch[0]) if len(ch) == 2 else "A"
+        return Lin(terms=((Fraction(1), Atom(el, str(ch[-1]))),))
+
+    def amount(self, ch: list[Any]) -> Lin:
+        return Lin(terms=((Fraction(1), Atom("A", "amount", name=str(ch[0]))),))
+
+    def addsub(self, ch: list[Any]) -> Lin:
+        a, sign, b = ch
+        return a + (b if str(sign) == "+" else b.scale(Fraction(-1)))
+
+    def neg(self, ch: list[Any]) -> Lin:
+        return ch[0].scale(Fraction(-1))
+
+    def mul(self, ch: list[Any]) -> Lin:
+        a, b = ch
+        if a.is_const:
+            return b.scale(a.const)
+        if b.is_const:
+            return a.scale(b.const)
+        raise PropertyError("only multiplication by a number is allowed (keeps it linear)")
+
+    def comparison(self, ch: list[Any]) -> Cmp:
+        return Cmp(ch[0], str(ch[1]), ch[2])
+
+    def predicate(self, ch: list[Any]) -> Pred:
+        el = str(ch[0]) if len(ch) == 3 else "A"
+        return Pred(el, str(ch[-2]), ch[-1])
+
+    def not_(self, ch: list[Any]) -> BoolOp:
+        return BoolOp("not", (ch[0],))
+
+    def conjunction(self, ch: list[Any]) -> BoolOp:
+        return BoolOp("and", tuple(ch))
+
+    def disjunction(self, ch: list[Any]) -> BoolOp:
+        return BoolOp("or", tuple(ch))
+
+    def implication(self, ch: list[Any]) -> BoolOp:
+        return BoolOp("implies", tuple(ch))
+
+    def quantified(self, ch: list[Any]) -> Quant:
+        return Quant(str(ch[0]), tuple(str(x) for x in ch[1:-1]), ch[-1])
+
+    def vote_change(self, ch: list[Any]) -> Change:
+        return Change(ref=ch[0], sign=1 if str(ch[1]) == "+" else -1, amount=str(ch[2]))
+
+    def house_change(self, ch: list[Any]) -> Change:
+        k = int(ch[1])
+        return Change(house=k if str(ch[0]) == "+" else -k)
+
+    def derived(self, ch: list[Any]) -> ElectionDecl:
+        return ElectionDecl(str(ch[0]), str(ch[1]), list(ch[2:]))
+
+    def free(self, ch: list[Any]) -> ElectionDecl:
+        return ElectionDecl(str(ch[0]), None)
+
+
+def parse_properties(text: str, file: str = "<props>") -> list[PropSpec]:
+    try:
+        tree = _parser().parse(text)
+    except lark.exceptions.UnexpectedInput as exc:
+        raise PropertyError(f"{file}:{exc.line}:{exc.column}: {exc.__class__.__name__}: "
+                            f"{str(exc).splitlines()[0]}") from exc
+    specs = []
+    for prop in tree.children:
+        line = prop.meta.line if hasattr(prop.meta, "line") else 0
+        ch = list(prop.children)
+        name = str(ch.pop(0))
+        definition = citation = ""
+        while ch and isinstance(ch[0], lark.Token):
+            tok = ch.pop(0)
+            if tok.type == "STRING":
+                definition = str(tok)[1:-1]
+            else:
+                citation = str(tok)[1:-1]
+        built = [_Build().transform(c) if isinstance(c, lark.Tree) else c for c in ch]
+        elections = [x for x in built if isinstance(x, ElectionDecl)]
+        formulas = [x for x in built if not isinstance(x, ElectionDecl)]
+        if len(formulas) != 1:
+            raise PropertyError(f"{file}:{line}: property {name} needs exactly one formula")
+        formula = _Build().transform(formulas[0]) if isinstance(formulas[0], lark.Tree) \
+            else formulas[0]
+        specs.append(PropSpec(name, definition or f"user property {name}",
+                              citation or f"{file}:{line}", elections, formula, line))
+    return specs
+
+
+# --- meaning ---------------------------------------------------------------------------------
+
+
+def _homogeneous(f: Any) -> bool:
+    """True when every comparison is all vote figures or all seat figures (scale invariant)."""
+    if isinstance(f, Cmp):
+        kinds = set()
+        for side in (f.left, f.right):
+            for _, a in side.terms:
+                kinds.add("v" if a.field in VOTE_FIELDS else "s")
+        return not ("v" in kinds and ("s" in kinds or f.left.const != 0 or f.right.const != 0))
+    if isinstance(f, BoolOp):
+        return all(_homogeneous(a) for a in f.args)
+    if isinstance(f, Quant):
+        return _homogeneous(f.body)
+    return True
+
+
+class _Env:
+    """Evaluation or encoding context: elections by name, list variables bound."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self.bind: dict[str, int] = {}
+
+    def index(self, r: Ref) -> int:
+        if r.index is not None:
+            if not 0 <= r.index < self.n:
+                raise PropertyError(f"list {r.index + 1} does not exist (there are {self.n})")
+            return r.index
+        if r.var not in self.bind:
+            raise PropertyError(f"unknown list {r.var!r} (quantify it, or write L1..L{self.n})")
+        return self.bind[r.var]
+
+
+def _expand(f: Any, env: _Env, leaf: Any, conj: Any, disj: Any, neg: Any) -> Any:
+    if isinstance(f, (Cmp, Pred)):
+        return leaf(f)
+    if isinstance(f, BoolOp):
+        args = [_expand(a, env, leaf, conj, disj, neg) for a in f.args]
+        if f.op == "and":
+            return conj(args)
+        if f.op == "or":
+            return disj(args)
+        if f.op == "not":
+            return neg(args[0])
+        return disj([neg(args[0]), args[1]])
+    if isinstance(f, Quant):
+        parts = []
+
+        def loop(k: int) -> None:
+            if k == len(f.vars):
+                parts.append(_expand(f.body, env, leaf, conj, disj, neg))
+                return
+            for i in range(env.n):
+                env.bind[f.vars[k]] = i
+                loop(k + 1)
+            del env.bind[f.vars[k]]
+
+        loop(0)
+        return conj(parts) if f.kind == "forall" else disj(parts)
+    raise PropertyError(f"cannot read {f!r}")
+
+
+_OPS = {
+    "=": lambda a, b: a == b, "!=": lambda a, b: a != b, "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b, ">": lambda a, b: a > b, ">=": lambda a, b: a >= b,
+}
+
+
+def compile_property(spec: PropSpec) -> Property:
+    names = ["A"] + [d.name for d in spec.elections]
+    if len(set(names)) != len(names):
+        raise PropertyError(f"property {spec.name}: an election is declared twice")
+    homogeneous = _homogeneous(spec.formula)
+
+    def build(p: Problem) -> list[Query]:
+        if p.real and not homogeneous:
+            # the formula compares vote figures with constants: scaling is not allowed
+            p = Problem(p.tier, p.n, real=False, max_votes=p.max_votes)
+        ctx = p.ctx()
+        elections: dict[str, SymElection] = {"A": p.election(ctx, "A")}
+        houses: dict[str, int] = {"A": p.tier.seats}
+        amounts: dict[str, Num] = {}
+        for d in spec.elections:
+            if d.base is None:
+                elections[d.name] = p.election(ctx, d.name)
+                houses[d.name] = p.tier.seats
+                continue
+            if d.base not in elections:
+                raise PropertyError(f"property {spec.name}: election {d.base} is not declared "
+                                    "before it is used")
+            base = elections[d.base]
+            votes = list(base.votes)
+            house = houses[d.base]
+            env = _Env(p.n)
+            for c in d.changes:
+                if c.ref is None:
+                    house += c.house
+                    continue
+                if c.amount not in amounts:
+                    v = ctx.num_var(f"amount.{c.amount}")
+                    ctx.add(v > 0)
+                    amounts[c.amount] = Num(v)
+                i = env.index(c.ref)
+                votes[i] = votes[i] + amounts[c.amount] if c.sign > 0 \
+                    else votes[i] - amounts[c.amount]
+                ctx.add(votes[i].a >= 0)
+                if p.max_votes is not None:
+                    ctx.add(votes[i].a <= p.max_votes)
+            elections[d.name] = base.with_votes(votes)
+            houses[d.name] = house
+        encs: dict[str, TierEnc] = {}
+        for k, name in enumerate(names):
+            encs[name] = p.alloc(ctx, elections[name], house=houses[name],
+                                 norm=(k == 0 and homogeneous))
+        env = _Env(p.n)
+
+        def atom(a: Atom) -> tuple[str, Any]:
+            if a.field == "amount" and a.name in env.bind:  # a list variable: its position
+                return "s", z3.IntVal(env.bind[a.name])
+            if a.field == "amount":
+                if a.name not in amounts:
+                    raise PropertyError(f"property {spec.name}: unknown name {a.name!r}")
+                return "v", amounts[a.name]
+            if a.election not in encs:
+                raise PropertyError(f"property {spec.name}: unknown election {a.election!r}")
+            enc = encs[a.election]
+            e = enc.election
+            if a.field == "seats":
+                return "s", enc.seats[env.index(a.ref)]  # type: ignore[arg-type]
+            if a.field == "votes":
+                return "v", e.votes[env.index(a.ref)]  # type: ignore[arg-type]
+            if a.field == "house":
+                return "s", z3.IntVal(enc.house)
+            if a.field == "npassed":
+                return "s", enc.n_passed
+            figs = {"total": e.list_votes, "valid": e.valid, "ballots_cast": e.ballots_cast,
+                    "registered": e.registered, "invalid": e.invalid,
+                    "against_all": e.against_all}
+            return "v", figs[a.field]
+
+        def lin(x: Lin) -> Any:
+            out_v = Num(0)
+            out_s: Any = const_of(x.const)
+            for c, a in x.terms:
+                kind, val = atom(a)
+                if kind == "v":
+                    out_v = out_v + val.scale(c, True)
+                else:
+                    out_s = out_s + const_of(c) * val
+            return out_v, out_s
+
+        def const_of(c: Fraction) -> Any:
+            return z3.RealVal(f"{c.numerator}/{c.denominator}")
+
+        def leaf(f: Any) -> z3.BoolRef:
+            if isinstance(f, Pred):
+                enc = encs[f.election]
+                i = env.index(f.ref)
+                return enc.passed[i] if f.what == "passed" else enc.admitted[i]
+            lv, ls = lin(f.left)
+            rv, rs = lin(f.right)
+            # vote parts and seat parts meet as plain Z3 terms (mixed only when not homogeneous)
+            left = lv.a + ls
+            right = rv.a + rs
+            return _OPS[f.op](left, right)
+
+        formula = _expand(spec.formula, env, leaf, lambda xs: z3.And(xs), lambda xs: z3.Or(xs),
+                          z3.Not)
+        defined = [encs[nm].defined for nm in names]
+        goal = z3.And(*defined, z3.Not(formula))
+        return [Query(spec.name, ctx, goal, [encs[nm] for nm in names],
+                      objective=p.total_votes(elections["A"]))]
+
+    def violated(outs: list[Outcome]) -> bool:
+        by = dict(zip(names, outs, strict=True))
+        n = len(outs[0].votes)
+        env = _Env(n)
+        amounts: dict[str, Fraction] = {}
+        for d in spec.elections:
+            if d.base is None:
+                continue
+            for c in d.changes:
+                if c.ref is not None and c.amount not in amounts:
+                    i = env.index(c.ref)
+                    amounts[c.amount] = Fraction(
+                        (by[d.name].votes[i] - by[d.base].votes[i]) * c.sign)
+
+        def atom(a: Atom) -> Fraction:
+            if a.field == "amount" and a.name in env.bind:
+                return Fraction(env.bind[a.name])
+            if a.field == "amount":
+                return amounts[a.name]
+            o = by[a.election]
+            if a.field == "seats":
+                return Fraction(o.seats[env.index(a.ref)])  # type: ignore[arg-type]
+            if a.field == "votes":
+                return Fraction(o.votes[env.index(a.ref)])  # type: ignore[arg-type]
+            if a.field == "house":
+                return Fraction(o.house)
+            if a.field == "npassed":
+                return Fraction(sum(o.passed))
+            ex = o.extras
+            total = sum(o.votes)
+            valid = total + ex.get("against_all", 0)
+            cast = valid + ex.get("invalid", 0)
+            figs = {"total": total, "valid": valid, "ballots_cast": cast,
+                    "registered": cast + ex.get("nonvoters", 0), "invalid": ex.get("invalid", 0),
+                    "against_all": ex.get("against_all", 0)}
+            return Fraction(figs[a.field])
+
+        def lin(x: Lin) -> Fraction:
+            return x.const + sum((c * atom(a) for c, a in x.terms), Fraction(0))
+
+        def leaf(f: Any) -> bool:
+            if isinstance(f, Pred):
+                o = by[f.election]
+                i = env.index(f.ref)
+                return o.passed[i] if f.what == "passed" else o.admitted[i]
+            return bool(_OPS[f.op](lin(f.left), lin(f.right)))
+
+        holds = _expand(spec.formula, env, leaf, all, any, lambda b: not b)
+        return not holds
+
+    return Property(
+        name=spec.name,
+        definition=spec.definition,
+        citation=spec.citation,
+        encoding="user property: the formula's negation over the declared elections"
+        + ("" if homogeneous else " (compares votes with constants: integer encoding)"),
+        build=build,
+        violated=violated,
+        elections=len(names),
+    )
+
+
+def load_properties(path: Path | str) -> list[Property]:
+    p = Path(path)
+    return [compile_property(s) for s in parse_properties(p.read_text(), file=str(p))]
+
+
+def loads_properties(text: str, file: str = "<props>") -> list[Property]:
+    return [compile_property(s) for s in parse_properties(text, file=file)]
