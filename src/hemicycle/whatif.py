@@ -199,18 +199,28 @@ def seat_vote_curve(rules: Rules, election: Election, abbr: str) -> Curve:
                                         # (1 - x) d = mm (x + c_s (1 - x))
                                         candidates |= _roots([(-mm * a_p, d - mm * c_s)])
         else:
-            divisors = [method.divisor(k) for k in range(h + 1)]
-            ds = [d for d in divisors if d is not None]
-            for j in range(n):
-                if j == p or shares[j] == 0:
-                    continue
-                for fp in facs:
-                    for fj in facs:
-                        aj = shares[j] * fj
-                        for da in ds:
-                            for db in ds:
-                                # fp x / da = aj (1 - x) / db  <=>  fp db x - aj da (1 - x) = 0
-                                candidates |= _roots([(fp * db, -aj * da)])
+            # The others' quotients all scale by (1 - x): their order never changes. With k seats,
+            # p's k-th quotient fp x / d(k-1) competes with the others' (h-k+1)-th largest quotient
+            # Q (1 - x); the seat changes hands where fp x / d = Q (1 - x). Neighbouring ranks are
+            # included too, for ties and for the seats the method cannot give.
+            ds = [method.divisor(k) for k in range(h + 1)]
+            for members in _admitted_sets(rules, election, p, candidates | {Fraction(1, 2)}, scaled):
+                others = [j for j in members if j != p and shares[j] > 0]
+                for fo in facs:
+                    for favoured in [None, *others]:
+                        quotients = sorted(
+                            (shares[j] * (fo if j == favoured else 1) / d
+                             for j in others for d in ds if d is not None and d > 0),
+                            reverse=True)
+                        for fp in facs:
+                            for k in range(1, h + 1):
+                                d = ds[k - 1]
+                                if d is None or d == 0:
+                                    continue
+                                for rank in (h - k - 1, h - k, h - k + 1):
+                                    if 0 <= rank < len(quotients):
+                                        q = quotients[rank]
+                                        candidates |= _roots([(fp, -q * d)])
     points = sorted(candidates)
     edges = [Fraction(0), *points, Fraction(1)]
     curve = Curve(rules=rules.path, abbr=abbr)
@@ -240,9 +250,19 @@ def _base_units(base: m.Base, election: Election) -> Fraction:
 def _admitted_sums(rules: Rules, election: Election, p: int, probe: set[Fraction],
                    scaled: _Scaled) -> set[tuple[Fraction, bool]]:
     """(c_S, p in S) for the admitted sets S seen between the threshold/runner-up candidates."""
+    out: set[tuple[Fraction, bool]] = set()
+    for members in _admitted_sets(rules, election, p, probe, scaled):
+        c_s = sum((Fraction(election.lists[i].votes, scaled.others) for i in members if i != p), Fraction(0))
+        out.add((c_s, p in members))
+    return out
+
+
+def _admitted_sets(rules: Rules, election: Election, p: int, probe: set[Fraction],
+                   scaled: _Scaled) -> set[frozenset[int]]:
+    """The admitted sets (list indices) seen at and between the threshold/runner-up candidates."""
     pts = sorted(probe | {Fraction(0), Fraction(1)})
     probes = set(pts) | {(a + b) / 2 for a, b in pairwise(pts)}
-    out: set[tuple[Fraction, bool]] = set()
+    out: set[frozenset[int]] = set()
     abbrs = election.abbrs
     for x in probes:
         votes, totals = scaled.figures(x)
@@ -251,9 +271,7 @@ def _admitted_sums(rules: Rules, election: Election, p: int, probe: set[Fraction
         result = rules.allocate(e, explain=False)
         for tier in result.tiers:
             admitted = set(tier.admitted)
-            c_s = sum((Fraction(election.lists[i].votes, scaled.others) for i in range(len(abbrs))
-                       if i != p and abbrs[i] in admitted), Fraction(0))
-            out.add((c_s, abbrs[p] in admitted))
+            out.add(frozenset(i for i in range(len(abbrs)) if abbrs[i] in admitted))
     return out
 
 
