@@ -7,6 +7,7 @@ Arithmetic is on ``int`` and ``Fraction`` only. The meaning of every clause is i
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -52,7 +53,7 @@ MAX_SEATS = 10_000_000  # seats of a chamber, a tier or an appointed group
 MAX_LISTS = 100_000  # lists in one election
 MAX_TIERS = 1_000  # tiers in one chamber
 MAX_LIST_TIERS = 200_000  # lists x tiers
-MAX_WORK = 50_000_000  # guarantee moves x lists: list-steps of one allocation
+MAX_WORK = 2_000_000  # guarantee moves x lists (each move looks at every list, and may break a tie)
 EXPLAIN_EVERY_SEAT = 1_000  # divisor seats are listed one by one in the protocol up to this many
 
 
@@ -84,8 +85,8 @@ def check_limits(chamber: m.Chamber, election: Election) -> None:
 
 def model_nodes(node: object) -> list[m.Node]:
     """Every model node under ``node`` (itself included), whatever clauses the model has."""
-    import dataclasses
-
+    if isinstance(node, m.Chamber):
+        return list(node.nodes)
     found: list[m.Node] = []
     stack = [node]
     while stack:
@@ -103,7 +104,7 @@ def tag_notes(chamber: m.Chamber, election: Election) -> list[str]:
     rules or in the file would otherwise pass silently)."""
     carried = {t for e in election.lists for t in e.tags}
     named: dict[str, m.Node] = {}
-    for node in model_nodes(chamber):
+    for node in chamber.nodes:
         tag = getattr(node, "tag", None)
         if isinstance(node, m.Selector) and isinstance(tag, str) and tag not in carried:
             named.setdefault(tag, node)
@@ -287,7 +288,8 @@ class TieBreaker:
         self.entries = entries
         self.record = record
         seed = self.ties.seed if self.ties is not None else None
-        self._rng = random.Random(seed if seed is not None else 0)
+        self._seed = seed if seed is not None else 0
+        self._random: random.Random | None = None  # made on the first lot, in the order lots are drawn
 
     def _key(self, crit: m.TieCriterion, i: int) -> int:
         e = self.entries[i]
@@ -321,7 +323,9 @@ class TieBreaker:
             used = crit.value
             if crit is m.TieCriterion.LOT:
                 pool = sorted(remaining, key=lambda i: self.entries[i].registration_order)
-                self._rng.shuffle(pool)
+                if self._random is None:
+                    self._random = random.Random(self._seed)
+                self._random.shuffle(pool)
                 chosen += pool[:need]
                 need = 0
                 used = f"lot (seed {self.ties.seed if self.ties and self.ties.seed is not None else 0})"
@@ -469,9 +473,10 @@ def _threshold_verdicts(
     verdicts: list[bool | None] = [True] * n
     why: list[str] = [""] * n
     applies = [th.applies_to is None or _selects(th.applies_to, e, None) for e in entries]
-    tail = (("reaching it passes (inclusive)" if th.inclusive else "it must be exceeded (strict)")
-            + (f"; or district_seats {th.district_op.value} {th.district_value}" if th.district_op else "")
-            + (f"; for {th.applies_to}" if th.applies_to else ""))
+    tail = "" if not explain else (
+        ("reaching it passes (inclusive)" if th.inclusive else "it must be exceeded (strict)")
+        + (f"; or district_seats {th.district_op.value} {th.district_value}" if th.district_op else "")
+        + (f"; for {th.applies_to}" if th.applies_to else ""))
     if th.absolute is not None:
         need: Fraction = Fraction(th.absolute)
         explain and say(f"Threshold: {fmt_int(th.absolute)} votes ({'inclusive' if th.inclusive else 'strict'})"

@@ -10,9 +10,10 @@ The exact meaning of every node is written down in ``docs/language.md``; keep th
 from __future__ import annotations
 
 import operator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import Enum
 from fractions import Fraction
+from functools import cached_property
 
 
 @dataclass(frozen=True, slots=True)
@@ -406,3 +407,17 @@ class Chamber(Node):
     @property
     def file(self) -> str:
         return self.span.file
+
+    @cached_property
+    def nodes(self) -> tuple[Node, ...]:
+        """Every node of the model (itself included), whatever clauses it has; computed once."""
+        found: list[Node] = []
+        stack: list[object] = [self]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, tuple | list):
+                stack.extend(item)
+            elif isinstance(item, Node):
+                found.append(item)
+                stack.extend(getattr(item, f.name) for f in fields(item))
+        return tuple(found)

@@ -1124,11 +1124,10 @@ def check_for_rules(vote_file: VoteFile, chamber: Any) -> None:
     ``list_votes``, the sum of the votes of every list. (Tags the rules name but no list carries
     are reported as notes of the allocation: ``hemicycle.interpreter.tag_notes``.)"""
     from hemicycle import model as m
-    from hemicycle.interpreter import model_nodes
 
     if vote_file.parties_complete:
         return
-    for node in model_nodes(chamber):
+    for node in chamber.nodes:
         if getattr(node, "base", None) is m.Base.LIST_VOTES:
             raise VoteFileError(
                 vote_file.election.source or "<votes>",
