@@ -19,7 +19,7 @@ from hemicycle.election import Election, ListEntry
 from hemicycle.model import Chamber, Tier
 from hemicycle.verify.concrete import totals_for
 from hemicycle.verify.encoder import TierEnc, check_supported
-from hemicycle.verify.errors import EncodingMismatch, PropertyError
+from hemicycle.verify.errors import EncodingMismatch, PropertyError, VerifyError
 from hemicycle.verify.problem import Outcome, Problem, Query
 from hemicycle.verify.properties import CATALOGUE, Property
 
@@ -497,6 +497,73 @@ def verify(
     results = []
     for t in tiers:
         for p in props:
-            results.append(run_property(chamber, t, p, parties=parties, max_votes=max_votes,
-                                        timeout=timeout, minimize=minimize))
+            results.append(run_bounded(chamber, t, p, parties=parties, max_votes=max_votes,
+                                       timeout=timeout, minimize=minimize))
     return results
+
+
+GRACE = 0.25  # seconds a property may run past its timeout before its process is ended
+
+
+def run_bounded(
+    chamber: Chamber, tier: Tier, prop: Property, *, parties: int, max_votes: int | None,
+    timeout: float, minimize: bool,
+) -> PropertyResult:
+    """``run_property`` in a child process that is ended when the timeout is over.
+
+    Z3's own timeout only covers solving; building a large encoding (a house of thousands of
+    seats) can take longer than the whole budget. The child is forked, so it needs nothing
+    pickled but its answer; an answer that does not come in time is UNKNOWN, never PROVED.
+    Where fork is not available the property runs in this process."""
+    import multiprocessing as mp
+
+    try:
+        ctx = mp.get_context("fork")
+    except ValueError:
+        return run_property(chamber, tier, prop, parties=parties, max_votes=max_votes,
+                            timeout=timeout, minimize=minimize)
+    start = time.monotonic()
+    receiver, sender = ctx.Pipe(duplex=False)
+
+    def child() -> None:
+        try:
+            answer: tuple[str, object] = ("ok", run_property(
+                chamber, tier, prop, parties=parties, max_votes=max_votes, timeout=timeout,
+                minimize=minimize))
+        except BaseException as e:  # sent to the parent, which raises it there
+            answer = ("error", e)
+        try:
+            sender.send(answer)
+        except Exception as e:  # an exception that cannot be pickled
+            sender.send(("error", VerifyError(f"{type(answer[1]).__name__}: {answer[1]}; ({e})")))
+        sender.close()
+
+    proc = ctx.Process(target=child, daemon=True)
+    proc.start()
+    sender.close()
+    answer = None
+    if receiver.poll(timeout + GRACE):
+        try:
+            answer = receiver.recv()
+        except EOFError:
+            answer = None
+    proc.join(0.1)
+    if proc.is_alive():
+        proc.kill()
+        proc.join()
+    receiver.close()
+    if answer is None:
+        return PropertyResult(
+            property=prop.name, status=Status.UNKNOWN, parties=parties,
+            seconds=time.monotonic() - start, tier=tier.name,
+            bounds=_bounds(parties, tier.scale_invariant and max_votes is None, max_votes),
+            encoding="rational" if tier.scale_invariant and max_votes is None else "integer",
+            definition=prop.definition, citation=prop.citation,
+            reason=(f"timeout: no answer within {timeout:g} s (building the encoding or solving); "
+                    + ("the process ended with code " + str(proc.exitcode)
+                       if proc.exitcode not in (None, -9) else "the process was stopped")),
+        )
+    kind, value = answer
+    if kind == "error":
+        raise value  # type: ignore[misc]
+    return value  # type: ignore[return-value]
