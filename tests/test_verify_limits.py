@@ -31,3 +31,20 @@ def test_answers_inside_the_timeout_are_kept() -> None:
     rules = hemicycle.load("kazakhstan-2021")
     (result,) = verify(rules.model, ["runner-up-guarantee"], parties=3, timeout=30.0)
     assert result.status.value == "proved"
+
+
+def test_alabama_paradox_found_by_search_and_replayed() -> None:
+    """The random search refutes house monotonicity at 6 lists at once (the solver alone took
+    over 60 s); its counterexample is checked by the interpreter like any other."""
+    rules = hemicycle.load("kazakhstan-2021")
+    (result,) = verify(rules.model, ["house-monotonicity"], parties=6, timeout=60.0)
+    assert result.status.value == "refuted" and result.found_by == "search"
+    a, b = result.counterexample  # type: ignore[misc]
+    assert b.house == a.house + 1 and a.votes == b.votes
+    assert any(b.seats[k] < a.seats[k] for k in a.seats)
+
+
+def test_proofs_still_come_from_the_solver() -> None:
+    rules = hemicycle.load("kazakhstan-2021")
+    (result,) = verify(rules.model, ["concordance"], parties=3, timeout=60.0)
+    assert result.status.value == "proved" and result.found_by == "solver"

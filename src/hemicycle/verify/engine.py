@@ -63,6 +63,7 @@ class PropertyResult:
     definition: str = ""
     citation: str = ""
     notes: list[str] = field(default_factory=list)
+    found_by: str = "solver"  # "solver" or "search" (a refutation found by verify.search)
 
     def to_json(self) -> dict[str, Any]:
         ce = None
@@ -78,6 +79,7 @@ class PropertyResult:
             "tier": self.tier,
             "bounds": self.bounds,
             "encoding": self.encoding,
+            "found_by": self.found_by,
             "clause": self.clause,
             "minimal": self.minimal,
             "trace": self.trace,
@@ -371,6 +373,23 @@ def run_property(
     deadline = start + timeout
     real = tier.scale_invariant and max_votes is None
     check_supported(tier)
+    quick = _search_first(chamber, tier, prop, parties, max_votes, timeout)
+    if quick is not None:
+        result = PropertyResult(
+            property=prop.name, status=Status.REFUTED, parties=parties, seconds=0.0, tier=tier.name,
+            encoding="rational" if real else "integer", found_by="search",
+            definition=prop.definition, citation=prop.citation,
+            notes=["found by a random search before any solver was asked, and replayed by the "
+                   "interpreter"],
+        )
+        result.counterexample = _counter(quick)
+        result.trace = "\n\n".join(o.trace for o in quick)
+        result.clause = _clause(tier, quick)
+        if minimize:
+            problem = Problem(tier, parties, real=False, max_votes=max_votes)
+            _minimize(chamber, tier, prop, problem, result, deadline, parties, max_votes)
+        result.seconds = time.monotonic() - start
+        return result
     problem = Problem(tier, parties, real=real, max_votes=max_votes)
     queries = prop.build(problem)
     status, found, reason = _solve(queries, deadline)
@@ -402,6 +421,34 @@ def run_property(
         result.bounds = "" if status is Status.REFUTED else result.bounds
     result.seconds = time.monotonic() - start
     return result
+
+
+def _search_first(chamber: Chamber, tier: Tier, prop: Property, parties: int,
+                  max_votes: int | None, timeout: float) -> list[Outcome] | None:
+    """A short random search (``verify.search``) for the properties where refutations are easy to
+    stumble upon and slow to construct; its candidates are replayed and checked here."""
+    from hemicycle.verify.search import HOUSE, SEARCHABLE, search
+
+    if prop.name not in SEARCHABLE or CATALOGUE.get(prop.name) is not prop:
+        return None
+    # the Alabama paradox is common and slow for the solver; the others get a brief look only
+    budget = min(3.0, timeout / 4) if prop.name in HOUSE else min(0.3, timeout / 10)
+    found: list[list[Outcome]] = []
+
+    def confirm(candidate: list[tuple[list[int], dict[str, int], int]]) -> bool:
+        cs = [_Concrete(votes=list(v), extras=dict(ex), tags={}, house=h, model_seats=[])
+              for v, ex, h in candidate]
+        try:
+            outs = [_replay(chamber, tier, c) for c in cs]
+        except EncodingMismatch:  # the interpreter gives no result for these votes
+            return False
+        if prop.violated(outs):
+            found.append(outs)
+            return True
+        return False
+
+    search(chamber, tier, prop.name, parties, max_votes, budget, confirm)
+    return found[0] if found else None
 
 
 def _minimize(chamber: Chamber, tier: Tier, prop: Property, problem: Problem,
@@ -526,16 +573,20 @@ def run_bounded(
     receiver, sender = ctx.Pipe(duplex=False)
 
     def child() -> None:
+        import pickle
+
         try:
             answer: tuple[str, object] = ("ok", run_property(
                 chamber, tier, prop, parties=parties, max_votes=max_votes, timeout=timeout,
                 minimize=minimize))
         except BaseException as e:  # sent to the parent, which raises it there
-            answer = ("error", e)
-        try:
-            sender.send(answer)
-        except Exception as e:  # an exception that cannot be pickled
-            sender.send(("error", VerifyError(f"{type(answer[1]).__name__}: {answer[1]}; ({e})")))
+            try:
+                pickle.loads(pickle.dumps(e))
+                answer = ("error", e)
+            except Exception:  # an exception that does not survive pickling: keep its words
+                kind = EncodingMismatch if isinstance(e, EncodingMismatch) else VerifyError
+                answer = ("error", kind(f"{type(e).__name__}: {e}"))
+        sender.send(answer)
         sender.close()
 
     proc = ctx.Process(target=child, daemon=True)

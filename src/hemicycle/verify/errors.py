@@ -19,6 +19,10 @@ class UnsupportedClause(VerifyError):
         self.line = node.span.line
         super().__init__(f"{node.span}: cannot verify `{clause}`: {why}")
 
+    def __reduce__(self) -> tuple[type[UnsupportedClause], tuple[Node, str, str]]:
+        # rebuilt from its parts when it crosses from a verification process to its parent
+        return (UnsupportedClause, (self.node, self.clause, self.why))
+
 
 class EncodingMismatch(VerifyError):
     """The interpreter did not confirm a counterexample of the encoding: a bug, never a result."""
