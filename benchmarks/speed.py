@@ -45,11 +45,14 @@ def main() -> None:
     compiled = hemicycle.compile(rules)
     abbrs = [f"L{i}" for i in range(5)]
 
+    def interpreter(v: list[int]) -> tuple[int, ...]:
+        seats = rules.allocate(dict(zip(abbrs, v, strict=True)), invalid=0, explain=False).seats
+        return tuple(seats[a] for a in abbrs)
+
     contestants: dict[str, Callable[[list[int]], object]] = {
         "plain exact function": plain_exact,
         "hemicycle compiled": lambda v: compiled(v, invalid=0),
-        "hemicycle interpreter": lambda v: tuple(
-            rules.allocate(dict(zip(abbrs, v, strict=True)), invalid=0, explain=False).seats[a] for a in abbrs),
+        "hemicycle interpreter": interpreter,
     }
     try:
         import votelib.evaluate.core as vcore
