@@ -321,7 +321,7 @@ def allocate_batch(rules: Any, votes: Any, invalid: Any = None, **totals: Any) -
     t64 = {k: c.astype(np.int64) for k, c in cols.items()}
     for start in range(0, e, CHUNK):
         stop = min(e, start + CHUNK)
-        chunk = v64[start:stop]
+        chunk = np.asfortranarray(v64[start:stop])  # column-major: sums over lists are fast
         ctot = {k: c[start:stop] for k, c in t64.items()}
         acc = np.zeros_like(chunk)
         fb = np.zeros(stop - start, dtype=bool)
