@@ -6,21 +6,19 @@
 ``timings`` prints the seconds per catalogue property and number of lists (2..max-n) for each rule
 set, and the largest n decided (proved or refuted) within the timeout. ``agreement`` runs the
 encoding on fixed random votes against the interpreter (``hemicycle.verify.agreement``) and
-prints the disagreements (there must be none).
+prints the disagreements (there must be none); ``scripts/agreement.py`` is the full runner.
 """
 
 from __future__ import annotations
 
 import argparse
-import random
 import sys
-import time
 from pathlib import Path
 
 from hemicycle.grammar import load_rules, parse_rules
 from hemicycle.model import Chamber
 from hemicycle.verify import CATALOGUE, Status, verify
-from hemicycle.verify.agreement import KAZAKH_07, RULES, agree, random_case, threshold_share
+from hemicycle.verify.agreement import KAZAKH_07, RULES, run_rule
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -64,22 +62,15 @@ def timings(args: argparse.Namespace) -> None:
 
 
 def agreement(args: argparse.Namespace) -> int:
+    """The same as ``python scripts/agreement.py`` (which prints more columns)."""
     total_bad = 0
     for name in args.rules or sorted(RULES):
-        chamber = parse_rules(RULES[name], file=f"{name}.elect")
-        rng = random.Random(f"bench-{name}")
-        share = threshold_share(chamber)
-        bad = 0
-        t0 = time.monotonic()
-        for k in range(args.count):
-            msg = agree(chamber, random_case(rng, share), unique=(k % 50 == 0))
-            if msg:
-                bad += 1
-                if bad <= 5:
-                    print(f"  {name}: {msg}")
-        total_bad += bad
-        print(f"{name:24s} {args.count} elections, {bad} disagreements, "
-              f"{time.monotonic() - t0:.0f} s", flush=True)
+        run = run_rule(name, args.count)
+        for msg in run.messages:
+            print(f"  {name}: {msg}")
+        total_bad += run.disagreements
+        print(f"{name:26s} {run.elections} elections, {run.disagreements} disagreements, "
+              f"{run.seconds:.0f} s", flush=True)
     return 1 if total_bad else 0
 
 

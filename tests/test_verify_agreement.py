@@ -4,27 +4,34 @@ elections per rule are in benchmarks/verify.py)."""
 from __future__ import annotations
 
 import random
+from fractions import Fraction
 
 import pytest
 
 from hemicycle.grammar import parse_rules
-from hemicycle.verify.agreement import RULES, Case, agree, random_case, threshold_share
+from hemicycle.verify.agreement import RULES, Case, agree, random_case, run_rule
 
 PER_RULE = 25
 
 
 @pytest.mark.parametrize("name", sorted(RULES))
 def test_agreement_slice(name: str) -> None:
-    chamber = parse_rules(RULES[name], file=f"{name}.elect")
-    rng = random.Random(f"agree-{name}")
-    share = threshold_share(chamber)
-    bad = []
-    for k in range(PER_RULE):
-        case = random_case(rng, share)
-        msg = agree(chamber, case, unique=(k % 5 == 0))
-        if msg:
-            bad.append(msg)
-    assert not bad, "\n".join(bad[:5])
+    # scale-invariant rules alternate between the plain and the normalised encoding
+    run = run_rule(name, PER_RULE, seed="agree", unique_every=5)
+    assert run.elections == PER_RULE
+    assert run.disagreements == 0, "\n".join(run.messages)
+
+
+def test_random_cases_have_the_edge_cases() -> None:
+    rng = random.Random("kinds")
+    cases = [random_case(rng, Fraction(7, 100), None) for _ in range(400)]
+    kinds = [k for c in cases for k in c.kinds]
+    for kind in ("zero", "tie", "threshold"):
+        assert kinds.count(kind) >= 40, kind
+    at = [c for c in cases if "threshold" in c.kinds]
+    assert all(any(100 * v == 7 * sum(c.votes) for v in c.votes) for c in at)
+    absolute = [random_case(rng, None, 20) for _ in range(200)]
+    assert sum(20 in c.votes for c in absolute) >= 20
 
 
 @pytest.mark.parametrize(
@@ -33,6 +40,11 @@ def test_agreement_slice(name: str) -> None:
         ("kazakh", [93, 7, 0], 0),  # L2 exactly at 7%: passes (inclusive)
         ("kazakh", [95, 3, 2], 0),  # one passes: runner-up admitted, guaranteed 2 seats
         ("kazakh", [95, 3, 3], 0),  # runner-up tie: registration order
+        ("kazakh-strict", [93, 7, 0], 0),  # L2 exactly at 7%: fails (strict), is the runner-up
+        ("kazakh-cap", [95, 3, 2], 0),  # the winner capped at 60, the rest re-run
+        ("threshold-absolute-strict", [20, 21, 5], 0),  # 20 votes fail a strict 20
+        ("sequence-nostep", [9, 1, 0], 0),  # the divisors run out: no result
+        ("hare-ties-none", [1, 1, 1], 0),  # remainder tie, no chain: TieError
         ("kazakh-0.7", [90, 6, 4], 0),  # correction 0.7 on the runner-up
         ("kazakh", [50, 50, 0], 900),  # nobody passes: no seats
         ("hare", [1, 1, 1], 0),  # remainder tie
@@ -47,6 +59,8 @@ def test_agreement_slice(name: str) -> None:
 def test_agreement_edges(name: str, votes: list[int], invalid: int) -> None:
     chamber = parse_rules(RULES[name], file=f"{name}.elect")
     assert agree(chamber, Case(votes, invalid=invalid), unique=True) is None
+    if chamber.tiers[0].scale_invariant:
+        assert agree(chamber, Case(votes, invalid=invalid), unique=True, scaled=True) is None
 
 
 def test_ties_none_matches_tie_error() -> None:

@@ -322,6 +322,45 @@ def verify(
 
 
 @app.command()
+def distinguish(
+    rules_a: Annotated[str, typer.Argument(help="First rule file or bundled name.")],
+    rules_b: Annotated[str, typer.Argument(help="Second rule file or bundled name.")],
+    k: Annotated[int, typer.Option("--k", "-k", min=1, help="Seats apart (some list).")] = 1,
+    parties: Annotated[int, typer.Option("--parties", "-n", min=1, max=50,
+                                         help="Number of lists.")] = 5,
+    max_votes: Annotated[int | None, typer.Option("--max-votes", min=1,
+                                                  help="Bound on every vote figure.")] = None,
+    timeout: Annotated[float, typer.Option("--timeout", min=0.1, help="Seconds in all.")] = 60.0,
+    no_minimize: Annotated[bool, typer.Option("--no-minimize",
+                                              help="Any election, not the fewest votes.")] = False,
+    tier_a: Annotated[str | None, typer.Option("--tier-a", help="Tier of RULES_A (if several).")] = None,
+    tier_b: Annotated[str | None, typer.Option("--tier-b", help="Tier of RULES_B (if several).")] = None,
+    format: Annotated[VerifyFormat, typer.Option("--format", "-f")] = VerifyFormat.table,
+) -> None:
+    """Find votes on which two systems give some list at least K seats apart (fewest votes first),
+    or prove with Z3 that none exist. Exit 0 found, 1 none, 3 unknown."""
+    from hemicycle import verify as v
+
+    a, b = _load_rules(rules_a), _load_rules(rules_b)
+    try:
+        result = v.distinguish(a.model, b.model, k=k, parties=parties, max_votes=max_votes,
+                               timeout=timeout, minimize=not no_minimize, tier_a=tier_a,
+                               tier_b=tier_b)
+    except v.EncodingMismatch as e:
+        fail(f"internal error: the Z3 encoding and the interpreter disagree, so no result is shown: {e}\n"
+             "This is a bug in hemicycle; please report it with the command you ran.", EXIT_INTERNAL)
+    except v.VerifyError as e:
+        fail(f"error: {e}")
+    if format is VerifyFormat.json:
+        print(json.dumps({"rules_a": a.path, "rules_b": b.path, **result.to_json()}, indent=2,
+                         ensure_ascii=False))
+    else:
+        out.print(v.format_distinguish(result), markup=False, highlight=False)
+    code = {"found": EXIT_OK, "none": EXIT_FAILED}.get(result.status.value, EXIT_UNKNOWN)
+    raise typer.Exit(code)
+
+
+@app.command()
 def reproduce(
     targets: Annotated[list[str] | None, typer.Argument(
         metavar="[RULES_AND_DATA]...",

@@ -16,7 +16,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from hemicycle import model as m
 from hemicycle.diagnostics import Diagnostic, RuleError
 
-MAX_RULE_BYTES = 256_000  # a rule file is a page of law, not a data dump (parsing 256 KB: about 2 s)
+MAX_RULE_BYTES = 256_000  # a rule file is a page of law, not a data dump (256 KB parse in a few seconds)
 
 # How each terminal reads in an "expected ..." message.
 TERMINAL_WORDS: dict[str, str] = {
@@ -291,7 +291,14 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
         return str(children[0]) == "inclusive"
 
     def applies(self, meta: Any, children: list[Any]) -> m.Selector:
-        return children[1]
+        sel: m.Selector = children[1]
+        if sel.kind is m.SelectorKind.RUNNER_UP:
+            self._fail(_span(self.file, meta),
+                       "a threshold cannot be 'for runner_up': the runner-up is chosen after the "
+                       "thresholds, among the lists that did not pass them",
+                       "write the threshold for every list (leave out 'for ...'), or for "
+                       "'lists tagged TAG'")
+        return sel
 
     # methods ---------------------------------------------------------------------------------
     def allocate(self, meta: Any, children: list[Any]) -> m.LargestRemainder | m.Divisor:

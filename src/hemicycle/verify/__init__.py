@@ -4,10 +4,17 @@ Public API (used by ``hemicycle verify``)::
 
     from hemicycle.verify import verify, CATALOGUE, PropertyResult
     results = verify(chamber, ["monotonicity"], parties=5, timeout=60)
+    found = distinguish(chamber_a, chamber_b, k=1, parties=3)   # votes that tell two systems apart
 
 See docs/verify.md for the encoding, the property catalogue and the ``.props`` language.
 """
 
+from hemicycle.verify.distinguish import (
+    DistinguishResult,
+    DistinguishStatus,
+    distinguish,
+    format_distinguish,
+)
 from hemicycle.verify.engine import CounterElection, PropertyResult, Status, run_property, verify
 from hemicycle.verify.errors import EncodingMismatch, PropertyError, UnsupportedClause, VerifyError
 from hemicycle.verify.properties import CATALOGUE, Property
@@ -16,6 +23,8 @@ from hemicycle.verify.report import format_table, render_table, to_json
 __all__ = [
     "CATALOGUE",
     "CounterElection",
+    "DistinguishResult",
+    "DistinguishStatus",
     "EncodingMismatch",
     "Property",
     "PropertyError",
@@ -23,6 +32,8 @@ __all__ = [
     "Status",
     "UnsupportedClause",
     "VerifyError",
+    "distinguish",
+    "format_distinguish",
     "format_table",
     "render_table",
     "run_property",

@@ -4,7 +4,7 @@
 method, every base, inclusive and strict, tie chains, runner-up admission, correction, guarantee,
 caps). ``random_case`` draws elections that stress the edges: zero votes, equal votes, a list at
 exactly the threshold. ``agree`` runs both and returns a disagreement message, or ``None``.
-Used by ``tests/test_verify_agreement.py`` (a quick slice) and ``benchmarks/verify.py`` (the full
+Used by ``tests/test_verify_agreement.py`` (a quick slice) and ``scripts/agreement.py`` (the full
 10,000 elections per rule).
 """
 
@@ -76,6 +76,16 @@ RULES: dict[str, str] = {
                              "allocate dhondt\nties more_votes then registration_order"),
     "correct-every": _rule("correct every list quotient by 3/2\n"
                            "allocate largest_remainder quota hare\nties registration_order"),
+    "hagenbach-down": _rule("allocate largest_remainder quota hagenbach_bischoff rounded down\n"
+                            "ties registration_order"),
+    "sequence-nostep": _rule("allocate divisors 1, 2, 3\nties registration_order", 6),
+    "kazakh-strict": _rule(KAZAKH.replace("ballots_cast inclusive", "ballots_cast strict"), 98),
+    "kazakh-cap": _rule(KAZAKH + "  cap 60 seats per list\n", 98),
+    "dhondt-ties-votes": _rule("allocate dhondt\nties more_votes"),  # equal votes: TieError
+    "hare-ties-none": _rule("allocate largest_remainder quota hare\nties none"),
+    "threshold-absolute-strict": _rule("threshold 20 votes strict\n"
+                                       "allocate largest_remainder quota hare\n"
+                                       "ties registration_order"),
 }
 
 
@@ -87,10 +97,13 @@ class Case:
     nonvoters: int = 0
     house: int | None = None
     notes: list[str] = field(default_factory=list)
+    kinds: set[str] = field(default_factory=set)  # the edge cases it was built with
 
 
-def random_case(rng: random.Random, share: Fraction | None = None) -> Case:
-    """A random election with edge cases: zeros, equal votes, a list exactly at ``share``."""
+def random_case(rng: random.Random, share: Fraction | None = None,
+                absolute: int | None = None) -> Case:
+    """A random election with edge cases: zeros, equal votes, a list exactly at ``share`` (of
+    the list votes, other figures 0) or at ``absolute`` votes (or one vote either side)."""
     n = rng.randint(2, 6)
     style = rng.random()
     if style < 0.3:
@@ -105,6 +118,13 @@ def random_case(rng: random.Random, share: Fraction | None = None) -> Case:
     if rng.random() < 0.15:  # one big list
         votes[rng.randrange(n)] = rng.randint(1, 10) * max(1, sum(votes))
     case = Case(votes)
+    if votes[i := rng.randrange(n)] != 0 and rng.random() < 0.1:  # a list with no vote
+        votes[i] = 0
+    if absolute is not None and rng.random() < 0.3:
+        k = rng.randrange(n)
+        votes[k] = absolute + rng.choice([0, 0, -1, 1])
+        case.kinds.add("threshold")
+        case.notes.append(f"L{k + 1} at {votes[k]} votes, threshold {absolute}")
     if rng.random() < 0.5:
         case.invalid = rng.choice([0, rng.randint(0, 50), rng.randint(0, 10_000)])
         case.against_all = rng.choice([0, rng.randint(0, 50)])
@@ -122,6 +142,12 @@ def random_case(rng: random.Random, share: Fraction | None = None) -> Case:
             case.votes = votes
             case.invalid = case.against_all = case.nonvoters = 0
             case.notes.append(f"L{k + 1} at exactly {share} of the list votes")
+            case.kinds.add("threshold")
+    if 0 in case.votes:
+        case.kinds.add("zero")
+    nz = [v for v in case.votes if v]
+    if len(set(nz)) < len(nz):
+        case.kinds.add("tie")
     return case
 
 
@@ -150,13 +176,20 @@ def interpreter_seats(chamber: Chamber, tier: Tier, case: Case) -> list[int] | s
     return [seats[f"L{i + 1}"] for i in range(len(case.votes))]
 
 
-def agree(chamber: Chamber, case: Case, *, unique: bool = False) -> str | None:
-    """Compare the encoding with the interpreter on one election; a message when they differ."""
+def agree(chamber: Chamber, case: Case, *, unique: bool = False, scaled: bool = False,
+          outcome: list[str] | None = None) -> str | None:
+    """Compare the encoding with the interpreter on one election; a message when they differ.
+
+    ``scaled``: use the normalised encoding of the verifier's queries (scale-invariant tiers).
+    ``outcome``: receives what the interpreter did ("seats", "tie" or "error")."""
     tier = chamber.tiers[0]
     want = interpreter_seats(chamber, tier, case)
+    if outcome is not None:
+        outcome.append(want if isinstance(want, str) and want == "tie"
+                       else "error" if isinstance(want, str) else "seats")
     try:
         got = encoded_seats(tier, case.votes, against_all=case.against_all, invalid=case.invalid,
-                            nonvoters=case.nonvoters, unique=unique)
+                            nonvoters=case.nonvoters, unique=unique, scaled=scaled)
     except EncodingMismatch as exc:
         return str(exc)
     if isinstance(want, str):
@@ -172,8 +205,65 @@ def agree(chamber: Chamber, case: Case, *, unique: bool = False) -> str | None:
     return None
 
 
+def threshold_absolute(chamber: Chamber) -> int | None:
+    for t in chamber.tiers[0].thresholds:
+        if t.absolute is not None:
+            return t.absolute
+    return None
+
+
 def threshold_share(chamber: Chamber) -> Fraction | None:
     for t in chamber.tiers[0].thresholds:
         if t.share is not None:
             return t.share
     return None
+
+
+@dataclass
+class RuleRun:
+    """The agreement test on one rule: how many elections of each kind, and the disagreements."""
+
+    rule: str
+    elections: int = 0
+    disagreements: int = 0
+    seconds: float = 0.0
+    scaled: int = 0  # checked on the normalised encoding (the rest on the plain one)
+    unique: int = 0  # also proved to have no other seat vector
+    kinds: dict[str, int] = field(default_factory=dict)  # zero, tie, threshold
+    interpreter: dict[str, int] = field(default_factory=dict)  # seats, tie, error
+    messages: list[str] = field(default_factory=list)
+
+
+def run_rule(name: str, count: int, *, seed: str = "bench", unique_every: int = 50,
+             scaled: bool = True, text: str | None = None) -> RuleRun:
+    """``count`` random elections for rule ``name`` of ``RULES`` (or ``text``); for
+    scale-invariant rules every other election is checked on the normalised encoding."""
+    import time
+
+    from hemicycle.grammar import parse_rules
+
+    chamber = parse_rules(text if text is not None else RULES[name], file=f"{name}.elect")
+    rng = random.Random(f"{seed}-{name}")
+    share, absolute = threshold_share(chamber), threshold_absolute(chamber)
+    can_scale = scaled and chamber.tiers[0].scale_invariant
+    run = RuleRun(name)
+    t0 = time.monotonic()
+    for k in range(count):
+        case = random_case(rng, share, absolute)
+        use_scaled = can_scale and k % 2 == 1
+        unique = unique_every > 0 and k % unique_every == 0
+        what: list[str] = []
+        msg = agree(chamber, case, unique=unique, scaled=use_scaled, outcome=what)
+        run.elections += 1
+        run.scaled += use_scaled
+        run.unique += unique
+        for kind in case.kinds:
+            run.kinds[kind] = run.kinds.get(kind, 0) + 1
+        for w in what:
+            run.interpreter[w] = run.interpreter.get(w, 0) + 1
+        if msg:
+            run.disagreements += 1
+            if len(run.messages) < 5:
+                run.messages.append(("scaled: " if use_scaled else "") + msg)
+    run.seconds = time.monotonic() - t0
+    return run

@@ -2,7 +2,8 @@
 
 ``encoded_seats`` fixes every vote figure of a symbolic election to the given integers, solves, and
 reads the seats back; with ``unique=True`` it also proves that no other seat vector satisfies the
-encoding (the encoding defines a function of the votes).
+encoding (the encoding defines a function of the votes). ``scaled=True`` does the same on the
+normalised encoding the verifier's queries use.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from dataclasses import dataclass
 
 import z3
 
-from hemicycle.model import Tier
+from hemicycle.model import LargestRemainder, Tier
 from hemicycle.verify.encoder import Ctx, encode_tier, make_election, needed_tags
 from hemicycle.verify.errors import EncodingMismatch
+from hemicycle.verify.num import Num
 
 
 @dataclass
@@ -39,26 +41,53 @@ def totals_for(votes: Sequence[int], against_all: int = 0, invalid: int = 0,
     }
 
 
+# Solving a copy with the figures substituted and simplified in, after Z3's cheap preprocessing,
+# is several times faster than the incremental solver for largest-remainder encodings (the integer
+# parts, written in binary, become comparisons with constants); divisor methods are fastest
+# incrementally. Either way the seats are read from Z3's model of the encoding.
+_FRESH = z3.Then("simplify", "propagate-values", "solve-eqs", "smt")
+
+
 class FixedVotes:
-    """The encoding of one tier for ``n`` lists, solved again and again with fixed figures."""
+    """The encoding of one tier for ``n`` lists, solved again and again with fixed figures.
+
+    The encoding is built once. ``scaled=True`` (scale-invariant tiers only) builds the normalised
+    encoding that the verifier's queries use (admitted votes summing to 1, or a divisor cut fixed
+    at 1) and fixes every figure to ``c`` times the given one, ``c > 0`` left to the solver.
+    ``strategy``: ``"incremental"`` (push, fix, check, pop) or ``"fresh"`` (a new solver on the
+    constraints with the figures substituted); by default fresh for largest remainder and integer
+    encodings, incremental for divisor methods.
+    """
 
     def __init__(self, tier: Tier, n: int, *, house: int | None = None,
-                 real: bool | None = None) -> None:
+                 real: bool | None = None, scaled: bool = False,
+                 strategy: str | None = None) -> None:
         use_real = tier.scale_invariant if real is None else real
+        if scaled and not (use_real and tier.scale_invariant):
+            raise ValueError("the scaled encoding needs a scale-invariant tier and rational votes")
         ctx = Ctx(real=use_real, prefix="c.")
         e = make_election(ctx, n, "E", {"against_all", "invalid", "nonvoters"},
                           needed_tags([tier]))
         self.n = n
         self.tier = tier
         self.election = e
-        self.enc = encode_tier(ctx, tier, e, house=house)
-        self.cons = ctx.cons
-        # non-linear encodings (rounded quotas) solve far faster from scratch, with the fixed
-        # figures simplified in, than incrementally
-        self.fresh = not use_real
+        self.scaled = scaled
+        self.enc = encode_tier(ctx, tier, e, house=house, norm=Num(1) if scaled else None)
+        self.scale = z3.Real("c.scale") if scaled else None
+        self.cons = list(ctx.cons)
+        if self.scale is not None:
+            self.cons.append(self.scale > 0)
+        if strategy is None:
+            strategy = "fresh" if isinstance(tier.method, LargestRemainder) or not use_real \
+                else "incremental"
+        if strategy not in ("fresh", "incremental"):
+            raise ValueError(f"unknown strategy {strategy!r}")
+        self.fresh = strategy == "fresh"
+        self._and = z3.And(self.cons)
         self.solver = z3.Solver()
         self.solver.set(timeout=60_000)
-        self.solver.add(*ctx.cons)
+        if not self.fresh:
+            self.solver.add(*self.cons)
 
     def run(
         self,
@@ -70,26 +99,31 @@ class FixedVotes:
         tags: Mapping[str, Sequence[bool]] | None = None,
         unique: bool = False,
     ) -> EncodedOutcome:
-        n, e, enc, s = self.n, self.election, self.enc, self.solver
+        n, e, enc = self.n, self.election, self.enc
         if len(votes) != n:
             raise ValueError(f"expected {n} lists, got {len(votes)}")
-        fixed = [e.votes[i].a == votes[i] for i in range(n)]
-        fixed += [e.against_all.a == against_all, e.invalid.a == invalid,
-                  e.nonvoters.a == nonvoters]
+        val = z3.RealVal if e.votes[0].a.is_real() else z3.IntVal
+        figs = [x.a for x in e.votes] + [e.against_all.a, e.invalid.a, e.nonvoters.a]
+        nums = [*votes, against_all, invalid, nonvoters]
+        terms = [val(x) if self.scale is None else self.scale * val(x) for x in nums]
+        fixed = [f == t for f, t in zip(figs, terms, strict=True)]
+        tag_fix = []
         for tag, vars_ in e.tags.items():
             vals = (tags or {}).get(tag, [False] * n)
-            fixed += [vars_[i] == bool(vals[i]) for i in range(n)]
+            tag_fix += [vars_[i] == bool(vals[i]) for i in range(n)]
         if self.fresh:
-            s = z3.Solver()
+            s = _FRESH.solver()
             s.set(timeout=60_000)
-            val = z3.RealVal if e.votes[0].a.is_real() else z3.IntVal
-            subst = [(e.votes[i].a, val(votes[i])) for i in range(n)]
-            subst += [(e.against_all.a, val(against_all)), (e.invalid.a, val(invalid)),
-                      (e.nonvoters.a, val(nonvoters))]
-            s.add(*[z3.simplify(z3.substitute(c, *subst)) for c in self.cons], *fixed)
+            subst = list(zip(figs, terms, strict=True))
+            s.add(z3.simplify(z3.substitute(self._and, *subst)), *fixed, *tag_fix)
+            if self.scale is not None:
+                s.add(self.scale > 0)
+        else:
+            s = self.solver
         s.push()
         try:
-            s.add(*fixed)
+            if not self.fresh:
+                s.add(*fixed, *tag_fix)
             r = s.check()
             if r != z3.sat:
                 raise EncodingMismatch(f"encoding has no allocation for votes {list(votes)}: {r}")
@@ -116,7 +150,7 @@ class FixedVotes:
             s.pop()
 
 
-_CACHE: dict[tuple[int, int, int | None, bool | None], FixedVotes] = {}
+_CACHE: dict[tuple[int, int, int | None, bool | None, bool], FixedVotes] = {}
 
 
 def encoded_seats(
@@ -130,12 +164,14 @@ def encoded_seats(
     house: int | None = None,
     unique: bool = False,
     real: bool | None = None,
+    scaled: bool = False,
 ) -> EncodedOutcome:
-    """The seats the encoding gives ``tier`` for these concrete figures (list order = index)."""
-    key = (id(tier), len(votes), house, real)
+    """The seats the encoding gives ``tier`` for these concrete figures (list order = index);
+    ``scaled``: in the normalised encoding, the figures times a free positive factor."""
+    key = (id(tier), len(votes), house, real, scaled)
     fv = _CACHE.get(key)
     if fv is None or fv.tier is not tier:
-        fv = FixedVotes(tier, len(votes), house=house, real=real)
+        fv = FixedVotes(tier, len(votes), house=house, real=real, scaled=scaled)
         if len(_CACHE) > 64:
             _CACHE.clear()
         _CACHE[key] = fv

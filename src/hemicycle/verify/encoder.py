@@ -410,12 +410,15 @@ class _TierEncoder:
         cden = 1
         for _, f, _ in factors:
             cden *= f.denominator
-        weighted = []
-        for i in range(n):
-            w = v[i].scale(cden, ctx.real)
-            for sel, f, _ in factors:
-                w = ite(sel[i], w.scale(f, ctx.real), w)
-            weighted.append(w)
+        def weight(i: int, k: int, coef: Fraction) -> Num:
+            # the coefficient is folded before it meets the vote term, so that it stays an
+            # integer (cden clears every factor's denominator) in the integer encoding
+            if k == len(factors):
+                return v[i].scale(coef, ctx.real)
+            sel, f, _ = factors[k]
+            return ite(sel[i], weight(i, k + 1, coef * f), weight(i, k + 1, coef))
+
+        weighted = [weight(i, 0, Fraction(cden)) for i in range(n)]
         cmax = Fraction(1)
         for _, f, _ in factors:
             cmax *= max(f, Fraction(1))
