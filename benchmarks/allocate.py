@@ -69,12 +69,8 @@ def timed(fn: Callable[[list[int]], object], data: list[list[int]]) -> tuple[flo
     return (time.perf_counter() - start) / len(data) * 1e6, results
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--elections", type=int, default=20_000)
-    parser.add_argument("--seed", type=int, default=1)
-    args = parser.parse_args()
-    data = elections(args.elections, args.seed)
+def contestants() -> dict[str, Callable[[list[int]], tuple[int, ...]]]:
+    """Every allocator of the benchmarks, each taking 5 vote counts and giving 5 seat counts."""
     rules = hemicycle.load("kazakhstan-2021")
     compiled = compile_rules(rules.model)
     abbrs = [f"L{i}" for i in range(5)]
@@ -83,7 +79,7 @@ def main() -> None:
         seats = rules.allocate(dict(zip(abbrs, votes, strict=True)), invalid=0, explain=False).seats
         return tuple(seats[a] for a in abbrs)
 
-    contestants: dict[str, Callable[[list[int]], object]] = {
+    out: dict[str, Callable[[list[int]], tuple[int, ...]]] = {
         "plain exact function": plain_exact,
         "hemicycle compiled": lambda v: compiled(v, invalid=0),
         "hemicycle interpreter": interpreter,
@@ -100,7 +96,7 @@ def main() -> None:
             got = evaluator.evaluate(dict(zip(abbrs, votes, strict=True)), SEATS)
             return tuple(got.get(a, 0) for a in abbrs)
 
-        contestants["votelib"] = votelib_fn
+        out["votelib"] = votelib_fn
     except ImportError:
         print("votelib not installed (pip install -e .[bench]); skipped")
     try:
@@ -110,16 +106,26 @@ def main() -> None:
             return tuple(ap.compute("largest_remainder", votes, SEATS, fractions=True,
                                     threshold=Fraction(7, 100)))
 
-        contestants["apportionment (fractions=True)"] = apportionment_fn
+        out["apportionment (fractions=True)"] = apportionment_fn
     except ImportError:
         print("apportionment not installed (pip install -e .[bench]); skipped")
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--elections", type=int, default=20_000)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    data = elections(args.elections, args.seed)
+    contenders = contestants()
 
     print(f"{len(data):,} random 5-list elections, Kazakh 2021 rules (98 seats), "
           f"Python {platform.python_version()} on {platform.machine()} ({platform.processor() or 'cpu'})")
     reference = [plain_exact(v) for v in data]
     two_pass = [i for i, v in enumerate(data) if sum(1 for x in v if x > 0 and 100 * x >= 7 * sum(v)) >= 2]
     timings: dict[str, float] = {}
-    for name, fn in contestants.items():
+    for name, fn in contenders.items():
         us, results = timed(fn, data)
         timings[name] = us
         agree = sum(1 for i in two_pass if tuple(results[i]) == reference[i])  # type: ignore[arg-type]

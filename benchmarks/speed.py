@@ -15,7 +15,6 @@ import platform
 import sys
 import time
 from collections.abc import Callable
-from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +22,7 @@ import numpy as np
 import hemicycle
 
 sys.path.insert(0, str(Path(__file__).parent))
-from allocate import SEATS, elections, plain_exact
+from allocate import SEATS, contestants, elections
 
 
 def per_call(fn: Callable[[list[int]], object], data: list[list[int]]) -> tuple[float, list[object]]:
@@ -43,37 +42,11 @@ def main() -> None:
     data = elections(args.elections, args.seed)
     rules = hemicycle.load("kazakhstan-2021")
     compiled = hemicycle.compile(rules)
-    abbrs = [f"L{i}" for i in range(5)]
-
-    def interpreter(v: list[int]) -> tuple[int, ...]:
-        seats = rules.allocate(dict(zip(abbrs, v, strict=True)), invalid=0, explain=False).seats
-        return tuple(seats[a] for a in abbrs)
-
-    contestants: dict[str, Callable[[list[int]], object]] = {
-        "plain exact function": plain_exact,
-        "hemicycle compiled": lambda v: compiled(v, invalid=0),
-        "hemicycle interpreter": interpreter,
-    }
-    try:
-        import votelib.evaluate.core as vcore
-        import votelib.evaluate.proportional as vprop
-        import votelib.evaluate.threshold as vthr
-
-        ev = vcore.Conditioned(vthr.RelativeThreshold(Fraction(7, 100)), vprop.LargestRemainder("hare"))
-        contestants["votelib"] = lambda v: ev.evaluate(dict(zip(abbrs, v, strict=True)), SEATS)
-    except ImportError:
-        print("votelib missing: skipped")
-    try:
-        import apportionment.methods as ap
-
-        contestants["apportionment (fractions=True)"] = lambda v: ap.compute(
-            "largest_remainder", v, SEATS, fractions=True, threshold=Fraction(7, 100))
-    except ImportError:
-        print("apportionment missing: skipped")
+    contenders: dict[str, Callable[[list[int]], object]] = dict(contestants())
     try:
         from poli_sci_kit import appointment
 
-        contestants["poli-sci-kit (floats)"] = lambda v: appointment.methods.largest_remainder(
+        contenders["poli-sci-kit (floats)"] = lambda v: appointment.methods.largest_remainder(
             quota_style="Hare", shares=v, total_alloc=SEATS, alloc_threshold=0.07)
     except ImportError:
         print("poli-sci-kit missing: skipped")
@@ -81,7 +54,7 @@ def main() -> None:
     print(f"Kazakh 2021 rules, 5 lists, {SEATS} seats; Python {platform.python_version()}, numpy {np.__version__}, "
           f"{platform.machine()}, {os.cpu_count()} cores")
     timings: dict[str, float] = {}
-    for name, fn in contestants.items():
+    for name, fn in contenders.items():
         us, _ = per_call(fn, data)
         timings[name] = us
         print(f"  {name:32s} {us:10.3f} us/election  ({args.elections:,} elections)")

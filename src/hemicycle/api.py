@@ -25,25 +25,25 @@ def bundled_elections() -> list[str]:
     return sorted(p.name[: -len(".json")] for p in folder.iterdir() if p.name.endswith(".json"))
 
 
-def resolve_rules(name_or_path: str | Path) -> Path:
-    """A path as given if it exists, else a bundled rule file of that name."""
+def _resolve(name_or_path: str | Path, folder: str, suffix: str) -> Path:
+    """A path as given if it exists, else the bundled file of that name in ``folder``."""
     path = Path(name_or_path)
     if path.exists():
         return path
-    bundled = resources.files("hemicycle").joinpath("rules", f"{path.name.removesuffix('.elect')}.elect")
+    bundled = resources.files("hemicycle").joinpath(folder, f"{path.name.removesuffix(suffix)}{suffix}")
     if bundled.is_file():
         return Path(str(bundled))
     return path  # reading it reports the missing file
 
 
+def resolve_rules(name_or_path: str | Path) -> Path:
+    """A rule file by path, or a bundled one by name (``kazakhstan-2021``)."""
+    return _resolve(name_or_path, "rules", ".elect")
+
+
 def resolve_election(name_or_path: str | Path) -> Path:
-    path = Path(name_or_path)
-    if path.exists():
-        return path
-    bundled = resources.files("hemicycle").joinpath("elections", f"{path.name.removesuffix('.json')}.json")
-    if bundled.is_file():
-        return Path(str(bundled))
-    return path
+    """A vote file by path, or a bundled election by name (``kazakhstan-2021``)."""
+    return _resolve(name_or_path, "elections", ".json")
 
 
 @dataclass(frozen=True)
