@@ -442,6 +442,9 @@ def _threshold_share(th: m.Threshold, seats: int) -> Fraction:
 
 
 def _reaches(votes: int | Fraction, need: Fraction, inclusive: bool) -> bool:
+    if isinstance(votes, int):  # integer cross-multiplication: the same comparison, cheaper
+        lhs, rhs = votes * need.denominator, need.numerator
+        return lhs >= rhs if inclusive else lhs > rhs
     return votes >= need if inclusive else votes > need
 
 
@@ -489,7 +492,8 @@ def _threshold_verdicts(
         return verdicts, why
     assert th.base is not None
     share = _threshold_share(th, tier.seats)
-    shown = fmt_share(share) if th.quotas is None else f"{th.quotas} quota ({fmt_share(share)})"
+    shown = "" if not explain else (
+        fmt_share(share) if th.quotas is None else f"{th.quotas} quota ({fmt_share(share)})")
     if th.regional:
         regions = {r: _region_election(election, r) for r in election.regions}
         explain and say(f"Threshold: {shown} of {th.base.value} in every region "

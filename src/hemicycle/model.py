@@ -38,7 +38,7 @@ class Node:
     span: Span = NOWHERE
     citation: str | None = None
 
-    @property
+    @cached_property
     def where(self) -> str:
         """``file:line`` plus the citation, for messages that point at a clause."""
         text = f"{self.span.file}:{self.span.line}"
