@@ -7,7 +7,6 @@ Arithmetic is on ``int`` and ``Fraction`` only. The meaning of every clause is i
 
 from __future__ import annotations
 
-import dataclasses
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -81,22 +80,6 @@ def check_limits(chamber: m.Chamber, election: Election) -> None:
     if n * len(chamber.tiers) > MAX_LIST_TIERS:
         raise LimitError(f"{fmt_int(len(chamber.tiers))} tiers for {fmt_int(n)} lists is more than hemicycle "
                          f"allocates at once (lists x tiers at most {fmt_int(MAX_LIST_TIERS)})", chamber)
-
-
-def model_nodes(node: object) -> list[m.Node]:
-    """Every model node under ``node`` (itself included), whatever clauses the model has."""
-    if isinstance(node, m.Chamber):
-        return list(node.nodes)
-    found: list[m.Node] = []
-    stack = [node]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, tuple | list):
-            stack.extend(item)
-        elif isinstance(item, m.Node):
-            found.append(item)
-            stack.extend(getattr(item, f.name) for f in dataclasses.fields(item))
-    return found
 
 
 def tag_notes(chamber: m.Chamber, election: Election) -> list[str]:
