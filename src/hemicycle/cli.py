@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -274,6 +276,21 @@ def list_bundled() -> None:
     out.print("Elections: " + ", ".join(bundled_elections()), markup=False)
 
 
+@contextmanager
+def _verifier_errors() -> Iterator[None]:
+    """Verifier errors as exit codes: a refused input is 2; an encoding the interpreter does not
+    confirm is a bug (4), and no result is shown."""
+    from hemicycle import verify as v
+
+    try:
+        yield
+    except v.EncodingMismatch as e:
+        fail(f"internal error: the Z3 encoding and the interpreter disagree, so no result is shown: {e}\n"
+             "This is a bug in hemicycle; please report it with the command you ran.", EXIT_INTERNAL)
+    except v.VerifyError as e:
+        fail(f"error: {e}")
+
+
 @app.command()
 def verify(
     rules: Annotated[str, typer.Argument(help="Rule file or bundled name.")],
@@ -296,16 +313,11 @@ def verify(
     from hemicycle import verify as v
 
     chamber_rules = _load_rules(rules)
-    try:
+    with _verifier_errors():
         results = v.verify(
             chamber_rules.model, property, parties=parties, max_votes=max_votes, timeout=timeout,
             minimize=minimize, tier=tier, property_file=property_file,
         )
-    except v.EncodingMismatch as e:
-        fail(f"internal error: the Z3 encoding and the interpreter disagree, so no result is shown: {e}\n"
-             "This is a bug in hemicycle; please report it with the command you ran.", EXIT_INTERNAL)
-    except v.VerifyError as e:
-        fail(f"error: {e}")
     if format is VerifyFormat.json:
         print(json.dumps({"rules": chamber_rules.path, "results": [r.to_json() for r in results]},
                          indent=2, ensure_ascii=False))
@@ -342,15 +354,10 @@ def distinguish(
     from hemicycle import verify as v
 
     a, b = _load_rules(rules_a), _load_rules(rules_b)
-    try:
+    with _verifier_errors():
         result = v.distinguish(a.model, b.model, k=k, parties=parties, max_votes=max_votes,
                                timeout=timeout, minimize=not no_minimize, tier_a=tier_a,
                                tier_b=tier_b)
-    except v.EncodingMismatch as e:
-        fail(f"internal error: the Z3 encoding and the interpreter disagree, so no result is shown: {e}\n"
-             "This is a bug in hemicycle; please report it with the command you ran.", EXIT_INTERNAL)
-    except v.VerifyError as e:
-        fail(f"error: {e}")
     if format is VerifyFormat.json:
         print(json.dumps({"rules_a": a.path, "rules_b": b.path, **result.to_json()}, indent=2,
                          ensure_ascii=False))
