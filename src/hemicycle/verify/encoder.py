@@ -20,6 +20,7 @@ in binary, which keeps it linear) or a rounded quota (non-linear integer arithme
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from math import lcm
@@ -591,14 +592,8 @@ class _TierEncoder:
         left = Hx - z3.Sum(f) if f else z3.IntVal(Hx) if isinstance(Hx, int) else Hx
         m = count(act)
         # rank_i: how many active lists come before i for a leftover seat
-        better: dict[tuple[int, int], z3.BoolRef] = {}
-        for i in range(n):
-            for j in range(n):
-                if i != j:
-                    better[(j, i)] = z3.Or(rem[j].gt(rem[i]),
-                                           z3.And(rem[j].eq(rem[i]), self.beats(j, i)))
-        rank = [z3.Sum([z3.If(z3.And(act[j], better[(j, i)]), 1, 0)
-                        for j in range(n) if j != i] or [z3.IntVal(0)]) for i in range(n)]
+        rank = _ranks(n, act, lambda j, i: z3.Or(rem[j].gt(rem[i]),
+                                                 z3.And(rem[j].eq(rem[i]), self.beats(j, i))))
         simple = quota.kind is QuotaKind.HARE and not integer_quota and not corrected
         seats = []
         if simple:
@@ -635,14 +630,8 @@ class _TierEncoder:
                           full == 0))
             rest_neg = -left - act_took
             holder = [z3.And(act[i], f[i] > full) for i in range(n)]
-            worse: dict[tuple[int, int], z3.BoolRef] = {}
-            for i in range(n):
-                for j in range(n):
-                    if i != j:
-                        worse[(j, i)] = z3.Or(rem[j].lt(rem[i]),
-                                              z3.And(rem[j].eq(rem[i]), self.beats(i, j)))
-            lrank = [z3.Sum([z3.If(z3.And(holder[j], worse[(j, i)]), 1, 0)
-                             for j in range(n) if j != i] or [z3.IntVal(0)]) for i in range(n)]
+            lrank = _ranks(n, holder, lambda j, i: z3.Or(rem[j].lt(rem[i]),
+                                                         z3.And(rem[j].eq(rem[i]), self.beats(i, j))))
             gets = [z3.And(has, pos, act[i], rank[i] < kk) for i in range(n)]
             loses = [z3.And(has, z3.Not(pos), holder[i], lrank[i] < rest_neg) for i in range(n)]
             for i in range(n):
@@ -839,6 +828,13 @@ class _TierEncoder:
                 new.append(s)
             seats = new
         return seats
+
+
+def _ranks(n: int, members: list[z3.BoolRef],
+           before: Callable[[int, int], z3.BoolRef]) -> list[z3.ArithRef]:
+    """For each list i: how many member lists j come before it (``before(j, i)``)."""
+    return [z3.Sum([z3.If(z3.And(members[j], before(j, i)), 1, 0) for j in range(n) if j != i]
+                   or [z3.IntVal(0)]) for i in range(n)]
 
 
 def refuse_extensions(tier: Tier) -> None:
