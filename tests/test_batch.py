@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import zlib
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,7 +16,7 @@ from variants import VARIANTS, load_variant, random_votes
 
 
 @pytest.mark.parametrize("name", list(VARIANTS))
-@pytest.mark.parametrize("lists", [1, 3, 5, 7])
+@pytest.mark.parametrize("lists", [1, 3, 5, 7, 11])
 def test_batch_agrees_with_interpreter(name: str, lists: int) -> None:
     rules = load_variant(name, VARIANTS[name])
     rng = random.Random(zlib.crc32(f"{name}/{lists}".encode()))
@@ -55,3 +56,103 @@ def test_overflow_falls_back_to_exact_integers() -> None:
 def test_batch_refuses_negative_votes() -> None:
     with pytest.raises(ValueError, match="negative"):
         allocate_batch(hemicycle.load("kazakhstan-2021"), np.array([[1, -1]]), invalid=0)
+
+
+BUNDLED = sorted(p.stem for p in (Path(hemicycle.__file__).parent / "rules").glob("*.elect"))
+
+
+@pytest.mark.parametrize("name", BUNDLED)
+def test_batch_and_compiled_agree_on_every_bundled_rule_file(name: str) -> None:
+    """Rules with clauses the vectorised path does not cover (quota thresholds, alliances,
+    consolation seats, ...) go row by row to the exact path; none is allocated wrongly or crashes."""
+    rules = hemicycle.load(name)
+    rng = random.Random(zlib.crc32(name.encode()))
+    abbrs = [f"L{i + 1}" for i in range(6)]
+    rows: list[list[int]] = []
+    figures: dict[str, list[int]] = {"invalid": [], "against_all": [], "registered": []}
+    expected = []
+    for _ in range(60):
+        votes = [rng.choice([0, rng.randint(0, 50), rng.randint(0, 10**6)]) for _ in range(6)]
+        invalid, against = rng.randint(0, 1000), rng.randint(0, 5000)
+        registered = 2 * (sum(votes) + invalid + against)
+        try:
+            seats = rules.allocate(dict(zip(abbrs, votes, strict=True)), invalid=invalid, against_all=against,
+                                   registered=registered, explain=False).seats
+        except AllocationError:
+            continue
+        rows.append(votes)
+        for key, x in (("invalid", invalid), ("against_all", against), ("registered", registered)):
+            figures[key].append(x)
+        expected.append([seats[a] for a in abbrs])
+    if not rows:
+        pytest.skip(f"{name} needs figures beyond vote counts (district seats)")
+    columns = {k: np.array(x) for k, x in figures.items()}
+    assert allocate_batch(rules, np.array(rows, dtype=np.int64), **columns).tolist() == expected
+    f = hemicycle.compile(rules)
+    assert [list(f(r, **{k: x[n] for k, x in figures.items()})) for n, r in enumerate(rows)] == expected
+
+
+def test_unsigned_figures_beyond_int64_take_the_exact_path() -> None:
+    rules = hemicycle.load("kazakhstan-2021")
+    big = 2**63 + 11
+    v = np.array([[big, big // 3, 5], [700, 200, 100]], dtype=np.uint64)
+    f = hemicycle.compile(rules)
+    assert allocate_batch(rules, v, invalid=0).tolist() == [list(f([big, big // 3, 5])), list(f([700, 200, 100]))]
+
+
+def test_python_integers_in_an_object_array_are_allocated_like_int64() -> None:
+    rules = hemicycle.load("kazakhstan-2021")
+    rows = [[659019, 5148074, 383023, 792828, 258618], [990, 6, 4, 0, 0]]
+    assert (allocate_batch(rules, np.array(rows, dtype=object), invalid=[297718, 0]).tolist()
+            == allocate_batch(rules, np.array(rows), invalid=np.array([297718, 0])).tolist())
+
+
+@pytest.mark.parametrize(("votes", "totals", "error", "message"), [
+    ([[5, 3], [1, -2]], {}, ValueError, r"negative \(row 1: \[1, -2\]\)"),
+    ([[5, 3], [1, 2]], {"invalid": [1, 2, 3]}, ValueError, "one figure or one per election"),
+    ([[5, 3], [1, 2]], {"invalid": -1}, ValueError, "invalid must not be negative"),
+    ([[5, 3.5]], {}, TypeError, "votes must be integers"),
+    ([[True, False]], {}, TypeError, "votes must be integers"),
+    ([[5, 3]], {"invalid": 0.5}, TypeError, "invalid must be integers"),
+])
+def test_batch_refuses_bad_figures(votes: list[list[object]], totals: dict[str, object],
+                                   error: type[Exception], message: str) -> None:
+    with pytest.raises(error, match=message):
+        allocate_batch(hemicycle.load("kazakhstan-2021"), np.array(votes), **totals)
+
+
+def test_chunks_and_exact_rows_are_stitched_back_in_order() -> None:
+    """More elections than one chunk, with ties (exact path) scattered among them."""
+    import hemicycle.batch as batch
+
+    rules = hemicycle.load("kazakhstan-2021")
+    rng = np.random.default_rng(5)
+    v = rng.integers(0, 10**6, size=(batch.CHUNK * 2 + 17, 4))
+    v[::97] = [500, 500, 0, 0]  # a remainder tie: decided by registration order, row by row
+    got = allocate_batch(rules, v, invalid=0)
+    f = hemicycle.compile(rules)
+    picks = list(range(0, v.shape[0], 97)) + list(rng.integers(0, v.shape[0], size=300))
+    assert all(tuple(got[i]) == f([int(x) for x in v[i]]) for i in picks)
+
+
+DIVISORS = ["dhondt", "sainte_lague", "modified_sainte_lague first 1.4", "modified_sainte_lague first 4",
+            "danish", "imperiali", "adams", "huntington_hill", "divisors 1.5, 2, 3.25 step 0.5"]
+
+
+@pytest.mark.parametrize("method", DIVISORS)
+def test_batch_divisor_methods_in_a_large_house(method: str) -> None:
+    """98 seats: the batch path's integer jump start and its rounds against the interpreter."""
+    rules = hemicycle.loads(f'chamber "c" seats 98\ntier "t" seats 98 {{\nthreshold 3% of valid_votes\n'
+                            f'allocate {method}\nties registration_order\n}}\n')
+    rng = np.random.default_rng(zlib.crc32(method.encode()))
+    plain = rng.integers(0, 10**6, size=(150, 6))
+    tied = rng.integers(1, 50, size=(150, 1)) * rng.choice([0, 1, 1, 2, 3, 4], size=(150, 6))
+    votes = np.concatenate([plain, tied])
+    abbrs = [f"L{i + 1}" for i in range(6)]
+    got = allocate_batch(rules, votes)
+    for row, seats in zip(votes.tolist(), got.tolist(), strict=True):
+        try:
+            want = rules.allocate(dict(zip(abbrs, row, strict=True)), explain=False).seats
+        except AllocationError:
+            continue
+        assert seats == [want[a] for a in abbrs], (method, row)

@@ -1,18 +1,32 @@
 """The batch path: many elections at once with NumPy, exactly.
 
-``hemicycle.allocate_batch(rules, votes, invalid=None) -> ndarray`` with ``votes`` of shape
-(elections, lists) and seats of the same shape (tiers summed; appointed seats left out).
+``hemicycle.allocate_batch(rules, votes, invalid=None, **totals) -> ndarray`` with ``votes`` of
+shape (elections, lists) and seats of the same shape (tiers summed; appointed seats left out).
 
-All arithmetic is on 64-bit integers, and only where no product can exceed 2**62: a chunk whose
-figures are large enough to overflow is allocated row by row with exact Python integers. The
-vectorised path handles every election without a tie at a cut; an election with such a tie (or
-with a clause the vectorised path does not cover) goes to the compiled path
-(``hemicycle.compiled``), which has the interpreter's semantics. The three paths are compared on
-random and constructed elections in ``tests/test_batch.py``.
+How it works. Elections go in chunks of ``CHUNK``; inside a chunk every list's votes are one
+contiguous column, and each step (a threshold test, a quotient, a comparison of remainders) is
+one NumPy operation over a column, so the cost per election is a few nanoseconds per step.
+
+* Exact: every figure is a 64-bit integer, and a chunk is vectorised only when no product the
+  path forms can reach 2**62 (``_limit``); otherwise its elections go row by row with Python
+  integers. No float is used anywhere.
+* Largest remainder: integer parts and remainders by one ``divmod`` per list; a list wins a
+  remainder seat when fewer lists than the seats left have a larger remainder, counted by
+  comparing columns pairwise (a sort beyond 8 lists).
+* Divisor methods: the integer jump start of ``hemicycle.highest_averages`` (every divisor
+  sequence but Huntington-Hill's is linear from some seat on), then a few rounds of exact
+  cross-multiplied comparisons; Huntington-Hill goes seat by seat with squared quotients.
+* Elections the vectorised steps do not decide (a tie at a cut, a cap reached, two runner-up
+  candidates with equal votes) and rules with clauses they do not cover go to the compiled path
+  (``hemicycle.compiled``), one at a time, with the interpreter's semantics.
+
+The paths are compared on random and constructed elections in ``tests/test_batch.py`` and by
+``scripts/batch_agreement.py`` (10^6 elections per rule set).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
@@ -22,12 +36,14 @@ import numpy as np
 from hemicycle import model as m
 from hemicycle.bases import base_figure
 from hemicycle.compiled import compile_rules
+from hemicycle.highest_averages import LinearDivisors
 from hemicycle.interpreter import MissingFigure
 
 LIMIT = 2**62
 CHUNK = 16_384
 
 Array = np.ndarray[Any, np.dtype[np.int64]]
+Mask = np.ndarray[Any, np.dtype[np.bool_]]
 
 
 class _Unsupported(Exception):
@@ -36,12 +52,14 @@ class _Unsupported(Exception):
 
 def _tier_plan(tier: m.Tier) -> dict[str, Any]:
     """What the vectorised path needs from a tier, or _Unsupported."""
+    if tier.uses_extensions:
+        raise _Unsupported
     method = tier.method
-    criteria = tier.ties.criteria if tier.ties is not None else ()
     for th in tier.thresholds:
-        if th.applies_to is not None and th.applies_to.kind is m.SelectorKind.TAGGED:
+        if th.share is None and th.absolute is None:
             raise _Unsupported
-    runner_provisions = []
+        if th.applies_to is not None and th.applies_to.kind is not m.SelectorKind.EVERY_LIST:
+            raise _Unsupported
     for prov in tier.provisions:
         for a in prov.actions:
             if not isinstance(a, m.AdmitRunnerUp | m.Guarantee | m.Correction):
@@ -49,17 +67,13 @@ def _tier_plan(tier: m.Tier) -> dict[str, Any]:
             who = getattr(a, "who", None)
             if who is not None and who.kind is not m.SelectorKind.RUNNER_UP:
                 raise _Unsupported
-        runner_provisions.append(prov)
     admits = [p for p in tier.provisions for a in p.actions if isinstance(a, m.AdmitRunnerUp)]
     if len(admits) > 1:
         raise _Unsupported
     if isinstance(method, m.Divisor) and method.kind is m.DivisorKind.SEQUENCE and method.step is None:
         raise _Unsupported
-    return {"criteria": criteria, "provisions": runner_provisions}
-
-
-def _base(base: m.Base, votes: Array, totals: dict[str, Array]) -> Array:
-    return base_figure(base, votes.sum(axis=1), totals, _missing)
+    linear = LinearDivisors.of(method) if isinstance(method, m.Divisor) else None
+    return {"provisions": tier.provisions, "limit": _limit(tier, linear), "linear": linear}
 
 
 def _missing(name: str, why: str) -> Array:
@@ -67,106 +81,148 @@ def _missing(name: str, why: str) -> Array:
                         f"pass {name}= to allocate_batch")
 
 
-def _tier_batch(tier: m.Tier, plan: dict[str, Any], votes: Array, totals: dict[str, Array]
-                ) -> tuple[Array, np.ndarray[Any, np.dtype[np.bool_]]]:
-    """Seats for every row, and a mask of rows that must go to the exact per-row path."""
-    e, n = votes.shape
-    h = tier.seats
+# The vectorised path works on columns: ``cols[j]`` holds list j's votes in every election of a
+# chunk, contiguous in memory, so that each step is one NumPy operation over a whole column.
+# Steps that only some elections need (the runner-up provisions) gather those rows into a small
+# two-dimensional array and scatter the result back.
+
+Cols = list[Array]
+
+
+def _count(masks: list[Mask]) -> Array:
+    """How many of the masks hold, per election (counted in bytes: no conversion of each mask)."""
+    if len(masks) < 256:
+        acc = np.zeros(masks[0].shape[0], dtype=np.uint8)
+        for x in masks:
+            acc += x.view(np.uint8)
+        return acc.astype(np.int64)
+    return np.sum(masks, axis=0, dtype=np.int64)  # type: ignore[no-any-return]
+
+
+def _stack(cols: list[Any], rows: Any) -> Any:
+    return np.stack([c[rows] for c in cols], axis=1)
+
+
+def _tier_batch(tier: m.Tier, plan: dict[str, Any], cols: Cols, list_votes: Array,
+                totals: dict[str, Array]) -> tuple[Cols, Mask]:
+    """Seats per column for every election, and a mask of elections that must go to the exact
+    per-row path (a tie at a cut, a cap reached, a case the vectorised path does not decide)."""
+    e, n, h = list_votes.shape[0], len(cols), tier.seats
     fallback = np.zeros(e, dtype=bool)
 
     # 1. thresholds
-    passed = votes > 0
+    passed = [c > 0 for c in cols]
     for th in tier.thresholds:
         if th.absolute is not None:
-            ok = votes >= th.absolute if th.inclusive else votes > th.absolute
+            test = np.greater_equal if th.inclusive else np.greater
+            for j, c in enumerate(cols):
+                passed[j] &= test(c, th.absolute)
         else:
             assert th.share is not None and th.base is not None
-            base = _base(th.base, votes, totals)
-            lhs = votes * th.share.denominator
-            rhs = (base * th.share.numerator)[:, None]
-            ok = lhs >= rhs if th.inclusive else lhs > rhs
-        passed &= ok
-    count = passed.sum(axis=1)
-    admitted = passed.copy()
+            test = np.greater_equal if th.inclusive else np.greater
+            rhs = base_figure(th.base, list_votes, totals, _missing) * th.share.numerator
+            den = th.share.denominator
+            for j, c in enumerate(cols):
+                passed[j] &= test(c * den if den != 1 else c, rhs)
+    count = _count(passed)
+    admitted = list(passed)
 
-    # 2-3. conditions, runner-up (worked on the rows where a provision is active only)
+    # 2-3. conditions and the runner-up, on the elections where a provision applies
     runner = np.full(e, -1, dtype=np.int64)
-    factor_num: Array | None = None
-    factor_den: Array | None = None
-    guarantees: list[tuple[np.ndarray[Any, np.dtype[np.bool_]], int]] = []
+    fnum: Cols | None = None
+    corrected = np.zeros(e, dtype=bool)
+    fden: Cols | None = None
+    guarantees: list[tuple[Mask, int]] = []
     for prov in plan["provisions"]:
-        if prov.condition is None:
-            active = np.ones(e, dtype=bool)
-        else:
-            active = prov.condition.op.holds(count, prov.condition.value)  # numpy comparison
-        act_rows = np.nonzero(active)[0]
+        active = np.ones(e, dtype=bool) if prov.condition is None else prov.condition.op.holds(
+            count, prov.condition.value)
+        rows = np.nonzero(active)[0]
         for a in prov.actions:
             if isinstance(a, m.AdmitRunnerUp):
-                sub_v = votes[act_rows]
-                candidates = np.where(~admitted[act_rows] & (sub_v > 0), sub_v, -1)
+                if rows.size == 0:
+                    continue
+                sub_v, sub_a = _stack(cols, rows), _stack(admitted, rows)
+                candidates = np.where(~sub_a & (sub_v > 0), sub_v, -1)
                 best = candidates.max(axis=1)
                 ties = (candidates == best[:, None]).sum(axis=1)
                 has = best > 0
-                fallback[act_rows[has & (ties > 1)]] = True
-                rows = act_rows[has]
-                runner[rows] = candidates[has].argmax(axis=1)
-                admitted[rows, runner[rows]] = True
+                fallback[rows[has & (ties > 1)]] = True
+                got = rows[has]
+                runner[got] = candidates[has].argmax(axis=1)
+                for j in range(n):
+                    admitted[j] = admitted[j] | (runner == j)
             elif isinstance(a, m.Correction):
-                if factor_num is None:
-                    factor_num = np.ones((e, n), dtype=np.int64)
-                    factor_den = np.ones((e, n), dtype=np.int64)
-                rows = act_rows[runner[act_rows] >= 0]
-                factor_num[rows, runner[rows]] *= a.factor.numerator
-                factor_den[rows, runner[rows]] *= a.factor.denominator  # type: ignore[index]
+                if fnum is None or fden is None:
+                    fnum = [np.ones(e, dtype=np.int64) for _ in range(n)]
+                    fden = [np.ones(e, dtype=np.int64) for _ in range(n)]
+                hit = active & (runner >= 0)
+                corrected |= hit
+                for j in range(n):
+                    here = hit & (runner == j)
+                    fnum[j][here] *= a.factor.numerator
+                    fden[j][here] *= a.factor.denominator
             elif isinstance(a, m.Guarantee):
                 guarantees.append((active, a.seats))
 
-    admitted_votes = np.where(admitted, votes, 0)
-    weights_num = admitted_votes if factor_num is None else admitted_votes * factor_num
-    total_admitted = admitted_votes.sum(axis=1)
-    live = total_admitted > 0
-
+    votes_in = [c * p.view(np.uint8) for c, p in zip(cols, admitted, strict=True)]
+    total = votes_in[0].copy()
+    for x in votes_in[1:]:
+        total += x
+    live = total > 0
+    weights = votes_in
+    common: Array | None = None
+    if fnum is not None and fden is not None:
+        # weights w * num / den over one denominator per election, worked out where a factor applies
+        rows = np.nonzero(corrected)[0]
+        common = np.ones(e, dtype=np.int64)
+        common[rows] = np.lcm.reduce(np.stack([d[rows] for d in fden]), axis=0)
+        weights = []
+        for x, f, d in zip(votes_in, fnum, fden, strict=True):
+            scale = f.copy()
+            scale[rows] *= common[rows] // d[rows]
+            weights.append(x * scale)
     method = tier.method
     if isinstance(method, m.LargestRemainder):
-        seats, fb = _lr(method, h, weights_num, factor_den, admitted, total_admitted)
+        seats, fb = _lr(method, h, weights, common, admitted, total, live)
+    elif plan["linear"] is not None:
+        seats, fb = _divisor_linear(plan["linear"], h, weights, admitted)
     else:
-        den = factor_den if factor_den is not None else np.ones((e, n), dtype=np.int64)
-        seats, fb = _divisor(method, h, weights_num, den, admitted)
+        seats, fb = _divisor(method, h, weights, None, admitted)
     fallback |= fb & live
-    seats = np.where(live[:, None], seats, 0)
 
-    # caps: rows over the cap go to the exact path (the method re-runs there)
+    # caps: elections over the cap go to the exact path (the method re-runs there)
     if tier.cap is not None:
-        fallback |= (seats > tier.cap.seats).any(axis=1)
+        for s in seats:
+            fallback |= s > tier.cap.seats
 
-    # 5. guarantees from the largest list
+    # 5. guarantees, each missing seat from the list holding the most
     for active, need in guarantees:
-        has = active & (runner >= 0) & live
-        rows = np.nonzero(has)[0]
+        rows = np.nonzero(active & (runner >= 0) & live)[0]
+        if rows.size == 0:
+            continue
+        sub = _stack(seats, rows)
+        r = runner[rows]
+        at = np.arange(rows.size)
         for _ in range(need):
-            if rows.size == 0:
-                break
-            r_seats = seats[rows, runner[rows]]
-            short = r_seats < need
-            rows = rows[short]
-            if rows.size == 0:
-                break
-            donor_seats = seats[rows].copy()
-            donor_seats[np.arange(rows.size), runner[rows]] = -1
-            most = donor_seats.max(axis=1)
-            tied = (donor_seats == most[:, None]).sum(axis=1)
-            fallback[rows[(tied > 1) & (most > 0)]] = True
-            ok = most > 0
-            rows = rows[ok]
-            donor = donor_seats[ok].argmax(axis=1)
-            seats[rows, donor] -= 1
-            seats[rows, runner[rows]] += 1
+            short = sub[at, r] < need
+            donors = sub.copy()
+            donors[at, r] = -1
+            most = donors.max(axis=1)
+            tied = (donors == most[:, None]).sum(axis=1)
+            fallback[rows[short & (tied > 1) & (most > 0)]] = True
+            move = short & (most > 0)
+            donor = donors.argmax(axis=1)
+            sub[at[move], donor[move]] -= 1
+            sub[at[move], r[move]] += 1
+        for j in range(n):
+            seats[j][rows] = sub[:, j]
     return seats, fallback
 
 
-def _lr(method: m.LargestRemainder, h: int, wnum: Array, wden: Array | None,
-        admitted: np.ndarray[Any, np.dtype[np.bool_]], total: Array) -> tuple[Array, Any]:
-    n = wnum.shape[1]
+def _lr(method: m.LargestRemainder, h: int, weights: Cols, common: Array | None, admitted: list[Mask],
+        total: Array, live: Mask) -> tuple[Cols, Mask]:
+    """Largest remainder; elections with no admitted votes (not ``live``) get no seats."""
+    n = len(weights)
     quota = method.quota
     if quota.rounding is m.Rounding.EXACT and quota.kind is not m.QuotaKind.DROOP:
         offset = {m.QuotaKind.HARE: 0, m.QuotaKind.HAGENBACH_BISCHOFF: 1, m.QuotaKind.IMPERIALI: 2}[quota.kind]
@@ -183,39 +239,125 @@ def _lr(method: m.LargestRemainder, h: int, wnum: Array, wden: Array | None,
             else:
                 q = (2 * total + div) // (2 * div)
         qn, qd = q, 1
-    safe_qn = np.maximum(qn, 1)
-    if wden is None:
-        denom = safe_qn[:, None]
-        numer = wnum * qd
+    denom = np.maximum(qn, 1)
+    if common is not None:
+        denom = denom * common
+    floors: Cols = []
+    rems: Cols = []
+    left = live * np.int64(h)
+    for w in weights:
+        f, r = np.divmod(w * qd if qd != 1 else w, denom)
+        floors.append(f)
+        rems.append(r)
+        left -= f
+    n_adm = _count(admitted)
+    fallback = (qn <= 0) | (left < 0)
+    many = (left >= n_adm) & (n_adm > 0)
+    if many.any():
+        # more seats left than lists (a correction factor): every admitted list first gets the
+        # same number more, in whole rounds; the rest go by remainder
+        rows = np.nonzero(many)[0]
+        rounds = left[rows] // n_adm[rows]
+        left[rows] -= rounds * n_adm[rows]
+        for f, a in zip(floors, admitted, strict=True):
+            f[rows] += rounds * a[rows]
+    fallback |= (left > 0) & (n_adm == 0)
+    # A list wins a remainder seat when fewer than `left` lists have a larger remainder. The
+    # winners number exactly `left` unless remainders tie at the cut: such elections go to the
+    # exact path. A list outside the distribution has remainder 0; it can only be counted a
+    # winner when remainder 0 is at the cut, and then every list is, more than `left`.
+    if n <= 8:
+        above = [np.zeros(total.shape[0], dtype=np.uint8) for _ in range(n)]
+        for i in range(n):
+            for j in range(i + 1, n):
+                above[j] += (rems[i] > rems[j]).view(np.uint8)
+                above[i] += (rems[j] > rems[i]).view(np.uint8)
+        extra = [a < left for a in above]
     else:
-        # a common denominator for the correction factors
-        den_l = np.lcm.reduce(wden, axis=1)
-        denom = (safe_qn * den_l)[:, None]
-        numer = wnum * qd * (den_l[:, None] // wden)
-    floors, rems = np.divmod(numer, denom)
-    rems = np.where(admitted, rems, -1)
-    left = h - floors.sum(axis=1)
-    n_adm = admitted.sum(axis=1)
-    fallback = (qn <= 0) | (left < 0) | (left >= np.maximum(n_adm, 1))
-    # the (left)-th and (left+1)-th largest remainders: equal means a tie at the cut
-    ranked = np.sort(rems, axis=1)  # ascending: the j-th largest is at n - 1 - j
-    after_cut = np.take_along_axis(ranked, (n - 1 - np.clip(left, 0, n - 1))[:, None], axis=1)[:, 0]
-    at_cut = np.take_along_axis(ranked, (n - 1 - np.clip(left - 1, 0, n - 1))[:, None], axis=1)[:, 0]
-    fallback |= (left > 0) & (left < n) & (at_cut == after_cut) & (after_cut >= 0)
-    extra = np.where((left > 0)[:, None], rems > after_cut[:, None], False)
-    extra |= (left >= n)[:, None] & admitted  # (such rows fall back anyway)
-    return floors + extra, fallback
+        ranked = np.sort(np.stack(rems, axis=1), axis=1)  # ascending: the j-th largest is at n - 1 - j
+        cut = np.take_along_axis(ranked, (n - 1 - np.clip(left - 1, 0, n - 1))[:, None], axis=1)[:, 0]
+        extra = [(r >= cut) & (left > 0) for r in rems]
+    fallback |= (left > 0) & (_count(extra) != left)
+    return [f + x.view(np.uint8) for f, x in zip(floors, extra, strict=True)], fallback
 
 
-def _divisor(method: m.Divisor, h: int, wnum: Array, wden: Array,
-             admitted: np.ndarray[Any, np.dtype[np.bool_]]) -> tuple[Array, Any]:
+def _divisor_linear(lin: LinearDivisors, h: int, weights: Cols, admitted: list[Mask]) -> tuple[Cols, Mask]:
+    """Highest averages in two exact integer phases, as in ``hemicycle.highest_averages``.
+
+    1. Jump start: with the cut ``t = V / M`` every list first gets its prefix, the seats whose
+       quotient ``w / d(k)`` is above ``t`` before its first one at or below it. ``M`` is chosen so
+       that the prefixes number at most ``h``; then the seat-by-seat process gives all of them
+       before any quotient at or below ``t``, in rounds no tie can cut (see that module).
+    2. The seats left (a few per list at most) go one at a time to the highest quotient, compared
+       by cross-multiplying (``wa * d(sb) > wb * d(sa)``); a tie for the highest goes to the exact
+       path.
+    """
+    n = len(weights)
+    eligible = [a & (w > 0) for a, w in zip(admitted, weights, strict=True)]
+    weights = [w * e for w, e in zip(weights, eligible, strict=True)]
+    total = weights[0].copy()
+    for w in weights[1:]:
+        total += w
+    e = total.shape[0]
+    dm = lin.D * lin.multiplier(h, n)
+    k_head = len(lin.head)
+    safe_total = np.maximum(total, 1)
+    step = lin.alpha * safe_total
+    seats: Cols = []
+    given = np.zeros(e, dtype=np.int64)
+    for w in weights:
+        z = w * dm  # d(k) < w * M / V  <=>  D * d(k) * V < D * w * M
+        alive = np.ones(e, dtype=bool)
+        count = np.zeros(e, dtype=np.int64)
+        for x in lin.head:
+            alive &= x * total < z
+            count += alive
+        y = z - lin.beta * total  # from K on: alpha * k * V < y
+        tail = np.maximum(-((-y) // step) - k_head, 0)
+        s = count + tail * alive
+        seats.append(s)
+        given += s
+    left = np.where(total > 0, h - given, 0)
+    fallback = left < 0
+    # Phase 2: a round at a time, on every election with seats left. A list outside the
+    # distribution has weight 0 and divisor 1 (never a zero divisor): its quotient 0 loses to
+    # every list in it. The seat goes to the list whose quotient beats every other strictly
+    # (w_j * d_i > w_i * d_j); when no list does, the highest quotients tie: the exact path.
+    divs = [np.where(el, lin.at(x), 1) for el, x in zip(eligible, seats, strict=True)]
+    while True:
+        todo = (left > 0) & ~fallback
+        if not todo.any():
+            break
+        wins = [todo.copy() for _ in range(n)]
+        for i in range(n):
+            for j in range(i + 1, n):
+                a, b = weights[j] * divs[i], weights[i] * divs[j]
+                wins[j] &= a > b
+                wins[i] &= b > a
+        won = np.zeros(e, dtype=bool)
+        for j in range(n):
+            seats[j] += wins[j]
+            if k_head:
+                divs[j] = np.where(eligible[j], lin.at(seats[j]), 1)
+            else:
+                divs[j] += lin.alpha * wins[j].view(np.uint8)
+            won |= wins[j]
+        fallback |= todo & ~won
+        left -= won
+    return seats, fallback
+
+
+def _divisor(method: m.Divisor, h: int, weights: Cols, fden: Cols | None, admitted: list[Mask]
+             ) -> tuple[Cols, Mask]:
     """Seat by seat, vectorised over elections; quotients compared exactly by cross-multiplying.
 
     The priority of a list with s seats is (w / d(s))^2 = w^2 / D(s), D the squared divisor as a
     fraction Dn/Dd: list a beats b when wa^2 * Dn(sb) * Dd(sa) * wd_b^2 > wb^2 * Dn(sa) * Dd(sb) * wd_a^2.
     """
+    wnum = np.stack(weights, axis=1)
     e, n = wnum.shape
-    eligible = admitted & (wnum > 0)
+    wden = np.stack(fden, axis=1) if fden is not None else np.ones((e, n), dtype=np.int64)
+    eligible = np.stack(admitted, axis=1) & (wnum > 0)
     squares = [method.squared(k) for k in range(h + 1)]
     if any(s is None for s in squares):
         raise _Unsupported
@@ -248,94 +390,129 @@ def _divisor(method: m.Divisor, h: int, wnum: Array, wden: Array,
         fallback |= equal.sum(axis=1) > 1
         has = eligible.any(axis=1)
         seats[rows[has], best[has]] += 1
-    return seats, fallback
+    return [seats[:, j].copy() for j in range(n)], fallback
 
 
-def _bound(tier: m.Tier) -> int:
-    """A multiplier such that max(votes, totals) * multiplier < LIMIT keeps every product exact."""
-    mult = max(tier.seats + 2, 2)
-    for th in tier.thresholds:
-        if th.share is not None:
-            mult = max(mult, th.share.denominator, th.share.numerator)
+def _limit(tier: m.Tier, linear: LinearDivisors | None) -> int:
+    """A figure such that, while no vote figure, sum of votes or total reaches it, no product the
+    vectorised path forms for this tier can reach 2**62."""
     fac = 1
     for prov in tier.provisions:
         for a in prov.actions:
             if isinstance(a, m.Correction):
                 fac *= max(a.factor.numerator, a.factor.denominator)
-    mult *= fac * fac
-    if isinstance(tier.method, m.Divisor):
-        return -1  # squared weights: checked separately
-    return mult
+    method = tier.method
+    if linear is not None:
+        # weights (times the factors' common denominator) times a divisor numerator or the jump's D * M
+        return LIMIT // (fac * fac * 2 * (linear.largest(tier.seats) + linear.beta + 1))
+    if isinstance(method, m.Divisor):
+        # squared weights (times squared factors) times a squared divisor's numerator and denominator
+        squares = [Fraction(method.squared(k) or 0) for k in range(tier.seats + 1)]
+        dn = max(s.numerator for s in squares) + 1
+        dd = max(s.denominator for s in squares)
+        return math.isqrt(LIMIT // (fac**4 * dn * dd))
+    mult = max(tier.seats + 2, 2)
+    for th in tier.thresholds:
+        if th.share is not None:
+            mult = max(mult, th.share.denominator, th.share.numerator)
+    return LIMIT // (mult * fac * fac * (tier.seats + 2))
 
 
 def allocate_batch(rules: Any, votes: Any, invalid: Any = None, **totals: Any) -> Array:
-    """Seats for each row of ``votes`` (elections x lists), exactly; see the module docstring."""
+    """Seats for each row of ``votes`` (elections x lists), exactly; see the module docstring.
+
+    ``invalid`` and the other totals (``against_all``, ``registered``, ``valid``,
+    ``ballots_cast``) are one figure for every election or one per election."""
     chamber: m.Chamber = rules.model if hasattr(rules, "model") else rules
     v = np.asarray(votes)
     if v.ndim != 2:
         raise ValueError("votes must have shape (elections, lists)")
-    if (v.dtype == object or not np.issubdtype(v.dtype, np.integer)) and not all(
-            isinstance(x, int | np.integer) for x in v.flat):
-        raise TypeError("votes must be integers")
-    if (v < 0).any():
-        raise ValueError("votes must not be negative")
     e, n = v.shape
-    extra: dict[str, Any] = dict(totals)
+    machine = v.dtype.kind in "iu"
+    if not machine:
+        _check_integers(v, "votes")
+        if all(-LIMIT < x < LIMIT for x in v.flat):  # e.g. Python integers in an object array
+            v, machine = v.astype(np.int64), True
+    figures: dict[str, Any] = dict(totals)
     if invalid is not None:
-        extra["invalid"] = invalid
-    cols = {k: np.broadcast_to(np.asarray(x), (e,)) for k, x in extra.items()}
+        figures["invalid"] = invalid
+    given: dict[str, Any] = {}
+    for key, x in figures.items():
+        a = np.asarray(x)
+        if a.ndim > 1 or (a.ndim == 1 and a.shape[0] != e):
+            raise ValueError(f"{key} must be one figure or one per election ({e})")
+        if a.dtype.kind not in "iu":
+            _check_integers(a, key)
+        if a.size and a.min() < 0:
+            raise ValueError(f"{key} must not be negative")
+        given[key] = a
     exact = compile_rules(chamber)
-
-    def row_totals(i: int) -> dict[str, int]:
-        return {k: int(c[i]) for k, c in cols.items()}
-
-    def one(i: int) -> tuple[int, ...]:
-        t = row_totals(i)
-        inv = t.pop("invalid", 0)
-        return exact([int(x) for x in v[i]], inv, **t)
-
     out = np.zeros((e, n), dtype=np.int64)
-    plans: list[tuple[m.Tier, dict[str, Any]]] = []
+    if e == 0 or n == 0:
+        return out
     try:
         plans = [(t, _tier_plan(t)) for t in chamber.tiers]
     except _Unsupported:
-        for i in range(e):
-            out[i] = one(i)
-        return out
-    biggest = max([int(v.max()) if v.size else 0] + [int(np.max(c)) if c.size else 0 for c in cols.values()]
-                  + [int(v.sum(axis=1).max()) if v.size else 0])
-    safe = True
-    for tier, _ in plans:
-        mult = _bound(tier)
-        if mult < 0:
-            # divisor methods compare squared weights times squared divisors
-            d_max = max(Fraction(tier.method.squared(k) or 0).numerator for k in range(tier.seats + 1)) + 1  # type: ignore[union-attr]
-            safe &= biggest * biggest * d_max * 4 < LIMIT and biggest < 2**31
-        else:
-            safe &= biggest * mult * (tier.seats + 2) < LIMIT
-    if not safe:
-        for i in range(e):
-            out[i] = one(i)
-        return out
-    v64 = v.astype(np.int64)
-    t64 = {k: c.astype(np.int64) for k, c in cols.items()}
+        plans = []
+
     for start in range(0, e, CHUNK):
         stop = min(e, start + CHUNK)
-        chunk = np.asfortranarray(v64[start:stop])  # column-major: sums over lists are fast
-        ctot = {k: c[start:stop] for k, c in t64.items()}
-        acc = np.zeros_like(chunk)
-        fb = np.zeros(stop - start, dtype=bool)
-        try:
-            for tier, plan in plans:
-                s, f = _tier_batch(tier, plan, chunk, ctot)
-                acc += s
-                fb |= f
-        except _Unsupported:
-            fb[:] = True
-        for i in np.nonzero(fb)[0]:
-            acc[i] = one(start + int(i))
-        out[start:stop] = acc
+        block = v[start:stop]
+        cols = list(np.ascontiguousarray(block.T, dtype=np.int64)) if machine else []  # contiguous per list
+        if (v.dtype.kind == "i" and min(int(c.min()) for c in cols) < 0) or (
+                not machine and any(x < 0 for x in block.flat)):
+            row = start + int(np.nonzero((block < 0).any(axis=1))[0][0])
+            raise ValueError(f"votes must not be negative (row {row}: {v[row].tolist()})")
+        ctot = {k: (a[start:stop] if a.ndim else a) for k, a in given.items()}
+        if plans and machine and _fits_all(plans, block, ctot):
+            tot64 = {k: a.astype(np.int64) for k, a in ctot.items()}
+            seats, fb = _chunk(plans, cols, tot64)
+            out[start:stop] = np.array(seats).T
+            redo = np.nonzero(fb)[0]
+        else:
+            redo = np.arange(stop - start)
+        for i in redo:
+            row = start + int(i)
+            t = {k: int(a[row] if a.ndim else a) for k, a in given.items()}
+            out[row] = exact([int(x) for x in v[row]], t.pop("invalid", 0), **t)
     return out
+
+
+def _check_integers(a: Any, what: str) -> None:
+    if not all(isinstance(x, int | np.integer) and not isinstance(x, bool | np.bool_) for x in a.flat):
+        raise TypeError(f"{what} must be integers")
+
+
+def _fits_all(plans: list[tuple[m.Tier, dict[str, Any]]], block: Any, totals: dict[str, Any]) -> bool:
+    """True when every product the vectorised path forms for this chunk stays below 2**62."""
+    if block.dtype.kind == "u" and block.size and int(block.max()) >= LIMIT:
+        return False
+    cell = int(block.max()) if block.size else 0
+    biggest = max([cell * block.shape[1]] + [int(a.max()) for a in totals.values() if a.size])
+    limit = min(plan["limit"] for _, plan in plans)
+    if biggest < limit:
+        return True
+    # the bound above took every list at its largest figure: try the real sums once
+    biggest = max([int(block.sum(axis=1, dtype=object).max())] + [int(a.max()) for a in totals.values() if a.size])
+    return biggest < limit
+
+
+def _chunk(plans: list[tuple[m.Tier, dict[str, Any]]], cols: Cols, totals: dict[str, Any]) -> tuple[Cols, Mask]:
+    """Every tier on one chunk of elections: seats per list and the elections to redo exactly."""
+    list_votes = cols[0].copy()
+    for c in cols[1:]:
+        list_votes += c
+    acc: Cols | None = None
+    fallback = np.zeros(list_votes.shape[0], dtype=bool)
+    try:
+        for tier, plan in plans:
+            seats, fb = _tier_batch(tier, plan, cols, list_votes, totals)
+            acc = seats if acc is None else [a + x for a, x in zip(acc, seats, strict=True)]
+            fallback |= fb
+    except _Unsupported:
+        fallback[:] = True
+    assert acc is not None or fallback.all()
+    return acc if acc is not None else [np.zeros_like(c) for c in cols], fallback
 
 
 BatchFunction = Callable[..., Array]

@@ -359,8 +359,8 @@ def _fast_lr(tier: m.Tier, general: SeatsFunction) -> SeatsFunction | None:
 def compile_rules(chamber: m.Chamber) -> SeatsFunction:
     """A function ``f(votes, invalid=0, **totals) -> tuple`` of seats per list, tiers summed
     (appointed seats are not included: they do not depend on votes)."""
-    tiers = [_tier_function(t) for t in chamber.tiers]
     supported = _supported(chamber)
+    tiers = [_tier_function(t) for t in chamber.tiers] if supported else []
 
     def interpreted(votes: Sequence[int], totals: dict[str, int]) -> tuple[int, ...]:
         election = Election.from_votes([(f"L{i + 1}", v) for i, v in enumerate(votes)], **totals)

@@ -25,12 +25,14 @@ decreasing explicit sequences).
 
 from __future__ import annotations
 
+import functools
 import heapq
 import math
 from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Any
 
 from hemicycle import model as m
 
@@ -88,7 +90,6 @@ def highest_averages(
     one by one. ``jump``: allow the jump start (``False``: every seat is in ``order``).
     """
     eligible = sorted(eligible)
-    w2 = {i: Fraction(weights[i]) ** 2 for i in eligible}
     counts = dict.fromkeys(eligible, 0)
     run = DivisorRun(seats=counts, left=seats)
     if seats <= 0 or not eligible:
@@ -102,8 +103,23 @@ def highest_averages(
         run.left = seats - run.jumped
         run.bound = _ZERO
         return run
-    if jump and seats > 2 * len(eligible) + 2:
+    lin = LinearDivisors.of(method)
+    if lin is not None:
+        # every weight over one denominator: integer arithmetic from here on
+        if all(isinstance(weights[i], int) for i in eligible):
+            den, ws = 1, {i: int(weights[i]) for i in eligible}
+        else:
+            fr = [Fraction(weights[i]) for i in eligible]
+            den = math.lcm(*(x.denominator for x in fr))
+            ws = {i: int(x * den) for i, x in zip(eligible, fr, strict=True)}
+        if jump and seats > 2 * len(eligible) + 2:
+            _jump_linear(lin, ws, den, seats, run)
+        if len(eligible) <= _SCAN:
+            _rounds_linear(lin, ws, den, run, favour, record)
+            return run
+    elif jump and seats > 2 * len(eligible) + 2:
         _jump_start(method, weights, eligible, seats, run)
+    w2 = {i: Fraction(weights[i]) ** 2 for i in eligible}
     heap: list[tuple[int, Fraction, int]] = []
     for i in eligible:
         k = key_of(method, w2[i], counts[i])
@@ -134,6 +150,132 @@ def highest_averages(
 
 
 # --- the jump start ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LinearDivisors:
+    """A divisor sequence in integers over a common denominator ``D``: ``d(k) = head[k] / D`` for
+    ``k < K`` and ``(alpha * k + beta) / D`` from ``K`` on. Every divisor method but
+    Huntington-Hill (and finite explicit sequences) has this shape."""
+
+    D: int
+    head: tuple[int, ...]
+    alpha: int
+    beta: int
+
+    @staticmethod
+    @functools.lru_cache(maxsize=256)
+    def of(method: m.Divisor) -> LinearDivisors | None:
+        kind = method.kind
+        forms = {m.DivisorKind.DHONDT: (0, 1, 1), m.DivisorKind.SAINTE_LAGUE: (0, 2, 1),
+                 m.DivisorKind.DANISH: (0, 3, 1), m.DivisorKind.IMPERIALI: (0, 1, 2),
+                 m.DivisorKind.ADAMS: (0, 1, 0), m.DivisorKind.MODIFIED_SAINTE_LAGUE: (1, 2, 1)}
+        if kind in forms:
+            k0, a0, b0 = forms[kind]
+            a, b = Fraction(a0), Fraction(b0)
+        elif kind is m.DivisorKind.SEQUENCE and method.step is not None and method.step > 0:
+            k0 = len(method.sequence) - 1
+            a, b = method.step, method.sequence[-1] - method.step * k0
+        else:
+            return None
+        for k in range(k0, k0 + 4):  # the tail really is linear
+            if method.divisor(k) != a * k + b:
+                return None
+        head = [method.divisor(k) for k in range(k0)]
+        if any(d is None or d < 0 for d in head) or b < 0:
+            return None
+        big_d = math.lcm(*(x.denominator for x in [*head, a, b]))  # type: ignore[union-attr]
+        return LinearDivisors(big_d, tuple(int(x * big_d) for x in head), int(a * big_d), int(b * big_d))  # type: ignore[operator]
+
+    def largest(self, h: int) -> int:
+        """A bound on every integer divisor used for a house of ``h`` seats, and on ``D * M``."""
+        return max([*self.head, self.alpha * (h + 1) + self.beta])
+
+    def multiplier(self, h: int, n: int) -> int:
+        """``M`` such that the prefix seats above the cut ``V / M`` (V: the weights' sum) number at
+        most ``h`` whatever the weights of ``n`` lists: each list's prefix is at most
+        ``K + D*w*M / (alpha*V) + max(0, 1 - beta/alpha)`` seats."""
+        k = len(self.head)
+        return max(0, (self.alpha * (h - n * k) - n * max(0, self.alpha - self.beta)) // self.D)
+
+    def at(self, s: Any) -> Any:
+        """The integer divisor ``D * d(s)`` for a seat count ``s`` (an int or a NumPy array)."""
+        if isinstance(s, int):
+            return self.head[s] if s < len(self.head) else self.alpha * s + self.beta
+        import numpy as np
+
+        tail = self.alpha * s + self.beta
+        for k, x in enumerate(self.head):
+            tail = np.where(s == k, x, tail)
+        return tail
+
+    def prefix(self, w: int, total: int, dm: int) -> int:
+        """The seats a list of integer weight ``w`` gets before its first quotient at or below
+        the cut ``total / M`` (``dm = D * M``): ``d(k) < w * M / total`` for k = 0, 1, ..."""
+        z = w * dm
+        count = 0
+        for x in self.head:
+            if x * total >= z:
+                return count
+            count += 1
+        return count + max(0, -((self.beta * total - z) // (self.alpha * total)) - len(self.head))
+
+
+# Up to this many lists, the seats after the jump go round by round to a plain scan for the
+# highest quotient (integer cross-multiplication); beyond it, to the heap of fractions.
+_SCAN = 32
+
+
+def _jump_linear(lin: LinearDivisors, ws: dict[int, int], den: int, seats: int, run: DivisorRun) -> None:
+    """The jump start in integers (see ``LinearDivisors.multiplier``): with the weights ``ws``
+    over the denominator ``den``, the cut ``V / M`` and every list's prefix above it, at most
+    ``seats`` in all."""
+    total = sum(ws.values())
+    mult = lin.multiplier(seats, len(ws))
+    if mult <= 0 or total <= 0:
+        return
+    dm = lin.D * mult
+    given = 0
+    for i, w in ws.items():
+        run.seats[i] = c = lin.prefix(w, total, dm)
+        given += c
+    assert given <= seats
+    run.jumped = given
+    run.left = seats - given
+    run.bound = Fraction(total, den * mult)
+
+
+def _rounds_linear(lin: LinearDivisors, ws: dict[int, int], den: int, run: DivisorRun, favour: Favour,
+                   record: bool) -> None:
+    """The seats left, round by round: the lists with the highest quotient ``w / d(s)`` each get
+    one (the caller's ``favour`` picks when fewer seats are left than lists tied), exactly as the
+    heap does. Quotients are compared by cross-multiplying integers; a zero divisor is highest."""
+    counts = run.seats
+    remaining = run.left
+    while remaining > 0:
+        tied: list[int] = []
+        bw = bd = 0
+        for i, w in ws.items():
+            d = lin.at(counts[i])
+            if not tied:
+                tied, bw, bd = [i], w, d
+                continue
+            c = (w * bd - bw * d) if d and bd else (0 if d == bd else (1 if d == 0 else -1))
+            if c > 0:
+                tied, bw, bd = [i], w, d
+            elif c == 0:
+                tied.append(i)
+        if len(tied) > remaining or record:
+            key: Key = (1, _ZERO) if bd == 0 else (0, Fraction(bw * bw * lin.D * lin.D, den * den * bd * bd))
+        chosen = favour(tied, remaining, key) if len(tied) > remaining else tied
+        for i in chosen:
+            counts[i] += 1
+            remaining -= 1
+            if record:
+                run.order.append((i, key))
+    run.left = remaining
+
+
 
 
 def _estimator(method: m.Divisor) -> Callable[[float], float] | None:
