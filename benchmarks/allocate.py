@@ -23,8 +23,8 @@ from hemicycle.compiled import compile_rules
 SEATS = 98
 
 
-def plain_exact(votes: Sequence[int]) -> tuple[int, ...]:
-    """A hand-written exact Kazakh allocation (threshold 7%, Hare LR, ties to the earlier list)."""
+def admitted(votes: Sequence[int]) -> list[int]:
+    """The Kazakh admission by hand: 7% of the votes, and the runner-up when only one list passes."""
     total = sum(votes)
     n = len(votes)
     passed = [i for i in range(n) if votes[i] > 0 and 100 * votes[i] >= 7 * total]
@@ -33,6 +33,13 @@ def plain_exact(votes: Sequence[int]) -> tuple[int, ...]:
         if others:
             passed.append(max(others, key=lambda i: (votes[i], -i)))
             passed.sort()
+    return passed
+
+
+def plain_exact(votes: Sequence[int]) -> tuple[int, ...]:
+    """A hand-written exact Kazakh allocation (threshold 7%, Hare LR, ties to the earlier list)."""
+    n = len(votes)
+    passed = admitted(votes)
     admitted_total = sum(votes[i] for i in passed)
     seats = [0] * n
     if admitted_total == 0:

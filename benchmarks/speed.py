@@ -27,7 +27,7 @@ import numpy as np
 import hemicycle
 
 sys.path.insert(0, str(Path(__file__).parent))
-from allocate import SEATS, contestants, elections
+from allocate import SEATS, admitted, contestants, elections
 
 Allocator = Callable[[list[int]], object]
 
@@ -36,15 +36,8 @@ def plain_dhondt(votes: Sequence[int]) -> tuple[int, ...]:
     """A hand-written exact D'Hondt with the Kazakh threshold and runner-up clause: seat by seat
     to the highest votes / (seats + 1), compared by cross-multiplying integers (ties to the
     earlier list)."""
-    total = sum(votes)
-    n = len(votes)
-    passed = [i for i in range(n) if votes[i] > 0 and 100 * votes[i] >= 7 * total]
-    if len(passed) == 1:
-        others = [i for i in range(n) if i not in passed and votes[i] > 0]
-        if others:
-            passed.append(max(others, key=lambda i: (votes[i], -i)))
-            passed.sort()
-    seats = [0] * n
+    passed = admitted(votes)
+    seats = [0] * len(votes)
     if not passed:
         return tuple(seats)
     for _ in range(SEATS):

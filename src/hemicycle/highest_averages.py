@@ -133,13 +133,9 @@ def highest_averages(
         while heap and heap[0][0] == flag and heap[0][1] == value:
             tied.append(heapq.heappop(heap)[2])
         tied.sort()
-        best: Key = (-flag, -value)
-        chosen = favour(tied, remaining, best) if len(tied) > remaining else tied
+        chosen = _award(run, tied, remaining, (-flag, -value), favour, record)
+        remaining -= len(chosen)
         for i in chosen:
-            counts[i] += 1
-            remaining -= 1
-            if record:
-                run.order.append((i, best))
             k = key_of(method, w2[i], counts[i])
             if k is not None:
                 heapq.heappush(heap, (-k[0], -k[1], i))
@@ -265,15 +261,26 @@ def _rounds_linear(lin: LinearDivisors, ws: dict[int, int], den: int, run: Divis
                 tied, bw, bd = [i], w, d
             elif c == 0:
                 tied.append(i)
+        key: Key | None = None
         if len(tied) > remaining or record:
-            key: Key = (1, _ZERO) if bd == 0 else (0, Fraction(bw * bw * lin.D * lin.D, den * den * bd * bd))
-        chosen = favour(tied, remaining, key) if len(tied) > remaining else tied
-        for i in chosen:
-            counts[i] += 1
-            remaining -= 1
-            if record:
-                run.order.append((i, key))
+            key = (1, _ZERO) if bd == 0 else (0, Fraction(bw * bw * lin.D * lin.D, den * den * bd * bd))
+        remaining -= len(_award(run, tied, remaining, key, favour, record))
     run.left = remaining
+
+
+def _award(run: DivisorRun, tied: list[int], remaining: int, key: Key | None, favour: Favour,
+           record: bool) -> list[int]:
+    """One round: every list tied at the highest quotient ``key`` gets a seat, unless fewer seats
+    are left than lists tied; then ``favour`` picks. The lists given a seat."""
+    if len(tied) > remaining:
+        assert key is not None
+        tied = favour(tied, remaining, key)
+    for i in tied:
+        run.seats[i] += 1
+        if record:
+            assert key is not None
+            run.order.append((i, key))
+    return tied
 
 
 
