@@ -128,7 +128,7 @@ def test_chunks_and_exact_rows_are_stitched_back_in_order() -> None:
     rules = hemicycle.load("kazakhstan-2021")
     rng = np.random.default_rng(5)
     v = rng.integers(0, 10**6, size=(batch.CHUNK * 2 + 17, 4))
-    v[::97] = [500, 500, 0, 0]  # a remainder tie: decided by registration order, row by row
+    v[::97] = [500, 500, 0, 0]  # runner-up candidates tied: row by row on the exact path
     got = allocate_batch(rules, v, invalid=0)
     f = hemicycle.compile(rules)
     picks = list(range(0, v.shape[0], 97)) + list(rng.integers(0, v.shape[0], size=300))
@@ -156,3 +156,11 @@ def test_batch_divisor_methods_in_a_large_house(method: str) -> None:
         except AllocationError:
             continue
         assert seats == [want[a] for a in abbrs], (method, row)
+
+
+@pytest.mark.parametrize("name", ["kazakhstan-2021", "kazakhstan-2021-dhondt"])
+def test_ties_at_the_cut_go_to_the_list_registered_first(name: str) -> None:
+    """Three equal lists for 98 seats: 32 each, and the two seats left to the first two."""
+    rules = hemicycle.load(name)
+    v = np.array([[1, 1, 1], [7, 7, 7], [0, 9, 9], [9, 0, 9]])
+    assert allocate_batch(rules, v, invalid=0).tolist() == [[33, 33, 32], [33, 33, 32], [0, 49, 49], [49, 0, 49]]

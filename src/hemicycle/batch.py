@@ -73,7 +73,10 @@ def _tier_plan(tier: m.Tier) -> dict[str, Any]:
     if isinstance(method, m.Divisor) and method.kind is m.DivisorKind.SEQUENCE and method.step is None:
         raise _Unsupported
     linear = LinearDivisors.of(method) if isinstance(method, m.Divisor) else None
-    return {"provisions": tier.provisions, "limit": _limit(tier, linear), "linear": linear}
+    criteria = tier.ties.criteria if tier.ties is not None else ()
+    # ties decided by registration order (the column order) first: no election needs the exact path for them
+    by_order = bool(criteria) and criteria[0] is m.TieCriterion.REGISTRATION_ORDER
+    return {"provisions": tier.provisions, "limit": _limit(tier, linear), "linear": linear, "by_order": by_order}
 
 
 def _missing(name: str, why: str) -> Array:
@@ -183,9 +186,9 @@ def _tier_batch(tier: m.Tier, plan: dict[str, Any], cols: Cols, list_votes: Arra
             weights.append(x * scale)
     method = tier.method
     if isinstance(method, m.LargestRemainder):
-        seats, fb = _lr(method, h, weights, common, admitted, total, live)
+        seats, fb = _lr(method, h, weights, common, admitted, total, live, plan["by_order"])
     elif plan["linear"] is not None:
-        seats, fb = _divisor_linear(plan["linear"], h, weights, admitted)
+        seats, fb = _divisor_linear(plan["linear"], h, weights, admitted, plan["by_order"])
     else:
         seats, fb = _divisor(method, h, weights, None, admitted)
     fallback |= fb & live
@@ -220,7 +223,7 @@ def _tier_batch(tier: m.Tier, plan: dict[str, Any], cols: Cols, list_votes: Arra
 
 
 def _lr(method: m.LargestRemainder, h: int, weights: Cols, common: Array | None, admitted: list[Mask],
-        total: Array, live: Mask) -> tuple[Cols, Mask]:
+        total: Array, live: Mask, by_order: bool) -> tuple[Cols, Mask]:
     """Largest remainder; elections with no admitted votes (not ``live``) get no seats."""
     n = len(weights)
     quota = method.quota
@@ -262,17 +265,21 @@ def _lr(method: m.LargestRemainder, h: int, weights: Cols, common: Array | None,
         for f, a in zip(floors, admitted, strict=True):
             f[rows] += rounds * a[rows]
     fallback |= (left > 0) & (n_adm == 0)
-    # A list wins a remainder seat when fewer than `left` lists have a larger remainder. The
+    # A list wins a remainder seat when fewer than `left` lists rank above it. With `by_order`
+    # a list ranks above another with a larger remainder or an equal one and an earlier place:
+    # the winners are exactly `left`. Otherwise only a larger remainder ranks above, and the
     # winners number exactly `left` unless remainders tie at the cut: such elections go to the
     # exact path. A list outside the distribution has remainder 0; it can only be counted a
-    # winner when remainder 0 is at the cut, and then every list is, more than `left`.
+    # winner when remainder 0 is at the cut (then: the exact path, below).
     if n <= 8:
         above = [np.zeros(total.shape[0], dtype=np.uint8) for _ in range(n)]
         for i in range(n):
             for j in range(i + 1, n):
-                above[j] += (rems[i] > rems[j]).view(np.uint8)
+                above[j] += ((rems[i] >= rems[j]) if by_order else (rems[i] > rems[j])).view(np.uint8)
                 above[i] += (rems[j] > rems[i]).view(np.uint8)
         extra = [a < left for a in above]
+        for x, a in zip(extra, admitted, strict=True):
+            fallback |= x & ~a
     else:
         ranked = np.sort(np.stack(rems, axis=1), axis=1)  # ascending: the j-th largest is at n - 1 - j
         cut = np.take_along_axis(ranked, (n - 1 - np.clip(left - 1, 0, n - 1))[:, None], axis=1)[:, 0]
@@ -281,7 +288,8 @@ def _lr(method: m.LargestRemainder, h: int, weights: Cols, common: Array | None,
     return [f + x.view(np.uint8) for f, x in zip(floors, extra, strict=True)], fallback
 
 
-def _divisor_linear(lin: LinearDivisors, h: int, weights: Cols, admitted: list[Mask]) -> tuple[Cols, Mask]:
+def _divisor_linear(lin: LinearDivisors, h: int, weights: Cols, admitted: list[Mask], by_order: bool
+                    ) -> tuple[Cols, Mask]:
     """Highest averages in two exact integer phases, as in ``hemicycle.highest_averages``.
 
     1. Jump start: with the cut ``t = V / M`` every list first gets its prefix, the seats whose
@@ -321,29 +329,36 @@ def _divisor_linear(lin: LinearDivisors, h: int, weights: Cols, admitted: list[M
     fallback = left < 0
     # Phase 2: a round at a time, on every election with seats left. A list outside the
     # distribution has weight 0 and divisor 1 (never a zero divisor): its quotient 0 loses to
-    # every list in it. The seat goes to the list whose quotient beats every other strictly
-    # (w_j * d_i > w_i * d_j); when no list does, the highest quotients tie: the exact path.
+    # every list in it. The lists whose quotient no other beats (w_j * d_i >= w_i * d_j) hold
+    # the highest quotient: each gets a seat if enough are left, as in the seat-by-seat process.
+    # When fewer seats are left than lists tied, the earliest get them (`by_order`) or the
+    # election goes to the exact path.
     divs = [np.where(el, lin.at(x), 1) for el, x in zip(eligible, seats, strict=True)]
     while True:
         todo = (left > 0) & ~fallback
         if not todo.any():
             break
-        wins = [todo.copy() for _ in range(n)]
+        top = [todo & el for el in eligible]
         for i in range(n):
             for j in range(i + 1, n):
                 a, b = weights[j] * divs[i], weights[i] * divs[j]
-                wins[j] &= a > b
-                wins[i] &= b > a
-        won = np.zeros(e, dtype=bool)
+                top[j] &= a >= b
+                top[i] &= b >= a
+        tied = _count(top)
+        give = (tied > 0) & ((tied <= left) | by_order)
+        fallback |= todo & ~give
+        before = np.zeros(e, dtype=np.int64)
         for j in range(n):
-            seats[j] += wins[j]
+            got = top[j] & give
+            if by_order:
+                got &= before < left
+                before += top[j]
+            seats[j] += got
             if k_head:
                 divs[j] = np.where(eligible[j], lin.at(seats[j]), 1)
             else:
-                divs[j] += lin.alpha * wins[j].view(np.uint8)
-            won |= wins[j]
-        fallback |= todo & ~won
-        left -= won
+                divs[j] += lin.alpha * got.view(np.uint8)
+        left -= np.minimum(tied, left) * give
     return seats, fallback
 
 
