@@ -70,9 +70,9 @@ def _tier_plan(tier: m.Tier) -> dict[str, Any]:
     admits = [p for p in tier.provisions for a in p.actions if isinstance(a, m.AdmitRunnerUp)]
     if len(admits) > 1:
         raise _Unsupported
-    if isinstance(method, m.Divisor) and method.kind is m.DivisorKind.SEQUENCE and method.step is None:
-        raise _Unsupported
     linear = LinearDivisors.of(method) if isinstance(method, m.Divisor) else None
+    if isinstance(method, m.Divisor) and linear is None and method.kind is not m.DivisorKind.HUNTINGTON_HILL:
+        raise _Unsupported  # a finite sequence
     criteria = tier.ties.criteria if tier.ties is not None else ()
     # ties decided by registration order (the column order) first: no election needs the exact path for them
     by_order = bool(criteria) and criteria[0] is m.TieCriterion.REGISTRATION_ORDER
@@ -190,7 +190,7 @@ def _tier_batch(tier: m.Tier, plan: dict[str, Any], cols: Cols, list_votes: Arra
     elif plan["linear"] is not None:
         seats, fb = _divisor_linear(plan["linear"], h, weights, admitted, plan["by_order"])
     else:
-        seats, fb = _divisor(method, h, weights, None, admitted)
+        seats, fb = _huntington_hill(h, weights, admitted, plan["by_order"])
     fallback |= fb & live
 
     # caps: elections over the cap go to the exact path (the method re-runs there)
@@ -296,9 +296,7 @@ def _divisor_linear(lin: LinearDivisors, h: int, weights: Cols, admitted: list[M
        quotient ``w / d(k)`` is above ``t`` before its first one at or below it. ``M`` is chosen so
        that the prefixes number at most ``h``; then the seat-by-seat process gives all of them
        before any quotient at or below ``t``, in rounds no tie can cut (see that module).
-    2. The seats left (a few per list at most) go one at a time to the highest quotient, compared
-       by cross-multiplying (``wa * d(sb) > wb * d(sa)``); a tie for the highest goes to the exact
-       path.
+    2. The seats left (a few per list at most) go round by round (``_rounds``).
     """
     n = len(weights)
     eligible = [a & (w > 0) for a, w in zip(admitted, weights, strict=True)]
@@ -327,23 +325,62 @@ def _divisor_linear(lin: LinearDivisors, h: int, weights: Cols, admitted: list[M
         given += s
     left = np.where(total > 0, h - given, 0)
     fallback = left < 0
-    # Phase 2: a round at a time, on every election with seats left. A list outside the
-    # distribution has weight 0 and divisor 1 (never a zero divisor): its quotient 0 loses to
-    # every list in it. The lists whose quotient no other beats (w_j * d_i >= w_i * d_j) hold
-    # the highest quotient: each gets a seat if enough are left, as in the seat-by-seat process.
-    # When fewer seats are left than lists tied, the earliest get them (`by_order`) or the
-    # election goes to the exact path.
-    divs = [np.where(el, lin.at(x), 1) for el, x in zip(eligible, seats, strict=True)]
+    # past the head, d(s + 1) = d(s) + alpha: the divisors are kept up to date by adding
+    _rounds(weights, eligible, seats, left, fallback, by_order, lin.at, lin.at if k_head else None, lin.alpha)
+    return seats, fallback
+
+
+def _huntington_hill(h: int, weights: Cols, admitted: list[Mask], by_order: bool) -> tuple[Cols, Mask]:
+    """Huntington-Hill (divisor sqrt(s(s + 1))), seat by seat from none: squared quotients
+    w^2 / (s(s + 1)) compared by cross-multiplying integers; a zero divisor is the highest."""
+    eligible = [a & (w > 0) for a, w in zip(admitted, weights, strict=True)]
+    squares = [w * w * e for w, e in zip(weights, eligible, strict=True)]
+    e = weights[0].shape[0]
+    seats = [np.zeros(e, dtype=np.int64) for _ in weights]
+    any_list = np.zeros(e, dtype=bool)
+    for x in eligible:
+        any_list |= x
+    left = np.where(any_list, h, 0)
+    fallback = np.zeros(e, dtype=bool)
+
+    def divisor(x: Array) -> Array:
+        return x * (x + 1)  # type: ignore[no-any-return]
+
+    _rounds(squares, eligible, seats, left, fallback, by_order, divisor, divisor, 0)
+    return seats, fallback
+
+
+def _rounds(num: Cols, eligible: list[Mask], seats: Cols, left: Array, fallback: Mask, by_order: bool,
+            divisor: Callable[[Array], Array], again: Callable[[Array], Array] | None, step: int) -> None:
+    """The seat-by-seat process from ``seats`` until ``left`` is used up, a round at a time, for
+    every election at once (``seats``, ``left`` and ``fallback`` are updated in place).
+
+    A list's priority is ``num / divisor(seats)``. A list outside the distribution has ``num`` 0
+    and divisor 1 (never a zero divisor): its priority 0 loses to every list in it. The lists
+    whose priority no other beats (``num_j * d_i >= num_i * d_j``) hold the highest: each gets a
+    seat if enough are left, as in the seat-by-seat process. When fewer seats are left than
+    lists tied, the earliest get them (``by_order``) or the election goes to the exact path.
+    After a seat, the divisor is ``again(seats)``, or the old one plus ``step`` without ``again``.
+    """
+    n, e = len(num), left.shape[0]
+    divs = [np.where(el, divisor(x), 1) for el, x in zip(eligible, seats, strict=True)]
     while True:
         todo = (left > 0) & ~fallback
         if not todo.any():
-            break
-        top = [todo & el for el in eligible]
-        for i in range(n):
-            for j in range(i + 1, n):
-                a, b = weights[j] * divs[i], weights[i] * divs[j]
-                top[j] &= a >= b
-                top[i] &= b >= a
+            return
+        if n <= 12:  # every pair once
+            top = [todo & el for el in eligible]
+            for i in range(n):
+                for j in range(i + 1, n):
+                    a, b = num[j] * divs[i], num[i] * divs[j]
+                    top[j] &= a >= b
+                    top[i] &= b >= a
+        else:  # the highest priority first, then the lists at it: 2n steps instead of n^2
+            bw, bd = np.zeros(e, dtype=np.int64), np.ones(e, dtype=np.int64)
+            for w, d in zip(num, divs, strict=True):
+                better = w * bd > bw * d
+                bw, bd = np.where(better, w, bw), np.where(better, d, bd)
+            top = [todo & el & (w * bd == bw * d) for el, w, d in zip(eligible, num, divs, strict=True)]
         tied = _count(top)
         give = (tied > 0) & ((tied <= left) | by_order)
         fallback |= todo & ~give
@@ -354,58 +391,11 @@ def _divisor_linear(lin: LinearDivisors, h: int, weights: Cols, admitted: list[M
                 got &= before < left
                 before += top[j]
             seats[j] += got
-            if k_head:
-                divs[j] = np.where(eligible[j], lin.at(seats[j]), 1)
+            if again is not None:
+                divs[j] = np.where(eligible[j], again(seats[j]), 1)
             else:
-                divs[j] += lin.alpha * got.view(np.uint8)
+                divs[j] += step * got.view(np.uint8)
         left -= np.minimum(tied, left) * give
-    return seats, fallback
-
-
-def _divisor(method: m.Divisor, h: int, weights: Cols, fden: Cols | None, admitted: list[Mask]
-             ) -> tuple[Cols, Mask]:
-    """Seat by seat, vectorised over elections; quotients compared exactly by cross-multiplying.
-
-    The priority of a list with s seats is (w / d(s))^2 = w^2 / D(s), D the squared divisor as a
-    fraction Dn/Dd: list a beats b when wa^2 * Dn(sb) * Dd(sa) * wd_b^2 > wb^2 * Dn(sa) * Dd(sb) * wd_a^2.
-    """
-    wnum = np.stack(weights, axis=1)
-    e, n = wnum.shape
-    wden = np.stack(fden, axis=1) if fden is not None else np.ones((e, n), dtype=np.int64)
-    eligible = np.stack(admitted, axis=1) & (wnum > 0)
-    squares = [method.squared(k) for k in range(h + 1)]
-    if any(s is None for s in squares):
-        raise _Unsupported
-    dn = np.array([Fraction(s).numerator for s in squares], dtype=object)
-    dd = np.array([Fraction(s).denominator for s in squares], dtype=object)
-    if max(max(dn), max(dd)) > 2**20:
-        raise _Unsupported
-    dn64, dd64 = dn.astype(np.int64), dd.astype(np.int64)
-    seats = np.zeros((e, n), dtype=np.int64)
-    fallback = np.zeros(e, dtype=bool)
-    w2 = wnum * wnum  # overflow is ruled out by the caller's bound check
-    den2 = wden * wden
-    rows = np.arange(e)
-    for _ in range(h):
-        # priority as a fraction pn/pd per list; ineligible lists get -1
-        pn = np.where(eligible, w2 * dd64[seats], -1)
-        pd = np.where(eligible, dn64[seats] * den2, 1)
-        infinite = eligible & (pd == 0)
-        # tournament for the maximum, exact
-        best = np.zeros(e, dtype=np.int64)
-        for j in range(1, n):
-            bn, bd = pn[rows, best], pd[rows, best]
-            jn, jd = pn[:, j], pd[:, j]
-            b_inf, j_inf = infinite[rows, best], infinite[:, j]
-            better = np.where(j_inf, ~b_inf, np.where(b_inf, False, jn * bd > bn * jd))
-            best = np.where(better, j, best)
-        bn, bd, b_inf = pn[rows, best], pd[rows, best], infinite[rows, best]
-        equal = np.where(infinite, b_inf[:, None], (~b_inf[:, None]) & (pn * bd[:, None] == bn[:, None] * pd))
-        equal &= eligible
-        fallback |= equal.sum(axis=1) > 1
-        has = eligible.any(axis=1)
-        seats[rows[has], best[has]] += 1
-    return [seats[:, j].copy() for j in range(n)], fallback
 
 
 def _limit(tier: m.Tier, linear: LinearDivisors | None) -> int:
@@ -436,8 +426,12 @@ def _limit(tier: m.Tier, linear: LinearDivisors | None) -> int:
 def allocate_batch(rules: Any, votes: Any, invalid: Any = None, **totals: Any) -> Array:
     """Seats for each row of ``votes`` (elections x lists), exactly; see the module docstring.
 
-    ``invalid`` and the other totals (``against_all``, ``registered``, ``valid``,
-    ``ballots_cast``) are one figure for every election or one per election."""
+    The columns are the lists in registration order (ties broken by registration order go to
+    the earlier column), as for ``hemicycle.compile``. ``invalid`` and the other totals
+    (``against_all``, ``registered``, ``valid``, ``ballots_cast``) are one figure for every
+    election or one per election. Raises ``ValueError`` for negative figures or a wrong shape,
+    ``TypeError`` for figures that are not integers, and the interpreter's errors for an
+    election it cannot allocate."""
     chamber: m.Chamber = rules.model if hasattr(rules, "model") else rules
     v = np.asarray(votes)
     if v.ndim != 2:
