@@ -149,7 +149,8 @@ def _tier_batch(tier: m.Tier, plan: dict[str, Any], cols: Cols, list_votes: Arra
                 best = candidates.max(axis=1)
                 ties = (candidates == best[:, None]).sum(axis=1)
                 has = best > 0
-                fallback[rows[has & (ties > 1)]] = True
+                if not plan["by_order"]:  # else the earliest of equal candidates: argmax's pick
+                    fallback[rows[has & (ties > 1)]] = True
                 got = rows[has]
                 runner[got] = candidates[has].argmax(axis=1)
                 for j in range(n):
