@@ -352,7 +352,8 @@ def _huntington_hill(h: int, weights: Cols, admitted: list[Mask], by_order: bool
 
 
 def _rounds(num: Cols, eligible: list[Mask], seats: Cols, left: Array, fallback: Mask, by_order: bool,
-            divisor: Callable[[Array], Array], again: Callable[[Array], Array] | None, step: int) -> None:
+            divisor: Callable[[Array], Array], again: Callable[[Array], Array] | None, step: int,
+            divs: Cols | None = None) -> None:
     """The seat-by-seat process from ``seats`` until ``left`` is used up, a round at a time, for
     every election at once (``seats``, ``left`` and ``fallback`` are updated in place).
 
@@ -362,12 +363,26 @@ def _rounds(num: Cols, eligible: list[Mask], seats: Cols, left: Array, fallback:
     seat if enough are left, as in the seat-by-seat process. When fewer seats are left than
     lists tied, the earliest get them (``by_order``) or the election goes to the exact path.
     After a seat, the divisor is ``again(seats)``, or the old one plus ``step`` without ``again``.
+    When few elections are left to do, the rest goes on with those only.
     """
     n, e = len(num), left.shape[0]
-    divs = [np.where(el, divisor(x), 1) for el, x in zip(eligible, seats, strict=True)]
+    if divs is None:
+        divs = [np.where(el, divisor(x), 1) for el, x in zip(eligible, seats, strict=True)]
     while True:
         todo = (left > 0) & ~fallback
-        if not todo.any():
+        busy = int(np.count_nonzero(todo))
+        if busy == 0:
+            return
+        if busy * 4 < e and e >= 1024:
+            rows = np.nonzero(todo)[0]
+            sub_seats, sub_left = [x[rows] for x in seats], left[rows]
+            sub_fallback = np.zeros(rows.size, dtype=bool)
+            _rounds([x[rows] for x in num], [x[rows] for x in eligible], sub_seats, sub_left, sub_fallback,
+                    by_order, divisor, again, step, [x[rows] for x in divs])
+            for x, y in zip(seats, sub_seats, strict=True):
+                x[rows] = y
+            left[rows] = sub_left
+            fallback[rows] = sub_fallback
             return
         if n <= 12:  # every pair once
             top = [todo & el for el in eligible]
