@@ -190,3 +190,46 @@ def test_the_vectorised_path_decides_elections_without_ties_by_itself(method: st
     f = hemicycle.compile(rules)
     got = np.array(seats).T
     assert all(tuple(got[i]) == f(votes[i].tolist()) for i in range(len(votes)))
+
+
+SHAPES = {
+    "two-tiers": 'chamber "c" seats 30\ntier "a" seats 20 {\nthreshold 5% of ballots_cast\n'
+                 'allocate largest_remainder quota droop\nties registration_order\n}\n'
+                 'tier "b" seats 10 {\nallocate sainte_lague\nties registration_order\n}\n',
+    "hh-more-votes": 'chamber "c" seats 40\ntier "t" seats 40 {\nallocate huntington_hill\n'
+                     'ties more_votes then registration_order\n}\n',
+    "cap": 'chamber "c" seats 60\ntier "t" seats 60 {\nallocate modified_sainte_lague first 4\n'
+           'cap 20 seats per list\nties registration_order\n}\n',
+}
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_chunks_dtypes_and_totals_in_any_combination(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Random rules, list counts, chunk sizes (down to one election), integer dtypes and
+    per-election or shared totals: the batch path gives the compiled path's seats."""
+    import hemicycle.batch as batch
+
+    rng = random.Random(seed)
+    name = rng.choice([*VARIANTS, *SHAPES])
+    rules = hemicycle.loads(SHAPES[name]) if name in SHAPES else load_variant(name, VARIANTS[name])
+    monkeypatch.setattr(batch, "CHUNK", rng.choice([1, 3, 64, 1000]))
+    n, e = rng.randint(1, 15), rng.randint(1, 120)
+    pick = rng.choice([lambda: rng.randint(0, 12), lambda: rng.choice([0, 7, 14, 21, rng.randint(0, 10**6)]),
+                       lambda: rng.randint(0, 10**7)])
+    votes = np.array([[pick() for _ in range(n)] for _ in range(e)])
+    votes = votes.astype(rng.choice([np.int64, np.int32, np.uint32, np.uint64, object]))
+    invalid: int | np.ndarray = rng.randint(0, 500) if rng.random() < 0.5 else np.array(
+        [rng.randint(0, 500) for _ in range(e)])
+    f = hemicycle.compile(rules)
+    rows, want = [], []
+    for i in range(e):
+        inv = int(invalid[i]) if isinstance(invalid, np.ndarray) else invalid
+        try:
+            want.append(list(f([int(x) for x in votes[i]], inv, against_all=0)))
+        except AllocationError:
+            continue
+        rows.append(i)
+    if not rows:
+        return
+    part = invalid[rows] if isinstance(invalid, np.ndarray) else invalid
+    assert allocate_batch(rules, votes[rows], invalid=part, against_all=0).tolist() == want
