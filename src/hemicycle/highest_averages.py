@@ -8,19 +8,28 @@ gives exactly the same seats (and the same ties, at the same values) in two phas
 
 1. **Jump start.** For a cut value ``t`` let ``N(t)`` be the number of seats each list would have
    before its first quotient ``<= t`` (its "prefix" above ``t``), summed over the lists. If
-   ``N(t) < h``, the seat-by-seat process awards all these prefix seats before any quotient
+   ``N(t) <= h``, the seat-by-seat process awards all these prefix seats before any quotient
    ``<= t``, and none of them is at the cut (proof: while some list's next prefix quotient is
-   ``> t``, the maximum picked is ``> t``; every tied round is made of prefix seats, fewer than
-   the seats left). So every list can start from its prefix count. ``t`` is found with floats
-   (an estimate of the final divisor) and then checked exactly, in integers and fractions.
-2. **Heap.** The remaining ``h - N(t)`` seats (O(n) of them when the estimate is good) go seat by
-   seat from a heap, round by round of equal quotients, exactly as the plain loop would.
+   ``> t``, the maximum picked is ``> t``; every tied round is made of prefix seats, no more than
+   the seats left). So every list can start from its prefix count.
 
-Priorities are compared squared (``weight^2 / d(s)^2``) so that Huntington-Hill stays exact; a
-divisor of 0 is a priority above every finite one. Only the first divisor may break the order
-(``modified_sainte_lague first 4``): the prefix counts stop at the first quotient ``<= t`` so they
-stay exact for any sequence that does not decrease from the second divisor on (the parser refuses
-decreasing explicit sequences).
+   Every divisor sequence but Huntington-Hill's is linear from some seat on (``LinearDivisors``:
+   D'Hondt, Sainte-Laguë and its modified form, Danish, Imperiali, Adams, explicit sequences with
+   a step). For those, with the weights over one denominator (sum ``V``), the cut is ``V / M``
+   for a whole ``M`` chosen so that ``N <= h`` whatever the weights
+   (``LinearDivisors.multiplier``), and each prefix is one integer division: no float anywhere.
+   The batch path (``hemicycle.batch``) uses the same cut, a column at a time. For
+   Huntington-Hill, ``t`` is estimated with floats and the prefixes are then counted and checked
+   exactly, in integers and fractions: the float only picks where to look.
+2. **Rounds.** The remaining ``h - N(t)`` seats (a few per list) go round by round of equal
+   quotients, exactly as the plain loop would: by a scan comparing integer cross-products up to
+   ``_SCAN`` lists, from a heap of exact fractions beyond.
+
+Priorities on the heap are compared squared (``weight^2 / d(s)^2``) so that Huntington-Hill stays
+exact; a divisor of 0 is a priority above every finite one. Only the first divisor may break the
+order (``modified_sainte_lague first 4``): the prefix counts stop at the first quotient ``<= t``
+so they stay exact for any sequence that does not decrease from the second divisor on (the parser
+refuses decreasing explicit sequences).
 """
 
 from __future__ import annotations
