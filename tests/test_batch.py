@@ -184,7 +184,7 @@ def test_the_vectorised_path_decides_elections_without_ties_by_itself(method: st
     rng = np.random.default_rng(zlib.crc32(f"{method}/{lists}".encode()))
     scale = min(10**9, plans[0][1]["limit"] // (2 * lists))  # Huntington-Hill squares the votes
     votes = (rng.random((300, lists)) ** 2 * scale).astype(np.int64) + 1
-    assert batch._fits_all(plans, votes, {})
+    assert batch._safe_rows(plans, votes, {}).all()
     seats, fallback = batch._chunk(plans, list(np.ascontiguousarray(votes.T)), {})
     assert int(fallback.sum()) == 0
     f = hemicycle.compile(rules)
@@ -233,3 +233,20 @@ def test_chunks_dtypes_and_totals_in_any_combination(seed: int, monkeypatch: pyt
         return
     part = invalid[rows] if isinstance(invalid, np.ndarray) else invalid
     assert allocate_batch(rules, votes[rows], invalid=part, against_all=0).tolist() == want
+
+
+def test_elections_too_large_for_int64_do_not_hold_back_the_rest_of_their_chunk() -> None:
+    """Huntington-Hill squares the votes: rows above its limit go row by row, the others stay
+    vectorised, and every row gets the compiled path's seats."""
+    import hemicycle.batch as batch
+
+    rules = hemicycle.loads('chamber "c" seats 98\ntier "t" seats 98 {\nallocate huntington_hill\n'
+                            'ties registration_order\n}\n')
+    limit = batch._tier_plan(rules.model.tiers[0])["limit"]
+    rng = np.random.default_rng(3)
+    votes = rng.integers(1, limit // 10, size=(50, 4))
+    votes[::7, 0] = limit  # a sum at the limit
+    safe = batch._safe_rows([(rules.model.tiers[0], batch._tier_plan(rules.model.tiers[0]))], votes, {})
+    assert (~safe).sum() == len(votes[::7]) and safe.sum() == 50 - len(votes[::7])
+    f = hemicycle.compile(rules)
+    assert allocate_batch(rules, votes).tolist() == [list(f(r)) for r in votes.tolist()]

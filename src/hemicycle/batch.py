@@ -489,11 +489,18 @@ def allocate_batch(rules: Any, votes: Any, invalid: Any = None, **totals: Any) -
             row = start + int(np.nonzero((block < 0).any(axis=1))[0][0])
             raise ValueError(f"votes must not be negative (row {row}: {v[row].tolist()})")
         ctot = {k: (a[start:stop] if a.ndim else a) for k, a in given.items()}
-        if plans and machine and _fits_all(plans, block, ctot):
+        safe = _safe_rows(plans, block, ctot) if plans and machine else np.zeros(stop - start, dtype=bool)
+        if safe.all():
             tot64 = {k: a.astype(np.int64) for k, a in ctot.items()}
             seats, fb = _chunk(plans, cols, tot64)
             out[start:stop] = np.array(seats).T
             redo = np.nonzero(fb)[0]
+        elif safe.any():  # the elections with figures too large for int64 products go row by row
+            rows = np.nonzero(safe)[0]
+            tot64 = {k: (a[rows] if a.ndim else a).astype(np.int64) for k, a in ctot.items()}
+            seats, fb = _chunk(plans, [c[rows] for c in cols], tot64)
+            out[start + rows] = np.array(seats).T
+            redo = np.concatenate([np.nonzero(~safe)[0], rows[fb]])
         else:
             redo = np.arange(stop - start)
         for i in redo:
@@ -508,18 +515,23 @@ def _check_integers(a: Any, what: str) -> None:
         raise TypeError(f"{what} must be integers")
 
 
-def _fits_all(plans: list[tuple[m.Tier, dict[str, Any]]], block: Any, totals: dict[str, Any]) -> bool:
-    """True when every product the vectorised path forms for this chunk stays below 2**62."""
-    if block.dtype.kind == "u" and block.size and int(block.max()) >= LIMIT:
-        return False
-    cell = int(block.max()) if block.size else 0
-    biggest = max([cell * block.shape[1]] + [int(a.max()) for a in totals.values() if a.size])
+def _safe_rows(plans: list[tuple[m.Tier, dict[str, Any]]], block: Any, totals: dict[str, Any]) -> Mask:
+    """The elections of this chunk for which every product the vectorised path forms stays below
+    2**62: no vote figure, sum of votes or total reaches the tiers' limit (``_limit``)."""
+    e, n = block.shape
     limit = min(plan["limit"] for _, plan in plans)
-    if biggest < limit:
-        return True
-    # the bound above took every list at its largest figure: try the real sums once
-    biggest = max([int(block.sum(axis=1, dtype=object).max())] + [int(a.max()) for a in totals.values() if a.size])
-    return biggest < limit
+    big_total = np.zeros(e, dtype=bool)
+    for a in totals.values():
+        if a.size and int(a.max()) >= limit:
+            big_total |= np.broadcast_to(a >= limit, (e,))
+    cell = int(block.max()) if block.size else 0
+    if cell < limit // max(n, 1):
+        return ~big_total  # no sum of n figures below limit / n reaches the limit
+    if cell * n < 2**63:
+        sums = block.astype(np.int64).sum(axis=1, dtype=np.int64)
+    else:
+        sums = np.array([sum(int(x) for x in row) for row in block.tolist()], dtype=object)
+    return ~big_total & np.asarray(sums < limit, dtype=bool)
 
 
 def _chunk(plans: list[tuple[m.Tier, dict[str, Any]]], cols: Cols, totals: dict[str, Any]) -> tuple[Cols, Mask]:

@@ -18,9 +18,11 @@ gives exactly the same seats (and the same ties, at the same values) in two phas
    a step). For those, with the weights over one denominator (sum ``V``), the cut is ``V / M``
    for a whole ``M`` chosen so that ``N <= h`` whatever the weights
    (``LinearDivisors.multiplier``), and each prefix is one integer division: no float anywhere.
-   The batch path (``hemicycle.batch``) uses the same cut, a column at a time. For
-   Huntington-Hill, ``t`` is estimated with floats and the prefixes are then counted and checked
-   exactly, in integers and fractions: the float only picks where to look.
+   The batch path (``hemicycle.batch``) uses the same cut, a column at a time. Huntington-Hill
+   has its own integer cut (``_jump_huntington_hill``, an integer square root per list). Only a
+   finite explicit sequence (``divisors 1, 2, 3`` without ``step``) estimates ``t`` with floats;
+   its prefixes are then counted and checked exactly, in integers and fractions: the float only
+   picks where to look.
 2. **Rounds.** The remaining ``h - N(t)`` seats (a few per list) go round by round of equal
    quotients, exactly as the plain loop would: by a scan comparing integer cross-products up to
    ``_SCAN`` lists, from a heap of exact fractions beyond.
@@ -113,21 +115,30 @@ def highest_averages(
         run.bound = _ZERO
         return run
     lin = LinearDivisors.of(method)
-    if lin is not None:
-        # every weight over one denominator: integer arithmetic from here on
-        if all(isinstance(weights[i], int) for i in eligible):
-            den, ws = 1, {i: int(weights[i]) for i in eligible}
-        else:
-            fr = [Fraction(weights[i]) for i in eligible]
-            den = math.lcm(*(x.denominator for x in fr))
-            ws = {i: int(x * den) for i, x in zip(eligible, fr, strict=True)}
-        if jump and seats > 2 * len(eligible) + 2:
+    hh = method.kind is m.DivisorKind.HUNTINGTON_HILL
+    # every weight over one denominator: integer arithmetic from here on
+    if all(isinstance(weights[i], int) for i in eligible):
+        den, ws = 1, {i: int(weights[i]) for i in eligible}
+    else:
+        fr = [Fraction(weights[i]) for i in eligible]
+        den = math.lcm(*(x.denominator for x in fr))
+        ws = {i: int(x * den) for i, x in zip(eligible, fr, strict=True)}
+    if jump and seats > 2 * len(eligible) + 2:
+        if lin is not None:
             _jump_linear(lin, ws, den, seats, run)
-        if len(eligible) <= _SCAN:
-            _rounds_linear(lin, ws, den, run, favour, record)
-            return run
-    elif jump and seats > 2 * len(eligible) + 2:
-        _jump_start(method, weights, eligible, seats, run)
+        elif hh:
+            _jump_huntington_hill(ws, den, seats, run)
+        else:
+            _jump_start(method, weights, eligible, seats, run)
+    if len(eligible) <= _SCAN and lin is not None:
+        # quotient w / (d / D): cross-multiplied as w * d', squared key (w D)^2 / (den d)^2
+        _rounds_scan(ws, lin.at, lambda w, d: Fraction((w * lin.D) ** 2, (den * d) ** 2), run, favour, record)
+        return run
+    if len(eligible) <= _SCAN and hh:
+        # squared quotient w^2 / (s (s + 1)), cross-multiplied in integers
+        _rounds_scan({i: w * w for i, w in ws.items()}, lambda s: s * (s + 1),
+                     lambda w2, d: Fraction(w2, den * den * d), run, favour, record)
+        return run
     w2 = {i: Fraction(weights[i]) ** 2 for i in eligible}
     heap: list[tuple[int, Fraction, int]] = []
     for i in eligible:
@@ -250,18 +261,46 @@ def _jump_linear(lin: LinearDivisors, ws: dict[int, int], den: int, seats: int, 
     run.bound = Fraction(total, den * mult)
 
 
-def _rounds_linear(lin: LinearDivisors, ws: dict[int, int], den: int, run: DivisorRun, favour: Favour,
-                   record: bool) -> None:
-    """The seats left, round by round: the lists with the highest quotient ``w / d(s)`` each get
-    one (the caller's ``favour`` picks when fewer seats are left than lists tied), exactly as the
-    heap does. Quotients are compared by cross-multiplying integers; a zero divisor is highest."""
+def _jump_huntington_hill(ws: dict[int, int], den: int, seats: int, run: DivisorRun) -> None:
+    """The jump start for Huntington-Hill in integers: with the cut ``V / M``, a list's prefix is
+    the number of ``k`` with ``sqrt(k (k + 1)) < w M / V``, i.e. ``k (k + 1) V^2 < (w M)^2``,
+    found from an integer square root. As ``sqrt(k (k + 1)) >= k``, a prefix is at most
+    ``w M / V + 1`` seats: ``M = h - n`` keeps them within the house."""
+    total = sum(ws.values())
+    mult = seats - len(ws)
+    if mult <= 0 or total <= 0:
+        return
+    v2 = total * total
+    given = 0
+    for i, w in ws.items():
+        target = (w * mult) ** 2
+        k = math.isqrt(target // v2)  # about w M / V
+        while k > 0 and (k - 1) * k * v2 >= target:
+            k -= 1
+        while k * (k + 1) * v2 < target:
+            k += 1
+        run.seats[i] = k  # the first k with k (k + 1) V^2 >= (w M)^2: the prefix
+        given += k
+    assert given <= seats
+    run.jumped = given
+    run.left = seats - given
+    run.bound = Fraction(total, den * mult)
+
+
+def _rounds_scan(num: dict[int, int], divisor: Callable[[int], int], key_of_best: Callable[[int, int], Fraction],
+                 run: DivisorRun, favour: Favour, record: bool) -> None:
+    """The seats left, round by round: the lists with the highest priority ``num / divisor(s)``
+    each get one (the caller's ``favour`` picks when fewer seats are left than lists tied),
+    exactly as the heap does. Priorities are compared by cross-multiplying integers; a zero
+    divisor is highest. ``key_of_best(num, divisor)`` gives the heap's key (the squared quotient)
+    for the protocol and for ``favour``."""
     counts = run.seats
     remaining = run.left
     while remaining > 0:
         tied: list[int] = []
         bw = bd = 0
-        for i, w in ws.items():
-            d = lin.at(counts[i])
+        for i, w in num.items():
+            d = divisor(counts[i])
             if not tied:
                 tied, bw, bd = [i], w, d
                 continue
@@ -272,7 +311,7 @@ def _rounds_linear(lin: LinearDivisors, ws: dict[int, int], den: int, run: Divis
                 tied.append(i)
         key: Key | None = None
         if len(tied) > remaining or record:
-            key = (1, _ZERO) if bd == 0 else (0, Fraction(bw * bw * lin.D * lin.D, den * den * bd * bd))
+            key = (1, _ZERO) if bd == 0 else (0, key_of_best(bw, bd))
         remaining -= len(_award(run, tied, remaining, key, favour, record))
     run.left = remaining
 
