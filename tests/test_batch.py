@@ -250,3 +250,14 @@ def test_elections_too_large_for_int64_do_not_hold_back_the_rest_of_their_chunk(
     assert (~safe).sum() == len(votes[::7]) and safe.sum() == 50 - len(votes[::7])
     f = hemicycle.compile(rules)
     assert allocate_batch(rules, votes).tolist() == [list(f(r)) for r in votes.tolist()]
+
+
+@pytest.mark.parametrize("method", ["dhondt", "huntington_hill", "largest_remainder quota hare"])
+def test_a_fine_threshold_share_is_in_the_overflow_bound(method: str) -> None:
+    """Votes times the share's denominator (10^6 here) must stay exact: rows whose product could
+    overflow int64 go row by row."""
+    rules = hemicycle.loads(f'chamber "c" seats 10\ntier "t" seats 10 {{\nthreshold 0.0001% of valid_votes\n'
+                            f'allocate {method}\nties registration_order\n}}\n')
+    votes = np.array([[10**13, 3 * 10**12, 9 * 10**6], [10**13, 3 * 10**12, 10**7 + 1], [500, 300, 7]])
+    f = hemicycle.compile(rules)
+    assert allocate_batch(rules, votes).tolist() == [list(f(r)) for r in votes.tolist()]

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -422,21 +421,21 @@ def _limit(tier: m.Tier, linear: LinearDivisors | None) -> int:
         for a in prov.actions:
             if isinstance(a, m.Correction):
                 fac *= max(a.factor.numerator, a.factor.denominator)
-    method = tier.method
+    # thresholds: votes times a share's denominator against a base (at most three figures) times
+    # its numerator
+    share = max([2] + [max(th.share.numerator, th.share.denominator) for th in tier.thresholds if th.share])
+    limits = [LIMIT // (3 * share)]
+    method, h = tier.method, tier.seats
     if linear is not None:
-        # weights (times the factors' common denominator) times a divisor numerator or the jump's D * M
-        return LIMIT // (fac * fac * 2 * (linear.largest(tier.seats) + linear.beta + 1))
-    if isinstance(method, m.Divisor):
-        # squared weights (times squared factors) times a squared divisor's numerator and denominator
-        squares = [Fraction(method.squared(k) or 0) for k in range(tier.seats + 1)]
-        dn = max(s.numerator for s in squares) + 1
-        dd = max(s.denominator for s in squares)
-        return math.isqrt(LIMIT // (fac**4 * dn * dd))
-    mult = max(tier.seats + 2, 2)
-    for th in tier.thresholds:
-        if th.share is not None:
-            mult = max(mult, th.share.denominator, th.share.numerator)
-    return LIMIT // (mult * fac * fac * (tier.seats + 2))
+        # weights (times the factors' common denominator) times a divisor or the jump's D * M
+        limits.append(LIMIT // (fac * fac * 2 * (linear.largest(h) + linear.beta + 1)))
+    elif isinstance(method, m.Divisor):
+        # Huntington-Hill: squared weights (times squared factors) times s (s + 1) <= h (h + 1)
+        limits.append(math.isqrt(LIMIT // (fac**4 * (h * (h + 1) + 1))))
+    else:
+        # largest remainder: weights times (h + 2) over the quota times the factors' denominator
+        limits.append(LIMIT // (fac * fac * (h + 2) * (h + 2)))
+    return min(limits)
 
 
 def allocate_batch(rules: Any, votes: Any, invalid: Any = None, **totals: Any) -> Array:
