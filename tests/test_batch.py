@@ -261,3 +261,12 @@ def test_a_fine_threshold_share_is_in_the_overflow_bound(method: str) -> None:
     votes = np.array([[10**13, 3 * 10**12, 9 * 10**6], [10**13, 3 * 10**12, 10**7 + 1], [500, 300, 7]])
     f = hemicycle.compile(rules)
     assert allocate_batch(rules, votes).tolist() == [list(f(r)) for r in votes.tolist()]
+
+
+@pytest.mark.parametrize("method", ["huntington_hill", "dhondt", "modified_sainte_lague first 1.4"])
+def test_a_house_of_a_hundred_thousand_seats(method: str) -> None:
+    rules = hemicycle.loads(f'chamber "c" seats 100000\ntier "t" seats 100000 {{\nallocate {method}\n'
+                            f'ties registration_order\n}}\n')
+    votes = np.random.default_rng(9).integers(1, 10**6, size=(20, 5))
+    f = hemicycle.compile(rules)
+    assert allocate_batch(rules, votes).tolist() == [list(f(r)) for r in votes.tolist()]

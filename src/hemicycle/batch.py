@@ -40,6 +40,9 @@ from hemicycle.interpreter import MissingFigure
 
 LIMIT = 2**62
 CHUNK = 16_384
+# Huntington-Hill goes seat by seat here (the interpreter's integer-square-root jump start has no
+# NumPy counterpart): beyond this many seats, the compiled path (with the jump) is faster.
+_HH_ROUNDS = 1_000
 
 Array = np.ndarray[Any, np.dtype[np.int64]]
 Mask = np.ndarray[Any, np.dtype[np.bool_]]
@@ -70,8 +73,9 @@ def _tier_plan(tier: m.Tier) -> dict[str, Any]:
     if len(admits) > 1:
         raise _Unsupported
     linear = LinearDivisors.of(method) if isinstance(method, m.Divisor) else None
-    if isinstance(method, m.Divisor) and linear is None and method.kind is not m.DivisorKind.HUNTINGTON_HILL:
-        raise _Unsupported  # a finite sequence
+    if isinstance(method, m.Divisor) and linear is None and (
+            method.kind is not m.DivisorKind.HUNTINGTON_HILL or tier.seats > _HH_ROUNDS):
+        raise _Unsupported  # a finite sequence, or Huntington-Hill seat by seat in a large house
     criteria = tier.ties.criteria if tier.ties is not None else ()
     # ties decided by registration order (the column order) first: no election needs the exact path for them
     by_order = bool(criteria) and criteria[0] is m.TieCriterion.REGISTRATION_ORDER
