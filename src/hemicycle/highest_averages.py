@@ -19,10 +19,9 @@ gives exactly the same seats (and the same ties, at the same values) in two phas
    for a whole ``M`` chosen so that ``N <= h`` whatever the weights
    (``LinearDivisors.multiplier``), and each prefix is one integer division: no float anywhere.
    The batch path (``hemicycle.batch``) uses the same cut, a column at a time. Huntington-Hill
-   has its own integer cut (``_jump_huntington_hill``, an integer square root per list). Only a
-   finite explicit sequence (``divisors 1, 2, 3`` without ``step``) estimates ``t`` with floats;
-   its prefixes are then counted and checked exactly, in integers and fractions: the float only
-   picks where to look.
+   has its own integer cut (``_jump_huntington_hill``, an integer square root per list), and a
+   finite explicit sequence (``divisors 1, 2, 3`` without ``step``) finds its ``M`` by doubling
+   and halving (``_jump_finite``). No float is used anywhere in this module.
 2. **Rounds.** The remaining ``h - N(t)`` seats (a few per list) go round by round of equal
    quotients, exactly as the plain loop would: by a scan comparing integer cross-products up to
    ``_SCAN`` lists, from a heap of exact fractions beyond.
@@ -52,18 +51,6 @@ Key = tuple[int, Fraction]
 Favour = Callable[[list[int], int, Key], list[int]]
 
 _ZERO = Fraction(0)
-
-# d(s) ~ a * s + b for large s: used only to estimate the jump start, which is then checked.
-_LINEAR: dict[m.DivisorKind, tuple[float, float]] = {
-    m.DivisorKind.DHONDT: (1.0, 1.0),
-    m.DivisorKind.SAINTE_LAGUE: (2.0, 1.0),
-    m.DivisorKind.MODIFIED_SAINTE_LAGUE: (2.0, 1.0),
-    m.DivisorKind.DANISH: (3.0, 1.0),
-    m.DivisorKind.IMPERIALI: (1.0, 2.0),
-    m.DivisorKind.ADAMS: (1.0, 0.0),
-    m.DivisorKind.HUNTINGTON_HILL: (1.0, 0.5),
-}
-
 
 @dataclass
 class DivisorRun:
@@ -129,7 +116,7 @@ def highest_averages(
         elif hh:
             _jump_huntington_hill(ws, den, seats, run)
         else:
-            _jump_start(method, weights, eligible, seats, run)
+            _jump_finite(method, ws, den, seats, run)
     if len(eligible) <= _SCAN and lin is not None:
         # quotient w / (d / D): cross-multiplied as w * d', squared key (w D)^2 / (den d)^2
         _rounds_scan(ws, lin.at, lambda w, d: Fraction((w * lin.D) ** 2, (den * d) ** 2), run, favour, record)
@@ -331,136 +318,47 @@ def _award(run: DivisorRun, tied: list[int], remaining: int, key: Key | None, fa
     return tied
 
 
+def _jump_finite(method: m.Divisor, ws: dict[int, int], den: int, seats: int, run: DivisorRun) -> None:
+    """The jump start for a finite explicit sequence (``divisors 1, 2, 3``), in integers: the
+    largest whole ``M`` whose cut ``V / M`` leaves at most ``seats`` prefix seats, found by
+    doubling and halving ``M`` (each count one bisection per list). The caller has made sure
+    that the lists cannot all use up the sequence, so a large enough ``M`` gives too many."""
+    seq = method.sequence
+    big_d = math.lcm(*(x.denominator for x in seq))
+    e = [int(x * big_d) for x in seq]
+    tail = e[1:]  # nondecreasing from the second divisor on (only the first may break the order)
+    total = sum(ws.values())
+    if total <= 0:
+        return
 
+    def prefixes(mult: int) -> int:
+        given = 0
+        for w in ws.values():
+            z = big_d * w * mult  # d(k) < w * M / V  <=>  e_k * V < D * w * M
+            if e[0] * total >= z:
+                continue
+            given += 1 + bisect_left(tail, -(-z // total))  # e_k < ceil(z / V)
+        return given
 
-def _estimator(method: m.Divisor) -> Callable[[float], float] | None:
-    """x -> about how many divisors are below x (a float estimate), or None if unknown."""
-    if method.kind is m.DivisorKind.SEQUENCE:
-        seq = [float(d) for d in method.sequence]
-        last = seq[-1]
-        step = float(method.step) if method.step is not None else None
-
-        def count_seq(x: float) -> float:
-            if x <= last:
-                return float(bisect_left(seq, x))
-            if step is None:
-                return float(len(seq))
-            return len(seq) + max(0.0, math.ceil((x - last) / step) - 1)
-
-        return count_seq
-    linear = _LINEAR.get(method.kind)
-    if linear is None:
-        return None
-    a, b = linear
-
-    def count_linear(x: float) -> float:
-        return max(0.0, math.ceil((x - b) / a)) if x < 1e300 else 1e300
-
-    return count_linear
-
-
-def _prefix(method: m.Divisor, x2: Fraction, guess: int) -> int:
-    """How many seats a list gets before its first divisor with d^2 >= x2 (the exact prefix)."""
-
-    def ge(s: int) -> bool:
-        d2 = method.squared(s)
-        return d2 is None or d2 >= x2
-
-    if ge(0):
-        return 0
-    # from s = 1 on the divisors do not decrease: find the first s >= 1 with ge(s) by galloping
-    g = max(1, guess)
-    if ge(g):
-        hi, step, lo = g, 1, g - 1
-        while lo >= 1 and ge(lo):
-            hi, step = lo, step * 2
-            lo = hi - step
-        lo = max(lo, 0)  # ge(lo) is False (lo = 0 is known False)
-    else:
-        lo, step = g, 1
-        hi = lo + step
-        while not ge(hi):
-            lo, step = hi, step * 2
-            hi = lo + step
-    while hi - lo > 1:  # ge(lo) False, ge(hi) True
-        mid = (lo + hi) // 2
-        if ge(mid):
-            hi = mid
+    low, high = 0, 1  # prefixes(low) <= seats < prefixes(high)
+    while prefixes(high) <= seats:
+        low, high = high, high * 2
+    while high - low > 1:
+        mid = (low + high) // 2
+        if prefixes(mid) <= seats:
+            low = mid
         else:
-            lo = mid
-    return hi
-
-
-def _jump_start(
-    method: m.Divisor, weights: Sequence[Fraction | int] | Mapping[int, Fraction | int], eligible: list[int],
-    seats: int, run: DivisorRun,
-) -> None:
-    estimate = _estimator(method)
-    if estimate is None:
+            high = mid
+    if low == 0:
         return
-    n = len(eligible)
-    wmax = max(Fraction(weights[i]) for i in eligible)
-    wf = [float(Fraction(weights[i]) / wmax) for i in eligible]
-
-    linear = _LINEAR.get(method.kind)
-    if linear is not None:
-        a, b = linear
-        ia = 1.0 / a
-
-        def total(d: float) -> float:
-            inv = 1.0 / d
-            if max(wf) * inv > 1e300:
-                return 1e300
-            return sum(max(0.0, math.ceil((w * inv - b) * ia)) for w in wf)
-    else:
-
-        def total(d: float) -> float:
-            return sum(estimate(w / d) for w in wf)
-
-    # Aim a little below the house (the estimate is off by less than a seat per list, and any
-    # error is caught by the exact check below); the seats left go one by one from the heap.
-    margin = min(n + 1, max(8, n // 32))
-    target = seats - margin
-    a = linear[0] if linear is not None else 1.0
-    d = max(sum(wf) / (a * seats), 1e-300)
-    lo = hi = d
-    for _ in range(2000):  # lo: too many seats; hi: few enough
-        if total(lo) > target:
-            break
-        lo /= 2
-    else:
-        return
-    for _ in range(2000):
-        if total(hi) <= target:
-            break
-        hi *= 2
-    else:
-        return
-    if not (math.isfinite(hi) and lo > 0):
-        return
-    for _ in range(64):
-        mid = math.sqrt(lo * hi)
-        got = total(mid)
-        if got > target:
-            lo = mid
-        else:
-            hi = mid
-            if got >= target - margin:
-                break
-    d = hi
-    for attempt in range(30):
-        if not (math.isfinite(d) and d > 0):
-            return
-        bound = Fraction(d) * wmax
-        guesses = [int(estimate(w / d)) for w in wf]
-        counts = [_prefix(method, (Fraction(weights[i]) / bound) ** 2, g)
-                  for i, g in zip(eligible, guesses, strict=True)]
-        given = sum(counts)
-        if given < seats:
-            for i, c in zip(eligible, counts, strict=True):
-                run.seats[i] = c
-            run.jumped = given
-            run.left = seats - given
-            run.bound = bound
-            return
-        d *= 1.0 + 2.0 ** -10 * 4 ** attempt  # the estimate was off: a higher bound gives fewer seats
+    dm = big_d * low
+    given = 0
+    for i, w in ws.items():
+        z = dm * w
+        c = 0 if e[0] * total >= z else 1 + bisect_left(tail, -(-z // total))
+        run.seats[i] = c
+        given += c
+    assert given <= seats
+    run.jumped = given
+    run.left = seats - given
+    run.bound = Fraction(total, den * low)
