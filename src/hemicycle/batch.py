@@ -322,8 +322,9 @@ def _divisor_linear(lin: LinearDivisors, h: int, weights: Cols, admitted: list[M
         for x in lin.head:
             alive &= x * total < z
             count += alive
-        y = z - lin.beta * total  # from K on: alpha * k * V < y
-        tail = np.maximum(-((-y) // step) - k_head, 0)
+        y = z - lin.beta * total  # from K on: alpha * k * V < y, i.e. k < ceil(y / step)
+        tail = (y + (step - 1)) // step
+        tail = np.maximum(tail - k_head if k_head else tail, 0)
         s = count + tail * alive
         seats.append(s)
         given += s
@@ -360,8 +361,8 @@ def _rounds(num: Cols, eligible: list[Mask], seats: Cols, left: Array, fallback:
     """The seat-by-seat process from ``seats`` until ``left`` is used up, a round at a time, for
     every election at once (``seats``, ``left`` and ``fallback`` are updated in place).
 
-    A list's priority is ``num / divisor(seats)``. A list outside the distribution has ``num`` 0
-    and divisor 1 (never a zero divisor): its priority 0 loses to every list in it. The lists
+    A list's priority is ``num / divisor(seats)``, a zero divisor the highest; a list outside the
+    distribution (``num`` 0) is never counted among the highest. The lists
     whose priority no other beats (``num_j * d_i >= num_i * d_j``) hold the highest: each gets a
     seat if enough are left, as in the seat-by-seat process. When fewer seats are left than
     lists tied, the earliest get them (``by_order``) or the election goes to the exact path.
@@ -370,13 +371,13 @@ def _rounds(num: Cols, eligible: list[Mask], seats: Cols, left: Array, fallback:
     """
     n, e = len(num), left.shape[0]
     if divs is None:
-        divs = [np.where(el, divisor(x), 1) for el, x in zip(eligible, seats, strict=True)]
+        divs = [divisor(x) for x in seats]
     while True:
         todo = (left > 0) & ~fallback
         busy = int(np.count_nonzero(todo))
         if busy == 0:
             return
-        if busy * 4 < e and e >= 1024:
+        if busy * 2 < e and e >= 1024:
             rows = np.nonzero(todo)[0]
             sub_seats, sub_left = [x[rows] for x in seats], left[rows]
             sub_fallback = np.zeros(rows.size, dtype=bool)
@@ -411,7 +412,7 @@ def _rounds(num: Cols, eligible: list[Mask], seats: Cols, left: Array, fallback:
                 before += top[j]
             seats[j] += got
             if again is not None:
-                divs[j] = np.where(eligible[j], again(seats[j]), 1)
+                divs[j] = again(seats[j])
             else:
                 divs[j] += step * got.view(np.uint8)
         left -= np.minimum(tied, left) * give
