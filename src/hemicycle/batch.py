@@ -315,17 +315,20 @@ def _divisor_linear(lin: LinearDivisors, h: int, weights: Cols, admitted: list[M
     step = lin.alpha * safe_total
     seats: Cols = []
     given = np.zeros(e, dtype=np.int64)
+    # from K on: alpha * k * V < D * w * M - beta * V, i.e. k < ceil((D w M - beta V) / step)
+    offset = (step - 1) - lin.beta * total
     for w in weights:
         z = w * dm  # d(k) < w * M / V  <=>  D * d(k) * V < D * w * M
-        alive = np.ones(e, dtype=bool)
-        count = np.zeros(e, dtype=np.int64)
-        for x in lin.head:
-            alive &= x * total < z
-            count += alive
-        y = z - lin.beta * total  # from K on: alpha * k * V < y, i.e. k < ceil(y / step)
-        tail = (y + (step - 1)) // step
-        tail = np.maximum(tail - k_head if k_head else tail, 0)
-        s = count + tail * alive
+        tail = (z + offset) // step
+        if k_head:
+            alive = np.ones(e, dtype=bool)
+            count = np.zeros(e, dtype=np.int64)
+            for x in lin.head:
+                alive &= x * total < z
+                count += alive
+            s = count + np.maximum(tail - k_head, 0) * alive
+        else:
+            s = np.maximum(tail, 0)
         seats.append(s)
         given += s
     left = np.where(total > 0, h - given, 0)
