@@ -270,3 +270,14 @@ def test_a_house_of_a_hundred_thousand_seats(method: str) -> None:
     votes = np.random.default_rng(9).integers(1, 10**6, size=(20, 5))
     f = hemicycle.compile(rules)
     assert allocate_batch(rules, votes).tolist() == [list(f(r)) for r in votes.tolist()]
+
+
+def test_many_lists_go_row_by_row_with_the_same_seats() -> None:
+    import hemicycle.batch as batch
+
+    rules = hemicycle.load("kazakhstan-2021-dhondt")
+    rng = np.random.default_rng(4)
+    for lists in (batch._MAX_COLUMNS, batch._MAX_COLUMNS + 1):
+        votes = (rng.random((3, lists)) ** 8 * 10**6).astype(np.int64)
+        f = hemicycle.compile(rules)
+        assert allocate_batch(rules, votes, invalid=0).tolist() == [list(f(r)) for r in votes.tolist()]
