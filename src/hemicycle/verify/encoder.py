@@ -728,17 +728,7 @@ class _TierEncoder:
             seats.append(s)
             won_eq.append(z3.And(elig[i], z3.Or(we)) if we else z3.BoolVal(False))
             lost_eq.append(z3.And(elig[i], z3.Or(le)) if le else z3.BoolVal(False))
-        capacity = count(elig) * smax
-        has = z3.Or(elig)
-        target = z3.If(capacity < h, capacity, h)
-        ctx.add(z3.Sum(seats) == z3.If(has, target, 0))
-        for i in range(n):
-            for j in range(n):
-                if i != j:
-                    both = z3.And(won_eq[i], lost_eq[j])
-                    ctx.add(z3.Implies(both, self.beats(i, j)))
-                    if i < j:
-                        self.tie(z3.Or(both, z3.And(won_eq[j], lost_eq[i])), i, j)
+        self._divisor_total_and_ties(seats, elig, won_eq, lost_eq, smax)
         return seats
 
     def divisor_unit(self, ds: list[Fraction], smax: int, admitted: list[z3.BoolRef],
@@ -746,7 +736,7 @@ class _TierEncoder:
         """Divisor method with the cut fixed at 1: list i has s seats when d(s-1) <= w_i <= d(s).
 
         Sound only where the election may be scaled freely (the cut is then scaled to 1)."""
-        ctx, n, h, v = self.ctx, self.n, self.h, self.e.votes
+        ctx, n, v = self.ctx, self.n, self.e.votes
         # d as a term in a symbolic seat count: an arithmetic tail after an explicit prefix
         k0 = 0
         if len(ds) >= 2:
@@ -778,6 +768,15 @@ class _TierEncoder:
             seats.append(s)
             won_eq.append(z3.And(won, w == d_of(s - 1)))
             lost_eq.append(z3.And(more, w == d_of(s)))
+        self._divisor_total_and_ties(seats, elig, won_eq, lost_eq, smax)
+        return seats
+
+    def _divisor_total_and_ties(self, seats: list[z3.ArithRef], elig: list[z3.BoolRef],
+                                won_eq: list[z3.BoolRef], lost_eq: list[z3.BoolRef], smax: int) -> None:
+        """Both divisor encodings: the seats add up to the house (or to what the eligible lists
+        can hold); a list whose last seat's quotient equals another's next quotient must beat it
+        in the tie chain, and the pair is a tie."""
+        ctx, n, h = self.ctx, self.n, self.h
         has = z3.Or(elig)
         capacity = count(elig) * smax
         ctx.add(z3.Sum(seats) == z3.If(has, z3.If(capacity < h, capacity, h), 0))
@@ -788,7 +787,6 @@ class _TierEncoder:
                     ctx.add(z3.Implies(both, self.beats(i, j)))
                     if i < j:
                         self.tie(z3.Or(both, z3.And(won_eq[j], lost_eq[i])), i, j)
-        return seats
 
     # -- guarantees -------------------------------------------------------------------------
     def guarantee(
