@@ -138,10 +138,14 @@ def main() -> None:
         agree = sum(1 for i in two_pass if tuple(results[i]) == reference[i])  # type: ignore[arg-type]
         print(f"  {name:32s} {us:9.2f} us/election   agrees with the exact reference on "
               f"{agree:,}/{len(two_pass):,} elections where >= 2 lists pass")
-    base = timings["hemicycle compiled"]
-    print("\nRatios (time / hemicycle compiled):")
+    print_ratios(timings, "hemicycle compiled", "\nRatios (time / hemicycle compiled):", "  ")
+
+
+def print_ratios(timings: dict[str, float], base: str, title: str, indent: str) -> None:
+    """Every contestant's time as a multiple of ``base``'s."""
+    print(title)
     for name, us in timings.items():
-        print(f"  {name:32s} {us / base:7.2f}x")
+        print(f"{indent}{name:32s} {us / timings[base]:8.2f}x")
 
 
 if __name__ == "__main__":

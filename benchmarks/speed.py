@@ -27,7 +27,7 @@ import numpy as np
 import hemicycle
 
 sys.path.insert(0, str(Path(__file__).parent))
-from allocate import SEATS, admitted, contestants, elections
+from allocate import SEATS, admitted, contestants, elections, print_ratios
 
 Allocator = Callable[[list[int]], object]
 
@@ -110,10 +110,7 @@ def run(title: str, rule_name: str, contenders: dict[str, Allocator], data: list
     check = sum(1 for i in range(len(data)) if tuple(seats[i]) != compiled(big[i], invalid=0))
     print(f"  {name:32s} {timings[name]:10.3f} us/election  ({len(big):,} elections, best of 3: "
           f"{len(big) / best / 1e6:.2f} million/s; {check} differences from compiled)")
-    plain = timings["plain exact function"]
-    print("  Ratios (time / the plain exact function):")
-    for name, us in timings.items():
-        print(f"    {name:32s} {us / plain:8.2f}x")
+    print_ratios(timings, "plain exact function", "  Ratios (time / the plain exact function):", "    ")
     for peer in ("votelib", "apportionment (fractions=True)"):
         if peer in timings:
             print(f"  compiled is {timings[peer] / timings['hemicycle compiled']:.1f}x faster than {peer}")
