@@ -34,7 +34,7 @@ import numpy as np
 
 from hemicycle import model as m
 from hemicycle.bases import base_figure
-from hemicycle.compiled import compile_rules
+from hemicycle.compiled import clauses_on_votes_only, compile_rules
 from hemicycle.highest_averages import LinearDivisors
 from hemicycle.interpreter import MissingFigure
 
@@ -57,18 +57,15 @@ class _Unsupported(Exception):
 
 def _tier_plan(tier: m.Tier) -> dict[str, Any]:
     """What the vectorised path needs from a tier, or _Unsupported."""
-    if tier.uses_extensions:
+    if not clauses_on_votes_only(tier):
         raise _Unsupported
     method = tier.method
-    for th in tier.thresholds:
-        if th.share is None and th.absolute is None:
-            raise _Unsupported
-        if th.applies_to is not None and th.applies_to.kind is not m.SelectorKind.EVERY_LIST:
-            raise _Unsupported
+    # beyond the compiled path's shapes: thresholds for every list, provisions for the runner-up
+    if any(th.applies_to is not None and th.applies_to.kind is not m.SelectorKind.EVERY_LIST
+           for th in tier.thresholds):
+        raise _Unsupported
     for prov in tier.provisions:
         for a in prov.actions:
-            if not isinstance(a, m.AdmitRunnerUp | m.Guarantee | m.Correction):
-                raise _Unsupported
             who = getattr(a, "who", None)
             if who is not None and who.kind is not m.SelectorKind.RUNNER_UP:
                 raise _Unsupported

@@ -49,21 +49,26 @@ def _chain_keys(tier: m.Tier) -> tuple[m.TieCriterion, ...] | None:
     return criteria
 
 
-def _supported(chamber: m.Chamber) -> bool:
-    for tier in chamber.tiers:
-        if _chain_keys(tier) is None or tier.uses_extensions:
-            return False
-        if any(t.applies_to is not None and t.applies_to.kind is m.SelectorKind.TAGGED
-               for t in tier.thresholds):
-            return False
-        for prov in tier.provisions:
-            for action in prov.actions:
-                who = getattr(action, "who", None)
-                if who is not None and who.kind is m.SelectorKind.TAGGED:
-                    return False
-                if not isinstance(action, m.AdmitRunnerUp | m.Guarantee | m.Correction):
-                    return False
+def clauses_on_votes_only(tier: m.Tier) -> bool:
+    """True when the tier's clauses need nothing but vote counts and totals: no extension clause,
+    no tagged lists, provisions made of runner-up admission, guarantees and corrections. (The
+    batch path covers a subset of these.)"""
+    if tier.uses_extensions:
+        return False
+    if any(t.applies_to is not None and t.applies_to.kind is m.SelectorKind.TAGGED for t in tier.thresholds):
+        return False
+    for prov in tier.provisions:
+        for action in prov.actions:
+            who = getattr(action, "who", None)
+            if who is not None and who.kind is m.SelectorKind.TAGGED:
+                return False
+            if not isinstance(action, m.AdmitRunnerUp | m.Guarantee | m.Correction):
+                return False
     return True
+
+
+def _supported(chamber: m.Chamber) -> bool:
+    return all(_chain_keys(t) is not None and clauses_on_votes_only(t) for t in chamber.tiers)
 
 
 def _favour(cands: list[int], places: int, keyf: Callable[[int], tuple[int, ...]]) -> list[int]:
