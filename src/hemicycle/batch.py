@@ -105,6 +105,14 @@ def _count(masks: list[Mask]) -> Array:
     return np.sum(masks, axis=0, dtype=np.int64)  # type: ignore[no-any-return]
 
 
+def _sum(cols: Cols) -> Array:
+    """Per election, the sum of the columns."""
+    out = cols[0].copy()
+    for c in cols[1:]:
+        out += c
+    return out
+
+
 def _stack(cols: list[Any], rows: Any) -> Any:
     return np.stack([c[rows] for c in cols], axis=1)
 
@@ -172,9 +180,7 @@ def _tier_batch(tier: m.Tier, plan: dict[str, Any], cols: Cols, list_votes: Arra
                 guarantees.append((active, a.seats))
 
     votes_in = [c * p.view(np.uint8) for c, p in zip(cols, admitted, strict=True)]
-    total = votes_in[0].copy()
-    for x in votes_in[1:]:
-        total += x
+    total = _sum(votes_in)
     live = total > 0
     weights = votes_in
     common: Array | None = None
@@ -192,9 +198,9 @@ def _tier_batch(tier: m.Tier, plan: dict[str, Any], cols: Cols, list_votes: Arra
     if isinstance(method, m.LargestRemainder):
         seats, fb = _lr(method, h, weights, common, admitted, total, live, plan["by_order"])
     elif plan["linear"] is not None:
-        seats, fb = _divisor_linear(plan["linear"], h, weights, admitted, plan["by_order"])
+        seats, fb = _divisor_linear(plan["linear"], h, weights, plan["by_order"])
     else:
-        seats, fb = _huntington_hill(h, weights, admitted, plan["by_order"])
+        seats, fb = _huntington_hill(h, weights, plan["by_order"])
     fallback |= fb & live
 
     # caps: elections over the cap go to the exact path (the method re-runs there)
@@ -292,8 +298,7 @@ def _lr(method: m.LargestRemainder, h: int, weights: Cols, common: Array | None,
     return [f + x.view(np.uint8) for f, x in zip(floors, extra, strict=True)], fallback
 
 
-def _divisor_linear(lin: LinearDivisors, h: int, weights: Cols, admitted: list[Mask], by_order: bool
-                    ) -> tuple[Cols, Mask]:
+def _divisor_linear(lin: LinearDivisors, h: int, weights: Cols, by_order: bool) -> tuple[Cols, Mask]:
     """Highest averages in two exact integer phases, as in ``hemicycle.highest_averages``.
 
     1. Jump start: with the cut ``t = V / M`` every list first gets its prefix, the seats whose
@@ -303,11 +308,8 @@ def _divisor_linear(lin: LinearDivisors, h: int, weights: Cols, admitted: list[M
     2. The seats left (a few per list at most) go round by round (``_rounds``).
     """
     n = len(weights)
-    eligible = [a & (w > 0) for a, w in zip(admitted, weights, strict=True)]
-    weights = [w * e for w, e in zip(weights, eligible, strict=True)]
-    total = weights[0].copy()
-    for w in weights[1:]:
-        total += w
+    eligible = [w > 0 for w in weights]  # weights are 0 outside the distribution
+    total = _sum(weights)
     e = total.shape[0]
     dm = lin.D * lin.multiplier(h, n)
     k_head = len(lin.head)
@@ -338,17 +340,14 @@ def _divisor_linear(lin: LinearDivisors, h: int, weights: Cols, admitted: list[M
     return seats, fallback
 
 
-def _huntington_hill(h: int, weights: Cols, admitted: list[Mask], by_order: bool) -> tuple[Cols, Mask]:
+def _huntington_hill(h: int, weights: Cols, by_order: bool) -> tuple[Cols, Mask]:
     """Huntington-Hill (divisor sqrt(s(s + 1))), seat by seat from none: squared quotients
     w^2 / (s(s + 1)) compared by cross-multiplying integers; a zero divisor is the highest."""
-    eligible = [a & (w > 0) for a, w in zip(admitted, weights, strict=True)]
-    squares = [w * w * e for w, e in zip(weights, eligible, strict=True)]
+    eligible = [w > 0 for w in weights]  # weights are 0 outside the distribution
+    squares = [w * w for w in weights]
     e = weights[0].shape[0]
     seats = [np.zeros(e, dtype=np.int64) for _ in weights]
-    any_list = np.zeros(e, dtype=bool)
-    for x in eligible:
-        any_list |= x
-    left = np.where(any_list, h, 0)
+    left = np.where(_sum(weights) > 0, h, 0)
     fallback = np.zeros(e, dtype=bool)
 
     def divisor(x: Array) -> Array:
@@ -544,9 +543,7 @@ def _safe_rows(plans: list[tuple[m.Tier, dict[str, Any]]], block: Any, totals: d
 
 def _chunk(plans: list[tuple[m.Tier, dict[str, Any]]], cols: Cols, totals: dict[str, Any]) -> tuple[Cols, Mask]:
     """Every tier on one chunk of elections: seats per list and the elections to redo exactly."""
-    list_votes = cols[0].copy()
-    for c in cols[1:]:
-        list_votes += c
+    list_votes = _sum(cols)
     acc: Cols | None = None
     fallback = np.zeros(list_votes.shape[0], dtype=bool)
     try:
