@@ -336,7 +336,7 @@ def _divisor_linear(lin: LinearDivisors, h: int, weights: Cols, by_order: bool) 
     left = np.where(total > 0, h - given, 0)
     fallback = left < 0
     # past the head, d(s + 1) = d(s) + alpha: the divisors are kept up to date by adding
-    _rounds(weights, eligible, seats, left, fallback, by_order, lin.at, lin.at if k_head else None, lin.alpha)
+    _rounds(weights, eligible, seats, left, fallback, by_order, lin.at, None if k_head else lin.alpha)
     return seats, fallback
 
 
@@ -353,13 +353,12 @@ def _huntington_hill(h: int, weights: Cols, by_order: bool) -> tuple[Cols, Mask]
     def divisor(x: Array) -> Array:
         return x * (x + 1)  # type: ignore[no-any-return]
 
-    _rounds(squares, eligible, seats, left, fallback, by_order, divisor, divisor, 0)
+    _rounds(squares, eligible, seats, left, fallback, by_order, divisor, None)
     return seats, fallback
 
 
 def _rounds(num: Cols, eligible: list[Mask], seats: Cols, left: Array, fallback: Mask, by_order: bool,
-            divisor: Callable[[Array], Array], again: Callable[[Array], Array] | None, step: int,
-            divs: Cols | None = None) -> None:
+            divisor: Callable[[Array], Array], step: int | None, divs: Cols | None = None) -> None:
     """The seat-by-seat process from ``seats`` until ``left`` is used up, a round at a time, for
     every election at once (``seats``, ``left`` and ``fallback`` are updated in place).
 
@@ -368,7 +367,7 @@ def _rounds(num: Cols, eligible: list[Mask], seats: Cols, left: Array, fallback:
     whose priority no other beats (``num_j * d_i >= num_i * d_j``) hold the highest: each gets a
     seat if enough are left, as in the seat-by-seat process. When fewer seats are left than
     lists tied, the earliest get them (``by_order``) or the election goes to the exact path.
-    After a seat, the divisor is ``again(seats)``, or the old one plus ``step`` without ``again``.
+    After a seat, the divisor is the old one plus ``step``, or ``divisor(seats)`` again without one.
     When few elections are left to do, the rest goes on with those only.
     """
     n, e = len(num), left.shape[0]
@@ -384,7 +383,7 @@ def _rounds(num: Cols, eligible: list[Mask], seats: Cols, left: Array, fallback:
             sub_seats, sub_left = [x[rows] for x in seats], left[rows]
             sub_fallback = np.zeros(rows.size, dtype=bool)
             _rounds([x[rows] for x in num], [x[rows] for x in eligible], sub_seats, sub_left, sub_fallback,
-                    by_order, divisor, again, step, [x[rows] for x in divs])
+                    by_order, divisor, step, [x[rows] for x in divs])
             for x, y in zip(seats, sub_seats, strict=True):
                 x[rows] = y
             left[rows] = sub_left
@@ -413,8 +412,8 @@ def _rounds(num: Cols, eligible: list[Mask], seats: Cols, left: Array, fallback:
                 got &= before < left
                 before += top[j]
             seats[j] += got
-            if again is not None:
-                divs[j] = again(seats[j])
+            if step is None:
+                divs[j] = divisor(seats[j])
             else:
                 divs[j] += step * got.view(np.uint8)
         left -= np.minimum(tied, left) * give
