@@ -238,14 +238,21 @@ def _jump_linear(lin: LinearDivisors, ws: dict[int, int], den: int, seats: int, 
     if mult <= 0 or total <= 0:
         return
     dm = lin.D * mult
+    _start_at_cut(run, ws, den, seats, mult, lambda w: lin.prefix(w, total, dm))
+
+
+def _start_at_cut(run: DivisorRun, ws: dict[int, int], den: int, seats: int, mult: int,
+                  prefix: Callable[[int], int]) -> None:
+    """Every list starts from ``prefix(w)``, its seats above the cut ``V / M`` (``mult`` = M),
+    which the caller has chosen so that they number at most ``seats``."""
     given = 0
     for i, w in ws.items():
-        run.seats[i] = c = lin.prefix(w, total, dm)
+        run.seats[i] = c = prefix(w)
         given += c
     assert given <= seats
     run.jumped = given
     run.left = seats - given
-    run.bound = Fraction(total, den * mult)
+    run.bound = Fraction(sum(ws.values()), den * mult)
 
 
 def _jump_huntington_hill(ws: dict[int, int], den: int, seats: int, run: DivisorRun) -> None:
@@ -258,20 +265,17 @@ def _jump_huntington_hill(ws: dict[int, int], den: int, seats: int, run: Divisor
     if mult <= 0 or total <= 0:
         return
     v2 = total * total
-    given = 0
-    for i, w in ws.items():
+
+    def prefix(w: int) -> int:
         target = (w * mult) ** 2
         k = math.isqrt(target // v2)  # about w M / V
         while k > 0 and (k - 1) * k * v2 >= target:
             k -= 1
         while k * (k + 1) * v2 < target:
             k += 1
-        run.seats[i] = k  # the first k with k (k + 1) V^2 >= (w M)^2: the prefix
-        given += k
-    assert given <= seats
-    run.jumped = given
-    run.left = seats - given
-    run.bound = Fraction(total, den * mult)
+        return k  # the first k with k (k + 1) V^2 >= (w M)^2
+
+    _start_at_cut(run, ws, den, seats, mult, prefix)
 
 
 def _rounds_scan(num: dict[int, int], divisor: Callable[[int], int], key_of_best: Callable[[int, int], Fraction],
@@ -331,14 +335,12 @@ def _jump_finite(method: m.Divisor, ws: dict[int, int], den: int, seats: int, ru
     if total <= 0:
         return
 
+    def prefix(w: int, mult: int) -> int:
+        z = big_d * w * mult  # d(k) < w * M / V  <=>  e_k * V < D * w * M
+        return 0 if e[0] * total >= z else 1 + bisect_left(tail, -(-z // total))  # e_k < ceil(z / V)
+
     def prefixes(mult: int) -> int:
-        given = 0
-        for w in ws.values():
-            z = big_d * w * mult  # d(k) < w * M / V  <=>  e_k * V < D * w * M
-            if e[0] * total >= z:
-                continue
-            given += 1 + bisect_left(tail, -(-z // total))  # e_k < ceil(z / V)
-        return given
+        return sum(prefix(w, mult) for w in ws.values())
 
     low, high = 0, 1  # prefixes(low) <= seats < prefixes(high)
     while prefixes(high) <= seats:
@@ -349,16 +351,5 @@ def _jump_finite(method: m.Divisor, ws: dict[int, int], den: int, seats: int, ru
             low = mid
         else:
             high = mid
-    if low == 0:
-        return
-    dm = big_d * low
-    given = 0
-    for i, w in ws.items():
-        z = dm * w
-        c = 0 if e[0] * total >= z else 1 + bisect_left(tail, -(-z // total))
-        run.seats[i] = c
-        given += c
-    assert given <= seats
-    run.jumped = given
-    run.left = seats - given
-    run.bound = Fraction(total, den * low)
+    if low > 0:
+        _start_at_cut(run, ws, den, seats, low, lambda w: prefix(w, low))
