@@ -12,7 +12,7 @@ import pytest
 import hemicycle
 from hemicycle.batch import allocate_batch
 from hemicycle.interpreter import AllocationError
-from variants import VARIANTS, load_variant, random_votes
+from variants import VARIANTS, load_variant, one_tier, random_votes
 
 
 @pytest.mark.parametrize("name", list(VARIANTS))
@@ -146,8 +146,7 @@ DIVISORS = ["dhondt", "sainte_lague", "modified_sainte_lague first 1.4", "modifi
 def test_batch_divisor_methods_in_a_large_house(method: str, lists: int) -> None:
     """98 seats: the batch path's integer jump start and its rounds (pairwise up to 12 lists,
     a running maximum beyond) against the interpreter."""
-    rules = hemicycle.loads(f'chamber "c" seats 98\ntier "t" seats 98 {{\nthreshold 1% of valid_votes\n'
-                            f'allocate {method}\nties registration_order\n}}\n')
+    rules = one_tier(f"threshold 1% of valid_votes\nallocate {method}\nties registration_order", 98)
     rng = np.random.default_rng(zlib.crc32(f"{method}/{lists}".encode()))
     plain = rng.integers(0, 10**6, size=(100, lists))
     tied = rng.integers(1, 50, size=(100, 1)) * rng.choice([0, 1, 1, 2, 3, 4], size=(100, lists))
@@ -178,8 +177,7 @@ def test_the_vectorised_path_decides_elections_without_ties_by_itself(method: st
     right seats through the exact path, so this is checked on the kernel's own output."""
     import hemicycle.batch as batch
 
-    rules = hemicycle.loads(f'chamber "c" seats 98\ntier "t" seats 98 {{\nthreshold 1% of valid_votes\n'
-                            f'allocate {method}\nties registration_order\n}}\n')
+    rules = one_tier(f"threshold 1% of valid_votes\nallocate {method}\nties registration_order", 98)
     plans = [(t, batch._tier_plan(t)) for t in rules.model.tiers]
     rng = np.random.default_rng(zlib.crc32(f"{method}/{lists}".encode()))
     scale = min(10**9, plans[0][1]["limit"] // (2 * lists))  # Huntington-Hill squares the votes
@@ -240,8 +238,7 @@ def test_elections_too_large_for_int64_do_not_hold_back_the_rest_of_their_chunk(
     vectorised, and every row gets the compiled path's seats."""
     import hemicycle.batch as batch
 
-    rules = hemicycle.loads('chamber "c" seats 98\ntier "t" seats 98 {\nallocate huntington_hill\n'
-                            'ties registration_order\n}\n')
+    rules = one_tier("allocate huntington_hill\nties registration_order", 98)
     limit = batch._tier_plan(rules.model.tiers[0])["limit"]
     rng = np.random.default_rng(3)
     votes = rng.integers(1, limit // 10, size=(50, 4))
@@ -256,8 +253,7 @@ def test_elections_too_large_for_int64_do_not_hold_back_the_rest_of_their_chunk(
 def test_a_fine_threshold_share_is_in_the_overflow_bound(method: str) -> None:
     """Votes times the share's denominator (10^6 here) must stay exact: rows whose product could
     overflow int64 go row by row."""
-    rules = hemicycle.loads(f'chamber "c" seats 10\ntier "t" seats 10 {{\nthreshold 0.0001% of valid_votes\n'
-                            f'allocate {method}\nties registration_order\n}}\n')
+    rules = one_tier(f"threshold 0.0001% of valid_votes\nallocate {method}\nties registration_order", 10)
     votes = np.array([[10**13, 3 * 10**12, 9 * 10**6], [10**13, 3 * 10**12, 10**7 + 1], [500, 300, 7]])
     f = hemicycle.compile(rules)
     assert allocate_batch(rules, votes).tolist() == [list(f(r)) for r in votes.tolist()]
@@ -265,8 +261,7 @@ def test_a_fine_threshold_share_is_in_the_overflow_bound(method: str) -> None:
 
 @pytest.mark.parametrize("method", ["huntington_hill", "dhondt", "modified_sainte_lague first 1.4"])
 def test_a_house_of_a_hundred_thousand_seats(method: str) -> None:
-    rules = hemicycle.loads(f'chamber "c" seats 100000\ntier "t" seats 100000 {{\nallocate {method}\n'
-                            f'ties registration_order\n}}\n')
+    rules = one_tier(f"allocate {method}\nties registration_order", 100_000)
     votes = np.random.default_rng(9).integers(1, 10**6, size=(20, 5))
     f = hemicycle.compile(rules)
     assert allocate_batch(rules, votes).tolist() == [list(f(r)) for r in votes.tolist()]

@@ -13,9 +13,9 @@ from fractions import Fraction
 
 import pytest
 
-import hemicycle
 from hemicycle import model as m
 from hemicycle.highest_averages import LinearDivisors, highest_averages
+from variants import one_tier
 
 METHODS = {
     "dhondt": "dhondt",
@@ -32,7 +32,7 @@ METHODS = {
 
 
 def method_of(text: str) -> m.Divisor:
-    rules = hemicycle.loads(f'chamber "c" seats 5\ntier "t" seats 5 {{\nallocate {text}\nties registration_order\n}}\n')
+    rules = one_tier(f"allocate {text}\nties registration_order", 5)
     method = rules.model.tiers[0].method
     assert isinstance(method, m.Divisor)
     return method

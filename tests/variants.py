@@ -30,10 +30,13 @@ VARIANTS = {
 }
 
 
+def one_tier(body: str, seats: int = 12) -> hemicycle.Rules:
+    """Rules of one tier of ``seats`` seats with the clauses ``body``."""
+    return hemicycle.loads(f'chamber "c" seats {seats}\ntier "t" seats {seats} {{\n{body}\n}}\n')
+
+
 def load_variant(name: str, body: str | None) -> hemicycle.Rules:
-    if body is None:
-        return hemicycle.load(name)
-    return hemicycle.loads(f'chamber "c" seats 12\ntier "t" seats 12 {{\n{body}\n}}\n')
+    return hemicycle.load(name) if body is None else one_tier(body)
 
 
 def random_votes(rng: random.Random) -> tuple[list[int], int]:
