@@ -1,0 +1,47 @@
+"""What every step of one tier's allocation reads and writes besides its own figures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hemicycle import model as m
+from hemicycle.interpreter.protocol import Recorder
+from hemicycle.interpreter.ties import TieBreaker
+from hemicycle.interpreter.view import View
+
+
+class Applied:
+    """The clauses an allocation applied, each once, in the order first applied."""
+
+    __slots__ = ("_seen", "labels")
+
+    def __init__(self, labels: list[str] | None = None) -> None:
+        self.labels: list[str] = labels if labels is not None else []
+        self._seen: set[tuple[int, str]] = set()
+
+    def add(self, node: m.Node, what: str) -> None:
+        key = (id(node), what)
+        if key in self._seen:
+            return
+        self._seen.add(key)
+        label = f"{what} ({node.where})"
+        if label not in self.labels:
+            self.labels.append(label)
+
+
+@dataclass(slots=True)
+class Context:
+    tier: m.Tier
+    view: View
+    seats: int  # the seats this run allocates
+    notes: list[str]
+    applied: Applied
+    rec: Recorder
+    tb: TieBreaker
+
+    @property
+    def explain(self) -> bool:
+        return self.rec.on
+
+    def used(self, node: m.Node, what: str) -> None:
+        self.applied.add(node, what)

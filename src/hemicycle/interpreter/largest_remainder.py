@@ -1,0 +1,151 @@
+"""Largest remainder methods (docs/language.md, 'allocate largest_remainder quota KIND')."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+
+from hemicycle import model as m
+from hemicycle.interpreter.errors import AllocationError
+from hemicycle.interpreter.outcome import MethodOutcome
+from hemicycle.interpreter.protocol import Step
+from hemicycle.interpreter.ties import TieBreaker
+from hemicycle.numbers import fmt_int
+
+
+def quota_value(quota: m.Quota, total_votes: int, seats: int) -> Fraction:
+    """The quota of ``docs/language.md`` for ``total_votes`` admitted votes and ``seats`` seats."""
+    kind = quota.kind
+    if kind is m.QuotaKind.DROOP:
+        return Fraction(total_votes // (seats + 1) + 1)
+    divisor = {m.QuotaKind.HARE: seats, m.QuotaKind.HAGENBACH_BISCHOFF: seats + 1,
+               m.QuotaKind.IMPERIALI: seats + 2}[kind]
+    q = Fraction(total_votes, divisor)
+    r = quota.rounding
+    if r is m.Rounding.DOWN:
+        return Fraction(q.numerator // q.denominator)
+    if r is m.Rounding.UP:
+        return Fraction(-(-q.numerator // q.denominator))
+    if r is m.Rounding.NEAREST:
+        return Fraction((2 * q.numerator + q.denominator) // (2 * q.denominator))
+    return q
+
+
+def largest_remainder(
+    method: m.LargestRemainder, votes: Sequence[int], factors: Sequence[Fraction] | None, pool: list[int],
+    seats: int, tb: TieBreaker, names: Sequence[str], explain: bool,
+) -> MethodOutcome:
+    """Seats for the ``pool`` lists (indices into ``votes``): integer parts of ``votes * factor /
+    quota``, then the seats left over by largest remainder (or taken back by smallest)."""
+    n = len(votes)
+    out = [0] * n
+    total = sum(votes[i] for i in pool)
+    quota = quota_value(method.quota, total, seats)
+    steps: list[Step] = []
+    if quota == 0:
+        raise AllocationError(
+            f"the {method.quota.kind.value} quota of {fmt_int(total)} votes for {seats} seats "
+            "rounds to zero", method,
+        )
+    quotients: list[Fraction] = [Fraction(0)] * n
+    floors = [0] * n
+    rems: list[Fraction] | list[int] = [0] * n
+    qn, qd = quota.numerator, quota.denominator
+    if factors is None or all(factors[i] == 1 for i in pool):
+        # votes / quota = votes * qd / qn: remainders as integers over the common denominator qn
+        for i in pool:
+            f, r = divmod(votes[i] * qd, qn)
+            floors[i], rems[i] = f, r  # type: ignore[call-overload]
+            out[i] = f
+        if explain:
+            for i in pool:
+                quotients[i] = Fraction(votes[i] * qd, qn)
+    else:
+        for i in pool:
+            q = votes[i] * factors[i] / quota
+            f = q.numerator // q.denominator
+            quotients[i], floors[i], rems[i] = q, f, q - f  # type: ignore[call-overload]
+            out[i] = f
+        qn = 1
+    leftover = seats - sum(floors[i] for i in pool)
+    if explain:
+        steps.append(Step(
+            "Quota ({}{}): {:n} admitted votes for {} seats = {:x}",
+            method,
+            (method.quota.kind.value,
+             "" if method.quota.rounding is m.Rounding.EXACT else f", rounded {method.quota.rounding.value}",
+             total, seats, quota),
+        ))
+        for i in pool:
+            corr = "" if factors is None or factors[i] == 1 else f" x {_exact(factors[i])} (correction)"
+            steps.append(Step("{}: {:n}{} / {:x} = {:x6}: {} seats, remainder {:x6}", None,
+                              (names[i], votes[i], corr, quota, quotients[i], floors[i], Fraction(rems[i], qn))))
+        steps.append(Step("Seats by integer parts: {}; left over: {}", None, (seats - leftover, leftover)))
+    if leftover > 0 and pool:
+        rounds, rest = divmod(leftover, len(pool))
+        if rounds:
+            for i in pool:
+                out[i] += rounds
+            if explain:
+                steps.append(Step("{} seats left over for {} lists: every admitted list first gets {} more", None,
+                                  (leftover, len(pool), rounds)))
+        winners = by_remainder(pool, rems, qn, rest, tb, largest=True, stage="the remainder seats")
+        for i in winners:
+            out[i] += 1
+        if explain and winners:
+            order = sorted(winners, key=lambda i: rems[i], reverse=True)
+            steps.append(Step("Remainder seats to the largest remainders: " + ", ".join(
+                f"{names[i]} ({_exact(Fraction(rems[i], qn), 6)})" for i in order)))
+    elif leftover < 0:
+        need = -leftover
+        while need > 0:
+            holders = [i for i in pool if out[i] > 0]
+            if not holders:
+                raise AllocationError("integer parts exceed the seats and no seat can be taken back",
+                                      method)
+            take = min(need, len(holders))
+            losers = by_remainder(holders, rems, qn, take, tb, largest=False,
+                                  stage="taking back seats from the smallest remainders")
+            for i in losers:
+                out[i] -= 1
+            need -= take
+            if explain:
+                steps.append(Step("Integer parts exceed the seats: one seat taken back from " + ", ".join(
+                    f"{names[i]} ({_exact(Fraction(rems[i], qn), 6)})" for i in losers)))
+    if not explain:
+        return MethodOutcome(out, quota, steps=steps)  # type: ignore[arg-type]
+    exact_rems = [Fraction(r, qn) for r in rems]
+    return MethodOutcome(out, quota, quotients, floors, exact_rems, steps)  # type: ignore[arg-type]
+
+
+def _exact(x: Fraction, places: int = 4) -> str:
+    from hemicycle.numbers import fmt_exact
+
+    return fmt_exact(x, places)
+
+
+def by_remainder(
+    pool: list[int], rems: Sequence[Fraction | int], scale: int, k: int, tb: TieBreaker, *,
+    largest: bool, stage: str,
+) -> list[int]:
+    """The ``k`` lists with the largest (or smallest) remainders; ties at the cut by the chain.
+
+    Remainders are ``rems[i] / scale`` (integers over a common denominator on the fast path)."""
+    if k <= 0:
+        return []
+    if k >= len(pool):
+        return list(pool)
+    order = sorted(pool, key=lambda i: rems[i], reverse=largest)
+    cut = rems[order[k - 1]]
+    if rems[order[k]] != cut:
+        return order[:k]
+    sure = [i for i in order if (rems[i] > cut if largest else rems[i] < cut)]
+    tied = [i for i in order if rems[i] == cut]
+    places = k - len(sure)
+    if largest:
+        picked = tb.favour(tied, places, stage, f"remainder {_exact(Fraction(cut, scale), 6)}")
+    else:
+        keep = tb.favour(tied, len(tied) - places, stage,
+                         f"remainder {_exact(Fraction(cut, scale), 6)}")
+        picked = [i for i in tied if i not in keep]
+    return sure + picked

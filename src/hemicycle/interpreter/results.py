@@ -1,0 +1,205 @@
+"""What an allocation gives back: seats, each tier's figures and protocol, ties, notes; as JSON.
+
+A tier's figures are kept as columns (one entry per list) and made into ``ListResult`` objects
+only when ``TierResult.lists`` is read; its protocol is data made into text only when read
+(``hemicycle.interpreter.protocol``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from hemicycle.election import Election
+from hemicycle.interpreter.protocol import Entry, Step, expand
+from hemicycle.numbers import fmt_int
+
+
+@dataclass(frozen=True)
+class Tie:
+    """A tie that decided a seat (or an admission), and how it was broken."""
+
+    tier: str
+    stage: str
+    lists: tuple[str, ...]
+    value: str  # the equal figure, as text
+    places: int  # how many of the tied lists were favoured
+    winners: tuple[str, ...]
+    resolved_by: str  # a tie criterion's name ("lot" included)
+    clause: str  # where the tie-break clause is, with its citation
+
+    def describe(self) -> str:
+        return (
+            f"tie in {self.stage}: {', '.join(self.lists)} all at {self.value}; "
+            f"{self.places} of them favoured; {', '.join(self.winners)} by {self.resolved_by}"
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "tier": self.tier, "stage": self.stage, "lists": list(self.lists), "value": self.value,
+            "places": self.places, "winners": list(self.winners), "resolved_by": self.resolved_by,
+            "clause": self.clause,
+        }
+
+
+@dataclass
+class ListResult:
+    abbr: str
+    name: str
+    votes: int
+    passed: bool = False
+    admitted: bool = False
+    admitted_by: str = ""  # "threshold" | "runner_up" | "next"
+    factor: Fraction = Fraction(1)
+    quotient: Fraction | None = None
+    integer_seats: int = 0
+    remainder: Fraction | None = None
+    seats: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "abbr": self.abbr, "name": self.name, "votes": self.votes, "passed": self.passed,
+            "admitted": self.admitted, "admitted_by": self.admitted_by or None,
+            "factor": str(self.factor), "quotient": _frac_json(self.quotient),
+            "integer_seats": self.integer_seats, "remainder": _frac_json(self.remainder),
+            "seats": self.seats,
+        }
+
+
+def _frac_json(x: Fraction | None) -> str | None:
+    return None if x is None else str(x)
+
+
+_ONE = Fraction(1)
+
+
+@dataclass(eq=False)
+class TierResult:
+    """One tier's outcome: a column per figure, one entry per list (vote-file order)."""
+
+    name: str
+    size: int
+    abbrs: list[str]
+    names: list[str]
+    votes: list[int]
+    passed_flags: list[bool]
+    admitted_flags: list[bool]
+    admitted_by: list[str]
+    seat_list: list[int]
+    factors: list[Fraction] | None = None  # None: no correction
+    quotients: list[Fraction | None] | None = None  # largest remainder, with the protocol
+    integer_seats: list[int] | None = None
+    remainders: list[Fraction | None] | None = None
+    runner_up: str | None = None
+    quota: Fraction | None = None
+    vacant: int = 0
+    overhang: int = 0  # seats beyond the tier's size (mixed-member compensation)
+    units: tuple[tuple[str, ...], ...] = ()  # alliances that took part as one list
+    log: list[Entry] = field(default_factory=list)
+    _lists: list[ListResult] | None = field(default=None, repr=False)
+
+    @property
+    def lists(self) -> list[ListResult]:
+        if self._lists is None:
+            factors, quotients = self.factors, self.quotients
+            ints, rems = self.integer_seats, self.remainders
+            self._lists = [
+                ListResult(
+                    abbr=a, name=self.names[i], votes=self.votes[i], passed=self.passed_flags[i],
+                    admitted=self.admitted_flags[i], admitted_by=self.admitted_by[i],
+                    factor=factors[i] if factors is not None else _ONE,
+                    quotient=quotients[i] if quotients is not None else None,
+                    integer_seats=ints[i] if ints is not None else 0,
+                    remainder=rems[i] if rems is not None else None, seats=self.seat_list[i],
+                )
+                for i, a in enumerate(self.abbrs)
+            ]
+        return self._lists
+
+    @property
+    def passed(self) -> tuple[str, ...]:
+        return tuple(a for a, ok in zip(self.abbrs, self.passed_flags, strict=True) if ok)
+
+    @property
+    def admitted(self) -> tuple[str, ...]:
+        return tuple(a for a, ok in zip(self.abbrs, self.admitted_flags, strict=True) if ok)
+
+    @property
+    def seats(self) -> dict[str, int]:
+        return dict(zip(self.abbrs, self.seat_list, strict=True))
+
+    @property
+    def steps(self) -> list[Step]:
+        """The protocol, line by line."""
+        return expand(self.log)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name, "size": self.size, "seats": self.seats, "passed": list(self.passed),
+            "admitted": list(self.admitted), "runner_up": self.runner_up,
+            "quota": _frac_json(self.quota), "vacant": self.vacant, "overhang": self.overhang,
+            "units": [list(u) for u in self.units],
+            "lists": [lr.to_json() for lr in self.lists],
+        }
+
+
+@dataclass
+class AllocationResult:
+    chamber: str
+    seats: dict[str, int]  # every list (zeros included), then the appointed keys
+    total: int
+    tiers: list[TierResult]
+    appointed: dict[str, int]
+    ties: list[Tie]
+    clauses_applied: list[str]
+    notes: list[str]
+    election: Election
+    appointed_names: dict[str, str] = field(default_factory=dict)  # key -> appointing body
+
+    def explain(self) -> str:
+        """The whole allocation as an election commission's protocol."""
+        out = [f"Allocation of seats: {self.chamber}"]
+        if self.election.name:
+            out.append(f"Election: {self.election.name}")
+        for note in self.notes:
+            out.append(f"Note: {note}")
+        for tier in self.tiers:
+            out.append("")
+            out.append(f"Tier {tier.name!r}: {tier.size} seats")
+            out.extend(f"  {i}. {step.render()}" for i, step in enumerate(tier.steps, 1))
+        if self.appointed:
+            out.append("")
+            for key, n in self.appointed.items():
+                out.append(f"Appointed seats: {key} {n}")
+        out.append("")
+        out.append("Result: " + ", ".join(f"{k} {v}" for k, v in self.seats.items())
+                   + f"; total {self.total}")
+        return "\n".join(out)
+
+    def _repr_html_(self) -> str:
+        """A table of votes and seats, for notebooks."""
+        from html import escape
+
+        rows = "".join(
+            f"<tr><td>{escape(e.name or e.abbr)}</td><td>{escape(e.abbr)}</td>"
+            f"<td style='text-align:right'>{fmt_int(e.votes)}</td>"
+            f"<td style='text-align:right'>{self.seats[e.abbr]}</td></tr>"
+            for e in self.election.lists)
+        rows += "".join(f"<tr><td>{escape(self.appointed_names.get(k, k))}</td><td>{escape(k)}</td><td></td>"
+                        f"<td style='text-align:right'>{n}</td></tr>" for k, n in self.appointed.items())
+        ties = "".join(f"<li>{escape(t.describe())}</li>" for t in self.ties)
+        return (f"<table><caption>{escape(self.chamber)}</caption><tr><th>List</th><th>Abbr</th><th>Votes</th>"
+                f"<th>Seats</th></tr>{rows}<tr><th colspan=3>Total</th><th>{self.total}</th></tr></table>"
+                + (f"<p>Ties:</p><ul>{ties}</ul>" if ties else ""))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "chamber": self.chamber, "election": self.election.name or None,
+            "seats": self.seats, "total": self.total,
+            "appointed": self.appointed,
+            "appointed_by": self.appointed_names,
+            "tiers": [t.to_json() for t in self.tiers],
+            "ties": [t.to_json() for t in self.ties],
+            "clauses_applied": self.clauses_applied, "notes": self.notes,
+        }

@@ -1,0 +1,110 @@
+"""One tier's allocation on one view of the election: the pipeline of docs/language.md ('The
+allocation pipeline'), each step a function of ``hemicycle.interpreter``'s step modules."""
+
+from __future__ import annotations
+
+from hemicycle import model as m
+from hemicycle.election import Election
+from hemicycle.interpreter.admission import active_provisions, admit, corrections
+from hemicycle.interpreter.alliances import allocate_alliances
+from hemicycle.interpreter.compensation import overhang, set_aside
+from hemicycle.interpreter.consolation import consolation
+from hemicycle.interpreter.context import Applied, Context
+from hemicycle.interpreter.errors import AllocationError
+from hemicycle.interpreter.guarantees import guarantee
+from hemicycle.interpreter.limits import distribute, list_limits
+from hemicycle.interpreter.protocol import Recorder
+from hemicycle.interpreter.results import Tie, TierResult
+from hemicycle.interpreter.thresholds import passing
+from hemicycle.interpreter.ties import TieBreaker
+from hemicycle.interpreter.view import View
+
+
+def run_tier(ctx: Context) -> TierResult:
+    """The tier's seats on ``ctx.view``: thresholds, admissions, seats outside the distribution,
+    the method within limits, guarantees, overhang."""
+    tier, view, rec = ctx.tier, ctx.view, ctx.rec
+    names = view.names
+    n = len(view.votes)
+    passed = passing(ctx)
+    active = active_provisions(ctx, sum(passed))
+    adm = admit(ctx, active, passed)
+    admitted = adm.admitted
+    runner = names[adm.runner_up] if adm.runner_up is not None else None
+    factors = corrections(ctx, active, admitted, runner)
+    pool = [i for i in range(n) if admitted[i]]
+    rec.say("Admitted to the distribution: {}", ", ".join(names[i] for i in pool) or "none")
+    result = TierResult(
+        name=tier.name, size=ctx.seats, abbrs=names, names=[e.name for e in view.entries], votes=view.votes,
+        passed_flags=passed, admitted_flags=admitted, admitted_by=adm.admitted_by, seat_list=[0] * n,
+        factors=factors, runner_up=runner, log=rec.entries,
+    )
+    outside = [0] * n  # consolation seats and district seats outside the distribution
+    for c in tier.consolations:
+        ctx.used(c, "consolation")
+        consolation(ctx, c, admitted, outside)
+    district = set_aside(ctx, tier.compensation, admitted, outside) if tier.compensation is not None else None
+    method_seats = ctx.seats - sum(outside)
+    if method_seats < 0:
+        raise AllocationError(f"the seats outside the distribution ({sum(outside)}) exceed the tier's "
+                              f"{ctx.seats} seats", tier)
+    if method_seats != ctx.seats:
+        rec.say("Seats for the distribution: {} - {} = {}", ctx.seats, sum(outside), method_seats)
+    if sum(view.votes[i] for i in pool) == 0:
+        rec.say("No admitted list has a vote: no seats are allocated in this tier")
+        ctx.notes.append(f"tier {tier.name!r}: no admitted list has a vote; no seats allocated")
+        result.vacant = method_seats
+        result.seat_list = outside
+        return result
+    ctx.used(tier.method, "allocate")
+    seats = _distribute(ctx, result, pool, factors, method_seats)
+    guarantee(ctx, active, admitted, runner, seats)
+    if tier.compensation is not None:
+        assert district is not None
+        result.overhang = overhang(ctx, tier.compensation, pool, district, seats)
+    for i in range(n):
+        seats[i] += outside[i]
+    result.seat_list = seats
+    rec.say("Seats: " + ", ".join(f"{names[i]} {seats[i]}" for i in range(n))
+            + (f"; vacant {result.vacant}" if result.vacant else "")
+            + (f"; overhang {result.overhang}" if result.overhang else ""))
+    return result
+
+
+def _distribute(ctx: Context, result: TierResult, pool: list[int], factors: list | None,  # type: ignore[type-arg]
+                method_seats: int) -> list[int]:
+    """The method (or the alliances' units) within caps and list sizes; the protocol's figures."""
+    tier = ctx.tier
+    n = len(ctx.view.votes)
+    limits = list_limits(tier, ctx)
+    if tier.alliances is not None:
+        ctx.used(tier.alliances, "alliances")
+        if limits and any(i in limits for i in pool):
+            raise AllocationError("alliances together with a cap or list sizes are not supported",
+                                  tier.alliances)
+        seats = [0] * n
+        result.units = allocate_alliances(ctx, tier.alliances, pool, factors, method_seats, seats)
+        return seats
+    dist = distribute(ctx, pool, factors, method_seats, limits)
+    first = dist.first
+    result.vacant = dist.vacant
+    if first is not None:
+        result.quota = first.quota
+        if first.quotients is not None:
+            assert first.integer_seats is not None and first.remainders is not None
+            in_pool = set(pool)
+            result.quotients = [first.quotients[i] if i in in_pool else None for i in range(n)]
+            result.integer_seats = [first.integer_seats[i] if i in in_pool else 0 for i in range(n)]
+            result.remainders = [first.remainders[i] if i in in_pool else None for i in range(n)]
+    return dist.seats
+
+
+def allocate_tier(
+    tier: m.Tier, election: Election, ties: list[Tie], notes: list[str], applied: list[str],
+    *, explain: bool = True,
+) -> TierResult:
+    """Allocate one tier on the whole election (``ties``, ``notes`` and ``applied`` are added to)."""
+    view = View.national(election)
+    ctx = Context(tier=tier, view=view, seats=tier.seats, notes=notes, applied=Applied(applied),
+                  rec=Recorder(explain), tb=TieBreaker(tier, view.entries, ties, view.votes))
+    return run_tier(ctx)
