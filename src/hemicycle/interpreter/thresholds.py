@@ -108,8 +108,9 @@ def _known_base(th: m.Threshold, share: Fraction, figure: int, view: View, appli
     n = len(view.entries)
     out: list[Verdict] = [True] * n
     need = share * figure
-    rec.say("Threshold: {} of {} ({:n}) = {:x2} votes; {}", _shown(th, share), th.base.value,  # type: ignore[union-attr]
-            figure, need, _tail(th), clause=th)
+    if rec.on:
+        rec.say("Threshold: {} of {} ({:n}) = {:x2} votes; {}", _shown(th, share), th.base.value,  # type: ignore[union-attr]
+                figure, need, _tail(th), clause=th)
     votes = view.votes
     for i, e in enumerate(view.entries):
         if applies[i]:
@@ -131,8 +132,9 @@ def _regional(th: m.Threshold, share: Fraction, view: View, applies: list[bool],
     why = [""] * n
     assert th.base is not None
     regions = {r: _region_view(election, r) for r in election.regions}
-    rec.say("Threshold: {} of {} in every region ({} in the vote file); {}", _shown(th, share), th.base.value,
-            len(regions), _tail(th), clause=th)
+    if rec.on:
+        rec.say("Threshold: {} of {} in every region ({} in the vote file); {}", _shown(th, share), th.base.value,
+                len(regions), _tail(th), clause=th)
     reported: list[str] = []
     for i, e in enumerate(entries):
         if not applies[i]:
@@ -178,7 +180,9 @@ def _unknown_base(th: m.Threshold, share: Fraction, missing: str, view: View, ap
     why = [""] * n
     assert th.base is not None
     lower, lower_what = lower_bound(th.base, view)
-    rec.say("Threshold: {} of {} (not in the vote file); {}", _shown(th, share), th.base.value, _tail(th), clause=th)
+    if rec.on:
+        rec.say("Threshold: {} of {} (not in the vote file); {}", _shown(th, share), th.base.value, _tail(th),
+                clause=th)
     reported_used: list[str] = []
     for i, e in enumerate(entries):
         votes = view.votes[i]

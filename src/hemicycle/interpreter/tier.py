@@ -33,7 +33,8 @@ def run_tier(ctx: Context) -> TierResult:
     runner = names[adm.runner_up] if adm.runner_up is not None else None
     factors = corrections(ctx, active, admitted, runner)
     pool = [i for i in range(n) if admitted[i]]
-    rec.say("Admitted to the distribution: {}", ", ".join(names[i] for i in pool) or "none")
+    if rec.on:
+        rec.say("Admitted to the distribution: {}", ", ".join(names[i] for i in pool) or "none")
     result = TierResult(
         name=tier.name, size=ctx.seats, abbrs=names, names=[e.name for e in view.entries], votes=view.votes,
         passed_flags=passed, admitted_flags=admitted, admitted_by=adm.admitted_by, seat_list=[0] * n,
@@ -65,9 +66,10 @@ def run_tier(ctx: Context) -> TierResult:
     for i in range(n):
         seats[i] += outside[i]
     result.seat_list = seats
-    rec.say("Seats: " + ", ".join(f"{names[i]} {seats[i]}" for i in range(n))
-            + (f"; vacant {result.vacant}" if result.vacant else "")
-            + (f"; overhang {result.overhang}" if result.overhang else ""))
+    if rec.on:
+        rec.say("Seats: " + ", ".join(f"{names[i]} {seats[i]}" for i in range(n))
+                + (f"; vacant {result.vacant}" if result.vacant else "")
+                + (f"; overhang {result.overhang}" if result.overhang else ""))
     return result
 
 

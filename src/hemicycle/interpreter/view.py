@@ -8,7 +8,7 @@ and copies no list entry.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from hemicycle.election import Election, ListEntry
 
@@ -20,14 +20,15 @@ class View:
     votes: list[int]  # their votes here
     totals: Mapping[str, int]  # the totals here
     unit: object | None = None  # None: the whole election
+    names: list[str] = field(default_factory=list)  # the abbreviations of ``entries``
+
+    def __post_init__(self) -> None:
+        if not self.names:
+            self.names = [e.abbr for e in self.entries]
 
     @staticmethod
     def national(election: Election) -> View:
         return View(election, election.lists, [e.votes for e in election.lists], election.totals)
-
-    @property
-    def names(self) -> list[str]:
-        return [e.abbr for e in self.entries]
 
     @property
     def list_votes(self) -> int:
