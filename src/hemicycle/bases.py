@@ -33,6 +33,11 @@ def base_figure(base: Base, list_votes: T, totals: Mapping[str, Any],
         against = totals["against_all"] if "against_all" in totals else missing(
             "against_all", "the votes 'against all' are in the base")
         return list_votes + against  # type: ignore[operator, no-any-return]
+    if base is Base.VALID_VOTES_AND_BLANK:
+        valid = totals["valid"] if "valid" in totals else list_votes + totals.get("against_all", 0)  # type: ignore[operator]
+        blank = totals["blank"] if "blank" in totals else missing(
+            "blank", "blank ballots are valid votes in this base")
+        return valid + blank  # type: ignore[no-any-return]
     if base is Base.REGISTERED_VOTERS:
         return totals["registered"] if "registered" in totals else missing(  # type: ignore[no-any-return]
             "registered", "the number of registered voters")

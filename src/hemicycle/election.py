@@ -2,6 +2,12 @@
 
 Vote files (``hemicycle.votes``) and the Python API build an ``Election``; it knows nothing about
 rules. Figures are exact integers; a figure that is not known is absent, never guessed.
+
+An election is national lists (``ListEntry``: party-level attributes and national votes) and,
+optionally, a tree of units (``Unit``: districts, regions, states ...), each with its own totals,
+figures (population ...), magnitude and the votes of the lists that stood there. A list's national
+votes are the sum of its votes in the units of the finest level (those with no unit below them);
+the ``Election`` checks that they agree.
 """
 
 from __future__ import annotations
@@ -9,9 +15,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cached_property
 
 # The totals a vote file may give, besides each list's votes.
-TOTALS = ("valid", "invalid", "ballots_cast", "registered", "against_all")
+TOTALS = ("valid", "invalid", "ballots_cast", "registered", "against_all", "blank")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -36,10 +43,50 @@ class ListEntry:
     reported_regional: bool | None = None
     # The list combination (apparentement) the list belongs to, by its name; None: none.
     combination: str | None = None
+    # The number of parties standing together on the list (a coalition); None: not stated (one).
+    coalition_size: int | None = None
 
     @property
     def label(self) -> str:
         return self.name or self.abbr
+
+
+@dataclass(frozen=True, kw_only=True)
+class Unit:
+    """A district, region, state ...: one unit of one level of the election's tree."""
+
+    name: str  # unique within its level
+    level: str = "district"  # the level, as the vote file calls it: "district", "region", "state" ...
+    parent: str | None = None  # the containing unit (of another level); None: directly under the nation
+    seats: int | None = None  # the magnitude, when the vote file gives it
+    totals: Mapping[str, int] = field(default_factory=dict, hash=False)  # valid, invalid, blank ... here
+    figures: Mapping[str, int] = field(default_factory=dict, hash=False)  # population, citizens ...
+    votes: Mapping[str, int] = field(default_factory=dict, hash=False)  # abbr -> votes; absent: did not stand
+
+
+@dataclass(frozen=True)
+class UnitTree:
+    """The units by level, their parents and children (built once per election)."""
+
+    by_level: Mapping[str, tuple[Unit, ...]]
+    parent: Mapping[tuple[str, str], Unit | None]  # (level, name) -> containing unit
+    leaves: tuple[Unit, ...]  # units with no unit below them, in file order
+
+    def unit(self, level: str, name: str) -> Unit | None:
+        return next((u for u in self.by_level.get(level, ()) if u.name == name), None)
+
+    def ancestors(self, unit: Unit) -> list[Unit]:
+        """The units containing ``unit``, nearest first (a cycle raises ``ValueError``)."""
+        out: list[Unit] = []
+        seen = {(unit.level, unit.name)}
+        up = self.parent.get((unit.level, unit.name))
+        while up is not None:
+            if (up.level, up.name) in seen:
+                raise ValueError(f"{unit.level} {unit.name!r} is inside itself")
+            seen.add((up.level, up.name))
+            out.append(up)
+            up = self.parent.get((up.level, up.name))
+        return out
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -55,6 +102,8 @@ class Election:
     agreements: tuple[tuple[str, ...], ...] = ()
     # Totals per region (region name -> {total name -> figure}), for regional thresholds.
     regions: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    # The tree of units (districts, regions ...); empty for a national-only election.
+    units: tuple[Unit, ...] = ()
 
     def __post_init__(self) -> None:
         seen: set[str] = set()
@@ -66,6 +115,8 @@ class Election:
                 raise ValueError(f"list {entry.abbr!r} has negative votes")
             if entry.district_seats is not None and entry.district_seats < 0:
                 raise ValueError(f"list {entry.abbr!r} has negative district seats")
+            if entry.coalition_size is not None and entry.coalition_size < 1:
+                raise ValueError(f"list {entry.abbr!r}: a coalition size is at least 1")
             for region in entry.regional_votes:
                 if region not in self.regions:
                     raise ValueError(f"list {entry.abbr!r} has votes in {region!r}, which is not a region")
@@ -88,6 +139,8 @@ class Election:
                 raise ValueError(f"unknown total {key!r}; known: {', '.join(TOTALS)}")
             if value < 0:
                 raise ValueError(f"total {key!r} is negative")
+        if self.units:
+            _check_units(self)
 
     @property
     def abbrs(self) -> tuple[str, ...]:
@@ -96,6 +149,15 @@ class Election:
     @property
     def list_votes(self) -> int:
         return sum(e.votes for e in self.lists)
+
+    @cached_property
+    def tree(self) -> UnitTree:
+        """The units by level, with parents and leaves."""
+        return _tree(self.units)
+
+    def units_of(self, level: str) -> tuple[Unit, ...]:
+        """The units of ``level``, in file order."""
+        return self.tree.by_level.get(level, ())
 
     @classmethod
     def from_votes(
@@ -120,3 +182,87 @@ class Election:
         )
         clean = {k: int(v) for k, v in totals.items() if v is not None}
         return cls(lists=lists, totals=clean)
+
+
+def _tree(units: tuple[Unit, ...]) -> UnitTree:
+    by_level: dict[str, list[Unit]] = {}
+    for u in units:
+        by_level.setdefault(u.level, []).append(u)
+    by_name: dict[str, list[Unit]] = {}
+    for u in units:
+        by_name.setdefault(u.name, []).append(u)
+    parent: dict[tuple[str, str], Unit | None] = {}
+    has_child: set[tuple[str, str]] = set()
+    for u in units:
+        up: Unit | None = None
+        if u.parent is not None:
+            found = [p for p in by_name.get(u.parent, []) if p.level != u.level]
+            if not found:
+                raise ValueError(f"{u.level} {u.name!r}: its parent {u.parent!r} is not a unit of another level")
+            if len(found) > 1:
+                raise ValueError(f"{u.level} {u.name!r}: its parent {u.parent!r} is a unit of several levels")
+            up = found[0]
+            has_child.add((up.level, up.name))
+        parent[(u.level, u.name)] = up
+    leaves = tuple(u for u in units if (u.level, u.name) not in has_child)
+    return UnitTree({k: tuple(v) for k, v in by_level.items()}, parent, leaves)
+
+
+def _check_units(election: Election) -> None:
+    """The units make a tree whose finest level adds up to the national figures."""
+    abbrs = {e.abbr for e in election.lists}
+    seen: set[tuple[str, str]] = set()
+    for u in election.units:
+        where = f"{u.level} {u.name!r}"
+        if not u.name or not u.level:
+            raise ValueError(f"{where}: a unit needs a name and a level")
+        if (u.level, u.name) in seen:
+            raise ValueError(f"{where} appears twice")
+        seen.add((u.level, u.name))
+        if u.seats is not None and u.seats < 0:
+            raise ValueError(f"{where} has a negative magnitude")
+        for key, value in u.totals.items():
+            if key not in TOTALS:
+                raise ValueError(f"{where}: unknown total {key!r}; known: {', '.join(TOTALS)}")
+            if value < 0:
+                raise ValueError(f"{where}: total {key!r} is negative")
+        for key, value in u.figures.items():
+            if value < 0:
+                raise ValueError(f"{where}: figure {key!r} is negative")
+        for abbr, value in u.votes.items():
+            if abbr not in abbrs:
+                raise ValueError(f"{where}: votes for {abbr!r}, which is not a list of the election")
+            if value < 0:
+                raise ValueError(f"{where}: negative votes for {abbr!r}")
+    tree = election.tree  # checks the parents
+    for u in election.units:  # no unit is inside itself
+        tree.ancestors(u)
+    carrying = [u for u in election.units if u.votes]
+    if not carrying:
+        return
+    below: dict[tuple[str, str], dict[str, int]] = {}
+    top: list[Unit] = []
+    for u in carrying:
+        up = next((a for a in tree.ancestors(u) if a.votes), None)
+        if up is None:
+            top.append(u)
+            continue
+        sums = below.setdefault((up.level, up.name), {})
+        for abbr, value in u.votes.items():
+            sums[abbr] = sums.get(abbr, 0) + value
+    for u in carrying:
+        sums = below.get((u.level, u.name))
+        if sums is None:
+            continue
+        for abbr in sorted(set(sums) | set(u.votes)):
+            if sums.get(abbr, 0) != u.votes.get(abbr, 0):
+                raise ValueError(f"{u.level} {u.name!r}: {abbr!r} has {u.votes.get(abbr, 0)} votes there, but its "
+                                 f"votes in the units below add up to {sums.get(abbr, 0)}")
+    national = dict.fromkeys(abbrs, 0)
+    for u in top:
+        for abbr, value in u.votes.items():
+            national[abbr] += value
+    for e in election.lists:
+        if national[e.abbr] != e.votes:
+            raise ValueError(f"list {e.abbr!r} has {e.votes} votes, but its votes in the districts add up to "
+                             f"{national[e.abbr]}")

@@ -56,6 +56,7 @@ class Base(str, Enum):
     LIST_VOTES = "list_votes"
     VOTES_AND_AGAINST_ALL = "votes_and_against_all"
     REGISTERED_VOTERS = "registered_voters"
+    VALID_VOTES_AND_BLANK = "valid_votes_and_blank"
 
 
 class QuotaKind(str, Enum):
@@ -96,6 +97,16 @@ class SelectorKind(str, Enum):
     EVERY_LIST = "every_list"
     TAGGED = "tagged"  # lists whose vote-file entry carries the tag
     UNTAGGED = "untagged"  # lists whose vote-file entry does not carry the tag
+    MEMBERS = "members"  # lists of so many member parties (the vote file's coalition_size; 1 if not given)
+
+
+class Scope(str, Enum):
+    """Where a threshold takes its base and the list's votes (docs/language.md, 'Threshold scopes')."""
+
+    UNIT = "unit"  # the tier's own unit: each district for a tier 'in each district', else the nation
+    NATION = "nationally"  # the whole election, whatever unit the tier allocates in
+    EVERY = "every"  # in every unit of a level: the list passes only if it passes in each
+    AT_LEAST = "at_least"  # in at least `count` units of a level
 
 
 class Comparator(str, Enum):
@@ -130,12 +141,17 @@ class SurplusPolicy(str, Enum):
 class Selector(Node):
     kind: SelectorKind
     tag: str | None = None
+    members: int = 1  # MEMBERS: the number of member parties
+    or_more: bool = False  # MEMBERS: that many or more
 
     def __str__(self) -> str:
         if self.kind is SelectorKind.TAGGED:
             return f"lists tagged {self.tag}"
         if self.kind is SelectorKind.UNTAGGED:
             return f"lists not tagged {self.tag}"
+        if self.kind is SelectorKind.MEMBERS:
+            more = " or more" if self.or_more else ""
+            return f"lists of {self.members}{more} part{'y' if self.members == 1 and not more else 'ies'}"
         return self.kind.value
 
 
@@ -146,7 +162,10 @@ class Threshold(Node):
 
     ``inclusive``: reaching exactly the threshold passes ("seven and more percent").
     ``applies_to``: the lists the threshold is for (``None``: every list).
-    ``regional``: the test is made in every region of the vote file, on that region's figures.
+    ``scope``/``level``/``count``: where the base and the list's votes are taken: the tier's own
+    unit, nationally, in every unit of ``level`` or in at least ``count`` of them (``Scope``).
+    ``alternatives``: other tests, any one of which passing is enough (``or 12% of ...``); each is
+    a ``Threshold`` without alternatives or selector of its own.
     ``district_op``/``district_value``: the list also passes when its district seats compare so
     (``or district_seats >= 1``).
     """
@@ -157,13 +176,27 @@ class Threshold(Node):
     quotas: int | None = None
     inclusive: bool = True
     applies_to: Selector | None = None
-    regional: bool = False
+    scope: Scope = Scope.UNIT
+    level: str | None = None
+    count: int = 1
+    alternatives: tuple[Threshold, ...] = ()
     district_op: Comparator | None = None
     district_value: int = 0
 
     @property
+    def regional(self) -> bool:
+        """True when the test is made unit by unit across a level (``in every region``, ``in at
+        least 2 districts``), not on one unit's figures."""
+        return self.scope is Scope.EVERY or self.scope is Scope.AT_LEAST
+
+    @property
+    def tests(self) -> tuple[Threshold, ...]:
+        """This test and its alternatives."""
+        return (self, *self.alternatives)
+
+    @property
     def scale_invariant(self) -> bool:
-        return self.absolute is None
+        return all(t.absolute is None for t in self.tests)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -179,6 +212,7 @@ class Quota(Node):
 @dataclass(frozen=True, kw_only=True)
 class LargestRemainder(Node):
     quota: Quota
+    integer_parts_only: bool = False  # no remainder seats: the seats left over stay unfilled
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -334,6 +368,37 @@ class Compensation(Node):
 
 
 @dataclass(frozen=True, kw_only=True)
+class Exempt(Node):
+    """The selected lists pass every threshold of the tier (they still need a vote)."""
+
+    who: Selector
+
+
+@dataclass(frozen=True, kw_only=True)
+class SeatsFrom(Node):
+    """The tier's seats are the seats tier ``tier`` left unfilled, summed over its units."""
+
+    tier: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class VotesFrom(Node):
+    """Each list's votes in the tier are its remainders in tier ``tier``, summed over its units;
+    the lists admitted there (in some unit) take part."""
+
+    tier: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Placement(Node):
+    """The tier's seats of each list go into units of ``level`` by the list's remainders in tier
+    ``tier`` there, largest first, into units with seats still unfilled."""
+
+    level: str
+    tier: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class Provision(Node):
     """Actions that apply when ``condition`` holds (always, when it is ``None``)."""
 
@@ -354,6 +419,11 @@ class Tier(Node):
     consolations: tuple[Consolation, ...] = ()
     alliances: Alliances | None = None
     compensation: Compensation | None = None
+    level: str | None = None  # allocates in each unit of this level (seats: each unit's magnitude)
+    seats_from: SeatsFrom | None = None
+    votes_from: VotesFrom | None = None
+    placement: Placement | None = None
+    exempt: Exempt | None = None
 
     def actions(self, kind: type) -> list[tuple[Provision, Action]]:
         return [(p, a) for p in self.provisions for a in p.actions if isinstance(a, kind)]
@@ -369,22 +439,36 @@ class Tier(Node):
     def uses_extensions(self) -> bool:
         """True when the tier uses a clause beyond thresholds on totals, one method, caps and
         the runner-up provisions (regional or district thresholds, admissions until a
-        condition, consolation seats, alliances, mixed-member compensation, 'not tagged')."""
+        condition, consolation seats, alliances, mixed-member compensation, 'not tagged', and
+        everything about districts: tiers in units, thresholds at other levels or with
+        alternatives, exemptions, member-count selectors, integer parts only)."""
         if self.consolations or self.alliances is not None or self.compensation is not None:
+            return True
+        if self.in_units or self.exempt is not None:
+            return True
+        if isinstance(self.method, LargestRemainder) and self.method.integer_parts_only:
             return True
         for th in self.thresholds:
             if th.quotas is not None or th.regional or th.district_op is not None:
                 return True
-            if th.applies_to is not None and th.applies_to.kind is SelectorKind.UNTAGGED:
+            if th.scope is not Scope.UNIT or th.alternatives:
+                return True
+            if th.applies_to is not None and th.applies_to.kind in (SelectorKind.UNTAGGED, SelectorKind.MEMBERS):
                 return True
         for prov in self.provisions:
             for action in prov.actions:
                 if isinstance(action, AdmitNext):
                     return True
                 who = getattr(action, "who", None)
-                if isinstance(who, Selector) and who.kind is SelectorKind.UNTAGGED:
+                if isinstance(who, Selector) and who.kind in (SelectorKind.UNTAGGED, SelectorKind.MEMBERS):
                     return True
         return False
+
+    @property
+    def in_units(self) -> bool:
+        """True when the tier allocates in units or reads, or places into, another tier's units."""
+        return (self.level is not None or self.seats_from is not None or self.votes_from is not None
+                or self.placement is not None)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -397,16 +481,66 @@ class Appointed(Node):
 
 
 @dataclass(frozen=True, kw_only=True)
+class FixedSeats(Node):
+    """The unit ``unit`` has exactly ``seats`` seats."""
+
+    unit: str
+    seats: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class Minimum(Node):
+    """Every unit not fixed first gets ``seats`` seats."""
+
+    seats: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class Apportion(Node):
+    """The seats left (after fixed seats and minimums) go to the units by ``method`` on each unit's
+    ``figure``: a base of the language (``valid_votes`` ..., taken on the unit's figures) or a
+    figure the vote file gives for each unit (``population`` ...)."""
+
+    figure: str
+    base: Base | None  # set when ``figure`` names a base
+    method: Method
+
+
+@dataclass(frozen=True, kw_only=True)
+class Level(Node):
+    """The units of one level of the vote file (``districts``) and how their magnitudes come
+    about: fixed in the rules, apportioned, or given in the vote file."""
+
+    name: str = "district"
+    seats: int
+    fixed: tuple[FixedSeats, ...] = ()
+    minimum: Minimum | None = None
+    apportion: Apportion | None = None
+    ties: Ties | None = None
+
+    @property
+    def label(self) -> str:
+        return "districts" if self.name == "district" else f"districts {self.name!r}"
+
+
+@dataclass(frozen=True, kw_only=True)
 class Chamber(Node):
     name: str
     seats: int
     appointed: tuple[Appointed, ...] = ()
     tiers: tuple[Tier, ...] = ()
+    levels: tuple[Level, ...] = ()
     source: str = field(default="", compare=False, repr=False)  # the rule text, for messages
 
     @property
     def file(self) -> str:
         return self.span.file
+
+    def level(self, name: str) -> Level | None:
+        return next((lv for lv in self.levels if lv.name == name), None)
+
+    def tier(self, name: str) -> Tier | None:
+        return next((t for t in self.tiers if t.name == name), None)
 
     @cached_property
     def nodes(self) -> tuple[Node, ...]:

@@ -38,8 +38,9 @@ JSON, anything else CSV), never by extension:
   column, or in its second field when it has only two: ``total:invalid,297718``. Row numbers
   in messages are line numbers. A CSV file always holds every list.
 
-Besides the totals of ``hemicycle.election.TOTALS`` a file may give the check figures ``blank``
-and ``disallowed`` (ballots in ``ballots_cast`` that are neither valid nor invalid) and
+Besides the totals of ``hemicycle.election.TOTALS`` (``blank`` among them: blank ballots, a base
+of the rules where the law counts them as valid, and part of ``ballots_cast``) a file may give the
+check figures ``disallowed`` (ballots in ``ballots_cast`` that are neither valid nor invalid) and
 ``ballots_in_box`` (when ``ballots_cast`` counts the voters who signed for a ballot). They are not
 part of the ``Election``; they only make the consistency check exact.
 
@@ -78,7 +79,7 @@ __all__ = [
 ]
 
 # Figures a file may give only to make the consistency check exact (see the module docstring).
-CHECK_FIGURES = ("blank", "disallowed", "ballots_in_box")
+CHECK_FIGURES = ("disallowed", "ballots_in_box")
 CSV_COLUMNS = ("abbr", "name", "votes", "registration_order", "ballot_order", "list_size", "tags")
 # A tag must be nameable in a rule file (``lists tagged NAME``).
 TAG_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
@@ -1091,7 +1092,7 @@ def _check_totals(raw: _Raw, file: str) -> None:
     if all(k in totals for k in ("ballots_cast", "valid", "invalid")):
         cast, valid, invalid = totals["ballots_cast"], totals["valid"], totals["invalid"]
         parts = [("valid", valid), ("invalid", invalid)]
-        parts += [(k, raw.checks[k]) for k in ("blank", "disallowed") if k in raw.checks]
+        parts += [(k, figures[k]) for k in ("blank", "disallowed") if k in (figures := {**raw.checks, **totals})]
         counted = sum(v for _, v in parts)
         formula = f"{' + '.join(k for k, _ in parts)} = {' + '.join(str(v) for _, v in parts)}"
         if len(parts) > 1:

@@ -80,5 +80,6 @@ def vocabulary() -> Vocabulary:
         if name.startswith("__") or name in inlined:
             todo += [n for names in by_origin.get(name, []) for n in names if n in by_origin]
     clause_words = {w for r in clause_rules for w in firsts.get(r, set())}
-    return Vocabulary(keywords=keywords, values=frozenset(values), clause_words=frozenset(clause_words - values),
+    # a word that opens a clause is a clause word, even where it also stands alone ('districts')
+    return Vocabulary(keywords=keywords, values=frozenset(values - clause_words), clause_words=frozenset(clause_words),
                       methods=frozenset(methods), bases=frozenset(bases))

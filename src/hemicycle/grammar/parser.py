@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import difflib
 import re
 from fractions import Fraction
@@ -73,15 +75,44 @@ def _tok_span(file: str, tok: Token) -> m.Span:
     )
 
 
-class _Regional:
-    """Marker: the threshold is made in every region."""
-
-
 class _District:
     """The alternative 'or district_seats OP N' of a threshold."""
 
-    def __init__(self, op: m.Comparator, value: int) -> None:
-        self.op, self.value = op, value
+    def __init__(self, op: m.Comparator, value: int, span: m.Span) -> None:
+        self.op, self.value, self.span = op, value, span
+
+
+class _Test:
+    """One test of a threshold (the first, or an alternative after 'or'): Threshold fields."""
+
+    def __init__(self, span: m.Span, **fields: Any) -> None:
+        self.span = span
+        self.fields = fields
+
+
+class _Alternative:
+    def __init__(self, test: _Test) -> None:
+        self.test = test
+
+
+class _Scope:
+    def __init__(self, scope: m.Scope, level: str | None = None, count: int = 1) -> None:
+        self.scope, self.level, self.count = scope, level, count
+
+
+class _TierSeats:
+    """How a tier's seats are given: a number, each unit's magnitude, or another tier's unfilled seats."""
+
+    def __init__(self, seats: int = 0, level: str | None = None, unfilled: m.SeatsFrom | None = None) -> None:
+        self.seats, self.level, self.unfilled = seats, level, unfilled
+
+
+class _LevelBody:
+    def __init__(self, citation: str | None, clauses: list[Any]) -> None:
+        self.citation, self.clauses = citation, clauses
+
+
+_INTEGER_PARTS = object()  # marker: 'integer parts only'
 
 
 class _Fail(Exception):
@@ -131,6 +162,7 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
     def start(self, meta: Any, children: list[Any]) -> m.Chamber:
         chamber: m.Chamber = children[0]
         appointed = tuple(c for c in children[1:] if isinstance(c, m.Appointed))
+        levels = tuple(c for c in children[1:] if isinstance(c, m.Level))
         tiers = tuple(c for c in children[1:] if isinstance(c, m.Tier))
         keys: dict[str, m.Appointed] = {}
         for a in appointed:
@@ -138,15 +170,80 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
                 self._fail(a.span, f"two appointed groups are both reported as {a.key!r}",
                            "give each one its own key with 'as KEY'")
             keys[a.key] = a
+        declared: dict[str, m.Level] = {}
+        for lv in levels:
+            if lv.name in declared:
+                self._fail(lv.span, f"the districts of level {lv.name!r} are declared twice",
+                           f"the first is on line {declared[lv.name].span.line}; keep one")
+            declared[lv.name] = lv
         names: set[str] = set()
         for t in tiers:
             if t.name in names:
                 self._fail(t.span, f"two tiers are both called {t.name!r}")
             names.add(t.name)
+        done: dict[str, m.Tier] = {}
+        fixed_up: list[m.Tier] = []
+        for t in tiers:
+            t = self._tier_against(t, declared, done, names)
+            done[t.name] = t
+            fixed_up.append(t)
         return m.Chamber(
-            name=chamber.name, seats=chamber.seats, appointed=appointed, tiers=tiers,
+            name=chamber.name, seats=chamber.seats, appointed=appointed, tiers=tuple(fixed_up), levels=levels,
             span=chamber.span, citation=chamber.citation, source=self.source,
         )
+
+    def _tier_against(self, t: m.Tier, levels: dict[str, m.Level], before: dict[str, m.Tier],
+                      all_names: set[str]) -> m.Tier:
+        """Check a tier's references to levels and earlier tiers; a tier in each unit gets the
+        level's seats."""
+        def level_of(name: str, span: m.Span) -> m.Level:
+            if name not in levels:
+                known = f"; declared: {', '.join(repr(k) for k in levels)}" if levels else ""
+                self._fail(span, f"no 'districts' clause declares the level {name!r}{known}",
+                           "declare it, e.g. 'districts seats 350' (level \"district\") or "
+                           f"'districts \"{name}\" seats N'")
+            return levels[name]
+
+        def earlier(node: m.SeatsFrom | m.VotesFrom | m.Placement) -> m.Tier:
+            if node.tier not in before:
+                if node.tier == t.name:
+                    self._fail(node.span, f"tier {t.name!r} refers to itself",
+                               "name the tier whose seats or remainders it takes")
+                if node.tier in all_names:
+                    self._fail(node.span, f"tier {node.tier!r} comes after tier {t.name!r}",
+                               "a tier can only refer to a tier written before it")
+                close = difflib.get_close_matches(node.tier, list(before), n=1)
+                self._fail(node.span, f"no tier is called {node.tier!r}",
+                           f"did you mean {close[0]!r}?" if close else
+                           "a tier can only refer to a tier written before it")
+            return before[node.tier]
+
+        def remainders_of(node: m.VotesFrom | m.Placement, whole: bool) -> m.Tier:
+            other = earlier(node)
+            method = other.method
+            if not (isinstance(method, m.LargestRemainder) and method.integer_parts_only):
+                self._fail(node.span, f"tier {other.name!r} leaves no remainders: it must allocate by "
+                                      "'largest_remainder ... integer parts only'")
+            assert isinstance(method, m.LargestRemainder)
+            if whole and method.quota.rounding is m.Rounding.EXACT and method.quota.kind is not m.QuotaKind.DROOP:
+                self._fail(node.span, f"the remainders of tier {other.name!r} are votes only if its quota is "
+                                      "a whole number", "round its quota, e.g. 'quota imperiali rounded nearest'")
+            return other
+
+        seats = t.seats
+        if t.level is not None:
+            seats = level_of(t.level, t.span).seats
+        if t.seats_from is not None:
+            earlier(t.seats_from)
+        if t.votes_from is not None:
+            remainders_of(t.votes_from, True)
+        if t.placement is not None:
+            other = remainders_of(t.placement, False)
+            level_of(t.placement.level, t.placement.span)
+            if other.level != t.placement.level:
+                self._fail(t.placement.span, f"tier {other.name!r} has remainders in each "
+                                             f"{other.level or 'nation'}, not in each {t.placement.level!r}")
+        return t if seats == t.seats else dataclasses.replace(t, seats=seats)
 
     def chamber(self, meta: Any, children: list[Any]) -> m.Chamber:
         parts, cite = self._split(children)
@@ -165,66 +262,186 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
 
     def tier(self, meta: Any, children: list[Any]) -> m.Tier:
         name = str(children[1])[1:-1]
-        seats = self._int(children[3], minimum=1, what="a tier's seats")
-        body = children[5:-1]
+        how: _TierSeats = children[2]
+        body = children[4:-1]
         cite = None
         if body and isinstance(body[0], _Cite):
             cite, body = str(body[0]), body[1:]
         span = _span(self.file, meta)
-        thresholds: list[m.Threshold] = []
-        methods: list[m.LargestRemainder | m.Divisor] = []
-        ties: list[m.Ties] = []
-        caps: list[m.Cap] = []
-        surpluses: list[m.Surplus] = []
-        provisions: list[m.Provision] = []
-        consolations: list[m.Consolation] = []
-        alliances: list[m.Alliances] = []
-        compensations: list[m.Compensation] = []
+        found: dict[type, list[Any]] = {}
         loose: list[m.Node] = []
+        kinds = (m.Consolation, m.Alliances, m.Compensation, m.Threshold, m.LargestRemainder, m.Divisor, m.Ties,
+                 m.Cap, m.Surplus, m.Provision, m.Exempt, m.VotesFrom, m.Placement)
         for clause in body:
-            if isinstance(clause, m.Consolation):
-                consolations.append(clause)
-            elif isinstance(clause, m.Alliances):
-                alliances.append(clause)
-            elif isinstance(clause, m.Compensation):
-                compensations.append(clause)
-            elif isinstance(clause, m.Threshold):
-                thresholds.append(clause)
-            elif isinstance(clause, m.LargestRemainder | m.Divisor):
-                methods.append(clause)
-            elif isinstance(clause, m.Ties):
-                ties.append(clause)
-            elif isinstance(clause, m.Cap):
-                caps.append(clause)
-            elif isinstance(clause, m.Surplus):
-                surpluses.append(clause)
-            elif isinstance(clause, m.Provision):
-                provisions.append(clause)
-            else:
+            kind = next((k for k in kinds if isinstance(clause, k)), None)
+            if kind is None:
                 loose.append(clause)
+            else:
+                found.setdefault(m.LargestRemainder if kind is m.Divisor else kind, []).append(clause)
+        provisions: list[m.Provision] = found.get(m.Provision, [])
         if loose:
             provisions.append(m.Provision(condition=None, actions=tuple(loose), span=loose[0].span))  # type: ignore[arg-type]
+        methods = found.get(m.LargestRemainder, [])
         if not methods:
             self._fail(span, f"tier {name!r} does not say how seats are allocated",
                        "add a clause such as 'allocate largest_remainder quota hare'")
-        for kind, found in (("allocate", methods), ("ties", ties), ("cap", caps), ("surplus", surpluses),
-                            ("alliances", alliances), ("compensate", compensations)):
-            if len(found) > 1:
-                self._fail(found[1].span, f"tier {name!r} has a second '{kind}' clause",
-                           f"the first is on line {found[0].span.line}; keep one")
+        for kind, label in ((m.LargestRemainder, "allocate"), (m.Ties, "ties"), (m.Cap, "cap"),
+                            (m.Surplus, "surplus"), (m.Alliances, "alliances"), (m.Compensation, "compensate"),
+                            (m.Exempt, "exempt"), (m.VotesFrom, "votes"), (m.Placement, "place")):
+            clauses = found.get(kind, [])
+            if len(clauses) > 1:
+                self._fail(clauses[1].span, f"tier {name!r} has a second '{label}' clause",
+                           f"the first is on line {clauses[0].span.line}; keep one")
+
+        def one(kind: type) -> Any:
+            return found[kind][0] if kind in found else None
+
+        if how.level is not None and (one(m.VotesFrom) is not None or one(m.Placement) is not None):
+            clause = one(m.VotesFrom) or one(m.Placement)
+            self._fail(clause.span, f"tier {name!r} allocates in each {how.level} on the votes there; it "
+                                    "cannot also take other votes or place its seats elsewhere")
         return m.Tier(
-            name=name, seats=seats, thresholds=tuple(thresholds), method=methods[0],
-            ties=ties[0] if ties else None, cap=caps[0] if caps else None,
-            surplus=surpluses[0] if surpluses else None, provisions=tuple(provisions),
-            consolations=tuple(consolations), alliances=alliances[0] if alliances else None,
-            compensation=compensations[0] if compensations else None,
+            name=name, seats=how.seats, thresholds=tuple(found.get(m.Threshold, [])), method=methods[0],
+            ties=one(m.Ties), cap=one(m.Cap), surplus=one(m.Surplus), provisions=tuple(provisions),
+            consolations=tuple(found.get(m.Consolation, [])), alliances=one(m.Alliances),
+            compensation=one(m.Compensation), level=how.level, seats_from=how.unfilled,
+            votes_from=one(m.VotesFrom), placement=one(m.Placement), exempt=one(m.Exempt),
             span=span, citation=cite,
         )
+
+    def seats_count(self, meta: Any, children: list[Token]) -> _TierSeats:
+        return _TierSeats(seats=self._int(children[1], minimum=1, what="a tier's seats"))
+
+    def seats_in_each(self, meta: Any, children: list[Any]) -> _TierSeats:
+        return _TierSeats(level=children[2])
+
+    def seats_unfilled(self, meta: Any, children: list[Any]) -> _TierSeats:
+        return _TierSeats(unfilled=m.SeatsFrom(tier=str(children[4])[1:-1], span=_span(self.file, meta)))
+
+    def level_ref(self, meta: Any, children: list[Token]) -> str:
+        return self._level_name(children[0])
+
+    def level_refs(self, meta: Any, children: list[Token]) -> str:
+        return self._level_name(children[0])
+
+    @staticmethod
+    def _level_name(tok: Token) -> str:
+        if tok.type == "STRING":
+            return str(tok)[1:-1]
+        return {"DISTRICT": "district", "DISTRICTS": "district", "REGION": "region", "REGIONS": "region"}[tok.type]
+
+    # districts -----------------------------------------------------------------------------------
+    def districts(self, meta: Any, children: list[Any]) -> m.Level:
+        parts = list(children)
+        body = parts.pop() if parts and isinstance(parts[-1], _LevelBody) else _LevelBody(None, [])
+        cite = str(parts.pop()) if parts and isinstance(parts[-1], _Cite) else body.citation
+        span = _span(self.file, meta)
+        name = str(parts[1])[1:-1] if len(parts) == 4 else "district"
+        if not name.strip():
+            self._fail(span, "a level needs a name", 'write e.g. districts "province" seats 350')
+        seats = self._int(parts[-1], minimum=1, what="the seats of a level")
+        fixed: list[m.FixedSeats] = []
+        single: dict[type, Any] = {}
+        for clause in body.clauses:
+            if isinstance(clause, list):
+                fixed.extend(clause)
+                continue
+            kind = type(clause)
+            if kind in single:
+                word = {m.Minimum: "minimum", m.Apportion: "apportion", m.Ties: "ties"}[kind]
+                self._fail(clause.span, f"the districts have a second '{word}' clause",
+                           f"the first is on line {single[kind].span.line}; keep one")
+            single[kind] = clause
+        seen: dict[str, m.FixedSeats] = {}
+        for f in fixed:
+            if f.unit in seen:
+                self._fail(f.span, f"{f.unit!r} is given fixed seats twice")
+            seen[f.unit] = f
+        minimum = single.get(m.Minimum)
+        apportion = single.get(m.Apportion)
+        if minimum is not None and apportion is None:
+            self._fail(minimum.span, "a minimum applies to seats apportioned to the districts",
+                       "add an 'apportion by FIGURE METHOD' clause, or give the magnitudes in the vote file")
+        if sum(f.seats for f in fixed) > seats:
+            self._fail(span, f"the fixed seats ({sum(f.seats for f in fixed)}) are more than the {seats} seats")
+        return m.Level(name=name, seats=seats, fixed=tuple(fixed), minimum=minimum, apportion=apportion,
+                       ties=single.get(m.Ties), span=span, citation=cite)
+
+    def level_block(self, meta: Any, children: list[Any]) -> _LevelBody:
+        body = children[1:-1]
+        cite = None
+        if body and isinstance(body[0], _Cite):
+            cite, body = str(body[0]), body[1:]
+        return _LevelBody(cite, body)
+
+    def fixed(self, meta: Any, children: list[Any]) -> list[m.FixedSeats]:
+        parts, cite = self._split(children)
+        items = [p for p in parts[1:] if not (isinstance(p, Token) and p.type == "COMMA")]
+        out = []
+        for name_tok, seats_tok in zip(items[0::2], items[1::2], strict=True):
+            out.append(m.FixedSeats(unit=str(name_tok)[1:-1], seats=self._int(seats_tok, what="fixed seats"),
+                                    span=_tok_span(self.file, name_tok), citation=cite))
+        return out
+
+    def minimum(self, meta: Any, children: list[Any]) -> m.Minimum:
+        parts, cite = self._split(children)
+        return m.Minimum(seats=self._int(parts[1], what="a minimum"), span=_span(self.file, meta), citation=cite)
+
+    def apportion(self, meta: Any, children: list[Any]) -> m.Apportion:
+        parts, cite = self._split(children)
+        figure: Token = parts[2]
+        method = parts[3]
+        span = _span(self.file, meta)
+        if isinstance(method, m.LargestRemainder) and method.integer_parts_only:
+            self._fail(span, "an apportionment gives every seat: 'integer parts only' does not apply here")
+        base = m.Base(str(figure)) if figure.type != "NAME" else None
+        method = type(method)(**{**_fields(method), "span": span, "citation": cite})
+        return m.Apportion(figure=str(figure), base=base, method=method, span=span, citation=cite)
+
+    def figure(self, meta: Any, children: list[Token]) -> Token:
+        return children[0]
+
+    # cross-tier references and exemptions ------------------------------------------------------------
+    def exempt(self, meta: Any, children: list[Any]) -> m.Exempt:
+        parts, cite = self._split(children)
+        sel: m.Selector = parts[1]
+        if sel.kind is m.SelectorKind.RUNNER_UP:
+            self._fail(sel.span, "the runner-up is chosen among the lists that did not pass the thresholds; "
+                                 "it cannot be exempt from them")
+        return m.Exempt(who=sel, span=_span(self.file, meta), citation=cite)
+
+    def votes_from(self, meta: Any, children: list[Any]) -> m.VotesFrom:
+        parts, cite = self._split(children)
+        return m.VotesFrom(tier=str(parts[4])[1:-1], span=_span(self.file, meta), citation=cite)
+
+    def placement(self, meta: Any, children: list[Any]) -> m.Placement:
+        parts, cite = self._split(children)
+        return m.Placement(level=parts[3], tier=str(parts[8])[1:-1], span=_span(self.file, meta), citation=cite)
 
     # thresholds ----------------------------------------------------------------------------------
     def threshold(self, meta: Any, children: list[Any]) -> m.Threshold:
         parts, cite = self._split(children)
-        share_tok: Token = parts[1]
+        test: _Test = parts[1]
+        alternatives: list[m.Threshold] = []
+        district: _District | None = None
+        applies: m.Selector | None = None
+        for item in parts[2:]:
+            if isinstance(item, _Alternative):
+                alternatives.append(m.Threshold(**item.test.fields, span=item.test.span, citation=cite))
+            elif isinstance(item, _District):
+                if district is not None:
+                    self._fail(item.span, "a threshold has one 'or district_seats' alternative")
+                district = item
+            elif isinstance(item, m.Selector):
+                applies = item
+        extra: dict[str, Any] = {}
+        if district is not None:
+            extra = {"district_op": district.op, "district_value": district.value}
+        return m.Threshold(**test.fields, applies_to=applies, alternatives=tuple(alternatives), **extra,
+                           span=_span(self.file, meta), citation=cite)
+
+    def share_test(self, meta: Any, children: list[Any]) -> _Test:
+        share_tok: Token = children[0]
         share = self._number(share_tok)
         if share > 1:
             self._fail(_tok_span(self.file, share_tok), f"a threshold of {share_tok} is more than 100%",
@@ -232,51 +449,42 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
         if share == 0:
             self._fail(_tok_span(self.file, share_tok), "a threshold of zero lets every list pass",
                        "leave the threshold out instead")
-        base = m.Base(str(parts[3]))
-        inclusive, applies = self._threshold_tail(parts[4:])
-        return m.Threshold(share=share, base=base, inclusive=inclusive, applies_to=applies,
-                           span=_span(self.file, meta), citation=cite, **self._threshold_extra(parts[4:]))
+        return _Test(_span(self.file, meta), share=share, base=m.Base(str(children[2])),
+                     **self._test_tail(children[3:]))
 
-    def quota_threshold(self, meta: Any, children: list[Any]) -> m.Threshold:
-        parts, cite = self._split(children)
-        quotas = self._int(parts[1], minimum=1, what="a threshold in quotas")
-        base = m.Base(str(parts[4]))
-        inclusive, applies = self._threshold_tail(parts[5:])
-        return m.Threshold(quotas=quotas, base=base, inclusive=inclusive, applies_to=applies,
-                           span=_span(self.file, meta), citation=cite, **self._threshold_extra(parts[5:]))
+    def quota_test(self, meta: Any, children: list[Any]) -> _Test:
+        quotas = self._int(children[0], minimum=1, what="a threshold in quotas")
+        return _Test(_span(self.file, meta), quotas=quotas, base=m.Base(str(children[3])),
+                     **self._test_tail(children[4:]))
 
-    @staticmethod
-    def _threshold_extra(rest: list[Any]) -> dict[str, Any]:
-        extra: dict[str, Any] = {}
-        for item in rest:
-            if isinstance(item, _Regional):
-                extra["regional"] = True
-            elif isinstance(item, _District):
-                extra["district_op"], extra["district_value"] = item.op, item.value
-        return extra
-
-    def regional(self, meta: Any, children: list[Token]) -> _Regional:
-        return _Regional()
-
-    def district_alt(self, meta: Any, children: list[Token]) -> _District:
-        return _District(m.Comparator(str(children[2])), int(children[3]))
-
-    def absolute_threshold(self, meta: Any, children: list[Any]) -> m.Threshold:
-        parts, cite = self._split(children)
-        votes = self._int(parts[1], minimum=1, what="an absolute threshold")
-        inclusive, applies = self._threshold_tail(parts[3:])
-        return m.Threshold(absolute=votes, inclusive=inclusive, applies_to=applies,
-                           span=_span(self.file, meta), citation=cite)
+    def absolute_test(self, meta: Any, children: list[Any]) -> _Test:
+        votes = self._int(children[0], minimum=1, what="an absolute threshold")
+        return _Test(_span(self.file, meta), absolute=votes, **self._test_tail(children[2:]))
 
     @staticmethod
-    def _threshold_tail(rest: list[Any]) -> tuple[bool, m.Selector | None]:
-        inclusive, applies = True, None
+    def _test_tail(rest: list[Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
         for item in rest:
             if isinstance(item, bool):
-                inclusive = item
-            elif isinstance(item, m.Selector):
-                applies = item
-        return inclusive, applies
+                out["inclusive"] = item
+            elif isinstance(item, _Scope):
+                out.update(scope=item.scope, level=item.level, count=item.count)
+        return out
+
+    def alternative(self, meta: Any, children: list[Any]) -> _Alternative:
+        return _Alternative(children[1])
+
+    def district_alt(self, meta: Any, children: list[Token]) -> _District:
+        return _District(m.Comparator(str(children[2])), int(children[3]), _span(self.file, meta))
+
+    def nationally(self, meta: Any, children: list[Token]) -> _Scope:
+        return _Scope(m.Scope.NATION)
+
+    def in_every(self, meta: Any, children: list[Any]) -> _Scope:
+        return _Scope(m.Scope.EVERY, children[2])
+
+    def in_at_least(self, meta: Any, children: list[Any]) -> _Scope:
+        return _Scope(m.Scope.AT_LEAST, children[4], self._int(children[3], minimum=1, what="a number of units"))
 
     def share(self, meta: Any, children: list[Token]) -> Token:
         return children[0]
@@ -308,12 +516,17 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
 
     def largest_remainder(self, meta: Any, children: list[Any]) -> m.LargestRemainder:
         kind = m.QuotaKind(str(children[2]))
-        rounding = children[3] if len(children) > 3 else m.Rounding.EXACT
+        rest = children[3:]
+        rounding = next((r for r in rest if isinstance(r, m.Rounding)), m.Rounding.EXACT)
+        only = any(r is _INTEGER_PARTS for r in rest)
         if kind is m.QuotaKind.DROOP and rounding is not m.Rounding.EXACT:
             self._fail(_span(self.file, meta), "the Droop quota is already a whole number",
                        "write 'quota droop' (floor(V/(h+1)) + 1) or 'quota hagenbach_bischoff rounded ...'")
         quota = m.Quota(kind=kind, rounding=rounding, span=_span(self.file, meta))
-        return m.LargestRemainder(quota=quota, span=_span(self.file, meta))
+        return m.LargestRemainder(quota=quota, integer_parts_only=only, span=_span(self.file, meta))
+
+    def integer_parts(self, meta: Any, children: list[Token]) -> object:
+        return _INTEGER_PARTS
 
     def quota_kind(self, meta: Any, children: list[Token]) -> Token:
         return children[0]
@@ -469,6 +682,17 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
     def untagged_selector(self, meta: Any, children: list[Token]) -> m.Selector:
         return m.Selector(kind=m.SelectorKind.UNTAGGED, tag=str(children[3]), span=_span(self.file, meta))
 
+    def members_selector(self, meta: Any, children: list[Token]) -> m.Selector:
+        k = self._int(children[2], minimum=1, what="a number of parties")
+        word = str(children[3])
+        if (k == 1) != (word == "party"):
+            self._fail(_tok_span(self.file, children[3]), f"write 'lists of {k} {'party' if k == 1 else 'parties'}'")
+        return m.Selector(kind=m.SelectorKind.MEMBERS, members=k, span=_span(self.file, meta))
+
+    def members_or_more_selector(self, meta: Any, children: list[Token]) -> m.Selector:
+        k = self._int(children[2], minimum=1, what="a number of parties")
+        return m.Selector(kind=m.SelectorKind.MEMBERS, members=k, or_more=True, span=_span(self.file, meta))
+
 
 def _fields(node: Any) -> dict[str, Any]:
     from dataclasses import fields
@@ -487,12 +711,36 @@ def _word_at(source: str, line: int, col: int) -> str:
     return match.group(0) if match else ""
 
 
+def _acceptable(state: Any, terminals: set[str]) -> set[str]:
+    """The terminals the parser really accepts in ``state``. An LALR state merges the lookaheads
+    of every context it serves (a method ends a tier's ``allocate`` and a level's ``apportion``),
+    so its table lists words that only fit elsewhere; each one is tried on a copy of the state."""
+    if state is None or not hasattr(state, "feed_token"):
+        return terminals
+    conf = copy.copy(state.parse_conf)
+    conf.callbacks = {}
+    out: set[str] = set()
+    for t in terminals:
+        if t == "$END":
+            out.add(t)
+            continue
+        trial = state.copy(deepcopy_values=False)
+        trial.parse_conf = conf
+        try:
+            trial.feed_token(Token(t, ""))
+        except (UnexpectedInput, AssertionError, KeyError):
+            continue
+        out.add(t)
+    return out or terminals
+
+
 def _syntax_diagnostic(err: UnexpectedInput, file: str, source: str) -> Diagnostic:
     line, col = getattr(err, "line", 0) or 0, getattr(err, "column", 0) or 0
     if isinstance(err, UnexpectedCharacters):
-        expected_terms = sorted(err.allowed or ())
+        terminals = set(err.allowed or ())
     else:
-        expected_terms = sorted(getattr(err, "expected", None) or ())
+        terminals = set(getattr(err, "expected", None) or ())
+    expected_terms = sorted(_acceptable(getattr(err, "state", None), terminals))
     expected = tuple(sorted({words_for(t) for t in expected_terms if t not in ("COMMENT", "WS")}))
     if isinstance(err, UnexpectedEOF) or (
         isinstance(err, UnexpectedToken) and err.token.type == "$END"

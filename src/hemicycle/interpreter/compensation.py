@@ -38,5 +38,5 @@ def overhang(ctx: Context, comp: m.Compensation, pool: list[int], district: list
                         names[i], district[i], seats[i], district[i] - seats[i], clause=comp)
             seats[i] = district[i]
     if extra:
-        ctx.notes.append(f"tier {ctx.tier.name!r}: {extra} overhang seat(s) enlarge the chamber")
+        ctx.notes.append(f"{ctx.label}: {extra} overhang seat(s) enlarge the chamber")
     return extra

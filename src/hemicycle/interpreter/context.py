@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from hemicycle import model as m
 from hemicycle.interpreter.protocol import Recorder
@@ -38,10 +39,16 @@ class Context:
     applied: Applied
     rec: Recorder
     tb: TieBreaker
+    across: Any = None  # thresholds.Across: the verdicts made once for a tier allocated in units
 
     @property
     def explain(self) -> bool:
         return self.rec.on
+
+    @property
+    def label(self) -> str:
+        """The tier and, in a unit, where: for messages and notes."""
+        return f"tier {self.tier.name!r}{self.view.label}"
 
     def used(self, node: m.Node, what: str) -> None:
         self.applied.add(node, what)

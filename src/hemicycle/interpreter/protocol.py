@@ -11,7 +11,7 @@ Templates are ``str.format`` templates whose fields may name a rendering:
 * ``{:x}`` an exact figure (``fmt_exact``), ``{:x2}`` / ``{:x4}`` / ``{:x6}`` with that many decimals;
 * ``{:s}`` a share as a percentage or fraction (``fmt_share``);
 * ``{:p}`` a pair ``(part, whole)`` as a percentage (``fmt_percent``);
-* anything else as ``str``.
+* anything else as ``str``; a ``Lazy`` value is made when the line is rendered.
 """
 
 from __future__ import annotations
@@ -41,6 +41,22 @@ class _Formatter(string.Formatter):
 
 
 _FORMATTER = _Formatter()
+
+
+class Lazy:
+    """A value of a protocol line made only when the line is rendered: ``Lazy(fn, *args)``."""
+
+    __slots__ = ("args", "fn")
+
+    def __init__(self, fn: Callable[..., str], *args: Any) -> None:
+        self.fn = fn
+        self.args = args
+
+    def __format__(self, spec: str) -> str:
+        return self.fn(*self.args)
+
+    def __str__(self) -> str:
+        return self.fn(*self.args)
 
 
 class Step:

@@ -1,11 +1,16 @@
-"""Thresholds: which lists pass (docs/language.md, 'threshold ...').
+"""Thresholds: which lists pass (docs/language.md, 'threshold ...' and 'Threshold scopes').
 
-``verdicts`` tests one threshold: per list True (passes), False (fails) or None (cannot be
-decided from the figures, with the reason). ``passing`` combines a tier's thresholds.
+A threshold is one test or several joined by ``or`` (any one passing is enough), each taking its
+base and the list's votes at its scope: the allocation's own unit, the whole election, or unit by
+unit across a level. A test answers per list True (passes), False (fails) or None (cannot be
+decided from the figures, with the reason). When a tier allocates in each district, the tests made
+nationally or across a level do not depend on the district: ``Across`` makes each of them once,
+in the tier's own protocol, and every district reads the verdicts.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fractions import Fraction
 
 from hemicycle import model as m
@@ -13,11 +18,13 @@ from hemicycle.election import Election, ListEntry
 from hemicycle.interpreter.context import Context
 from hemicycle.interpreter.errors import MissingFigure
 from hemicycle.interpreter.figures import lower_bound, try_base
-from hemicycle.interpreter.protocol import Recorder
+from hemicycle.interpreter.protocol import Lazy, Recorder, Step
 from hemicycle.interpreter.selectors import selects
-from hemicycle.interpreter.view import View
+from hemicycle.interpreter.view import View, unit_views
+from hemicycle.numbers import fmt_int, fmt_percent, fmt_share
 
 Verdict = bool | None
+Verdicts = tuple[list[Verdict], list[str]]  # per list: the verdict, and why it is None
 
 
 def reaches(votes: int | Fraction, need: Fraction, inclusive: bool) -> bool:
@@ -52,12 +59,7 @@ def district_seats_alternative(th: m.Threshold, e: ListEntry) -> Verdict:
     return th.district_op.holds(e.district_seats, th.district_value)
 
 
-def _region_view(election: Election, region: str) -> View | None:
-    """The election as seen in one region, or None when some list lacks votes there."""
-    if any(region not in e.regional_votes for e in election.lists):
-        return None
-    return View(election, election.lists, [e.regional_votes[region] for e in election.lists],
-                election.regions[region])
+# --- the protocol's words -----------------------------------------------------------------------
 
 
 def _tail(th: m.Threshold) -> str:
@@ -66,114 +68,104 @@ def _tail(th: m.Threshold) -> str:
             + (f"; for {th.applies_to}" if th.applies_to else ""))
 
 
-def verdicts(th: m.Threshold, seats: int, view: View, notes: list[str], rec: Recorder
-             ) -> tuple[list[Verdict], list[str]]:
-    """Per list of ``view``: True passes, False fails, None cannot be decided (with the reason)."""
-    entries = view.entries
-    applies = [th.applies_to is None or selects(th.applies_to, e, None) for e in entries]
+def _shown(th: m.Threshold, share: Fraction) -> str:
+    return fmt_share(share) if th.quotas is None else f"{th.quotas} quota ({fmt_share(share)})"
+
+
+def _plural(level: str, k: int) -> str:
+    return level if k == 1 else (level[:-1] + "ies" if level.endswith("y") else level + "s")
+
+
+def where_text(th: m.Threshold) -> str:
+    """Where a test is made, as the protocol says it."""
+    if th.scope is m.Scope.NATION:
+        return "nationally"
+    if th.scope is m.Scope.EVERY:
+        return f"in every {th.level}"
+    if th.scope is m.Scope.AT_LEAST:
+        return f"in at least {th.count} {_plural(th.level or '', th.count)}"
+    return ""
+
+
+# --- one test on one view -----------------------------------------------------------------------
+
+
+def test_verdicts(th: m.Threshold, seats: int, view: View, applies: Sequence[bool], notes: list[str],
+                  rec: Recorder, *, with_district: bool = True) -> Verdicts:
+    """One test (no alternatives) on ``view``; ``with_district``: fold in its 'or district_seats'."""
     if th.absolute is not None:
         return _absolute(th, view, applies, rec)
     assert th.base is not None
     share = share_of(th, seats)
     if th.regional:
-        return _regional(th, share, view, applies, notes, rec)
+        return _across_units(th, share, view, applies, notes, rec, with_district)
     figure, missing = try_base(th.base, view, th, notes)
     if figure is not None:
-        return _known_base(th, share, figure, view, applies, rec)
-    return _unknown_base(th, share, missing, view, applies, notes, rec)
+        return _known_base(th, share, figure, view, applies, rec, with_district)
+    return _unknown_base(th, share, missing, view, applies, notes, rec, with_district)
 
 
-def _shown(th: m.Threshold, share: Fraction) -> str:
-    from hemicycle.numbers import fmt_share
-
-    return fmt_share(share) if th.quotas is None else f"{th.quotas} quota ({fmt_share(share)})"
-
-
-def _absolute(th: m.Threshold, view: View, applies: list[bool], rec: Recorder
-              ) -> tuple[list[Verdict], list[str]]:
+def _absolute(th: m.Threshold, view: View, applies: Sequence[bool], rec: Recorder) -> Verdicts:
     n = len(view.entries)
     out: list[Verdict] = [True] * n
     need = Fraction(th.absolute or 0)
-    rec.say("Threshold: {:n} votes ({})" + (", for {}" if th.applies_to else ""), th.absolute,
-            "inclusive" if th.inclusive else "strict", *((th.applies_to,) if th.applies_to else ()), clause=th)
-    for i, e in enumerate(view.entries):
+    for i in range(n):
         if applies[i]:
-            out[i] = ok = reaches(view.votes[i], need, th.inclusive)
-            rec.say("{}: {:n} votes: {}", e.abbr, view.votes[i], "passes" if ok else "does not pass")
+            out[i] = reaches(view.votes[i], need, th.inclusive)
+    if rec.on:
+        rec.say("Threshold: {:n} votes ({})" + (", for {}" if th.applies_to else ""), th.absolute,
+                "inclusive" if th.inclusive else "strict", *((th.applies_to,) if th.applies_to else ()), clause=th)
+        rec.block(_absolute_lines, view.names, view.votes, out, applies)
     return out, [""] * n
 
 
-def _known_base(th: m.Threshold, share: Fraction, figure: int, view: View, applies: list[bool],
-                rec: Recorder) -> tuple[list[Verdict], list[str]]:
+def _absolute_lines(names: list[str], votes: list[int], out: list[Verdict], applies: Sequence[bool]) -> list[Step]:
+    return [Step(f"{names[i]}: {fmt_int(votes[i])} votes: " + ("passes" if out[i] else "does not pass"))
+            for i in range(len(names)) if applies[i]]
+
+
+def _known_base(th: m.Threshold, share: Fraction, figure: int, view: View, applies: Sequence[bool],
+                rec: Recorder, with_district: bool) -> Verdicts:
     n = len(view.entries)
     out: list[Verdict] = [True] * n
     need = share * figure
-    if rec.on:
-        rec.say("Threshold: {} of {} ({:n}) = {:x2} votes; {}", _shown(th, share), th.base.value,  # type: ignore[union-attr]
-                figure, need, _tail(th), clause=th)
+    num, den = need.numerator, need.denominator
     votes = view.votes
-    for i, e in enumerate(view.entries):
+    inclusive = th.inclusive
+    own: list[bool] | None = [True] * n if rec.on else None
+    district = with_district and th.district_op is not None
+    for i in range(n):
         if applies[i]:
-            ok = reaches(votes[i], need, th.inclusive)
-            out[i] = v = either(ok, district_seats_alternative(th, e))
-            if rec.on:
-                extra = " (district seats)" if v and not ok else ""
-                rec.say("{}: {:n} votes = {:p}: {}{}", e.abbr, votes[i], (votes[i], figure),
-                        "passes" if v else "does not pass", extra)
+            lhs = votes[i] * den
+            ok = lhs >= num if inclusive else lhs > num
+            if own is not None:
+                own[i] = ok
+            out[i] = either(ok, district_seats_alternative(th, view.entries[i])) if district else ok
+    if rec.on:
+        tail = _tail(th) if with_district else _tail_alone(th)
+        rec.say("Threshold: {} of {}{} ({:n}) = {:x2} votes; {}", _shown(th, share), th.base.value,  # type: ignore[union-attr]
+                "" if th.scope is m.Scope.UNIT else " " + where_text(th), figure, need, tail, clause=th)
+        rec.block(_share_lines, view.names, votes, figure, out, own, applies)
     return out, [""] * n
 
 
-def _regional(th: m.Threshold, share: Fraction, view: View, applies: list[bool], notes: list[str],
-              rec: Recorder) -> tuple[list[Verdict], list[str]]:
-    election = view.election
-    entries = view.entries
-    n = len(entries)
-    out: list[Verdict] = [True] * n
-    why = [""] * n
-    assert th.base is not None
-    regions = {r: _region_view(election, r) for r in election.regions}
-    if rec.on:
-        rec.say("Threshold: {} of {} in every region ({} in the vote file); {}", _shown(th, share), th.base.value,
-                len(regions), _tail(th), clause=th)
-    reported: list[str] = []
-    for i, e in enumerate(entries):
-        if not applies[i]:
-            continue
-        verdict: Verdict = True if regions else None
-        if regions:
-            for r, sub in regions.items():
-                if sub is None:
-                    verdict, why[i] = None, f"the vote file lacks some list's votes in {r}"
-                    break
-                figure, missing = try_base(th.base, sub, th, notes)
-                if figure is None:
-                    verdict, why[i] = None, f"{r}: {missing}"
-                    break
-                if not reaches(e.regional_votes[r], share * figure, th.inclusive):
-                    verdict = False
-                    rec.say("{}: {:n} votes in {} = {:p}: does not pass there", e.abbr, e.regional_votes[r], r,
-                            (e.regional_votes[r], figure))
-                    break
-        if verdict is None and e.reported_regional is not None:
-            verdict = e.reported_regional
-            reported.append(e.abbr)
-        elif verdict is None and not why[i]:
-            why[i] = (f"the regional threshold needs the votes of {e.abbr} in every region, or "
-                      "the officially reported outcome ('reported_regional_threshold')")
-        out[i] = either(verdict, district_seats_alternative(th, e))
-        if verdict is not None:
-            source = " (officially reported outcome)" if e.abbr in reported else ""
-            rec.say("{}: {} in every region{}", e.abbr, "passes" if out[i] else "does not pass", source)
-    if reported:
-        notes.append("the vote file gives no regional figures for " + ", ".join(reported)
-                     + "; the regional threshold takes the officially reported outcome for them")
-    return out, why
+def _tail_alone(th: m.Threshold) -> str:
+    return "reaching it passes (inclusive)" if th.inclusive else "it must be exceeded (strict)"
 
 
-def _unknown_base(th: m.Threshold, share: Fraction, missing: str, view: View, applies: list[bool],
-                  notes: list[str], rec: Recorder) -> tuple[list[Verdict], list[str]]:
-    from hemicycle.numbers import fmt_int, fmt_share
+def _share_lines(names: list[str], votes: list[int], figure: int, out: list[Verdict], own: list[bool],
+                 applies: Sequence[bool]) -> list[Step]:
+    lines = []
+    for i in range(len(names)):
+        if applies[i]:
+            extra = " (district seats)" if out[i] and not own[i] else ""
+            lines.append(Step(f"{names[i]}: {fmt_int(votes[i])} votes = {fmt_percent(votes[i], figure)}: "
+                              + ("passes" if out[i] else "does not pass") + extra))
+    return lines
 
+
+def _unknown_base(th: m.Threshold, share: Fraction, missing: str, view: View, applies: Sequence[bool],
+                  notes: list[str], rec: Recorder, with_district: bool) -> Verdicts:
     entries = view.entries
     n = len(entries)
     out: list[Verdict] = [True] * n
@@ -181,14 +173,15 @@ def _unknown_base(th: m.Threshold, share: Fraction, missing: str, view: View, ap
     assert th.base is not None
     lower, lower_what = lower_bound(th.base, view)
     if rec.on:
-        rec.say("Threshold: {} of {} (not in the vote file); {}", _shown(th, share), th.base.value, _tail(th),
-                clause=th)
+        rec.say("Threshold: {} of {} (not in the vote file); {}", _shown(th, share), th.base.value,
+                _tail(th) if with_district else _tail_alone(th), clause=th)
+    national = view.unit is None  # officially reported shares are national figures
     reported_used: list[str] = []
     for i, e in enumerate(entries):
         votes = view.votes[i]
         if not applies[i] or votes == 0:
             continue
-        rs = e.reported_shares.get(th.base.value)
+        rs = e.reported_shares.get(th.base.value) if national else None
         verdict: Verdict = None
         if rs is not None:
             verdict = reaches(rs, share, th.inclusive)
@@ -199,15 +192,181 @@ def _unknown_base(th: m.Threshold, share: Fraction, missing: str, view: View, ap
             verdict = False
             text = (f"{e.abbr}: {fmt_int(votes)} votes are below {fmt_share(share)} of {lower_what} "
                     f"({fmt_int(lower)}), which {th.base.value} cannot be less than: fails whatever the figure")
-            notes.append(text)
+            notes.append(text + view.label)
             rec.say(text)
         else:
-            why[i] = missing + f"; or give {e.abbr}'s officially reported share of {th.base.value}"
-        out[i] = either(verdict, district_seats_alternative(th, e))
+            why[i] = missing + (f"; or give {e.abbr}'s officially reported share of {th.base.value}" if national
+                                else view.label)
+        out[i] = either(verdict, district_seats_alternative(th, e)) if with_district else verdict
     if reported_used:
         notes.append(f"the vote file gives no {th.base.value} figure; the threshold test uses the officially "
                      f"reported shares (as published, rounded): {', '.join(reported_used)}")
     return out, why
+
+
+# --- a test made unit by unit across a level ----------------------------------------------------------
+
+
+def _level_views(election: Election, level: str) -> list[tuple[str, View | None]]:
+    """The units of ``level`` as views; for 'region' without units, the vote file's older
+    ``regions`` / ``regional_votes`` (a region where some list lacks figures is None)."""
+    units = election.units_of(level)
+    if units:
+        return [(v.unit.name, v) for v in unit_views(election, units)]  # type: ignore[union-attr]
+    if level != "region":
+        return []
+    out: list[tuple[str, View | None]] = []
+    for region, totals in election.regions.items():
+        if any(region not in e.regional_votes for e in election.lists):
+            out.append((region, None))
+        else:
+            out.append((region, View(election, election.lists, [e.regional_votes[region] for e in election.lists],
+                                     totals)))
+    return out
+
+
+def _across_units(th: m.Threshold, share: Fraction, view: View, applies: Sequence[bool], notes: list[str],
+                  rec: Recorder, with_district: bool) -> Verdicts:
+    """The test in each unit of ``th.level`` (on the unit's base and the list's votes there): in
+    every unit, or in at least ``th.count`` of them. ``view`` is the whole election."""
+    entries = view.entries
+    n = len(entries)
+    out: list[Verdict] = [True] * n
+    why = [""] * n
+    assert th.base is not None and th.level is not None
+    every = th.scope is m.Scope.EVERY
+    units = _level_views(view.election, th.level)
+    if rec.on:
+        rec.say("Threshold: {} of {} {} ({} in the vote file); {}", _shown(th, share), th.base.value, where_text(th),
+                len(units), _tail(th) if with_district else _tail_alone(th), clause=th)
+    figures: dict[str, int | None] = {}
+    missing: dict[str, str] = {}
+    for name, sub in units:
+        if sub is not None:
+            figures[name], missing[name] = try_base(th.base, sub, th, notes)
+    positions = [({e.abbr: k for k, e in enumerate(sub.entries)} if sub is not None else {}) for _, sub in units]
+    reported: list[str] = []
+    for i, e in enumerate(entries):
+        if not applies[i]:
+            continue
+        verdict: Verdict = None
+        passes = unknown = 0
+        for (name, sub), pos in zip(units, positions, strict=True):
+            if sub is None:
+                unknown += 1
+                why[i] = why[i] or f"the vote file lacks some list's votes in {name}"
+                if every:
+                    break
+                continue
+            figure = figures[name]
+            if figure is None:
+                unknown += 1
+                why[i] = why[i] or f"{name}: {missing[name]}"
+                if every:
+                    break
+                continue
+            k = pos.get(e.abbr)
+            v = sub.votes[k] if k is not None else 0
+            if reaches(v, share * figure, th.inclusive):
+                passes += 1
+            elif every:
+                rec.say("{}: {:n} votes in {} = {:p}: does not pass there", e.abbr, v, name, (v, figure))
+                verdict = False
+                break
+        if units and verdict is None:
+            if every:
+                verdict = True if unknown == 0 else None
+            elif passes >= th.count:
+                verdict = True
+            elif passes + unknown < th.count:
+                verdict = False
+        if verdict is not None:
+            why[i] = ""
+        if verdict is None and e.reported_regional is not None and th.level == "region":
+            verdict = e.reported_regional
+            reported.append(e.abbr)
+        elif verdict is None and not why[i]:
+            why[i] = (f"the regional threshold needs the votes of {e.abbr} in every region, or "
+                      "the officially reported outcome ('reported_regional_threshold')")
+        out[i] = either(verdict, district_seats_alternative(th, e)) if with_district else verdict
+        if verdict is not None and rec.on:
+            source = " (officially reported outcome)" if e.abbr in reported else ""
+            counted = "" if every else f" ({passes} of {len(units)})"
+            rec.say("{}: {} {}{}{}", e.abbr, "passes" if out[i] else "does not pass", where_text(th), counted, source)
+    if reported:
+        notes.append("the vote file gives no regional figures for " + ", ".join(reported)
+                     + "; the regional threshold takes the officially reported outcome for them")
+    return out, why
+
+
+# --- tests made once for a tier allocated in units ----------------------------------------------------
+
+
+class Across:
+    """The verdicts of a tier's tests that are not made in the allocating unit (``nationally``,
+    ``in every ...``, ``in at least ...``): made once, on the whole election, in the tier's protocol."""
+
+    def __init__(self, seats: int, election: Election, notes: list[str], rec: Recorder) -> None:
+        self.seats = seats
+        self.view = View.national(election)
+        self.notes = notes
+        self.rec = rec
+        self._made: dict[int, Verdicts] = {}
+
+    def verdicts(self, th: m.Threshold, applies_to: m.Selector | None) -> Verdicts:
+        """National-indexed verdicts of the test ``th`` (for the lists ``applies_to`` selects)."""
+        key = id(th)
+        if key not in self._made:
+            applies = [applies_to is None or selects(applies_to, e, None) for e in self.view.entries]
+            self._made[key] = test_verdicts(th, self.seats, self.view, applies, self.notes, self.rec,
+                                            with_district=False)
+        return self._made[key]
+
+
+def threshold_verdicts(th: m.Threshold, ctx: Context) -> Verdicts:
+    """Per list of the run: True passes the threshold (one of its tests, or its district-seats
+    alternative), False fails, None cannot be decided."""
+    view, rec = ctx.view, ctx.rec
+    entries = view.entries
+    applies = [th.applies_to is None or selects(th.applies_to, e, None) for e in entries]
+    across = ctx.across
+    if len(th.tests) == 1 and (across is None or th.scope is m.Scope.UNIT):
+        return test_verdicts(th, ctx.seats, view, applies, ctx.notes, rec)
+    results: list[Verdicts] = []
+    for t in th.tests:
+        if across is not None and t.scope is not m.Scope.UNIT:
+            verdicts, why = across.verdicts(t, th.applies_to)
+            index = view.index
+            results.append(([verdicts[k] for k in index], [why[k] for k in index]))
+        else:
+            results.append(test_verdicts(t, ctx.seats, view, applies, ctx.notes, rec, with_district=False))
+    n = len(entries)
+    out: list[Verdict] = [True] * n
+    why = [""] * n
+    for i, e in enumerate(entries):
+        if not applies[i]:
+            continue
+        verdict: Verdict = False
+        for v, w in results:
+            verdict = either(verdict, v[i])
+            if v[i] is None and not why[i]:
+                why[i] = w[i]
+        out[i] = either(verdict, district_seats_alternative(th, e))
+    if rec.on:
+        rec.say("{}: {}", Lazy(_threshold_label, th), Lazy(_passes_text, view.names, out, applies), clause=th)
+    return out, why
+
+
+def _threshold_label(th: m.Threshold) -> str:
+    tests = [where_text(t) or "here" for t in th.tests]
+    alt = f"; or district_seats {th.district_op.value} {th.district_value}" if th.district_op else ""
+    return ("Threshold" if len(tests) == 1 else "Threshold (any one test)") + " " + " or ".join(tests) + alt
+
+
+def _passes_text(names: list[str], out: list[Verdict], applies: Sequence[bool]) -> str:
+    ok = [names[i] for i in range(len(names)) if applies[i] and out[i]]
+    no = [names[i] for i in range(len(names)) if applies[i] and out[i] is False]
+    return "passes: " + (", ".join(ok) or "none") + ("; does not pass: " + ", ".join(no) if no else "")
 
 
 def passing(ctx: Context) -> list[bool]:
@@ -217,18 +376,29 @@ def passing(ctx: Context) -> list[bool]:
     names = view.names
     passed = [v > 0 for v in view.votes]
     undecided: dict[int, tuple[str, m.Threshold]] = {}
+    exempt = tier.exempt
     for th in tier.thresholds:
         ctx.used(th, "threshold")
-        result, why = verdicts(th, ctx.seats, view, ctx.notes, ctx.rec)
+        result, why = threshold_verdicts(th, ctx)
         for i, verdict in enumerate(result):
             if verdict is False:
                 passed[i] = False
             elif verdict is None and i not in undecided:
                 undecided[i] = (why[i] or (f"the threshold's 'or district_seats' alternative needs the "
                                            f"district seats of {names[i]}"), th)
+    if exempt is not None:
+        freed = [i for i, e in enumerate(view.entries) if view.votes[i] > 0 and selects(exempt.who, e, None)]
+        for i in freed:
+            passed[i] = True
+            undecided.pop(i, None)
+        if freed:
+            ctx.used(exempt, "exempt")
+        if ctx.rec.on:
+            ctx.rec.say("Exempt from the thresholds ({}): {}", exempt.who, ", ".join(names[i] for i in freed) or "none",
+                        clause=exempt)
     for i, (reason, th) in undecided.items():
         if passed[i]:
-            raise MissingFigure(f"cannot tell whether {names[i]} passes: {reason}", th)
+            raise MissingFigure(f"cannot tell whether {names[i]} passes{view.label}: {reason}", th)
     if not tier.thresholds:
         ctx.rec.say("No threshold: every list with at least one vote takes part")
     return passed

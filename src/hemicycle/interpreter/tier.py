@@ -53,7 +53,7 @@ def run_tier(ctx: Context) -> TierResult:
         rec.say("Seats for the distribution: {} - {} = {}", ctx.seats, sum(outside), method_seats)
     if sum(view.votes[i] for i in pool) == 0:
         rec.say("No admitted list has a vote: no seats are allocated in this tier")
-        ctx.notes.append(f"tier {tier.name!r}: no admitted list has a vote; no seats allocated")
+        ctx.notes.append(f"{ctx.label}: no admitted list has a vote; no seats allocated")
         result.vacant = method_seats
         result.seat_list = outside
         return result

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from hemicycle.election import Election, ListEntry
+from hemicycle.election import Election, ListEntry, Unit
 
 
 @dataclass(slots=True)
@@ -19,16 +19,42 @@ class View:
     entries: Sequence[ListEntry]  # the lists standing here, in the order of the election's lists
     votes: list[int]  # their votes here
     totals: Mapping[str, int]  # the totals here
-    unit: object | None = None  # None: the whole election
+    unit: Unit | None = None  # None: the whole election
     names: list[str] = field(default_factory=list)  # the abbreviations of ``entries``
+    index: Sequence[int] = ()  # the position of each entry among the election's lists
 
     def __post_init__(self) -> None:
         if not self.names:
             self.names = [e.abbr for e in self.entries]
+        if not self.index:
+            self.index = range(len(self.entries))
 
     @staticmethod
     def national(election: Election) -> View:
         return View(election, election.lists, [e.votes for e in election.lists], election.totals)
+
+    @property
+    def list_votes(self) -> int:
+        return sum(self.votes)
+
+    @property
+    def label(self) -> str:
+        """Where this view is, for messages: '' for the whole election, ' in NAME' for a unit."""
+        return "" if self.unit is None else f" in {self.unit.name}"
+
+
+def unit_views(election: Election, units: Sequence[Unit]) -> list[View]:
+    """A view of each unit: the lists that stood there (in the election's order), their votes there
+    and the unit's totals. Nothing is validated again: the election was checked when it was made."""
+    position = {e.abbr: i for i, e in enumerate(election.lists)}
+    entries = election.lists
+    views = []
+    for u in units:
+        idx = sorted(position[a] for a in u.votes)
+        votes = u.votes
+        views.append(View(election, [entries[i] for i in idx], [votes[entries[i].abbr] for i in idx], u.totals,
+                          u, [entries[i].abbr for i in idx], idx))
+    return views
 
     @property
     def list_votes(self) -> int:
