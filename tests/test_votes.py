@@ -111,7 +111,7 @@ def test_json_full_record() -> None:
         lists=(
             ListEntry(abbr="A", name="Alpha", votes=10**30, ballot_order=2,
                       registration_order=2, list_size=40, tags=frozenset({"x", "y"})),
-            ListEntry(abbr="B", votes=5, registration_order=1,
+            ListEntry(abbr="B", votes=5, registration_order=1, coalition_size=4,
                       tags=frozenset({"coalition", "coalition_4_plus", "minority"})),
         ),
         totals={"registered": 10**31},

@@ -61,7 +61,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from hemicycle.election import TOTALS, Election, ListEntry
+from hemicycle.district_votes import DistrictError, read_districts, units_to_json
+from hemicycle.election import TOTALS, Election, ListEntry, Unit
 
 __all__ = [
     "CHECK_FIGURES",
@@ -237,6 +238,8 @@ def election_to_json(
             party["reported_regional_threshold"] = entry.reported_regional
         if entry.combination is not None:
             party["combination"] = entry.combination
+        if entry.coalition_size is not None:
+            party["coalition_size"] = entry.coalition_size
         parties.append(party)
     totals: dict[str, int] = {k: election.totals[k] for k in TOTALS if k in election.totals}
     for key in CHECK_FIGURES:
@@ -251,6 +254,8 @@ def election_to_json(
         record["agreements"] = [list(group) for group in election.agreements]
     if election.regions:
         record["regions"] = {k: dict(v) for k, v in election.regions.items()}
+    if election.units:
+        record["districts"] = units_to_json(election.units)
     return record
 
 
@@ -284,6 +289,7 @@ class _Raw:
     complete: bool = True
     agreements: list[tuple[str, ...]] = field(default_factory=list)
     regions: dict[str, dict[str, int]] = field(default_factory=dict)
+    units: tuple[Unit, ...] = ()
     is_csv: bool = False
 
 
@@ -433,6 +439,8 @@ def _parse_json(text: str, file: str) -> _Raw:
         raise VoteFileError(file, f'the key "{data.duplicates[0]}" appears twice')
 
     raw = _Raw()
+    if "districts" in data:
+        _read_districts(data, file, raw)
     name = data.get("election", "")
     if name is not None and not isinstance(name, str):
         raise VoteFileError(file, f"expected a string, got {_kind(name)}", field="election")
@@ -455,12 +463,54 @@ def _parse_json(text: str, file: str) -> _Raw:
     parties = data["parties"]
     if not isinstance(parties, list):
         raise VoteFileError(file, f"expected an array, got {_kind(parties)}", field="parties")
-    if not parties:
+    if not parties and not raw.units:
         raise VoteFileError(file, "empty: the file gives no lists", field="parties")
     for index, party in enumerate(parties, start=1):
         raw.rows.append(_json_party(party, index, file))
     _json_election_extras(data, file, raw)
     return raw
+
+
+def _read_districts(data: _JsonObject, file: str, raw: _Raw) -> None:
+    """The file's ``"districts"`` (read by ``hemicycle.district_votes``): the units, and the national
+    figures they add up to, written into ``data`` where the file leaves them out (given ones must
+    agree)."""
+    def number(value: object) -> int:
+        try:
+            return _json_int(value)
+        except _Bad as bad:
+            raise ValueError(bad.message) from None
+
+    try:
+        found = read_districts(data, number)
+    except DistrictError as exc:
+        raise VoteFileError(file, exc.message, field=exc.field) from None
+    raw.units = found.units
+    parties = data.get("parties")
+    if parties is None:
+        data["parties"] = [_json_object([("abbr", a), ("name", found.names.get(a, ""))]) for a in found.votes]
+    elif isinstance(parties, list):
+        for row, party in enumerate(parties, start=1):
+            if not isinstance(party, _JsonObject) or not isinstance(party.get("abbr"), str):
+                continue  # reported by _json_party
+            abbr, given = party["abbr"].strip(), party.get("votes")
+            total = found.votes.get(abbr, 0)
+            if given is None:
+                party["votes"] = total
+            elif found.votes and isinstance(given, int) and not isinstance(given, bool) and given != total:
+                raise VoteFileError(file, f"{abbr} has {given} votes, but its votes in the districts add up to "
+                                          f"{total}", row=row, field="votes")
+    totals = data.get("totals")
+    if totals is None:
+        data["totals"] = _json_object(list(found.totals.items()))
+    elif isinstance(totals, _JsonObject):
+        for key, value in found.totals.items():
+            given = totals.get(key)
+            if given is None:
+                totals[key] = value
+            elif isinstance(given, int) and not isinstance(given, bool) and given != value:
+                raise VoteFileError(file, f"{key} is {given}, but the districts' {key} add up to {value}",
+                                    field=f"totals.{key}")
 
 
 def _json_totals(totals: object, file: str, raw: _Raw) -> None:
@@ -581,15 +631,17 @@ def _json_party(party: object, row: int, file: str) -> _Row:
         tags.add("minority")
 
     size = party.get("coalition_size")
+    coalition_size = None
     if size is not None:
         try:
-            k = _json_int(size, minimum=2)
+            coalition_size = _json_int(size, minimum=1)
         except _Bad as bad:
             raise VoteFileError(
-                file, f"{bad.message} (a coalition has at least 2 parties; null for a party)",
+                file, f"{bad.message} (the number of parties on the list: 1 for a single party)",
                 row=row, field="coalition_size",
             ) from None
-        tags.update(("coalition", "coalition_2_3" if k <= 3 else "coalition_4_plus"))
+        if coalition_size >= 2:
+            tags.update(("coalition", "coalition_2_3" if coalition_size <= 3 else "coalition_4_plus"))
 
     return _Row(
         row=row,
@@ -600,7 +652,8 @@ def _json_party(party: object, row: int, file: str) -> _Row:
         ballot_order=numbers["ballot_order"],
         list_size=numbers["list_size"],
         tags=frozenset(tags),
-        extra=_json_party_extras(party, row, file),
+        extra={**_json_party_extras(party, row, file),
+               **({"coalition_size": coalition_size} if coalition_size is not None else {})},
     )
 
 
@@ -996,6 +1049,7 @@ def _finish(raw: _Raw, file: str, options: Mapping[str, int] | None) -> VoteFile
             source=file,
             agreements=tuple(raw.agreements),
             regions=raw.regions,
+            units=raw.units,
         )
     except (ValueError, TypeError) as exc:  # pragma: no cover - checked above
         raise VoteFileError(file, str(exc)) from None

@@ -63,7 +63,7 @@ def admit(ctx: Context, active: list[m.Provision], passed: list[bool]) -> Admiss
                 _admit_next(ctx, action, admitted, admitted_by)
     for i in range(n):
         if passed[i]:
-            admitted_by[i] = "threshold"
+            admitted_by[i] = "exempt" if i in ctx.exempted else "threshold"
     return Admission(admitted, admitted_by, runner_up)
 
 

@@ -1,4 +1,5 @@
-"""The whole chamber: every tier allocated on the election, the appointed seats added."""
+"""The whole chamber: the magnitudes of each declared level, every tier in order (nationally, in
+each unit of a level, or on another tier's unfilled seats and remainders), the appointed seats."""
 
 from __future__ import annotations
 
@@ -6,9 +7,15 @@ from collections.abc import Callable
 
 from hemicycle import model as m
 from hemicycle.election import Election
+from hemicycle.interpreter.context import Applied, Context
 from hemicycle.interpreter.errors import AllocationError
-from hemicycle.interpreter.results import AllocationResult, Tie
-from hemicycle.interpreter.tier import allocate_tier
+from hemicycle.interpreter.levels import Ledger, allocate_in_units, place, remainder_view
+from hemicycle.interpreter.magnitudes import level_magnitudes
+from hemicycle.interpreter.protocol import Recorder
+from hemicycle.interpreter.results import AllocationResult, LevelResult, Tie, TierResult, UnitResult
+from hemicycle.interpreter.tier import run_tier
+from hemicycle.interpreter.ties import TieBreaker
+from hemicycle.interpreter.view import View
 from hemicycle.interpreter.workload import check_limits, tag_notes
 
 
@@ -17,12 +24,22 @@ def allocate(chamber: m.Chamber, election: Election, *, explain: bool = True) ->
     check_limits(chamber, election)
     ties: list[Tie] = []
     notes: list[str] = list(tag_notes(chamber, election))
-    applied: list[str] = []
-    tiers = [allocate_tier(t, election, ties, notes, applied, explain=explain) for t in chamber.tiers]
+    applied = Applied()
+    ledger = Ledger(election)
+    levels: list[LevelResult] = []
+    for level in chamber.levels:
+        result = level_magnitudes(level, election, ties, notes, explain)
+        ledger.magnitudes[level.name] = result.magnitudes
+        levels.append(result)
+        applied.add(level, "districts")
+    tiers = [_tier(t, ledger, ties, notes, applied, explain) for t in chamber.tiers]
     seats = {e.abbr: 0 for e in election.lists}
     for t in tiers:
         for abbr, n in zip(t.abbrs, t.seat_list, strict=True):
             seats[abbr] += n
+    total = sum(seats.values())
+    if not chamber.tiers:  # an apportionment: the units' seats are the result
+        total = sum(levels[0].magnitudes.values()) if levels else 0
     appointed: dict[str, int] = {}
     appointed_names: dict[str, str] = {}
     for a in chamber.appointed:
@@ -32,13 +49,83 @@ def allocate(chamber: m.Chamber, election: Election, *, explain: bool = True) ->
             )
         appointed[a.key] = appointed.get(a.key, 0) + a.seats
         appointed_names[a.key] = a.by
-        applied.append(f"appointed ({a.where})")
+        applied.labels.append(f"appointed ({a.where})")
     seats.update(appointed)
+    total += sum(appointed.values())
+    if election.units and not chamber.levels and not any(t.in_units for t in chamber.tiers) and not any(
+            th.regional for t in chamber.tiers for th in t.thresholds):
+        notes.append(f"the vote file's {len(election.units)} districts are not used by these rules: the seats are "
+                     "allocated on the national figures (each list's votes summed over the districts)")
     return AllocationResult(
-        chamber=chamber.name, seats=seats, total=sum(seats.values()), tiers=tiers,
-        appointed=appointed, ties=ties, clauses_applied=applied, notes=notes, election=election,
-        appointed_names=appointed_names,
+        chamber=chamber.name, seats=seats, total=total, tiers=tiers,
+        appointed=appointed, ties=ties, clauses_applied=applied.labels, notes=notes, election=election,
+        appointed_names=appointed_names, levels=levels, districts=_units(chamber, ledger, tiers, levels),
     )
+
+
+def _tier(tier: m.Tier, ledger: Ledger, ties: list[Tie], notes: list[str], applied: Applied,
+          explain: bool) -> TierResult:
+    """One tier: in each unit of its level, or once on the whole election (its seats and votes
+    possibly another tier's), its seats then placed into units if the rules say so."""
+    if tier.level is not None:
+        result = allocate_in_units(tier, ledger, ties, notes, applied, explain)
+    else:
+        rec = Recorder(explain)
+        seats = tier.seats
+        if tier.seats_from is not None:
+            seats = ledger.unfilled(tier.seats_from.tier)
+            applied.add(tier.seats_from, "seats unfilled")
+            rec.say("Seats: the {} seat(s) tier {!r} left unfilled", seats, tier.seats_from.tier,
+                    clause=tier.seats_from)
+        if tier.votes_from is not None:
+            view = remainder_view(tier, ledger, rec)
+            applied.add(tier.votes_from, "votes remainders")
+        else:
+            view = View.national(ledger.election)
+        ctx = Context(tier=tier, view=view, seats=seats, notes=notes, applied=applied, rec=rec,
+                      tb=TieBreaker(tier, view.entries, ties, view.votes))
+        if seats > 0:
+            result = run_tier(ctx)
+        else:
+            rec.say("No seats to allocate")
+            result = _empty(ctx)
+        if tier.placement is not None:
+            applied.add(tier.placement, "place")
+            place(tier, result, ledger, ties, explain)
+    ledger.results[tier.name] = result
+    return result
+
+
+def _empty(ctx: Context) -> TierResult:
+    n = len(ctx.view.entries)
+    return TierResult(name=ctx.tier.name, size=0, abbrs=ctx.view.names, names=[e.name for e in ctx.view.entries],
+                      votes=ctx.view.votes, passed_flags=[False] * n, admitted_flags=[False] * n,
+                      admitted_by=[""] * n, seat_list=[0] * n, log=ctx.rec.entries)
+
+
+def _units(chamber: m.Chamber, ledger: Ledger, tiers: list[TierResult], levels: list[LevelResult]) -> list[UnitResult]:
+    """The seats in each unit of every level the rules declare or allocate in."""
+    election = ledger.election
+    names = [lv.name for lv in levels]
+    for t in tiers:
+        if t.level is not None and t.level not in names:
+            names.append(t.level)
+    out: list[UnitResult] = []
+    for level in names:
+        magnitudes = ledger.magnitudes.get(level, {})
+        parts: dict[str, list[TierResult]] = {}
+        for t in tiers:
+            for p in t.parts:
+                if p.level == level and p.district is not None:
+                    parts.setdefault(p.district, []).append(p)
+        for u in election.units_of(level):
+            seats: dict[str, int] = {}
+            for p in parts.get(u.name, []):
+                for abbr, n in zip(p.abbrs, p.seat_list, strict=True):
+                    seats[abbr] = seats.get(abbr, 0) + n
+            out.append(UnitResult(name=u.name, level=level, magnitude=magnitudes.get(u.name, u.seats), seats=seats,
+                                  tiers=parts.get(u.name, [])))
+    return out
 
 
 def seats_only(chamber: m.Chamber, election: Election) -> dict[str, int]:

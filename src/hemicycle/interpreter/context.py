@@ -40,6 +40,7 @@ class Context:
     rec: Recorder
     tb: TieBreaker
     across: Any = None  # thresholds.Across: the verdicts made once for a tier allocated in units
+    exempted: frozenset[int] = frozenset()  # the lists 'exempt ... from thresholds' let pass
 
     @property
     def explain(self) -> bool:

@@ -33,10 +33,12 @@ def quota_value(quota: m.Quota, total_votes: int, seats: int) -> Fraction:
 
 def largest_remainder(
     method: m.LargestRemainder, votes: Sequence[int], factors: Sequence[Fraction] | None, pool: list[int],
-    seats: int, tb: TieBreaker, names: Sequence[str], explain: bool,
+    seats: int, tb: TieBreaker, names: Sequence[str], explain: bool, *, counted: str = "admitted votes",
 ) -> MethodOutcome:
     """Seats for the ``pool`` lists (indices into ``votes``): integer parts of ``votes * factor /
-    quota``, then the seats left over by largest remainder (or taken back by smallest)."""
+    quota``, then the seats left over by largest remainder (or taken back by smallest); with
+    ``integer parts only``, no seat left over is given. ``counted``: what ``votes`` are, for the
+    protocol."""
     n = len(votes)
     out = [0] * n
     total = sum(votes[i] for i in pool)
@@ -70,11 +72,11 @@ def largest_remainder(
     leftover = seats - sum(floors[i] for i in pool)
     if explain:
         steps.append(Step(
-            "Quota ({}{}): {:n} admitted votes for {} seats = {:x}",
+            "Quota ({}{}): {:n} {} for {} seats = {:x}",
             method,
             (method.quota.kind.value,
              "" if method.quota.rounding is m.Rounding.EXACT else f", rounded {method.quota.rounding.value}",
-             total, seats, quota),
+             total, counted, seats, quota),
         ))
         for i in pool:
             corr = "" if factors is None or factors[i] == 1 else f" x {_exact(factors[i])} (correction)"

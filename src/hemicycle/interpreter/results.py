@@ -28,10 +28,12 @@ class Tie:
     winners: tuple[str, ...]
     resolved_by: str  # a tie criterion's name ("lot" included)
     clause: str  # where the tie-break clause is, with its citation
+    district: str | None = None  # the unit the tie is in (None: the whole election)
 
     def describe(self) -> str:
+        where = f" in {self.district}" if self.district is not None else ""
         return (
-            f"tie in {self.stage}: {', '.join(self.lists)} all at {self.value}; "
+            f"tie in {self.stage}{where}: {', '.join(self.lists)} all at {self.value}; "
             f"{self.places} of them favoured; {', '.join(self.winners)} by {self.resolved_by}"
         )
 
@@ -39,7 +41,7 @@ class Tie:
         return {
             "tier": self.tier, "stage": self.stage, "lists": list(self.lists), "value": self.value,
             "places": self.places, "winners": list(self.winners), "resolved_by": self.resolved_by,
-            "clause": self.clause,
+            "clause": self.clause, "district": self.district,
         }
 
 
@@ -50,7 +52,7 @@ class ListResult:
     votes: int
     passed: bool = False
     admitted: bool = False
-    admitted_by: str = ""  # "threshold" | "runner_up" | "next"
+    admitted_by: str = ""  # "threshold" | "exempt" | "runner_up" | "next"
     factor: Fraction = Fraction(1)
     quotient: Fraction | None = None
     integer_seats: int = 0
@@ -97,6 +99,9 @@ class TierResult:
     overhang: int = 0  # seats beyond the tier's size (mixed-member compensation)
     units: tuple[tuple[str, ...], ...] = ()  # alliances that took part as one list
     log: list[Entry] = field(default_factory=list)
+    level: str | None = None  # a tier allocated in each unit of this level (this result: the sums)
+    district: str | None = None  # the unit this result is for (None: the whole election)
+    parts: list[TierResult] = field(default_factory=list)  # a tier in units: the result in each unit
     _lists: list[ListResult] | None = field(default=None, repr=False)
 
     @property
@@ -141,7 +146,41 @@ class TierResult:
             "quota": _frac_json(self.quota), "vacant": self.vacant, "overhang": self.overhang,
             "units": [list(u) for u in self.units],
             "lists": [lr.to_json() for lr in self.lists],
+            "level": self.level, "district": self.district,
         }
+
+
+@dataclass(eq=False)
+class LevelResult:
+    """The magnitudes of one level's units, and how they came about."""
+
+    name: str
+    seats: int
+    magnitudes: dict[str, int]  # unit -> seats, in vote-file order
+    label: str = "districts"
+    log: list[Entry] = field(default_factory=list)
+
+    @property
+    def steps(self) -> list[Step]:
+        return expand(self.log)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"level": self.name, "seats": self.seats, "magnitudes": self.magnitudes}
+
+
+@dataclass(eq=False)
+class UnitResult:
+    """One unit's seats: per list (the lists that stood or won seats there), and each tier's part."""
+
+    name: str
+    level: str
+    magnitude: int | None
+    seats: dict[str, int]
+    tiers: list[TierResult] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "level": self.level, "magnitude": self.magnitude, "seats": self.seats,
+                "tiers": [t.to_json() for t in self.tiers]}
 
 
 @dataclass
@@ -156,18 +195,31 @@ class AllocationResult:
     notes: list[str]
     election: Election
     appointed_names: dict[str, str] = field(default_factory=dict)  # key -> appointing body
+    levels: list[LevelResult] = field(default_factory=list)  # the magnitudes of each declared level
+    districts: list[UnitResult] = field(default_factory=list)  # the seats in each unit the rules use
 
-    def explain(self) -> str:
-        """The whole allocation as an election commission's protocol."""
+    def explain(self, district: str | None = None) -> str:
+        """The whole allocation as an election commission's protocol (``district``: of that unit
+        only, besides the national steps)."""
         out = [f"Allocation of seats: {self.chamber}"]
         if self.election.name:
             out.append(f"Election: {self.election.name}")
         for note in self.notes:
             out.append(f"Note: {note}")
+        for level in self.levels:
+            out.append("")
+            out.append(f"{level.label.capitalize()}: {level.seats} seats in {len(level.magnitudes)} units")
+            out.extend(f"  {i}. {step.render()}" for i, step in enumerate(level.steps, 1))
         for tier in self.tiers:
             out.append("")
-            out.append(f"Tier {tier.name!r}: {tier.size} seats")
+            where = f" in {len(tier.parts)} units of level {tier.level!r}" if tier.level is not None else ""
+            out.append(f"Tier {tier.name!r}: {tier.size} seats{where}")
             out.extend(f"  {i}. {step.render()}" for i, step in enumerate(tier.steps, 1))
+            for part in tier.parts:
+                if district is not None and part.district != district:
+                    continue
+                out.append(f"  {part.district} ({part.size} seats)")
+                out.extend(f"    {i}. {step.render()}" for i, step in enumerate(part.steps, 1))
         if self.appointed:
             out.append("")
             for key, n in self.appointed.items():
@@ -202,4 +254,6 @@ class AllocationResult:
             "tiers": [t.to_json() for t in self.tiers],
             "ties": [t.to_json() for t in self.ties],
             "clauses_applied": self.clauses_applied, "notes": self.notes,
+            "levels": [lv.to_json() for lv in self.levels],
+            "districts": [u.to_json() for u in self.districts],
         }

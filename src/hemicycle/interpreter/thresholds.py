@@ -393,9 +393,10 @@ def passing(ctx: Context) -> list[bool]:
             undecided.pop(i, None)
         if freed:
             ctx.used(exempt, "exempt")
-        if ctx.rec.on:
-            ctx.rec.say("Exempt from the thresholds ({}): {}", exempt.who, ", ".join(names[i] for i in freed) or "none",
-                        clause=exempt)
+            ctx.exempted = frozenset(freed)
+            if ctx.rec.on:
+                ctx.rec.say("Exempt from the thresholds ({}): {}", exempt.who, ", ".join(names[i] for i in freed),
+                            clause=exempt)
     for i, (reason, th) in undecided.items():
         if passed[i]:
             raise MissingFigure(f"cannot tell whether {names[i]} passes{view.label}: {reason}", th)

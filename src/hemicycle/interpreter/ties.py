@@ -17,13 +17,17 @@ class TieBreaker:
     ``entries`` are the lists of the allocation (indices refer to them); ``votes`` their votes
     there (default: the entries' own), which ``more_votes`` and ``fewer_votes`` compare."""
 
-    def __init__(self, tier: m.Tier, entries: Sequence[ListEntry], record: list[Tie],
-                 votes: Sequence[int] | None = None) -> None:
+    def __init__(self, tier: m.Tier | m.Level, entries: Sequence[ListEntry], record: list[Tie],
+                 votes: Sequence[int] | None = None, *, district: str | None = None) -> None:
         self.tier = tier
         self.ties = tier.ties
         self.entries = entries
         self.votes = votes if votes is not None else [e.votes for e in entries]
         self.record = record
+        self.district = district  # the unit the tie is in (None: the whole election)
+        self.owner = f"tier {tier.name!r}" if isinstance(tier, m.Tier) else tier.label
+        if district is not None:
+            self.owner += f" in {district}"
         seed = self.ties.seed if self.ties is not None else None
         self._seed = seed if seed is not None else 0
         self._random: random.Random | None = None  # made on the first lot, in the order lots are drawn
@@ -88,7 +92,7 @@ class TieBreaker:
         if need > 0:
             names = ", ".join(abbrs)
             raise TieError(
-                f"unbroken tie in {stage} of tier {self.tier.name!r}: {names} are tied at {value} "
+                f"unbroken tie in {stage} of {self.owner}: {names} are tied at {value} "
                 f"for {places} place(s), and the rules give no way to break it"
                 + (" (ties none)" if not criteria else f" (chain: {', '.join(c.value for c in criteria)})"),
                 abbrs,
@@ -96,9 +100,9 @@ class TieBreaker:
             )
         self.record.append(
             Tie(
-                tier=self.tier.name, stage=stage, lists=abbrs, value=value, places=places,
-                winners=tuple(self.entries[i].abbr for i in chosen), resolved_by=used,
-                clause=self.ties.where if self.ties is not None else "",
+                tier=self.tier.name if isinstance(self.tier, m.Tier) else self.tier.label, stage=stage, lists=abbrs,
+                value=value, places=places, winners=tuple(self.entries[i].abbr for i in chosen), resolved_by=used,
+                clause=self.ties.where if self.ties is not None else "", district=self.district,
             )
         )
         return chosen
