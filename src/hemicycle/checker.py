@@ -28,12 +28,28 @@ def check(chamber: m.Chamber) -> list[Diagnostic]:
         out.append(Diagnostic(node.span, message, hint, severity="warning"))
 
     appointed = sum(a.seats for a in chamber.appointed)
-    tiers = sum(t.seats for t in chamber.tiers)
+    counted = [t for t in chamber.tiers if t.seats_from is None]  # the others share a tier's seats
+    tiers = sum(t.seats for t in counted)
+    terms = [f"{t.seats} in tier {t.name!r}" for t in counted]
+    if not chamber.tiers and chamber.levels:  # an apportionment: the units' seats
+        tiers = chamber.levels[0].seats
+        terms = [f"{tiers} in the {chamber.levels[0].label}"]
     if appointed + tiers != chamber.seats:
-        parts = " + ".join([*(f"{a.seats} appointed" for a in chamber.appointed),
-                            *(f"{t.seats} in tier {t.name!r}" for t in chamber.tiers)])
+        parts = " + ".join([*(f"{a.seats} appointed" for a in chamber.appointed), *terms])
         error(chamber, f"the seats do not add up: {parts} = {appointed + tiers}, "
                        f"but the chamber has {chamber.seats}")
+    used = {t.level for t in chamber.tiers} | {t.placement.level for t in chamber.tiers if t.placement}
+    for level in chamber.levels:
+        if chamber.tiers and level.name not in used:
+            warn(level, f"no tier allocates in the {level.label}: their magnitudes are computed and checked, "
+                        "but no seat is allocated in them")
+    for tier in chamber.tiers:
+        method = tier.method
+        if isinstance(method, m.LargestRemainder) and method.integer_parts_only and not any(
+                t.seats_from is not None and t.seats_from.tier == tier.name for t in chamber.tiers):
+            warn(method, f"tier {tier.name!r} gives only integer parts, and no tier takes the seats it leaves "
+                         "unfilled: they stay empty",
+                 f"add a tier with 'seats unfilled in tier \"{tier.name}\"'")
 
     for tier in chamber.tiers:
         if tier.ties is None:

@@ -155,6 +155,12 @@ class Election:
         """The units by level, with parents and leaves."""
         return _tree(self.units)
 
+    @cached_property
+    def derived(self) -> dict[object, object]:
+        """Indexes its readers compute once from this election's figures (the interpreter keeps
+        its views of the units here): never a figure of its own, never changed once made."""
+        return {}
+
     def units_of(self, level: str) -> tuple[Unit, ...]:
         """The units of ``level``, in file order."""
         return self.tree.by_level.get(level, ())

@@ -11,7 +11,9 @@ The bundled records (``hemicycle/elections/*.json``) are paired with rule files 
 A target of ``hemicycle reproduce`` is a bundled election's name, an index file of the same
 shape (``votes = "file.json"`` may name the vote file; default: ``<election>.json`` beside the
 index), or ``RULES=VOTES`` (a rule file and a JSON vote file). The official seats are each
-list's ``seats`` in the JSON record (``null``: not known, never compared).
+list's ``seats`` in the JSON record (``null``: not known, never compared), and in a record with
+districts also each list's ``seats`` in each district and, for a district without lists (an
+apportionment), the district's own ``seats``: every stored level is checked.
 
 This module returns data; ``render_table`` and ``to_json`` present it.
 """
@@ -62,6 +64,8 @@ class Reproduction:
     error: str | None = None  # the rules could not be applied to the data
     notes: list[str] = field(default_factory=list)  # the allocation's notes (substitutes, reported figures)
     index_notes: str = ""
+    districts_checked: int = 0  # official figures compared in the districts (list seats, magnitudes)
+    district_difference: str | None = None  # the first district figure that differs
 
     @property
     def status(self) -> str:
@@ -72,7 +76,8 @@ class Reproduction:
             "election": self.election, "rules": self.rules, "match": self.match, "status": self.status,
             "official": self.official, "computed": self.computed or None,
             "first_difference": self.first_difference, "error": self.error, "notes": self.notes,
-            "index_notes": self.index_notes or None,
+            "index_notes": self.index_notes or None, "districts_checked": self.districts_checked,
+            "district_difference": self.district_difference,
         }
 
 
@@ -165,8 +170,33 @@ def _official(path: Path) -> dict[str, int | None]:
         if seats is not None and (isinstance(seats, bool) or not isinstance(seats, int)):
             raise InputError(f"{path}: the official seats of {p.get('abbr')!r} are not a whole number")
         out[str(p.get("abbr", "")).strip()] = seats
-    if all(v is None for v in out.values()):
+    if all(v is None for v in out.values()) and not isinstance(data.get("districts"), list):
         raise InputError(f"{path}: the record gives no official seats")
+    return out
+
+
+def _official_districts(path: Path) -> list[tuple[str, str, str | None, int]]:
+    """(level, district, list or None for the district's magnitude, official seats) for every
+    official figure the record's districts give, in file order (nested districts included)."""
+    data = json.loads(path.read_text("utf-8"))
+    out: list[tuple[str, str, str | None, int]] = []
+
+    def walk(items: object) -> None:
+        if not isinstance(items, list):
+            return
+        for d in items:
+            if not isinstance(d, dict):
+                continue
+            level, name = str(d.get("level", "district")), str(d.get("name", ""))
+            parties = d.get("parties")
+            if isinstance(parties, list) and parties:
+                out.extend((level, name, str(p.get("abbr", "")).strip(), p["seats"]) for p in parties
+                           if isinstance(p, dict) and isinstance(p.get("seats"), int))
+            elif isinstance(d.get("seats"), int):
+                out.append((level, name, None, d["seats"]))
+            walk(d.get("districts"))
+
+    walk(data.get("districts") if isinstance(data, dict) else None)
     return out
 
 
@@ -195,8 +225,26 @@ def run_case(case: Case) -> Reproduction:
         if seats is not None and rep.computed.get(abbr) != seats:
             rep.first_difference = abbr
             break
-    rep.match = rep.first_difference is None
+    if election.units:
+        _check_districts(rep, result, _official_districts(case.votes_path))
+    rep.match = rep.first_difference is None and rep.district_difference is None
     return rep
+
+
+def _check_districts(rep: Reproduction, result: Any, official: list[tuple[str, str, str | None, int]]) -> None:
+    """Compare every official district figure with the allocation's."""
+    units = {(u.level, u.name): u for u in result.districts}
+    for level, name, abbr, seats in official:
+        rep.districts_checked += 1
+        unit = units.get((level, name))
+        if unit is None:
+            rep.district_difference = f"{name}: the rules allocate nothing in this {level}"
+            return
+        got = unit.magnitude if abbr is None else unit.seats.get(abbr, 0)
+        if got != seats:
+            what = "magnitude" if abbr is None else abbr
+            rep.district_difference = f"{name}, {what}: official {seats}, computed {got}"
+            return
 
 
 def reproduce(targets: list[str] | None = None) -> list[Reproduction]:
@@ -225,16 +273,21 @@ def render_table(results: list[Reproduction]) -> Any:
     from rich.table import Table
 
     table = Table(title="Real elections reproduced from their rule files", title_justify="left")
-    for column in ("Election", "Rules", "Official", "Computed", "Match", "First difference"):
+    districts = any(r.districts_checked for r in results)
+    for column in ("Election", "Rules", "Official", "Computed", *(("Districts",) if districts else ()), "Match",
+                   "First difference"):
         table.add_column(column, overflow="fold")
     for r in results:
         order = list(r.official)
         diff = r.first_difference or ""
         if r.first_difference is not None:
             diff = f"{diff}: official {r.official[diff]}, computed {r.computed.get(diff)}"
+        elif r.district_difference is not None:
+            diff = r.district_difference
+        checked = (f"{r.districts_checked} figures" if r.districts_checked else "",) if districts else ()
         table.add_row(
             r.election, r.rules, seats_text(r.official, order),
             seats_text(r.computed, order) if not r.error else f"error: {r.error}",
-            "yes" if r.match else "NO", diff,
+            *checked, "yes" if r.match else "NO", diff,
         )
     return table

@@ -40,6 +40,10 @@ def admit(ctx: Context, active: list[m.Provision], passed: list[bool]) -> Admiss
     names = ctx.view.names
     n = len(votes)
     admitted = list(passed)
+    if not active:
+        exempted = ctx.exempted
+        return Admission(admitted, [("exempt" if i in exempted else "threshold") if ok else ""
+                                    for i, ok in enumerate(passed)], None)
     admitted_by = [""] * n
     runner_up: int | None = None
     for prov in active:

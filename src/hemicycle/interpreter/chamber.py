@@ -59,7 +59,7 @@ def allocate(chamber: m.Chamber, election: Election, *, explain: bool = True) ->
     return AllocationResult(
         chamber=chamber.name, seats=seats, total=total, tiers=tiers,
         appointed=appointed, ties=ties, clauses_applied=applied.labels, notes=notes, election=election,
-        appointed_names=appointed_names, levels=levels, districts=_units(chamber, ledger, tiers, levels),
+        appointed_names=appointed_names, levels=levels, units_of=lambda: _units(ledger, tiers, levels),
     )
 
 
@@ -103,7 +103,7 @@ def _empty(ctx: Context) -> TierResult:
                       admitted_by=[""] * n, seat_list=[0] * n, log=ctx.rec.entries)
 
 
-def _units(chamber: m.Chamber, ledger: Ledger, tiers: list[TierResult], levels: list[LevelResult]) -> list[UnitResult]:
+def _units(ledger: Ledger, tiers: list[TierResult], levels: list[LevelResult]) -> list[UnitResult]:
     """The seats in each unit of every level the rules declare or allocate in."""
     election = ledger.election
     names = [lv.name for lv in levels]

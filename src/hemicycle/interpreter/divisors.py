@@ -1,5 +1,13 @@
-"""Divisor methods (docs/language.md, 'allocate METHOD'): the protocol's glue to
-``hemicycle.highest_averages``, which awards the seats."""
+"""Divisor methods (docs/language.md, 'allocate METHOD'): seats one at a time to the highest
+``votes * factor / d(seats held)``, lists tied at the highest quotient all in the same round unless
+fewer seats are left (a tie).
+
+Large houses go to ``hemicycle.highest_averages`` (jump start, heap): the rounds it gives after
+the jump are listed one by one. Small ones (a district: a few lists, a few dozen seats, whole
+votes, a divisor sequence linear from some seat on) go round by round here, in integers, with
+the same rounds and the same ties (``tests/test_districts.py`` compares the two): the protocol
+records each seat as (list, seats held) and writes its quotient only when read.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +16,31 @@ from fractions import Fraction
 from math import isqrt
 
 from hemicycle import model as m
-from hemicycle.highest_averages import Key, highest_averages
+from hemicycle.highest_averages import Key, LinearDivisors, highest_averages
 from hemicycle.interpreter.errors import AllocationError
 from hemicycle.interpreter.outcome import MethodOutcome
-from hemicycle.interpreter.protocol import Step
+from hemicycle.interpreter.protocol import Block, Step
 from hemicycle.interpreter.ties import TieBreaker
 from hemicycle.interpreter.workload import EXPLAIN_EVERY_SEAT
+from hemicycle.numbers import fmt_exact
+
+SMALL_SEATS = 400  # round by round here up to this many seats
+SMALL_LISTS = 32  # ... and this many lists with votes
+
+# LinearDivisors.of(method), by the method object (held, so that its id is not reused); a tier
+# allocated in 52 districts asks 52 times for the same method.
+_LINEAR: dict[int, tuple[m.Divisor, LinearDivisors | None]] = {}
+
+
+def _linear(method: m.Divisor) -> LinearDivisors | None:
+    found = _LINEAR.get(id(method))
+    if found is not None and found[0] is method:
+        return found[1]
+    if len(_LINEAR) > 256:
+        _LINEAR.clear()
+    lin = LinearDivisors.of(method)
+    _LINEAR[id(method)] = (method, lin)
+    return lin
 
 
 def divisor_method(
@@ -22,19 +49,83 @@ def divisor_method(
 ) -> MethodOutcome:
     """Seats for the ``pool`` lists (indices into ``votes``), one at a time to the highest
     ``votes * factor / d(seats held)``."""
+    eligible = [i for i in pool if votes[i] > 0]
+    lin = _linear(method) if factors is None else None
+    if lin is not None and seats <= SMALL_SEATS and len(eligible) <= SMALL_LISTS:
+        return _rounds(method, lin, votes, eligible, seats, tb, names, explain)
+    return _highest_averages(method, votes, factors, eligible, seats, _Favour(method, tb), names, explain)
+
+
+class _Favour:
+    """The tie breaker's choice at a cut of the method, with the quotient said as the protocol says it."""
+
+    def __init__(self, method: m.Divisor, tb: TieBreaker) -> None:
+        self.method, self.tb = method, tb
+
+    def shown(self, best: Key) -> str:
+        return "∞" if best[0] else fmt_exact(_root_display(self.method, best[1]), 4)
+
+    def __call__(self, tied: list[int], places: int, best: Key) -> list[int]:
+        value = "a zero divisor" if best[0] else f"quotient {self.shown(best)}"
+        return self.tb.favour(tied, places, f"the last {places} seat(s) by {self.method.kind.value}", value)
+
+
+def _rounds(method: m.Divisor, lin: LinearDivisors, votes: Sequence[int], eligible: list[int], seats: int,
+            tb: TieBreaker, names: Sequence[str], explain: bool) -> MethodOutcome:
+    """The seats round by round, comparing ``votes / d`` by integer cross-multiplication (``d`` as
+    the integer ``D * d(s)`` of ``LinearDivisors``; 0 is above every finite quotient)."""
+    n = len(votes)
+    out = [0] * n
+    head, alpha, beta = lin.head, lin.alpha, lin.beta
+    k = len(head)
+    order: list[tuple[int, int]] | None = [] if explain else None
+    remaining = seats
+    while remaining > 0 and eligible:
+        tied: list[int] = []
+        bw = bd = 0
+        for i in eligible:
+            s = out[i]
+            d = head[s] if s < k else alpha * s + beta
+            w = votes[i]
+            if not tied:
+                tied, bw, bd = [i], w, d
+                continue
+            c = (w * bd - bw * d) if d and bd else (0 if d == bd else (1 if d == 0 else -1))
+            if c > 0:
+                tied, bw, bd = [i], w, d
+            elif c == 0:
+                tied.append(i)
+        if len(tied) > remaining:
+            key: Key = (1, Fraction(0)) if bd == 0 else (0, Fraction((bw * lin.D) ** 2, bd * bd))
+            tied = _Favour(method, tb)(tied, remaining, key)
+        for i in tied:
+            if order is not None:
+                order.append((i, out[i]))
+            out[i] += 1
+        remaining -= len(tied)
+    if remaining > 0:  # no list with a vote: cannot happen for callers, which check the votes
+        raise AllocationError(f"{remaining} seat(s) cannot be given: no list has a vote", method)
+    steps = [Block(_seat_lines, method, lin, list(votes), order, list(names))] if order else []
+    return MethodOutcome(out, steps=steps)  # type: ignore[arg-type]
+
+
+def _seat_lines(method: m.Divisor, lin: LinearDivisors, votes: list[int], order: list[tuple[int, int]],
+                names: list[str]) -> list[Step]:
+    lines = []
+    for awarded, (i, held) in enumerate(order, 1):
+        d = lin.at(held)
+        quotient = "∞" if d == 0 else fmt_exact(Fraction(votes[i] * lin.D, d), 4)
+        lines.append(Step(f"Seat {awarded}: {names[i]} (quotient {quotient})"))
+    return lines
+
+
+def _highest_averages(method: m.Divisor, votes: Sequence[int], factors: Sequence[Fraction] | None,
+                      eligible: list[int], seats: int, favour: _Favour, names: Sequence[str],
+                      explain: bool) -> MethodOutcome:
     n = len(votes)
     out = [0] * n
     weights: Sequence[Fraction | int] = votes if factors is None else [votes[i] * factors[i] for i in range(n)]
-    eligible = [i for i in pool if votes[i] > 0]
     steps: list[Step] = []
-
-    def shown(best: Key) -> str:
-        return "∞" if best[0] else _exact(_root_display(method, best[1]), 4)
-
-    def favour(tied: list[int], places: int, best: Key) -> list[int]:
-        value = "a zero divisor" if best[0] else f"quotient {shown(best)}"
-        return tb.favour(tied, places, f"the last {places} seat(s) by {method.kind.value}", value)
-
     # Seat by seat in the protocol up to EXPLAIN_EVERY_SEAT seats; beyond, the jump start of
     # hemicycle.highest_averages (same seats, same ties) and a summary of the seats it gave.
     every_seat = explain and seats <= EXPLAIN_EVERY_SEAT
@@ -47,25 +138,19 @@ def divisor_method(
         for i, _ in run.order:
             later[i] = later.get(i, 0) + 1
         steps.append(Step(
-            f"Seats 1 to {run.jumped:,}: every quotient above {_exact(run.bound, 4)} "
+            f"Seats 1 to {run.jumped:,}: every quotient above {fmt_exact(run.bound, 4)} "
             "(the seats below are given one by one): "
             + ", ".join(f"{names[i]} {run.seats[i] - later.get(i, 0)}" for i in sorted(run.seats)),
             method,
         ))
     for awarded, (i, best) in enumerate(run.order, run.jumped + 1):
-        steps.append(Step(f"Seat {awarded}: {names[i]} (quotient {shown(best)})"))
+        steps.append(Step(f"Seat {awarded}: {names[i]} (quotient {favour.shown(best)})"))
     if run.left > 0:
         raise AllocationError(
             f"{run.left} seat(s) cannot be given: every list has used up the divisor sequence",
             method,
         )
     return MethodOutcome(out, steps=steps)  # type: ignore[arg-type]
-
-
-def _exact(x: Fraction, places: int) -> str:
-    from hemicycle.numbers import fmt_exact
-
-    return fmt_exact(x, places)
 
 
 def _root_display(method: m.Divisor, squared_priority: Fraction) -> Fraction:

@@ -9,9 +9,21 @@ from hemicycle.interpreter.view import View
 from hemicycle.numbers import fmt_int
 
 
+class _Missing(Exception):
+    """A total the figures lack (the slow path then looks for a substitute, or says which)."""
+
+
+def _missing(name: str, why: str) -> int:
+    raise _Missing
+
+
 def base_of(base: m.Base, view: View, node: m.Node, notes: list[str]) -> int:
     """The figure of ``base`` in ``view``; a substitute the vote file names is noted; a missing
     figure raises ``MissingFigure`` naming it and the clause."""
+    try:
+        return base_figure(base, view.list_votes, view.totals, _missing)
+    except _Missing:
+        pass
     totals = view.totals
     substitutes = view.election.substitutes
 

@@ -8,7 +8,7 @@ from fractions import Fraction
 from hemicycle import model as m
 from hemicycle.interpreter.errors import AllocationError
 from hemicycle.interpreter.outcome import MethodOutcome
-from hemicycle.interpreter.protocol import Step
+from hemicycle.interpreter.protocol import Block, Lazy, Step
 from hemicycle.interpreter.ties import TieBreaker
 from hemicycle.numbers import fmt_int
 
@@ -61,7 +61,7 @@ def largest_remainder(
             out[i] = f
         if explain:
             for i in pool:
-                quotients[i] = Fraction(votes[i] * qd, qn)
+                quotients[i] = Fraction(votes[i] * qd, qn)  # type: ignore[call-overload]
     else:
         for i in pool:
             q = votes[i] * factors[i] / quota
@@ -78,12 +78,13 @@ def largest_remainder(
              "" if method.quota.rounding is m.Rounding.EXACT else f", rounded {method.quota.rounding.value}",
              total, counted, seats, quota),
         ))
-        for i in pool:
-            corr = "" if factors is None or factors[i] == 1 else f" x {_exact(factors[i])} (correction)"
-            steps.append(Step("{}: {:n}{} / {:x} = {:x6}: {} seats, remainder {:x6}", None,
-                              (names[i], votes[i], corr, quota, quotients[i], floors[i], Fraction(rems[i], qn))))
+        steps.append(Block(_quotient_lines, list(pool), list(names), list(votes), factors, quota, quotients, floors,
+                           rems, qn))
         steps.append(Step("Seats by integer parts: {}; left over: {}", None, (seats - leftover, leftover)))
-    if leftover > 0 and pool:
+    if leftover > 0 and method.integer_parts_only:
+        if explain:
+            steps.append(Step("Integer parts only: the {} seat(s) left over are not given here", method, (leftover,)))
+    elif leftover > 0 and pool:
         rounds, rest = divmod(leftover, len(pool))
         if rounds:
             for i in pool:
@@ -96,8 +97,8 @@ def largest_remainder(
             out[i] += 1
         if explain and winners:
             order = sorted(winners, key=lambda i: rems[i], reverse=True)
-            steps.append(Step("Remainder seats to the largest remainders: " + ", ".join(
-                f"{names[i]} ({_exact(Fraction(rems[i], qn), 6)})" for i in order)))
+            steps.append(Step("Remainder seats to the largest remainders: {}", None,
+                              (Lazy(_with_remainders, list(names), order, rems, qn),)))
     elif leftover < 0:
         need = -leftover
         while need > 0:
@@ -112,12 +113,27 @@ def largest_remainder(
                 out[i] -= 1
             need -= take
             if explain:
-                steps.append(Step("Integer parts exceed the seats: one seat taken back from " + ", ".join(
-                    f"{names[i]} ({_exact(Fraction(rems[i], qn), 6)})" for i in losers)))
+                steps.append(Step("Integer parts exceed the seats: one seat taken back from {}", None,
+                                  (Lazy(_with_remainders, list(names), losers, rems, qn),)))
     if not explain:
         return MethodOutcome(out, quota, steps=steps)  # type: ignore[arg-type]
     exact_rems = [Fraction(r, qn) for r in rems]
     return MethodOutcome(out, quota, quotients, floors, exact_rems, steps)  # type: ignore[arg-type]
+
+
+def _quotient_lines(pool: list[int], names: list[str], votes: list[int], factors: Sequence[Fraction] | None,
+                    quota: Fraction, quotients: list[Fraction], floors: list[int], rems: Sequence[Fraction | int],
+                    qn: int) -> list[Step]:
+    lines = []
+    for i in pool:
+        corr = "" if factors is None or factors[i] == 1 else f" x {_exact(factors[i])} (correction)"
+        lines.append(Step(f"{names[i]}: {fmt_int(votes[i])}{corr} / {_exact(quota)} = {_exact(quotients[i], 6)}: "
+                          f"{floors[i]} seats, remainder {_exact(Fraction(rems[i], qn), 6)}"))
+    return lines
+
+
+def _with_remainders(names: list[str], order: list[int], rems: Sequence[Fraction | int], qn: int) -> str:
+    return ", ".join(f"{names[i]} ({_exact(Fraction(rems[i], qn), 6)})" for i in order)
 
 
 def _exact(x: Fraction, places: int = 4) -> str:

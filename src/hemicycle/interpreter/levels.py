@@ -23,7 +23,7 @@ from hemicycle.interpreter.results import Tie, TierResult
 from hemicycle.interpreter.thresholds import Across
 from hemicycle.interpreter.tier import run_tier
 from hemicycle.interpreter.ties import TieBreaker
-from hemicycle.interpreter.view import View, unit_views
+from hemicycle.interpreter.view import View, level_views
 from hemicycle.numbers import fmt_exact
 
 
@@ -84,15 +84,18 @@ def allocate_in_units(tier: m.Tier, ledger: Ledger, ties: list[Tie], notes: list
     magnitudes = ledger.magnitudes[tier.level]
     rec = Recorder(explain)
     across = Across(tier.seats, election, notes, rec)
-    views = unit_views(election, election.units_of(tier.level))
+    views = level_views(election, tier.level)
     parts: list[TierResult] = []
+    # one context for the tier, moved from unit to unit (the draw of lots goes on from unit to unit)
+    ctx = Context(tier=tier, view=View.national(election), seats=0, notes=notes, applied=applied, rec=rec,
+                  tb=TieBreaker(tier, (), ties, ()), across=across)
     for view in views:
         assert view.unit is not None
         seats = magnitudes[view.unit.name]
-        ctx = Context(tier=tier, view=view, seats=seats, notes=notes, applied=applied, rec=Recorder(explain),
-                      tb=TieBreaker(tier, view.entries, ties, view.votes, district=view.unit.name), across=across)
+        ctx.view, ctx.seats, ctx.rec, ctx.exempted = view, seats, Recorder(explain), frozenset()
+        ctx.tb.rebind(view.entries, view.votes, view.unit.name)
         part = run_tier(ctx) if seats > 0 else _no_seats(ctx)
-        part.level, part.district = tier.level, view.unit.name
+        part.level, part.district, part.index = tier.level, view.unit.name, view.index
         parts.append(part)
     return _summary(tier, election, parts, rec, tier.level)
 
@@ -109,20 +112,19 @@ def _summary(tier: m.Tier, election: Election, parts: list[TierResult], rec: Rec
     """The national sums of a tier's parts (a list passed or was admitted if it was in some unit)."""
     entries = election.lists
     n = len(entries)
-    index = {e.abbr: i for i, e in enumerate(entries)}
     seats = [0] * n
     passed = [False] * n
     admitted = [False] * n
     by = [""] * n
     for part in parts:
-        for k, abbr in enumerate(part.abbrs):
-            i = index[abbr]
-            seats[i] += part.seat_list[k]
-            if part.passed_flags[k]:
+        pass_flags, adm_flags, adm_by, got = part.passed_flags, part.admitted_flags, part.admitted_by, part.seat_list
+        for k, i in enumerate(part.index):
+            seats[i] += got[k]
+            if pass_flags[k]:
                 passed[i] = True
-            if part.admitted_flags[k]:
+            if adm_flags[k]:
                 admitted[i] = True
-                by[i] = by[i] or part.admitted_by[k]
+                by[i] = by[i] or adm_by[k]
     size = sum(p.size for p in parts)
     return TierResult(name=tier.name, size=size, abbrs=[e.abbr for e in entries], names=[e.name for e in entries],
                       votes=[e.votes for e in entries], passed_flags=passed, admitted_flags=admitted,
@@ -215,7 +217,7 @@ def place(tier: m.Tier, result: TierResult, ledger: Ledger, ties: list[Tie], exp
     rec.entries.extend(lines)
     result.log.extend(rec.entries)
     result.level = level
-    views = {v.unit.name: v for v in unit_views(election, units)}  # type: ignore[union-attr]
+    views = {v.unit.name: v for v in level_views(election, level)}  # type: ignore[union-attr]
     for u in units:
         view = views[u.name]
         got = placed[u.name]

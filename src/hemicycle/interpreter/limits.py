@@ -23,6 +23,8 @@ def list_limits(tier: m.Tier, ctx: Context) -> dict[int, int]:
     """Each list's most seats: the tier's cap, and its list size when surplus seats are redistributed."""
     limits: dict[int, int] = {}
     redistribute = tier.surplus is None or tier.surplus.policy is m.SurplusPolicy.REDISTRIBUTED
+    if tier.cap is None and not (redistribute and any(e.list_size is not None for e in ctx.view.entries)):
+        return limits
     for i, e in enumerate(ctx.view.entries):
         lim = []
         if tier.cap is not None:

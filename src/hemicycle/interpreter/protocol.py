@@ -26,7 +26,7 @@ from hemicycle.numbers import fmt_exact, fmt_int, fmt_percent, fmt_share
 
 class _Formatter(string.Formatter):
     def format_field(self, value: Any, format_spec: str) -> str:
-        if not format_spec:
+        if not format_spec or isinstance(value, Lazy):
             return str(value)
         kind, digits = format_spec[0], format_spec[1:]
         if kind == "n":

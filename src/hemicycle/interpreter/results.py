@@ -7,6 +7,7 @@ only when ``TierResult.lists`` is read; its protocol is data made into text only
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -102,6 +103,7 @@ class TierResult:
     level: str | None = None  # a tier allocated in each unit of this level (this result: the sums)
     district: str | None = None  # the unit this result is for (None: the whole election)
     parts: list[TierResult] = field(default_factory=list)  # a tier in units: the result in each unit
+    index: Sequence[int] = ()  # in a unit: each list's position among the election's lists
     _lists: list[ListResult] | None = field(default=None, repr=False)
 
     @property
@@ -196,7 +198,16 @@ class AllocationResult:
     election: Election
     appointed_names: dict[str, str] = field(default_factory=dict)  # key -> appointing body
     levels: list[LevelResult] = field(default_factory=list)  # the magnitudes of each declared level
-    districts: list[UnitResult] = field(default_factory=list)  # the seats in each unit the rules use
+    # the seats in each unit the rules use, made from the tiers' parts when first read
+    units_of: Callable[[], list[UnitResult]] | None = field(default=None, repr=False)
+    _districts: list[UnitResult] | None = field(default=None, repr=False)
+
+    @property
+    def districts(self) -> list[UnitResult]:
+        """The seats in each unit of every level the rules declare or allocate in."""
+        if self._districts is None:
+            self._districts = self.units_of() if self.units_of is not None else []
+        return self._districts
 
     def explain(self, district: str | None = None) -> str:
         """The whole allocation as an election commission's protocol (``district``: of that unit

@@ -14,4 +14,7 @@ def selects(sel: m.Selector, entry: ListEntry, runner_up: str | None) -> bool:
         return entry.abbr == runner_up
     if kind is m.SelectorKind.UNTAGGED:
         return sel.tag not in entry.tags
+    if kind is m.SelectorKind.MEMBERS:
+        size = entry.coalition_size or 1
+        return size >= sel.members if sel.or_more else size == sel.members
     return sel.tag in entry.tags

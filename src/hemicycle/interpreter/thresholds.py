@@ -20,10 +20,20 @@ from hemicycle.interpreter.errors import MissingFigure
 from hemicycle.interpreter.figures import lower_bound, try_base
 from hemicycle.interpreter.protocol import Lazy, Recorder, Step
 from hemicycle.interpreter.selectors import selects
-from hemicycle.interpreter.view import View, unit_views
+from hemicycle.interpreter.view import View, level_views
 from hemicycle.numbers import fmt_int, fmt_percent, fmt_share
 
 Verdict = bool | None
+
+
+class _Every:
+    """Every list (a threshold without 'for ...'): ``applies[i]`` is True for any i."""
+
+    def __getitem__(self, i: int) -> bool:
+        return True
+
+
+_EVERY: Sequence[bool] = _Every()  # type: ignore[assignment]
 Verdicts = tuple[list[Verdict], list[str]]  # per list: the verdict, and why it is None
 
 
@@ -96,8 +106,8 @@ def test_verdicts(th: m.Threshold, seats: int, view: View, applies: Sequence[boo
     if th.absolute is not None:
         return _absolute(th, view, applies, rec)
     assert th.base is not None
-    share = share_of(th, seats)
-    if th.regional:
+    share = th.share if th.share is not None else share_of(th, seats)
+    if th.scope is m.Scope.EVERY or th.scope is m.Scope.AT_LEAST:
         return _across_units(th, share, view, applies, notes, rec, with_district)
     figure, missing = try_base(th.base, view, th, notes)
     if figure is not None:
@@ -128,8 +138,7 @@ def _known_base(th: m.Threshold, share: Fraction, figure: int, view: View, appli
                 rec: Recorder, with_district: bool) -> Verdicts:
     n = len(view.entries)
     out: list[Verdict] = [True] * n
-    need = share * figure
-    num, den = need.numerator, need.denominator
+    num, den = share.numerator * figure, share.denominator  # votes >= share * figure, in integers
     votes = view.votes
     inclusive = th.inclusive
     own: list[bool] | None = [True] * n if rec.on else None
@@ -142,11 +151,17 @@ def _known_base(th: m.Threshold, share: Fraction, figure: int, view: View, appli
                 own[i] = ok
             out[i] = either(ok, district_seats_alternative(th, view.entries[i])) if district else ok
     if rec.on:
-        tail = _tail(th) if with_district else _tail_alone(th)
-        rec.say("Threshold: {} of {}{} ({:n}) = {:x2} votes; {}", _shown(th, share), th.base.value,  # type: ignore[union-attr]
-                "" if th.scope is m.Scope.UNIT else " " + where_text(th), figure, need, tail, clause=th)
+        rec.say("Threshold: {} of {}{} ({:n}) = {:x2} votes; {}", Lazy(_shown, th, share), th.base.value,  # type: ignore[union-attr]
+                "" if th.scope is m.Scope.UNIT else " " + where_text(th), figure, Lazy(_need, share, figure),
+                Lazy(_tail if with_district else _tail_alone, th), clause=th)
         rec.block(_share_lines, view.names, votes, figure, out, own, applies)
     return out, [""] * n
+
+
+def _need(share: Fraction, figure: int) -> str:
+    from hemicycle.numbers import fmt_exact
+
+    return fmt_exact(share * figure, 2)
 
 
 def _tail_alone(th: m.Threshold) -> str:
@@ -212,7 +227,7 @@ def _level_views(election: Election, level: str) -> list[tuple[str, View | None]
     ``regions`` / ``regional_votes`` (a region where some list lacks figures is None)."""
     units = election.units_of(level)
     if units:
-        return [(v.unit.name, v) for v in unit_views(election, units)]  # type: ignore[union-attr]
+        return [(v.unit.name, v) for v in level_views(election, level)]  # type: ignore[union-attr]
     if level != "region":
         return []
     out: list[tuple[str, View | None]] = []
@@ -328,9 +343,9 @@ def threshold_verdicts(th: m.Threshold, ctx: Context) -> Verdicts:
     alternative), False fails, None cannot be decided."""
     view, rec = ctx.view, ctx.rec
     entries = view.entries
-    applies = [th.applies_to is None or selects(th.applies_to, e, None) for e in entries]
+    applies = _EVERY if th.applies_to is None else [selects(th.applies_to, e, None) for e in entries]
     across = ctx.across
-    if len(th.tests) == 1 and (across is None or th.scope is m.Scope.UNIT):
+    if not th.alternatives and (across is None or th.scope is m.Scope.UNIT):
         return test_verdicts(th, ctx.seats, view, applies, ctx.notes, rec)
     results: list[Verdicts] = []
     for t in th.tests:

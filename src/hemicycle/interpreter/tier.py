@@ -12,8 +12,9 @@ from hemicycle.interpreter.consolation import consolation
 from hemicycle.interpreter.context import Applied, Context
 from hemicycle.interpreter.errors import AllocationError
 from hemicycle.interpreter.guarantees import guarantee
-from hemicycle.interpreter.limits import distribute, list_limits
-from hemicycle.interpreter.protocol import Recorder
+from hemicycle.interpreter.limits import Distribution, distribute, list_limits
+from hemicycle.interpreter.methods import apply_method
+from hemicycle.interpreter.protocol import Lazy, Recorder
 from hemicycle.interpreter.results import Tie, TierResult
 from hemicycle.interpreter.thresholds import passing
 from hemicycle.interpreter.ties import TieBreaker
@@ -27,16 +28,16 @@ def run_tier(ctx: Context) -> TierResult:
     names = view.names
     n = len(view.votes)
     passed = passing(ctx)
-    active = active_provisions(ctx, sum(passed))
+    active = active_provisions(ctx, sum(passed)) if tier.provisions else []
     adm = admit(ctx, active, passed)
     admitted = adm.admitted
     runner = names[adm.runner_up] if adm.runner_up is not None else None
-    factors = corrections(ctx, active, admitted, runner)
+    factors = corrections(ctx, active, admitted, runner) if active else None
     pool = [i for i in range(n) if admitted[i]]
     if rec.on:
-        rec.say("Admitted to the distribution: {}", ", ".join(names[i] for i in pool) or "none")
+        rec.say("Admitted to the distribution: {}", Lazy(_names_of, names, pool))
     result = TierResult(
-        name=tier.name, size=ctx.seats, abbrs=names, names=[e.name for e in view.entries], votes=view.votes,
+        name=tier.name, size=ctx.seats, abbrs=names, names=view.labels, votes=view.votes,
         passed_flags=passed, admitted_flags=admitted, admitted_by=adm.admitted_by, seat_list=[0] * n,
         factors=factors, runner_up=runner, log=rec.entries,
     )
@@ -45,13 +46,15 @@ def run_tier(ctx: Context) -> TierResult:
         ctx.used(c, "consolation")
         consolation(ctx, c, admitted, outside)
     district = set_aside(ctx, tier.compensation, admitted, outside) if tier.compensation is not None else None
-    method_seats = ctx.seats - sum(outside)
+    set_aside_seats = sum(outside) if district is not None or tier.consolations else 0
+    method_seats = ctx.seats - set_aside_seats
     if method_seats < 0:
-        raise AllocationError(f"the seats outside the distribution ({sum(outside)}) exceed the tier's "
+        raise AllocationError(f"the seats outside the distribution ({set_aside_seats}) exceed the tier's "
                               f"{ctx.seats} seats", tier)
     if method_seats != ctx.seats:
-        rec.say("Seats for the distribution: {} - {} = {}", ctx.seats, sum(outside), method_seats)
-    if sum(view.votes[i] for i in pool) == 0:
+        rec.say("Seats for the distribution: {} - {} = {}", ctx.seats, set_aside_seats, method_seats)
+    votes = view.votes
+    if not any(votes[i] for i in pool):
         rec.say("No admitted list has a vote: no seats are allocated in this tier")
         ctx.notes.append(f"{ctx.label}: no admitted list has a vote; no seats allocated")
         result.vacant = method_seats
@@ -59,18 +62,27 @@ def run_tier(ctx: Context) -> TierResult:
         return result
     ctx.used(tier.method, "allocate")
     seats = _distribute(ctx, result, pool, factors, method_seats)
-    guarantee(ctx, active, admitted, runner, seats)
+    if active:
+        guarantee(ctx, active, admitted, runner, seats)
     if tier.compensation is not None:
         assert district is not None
         result.overhang = overhang(ctx, tier.compensation, pool, district, seats)
-    for i in range(n):
-        seats[i] += outside[i]
+    if set_aside_seats:
+        for i in range(n):
+            seats[i] += outside[i]
     result.seat_list = seats
     if rec.on:
-        rec.say("Seats: " + ", ".join(f"{names[i]} {seats[i]}" for i in range(n))
-                + (f"; vacant {result.vacant}" if result.vacant else "")
-                + (f"; overhang {result.overhang}" if result.overhang else ""))
+        rec.say("Seats: {}", Lazy(_seats_text, names, seats, result.vacant, result.overhang))
     return result
+
+
+def _names_of(names: list[str], pool: list[int]) -> str:
+    return ", ".join(names[i] for i in pool) or "none"
+
+
+def _seats_text(names: list[str], seats: list[int], vacant: int, overhang: int) -> str:
+    return (", ".join(f"{names[i]} {seats[i]}" for i in range(len(names)))
+            + (f"; vacant {vacant}" if vacant else "") + (f"; overhang {overhang}" if overhang else ""))
 
 
 def _distribute(ctx: Context, result: TierResult, pool: list[int], factors: list | None,  # type: ignore[type-arg]
@@ -87,9 +99,18 @@ def _distribute(ctx: Context, result: TierResult, pool: list[int], factors: list
         seats = [0] * n
         result.units = allocate_alliances(ctx, tier.alliances, pool, factors, method_seats, seats)
         return seats
-    dist = distribute(ctx, pool, factors, method_seats, limits)
+    if limits or (tier.surplus is not None and tier.surplus.policy is m.SurplusPolicy.VACANT):
+        dist = distribute(ctx, pool, factors, method_seats, limits)
+    else:  # no limit can bind: the method once
+        outcome = apply_method(tier.method, ctx.view.votes, factors, pool, method_seats, ctx.tb, ctx.view.names,
+                               ctx.rec.on)
+        if ctx.rec.on:
+            ctx.rec.entries.extend(outcome.steps)
+        dist = Distribution(outcome.seats, 0, outcome)
     first = dist.first
     result.vacant = dist.vacant
+    if isinstance(tier.method, m.LargestRemainder) and tier.method.integer_parts_only:
+        result.vacant = method_seats - sum(dist.seats)  # the seats left over, for another tier
     if first is not None:
         result.quota = first.quota
         if first.quotients is not None:

@@ -25,12 +25,18 @@ class TieBreaker:
         self.votes = votes if votes is not None else [e.votes for e in entries]
         self.record = record
         self.district = district  # the unit the tie is in (None: the whole election)
-        self.owner = f"tier {tier.name!r}" if isinstance(tier, m.Tier) else tier.label
-        if district is not None:
-            self.owner += f" in {district}"
         seed = self.ties.seed if self.ties is not None else None
         self._seed = seed if seed is not None else 0
         self._random: random.Random | None = None  # made on the first lot, in the order lots are drawn
+
+    def rebind(self, entries: Sequence[ListEntry], votes: Sequence[int], district: str | None) -> None:
+        """The same chain (and the same draw of lots, continued) for the lists of another unit."""
+        self.entries, self.votes, self.district = entries, votes, district
+
+    @property
+    def owner(self) -> str:
+        owner = f"tier {self.tier.name!r}" if isinstance(self.tier, m.Tier) else self.tier.label
+        return owner if self.district is None else f"{owner} in {self.district}"
 
     def _key(self, crit: m.TieCriterion, i: int) -> int:
         e = self.entries[i]

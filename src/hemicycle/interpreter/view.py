@@ -22,12 +22,15 @@ class View:
     unit: Unit | None = None  # None: the whole election
     names: list[str] = field(default_factory=list)  # the abbreviations of ``entries``
     index: Sequence[int] = ()  # the position of each entry among the election's lists
+    labels: list[str] = field(default_factory=list)  # the names of ``entries``
 
     def __post_init__(self) -> None:
         if not self.names:
             self.names = [e.abbr for e in self.entries]
         if not self.index:
             self.index = range(len(self.entries))
+        if not self.labels:
+            self.labels = [e.name for e in self.entries]
 
     @staticmethod
     def national(election: Election) -> View:
@@ -52,10 +55,20 @@ def unit_views(election: Election, units: Sequence[Unit]) -> list[View]:
     for u in units:
         idx = sorted(position[a] for a in u.votes)
         votes = u.votes
-        views.append(View(election, [entries[i] for i in idx], [votes[entries[i].abbr] for i in idx], u.totals,
-                          u, [entries[i].abbr for i in idx], idx))
+        listed = [entries[i] for i in idx]
+        views.append(View(election, listed, [votes[e.abbr] for e in listed], u.totals, u, [e.abbr for e in listed],
+                          idx, [e.name for e in listed]))
     return views
 
     @property
     def list_votes(self) -> int:
         return sum(self.votes)
+
+
+def level_views(election: Election, level: str) -> list[View]:
+    """The views of the units of ``level``, made once per election."""
+    key = ("views", level)
+    views = election.derived.get(key)
+    if views is None:
+        views = election.derived[key] = unit_views(election, election.units_of(level))
+    return views  # type: ignore[return-value]

@@ -1,0 +1,154 @@
+"""Milliseconds to allocate Spain 2015 (52 provinces, D'Hondt, 3% per province), hemicycle against
+its peers, in one process on the same votes.
+
+Run: ``python benchmarks/districts.py [--repeat 30]`` (needs ``pip install -e .[bench]``).
+
+Every contestant allocates the 350 seats of the Congreso from the bundled record
+(``elections/spain-2015.json``): the magnitudes as the record gives them, in each province the
+lists with at least 3% of the valid votes (blank ballots included) by D'Hondt.
+
+* **hemicycle (protocol)**: ``allocate(rules, election)``, the interpreter with its full protocol
+  (the magnitudes apportioned from population by LOREG art. 162 and checked against the file's,
+  every threshold test and seat recorded); the text is not rendered. **hemicycle (seats)**: the
+  same with ``explain=False``.
+* **interregnum 0.4.1**: its district tree built from the same votes (``unserialize_node``) and
+  allocated (``build()()``), as its own test of the Spanish fixture does: "build and allocate".
+* **votelib 0.4**: ``ByConstituency(Conditioned(RelativeThreshold(3%), HighestAverages("d_hondt")))``
+  with the magnitudes given. votelib's base is the lists' votes (no blank ballots); on this record
+  the seats are the same.
+* **plain exact loop**: a hand-written exact D'Hondt per province (integer cross-multiplication).
+
+Each peer's seats are compared with hemicycle's; the ratios are peer time / hemicycle time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import time
+from collections.abc import Callable
+from typing import Any
+
+import hemicycle
+from hemicycle.api import resolve_election
+from hemicycle.election import Election
+from hemicycle.interpreter import allocate
+from hemicycle.votes import load_votes
+
+Seats = dict[str, dict[str, int]]  # district -> abbr -> seats
+
+
+def spain() -> tuple[hemicycle.Rules, Election]:
+    return hemicycle.load("spain-1986"), load_votes(resolve_election("spain-2015"))
+
+
+def hemicycle_seats(result: Any) -> Seats:
+    return {u.name: {a: n for a, n in u.seats.items() if n} for u in result.districts}
+
+
+def plain_exact(election: Election) -> Seats:
+    """D'Hondt per province among the lists with at least 3% of the valid votes (blank included)."""
+    out: Seats = {}
+    for unit in election.units:
+        votes = unit.votes
+        base = unit.totals["valid"] + unit.totals["blank"]
+        lists = [a for a, v in votes.items() if v > 0 and 100 * v >= 3 * base]
+        seats = dict.fromkeys(lists, 0)
+        for _ in range(unit.seats or 0):
+            best = lists[0]
+            for a in lists[1:]:  # the highest quotient v / (s + 1), by cross-multiplication
+                if votes[a] * (seats[best] + 1) > votes[best] * (seats[a] + 1):
+                    best = a
+            seats[best] += 1
+        out[unit.name] = {a: n for a, n in seats.items() if n}
+    return out
+
+
+def interregnum_doc(election: Election) -> dict[str, Any]:
+    divisions = []
+    for unit in election.units:
+        candidates = [{"name": "? en blanco", "votes": unit.totals["blank"]},
+                      {"name": "! nulos", "votes": unit.totals.get("invalid", 0)}]
+        candidates += [{"name": a, "votes": v} for a, v in unit.votes.items()]
+        divisions.append({"name": unit.name, "seats": unit.seats, "candidates": candidates})
+    return {"name": "Congreso", "type": "group", "method": "highest_averages",
+            "method_params": {"divisor_f": "dhondt"}, "exclude": "valid_votes < 3%", "divisions": divisions}
+
+
+def interregnum_run(doc: dict[str, Any]) -> Any:
+    from interregnum.district import unserialize_node
+
+    node = unserialize_node(doc, cwd=None)
+    node.build()()
+    return node
+
+
+def interregnum_seats(node: Any) -> Seats:
+    out: Seats = {}
+    for div in node.divisions:
+        out[div.name] = {str(c.name.name): c.seats for c in div.result.allocation if c.seats}
+    return out
+
+
+def votelib_setup(election: Election) -> tuple[Callable[[], Any], Any]:
+    from fractions import Fraction
+
+    import votelib.evaluate.core as core
+    from votelib.evaluate.proportional import HighestAverages
+    from votelib.evaluate.threshold import RelativeThreshold
+
+    evaluator = core.ByConstituency(core.Conditioned(RelativeThreshold(Fraction(3, 100), accept_equal=True),
+                                                     HighestAverages("d_hondt")))
+    votes = {u.name: {a: v for a, v in u.votes.items() if v > 0} for u in election.units}
+    magnitudes = {u.name: u.seats for u in election.units}
+    return (lambda: evaluator.evaluate(votes, magnitudes)), None
+
+
+def votelib_seats(result: Any) -> Seats:
+    return {d: {a: n for a, n in s.items() if n} for d, s in result.items()}
+
+
+def timed(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
+    out = fn()  # warm
+    start = time.perf_counter()
+    for _ in range(repeat):
+        out = fn()
+    return (time.perf_counter() - start) / repeat * 1e3, out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=30)
+    args = parser.parse_args()
+    rules, election = spain()
+    runs: dict[str, tuple[float, Seats | None]] = {}
+    ms, result = timed(lambda: allocate(rules.model, election), args.repeat)
+    reference = hemicycle_seats(result)
+    runs["hemicycle interpreter (full protocol)"] = (ms, reference)
+    ms, result = timed(lambda: allocate(rules.model, election, explain=False), args.repeat)
+    runs["hemicycle interpreter (seats only)"] = (ms, hemicycle_seats(result))
+    ms, seats = timed(lambda: plain_exact(election), args.repeat)
+    runs["plain exact Python loop"] = (ms, seats)
+    try:
+        doc = interregnum_doc(election)
+        ms, node = timed(lambda: interregnum_run(doc), max(3, args.repeat // 5))
+        runs["interregnum 0.4.1 (build + allocate)"] = (ms, interregnum_seats(node))
+    except ImportError:
+        print("interregnum is not installed (pip install -e .[bench])")
+    try:
+        run, _ = votelib_setup(election)
+        ms, out = timed(run, max(3, args.repeat // 5))
+        runs["votelib 0.4 ByConstituency"] = (ms, votelib_seats(out))
+    except ImportError:
+        print("votelib is not installed (pip install -e .[bench])")
+    base = runs["hemicycle interpreter (full protocol)"][0]
+    print(f"Spain 2015, 52 provinces, 350 seats ({platform.python_implementation()} {platform.python_version()}, "
+          f"{args.repeat} runs)")
+    print(f"{'contestant':42} {'ms':>9} {'/ hemicycle':>12}  seats")
+    for name, (ms, seats) in runs.items():
+        same = "same" if seats == reference else "DIFFERENT"
+        print(f"{name:42} {ms:9.3f} {ms / base:11.2f}x  {same}")
+
+
+if __name__ == "__main__":
+    main()
