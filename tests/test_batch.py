@@ -72,19 +72,19 @@ def test_batch_and_compiled_agree_on_every_bundled_rule_file(name: str) -> None:
     rng = random.Random(zlib.crc32(name.encode()))
     abbrs = [f"L{i + 1}" for i in range(6)]
     rows: list[list[int]] = []
-    figures: dict[str, list[int]] = {"invalid": [], "against_all": [], "registered": []}
+    figures: dict[str, list[int]] = {"invalid": [], "against_all": [], "registered": [], "blank": []}
     expected = []
     for _ in range(60):
         votes = [rng.choice([0, rng.randint(0, 50), rng.randint(0, 10**6)]) for _ in range(6)]
-        invalid, against = rng.randint(0, 1000), rng.randint(0, 5000)
-        registered = 2 * (sum(votes) + invalid + against)
+        invalid, against, blank = rng.randint(0, 1000), rng.randint(0, 5000), rng.randint(0, 500)
+        registered = 2 * (sum(votes) + invalid + against + blank)
         try:
             seats = rules.allocate(dict(zip(abbrs, votes, strict=True)), invalid=invalid, against_all=against,
-                                   registered=registered, explain=False).seats
+                                   registered=registered, blank=blank, explain=False).seats
         except AllocationError:
             continue
         rows.append(votes)
-        for key, x in (("invalid", invalid), ("against_all", against), ("registered", registered)):
+        for key, x in (("invalid", invalid), ("against_all", against), ("registered", registered), ("blank", blank)):
             figures[key].append(x)
         expected.append([seats[a] for a in abbrs])
     if not rows:  # figures beyond vote counts (New Zealand: district seats): the same refusal

@@ -24,7 +24,7 @@ from hemicycle.checker import check as check_rules
 from hemicycle.diagnostics import RuleError
 from hemicycle.interpreter import AllocationError
 from hemicycle.model import Chamber
-from hemicycle.reports import result_csv, result_json_text, result_table
+from hemicycle.reports import district_csv, district_table, result_csv, result_json_text, result_table
 
 EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_UNKNOWN, EXIT_INTERNAL = 0, 1, 2, 3, 4
 
@@ -116,6 +116,11 @@ def allocate(
     invalid: Annotated[int | None, typer.Option("--invalid", min=0, help="Invalid ballots.")] = None,
     contest: Annotated[str | None, typer.Option(
         "--contest", help="The contest to read from a NIST 1500-100 or EML vote file that has several.")] = None,
+    districts: Annotated[bool, typer.Option(
+        "--districts", help="Also the seats in each district (a district x list table; with --format csv, one "
+                            "row per district and list).")] = False,
+    district: Annotated[str | None, typer.Option(
+        "--district", help="With --explain: the protocol of this district only (besides the national steps).")] = None,
 ) -> None:
     """Allocate seats for the votes in VOTES under the rules in RULES."""
     chamber_rules = _load_rules(rules)
@@ -128,18 +133,23 @@ def allocate(
         result = chamber_rules.allocate(election)
     except AllocationError as e:
         fail(f"error: {e}")
+    if district is not None and district not in {u.name for u in result.districts}:
+        fail(f"error: --district {district!r}: the rules allocate in no district of that name")
     if format is Format.json:
         out.print_json(result_json_text(result)) if sys.stdout.isatty() else print(result_json_text(result))
     elif format is Format.csv:
-        sys.stdout.write(result_csv(result))
+        sys.stdout.write(district_csv(result) if districts else result_csv(result))
     else:
-        out.print(result_table(result))
+        if result.election.lists or not result.districts:
+            out.print(result_table(result))
+        if result.districts and (districts or not result.election.lists):
+            out.print(district_table(result))
         for tie in result.ties:
             out.print(f"Tie: {tie.describe()}", markup=False)
         for note in result.notes:
             out.print(f"Note: {note}", markup=False)
     if explain:
-        text = result.explain()
+        text = result.explain(district)
         if format is Format.table:
             out.print()
             out.print(text, markup=False, highlight=False)

@@ -147,3 +147,60 @@ def comparison_tables(comparison: Any, curves: Any = (), margins: Any = None, di
             t.add_row(a, f"{d.mean(a):.2f}", f"{lo}–{hi}")
         tables.append(t)
     return tables
+
+
+# --- districts ----------------------------------------------------------------------------------
+
+
+def district_columns(result: AllocationResult) -> list[str]:
+    """The lists that won a seat in some district, by seats won (then vote-file order)."""
+    won: dict[str, int] = {}
+    for unit in result.districts:
+        for abbr, n in unit.seats.items():
+            if n:
+                won[abbr] = won.get(abbr, 0) + n
+    order = {e.abbr: i for i, e in enumerate(result.election.lists)}
+    return sorted(won, key=lambda a: (-won[a], order.get(a, 0)))
+
+
+def district_table(result: AllocationResult) -> Table:
+    """A district x list table of seats (the lists that won a seat somewhere), with each
+    district's magnitude; for an apportionment, the districts' seats."""
+    title = result.chamber + (f": {result.election.name}" if result.election.name else "")
+    table = Table(title=title, title_justify="left")
+    levels = {u.level for u in result.districts}
+    table.add_column(next(iter(levels)).capitalize() if len(levels) == 1 else "District")
+    if len(levels) > 1:
+        table.add_column("Level")
+    table.add_column("Seats", justify="right")
+    columns = district_columns(result)
+    for abbr in columns:
+        table.add_column(abbr, justify="right")
+    for unit in result.districts:
+        level = [unit.level] if len(levels) > 1 else []
+        magnitude = "" if unit.magnitude is None else str(unit.magnitude)
+        table.add_row(unit.name, *level, magnitude, *[str(unit.seats.get(a, 0) or "") for a in columns])
+    table.add_section()
+    totals = [str(sum(u.seats.get(a, 0) for u in result.districts)) for a in columns]
+    magnitudes = [u.magnitude for u in result.districts if u.magnitude is not None]
+    table.add_row("Total", *([""] if len(levels) > 1 else []), str(sum(magnitudes)) if magnitudes else "", *totals)
+    return table
+
+
+def district_csv(result: AllocationResult) -> str:
+    """One row per district and list that stood (or won a seat) there: district, level,
+    magnitude, abbr, votes, seats; an apportionment has one row per district (abbr empty)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(["district", "level", "magnitude", "abbr", "votes", "seats"])
+    units = {(u.level, u.name): u for u in result.election.units}
+    for unit in result.districts:
+        source = units.get((unit.level, unit.name))
+        votes = dict(source.votes) if source is not None else {}
+        magnitude = "" if unit.magnitude is None else unit.magnitude
+        abbrs = list(votes) + [a for a in unit.seats if a not in votes]
+        if not abbrs:
+            writer.writerow([unit.name, unit.level, magnitude, "", "", ""])
+        for abbr in abbrs:
+            writer.writerow([unit.name, unit.level, magnitude, abbr, votes.get(abbr, ""), unit.seats.get(abbr, 0)])
+    return buf.getvalue()

@@ -488,7 +488,8 @@ def _read_districts(data: _JsonObject, file: str, raw: _Raw) -> None:
     raw.units = found.units
     parties = data.get("parties")
     if parties is None:
-        data["parties"] = [_json_object([("abbr", a), ("name", found.names.get(a, ""))]) for a in found.votes]
+        data["parties"] = [_json_object([("abbr", a), ("name", found.names.get(a, "")), ("votes", v)])
+                           for a, v in found.votes.items()]
     elif isinstance(parties, list):
         for row, party in enumerate(parties, start=1):
             if not isinstance(party, _JsonObject) or not isinstance(party.get("abbr"), str):

@@ -136,6 +136,7 @@ class _Scaled:
 def seat_vote_curve(rules: Rules, election: Election, abbr: str) -> Curve:
     """The exact seat-vote curve of ``abbr`` under ``rules`` (see the module docstring)."""
     chamber = rules.model
+    _national_rules(chamber, "a seat-vote curve")
     _scale_invariant(chamber)
     scaled = _Scaled(election, abbr)
     f = compile_rules(chamber)
@@ -294,6 +295,22 @@ def parse_swing(text: str) -> tuple[str, Fraction, bool]:
     return abbr.strip(), value, percent
 
 
+def _national_only(election: Election, what: str) -> None:
+    """What-ifs move national votes; a vote file with districts would need them moved in each
+    district, which these do not do yet."""
+    if election.units:
+        raise WhatIfError(f"{what} changes national votes, but this vote file gives the votes in "
+                          f"{len(election.units)} districts: not supported for districts yet")
+
+
+def _national_rules(chamber: m.Chamber, what: str) -> None:
+    """Curves and margins move a list's national votes; rules that allocate in districts would
+    need them moved in each district, which these do not do yet."""
+    if chamber.levels or any(t.in_units for t in chamber.tiers):
+        raise WhatIfError(f"{what}: these rules allocate in districts, and moving a list's national votes "
+                          "does not say how its votes in each district move: not supported for districts yet")
+
+
 def apply_swings(election: Election, swings: Sequence[str]) -> Election:
     """The election after the swings, in whole votes.
 
@@ -301,6 +318,7 @@ def apply_swings(election: Election, swings: Sequence[str]) -> Election:
     every other list in proportion; the new figures are then rounded to whole votes by largest
     remainder, so that the total of list votes is unchanged. A vote swing adds or removes votes
     from that list only (and from the valid and cast totals, where the file gives them)."""
+    _national_only(election, "a swing")
     lists = list(election.lists)
     totals = dict(election.totals)
     abbrs = [e.abbr for e in lists]
@@ -371,6 +389,7 @@ def seat_margins(rules: Rules, election: Election) -> list[Margin]:
     when the list's seats never fall as its votes rise (vote monotonicity: `hemicycle verify
     --property monotonicity` proves or refutes it for the rules); without it, a smaller amount
     could exist beyond a non-monotone stretch."""
+    _national_rules(rules.model, "the votes that decide seats")
     f = compile_rules(rules.model)
     base_votes = [e.votes for e in election.lists]
     totals = dict(election.totals)

@@ -103,8 +103,9 @@ class _Scope:
 class _TierSeats:
     """How a tier's seats are given: a number, each unit's magnitude, or another tier's unfilled seats."""
 
-    def __init__(self, seats: int = 0, level: str | None = None, unfilled: m.SeatsFrom | None = None) -> None:
-        self.seats, self.level, self.unfilled = seats, level, unfilled
+    def __init__(self, seats: int = 0, level: str | None = None, unfilled: m.SeatsFrom | None = None,
+                 span: m.Span | None = None) -> None:
+        self.seats, self.level, self.unfilled, self.span = seats, level, unfilled, span
 
 
 class _LevelBody:
@@ -128,6 +129,7 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
         super().__init__()
         self.file = file
         self.source = source
+        self._each: dict[str, m.Span] = {}  # tier name -> where its 'in each LEVEL' is written
 
     # helpers ---------------------------------------------------------------------------------
     def _fail(self, where: m.Span, message: str, hint: str | None = None) -> None:
@@ -232,7 +234,7 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
 
         seats = t.seats
         if t.level is not None:
-            seats = level_of(t.level, t.span).seats
+            seats = level_of(t.level, self._each.get(t.name, t.span)).seats
         if t.seats_from is not None:
             earlier(t.seats_from)
         if t.votes_from is not None:
@@ -296,6 +298,8 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
         def one(kind: type) -> Any:
             return found[kind][0] if kind in found else None
 
+        if how.span is not None:
+            self._each[name] = how.span
         if how.level is not None and (one(m.VotesFrom) is not None or one(m.Placement) is not None):
             clause = one(m.VotesFrom) or one(m.Placement)
             self._fail(clause.span, f"tier {name!r} allocates in each {how.level} on the votes there; it "
@@ -313,7 +317,7 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
         return _TierSeats(seats=self._int(children[1], minimum=1, what="a tier's seats"))
 
     def seats_in_each(self, meta: Any, children: list[Any]) -> _TierSeats:
-        return _TierSeats(level=children[2])
+        return _TierSeats(level=children[2], span=_span(self.file, meta))
 
     def seats_unfilled(self, meta: Any, children: list[Any]) -> _TierSeats:
         return _TierSeats(unfilled=m.SeatsFrom(tier=str(children[4])[1:-1], span=_span(self.file, meta)))
