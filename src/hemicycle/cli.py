@@ -74,20 +74,16 @@ def _parse_totals(items: list[str] | None) -> dict[str, int]:
     return totals
 
 
-def _load_votes(votes: str, totals: dict[str, int], *chambers: Chamber):  # type: ignore[no-untyped-def]
-    """The election of a vote file; with ``chambers``, refuse a file that cannot serve those rules."""
-    from hemicycle.votes import VoteFileError, check_for_rules, read_vote_file
+def _load_votes(votes: str, totals: dict[str, int], *chambers: Chamber, contest: str | None = None):  # type: ignore[no-untyped-def]
+    """The election of a vote file (``contest``: of a NIST or EML file with several), refused when
+    it cannot serve the rules of ``chambers``."""
+    from hemicycle.votes import VoteFileError, read_votes_for_rules
 
-    path = resolve_election(votes)
     try:
-        vote_file = read_vote_file(path, totals=totals or None)
-        for chamber in chambers:
-            check_for_rules(vote_file, chamber)
-        return vote_file.election
+        return read_votes_for_rules(resolve_election(votes), chambers, totals=totals or None,
+                                    contest=contest).election
     except VoteFileError as e:
         fail(f"error: {e}")
-    except OSError as e:
-        fail(f"error: {votes}: cannot read: {e.strerror}")
 
 
 def _version(value: bool) -> None:
@@ -122,8 +118,7 @@ def allocate(
     totals = _parse_totals(total)
     if invalid is not None:
         totals["invalid"] = invalid
-    election = (_load_votes(votes, totals, chamber_rules.model) if contest is None
-                else _load_standard_votes(votes, totals, contest))
+    election = _load_votes(votes, totals, chamber_rules.model, contest=contest)
     try:
         result = chamber_rules.allocate(election)
     except AllocationError as e:
@@ -145,17 +140,6 @@ def allocate(
             out.print(text, markup=False, highlight=False)
         else:
             err.print(text, markup=False, highlight=False)
-
-
-def _load_standard_votes(votes: str, totals: dict[str, int], contest: str):  # type: ignore[no-untyped-def]
-    """A NIST 1500-100 or EML vote file, one contest of it (``--contest``)."""
-    from hemicycle.formats import load_standard
-    from hemicycle.votes import VoteFileError
-
-    try:
-        return load_standard(resolve_election(votes), totals=totals or None, contest=contest)
-    except VoteFileError as e:
-        fail(f"error: {e}")
 
 
 class ExportFormat(str, Enum):
@@ -186,8 +170,7 @@ def export(
 
     chamber_rules = _load_rules(rules)
     totals = _parse_totals(total)
-    election = (_load_votes(votes, totals, chamber_rules.model) if contest is None
-                else _load_standard_votes(votes, totals, contest))
+    election = _load_votes(votes, totals, chamber_rules.model, contest=contest)
     try:
         result = chamber_rules.allocate(election, explain=False)
     except AllocationError as e:

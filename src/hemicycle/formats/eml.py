@@ -27,12 +27,18 @@ namespace placed where EML allows foreign elements (after ``Election``).
 
 from __future__ import annotations
 
+import re
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 
+from hemicycle.figures import Raw, Row
 from hemicycle.formats._xml import Element, XmlError, parse_xml
-from hemicycle.interpreter import AllocationResult
-from hemicycle.votes import VoteFileError, _Bad, _int_from_text, _Raw, _Row
+from hemicycle.reading import BadValue, VoteFileError, int_from_text
 
+if TYPE_CHECKING:
+    from hemicycle.interpreter import AllocationResult
+
+_NUMBER = re.compile(r"[0-9]{1,18}")
 EML_NS = "urn:oasis:names:tc:evs:schema:eml"
 HEMICYCLE_NS = "urn:hemicycle:allocation"
 
@@ -51,12 +57,12 @@ def _text(element: Element | None) -> str:
 
 def _figure(file: str, element: Element) -> int:
     try:
-        return _int_from_text(element.text)
-    except _Bad as bad:
+        return int_from_text(element.text)
+    except BadValue as bad:
         raise _fail(file, element, bad.message) from None
 
 
-def parse_eml(text: str, file: str, *, contest: str | None = None) -> _Raw:
+def parse_eml(text: str, file: str, *, contest: str | None = None) -> Raw:
     """The figures of an EML 510 count (see the module docstring); ``VoteFileError`` otherwise."""
     try:
         root = parse_xml(text)
@@ -76,7 +82,7 @@ def parse_eml(text: str, file: str, *, contest: str | None = None) -> _Raw:
     election = count.find("Election") if count is not None else None
     if election is None:
         raise _fail(file, count or root, "no Count/Election element")
-    raw = _Raw(is_csv=True)  # no JSON-specific hints in messages
+    raw = Raw(is_csv=True)  # no JSON-specific hints in messages
     identifier = election.find("ElectionIdentifier")
     raw.name = _text(identifier.find("ElectionName") if identifier is not None else None)
     contests_el = election.find("Contests")
@@ -111,7 +117,7 @@ def _choose_contest(file: str, election: Element, contests: list[Element], wante
     return contests[0]
 
 
-def _selections(file: str, totals: Element, raw: _Raw) -> None:
+def _selections(file: str, totals: Element, raw: Raw) -> None:
     seen: dict[str, Element] = {}
     for selection in totals.findall("Selection"):
         affiliation = selection.find("AffiliationIdentifier")
@@ -129,16 +135,22 @@ def _selections(file: str, totals: Element, raw: _Raw) -> None:
         valid = selection.find("ValidVotes")
         if valid is None:
             raise _fail(file, selection, f"no ValidVotes for affiliation {ident}")
-        raw.rows.append(_Row(
+        raw.add_row(Row(
             row=affiliation.line, abbr=ident, votes=_figure(file, valid),
-            name=_text(affiliation.find("RegisteredName")),
-            ballot_order=int(ident) if ident.isdigit() and int(ident) > 0 else None,
-        ))
+            name=_text(affiliation.find("RegisteredName")), ballot_order=_ballot_number(ident),
+        ), file)
     if not raw.rows:
         raise _fail(file, totals, "no Selection with an AffiliationIdentifier: the document gives no lists")
 
 
-def _totals(file: str, totals: Element, raw: _Raw) -> None:
+def _ballot_number(ident: str) -> int | None:
+    """An affiliation Id that is a list number on the ballot (ASCII digits, a sane length)."""
+    if _NUMBER.fullmatch(ident) and int(ident) > 0:
+        return int(ident)
+    return None
+
+
+def _totals(file: str, totals: Element, raw: Raw) -> None:
     for tag, key in (("Cast", "registered"), ("TotalCounted", "valid")):
         element = totals.find(tag)
         if element is not None:

@@ -30,21 +30,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from hemicycle.interpreter import AllocationResult
-from hemicycle.votes import (
-    VoteFileError,
-    _Bad,
-    _json_int,
-    _json_int_text,
-    _json_object,
-    _JsonObject,
-    _kind,
-    _Raw,
-    _RawNumber,
-    _Row,
-)
+from hemicycle.figures import Raw, Row
+from hemicycle.reading import BadValue, VoteFileError, json_int, kind, strict_json
+
+if TYPE_CHECKING:
+    from hemicycle.interpreter import AllocationResult
 
 PREFIX = "ElectionResults."
 REPORT = re.compile(r'"@type"\s*:\s*"(?:ElectionResults\.)?ElectionReport"')
@@ -64,7 +56,7 @@ def _list(obj: dict[str, Any], key: str, file: str, where: str) -> list[Any]:
     if value is None:
         return []
     if not isinstance(value, list):
-        raise VoteFileError(file, f"expected an array, got {_kind(value)}", field=f"{where}{key}")
+        raise VoteFileError(file, f"expected an array, got {kind(value)}", field=f"{where}{key}")
     return value
 
 
@@ -81,16 +73,10 @@ def _text(value: Any) -> str:
     return ""
 
 
-def parse_nist(text: str, file: str, *, contest: str | None = None) -> _Raw:
+def parse_nist(text: str, file: str, *, contest: str | None = None) -> Raw:
     """The figures of one contest of a NIST 1500-100 v2 JSON report (see the module docstring)."""
-    try:
-        data = json.loads(text, object_pairs_hook=_json_object, parse_float=_RawNumber,
-                          parse_int=_json_int_text, parse_constant=_RawNumber)
-    except json.JSONDecodeError as exc:
-        raise VoteFileError(file, f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
-    except (ValueError, RecursionError) as exc:
-        raise VoteFileError(file, f"not valid JSON: {exc}") from None
-    if not isinstance(data, _JsonObject) or _type(data) != "ElectionReport":
+    data = strict_json(text, file)
+    if not isinstance(data, dict) or _type(data) != "ElectionReport":
         raise VoteFileError(file, 'not a NIST 1500-100 ElectionReport (no "@type": "ElectionResults.ElectionReport")')
     parties: dict[str, dict[str, Any]] = {}
     for i, party in enumerate(_list(data, "Party", file, "")):
@@ -104,7 +90,7 @@ def parse_nist(text: str, file: str, *, contest: str | None = None) -> _Raw:
     all_ids: list[str] = []
     for i, election in enumerate(_list(data, "Election", file, "")):
         if not isinstance(election, dict):
-            raise VoteFileError(file, f"expected an object, got {_kind(election)}", field=f"Election[{i}]")
+            raise VoteFileError(file, f"expected an object, got {kind(election)}", field=f"Election[{i}]")
         for j, item in enumerate(_list(election, "Contest", file, f"Election[{i}].")):
             if not isinstance(item, dict):
                 continue
@@ -129,7 +115,7 @@ def parse_nist(text: str, file: str, *, contest: str | None = None) -> _Raw:
         raise VoteFileError(file, f"the report has {len(found)} party contests ({known}): choose one with "
                                   "--contest ID", field="Election[].Contest[]")
     path, election, item = found[0]
-    raw = _Raw(is_csv=True)  # no hints about the hemicycle JSON format in messages
+    raw = Raw(is_csv=True)  # no hints about the hemicycle JSON format in messages
     election_name, contest_name = _text(election.get("Name")), str(item.get("Name") or "")
     raw.name = (f"{election_name} ({contest_name})" if election_name and contest_name
                 and contest_name != election_name else election_name or contest_name)
@@ -139,7 +125,7 @@ def parse_nist(text: str, file: str, *, contest: str | None = None) -> _Raw:
             continue
         row = _selection(selection, f"{path}.BallotSelection[{k}]", district, parties, file)
         if row is not None:
-            raw.rows.append(row)
+            raw.add_row(row, file)
     if not raw.rows:
         raise VoteFileError(file, "no PartySelection with vote counts", field=f"{path}.BallotSelection")
     _summary(item, path, district, raw, file)
@@ -147,8 +133,8 @@ def parse_nist(text: str, file: str, *, contest: str | None = None) -> _Raw:
     if unit is not None and unit.get("VotersRegistered") is not None:
         where = f"GpUnit[@id={district}].VotersRegistered"
         try:
-            raw.totals["registered"] = _json_int(unit["VotersRegistered"])
-        except _Bad as bad:
+            raw.totals["registered"] = json_int(unit["VotersRegistered"])
+        except BadValue as bad:
             raise VoteFileError(file, bad.message, field=where) from None
         raw.origins["registered"] = (None, where)
     return raw
@@ -164,7 +150,7 @@ def _is_seats(count: dict[str, Any]) -> bool:
 
 
 def _selection(selection: dict[str, Any], where: str, district: Any, parties: dict[str, dict[str, Any]],
-               file: str) -> _Row | None:
+               file: str) -> Row | None:
     ids = selection.get("PartyIds")
     if not isinstance(ids, list) or not ids or not all(isinstance(i, str) for i in ids):
         raise VoteFileError(file, "a PartySelection needs PartyIds, an array of Party @ids", field=f"{where}.PartyIds")
@@ -196,15 +182,15 @@ def _selection(selection: dict[str, Any], where: str, district: Any, parties: di
     votes = 0
     for m, count in totals or wide:
         try:
-            votes += _json_int(count.get("Count"))
-        except _Bad as bad:
+            votes += json_int(count.get("Count"))
+        except BadValue as bad:
             raise VoteFileError(file, bad.message, field=f"{where}.VoteCounts[{m}].Count") from None
     order = selection.get("SequenceOrder")
-    return _Row(row=0, abbr="+".join(abbrs), votes=votes, name=" + ".join(names),
+    return Row(row=0, abbr="+".join(abbrs), votes=votes, name=" + ".join(names),
                 ballot_order=order if isinstance(order, int) and not isinstance(order, bool) and order > 0 else None)
 
 
-def _summary(item: dict[str, Any], path: str, district: Any, raw: _Raw, file: str) -> None:
+def _summary(item: dict[str, Any], path: str, district: Any, raw: Raw, file: str) -> None:
     summaries = item.get("SummaryCounts") or []
     if not isinstance(summaries, list):
         return
@@ -219,8 +205,8 @@ def _summary(item: dict[str, Any], path: str, district: Any, raw: _Raw, file: st
                 continue
             where = f"{path}.SummaryCounts[{n}].{key}"
             try:
-                raw.totals[total] = _json_int(summary[key])
-            except _Bad as bad:
+                raw.totals[total] = json_int(summary[key])
+            except BadValue as bad:
                 raise VoteFileError(file, bad.message, field=where) from None
             raw.origins[total] = (None, where)
 
