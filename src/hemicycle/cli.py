@@ -127,6 +127,8 @@ def allocate(
         out.print_json(result_json_text(result)) if sys.stdout.isatty() else print(result_json_text(result))
     elif format is Format.csv:
         sys.stdout.write(result_csv(result))
+        for note in result.notes:  # not in the CSV itself, which spreadsheets read
+            err.print(f"note: {note}", markup=False, highlight=False)
     else:
         out.print(result_table(result))
         for tie in result.ties:
@@ -467,6 +469,9 @@ def compare(
 
         for table in comparison_tables(comparison, curves, margin_table, distributions):
             out.print(table)
+    if format is not Format.json:
+        for note in sorted({n for s in comparison.systems for n in s.result.notes}):
+            (out if format is Format.table else err).print(f"Note: {note}", markup=False, highlight=False)
     if html is not None:
         from hemicycle.html import comparison_html
 

@@ -103,6 +103,15 @@ class Election:
     def list_votes(self) -> int:
         return sum(e.votes for e in self.lists)
 
+    @property
+    def share_base(self) -> int:
+        """What a list's share of the vote is shown against: the votes of every list, those the
+        file does not itemise included (valid minus against_all, when valid is known; vote files
+        check that this is the listed votes when they hold every list), else the listed votes."""
+        if "valid" in self.totals:
+            return self.totals["valid"] - self.totals.get("against_all", 0)
+        return self.list_votes
+
     @classmethod
     def from_votes(
         cls,

@@ -313,7 +313,7 @@ def _check_figures(scope: _Scope, file: str) -> None:
         figure = totals.get(key, checks.get(key))
         if figure is None:
             continue
-        largest = max(parts_known, key=lambda v: v[1])
+        largest = max(reversed(parts_known), key=lambda v: v[1])  # on a tie, the figure known last
         if largest[1] > figure:
             raise fail(key, f"{key}{at} is {figure}, fewer than {largest[0]}")
         parts_known.append((f"{key}{at} ({figure})", figure))
@@ -326,6 +326,11 @@ def _check_regions(raw: Raw, file: str) -> None:
     sums: dict[str, int] = {}
     for r in raw.rows:
         regional: Mapping[str, int] = r.extra.get("regional_votes", {})
+        lacking = [region for region in raw.regions if regional and region not in regional]
+        if lacking:
+            raise VoteFileError(file, f"{r.abbr} gives votes in {len(regional)} of the {len(raw.regions)} regions "
+                                      f"but none in {lacking[0]}: give its votes in every region, or in none",
+                                row=r.row, field=f"regional_votes.{lacking[0]}")
         total = sum(regional.values())
         if total > r.votes:
             shown = " + ".join(f"{v} in {k}" for k, v in regional.items()) if len(regional) <= 6 else ""

@@ -414,10 +414,12 @@ def _reaches(votes: int | Fraction, need: Fraction, inclusive: bool) -> bool:
     return votes >= need if inclusive else votes > need
 
 
-def _region_election(election: Election, region: str) -> Election | None:
-    """The election as seen in one region, or None when some list lacks votes there."""
-    if any(region not in e.regional_votes for e in election.lists):
-        return None
+def _region_election(election: Election, region: str) -> Election | str:
+    """The election as seen in one region, or the reason it cannot be: the lists without votes there."""
+    lacking = [e.abbr for e in election.lists if region not in e.regional_votes]
+    if lacking:
+        shown = ", ".join(lacking[:5]) + (f" and {len(lacking) - 5} more" if len(lacking) > 5 else "")
+        return f"the vote file gives no votes in {region} for {shown} (the test needs every list's votes there)"
     return Election(
         lists=tuple(ListEntry(abbr=e.abbr, votes=e.regional_votes[region]) for e in election.lists),
         totals=dict(election.regions[region]), name=f"{election.name} ({region})",
@@ -471,8 +473,8 @@ def _threshold_verdicts(
             verdict: bool | None = True if regions else None
             if regions:
                 for r, sub in regions.items():
-                    if sub is None:
-                        verdict, why[i] = None, f"the vote file lacks some list's votes in {r}"
+                    if isinstance(sub, str):
+                        verdict, why[i] = None, sub
                         break
                     figure, missing = _try_base(th.base, sub, th, notes)
                     if figure is None:
