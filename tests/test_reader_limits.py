@@ -93,7 +93,8 @@ def test_nist_gpunit_id_of_the_wrong_type_exits_2(tmp_path: Path, value: object)
 def test_eml_odd_ids_exit_2_or_0_never_4(tmp_path: Path, ident: str) -> None:
     document = (HERE / "formats" / "eml510_tk.eml.xml").read_text("utf-8")
     path = tmp_path / "count.xml"
-    path.write_text(document.replace('<AffiliationIdentifier Id="3">', f'<AffiliationIdentifier Id="{ident}">'), "utf-8")
+    document = document.replace('<AffiliationIdentifier Id="3">', f'<AffiliationIdentifier Id="{ident}">')
+    path.write_text(document, "utf-8")
     r = runner.invoke(app, ["allocate", "kazakhstan-2021", str(path), "-f", "json"])
     assert r.exit_code == 0, r.output
     r = runner.invoke(app, ["export", "kazakhstan-2021", str(path), "--to", "eml"])
@@ -105,7 +106,8 @@ def test_eml_odd_ids_exit_2_or_0_never_4(tmp_path: Path, ident: str) -> None:
     ('[kz]\nrules = "kazakhstan-2021"\nvotes = ["kz.json"]\n', "votes must be a string, not an array"),
     ('[kz]\nrules = "kazakhstan-2021"\nnotes = {a = 1}\n', "notes must be a string, not an object"),
     ('kz = 5\n', "kz must be a table"),
-    ('[kz]\nrules = "kazakhstan-2021"\nvote = "kz.json"\n', 'unknown key "vote" in an index entry; did you mean "votes"'),
+    ('[kz]\nrules = "kazakhstan-2021"\nvote = "kz.json"\n',
+     'unknown key "vote" in an index entry; did you mean "votes"'),
     ('[kz]\nrule = "kazakhstan-2021"\n', 'did you mean "rules"'),
     ("[kz]\nrules = " + "[" * 5000 + "]" * 5000 + "\n", "not valid TOML"),
     ("[kz]\nrules = " + "{a = " * 3000 + "1" + "}" * 3000 + "\n", "not valid TOML"),
