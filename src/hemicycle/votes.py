@@ -69,12 +69,11 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterable, Mapping
-from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 from hemicycle.election import TOTALS, Election
-from hemicycle.figures import CHECK_FIGURES, REPORTED_BASES, Raw, Reported, Row, VoteFile, finish
+from hemicycle.figures import CHECK_FIGURES, REPORTED_BASES, Raw, Reported, Row, VoteFile, election_to_json, finish
 from hemicycle.formats import parse_standard, sniff
 from hemicycle.reading import (
     FREE_PREFIX,
@@ -207,68 +206,6 @@ def parse_votes_csv(text: str, file: str) -> Election:
     if not text.strip():
         raise VoteFileError(file, "the file is empty")
     return finish(_parse_csv(text, file), file, None).election
-
-
-def election_to_json(
-    election: Election,
-    *,
-    parties_complete: bool = True,
-    check_figures: Mapping[str, int] | None = None,
-) -> dict[str, Any]:
-    """The JSON record of ``election`` (``parse_votes_json`` of its dump gives it back)."""
-    parties: list[dict[str, Any]] = []
-    for entry in election.lists:
-        if entry.registration_order < 1:
-            raise ValueError(
-                f"list {entry.abbr!r} has no registration_order (must be 1 or more)"
-            )
-        party: dict[str, Any] = {
-            "abbr": entry.abbr,
-            "name": entry.name,
-            "votes": entry.votes,
-            "registration_order": entry.registration_order,
-            "ballot_order": entry.ballot_order,
-        }
-        if entry.list_size is not None:
-            party["list_size"] = entry.list_size
-        if entry.tags:
-            party["tags"] = sorted(entry.tags)
-        if entry.district_seats is not None:
-            party["district_seats"] = entry.district_seats
-        if entry.regional_votes:
-            party["regional_votes"] = dict(entry.regional_votes)
-        if entry.reported_shares:
-            party["reported_shares"] = {k: _percent_json(v) for k, v in entry.reported_shares.items()}
-        if entry.reported_regional is not None:
-            party["reported_regional_threshold"] = entry.reported_regional
-        if entry.combination is not None:
-            party["combination"] = entry.combination
-        parties.append(party)
-    totals: dict[str, int] = {k: election.totals[k] for k in TOTALS if k in election.totals}
-    for key in CHECK_FIGURES:
-        if check_figures and key in check_figures:
-            totals[key] = check_figures[key]
-    record: dict[str, Any] = {"election": election.name, "parties": parties, "totals": totals}
-    if not parties_complete:
-        record["parties_complete"] = False
-    if election.substitutes:
-        record["substitutes"] = dict(election.substitutes)
-    if election.agreements:
-        record["agreements"] = [list(group) for group in election.agreements]
-    if election.regions:
-        record["regions"] = {k: dict(v) for k, v in election.regions.items()}
-    return record
-
-
-def _percent_json(share: Fraction) -> int | float:
-    """A reported share as the percentage number it was read from (exact: refuses otherwise)."""
-    percent = share * 100
-    if percent.denominator == 1:
-        return int(percent)
-    number = float(percent)
-    if Fraction(repr(number)) != percent:
-        raise ValueError(f"the reported share {percent}% cannot be written as a decimal number")
-    return number
 
 
 def _tag(tag: str) -> str:
