@@ -368,3 +368,20 @@ def test_unknown_eml_elements_are_refused() -> None:
                     "count.xml")
     with pytest.raises(VoteFileError, match='unknown element ValidVote in Selection; did you mean "ValidVotes"'):
         parse_votes(_eml("<ValidVotes>3000</ValidVotes>", "<ValidVote>3000</ValidVote>"), "count.xml")
+
+
+def test_the_readers_do_not_import_each_other_back() -> None:
+    """votes dispatches to formats; formats, figures and reading never import votes (issue 12)."""
+    import ast
+
+    src = Path(hemicycle.__file__).parent
+    low = [src / "reading.py", src / "figures.py", *sorted((src / "formats").glob("*.py"))]
+    for path in low:
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            names = ([node.module or ""] + [f"{node.module}.{a.name}" for a in node.names]
+                     if isinstance(node, ast.ImportFrom) else
+                     [a.name for a in node.names] if isinstance(node, ast.Import) else [])
+            assert "hemicycle.votes" not in names, f"{path.name} imports hemicycle.votes"
+    for node in ast.walk(ast.parse((src / "reading.py").read_text("utf-8"))):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("hemicycle"):
+            assert node.module == "hemicycle.election", node.module  # the bottom of the chain
