@@ -220,14 +220,14 @@ def strict_json(text: str, file: str,
         count += 1
         if count > MAX_JSON_OBJECTS:
             raise _TooMany
-        out: dict[str, Any] = {}
-        for key, value in pairs:
-            if key in out and not duplicated:
-                duplicated = True
-                marked = _Duplicated(pairs)
-                marked.key = key
-                return marked
-            out[key] = value
+        out = dict(pairs)
+        if len(out) != len(pairs) and not duplicated:  # a key repeats: mark the object, find it later
+            duplicated = True
+            seen: set[str] = set()
+            key = next(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+            marked = _Duplicated(pairs)
+            marked.key = key
+            return marked
         return out
 
     try:
