@@ -31,7 +31,7 @@ def _missing() -> str | None:
         import selenium  # noqa: F401
     except ImportError:
         return "selenium is not installed (pip install -e '.[test]')"
-    for path, package in ((CHROMIUM, "chromium"), (DRIVER, "chromium-driver")):
+    for path in (CHROMIUM, DRIVER):
         if not os.access(path, os.X_OK):
             return f"{path} not found (apt-get install chromium chromium-driver; .ci/run does)"
     return None

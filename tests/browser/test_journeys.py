@@ -14,9 +14,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from conftest import seats, wait
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
+
+from conftest import seats, wait
 
 HERE = Path(__file__).resolve().parents[2]
 
@@ -73,7 +74,8 @@ def test_runner_up_guarantee_for_3_lists_is_proved(page: Any) -> None:
     parties.clear()
     parties.send_keys("3")
     page.find_element(By.ID, "verify-run").click()
-    card = wait(page, lambda d: d.find_elements(By.CSS_SELECTOR, ".verdict[data-property='runner-up-guarantee']"), 90)[0]
+    verdict = ".verdict[data-property='runner-up-guarantee']"
+    card = wait(page, lambda d: d.find_elements(By.CSS_SELECTOR, verdict), 90)[0]
     assert card.find_element(By.CSS_SELECTOR, ".badge").text == "proved"
     assert "3 lists" in card.text
     assert page.find_element(By.ID, "verify-progress").get_attribute("value") == "1"

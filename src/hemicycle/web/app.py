@@ -336,6 +336,11 @@ async def _refused(request: Request, exc: Exception) -> Response:
     return _refusal(exc)
 
 
+async def _missing(request: Request, exc: Exception) -> Response:
+    status = getattr(exc, "status_code", 404)
+    return JSONResponse({"error": "no such page" if status == 404 else "method not allowed"}, status_code=status)
+
+
 async def _internal(request: Request, exc: Exception) -> Response:
     return JSONResponse({"error": f"internal error: {type(exc).__name__}: {exc}. This is a bug in hemicycle; "
                                   "please report it."}, status_code=500)
@@ -370,7 +375,8 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
         Mount("/static", StaticFiles(packages=[("hemicycle.web", "static")]), name="static"),
     ]
     app = Starlette(routes=routes, lifespan=lifespan,
-                    exception_handlers={Refused: _refused, Exception: _internal})
+                    exception_handlers={Refused: _refused, 404: _missing, 405: _missing,
+                                        Exception: _internal})
     app.state.settings = settings
     app.state.uploads = Uploads()
     app.state.pool = WorkerPool(settings.workers, settings.memory_limit)

@@ -13,9 +13,8 @@ Limits (``MAX_*``) bound what one request may hand to a worker process.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import io
+import json
 import re
 import tempfile
 from collections.abc import Sequence
@@ -33,6 +32,7 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024  # an uploaded vote file
 MAX_TABLE_ROWS = 2000  # lists in a typed table
 TABLE_FILE = "typed table"
 TABLE_COLUMNS = ("abbr", "name", "votes", "tags")
+MAX_DIGITS = 4300  # longer figures are left to the reader, which refuses them
 
 
 class InputError(Exception):
@@ -117,7 +117,7 @@ class VoteSource:
         elif self.kind == "upload":
             vote_file = _read_upload(self.name, self.data, self.contest)
         else:
-            vote_file = parse_vote_file(table_csv(self.rows, self.totals), TABLE_FILE)
+            vote_file = parse_vote_file(table_json(self.rows, self.totals), TABLE_FILE)
         for chamber in chambers:
             check_for_rules(vote_file, chamber)
         return vote_file
@@ -133,33 +133,50 @@ def _text(value: Any) -> str:
     raise InputError("votes table: expected text or a number in every cell")
 
 
-def table_csv(rows: Sequence[Sequence[str]], totals: Sequence[tuple[str, str]]) -> str:
-    """A typed table as a CSV vote file: the header, then row k of the table on line k + 1 (an
-    empty row stays an empty line, so the reader's row numbers are the table's), then the totals
-    that were filled in."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, quoting=csv.QUOTE_ALL, lineterminator="\n")
-    writer.writerow(TABLE_COLUMNS)
+def _figure(cell: str) -> int | str:
+    """A typed figure: digits become a JSON integer, anything else stays text for the reader to
+    refuse in its own words (separators, signs, decimals ...)."""
+    cell = cell.strip()
+    return int(cell) if cell.isascii() and cell.isdigit() and len(cell) <= MAX_DIGITS else cell
+
+
+def table_json(rows: Sequence[Sequence[str]], totals: Sequence[tuple[str, str]]) -> str:
+    """A typed table as a JSON vote file: row k of the table is party k, so the reader's row
+    numbers are the table's. Trailing empty rows are left out; an empty row among the others is
+    kept, and the reader says it lacks an abbr."""
+    parties: list[dict[str, Any]] = []
     for row in rows:
-        cells = [*row, *[""] * (len(TABLE_COLUMNS) - len(row))]
-        if any(c.strip() for c in cells):
-            writer.writerow(cells)
-        else:
-            buf.write("\n")
+        cells = [c.strip() for c in [*row, *[""] * (len(TABLE_COLUMNS) - len(row))]]
+        abbr, name, votes, tags = cells[: len(TABLE_COLUMNS)]
+        party: dict[str, Any] = {}
+        if abbr:
+            party["abbr"] = abbr
+        if name:
+            party["name"] = name
+        if votes:
+            party["votes"] = _figure(votes)
+        if tags:
+            party["tags"] = [t.strip() for t in re.split(r"[;,]", tags) if t.strip()]
+        parties.append(party)
+    while parties and not parties[-1]:
+        parties.pop()
+    figures: dict[str, int | str] = {}
     for key, value in totals:
         if key not in TOTALS:
             raise InputError(f"votes table: unknown total {key!r}; known: {', '.join(TOTALS)}")
         if value.strip():
-            writer.writerow([f"total:{key}", "", value])
-    return buf.getvalue()
+            figures[key] = _figure(value)
+    return json.dumps({"parties": parties, "totals": figures}, ensure_ascii=False)
 
 
-def table_position(row: int | None, rows: int) -> dict[str, Any] | None:
-    """Where a reader's row number falls in the typed table: ``{"row": k}`` (1-based) for a list,
-    ``{"total": True}`` past them, ``None`` for the header."""
-    if row is None or row <= 1:
-        return None
-    return {"row": row - 1} if row - 1 <= rows else {"total": True}
+def table_position(row: int | None, field: str | None) -> dict[str, Any] | None:
+    """Where a reader's error falls in the typed table: ``{"row": k}`` (1-based) for a list,
+    ``{"total": name}`` for a total."""
+    if row is not None:
+        return {"row": row}
+    if field and field.startswith("totals."):
+        return {"total": field.removeprefix("totals.")}
+    return None
 
 
 def _read_upload(name: str, data: bytes, contest: str | None) -> VoteFile:

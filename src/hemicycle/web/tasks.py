@@ -106,7 +106,7 @@ def votes_error(e: VoteFileError | InputError, source: VoteSource) -> dict[str, 
     if isinstance(e, VoteFileError):
         out |= {"row": e.row, "field": e.field}
         if source.kind == "table":
-            out["table"] = table_position(e.row, len(source.rows))
+            out["table"] = table_position(e.row, e.field)
     return out
 
 
@@ -170,6 +170,7 @@ def allocation(text: str, file: str, source: VoteSource) -> dict[str, Any]:
     json_text = result_json_text(result)
     out["result"] = {
         "chamber": result.chamber, "election": result.election.name, "total": result.total,
+        "votes_total": fmt_int(result.election.list_votes),
         "rows": _rows(result), "ties": [t.describe() for t in result.ties], "notes": result.notes,
         "indices": system.indices.to_json(), "protocol": _protocol(result), "arch": arch_for(system),
         "districts": result.to_json().get("districts"),
@@ -213,11 +214,10 @@ def comparison(systems: Sequence[tuple[str, str]], source: VoteSource, curve: st
 # --- verification -------------------------------------------------------------------------------------
 
 
-def _clause_line(clause: str | None, file: str) -> int | None:
-    if not clause:
-        return None
-    found = re.search(re.escape(file) + r":(\d+)", clause)
-    return int(found.group(1)) if found else None
+def _clause_place(clause: str | None, file: str) -> tuple[int | None, str | None]:
+    """The line and citation in a verdict's clause, ``"threshold (FILE:14 [art. 97-1 p.1])"``."""
+    found = re.search(re.escape(file) + r":(\d+)(?: \[([^\]]*)\])?", clause or "")
+    return (int(found.group(1)), found.group(2)) if found else (None, None)
 
 
 def verification(text: str, file: str, name: str, parties: int, timeout: float,
@@ -239,6 +239,6 @@ def verification(text: str, file: str, name: str, parties: int, timeout: float,
     out = []
     for r in results:
         j = r.to_json()
-        j["line"] = _clause_line(r.clause, rules.path)
+        j["line"], j["clause_citation"] = _clause_place(r.clause, rules.path)
         out.append(j)
     return {"results": out}

@@ -224,10 +224,9 @@ function markVotesError(error) {
   if (!error || !error.table) return;
   if (error.table.row) {
     const tr = document.querySelector(`#votes-rows tr[data-row="${error.table.row}"]`);
-    const input = tr?.querySelector(`input[data-field="${error.field}"]`) || tr;
-    input?.classList.add("bad");
-  } else if (error.field) {
-    document.querySelector("#totals input")?.closest(".totals")?.classList.add("bad");
+    (tr?.querySelector(`input[data-field="${error.field}"]`) || tr)?.classList.add("bad");
+  } else if (error.table.total) {
+    document.querySelector(`#totals input[data-total="${error.table.total}"]`)?.classList.add("bad");
   }
 }
 
@@ -267,14 +266,15 @@ function stale(on) {
 
 function drawResult(r) {
   $("result-title").textContent = r.chamber + (r.election ? `: ${r.election}` : "");
-  const head = el("tr", {}, ["List", "Abbr", "Votes", "Share", "Passed", "Seats"].map((h) => el("th", { scope: "col" }, h)));
+  const head = el("tr", {}, ["List", "Votes", "Share", "Passed", "Seats"].map((h) => el("th", { scope: "col" }, h)));
   const rows = r.rows.map((row) => el("tr", { "data-abbr": row.abbr },
-    el("td", {}, row.name), el("td", {}, row.abbr), el("td", { class: "num" }, row.votes ?? ""),
+    el("td", {}, el("span", { class: "list-name" }, row.name), row.name !== row.abbr ? el("span", { class: "abbr" }, row.abbr) : ""),
+    el("td", { class: "num" }, row.votes ?? ""),
     el("td", { class: "num" }, row.share),
     el("td", { class: "center" }, row.passed === null ? "" : row.passed ? "yes" : row.admitted ? "admitted" : "no"),
     el("td", { class: "num seats-cell" }, String(row.seats))));
   $("seats").replaceChildren(el("thead", {}, head), el("tbody", {}, rows),
-    el("tfoot", {}, el("tr", {}, el("th", { scope: "row" }, "Total"), el("td"), el("td"), el("td"), el("td"),
+    el("tfoot", {}, el("tr", {}, el("th", { scope: "row" }, "Total"), el("td", { class: "num" }, r.votes_total), el("td"), el("td"),
                       el("td", { class: "num seats-cell" }, String(r.total)))));
   // the arch is SVG made by hemicycle.pictures, whose labels are escaped there
   $("arch").innerHTML = r.arch;
@@ -441,7 +441,7 @@ function verdict(r) {
   if (r.counterexample) card.append(counterexample(r.counterexample.elections));
   if (r.clause) {
     card.append(el("p", { class: "clause" }, "Clause responsible: ", r.clause.replace(/\s*\([^()]*\)$/, ""), " ",
-                   r.line ? lineLink(r.line) : ""));
+                   r.line ? lineLink(r.line, r.clause_citation) : ""));
   }
   if (r.trace) card.append(el("details", {}, el("summary", {}, "Protocol of the counterexample"), el("pre", {}, r.trace)));
   for (const n of r.notes || []) card.append(el("p", { class: "note" }, `Note: ${n}`));

@@ -87,7 +87,7 @@ export class Editor {
     root.append(this.gutter, this.code, this.popup, this.tip);
 
     this.input.addEventListener("input", (e) => this.changed(e));
-    this.input.addEventListener("scroll", () => this.syncScroll());
+    this.input.addEventListener("scroll", () => { this.syncScroll(); this.closePopup(); this.hideTip(); });
     this.input.addEventListener("keydown", (e) => this.key(e));
     this.input.addEventListener("blur", () => setTimeout(() => this.closePopup(), 150));
     this.input.addEventListener("mousemove", (e) => this.mouse(e));
@@ -182,8 +182,6 @@ export class Editor {
     this.view.scrollTop = this.input.scrollTop;
     this.view.scrollLeft = this.input.scrollLeft;
     this.gutter.scrollTop = this.input.scrollTop;
-    this.closePopup();
-    this.hideTip();
   }
 
   metrics() {
@@ -325,8 +323,11 @@ export class Editor {
     if (!markdown) { this.hideTip(); return; }
     this.tip.replaceChildren(this.renderMarkdown(markdown));
     this.tip.style.left = `${Math.min(this.gutter.offsetWidth + x + 8, Math.max(0, this.code.offsetWidth - 360))}px`;
-    this.tip.style.top = `${y + lh}px`;
+    this.tip.style.top = "0px";
     this.tip.hidden = false;
+    const below = y + lh;
+    const fits = below + this.tip.offsetHeight <= this.code.offsetHeight;
+    this.tip.style.top = `${fits ? below : Math.max(0, y - this.tip.offsetHeight - 4)}px`;
   }
 
   hideTip() {
