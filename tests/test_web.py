@@ -63,7 +63,8 @@ def test_the_page_and_its_assets_are_served_from_the_package(client: TestClient)
     assert page.status_code == 200 and "hemicycle workbench" in page.text
     static = resources.files("hemicycle.web").joinpath("static")
     names = sorted(p.name for p in static.iterdir())
-    assert {"index.html", "app.js", "editor.js", "markdown.js", "style.css", "favicon.svg"} <= set(names)
+    expected = {"index.html", "app.js", "dom.js", "editor.js", "markdown.js", "results.js", "style.css", "favicon.svg"}
+    assert expected <= set(names)
     for name in names:
         assert client.get(f"/static/{name}").status_code == 200
     for ref in re.findall(r'(?:src|href)="([^"]+)"', page.text):

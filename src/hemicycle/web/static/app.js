@@ -1,24 +1,10 @@
 // The workbench page: the editor, the votes, and the four panels (results, protocol, compare,
 // verify). Every figure on the page comes from the server; strings from files are shown as text.
 
+import { $, el } from "./dom.js";
 import { Editor, Highlighter } from "./editor.js";
 import { renderMarkdown } from "./markdown.js";
-
-const $ = (id) => document.getElementById(id);
-
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === "class") node.className = v;
-    else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
-    else if (v !== undefined && v !== null && v !== false) node.setAttribute(k, v === true ? "" : v);
-  }
-  for (const c of children.flat()) {
-    if (c === null || c === undefined || c === false) continue;
-    node.append(c instanceof Node ? c : document.createTextNode(String(c)));
-  }
-  return node;
-}
+import { districtTable, lineLink as link, protocolList, seatsTable, verdictCard } from "./results.js";
 
 const state = {
   catalogue: null,
@@ -92,9 +78,7 @@ function showError(box, message) {
 }
 
 function lineLink(line, citation) {
-  return el("button", { type: "button", class: "line-link", "data-line": line,
-                        onclick: () => editor.focusLine(line) },
-            `line ${line}` + (citation ? ` [${citation}]` : ""));
+  return link(line, citation, (n) => editor.focusLine(n));
 }
 
 // --- the editor --------------------------------------------------------------------------------------
@@ -266,49 +250,18 @@ function stale(on) {
 
 function drawResult(r) {
   $("result-title").textContent = r.chamber + (r.election ? `: ${r.election}` : "");
-  const head = el("tr", {}, ["List", "Votes", "Share", "Passed", "Seats"].map((h) => el("th", { scope: "col" }, h)));
-  const rows = r.rows.map((row) => el("tr", { "data-abbr": row.abbr },
-    el("td", {}, el("span", { class: "list-name" }, row.name), row.name !== row.abbr ? el("span", { class: "abbr" }, row.abbr) : ""),
-    el("td", { class: "num" }, row.votes ?? ""),
-    el("td", { class: "num" }, row.share),
-    el("td", { class: "center" }, row.passed === null ? "" : row.passed ? "yes" : row.admitted ? "admitted" : "no"),
-    el("td", { class: "num seats-cell" }, String(row.seats))));
-  $("seats").replaceChildren(el("thead", {}, head), el("tbody", {}, rows),
-    el("tfoot", {}, el("tr", {}, el("th", { scope: "row" }, "Total"), el("td", { class: "num" }, r.votes_total), el("td"), el("td"),
-                      el("td", { class: "num seats-cell" }, String(r.total)))));
-  // the arch is SVG made by hemicycle.pictures, whose labels are escaped there
+  $("seats").replaceChildren(...seatsTable(r));
+  // the arch is SVG made by hemicycle.pictures, which escapes every label in it
   $("arch").innerHTML = r.arch;
-  drawDistricts(r.districts);
+  const ix = r.indices;
+  $("indices").textContent = `Disproportionality: Gallagher ${ix.gallagher.toFixed(2)} · Loosemore-Hanby `
+    + `${ix.loosemore_hanby.toFixed(2)} · Sainte-Laguë ${ix.sainte_lague.toFixed(2)} · effective number of parties `
+    + `${ix.enp_votes.toFixed(2)} by votes, ${ix.enp_seats.toFixed(2)} by seats`;
+  $("districts").replaceChildren(districtTable(r.districts) || "");
   $("result-notes").replaceChildren(...r.ties.map((t) => el("li", {}, `Tie: ${t}`)),
                                     ...r.notes.map((n) => el("li", {}, `Note: ${n}`)));
-  drawProtocol(r.protocol);
+  $("protocol").replaceChildren(...protocolList(r.protocol, (n) => editor.focusLine(n)));
   for (const id of ["dl-json", "dl-csv", "dl-svg", "dl-protocol"]) $(id).disabled = false;
-}
-
-// Districts, when the result has them: one row per district, one column per list, each cell the
-// list's seats there. Written against the JSON ("districts": [{name, seats: {abbr: n}, ...}]).
-function drawDistricts(districts) {
-  const box = $("districts");
-  if (!Array.isArray(districts) || !districts.length) { box.replaceChildren(); return; }
-  const label = (d, i) => d.name ?? d.district ?? d.id ?? `district ${i + 1}`;
-  const seatsOf = (d) => d.seats && typeof d.seats === "object" ? d.seats
-    : Object.fromEntries((d.lists || []).map((l) => [l.abbr, l.seats]));
-  const abbrs = [...new Set(districts.flatMap((d) => Object.keys(seatsOf(d))))];
-  const size = (d) => d.size ?? d.magnitude ?? Object.values(seatsOf(d)).reduce((a, b) => a + b, 0);
-  box.replaceChildren(el("h3", {}, `Seats by district (${districts.length})`),
-    el("div", { class: "scroll" }, el("table", { class: "seats", id: "districts-table" },
-      el("thead", {}, el("tr", {}, el("th", {}, "District"), el("th", { class: "num" }, "Seats"),
-                                    abbrs.map((a) => el("th", { class: "num" }, a)))),
-      el("tbody", {}, districts.map((d, i) => el("tr", {}, el("td", {}, String(label(d, i))),
-        el("td", { class: "num" }, String(size(d))),
-        abbrs.map((a) => el("td", { class: "num" }, String(seatsOf(d)[a] ?? 0)))))))));
-}
-
-function drawProtocol(tiers) {
-  $("protocol").replaceChildren(...tiers.map((t) => el("section", { class: "tier" },
-    el("h3", {}, `Tier '${t.name}': ${t.size} seats`),
-    el("ol", {}, t.steps.map((s) => el("li", {}, el("span", {}, s.text), " ",
-                                       s.line ? lineLink(s.line, s.citation) : ""))))));
 }
 
 // --- compare ---------------------------------------------------------------------------------------------
@@ -426,40 +379,9 @@ function drawJob(job) {
   $("verify-state").textContent = `${words[job.state] || job.state} · ${job.seconds} s`;
   showError($("verify-error"), job.error || "");
   const shown = $("verdicts").children.length;
-  for (const r of job.results.slice(shown)) $("verdicts").append(verdict(r));
+  for (const r of job.results.slice(shown)) $("verdicts").append(verdictCard(r, (n) => editor.focusLine(n)));
   const flags = job.results.filter((r) => r.line).map((r) => [r.line, `flag-${r.status}`]);
   if (editor.value === state.verifiedText) editor.setFlags(flags);
-}
-
-function verdict(r) {
-  const card = el("article", { class: `verdict ${r.status}`, "data-property": r.property },
-    el("header", {}, el("strong", {}, r.property), " ", el("span", { class: `badge ${r.status}` }, r.status),
-       el("span", { class: "meta" }, [r.tier && `tier '${r.tier}'`, `${r.parties} lists`, `${r.seconds} s`].filter(Boolean).join(" · "))),
-    el("p", { class: "definition" }, r.definition),
-    r.bounds ? el("p", { class: "bounds" }, `Bounds: ${r.bounds}`) : "",
-    r.reason ? el("p", { class: "reason" }, `Reason: ${r.reason}`) : "");
-  if (r.counterexample) card.append(counterexample(r.counterexample.elections));
-  if (r.clause) {
-    card.append(el("p", { class: "clause" }, "Clause responsible: ", r.clause.replace(/\s*\([^()]*\)$/, ""), " ",
-                   r.line ? lineLink(r.line, r.clause_citation) : ""));
-  }
-  if (r.trace) card.append(el("details", {}, el("summary", {}, "Protocol of the counterexample"), el("pre", {}, r.trace)));
-  for (const n of r.notes || []) card.append(el("p", { class: "note" }, `Note: ${n}`));
-  return card;
-}
-
-function counterexample(elections) {
-  const lists = Object.keys(elections[0].votes);
-  const totals = Object.keys(elections[0].totals).filter((k) => elections.some((e) => e.totals[k]));
-  const letter = (i) => String.fromCharCode(65 + i);
-  return el("div", { class: "scroll" }, el("table", { class: "counterexample" },
-    el("thead", {}, el("tr", {}, el("th", {}, "Election"), el("th", {}, ""), lists.map((l) => el("th", { class: "num" }, l)),
-                                   totals.map((t) => el("th", { class: "num" }, t)), el("th", { class: "num" }, "house"))),
-    el("tbody", {}, elections.flatMap((e, i) => [
-      el("tr", {}, el("th", { rowspan: 2 }, letter(i)), el("td", {}, "votes"), lists.map((l) => el("td", { class: "num" }, String(e.votes[l]))),
-         totals.map((t) => el("td", { class: "num", rowspan: 2 }, String(e.totals[t]))), el("td", { class: "num", rowspan: 2 }, String(e.house))),
-      el("tr", {}, el("td", {}, "seats"), lists.map((l) => el("td", { class: "num seats-cell" }, String(e.seats[l])))),
-    ]))));
 }
 
 function markVerdictsStale() {
