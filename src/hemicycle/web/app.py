@@ -306,12 +306,23 @@ async def verify_start(request: Request) -> Response:
     if len(text.encode("utf-8")) > MAX_RULES_BYTES:
         raise Refused(413, f"the rule file is larger than {MAX_RULES_BYTES // 1024} KB")
     names, parties, timeout, max_votes = _verify_options(data, request.app.state.settings)
+    tiers = await run_in_threadpool(_tiers, text, file)  # the verifier takes the time per property per tier
     try:
         job = request.app.state.verifications.start(tasks.verification, names,
-                                                    (text, file, parties, timeout, max_votes), timeout)
+                                                    (text, file, parties, timeout, max_votes), timeout * tiers)
     except JobFailed as e:
         raise Refused(429, str(e)) from None
     return JSONResponse(job.to_json())
+
+
+def _tiers(text: str, file: str) -> int:
+    from hemicycle.diagnostics import RuleError
+    from hemicycle.web.inputs import parse_rules
+
+    try:
+        return max(1, len(parse_rules(text, file).model.tiers))
+    except (RuleError, InputError):
+        return 1  # the verification reports the error
 
 
 def _job(request: Request) -> Any:

@@ -212,7 +212,7 @@ class Verifications:
     def start(self, task: Callable[..., dict[str, Any]], names: list[str], args: tuple[Any, ...],
               timeout: float) -> VerifyJob:
         """Run ``task(args[0], args[1], name, *args[2:])`` for each property name; ``timeout`` is
-        the solver's per property, to which the time limit adds ``grace``."""
+        the solver's time for one property (in all tiers), to which the time limit adds ``grace``."""
         with self._lock:
             self._forget_old()
             if self.running() >= self.max_running:
