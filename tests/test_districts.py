@@ -404,7 +404,7 @@ def test_district_file_nested_units_and_parents() -> None:
     (lambda d: d["districts"][0].update(colour="red"), 'unknown key "colour"'),
     (lambda d: d["districts"][0]["parties"][0].update(votes=6.5), "N, A: 6.5 has a decimal part"),
     (lambda d: d["districts"][0]["parties"][0].update(votes=-1), "N, A"),
-    (lambda d: d["districts"][0]["totals"].update(valid=11), "N: valid is 11 but the lists' votes there add up to 10"),
+    (lambda d: d["districts"][0]["totals"].update(valid=11), "valid in N is 11 but the lists' votes in N add up to 10"),
     (lambda d: d["districts"][0]["totals"].update(spoilt=1), 'N: unknown total "spoilt"'),
     (lambda d: d["districts"][1].update(parent="Nowhere"), "its parent 'Nowhere' is not a unit"),
     (lambda d: d.update(totals={"valid": 99}), "valid is 99 but the lists' votes add up to 13"),

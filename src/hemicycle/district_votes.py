@@ -22,7 +22,8 @@ The shape (it extends the national one; see docs/elections-data.md)::
   is the official result there (``null``: not official), read only by ``hemicycle reproduce``.
 * Nothing is dropped: an unknown key, a unit named twice, a list named twice in one unit, a list
   not among the national ones, a negative or non-integer figure is refused with the unit and the
-  field named.
+  field named. (Each unit's figures are then checked against each other like the national ones,
+  by ``hemicycle.figures``.)
 
 This module reads already-parsed JSON (``hemicycle.votes`` calls ``read_districts``) and knows
 nothing of vote-file errors: it raises ``DistrictError(message, field)``, which the caller reports
@@ -60,6 +61,21 @@ class Districts:
     names: dict[str, str] = field(default_factory=dict)  # abbr -> name, as a unit first gives it
     totals: dict[str, int] = field(default_factory=dict)  # national totals that are the units' sums
     official: dict[tuple[str, str], dict[str, int | None]] = field(default_factory=dict)  # (level, unit) -> seats
+    paths: dict[tuple[str, str], str] = field(default_factory=dict)  # (level, unit) -> its place in the file
+
+
+    def official_figures(self) -> list[tuple[str, str, str | None, int]]:
+        """(level, unit, list, seats) for every official seat figure of a list in a unit, and
+        (level, unit, None, magnitude) for a unit without lists that gives its seats (an
+        apportionment's result), in file order."""
+        out: list[tuple[str, str, str | None, int]] = []
+        for u in self.units:
+            seats = self.official.get((u.level, u.name), {})
+            if seats:
+                out.extend((u.level, u.name, a, n) for a, n in seats.items() if n is not None)
+            elif not u.votes and u.seats is not None:
+                out.append((u.level, u.name, None, u.seats))
+        return out
 
 
 Number = Callable[[object], int]  # a JSON value as a non-negative integer, or ValueError with the reason
@@ -95,6 +111,7 @@ def read_districts(data: Mapping[str, Any], number: Number) -> Districts:
     national = _national_abbrs(data)
     units: list[Unit] = []
     official: dict[tuple[str, str], dict[str, int | None]] = {}
+    paths: dict[tuple[str, str], str] = {}
     names: dict[str, str] = {}
     seen: set[tuple[str, str]] = set()
 
@@ -110,13 +127,14 @@ def read_districts(data: Mapping[str, Any], number: Number) -> Districts:
             seen.add(key)
             units.append(unit)
             official[key] = seats
+            paths[key] = where
             if children is not None:
                 walk(children, f"{where}.districts", unit, depth + 1)
 
     walk(raw, "districts", None, 1)
     _check_parents(units)
     votes, totals = _national_sums(units)
-    return Districts(units=tuple(units), votes=votes, names=names, totals=totals, official=official)
+    return Districts(units=tuple(units), votes=votes, names=names, totals=totals, official=official, paths=paths)
 
 
 def _national_abbrs(data: Mapping[str, Any]) -> set[str] | None:
@@ -146,7 +164,6 @@ def _unit(item: object, where: str, parent: Unit | None, national: set[str] | No
     figures = _figures(obj.get("figures"), f"{where}.figures", name, number)
     totals = _totals(obj.get("totals"), f"{where}.totals", name, number)
     votes, official = _parties(obj.get("parties"), f"{where}.parties", name, national, names, number)
-    _check_valid(name, totals, votes, f"{where}.totals.valid")
     children = obj.get("districts")
     if children is not None and not isinstance(children, list):
         raise DistrictError(f"{name}: expected an array of the units inside it", f"{where}.districts")
@@ -203,14 +220,6 @@ def _parties(value: object, where: str, name: str, national: set[str] | None, na
         if isinstance(list_name, str) and list_name.strip():
             names.setdefault(abbr, list_name.strip())
     return votes, official
-
-
-def _check_valid(name: str, totals: Mapping[str, int], votes: Mapping[str, int], where: str) -> None:
-    if "valid" in totals and votes:
-        listed = sum(votes.values()) + totals.get("against_all", 0)
-        if listed != totals["valid"]:
-            raise DistrictError(f"{name}: valid is {totals['valid']} but the lists' votes there add up to {listed}",
-                                where)
 
 
 def _check_parents(units: list[Unit]) -> None:

@@ -6,7 +6,8 @@ Arithmetic is on ``int`` and ``Fraction`` only. The meaning of every clause is i
 
 Modules, from the bottom up (each imports only those above it in this list):
 
-* ``errors``: why an allocation stops; ``workload``: the limits checked before any work;
+* ``errors``: why an allocation stops; ``workload``: the limits checked before any work (the
+  notes on clause data the vote file lacks are ``hemicycle.clause_data``'s);
 * ``protocol``: steps recorded as data, turned into text when read; ``results``: what an
   allocation gives back (and its JSON); ``view``: the election as one allocation sees it;
 * ``ties``: the tie breaker; ``context``: what every step of a tier reads and writes;
@@ -32,12 +33,11 @@ from hemicycle.interpreter.workload import (
     MAX_TIERS,
     MAX_WORK,
     check_limits,
-    tag_notes,
 )
 
 __all__ = [
     "EXPLAIN_EVERY_SEAT", "MAX_LISTS", "MAX_LIST_TIERS", "MAX_SEATS", "MAX_TIERS", "MAX_WORK",
     "AllocationError", "AllocationResult", "Allocator", "LimitError", "ListResult", "MissingFigure", "Step",
     "Tie", "TieBreaker", "TieError", "TierResult", "allocate", "allocate_tier", "check_limits", "quota_value",
-    "seats_only", "tag_notes",
+    "seats_only",
 ]

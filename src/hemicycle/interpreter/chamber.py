@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from hemicycle import clause_data
 from hemicycle import model as m
 from hemicycle.election import Election
 from hemicycle.interpreter.context import Applied, Context
@@ -16,14 +17,14 @@ from hemicycle.interpreter.results import AllocationResult, LevelResult, Tie, Ti
 from hemicycle.interpreter.tier import run_tier
 from hemicycle.interpreter.ties import TieBreaker
 from hemicycle.interpreter.view import View
-from hemicycle.interpreter.workload import check_limits, tag_notes
+from hemicycle.interpreter.workload import check_limits
 
 
 def allocate(chamber: m.Chamber, election: Election, *, explain: bool = True) -> AllocationResult:
     """Allocate every tier of ``chamber`` for ``election``; appointed seats are added as given."""
     check_limits(chamber, election)
     ties: list[Tie] = []
-    notes: list[str] = list(tag_notes(chamber, election))
+    notes: list[str] = [*election.notes, *clause_data.notes(chamber, election)]
     applied = Applied()
     ledger = Ledger(election)
     levels: list[LevelResult] = []

@@ -42,7 +42,7 @@ class Tie:
         return {
             "tier": self.tier, "stage": self.stage, "lists": list(self.lists), "value": self.value,
             "places": self.places, "winners": list(self.winners), "resolved_by": self.resolved_by,
-            "clause": self.clause, "district": self.district,
+            "clause": self.clause, **({"district": self.district} if self.district is not None else {}),
         }
 
 
@@ -148,7 +148,8 @@ class TierResult:
             "quota": _frac_json(self.quota), "vacant": self.vacant, "overhang": self.overhang,
             "units": [list(u) for u in self.units],
             "lists": [lr.to_json() for lr in self.lists],
-            "level": self.level, "district": self.district,
+            **({"level": self.level} if self.level is not None else {}),
+            **({"district": self.district} if self.district is not None else {}),
         }
 
 
@@ -265,6 +266,6 @@ class AllocationResult:
             "tiers": [t.to_json() for t in self.tiers],
             "ties": [t.to_json() for t in self.ties],
             "clauses_applied": self.clauses_applied, "notes": self.notes,
-            "levels": [lv.to_json() for lv in self.levels],
-            "districts": [u.to_json() for u in self.districts],
+            **({"levels": [lv.to_json() for lv in self.levels]} if self.levels else {}),
+            **({"districts": [u.to_json() for u in self.districts]} if self.districts else {}),
         }

@@ -222,18 +222,21 @@ def _unknown_base(th: m.Threshold, share: Fraction, missing: str, view: View, ap
 # --- a test made unit by unit across a level ----------------------------------------------------------
 
 
-def _level_views(election: Election, level: str) -> list[tuple[str, View | None]]:
+def _level_views(election: Election, level: str) -> list[tuple[str, View | str]]:
     """The units of ``level`` as views; for 'region' without units, the vote file's older
-    ``regions`` / ``regional_votes`` (a region where some list lacks figures is None)."""
+    ``regions`` / ``regional_votes`` (a region where some list lacks figures: the reason, instead)."""
     units = election.units_of(level)
     if units:
         return [(v.unit.name, v) for v in level_views(election, level)]  # type: ignore[union-attr]
     if level != "region":
         return []
-    out: list[tuple[str, View | None]] = []
+    out: list[tuple[str, View | str]] = []
     for region, totals in election.regions.items():
-        if any(region not in e.regional_votes for e in election.lists):
-            out.append((region, None))
+        lacking = [e.abbr for e in election.lists if region not in e.regional_votes]
+        if lacking:
+            shown = ", ".join(lacking[:5]) + (f" and {len(lacking) - 5} more" if len(lacking) > 5 else "")
+            out.append((region, f"the vote file gives no votes in {region} for {shown} (the test needs every "
+                                "list's votes there)"))
         else:
             out.append((region, View(election, election.lists, [e.regional_votes[region] for e in election.lists],
                                      totals)))
@@ -257,9 +260,10 @@ def _across_units(th: m.Threshold, share: Fraction, view: View, applies: Sequenc
     figures: dict[str, int | None] = {}
     missing: dict[str, str] = {}
     for name, sub in units:
-        if sub is not None:
+        if isinstance(sub, View):
             figures[name], missing[name] = try_base(th.base, sub, th, notes)
-    positions = [({e.abbr: k for k, e in enumerate(sub.entries)} if sub is not None else {}) for _, sub in units]
+    positions = [({e.abbr: k for k, e in enumerate(sub.entries)} if isinstance(sub, View) else {})
+                 for _, sub in units]
     reported: list[str] = []
     for i, e in enumerate(entries):
         if not applies[i]:
@@ -267,9 +271,9 @@ def _across_units(th: m.Threshold, share: Fraction, view: View, applies: Sequenc
         verdict: Verdict = None
         passes = unknown = 0
         for (name, sub), pos in zip(units, positions, strict=True):
-            if sub is None:
+            if isinstance(sub, str):
                 unknown += 1
-                why[i] = why[i] or f"the vote file lacks some list's votes in {name}"
+                why[i] = why[i] or sub
                 if every:
                     break
                 continue

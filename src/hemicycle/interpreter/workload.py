@@ -1,4 +1,5 @@
-"""What one allocation may be asked to do, checked before any work is done.
+"""What one allocation may be asked to do, checked before any work is done (``MAX_LISTS``, lists in
+one election, is ``hemicycle.election``'s: vote files are refused beyond it while they are read).
 
 Far above any real election; hostile or mistaken input (a house of 10^12 seats, a million lists)
 is refused with a message instead of running for hours (SECURITY.md). A house of 10^6 seats and
@@ -8,12 +9,11 @@ is refused with a message instead of running for hours (SECURITY.md). A house of
 from __future__ import annotations
 
 from hemicycle import model as m
-from hemicycle.election import Election
+from hemicycle.election import MAX_LISTS, Election
 from hemicycle.interpreter.errors import LimitError
 from hemicycle.numbers import fmt_int
 
 MAX_SEATS = 10_000_000  # seats of a chamber, a tier or an appointed group
-MAX_LISTS = 100_000  # lists in one election
 MAX_TIERS = 1_000  # tiers in one chamber
 MAX_LIST_TIERS = 200_000  # lists x tiers
 MAX_WORK = 2_000_000  # guarantee moves x lists (each move looks at every list, and may break a tie)
@@ -40,20 +40,3 @@ def check_limits(chamber: m.Chamber, election: Election) -> None:
     if n * len(chamber.tiers) > MAX_LIST_TIERS:
         raise LimitError(f"{fmt_int(len(chamber.tiers))} tiers for {fmt_int(n)} lists is more than hemicycle "
                          f"allocates at once (lists x tiers at most {fmt_int(MAX_LIST_TIERS)})", chamber)
-
-
-def tag_notes(chamber: m.Chamber, election: Election) -> list[str]:
-    """A note for each tag the rules name that no list of the vote file carries (a typo in the
-    rules or in the file would otherwise pass silently)."""
-    carried = {t for e in election.lists for t in e.tags}
-    named: dict[str, m.Node] = {}
-    for node in chamber.nodes:
-        tag = getattr(node, "tag", None)
-        if isinstance(node, m.Selector) and isinstance(tag, str) and tag not in carried:
-            named.setdefault(tag, node)
-    notes = []
-    for tag, node in named.items():
-        known = f"; the file's tags are: {', '.join(sorted(carried))}" if carried else "; the file gives no tags"
-        notes.append(f"the rules name lists tagged {tag} ({node.where}), but no list in the vote file "
-                     f"carries that tag{known}")
-    return notes
