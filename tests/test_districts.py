@@ -478,3 +478,29 @@ def test_compare_districted_rules_on_the_same_votes() -> None:
     assert [s["seats"]["PP"] for s in data["systems"]] == [123, 119]
     r = runner.invoke(app, ["compare", "spain-1986", "--votes", "spain-2015", "--no-properties", "--margins"])
     assert r.exit_code == 2 and "not supported for districts yet" in r.output
+
+
+# --- the verifier refuses what it does not encode ---------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["poland-2019", "czech-2021", "us-house-2000", "spain-1986"])
+def test_the_verifier_refuses_districts_with_the_clause_named(name: str) -> None:
+    from hemicycle import verify as v
+
+    with pytest.raises(v.UnsupportedClause, match="districts are not encoded"):
+        v.verify(hemicycle.load(name).model, ["monotonicity"], parties=2, timeout=5)
+
+
+@pytest.mark.parametrize("clause", [
+    "threshold 5% of valid_votes or 3% of ballots_cast",
+    "threshold 5% of valid_votes for lists of 2 parties",
+    "threshold 5% of valid_votes_and_blank",
+    "exempt lists tagged minority from thresholds",
+])
+def test_the_verifier_refuses_each_new_national_clause(clause: str) -> None:
+    from hemicycle import verify as v
+
+    chamber = rules(f'chamber "c" seats 10\ntier "t" seats 10 {{\n{clause}\nallocate dhondt\n'
+                    "ties registration_order\n}")
+    with pytest.raises(v.UnsupportedClause):
+        v.verify(chamber, ["monotonicity"], parties=2, timeout=5)

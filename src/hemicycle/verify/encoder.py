@@ -863,6 +863,36 @@ def refuse_extensions(tier: Tier) -> None:
         if val:
             node = val[0] if isinstance(val, tuple) else val
             raise UnsupportedClause(node, what, "not encoded by the verifier")
+    _refuse_districts(tier)
+
+
+def _refuse_districts(tier: Tier) -> None:
+    """The clauses of districts (tiers in units, cross-tier values, thresholds at other levels or
+    with alternatives, member counts, exemptions, integer parts only, blank ballots in a base):
+    refused until the encoder models districts (issue 16), never dropped."""
+    why = "districts are not encoded by the verifier yet"
+    if getattr(tier, "level", None) is not None:
+        raise UnsupportedClause(tier, f"tier ... in each {tier.level}", why)
+    for name, what in (("seats_from", "seats unfilled in tier ..."), ("votes_from", "votes remainders of tier ..."),
+                       ("placement", "place in each ... by remainders of tier ..."),
+                       ("exempt", "exempt ... from thresholds")):
+        node = getattr(tier, name, None)
+        if node is not None:
+            raise UnsupportedClause(node, what, why)
+    if getattr(tier.method, "integer_parts_only", False):
+        raise UnsupportedClause(tier.method, "integer parts only", why)
+    for t in tier.thresholds:
+        if getattr(t, "alternatives", ()):
+            raise UnsupportedClause(t, "threshold ... or ...", "alternative tests are not encoded yet")
+        if getattr(t, "scope", None) is not None and t.scope.value != "unit":
+            raise UnsupportedClause(t, f"threshold ... {t.scope.value}", why)
+        if t.base is not None and t.base.value == "valid_votes_and_blank":
+            raise UnsupportedClause(t, "valid_votes_and_blank", "blank ballots are not modelled")
+    selectors = [t.applies_to for t in tier.thresholds] + [getattr(a, "who", None) for p in tier.provisions
+                                                          for a in p.actions]
+    for sel in selectors:
+        if sel is not None and sel.kind.value == "members":
+            raise UnsupportedClause(sel, str(sel), "the number of member parties is not modelled")
 
 
 def _cmp(op: str, left: z3.ArithRef, right: int) -> z3.BoolRef:

@@ -19,7 +19,7 @@ from hemicycle.election import Election, ListEntry
 from hemicycle.model import Chamber, Tier
 from hemicycle.verify.concrete import totals_for
 from hemicycle.verify.encoder import TierEnc, check_supported
-from hemicycle.verify.errors import EncodingMismatch, PropertyError, VerifyError
+from hemicycle.verify.errors import EncodingMismatch, PropertyError, UnsupportedClause, VerifyError
 from hemicycle.verify.problem import Outcome, Problem, Query
 from hemicycle.verify.properties import CATALOGUE, Property
 
@@ -535,6 +535,8 @@ def verify(
         props = chosen
     if parties < 1:
         raise PropertyError("parties must be at least 1")
+    for level in getattr(chamber, "levels", ()):
+        raise UnsupportedClause(level, level.label, "districts are not encoded by the verifier yet")
     tiers = list(chamber.tiers)
     if tier is not None:
         tiers = [t for t in tiers if t.name == tier]
