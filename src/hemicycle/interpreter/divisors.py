@@ -78,39 +78,48 @@ def _rounds(method: m.Divisor, lin: LinearDivisors, votes: Sequence[int], eligib
     out = [0] * n
     head, alpha, beta = lin.head, lin.alpha, lin.beta
     k = len(head)
+    dv = [head[0] if k else beta] * n  # each list's integer divisor D * d(seats held)
     order: list[tuple[int, int]] | None = [] if explain else None
     remaining = seats
     while remaining > 0 and eligible:
-        tied: list[int] = []
+        best = -1
         bw = bd = 0
+        tied: list[int] | None = None
         for i in eligible:
-            s = out[i]
-            d = head[s] if s < k else alpha * s + beta
+            d = dv[i]
             w = votes[i]
-            if not tied:
-                tied, bw, bd = [i], w, d
+            if best < 0:
+                best, bw, bd = i, w, d
                 continue
             c = (w * bd - bw * d) if d and bd else (0 if d == bd else (1 if d == 0 else -1))
             if c > 0:
-                tied, bw, bd = [i], w, d
+                best, bw, bd, tied = i, w, d, None
             elif c == 0:
-                tied.append(i)
-        if len(tied) > remaining:
+                if tied is None:
+                    tied = [best, i]
+                else:
+                    tied.append(i)
+        if tied is None:
+            tied = [best]
+        elif len(tied) > remaining:
             key: Key = (1, Fraction(0)) if bd == 0 else (0, Fraction((bw * lin.D) ** 2, bd * bd))
             tied = _Favour(method, tb)(tied, remaining, key)
         for i in tied:
+            s = out[i]
             if order is not None:
-                order.append((i, out[i]))
-            out[i] += 1
+                order.append((i, s))
+            s += 1
+            out[i] = s
+            dv[i] = head[s] if s < k else alpha * s + beta
         remaining -= len(tied)
     if remaining > 0:  # no list with a vote: cannot happen for callers, which check the votes
         raise AllocationError(f"{remaining} seat(s) cannot be given: no list has a vote", method)
-    steps = [Block(_seat_lines, method, lin, list(votes), order, list(names))] if order else []
+    steps = [Block(_seat_lines, method, lin, votes, order, names)] if order else []
     return MethodOutcome(out, steps=steps)  # type: ignore[arg-type]
 
 
-def _seat_lines(method: m.Divisor, lin: LinearDivisors, votes: list[int], order: list[tuple[int, int]],
-                names: list[str]) -> list[Step]:
+def _seat_lines(method: m.Divisor, lin: LinearDivisors, votes: Sequence[int], order: list[tuple[int, int]],
+                names: Sequence[str]) -> list[Step]:
     lines = []
     for awarded, (i, held) in enumerate(order, 1):
         d = lin.at(held)

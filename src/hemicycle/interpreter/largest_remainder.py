@@ -49,7 +49,7 @@ def largest_remainder(
             f"the {method.quota.kind.value} quota of {fmt_int(total)} votes for {seats} seats "
             "rounds to zero", method,
         )
-    quotients: list[Fraction] = [Fraction(0)] * n
+    quotients: list[Fraction] | None = None  # with corrections (else made from the integers when asked)
     floors = [0] * n
     rems: list[Fraction] | list[int] = [0] * n
     qn, qd = quota.numerator, quota.denominator
@@ -59,10 +59,8 @@ def largest_remainder(
             f, r = divmod(votes[i] * qd, qn)
             floors[i], rems[i] = f, r  # type: ignore[call-overload]
             out[i] = f
-        if explain:
-            for i in pool:
-                quotients[i] = Fraction(votes[i] * qd, qn)  # type: ignore[call-overload]
     else:
+        quotients = [Fraction(0)] * n
         for i in pool:
             q = votes[i] * factors[i] / quota
             f = q.numerator // q.denominator
@@ -78,8 +76,8 @@ def largest_remainder(
              "" if method.quota.rounding is m.Rounding.EXACT else f", rounded {method.quota.rounding.value}",
              total, counted, seats, quota),
         ))
-        steps.append(Block(_quotient_lines, list(pool), list(names), list(votes), factors, quota, quotients, floors,
-                           rems, qn))
+        steps.append(Block(_quotient_lines, pool, names, votes, factors, quota, _Columns(votes, qd, qn, quotients,
+                                                                                         floors, rems)))
         steps.append(Step("Seats by integer parts: {}; left over: {}", None, (seats - leftover, leftover)))
     if leftover > 0 and method.integer_parts_only:
         if explain:
@@ -98,7 +96,7 @@ def largest_remainder(
         if explain and winners:
             order = sorted(winners, key=lambda i: rems[i], reverse=True)
             steps.append(Step("Remainder seats to the largest remainders: {}", None,
-                              (Lazy(_with_remainders, list(names), order, rems, qn),)))
+                              (Lazy(_with_remainders, names, order, rems, qn),)))
     elif leftover < 0:
         need = -leftover
         while need > 0:
@@ -114,21 +112,37 @@ def largest_remainder(
             need -= take
             if explain:
                 steps.append(Step("Integer parts exceed the seats: one seat taken back from {}", None,
-                                  (Lazy(_with_remainders, list(names), losers, rems, qn),)))
+                                  (Lazy(_with_remainders, names, losers, rems, qn),)))
     if not explain:
         return MethodOutcome(out, quota, steps=steps)  # type: ignore[arg-type]
-    exact_rems = [Fraction(r, qn) for r in rems]
-    return MethodOutcome(out, quota, quotients, floors, exact_rems, steps)  # type: ignore[arg-type]
+    return MethodOutcome(out, quota, steps=steps, columns=_Columns(votes, qd, qn, quotients, floors, rems))  # type: ignore[arg-type]
+
+
+class _Columns:
+    """Each list's quotient, integer seats and remainder as exact fractions, made when asked (the
+    method itself works on integers over the quota's numerator)."""
+
+    def __init__(self, votes: Sequence[int], qd: int, qn: int, quotients: list[Fraction] | None, floors: list[int],
+                 rems: Sequence[Fraction | int]) -> None:
+        self.votes, self.qd, self.qn, self._quotients, self.floors, self.rems = votes, qd, qn, quotients, floors, rems
+
+    def quotient(self, i: int) -> Fraction:
+        if self._quotients is not None:
+            return self._quotients[i]
+        return Fraction(self.votes[i] * self.qd, self.qn)
+
+    def remainder(self, i: int) -> Fraction:
+        return Fraction(self.rems[i], self.qn)
 
 
 def _quotient_lines(pool: list[int], names: list[str], votes: list[int], factors: Sequence[Fraction] | None,
-                    quota: Fraction, quotients: list[Fraction], floors: list[int], rems: Sequence[Fraction | int],
-                    qn: int) -> list[Step]:
+                    quota: Fraction, columns: _Columns) -> list[Step]:
     lines = []
     for i in pool:
         corr = "" if factors is None or factors[i] == 1 else f" x {_exact(factors[i])} (correction)"
-        lines.append(Step(f"{names[i]}: {fmt_int(votes[i])}{corr} / {_exact(quota)} = {_exact(quotients[i], 6)}: "
-                          f"{floors[i]} seats, remainder {_exact(Fraction(rems[i], qn), 6)}"))
+        lines.append(Step(f"{names[i]}: {fmt_int(votes[i])}{corr} / {_exact(quota)} = "
+                          f"{_exact(columns.quotient(i), 6)}: {columns.floors[i]} seats, remainder "
+                          f"{_exact(columns.remainder(i), 6)}"))
     return lines
 
 

@@ -15,7 +15,7 @@ from hemicycle.interpreter.errors import AllocationError, MissingFigure
 from hemicycle.interpreter.figures import base_of
 from hemicycle.interpreter.largest_remainder import largest_remainder
 from hemicycle.interpreter.outcome import MethodOutcome
-from hemicycle.interpreter.protocol import Recorder
+from hemicycle.interpreter.protocol import Lazy, Recorder
 from hemicycle.interpreter.results import LevelResult, Tie
 from hemicycle.interpreter.ties import TieBreaker
 from hemicycle.interpreter.view import unit_views
@@ -104,8 +104,12 @@ def _apportioned(level: m.Level, apportion: m.Apportion, election: Election, uni
     for k, u in enumerate(pool):
         out[u.name] = outcome.seats[k]
     ordered = {u.name: out[u.name] for u in units}
-    rec.say("Magnitudes: {}", ", ".join(f"{k} {v}" for k, v in ordered.items()))
+    rec.say("Magnitudes: {}", Lazy(_listed, ordered))
     return ordered
+
+
+def _listed(magnitudes: dict[str, int]) -> str:
+    return ", ".join(f"{k} {v}" for k, v in magnitudes.items())
 
 
 def _apportion_seats(method: m.Method, figures: list[int], rest: int, minimum: int, tb: TieBreaker,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Any
 
 from hemicycle.interpreter.protocol import Entry
 
@@ -12,7 +13,6 @@ from hemicycle.interpreter.protocol import Entry
 class MethodOutcome:
     seats: list[int]
     quota: Fraction | None = None
-    quotients: list[Fraction] | None = None  # largest remainder, with the protocol
-    integer_seats: list[int] | None = None
-    remainders: list[Fraction] | None = None
     steps: list[Entry] = field(default_factory=list)
+    # largest remainder, with the protocol: quotient(i), floors[i], remainder(i) of each list
+    columns: Any = None

@@ -91,9 +91,9 @@ class TierResult:
     admitted_by: list[str]
     seat_list: list[int]
     factors: list[Fraction] | None = None  # None: no correction
-    quotients: list[Fraction | None] | None = None  # largest remainder, with the protocol
-    integer_seats: list[int] | None = None
-    remainders: list[Fraction | None] | None = None
+    # largest remainder, with the protocol: the method's columns (quotient(i), floors, remainder(i))
+    # and the lists they are for; made into each list's figures when ``lists`` is read
+    columns: tuple[Any, list[int]] | None = None
     runner_up: str | None = None
     quota: Fraction | None = None
     vacant: int = 0
@@ -109,19 +109,21 @@ class TierResult:
     @property
     def lists(self) -> list[ListResult]:
         if self._lists is None:
-            factors, quotients = self.factors, self.quotients
-            ints, rems = self.integer_seats, self.remainders
-            self._lists = [
-                ListResult(
+            factors = self.factors
+            columns, pool = self.columns if self.columns is not None else (None, ())
+            in_pool = set(pool)
+            self._lists = []
+            for i, a in enumerate(self.abbrs):
+                figures = columns is not None and i in in_pool
+                self._lists.append(ListResult(
                     abbr=a, name=self.names[i], votes=self.votes[i], passed=self.passed_flags[i],
                     admitted=self.admitted_flags[i], admitted_by=self.admitted_by[i],
                     factor=factors[i] if factors is not None else _ONE,
-                    quotient=quotients[i] if quotients is not None else None,
-                    integer_seats=ints[i] if ints is not None else 0,
-                    remainder=rems[i] if rems is not None else None, seats=self.seat_list[i],
-                )
-                for i, a in enumerate(self.abbrs)
-            ]
+                    quotient=columns.quotient(i) if figures else None,  # type: ignore[union-attr]
+                    integer_seats=columns.floors[i] if figures else 0,  # type: ignore[union-attr]
+                    remainder=columns.remainder(i) if figures else None,  # type: ignore[union-attr]
+                    seats=self.seat_list[i],
+                ))
         return self._lists
 
     @property

@@ -141,15 +141,17 @@ def _known_base(th: m.Threshold, share: Fraction, figure: int, view: View, appli
     num, den = share.numerator * figure, share.denominator  # votes >= share * figure, in integers
     votes = view.votes
     inclusive = th.inclusive
-    own: list[bool] | None = [True] * n if rec.on else None
     district = with_district and th.district_op is not None
-    for i in range(n):
-        if applies[i]:
-            lhs = votes[i] * den
-            ok = lhs >= num if inclusive else lhs > num
-            if own is not None:
-                own[i] = ok
-            out[i] = either(ok, district_seats_alternative(th, view.entries[i])) if district else ok
+    if applies is _EVERY and not district:  # the common case, in one pass
+        own = [(v * den >= num) if inclusive else (v * den > num) for v in votes]
+        out = list(own)  # type: ignore[arg-type]
+    else:
+        own = [True] * n
+        for i in range(n):
+            if applies[i]:
+                lhs = votes[i] * den
+                own[i] = ok = lhs >= num if inclusive else lhs > num
+                out[i] = either(ok, district_seats_alternative(th, view.entries[i])) if district else ok
     if rec.on:
         rec.say("Threshold: {} of {}{} ({:n}) = {:x2} votes; {}", Lazy(_shown, th, share), th.base.value,  # type: ignore[union-attr]
                 "" if th.scope is m.Scope.UNIT else " " + where_text(th), figure, Lazy(_need, share, figure),

@@ -113,12 +113,8 @@ def _distribute(ctx: Context, result: TierResult, pool: list[int], factors: list
         result.vacant = method_seats - sum(dist.seats)  # the seats left over, for another tier
     if first is not None:
         result.quota = first.quota
-        if first.quotients is not None:
-            assert first.integer_seats is not None and first.remainders is not None
-            in_pool = set(pool)
-            result.quotients = [first.quotients[i] if i in in_pool else None for i in range(n)]
-            result.integer_seats = [first.integer_seats[i] if i in in_pool else 0 for i in range(n)]
-            result.remainders = [first.remainders[i] if i in in_pool else None for i in range(n)]
+        if first.columns is not None:
+            result.columns = (first.columns, pool)
     return dist.seats
 
 
