@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -38,7 +40,10 @@ def test_allocate_json_contract() -> None:
 def test_allocate_csv_and_explain() -> None:
     r = run("allocate", "kazakhstan-2021", "kazakhstan-2021", "--format", "csv")
     assert r.exit_code == 0
-    assert "NurOtan," in r.stdout and "APK,Assembly of People of Kazakhstan,,9" in r.stdout
+    rows = list(csv.reader(io.StringIO(r.stdout)))
+    assert rows[0] == ["abbr", "name", "votes", "seats"]
+    assert ["NurOtan", "Партия «Nur Otan»", "5148074", "76"] in rows
+    assert ["APK", "Assembly of People of Kazakhstan", "", "9"] in rows
     r = run("allocate", "kazakhstan-2021", "kazakhstan-2021", "--explain")
     assert "Quota (hare)" in r.stdout and "Remainder seats" in r.stdout
 

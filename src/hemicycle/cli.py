@@ -7,7 +7,6 @@ Errors go to stderr; no traceback reaches the user.
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,12 +15,12 @@ from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
-from rich.console import Console
 
 from hemicycle import __version__
 from hemicycle.api import bundled_elections, bundled_rules, load, resolve_election
 from hemicycle.checker import check as check_rules
 from hemicycle.diagnostics import RuleError
+from hemicycle.display import DataConsole, escape_controls, json_text, progress
 from hemicycle.interpreter import AllocationError
 from hemicycle.model import Chamber
 from hemicycle.reports import result_csv, result_json_text, result_table
@@ -36,8 +35,10 @@ app = typer.Typer(
     add_completion=True,
 )
 # Piped output is read by scripts and people alike: wide enough that names are never wrapped.
-out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
-err = Console(stderr=True, soft_wrap=True)
+# Both consoles show strings from files as text (hemicycle.display): no markup, no emoji codes,
+# control characters escaped.
+out = DataConsole(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
+err = DataConsole(stderr=True, soft_wrap=True)
 
 
 class Format(str, Enum):
@@ -52,8 +53,14 @@ class VerifyFormat(str, Enum):
 
 
 def fail(message: str, code: int = EXIT_INPUT) -> NoReturn:
-    err.print(message, markup=False, highlight=False)
+    err.print(message)
     raise typer.Exit(code)
+
+
+def emit(text: str) -> None:
+    """Machine-readable output (JSON, CSV, XML) on stdout: as it is through a pipe or into a file;
+    on a terminal, with control characters shown as escapes like every other output."""
+    sys.stdout.write(escape_controls(text) if sys.stdout.isatty() else text)
 
 
 def _load_rules(rules: str):  # type: ignore[no-untyped-def]
@@ -129,22 +136,22 @@ def allocate(
     except AllocationError as e:
         fail(f"error: {e}")
     if format is Format.json:
-        out.print_json(result_json_text(result)) if sys.stdout.isatty() else print(result_json_text(result))
+        out.print_json(result_json_text(result)) if sys.stdout.isatty() else emit(result_json_text(result) + "\n")
     elif format is Format.csv:
-        sys.stdout.write(result_csv(result))
+        emit(result_csv(result))
     else:
         out.print(result_table(result))
         for tie in result.ties:
-            out.print(f"Tie: {tie.describe()}", markup=False)
+            out.print(f"Tie: {tie.describe()}")
         for note in result.notes:
-            out.print(f"Note: {note}", markup=False)
+            out.print(f"Note: {note}")
     if explain:
         text = result.explain()
         if format is Format.table:
             out.print()
-            out.print(text, markup=False, highlight=False)
+            out.print(text)
         else:
-            err.print(text, markup=False, highlight=False)
+            err.print(text)
 
 
 def _load_standard_votes(votes: str, totals: dict[str, int], contest: str):  # type: ignore[no-untyped-def]
@@ -204,7 +211,7 @@ def export(
     else:
         text = export_eml520(result)
     if output is None:
-        sys.stdout.write(text)
+        emit(text)
     else:
         try:
             output.write_text(text, encoding="utf-8")
@@ -235,14 +242,14 @@ def fmt_command(
         except FormatError as e:
             fail(f"internal error: {e}", EXIT_INTERNAL)
         if name == "<stdin>" and not check_only:
-            sys.stdout.write(formatted)
+            emit(formatted)
         elif formatted != text:
             unformatted.append(name)
             if check_only:
-                err.print(f"would reformat {name}", markup=False, highlight=False)
+                err.print(f"would reformat {name}")
             else:
                 path.write_text(formatted, encoding="utf-8")
-                out.print(f"reformatted {name}", markup=False, highlight=False)
+                out.print(f"reformatted {name}")
     if check_only and unformatted:
         raise typer.Exit(EXIT_FAILED)
 
@@ -258,22 +265,21 @@ def check(
         chamber_rules = _load_rules(name)
         diagnostics = check_rules(chamber_rules.model)
         for d in diagnostics:
-            err.print(d.render(chamber_rules.model.source), markup=False, highlight=False)
+            err.print(d.render(chamber_rules.model.source))
         errors = [d for d in diagnostics if d.severity == "error"]
         warnings = [d for d in diagnostics if d.severity == "warning"]
         if errors or (strict and warnings):
             failed = True
         else:
-            out.print(f"{chamber_rules.path}: ok ({len(warnings)} warning(s))", markup=False,
-                      highlight=False)
+            out.print(f"{chamber_rules.path}: ok ({len(warnings)} warning(s))")
     raise typer.Exit(EXIT_FAILED if failed else EXIT_OK)
 
 
 @app.command("list")
 def list_bundled() -> None:
     """List the bundled rule files and elections."""
-    out.print("Rule files: " + ", ".join(bundled_rules()), markup=False)
-    out.print("Elections: " + ", ".join(bundled_elections()), markup=False)
+    out.print("Rule files: " + ", ".join(bundled_rules()))
+    out.print("Elections: " + ", ".join(bundled_elections()))
 
 
 @contextmanager
@@ -319,8 +325,7 @@ def verify(
             minimize=minimize, tier=tier, property_file=property_file,
         )
     if format is VerifyFormat.json:
-        print(json.dumps({"rules": chamber_rules.path, "results": [r.to_json() for r in results]},
-                         indent=2, ensure_ascii=False))
+        emit(json_text({"rules": chamber_rules.path, "results": [r.to_json() for r in results]}) + "\n")
     else:
         from hemicycle.verify.report import render_table
 
@@ -359,10 +364,9 @@ def distinguish(
                                timeout=timeout, minimize=not no_minimize, tier_a=tier_a,
                                tier_b=tier_b)
     if format is VerifyFormat.json:
-        print(json.dumps({"rules_a": a.path, "rules_b": b.path, **result.to_json()}, indent=2,
-                         ensure_ascii=False))
+        emit(json_text({"rules_a": a.path, "rules_b": b.path, **result.to_json()}) + "\n")
     else:
-        out.print(v.format_distinguish(result), markup=False, highlight=False)
+        out.print(v.format_distinguish(result))
     code = {"found": EXIT_OK, "none": EXIT_FAILED}.get(result.status.value, EXIT_UNKNOWN)
     raise typer.Exit(code)
 
@@ -383,14 +387,14 @@ def reproduce(
     except rp.InputError as e:
         fail(f"error: {e}")
     if format is VerifyFormat.json:
-        print(json.dumps(rp.to_json(results), indent=2, ensure_ascii=False))
+        emit(json_text(rp.to_json(results)) + "\n")
     else:
         out.print(rp.render_table(results))
         for r in results:
             for note in ([r.index_notes] if r.index_notes else []) + r.notes:
-                out.print(f"Note ({r.election}): {note}", markup=False, highlight=False)
+                out.print(f"Note ({r.election}): {note}")
         matched = sum(r.match for r in results)
-        out.print(f"{matched} of {len(results)} reproduced", markup=False)
+        out.print(f"{matched} of {len(results)} reproduced")
     raise typer.Exit(EXIT_OK if all(r.match for r in results) else EXIT_FAILED)
 
 
@@ -428,8 +432,6 @@ def compare(
     total: Annotated[list[str] | None, typer.Option("--total", help="A total the vote file lacks, NAME=N.")] = None,
 ) -> None:
     """Compare systems on the same votes: seats side by side, indices, properties, what-ifs."""
-    from rich.progress import Progress
-
     from hemicycle.compare import compare as run_compare
     from hemicycle.compare import property_verdicts
     from hemicycle.whatif import WhatIfError, apply_swings, seat_margins, seat_vote_curve
@@ -447,7 +449,7 @@ def compare(
                 try:
                     return property_verdicts(r, parties=parties, timeout=property_timeout)
                 except v.VerifyError as e:
-                    err.print(f"note: {r.path}: properties not checked: {e}", markup=False)
+                    err.print(f"note: {r.path}: properties not checked: {e}")
                     return None
         comparison = run_compare(systems, election, properties=verdicts)
         curves = [seat_vote_curve(r, election, abbr) for abbr in (curve or []) for r in systems]
@@ -460,7 +462,7 @@ def compare(
             for item in se or []:
                 a, _, val = item.partition("=")
                 errors[a.strip()] = float(val)
-            with Progress(console=err, transient=True) as bar:
+            with progress(err) as bar:
                 for r in systems:
                     task = bar.add_task(f"simulating {Path(r.path).stem}", total=simulate)
                     distributions.append(seat_distribution(
@@ -476,9 +478,9 @@ def compare(
             data["margins"] = {k: [mg.to_json() for mg in v] for k, v in margin_table.items()}
         if distributions:
             data["uncertainty"] = [d.to_json() for d in distributions]
-        print(json.dumps(data, indent=2, ensure_ascii=False))
+        emit(json_text(data) + "\n")
     elif format is Format.csv:
-        sys.stdout.write(comparison.csv())
+        emit(comparison.csv())
     else:
         from hemicycle.reports import comparison_tables
 
@@ -492,7 +494,7 @@ def compare(
                                             distributions=distributions), "utf-8")
         except OSError as e:
             fail(f"error: {html}: cannot write: {e.strerror}")
-        err.print(f"wrote {html}", markup=False)
+        err.print(f"wrote {html}")
 
 
 def main() -> None:
@@ -507,8 +509,7 @@ def main() -> None:
     except Exception as e:  # the last line of defence: never a traceback
         err.print(
             f"internal error: {type(e).__name__}: {e}\nThis is a bug in hemicycle; please report it "
-            "with the command you ran.", markup=False, highlight=False,
-        )
+            "with the command you ran.")
         sys.exit(EXIT_INTERNAL)
 
 

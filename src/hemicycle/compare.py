@@ -78,16 +78,15 @@ class Comparison:
         return out
 
     def csv(self) -> str:
-        import csv
-        import io
+        """The seats side by side and the indices as CSV (text cells neutralised: ``display.csv_text``)."""
+        from hemicycle.display import csv_text
 
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerow(["abbr", "votes", *[s.label for s in self.systems]])
-        w.writerows(self.rows())
+        rows: list[list[str | int | float | None]] = [["abbr", "votes", *[s.label for s in self.systems]]]
+        for e in self.election.lists:
+            rows.append([e.abbr, e.votes, *[s.result.seats[e.abbr] for s in self.systems]])
         for key in ("gallagher", "loosemore_hanby", "sainte_lague", "enp_votes", "enp_seats"):
-            w.writerow([f"index:{key}", "", *[f"{getattr(s.indices, key):.4f}" for s in self.systems]])
-        return buf.getvalue()
+            rows.append([f"index:{key}", None, *[round(getattr(s.indices, key), 4) for s in self.systems]])
+        return csv_text(rows)
 
     def _repr_html_(self) -> str:
         from hemicycle.html import comparison_html
