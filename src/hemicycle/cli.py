@@ -7,6 +7,8 @@ Errors go to stderr; no traceback reaches the user.
 
 from __future__ import annotations
 
+import os
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,10 +19,11 @@ from typing import Annotated, NoReturn
 import typer
 
 from hemicycle import __version__
-from hemicycle.api import bundled_elections, bundled_rules, load, resolve_election
+from hemicycle.api import Located, Rules, bundled_elections, bundled_rules, locate_election, locate_rules
 from hemicycle.checker import check as check_rules
 from hemicycle.diagnostics import RuleError
 from hemicycle.display import DataConsole, escape_controls, json_text, progress
+from hemicycle.grammar import load_rules
 from hemicycle.interpreter import AllocationError
 from hemicycle.model import Chamber
 from hemicycle.reports import result_csv, result_json_text, result_table
@@ -63,11 +66,30 @@ def emit(text: str) -> None:
     sys.stdout.write(escape_controls(text) if sys.stdout.isatty() else text)
 
 
-def _load_rules(rules: str):  # type: ignore[no-untyped-def]
+def _located(located: Located) -> Path:
+    """The file a name or path stands for, saying on stderr which one when it could be two."""
+    if located.note:
+        err.print(located.note)
+    return located.path
+
+
+def _load_rules(rules: str) -> Rules:
+    path = _located(locate_rules(rules))
     try:
-        return load(rules)
+        return Rules(load_rules(path))
     except RuleError as e:
         fail(e.render())
+
+
+def _refuse_overwriting(output: Path, inputs: list[Path], option: str) -> None:
+    """An output file is never one of the command's own inputs (same file, by any path or link)."""
+    for source in inputs:
+        try:
+            same = output.exists() and os.path.samefile(output, source)
+        except OSError:
+            same = False
+        if same:
+            fail(f"error: {option} {output}: that is an input of this command ({source}); choose another file")
 
 
 def _parse_totals(items: list[str] | None) -> dict[str, int]:
@@ -75,9 +97,13 @@ def _parse_totals(items: list[str] | None) -> dict[str, int]:
     for item in items or []:
         name, sep, value = item.partition("=")
         name = name.strip().replace("-", "_")
-        if not sep or not value.strip().isdigit():
-            fail(f"error: --total {item!r}: write NAME=N with a whole number, e.g. invalid=297718")
-        totals[name] = int(value.strip())
+        if not sep or not re.fullmatch("[0-9]+", value.strip()):
+            fail(f"error: --total {item!r}: write NAME=N with a whole number in the digits 0-9, e.g. "
+                 "invalid=297718")
+        try:
+            totals[name] = int(value.strip())
+        except ValueError:  # more digits than Python converts
+            fail(f"error: --total {name}: a figure of {len(value.strip())} digits is too long")
     return totals
 
 
@@ -85,7 +111,7 @@ def _load_votes(votes: str, totals: dict[str, int], *chambers: Chamber):  # type
     """The election of a vote file; with ``chambers``, refuse a file that cannot serve those rules."""
     from hemicycle.votes import VoteFileError, check_for_rules, read_vote_file
 
-    path = resolve_election(votes)
+    path = _located(locate_election(votes))
     try:
         vote_file = read_vote_file(path, totals=totals or None)
         for chamber in chambers:
@@ -160,7 +186,7 @@ def _load_standard_votes(votes: str, totals: dict[str, int], contest: str):  # t
     from hemicycle.votes import VoteFileError
 
     try:
-        return load_standard(resolve_election(votes), totals=totals or None, contest=contest)
+        return load_standard(_located(locate_election(votes)), totals=totals or None, contest=contest)
     except VoteFileError as e:
         fail(f"error: {e}")
 
@@ -191,6 +217,8 @@ def export(
     from hemicycle.formats.eml import export_eml520
     from hemicycle.formats.nist import export_nist_text
 
+    if output is not None:
+        _refuse_overwriting(output, [locate_rules(rules).path, locate_election(votes).path], "--output")
     chamber_rules = _load_rules(rules)
     totals = _parse_totals(total)
     election = (_load_votes(votes, totals, chamber_rules.model) if contest is None
@@ -200,7 +228,7 @@ def export(
     except AllocationError as e:
         fail(f"error: {e}")
     if to is ExportFormat.nist:
-        date = election_date or vote_file_date(resolve_election(votes))
+        date = election_date or vote_file_date(locate_election(votes).path)
         if date is None:
             fail("error: the NIST 1500-100 format requires the election date and the vote file states none: "
                  "pass --election-date YYYY-MM-DD")
@@ -436,6 +464,8 @@ def compare(
     from hemicycle.compare import property_verdicts
     from hemicycle.whatif import WhatIfError, apply_swings, seat_margins, seat_vote_curve
 
+    if html is not None:
+        _refuse_overwriting(html, [locate_rules(r).path for r in rules] + [locate_election(votes).path], "--html")
     systems = [_load_rules(r) for r in rules]
     election = _load_votes(votes, _parse_totals(total), *(s.model for s in systems))
     try:
