@@ -170,3 +170,9 @@ def test_totals_on_the_command_line_are_ascii_whole_numbers() -> None:
         r = run("allocate", "kazakhstan-2021", "kazakhstan-2021", "--total", f"invalid={value}")
         assert r.exit_code == 2, (value, r.output)
         assert r.stderr.startswith("error: --total")
+
+
+def test_a_swing_far_outside_the_shares_is_an_input_error() -> None:
+    for swing in ("QHP=+1e400%", "QHP=-1e400%", "QHP=+95%"):
+        r = run("compare", "kazakhstan-2021", "--votes", "kazakhstan-2021", "--no-properties", "--swing", swing)
+        assert r.exit_code == 2 and "the share would be" in r.stderr, (swing, r.output)

@@ -24,6 +24,7 @@ from hemicycle.checker import check as check_rules
 from hemicycle.diagnostics import RuleError
 from hemicycle.display import DataConsole, escape_controls, json_text, progress
 from hemicycle.grammar import load_rules
+from hemicycle.grammar.parser import MAX_RULE_BYTES, decode_rule_bytes, read_rule_text
 from hemicycle.interpreter import AllocationError
 from hemicycle.model import Chamber
 from hemicycle.reports import result_csv, result_json_text, result_table
@@ -260,9 +261,12 @@ def fmt_command(
     for path in rules:
         name = "<stdin>" if str(path) == "-" else str(path)
         try:
-            text = sys.stdin.read() if name == "<stdin>" else path.read_text(encoding="utf-8")
+            text = (decode_rule_bytes(sys.stdin.buffer.read(MAX_RULE_BYTES + 1), name) if name == "<stdin>"
+                    else read_rule_text(path))
         except (OSError, UnicodeDecodeError) as e:
             fail(f"error: {name}: cannot read: {getattr(e, 'strerror', None) or e}")
+        except RuleError as e:
+            fail(e.render())
         try:
             formatted = format_rules(text, name)
         except RuleError as e:
@@ -276,7 +280,10 @@ def fmt_command(
             if check_only:
                 err.print(f"would reformat {name}")
             else:
-                path.write_text(formatted, encoding="utf-8")
+                try:
+                    path.write_text(formatted, encoding="utf-8")
+                except OSError as e:
+                    fail(f"error: {name}: cannot write: {e.strerror or e}")
                 out.print(f"reformatted {name}")
     if check_only and unformatted:
         raise typer.Exit(EXIT_FAILED)

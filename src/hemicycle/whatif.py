@@ -23,6 +23,7 @@ from hemicycle.api import Rules
 from hemicycle.bases import base_figure
 from hemicycle.compiled import compile_rules
 from hemicycle.election import Election, ListEntry
+from hemicycle.numbers import fmt_decimal
 
 
 class WhatIfError(Exception):
@@ -313,7 +314,9 @@ def apply_swings(election: Election, swings: Sequence[str]) -> Election:
         if percent:
             share = Fraction(lists[i].votes, total) + value / 100
             if not 0 <= share <= 1:
-                raise WhatIfError(f"swing {text!r}: the share would be {float(share * 100):.2f}%")
+                shown = (fmt_decimal(share * 100, 2) if abs(share) < 10
+                         else "over 1000" if share > 0 else "below -1000")
+                raise WhatIfError(f"swing {text!r}: the share would be {shown}%")
             others = total - lists[i].votes
             exact = []
             for j, e in enumerate(lists):

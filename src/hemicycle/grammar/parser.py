@@ -605,20 +605,30 @@ def parse_rules(text: str, file: str = "<rules>") -> m.Chamber:
 
 def load_rules(path: str | Path) -> m.Chamber:
     """Read a rule file (UTF-8) and parse it."""
+    return parse_rules(read_rule_text(path), str(Path(path)))
+
+
+def read_rule_text(path: str | Path) -> str:
+    """The text of a rule file, read up to the size limit only; ``RuleError`` if it cannot be read,
+    is too large or is not UTF-8."""
     path = Path(path)
     try:
         with path.open("rb") as f:  # never more than the limit: /dev/zero is a file too
             raw = f.read(MAX_RULE_BYTES + 1)
     except OSError as err:
         raise RuleError([Diagnostic(m.Span(str(path), 0, 0, 0, 0), f"cannot read: {err.strerror}")]) from None
+    return decode_rule_bytes(raw, str(path))
+
+
+def decode_rule_bytes(raw: bytes, file: str) -> str:
+    """Rule-file bytes as text: at most the size limit, UTF-8 (``RuleError`` naming the spot if not)."""
     if len(raw) > MAX_RULE_BYTES:
-        span = m.Span(str(path), 1, 1, 1, 2)
+        span = m.Span(file, 1, 1, 1, 2)
         raise RuleError([Diagnostic(span, f"rule file is larger than {MAX_RULE_BYTES:,} bytes")])
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
         col = err.start - (raw.rfind(b"\n", 0, err.start) + 1) + 1
-        span = m.Span(str(path), line, col, line, col + 1)
+        span = m.Span(file, line, col, line, col + 1)
         raise RuleError([Diagnostic(span, "the file is not UTF-8 text", "save it as UTF-8")]) from None
-    return parse_rules(text, str(path))
