@@ -12,6 +12,7 @@ from typing import Any
 
 from hemicycle.api import Rules
 from hemicycle.election import Election
+from hemicycle.html import comparison_html
 from hemicycle.indices import Indices, indices
 from hemicycle.interpreter import AllocationResult
 
@@ -89,8 +90,6 @@ class Comparison:
         return csv_text(rows)
 
     def _repr_html_(self) -> str:
-        from hemicycle.html import comparison_html
-
         return comparison_html(self, standalone=False)
 
 
