@@ -238,16 +238,21 @@ def completions(text: str, line: int, character: int, *, parse_limit: int = COMP
     partial = re.search(r"[A-Za-z_][A-Za-z0-9_\-]*$", prefix[-200:])
     typed = partial.group(0) if partial else ""
     before = prefix[: len(prefix) - len(typed)]
-    words: set[str] = set(v.words)
-    context = before if len(before) <= parse_limit else completion_context(before)
-    try:
-        interactive = _parser().parse_interactive(context)
-        interactive.exhaust_lexer()
-        words = {v.keywords[t] for t in interactive.accepts() if t in v.keywords}
-    except (LarkError, KeyError):
-        pass
+    accepted = accepted_words(before if len(before) <= parse_limit else completion_context(before))
+    words = set(v.words) if accepted is None else accepted
     chosen = sorted(w for w in words if w.startswith(typed)) or sorted(words)
     return [Completion(w, _kind(w)) for w in chosen]
+
+
+def accepted_words(before: str) -> set[str] | None:
+    """The keywords the grammar accepts after ``before``, or ``None`` if it does not parse."""
+    keywords = vocabulary().keywords
+    try:
+        interactive = _parser().parse_interactive(before)
+        interactive.exhaust_lexer()
+        return {keywords[t] for t in interactive.accepts() if t in keywords}
+    except (LarkError, KeyError):
+        return None
 
 
 _CHAMBER_STUB = 'chamber "" seats 0\n'
@@ -260,14 +265,16 @@ def completion_context(before: str) -> str:
     the blocks open at the end, and the clause being written there. Clauses are independent of the
     clauses before them in their block, so the accepted words are the same (tested against the
     whole prefix on the bundled rules)."""
-    clause_words = vocabulary().clause_words
+    clause_words, before_names = vocabulary().clause_words, vocabulary().before_names
     open_headers: list[tuple[str, int]] = []  # (header text, clause start of the enclosing block)
     clause_start = 0
     tier_closed = False
+    previous = ""
     for match in _TOKEN.finditer(before):
         word = match.group(0)
         if word.startswith(("#", '"', "[")):
             continue
+        word, previous = ("" if previous in before_names else word), word  # 'as tier': a name
         if word == "{":
             open_headers.append((before[clause_start:match.end()], clause_start))
             clause_start = match.end()
