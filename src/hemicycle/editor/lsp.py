@@ -42,6 +42,7 @@ from lark.exceptions import LarkError
 from hemicycle import __version__
 from hemicycle.checker import check
 from hemicycle.diagnostics import LINE_BREAK, Diagnostic, RuleError
+from hemicycle.display import escape_controls
 from hemicycle.editor import patterns as p
 from hemicycle.editor.vocabulary import vocabulary
 from hemicycle.grammar import parse_rules
@@ -386,7 +387,7 @@ def make_server() -> Any:
         (l0, c0), (l1, c1) = diagnostic_range(text, d)
         return types.Diagnostic(range=types.Range(start=types.Position(line=l0, character=c0),
                                                   end=types.Position(line=l1, character=c1)),
-                                message=message, severity=severity, source="hemicycle")
+                                message=escape_controls(message), severity=severity, source="hemicycle")
 
     def publish(uri: str, version: int, text: str, found: list[Diagnostic]) -> None:
         server.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
