@@ -50,9 +50,10 @@ def comparison_html(
     margins: dict[str, list[Margin]] | None = None, distributions: Sequence[SeatDistribution] = (),
     title: str = "",
 ) -> str:
-    data = comparison.to_json()
-    systems, lists, name = data["systems"], data["lists"], data["election"]
-    total_votes = sum(e["votes"] for e in lists)
+    report = comparison.to_json()
+    systems, lists, name = report["systems"], report["lists"], report["election"]
+    list_votes = sum(e["votes"] for e in lists)
+    total_votes = report.get("share_base", list_votes)  # shares are of every list's votes, listed or not
     head = title or f"Comparison of {len(systems)} electoral systems" + (f": {name}" if name else "")
     labels = "".join(f"<th>{escape(s['label'])}</th>" for s in systems)
     out: list[str] = []
@@ -65,9 +66,12 @@ def comparison_html(
     for k in sorted({k for s in systems for k in s["appointed"]}):
         out.append(f"<tr><td>{escape(k)} (appointed)</td><td></td><td></td>"
                    + "".join(f"<td class=n>{s['appointed'].get(k, 0)}</td>" for s in systems) + "</tr>")
-    out.append("<tr><th>Total</th><td class=n>" + fmt_int(total_votes) + "</td><td></td>"
+    out.append("<tr><th>Total</th><td class=n>" + fmt_int(list_votes) + "</td><td></td>"
                + "".join(f"<th>{s['total']}</th>" for s in systems) + "</tr></table>")
 
+    notes = sorted({n for s in systems for n in s["notes"]})
+    if notes:
+        out.append("<ul class=notes>" + "".join(f"<li>Note: {escape(n)}</li>" for n in notes) + "</ul>")
     out.append(f"<h2>Disproportionality</h2><table><tr><th>Index</th>{labels}</tr>")
     for key, label in (("gallagher", "Gallagher (least squares)"), ("loosemore_hanby", "Loosemore-Hanby"),
                        ("sainte_lague", "Sainte-Laguë index"), ("enp_votes", "Effective parties (votes)"),
@@ -98,7 +102,7 @@ def comparison_html(
         for c in curves:
             by_list.setdefault(c.abbr, []).append(c)
         for abbr, cs in by_list.items():
-            share = next((e["votes"] for e in lists if e["abbr"] == abbr), 0) / max(1, total_votes) * 100
+            share = next((e["votes"] for e in lists if e["abbr"] == abbr), 0) / max(1, list_votes) * 100
             data = {_stem(c.rules): [(float(p.start * 100), float(p.end * 100), p.seats) for p in c.pieces]
                     for c in cs}
             out.append(curve_svg(data, title=f"{abbr}: seats against vote share", actual=share))
