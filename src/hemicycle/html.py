@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 
 
 class ComparisonData(Protocol):
-    """What the report reads: a comparison in the JSON shape of ``hemicycle compare``."""
+    """What the report reads: a comparison (or one system of it) in the JSON shape of
+    ``hemicycle compare``."""
 
     def to_json(self) -> dict[str, Any]: ...
 
@@ -37,12 +38,15 @@ th { background: #f3f3f3; }
 """
 
 
-def arch_for(system: Mapping[str, Any], lists: Sequence[Mapping[str, Any]]) -> str:
-    """The parliament of one system (a ``systems`` entry of the comparison's JSON)."""
-    seats = system["seats"]
-    parts = [(e["abbr"], seats[e["abbr"]], colour(i)) for i, e in enumerate(lists) if seats[e["abbr"]] > 0]
-    parts += [(k, n, APPOINTED) for k, n in system["appointed"].items()]
-    return parliament_svg(parts, title=system["label"])
+def arch_for(system: Mapping[str, Any] | ComparisonData) -> str:
+    """The parliament of one system: a ``systems`` entry of the comparison's JSON, or an object
+    with that ``to_json()`` (``compare.SystemOutcome``). Its ``seats`` are in vote-file order,
+    which gives each list its colour."""
+    data = system if isinstance(system, Mapping) else system.to_json()
+    seats = data["seats"]
+    parts = [(abbr, n, colour(i)) for i, (abbr, n) in enumerate(seats.items()) if n > 0]
+    parts += [(k, n, APPOINTED) for k, n in data["appointed"].items()]
+    return parliament_svg(parts, title=data["label"])
 
 
 def comparison_html(
@@ -93,7 +97,7 @@ def comparison_html(
         out.append("</table>" + "".join(f"<p>Bounds: {escape(b)}</p>" for b in sorted(bounds)))
 
     out.append("<h2>Parliaments</h2><div class=arches>")
-    out.extend(f"<div>{arch_for(s, lists)}</div>" for s in systems)
+    out.extend(f"<div>{arch_for(s)}</div>" for s in systems)
     out.append("</div>")
 
     if curves:
