@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from hemicycle import model as m
+from hemicycle.election import Election
 from hemicycle.interpreter.context import Context
 from hemicycle.interpreter.methods import apply_method
 from hemicycle.interpreter.outcome import MethodOutcome
@@ -19,11 +20,19 @@ class Distribution:
     first: MethodOutcome | None  # the method's first run (its quota and quotients for the protocol)
 
 
+def _sized(election: Election) -> bool:
+    """Does some list of the election give its number of candidates? (Once per election.)"""
+    found = election.derived.get("sized")
+    if found is None:
+        found = election.derived["sized"] = any(e.list_size is not None for e in election.lists)
+    return bool(found)
+
+
 def list_limits(tier: m.Tier, ctx: Context) -> dict[int, int]:
     """Each list's most seats: the tier's cap, and its list size when surplus seats are redistributed."""
     limits: dict[int, int] = {}
     redistribute = tier.surplus is None or tier.surplus.policy is m.SurplusPolicy.REDISTRIBUTED
-    if tier.cap is None and not (redistribute and any(e.list_size is not None for e in ctx.view.entries)):
+    if tier.cap is None and not (redistribute and _sized(ctx.view.election)):
         return limits
     for i, e in enumerate(ctx.view.entries):
         lim = []

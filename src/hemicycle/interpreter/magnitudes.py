@@ -9,7 +9,7 @@ import difflib
 from fractions import Fraction
 
 from hemicycle import model as m
-from hemicycle.election import Election, ListEntry, Unit
+from hemicycle.election import Election, Unit
 from hemicycle.interpreter.divisors import divisor_method
 from hemicycle.interpreter.errors import AllocationError, MissingFigure
 from hemicycle.interpreter.figures import base_of
@@ -95,9 +95,8 @@ def _apportioned(level: m.Level, apportion: m.Apportion, election: Election, uni
     figures = [_figure(apportion, u, election, notes) for u in pool]
     names = [u.name for u in pool]
     rec.say("{} seat(s) apportioned by {} among {} units", rest, apportion.figure, len(pool), clause=apportion)
-    entries = [ListEntry(abbr=u.name, votes=f, registration_order=k + 1) for k, (u, f) in enumerate(zip(pool, figures,
-                                                                                                       strict=True))]
-    tb = TieBreaker(level, entries, ties, figures)
+    entries = [_Unit(u.name, k + 1) for k, u in enumerate(pool)]
+    tb = TieBreaker(level, entries, ties, figures)  # type: ignore[arg-type]
     outcome = _apportion_seats(apportion.method, figures, rest, minimum, tb, names, rec.on, apportion.figure)
     rec.entries.extend(outcome.steps)
     out = {u.name: fixed[u.name] for u in units if u.name in fixed}
@@ -110,6 +109,15 @@ def _apportioned(level: m.Level, apportion: m.Apportion, election: Election, uni
 
 def _listed(magnitudes: dict[str, int]) -> str:
     return ", ".join(f"{k} {v}" for k, v in magnitudes.items())
+
+
+class _Unit:
+    """A unit as the tie breaker sees it (its name, its place in the vote file)."""
+
+    __slots__ = ("abbr", "ballot_order", "registration_order")
+
+    def __init__(self, name: str, order: int) -> None:
+        self.abbr, self.registration_order, self.ballot_order = name, order, None
 
 
 def _apportion_seats(method: m.Method, figures: list[int], rest: int, minimum: int, tb: TieBreaker,

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from fractions import Fraction
 
 from hemicycle import model as m
+from hemicycle.bases import base_figure
 from hemicycle.election import Election, ListEntry
 from hemicycle.interpreter.context import Context
 from hemicycle.interpreter.errors import MissingFigure
@@ -109,10 +110,22 @@ def test_verdicts(th: m.Threshold, seats: int, view: View, applies: Sequence[boo
     share = th.share if th.share is not None else share_of(th, seats)
     if th.scope is m.Scope.EVERY or th.scope is m.Scope.AT_LEAST:
         return _across_units(th, share, view, applies, notes, rec, with_district)
-    figure, missing = try_base(th.base, view, th, notes)
+    try:  # the common case: the figure is there
+        figure: int | None = base_figure(th.base, sum(view.votes), view.totals, _absent)
+        missing = ""
+    except _Absent:
+        figure, missing = try_base(th.base, view, th, notes)  # a substitute, or why it is missing
     if figure is not None:
         return _known_base(th, share, figure, view, applies, rec, with_district)
     return _unknown_base(th, share, missing, view, applies, notes, rec, with_district)
+
+
+class _Absent(Exception):
+    """A total the view lacks (``try_base`` then looks for a substitute, or says why)."""
+
+
+def _absent(name: str, why: str) -> int:
+    raise _Absent
 
 
 def _absolute(th: m.Threshold, view: View, applies: Sequence[bool], rec: Recorder) -> Verdicts:
