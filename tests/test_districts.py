@@ -507,3 +507,19 @@ def test_the_verifier_refuses_each_new_national_clause(clause: str) -> None:
                     "ties registration_order\n}")
     with pytest.raises(v.UnsupportedClause):
         v.verify(chamber, ["monotonicity"], parties=2, timeout=5)
+
+
+def test_limits_on_districts(monkeypatch: pytest.MonkeyPatch) -> None:
+    import hemicycle.interpreter.workload as workload
+    from hemicycle.interpreter import LimitError
+
+    e = election([unit(f"u{i}", {"A": 1}, 1) for i in range(4)])
+    monkeypatch.setattr(workload, "MAX_UNITS", 3)
+    with pytest.raises(LimitError, match="4 districts"):
+        allocate(dhondt(4), e)
+    monkeypatch.setattr(workload, "MAX_UNITS", 100)
+    monkeypatch.setattr(workload, "MAX_UNIT_LISTS", 3)
+    with pytest.raises(LimitError, match="lists standing in districts"):
+        allocate(dhondt(4), e)
+    with pytest.raises(LimitError, match="has 20,000,000 seats; hemicycle allocates at most"):
+        allocate(dhondt(20_000_000), e)

@@ -16,6 +16,8 @@ from hemicycle.numbers import fmt_int
 MAX_SEATS = 10_000_000  # seats of a chamber, a tier or an appointed group
 MAX_TIERS = 1_000  # tiers in one chamber
 MAX_LIST_TIERS = 200_000  # lists x tiers
+MAX_UNITS = 100_000  # units (districts, regions, states ...) of one election
+MAX_UNIT_LISTS = 2_000_000  # lists standing in units x tiers allocated in units
 MAX_WORK = 2_000_000  # guarantee moves x lists (each move looks at every list, and may break a tie)
 EXPLAIN_EVERY_SEAT = 1_000  # divisor seats are listed one by one in the protocol up to this many
 
@@ -26,6 +28,7 @@ def check_limits(chamber: m.Chamber, election: Election) -> None:
         (chamber, "the chamber", chamber.seats),
         *((t, f"tier {t.name!r}", t.seats) for t in chamber.tiers),
         *((a, f"the appointed group {a.key!r}", a.seats) for a in chamber.appointed),
+        *((lv, f"the {lv.label}", lv.seats) for lv in chamber.levels),
     ):
         if seats > MAX_SEATS:
             raise LimitError(f"{what} has {fmt_int(seats)} seats; hemicycle allocates at most "
@@ -40,3 +43,14 @@ def check_limits(chamber: m.Chamber, election: Election) -> None:
     if n * len(chamber.tiers) > MAX_LIST_TIERS:
         raise LimitError(f"{fmt_int(len(chamber.tiers))} tiers for {fmt_int(n)} lists is more than hemicycle "
                          f"allocates at once (lists x tiers at most {fmt_int(MAX_LIST_TIERS)})", chamber)
+    units = election.units
+    if len(units) > MAX_UNITS:
+        raise LimitError(f"the vote file has {fmt_int(len(units))} districts; hemicycle allocates in at most "
+                         f"{fmt_int(MAX_UNITS)}")
+    in_units = sum(1 for t in chamber.tiers if t.level is not None)
+    if in_units:
+        entries = sum(len(u.votes) for u in units)
+        if entries * in_units > MAX_UNIT_LISTS:
+            raise LimitError(f"{fmt_int(in_units)} tiers in each district for {fmt_int(entries)} lists standing in "
+                             f"districts is more than hemicycle allocates at once (at most "
+                             f"{fmt_int(MAX_UNIT_LISTS)})", chamber)
