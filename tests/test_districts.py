@@ -523,3 +523,19 @@ def test_limits_on_districts(monkeypatch: pytest.MonkeyPatch) -> None:
         allocate(dhondt(4), e)
     with pytest.raises(LimitError, match="has 20,000,000 seats; hemicycle allocates at most"):
         allocate(dhondt(20_000_000), e)
+
+
+def test_ledger_seats_of_a_tier_in_a_unit_summed_below_it() -> None:
+    from hemicycle.interpreter.context import Applied
+    from hemicycle.interpreter.levels import Ledger, allocate_in_units
+
+    units = [Unit(name="R", level="region"), Unit(name="N", parent="R", votes={"A": 60, "B": 40}, seats=3),
+             Unit(name="S", parent="R", votes={"A": 10, "B": 90}, seats=2), Unit(name="E", votes={"A": 5}, seats=1)]
+    e = election(units)
+    chamber = dhondt(6)
+    ledger = Ledger(e)
+    ledger.magnitudes["district"] = {"N": 3, "S": 2, "E": 1}
+    ledger.results["t"] = allocate_in_units(chamber.tiers[0], ledger, [], [], Applied(), False)
+    assert ledger.seats_in("region", "R", "t") == {"A": 2, "B": 3}
+    assert ledger.seats_in("district", "E") == {"A": 1}
+    assert ledger.unfilled("t") == 0 and ledger.room("district", "N") == 0

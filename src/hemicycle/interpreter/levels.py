@@ -40,11 +40,13 @@ class Ledger:
     def parts(self, tier: str) -> list[TierResult]:
         return self.results[tier].parts
 
-    def seats_in(self, level: str, unit: str) -> dict[str, int]:
-        """Every list's seats in ``unit`` of ``level`` and in the units below it, from every tier so far."""
+    def seats_in(self, level: str, unit: str, tier: str | None = None) -> dict[str, int]:
+        """Every list's seats in ``unit`` of ``level`` and in the units below it, from tier ``tier``
+        (every tier so far when None)."""
         tree = self.election.tree
         out: dict[str, int] = {}
-        for result in self.results.values():
+        results = self.results.values() if tier is None else [self.results[tier]]
+        for result in results:
             for part in result.parts:
                 if part.level is None or part.district is None:
                     continue
