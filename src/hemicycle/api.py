@@ -70,8 +70,15 @@ class Rules:
     ) -> AllocationResult:
         """Allocate seats. ``votes`` maps abbr to votes (insertion order = registration order
         unless ``registration_order`` is given); totals as keywords: ``invalid=``,
-        ``ballots_cast=``, ``valid=``, ``registered=``, ``against_all=``."""
+        ``ballots_cast=``, ``valid=``, ``registered=``, ``against_all=``. Votes and totals are
+        whole numbers (``int`` or NumPy integers), checked by ``hemicycle.figures``: anything
+        else raises ``TypeError`` or ``ValueError``."""
         if isinstance(votes, Election):
+            extra = [k for k, v in totals.items() if v is not None]
+            extra += ["registration_order"] if registration_order is not None else []
+            if extra:
+                raise TypeError(f"allocate() was given an Election and {', '.join(extra)}: an Election "
+                                "holds its own totals and registration order")
             election = votes
         else:
             election = Election.from_votes(votes, registration_order=registration_order, **totals)

@@ -22,6 +22,7 @@ from hemicycle import __version__
 from hemicycle.api import bundled_elections, bundled_rules, load, resolve_election
 from hemicycle.checker import check as check_rules
 from hemicycle.diagnostics import RuleError
+from hemicycle.figures import parse_figure, standard_error
 from hemicycle.interpreter import AllocationError
 from hemicycle.model import Chamber
 from hemicycle.reports import result_csv, result_json_text, result_table
@@ -68,9 +69,12 @@ def _parse_totals(items: list[str] | None) -> dict[str, int]:
     for item in items or []:
         name, sep, value = item.partition("=")
         name = name.strip().replace("-", "_")
-        if not sep or not value.strip().isdigit():
+        if not sep:
             fail(f"error: --total {item!r}: write NAME=N with a whole number, e.g. invalid=297718")
-        totals[name] = int(value.strip())
+        try:
+            totals[name] = parse_figure(value, name)
+        except ValueError as e:
+            fail(f"error: --total {e}")
     return totals
 
 
@@ -458,8 +462,10 @@ def compare(
 
             errors = {}
             for item in se or []:
-                a, _, val = item.partition("=")
-                errors[a.strip()] = float(val)
+                a, sep, val = item.partition("=")
+                if not sep:
+                    fail(f"error: --se {item!r}: write ABBR=SE, e.g. {item.strip() or 'A'}=0.01")
+                errors[a.strip()] = standard_error(val, f"--se {a.strip()}")
             with Progress(console=err, transient=True) as bar:
                 for r in systems:
                     task = bar.add_task(f"simulating {Path(r.path).stem}", total=simulate)
