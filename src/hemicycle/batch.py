@@ -435,7 +435,7 @@ def _rounds(num: Cols, eligible: list[Mask], seats: Cols, left: Array, fallback:
             if step is None:
                 divs[j] = divisor(seats[j])
             else:
-                divs[j] += step * got.view(np.uint8)
+                divs[j][got] += step  # (not step * got.view(np.uint8): a uint8 product overflows)
         left -= np.minimum(tied, left) * give
 
 
