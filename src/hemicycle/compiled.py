@@ -21,9 +21,7 @@ from math import lcm
 from hemicycle import model as m
 from hemicycle.bases import base_figure
 from hemicycle.election import TOTALS, Election
-from hemicycle.figures import check_sum
-from hemicycle.figures import figures as check_figures
-from hemicycle.figures import totals as check_totals
+from hemicycle.figures import election_figures
 from hemicycle.highest_averages import highest_averages
 from hemicycle.interpreter import MAX_LIST_TIERS, MAX_LISTS, MAX_WORK, LimitError, allocate, check_sizes, quota_value
 
@@ -412,12 +410,10 @@ def compile_rules(chamber: m.Chamber) -> SeatsFunction:
         run = _fast_lr(chamber.tiers[0], single) or single
 
     def f(votes: Sequence[int], invalid: int = 0, **totals: int) -> tuple[int, ...]:
-        figures = check_figures(votes, "the votes of list")
-        given = check_totals({"invalid": invalid, **totals}, TOTALS)
+        figures, given = election_figures(votes, {"invalid": invalid, **totals}, TOTALS)
         n = len(figures)
         if not sized or n > MAX_LISTS or n * n_tiers > MAX_LIST_TIERS:
             check_sizes(chamber, n)
-        check_sum([*figures, *given.values()])
         return run(figures, given)
 
     return f

@@ -34,6 +34,7 @@ from typing import Any
 MAX_DIGITS = 4300
 _LIMIT = 10**MAX_DIGITS
 _DIGITS = re.compile(r"[0-9]+")
+_INT = {int}
 
 
 def figure(value: object, what: str) -> int:
@@ -56,6 +57,20 @@ def figures(values: Iterable[object], what: str) -> list[int]:
     for i, v in enumerate(values, 1):
         out.append(v if type(v) is int and 0 <= v < _LIMIT else figure(v, f"{what} {i}"))
     return out
+
+
+def election_figures(votes: Iterable[object], given: Mapping[str, object],
+                     known: Sequence[str]) -> tuple[list[int], dict[str, int]]:
+    """The votes (in list order) and the named totals of one election, each checked as by
+    ``figure`` and ``totals``, and their sum as by ``check_sum``. Plain ints go the quick way
+    (the compiled path calls this for every election)."""
+    out = list(votes)
+    if not (set(map(type, out)) <= _INT and (not out or min(out) >= 0)):
+        out = figures(out, "the votes of list")
+    checked = totals(given, known)
+    if sum(out) + sum(checked.values()) >= _LIMIT:
+        check_sum([*out, *checked.values()])
+    return out, checked
 
 
 def parse_figure(text: str, what: str) -> int:
@@ -84,7 +99,9 @@ def totals(given: Mapping[str, object], known: Sequence[str], where: str = "") -
     for key, value in given.items():
         if key not in known:
             raise ValueError(f"{where}unknown total {key!r}; known: {', '.join(known)}")
-        if value is not None:
+        if type(value) is int and 0 <= value < _LIMIT:
+            out[key] = value
+        elif value is not None:
             out[key] = figure(value, f"{where}the total {key!r}")
     return out
 
