@@ -13,24 +13,31 @@ gives exactly the same seats (and the same ties, at the same values) in two phas
    ``> t``, the maximum picked is ``> t``; every tied round is made of prefix seats, no more than
    the seats left). So every list can start from its prefix count.
 
+   The proof asks nothing of the order of the divisors: a list's prefix is counted up to its
+   first quotient at or below ``t``, and its later quotients wait behind that one.
+
    Every divisor sequence but Huntington-Hill's is linear from some seat on (``LinearDivisors``:
    D'Hondt, Sainte-Laguë and its modified form, Danish, Imperiali, Adams, explicit sequences with
-   a step). For those, with the weights over one denominator (sum ``V``), the cut is ``V / M``
-   for a whole ``M`` chosen so that ``N <= h`` whatever the weights
+   a step, whatever the line gives before the tail: ``divisors 1, 2 step 5`` is the line
+   ``5k - 3`` from the second seat on). For those, with the weights over one denominator (sum
+   ``V``), the cut is ``V / M`` for a whole ``M`` chosen so that ``N <= h`` whatever the weights
    (``LinearDivisors.multiplier``), and each prefix is one integer division: no float anywhere.
-   The batch path (``hemicycle.batch``) uses the same cut, a column at a time. Huntington-Hill
-   has its own integer cut (``_jump_huntington_hill``, an integer square root per list), and a
-   finite explicit sequence (``divisors 1, 2, 3`` without ``step``) finds its ``M`` by doubling
-   and halving (``_jump_finite``). No float is used anywhere in this module.
+   When that cut leaves more than a few seats per list (a long head, a step far below the
+   divisors), the cut is searched for the weights at hand (``_largest_cut``). The batch path
+   (``hemicycle.batch``) uses the bound's cut, a column at a time, and hands elections it leaves
+   many seats to the exact path. Huntington-Hill has its own integer cut
+   (``_jump_huntington_hill``, an integer square root per list), and a finite explicit sequence
+   (``divisors 1, 2, 3`` without ``step``) searches its cut too (``_jump_finite``). Any other
+   sequence (none the parser accepts) is given seat by seat. No float is used in this module.
 2. **Rounds.** The remaining ``h - N(t)`` seats (a few per list) go round by round of equal
    quotients, exactly as the plain loop would: by a scan comparing integer cross-products up to
    ``_SCAN`` lists, from a heap of exact fractions beyond.
 
 Priorities on the heap are compared squared (``weight^2 / d(s)^2``) so that Huntington-Hill stays
-exact; a divisor of 0 is a priority above every finite one. Only the first divisor may break the
-order (``modified_sainte_lague first 4``): the prefix counts stop at the first quotient ``<= t``
-so they stay exact for any sequence that does not decrease from the second divisor on (the parser
-refuses decreasing explicit sequences).
+exact; a divisor of 0 is a priority above every finite one. Prefixes are counted by bisection
+where the divisors do not decrease from the second on (the parser refuses explicit sequences that
+decrease; ``modified_sainte_lague first 4`` has its first divisor above the second), and one
+divisor at a time otherwise.
 """
 
 from __future__ import annotations
