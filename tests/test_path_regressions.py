@@ -169,3 +169,14 @@ def test_too_many_lists_are_refused_alike_on_every_path() -> None:
         _refusal(lambda: hemicycle.allocate_batch(rules, np.ones((1, 100_001), dtype=np.int64))),
     }
     assert messages == {"the vote file has 100,001 lists; hemicycle allocates at most 100,000"}
+
+
+# --- found by the path fuzzer ---------------------------------------------------------------------
+
+def test_consolation_seats_that_take_the_whole_tier_leave_the_quota_nothing_to_divide() -> None:
+    """A mutated russia-2011: one seat, taken by a consolation seat; Hare's quota over 0 seats
+    was a ZeroDivisionError (exit 4) on every path."""
+    rules = hemicycle.loads('chamber "c" seats 1\ntier "t" seats 1 {\nthreshold 7% of ballots_cast inclusive\n'
+                            "consolation 1 seat from 5% to 7% of ballots_cast\n"
+                            "allocate largest_remainder quota hare\nties more_votes\n}\n")
+    assert set(every_path(rules, [90, 6, 4], invalid=0).values()) == {(0, 1, 0)}

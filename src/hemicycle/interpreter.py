@@ -615,6 +615,8 @@ def _largest_remainder(
 ) -> _MethodOutcome:
     n = len(votes)
     out = [0] * n
+    if seats <= 0:  # every seat is outside the distribution (consolation or district seats)
+        return _MethodOutcome(out)
     total = sum(votes[i] for i in pool)
     quota = quota_value(method.quota, total, seats)
     steps: list[Step] = []
