@@ -501,6 +501,28 @@ def compare(
         err.print(f"wrote {html}", markup=False)
 
 
+@app.command()
+def serve(
+    port: Annotated[int, typer.Option("--port", "-p", min=0, max=65535,
+                                      help="Port to listen on (0: any free port).")] = 8765,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on. The default serves this machine "
+                                                     "only; any other address lets everyone who can reach it "
+                                                     "use the workbench.")] = "127.0.0.1",
+    open_browser: Annotated[bool, typer.Option("--open", help="Open the page in a web browser.")] = False,
+) -> None:
+    """Run the workbench in a browser: edit rules, see the seats, compare, verify (needs the [web] extra)."""
+    try:
+        from hemicycle.web.server import serve as run
+    except ImportError as e:
+        fail(f"error: hemicycle serve needs the [web] extra: pip install 'hemicycle[web]' (missing: {e.name})")
+    try:
+        run(host, port, open_browser=open_browser,
+            say=lambda text: out.print(text, markup=False, highlight=False),
+            warn=lambda text: err.print(text, markup=False, highlight=False))
+    except OSError as e:
+        fail(f"error: cannot listen on {host}:{port}: {e.strerror or e}")
+
+
 def main() -> None:
     """Entry point: run the app; turn any unexpected exception into a short message."""
     try:
