@@ -180,3 +180,18 @@ def test_consolation_seats_that_take_the_whole_tier_leave_the_quota_nothing_to_d
                             "consolation 1 seat from 5% to 7% of ballots_cast\n"
                             "allocate largest_remainder quota hare\nties more_votes\n}\n")
     assert set(every_path(rules, [90, 6, 4], invalid=0).values()) == {(0, 1, 0)}
+
+
+@pytest.mark.parametrize("block", [
+    "correct runner_up quotient by 1/2 admit runner_up",
+    "guarantee runner_up at least 3 seats from largest admit runner_up",
+    "correct runner_up quotient by 3 guarantee runner_up at least 1 seats from largest admit runner_up",
+])
+def test_the_runner_up_is_admitted_before_its_correction_and_guarantee_whatever_the_order(block: str) -> None:
+    """The batch path applied a correction or guarantee written before ``admit runner_up`` to no
+    list, while the interpreter applies it to the runner-up; found by the path fuzzer."""
+    rules = hemicycle.loads(f'chamber "c" seats 25\ntier "t" seats 25 {{\nthreshold 10% of list_votes\n'
+                            f"when passed <= 2 {{ {block} }}\nallocate dhondt\nties registration_order\n}}\n")
+    rows = [[2, 11, 3, 7, 9], [2, 1, 3, 2, 40], [50, 1, 3, 2, 4]]
+    want = [every_path(rules, row)["explain=True"] for row in rows]
+    assert [tuple(r) for r in hemicycle.allocate_batch(rules, np.array(rows)).tolist()] == want

@@ -26,6 +26,7 @@ The paths are compared on random and constructed elections in ``tests/test_batch
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable
 from typing import Any
@@ -155,11 +156,15 @@ def _tier_batch(tier: m.Tier, plan: dict[str, Any], cols: Cols, list_votes: Arra
     corrected = np.zeros(e, dtype=bool)
     fden: Cols | None = None
     guarantees: list[tuple[Mask, int]] = []
-    for prov in plan["provisions"]:
-        active = np.ones(e, dtype=bool) if prov.condition is None else prov.condition.op.holds(
-            count, prov.condition.value)
+    actives = [np.ones(e, dtype=bool) if prov.condition is None else prov.condition.op.holds(
+        count, prov.condition.value) for prov in plan["provisions"]]
+    # the runner-up is admitted first, then the corrections and guarantees apply to it, whatever
+    # the order of the actions in the block (as in the interpreter)
+    for admitting, (prov, active) in itertools.product((True, False), zip(plan["provisions"], actives, strict=True)):
         rows = np.nonzero(active)[0]
         for a in prov.actions:
+            if isinstance(a, m.AdmitRunnerUp) != admitting:
+                continue
             if isinstance(a, m.AdmitRunnerUp):
                 if rows.size == 0:
                     continue
