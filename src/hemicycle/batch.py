@@ -37,9 +37,9 @@ from hemicycle import model as m
 from hemicycle.bases import base_figure
 from hemicycle.compiled import clauses_on_votes_only, compile_rules
 from hemicycle.election import TOTALS
-from hemicycle.figures import figure_array
 from hemicycle.highest_averages import LinearDivisors
 from hemicycle.interpreter import MAX_WORK, MissingFigure, check_sizes
+from hemicycle.validate import figure_array
 
 LIMIT = 2**62
 CHUNK = 16_384

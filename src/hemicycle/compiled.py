@@ -21,9 +21,9 @@ from math import lcm
 from hemicycle import model as m
 from hemicycle.bases import base_figure
 from hemicycle.election import TOTALS, Election
-from hemicycle.figures import election_figures
 from hemicycle.highest_averages import highest_averages
 from hemicycle.interpreter import MAX_LIST_TIERS, MAX_LISTS, MAX_WORK, LimitError, allocate, check_sizes, quota_value
+from hemicycle.validate import election_figures
 
 SeatsFunction = Callable[..., tuple[int, ...]]
 _Checked = Callable[[Sequence[int], dict[str, int]], tuple[int, ...]]  # figures already checked
@@ -71,6 +71,12 @@ def clauses_on_votes_only(tier: m.Tier) -> bool:
 
 def _supported(chamber: m.Chamber) -> bool:
     return all(_chain_keys(t) is not None and clauses_on_votes_only(t) for t in chamber.tiers)
+
+
+def votes_decide(chamber: m.Chamber) -> bool:
+    """True when these rules need nothing of an election but its vote counts (in registration
+    order) and totals, so that the compiled function gives an election's seats exactly."""
+    return _supported(chamber)
 
 
 def _favour(cands: list[int], places: int, keyf: Callable[[int], tuple[int, ...]]) -> list[int]:
@@ -369,7 +375,7 @@ def _fast_lr(tier: m.Tier, general: _Checked) -> _Checked | None:
 def compile_rules(chamber: m.Chamber) -> SeatsFunction:
     """A function ``f(votes, invalid=0, **totals) -> tuple`` of seats per list, tiers summed
     (appointed seats are not included: they do not depend on votes). ``votes`` and the totals
-    are checked as everywhere (``hemicycle.figures``; NumPy integers are welcome), and the
+    are checked as everywhere (``hemicycle.validate``; NumPy integers are welcome), and the
     interpreter's limits hold (``LimitError``, before any work)."""
     supported = _supported(chamber)
     tiers = [_tier_function(t) for t in chamber.tiers] if supported else []

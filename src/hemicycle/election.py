@@ -10,11 +10,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from hemicycle.figures import check_sum, figure
-from hemicycle.figures import totals as check_totals
+from hemicycle.validate import check_sum, figure
+from hemicycle.validate import totals as check_totals
 
 # The totals a vote file may give, besides each list's votes.
 TOTALS = ("valid", "invalid", "ballots_cast", "registered", "against_all")
+# Lists in one election: vote files are refused beyond it while they are read, and the
+# interpreter refuses elections beyond it.
+MAX_LISTS = 100_000
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -41,7 +44,7 @@ class ListEntry:
     combination: str | None = None
 
     def __post_init__(self) -> None:
-        # every figure through the one check (hemicycle.figures); NumPy integers become ints
+        # every figure through the one check (hemicycle.validate); NumPy integers become ints
         what = f"list {self.abbr!r}"
         object.__setattr__(self, "votes", figure(self.votes, f"the votes of {what}"))
         for key in ("district_seats", "list_size", "ballot_order"):
@@ -70,6 +73,9 @@ class Election:
     agreements: tuple[tuple[str, ...], ...] = ()
     # Totals per region (region name -> {total name -> figure}), for regional thresholds.
     regions: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    # What the reader of the vote file says about it, for every output (e.g. a standard format
+    # read under its draft names). Not figures: never used to allocate.
+    notes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         seen: set[str] = set()
@@ -105,6 +111,15 @@ class Election:
     @property
     def list_votes(self) -> int:
         return sum(e.votes for e in self.lists)
+
+    @property
+    def share_base(self) -> int:
+        """What a list's share of the vote is shown against: the votes of every list, those the
+        file does not itemise included (valid minus against_all, when valid is known; vote files
+        check that this is the listed votes when they hold every list), else the listed votes."""
+        if "valid" in self.totals:
+            return self.totals["valid"] - self.totals.get("against_all", 0)
+        return self.list_votes
 
     @classmethod
     def from_votes(

@@ -1,4 +1,4 @@
-"""One check of votes and totals for every entry point (hemicycle.figures): the API refuses what
+"""One check of votes and totals for every entry point (hemicycle.validate): the API refuses what
 the command line refuses, and accepts NumPy integers wherever it accepts ints (issue 12, items 7
 and 8)."""
 
@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 import hemicycle
 from hemicycle.cli import app
 from hemicycle.election import Election, ListEntry
-from hemicycle.figures import MAX_DIGITS, figure, parse_figure
 from hemicycle.uncertainty import simulate_votes
+from hemicycle.validate import MAX_DIGITS, figure, parse_figure
 
 KZ = [659019, 5148074, 383023, 792828, 258618]
 KZ_SEATS = (10, 76, 0, 12, 0)
