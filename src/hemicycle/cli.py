@@ -19,8 +19,7 @@ import typer
 from rich.console import Console
 
 from hemicycle import __version__
-from hemicycle.api import bundled_elections, bundled_rules, load, resolve_election
-from hemicycle.checker import check as check_rules
+from hemicycle.api import Rules, bundled_elections, bundled_rules, resolve_election, resolve_rules
 from hemicycle.diagnostics import RuleError
 from hemicycle.interpreter import AllocationError
 from hemicycle.model import Chamber
@@ -56,11 +55,44 @@ def fail(message: str, code: int = EXIT_INPUT) -> NoReturn:
     raise typer.Exit(code)
 
 
-def _load_rules(rules: str):  # type: ignore[no-untyped-def]
+SetOption = Annotated[list[str] | None, typer.Option(
+    "--set", help="A value for a parameter of the rule file(s), NAME=VALUE (e.g. threshold=5%). Repeatable.")]
+
+
+def _parse_sets(items: list[str] | None) -> dict[str, str]:
+    from hemicycle.family import GridError, parse_assignment
+
+    sets: dict[str, str] = {}
+    for item in items or []:
+        try:
+            name, value = parse_assignment(item, "--set")
+        except GridError as e:
+            fail(f"error: {e}")
+        if name in sets:
+            fail(f"error: --set {name} is given twice")
+        sets[name] = value
+    return sets
+
+
+def _load_all(names: list[str], sets: list[str] | None = None) -> list[Rules]:
+    """Rule files bound with ``--set`` values: each file takes the names it declares; a name that
+    no file declares is an error."""
+    from hemicycle.family import Family
+
+    given = _parse_sets(sets)
     try:
-        return load(rules)
+        families = [Family.load(resolve_rules(n)) for n in names]
+        for name in given:
+            if not any(name in f.names for f in families):
+                declared = "; ".join(f"{Path(f.file).name}: {', '.join(f.names) or 'none'}" for f in families)
+                fail(f"error: --set {name}: no rule file declares a parameter {name!r} (parameters: {declared})")
+        return [Rules(f.bind({k: v for k, v in given.items() if k in f.names})) for f in families]
     except RuleError as e:
         fail(e.render())
+
+
+def _load_rules(rules: str, sets: list[str] | None = None) -> Rules:
+    return _load_all([rules], sets)[0]
 
 
 def _parse_totals(items: list[str] | None) -> dict[str, int]:
@@ -116,9 +148,10 @@ def allocate(
     invalid: Annotated[int | None, typer.Option("--invalid", min=0, help="Invalid ballots.")] = None,
     contest: Annotated[str | None, typer.Option(
         "--contest", help="The contest to read from a NIST 1500-100 or EML vote file that has several.")] = None,
+    set_: SetOption = None,
 ) -> None:
     """Allocate seats for the votes in VOTES under the rules in RULES."""
-    chamber_rules = _load_rules(rules)
+    chamber_rules = _load_rules(rules, set_)
     totals = _parse_totals(total)
     if invalid is not None:
         totals["invalid"] = invalid
@@ -178,13 +211,14 @@ def export(
                                 "file states).")] = None,
     total: Annotated[list[str] | None, typer.Option("--total", help="A total the vote file lacks, NAME=N. "
                                                                    "Repeatable.")] = None,
+    set_: SetOption = None,
 ) -> None:
     """Allocate seats and write the result in a standard format (NIST 1500-100 JSON or EML 520)."""
     from hemicycle.formats import vote_file_date
     from hemicycle.formats.eml import export_eml520
     from hemicycle.formats.nist import export_nist_text
 
-    chamber_rules = _load_rules(rules)
+    chamber_rules = _load_rules(rules, set_)
     totals = _parse_totals(total)
     election = (_load_votes(votes, totals, chamber_rules.model) if contest is None
                 else _load_standard_votes(votes, totals, contest))
@@ -251,20 +285,44 @@ def fmt_command(
 def check(
     rules: Annotated[list[str], typer.Argument(help="Rule files or bundled names.")],
     strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as failures.")] = False,
+    set_: Annotated[list[str] | None, typer.Option(
+        "--set", help="Fix a parameter, NAME=VALUE, and check the combinations of the others. "
+                      "Repeatable.")] = None,
 ) -> None:
-    """Parse rule files and run static checks (seats add up, names, clauses that never apply)."""
+    """Parse rule files and run static checks (seats add up, names, clauses that never apply); a
+    file with parameters is checked in every combination of their values."""
+    from hemicycle.family import Family, GridError
+
+    given = _parse_sets(set_)
     failed = False
-    for name in rules:
-        chamber_rules = _load_rules(name)
-        diagnostics = check_rules(chamber_rules.model)
-        for d in diagnostics:
-            err.print(d.render(chamber_rules.model.source), markup=False, highlight=False)
-        errors = [d for d in diagnostics if d.severity == "error"]
-        warnings = [d for d in diagnostics if d.severity == "warning"]
-        if errors or (strict and warnings):
+    try:
+        families = [Family.load(resolve_rules(name)) for name in rules]
+        for name in given:
+            if not any(name in f.names for f in families):
+                fail(f"error: --set {name}: no rule file declares a parameter {name!r}")
+        results = []
+        for family in families:
+            fixed = {}
+            for name, value in given.items():
+                if name in family.names:
+                    param = family.parameter(name)
+                    chosen = param.value(value)
+                    if chosen is None:
+                        fail(f"error: --set {name}={value}: not a value of {name!r}, which takes {param.domain}")
+                    fixed[name] = [chosen]
+            results.append(family.check(fixed))
+    except RuleError as e:
+        fail(e.render())
+    except GridError as e:
+        fail(f"error: {e}")
+    for result in results:
+        for found in result.found:
+            err.print(result.render(found), markup=False, highlight=False)
+        if result.errors or (strict and result.warnings):
             failed = True
         else:
-            out.print(f"{chamber_rules.path}: ok ({len(warnings)} warning(s))", markup=False,
+            combos = f", {result.combinations} combinations" if result.family.parameters else ""
+            out.print(f"{result.family.file}: ok ({len(result.warnings)} warning(s){combos})", markup=False,
                       highlight=False)
     raise typer.Exit(EXIT_FAILED if failed else EXIT_OK)
 
@@ -308,11 +366,12 @@ def verify(
     property_file: Annotated[Path | None, typer.Option("--property-file",
                                                        help="File of user-defined properties.")] = None,
     format: Annotated[VerifyFormat, typer.Option("--format", "-f")] = VerifyFormat.table,
+    set_: SetOption = None,
 ) -> None:
     """Prove or refute properties of the rules with Z3, for every vote vector within bounds."""
     from hemicycle import verify as v
 
-    chamber_rules = _load_rules(rules)
+    chamber_rules = _load_rules(rules, set_)
     with _verifier_errors():
         results = v.verify(
             chamber_rules.model, property, parties=parties, max_votes=max_votes, timeout=timeout,
@@ -348,12 +407,16 @@ def distinguish(
     tier_a: Annotated[str | None, typer.Option("--tier-a", help="Tier of RULES_A (if several).")] = None,
     tier_b: Annotated[str | None, typer.Option("--tier-b", help="Tier of RULES_B (if several).")] = None,
     format: Annotated[VerifyFormat, typer.Option("--format", "-f")] = VerifyFormat.table,
+    set_a: Annotated[list[str] | None, typer.Option("--set-a", help="A parameter value for RULES_A, "
+                                                                   "NAME=VALUE. Repeatable.")] = None,
+    set_b: Annotated[list[str] | None, typer.Option("--set-b", help="A parameter value for RULES_B, "
+                                                                   "NAME=VALUE. Repeatable.")] = None,
 ) -> None:
     """Find votes on which two systems give some list at least K seats apart (fewest votes first),
     or prove with Z3 that none exist. Exit 0 found, 1 none, 3 unknown."""
     from hemicycle import verify as v
 
-    a, b = _load_rules(rules_a), _load_rules(rules_b)
+    a, b = _load_rules(rules_a, set_a), _load_rules(rules_b, set_b)
     with _verifier_errors():
         result = v.distinguish(a.model, b.model, k=k, parties=parties, max_votes=max_votes,
                                timeout=timeout, minimize=not no_minimize, tier_a=tier_a,
@@ -426,6 +489,7 @@ def compare(
                                                               "--model normal, ABBR=0.01.")] = None,
     seed: Annotated[int, typer.Option("--seed")] = 0,
     total: Annotated[list[str] | None, typer.Option("--total", help="A total the vote file lacks, NAME=N.")] = None,
+    set_: SetOption = None,
 ) -> None:
     """Compare systems on the same votes: seats side by side, indices, properties, what-ifs."""
     from rich.progress import Progress
@@ -434,7 +498,7 @@ def compare(
     from hemicycle.compare import property_verdicts
     from hemicycle.whatif import WhatIfError, apply_swings, seat_margins, seat_vote_curve
 
-    systems = [_load_rules(r) for r in rules]
+    systems = _load_all(rules, set_)
     election = _load_votes(votes, _parse_totals(total), *(s.model for s in systems))
     try:
         if swing:

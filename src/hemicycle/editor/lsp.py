@@ -6,7 +6,9 @@
   of a reference table that explains the word under the cursor (a base, a method, a quota ...);
 * completion: exactly the keywords the grammar accepts at the cursor (Lark's interactive LALR
   parser), marked as clause, method, base or keyword; every keyword where the text before the
-  cursor does not parse.
+  cursor does not parse; after ``$``, the parameters the file declares;
+* a file with parameters is checked in every combination of their values (as ``hemicycle
+  check`` does), each finding naming the combinations it holds for.
 
 Run it over stdio with ``hemicycle-lsp`` (or ``python -m hemicycle.editor.lsp``). The pure
 functions ``diagnostics``, ``hover_text`` and ``completions`` hold the logic; pygls only carries
@@ -36,13 +38,37 @@ from hemicycle.grammar.parser import _parser
 # --- diagnostics ----------------------------------------------------------------------------------
 
 
+EDITOR_COMBINATIONS = 500  # a file with parameters: combinations checked as you type (all: hemicycle check)
+
+
 def diagnostics(text: str, file: str = "<editor>") -> list[Diagnostic]:
-    """Parse errors, or else the checker's findings, for rule text."""
+    """Parse errors, or else the checker's findings, for rule text. With parameters: those of
+    every combination (up to ``EDITOR_COMBINATIONS``; the first of each value otherwise), the
+    combinations named in the message."""
+    from hemicycle.family import Family
+
     try:
-        chamber = parse_rules(text, file)
+        family = Family.parse(text, file)
     except RuleError as exc:
         return list(exc.diagnostics)
-    return check(chamber)
+    if not family.parameters:
+        try:
+            chamber = parse_rules(text, file)
+        except RuleError as exc:
+            return list(exc.diagnostics)
+        return check(chamber)
+    choices = None
+    if family.size() > EDITOR_COMBINATIONS:
+        choices = {p.name: p.values[:1] for p in family.parameters}
+    result = family.check(choices)
+    out = []
+    for found in result.found:
+        d = found.diagnostic
+        lines = result.render(found).split("\n")
+        where = lines[-1].strip() if found.combinations and lines[-1].startswith("  in ") else ""
+        out.append(Diagnostic(d.span, f"{d.message} ({where})" if where else d.message, d.hint, d.severity,
+                              d.expected))
+    return out
 
 
 # --- the language reference -----------------------------------------------------------------------
@@ -145,7 +171,7 @@ def _offset(text: str, line: int, character: int) -> int:
 @dataclass(frozen=True)
 class Completion:
     label: str
-    kind: str  # "clause" | "method" | "base" | "value" | "keyword"
+    kind: str  # "clause" | "method" | "base" | "value" | "keyword" | "parameter"
 
 
 def _kind(word: str) -> str:
@@ -166,13 +192,17 @@ def completions(text: str, line: int, character: int) -> list[Completion]:
     does not parse), those starting with the partial word typed there first."""
     offset = _offset(text, line, character)
     prefix = text[:offset]
+    ref = re.search(r"\$([A-Za-z0-9_\-]*)$", prefix)
+    if ref is not None:  # '$': the parameters declared at the head of the file
+        names = re.findall(rf"(?m)^\s*param\s+({p.NAME})", text)
+        return [Completion(f"${n}", "parameter") for n in names if n.startswith(ref.group(1))]
     partial = re.search(r"[A-Za-z_][A-Za-z0-9_\-]*$", prefix)
     typed = partial.group(0) if partial else ""
     before = prefix[: len(prefix) - len(typed)]
     v = vocabulary()
     words: set[str]
     try:
-        interactive = _parser().parse_interactive(before.removeprefix("\ufeff"))
+        interactive = _parser().parse_interactive(before.removeprefix("\ufeff"), start="start")
         interactive.exhaust_lexer()
         words = {v.keywords[t] for t in interactive.accepts() if t in v.keywords}
     except (LarkError, KeyError):
@@ -203,7 +233,7 @@ def make_server() -> Any:
     server = LanguageServer("hemicycle", __version__)
     kinds = {"clause": types.CompletionItemKind.Keyword, "method": types.CompletionItemKind.Function,
              "base": types.CompletionItemKind.Constant, "value": types.CompletionItemKind.EnumMember,
-             "keyword": types.CompletionItemKind.Keyword}
+             "keyword": types.CompletionItemKind.Keyword, "parameter": types.CompletionItemKind.Variable}
 
     def publish(ls: Any, uri: str) -> None:
         document = ls.workspace.get_text_document(uri)
