@@ -559,6 +559,112 @@ def compare(
         err.print(f"wrote {html}", markup=False)
 
 
+class Engine(str, Enum):
+    auto = "auto"
+    dask = "dask"
+    processes = "processes"
+    inline = "inline"
+
+
+@app.command()
+def sweep(
+    rules: Annotated[list[str], typer.Argument(help="Rule files or bundled names (families with parameters).")],
+    votes: Annotated[list[str] | None, typer.Option("--votes", "-v", help="Vote files or bundled elections "
+                                                                         "(repeatable).")] = None,
+    grid: Annotated[list[str] | None, typer.Option(
+        "--grid", "-g", help="Values of a parameter: NAME=a,b,c or NAME=LOW..HIGH/STEP (repeatable); a "
+                             "parameter left out takes every value it declares.")] = None,
+    set_: Annotated[list[str] | None, typer.Option("--set", help="Fix a parameter, NAME=VALUE.")] = None,
+    properties: Annotated[list[str] | None, typer.Option(
+        "--properties", "-p", help="Catalogue properties to check for every variant (repeatable, or a,b; "
+                                   "'all').")] = None,
+    parties: Annotated[int, typer.Option("--parties", "-n", min=1, max=50, help="Lists in the property "
+                                                                              "checks.")] = 4,
+    timeout: Annotated[float, typer.Option("--timeout", min=0.1, help="Seconds per property and variant "
+                                                                      "(then UNKNOWN).")] = 30.0,
+    simulate: Annotated[int, typer.Option("--simulate", min=0, help="Simulated elections around each real "
+                                                                    "one, per variant.")] = 0,
+    model: Annotated[UncertaintyModel, typer.Option("--model")] = UncertaintyModel.dirichlet,
+    concentration: Annotated[float, typer.Option("--concentration", min=1.0)] = 2000.0,
+    seed: Annotated[int, typer.Option("--seed")] = 0,
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", help="Address of a Dask scheduler (tcp://host:8786); default: a LocalCluster.")] = None,
+    workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="Local workers (LocalCluster or "
+                                                                        "processes).")] = 2,
+    engine: Annotated[Engine, typer.Option("--engine", help="auto: Dask if installed, else local "
+                                                            "processes.")] = Engine.auto,
+    out_dir: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="Folder for results.json, results.csv, results.parquet, report.html and the "
+                            "heat maps.")] = None,
+    format: Annotated[Format, typer.Option("--format", "-f", help="What to print on stdout.")] = Format.table,
+    cache: Annotated[Path | None, typer.Option(
+        "--cache", help="Results cache (default: OUT/cache, or the user cache folder).")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Compute everything afresh.")] = False,
+    total: Annotated[list[str] | None, typer.Option("--total", help="A total the vote files lack, NAME=N.")] = None,
+) -> None:
+    """Every combination of parameters x elections x (properties or simulations), on local
+    processes or a Dask cluster, as one tidy table and a report with heat maps. Interrupted
+    sweeps resume from the cache."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from hemicycle import sweep as sw
+    from hemicycle.family import GridError, parse_assignment
+    from hemicycle.sweep.table import columns, to_csv, to_json
+
+    given: dict[str, str] = {}
+    try:
+        for item, option in [*((g, "--grid") for g in grid or []), *((s, "--set") for s in set_ or [])]:
+            name, value = parse_assignment(item, option)
+            if name in given:
+                fail(f"error: {option} {name}: the parameter is given twice")
+            given[name] = value
+        spec = sw.build_spec(rules, votes=votes or [], grid=given, properties=properties or [], parties=parties,
+                             timeout=timeout, simulate=simulate, seed=seed, model=model.value,
+                             concentration=concentration, totals=_parse_totals(total))
+    except RuleError as e:
+        fail(e.render())
+    except (GridError, sw.SweepInputError) as e:
+        fail(f"error: {e}")
+    folder = None if no_cache else cache or (out_dir / "cache" if out_dir is not None else None)
+    if folder is None and not no_cache:
+        from hemicycle.sweep.cache import default_folder
+
+        folder = default_folder()
+    try:
+        runner = sw.make_engine(engine.value, workers, scheduler)
+    except sw.EngineError as e:
+        fail(f"error: {e}")
+    columns_ = [TextColumn("sweep"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
+    try:
+        with Progress(*columns_, console=err, transient=True) as bar:
+            task = bar.add_task("sweep", total=None)
+            result = sw.run_sweep(spec, runner, sw.Cache(folder),
+                                  progress=lambda done, total: bar.update(task, completed=done, total=total))
+    finally:
+        runner.close()
+    cols = columns(spec)
+    if format is Format.json:
+        sys.stdout.write(to_json(result.rows))
+    elif format is Format.csv:
+        sys.stdout.write(to_csv(result.rows, cols))
+    else:
+        from hemicycle.sweep.summary import summary_tables
+
+        for table in summary_tables(result):
+            out.print(table)
+    err.print(f"{len(spec.variants)} variants, {result.units} units ({result.cached} from the cache) in "
+              f"{result.seconds:.1f} s on {result.engine}", markup=False, highlight=False)
+    if result.lost:
+        err.print(f"warning: {result.lost} units were lost with their workers; they are marked 'error' and are "
+                  "computed again by the next run", markup=False, highlight=False)
+    if out_dir is not None:
+        try:
+            written = sw.write_outputs(result, out_dir)
+        except OSError as e:
+            fail(f"error: {out_dir}: cannot write: {e.strerror}")
+        err.print(f"wrote {len(written)} files to {out_dir}", markup=False, highlight=False)
+
+
 def main() -> None:
     """Entry point: run the app; turn any unexpected exception into a short message."""
     try:
