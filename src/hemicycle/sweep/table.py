@@ -91,7 +91,9 @@ def _simulated(row: Any, e: Any, parts: list[Payload | None], sizes: list[int]) 
         row(e.name, "mean_seats", a, sum(p["sum"][a] for p in counts) / n)
     for a in abbrs:
         row(e.name, "p_seat", a, sum(p["any"][a] for p in counts) / n)
-    row(e.name, "p_majority", value=sum(p["majority"] for p in counts) / n, detail=f"{n} simulated elections")
+    notes = "; ".join(dict.fromkeys(x for p in counts for x in p.get("notes", [])))
+    row(e.name, "p_majority", value=sum(p["majority"] for p in counts) / n,
+        detail=f"{n} simulated elections" + (f"; {notes}" if notes else ""))
 
 
 # --- writers ---------------------------------------------------------------------------------------

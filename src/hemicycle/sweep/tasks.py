@@ -143,6 +143,11 @@ def _simulate(task: Task) -> list[tuple[str, Payload]]:
     except ValueError as err:
         return [(key, {"error": str(err)}) for key, _, _ in task.units()]
     votes = votes[:, order]
+    notes = []
+    for name, sub in e.election.substitutes.items():  # a figure the vote file says stands in for another
+        if name not in totals and sub in totals:
+            totals[name] = totals[sub]
+            notes.append(f"{sub} stands in for {name}, as the vote file says")
     invalid = totals.pop("invalid", None)
     out = []
     for key, v, _ in task.units():
@@ -158,6 +163,7 @@ def _simulate(task: Task) -> list[tuple[str, Payload]]:
             "any": dict(zip(abbrs, (seats > 0).sum(axis=0).tolist(), strict=True)),
             "majority": int((2 * seats.max(axis=1) > total).sum()) if seats.shape[1] else 0,
             "empty": int((total == 0).sum()),
+            "notes": notes,
         }))
     return out
 
