@@ -57,7 +57,8 @@ def main() -> None:
         name, _, value = item.partition("=")
         grid[name] = value
     print(f"hemicycle {hemicycle.__version__}, Python {platform.python_version()}, numpy {np.__version__}, "
-          f"{platform.machine()}, {os.cpu_count()} cores, engine {args.engine}")
+          f"{platform.machine()}, {os.cpu_count()} cores, engine {args.engine}, "
+          f"load average {os.getloadavg()[0]:.1f} (other work on the machine slows every figure)")
     for part in args.parts:
         if part == "simulate":
             spec = build_spec(["kazakhstan-2021-family"], votes=ELECTIONS, grid=grid, simulate=args.simulate)
@@ -83,7 +84,10 @@ def main() -> None:
             counted = [f"{v} {verdicts.count(v)}" for v in ("proved", "refuted", "unknown", "error")
                        if verdicts.count(v)]
             extra = "; " + ", ".join(counted) if counted else "; no error"
-            print(f"  {workers} worker(s): {wall:7.1f} s ({n / wall:,.0f} {unit}/s; engine start {start:.1f} s{extra})")
+            cpu = result.cpu_seconds  # type: ignore[attr-defined]
+            print(f"  {workers} worker(s): {wall:7.1f} s ({n / wall:,.0f} {unit}/s; engine start {start:.1f} s{extra}; "
+                  f"{cpu:.1f} CPU seconds in the workers, {n / cpu:,.0f} {unit} per CPU second, "
+                  f"{cpu / wall:.2f} cores busy; load {os.getloadavg()[0]:.1f})")
         print(f"  speed-up 1 -> 2 workers: {walls[1] / walls[2]:.2f}x")
 
 

@@ -94,13 +94,26 @@ def test_killing_a_worker_mid_sweep_still_completes(dask_engine) -> None:  # typ
     assert killed[0] not in dask_engine.client.run(os.getpid).values()
 
 
-def test_local_processes_give_the_same_table(reference) -> None:  # type: ignore[no-untyped-def]
-    spec, local = reference
+def test_local_processes_give_the_same_table_when_one_is_killed() -> None:
+    """Without Dask: spawned local processes; one killed mid-sweep is replaced and its task run again."""
+    spec = build_spec([FAMILY], votes=["kazakhstan-2021", "kazakhstan-2007"], grid={"threshold": "5%,7%"},
+                      simulate=40_000, chunk=10_000)  # 9 tasks
+    local = run_sweep(spec, InlineEngine())
     engine = make_engine("processes", workers=2)
+    killed: list[int] = []
+
+    def progress(done: int, total: int) -> None:
+        pool = getattr(engine, "pool", None)
+        if 0 < done < total and not killed and pool is not None:
+            pid = next(iter(pool._processes))  # the pool's own table of its processes
+            os.kill(pid, signal.SIGKILL)
+            killed.append(pid)
+
     try:
-        assert run_sweep(spec, engine).rows == local.rows
+        result = run_sweep(spec, engine, progress=progress)
     finally:
         engine.close()
+    assert killed and result.lost == 0 and result.rows == local.rows
 
 
 def test_resume_from_the_cache(tmp_path: Path, reference) -> None:  # type: ignore[no-untyped-def]

@@ -18,12 +18,13 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol
 
-from hemicycle.sweep.tasks import Payload, Task, run_task
+from hemicycle.sweep.tasks import Payload, Task, timed_task
 
 MAX_ATTEMPTS = 3
 PRE_SPAWN = "distributed.nanny.pre-spawn-environ"
 
 Results = list[tuple[str, Payload]]
+Done = tuple[Results, float]  # the results of a task, and the CPU seconds it took (0 when lost)
 
 
 class EngineError(Exception):
@@ -33,14 +34,14 @@ class EngineError(Exception):
 class Engine(Protocol):
     name: str
 
-    def run(self, tasks: Sequence[Task]) -> Iterator[tuple[Task, Results]]: ...
+    def run(self, tasks: Sequence[Task]) -> Iterator[tuple[Task, Done]]: ...
 
     def close(self) -> None: ...
 
 
-def lost(task: Task, why: str) -> Results:
+def lost(task: Task, why: str) -> Done:
     """Results for a task that could not be run: each unit an error that says why."""
-    return [(key, {"error": why, "status": "error", "detail": why, "lost": True}) for key, _, _ in task.units()]
+    return [(key, {"error": why, "status": "error", "detail": why, "lost": True}) for key, _, _ in task.units()], 0.0
 
 
 class InlineEngine:
@@ -48,9 +49,9 @@ class InlineEngine:
 
     name = "inline"
 
-    def run(self, tasks: Sequence[Task]) -> Iterator[tuple[Task, Results]]:
+    def run(self, tasks: Sequence[Task]) -> Iterator[tuple[Task, Done]]:
         for task in tasks:
-            yield task, run_task(task)
+            yield task, timed_task(task)
 
     def close(self) -> None:
         pass
@@ -69,14 +70,14 @@ class ProcessEngine:
             self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
         return self.pool
 
-    def run(self, tasks: Sequence[Task]) -> Iterator[tuple[Task, Results]]:
+    def run(self, tasks: Sequence[Task]) -> Iterator[tuple[Task, Done]]:
         attempts = dict.fromkeys(range(len(tasks)), 0)
-        pending: dict[Future[Results], int] = {}
+        pending: dict[Future[Done], int] = {}
         todo = list(range(len(tasks)))
         while todo or pending:
             for i in todo:
                 attempts[i] += 1
-                pending[self._pool().submit(run_task, tasks[i])] = i
+                pending[self._pool().submit(timed_task, tasks[i])] = i
             todo = []
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             broken = False
@@ -134,7 +135,7 @@ class DaskEngine:
             self.close()
             raise EngineError(f"cannot reach the Dask scheduler {scheduler}: {e}") from None
 
-    def run(self, tasks: Sequence[Task]) -> Iterator[tuple[Task, Results]]:
+    def run(self, tasks: Sequence[Task]) -> Iterator[tuple[Task, Done]]:
         from dask.distributed import as_completed
         from distributed.scheduler import KilledWorker
 
@@ -142,7 +143,7 @@ class DaskEngine:
         for task in tasks:
             key = "hemicycle-" + task.kind + "-" + hashlib.sha256(
                 "|".join(k for k, _, _ in task.units()).encode()).hexdigest()[:24]
-            futures[self.client.submit(run_task, task, key=key, pure=False, retries=1)] = task
+            futures[self.client.submit(timed_task, task, key=key, pure=False, retries=1)] = task
         for fut in as_completed(list(futures)):
             task = futures[fut]
             try:

@@ -20,7 +20,7 @@ class Panel:
     rows: list[str]
     col_title: str
     cols: list[str]
-    values: list[list[float | None]]  # the colour scale is from the smallest to the largest
+    values: list[list[float | None]]  # the colour scale is from 0 (or the smallest) to the largest
     texts: list[list[str]]
     hue: str = "#1f77b4"
     colours: list[list[str | None]] | None = None  # fixed colours (verdicts), instead of the scale
@@ -45,7 +45,7 @@ def _panel(p: Panel, x0: int, y0: int) -> list[str]:
            f'<text x="{LEFT}" y="14" font-weight="bold">{escape(p.title)}</text>',
            f'<text x="{LEFT}" y="30" fill="#555">{escape(p.col_title)} →</text>']
     known = [v for row in p.values for v in row if v is not None]
-    lo, hi = (min(known), max(known)) if known else (0.0, 0.0)
+    lo, hi = (min(0.0, *known), max(known)) if known else (0.0, 0.0)  # from 0: no seat is always pale
     for j, c in enumerate(p.cols):
         x = LEFT + CELL_W * j + CELL_W / 2
         out.append(f'<text x="{x:.0f}" y="{TOP - 6}" text-anchor="middle">{escape(c)}</text>')
@@ -61,7 +61,7 @@ def _panel(p: Panel, x0: int, y0: int) -> list[str]:
             elif v is None:
                 fill, ink = "#f1f3f5", "#868e96"
             else:
-                t = 0.12 + 0.88 * ((v - lo) / (hi - lo) if hi > lo else 0.5)
+                t = 0.12 + 0.88 * ((v - lo) / (hi - lo) if hi > lo else 0.0)
                 fill, ink = _mix(p.hue, t), ("#fff" if t > 0.6 else "#222")
             x = LEFT + CELL_W * j
             out.append(f'<rect x="{x}" y="{y}" width="{CELL_W - 1}" height="{CELL_H - 1}" fill="{fill}">'

@@ -135,7 +135,7 @@ def html_report(result: SweepResult, cols: list[str]) -> str:
         ("engine", result.engine),
         ("units of results", f"{result.units:,} ({result.cached:,} from the cache"
                              + (f", {result.lost:,} lost" if result.lost else "") + ")"),
-        ("wall time", f"{result.seconds:.1f} s"),
+        ("wall time", f"{result.seconds:.1f} s ({result.cpu_seconds:.1f} CPU seconds in the workers)"),
     ]
     parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
              "<title>hemicycle sweep</title>", f"<style>{STYLE}</style></head><body>",

@@ -48,6 +48,7 @@ class SweepResult:
     seconds: float
     engine: str
     lost: int  # units whose task was given up (workers died)
+    cpu_seconds: float = 0.0  # CPU time of the worker processes on the tasks run (not a forked solver child)
 
 
 def _missing(task: Task, have: dict[str, Payload]) -> Task | None:
@@ -84,7 +85,9 @@ def run_sweep(spec: SweepSpec, engine: Engine, cache: Cache | None = None,
     if progress is not None:
         progress(done, total)
     lost = 0
-    for task, results in engine.run(todo):
+    cpu = 0.0
+    for task, (results, seconds) in engine.run(todo):
+        cpu += seconds
         for key, payload in results:
             if payload.get("lost"):
                 lost += 1  # a task given up: not cached, so that the next run tries it again
@@ -95,4 +98,5 @@ def run_sweep(spec: SweepSpec, engine: Engine, cache: Cache | None = None,
         if progress is not None:
             progress(done, total)
     units = sum(len(t.units()) for t in tasks)
-    return SweepResult(spec, build_rows(spec, have), units, cached, time.monotonic() - start, engine.name, lost)
+    return SweepResult(spec, build_rows(spec, have), units, cached, time.monotonic() - start, engine.name, lost,
+                       cpu)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import threading
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -112,6 +113,13 @@ def run_task(task: Task) -> list[tuple[str, Payload]]:
     raise ValueError(f"unknown task kind {task.kind!r}")
 
 
+def timed_task(task: Task) -> tuple[list[tuple[str, Payload]], float]:
+    """``run_task`` and the CPU seconds the worker spent on it (the engines run this)."""
+    start = time.process_time()
+    results = run_task(task)
+    return results, time.process_time() - start
+
+
 def _allocate(v: Variant, e: ElectionInput) -> Payload:
     from hemicycle.indices import indices
     from hemicycle.interpreter import AllocationError, allocate
@@ -126,7 +134,7 @@ def _allocate(v: Variant, e: ElectionInput) -> Payload:
 
 
 def _simulate(task: Task) -> list[tuple[str, Payload]]:
-    from hemicycle.batch import allocate_batch
+    from hemicycle.api import allocate_batch
     from hemicycle.interpreter import AllocationError
     from hemicycle.uncertainty import simulate_votes
 
