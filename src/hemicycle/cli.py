@@ -570,7 +570,7 @@ class Engine(str, Enum):
 def sweep(
     rules: Annotated[list[str], typer.Argument(help="Rule files or bundled names (families with parameters).")],
     votes: Annotated[list[str] | None, typer.Option("--votes", "-v", help="Vote files or bundled elections "
-                                                                         "(repeatable).")] = None,
+                                                                         "(repeatable, or a,b,c).")] = None,
     grid: Annotated[list[str] | None, typer.Option(
         "--grid", "-g", help="Values of a parameter: NAME=a,b,c or NAME=LOW..HIGH/STEP (repeatable); a "
                              "parameter left out takes every value it declares.")] = None,
@@ -618,8 +618,9 @@ def sweep(
             if name in given:
                 fail(f"error: {option} {name}: the parameter is given twice")
             given[name] = value
-        spec = sw.build_spec(rules, votes=votes or [], grid=given, properties=properties or [], parties=parties,
-                             timeout=timeout, simulate=simulate, seed=seed, model=model.value,
+        elections = [x for v in votes or [] for x in ([v] if Path(v).exists() else v.split(",")) if x.strip()]
+        spec = sw.build_spec(rules, votes=[x.strip() for x in elections], grid=given, properties=properties or [],
+                             parties=parties, timeout=timeout, simulate=simulate, seed=seed, model=model.value,
                              concentration=concentration, totals=_parse_totals(total))
     except RuleError as e:
         fail(e.render())
