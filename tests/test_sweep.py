@@ -154,6 +154,8 @@ def test_outputs(tmp_path: Path, reference) -> None:  # type: ignore[no-untyped-
     (["--grid", "method=hare", "--set", "method=dhondt"], "--set method: the parameter is given twice"),
     (["--properties", "monotony"], "unknown property 'monotony'"),
     (["--grid", "threshold"], "--grid 'threshold': write NAME=VALUE"),
+    ([FAMILY], "two rule files are both named 'kazakhstan-2021-family'"),
+    (["--simulate", "10", "--votes", "no-such-election"], "no-such-election"),
 ])
 def test_bad_sweeps_are_refused_clearly(args: list[str], message: str) -> None:
     r = CliRunner().invoke(app, ["sweep", FAMILY, "--votes", "kazakhstan-2021", "--engine", "inline",

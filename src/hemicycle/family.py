@@ -21,7 +21,7 @@ from hemicycle import model as m
 from hemicycle.checker import check as check_model
 from hemicycle.diagnostics import Diagnostic, RuleError
 from hemicycle.grammar.params import Binding, ParamFail, choose, render_number
-from hemicycle.grammar.parser import _keywords, parse_rules, read_parameters, read_rule_text
+from hemicycle.grammar.parser import make_binding, parse_rules, read_parameters, read_rule_text
 
 MAX_CHECKED = 20_000  # combinations `check` binds one by one
 
@@ -64,7 +64,7 @@ class Family:
             chosen = choose(self.parameters, values or {}, self.file)
         except ParamFail as e:
             raise RuleError([e.diagnostic], self.text) from None
-        return Binding(self.parameters, chosen, {v: k for k, v in _keywords().items()}, self.file)
+        return make_binding(self.parameters, chosen, self.file)
 
     def bind(self, values: Mapping[str, Any] | None = None) -> m.Chamber:
         """The model of one member: ``values`` maps names to labels, numbers or ``ParamValue``s;

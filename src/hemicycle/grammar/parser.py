@@ -645,6 +645,11 @@ def read_parameters(text: str, file: str = "<rules>") -> tuple[m.Parameter, ...]
         raise RuleError([e.diagnostic], text) from None
 
 
+def make_binding(parameters: tuple[m.Parameter, ...], chosen: Mapping[str, m.ParamValue], file: str) -> Binding:
+    """The postlexer's view of chosen values (``grammar/params.py``), with the grammar's keywords."""
+    return Binding(parameters, chosen, {v: k for k, v in _keywords().items()}, file)
+
+
 def binding_for(text: str, file: str, params: Mapping[str, Any] | None = None) -> Binding:
     """The values for the parameters of ``text``: those in ``params`` (labels or numbers as
     text), the others their defaults. ``RuleError`` for an unknown name or a value outside its
@@ -655,7 +660,7 @@ def binding_for(text: str, file: str, params: Mapping[str, Any] | None = None) -
         chosen = choose(parameters, params or {}, file)
     except ParamFail as e:
         raise RuleError([e.diagnostic], text) from None
-    return Binding(parameters, chosen, {v: k for k, v in _keywords().items()}, file)
+    return make_binding(parameters, chosen, file)
 
 
 def parse_rules(text: str, file: str = "<rules>", params: Mapping[str, Any] | None = None,

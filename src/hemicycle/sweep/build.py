@@ -37,6 +37,11 @@ def build_spec(
     if simulate and not votes:
         raise SweepInputError("--simulate needs --votes: the simulated elections are drawn around real ones")
     families = [Family.load(resolve_rules(name)) for name in rules]
+    stems = [Path(f.file).stem for f in families]
+    twice = next((s for s in stems if stems.count(s) > 1), None)
+    if twice is not None:
+        raise SweepInputError(f"two rule files are both named {twice!r}: the table tells rule files apart by "
+                              "name; sweep a file once, or copy one under another name")
     try:
         combos = list(combinations(families, grid or {}))
     except GridError as e:
