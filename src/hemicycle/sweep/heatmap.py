@@ -76,7 +76,7 @@ def grid_svg(panels: Sequence[Panel], *, title: str = "", per_row: int = 3) -> s
     """Panels in rows of ``per_row``, under a title, as one SVG picture."""
     rows = [list(panels[i:i + per_row]) for i in range(0, len(panels), per_row)]
     head = 28 if title else 4
-    width = max((sum(p.width for p in row) for row in rows), default=200)
+    width = max(max((sum(p.width for p in row) for row in rows), default=200), 16 + 8 * len(title))  # the title fits
     height = head + sum(max(p.height for p in row) for row in rows)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
            f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="11">',
