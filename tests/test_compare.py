@@ -184,6 +184,13 @@ def test_property_verdicts_are_cached(tmp_path: Path, monkeypatch: pytest.Monkey
     second = property_verdicts(rules, cache=tmp_path)
     assert first == second and first[0] == {"seat-total": "proved"}
     assert len(calls) == 1
+    # a damaged or hostile cache entry (duplicate keys, wrong shapes) is recomputed, never trusted
+    [entry] = tmp_path.glob("*.json")
+    for text in ('{"verdicts": {"seat-total": "refuted"}, "verdicts": {}, "bounds": "b"}',
+                 '{"verdicts": ["x"], "bounds": "b"}', '{"verdicts": {"a": 1}, "bounds": "b"}', "[", "null"):
+        entry.write_text(text, "utf-8")
+        assert property_verdicts(rules, cache=tmp_path) == first
+    assert len(calls) == 6
 
 
 def test_cli_compare_json_and_html(tmp_path: Path) -> None:

@@ -106,20 +106,16 @@ def _parse_totals(items: list[str] | None) -> dict[str, int]:
     return totals
 
 
-def _load_votes(votes: str, totals: dict[str, int], *chambers: Chamber):  # type: ignore[no-untyped-def]
-    """The election of a vote file; with ``chambers``, refuse a file that cannot serve those rules."""
-    from hemicycle.votes import VoteFileError, check_for_rules, read_vote_file
+def _load_votes(votes: str, totals: dict[str, int], *chambers: Chamber, contest: str | None = None):  # type: ignore[no-untyped-def]
+    """The election of a vote file (``contest``: of a NIST or EML file with several), refused when
+    it cannot serve the rules of ``chambers``."""
+    from hemicycle.votes import VoteFileError, read_votes_for_rules
 
-    path = resolve_election(votes)
     try:
-        vote_file = read_vote_file(path, totals=totals or None)
-        for chamber in chambers:
-            check_for_rules(vote_file, chamber)
-        return vote_file.election
+        return read_votes_for_rules(resolve_election(votes), chambers, totals=totals or None,
+                                    contest=contest).election
     except VoteFileError as e:
         fail(f"error: {e}")
-    except OSError as e:
-        fail(f"error: {votes}: cannot read: {e.strerror}")
 
 
 def _version(value: bool) -> None:
@@ -155,8 +151,7 @@ def allocate(
     totals = _parse_totals(total)
     if invalid is not None:
         totals["invalid"] = invalid
-    election = (_load_votes(votes, totals, chamber_rules.model) if contest is None
-                else _load_standard_votes(votes, totals, contest))
+    election = _load_votes(votes, totals, chamber_rules.model, contest=contest)
     try:
         result = chamber_rules.allocate(election)
     except AllocationError as e:
@@ -165,6 +160,8 @@ def allocate(
         out.print_json(result_json_text(result)) if sys.stdout.isatty() else print(result_json_text(result))
     elif format is Format.csv:
         sys.stdout.write(result_csv(result))
+        for note in result.notes:  # not in the CSV itself, which spreadsheets read
+            err.print(f"note: {note}", markup=False, highlight=False)
     else:
         out.print(result_table(result))
         for tie in result.ties:
@@ -178,17 +175,6 @@ def allocate(
             out.print(text, markup=False, highlight=False)
         else:
             err.print(text, markup=False, highlight=False)
-
-
-def _load_standard_votes(votes: str, totals: dict[str, int], contest: str):  # type: ignore[no-untyped-def]
-    """A NIST 1500-100 or EML vote file, one contest of it (``--contest``)."""
-    from hemicycle.formats import load_standard
-    from hemicycle.votes import VoteFileError
-
-    try:
-        return load_standard(resolve_election(votes), totals=totals or None, contest=contest)
-    except VoteFileError as e:
-        fail(f"error: {e}")
 
 
 class ExportFormat(str, Enum):
@@ -220,8 +206,7 @@ def export(
 
     chamber_rules = _load_rules(rules, set_)
     totals = _parse_totals(total)
-    election = (_load_votes(votes, totals, chamber_rules.model) if contest is None
-                else _load_standard_votes(votes, totals, contest))
+    election = _load_votes(votes, totals, chamber_rules.model, contest=contest)
     try:
         result = chamber_rules.allocate(election, explain=False)
     except AllocationError as e:
@@ -548,6 +533,9 @@ def compare(
 
         for table in comparison_tables(comparison, curves, margin_table, distributions):
             out.print(table)
+    if format is not Format.json:
+        for note in sorted({n for s in comparison.systems for n in s.result.notes}):
+            (out if format is Format.table else err).print(f"Note: {note}", markup=False, highlight=False)
     if html is not None:
         from hemicycle.html import comparison_html
 
@@ -664,6 +652,28 @@ def sweep(
         except OSError as e:
             fail(f"error: {out_dir}: cannot write: {e.strerror}")
         err.print(f"wrote {len(written)} files to {out_dir}", markup=False, highlight=False)
+
+
+@app.command()
+def serve(
+    port: Annotated[int, typer.Option("--port", "-p", min=0, max=65535,
+                                      help="Port to listen on (0: any free port).")] = 8765,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on. The default serves this machine "
+                                                     "only; any other address lets everyone who can reach it "
+                                                     "use the workbench.")] = "127.0.0.1",
+    open_browser: Annotated[bool, typer.Option("--open", help="Open the page in a web browser.")] = False,
+) -> None:
+    """Run the workbench in a browser: edit rules, see the seats, compare, verify (needs the [web] extra)."""
+    try:
+        from hemicycle.web.server import serve as run
+    except ImportError as e:
+        fail(f"error: hemicycle serve needs the [web] extra: pip install 'hemicycle[web]' (missing: {e.name})")
+    try:
+        run(host, port, open_browser=open_browser,
+            say=lambda text: out.print(text, markup=False, highlight=False),
+            warn=lambda text: err.print(text, markup=False, highlight=False))
+    except OSError as e:
+        fail(f"error: cannot listen on {host}:{port}: {e.strerror or e}")
 
 
 def main() -> None:

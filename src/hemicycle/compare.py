@@ -126,6 +126,23 @@ def cache_dir() -> Path:
     return Path(base) / "properties"
 
 
+def _cached(path: Path) -> tuple[dict[str, str], str] | None:
+    """A cache entry read as strictly as any JSON file (``hemicycle.reading``); None when it is
+    damaged or not of the shape written below, so that it is recomputed."""
+    from hemicycle.reading import VoteFileError, read_text, strict_json
+
+    try:
+        data = strict_json(read_text(path, limit=1_000_000), str(path))
+    except VoteFileError:
+        return None
+    if not isinstance(data, dict) or set(data) != {"verdicts", "bounds"} or not isinstance(data["bounds"], str):
+        return None
+    verdicts = data["verdicts"]
+    if not isinstance(verdicts, dict) or not all(isinstance(v, str) for v in verdicts.values()):
+        return None
+    return dict(verdicts), data["bounds"]
+
+
 def property_verdicts(
     rules: Rules, *, parties: int = 3, timeout: float = 10.0, names: Sequence[str] | None = None,
     cache: Path | None = None,
@@ -143,11 +160,9 @@ def property_verdicts(
     folder = cache or cache_dir()
     path = folder / f"{key}.json"
     if path.is_file():
-        try:
-            data = json.loads(path.read_text("utf-8"))
-            return dict(data["verdicts"]), str(data["bounds"])
-        except (OSError, ValueError, KeyError):
-            pass  # a damaged cache entry is recomputed
+        cached = _cached(path)
+        if cached is not None:
+            return cached
     results = v.verify(rules.model, list(names) if names else None, parties=parties, timeout=timeout)
     verdicts = {}
     for r in results:

@@ -40,7 +40,7 @@ def comparison_html(
 ) -> str:
     systems = comparison.systems
     election = comparison.election
-    total_votes = election.list_votes
+    total_votes = election.share_base
     head = title or f"Comparison of {len(systems)} electoral systems" + (
         f": {election.name}" if election.name else "")
     out: list[str] = []
@@ -55,9 +55,12 @@ def comparison_html(
     for k in keys:
         out.append(f"<tr><td>{escape(k)} (appointed)</td><td></td><td></td>"
                    + "".join(f"<td class=n>{s.result.appointed.get(k, 0)}</td>" for s in systems) + "</tr>")
-    out.append("<tr><th>Total</th><td class=n>" + fmt_int(total_votes) + "</td><td></td>"
+    out.append("<tr><th>Total</th><td class=n>" + fmt_int(election.list_votes) + "</td><td></td>"
                + "".join(f"<th>{s.result.total}</th>" for s in systems) + "</tr></table>")
 
+    notes = sorted({n for s in systems for n in s.result.notes})
+    if notes:
+        out.append("<ul class=notes>" + "".join(f"<li>Note: {escape(n)}</li>" for n in notes) + "</ul>")
     out.append("<h2>Disproportionality</h2><table><tr><th>Index</th>"
                + "".join(f"<th>{escape(s.label)}</th>" for s in systems) + "</tr>")
     for key, label in (("gallagher", "Gallagher (least squares)"), ("loosemore_hanby", "Loosemore-Hanby"),
@@ -89,7 +92,7 @@ def comparison_html(
         for c in curves:
             by_list.setdefault(c.abbr, []).append(c)
         for abbr, cs in by_list.items():
-            share = next((e.votes for e in election.lists if e.abbr == abbr), 0) / max(1, total_votes) * 100
+            share = next((e.votes for e in election.lists if e.abbr == abbr), 0) / max(1, election.list_votes) * 100
             data = {_stem(c.rules): [(float(p.start * 100), float(p.end * 100), p.seats) for p in c.pieces]
                     for c in cs}
             out.append(curve_svg(data, title=f"{abbr}: seats against vote share", actual=share))

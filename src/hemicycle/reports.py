@@ -24,7 +24,7 @@ def result_json_text(result: AllocationResult) -> str:
 def result_rows(result: AllocationResult) -> list[dict[str, Any]]:
     """One row per list (vote-file order) and per appointed group."""
     election = result.election
-    total_votes = election.list_votes
+    total_votes = election.share_base
     passed = {abbr for t in result.tiers for abbr in t.passed}
     admitted = {abbr for t in result.tiers for abbr in t.admitted}
     rows: list[dict[str, Any]] = []
@@ -92,14 +92,14 @@ def comparison_tables(comparison: Any, curves: Any = (), margins: Any = None, di
     seats.add_column("Share", justify="right")
     for s in systems:
         seats.add_column(s.label, justify="right")
-    total_votes = election.list_votes
+    total_votes = election.share_base
     for e in election.lists:
         seats.add_row(e.abbr, fmt_int(e.votes), fmt_percent(e.votes, total_votes),
                       *[str(s.result.seats[e.abbr]) for s in systems])
     for key in sorted({k for s in systems for k in s.result.appointed}):
         seats.add_row(f"{key} (appointed)", "", "", *[str(s.result.appointed.get(key, 0)) for s in systems])
     seats.add_section()
-    seats.add_row("Total", fmt_int(total_votes), "", *[str(s.result.total) for s in systems])
+    seats.add_row("Total", fmt_int(election.list_votes), "", *[str(s.result.total) for s in systems])
     idx = Table(title="Disproportionality (shares in percent of list votes and of their seats)",
                 title_justify="left")
     idx.add_column("Index")
