@@ -31,6 +31,10 @@ ELECTIONS = ["kazakhstan-2007", "kazakhstan-2012", "kazakhstan-2016", "kazakhsta
 GRID = {"threshold": "3%..10%/0.5%", "method": "hare,dhondt,sainte_lague"}
 
 
+def rate(x: float) -> str:
+    return f"{x:,.0f}" if x >= 10 else f"{x:.2f}"
+
+
 def timed(spec, engine_kind: str, workers: int) -> tuple[float, float, object]:  # type: ignore[no-untyped-def]
     start = time.perf_counter()
     engine = make_engine(engine_kind, workers)
@@ -85,9 +89,10 @@ def main() -> None:
                        if verdicts.count(v)]
             extra = "; " + ", ".join(counted) if counted else "; no error"
             cpu = result.cpu_seconds  # type: ignore[attr-defined]
-            print(f"  {workers} worker(s): {wall:7.1f} s ({n / wall:,.0f} {unit}/s; engine start {start:.1f} s{extra}; "
-                  f"{cpu:.1f} CPU seconds in the workers, {n / cpu:,.0f} {unit} per CPU second, "
-                  f"{cpu / wall:.2f} cores busy; load {os.getloadavg()[0]:.1f})")
+            print(f"  {workers} worker(s): {wall:7.1f} s ({rate(n / wall)} {unit}/s; "
+                  f"engine start {start:.1f} s{extra}; {cpu:.1f} CPU seconds in the workers, "
+                  f"{rate(n / cpu)} {unit} per CPU second, {cpu / wall:.2f} cores busy; "
+                  f"load {os.getloadavg()[0]:.1f})")
         print(f"  speed-up 1 -> 2 workers: {walls[1] / walls[2]:.2f}x")
 
 

@@ -300,16 +300,18 @@ def check(
         fail(e.render())
     except GridError as e:
         fail(f"error: {e}")
+    unreadable = False
     for result in results:
         for found in result.found:
             err.print(result.render(found), markup=False, highlight=False)
+        unreadable |= result.unreadable
         if result.errors or (strict and result.warnings):
             failed = True
         else:
             combos = f", {result.combinations} combinations" if result.family.parameters else ""
             out.print(f"{result.family.file}: ok ({len(result.warnings)} warning(s){combos})", markup=False,
                       highlight=False)
-    raise typer.Exit(EXIT_FAILED if failed else EXIT_OK)
+    raise typer.Exit(EXIT_INPUT if unreadable else EXIT_FAILED if failed else EXIT_OK)
 
 
 @app.command("list")

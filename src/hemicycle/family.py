@@ -93,15 +93,16 @@ class Family:
         used: set[str] = set()
         for combo in self.grid(choices):
             binding = self.binding(combo)
+            unreadable = False
             try:
                 chamber = parse_rules(self.text, self.file, binding=binding)
                 diagnostics = check_model(chamber)
             except RuleError as e:
-                diagnostics = e.diagnostics
+                diagnostics, unreadable = e.diagnostics, True
             used |= binding.used
             for d in diagnostics:
                 key = (d.severity, d.message, d.span.line, d.span.col, d.hint or "")
-                found.setdefault(key, FoundDiagnostic(d)).combinations.append(combo)
+                found.setdefault(key, FoundDiagnostic(d, unreadable=unreadable)).combinations.append(combo)
         result = FamilyCheck(self, total, list(found.values()))
         if not any(f.diagnostic.severity == "error" for f in result.found):
             for p in self.parameters:
@@ -123,6 +124,7 @@ def label(combo: Mapping[str, m.ParamValue] | Sequence[tuple[str, str]]) -> str:
 class FoundDiagnostic:
     diagnostic: Diagnostic
     combinations: list[Combination] = field(default_factory=list)
+    unreadable: bool = False  # the combination is not a valid rule file (a parse error), not a failed check
 
 
 @dataclass
@@ -134,6 +136,11 @@ class FamilyCheck:
     @property
     def errors(self) -> list[FoundDiagnostic]:
         return [f for f in self.found if f.diagnostic.severity == "error"]
+
+    @property
+    def unreadable(self) -> bool:
+        """Some combination does not parse: an input error (exit 2), not a failed check (exit 1)."""
+        return any(f.unreadable for f in self.found)
 
     @property
     def warnings(self) -> list[FoundDiagnostic]:
