@@ -327,7 +327,7 @@ def test_compare_gives_the_html_report_of_hemicycle_compare(client: TestClient) 
     assert r["html"].startswith("<!DOCTYPE html>") and "Seat-vote curves" in r["html"]
     assert "Votes that decide seats" in r["html"]
     assert [a["label"] for a in r["arches"]] == ["dhondt", "sl"]
-    assert r["csv"].splitlines()[0] == "abbr,votes,dhondt,sl"
+    assert r["csv"].splitlines()[0] == '"abbr","votes","dhondt","sl"'  # text cells quoted (display.csv_text)
 
 
 def test_compare_refuses_two_systems_with_one_name(client: TestClient) -> None:

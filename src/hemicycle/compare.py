@@ -12,6 +12,7 @@ from typing import Any
 
 from hemicycle.api import Rules
 from hemicycle.election import Election
+from hemicycle.html import comparison_html
 from hemicycle.indices import Indices, indices
 from hemicycle.interpreter import AllocationResult
 
@@ -70,6 +71,7 @@ class Comparison:
         return {
             "election": self.election.name or None,
             "lists": [{"abbr": e.abbr, "name": e.name, "votes": e.votes} for e in self.election.lists],
+            "share_base": self.election.share_base,
             "systems": [s.to_json() for s in self.systems],
         }
 
@@ -81,20 +83,17 @@ class Comparison:
         return out
 
     def csv(self) -> str:
-        import csv
-        import io
+        """The seats side by side and the indices as CSV (text cells neutralised: ``display.csv_text``)."""
+        from hemicycle.display import csv_text
 
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerow(["abbr", "votes", *[s.label for s in self.systems]])
-        w.writerows(self.rows())
+        rows: list[list[str | int | float | None]] = [["abbr", "votes", *[s.label for s in self.systems]]]
+        for e in self.election.lists:
+            rows.append([e.abbr, e.votes, *[s.result.seats[e.abbr] for s in self.systems]])
         for key in ("gallagher", "loosemore_hanby", "sainte_lague", "enp_votes", "enp_seats"):
-            w.writerow([f"index:{key}", "", *[f"{getattr(s.indices, key):.4f}" for s in self.systems]])
-        return buf.getvalue()
+            rows.append([f"index:{key}", None, *[round(getattr(s.indices, key), 4) for s in self.systems]])
+        return csv_text(rows)
 
     def _repr_html_(self) -> str:
-        from hemicycle.html import comparison_html
-
         return comparison_html(self, standalone=False)
 
 

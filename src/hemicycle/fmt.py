@@ -32,7 +32,7 @@ from lark.exceptions import UnexpectedInput
 from hemicycle import model as m
 from hemicycle.diagnostics import RuleError
 from hemicycle.grammar import parse_rules
-from hemicycle.grammar.parser import binding_for, make_parser, parse_with, read_parameters
+from hemicycle.grammar.parser import binding_for, make_parser, parse_with, read_parameters, rule_text
 
 INDENT = "  "
 CITATION_COLUMN_LIMIT = 80  # citations are aligned at a column no further right than this
@@ -162,7 +162,7 @@ def format_rules(text: str, file: str = "<rules>") -> str:
     # A file with parameters is formatted as written ('$NAME' kept), read with the first value of each.
     first = {p.name: p.values[0] for p in read_parameters(text, file)}
     original = parse_rules(text, file, first)  # the project's own diagnostics for bad input
-    source = text.removeprefix("\ufeff")
+    source = rule_text(text)
     try:
         tree = parse_with(_parser(), source, binding_for(source, file, first))
     except UnexpectedInput as exc:  # pragma: no cover - parse_rules has already refused it

@@ -266,9 +266,9 @@ def to_json(results: list[Reproduction]) -> dict[str, Any]:
 
 def render_table(results: list[Reproduction]) -> Any:
     """A rich Table: election, rules, official, computed, match, first differing list."""
-    from rich.table import Table
+    from hemicycle.display import DataTable
 
-    table = Table(title="Real elections reproduced from their rule files", title_justify="left")
+    table = DataTable(title="Real elections reproduced from their rule files", title_justify="left")
     for column in ("Election", "Rules", "Official", "Computed", "Match", "First difference"):
         table.add_column(column, overflow="fold")
     for r in results:

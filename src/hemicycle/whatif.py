@@ -23,6 +23,7 @@ from hemicycle.api import Rules
 from hemicycle.bases import base_figure
 from hemicycle.derived import Seats, derive
 from hemicycle.election import Election
+from hemicycle.numbers import fmt_decimal
 
 
 class WhatIfError(Exception):
@@ -317,7 +318,9 @@ def apply_swings(election: Election, swings: Sequence[str]) -> Election:
                 raise WhatIfError(f"swing {text!r}: no list has a vote, so there are no shares to move")
             share = Fraction(votes[i], total) + value / 100
             if not 0 <= share <= 1:
-                raise WhatIfError(f"swing {text!r}: the share would be {float(share * 100):.2f}%")
+                shown = (fmt_decimal(share * 100, 2) if abs(share) < 10
+                         else "over 1000" if share > 0 else "below -1000")
+                raise WhatIfError(f"swing {text!r}: the share would be {shown}%")
             others = total - votes[i]
             exact = [share * total if j == i else
                      (Fraction(v, others) * (1 - share) * total if others else Fraction(0))
