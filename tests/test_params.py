@@ -86,8 +86,14 @@ def test_values_by_label_or_number() -> None:
         assert family.bind({"seats": "10", "share": given}).tiers[0].thresholds[0].share == share
     assert family.bind({"seats": "10", "share": "10%"}).bindings[1] == ("share", "ten")
     assert family.bind({"seats": 12}).seats == 12
-    with pytest.raises(RuleError, match="parameter 'seats' has no value and no default"):
+    with pytest.raises(RuleError) as info:
         family.bind({})
+    assert info.value.render().splitlines()[:3] == [
+        "s.elect:1:1: error: parameter 'seats' has no value and no default",
+        "   1 | param seats in 8 .. 12", "       ^^^^^^^^^^^^^^^^^^^^^^"]
+    assert "hint: give it one (--set seats=VALUE, with VALUE in 8 .. 12) or write 'default VALUE'" in \
+        info.value.render()
+    assert family.check().combinations == 30  # check needs no default: it binds every combination
 
 
 @pytest.mark.parametrize(("given", "message"), [

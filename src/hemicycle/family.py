@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -146,17 +146,20 @@ class FamilyCheck:
     def warnings(self) -> list[FoundDiagnostic]:
         return [f for f in self.found if f.diagnostic.severity == "warning"]
 
-    def render(self, f: FoundDiagnostic) -> str:
-        """The diagnostic, then the combinations it holds for (all of them, or the first few)."""
-        text = f.diagnostic.render(self.family.text)
-        n = len(f.combinations)
+    def diagnostic(self, f: FoundDiagnostic) -> Diagnostic:
+        """The diagnostic, its message naming the combinations it holds for (all, or the first few)."""
+        d, n = f.diagnostic, len(f.combinations)
         if not self.family.parameters or n == 0:
-            return text
+            return d
         if n == self.combinations:
-            return text + f"\n  in all {n} combinations"
-        shown = "; ".join(label(c) for c in f.combinations[:3])
-        more = f" and {n - 3} more" if n > 3 else ""
-        return text + f"\n  in {n} of {self.combinations} combinations: {shown}{more}"
+            where = f"in all {n} combinations"
+        else:
+            shown = "; ".join(label(c) for c in f.combinations[:3])
+            where = f"in {n} of {self.combinations} combinations: {shown}" + (f" and {n - 3} more" if n > 3 else "")
+        return replace(d, message=f"{d.message} ({where})")
+
+    def render(self, f: FoundDiagnostic) -> str:
+        return self.diagnostic(f).render(self.family.text)
 
 
 # --- grid specifications (--grid NAME=VALUES, --set NAME=VALUE) -----------------------------------

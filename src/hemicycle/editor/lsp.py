@@ -80,14 +80,7 @@ def diagnostics(text: str, file: str = "<editor>") -> list[Diagnostic]:
     if family.size() > EDITOR_COMBINATIONS:
         choices = {p.name: p.values[:1] for p in family.parameters}
     result = family.check(choices)
-    out = []
-    for found in result.found:
-        d = found.diagnostic
-        lines = result.render(found).split("\n")
-        where = lines[-1].strip() if found.combinations and lines[-1].startswith("  in ") else ""
-        out.append(Diagnostic(d.span, f"{d.message} ({where})" if where else d.message, d.hint, d.severity,
-                              d.expected))
-    return out
+    return [result.diagnostic(found) for found in result.found]
 
 
 # --- the language reference -----------------------------------------------------------------------
@@ -125,7 +118,7 @@ def reference() -> tuple[Section, ...]:
     return tuple(sections)
 
 
-_TOKEN = re.compile("|".join(f"(?:{x})" for x in (p.COMMENT, p.STRING, p.CITATION, p.NAME, r"\S")))
+_TOKEN = re.compile("|".join(f"(?:{x})" for x in (p.COMMENT, p.STRING, p.CITATION, p.PARAM_REF, p.NAME, r"\S")))
 
 
 def _clause_at(text: str, offset: int) -> tuple[list[str], str | None]:
@@ -301,9 +294,13 @@ def completion_context(before: str) -> str:
     clause_start = 0
     tier_closed = False
     previous = ""
+    in_header = True  # before 'chamber': parameter declarations, whose values may be any words
     for match in _TOKEN.finditer(before):
         word = match.group(0)
         if word.startswith(("#", '"', "[")):
+            continue
+        in_header = in_header and word != "chamber"
+        if in_header:
             continue
         word, previous = ("" if previous in before_names else word), word  # 'as tier': a name
         if word == "{":
@@ -316,6 +313,8 @@ def completion_context(before: str) -> str:
             clause_start = match.end()
         elif word in clause_words:
             clause_start = match.start()
+    if in_header:
+        return before  # the declarations: short, and read as they are
     current = before[clause_start:]
     if clause_start == 0 or (not open_headers and current.startswith("chamber")):
         return current  # the first clause: nothing to leave out
