@@ -1,7 +1,17 @@
 """hemicycle: a language for electoral rules, an exact interpreter and a Z3 verifier."""
 
-from hemicycle.api import Rules, allocate_batch, bundled_elections, bundled_rules, compile, load, loads
+from hemicycle.api import (
+    Rules,
+    allocate_batch,
+    bundled_elections,
+    bundled_rules,
+    compile,
+    load,
+    load_family,
+    loads,
+)
 from hemicycle.election import Election, ListEntry
+from hemicycle.family import Family
 from hemicycle.interpreter import AllocationError, AllocationResult, TieError
 
 __version__ = "0.1.0"
@@ -10,6 +20,7 @@ __all__ = [
     "AllocationError",
     "AllocationResult",
     "Election",
+    "Family",
     "ListEntry",
     "Rules",
     "TieError",
@@ -19,5 +30,6 @@ __all__ = [
     "bundled_rules",
     "compile",
     "load",
+    "load_family",
     "loads",
 ]
