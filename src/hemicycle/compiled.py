@@ -20,7 +20,7 @@ from math import lcm
 
 from hemicycle import model as m
 from hemicycle.bases import base_figure
-from hemicycle.election import Election
+from hemicycle.election import Election, count, counts
 from hemicycle.highest_averages import highest_averages
 from hemicycle.interpreter import allocate, quota_value
 
@@ -389,7 +389,7 @@ def compile_rules(chamber: m.Chamber) -> SeatsFunction:
                 return interpreted(votes, totals)
 
         fast = _fast_lr(chamber.tiers[0], f1)
-        return fast if fast is not None else f1
+        return _exact_inputs(fast if fast is not None else f1)
 
     def f(votes: Sequence[int], invalid: int = 0, **totals: int) -> tuple[int, ...]:
         totals["invalid"] = invalid
@@ -404,4 +404,15 @@ def compile_rules(chamber: m.Chamber) -> SeatsFunction:
         except _Fallback:
             return interpreted(votes, totals)
 
-    return f
+    return _exact_inputs(f)
+
+
+def _exact_inputs(f: SeatsFunction) -> SeatsFunction:
+    """``f`` taking figures of any integer type (NumPy's included) as exact Python ints: NumPy's
+    integers overflow silently in the products the methods compute; floats are refused."""
+
+    def exact(votes: Sequence[int], invalid: int = 0, **totals: int) -> tuple[int, ...]:
+        return f(counts(votes), count(invalid, "invalid"), **{k: count(v, k) for k, v in totals.items()})
+
+    exact.__doc__ = f.__doc__
+    return exact

@@ -6,7 +6,8 @@ rules. Figures are exact integers; a figure that is not known is absent, never g
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import operator
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -15,6 +16,26 @@ TOTALS = ("valid", "invalid", "ballots_cast", "registered", "against_all")
 # Lists in one election: vote files are refused beyond it while they are read, and the
 # interpreter refuses elections beyond it.
 MAX_LISTS = 100_000
+
+
+def count(value: object, what: str) -> int:
+    """A vote count or a total as a Python int: an ``int`` or any integer type that says it is one
+    (``__index__``: NumPy's ``int64``, ``uint32`` ...), never a bool, a float or a string, which
+    would be rounded or misread. Python ints are exact at any size; NumPy's overflow silently, so
+    they are converted before any arithmetic."""
+    if type(value) is int:
+        return value
+    if isinstance(value, bool) or type(value).__name__ == "bool_" or isinstance(value, str | bytes):
+        raise TypeError(f"{what} must be an integer, not {type(value).__name__}")
+    try:
+        return operator.index(value)  # type: ignore[arg-type]
+    except TypeError:
+        raise TypeError(f"{what} must be an integer, not {type(value).__name__} ({value!r})") from None
+
+
+def counts(values: Sequence[object], what: str = "votes") -> list[int]:
+    """``count`` of each of ``values`` (a list, a tuple or a NumPy array of integers)."""
+    return [v if type(v) is int else count(v, f"{what}[{i}]") for i, v in enumerate(values)]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -39,6 +60,10 @@ class ListEntry:
     reported_regional: bool | None = None
     # The list combination (apparentement) the list belongs to, by its name; None: none.
     combination: str | None = None
+
+    def __post_init__(self) -> None:
+        if type(self.votes) is not int:  # e.g. numpy.int64 from a data frame: exact from here on
+            object.__setattr__(self, "votes", count(self.votes, f"votes for {self.abbr!r}"))
 
     @property
     def label(self) -> str:
@@ -89,6 +114,8 @@ class Election:
             for key in region_totals:
                 if key not in TOTALS:
                     raise ValueError(f"region {name!r}: unknown total {key!r}; known: {', '.join(TOTALS)}")
+        if any(type(v) is not int for v in self.totals.values()):
+            object.__setattr__(self, "totals", {k: count(v, f"total {k!r}") for k, v in self.totals.items()})
         for key, value in self.totals.items():
             if key not in TOTALS:
                 raise ValueError(f"unknown total {key!r}; known: {', '.join(TOTALS)}")
@@ -127,11 +154,8 @@ class Election:
         missing = [a for a, _ in pairs if a not in rank]
         if missing:
             raise ValueError(f"registration_order lacks {', '.join(missing)}")
-        for abbr, v in pairs:
-            if isinstance(v, bool) or not isinstance(v, int):
-                raise TypeError(f"votes for {abbr!r} must be an int, not {type(v).__name__}")
         lists = tuple(
-            ListEntry(abbr=a, votes=v, registration_order=rank[a]) for a, v in pairs
+            ListEntry(abbr=a, votes=count(v, f"votes for {a!r}"), registration_order=rank[a]) for a, v in pairs
         )
-        clean = {k: int(v) for k, v in totals.items() if v is not None}
+        clean = {k: count(v, f"total {k!r}") for k, v in totals.items() if v is not None}
         return cls(lists=lists, totals=clean)
