@@ -19,12 +19,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+# The module hemicycle.compare is loaded here, before hemicycle/__init__.py binds the name
+# ``compare`` to the function below: loaded later, Python would set the package's attribute
+# ``compare`` to the module.
 from hemicycle.api import Rules, load, locate_election
+from hemicycle.compare import Comparison
+from hemicycle.compare import compare as compare_systems
 from hemicycle.election import Election
 from hemicycle.model import Chamber
 
 if TYPE_CHECKING:  # imported when first used: ``import hemicycle`` (and so the CLI) starts fast
-    from hemicycle.compare import Comparison
     from hemicycle.interpreter import AllocationResult
     from hemicycle.uncertainty import SeatDistribution
     from hemicycle.verify.engine import PropertyResult
@@ -85,7 +89,6 @@ def compare(rules: Iterable[RulesLike], votes: VotesLike, *, swings: Sequence[st
     ``properties=True``, the verifier's verdict on each catalogue property (``parties`` lists,
     ``timeout`` seconds per property; cached by rule text). ``swings`` change the votes first
     (``"ABBR=+2%"``, ``"ABBR=-5000"``, as ``compare --swing``)."""
-    from hemicycle.compare import compare as compare_systems
     from hemicycle.whatif import apply_swings
 
     systems = [as_rules(r) for r in rules]

@@ -9,7 +9,8 @@ and returns one HTML fragment, so the classes that show themselves (``Rules``,
   them) is shown as text: HTML-escaped, control characters and bidirectional overrides shown as
   escapes (``display.escape_controls``).
 * Styles are scoped to the fragment (class ``hemicycle``), specific enough to win over
-  JupyterLab's table styles (which right-align every cell) and to leave the notebook's own look
+  JupyterLab's table styles (``:not(.jp-RenderedMarkdown).jp-RenderedHTMLCommon td`` right-aligns
+  every cell) and to leave the notebook's own look
   untouched; a viewer that drops ``<style>`` (GitHub's) still shows plain tables.
 * A rule file is highlighted with hemicycle's Pygments lexer when Pygments is installed (the
   ``[pygments]`` extra), with inline styles; otherwise it is shown escaped, unhighlighted.
@@ -35,11 +36,11 @@ from hemicycle.pictures import curve_svg
 STYLE = """
 .hemicycle { font-family: system-ui, sans-serif; font-size: 13px; color: #222; }
 .hemicycle table { border-collapse: collapse; margin: 0.4em 0; }
-.hemicycle table th, .hemicycle table td { border: 1px solid #ccc; padding: 2px 8px; text-align: left;
-  vertical-align: top; }
-.hemicycle table th { background: #f3f3f3; }
-.hemicycle table td.n, .hemicycle table th.n { text-align: right; font-variant-numeric: tabular-nums; }
-.hemicycle table caption { font-weight: bold; text-align: left; padding: 2px 0; }
+.hemicycle table.data th, .hemicycle table.data td { border: 1px solid #ccc; padding: 2px 8px;
+  text-align: left; vertical-align: top; }
+.hemicycle table.data th { background: #f3f3f3; }
+.hemicycle table.data td.n, .hemicycle table.data th.n { text-align: right; font-variant-numeric: tabular-nums; }
+.hemicycle table.data caption { font-weight: bold; text-align: left; padding: 2px 0; }
 .hemicycle .proved { color: #1a7f37; } .hemicycle .refuted { color: #b42318; }
 .hemicycle .unknown { color: #8a6d00; } .hemicycle .muted { color: #666; }
 .hemicycle .row { display: flex; flex-wrap: wrap; gap: 1.5em; align-items: flex-start; }
@@ -77,7 +78,7 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]], *, caption: str
     def cell(tag: str, i: int, value: str) -> str:
         return f"<{tag} class=n>{value}</{tag}>" if i in right else f"<{tag}>{value}</{tag}>"
 
-    out = ["<table>"]
+    out = ["<table class=data>"]
     if caption:
         out.append(f"<caption>{caption}</caption>")
     out.append("<tr>" + "".join(cell("th", i, h) for i, h in enumerate(headers)) + "</tr>")
@@ -99,6 +100,13 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]], *, caption: str
 def _notes(notes: Iterable[str]) -> str:
     items = "".join(f"<li>{text(n)}</li>" for n in notes)
     return f"<ul class=muted>{items}</ul>" if items else ""
+
+
+def _arch(system: Mapping[str, Any]) -> str:
+    """``html.arch_for`` with its labels shown as text (the picture escapes markup only)."""
+    return arch_for({**system, "label": escape_controls(str(system["label"])),
+                     "seats": {escape_controls(a): n for a, n in system["seats"].items()},
+                     "appointed": {escape_controls(k): n for k, n in system["appointed"].items()}})
 
 
 # --- rule sets ------------------------------------------------------------------------------------
@@ -174,8 +182,8 @@ def result_html(result: Mapping[str, Any], lists: Sequence[Mapping[str, Any]], s
     numeric = range(2, len(headers))
     caption = text(result["chamber"]) + (f": {text(result['election'])}" if result.get("election") else "")
     seats_table = table(headers, rows, caption=caption, numeric=numeric, limit=MAX_TABLE_ROWS + 1)
-    arch = arch_for({"seats": {e["abbr"]: seats.get(e["abbr"], 0) for e in lists},
-                     "appointed": result.get("appointed", {}), "label": ""})
+    arch = _arch({"seats": {e["abbr"]: seats.get(e["abbr"], 0) for e in lists},
+                  "appointed": result.get("appointed", {}), "label": ""})
     ties = [f"{', '.join(t['lists'])} tied in {t['stage']} at {t['value']}: {', '.join(t['winners'])} "
             f"by {t['resolved_by']}" for t in result.get("ties", [])]
     parts = [f"<div class=row><div>{seats_table}</div><div>{arch}</div></div>"]
@@ -235,7 +243,7 @@ def comparison_html(report: Mapping[str, Any]) -> str:
         bounds = sorted({s["property_bounds"] for s in systems if s.get("property_bounds")})
         parts.append(table(["Property", *labels], prop_rows, caption="Properties (Z3 verifier)")
                      + _notes(f"Bounds: {b}" for b in bounds))
-    parts.append("<div class=row>" + "".join(f"<div>{arch_for(s)}</div>" for s in systems) + "</div>")
+    parts.append("<div class=row>" + "".join(f"<div>{_arch(s)}</div>" for s in systems) + "</div>")
     parts.append(_notes(sorted({f"Note: {n}" for s in systems for n in s.get("notes", [])})))
     return fragment(*parts)
 
