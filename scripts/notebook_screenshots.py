@@ -35,8 +35,12 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-ne
 def execute(path: Path) -> Any:
     nb = nbformat.read(path, as_version=4)
     NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
-    for cell in nb.cells:  # no run counts or timings that change every run
-        cell.metadata.pop("execution", None)
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)  # no timings that change every run
+        for output in cell.get("outputs", []):  # the HTML is what readers see: no dataclass dump besides it
+            data = output.get("data", {})
+            if "text/html" in data and "text/plain" in data:
+                data["text/plain"] = data["text/plain"].splitlines()[0][:80]
     nbformat.write(nb, path)
     print(f"executed {path}")
     return nb
