@@ -7,6 +7,15 @@
 * completion: exactly the keywords the grammar accepts at the cursor (Lark's interactive LALR
   parser), marked as clause, method, base or keyword; every keyword where the text before the
   cursor does not parse.
+* formatting: ``hemicycle fmt``'s canonical layout, as edits of the lines that change
+  (``hemicycle.editor.edits``); a text that does not parse is left alone, with a message;
+* quick fixes: each did-you-mean hint (``Diagnostic.replacement``) as a code action, preferred
+  when the document parses once it is applied;
+* code lenses: over the ``chamber`` clause of a rule file that reproduces bundled elections (by
+  its name: ``hemicycle/elections/index.toml``), the seats the text gives for each and whether they
+  are the official ones; their command (``hemicycle.showProtocol``, the VS Code extension's) asks
+  the server for the protocol with ``workspace/executeCommand hemicycle.protocol [uri, election]``
+  (``hemicycle.editor.lenses``).
 
 Run it over stdio with ``hemicycle-lsp`` (or ``python -m hemicycle.editor.lsp``). The pure
 functions ``diagnostics``, ``hover_text`` and ``completions`` hold the logic; pygls only carries
@@ -43,6 +52,8 @@ from hemicycle import __version__
 from hemicycle.checker import check
 from hemicycle.diagnostics import LINE_BREAK, Diagnostic, RuleError
 from hemicycle.display import escape_controls
+from hemicycle.editor import edits as ed
+from hemicycle.editor import lenses as lz
 from hemicycle.editor import patterns as p
 from hemicycle.editor.vocabulary import vocabulary
 from hemicycle.grammar import parse_rules
@@ -429,6 +440,9 @@ def make_server() -> Any:
             return None
         return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text))
 
+    _edit_features(server, work)
+    _lens_features(server)
+
     @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=[" "]))
     async def completion(ls: Any, params: types.CompletionParams) -> types.CompletionList:
         document = ls.workspace.get_text_document(params.text_document.uri)
@@ -437,6 +451,78 @@ def make_server() -> Any:
         return types.CompletionList(is_incomplete=False, items=items)
 
     return server
+
+
+def _range(types: Any, start: tuple[int, int], end: tuple[int, int]) -> Any:
+    return types.Range(start=types.Position(line=start[0], character=start[1]),
+                       end=types.Position(line=end[0], character=end[1]))
+
+
+def _text_edit(types: Any, e: ed.TextEdit) -> Any:
+    return types.TextEdit(range=_range(types, e.start, e.end), new_text=e.new_text)
+
+
+def _edit_features(server: Any, check: Callable[[str, str], list[Diagnostic]]) -> None:
+    """Formatting and the quick fixes of did-you-mean hints."""
+    from lsprotocol import types
+    from pygls.uris import to_fs_path
+
+    @server.feature(types.TEXT_DOCUMENT_FORMATTING)
+    async def formatting(ls: Any, params: types.DocumentFormattingParams) -> list[types.TextEdit] | None:
+        document = ls.workspace.get_text_document(params.text_document.uri)
+        path = to_fs_path(params.text_document.uri) or params.text_document.uri
+        try:
+            found = await asyncio.get_running_loop().run_in_executor(
+                None, ed.formatting_edits, document.source, path)
+        except ed.NotFormatted as e:
+            ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Warning,
+                                                           message=escape_controls(f"hemicycle: {e}")))
+            return None
+        return [_text_edit(types, e) for e in found]
+
+    @server.feature(types.TEXT_DOCUMENT_CODE_ACTION,
+                    types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]))
+    async def code_action(ls: Any, params: types.CodeActionParams) -> list[types.CodeAction]:
+        uri = params.text_document.uri
+        text = ls.workspace.get_text_document(uri).source
+        path = to_fs_path(uri) or uri
+        r = params.range
+        wanted = ((r.start.line, r.start.character), (r.end.line, r.end.character))
+
+        def fixes() -> list[ed.QuickFix]:
+            return ed.quick_fixes(text, check(text, uri), wanted, lambda d: diagnostic_range(text, d),
+                                  lambda t: diagnostics(t, path))
+
+        found = await asyncio.get_running_loop().run_in_executor(None, fixes)
+        return [types.CodeAction(
+            title=f.title, kind=types.CodeActionKind.QuickFix, is_preferred=f.preferred,
+            edit=types.WorkspaceEdit(changes={uri: [_text_edit(types, f.edit)]}),
+        ) for f in found]
+
+
+def _lens_features(server: Any) -> None:
+    """Code lenses with the seats of the bundled elections a rule file reproduces; the protocol."""
+    from lsprotocol import types
+    from pygls.uris import to_fs_path
+
+    @server.feature(types.TEXT_DOCUMENT_CODE_LENS)
+    async def code_lens(ls: Any, params: types.CodeLensParams) -> list[types.CodeLens]:
+        uri = params.text_document.uri
+        text = ls.workspace.get_text_document(uri).source
+        path = to_fs_path(uri) or uri
+        if len(text) > MAX_RULE_BYTES or not lz.elections_for(path):
+            return []
+        found = await asyncio.get_running_loop().run_in_executor(None, lz.lenses, text, path)
+        return [types.CodeLens(range=_range(types, (lens.line, 0), (lens.line, 0)),
+                               command=types.Command(title=lens.title, command=lz.COMMAND,
+                                                     arguments=[uri, lens.election]))
+                for lens in found]
+
+    @server.command(lz.SERVER_COMMAND)
+    async def protocol(ls: Any, uri: str, election: str) -> str:
+        text = ls.workspace.get_text_document(uri).source
+        path = to_fs_path(uri) or uri
+        return await asyncio.get_running_loop().run_in_executor(None, lz.protocol, text, path, election)
 
 
 def main() -> None:
