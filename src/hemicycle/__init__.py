@@ -6,8 +6,18 @@ speed. (``hemicycle.compare`` is the function; ``from hemicycle.compare import C
 reaches the module of that name.)
 """
 
-from hemicycle.api import Rules, allocate_batch, bundled_elections, bundled_rules, compile, load, loads
+from hemicycle.api import (
+    Rules,
+    allocate_batch,
+    bundled_elections,
+    bundled_rules,
+    compile,
+    load,
+    load_family,
+    loads,
+)
 from hemicycle.election import Election, ListEntry
+from hemicycle.family import Family
 from hemicycle.interpreter import AllocationError, AllocationResult, TieError
 
 __version__ = "0.1.0"
@@ -28,6 +38,7 @@ __all__ = [
     "AllocationError",
     "AllocationResult",
     "Election",
+    "Family",
     "ListEntry",
     "Rules",
     "TieError",
@@ -41,6 +52,7 @@ __all__ = [
     "compile",
     "curve",
     "load",
+    "load_family",
     "load_votes",
     "loads",
     "margins",

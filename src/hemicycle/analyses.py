@@ -56,11 +56,12 @@ def load_votes(name_or_path: str | os.PathLike[str], *, totals: Mapping[str, Any
     the file's is an error); ``contest`` picks one of a standard file's contests; ``rules``: the
     rule sets it is for, whose clauses say which missing figures are errors (as on the command
     line)."""
-    from hemicycle.election import count
+    from hemicycle.election import TOTALS
+    from hemicycle.validate import totals as checked
     from hemicycle.votes import read_votes_for_rules
 
     path = locate_election(os.fspath(name_or_path)).path
-    exact = {k: count(v, f"total {k!r}") for k, v in (totals or {}).items()}
+    exact = checked(totals or {}, TOTALS)
     chambers = [as_rules(r).model for r in rules]
     return read_votes_for_rules(path, chambers, totals=exact or None, contest=contest).election
 

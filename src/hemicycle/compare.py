@@ -30,7 +30,10 @@ class SystemOutcome:
 
     @property
     def label(self) -> str:
-        return Path(self.rules.path).stem
+        """The rule file's name, with its parameters' values when it has any."""
+        stem = Path(self.rules.path).stem
+        values = ", ".join(f"{k}={v}" for k, v in self.rules.model.bindings)
+        return f"{stem} ({values})" if values else stem
 
     @property
     def list_seats(self) -> dict[str, int]:
@@ -167,7 +170,8 @@ def property_verdicts(
     from hemicycle import verify as v
 
     text = rules.model.source
-    key_src = json.dumps({"rules": text, "parties": parties, "timeout": timeout, "names": list(names or []),
+    bound = {"bindings": rules.model.bindings} if rules.model.bindings else {}  # a member of a family
+    key_src = json.dumps({"rules": text, **bound, "parties": parties, "timeout": timeout, "names": list(names or []),
                           "version": __version__}, sort_keys=True)
     key = hashlib.sha256(key_src.encode("utf-8")).hexdigest()
     folder = cache or cache_dir()

@@ -6,36 +6,18 @@ rules. Figures are exact integers; a figure that is not known is absent, never g
 
 from __future__ import annotations
 
-import operator
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
+
+from hemicycle.validate import check_sum, figure
+from hemicycle.validate import totals as check_totals
 
 # The totals a vote file may give, besides each list's votes.
 TOTALS = ("valid", "invalid", "ballots_cast", "registered", "against_all")
 # Lists in one election: vote files are refused beyond it while they are read, and the
 # interpreter refuses elections beyond it.
 MAX_LISTS = 100_000
-
-
-def count(value: object, what: str) -> int:
-    """A vote count or a total as a Python int: an ``int`` or any integer type that says it is one
-    (``__index__``: NumPy's ``int64``, ``uint32`` ...), never a bool, a float or a string, which
-    would be rounded or misread. Python ints are exact at any size; NumPy's overflow silently, so
-    they are converted before any arithmetic."""
-    if type(value) is int:
-        return value
-    if isinstance(value, bool) or type(value).__name__ == "bool_" or isinstance(value, str | bytes):
-        raise TypeError(f"{what} must be an integer, not {type(value).__name__}")
-    try:
-        return operator.index(value)  # type: ignore[arg-type]
-    except TypeError:
-        raise TypeError(f"{what} must be an integer, not {type(value).__name__} ({value!r})") from None
-
-
-def counts(values: Sequence[object], what: str = "votes") -> list[int]:
-    """``count`` of each of ``values`` (a list, a tuple or a NumPy array of integers)."""
-    return [v if type(v) is int else count(v, f"{what}[{i}]") for i, v in enumerate(values)]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -62,8 +44,16 @@ class ListEntry:
     combination: str | None = None
 
     def __post_init__(self) -> None:
-        if type(self.votes) is not int:  # e.g. numpy.int64 from a data frame: exact from here on
-            object.__setattr__(self, "votes", count(self.votes, f"votes for {self.abbr!r}"))
+        # every figure through the one check (hemicycle.validate); NumPy integers become ints
+        what = f"list {self.abbr!r}"
+        object.__setattr__(self, "votes", figure(self.votes, f"the votes of {what}"))
+        for key in ("district_seats", "list_size", "ballot_order"):
+            value = getattr(self, key)
+            if value is not None:
+                object.__setattr__(self, key, figure(value, f"the {key.replace('_', ' ')} of {what}"))
+        if self.regional_votes:
+            object.__setattr__(self, "regional_votes", {
+                region: figure(v, f"the votes of {what} in {region!r}") for region, v in self.regional_votes.items()})
 
     @property
     def label(self) -> str:
@@ -93,10 +83,6 @@ class Election:
             if entry.abbr in seen:
                 raise ValueError(f"list {entry.abbr!r} appears twice")
             seen.add(entry.abbr)
-            if entry.votes < 0:
-                raise ValueError(f"list {entry.abbr!r} has negative votes")
-            if entry.district_seats is not None and entry.district_seats < 0:
-                raise ValueError(f"list {entry.abbr!r} has negative district seats")
             for region in entry.regional_votes:
                 if region not in self.regions:
                     raise ValueError(f"list {entry.abbr!r} has votes in {region!r}, which is not a region")
@@ -110,17 +96,13 @@ class Election:
             for abbr in group:
                 if abbr not in seen:
                     raise ValueError(f"agreement {list(group)} names {abbr!r}, which is not a list")
-        for name, region_totals in self.regions.items():
-            for key in region_totals:
-                if key not in TOTALS:
-                    raise ValueError(f"region {name!r}: unknown total {key!r}; known: {', '.join(TOTALS)}")
-        if any(type(v) is not int for v in self.totals.values()):
-            object.__setattr__(self, "totals", {k: count(v, f"total {k!r}") for k, v in self.totals.items()})
-        for key, value in self.totals.items():
-            if key not in TOTALS:
-                raise ValueError(f"unknown total {key!r}; known: {', '.join(TOTALS)}")
-            if value < 0:
-                raise ValueError(f"total {key!r} is negative")
+        regions = {name: check_totals(region_totals, TOTALS, f"region {name!r}: ")
+                   for name, region_totals in self.regions.items()}
+        object.__setattr__(self, "regions", regions)
+        object.__setattr__(self, "totals", check_totals(self.totals, TOTALS))
+        check_sum([*(e.votes for e in self.lists), *self.totals.values(),
+                   *(v for e in self.lists for v in e.regional_votes.values()),
+                   *(v for t in regions.values() for v in t.values())])
 
     @property
     def abbrs(self) -> tuple[str, ...]:
@@ -155,7 +137,6 @@ class Election:
         if missing:
             raise ValueError(f"registration_order lacks {', '.join(missing)}")
         lists = tuple(
-            ListEntry(abbr=a, votes=count(v, f"votes for {a!r}"), registration_order=rank[a]) for a, v in pairs
+            ListEntry(abbr=a, votes=v, registration_order=rank[a]) for a, v in pairs
         )
-        clean = {k: count(v, f"total {k!r}") for k, v in totals.items() if v is not None}
-        return cls(lists=lists, totals=clean)
+        return cls(lists=lists, totals=check_totals(totals, TOTALS))

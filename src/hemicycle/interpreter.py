@@ -62,6 +62,11 @@ class LimitError(AllocationError):
 
 def check_limits(chamber: m.Chamber, election: Election) -> None:
     """Refuse, with a message, an allocation beyond the limits (before any work is done)."""
+    check_sizes(chamber, len(election.lists))
+
+
+def check_sizes(chamber: m.Chamber, n: int) -> None:
+    """``check_limits`` for ``n`` lists (the compiled and batch paths call it too)."""
     for node, what, seats in (
         (chamber, "the chamber", chamber.seats),
         *((t, f"tier {t.name!r}", t.seats) for t in chamber.tiers),
@@ -73,13 +78,21 @@ def check_limits(chamber: m.Chamber, election: Election) -> None:
     if len(chamber.tiers) > MAX_TIERS:
         raise LimitError(f"the rules have {fmt_int(len(chamber.tiers))} tiers; hemicycle allocates at "
                          f"most {fmt_int(MAX_TIERS)}", chamber)
-    n = len(election.lists)
     if n > MAX_LISTS:
         raise LimitError(f"the vote file has {fmt_int(n)} lists; hemicycle allocates at most "
                          f"{fmt_int(MAX_LISTS)}")
     if n * len(chamber.tiers) > MAX_LIST_TIERS:
         raise LimitError(f"{fmt_int(len(chamber.tiers))} tiers for {fmt_int(n)} lists is more than hemicycle "
                          f"allocates at once (lists x tiers at most {fmt_int(MAX_LIST_TIERS)})", chamber)
+
+
+def check_guarantee_work(moves: int, n: int, node: m.Node | None) -> None:
+    """Refuse guarantees that move ``moves`` seats among ``n`` lists, if that is beyond MAX_WORK
+    (each move looks at every list); the caller counts the moves before making any."""
+    if moves * n > MAX_WORK:
+        raise LimitError(f"the guarantee moves more than {fmt_int(MAX_WORK // n)} seats among "
+                         f"{fmt_int(n)} lists, more work than hemicycle does in one "
+                         f"allocation ({fmt_int(MAX_WORK)} list-steps)", node)
 
 
 # --- results ------------------------------------------------------------------------------------
@@ -588,6 +601,8 @@ def _largest_remainder(
 ) -> _MethodOutcome:
     n = len(votes)
     out = [0] * n
+    if seats <= 0:  # every seat is outside the distribution (consolation or district seats)
+        return _MethodOutcome(out)
     total = sum(votes[i] for i in pool)
     quota = quota_value(method.quota, total, seats)
     steps: list[Step] = []
@@ -1106,7 +1121,7 @@ def allocate_tier(
                     tier.surplus)
 
     # 5. guarantees
-    moves = 0
+    moves, held = 0, sum(seats)  # moves keep the sum
     for prov in active:
         for action in prov.actions:
             if not isinstance(action, m.Guarantee):
@@ -1118,12 +1133,9 @@ def allocate_tier(
                 if seats[i] >= action.seats:
                     explain and say(f"Guarantee: {e.abbr} already has {seats[i]} >= {action.seats} seats", action)
                     continue
+                moves += max(0, min(action.seats, held) - seats[i])  # until no other list holds one
+                check_guarantee_work(moves, n, action)
                 while seats[i] < action.seats:
-                    moves += 1
-                    if moves * n > MAX_WORK:
-                        raise LimitError(f"the guarantee moves more than {fmt_int(moves - 1)} seats among "
-                                         f"{fmt_int(n)} lists, more work than hemicycle does in one "
-                                         f"allocation ({fmt_int(MAX_WORK)} list-steps)", action)
                     donors = [j for j in range(n) if j != i and seats[j] > 0]
                     if not donors:
                         explain and say(f"Guarantee: no other list holds a seat; {e.abbr} stays at {seats[i]}",

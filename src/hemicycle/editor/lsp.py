@@ -6,7 +6,9 @@
   of a reference table that explains the word under the cursor (a base, a method, a quota ...);
 * completion: exactly the keywords the grammar accepts at the cursor (Lark's interactive LALR
   parser), marked as clause, method, base or keyword; every keyword where the text before the
-  cursor does not parse.
+  cursor does not parse; after ``$``, the parameters the file declares;
+* a file with parameters is checked in every combination of their values (as ``hemicycle
+  check`` does), each finding naming the combinations it holds for;
 * formatting: ``hemicycle fmt``'s canonical layout, as edits of the lines that change
   (``hemicycle.editor.edits``); a text that does not parse is left alone, with a message;
 * quick fixes: each did-you-mean hint (``Diagnostic.replacement``) as a code action, preferred
@@ -66,13 +68,30 @@ COMPLETION_PARSE_LIMIT = 4_000  # text before the cursor parsed whole; longer: t
 # --- diagnostics ----------------------------------------------------------------------------------
 
 
+EDITOR_COMBINATIONS = 500  # a file with parameters: combinations checked as you type (all: hemicycle check)
+
+
 def diagnostics(text: str, file: str = "<editor>") -> list[Diagnostic]:
-    """Parse errors, or else the checker's findings, for rule text."""
+    """Parse errors, or else the checker's findings, for rule text. With parameters: those of
+    every combination (up to ``EDITOR_COMBINATIONS``; the first of each value otherwise), the
+    combinations named in the message."""
+    from hemicycle.family import Family
+
     try:
-        chamber = parse_rules(text, file)
+        family = Family.parse(text, file)
     except RuleError as exc:
         return list(exc.diagnostics)
-    return check(chamber)
+    if not family.parameters:
+        try:
+            chamber = parse_rules(text, file)
+        except RuleError as exc:
+            return list(exc.diagnostics)
+        return check(chamber)
+    choices = None
+    if family.size() > EDITOR_COMBINATIONS:
+        choices = {p.name: p.values[:1] for p in family.parameters}
+    result = family.check(choices)
+    return [result.diagnostic(found) for found in result.found]
 
 
 # --- the language reference -----------------------------------------------------------------------
@@ -110,7 +129,7 @@ def reference() -> tuple[Section, ...]:
     return tuple(sections)
 
 
-_TOKEN = re.compile("|".join(f"(?:{x})" for x in (p.COMMENT, p.STRING, p.CITATION, p.NAME, r"\S")))
+_TOKEN = re.compile("|".join(f"(?:{x})" for x in (p.COMMENT, p.STRING, p.CITATION, p.PARAM_REF, p.NAME, r"\S")))
 
 
 def _clause_at(text: str, offset: int) -> tuple[list[str], str | None]:
@@ -221,7 +240,7 @@ def lsp_position(text: str, line: int, col: int) -> tuple[int, int]:
 @dataclass(frozen=True)
 class Completion:
     label: str
-    kind: str  # "clause" | "method" | "base" | "value" | "keyword"
+    kind: str  # "clause" | "method" | "base" | "value" | "keyword" | "parameter"
 
 
 def _kind(word: str) -> str:
@@ -247,6 +266,10 @@ def completions(text: str, line: int, character: int, *, parse_limit: int = COMP
         return [Completion(w, _kind(w)) for w in sorted(v.words)]
     offset = _offset(text, line, character)
     prefix = rule_text(text[:offset])
+    ref = re.search(r"\$([A-Za-z0-9_\-]*)$", prefix[-200:])
+    if ref is not None:  # '$': the parameters declared at the head of the file
+        names = re.findall(rf"(?m)^\s*param\s+({p.NAME})", text)
+        return [Completion(f"${n}", "parameter") for n in names if n.startswith(ref.group(1))]
     partial = re.search(r"[A-Za-z_][A-Za-z0-9_\-]*$", prefix[-200:])
     typed = partial.group(0) if partial else ""
     before = prefix[: len(prefix) - len(typed)]
@@ -260,7 +283,7 @@ def accepted_words(before: str) -> set[str] | None:
     """The keywords the grammar accepts after ``before``, or ``None`` if it does not parse."""
     keywords = vocabulary().keywords
     try:
-        interactive = _parser().parse_interactive(before)
+        interactive = _parser().parse_interactive(before, start="start")
         interactive.exhaust_lexer()
         return {keywords[t] for t in interactive.accepts() if t in keywords}
     except (LarkError, KeyError):
@@ -282,9 +305,13 @@ def completion_context(before: str) -> str:
     clause_start = 0
     tier_closed = False
     previous = ""
+    in_header = True  # before 'chamber': parameter declarations, whose values may be any words
     for match in _TOKEN.finditer(before):
         word = match.group(0)
         if word.startswith(("#", '"', "[")):
+            continue
+        in_header = in_header and word != "chamber"
+        if in_header:
             continue
         word, previous = ("" if previous in before_names else word), word  # 'as tier': a name
         if word == "{":
@@ -297,6 +324,8 @@ def completion_context(before: str) -> str:
             clause_start = match.end()
         elif word in clause_words:
             clause_start = match.start()
+    if in_header:
+        return before  # the declarations: short, and read as they are
     current = before[clause_start:]
     if clause_start == 0 or (not open_headers and current.startswith("chamber")):
         return current  # the first clause: nothing to leave out
@@ -385,7 +414,7 @@ def make_server() -> Any:
     server = LanguageServer("hemicycle", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Full)
     kinds = {"clause": types.CompletionItemKind.Keyword, "method": types.CompletionItemKind.Function,
              "base": types.CompletionItemKind.Constant, "value": types.CompletionItemKind.EnumMember,
-             "keyword": types.CompletionItemKind.Keyword}
+             "keyword": types.CompletionItemKind.Keyword, "parameter": types.CompletionItemKind.Variable}
 
     def lsp_diagnostic(text: str, d: Diagnostic) -> Any:
         message = d.message
