@@ -569,3 +569,14 @@ def test_compiled_and_batch_hand_districted_rules_to_the_interpreter() -> None:
     apportionment = rules('chamber "c" seats 4\ndistricts seats 4 {\napportion by population dhondt\n}\n')
     with pytest.raises(MissingFigure):
         hemicycle.compile(apportionment)([10, 20])
+
+
+def test_notebook_frame_and_html_of_a_real_districted_result() -> None:
+    pytest.importorskip("pandas")
+    r = _result("spain-1986", "spain-2015")
+    df = r.to_pandas()
+    units = df[df["district"].notna()]
+    assert units["district"].nunique() == 52 and int(units["seats"].sum()) == 350
+    madrid = units[units["district"] == "Madrid"].set_index("abbr")
+    assert int(madrid.loc["PP", "seats"]) == 13 and int(madrid.loc["PP", "votes"]) == 1_210_219
+    assert "Seats in 52 units" in r._repr_html_()

@@ -110,6 +110,12 @@ class Rules:
     def path(self) -> str:
         return self.model.span.file
 
+    def _repr_html_(self) -> str:
+        """The rule file highlighted, with its citations, for notebooks."""
+        from hemicycle.notebook import rules_html
+
+        return rules_html(self.model)
+
     def allocate(
         self,
         votes: Mapping[str, int] | Iterable[tuple[str, int]] | Election,

@@ -55,6 +55,19 @@ class SeatDistribution:
                 hi = s
         return (lo or 0, hi or 0)
 
+    def _repr_html_(self) -> str:
+        """Mean seats, 90% intervals and the most likely seats, for notebooks."""
+        from hemicycle.notebook import distribution_html
+
+        return distribution_html(self.to_json())
+
+    def to_pandas(self) -> Any:
+        """One row per list and number of seats it won in some simulation: ``rules, abbr, seats,
+        simulations, probability`` (needs pandas: ``pip install 'hemicycle[pandas]'``)."""
+        from hemicycle.frames import distribution_frame
+
+        return distribution_frame(self.rules, self.counts, self.simulations)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "rules": self.rules, "simulations": self.simulations, "majority_probability": self.majority,

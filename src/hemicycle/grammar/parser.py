@@ -808,19 +808,20 @@ def _syntax_diagnostic(err: UnexpectedInput, file: str, source: str) -> Diagnost
     span = m.Span(file, line, col, line, col + max(1, len(word)))
     message = f"unexpected {word!r}" if word else "unexpected input"
     hint = _foreign_digit_hint(word)
+    replacement = None
     keywords = _keywords()
     candidates = [keywords[t] for t in expected_terms if t in keywords]
     if hint is None and word and candidates:
         close = difflib.get_close_matches(word.lower(), candidates, n=1, cutoff=0.6)
         if close:
-            hint = f"did you mean '{close[0]}'?"
+            hint, replacement = f"did you mean '{close[0]}'?", close[0]
     if hint is None and word and not candidates:
         close = difflib.get_close_matches(word.lower(), list(keywords.values()), n=1, cutoff=0.75)
         if close and close[0] != word:
-            hint = f"'{word}' is not valid here; did you mean '{close[0]}'?"
+            hint, replacement = f"'{word}' is not valid here; did you mean '{close[0]}'?", close[0]
     if hint is None:
         hint = _curated_hint(word, set(expected_terms))
-    return Diagnostic(span, message, hint, expected=expected)
+    return Diagnostic(span, message, hint, expected=expected, replacement=replacement)
 
 
 def _parameter_diagnostic(tok: Token, file: str, expected: tuple[str, ...]) -> Diagnostic:
