@@ -170,3 +170,22 @@ def test_cli_sweep_writes_the_report(tmp_path: Path) -> None:
     assert r.exit_code == 0, r.output
     assert r.output.count("\nkazakhstan-2021-family,") == 6 * (5 + 1)  # 6 variants x (5 lists + Gallagher)
     assert (tmp_path / "out" / "report.html").is_file() and (tmp_path / "out" / "cache").is_dir()
+
+
+def test_a_family_of_a_districted_law_and_its_terminal_table() -> None:
+    """A sweep over spain-family on the 2015 votes gives the interpreter's seats; the terminal
+    table leaves out the lists without a seat in any variant (80 stand) and says so."""
+    from hemicycle.sweep.summary import summary_tables
+
+    spec = build_spec(["spain-family"], votes=["spain-2015"], grid={"method": "dhondt,sainte_lague",
+                                                                     "threshold": "3%"})
+    result = run_sweep(spec, InlineEngine())
+    seats = {(r["variant"], r["subject"]): r["value"] for r in result.rows if r["measure"] == "seats"}
+    (spain,) = [e.election for e in spec.elections]
+    for v in spec.variants:
+        got = hemicycle.load(v.file, dict(v.values)).allocate(spain, explain=False).seats
+        assert all(seats[(v.label, a)] == got[a] for a in spain.abbrs)
+    table = summary_tables(result)[0]
+    won = {a for (_, a), n in seats.items() if n}
+    assert [c.header for c in table.columns] == ["variant", *[a for a in spain.abbrs if a in won], "Gallagher"]
+    assert f"{len(spain.abbrs) - len(won)} lists without a seat in any variant left out" in str(table.title)

@@ -18,8 +18,14 @@ def _pivot(rows: list[Row], title: str, measure: str, fmt: str, extra: tuple[str
     subjects = list(dict.fromkeys(r["subject"] for r in rows if r["measure"] == measure and r["subject"]))
     variants = list(dict.fromkeys((r["rules"], r["variant"]) for r in rows))
     cells = {(r["rules"], r["variant"], r["measure"], r["subject"]): r for r in rows}
-    table = Table(title=title + (f" (the first {MAX_SHOWN} of {len(variants)} variants)"
-                                 if len(variants) > MAX_SHOWN else ""))
+    notes = [f"the first {MAX_SHOWN} of {len(variants)} variants"] if len(variants) > MAX_SHOWN else []
+    if measure != "property":  # seats: a list with none in any variant is left out (Spain stands 80 lists)
+        won = {r["subject"] for r in rows if r["measure"] == measure and not r["verdict"] and r["value"]}
+        left_out = sum(1 for s in subjects if s not in won)
+        subjects = [s for s in subjects if s in won]
+        if left_out:
+            notes.append(f"{left_out} {'list' if left_out == 1 else 'lists'} without a seat in any variant left out")
+    table = Table(title=title + (f" ({'; '.join(notes)})" if notes else ""))
     table.add_column("variant")
     for s in subjects:
         table.add_column(s, justify="right")
