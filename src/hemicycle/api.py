@@ -109,6 +109,11 @@ class Rules:
     def path(self) -> str:
         return self.model.span.file
 
+    @property
+    def label(self) -> str:
+        """The system's name for people: the rule file's ``label "..."``, else its file name."""
+        return self.model.label or Path(self.path).stem
+
     def allocate(
         self,
         votes: Mapping[str, int] | Iterable[tuple[str, int]] | Election,

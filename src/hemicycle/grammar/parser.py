@@ -85,6 +85,15 @@ class _District:
         self.op, self.value = op, value
 
 
+class _Label(str):
+    """The text of a ``label "..."`` statement, remembering where it was written."""
+
+    span: m.Span
+
+
+MAX_LABEL = 80  # characters: a label heads a column and names a picture
+
+
 class _Fail(Exception):
     def __init__(self, diagnostic: Diagnostic) -> None:
         self.diagnostic = diagnostic
@@ -131,6 +140,7 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
     # top level -----------------------------------------------------------------------------------
     def start(self, meta: Any, children: list[Any]) -> m.Chamber:
         chamber: m.Chamber = children[0]
+        label = next((str(c) for c in children[1:] if isinstance(c, _Label)), None)
         appointed = tuple(c for c in children[1:] if isinstance(c, m.Appointed))
         tiers = tuple(c for c in children[1:] if isinstance(c, m.Tier))
         keys: dict[str, m.Appointed] = {}
@@ -145,7 +155,7 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
                 self._fail(t.span, f"two tiers are both called {t.name!r}")
             names.add(t.name)
         return m.Chamber(
-            name=chamber.name, seats=chamber.seats, appointed=appointed, tiers=tiers,
+            name=chamber.name, seats=chamber.seats, label=label, appointed=appointed, tiers=tiers,
             span=chamber.span, citation=chamber.citation, source=self.source,
         )
 
@@ -155,6 +165,19 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
             name=str(parts[1])[1:-1], seats=self._int(parts[3], minimum=1, what="the chamber's seats"),
             span=_span(self.file, meta), citation=cite,
         )
+
+    def label(self, meta: Any, children: list[Token]) -> _Label:
+        tok = children[1]
+        text = _Label(str(tok)[1:-1].strip())
+        text.span = _tok_span(self.file, tok)
+        if not text:
+            self._fail(text.span, "the label is empty",
+                       'name the system for people, e.g. label "D\'Hondt, 7% threshold", or leave the line out')
+        if len(text) > MAX_LABEL:
+            self._fail(text.span, f"a label of {len(text)} characters is too long for a table's column "
+                                  f"(at most {MAX_LABEL})",
+                       "keep the label short; the chamber's name and comments can say more")
+        return text
 
     def appointed(self, meta: Any, children: list[Any]) -> m.Appointed:
         parts, cite = self._split(children)
@@ -537,6 +560,9 @@ def _curated_hint(word: str, expected: set[str]) -> str | None:
     if expected in ({"VOTES"}, {"QUOTA", "VOTES"}):
         return ("a share needs its unit written against the number: 5% or 5/100; "
                 "'N votes' is an absolute threshold, 'N quota of BASE' one in quotas")
+    if word == "label":
+        return ("a label names the whole system: write it once, on the line after the chamber "
+                "('chamber \"...\" seats N' then 'label \"...\"')")
     if word == "[":
         return "a citation must be closed with ']' on the same line"
     if word == '"':
