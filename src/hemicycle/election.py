@@ -39,6 +39,10 @@ class ListEntry:
     reported_regional: bool | None = None
     # The list combination (apparentement) the list belongs to, by its name; None: none.
     combination: str | None = None
+    # For pictures only, never for seats (hemicycle.palette): the list's colour (#rrggbb) and its
+    # position on a left-right scale (only the order counts); None: not given.
+    color: str | None = None
+    position: Fraction | None = None
 
     @property
     def label(self) -> str:
