@@ -106,6 +106,24 @@ class DataConsole(Console):
                 yield Segment(escape_controls(segment.text), segment.style)
 
 
+def _squashed(s: str) -> str:
+    return re.sub(r"[\W_]+", "", s).casefold()
+
+
+def name_with_abbr(name: str, abbr: str) -> str:
+    """How a list is named for people: ``Name (ABBR)``; the name alone when it already shows the
+    abbreviation (``«Ауыл» (Auyl)``, ``Партия «Nur Otan»`` for NurOtan); the abbreviation alone
+    when there is no other name. Never a name or an abbreviation twice."""
+    name, abbr = name.strip(), abbr.strip()
+    if not name or name == abbr:
+        return abbr
+    if not abbr or re.search(rf"(?<!\w){re.escape(abbr)}(?!\w)", name, flags=re.IGNORECASE):
+        return name
+    if len(_squashed(abbr)) >= 4 and _squashed(abbr) in _squashed(name):
+        return name
+    return f"{name} ({abbr})"
+
+
 def progress(console: Console) -> Progress:
     """A transient progress bar whose task descriptions (file names) are text, not markup."""
     return Progress(TextColumn("{task.description}", markup=False, style="progress.description"),
