@@ -26,6 +26,13 @@ def bundled_elections() -> list[str]:
     return sorted(p.name[: -len(".json")] for p in folder.iterdir() if p.name.endswith(".json"))
 
 
+def close_names(name: str, names: Iterable[str], n: int = 3) -> list[str]:
+    """The names of ``names`` that ``name`` is most likely a misspelling of (best first)."""
+    import difflib
+
+    return difflib.get_close_matches(name, list(names), n=n, cutoff=0.75)
+
+
 @dataclass(frozen=True)
 class Located:
     """The file a command-line argument names, and a note when it could have meant another one."""
