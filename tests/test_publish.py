@@ -78,6 +78,37 @@ def test_editors_know_the_label_clause() -> None:
     assert "|label|" in json.dumps(grammar) or "label|" in json.dumps(grammar)
 
 
+FAMILY_TEXT = """param threshold in 5%, 7% default 7%
+param method in dhondt, sainte_lague default dhondt
+chamber "C" seats 10
+label "Highest averages, $threshold"
+tier "t" seats 10 { threshold $threshold of valid_votes allocate $method }
+"""
+
+
+def test_a_family_labels_each_member_by_its_values() -> None:
+    from hemicycle.diagnostics import RuleError
+    from hemicycle.family import Family
+
+    family = Family.parse(FAMILY_TEXT, "x/fam.elect")
+    assert hemicycle.Rules(family.bind({})).label == "Highest averages, 7% (method=dhondt)"
+    member = hemicycle.Rules(family.bind({"threshold": "5%", "method": "sainte_lague"}))
+    assert member.label == "Highest averages, 5% (method=sainte_lague)"
+    plain = Family.parse(FAMILY_TEXT.replace('label "Highest averages, $threshold"\n', ""), "x/fam.elect")
+    assert hemicycle.Rules(plain.bind({})).label == "fam (threshold=7%, method=dhondt)"
+    with pytest.raises(RuleError) as exc:
+        Family.parse(FAMILY_TEXT.replace("$threshold\"", "$treshold\""), "x.elect").bind({})
+    assert "no parameter 'treshold'" in exc.value.render() and "did you mean '$threshold'?" in exc.value.render()
+    with pytest.raises(RuleError):  # a label's $NAME in a file without parameters
+        hemicycle.loads('chamber "C" seats 10\nlabel "$x"\ntier "t" seats 10 { allocate dhondt }')
+    assert format_rules(FAMILY_TEXT).splitlines()[3] == 'label "Highest averages, $threshold"'
+    used = family.check()  # a parameter named only in the label is used
+    assert not [f for f in used.found if "never used" in f.diagnostic.message]
+    labels = [s.label for s in compare([hemicycle.Rules(family.bind({"threshold": t})) for t in ("5%", "7%")],
+                                       KZ21).systems]
+    assert labels == ["Highest averages, 5% (method=dhondt)", "Highest averages, 7% (method=dhondt)"]
+
+
 def test_compare_labels_are_the_rule_files_or_given_and_never_repeated() -> None:
     rules = [hemicycle.load(n) for n in SIX[:2]]
     assert [s.label for s in compare(rules, KZ21).systems] == ["2021 law: Hare, 7%", "D'Hondt, 7%"]

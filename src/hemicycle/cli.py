@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 import typer.core
@@ -30,16 +30,18 @@ from hemicycle.api import (
     locate_election,
     locate_rules,
 )
-from hemicycle.checker import check as check_rules
 from hemicycle.diagnostics import RuleError
 from hemicycle.display import DataConsole, Steps, escape_controls, json_text, name_with_abbr
-from hemicycle.grammar import load_rules
 from hemicycle.grammar.parser import MAX_RULE_BYTES, decode_rule_bytes, read_rule_text
 from hemicycle.interpreter import AllocationError
 from hemicycle.model import Chamber
+
+if TYPE_CHECKING:
+    from hemicycle.family import Family
 from hemicycle.reports import result_csv, result_json_text, result_tables
 from hemicycle.tables import render as render_tables
 from hemicycle.tables import to_rich
+from hemicycle.validate import parse_figure, standard_error
 
 EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_UNKNOWN, EXIT_INTERNAL = 0, 1, 2, 3, 4
 
@@ -157,18 +159,65 @@ def _missing(arg: str, names: list[str], what: str) -> str:
     return f"error: {arg}: no such file{hint}"
 
 
-def _load_rules(rules: str) -> Rules:
+SetOption = Annotated[list[str] | None, typer.Option(
+    "--set", metavar="NAME=VALUE", help="A value for a parameter of the rule file(s) (e.g. threshold=5%). "
+                                        "Repeatable.")]
+
+
+def _parse_sets(items: list[str] | None) -> dict[str, str]:
+    from hemicycle.family import GridError, parse_assignment
+
+    sets: dict[str, str] = {}
+    for item in items or []:
+        try:
+            name, value = parse_assignment(item, "--set")
+        except GridError as e:
+            fail(f"error: {e}")
+        if name in sets:
+            fail(f"error: --set {name} is given twice")
+        sets[name] = value
+    return sets
+
+
+def _rules_path(rules: str) -> Path:
+    """The rule file a RULES argument names; a vote file or a missing file is refused, with the
+    bundled names it may mean."""
     if _looks_like_votes(rules):
         fail(f"error: {rules} is a vote file, given where a rule file goes (hemicycle list shows the bundled "
              "rule files)")
     located = locate_rules(rules)
     if not located.path.exists():
         fail(_missing(rules, bundled_rules(), "rule file"))
-    path = _located(located)
+    return _located(located)
+
+
+def _family(name: str) -> Family:
+    """The family (a rule file, with or without parameters) a RULES argument names."""
+    from hemicycle.family import Family
+
+    path = _rules_path(name)
     try:
-        return Rules(load_rules(path))
+        return Family.load(path)
     except RuleError as e:
         fail(e.render() + _vote_file_hint(path, e))
+
+
+def _load_all(names: list[str], sets: list[str] | None = None) -> list[Rules]:
+    """Rule files bound with ``--set`` values: each file takes the names it declares; a name that
+    no file declares is an error."""
+    given = _parse_sets(sets)
+    families = [_family(n) for n in names]
+    for name in given:
+        if not any(name in f.names for f in families):
+            declared = "; ".join(f"{Path(f.file).name}: {', '.join(f.names) or 'none'}" for f in families)
+            fail(f"error: --set {name}: no rule file declares a parameter {name!r} (parameters: {declared})")
+    rules = []
+    for f in families:
+        try:
+            rules.append(Rules(f.bind({k: v for k, v in given.items() if k in f.names})))
+        except RuleError as e:
+            fail(e.render() + _vote_file_hint(Path(f.file), e))
+    return rules
 
 
 def _vote_file_hint(path: Path, error: RuleError) -> str:
@@ -181,6 +230,10 @@ def _vote_file_hint(path: Path, error: RuleError) -> str:
     if head.startswith(("{", "[", "<?xml", "<")) or (re.match(r"[a-z_]*\s*[,;\t]", head) and "abbr" in head):
         return f"\n  note: {path} reads like a vote file: the rule file comes first, then the votes"
     return ""
+
+
+def _load_rules(rules: str, sets: list[str] | None = None) -> Rules:
+    return _load_all([rules], sets)[0]
 
 
 def _refuse_overwriting(output: Path, inputs: list[Path], option: str) -> None:
@@ -199,13 +252,13 @@ def _parse_totals(items: list[str] | None) -> dict[str, int]:
     for item in items or []:
         name, sep, value = item.partition("=")
         name = name.strip().replace("-", "_")
-        if not sep or not re.fullmatch("[0-9]+", value.strip()):
-            fail(f"error: --total {item!r}: write NAME=N with a whole number in the digits 0-9, e.g. "
-                 "invalid=297718")
+        if not sep:
+            fail(f"error: --total {escape_controls(item)!r}: write NAME=N with a whole number in the digits 0-9, "
+                 "e.g. invalid=297718")
         try:
-            totals[name] = int(value.strip())
-        except ValueError:  # more digits than Python converts
-            fail(f"error: --total {name}: a figure of {len(value.strip())} digits is too long")
+            totals[name] = parse_figure(value, name)
+        except ValueError as e:
+            fail(f"error: --total {escape_controls(str(e))}")
     return totals
 
 
@@ -249,10 +302,11 @@ def allocate(
     invalid: Annotated[int | None, typer.Option("--invalid", min=0, metavar="N",
                                                 help="Invalid ballots (the same as --total invalid=N).")] = None,
     contest: ContestOption = None,
+    set_: SetOption = None,
 ) -> None:
     """Allocate seats for the votes in VOTES under the rules in RULES."""
     _swapped(rules, votes, "allocate")
-    chamber_rules = _load_rules(rules)
+    chamber_rules = _load_rules(rules, set_)
     totals = _parse_totals(total)
     if invalid is not None:
         totals["invalid"] = invalid
@@ -306,6 +360,7 @@ def export(
         "--election-date", metavar="YYYY-MM-DD",
         help="Election day (NIST requires it; default: the date the vote file states).")] = None,
     total: TotalOption = None,
+    set_: SetOption = None,
 ) -> None:
     """Allocate seats and write the result in a standard format (NIST 1500-100 JSON or EML 520)."""
     from hemicycle.formats import vote_file_date
@@ -315,7 +370,7 @@ def export(
     _swapped(rules, votes, "export")
     if output is not None:
         _refuse_overwriting(output, [locate_rules(rules).path, locate_election(votes).path], "--output")
-    chamber_rules = _load_rules(rules)
+    chamber_rules = _load_rules(rules, set_)
     totals = _parse_totals(total)
     election = _load_votes(votes, totals, chamber_rules.model, contest=contest)
     try:
@@ -389,36 +444,62 @@ def check(
     rules: Annotated[list[str], typer.Argument(metavar="RULES", help="Rule files or bundled names: every one "
                                                "is checked and every error reported.")],
     strict: Annotated[bool, typer.Option("--strict", metavar="", help="Treat warnings as failures.")] = False,
+    set_: Annotated[list[str] | None, typer.Option(
+        "--set", metavar="NAME=VALUE", help="Fix a parameter and check the combinations of the others. "
+                                            "Repeatable.")] = None,
 ) -> None:
-    """Parse rule files and run static checks (seats add up, names, clauses that never apply).
-    Exit 0 all ok, 1 a check failed, 2 a file cannot be read or parsed."""
-    code = EXIT_OK
-    for name in rules:
-        chamber_rules = _check_load(name)
-        if chamber_rules is None:
-            code = EXIT_INPUT
-            continue
-        diagnostics = check_rules(chamber_rules.model)
-        for d in diagnostics:
-            err.print(d.render(chamber_rules.model.source))
-        errors = [d for d in diagnostics if d.severity == "error"]
-        warnings = [d for d in diagnostics if d.severity == "warning"]
-        if errors or (strict and warnings):
-            code = max(code, EXIT_FAILED)
+    """Parse rule files and run static checks (seats add up, names, clauses that never apply); a
+    file with parameters is checked in every combination of their values. Exit 0 all ok, 1 a
+    check failed, 2 a file cannot be read or parsed."""
+    from hemicycle.family import GridError
+
+    given = _parse_sets(set_)
+    families = [_check_family(name) for name in rules]
+    unreadable = any(f is None for f in families)
+    loaded = [f for f in families if f is not None]
+    for name in given:
+        if loaded and not any(name in f.names for f in loaded):
+            fail(f"error: --set {name}: no rule file declares a parameter {name!r}")
+    failed = False
+    for family in loaded:
+        try:
+            result = family.check(_fixed(family, given))
+        except GridError as e:
+            fail(f"error: {e}")
+        for found in result.found:
+            err.print(result.render(found), markup=False, highlight=False)
+        unreadable |= result.unreadable
+        if result.errors or (strict and result.warnings):
+            failed = True
         else:
-            out.print(f"{chamber_rules.path}: ok ({len(warnings)} warning(s))")
-    if len(rules) > 1 and code != EXIT_OK:
+            combos = f", {result.combinations} combinations" if result.family.parameters else ""
+            out.print(f"{result.family.file}: ok ({len(result.warnings)} warning(s){combos})", markup=False,
+                      highlight=False)
+    if len(rules) > 1 and (failed or unreadable):
         err.print(f"{len(rules)} files checked: not all are ok")
-    raise typer.Exit(code)
+    raise typer.Exit(EXIT_INPUT if unreadable else EXIT_FAILED if failed else EXIT_OK)
 
 
-def _check_load(name: str) -> Rules | None:
-    """``_load_rules`` for ``check``: an unreadable or unparsable file is reported, and the next
-    file checked."""
+def _check_family(name: str) -> Family | None:
+    """``_family`` for ``check``: a file that cannot be found, read or parsed is reported, and the
+    next one checked."""
     try:
-        return _load_rules(name)
+        return _family(name)
     except typer.Exit:
         return None
+
+
+def _fixed(family: Family, given: dict[str, str]) -> dict[str, list[Any]]:
+    """The values ``--set`` fixes for the parameters ``family`` declares."""
+    fixed = {}
+    for name, value in given.items():
+        if name in family.names:
+            param = family.parameter(name)
+            chosen = param.value(value)
+            if chosen is None:
+                fail(f"error: --set {name}={value}: not a value of {name!r}, which takes {param.domain}")
+            fixed[name] = [chosen]
+    return fixed
 
 
 @app.command("list")
@@ -468,12 +549,13 @@ def verify(
                                                        help="File of user-defined properties (.props).")] = None,
     format: VerifyFormatOption = VerifyFormat.table,
     quiet: QuietOption = False,
+    set_: SetOption = None,
 ) -> None:
     """Prove or refute properties of the rules with Z3, for every vote vector within bounds.
     Exit 0 all proved, 1 one refuted, 3 one unknown."""
     from hemicycle import verify as v
 
-    chamber_rules = _load_rules(rules)
+    chamber_rules = _load_rules(rules, set_)
     with _verifier_errors(), Steps(err, enabled=not quiet) as steps:
         results = v.verify(
             chamber_rules.model, property, parties=parties, max_votes=max_votes, timeout=timeout,
@@ -513,12 +595,16 @@ def distinguish(
                                                help="Tier of RULES_B (if several).")] = None,
     format: VerifyFormatOption = VerifyFormat.table,
     quiet: QuietOption = False,
+    set_a: Annotated[list[str] | None, typer.Option("--set-a", metavar="NAME=VALUE",
+                                                    help="A parameter value for RULES_A (repeatable).")] = None,
+    set_b: Annotated[list[str] | None, typer.Option("--set-b", metavar="NAME=VALUE",
+                                                    help="A parameter value for RULES_B (repeatable).")] = None,
 ) -> None:
     """Find votes on which two systems give some list at least K seats apart (fewest votes first),
     or prove with Z3 that none exist. Exit 0 found, 1 none, 3 unknown."""
     from hemicycle import verify as v
 
-    a, b = _load_rules(rules_a), _load_rules(rules_b)
+    a, b = _load_rules(rules_a, set_a), _load_rules(rules_b, set_b)
     what = f"distinguish {Path(a.path).stem} and {Path(b.path).stem}"
     with _verifier_errors(), Steps(err, enabled=not quiet) as steps:
         result = v.distinguish(a.model, b.model, k=k, parties=parties, max_votes=max_votes,
@@ -565,6 +651,11 @@ def reproduce(
 class UncertaintyModel(str, Enum):
     dirichlet = "dirichlet"
     normal = "normal"
+
+
+MODEL_HELP = "How simulated votes vary: dirichlet around the shares, or normal with --se."
+CONCENTRATION_HELP = "Dirichlet concentration: larger, closer to the actual shares."
+SEED_HELP = "Seed of the simulations (the same seed, the same simulations)."
 
 
 class ArchOrder(str, Enum):
@@ -618,18 +709,15 @@ def compare(
     simulate: Annotated[int, typer.Option("--simulate", min=0, metavar="N", help="Simulated elections for the "
                                                                                 "seat distribution (e.g. "
                                                                                 "1000000).")] = 0,
-    model: Annotated[UncertaintyModel, typer.Option("--model", help="How simulated votes vary: dirichlet around "
-                                                                    "the shares, or normal with --se.")]
-        = UncertaintyModel.dirichlet,
+    model: Annotated[UncertaintyModel, typer.Option("--model", help=MODEL_HELP)] = UncertaintyModel.dirichlet,
     concentration: Annotated[float, typer.Option("--concentration", min=1.0, metavar="C",
-                                                 help="Dirichlet concentration: larger, closer to the actual "
-                                                      "shares.")] = 2000.0,
+                                                 help=CONCENTRATION_HELP)] = 2000.0,
     se: Annotated[list[str] | None, typer.Option("--se", metavar="ABBR=SE", help="Standard error of a list's "
                                                  "share for --model normal, ABBR=0.01 (repeatable).")] = None,
-    seed: Annotated[int, typer.Option("--seed", metavar="N", help="Seed of the simulations "
-                                                                  "(reproducible).")] = 0,
+    seed: Annotated[int, typer.Option("--seed", metavar="N", help=SEED_HELP)] = 0,
     total: TotalOption = None,
     quiet: QuietOption = False,
+    set_: SetOption = None,
 ) -> None:
     """Compare systems on the same votes: seats side by side, indices, properties, what-ifs."""
     for path, option in ((html, "--html"), (indices_csv, "--indices-csv")):
@@ -639,7 +727,7 @@ def compare(
         fail("error: --png writes a PNG next to each SVG of --pictures: give --pictures FOLDER too")
     if label and len(label) > len(rules):
         fail(f"error: {len(label)} --label for {len(rules)} systems: give at most one per rule file, in order")
-    systems = [_load_rules(r) for r in rules]
+    systems = _load_all(rules, set_)
     election = _load_votes(votes, _parse_totals(total), *(s.model for s in systems))
     with Steps(err, enabled=not quiet) as steps:
         comparison, curves, margin_table, distributions = _compare_run(
@@ -719,8 +807,10 @@ def _simulations(comparison: Any, election: Any, steps: Steps, simulate: int, mo
 
     errors = {}
     for item in se:
-        a, _, val = item.partition("=")
-        errors[a.strip()] = float(val)
+        a, sep, val = item.partition("=")
+        if not sep:
+            fail(f"error: --se {escape_controls(item)!r}: write ABBR=SE, e.g. ABBR=0.01")
+        errors[a.strip()] = standard_error(val, f"--se {escape_controls(a.strip())}")
     out = []
     for s in comparison.systems:
         report = steps.callback(f"simulating {s.label}")
@@ -817,6 +907,121 @@ def _png_converter() -> Any:
     except (ImportError, OSError) as e:  # OSError: the Cairo library itself is missing
         fail(f"error: --png needs the [plot] extra: pip install 'hemicycle[plot]' ({e})")
     return cairosvg.svg2png
+
+
+class Engine(str, Enum):
+    auto = "auto"
+    dask = "dask"
+    processes = "processes"
+    inline = "inline"
+
+
+@app.command()
+def sweep(
+    rules: Annotated[list[str], typer.Argument(metavar="RULES", help="Rule files or bundled names (families with "
+                                                                     "parameters).")],
+    votes: Annotated[list[str] | None, typer.Option("--votes", "-v", metavar="VOTES",
+                                                    help="Vote files or bundled elections (repeatable, or "
+                                                         "a,b,c).")] = None,
+    grid: Annotated[list[str] | None, typer.Option(
+        "--grid", "-g", metavar="NAME=VALUES", help="Values of a parameter: NAME=a,b,c or NAME=LOW..HIGH/STEP "
+                                                    "(repeatable); a parameter left out takes every value it "
+                                                    "declares.")] = None,
+    set_: Annotated[list[str] | None, typer.Option("--set", metavar="NAME=VALUE",
+                                                   help="Fix a parameter (repeatable).")] = None,
+    properties: Annotated[list[str] | None, typer.Option(
+        "--properties", "-p", metavar="NAMES", help="Catalogue properties to check for every variant "
+                                                    "(repeatable, or a,b; 'all').")] = None,
+    parties: Annotated[int, typer.Option("--parties", "-n", min=1, max=50, metavar="N",
+                                         help=PARTIES_HELP)] = 4,
+    timeout: Annotated[float, typer.Option("--timeout", min=0.1, metavar="SECONDS",
+                                           help="Seconds per property and variant (then UNKNOWN).")] = 30.0,
+    simulate: Annotated[int, typer.Option("--simulate", min=0, metavar="N", help="Simulated elections around "
+                                                                                "each real one, per "
+                                                                                "variant.")] = 0,
+    model: Annotated[UncertaintyModel, typer.Option("--model", help=MODEL_HELP)] = UncertaintyModel.dirichlet,
+    concentration: Annotated[float, typer.Option("--concentration", min=1.0, metavar="C",
+                                                 help=CONCENTRATION_HELP)] = 2000.0,
+    seed: Annotated[int, typer.Option("--seed", metavar="N", help=SEED_HELP)] = 0,
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", metavar="ADDRESS", help="Address of a Dask scheduler (tcp://host:8786); default: a "
+                                               "LocalCluster.")] = None,
+    workers: Annotated[int, typer.Option("--workers", "-w", min=1, metavar="N",
+                                         help="Local workers (LocalCluster or processes).")] = 2,
+    engine: Annotated[Engine, typer.Option("--engine", help="auto: Dask if installed, else local "
+                                                            "processes.")] = Engine.auto,
+    out_dir: Annotated[Path | None, typer.Option(
+        "--out", "-o", metavar="FOLDER", help="Folder for results.json, results.csv, results.parquet, "
+                                              "report.html and the heat maps.")] = None,
+    format: Annotated[Format, typer.Option("--format", "-f", help="What to print on stdout: table: for "
+                                                                  "people; json, csv: for programs.")]
+        = Format.table,
+    cache: Annotated[Path | None, typer.Option(
+        "--cache", metavar="FOLDER", help="Results cache (default: OUT/cache, or the user cache "
+                                          "folder).")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", metavar="", help="Compute everything afresh.")] = False,
+    total: TotalOption = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Every combination of parameters x elections x (properties or simulations), on local
+    processes or a Dask cluster, as one tidy table and a report with heat maps. Interrupted
+    sweeps resume from the cache."""
+    from hemicycle import sweep as sw
+    from hemicycle.family import GridError, parse_assignment
+    from hemicycle.sweep.table import columns, to_csv, to_json
+
+    given: dict[str, str] = {}
+    try:
+        for item, option in [*((g, "--grid") for g in grid or []), *((s, "--set") for s in set_ or [])]:
+            name, value = parse_assignment(item, option)
+            if name in given:
+                fail(f"error: {option} {name}: the parameter is given twice")
+            given[name] = value
+        elections = [x for v in votes or [] for x in ([v] if Path(v).exists() else v.split(",")) if x.strip()]
+        spec = sw.build_spec(rules, votes=[x.strip() for x in elections], grid=given, properties=properties or [],
+                             parties=parties, timeout=timeout, simulate=simulate, seed=seed, model=model.value,
+                             concentration=concentration, totals=_parse_totals(total))
+    except RuleError as e:
+        fail(e.render())
+    except (GridError, sw.SweepInputError) as e:
+        fail(f"error: {e}")
+    folder = None if no_cache else cache or (out_dir / "cache" if out_dir is not None else None)
+    if folder is None and not no_cache:
+        from hemicycle.sweep.cache import default_folder
+
+        folder = default_folder()
+    try:
+        runner = sw.make_engine(engine.value, workers, scheduler)
+    except sw.EngineError as e:
+        fail(f"error: {e}")
+    try:
+        with Steps(err, enabled=not quiet) as steps:
+            report = steps.callback(f"sweep of {len(spec.variants)} variants")
+            result = sw.run_sweep(spec, runner, sw.Cache(folder),
+                                  progress=lambda done, total: report(done, total) if report else None)
+    finally:
+        runner.close()
+    cols = columns(spec)
+    if format is Format.json:
+        sys.stdout.write(to_json(result.rows))
+    elif format is Format.csv:
+        sys.stdout.write(to_csv(result.rows, cols))
+    else:
+        from hemicycle.sweep.summary import summary_tables
+
+        for table in summary_tables(result):
+            out.print(table)
+    err.print(f"{len(spec.variants)} variants, {result.units} units ({result.cached} from the cache) in "
+              f"{result.seconds:.1f} s on {result.engine}", markup=False, highlight=False)
+    if result.lost:
+        err.print(f"warning: {result.lost} units were lost with their workers; they are marked 'error' and are "
+                  "computed again by the next run", markup=False, highlight=False)
+    if out_dir is not None:
+        try:
+            written = sw.write_outputs(result, out_dir)
+        except OSError as e:
+            fail(f"error: {out_dir}: cannot write: {e.strerror}")
+        err.print(f"wrote {len(written)} files to {out_dir}", markup=False, highlight=False)
 
 
 @app.command()
