@@ -32,7 +32,7 @@ class ComparisonData(Protocol):
 
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 75em; padding: 0 1em; color: #222;
-       line-height: 1.4; }
+       line-height: 1.4; -webkit-text-size-adjust: 100%; text-size-adjust: 100%; }
 h1 { font-size: 1.6em; } h2 { font-size: 1.25em; margin-top: 1.6em; }
 .scroll { overflow-x: auto; -webkit-overflow-scrolling: touch; max-width: 100%; }
 table { border-collapse: collapse; margin: 0.5em 0 1em; }

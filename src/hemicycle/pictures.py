@@ -87,10 +87,18 @@ def _wrap(words: Sequence[str], limit: int) -> list[str]:
     return lines
 
 
+def _legend_lines(label: str) -> list[str]:
+    """A legend's name on at most two lines, broken between words (cut, with "…", beyond)."""
+    lines = _wrap(label.split(), MAX_LEGEND_CHARS) or [""]
+    if len(lines) > 2:
+        lines = [lines[0], " ".join(lines[1:])]
+    return [_cut(line) for line in lines]
+
+
 def parliament_svg(seats: Sequence[tuple[str, int, str]], title: str = "", width: int = 420,
                    unseated: Sequence[str] = ()) -> str:
     """An arch of seats: ``seats`` is (label, number, colour) from left to right, and the legend
-    names each group (its full name) with its seats, in the same order, one per line;
+    names each group (its full name, on two lines if need be) with its seats, in the same order;
     ``unseated`` names the lists that won none, on one line. The picture is bounded whatever the
     house: above ``MAX_DRAWN_SEATS`` seats one dot stands for several (the picture says how
     many), and at most ``MAX_LEGEND`` lists are named."""
@@ -106,7 +114,8 @@ def parliament_svg(seats: Sequence[tuple[str, int, str]], title: str = "", width
         words = [w for n in shown[:-1] for w in (n + ",").split()] + shown[-1].split()
         notes += _wrap(["No seats:", *words], MAX_LEGEND_CHARS + 6)  # full names, broken between words
     top = 24 if title else 0
-    h = width * 0.56 + top + 18 * len(legend) + 18 * len(notes)
+    lines = [_legend_lines(label) for label, _, _ in legend]
+    h = width * 0.56 + top + sum(18 + 14 * (len(ls) - 1) for ls in lines) + 18 * len(notes)
     scale = width / 2 * 0.95
     cx, cy = width / 2, width * 0.5 + top
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{h:.0f}" '
@@ -127,10 +136,13 @@ def parliament_svg(seats: Sequence[tuple[str, int, str]], title: str = "", width
     out.append(f'<text x="{cx}" y="{cy - 4:.0f}" text-anchor="middle" font-size="{size}" '
                f'font-weight="bold">{total:,}</text>')
     y = cy + 20
-    for label, n, col in legend:
+    for (label, n, col), shown in zip(legend, lines, strict=True):
         out.append(f'<rect x="10" y="{y - 10:.0f}" width="10" height="10" fill="{col}"/>'
-                   f'<text x="26" y="{y:.0f}"><title>{escape(label)}</title>{escape(_cut(label))}</text>'
+                   f'<text x="26" y="{y:.0f}"><title>{escape(label)}</title>{escape(shown[0])}</text>'
                    f'<text x="{width - 10}" y="{y:.0f}" text-anchor="end" font-weight="bold">{n:,}</text>')
+        for more in shown[1:]:
+            y += 14
+            out.append(f'<text x="26" y="{y:.0f}">{escape(more)}</text>')
         y += 18
     for note in notes:
         out.append(f'<text x="10" y="{y:.0f}" font-style="italic">{escape(note)}</text>')
