@@ -51,6 +51,11 @@ class ListEntry:
     combination: str | None = None
     # The number of parties standing together on the list (a coalition); None: not stated (one).
     coalition_size: int | None = None
+    # For pictures only, never for seats (hemicycle.palette): the list's colour (#rrggbb) and its
+    # position on a left-right scale (only the order counts); None: not given. Not part of a
+    # list's equality: the same figures from a copy without the bundled palette are the same list.
+    color: str | None = field(default=None, compare=False)
+    position: Fraction | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         # every figure through the one check (hemicycle.validate); NumPy integers become ints

@@ -447,6 +447,11 @@ def _percent_text(reported: Reported) -> str:
 # --- the JSON record of an election (what hemicycle's JSON reader reads back) ----------------------
 
 
+def _position_json(position: Fraction) -> int | float:
+    """A position as the JSON number it was read from (positions are written as decimals)."""
+    return position.numerator if position.denominator == 1 else float(position)
+
+
 def election_to_json(
     election: Election,
     *,
@@ -483,6 +488,10 @@ def election_to_json(
             party["combination"] = entry.combination
         if entry.coalition_size is not None:
             party["coalition_size"] = entry.coalition_size
+        if entry.color is not None:
+            party["color"] = entry.color
+        if entry.position is not None:
+            party["position"] = _position_json(entry.position)
         parties.append(party)
     totals: dict[str, int] = {k: election.totals[k] for k in TOTALS if k in election.totals}
     for key in CHECK_FIGURES:

@@ -575,6 +575,7 @@ class Level(Node):
 class Chamber(Node):
     name: str
     seats: int
+    label: str | None = None  # the system's name for people (``label "..."``); None: not given
     appointed: tuple[Appointed, ...] = ()
     tiers: tuple[Tier, ...] = ()
     levels: tuple[Level, ...] = ()
