@@ -114,6 +114,9 @@ class Raw:
     extra: dict[str, Any] = field(default_factory=dict)
     unit_paths: dict[tuple[str, str], str] = field(default_factory=dict)  # (level, unit) -> its place in the file
     official_units: list[tuple[str, str, str | None, int]] = field(default_factory=list)  # see VoteFile
+    # A place in the JSON shape ("districts[2].totals.valid") as the (row, field) of the file it was
+    # read from, for formats that are not JSON (the long-form CSV); None: the place itself.
+    locate: Callable[[str], tuple[int | None, str | None]] | None = None
 
     def add_row(self, row: Row, file: str) -> None:
         """Add a list, refusing the one beyond ``MAX_LISTS`` at once (while the file is read)."""
@@ -262,7 +265,7 @@ class _Scope:
     totals: dict[str, int]
     checks: dict[str, int]
     complete: bool  # the votes are those of every list
-    where: Callable[[str], tuple[int | None, str]]  # a figure's (row, field)
+    where: Callable[[str], tuple[int | None, str | None]]  # a figure's (row, field)
     hint: str = ""  # for a sum that does not match in a complete file
 
 
@@ -342,8 +345,9 @@ def _check_units(raw: Raw, file: str) -> None:
     totals); that they add up to the national figures is ``hemicycle.district_votes``' check."""
     for unit in raw.extra.get("units", ()):
         path = raw.unit_paths.get((unit.level, unit.name), "districts")
+        locate = raw.locate or (lambda place: (None, place))
         scope = _Scope(f" in {unit.name}", list(unit.votes.items()), dict(unit.totals), {}, True,
-                       lambda key, path=path: (None, f"{path}.totals.{key}"))
+                       lambda key, path=path, locate=locate: locate(f"{path}.totals.{key}"))  # type: ignore[misc]
         _check_figures(scope, file)
 
 

@@ -73,6 +73,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from hemicycle.district_csv import DISTRICT, read_long_form
 from hemicycle.district_votes import DistrictError, read_districts
 from hemicycle.election import TOTALS, Election
 from hemicycle.figures import CHECK_FIGURES, REPORTED_BASES, Raw, Reported, Row, VoteFile, election_to_json, finish
@@ -119,7 +120,9 @@ __all__ = [
 ]
 
 CSV_COLUMNS = ("abbr", "name", "votes", "registration_order", "ballot_order", "list_size", "tags", "color",
-               "position")
+               "position", "coalition_size")
+# ... and in a long-form file with districts (hemicycle.district_csv) also:
+DISTRICT_CSV_COLUMNS = ("district", "level", "seats")
 # A tag must be nameable in a rule file (``lists tagged NAME``).
 TAG_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
 _DIGITS = re.compile(r"[0-9]+")
@@ -658,6 +661,7 @@ def _parse_csv(text: str, file: str) -> Raw:
     header: list[str] | None = None
     delimiter = ","
     total_rows: dict[str, int] = {}
+    long_form: list[tuple[int, dict[str, str]]] = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -690,7 +694,9 @@ def _parse_csv(text: str, file: str) -> Raw:
         cells += [""] * (len(header) - len(cells))
         record = dict(zip(header, cells, strict=True))
         abbr = record["abbr"]
-        if abbr.lower().startswith("total:"):
+        if DISTRICT in header:
+            long_form.append((number, record))
+        elif abbr.lower().startswith("total:"):
             if short and header.index("abbr") == 0:  # "total:invalid,297718", whatever the header
                 record = dict.fromkeys(header, "") | {"abbr": cells[0], "votes": cells[1]}
             _csv_total(record, file, number, raw, total_rows)
@@ -698,6 +704,8 @@ def _parse_csv(text: str, file: str) -> Raw:
             raw.add_row(_csv_row(record, file, number), file)
     if header is None:
         raise VoteFileError(file, "the file has no header row (and no lists)")
+    if DISTRICT in header:
+        return _parse_long_form(long_form, file)
     if not raw.rows:
         only = "a header and totals" if total_rows else "a header"
         raise VoteFileError(file, f"the file gives no lists, only {only}")
@@ -748,13 +756,16 @@ def _csv_header(cells: list[str], file: str, row: int) -> list[str]:
     while names and not names[-1]:  # trailing delimiters, as some spreadsheets write them
         names.pop()
     seen: set[str] = set()
+    known = (*CSV_COLUMNS, *DISTRICT_CSV_COLUMNS) if DISTRICT in names else CSV_COLUMNS
     for name in names:
         if not name:
             raise VoteFileError(file, "the header has an empty column name", row=row)
-        if name not in CSV_COLUMNS and not name.startswith(FREE_PREFIX):
+        if name not in known and not name.startswith(FREE_PREFIX):
+            also = ", ".join(DISTRICT_CSV_COLUMNS)
+            with_districts = "" if DISTRICT in names else f" (with a {DISTRICT} column also: {also})"
             raise VoteFileError(
                 file,
-                f"unknown column \"{name}\"{did_you_mean(name, CSV_COLUMNS)}; known: {', '.join(CSV_COLUMNS)} "
+                f"unknown column \"{name}\"{did_you_mean(name, known)}; known: {', '.join(known)}{with_districts} "
                 f'(free data goes in a column whose name starts with "{FREE_PREFIX}")',
                 row=row,
                 field=name,
@@ -825,6 +836,12 @@ def _csv_row(record: dict[str, str], file: str, row: int) -> Row:
             numbers[key] = check_minimum(int_from_text(cell), minimum)
         except BadValue as bad:
             raise VoteFileError(file, bad.message, row=row, field=key) from None
+    seats = None
+    if record.get("seats"):
+        try:
+            seats = int_from_text(record["seats"])
+        except BadValue as bad:
+            raise VoteFileError(file, bad.message, row=row, field="seats") from None
     tags: set[str] = set()
     for tag in re.split(r"[;,]", record.get("tags", "")):
         if tag.strip():
@@ -832,6 +849,16 @@ def _csv_row(record: dict[str, str], file: str, row: int) -> Row:
                 tags.add(_tag(tag.strip()))
             except BadValue as bad:
                 raise VoteFileError(file, bad.message, row=row, field="tags") from None
+    extra = _styles(record, file, row)
+    if record.get("coalition_size"):
+        try:
+            size = check_minimum(int_from_text(record["coalition_size"]), 1)
+        except BadValue as bad:
+            raise VoteFileError(file, f"{bad.message} (the number of parties on the list: 1 for a single party)",
+                                row=row, field="coalition_size") from None
+        extra["coalition_size"] = size
+        if size >= 2:
+            tags.update(("coalition", "coalition_2_3" if size <= 3 else "coalition_4_plus"))
     return Row(
         row=row,
         abbr=abbr,
@@ -841,8 +868,74 @@ def _csv_row(record: dict[str, str], file: str, row: int) -> Row:
         ballot_order=numbers["ballot_order"],
         list_size=numbers["list_size"],
         tags=frozenset(tags),
-        extra=_styles(record, file, row),
+        official_seats=seats,
+        extra=extra,
     )
+
+
+def _parse_long_form(records: list[tuple[int, dict[str, str]]], file: str) -> Raw:
+    """A CSV file with a ``district`` column (``hemicycle.district_csv``): its rows in the JSON
+    shape, read by the JSON reader's ``_read_districts``, every message pointing at its line."""
+    located = read_long_form(records, file)
+    data = located.data
+    raw = Raw(is_csv=True)
+    raw.given = {"parties", "totals", "districts"}
+    raw.locate = located.where
+    total_rows: dict[str, int] = {}
+    for line, record in located.national_totals:
+        _csv_total(record, file, line, raw, total_rows)
+    national: dict[str, tuple[int, dict[str, str]]] = {}
+    for line, record in located.national:
+        abbr = record["abbr"]
+        if not abbr:
+            raise VoteFileError(file, "empty: every list needs an abbr", row=line, field="abbr")
+        if abbr in national:
+            raise VoteFileError(file, f'"{abbr}" has two national rows: rows {national[abbr][0]} and {line}',
+                                row=line, field="abbr")
+        national[abbr] = (line, record)
+    parties: list[dict[str, Any]] = []
+    for abbr, (line, record) in national.items():
+        try:
+            votes = int_from_text(record["votes"]) if record["votes"] else None
+        except BadValue as bad:
+            raise VoteFileError(file, f"{abbr} (nationally): {bad.message}", row=line, field="votes") from None
+        parties.append({"abbr": abbr, "votes": votes})
+    if parties:
+        data["parties"] = parties
+    data["totals"] = {k: v for k, v in raw.totals.items() if k in TOTALS}
+    try:
+        _read_districts(data, file, raw)
+    except VoteFileError as exc:
+        raise _located_error(exc, located.where, list(national.values()), raw) from None
+    for key, value in data["totals"].items():
+        if key not in raw.totals:
+            raw.totals[key] = value
+            raw.origins[key] = (None, f"total:{key} (the districts' sum)")
+    in_districts = {p["abbr"] for u in data["districts"] for p in u.get("parties", ())}
+    for party in data["parties"]:
+        abbr = party["abbr"]
+        if abbr in national:
+            line, record = national[abbr]
+            if in_districts and abbr not in in_districts:
+                raise VoteFileError(file, f"{abbr} has a national row but no district gives its votes", row=line,
+                                    field="abbr")
+            raw.add_row(_csv_row(record | {"votes": str(party["votes"])}, file, line), file)
+        else:
+            raw.add_row(Row(row=located.first_lines.get(abbr, 0), abbr=abbr, votes=party["votes"],
+                            name=party.get("name", "")), file)
+    return raw
+
+
+def _located_error(exc: VoteFileError, where: Any, national: list[tuple[int, dict[str, str]]],
+                   raw: Raw) -> VoteFileError:
+    """A message of the JSON reader about the JSON-shaped record, pointing at the CSV line instead."""
+    if exc.row is not None:  # the n-th national entry
+        return VoteFileError(exc.file, exc.message, row=national[exc.row - 1][0], field=exc.field)
+    if exc.field is not None and exc.field.startswith("totals."):
+        row, column = raw.origins.get(exc.field.removeprefix("totals."), (None, exc.field))
+        return VoteFileError(exc.file, exc.message, row=row, field=column)
+    row, column = where(exc.field)
+    return VoteFileError(exc.file, exc.message, row=row, field=column)
 
 
 # --- the vote file against the rules -------------------------------------------------------------
