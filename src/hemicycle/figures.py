@@ -25,12 +25,13 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from hemicycle.district_votes import units_to_json
+from hemicycle.district_votes import DistrictError, read_districts, units_to_json
 from hemicycle.election import TOTALS, Election, ListEntry
-from hemicycle.reading import MAX_LISTS, VoteFileError
+from hemicycle.reading import MAX_LISTS, BadValue, VoteFileError, json_int
 from hemicycle.validate import check_sum
 
-__all__ = ["CHECK_FIGURES", "REPORTED_BASES", "Raw", "Reported", "Row", "VoteFile", "election_to_json", "finish"]
+__all__ = ["CHECK_FIGURES", "REPORTED_BASES", "Raw", "Reported", "Row", "VoteFile", "election_to_json", "finish",
+           "read_district_data"]
 
 # Figures a file may give only to make the consistency check exact (see the module docstring).
 CHECK_FIGURES = ("disallowed", "ballots_in_box", "ballots_issued")  # blank ballots are a total (a base)
@@ -124,6 +125,54 @@ class Raw:
             raise VoteFileError(file, f"more than {MAX_LISTS:,} lists, more than hemicycle allocates at once",
                                 row=row.row)
         self.rows.append(row)
+
+
+# --- districts ---------------------------------------------------------------------------------------
+
+
+def read_district_data(data: dict[str, Any], file: str, raw: Raw) -> None:
+    """The file's ``"districts"`` (read by ``hemicycle.district_votes``; the JSON reader, the long-form CSV and NIST GpUnits all come here): the units, and the national
+    figures they add up to, written into ``data`` where the file leaves them out (given ones must
+    agree). ``finish`` checks each unit's own figures as it checks the national ones."""
+    def number(value: object) -> int:
+        try:
+            return json_int(value)
+        except BadValue as bad:
+            raise ValueError(bad.message) from None
+
+    try:
+        found = read_districts(data, number)
+    except DistrictError as exc:
+        raise VoteFileError(file, exc.message, field=exc.field) from None
+    raw.extra["units"] = found.units
+    raw.unit_paths = found.paths
+    raw.official_units = found.official_figures()
+    parties = data.get("parties")
+    if parties is None:
+        data["parties"] = [{"abbr": a, "name": found.names.get(a, ""), "votes": v} for a, v in found.votes.items()]
+    elif isinstance(parties, list):
+        for row, party in enumerate(parties, start=1):
+            if not isinstance(party, dict) or not isinstance(party.get("abbr"), str):
+                continue  # reported by _json_party
+            abbr, given = party["abbr"].strip(), party.get("votes")
+            total = found.votes.get(abbr, 0)
+            if given is None:
+                party["votes"] = total
+            elif found.votes and isinstance(given, int) and not isinstance(given, bool) and given != total:
+                raise VoteFileError(file, f"{abbr} has {given} votes, but its votes in the districts add up to "
+                                          f"{total}", row=row, field="votes")
+    totals = data.get("totals")
+    if totals is None:
+        data["totals"] = dict(found.totals)
+    elif isinstance(totals, dict):
+        for key, value in found.totals.items():
+            given = totals.get(key)
+            if given is None:
+                totals[key] = value
+            elif isinstance(given, int) and not isinstance(given, bool) and given != value:
+                raise VoteFileError(file, f"{key} is {given}, but the districts' {key} add up to {value}",
+                                    field=f"totals.{key}")
+
 
 
 # --- the checks and the Election -------------------------------------------------------------------

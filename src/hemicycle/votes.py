@@ -74,9 +74,18 @@ from pathlib import Path
 from typing import Any
 
 from hemicycle.district_csv import DISTRICT, read_long_form
-from hemicycle.district_votes import DistrictError, read_districts
 from hemicycle.election import TOTALS, Election
-from hemicycle.figures import CHECK_FIGURES, REPORTED_BASES, Raw, Reported, Row, VoteFile, election_to_json, finish
+from hemicycle.figures import (
+    CHECK_FIGURES,
+    REPORTED_BASES,
+    Raw,
+    Reported,
+    Row,
+    VoteFile,
+    election_to_json,
+    finish,
+    read_district_data,
+)
 from hemicycle.formats import parse_standard, sniff
 from hemicycle.palette import PaletteError, parse_color, parse_position, with_bundled_styles
 from hemicycle.reading import (
@@ -249,7 +258,7 @@ def _parse_json(text: str, file: str) -> Raw:
     raw = Raw()
     raw.given = set(data)
     if "districts" in data:
-        _read_districts(data, file, raw)
+        read_district_data(data, file, raw)
     name = data.get("election", "")
     if name is not None and not isinstance(name, str):
         raise VoteFileError(file, f"expected a string, got {kind(name)}", field="election")
@@ -284,50 +293,6 @@ def _parse_json(text: str, file: str) -> Raw:
         raw.add_row(_json_party(party, index, file), file)
     _json_election_extras(data, file, raw)
     return raw
-
-
-def _read_districts(data: dict[str, Any], file: str, raw: Raw) -> None:
-    """The file's ``"districts"`` (read by ``hemicycle.district_votes``): the units, and the national
-    figures they add up to, written into ``data`` where the file leaves them out (given ones must
-    agree). ``finish`` checks each unit's own figures as it checks the national ones."""
-    def number(value: object) -> int:
-        try:
-            return json_int(value)
-        except BadValue as bad:
-            raise ValueError(bad.message) from None
-
-    try:
-        found = read_districts(data, number)
-    except DistrictError as exc:
-        raise VoteFileError(file, exc.message, field=exc.field) from None
-    raw.extra["units"] = found.units
-    raw.unit_paths = found.paths
-    raw.official_units = found.official_figures()
-    parties = data.get("parties")
-    if parties is None:
-        data["parties"] = [{"abbr": a, "name": found.names.get(a, ""), "votes": v} for a, v in found.votes.items()]
-    elif isinstance(parties, list):
-        for row, party in enumerate(parties, start=1):
-            if not isinstance(party, dict) or not isinstance(party.get("abbr"), str):
-                continue  # reported by _json_party
-            abbr, given = party["abbr"].strip(), party.get("votes")
-            total = found.votes.get(abbr, 0)
-            if given is None:
-                party["votes"] = total
-            elif found.votes and isinstance(given, int) and not isinstance(given, bool) and given != total:
-                raise VoteFileError(file, f"{abbr} has {given} votes, but its votes in the districts add up to "
-                                          f"{total}", row=row, field="votes")
-    totals = data.get("totals")
-    if totals is None:
-        data["totals"] = dict(found.totals)
-    elif isinstance(totals, dict):
-        for key, value in found.totals.items():
-            given = totals.get(key)
-            if given is None:
-                totals[key] = value
-            elif isinstance(given, int) and not isinstance(given, bool) and given != value:
-                raise VoteFileError(file, f"{key} is {given}, but the districts' {key} add up to {value}",
-                                    field=f"totals.{key}")
 
 
 def _json_totals(totals: object, file: str, raw: Raw) -> None:
@@ -904,7 +869,7 @@ def _parse_long_form(records: list[tuple[int, dict[str, str]]], file: str) -> Ra
         data["parties"] = parties
     data["totals"] = {k: v for k, v in raw.totals.items() if k in TOTALS}
     try:
-        _read_districts(data, file, raw)
+        read_district_data(data, file, raw)
     except VoteFileError as exc:
         raise _located_error(exc, located.where, list(national.values()), raw) from None
     for key, value in data["totals"].items():
