@@ -133,7 +133,8 @@ class Raw:
 def read_district_data(data: dict[str, Any], file: str, raw: Raw) -> None:
     """The file's ``"districts"`` (read by ``hemicycle.district_votes``; every format with districts
     comes here): the units, and the national figures they add up to, written into ``data`` where
-    the file leaves them out (given ones must agree). ``finish`` checks each unit's own figures as it checks the national ones."""
+    the file leaves them out (given ones must agree). ``finish`` checks each unit's own figures as
+    it checks the national ones."""
     def number(value: object) -> int:
         try:
             return json_int(value)
