@@ -46,7 +46,9 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from hemicycle.figures import Raw, Row
+from hemicycle.election import TOTALS
+from hemicycle.figures import Raw, Row, read_district_data
+from hemicycle.formats import nist_units
 from hemicycle.reading import BadValue, KeyTable, VoteFileError, json_int, kind, render_path, strict_json
 
 if TYPE_CHECKING:
@@ -93,6 +95,8 @@ KEYS: dict[str, KeyTable] = {
     "BallotCounts": KeyTable("a BallotCounts", data=(
         "@type", "BallotsCast", "BallotsOutstanding", "BallotsRejected", "DeviceClass", "GpUnitId",
         "IsSuppressedForPrivacy", "OtherType", "Round", "Type")),
+    "OtherCounts": KeyTable("an OtherCounts", data=(
+        "@type", "DeviceClass", "GpUnitId", "Overvotes", "Undervotes", "WriteIns")),
     "SummaryCounts": KeyTable("a SummaryCounts (draft)", data=(
         "@type", "BallotsCast", "BallotsOutstanding", "BallotsRejected", "DeviceClass", "GpUnitId",
         "IsSuppressedForPrivacy", "OtherType", "Type", "Overvotes", "Undervotes", "WriteIns")),
@@ -194,15 +198,22 @@ def parse_nist(text: str, file: str, *, contest: str | None = None) -> Raw:
         if district is not None:
             reader.draft("ElectoralDistrictId for ElectionDistrictId")
     key = _selections_key(reader, item)
+    counts = nist_units.UnitCounts()
+    national: list[tuple[str, bool]] = []  # (its place, whether it gives a contest-wide count)
     for k, selection in enumerate(reader.array(item, key, path)):
         if _type(selection) != "PartySelection":
             continue
-        row = _selection(reader, selection, f"{path}.{key}[{k}]", district, parties)
-        if row is not None:
-            raw.add_row(row, file)
-    if not raw.rows:
+        where = f"{path}.{key}[{k}]"
+        found = _selection(reader, selection, where, district, parties, counts, gpunits)
+        if found is not None:
+            raw.add_row(found[0], file)
+            national.append((where, found[1]))
+    composing = _composing(gpunits, district)
+    if not raw.rows and not composing:
         raise reader.fail("no PartySelection with vote counts", f"{path}.{key}")
-    _ballot_counts(reader, election, item, path, district, raw)
+    unit_totals = _ballot_counts(reader, election, item, path, district, raw)
+    if counts.votes or counts.seats or composing:
+        _units(reader, raw, counts, unit_totals, gpunits, national, composing)
     unit = gpunits.get(district) if district is not None else None
     if unit is not None:
         where = f"GpUnit[@id={district}]"
@@ -258,6 +269,8 @@ def _choose(reader: _Reader, data: dict[str, Any], contest: str | None) -> tuple
             has_parties = isinstance(selections, list) and any(_type(s) == "PartySelection" for s in selections)
             if _type(item) in ("PartyContest", "CandidateContest") and has_parties:
                 found.append((where, election, item))
+            elif _type(item) == "PartyContest" and not selections:
+                found.append((where, election, item))  # no lists: an apportionment to its units
     if contest is not None:
         chosen = [f for f in found if f[2].get("@id") == contest]
         if not chosen:
@@ -294,7 +307,10 @@ def _contest_wide(reader: _Reader, count: dict[str, Any], district: str | None, 
 
 
 def _selection(reader: _Reader, selection: dict[str, Any], where: str, district: str | None,
-               parties: dict[str, dict[str, Any]]) -> Row | None:
+               parties: dict[str, dict[str, Any]], units: nist_units.UnitCounts,
+               gpunits: dict[str, dict[str, Any]]) -> tuple[Row, bool] | None:
+    """The list of one PartySelection, and whether it gives a contest-wide count (else its votes
+    are the sum of its counts per unit); its counts per unit go into ``units``."""
     reader.check(selection, "PartySelection", where)
     ids = selection.get("PartyIds")
     if not isinstance(ids, list) or not ids or not all(isinstance(i, str) for i in ids):
@@ -308,22 +324,24 @@ def _selection(reader: _Reader, selection: dict[str, Any], where: str, district:
         abbrs.append(abbr or party_id)
         names.append(reader.text(party.get("Name"), f"Party[@id={party_id}].Name") or abbrs[-1])
     label = "+".join(abbrs)
+    tags, size = nist_units.party_kinds([parties[i] for i in ids], where, reader.fail)
     counts = selection.get("VoteCounts")
     if not isinstance(counts, list) or not counts:
         raise reader.fail(f"no VoteCounts for {label}", f"{where}.VoteCounts")
     indexed: list[tuple[int, dict[str, Any]]] = []
+    per_unit: list[tuple[int, dict[str, Any]]] = []
     for m, count in enumerate(counts):
         if not isinstance(count, dict):
             raise reader.fail(f"expected a VoteCounts object, got {kind(count)}", f"{where}.VoteCounts[{m}]")
         reader.check(count, "VoteCounts", f"{where}.VoteCounts[{m}]")
-        if not _is_seats(reader, count):
+        if not _contest_wide(reader, count, district, f"{where}.VoteCounts[{m}]"):
+            per_unit.append((m, count))
+        elif not _is_seats(reader, count):
             indexed.append((m, count))
-    if not indexed:
+    _unit_counts(reader, label, per_unit, where, units, gpunits)
+    if not indexed and not any(label in v for v in units.votes.values()):
         return None  # seats only (an appointed group in an exported report)
-    wide = [(m, c) for m, c in indexed if _contest_wide(reader, c, district, f"{where}.VoteCounts[{m}]")]
-    if not wide:
-        raise reader.fail(f"{label} has counts per reporting unit only; hemicycle needs the contest's total "
-                          "(a VoteCounts whose GpUnitId is the contest's ElectionDistrictId)", f"{where}.VoteCounts")
+    wide = indexed
     for m, count in wide:
         if count.get("Round") is not None or count.get("IsSuppressedForPrivacy") is True:
             what = "a count by round" if count.get("Round") is not None else "a count suppressed for privacy"
@@ -336,13 +354,91 @@ def _selection(reader: _Reader, selection: dict[str, Any], where: str, district:
     order = selection.get("SequenceOrder")
     if order is not None:
         order = reader.figure(order, f"{where}.SequenceOrder") or None
-    return Row(row=0, abbr=label, votes=votes, name=" + ".join(names), ballot_order=order)
+    extra = {"coalition_size": size} if size is not None else {}
+    return Row(row=0, abbr=label, votes=votes, name=" + ".join(names), ballot_order=order, tags=tags,
+               extra=extra), bool(wide)
+
+
+def _unit_counts(reader: _Reader, label: str, per_unit: list[tuple[int, dict[str, Any]]], where: str,
+                 units: nist_units.UnitCounts, gpunits: dict[str, dict[str, Any]]) -> None:
+    """A list's counts per reporting unit: its votes (Type "total", else the sum of the other Types)
+    and its seats there."""
+    votes: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+    for m, count in per_unit:
+        at = f"{where}.VoteCounts[{m}]"
+        unit = str(count.get("GpUnitId"))
+        if unit not in gpunits:
+            raise reader.fail(f'{label}: "{unit}" is not the @id of a GpUnit of the report', f"{at}.GpUnitId")
+        if count.get("Round") is not None or count.get("IsSuppressedForPrivacy") is True:
+            what = "a count by round" if count.get("Round") is not None else "a count suppressed for privacy"
+            raise reader.fail(f"{label}: {what} is not the list's votes", at)
+        if _is_seats(reader, count):
+            if unit in units.seats and label in units.seats[unit]:
+                raise reader.fail(f"{label}: a second count of seats in {unit}", at)
+            units.add(unit, label, None, reader.figure(count.get("Count"), f"{at}.Count"), at)
+        else:
+            votes.setdefault(unit, []).append((m, count))
+    for unit, found in votes.items():
+        totals = [(m, c) for m, c in found if c.get("Type") == "total"]
+        if len(totals) > 1:
+            raise reader.fail(f'{label} has {len(totals)} counts of Type "total" in {unit}',
+                              f"{where}.VoteCounts[{totals[1][0]}]")
+        n = sum(reader.figure(c.get("Count"), f"{where}.VoteCounts[{m}].Count") for m, c in totals or found)
+        units.add(unit, label, n, None, f"{where}.VoteCounts[{(totals or found)[0][0]}]")
+
+
+def _composing(gpunits: dict[str, dict[str, Any]], district: str | None) -> set[str]:
+    """The @ids of the GpUnits the contest's district is composed of, at any depth."""
+    out: set[str] = set()
+    todo = [district] if district is not None else []
+    while todo:
+        unit = gpunits.get(todo.pop())
+        for child in (unit or {}).get("ComposingGpUnitIds") or []:
+            if isinstance(child, str) and child in gpunits and child not in out and child != district:
+                out.add(child)
+                todo.append(child)
+    return out
+
+
+def _units(reader: _Reader, raw: Raw, counts: nist_units.UnitCounts, unit_totals: dict[str, dict[str, int]],
+           gpunits: dict[str, dict[str, Any]], national: list[tuple[str, bool]], composing: set[str]) -> None:
+    """The reporting units the contest counts in or its district is composed of, as districts
+    (``hemicycle.formats.nist_units``)."""
+    used = [(uid, u, f"GpUnit[@id={uid}]") for uid, u in gpunits.items()
+            if uid in counts.votes or uid in counts.seats or uid in unit_totals or uid in composing]
+    for uid, u, where in used:
+        if _type(u) != "ReportingUnit":
+            raise reader.fail(f"counts are given for {uid}, which is not a ReportingUnit", where)
+        reader.check(u, "ReportingUnit", where)
+    districts, places = nist_units.districts_data(used, counts, unit_totals, reader.text, reader.figure,
+                                                  lambda message, where: reader.fail(message, where))
+    data: dict[str, Any] = {
+        "parties": [{"abbr": r.abbr, "votes": r.votes if given else None} for r, (_, given) in zip(
+            raw.rows, national, strict=True)],
+        "totals": {k: v for k, v in raw.totals.items() if k in TOTALS},
+        "districts": districts,
+    }
+    locate = nist_units.locator(places)
+    try:
+        read_district_data(data, reader.file, raw)
+    except VoteFileError as exc:
+        if exc.row is not None:
+            raise reader.fail(exc.message, national[exc.row - 1][0]) from None
+        raise reader.fail(exc.message, exc.field if (exc.field or "").startswith("totals.")
+                          else locate(exc.field or "")[1]) from None
+    for row, party in zip(raw.rows, data["parties"], strict=True):
+        row.votes = party["votes"]
+    for key, value in data["totals"].items():
+        raw.totals.setdefault(key, value)
+    raw.locate = locate
 
 
 def _ballot_counts(reader: _Reader, election: dict[str, Any], item: dict[str, Any], path: str,
-                   district: str | None, raw: Raw) -> None:
+                   district: str | None, raw: Raw) -> dict[str, dict[str, int]]:
     """ballots_cast and invalid: the election's BallotCounts for the contest's district (official)
-    or the contest's SummaryCounts (draft)."""
+    or the contest's SummaryCounts (draft); blank: the contest's OtherCounts (Undervotes). The same
+    figures for the other reporting units are returned (unit id -> totals)."""
+    units: dict[str, dict[str, int]] = {}
     election_path = path.rsplit(".", 1)[0]
     sources = [(f"{election_path}.BallotCounts", "BallotCounts", reader.array(election, "BallotCounts", election_path))]
     if item.get("SummaryCounts") is not None:
@@ -357,6 +453,11 @@ def _ballot_counts(reader: _Reader, election: dict[str, Any], item: dict[str, An
             unit = reader.ident(count, "GpUnitId", f"{where}[{n}]")
             if count.get("Type") == "total" and (unit == district or (unit is None and type_name == "SummaryCounts")):
                 wide.append((f"{where}[{n}]", count))
+            elif count.get("Type") == "total" and unit is not None and type_name == "BallotCounts":
+                if unit in units:
+                    raise reader.fail(f'a second count of ballots of Type "total" for {unit}', f"{where}[{n}]")
+                units[unit] = {total: reader.figure(count[key], f"{where}[{n}].{key}") for key, total in (
+                    ("BallotsCast", "ballots_cast"), ("BallotsRejected", "invalid")) if count.get(key) is not None}
     if len(wide) > 1:
         raise reader.fail(f'more than one count of ballots of Type "total" for the contest\'s district '
                           f"({wide[0][0]} and {wide[1][0]})", wide[1][0])
@@ -365,6 +466,21 @@ def _ballot_counts(reader: _Reader, election: dict[str, Any], item: dict[str, An
             if count.get(key) is not None:
                 raw.totals[total] = reader.figure(count[key], f"{where}.{key}")
                 raw.origins[total] = (None, f"{where}.{key}")
+    for n, count in enumerate(reader.array(item, "OtherCounts", path)):
+        where = f"{path}.OtherCounts[{n}]"
+        if not isinstance(count, dict):
+            raise reader.fail(f"expected an object, got {kind(count)}", where)
+        reader.check(count, "OtherCounts", where)
+        if count.get("Undervotes") is None:
+            continue
+        unit = reader.ident(count, "GpUnitId", where)
+        blank = reader.figure(count["Undervotes"], f"{where}.Undervotes")
+        if unit == district:
+            raw.totals["blank"] = blank
+            raw.origins["blank"] = (None, f"{where}.Undervotes")
+        elif unit is not None:
+            units.setdefault(unit, {})["blank"] = blank
+    return units
 
 
 # --- export ---------------------------------------------------------------------------------------
@@ -396,7 +512,7 @@ def export_nist(result: AllocationResult, *, date: str, generated: dt.datetime |
     def count(kind_: str, n: int) -> dict[str, Any]:
         return {"@type": PREFIX + "VoteCounts", "GpUnitId": unit, "Type": kind_, "Count": n}
 
-    used: set[str] = set()
+    used: set[str] = {unit}
 
     def unique(ident: str) -> str:
         while ident in used:
@@ -404,13 +520,19 @@ def export_nist(result: AllocationResult, *, date: str, generated: dt.datetime |
         used.add(ident)
         return ident
 
+    ids = nist_units.unit_ids(election, unique)
     for entry in election.lists:
         pid = unique("party-" + _ident(entry.abbr))
-        parties.append({"@type": PREFIX + "Party", "@id": pid, "Abbreviation": _itext(entry.abbr),
-                        "Name": _itext(entry.label)})
+        party: dict[str, Any] = {"@type": PREFIX + "Party", "@id": pid, "Abbreviation": _itext(entry.abbr),
+                                 "Name": _itext(entry.label)}
+        kinds = nist_units.party_identifiers(entry)
+        if kinds:
+            party["ExternalIdentifier"] = kinds
+        parties.append(party)
         selection: dict[str, Any] = {
             "@type": PREFIX + "PartySelection", "@id": "sel-" + pid, "PartyIds": [pid],
-            "VoteCounts": [count("total", entry.votes), count("seats", result.seats.get(entry.abbr, 0))],
+            "VoteCounts": [count("total", entry.votes), count("seats", result.seats.get(entry.abbr, 0)),
+                           *nist_units.unit_counts(result, entry.abbr, ids)],
         }
         if entry.ballot_order is not None:
             selection["SequenceOrder"] = entry.ballot_order
@@ -435,12 +557,20 @@ def export_nist(result: AllocationResult, *, date: str, generated: dt.datetime |
         ballots["BallotsCast"] = election.totals["ballots_cast"]
     if "invalid" in election.totals:
         ballots["BallotsRejected"] = election.totals["invalid"]
-    if len(ballots) > 3:
-        record["BallotCounts"] = [ballots]
+    counts = ([ballots] if len(ballots) > 3 else []) + nist_units.ballot_counts(election.units, ids)
+    if counts:
+        record["BallotCounts"] = counts
+    others = nist_units.other_counts(election.units, ids)
+    if "blank" in election.totals:
+        others.insert(0, {"@type": PREFIX + "OtherCounts", "GpUnitId": unit, "Undervotes": election.totals["blank"]})
+    if others:
+        contest["OtherCounts"] = others
     gpunit: dict[str, Any] = {"@type": PREFIX + "ReportingUnit", "@id": unit, "Type": "other",
                               "OtherType": "electoral area of the chamber", "Name": _itext(result.chamber)}
     if "registered" in election.totals:
         gpunit["VotersRegistered"] = election.totals["registered"]
+    if election.units:
+        gpunit["ComposingGpUnitIds"] = nist_units.top_unit_ids(election, ids)
     notes = "Seats computed by hemicycle from the votes under a rule file; not an official result."
     if result.notes:
         notes += " Notes: " + " ".join(f"({i}) {n}" for i, n in enumerate(result.notes, start=1))
@@ -455,7 +585,7 @@ def export_nist(result: AllocationResult, *, date: str, generated: dt.datetime |
         "SequenceEnd": 1,
         "Status": "unofficial-complete",
         "VendorApplicationId": f"hemicycle {version}".strip(),
-        "GpUnit": [gpunit],
+        "GpUnit": [gpunit, *nist_units.reporting_units(election, ids, _itext)],
         "Party": parties,
         "Election": [record],
     }
