@@ -77,3 +77,58 @@ def test_a_csv_district_record_reproduces(tmp_path: Path) -> None:
     r = CliRunner().invoke(app, ["allocate", "poland-2019", str(path), "-f", "json"])
     assert r.exit_code == 0, r.output
     assert json.loads(r.stdout)["total"] == 460
+
+
+# --- NIST 1500-100 with counts per GpUnit ------------------------------------------------------------
+
+
+def _nist(name: str, rules: str) -> dict[str, object]:
+    from hemicycle.formats.nist import export_nist
+
+    election = read_vote_file(DATA / f"{name}.json").election
+    return export_nist(hemicycle.load(rules).allocate(election, explain=False), date="2021-01-10")
+
+
+def _nist_error(document: object) -> str:
+    from hemicycle.reading import VoteFileError
+
+    with pytest.raises(VoteFileError) as info:
+        parse_vote_file(json.dumps(document), "report.json")
+    return str(info.value)
+
+
+def test_nist_unit_counts_that_do_not_add_up_are_refused() -> None:
+    doc = _nist("finland-2019", "finland-2019")
+    selection = doc["Election"][0]["Contest"][0]["ContestSelection"][0]  # type: ignore[index]
+    count = next(c for c in selection["VoteCounts"] if c["GpUnitId"].startswith("gpu-district-"))
+    count["Count"] += 1
+    message = _nist_error(doc)
+    assert "ContestSelection[0]" in message and "its votes in the districts add up to" in message
+
+
+def test_nist_bad_magnitude_and_unknown_unit_are_refused() -> None:
+    doc = _nist("finland-2019", "finland-2019")
+    unit = doc["GpUnit"][1]  # type: ignore[index]
+    unit["ExternalIdentifier"][0]["Value"] = "3.5"
+    assert 'GpUnit[@id=gpu-district-Helsinki].ExternalIdentifier[0].Value: hemicycle-seats' in _nist_error(doc)
+    doc = _nist("finland-2019", "finland-2019")
+    selection = doc["Election"][0]["Contest"][0]["ContestSelection"][0]  # type: ignore[index]
+    next(c for c in selection["VoteCounts"] if c["GpUnitId"].startswith("gpu-district-"))["GpUnitId"] = "gpu-x"
+    assert '"gpu-x" is not the @id of a GpUnit' in _nist_error(doc)
+
+
+def test_nist_district_totals_are_checked(tmp_path: Path) -> None:
+    doc = _nist("spain-2015", "spain-1986")
+    counts = doc["Election"][0]["Contest"][0]["OtherCounts"]  # type: ignore[index]
+    counts[1]["Undervotes"] += 1  # a province's blank ballots: the national blank no longer their sum
+    assert "blank is" in _nist_error(doc) and "the districts' blank add up to" in _nist_error(doc)
+
+
+def test_nist_magnitude_the_rules_disagree_with(tmp_path: Path) -> None:
+    doc = _nist("spain-2015", "spain-1986")
+    next(u for u in doc["GpUnit"] if u["@id"] == "gpu-district-Madrid")[  # type: ignore[union-attr]
+        "ExternalIdentifier"][0]["Value"] = "37"
+    path = tmp_path / "report.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    r = CliRunner().invoke(app, ["allocate", "spain-1986", str(path)])
+    assert r.exit_code == 2 and "Madrid: the vote file gives a magnitude of 37, but the rules give 36" in r.output

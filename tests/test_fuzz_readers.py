@@ -11,7 +11,7 @@ import traceback
 
 import pytest
 
-from votegen import exercise, mutate, seeds
+from votegen import DISTRICT_SEEDS, exercise, mutate, seeds
 
 BOUND = 5.0  # seconds one input may take (the long run's slowest is far below): a hang, not a speed test
 
@@ -40,4 +40,19 @@ def test_mutated_vote_files(seed: int) -> None:
         if outcome.kind == "disagreement" or outcome.seconds > BOUND:
             problems.append(f"{s.kind}: {outcome.kind} in {outcome.seconds:.1f} s {outcome.detail}: {text[:300]!r}")
     assert not problems, problems[0]
+    assert found["refused"] and found["accepted"], found
+
+
+def test_mutated_district_files() -> None:
+    """The long-form CSV and the NIST reports with counts per GpUnit, mutated (votegen.DISTRICT_SEEDS)."""
+    pool = [s for s in seeds() if s.kind in ("csv", "nist") and s.rules.stem in DISTRICT_SEEDS]
+    assert len(pool) == 6
+    rng = random.Random(14)
+    found: collections.Counter[str] = collections.Counter()
+    for _ in range(60):
+        s = rng.choice(pool)
+        text = mutate(s, rng)
+        outcome = exercise(text, s.rules)
+        found[outcome.kind] += 1
+        assert outcome.kind != "disagreement" and outcome.seconds <= BOUND, (outcome, text[:300])
     assert found["refused"] and found["accepted"], found

@@ -3,7 +3,8 @@
 Used by ``tests/test_fuzz_readers.py`` (a quick seeded run) and ``scripts/fuzz_readers.py`` (long
 runs). The seeds are the bundled elections written in each format the readers take: hemicycle
 JSON (the records as they are), CSV (built from them), NIST 1500-100 (hemicycle's export of each,
-which follows the official schema, and the hand-written test documents, official and draft) and
+which follows the official schema; for three district records the long-form CSV and the
+export with counts per GpUnit, and the hand-written test documents, official and draft) and
 EML 510 (the test document, and one written from each election). Mutations work on the structure
 (a key dropped, renamed by one letter or doubled; a value of another type, a huge or odd figure;
 deeper nesting) and on the text (bytes cut, doubled, replaced by hostile characters).
@@ -24,6 +25,8 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from hemicycle.api import load
+from hemicycle.display import csv_text
+from hemicycle.district_csv import long_form_rows
 from hemicycle.election import Election
 from hemicycle.formats import parse_standard
 from hemicycle.formats.eml import export_eml520
@@ -79,6 +82,10 @@ def _eml510(election: Election) -> str:
     return "\n".join(out)
 
 
+# District records whose long-form CSV and NIST export are seeds too (the smaller ones: a quick run).
+DISTRICT_SEEDS = ("czech-2021", "finland-2019", "us-house-2000")
+
+
 @cache
 def seeds() -> tuple[Seed, ...]:
     out: list[Seed] = []
@@ -87,7 +94,12 @@ def seeds() -> tuple[Seed, ...]:
         out.append(Seed("json", text, case.rules_path))
         vote_file = parse_vote_file(text, str(case.votes_path))
         election = vote_file.election
-        if election.units:  # the CSV, NIST and EML writers give national figures only (no districts yet)
+        if election.units:  # long-form CSV and NIST GpUnits (EML: national figures only); the smaller records
+            if case.election in DISTRICT_SEEDS:
+                out.append(Seed("csv", csv_text(long_form_rows(election, vote_file.official_units)), case.rules_path))
+                result = allocate(load(str(case.rules_path)).model, election, explain=False)
+                out.append(Seed("nist", json.dumps(export_nist(result, date="2021-01-10"), ensure_ascii=False),
+                                case.rules_path))
             continue
         out.append(Seed("csv", _csv(election, dict(vote_file.check_figures)), case.rules_path))
         result = allocate(load(str(case.rules_path)).model, election, explain=False)
@@ -248,14 +260,17 @@ def exercise(text: str, rules: Path) -> Outcome:
         result = allocate(chamber, vote_file.election, explain=False)
     except (VoteFileError, AllocationError):
         return Outcome("refused by the rules", time.perf_counter() - start)
-    if not vote_file.election.lists:  # an apportionment: no contest of lists to export
-        return Outcome("accepted", time.perf_counter() - start)
     document = export_nist(result, date="2021-01-10")
-    export_eml520(result)
+    if vote_file.election.lists:
+        export_eml520(result)
     again = parse_standard(json.dumps(document), "export").election
     seconds = time.perf_counter() - start
     before = [(e.abbr, e.votes) for e in vote_file.election.lists]
     after = [(e.abbr, e.votes) for e in again.lists]
     if before != after:
         return Outcome("disagreement", seconds, f"{before[:3]} != {after[:3]}")
+    units_before = [(u.name, u.level, u.seats, dict(u.votes)) for u in vote_file.election.units]
+    units_after = [(u.name, u.level, u.seats, dict(u.votes)) for u in again.units]
+    if units_before != units_after:
+        return Outcome("disagreement", seconds, f"districts: {units_before[:1]} != {units_after[:1]}")
     return Outcome("accepted", seconds)
