@@ -48,7 +48,8 @@ Two formats of hemicycle's own, told apart by content (a file whose first non-bl
   are skipped (but ``#SIEŤ,146205``, which reads as a list, is refused: quote such an abbr). A
   row whose abbr is ``total:NAME`` gives a total in its votes column, or in its second field
   when it has only two: ``total:invalid,297718``. Row numbers in messages are line numbers. A
-  CSV file always holds every list.
+  CSV file always holds every list. A header with a ``district`` column makes it a long-form file
+  with districts (``hemicycle.district_csv``; also the columns ``seats`` and ``level``).
 
 Besides the totals of ``hemicycle.election.TOTALS`` a file may give the check figures ``blank``
 and ``disallowed`` (ballots in ``ballots_cast`` that are neither valid nor invalid),
