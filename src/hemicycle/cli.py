@@ -326,6 +326,11 @@ def verify(
 
         out.print(render_table(results))
     statuses = {r.status for r in results}
+    if "error" in statuses:
+        err.print("internal error: for the properties marked `error` the Z3 encoding and the "
+                  "interpreter disagree (a bug in hemicycle; please report it with the command "
+                  "you ran); the other results stand.", markup=False, highlight=False)
+        raise typer.Exit(EXIT_INTERNAL)
     if "refuted" in statuses:
         raise typer.Exit(EXIT_FAILED)
     if "unknown" in statuses:

@@ -346,6 +346,11 @@ def compile_property(spec: PropSpec) -> Property:
             for c in d.changes:
                 if c.ref is None:
                     house += c.house
+                    if house < 1:
+                        raise PropertyError(
+                            f"property {spec.name}: election {d.name} would have a house of "
+                            f"{house} seats (the tier has {p.tier.seats}); a house must be at "
+                            "least 1 seat")
                     continue
                 if c.amount not in amounts:
                     v = ctx.num_var(f"amount.{c.amount}")
@@ -361,8 +366,9 @@ def compile_property(spec: PropSpec) -> Property:
             houses[d.name] = house
         encs: dict[str, TierEnc] = {}
         for k, name in enumerate(names):
+            # one scale for the whole query: election A carries it, the others follow from it
             encs[name] = p.alloc(ctx, elections[name], house=houses[name],
-                                 norm=(k == 0 and homogeneous))
+                                 norm=(k == 0 and homogeneous), label=f"election {name}")
         env = _Env(p.n)
 
         def atom(a: Atom) -> tuple[str, Any]:
@@ -418,8 +424,7 @@ def compile_property(spec: PropSpec) -> Property:
         formula = _expand(spec.formula, env, leaf, lambda xs: z3.And(xs), lambda xs: z3.Or(xs),
                           z3.Not)
         defined = [encs[nm].defined for nm in names]
-        goal = z3.And(*defined, z3.Not(formula))
-        return [Query(spec.name, ctx, goal, [encs[nm] for nm in names],
+        return [Query(spec.name, ctx, defined, z3.Not(formula), [encs[nm] for nm in names],
                       objective=p.total_votes(elections["A"]))]
 
     def violated(outs: list[Outcome]) -> bool:
