@@ -233,21 +233,20 @@ def _satisfiable(q: Query, conds: list[z3.BoolRef], deadline: float
 def _nonvacuous(q: Query, plain: _Plain, deadline: float, out: _Solved) -> None:
     """The check behind every PROVED: the query's assumptions (and its case) have a model
     without the negated property. Appends to ``out.reasons`` when they have none."""
-    r, why = _satisfiable(q, list(q.assume), deadline)
+    full = [*q.assume, *([q.case] if q.case is not None else []), *(eq for _, eq in q.implied)]
+    r_full, why_full = _satisfiable(q, full, deadline)
+    if r_full == z3.sat:  # (the assumptions alone then have a model too)
+        out.checked += 1
+        return
+    r, why = r_full, why_full
+    if q.case is not None or q.implied:
+        r, why = _satisfiable(q, list(q.assume), deadline)
     if r != z3.sat:
         out.reasons.append(f"assumptions are contradictory: {q.label}" if r == z3.unsat else
                            f"{q.label}: could not show its assumptions satisfiable ({why})")
         return
-    if q.case is None and not q.implied:
-        out.checked += 1
-        return
-    r, why = _satisfiable(q, [*q.assume, *([q.case] if q.case is not None else []),
-                              *(eq for _, eq in q.implied)], deadline)
-    if r == z3.sat:
-        out.checked += 1
-        return
-    if r == z3.unknown:
-        out.reasons.append(f"{q.label}: could not show its case satisfiable ({why})")
+    if r_full == z3.unknown:
+        out.reasons.append(f"{q.label}: could not show its case satisfiable ({why_full})")
         return
     # an empty case: fine only if no election falls in it (the plain encoding agrees)
     if not plain.needed:
@@ -275,6 +274,20 @@ def _nonvacuous(q: Query, plain: _Plain, deadline: float, out: _Solved) -> None:
                        "out with the normalisation)")
 
 
+def _add_lemmas(solver: z3.Solver, lemmas: list[z3.BoolRef], deadline: float) -> None:
+    """Add each lemma that the solver's assertions entail (proved within 10 s); the others are
+    left out, so a lemma can speed a query up but never change its answer."""
+    for lemma in lemmas:
+        if time.monotonic() >= deadline:
+            break
+        solver.push()
+        solver.add(z3.Not(lemma))
+        r, _ = _check(solver, _left(deadline, 10.0))
+        solver.pop()
+        if r == z3.unsat:
+            solver.add(lemma)
+
+
 def _solve(prop: Property, problem: Problem, queries: Iterable[Query], deadline: float
            ) -> _Solved:
     """Solve every query (each part on its own); a PROVED needs every part unsatisfiable and
@@ -295,15 +308,7 @@ def _solve(prop: Property, problem: Problem, queries: Iterable[Query], deadline:
         solver.push()
         # the normalisations hold in the query's case (proved above), not outside it
         solver.add(*base, *(eq for _, eq in q.implied), q.violation)
-        for lemma in q.lemmas:
-            if time.monotonic() >= deadline:
-                break
-            solver.push()
-            solver.add(z3.Not(lemma))
-            r, _ = _check(solver, _left(deadline, 10.0))
-            solver.pop()
-            if r == z3.unsat:  # proved: entailed by the constraints and the goal
-                solver.add(lemma)
+        _add_lemmas(solver, q.lemmas, deadline)
         settled = True
         for part in q.parts or [Part("", z3.BoolVal(True))]:
             name = f"{q.label}{' (' + part.label + ')' if part.label else ''}"
@@ -313,6 +318,7 @@ def _solve(prop: Property, problem: Problem, queries: Iterable[Query], deadline:
                 continue
             solver.push()
             solver.add(part.cond)
+            _add_lemmas(solver, part.lemmas, deadline)
             r, why = _check(solver, _left(deadline))
             if r == z3.sat:
                 m = solver.model()

@@ -31,6 +31,8 @@ class Part:
     label: str
     cond: z3.BoolRef
     refutes: bool = True
+    # facts for this part only, each proved (from the query, its goal and ``cond``) before use
+    lemmas: list[z3.BoolRef] = field(default_factory=list)
 
 
 @dataclass

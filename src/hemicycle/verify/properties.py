@@ -168,7 +168,9 @@ def _house(p: Problem) -> list[Query]:
     knows its admitted votes only when it admits the same lists (a threshold of `N quota`
     depends on the house), so the query is split there."""
     out = []
-    cases = ("same admitted lists", "admitted lists change") if p.scales_votes else ("",)
+    # (the plain encoding is split the same way, so that its cases can be compared)
+    lr = p.real and isinstance(p.tier.method, LargestRemainder)
+    cases = ("same admitted lists", "admitted lists change") if lr else ("",)
     for case in cases:
         label = f"house-monotonicity{' (' + case + ')' if case else ''}"
         if not p.wants(label):
@@ -217,14 +219,27 @@ def _lr_lemma(a: object, b: object, p_list: int, sign: int, admitted: bool) -> l
     return out
 
 
-def _results(a: TierEnc, b: TierEnc) -> list[Part]:
+def _results(a: TierEnc, b: TierEnc, moved: int | None = None) -> list[Part]:
     """Both elections have a result (a counterexample), or one of them has none: the encoding
     still gives it seats (the tie chain ends in index order), a total extension of the rules.
     If the extension never drops, the rules never drop between two elections with results, at
-    any distance; where it drops at an election without a result, ``fallback`` decides."""
+    any distance; where it drops at an election without a result, ``fallback`` decides.
+
+    Divisor methods are split once more by where the second cut is: where it does not rise the
+    gaining list keeps its seats, where it does not fall the others keep theirs (each part is
+    much easier for the solver than the whole; the three cover every election)."""
     both = z3.And(a.defined, b.defined)
-    return [Part("", both), Part("through an election without a result", z3.Not(both),
-                                 refutes=False)]
+    parts = [Part("", both), Part("through an election without a result", z3.Not(both),
+                                  refutes=False)]
+    if a.cut is None or b.cut is None:
+        return parts
+    others = [j for j in range(len(a.seats)) if j != moved]
+    cuts = [("falls", b.cut.lt(a.cut), [b.seats[j] >= a.seats[j] for j in others]),
+            ("stays", b.cut.eq(a.cut), []),
+            ("rises", b.cut.gt(a.cut), [b.seats[j] <= a.seats[j] for j in others])]
+    return [Part(f"{p.label + ', ' if p.label else ''}cut {word}", z3.And(p.cond, c), p.refutes,
+                 lemmas)
+            for p in parts for word, c, lemmas in cuts]
 
 
 def _monotonicity(p: Problem) -> Iterator[Query]:
@@ -241,7 +256,7 @@ def _monotonicity(p: Problem) -> Iterator[Query]:
             a = p.alloc(ctx, e, label="A")
             b = p.alloc(ctx, e2, label="A + 1 vote")
             yield Query(f"monotonicity L{q + 1}+1", ctx, [], b.seats[q] < a.seats[q], [a, b],
-                        parts=_results(a, b), objective=p.total_votes(e))
+                        parts=_results(a, b, q), objective=p.total_votes(e))
         return
     lr = isinstance(p.tier.method, LargestRemainder)
     for q in range(n):
@@ -275,7 +290,7 @@ def _monotonicity(p: Problem) -> Iterator[Query]:
                     violation = b.seats[q] > a.seats[q]
                     order = [b, a]
                 yield Query(label, ctx, assume, violation, order, case=split, step=(q, sign),
-                            parts=_results(a, b), lemmas=lemmas)
+                            parts=_results(a, b, q), lemmas=lemmas)
 
 
 def _monotonicity_free(p: Problem) -> Iterator[Query]:
