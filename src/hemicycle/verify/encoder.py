@@ -849,7 +849,8 @@ class _TierEncoder:
 
     def _divisor_total_and_ties(self, seats: list[z3.ArithRef], elig: list[z3.BoolRef],
                                 won_eq: list[z3.BoolRef], lost_eq: list[z3.BoolRef], smax: int,
-                                at_level: list[z3.ArithRef] | None = None) -> None:
+                                at_level: list[z3.ArithRef] | None = None,
+                                canonical: bool = True) -> None:
         """Both divisor encodings: the seats add up to the house (or to what the eligible lists
         can hold); a list whose last seat's quotient equals another's next quotient must beat it
         in the tie chain, and the pair is a tie.
@@ -862,6 +863,11 @@ class _TierEncoder:
         has = z3.Or(elig)
         capacity = count(elig) * smax
         ctx.add(z3.Sum(seats) == z3.If(has, z3.If(capacity < h, capacity, h), 0))
+        if canonical:
+            # the cut is the lowest quotient that won a seat (the top of the interval of cuts
+            # that give these seats): a function of the votes, so that two allocations of one
+            # query can be compared cut against cut; no election loses its seats by it
+            ctx.add(z3.Implies(has, z3.Or(won_eq)))
         for i in range(n):
             for j in range(n):
                 if i == j:

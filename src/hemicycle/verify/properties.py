@@ -231,12 +231,20 @@ def _results(a: TierEnc, b: TierEnc, moved: int | None = None) -> list[Part]:
     both = z3.And(a.defined, b.defined)
     parts = [Part("", both), Part("through an election without a result", z3.Not(both),
                                   refutes=False)]
+    others = [j for j in range(len(a.seats)) if j != moved]
+    return _by_cut(parts, a, b, [b.seats[j] >= a.seats[j] for j in others],
+                   [b.seats[j] <= a.seats[j] for j in others])
+
+
+def _by_cut(parts: list[Part], a: TierEnc, b: TierEnc, falls: list[z3.BoolRef],
+            rises: list[z3.BoolRef]) -> list[Part]:
+    """Divisor methods: each part split by whether the second allocation's cut is below, at or
+    above the first's (the three cover every election), with lemmas for the lists whose votes
+    do not move the other way (``falls``, ``rises``; each proved before use)."""
     if a.cut is None or b.cut is None:
         return parts
-    others = [j for j in range(len(a.seats)) if j != moved]
-    cuts = [("falls", b.cut.lt(a.cut), [b.seats[j] >= a.seats[j] for j in others]),
-            ("stays", b.cut.eq(a.cut), []),
-            ("rises", b.cut.gt(a.cut), [b.seats[j] <= a.seats[j] for j in others])]
+    cuts = [("falls", b.cut.lt(a.cut), falls), ("stays", b.cut.eq(a.cut), []),
+            ("rises", b.cut.gt(a.cut), rises)]
     return [Part(f"{p.label + ', ' if p.label else ''}cut {word}", z3.And(p.cond, c), p.refutes,
                  lemmas)
             for p in parts for word, c, lemmas in cuts]
@@ -336,7 +344,12 @@ def _population(p: Problem) -> list[Query]:
             if i != j:
                 bad.append(z3.And(e2.votes[i].ge(e.votes[i]), e2.votes[j].le(e.votes[j]),
                                   b.seats[i] < a.seats[i], b.seats[j] > a.seats[j]))
+    # a list with no fewer votes keeps its seats where the cut falls, one with no more votes
+    # gains none where it rises
+    falls = [z3.Implies(e2.votes[k].ge(e.votes[k]), b.seats[k] >= a.seats[k]) for k in range(n)]
+    rises = [z3.Implies(e2.votes[k].le(e.votes[k]), b.seats[k] <= a.seats[k]) for k in range(n)]
     return [Query("population-monotonicity", ctx, [a.defined, b.defined], z3.Or(bad), [a, b],
+                  parts=_by_cut([Part("", z3.BoolVal(True))], a, b, falls, rises),
                   objective=p.total_votes(e))]
 
 
@@ -409,6 +422,9 @@ def _anonymity(p: Problem) -> Iterator[Query]:
             lemmas = []
             if same and len(a.rounds) == 1 and len(b.rounds) == 1:
                 lemmas = [b.rounds[0].f[i] == a.rounds[0].f[perm[i]] for i in range(n)]
+            if same and a.cut is not None and b.cut is not None:
+                # the lowest winning quotient is the same for the swapped election
+                lemmas.append(z3.Implies(a.has_votes, b.cut.eq(a.cut)))
             if same:
                 lemmas += [b.method_seats[i] == a.method_seats[perm[i]] for i in range(n)]
             yield Query(label, ctx,
