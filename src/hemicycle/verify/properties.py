@@ -469,13 +469,19 @@ CATALOGUE: dict[str, Property] = {
         ),
         Property(
             "monotonicity",
-            "A list that gains votes, all other figures unchanged, never loses seats.",
+            "A list that gains votes (any amount), all other figures unchanged (the other lists' "
+            "votes, invalid ballots, 'against all', non-voters), never loses seats; the two "
+            "elections compared both have a result.",
             "Balinski & Young 1982, ch. 6 (vote monotonicity); Pukelsheim, Proportional "
             "Representation (2017), sec. 7.3",
-            "Infinitesimal step: the second election is the first with list p at v_p +/- eps, "
+            "Infinitesimal step on the encoding's total extension of the rules (unbroken ties "
+            "end in index order): the second election is the first with list p at v_p +/- eps, "
             "numbers a + b*eps compared lexicographically; split by list, direction and "
-            "whether the admitted set changes, with the lemma f' in {f-1, f} (or {f, f+1}). "
-            "Integer encoding: one extra vote.",
+            "whether the admitted set changes (the second election's admitted votes then "
+            "proved equal to 1 +/- eps), with the lemma f' in {f-1, f} (or {f, f+1}); divisor "
+            "methods also split by where the second cut lies. If the extension drops only next "
+            "to an election without a result, direct queries with a free gain d > 0 decide. "
+            "Integer encoding: one extra vote, then a free integer gain.",
             _monotonicity,
             _mono_bad,
             elections=2,
@@ -524,7 +530,11 @@ CATALOGUE: dict[str, Property] = {
             "With the same votes, adding one seat to the tier never costs a list a seat "
             "(no Alabama paradox).",
             "Balinski & Young 1982, ch. 5 (the Alabama paradox)",
-            "The same election allocated twice, with h and h + 1 seats, sharing V = 1.",
+            "The same election allocated twice, with h and h + 1 seats; the first carries the "
+            "scale (V = 1, or a divisor cut of 1); largest remainder is split by whether the "
+            "admitted lists change with the house (when they do not, the second V = 1 is "
+            "proved); divisor methods: a free second cut, with the proved lemma that it is not "
+            "above the first.",
             _house,
             _house_bad,
             elections=2,
@@ -534,8 +544,9 @@ CATALOGUE: dict[str, Property] = {
             "If list a's votes do not fall and list b's votes do not rise (everything else "
             "free), it is not the case that a loses a seat while b gains one.",
             "Balinski & Young 1982, ch. 6 (population monotonicity)",
-            "Two independent elections, the first with V = 1; the second's integer parts are "
-            "written in binary so that the encoding stays linear.",
+            "Two independent elections, the first carrying the scale; the second's integer parts "
+            "(or divisor seat counts) are written in binary so that the encoding stays linear; "
+            "divisor methods split by where the second cut lies, with per-list lemmas.",
             _population,
             _population_bad,
             elections=2,
@@ -563,7 +574,9 @@ CATALOGUE: dict[str, Property] = {
             "to be broken.",
             "Balinski & Young 1982, ch. 9 (symmetry)",
             "An election and the same election with two adjacent lists' votes swapped "
-            "(adjacent swaps generate every permutation), both without any tie.",
+            "(adjacent swaps generate every permutation), both without any tie; split by "
+            "whether the admitted lists correspond (then the second V = 1, or the same cut, is "
+            "proved and used).",
             _anonymity,
             _anonymity_bad,
             elections=2,
