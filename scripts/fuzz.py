@@ -1,12 +1,20 @@
-"""Fuzz the parser, the checker and the interpreter with generated and mutated rule files.
+"""Fuzz the parser, the checker, the formatter, the interpreter and the language server with
+generated, mutated and random rule texts.
 
-Run: ``python scripts/fuzz.py [--inputs 100000] [--seed 1] [--workers 2] [--bound 10]``
+Run: ``python scripts/fuzz.py [--inputs 100000] [--seed 1] [--workers 2] [--bound 10] [--lsp 0.25]``
 
-Half the inputs are drawn from the grammar (``tests/rulegen.py`` walks ``elect.lark``), half are
-mutations of the bundled rule files. Each input is parsed, checked, and allocated for a small
-election; only the language's own errors (``RuleError``, ``AllocationError``) may come out. Prints
-the count by outcome, the slowest input's time, and every crash (its input saved under
-``--out``). Exit status 1 if anything crashed or an input took longer than ``--bound`` seconds.
+Inputs come in three kinds, in turn: drawn from the grammar (``tests/rulegen.py`` walks
+``elect.lark``), mutations of the bundled rule files, and random streams of the grammar's
+terminals with garbage, foreign digits and odd line separators. Each input is parsed, checked,
+formatted (twice: idempotent) and allocated for a small election: only the language's own errors
+(``RuleError``, ``AllocationError``) may come out (anything else is exit 4 on the command line),
+and every diagnostic must point into the file. A share of the inputs (``--lsp``) also goes through
+the language server's functions at random positions: diagnostics inside the document, hover and
+completion without an exception, completion from the clause at the cursor the same as from the
+whole prefix. An input that takes longer than ``--bound`` seconds is stopped and counted as a hang.
+
+Prints the count by outcome, the slowest input, and every finding (its input saved under
+``--out``). Exit status 1 on any finding or hang.
 """
 
 from __future__ import annotations
@@ -15,36 +23,70 @@ import argparse
 import collections
 import multiprocessing
 import random
+import signal
 import sys
 import time
 import traceback
 from pathlib import Path
+from types import FrameType
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from rulegen import Chooser, bundled_sources, exercise, generate, mutate
+from rulegen import Chooser, bundled_sources, exercise, exercise_editor, generate, mutate, token_stream
+
+KINDS = ("generated", "mutated", "tokens")
 
 
-def _work(args: tuple[int, int, int]) -> tuple[collections.Counter[str], float, str, list[tuple[str, str]]]:
-    seed, start, count = args
+class Hang(Exception):
+    pass
+
+
+def _alarm(signum: int, frame: FrameType | None) -> None:
+    raise Hang
+
+
+def _input(kind: str, rng: random.Random, ch: Chooser, sources: list[str]) -> str:
+    if kind == "generated":
+        return generate(ch)
+    if kind == "mutated":
+        return mutate(rng.choice(sources), ch, rounds=6)
+    return token_stream(ch)
+
+
+def _work(args: tuple[int, int, int, float, float]) -> tuple[collections.Counter[str], float, str,
+                                                               list[tuple[str, str]]]:
+    seed, start, count, bound, lsp_share = args
     rng = random.Random(seed * 1_000_003 + start)
     ch = Chooser.from_random(rng)
     sources = bundled_sources()
     counts: collections.Counter[str] = collections.Counter()
     slowest, slow_text = 0.0, ""
-    crashes: list[tuple[str, str]] = []
+    findings: list[tuple[str, str]] = []
+    signal.signal(signal.SIGALRM, _alarm)
     for k in range(count):
-        text = generate(ch) if (start + k) % 2 else mutate(rng.choice(sources), ch, rounds=6)
+        kind = KINDS[(start + k) % len(KINDS)]
+        text = _input(kind, rng, ch, sources)
+        editor = rng.random() < lsp_share
+        signal.setitimer(signal.ITIMER_REAL, bound)
         try:
             outcome = exercise(text)
-        except Exception:
-            counts["crash"] += 1
-            crashes.append((text, traceback.format_exc()))
+            if editor:
+                counts["editor"] += 1
+                exercise_editor(text, ch)
+        except Hang:
+            counts["hang"] += 1
+            findings.append((text, f"hang: more than {bound} s ({kind})"))
             continue
-        counts[outcome.kind] += 1
+        except Exception:
+            counts["finding"] += 1
+            findings.append((text, traceback.format_exc()))
+            continue
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        counts[f"{kind} {outcome.kind}"] += 1
         if outcome.seconds > slowest:
             slowest, slow_text = outcome.seconds, text
-    return counts, slowest, slow_text, crashes
+    return counts, slowest, slow_text, findings
 
 
 def main() -> int:
@@ -53,34 +95,39 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--bound", type=float, default=10.0, help="seconds one input may take")
-    ap.add_argument("--out", type=Path, default=Path("fuzz-crashes"))
+    ap.add_argument("--lsp", type=float, default=0.25, help="share of inputs also run through the language server")
+    ap.add_argument("--out", type=Path, default=Path("fuzz-findings"))
     args = ap.parse_args()
-    chunk = 500
-    jobs = [(args.seed, s, min(chunk, args.inputs - s)) for s in range(0, args.inputs, chunk)]
+    chunk = 300
+    jobs = [(args.seed, s, min(chunk, args.inputs - s), args.bound, args.lsp) for s in range(0, args.inputs, chunk)]
     total: collections.Counter[str] = collections.Counter()
     slowest, slow_text = 0.0, ""
-    crashes: list[tuple[str, str]] = []
+    findings: list[tuple[str, str]] = []
     started = time.perf_counter()
     with multiprocessing.Pool(args.workers) as pool:
         for counts, slow, text, found in pool.imap_unordered(_work, jobs):
             total.update(counts)
-            crashes += found
+            findings += found
             if slow > slowest:
                 slowest, slow_text = slow, text
     elapsed = time.perf_counter() - started
-    done = sum(total.values())
-    print(f"inputs: {done:,} in {elapsed:.0f} s ({done / elapsed:.0f}/s, {args.workers} workers)")
+    done = sum(n for k, n in total.items() if k != "editor")
+    print(f"inputs: {done:,} in {elapsed:.0f} s ({done / elapsed:.0f}/s, {args.workers} workers, seed {args.seed}); "
+          f"{total['editor']:,} also through the language server")
     for kind, n in sorted(total.items()):
-        print(f"  {kind}: {n:,}")
+        if kind != "editor":
+            print(f"  {kind}: {n:,}")
+    print(f"findings (exceptions, diagnostics outside the file, fmt not idempotent, completion mismatch): "
+          f"{total['finding']:,}; hangs (> {args.bound:g} s): {total['hang']:,}")
     print(f"slowest input: {slowest:.3f} s ({len(slow_text):,} characters)")
-    if crashes:
+    if findings:
         args.out.mkdir(exist_ok=True)
-        for i, (text, tb) in enumerate(crashes):
-            (args.out / f"crash-{i}.elect").write_text(text, "utf-8", errors="surrogateescape")
-            (args.out / f"crash-{i}.txt").write_text(tb, "utf-8")
-        print(f"CRASHES: {len(crashes)} (inputs and tracebacks in {args.out}/)")
-        print(crashes[0][1])
-    return 1 if crashes or slowest > args.bound else 0
+        for i, (text, report) in enumerate(findings):
+            (args.out / f"finding-{i}.elect").write_text(text, "utf-8", errors="surrogateescape")
+            (args.out / f"finding-{i}.txt").write_text(report, "utf-8")
+        print(f"FINDINGS: {len(findings)} (inputs and reports in {args.out}/)")
+        print(findings[0][1])
+    return 1 if findings else 0
 
 
 if __name__ == "__main__":

@@ -18,9 +18,10 @@ from typing import TypeVar
 from lark.grammar import NonTerminal, Terminal
 
 from hemicycle.checker import check
-from hemicycle.diagnostics import RuleError
+from hemicycle.diagnostics import Diagnostic, RuleError, source_lines
 from hemicycle.election import Election, ListEntry
-from hemicycle.grammar.parser import _parser, parse_rules
+from hemicycle.fmt import format_rules
+from hemicycle.grammar.parser import _parser, parse_rules, rule_text
 from hemicycle.interpreter import AllocationError, allocate
 
 T = TypeVar("T")
@@ -139,6 +140,20 @@ def generate(ch: Chooser, max_depth: int = 12, max_tokens: int = 400) -> str:
     return text
 
 
+def token_stream(ch: Chooser, max_tokens: int = 60) -> str:
+    """Terminals of the grammar in random order (keywords, numbers, names, strings, citations,
+    punctuation) with some garbage and odd separators: text the parser must refuse cleanly."""
+    g = grammar()
+    words = list(g.keywords.values()) + [v for vs in REGEX_TERMINALS.values() for v in vs] + _GARBAGE + _ODD
+    seps = [" ", "\n", "", "\t", "\r\n", "\r", "\x0c", "\u2028", " # c\u2029d\n"]
+    return "".join(ch.choice(words) + ch.choice(seps) for _ in range(ch.integer(0, max_tokens)))
+
+
+# Characters other tools read as digits or line breaks, and wide or astral letters (positions).
+_ODD = ["৪", "٧", "７", "²", "𝟙", "\u2028", "\u2029", "\x85", "\x0b", "\x0c", "\r", "大", "😀", "\u0301",
+        "\x1b[2J", "\x1b]0;t\x07", "[/x]", ":smile:", "\ufeff"]
+
+
 # --- mutations of the bundled rule files ----------------------------------------------------------
 
 def bundled_sources() -> list[str]:
@@ -147,7 +162,7 @@ def bundled_sources() -> list[str]:
 
 
 _GARBAGE = ["{", "}", "[", "]", '"', "#", "%", "/", ".", "=", "==", "\u0000", "\ufeff", "\u202e", "🗳", "\r",
-            "\\", "'", "{{{{", "}}}}", "\n" * 3, "-1", "1e6", "1,000", "NaN", "inf", "__import__('os')",
+            "৪", "\u2028", "\\", "'", "{{{{", "}}}}", "\n" * 3, "-1", "1e6", "1,000", "NaN", "inf", "__import__('os')",
             "$(rm -rf /)", "include \"/etc/passwd\"", "\x00\x01\x02"]
 
 
@@ -205,16 +220,41 @@ class Outcome:
     seconds: float
 
 
-def exercise(text: str, *, allocate_too: bool = True) -> Outcome:
-    """Parse, check and (if the rules parse) allocate a small election. Raises anything else."""
+class Finding(Exception):
+    """What the fuzzers look for besides an exception: a diagnostic outside the file, a formatter
+    that is not idempotent."""
+
+
+def assert_inside(d: Diagnostic, text: str) -> None:
+    """A diagnostic points into the file: its start is a character of a line (or that line's end)
+    and its end is not before its start, on a line of the file."""
+    lines = source_lines(rule_text(text)) or [""]
+    s = d.span
+    if not (1 <= s.line <= len(lines) and 1 <= s.col <= len(lines[s.line - 1]) + 1):
+        raise Finding(f"diagnostic outside the file ({len(lines)} lines): {d.line()}")
+    if not (s.line <= s.end_line <= len(lines) and (s.end_line > s.line or s.end_col >= s.col)):
+        raise Finding(f"diagnostic ends outside the file or before it starts: {s}: {d.line()}")
+
+
+def exercise(text: str, *, allocate_too: bool = True, format_too: bool = True) -> Outcome:
+    """Parse, check, format and (if the rules parse) allocate a small election; every diagnostic
+    must point into the file, and formatting must be idempotent. Raises anything else."""
     start = time.perf_counter()
     try:
         chamber = parse_rules(text, "<fuzz>")
     except RuleError as err:
         err.render()  # rendering a diagnostic must not fail either
+        for d in err.diagnostics:
+            if not d.message.startswith("rule file is larger than"):
+                assert_inside(d, text)
         return Outcome("rule_error", time.perf_counter() - start)
     for d in check(chamber):
         d.render(chamber.source)
+        assert_inside(d, text)
+    if format_too:
+        formatted = format_rules(text, "<fuzz>")  # FormatError (exit 4) if the meaning changed
+        if format_rules(formatted, "<fuzz>") != formatted:
+            raise Finding("fmt is not idempotent")
     kind = "ok"
     if allocate_too:
         try:
@@ -225,3 +265,50 @@ def exercise(text: str, *, allocate_too: bool = True) -> Outcome:
             str(err)
             kind = "allocation_error"
     return Outcome(kind, time.perf_counter() - start)
+
+
+# --- the language server: the same texts, at random positions ------------------------------------
+
+
+def _utf16(s: str) -> int:
+    return len(s.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def exercise_editor(text: str, ch: Chooser, positions: int = 4) -> Outcome:
+    """The language server's functions on ``text``: diagnostics within the document (LSP lines and
+    UTF-16 characters), hover and completion at random positions (in and out of range) without an
+    exception, and completion from the clause around the cursor offering exactly the words the
+    whole prefix does. Raises anything else."""
+    from hemicycle.diagnostics import LINE_BREAK
+    from hemicycle.editor.lsp import (
+        _offset,
+        accepted_words,
+        completion_context,
+        completions,
+        diagnostic_range,
+        diagnostics,
+        hover_text,
+    )
+
+    start = time.perf_counter()
+    lines = LINE_BREAK.split(text)
+    found = diagnostics(text, "<fuzz>")
+    for d in found:
+        (l0, c0), (l1, c1) = diagnostic_range(text, d)
+        if d.message.startswith("rule file is larger than"):
+            continue
+        if not (0 <= l0 < len(lines) and 0 <= c0 <= _utf16(lines[l0])):
+            raise Finding(f"LSP diagnostic starts outside the document: {(l0, c0)}: {d.line()}")
+        if not ((l0, c0) < (l1, c1) and l1 < len(lines) and c1 <= _utf16(lines[l1]) + 1):
+            raise Finding(f"LSP diagnostic ends outside the document: {(l0, c0)}-{(l1, c1)}: {d.line()}")
+    for _ in range(positions):
+        line = ch.integer(0, len(lines))  # one past the last line too
+        character = ch.integer(0, _utf16(lines[min(line, len(lines) - 1)]) + 2)
+        hover_text(text, line, character)
+        completions(text, line, character)
+        before = rule_text(text[: _offset(text, line, character)])
+        whole = accepted_words(before)
+        if whole is not None and accepted_words(completion_context(before)) != whole:
+            raise Finding(f"completion at {(line, character)}: the clause around the cursor accepts other words "
+                          "than the whole prefix")
+    return Outcome("rule_error" if any(d.severity == "error" for d in found) else "ok", time.perf_counter() - start)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import os
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from hemicycle.cli import app
@@ -38,7 +42,10 @@ def test_allocate_json_contract() -> None:
 def test_allocate_csv_and_explain() -> None:
     r = run("allocate", "kazakhstan-2021", "kazakhstan-2021", "--format", "csv")
     assert r.exit_code == 0
-    assert "NurOtan," in r.stdout and "APK,Assembly of People of Kazakhstan,,9" in r.stdout
+    rows = list(csv.reader(io.StringIO(r.stdout)))
+    assert rows[0] == ["abbr", "name", "votes", "seats"]
+    assert ["NurOtan", "Партия «Nur Otan»", "5148074", "76"] in rows
+    assert ["APK", "Assembly of People of Kazakhstan", "", "9"] in rows
     r = run("allocate", "kazakhstan-2021", "kazakhstan-2021", "--explain")
     assert "Quota (hare)" in r.stdout and "Remainder seats" in r.stdout
 
@@ -104,3 +111,68 @@ def test_version_and_list() -> None:
     assert r.exit_code == 0 and r.stdout.startswith("hemicycle ")
     r = run("list")
     assert "kazakhstan-2021" in r.stdout
+
+
+def test_outputs_never_overwrite_their_inputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """issue 12, item 11: export -o and compare --html refuse their own inputs (by any path or link)."""
+    monkeypatch.chdir(tmp_path)
+    votes = tmp_path / "votes.json"
+    votes.write_text((ROOT / "elections/kazakhstan-2021.json").read_text("utf-8"), "utf-8")
+    rules = tmp_path / "r.elect"
+    rules.write_text((ROOT / "rules/kazakhstan-2021.elect").read_text("utf-8"), "utf-8")
+    (tmp_path / "link.json").symlink_to(votes)
+    os.link(rules, tmp_path / "hard.elect")
+    before = votes.read_bytes(), rules.read_bytes()
+    for args in (["export", "r.elect", "votes.json", "--to", "eml", "-o", "votes.json"],
+                 ["export", "r.elect", "votes.json", "--to", "nist", "-o", "r.elect"],
+                 ["export", "r.elect", str(votes), "--to", "eml", "-o", "link.json"],
+                 ["compare", "r.elect", "kazakhstan-2021-dhondt", "--votes", "votes.json", "--no-properties",
+                  "--html", "hard.elect"],
+                 ["compare", "kazakhstan-2021", "--votes", "link.json", "--no-properties", "--html", "votes.json"]):
+        r = run(*args)
+        assert r.exit_code == 2, (args, r.output)
+        assert "is an input of this command" in r.stderr
+    assert (votes.read_bytes(), rules.read_bytes()) == before
+    r = run("export", "r.elect", "votes.json", "--to", "eml", "-o", "out.xml")
+    assert r.exit_code == 0 and (tmp_path / "out.xml").read_text("utf-8").startswith("<?xml")
+
+
+def test_a_file_named_like_a_bundled_one_never_shadows_it_silently(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A name (no folder, no extension) is the bundled file; a path is that file; either way, when
+    the other reading exists too, stderr says which file was read."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "kazakhstan-2021").write_text('{"parties": [{"abbr": "X", "votes": 1}]}', "utf-8")
+    r = run("allocate", "kazakhstan-2021", "kazakhstan-2021", "-f", "json")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["seats"]["NurOtan"] == 76  # the bundled election, not ./kazakhstan-2021
+    assert "reading the bundled election kazakhstan-2021, not the file kazakhstan-2021 in this folder" in r.stderr
+    r = run("allocate", "kazakhstan-2021", "./kazakhstan-2021", "--invalid", "0", "-f", "json")
+    assert r.exit_code == 0, r.output
+    assert "X" in json.loads(r.stdout)["seats"]
+    assert "reading ./kazakhstan-2021 in this folder, not the bundled election" in r.stderr
+    (tmp_path / "kazakhstan-2021.elect").write_text('chamber "C" seats 1\ntier "t" seats 1 {\n  allocate dhondt\n'
+                                                    '  ties registration_order\n}\n', "utf-8")
+    r = run("allocate", "kazakhstan-2021.elect", "kazakhstan-2021", "-f", "json")
+    assert r.exit_code == 0 and json.loads(r.stdout)["total"] == 1
+    assert "reading kazakhstan-2021.elect in this folder, not the bundled rule file kazakhstan-2021" in r.stderr
+    # the README's main job works from any folder, and says where its files came from
+    r = run("allocate", "rules/kazakhstan-2021.elect", "elections/kazakhstan-2021.json", "-f", "json")
+    assert r.exit_code == 0 and json.loads(r.stdout)["total"] == 107
+    assert "rules/kazakhstan-2021.elect does not exist: reading the bundled rule file kazakhstan-2021" in r.stderr
+    # no note when nothing is ambiguous
+    r = run("allocate", str(ROOT / "rules/kazakhstan-2021.elect"), str(ROOT / "elections/kazakhstan-2021.json"))
+    assert r.exit_code == 0 and "note:" not in r.stderr
+
+
+def test_totals_on_the_command_line_are_ascii_whole_numbers() -> None:
+    for value in ("²", "٣", "1.5", "-3", "9" * 5000):
+        r = run("allocate", "kazakhstan-2021", "kazakhstan-2021", "--total", f"invalid={value}")
+        assert r.exit_code == 2, (value, r.output)
+        assert r.stderr.startswith("error: --total")
+
+
+def test_a_swing_far_outside_the_shares_is_an_input_error() -> None:
+    for swing in ("QHP=+1e400%", "QHP=-1e400%", "QHP=+95%"):
+        r = run("compare", "kazakhstan-2021", "--votes", "kazakhstan-2021", "--no-properties", "--swing", swing)
+        assert r.exit_code == 2 and "the share would be" in r.stderr, (swing, r.output)

@@ -184,6 +184,13 @@ def test_property_verdicts_are_cached(tmp_path: Path, monkeypatch: pytest.Monkey
     second = property_verdicts(rules, cache=tmp_path)
     assert first == second and first[0] == {"seat-total": "proved"}
     assert len(calls) == 1
+    # a damaged or hostile cache entry (duplicate keys, wrong shapes) is recomputed, never trusted
+    [entry] = tmp_path.glob("*.json")
+    for text in ('{"verdicts": {"seat-total": "refuted"}, "verdicts": {}, "bounds": "b"}',
+                 '{"verdicts": ["x"], "bounds": "b"}', '{"verdicts": {"a": 1}, "bounds": "b"}', "[", "null"):
+        entry.write_text(text, "utf-8")
+        assert property_verdicts(rules, cache=tmp_path) == first
+    assert len(calls) == 6
 
 
 def test_cli_compare_json_and_html(tmp_path: Path) -> None:
@@ -196,3 +203,33 @@ def test_cli_compare_json_and_html(tmp_path: Path) -> None:
     assert [s["seats"]["NurOtan"] for s in data["systems"]] == [76, 77]
     assert data["curves"] and data["margins"] and data["uncertainty"]
     assert report.read_text("utf-8").count("<svg") >= 3
+
+
+def test_pictures_are_bounded_whatever_the_house(tmp_path: Path) -> None:
+    """issue 12, item 6: 10^6 seats drew 10^6 circles (412 MB of HTML), 3 x 10^7 appointed seats
+    ran out of memory. Arches draw at most MAX_DRAWN_SEATS dots and say how many seats one stands for."""
+    from hemicycle.pictures import MAX_DRAWN_SEATS, MAX_LEGEND, dots_for
+
+    svg = parliament_svg([("A", 10**7, "#f00"), ("B", 10**7, "#0f0"), ("C", 10**7, "#00f")], title="huge")
+    assert svg.count("<circle") <= MAX_DRAWN_SEATS and len(svg) < 200_000
+    assert "one dot stands for 10,000 seats" in svg and "30,000,000" in svg
+    many = [(f"L{i}", 1 + i % 7, "#123456") for i in range(20_000)]
+    svg = parliament_svg(many)
+    assert svg.count("<rect") == MAX_LEGEND and f"and {20_000 - MAX_LEGEND:,} more lists" in svg
+    assert svg.count("<circle") <= MAX_DRAWN_SEATS
+    # dots keep each group's proportion, by largest remainder, in integers
+    assert dots_for([98]) == ([98], 1)
+    dots, per = dots_for([600_001, 300_000, 99_999])
+    assert per == 500 and dots == [1200, 600, 200] and sum(dots) <= MAX_DRAWN_SEATS
+    steps = [(i / 1000, (i + 1) / 1000, i) for i in range(100_000)]
+    curve = curve_svg({"x": steps})
+    assert len(curve) < 200_000
+    rules = tmp_path / "big.elect"
+    rules.write_text('chamber "Big" seats 1000000\ntier "t" seats 1000000 {\n  allocate dhondt\n'
+                     "  ties registration_order\n}\n", "utf-8")
+    page = tmp_path / "big.html"
+    r = CliRunner().invoke(app, ["compare", str(rules), "--votes", "kazakhstan-2021", "--no-properties",
+                                 "--html", str(page)])
+    assert r.exit_code == 0, r.output
+    html = page.read_text("utf-8")
+    assert len(html) < 500_000 and "one dot stands for 500 seats" in html and "1,000,000" in html

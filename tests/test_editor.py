@@ -186,3 +186,129 @@ def test_shell_completion() -> None:
 def test_version() -> None:
     r = CliRunner().invoke(app, ["--version"])
     assert r.exit_code == 0 and r.output.strip() == f"hemicycle {__version__}"
+
+
+# --- language server: bounded work ------------------------------------------------------------------
+
+
+def test_completion_context_agrees_with_the_whole_prefix() -> None:
+    """Completion parses only the clause around the cursor once the text before it is long: the
+    words offered are the same as from the whole prefix (here at every token of two bundled files;
+    scripts/fuzz.py --lsp does all of them and random texts)."""
+    from hemicycle.editor.lsp import _TOKEN
+
+    for name in ("kazakhstan-2021", "israel-2015"):
+        text = (ROOT / "rules" / f"{name}.elect").read_text("utf-8")
+        starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+        for match in _TOKEN.finditer(text):
+            offset = match.end()
+            line = max(i for i, s in enumerate(starts) if s <= offset)
+            short = completions(text, line, offset - starts[line], parse_limit=0)
+            whole = completions(text, line, offset - starts[line], parse_limit=10**9)
+            assert short == whole, (name, line, text[max(0, offset - 40):offset])
+
+
+def test_huge_documents_are_not_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
+    from hemicycle.editor import lsp
+
+    huge = GOOD * (10_000_000 // len(GOOD))  # 10 MB
+    calls = []
+    real = lsp._parser
+    monkeypatch.setattr(lsp, "_parser", lambda: calls.append(1) or real())
+    (d,) = diagnostics(huge)
+    assert "larger than" in d.message
+    assert len(completions(huge, huge.count("\n") - 2, 2)) == len(vocabulary().words)
+    assert hover_text(huge, huge.count("\n") - 3, 4) is not None  # a window of lines around the cursor
+    assert calls == []
+    # a long but legal document: only the clause at the cursor is parsed
+    long = GOOD + "".join(GOOD[GOOD.index("tier"):].replace('"t"', f'"t{i}"') for i in range(2000))
+    assert len(long) < lsp.MAX_RULE_BYTES
+    monkeypatch.setattr(lsp, "_parser", real)
+    assert [c.label for c in completions(long, long.count("\n") - 2, 2)][:1] == ["admit"]
+    assert lsp.completion_context(long[:-8]).count("tier") == 2  # a stub and the open tier
+
+
+def test_flood_of_edits_is_computed_once_and_stale_results_dropped() -> None:
+    import threading
+    import time
+
+    from hemicycle.editor.lsp import LatestOnly
+
+    started: list[str] = []
+    published: list[tuple[int, object]] = []
+    release = threading.Event()
+
+    def work(text: str, uri: str) -> str:
+        started.append(text)
+        if text == "v1":
+            release.wait(5)  # a slow computation, still running while the edits come in
+        return text.upper()
+
+    async def edits() -> LatestOnly:
+        scheduler = LatestOnly(work, lambda uri, v, text, result: published.append((v, result)), delay=0.05)
+        scheduler.changed("u", 1, "v1")
+        await asyncio.sleep(0.2)  # v1 starts and blocks
+        for version in range(2, 1002):
+            scheduler.changed("u", version, f"v{version}")
+        release.set()
+        deadline = time.monotonic() + 10
+        while (not published or published[-1][0] != 1001) and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
+        return scheduler
+
+    scheduler = asyncio.run(edits())
+    assert started == ["v1", "v1001"]  # 1001 versions, two computations
+    assert published == [(1001, "V1001")]  # v1's result was stale: never shown
+    assert scheduler.computed == 2 and scheduler.dropped == 1
+
+
+def test_language_server_keeps_up_with_a_flood_of_edits(tmp_path: Path) -> None:
+    pytest.importorskip("pygls")
+    from lsprotocol import types
+    from pygls.lsp.client import LanguageClient
+
+    # a document that takes the parser a while (a few hundred tiers), edited 300 times in a burst
+    body = GOOD + "".join(GOOD[GOOD.index("tier"):].replace('"t"', f'"t{i}"') for i in range(100))
+    versions = 300
+
+    async def session() -> list[types.PublishDiagnosticsParams]:
+        client = LanguageClient("hemicycle-test", "1")
+        published: list[types.PublishDiagnosticsParams] = []
+
+        @client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        def on_diagnostics(params: types.PublishDiagnosticsParams) -> None:
+            published.append(params)
+
+        await client.start_io(sys.executable, "-m", "hemicycle.editor.lsp")
+        try:
+            await client.initialize_async(types.InitializeParams(capabilities=types.ClientCapabilities()))
+            client.initialized(types.InitializedParams())
+            uri = (tmp_path / "x.elect").as_uri()
+            client.text_document_did_open(types.DidOpenTextDocumentParams(
+                text_document=types.TextDocumentItem(uri=uri, language_id="elect", version=1, text=body)))
+            for version in range(2, versions + 1):
+                text = body.replace("dhondt", "dhont", 1) if version % 2 else body
+                client.text_document_did_change(types.DidChangeTextDocumentParams(
+                    text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+                    content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)]))
+            # the server answers a request at once, while the edits are still being checked
+            hover = await asyncio.wait_for(client.text_document_hover_async(types.HoverParams(
+                text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=3, character=4))),
+                30)
+            assert hover is not None
+            for _ in range(600):
+                if published and published[-1].version == versions:
+                    break
+                await asyncio.sleep(0.1)
+            await client.shutdown_async(None)
+            client.exit(None)
+            return published
+        finally:
+            await client.stop()
+
+    published = asyncio.run(session())
+    assert published and published[-1].version == versions
+    # the last version's diagnostics: not the misspelling of the odd versions
+    assert [d.message for d in published[-1].diagnostics] == [d.message for d in diagnostics(body)]
+    assert not any("dhont" in d.message for d in published[-1].diagnostics)
+    assert len(published) <= 5  # not one per edit: debounced, stale results dropped

@@ -117,3 +117,34 @@ def test_bundled_rule_files_are_formatted(path: Path) -> None:
     """The bundled files are kept in canonical layout (run `hemicycle fmt rules/*.elect`)."""
     text = path.read_text("utf-8")
     assert format_rules(text, str(path)) == text
+
+
+def test_cli_fmt_bad_files_are_input_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """issue 12, item 7: exit 2 with a message, never 4, for a file fmt cannot write or read."""
+    import os
+
+    runner = CliRunner()
+    messy = tmp_path / "messy.elect"
+    messy.write_text(MESSY, "utf-8")
+    messy.chmod(0o444)
+    if os.geteuid() != 0:  # root writes read-only files: the monkeypatched write below covers it
+        r = runner.invoke(app, ["fmt", str(messy)])
+        assert r.exit_code == 2 and "cannot write" in r.stderr, r.output
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "write_text", refuse)
+    r = runner.invoke(app, ["fmt", str(messy)])
+    assert r.exit_code == 2, r.output
+    assert r.stderr == f"error: {messy}: cannot write: Permission denied\n"
+    monkeypatch.undo()
+    assert messy.read_text("utf-8") == MESSY
+    (tmp_path / "folder.elect").mkdir()
+    not_utf8 = tmp_path / "latin1.elect"
+    not_utf8.write_bytes(("# Maj\xeelis\n" + MESSY).encode("latin-1"))
+    for target in ("/dev/zero", str(tmp_path / "folder.elect"), str(tmp_path / "missing.elect"), str(not_utf8)):
+        r = runner.invoke(app, ["fmt", target])
+        assert r.exit_code == 2, (target, r.output)
+    r = runner.invoke(app, ["fmt", "-"], input=b'chamber "\xff" seats 1\n')
+    assert r.exit_code == 2 and "not UTF-8" in r.stderr

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 import hemicycle
 from hemicycle.diagnostics import RuleError
 from hemicycle.interpreter import LimitError
-from rulegen import Chooser, bundled_sources, exercise, generate, mutate
+from rulegen import Chooser, bundled_sources, exercise, exercise_editor, generate, mutate, token_stream
 
 BOUND = 2.0  # seconds any one small input may take (the long run's slowest is far below)
 FAST = settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck), database=None)
@@ -36,6 +36,26 @@ def test_mutated_bundled_rules(data: st.DataObject, which: int) -> None:
 @given(st.text(max_size=300))
 def test_arbitrary_text(text: str) -> None:
     exercise(text)
+
+
+@FAST
+@given(st.data())
+def test_random_token_streams(data: st.DataObject) -> None:
+    """Terminals in random order, foreign digits, odd line separators: refused cleanly, with every
+    diagnostic inside the file (issue 12: fuzz the grammar with token streams too)."""
+    assert exercise(token_stream(Chooser.from_hypothesis(data))).seconds < BOUND
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@given(st.data(), st.sampled_from(["generated", "mutated", "tokens"]))
+def test_language_server_functions(data: st.DataObject, kind: str) -> None:
+    """Diagnostics inside the document, hover and completion at any position, completion from the
+    clause at the cursor the same as from the whole prefix (the long run: scripts/fuzz.py --lsp)."""
+    ch = Chooser.from_hypothesis(data)
+    text = (generate(ch, max_depth=10, max_tokens=150) if kind == "generated" else
+            mutate(data.draw(st.sampled_from(bundled_sources())), ch, rounds=4) if kind == "mutated" else
+            token_stream(ch))
+    assert exercise_editor(text, ch, positions=3).seconds < BOUND
 
 
 # --- what fuzzing found: each was a traceback ------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
@@ -25,25 +26,73 @@ def bundled_elections() -> list[str]:
     return sorted(p.name[: -len(".json")] for p in folder.iterdir() if p.name.endswith(".json"))
 
 
-def _resolve(name_or_path: str | Path, folder: str, suffix: str) -> Path:
-    """A path as given if it exists, else the bundled file of that name in ``folder``."""
-    path = Path(name_or_path)
-    if path.exists():
-        return path
-    bundled = resources.files("hemicycle").joinpath(folder, f"{path.name.removesuffix(suffix)}{suffix}")
-    if bundled.is_file():
-        return Path(str(bundled))
-    return path  # reading it reports the missing file
+@dataclass(frozen=True)
+class Located:
+    """The file a command-line argument names, and a note when it could have meant another one."""
+
+    path: Path
+    note: str | None = None
+
+
+def is_name(arg: str | Path) -> bool:
+    """A name is a word without a folder or an extension (``kazakhstan-2021``); anything else
+    (``./kazakhstan-2021``, ``kazakhstan-2021.json``, a ``Path``) is a path."""
+    if not isinstance(arg, str):
+        return False
+    return not any(sep and sep in arg for sep in (os.sep, os.altsep)) and not Path(arg).suffix
+
+
+def _locate(arg: str | Path, folder: str, suffix: str, what: str) -> Located:
+    """Which file ``arg`` names. The rule, the same for every command and the API:
+
+    * a name means the bundled file of that name when there is one, even if a file of that name
+      exists in the current folder (the note says so, and ``./NAME`` reads that file);
+    * a path means that file; if it does not exist but its name is a bundled file's, the bundled
+      file is read (so the README's ``rules/kazakhstan-2021.elect`` works after any install), and
+      the note says so; a file in the current folder named like a bundled file is read, with a note.
+    """
+    text, path = str(arg), Path(arg)
+    stem = path.name.removesuffix(suffix)
+    entry = resources.files("hemicycle").joinpath(folder, f"{stem}{suffix}")
+    bundled = Path(str(entry)) if stem and entry.is_file() else None
+    if bundled is None:
+        return Located(path)
+    if is_name(arg):
+        if path.exists():
+            return Located(bundled, f"note: {text}: reading the bundled {what} {stem}, not the file {text} in "
+                                    f"this folder (write ./{text} to read that one)")
+        return Located(bundled)
+    if not path.exists():
+        return Located(bundled, f"note: {text} does not exist: reading the bundled {what} {stem}")
+    if path.parent == Path(".") and not _same_file(path, bundled):
+        return Located(path, f"note: reading {text} in this folder, not the bundled {what} {stem} "
+                             f"(write {stem} for that one)")
+    return Located(path)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def locate_rules(name_or_path: str | Path) -> Located:
+    return _locate(name_or_path, "rules", ".elect", "rule file")
+
+
+def locate_election(name_or_path: str | Path) -> Located:
+    return _locate(name_or_path, "elections", ".json", "election")
 
 
 def resolve_rules(name_or_path: str | Path) -> Path:
-    """A rule file by path, or a bundled one by name (``kazakhstan-2021``)."""
-    return _resolve(name_or_path, "rules", ".elect")
+    """A rule file by path, or a bundled one by name (``kazakhstan-2021``); see ``_locate``."""
+    return locate_rules(name_or_path).path
 
 
 def resolve_election(name_or_path: str | Path) -> Path:
-    """A vote file by path, or a bundled election by name (``kazakhstan-2021``)."""
-    return _resolve(name_or_path, "elections", ".json")
+    """A vote file by path, or a bundled election by name (``kazakhstan-2021``); see ``_locate``."""
+    return locate_election(name_or_path).path
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,8 @@ Errors go to stderr; no traceback reaches the user.
 
 from __future__ import annotations
 
-import json
+import os
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,12 +17,14 @@ from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
-from rich.console import Console
 
 from hemicycle import __version__
-from hemicycle.api import bundled_elections, bundled_rules, load, resolve_election
+from hemicycle.api import Located, Rules, bundled_elections, bundled_rules, locate_election, locate_rules
 from hemicycle.checker import check as check_rules
 from hemicycle.diagnostics import RuleError
+from hemicycle.display import DataConsole, escape_controls, json_text, progress
+from hemicycle.grammar import load_rules
+from hemicycle.grammar.parser import MAX_RULE_BYTES, decode_rule_bytes, read_rule_text
 from hemicycle.interpreter import AllocationError
 from hemicycle.model import Chamber
 from hemicycle.reports import result_csv, result_json_text, result_table
@@ -36,8 +39,10 @@ app = typer.Typer(
     add_completion=True,
 )
 # Piped output is read by scripts and people alike: wide enough that names are never wrapped.
-out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
-err = Console(stderr=True, soft_wrap=True)
+# Both consoles show strings from files as text (hemicycle.display): no markup, no emoji codes,
+# control characters escaped.
+out = DataConsole(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
+err = DataConsole(stderr=True, soft_wrap=True)
 
 
 class Format(str, Enum):
@@ -52,15 +57,40 @@ class VerifyFormat(str, Enum):
 
 
 def fail(message: str, code: int = EXIT_INPUT) -> NoReturn:
-    err.print(message, markup=False, highlight=False)
+    err.print(message)
     raise typer.Exit(code)
 
 
-def _load_rules(rules: str):  # type: ignore[no-untyped-def]
+def emit(text: str) -> None:
+    """Machine-readable output (JSON, CSV, XML) on stdout: as it is through a pipe or into a file;
+    on a terminal, with control characters shown as escapes like every other output."""
+    sys.stdout.write(escape_controls(text) if sys.stdout.isatty() else text)
+
+
+def _located(located: Located) -> Path:
+    """The file a name or path stands for, saying on stderr which one when it could be two."""
+    if located.note:
+        err.print(located.note)
+    return located.path
+
+
+def _load_rules(rules: str) -> Rules:
+    path = _located(locate_rules(rules))
     try:
-        return load(rules)
+        return Rules(load_rules(path))
     except RuleError as e:
         fail(e.render())
+
+
+def _refuse_overwriting(output: Path, inputs: list[Path], option: str) -> None:
+    """An output file is never one of the command's own inputs (same file, by any path or link)."""
+    for source in inputs:
+        try:
+            same = output.exists() and os.path.samefile(output, source)
+        except OSError:
+            same = False
+        if same:
+            fail(f"error: {option} {output}: that is an input of this command ({source}); choose another file")
 
 
 def _parse_totals(items: list[str] | None) -> dict[str, int]:
@@ -68,26 +98,26 @@ def _parse_totals(items: list[str] | None) -> dict[str, int]:
     for item in items or []:
         name, sep, value = item.partition("=")
         name = name.strip().replace("-", "_")
-        if not sep or not value.strip().isdigit():
-            fail(f"error: --total {item!r}: write NAME=N with a whole number, e.g. invalid=297718")
-        totals[name] = int(value.strip())
+        if not sep or not re.fullmatch("[0-9]+", value.strip()):
+            fail(f"error: --total {item!r}: write NAME=N with a whole number in the digits 0-9, e.g. "
+                 "invalid=297718")
+        try:
+            totals[name] = int(value.strip())
+        except ValueError:  # more digits than Python converts
+            fail(f"error: --total {name}: a figure of {len(value.strip())} digits is too long")
     return totals
 
 
-def _load_votes(votes: str, totals: dict[str, int], *chambers: Chamber):  # type: ignore[no-untyped-def]
-    """The election of a vote file; with ``chambers``, refuse a file that cannot serve those rules."""
-    from hemicycle.votes import VoteFileError, check_for_rules, read_vote_file
+def _load_votes(votes: str, totals: dict[str, int], *chambers: Chamber, contest: str | None = None):  # type: ignore[no-untyped-def]
+    """The election of a vote file (``contest``: of a NIST or EML file with several), refused when
+    it cannot serve the rules of ``chambers``."""
+    from hemicycle.votes import VoteFileError, read_votes_for_rules
 
-    path = resolve_election(votes)
     try:
-        vote_file = read_vote_file(path, totals=totals or None)
-        for chamber in chambers:
-            check_for_rules(vote_file, chamber)
-        return vote_file.election
+        return read_votes_for_rules(_located(locate_election(votes)), chambers, totals=totals or None,
+                                    contest=contest).election
     except VoteFileError as e:
         fail(f"error: {e}")
-    except OSError as e:
-        fail(f"error: {votes}: cannot read: {e.strerror}")
 
 
 def _version(value: bool) -> None:
@@ -122,40 +152,30 @@ def allocate(
     totals = _parse_totals(total)
     if invalid is not None:
         totals["invalid"] = invalid
-    election = (_load_votes(votes, totals, chamber_rules.model) if contest is None
-                else _load_standard_votes(votes, totals, contest))
+    election = _load_votes(votes, totals, chamber_rules.model, contest=contest)
     try:
         result = chamber_rules.allocate(election)
     except AllocationError as e:
         fail(f"error: {e}")
     if format is Format.json:
-        out.print_json(result_json_text(result)) if sys.stdout.isatty() else print(result_json_text(result))
+        out.print_json(result_json_text(result)) if sys.stdout.isatty() else emit(result_json_text(result) + "\n")
     elif format is Format.csv:
-        sys.stdout.write(result_csv(result))
+        emit(result_csv(result))
+        for note in result.notes:  # not in the CSV itself, which spreadsheets read
+            err.print(f"note: {note}")
     else:
         out.print(result_table(result))
         for tie in result.ties:
-            out.print(f"Tie: {tie.describe()}", markup=False)
+            out.print(f"Tie: {tie.describe()}")
         for note in result.notes:
-            out.print(f"Note: {note}", markup=False)
+            out.print(f"Note: {note}")
     if explain:
         text = result.explain()
         if format is Format.table:
             out.print()
-            out.print(text, markup=False, highlight=False)
+            out.print(text)
         else:
-            err.print(text, markup=False, highlight=False)
-
-
-def _load_standard_votes(votes: str, totals: dict[str, int], contest: str):  # type: ignore[no-untyped-def]
-    """A NIST 1500-100 or EML vote file, one contest of it (``--contest``)."""
-    from hemicycle.formats import load_standard
-    from hemicycle.votes import VoteFileError
-
-    try:
-        return load_standard(resolve_election(votes), totals=totals or None, contest=contest)
-    except VoteFileError as e:
-        fail(f"error: {e}")
+            err.print(text)
 
 
 class ExportFormat(str, Enum):
@@ -184,16 +204,17 @@ def export(
     from hemicycle.formats.eml import export_eml520
     from hemicycle.formats.nist import export_nist_text
 
+    if output is not None:
+        _refuse_overwriting(output, [locate_rules(rules).path, locate_election(votes).path], "--output")
     chamber_rules = _load_rules(rules)
     totals = _parse_totals(total)
-    election = (_load_votes(votes, totals, chamber_rules.model) if contest is None
-                else _load_standard_votes(votes, totals, contest))
+    election = _load_votes(votes, totals, chamber_rules.model, contest=contest)
     try:
         result = chamber_rules.allocate(election, explain=False)
     except AllocationError as e:
         fail(f"error: {e}")
     if to is ExportFormat.nist:
-        date = election_date or vote_file_date(resolve_election(votes))
+        date = election_date or vote_file_date(locate_election(votes).path)
         if date is None:
             fail("error: the NIST 1500-100 format requires the election date and the vote file states none: "
                  "pass --election-date YYYY-MM-DD")
@@ -204,7 +225,7 @@ def export(
     else:
         text = export_eml520(result)
     if output is None:
-        sys.stdout.write(text)
+        emit(text)
     else:
         try:
             output.write_text(text, encoding="utf-8")
@@ -225,9 +246,12 @@ def fmt_command(
     for path in rules:
         name = "<stdin>" if str(path) == "-" else str(path)
         try:
-            text = sys.stdin.read() if name == "<stdin>" else path.read_text(encoding="utf-8")
+            text = (decode_rule_bytes(sys.stdin.buffer.read(MAX_RULE_BYTES + 1), name) if name == "<stdin>"
+                    else read_rule_text(path))
         except (OSError, UnicodeDecodeError) as e:
             fail(f"error: {name}: cannot read: {getattr(e, 'strerror', None) or e}")
+        except RuleError as e:
+            fail(e.render())
         try:
             formatted = format_rules(text, name)
         except RuleError as e:
@@ -235,14 +259,17 @@ def fmt_command(
         except FormatError as e:
             fail(f"internal error: {e}", EXIT_INTERNAL)
         if name == "<stdin>" and not check_only:
-            sys.stdout.write(formatted)
+            emit(formatted)
         elif formatted != text:
             unformatted.append(name)
             if check_only:
-                err.print(f"would reformat {name}", markup=False, highlight=False)
+                err.print(f"would reformat {name}")
             else:
-                path.write_text(formatted, encoding="utf-8")
-                out.print(f"reformatted {name}", markup=False, highlight=False)
+                try:
+                    path.write_text(formatted, encoding="utf-8")
+                except OSError as e:
+                    fail(f"error: {name}: cannot write: {e.strerror or e}")
+                out.print(f"reformatted {name}")
     if check_only and unformatted:
         raise typer.Exit(EXIT_FAILED)
 
@@ -258,22 +285,21 @@ def check(
         chamber_rules = _load_rules(name)
         diagnostics = check_rules(chamber_rules.model)
         for d in diagnostics:
-            err.print(d.render(chamber_rules.model.source), markup=False, highlight=False)
+            err.print(d.render(chamber_rules.model.source))
         errors = [d for d in diagnostics if d.severity == "error"]
         warnings = [d for d in diagnostics if d.severity == "warning"]
         if errors or (strict and warnings):
             failed = True
         else:
-            out.print(f"{chamber_rules.path}: ok ({len(warnings)} warning(s))", markup=False,
-                      highlight=False)
+            out.print(f"{chamber_rules.path}: ok ({len(warnings)} warning(s))")
     raise typer.Exit(EXIT_FAILED if failed else EXIT_OK)
 
 
 @app.command("list")
 def list_bundled() -> None:
     """List the bundled rule files and elections."""
-    out.print("Rule files: " + ", ".join(bundled_rules()), markup=False)
-    out.print("Elections: " + ", ".join(bundled_elections()), markup=False)
+    out.print("Rule files: " + ", ".join(bundled_rules()))
+    out.print("Elections: " + ", ".join(bundled_elections()))
 
 
 @contextmanager
@@ -319,8 +345,7 @@ def verify(
             minimize=minimize, tier=tier, property_file=property_file,
         )
     if format is VerifyFormat.json:
-        print(json.dumps({"rules": chamber_rules.path, "results": [r.to_json() for r in results]},
-                         indent=2, ensure_ascii=False))
+        emit(json_text({"rules": chamber_rules.path, "results": [r.to_json() for r in results]}) + "\n")
     else:
         from hemicycle.verify.report import render_table
 
@@ -364,10 +389,9 @@ def distinguish(
                                timeout=timeout, minimize=not no_minimize, tier_a=tier_a,
                                tier_b=tier_b)
     if format is VerifyFormat.json:
-        print(json.dumps({"rules_a": a.path, "rules_b": b.path, **result.to_json()}, indent=2,
-                         ensure_ascii=False))
+        emit(json_text({"rules_a": a.path, "rules_b": b.path, **result.to_json()}) + "\n")
     else:
-        out.print(v.format_distinguish(result), markup=False, highlight=False)
+        out.print(v.format_distinguish(result))
     code = {"found": EXIT_OK, "none": EXIT_FAILED}.get(result.status.value, EXIT_UNKNOWN)
     raise typer.Exit(code)
 
@@ -388,14 +412,14 @@ def reproduce(
     except rp.InputError as e:
         fail(f"error: {e}")
     if format is VerifyFormat.json:
-        print(json.dumps(rp.to_json(results), indent=2, ensure_ascii=False))
+        emit(json_text(rp.to_json(results)) + "\n")
     else:
         out.print(rp.render_table(results))
         for r in results:
             for note in ([r.index_notes] if r.index_notes else []) + r.notes:
-                out.print(f"Note ({r.election}): {note}", markup=False, highlight=False)
+                out.print(f"Note ({r.election}): {note}")
         matched = sum(r.match for r in results)
-        out.print(f"{matched} of {len(results)} reproduced", markup=False)
+        out.print(f"{matched} of {len(results)} reproduced")
     raise typer.Exit(EXIT_OK if all(r.match for r in results) else EXIT_FAILED)
 
 
@@ -433,12 +457,12 @@ def compare(
     total: Annotated[list[str] | None, typer.Option("--total", help="A total the vote file lacks, NAME=N.")] = None,
 ) -> None:
     """Compare systems on the same votes: seats side by side, indices, properties, what-ifs."""
-    from rich.progress import Progress
-
     from hemicycle.compare import compare as run_compare
     from hemicycle.compare import property_verdicts
     from hemicycle.whatif import WhatIfError, apply_swings, seat_margins, seat_vote_curve
 
+    if html is not None:
+        _refuse_overwriting(html, [locate_rules(r).path for r in rules] + [locate_election(votes).path], "--html")
     systems = [_load_rules(r) for r in rules]
     election = _load_votes(votes, _parse_totals(total), *(s.model for s in systems))
     try:
@@ -452,7 +476,7 @@ def compare(
                 try:
                     return property_verdicts(r, parties=parties, timeout=property_timeout)
                 except v.VerifyError as e:
-                    err.print(f"note: {r.path}: properties not checked: {e}", markup=False)
+                    err.print(f"note: {r.path}: properties not checked: {e}")
                     return None
         comparison = run_compare(systems, election, properties=verdicts)
         curves = [seat_vote_curve(r, election, abbr) for abbr in (curve or []) for r in systems]
@@ -465,7 +489,7 @@ def compare(
             for item in se or []:
                 a, _, val = item.partition("=")
                 errors[a.strip()] = float(val)
-            with Progress(console=err, transient=True) as bar:
+            with progress(err) as bar:
                 for r in systems:
                     task = bar.add_task(f"simulating {Path(r.path).stem}", total=simulate)
                     distributions.append(seat_distribution(
@@ -481,14 +505,17 @@ def compare(
             data["margins"] = {k: [mg.to_json() for mg in v] for k, v in margin_table.items()}
         if distributions:
             data["uncertainty"] = [d.to_json() for d in distributions]
-        print(json.dumps(data, indent=2, ensure_ascii=False))
+        emit(json_text(data) + "\n")
     elif format is Format.csv:
-        sys.stdout.write(comparison.csv())
+        emit(comparison.csv())
     else:
         from hemicycle.reports import comparison_tables
 
         for table in comparison_tables(comparison, curves, margin_table, distributions):
             out.print(table)
+    if format is not Format.json:
+        for note in sorted({n for s in comparison.systems for n in s.result.notes}):
+            (out if format is Format.table else err).print(f"Note: {note}")
     if html is not None:
         from hemicycle.html import comparison_html
 
@@ -497,7 +524,29 @@ def compare(
                                             distributions=distributions), "utf-8")
         except OSError as e:
             fail(f"error: {html}: cannot write: {e.strerror}")
-        err.print(f"wrote {html}", markup=False)
+        err.print(f"wrote {html}")
+
+
+@app.command()
+def serve(
+    port: Annotated[int, typer.Option("--port", "-p", min=0, max=65535,
+                                      help="Port to listen on (0: any free port).")] = 8765,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on. The default serves this machine "
+                                                     "only; any other address lets everyone who can reach it "
+                                                     "use the workbench.")] = "127.0.0.1",
+    open_browser: Annotated[bool, typer.Option("--open", help="Open the page in a web browser.")] = False,
+) -> None:
+    """Run the workbench in a browser: edit rules, see the seats, compare, verify (needs the [web] extra)."""
+    try:
+        from hemicycle.web.server import serve as run
+    except ImportError as e:
+        fail(f"error: hemicycle serve needs the [web] extra: pip install 'hemicycle[web]' (missing: {e.name})")
+    try:
+        run(host, port, open_browser=open_browser,
+            say=lambda text: out.print(text),
+            warn=lambda text: err.print(text))
+    except OSError as e:
+        fail(f"error: cannot listen on {host}:{port}: {e.strerror or e}")
 
 
 def main() -> None:
@@ -512,8 +561,7 @@ def main() -> None:
     except Exception as e:  # the last line of defence: never a traceback
         err.print(
             f"internal error: {type(e).__name__}: {e}\nThis is a bug in hemicycle; please report it "
-            "with the command you ran.", markup=False, highlight=False,
-        )
+            "with the command you ran.")
         sys.exit(EXIT_INTERNAL)
 
 

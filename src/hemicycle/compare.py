@@ -12,6 +12,7 @@ from typing import Any
 
 from hemicycle.api import Rules
 from hemicycle.election import Election
+from hemicycle.html import comparison_html
 from hemicycle.indices import Indices, indices
 from hemicycle.interpreter import AllocationResult
 
@@ -67,6 +68,7 @@ class Comparison:
         return {
             "election": self.election.name or None,
             "lists": [{"abbr": e.abbr, "name": e.name, "votes": e.votes} for e in self.election.lists],
+            "share_base": self.election.share_base,
             "systems": [s.to_json() for s in self.systems],
         }
 
@@ -78,20 +80,17 @@ class Comparison:
         return out
 
     def csv(self) -> str:
-        import csv
-        import io
+        """The seats side by side and the indices as CSV (text cells neutralised: ``display.csv_text``)."""
+        from hemicycle.display import csv_text
 
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerow(["abbr", "votes", *[s.label for s in self.systems]])
-        w.writerows(self.rows())
+        rows: list[list[str | int | float | None]] = [["abbr", "votes", *[s.label for s in self.systems]]]
+        for e in self.election.lists:
+            rows.append([e.abbr, e.votes, *[s.result.seats[e.abbr] for s in self.systems]])
         for key in ("gallagher", "loosemore_hanby", "sainte_lague", "enp_votes", "enp_seats"):
-            w.writerow([f"index:{key}", "", *[f"{getattr(s.indices, key):.4f}" for s in self.systems]])
-        return buf.getvalue()
+            rows.append([f"index:{key}", None, *[round(getattr(s.indices, key), 4) for s in self.systems]])
+        return csv_text(rows)
 
     def _repr_html_(self) -> str:
-        from hemicycle.html import comparison_html
-
         return comparison_html(self, standalone=False)
 
 
@@ -123,6 +122,23 @@ def cache_dir() -> Path:
     return Path(base) / "properties"
 
 
+def _cached(path: Path) -> tuple[dict[str, str], str] | None:
+    """A cache entry read as strictly as any JSON file (``hemicycle.reading``); None when it is
+    damaged or not of the shape written below, so that it is recomputed."""
+    from hemicycle.reading import VoteFileError, read_text, strict_json
+
+    try:
+        data = strict_json(read_text(path, limit=1_000_000), str(path))
+    except VoteFileError:
+        return None
+    if not isinstance(data, dict) or set(data) != {"verdicts", "bounds"} or not isinstance(data["bounds"], str):
+        return None
+    verdicts = data["verdicts"]
+    if not isinstance(verdicts, dict) or not all(isinstance(v, str) for v in verdicts.values()):
+        return None
+    return dict(verdicts), data["bounds"]
+
+
 def property_verdicts(
     rules: Rules, *, parties: int = 3, timeout: float = 10.0, names: Sequence[str] | None = None,
     cache: Path | None = None,
@@ -139,11 +155,9 @@ def property_verdicts(
     folder = cache or cache_dir()
     path = folder / f"{key}.json"
     if path.is_file():
-        try:
-            data = json.loads(path.read_text("utf-8"))
-            return dict(data["verdicts"]), str(data["bounds"])
-        except (OSError, ValueError, KeyError):
-            pass  # a damaged cache entry is recomputed
+        cached = _cached(path)
+        if cached is not None:
+            return cached
     results = v.verify(rules.model, list(names) if names else None, parties=parties, timeout=timeout)
     verdicts = {}
     for r in results:

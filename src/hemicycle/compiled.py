@@ -71,6 +71,12 @@ def _supported(chamber: m.Chamber) -> bool:
     return all(_chain_keys(t) is not None and clauses_on_votes_only(t) for t in chamber.tiers)
 
 
+def votes_decide(chamber: m.Chamber) -> bool:
+    """True when these rules need nothing of an election but its vote counts (in registration
+    order) and totals, so that the compiled function gives an election's seats exactly."""
+    return _supported(chamber)
+
+
 def _favour(cands: list[int], places: int, keyf: Callable[[int], tuple[int, ...]]) -> list[int]:
     """``places`` of ``cands`` by the chain's keys; _Fallback when the chain cannot decide."""
     if places >= len(cands):

@@ -2,9 +2,26 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
+from rich.cells import cell_len
+
+from hemicycle.display import escape_controls
 from hemicycle.model import Span
+
+# Where rule text breaks lines, for the parser, the language server and editors alike: at "\n",
+# "\r\n" and a lone "\r" (the parser reads a lone "\r" as "\n"), never at a form feed, a
+# vertical tab, U+0085, U+2028 or U+2029 (which str.splitlines would break at).
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def source_lines(source: str) -> list[str]:
+    """The lines of rule text, without their line breaks; a final line break opens no line."""
+    lines = LINE_BREAK.split(source)
+    if len(lines) > 1 and lines[-1] == "":
+        lines.pop()
+    return lines
 
 
 @dataclass(frozen=True)
@@ -23,21 +40,29 @@ class Diagnostic:
         """The one-line form, then the source line with a caret under the spot, then hints."""
         out = [self.line()]
         if source is not None and self.span.line >= 1:
-            lines = source.splitlines()
+            lines = source_lines(source)
             if self.span.line <= len(lines):
-                text = lines[self.span.line - 1].rstrip("\n").expandtabs(1)
-                width = 1
-                if self.span.end_line == self.span.line and self.span.end_col > self.span.col:
-                    width = self.span.end_col - self.span.col
-                width = max(1, min(width, len(text) - self.span.col + 2))
-                gutter = f"{self.span.line:>4} | "
-                out.append(gutter + text)
-                out.append(" " * (len(gutter) + self.span.col - 1) + "^" * width)
+                out.extend(self._snippet(lines[self.span.line - 1]))
         if self.expected:
             out.append("  expected " + _or_list(self.expected))
         if self.hint:
             out.append(f"  hint: {self.hint}")
         return "\n".join(out)
+
+
+    def _snippet(self, line: str) -> list[str]:
+        """The source line, shown as text, and the carets under the span, placed by the width the
+        terminal gives what stands before it (escapes, wide characters)."""
+        text = line.expandtabs(1)
+        start = min(max(self.span.col - 1, 0), len(text))
+        end = start + 1
+        if self.span.end_line == self.span.line and self.span.end_col > self.span.col:
+            end = self.span.end_col - 1
+        end = min(end, len(text))
+        gutter = f"{self.span.line:>4} | "
+        before = cell_len(escape_controls(text[:start], newlines=False))
+        width = max(1, cell_len(escape_controls(text[start:end], newlines=False)))
+        return [gutter + escape_controls(text, newlines=False), " " * (len(gutter) + before) + "^" * width]
 
 
 def _or_list(words: tuple[str, ...]) -> str:

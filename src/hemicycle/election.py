@@ -12,6 +12,9 @@ from fractions import Fraction
 
 # The totals a vote file may give, besides each list's votes.
 TOTALS = ("valid", "invalid", "ballots_cast", "registered", "against_all")
+# Lists in one election: vote files are refused beyond it while they are read, and the
+# interpreter refuses elections beyond it.
+MAX_LISTS = 100_000
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -55,6 +58,9 @@ class Election:
     agreements: tuple[tuple[str, ...], ...] = ()
     # Totals per region (region name -> {total name -> figure}), for regional thresholds.
     regions: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    # What the reader of the vote file says about it, for every output (e.g. a standard format
+    # read under its draft names). Not figures: never used to allocate.
+    notes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         seen: set[str] = set()
@@ -96,6 +102,15 @@ class Election:
     @property
     def list_votes(self) -> int:
         return sum(e.votes for e in self.lists)
+
+    @property
+    def share_base(self) -> int:
+        """What a list's share of the vote is shown against: the votes of every list, those the
+        file does not itemise included (valid minus against_all, when valid is known; vote files
+        check that this is the listed votes when they hold every list), else the listed votes."""
+        if "valid" in self.totals:
+            return self.totals["valid"] - self.totals.get("against_all", 0)
+        return self.list_votes
 
     @classmethod
     def from_votes(

@@ -33,6 +33,7 @@ from lark.exceptions import UnexpectedInput
 from hemicycle import model as m
 from hemicycle.diagnostics import RuleError
 from hemicycle.grammar import parse_rules
+from hemicycle.grammar.parser import rule_text
 
 INDENT = "  "
 CITATION_COLUMN_LIMIT = 80  # citations are aligned at a column no further right than this
@@ -153,7 +154,7 @@ def _comments(text: str, tokens: list[Token]) -> list[_Comment]:
 def format_rules(text: str, file: str = "<rules>") -> str:
     """The canonical form of rule text. ``RuleError`` if it does not parse."""
     original = parse_rules(text, file)  # the project's own diagnostics for bad input
-    source = text.removeprefix("\ufeff")
+    source = rule_text(text)
     try:
         tree = _parser().parse(source)
     except UnexpectedInput as exc:  # pragma: no cover - parse_rules has already refused it

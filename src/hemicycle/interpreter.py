@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from hemicycle import clause_data
 from hemicycle import model as m
 from hemicycle.bases import base_figure
-from hemicycle.election import Election, ListEntry
+from hemicycle.election import MAX_LISTS, Election, ListEntry
 from hemicycle.highest_averages import highest_averages
 from hemicycle.numbers import fmt_exact, fmt_int, fmt_percent, fmt_share
 
@@ -49,7 +50,6 @@ class TieError(AllocationError):
 # (a house of 10^12 seats, a million lists) is refused with a message instead of running for hours
 # (SECURITY.md). A house of 10^6 seats and 10^4 lists allocates in seconds.
 MAX_SEATS = 10_000_000  # seats of a chamber, a tier or an appointed group
-MAX_LISTS = 100_000  # lists in one election
 MAX_TIERS = 1_000  # tiers in one chamber
 MAX_LIST_TIERS = 200_000  # lists x tiers
 MAX_WORK = 2_000_000  # guarantee moves x lists (each move looks at every list, and may break a tie)
@@ -80,23 +80,6 @@ def check_limits(chamber: m.Chamber, election: Election) -> None:
     if n * len(chamber.tiers) > MAX_LIST_TIERS:
         raise LimitError(f"{fmt_int(len(chamber.tiers))} tiers for {fmt_int(n)} lists is more than hemicycle "
                          f"allocates at once (lists x tiers at most {fmt_int(MAX_LIST_TIERS)})", chamber)
-
-
-def tag_notes(chamber: m.Chamber, election: Election) -> list[str]:
-    """A note for each tag the rules name that no list of the vote file carries (a typo in the
-    rules or in the file would otherwise pass silently)."""
-    carried = {t for e in election.lists for t in e.tags}
-    named: dict[str, m.Node] = {}
-    for node in chamber.nodes:
-        tag = getattr(node, "tag", None)
-        if isinstance(node, m.Selector) and isinstance(tag, str) and tag not in carried:
-            named.setdefault(tag, node)
-    notes = []
-    for tag, node in named.items():
-        known = f"; the file's tags are: {', '.join(sorted(carried))}" if carried else "; the file gives no tags"
-        notes.append(f"the rules name lists tagged {tag} ({node.where}), but no list in the vote file "
-                     f"carries that tag{known}")
-    return notes
 
 
 # --- results ------------------------------------------------------------------------------------
@@ -431,10 +414,12 @@ def _reaches(votes: int | Fraction, need: Fraction, inclusive: bool) -> bool:
     return votes >= need if inclusive else votes > need
 
 
-def _region_election(election: Election, region: str) -> Election | None:
-    """The election as seen in one region, or None when some list lacks votes there."""
-    if any(region not in e.regional_votes for e in election.lists):
-        return None
+def _region_election(election: Election, region: str) -> Election | str:
+    """The election as seen in one region, or the reason it cannot be: the lists without votes there."""
+    lacking = [e.abbr for e in election.lists if region not in e.regional_votes]
+    if lacking:
+        shown = ", ".join(lacking[:5]) + (f" and {len(lacking) - 5} more" if len(lacking) > 5 else "")
+        return f"the vote file gives no votes in {region} for {shown} (the test needs every list's votes there)"
     return Election(
         lists=tuple(ListEntry(abbr=e.abbr, votes=e.regional_votes[region]) for e in election.lists),
         totals=dict(election.regions[region]), name=f"{election.name} ({region})",
@@ -488,8 +473,8 @@ def _threshold_verdicts(
             verdict: bool | None = True if regions else None
             if regions:
                 for r, sub in regions.items():
-                    if sub is None:
-                        verdict, why[i] = None, f"the vote file lacks some list's votes in {r}"
+                    if isinstance(sub, str):
+                        verdict, why[i] = None, sub
                         break
                     figure, missing = _try_base(th.base, sub, th, notes)
                     if figure is None:
@@ -1179,7 +1164,7 @@ def allocate(chamber: m.Chamber, election: Election, *, explain: bool = True) ->
     """Allocate every tier of ``chamber`` for ``election``; appointed seats are added as given."""
     check_limits(chamber, election)
     ties: list[Tie] = []
-    notes: list[str] = list(tag_notes(chamber, election))
+    notes: list[str] = [*election.notes, *clause_data.notes(chamber, election)]
     applied: list[str] = []
     tiers = [allocate_tier(t, election, ties, notes, applied, explain=explain) for t in chamber.tiers]
     seats = {e.abbr: 0 for e in election.lists}

@@ -44,11 +44,41 @@ def _seat_positions(total: int) -> list[tuple[float, float, float]]:
     return [(x, y, dot) for _, x, y in seats]
 
 
+MAX_DRAWN_SEATS = 3_000  # every real chamber (China's congress has 2,977); above: one dot stands for many seats
+MAX_LEGEND = 48  # lists named under an arch; the rest are counted in one line
+MAX_CURVE_STEPS = 2_000  # steps of a seat-vote curve drawn; more are drawn at the picture's resolution
+
+
+def dots_for(seats: Sequence[int], limit: int = MAX_DRAWN_SEATS) -> tuple[list[int], int]:
+    """Dots to draw for each group of ``seats`` and how many seats one dot stands for (a round
+    number): all seats when they are at most ``limit``, else at most ``limit`` dots shared by largest
+    remainder (integers only), so a group keeps its proportion of the arch."""
+    total = sum(seats)
+    if total <= limit:
+        return list(seats), 1
+    per_dot = 1
+    while total > per_dot * limit:  # a round number of seats per dot: 1, 2, 5, 10, 20, 50 ...
+        per_dot = per_dot * 5 // 2 if str(per_dot).startswith("2") else per_dot * 2
+    dots = [n // per_dot for n in seats]
+    budget = total // per_dot - sum(dots)
+    order = sorted(range(len(seats)), key=lambda i: (-(seats[i] % per_dot), i))
+    for i in order[:budget]:
+        dots[i] += 1
+    return dots, per_dot
+
+
 def parliament_svg(seats: Sequence[tuple[str, int, str]], title: str = "", width: int = 420) -> str:
-    """An arch of seats: ``seats`` is (label, number, colour) from left to right."""
+    """An arch of seats: ``seats`` is (label, number, colour) from left to right. The picture is
+    bounded whatever the house: above ``MAX_DRAWN_SEATS`` seats one dot stands for several (the
+    picture says how many), and at most ``MAX_LEGEND`` lists are named."""
     total = sum(n for _, n, _ in seats)
-    pos = _seat_positions(total)
-    h = width * 0.56 + (24 if title else 0) + 18 * ((len(seats) + 2) // 3)
+    dots, per_dot = dots_for([n for _, n, _ in seats])
+    pos = _seat_positions(sum(dots))
+    legend = list(seats[:MAX_LEGEND])
+    rest = seats[MAX_LEGEND:]
+    notes = ([f"one dot stands for {per_dot:,} seats"] if per_dot > 1 else []) + (
+        [f"and {len(rest):,} more lists with {sum(n for _, n, _ in rest):,} seats"] if rest else [])
+    h = width * 0.56 + (24 if title else 0) + 18 * ((len(legend) + 2) // 3) + 18 * len(notes)
     scale = width / 2 * 0.95
     cx, cy = width / 2, width * 0.5 + (24 if title else 0)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{h:.0f}" '
@@ -56,22 +86,58 @@ def parliament_svg(seats: Sequence[tuple[str, int, str]], title: str = "", width
     if title:
         out.append(f'<text x="{cx}" y="16" text-anchor="middle" font-weight="bold">{escape(title)}</text>')
     i = 0
-    for label, n, col in seats:
-        out.append(f'<g fill="{col}"><title>{escape(label)}: {n}</title>')
-        for _ in range(n):
+    for (label, n, col), k in zip(seats, dots, strict=True):
+        if k == 0:
+            continue
+        out.append(f'<g fill="{col}"><title>{escape(label)}: {n:,}</title>')
+        for _ in range(k):
             x, y, r = pos[i]
             out.append(f'<circle cx="{cx + x * scale:.1f}" cy="{cy - y * scale:.1f}" r="{r * scale:.1f}"/>')
             i += 1
         out.append("</g>")
-    out.append(f'<text x="{cx}" y="{cy - 4:.0f}" text-anchor="middle" font-size="22" font-weight="bold">{total}</text>')
+    size = 22 if total < 10**6 else 16
+    out.append(f'<text x="{cx}" y="{cy - 4:.0f}" text-anchor="middle" font-size="{size}" '
+               f'font-weight="bold">{total:,}</text>')
     y0 = cy + 20
-    for k, (label, n, col) in enumerate(seats):
+    for k, (label, n, col) in enumerate(legend):
         x = 10 + (k % 3) * (width / 3)
         y = y0 + 18 * (k // 3)
         out.append(f'<rect x="{x:.0f}" y="{y - 10:.0f}" width="10" height="10" fill="{col}"/>'
-                   f'<text x="{x + 14:.0f}" y="{y:.0f}">{escape(label)} {n}</text>')
+                   f'<text x="{x + 14:.0f}" y="{y:.0f}">{escape(label)} {n:,}</text>')
+    y = y0 + 18 * ((len(legend) + 2) // 3)
+    for note in notes:
+        out.append(f'<text x="10" y="{y:.0f}" font-style="italic">{escape(note)}</text>')
+        y += 18
     out.append("</svg>")
     return "\n".join(out)
+
+
+def _drawn_steps(pieces: Sequence[tuple[float, float, int]], limit: int = MAX_CURVE_STEPS
+                 ) -> list[tuple[float, float, int]]:
+    """At most about ``limit`` steps of a step curve: when there are more, the steps within each
+    1/``limit`` of the share axis are drawn as their lowest and highest seats (an envelope at the
+    resolution of the picture), in order."""
+    if len(pieces) <= limit:
+        return list(pieces)
+    drawn: list[tuple[float, float, int]] = []
+    width = 100 / limit
+    bucket: list[tuple[float, float, int]] = []
+    for piece in pieces:
+        if bucket and int(piece[0] // width) != int(bucket[0][0] // width):
+            drawn.extend(_envelope(bucket))
+            bucket = []
+        bucket.append(piece)
+    drawn.extend(_envelope(bucket))
+    return drawn
+
+
+def _envelope(bucket: list[tuple[float, float, int]]) -> list[tuple[float, float, int]]:
+    if len(bucket) <= 2:
+        return bucket
+    start, end = bucket[0][0], bucket[-1][1]
+    low, high = min(s for _, _, s in bucket), max(s for _, _, s in bucket)
+    middle = (start + end) / 2
+    return [(start, middle, low), (middle, end, high)]
 
 
 def curve_svg(curves: Mapping[str, Sequence[tuple[float, float, int]]], *, title: str = "",
@@ -107,7 +173,7 @@ def curve_svg(curves: Mapping[str, Sequence[tuple[float, float, int]]], *, title
                    'stroke="#444" stroke-dasharray="4 3"><title>actual share</title></line>')
     for k, (label, pieces) in enumerate(curves.items()):
         pts = []
-        for a, b, s in pieces:
+        for a, b, s in _drawn_steps(pieces):
             pts.append(f"{px(a):.1f},{py(s):.1f}")
             pts.append(f"{px(b):.1f},{py(s):.1f}")
         out.append(f'<polyline fill="none" stroke="{colour(k)}" stroke-width="1.6" points="{" ".join(pts)}">'

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from typing import Any
 
 from rich.table import Table
 
+from hemicycle.display import DataTable, csv_text, json_text
 from hemicycle.interpreter import AllocationResult
 from hemicycle.numbers import fmt_decimal, fmt_int, fmt_percent
 
@@ -18,13 +16,13 @@ def result_json(result: AllocationResult) -> dict[str, Any]:
 
 
 def result_json_text(result: AllocationResult) -> str:
-    return json.dumps(result_json(result), indent=2, ensure_ascii=False)
+    return json_text(result_json(result))
 
 
 def result_rows(result: AllocationResult) -> list[dict[str, Any]]:
     """One row per list (vote-file order) and per appointed group."""
     election = result.election
-    total_votes = election.list_votes
+    total_votes = election.share_base
     passed = {abbr for t in result.tiers for abbr in t.passed}
     admitted = {abbr for t in result.tiers for abbr in t.admitted}
     rows: list[dict[str, Any]] = []
@@ -46,14 +44,10 @@ def _appointed_name(result: AllocationResult, key: str) -> str:
 
 
 def result_csv(result: AllocationResult) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(["abbr", "name", "votes", "seats"])
-    for row in result_rows(result):
-        writer.writerow([row["abbr"], row["name"], "" if row["votes"] is None else row["votes"],
-                         row["seats"]])
-    writer.writerow(["total", "", election_votes(result), result.total])
-    return buf.getvalue()
+    rows: list[list[str | int | None]] = [["abbr", "name", "votes", "seats"]]
+    rows += [[row["abbr"], row["name"], row["votes"], row["seats"]] for row in result_rows(result)]
+    rows.append(["total", "", election_votes(result), result.total])
+    return csv_text(rows)
 
 
 def election_votes(result: AllocationResult) -> int:
@@ -62,7 +56,7 @@ def election_votes(result: AllocationResult) -> int:
 
 def result_table(result: AllocationResult, names: dict[str, str] | None = None) -> Table:
     title = result.chamber + (f": {result.election.name}" if result.election.name else "")
-    table = Table(title=title, title_justify="left")
+    table = DataTable(title=title, title_justify="left")
     table.add_column("List")
     table.add_column("Abbr")
     table.add_column("Votes", justify="right")
@@ -86,21 +80,21 @@ def comparison_tables(comparison: Any, curves: Any = (), margins: Any = None, di
     """Rich tables for `hemicycle compare`."""
     systems = comparison.systems
     election = comparison.election
-    seats = Table(title="Seats" + (f": {election.name}" if election.name else ""), title_justify="left")
+    seats = DataTable(title="Seats" + (f": {election.name}" if election.name else ""), title_justify="left")
     seats.add_column("List")
     seats.add_column("Votes", justify="right")
     seats.add_column("Share", justify="right")
     for s in systems:
         seats.add_column(s.label, justify="right")
-    total_votes = election.list_votes
+    total_votes = election.share_base
     for e in election.lists:
         seats.add_row(e.abbr, fmt_int(e.votes), fmt_percent(e.votes, total_votes),
                       *[str(s.result.seats[e.abbr]) for s in systems])
     for key in sorted({k for s in systems for k in s.result.appointed}):
         seats.add_row(f"{key} (appointed)", "", "", *[str(s.result.appointed.get(key, 0)) for s in systems])
     seats.add_section()
-    seats.add_row("Total", fmt_int(total_votes), "", *[str(s.result.total) for s in systems])
-    idx = Table(title="Disproportionality (shares in percent of list votes and of their seats)",
+    seats.add_row("Total", fmt_int(election.list_votes), "", *[str(s.result.total) for s in systems])
+    idx = DataTable(title="Disproportionality (shares in percent of list votes and of their seats)",
                 title_justify="left")
     idx.add_column("Index")
     for s in systems:
@@ -112,7 +106,7 @@ def comparison_tables(comparison: Any, curves: Any = (), margins: Any = None, di
     idx.add_row("Largest list has a majority", *[("yes" if s.majority else "no") for s in systems])
     tables = [seats, idx]
     if any(s.properties for s in systems):
-        props = Table(title="Properties (Z3): " + "; ".join(sorted({s.property_bounds for s in systems
+        props = DataTable(title="Properties (Z3): " + "; ".join(sorted({s.property_bounds for s in systems
                                                                     if s.property_bounds})),
                       title_justify="left")
         props.add_column("Property")
@@ -122,7 +116,7 @@ def comparison_tables(comparison: Any, curves: Any = (), margins: Any = None, di
             props.add_row(name, *[(s.properties or {}).get(name, "–") for s in systems])
         tables.append(props)
     for c in curves:
-        t = Table(title=f"Seat-vote curve of {c.abbr} under {c.rules}", title_justify="left")
+        t = DataTable(title=f"Seat-vote curve of {c.abbr} under {c.rules}", title_justify="left")
         t.add_column("Vote share from", justify="right")
         t.add_column("to", justify="right")
         t.add_column("Seats", justify="right")
@@ -130,7 +124,7 @@ def comparison_tables(comparison: Any, curves: Any = (), margins: Any = None, di
             t.add_row(fmt_decimal(p.start * 100, 4) + "%", fmt_decimal(p.end * 100, 4) + "%", str(p.seats))
         tables.append(t)
     for label, ms in (margins or {}).items():
-        t = Table(title=f"Votes that decide seats under {label} (others unchanged)", title_justify="left")
+        t = DataTable(title=f"Votes that decide seats under {label} (others unchanged)", title_justify="left")
         for col in ("List", "Seats", "Votes to gain a seat", "Votes to lose one"):
             t.add_column(col, justify="right" if col != "List" else "left")
         for mg in ms:
@@ -138,7 +132,7 @@ def comparison_tables(comparison: Any, curves: Any = (), margins: Any = None, di
                       "–" if mg.lose is None else fmt_int(mg.lose))
         tables.append(t)
     for d in distributions:
-        t = Table(title=f"Seats in {d.simulations:,} simulated elections under {d.rules} "
+        t = DataTable(title=f"Seats in {d.simulations:,} simulated elections under {d.rules} "
                         f"(majority probability {d.majority:.3f})", title_justify="left")
         for col in ("List", "Mean", "90% interval"):
             t.add_column(col, justify="right" if col != "List" else "left")

@@ -13,25 +13,36 @@ shape (``votes = "file.json"`` may name the vote file; default: ``<election>.jso
 index), or ``RULES=VOTES`` (a rule file and a JSON vote file). The official seats are each
 list's ``seats`` in the JSON record (``null``: not known, never compared).
 
+An index file is data: it may only make hemicycle read the rule files (``*.elect``) and vote
+files (``*.json``, ``*.csv``, ``*.xml``) in its own folder (or a bundled rule file by name); a
+path that leads out of the folder, an absolute path or a file of another kind is refused without
+being opened, so that no file's content reaches an error message. Files outside it are named
+on the command line (``RULES=VOTES``). Index entries are tables of strings with the keys
+``rules``, ``votes`` and ``notes`` (free data under ``extra`` or ``x-...``); anything else is
+refused with a message.
+
 This module returns data; ``render_table`` and ``to_json`` present it.
 """
 
 from __future__ import annotations
 
-import json
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from hemicycle.api import resolve_rules
+from hemicycle.api import bundled_rules, resolve_rules
 from hemicycle.diagnostics import RuleError
 from hemicycle.grammar import load_rules
 from hemicycle.interpreter import AllocationError, allocate
-from hemicycle.votes import VoteFileError, load_votes
+from hemicycle.reading import KeyTable, VoteFileError, did_you_mean, kind, read_text
+from hemicycle.votes import read_votes_for_rules
 
 __all__ = ["Case", "InputError", "Reproduction", "bundled_cases", "cases_for", "reproduce", "run_case"]
+
+
+MAX_INDEX_BYTES = 1_000_000  # an index names elections; it holds no data
 
 
 class InputError(Exception):
@@ -78,32 +89,80 @@ class Reproduction:
 
 # --- finding the cases ---------------------------------------------------------------------------
 
+# The keys of an index entry (free data: "extra" or "x-..."); each value is a string.
+INDEX_KEYS = KeyTable("an index entry", data=("rules", "votes", "notes"))
+RULE_SUFFIX = ".elect"
+VOTE_SUFFIXES = (".json", ".csv", ".xml")
+
 
 def _elections_dir() -> Path:
     return Path(str(resources.files("hemicycle").joinpath("elections")))
 
 
-def _read_index(path: Path) -> dict[str, Any]:
+def _read_index(path: Path) -> dict[str, dict[str, str]]:
+    """The entries of an index file, each checked: a table of strings with known keys."""
     try:
-        with path.open("rb") as f:
-            data = tomllib.load(f)
-    except OSError as e:
-        raise InputError(f"{path}: cannot read: {e.strerror}") from None
+        data = tomllib.loads(read_text(path, limit=MAX_INDEX_BYTES))
+    except VoteFileError as e:
+        raise InputError(str(e)) from None
     except tomllib.TOMLDecodeError as e:
         raise InputError(f"{path}: not valid TOML: {e}") from None
+    except RecursionError:
+        raise InputError(f"{path}: not valid TOML: nested too deeply") from None
+    entries: dict[str, dict[str, str]] = {}
     for name, entry in data.items():
-        if not isinstance(entry, dict) or not isinstance(entry.get("rules"), str):
-            raise InputError(f"{path}: [{name}] needs rules = \"RULE FILE\"")
-    return data
+        shown = _shown(name)
+        if not isinstance(entry, dict):
+            raise InputError(f"{path}: {shown} must be a table ([{shown}] with rules = \"RULE FILE\"), "
+                             f"not {kind(entry)}")
+        try:
+            INDEX_KEYS.check(entry, str(path), prefix=f"{shown}.")
+        except VoteFileError as e:
+            raise InputError(str(e)) from None
+        if "rules" not in entry:
+            raise InputError(f"{path}: [{shown}] needs rules = \"RULE FILE\"")
+        for key in INDEX_KEYS.data:
+            if key in entry and not isinstance(entry[key], str):
+                raise InputError(f"{path}: [{shown}] {key} must be a string, not {kind(entry[key])}")
+        entries[name] = {k: v for k, v in entry.items() if k in INDEX_KEYS.data}
+    return entries
 
 
-def _case(name: str, entry: dict[str, Any], folder: Path, bundled: bool) -> Case:
+def _shown(name: str) -> str:
+    return name if len(name) <= 60 and name.isprintable() else repr(name[:57]) + "..."
+
+
+def _inside(folder: Path, relative: str, what: str, index: Path, suffixes: tuple[str, ...]) -> Path:
+    """``relative`` under ``folder``, refused when it leads out of it or is not a rule or vote file:
+    an index may only make hemicycle read the files beside it, and only files of those kinds."""
+    path = Path(relative)
+    if path.is_absolute():
+        raise InputError(f"{index}: {what} {_shown(relative)!s} is an absolute path; an index names files "
+                         "relative to its folder")
+    resolved = (folder / path).resolve()
+    if not resolved.is_relative_to(folder.resolve()):
+        raise InputError(f"{index}: {what} {_shown(relative)} is outside the index's folder; an index may "
+                         "only name files in its folder (name others on the command line: RULES=VOTES)")
+    if resolved.suffix.lower() not in suffixes:
+        raise InputError(f"{index}: {what} {_shown(relative)} is not a {' or '.join(suffixes)} file")
+    return folder / path
+
+
+def _case(name: str, entry: dict[str, str], folder: Path, bundled: bool, index: Path) -> Case:
     rules = entry["rules"]
-    local = folder / rules
-    rules_path = local if not bundled and local.exists() else resolve_rules(rules)
+    if bundled:
+        rules_path = resolve_rules(rules)
+    elif (folder / rules).exists() or "/" in rules or rules.endswith(RULE_SUFFIX):
+        rules_path = _inside(folder, rules, "the rule file", index, (RULE_SUFFIX,))
+    elif rules in bundled_rules():
+        rules_path = resolve_rules(rules)
+    else:
+        raise InputError(f"{index}: [{_shown(name)}] rules = {_shown(rules)}: neither a rule file in the "
+                         f"index's folder nor a bundled rule file{did_you_mean(rules, bundled_rules())}")
     votes = entry.get("votes", f"{name}.json")
-    return Case(election=name, rules=rules, rules_path=rules_path, votes_path=folder / votes,
-                notes=str(entry.get("notes", "")))
+    votes_path = folder / votes if bundled else _inside(folder, votes, "the vote file", index, VOTE_SUFFIXES)
+    return Case(election=name, rules=rules, rules_path=rules_path, votes_path=votes_path,
+                notes=entry.get("notes", ""))
 
 
 def bundled_cases() -> list[Case]:
@@ -114,7 +173,7 @@ def bundled_cases() -> list[Case]:
     missing = [r for r in records if r not in index]
     if missing:
         raise InputError(f"index.toml pairs no rule file with {', '.join(missing)}")
-    return [_case(name, index[name], folder, True) for name in records]
+    return [_case(name, index[name], folder, True, folder / "index.toml") for name in records]
 
 
 def cases_for(targets: list[str]) -> list[Case]:
@@ -122,11 +181,11 @@ def cases_for(targets: list[str]) -> list[Case]:
     if not targets:
         return bundled_cases()
     folder = _elections_dir()
-    index: dict[str, Any] | None = None
+    index: dict[str, dict[str, str]] | None = None
     cases: list[Case] = []
     for target in targets:
         rules, sep, votes = target.partition("=")
-        if sep:
+        if sep:  # named on the command line: any path
             votes_path = Path(votes)
             if not votes_path.exists() and (folder / f"{votes}.json").exists():
                 votes_path = folder / f"{votes}.json"
@@ -136,52 +195,37 @@ def cases_for(targets: list[str]) -> list[Case]:
         path = Path(target)
         if path.suffix == ".toml" and path.exists():
             data = _read_index(path)
-            cases += [_case(name, entry, path.parent, False) for name, entry in data.items()]
+            cases += [_case(name, entry, path.parent, False, path) for name, entry in data.items()]
             continue
         if index is None:
             index = _read_index(folder / "index.toml")
         name = path.name.removesuffix(".json")
         if name not in index:
-            raise InputError(f"{target}: not a bundled election, an index file or RULES=VOTES "
+            raise InputError(f"{_shown(target)}: not a bundled election, an index file or RULES=VOTES "
                              f"(bundled: {', '.join(sorted(index))})")
-        cases.append(_case(name, index[name], folder, True))
+        cases.append(_case(name, index[name], folder, True, folder / "index.toml"))
     return cases
 
 
 # --- running -------------------------------------------------------------------------------------
 
 
-def _official(path: Path) -> dict[str, int | None]:
-    try:
-        data = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError) as e:
-        raise InputError(f"{path}: cannot read the official seats: {e}") from None
-    parties = data.get("parties") if isinstance(data, dict) else None
-    if not isinstance(parties, list):
-        raise InputError(f"{path}: a JSON record with a 'parties' array is needed for the official seats")
-    out: dict[str, int | None] = {}
-    for p in parties:
-        seats = p.get("seats") if isinstance(p, dict) else None
-        if seats is not None and (isinstance(seats, bool) or not isinstance(seats, int)):
-            raise InputError(f"{path}: the official seats of {p.get('abbr')!r} are not a whole number")
-        out[str(p.get("abbr", "")).strip()] = seats
-    if all(v is None for v in out.values()):
-        raise InputError(f"{path}: the record gives no official seats")
-    return out
-
-
 def run_case(case: Case) -> Reproduction:
-    """Allocate ``case`` and compare with the official seats. Raises ``InputError`` for inputs
-    that cannot be read (rule syntax, vote file); an allocation error is a failed reproduction."""
+    """Allocate ``case`` and compare with the official seats (each list's ``seats`` in the vote
+    file). Raises ``InputError`` for inputs that cannot be read (rule syntax, vote file); an
+    allocation error is a failed reproduction."""
     try:
         chamber = load_rules(case.rules_path)
     except RuleError as e:
         raise InputError(e.render()) from None
     try:
-        election = load_votes(case.votes_path)
+        vote_file = read_votes_for_rules(case.votes_path, [chamber])
     except VoteFileError as e:
         raise InputError(str(e)) from None
-    official = _official(case.votes_path)
+    election = vote_file.election
+    if not vote_file.official_seats:
+        raise InputError(f"{case.votes_path}: the vote file gives no official seats (each list's \"seats\")")
+    official = {e.abbr: vote_file.official_seats.get(e.abbr) for e in election.lists}
     rep = Reproduction(election=case.election, rules=case.rules, match=False, official=official,
                        index_notes=case.notes)
     try:
@@ -222,9 +266,9 @@ def to_json(results: list[Reproduction]) -> dict[str, Any]:
 
 def render_table(results: list[Reproduction]) -> Any:
     """A rich Table: election, rules, official, computed, match, first differing list."""
-    from rich.table import Table
+    from hemicycle.display import DataTable
 
-    table = Table(title="Real elections reproduced from their rule files", title_justify="left")
+    table = DataTable(title="Real elections reproduced from their rule files", title_justify="left")
     for column in ("Election", "Rules", "Official", "Computed", "Match", "First difference"):
         table.add_column(column, overflow="fold")
     for r in results:

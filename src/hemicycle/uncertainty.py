@@ -9,8 +9,10 @@ Two models of the uncertainty of vote shares:
 
 The random shares become whole vote counts (share x the observed list votes, rounded down); the
 invalid ballots and other totals keep their observed ratio to the list votes. Only the simulation
-uses floating point: every simulated election is then allocated exactly, in batches, by
-``hemicycle.allocate_batch``. Same seed, same numbers.
+uses floating point: every simulated election is then allocated exactly, with every other figure
+of the election kept (``hemicycle.derived``): in batches by ``hemicycle.allocate_batch`` when the
+rules need nothing but vote counts, one at a time by the interpreter otherwise. Same seed, same
+numbers.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from hemicycle.api import Rules
-from hemicycle.batch import allocate_batch
+from hemicycle.derived import Seats
 from hemicycle.election import Election
 
 
@@ -83,15 +85,25 @@ def simulate_votes(
     else:
         raise ValueError(f"unknown uncertainty model {model!r}: dirichlet or normal")
     counts = np.floor(sims * int(total)).astype(np.int64)
-    totals = {}
-    for key, value in election.totals.items():
-        ratio = value / total
-        totals[key] = np.floor(counts.sum(axis=1) * ratio).astype(np.int64)
-    if "valid" in totals:
-        totals["valid"] = counts.sum(axis=1) + (totals.get("against_all", 0) if "against_all" in totals else 0)
-    if "ballots_cast" in totals:
-        base = totals["valid"] if "valid" in totals else counts.sum(axis=1)
-        totals["ballots_cast"] = base + totals.get("invalid", 0)
+    listed = counts.sum(axis=1)
+
+    def in_ratio(value: int) -> np.ndarray[Any, Any]:
+        return np.floor(listed * (value / total)).astype(np.int64)  # type: ignore[no-any-return]
+
+    # Every total keeps its ratio to the list votes; the figures made of others stay so made
+    # (valid = the lists' votes + against all when the file holds every list; ballots cast =
+    # valid + invalid + what else the file counts in them, such as blank or disallowed ballots).
+    given = election.totals
+    totals = {key: in_ratio(value) for key, value in given.items()}
+    against = totals.get("against_all", 0)
+    if "valid" in given and given["valid"] == int(total) + given.get("against_all", 0):
+        totals["valid"] = listed + against
+    if "ballots_cast" in given:
+        valid = given.get("valid", int(total) + given.get("against_all", 0))
+        rest = given["ballots_cast"] - valid - given.get("invalid", 0)
+        if rest >= 0:
+            sim_valid = totals["valid"] if "valid" in totals else listed + against
+            totals["ballots_cast"] = sim_valid + totals.get("invalid", 0) + in_ratio(rest)
     return counts, totals
 
 
@@ -101,6 +113,7 @@ def seat_distribution(
     chunk: int = 200_000, progress: Callable[[int], None] | None = None,
 ) -> SeatDistribution:
     abbrs = list(election.abbrs)
+    seats_of = Seats(rules.model, election)  # every figure of the election kept (hemicycle.derived)
     counts: dict[str, dict[int, int]] = {a: {} for a in abbrs}
     majority = 0
     done = 0
@@ -110,8 +123,7 @@ def seat_distribution(
         votes, totals = simulate_votes(election, size, model=model, concentration=concentration,
                                        standard_errors=standard_errors, seed=chunk_seed)
         chunk_seed += 1
-        invalid = totals.pop("invalid", None)
-        seats = allocate_batch(rules, votes, invalid=invalid, **totals)
+        seats = seats_of.batch(votes, totals)
         for j, a in enumerate(abbrs):
             values, freq = np.unique(seats[:, j], return_counts=True)
             for s, c in zip(values.tolist(), freq.tolist(), strict=True):

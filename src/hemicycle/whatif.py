@@ -21,8 +21,9 @@ from math import lcm
 from hemicycle import model as m
 from hemicycle.api import Rules
 from hemicycle.bases import base_figure
-from hemicycle.compiled import compile_rules
-from hemicycle.election import Election, ListEntry
+from hemicycle.derived import Seats, derive
+from hemicycle.election import Election
+from hemicycle.numbers import fmt_decimal
 
 
 class WhatIfError(Exception):
@@ -132,21 +133,24 @@ class _Scaled:
             den = lcm(den, Fraction(f).denominator)
         return [int(Fraction(v) * den) for v in votes], {k: int(v * den) for k, v in totals.items()}
 
+    def scale(self, votes: Sequence[int]) -> Fraction:
+        """How much larger the scaled electorate is than the election's."""
+        return Fraction(sum(votes), self.total)
+
 
 def seat_vote_curve(rules: Rules, election: Election, abbr: str) -> Curve:
     """The exact seat-vote curve of ``abbr`` under ``rules`` (see the module docstring)."""
     chamber = rules.model
     _scale_invariant(chamber)
     scaled = _Scaled(election, abbr)
-    f = compile_rules(chamber)
+    seats_of = Seats(chamber, election)
     p = scaled.index
     n = len(election.lists)
     shares = [Fraction(e.votes, scaled.others) for e in election.lists]  # a_j for j != p
 
     def seats(x: Fraction) -> int:
         votes, totals = scaled.figures(x)
-        inv = totals.pop("invalid", 0)
-        return f(votes, inv, **totals)[p]
+        return seats_of(votes, totals, scale=scaled.scale(votes))[p]
 
     candidates: set[Fraction] = set()
     for tier in chamber.tiers:
@@ -266,9 +270,7 @@ def _admitted_sets(rules: Rules, election: Election, p: int, probe: set[Fraction
     abbrs = election.abbrs
     for x in probes:
         votes, totals = scaled.figures(x)
-        e = Election(lists=tuple(ListEntry(abbr=a, votes=v, registration_order=i + 1)
-                                 for i, (a, v) in enumerate(zip(abbrs, votes, strict=True))), totals=totals)
-        result = rules.allocate(e, explain=False)
+        result = rules.allocate(derive(election, votes, totals, scale=scaled.scale(votes)), explain=False)
         for tier in result.tiers:
             admitted = set(tier.admitted)
             out.add(frozenset(i for i in range(len(abbrs)) if abbrs[i] in admitted))
@@ -295,51 +297,45 @@ def parse_swing(text: str) -> tuple[str, Fraction, bool]:
 
 
 def apply_swings(election: Election, swings: Sequence[str]) -> Election:
-    """The election after the swings, in whole votes.
+    """The election after the swings, in whole votes, every other figure kept
+    (``hemicycle.derived.derive``).
 
     A percentage swing moves the list's share of the list votes by that many points and scales
     every other list in proportion; the new figures are then rounded to whole votes by largest
     remainder, so that the total of list votes is unchanged. A vote swing adds or removes votes
     from that list only (and from the valid and cast totals, where the file gives them)."""
-    lists = list(election.lists)
+    votes = [e.votes for e in election.lists]
     totals = dict(election.totals)
-    abbrs = [e.abbr for e in lists]
+    abbrs = list(election.abbrs)
     for text in swings:
         abbr, value, percent = parse_swing(text)
         if abbr not in abbrs:
             raise WhatIfError(f"swing {text!r}: no list {abbr!r} in the votes (lists: {', '.join(abbrs)})")
         i = abbrs.index(abbr)
-        total = sum(e.votes for e in lists)
+        total = sum(votes)
         if percent:
-            share = Fraction(lists[i].votes, total) + value / 100
+            if total == 0:
+                raise WhatIfError(f"swing {text!r}: no list has a vote, so there are no shares to move")
+            share = Fraction(votes[i], total) + value / 100
             if not 0 <= share <= 1:
-                raise WhatIfError(f"swing {text!r}: the share would be {float(share * 100):.2f}%")
-            others = total - lists[i].votes
-            exact = []
-            for j, e in enumerate(lists):
-                if j == i:
-                    exact.append(share * total)
-                elif others:
-                    exact.append(Fraction(e.votes, others) * (1 - share) * total)
-                else:
-                    exact.append(Fraction(0))
-            whole = _round_keep_total(exact, total)
-            lists = [ListEntry(abbr=e.abbr, votes=w, name=e.name, registration_order=e.registration_order,
-                               ballot_order=e.ballot_order, list_size=e.list_size, tags=e.tags)
-                     for e, w in zip(lists, whole, strict=True)]
+                shown = (fmt_decimal(share * 100, 2) if abs(share) < 10
+                         else "over 1000" if share > 0 else "below -1000")
+                raise WhatIfError(f"swing {text!r}: the share would be {shown}%")
+            others = total - votes[i]
+            exact = [share * total if j == i else
+                     (Fraction(v, others) * (1 - share) * total if others else Fraction(0))
+                     for j, v in enumerate(votes)]
+            votes = _round_keep_total(exact, total)
         else:
-            new = lists[i].votes + int(value)
+            new = votes[i] + int(value)
             if new < 0:
-                raise WhatIfError(f"swing {text!r}: {abbr} has only {lists[i].votes} votes")
-            e = lists[i]
-            lists[i] = ListEntry(abbr=e.abbr, votes=new, name=e.name, registration_order=e.registration_order,
-                                 ballot_order=e.ballot_order, list_size=e.list_size, tags=e.tags)
+                raise WhatIfError(f"swing {text!r}: {abbr} has only {votes[i]} votes")
+            votes[i] = new
             for key in ("valid", "ballots_cast"):
                 if key in totals:
                     totals[key] += int(value)
     name = (election.name + " with " + ", ".join(swings)) if election.name else ", ".join(swings)
-    return Election(lists=tuple(lists), totals=totals, name=name, substitutes=election.substitutes,
-                    source=election.source)
+    return derive(election, votes, totals, name=name)
 
 
 def _round_keep_total(exact: Sequence[Fraction], total: int) -> list[int]:
@@ -371,10 +367,9 @@ def seat_margins(rules: Rules, election: Election) -> list[Margin]:
     when the list's seats never fall as its votes rise (vote monotonicity: `hemicycle verify
     --property monotonicity` proves or refutes it for the rules); without it, a smaller amount
     could exist beyond a non-monotone stretch."""
-    f = compile_rules(rules.model)
+    seats_of = Seats(rules.model, election)
     base_votes = [e.votes for e in election.lists]
     totals = dict(election.totals)
-    invalid = totals.pop("invalid", 0)
 
     def seats_with(i: int, delta: int) -> int:
         votes = list(base_votes)
@@ -383,10 +378,10 @@ def seat_margins(rules: Rules, election: Election) -> list[Margin]:
         for key in ("valid", "ballots_cast"):
             if key in t:
                 t[key] += delta
-        return f(votes, invalid, **t)[i]
+        return seats_of(votes, t)[i]
 
-    now = f(base_votes, invalid, **totals)
-    limit = 4 * max(1, sum(base_votes) + invalid + totals.get("against_all", 0))
+    now = seats_of(base_votes, totals)
+    limit = 4 * max(1, sum(base_votes) + totals.get("invalid", 0) + totals.get("against_all", 0))
     out = []
     for i, e in enumerate(election.lists):
         s = now[i]

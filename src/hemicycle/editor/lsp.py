@@ -10,16 +10,30 @@
 
 Run it over stdio with ``hemicycle-lsp`` (or ``python -m hemicycle.editor.lsp``). The pure
 functions ``diagnostics``, ``hover_text`` and ``completions`` hold the logic; pygls only carries
-them. Positions: LSP lines and characters are 0-based; columns are counted in code points, which
-equal UTF-16 units for every character outside the astral planes.
+them.
+
+Positions: LSP lines are 0-based and break at "\n", "\r\n" and "\r" only, as the parser's
+(``diagnostics.LINE_BREAK``: a form feed or U+2028 in a comment moves no position); characters
+are UTF-16 code units, converted from and to the parser's code points.
+
+Bounds: a document over the rule-file size limit gets one diagnostic and no parse; completion
+parses only the clause around the cursor (with the blocks that enclose it) once the text before
+the cursor is long; hover reads a window of lines around the cursor. Diagnostics run off the
+event loop, one document version at a time: edits that arrive within ``DEBOUNCE_SECONDS`` of each
+other are computed once, a result for a version that has since changed is never published, and
+the latest version is computed next (``LatestOnly``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
+from collections.abc import Callable
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -27,11 +41,16 @@ from lark.exceptions import LarkError
 
 from hemicycle import __version__
 from hemicycle.checker import check
-from hemicycle.diagnostics import Diagnostic, RuleError
+from hemicycle.diagnostics import LINE_BREAK, Diagnostic, RuleError
+from hemicycle.display import escape_controls
 from hemicycle.editor import patterns as p
 from hemicycle.editor.vocabulary import vocabulary
 from hemicycle.grammar import parse_rules
-from hemicycle.grammar.parser import _parser
+from hemicycle.grammar.parser import MAX_RULE_BYTES, _parser, rule_text
+
+DEBOUNCE_SECONDS = 0.2  # edits closer together than this are checked once
+HOVER_WINDOW = 20_000  # characters on each side of the cursor that hover reads (whole lines)
+COMPLETION_PARSE_LIMIT = 4_000  # text before the cursor parsed whole; longer: the clause around it
 
 # --- diagnostics ----------------------------------------------------------------------------------
 
@@ -107,10 +126,19 @@ def _clause_at(text: str, offset: int) -> tuple[list[str], str | None]:
     return words, under
 
 
+def _window(text: str, offset: int, reach: int = HOVER_WINDOW) -> tuple[str, int]:
+    """The whole lines within ``reach`` characters of ``offset``, and where they start (strings,
+    comments and citations never span lines, so the words read the same as in the whole text)."""
+    lo = 0 if offset <= reach else text.rfind("\n", 0, offset - reach) + 1
+    hi = text.find("\n", offset + reach)
+    return text[lo: len(text) if hi < 0 else hi], lo
+
+
 def hover_text(text: str, line: int, character: int) -> str | None:
     """Markdown for a hover at a 0-based position, or ``None``."""
     offset = _offset(text, line, character)
-    words, under = _clause_at(text, offset)
+    window, start = _window(text.replace("\r", "\n"), offset)  # the same length; no comment runs past a "\r"
+    words, under = _clause_at(window, offset - start)
     parts: list[str] = []
     if words:
         clause = set(words)
@@ -133,10 +161,47 @@ def _table_row(word: str) -> str | None:
     return match.group(0) if match else None
 
 
+# --- positions: LSP (0-based lines, UTF-16 units) and the parser's (1-based lines, code points) -----
+
+
+@lru_cache(maxsize=4)  # the same document is asked about again and again
+def _line_starts(text: str) -> list[int]:
+    if "\r" not in text:  # the common case, twice as fast
+        return [0, *accumulate(len(line) + 1 for line in text.split("\n"))][:-1]
+    return [0, *(m.end() for m in LINE_BREAK.finditer(text))]
+
+
+def _utf16_units(s: str) -> int:
+    return len(s.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def _code_points(line: str, units: int) -> int:
+    """How many code points of ``line`` the first ``units`` UTF-16 units cover."""
+    count = 0
+    for i, c in enumerate(line):
+        count += 2 if ord(c) > 0xFFFF else 1
+        if count > units:
+            return i
+    return len(line)
+
+
 def _offset(text: str, line: int, character: int) -> int:
-    lines = text.split("\n")
-    line = max(0, min(line, len(lines) - 1))
-    return sum(len(x) + 1 for x in lines[:line]) + min(character, len(lines[line]))
+    """The index into ``text`` of an LSP position (clamped to the text)."""
+    starts = _line_starts(text)
+    line = max(0, min(line, len(starts) - 1))
+    end = starts[line + 1] if line + 1 < len(starts) else len(text)
+    content = text[starts[line]:end].rstrip("\r\n")
+    return starts[line] + _code_points(content, max(0, character))
+
+
+def lsp_position(text: str, line: int, col: int) -> tuple[int, int]:
+    """The LSP position (0-based line, UTF-16 character) of the parser's 1-based line and column."""
+    starts = _line_starts(text)
+    index = max(0, min(line, len(starts)) - 1)
+    end = starts[index + 1] if index + 1 < len(starts) else len(text)
+    content = text[starts[index]:end].rstrip("\r\n")
+    points = max(0, col - 1) + (1 if index == 0 and text.startswith("\ufeff") else 0)  # the parser drops a BOM
+    return index, _utf16_units(content[:points]) + max(0, points - len(content))
 
 
 # --- completion -----------------------------------------------------------------------------------
@@ -161,79 +226,203 @@ def _kind(word: str) -> str:
     return "keyword"
 
 
-def completions(text: str, line: int, character: int) -> list[Completion]:
+def completions(text: str, line: int, character: int, *, parse_limit: int = COMPLETION_PARSE_LIMIT
+                ) -> list[Completion]:
     """The keywords that may be written at a 0-based position (all of them if the text before it
-    does not parse), those starting with the partial word typed there first."""
+    does not parse, or the document is over the size limit), those starting with the partial word
+    typed there first."""
+    v = vocabulary()
+    if len(text) > MAX_RULE_BYTES:  # refused by the parser anyway: no work at all
+        return [Completion(w, _kind(w)) for w in sorted(v.words)]
     offset = _offset(text, line, character)
-    prefix = text[:offset]
-    partial = re.search(r"[A-Za-z_][A-Za-z0-9_\-]*$", prefix)
+    prefix = rule_text(text[:offset])
+    partial = re.search(r"[A-Za-z_][A-Za-z0-9_\-]*$", prefix[-200:])
     typed = partial.group(0) if partial else ""
     before = prefix[: len(prefix) - len(typed)]
-    v = vocabulary()
-    words: set[str]
-    try:
-        interactive = _parser().parse_interactive(before.removeprefix("\ufeff"))
-        interactive.exhaust_lexer()
-        words = {v.keywords[t] for t in interactive.accepts() if t in v.keywords}
-    except (LarkError, KeyError):
-        words = set(v.words)
+    accepted = accepted_words(before if len(before) <= parse_limit else completion_context(before))
+    words = set(v.words) if accepted is None else accepted
     chosen = sorted(w for w in words if w.startswith(typed)) or sorted(words)
     return [Completion(w, _kind(w)) for w in chosen]
+
+
+def accepted_words(before: str) -> set[str] | None:
+    """The keywords the grammar accepts after ``before``, or ``None`` if it does not parse."""
+    keywords = vocabulary().keywords
+    try:
+        interactive = _parser().parse_interactive(before)
+        interactive.exhaust_lexer()
+        return {keywords[t] for t in interactive.accepts() if t in keywords}
+    except (LarkError, KeyError):
+        return None
+
+
+_CHAMBER_STUB = 'chamber "" seats 0\n'
+_TIER_STUB = 'tier "" seats 0 {}\n'
+
+
+def completion_context(before: str) -> str:
+    """A short text that leaves the LALR parser in the same state as ``before`` for what may come
+    next: a stub chamber (and a stub tier if a tier was closed at the top level), the headers of
+    the blocks open at the end, and the clause being written there. Clauses are independent of the
+    clauses before them in their block, so the accepted words are the same (tested against the
+    whole prefix on the bundled rules)."""
+    clause_words, before_names = vocabulary().clause_words, vocabulary().before_names
+    open_headers: list[tuple[str, int]] = []  # (header text, clause start of the enclosing block)
+    clause_start = 0
+    tier_closed = False
+    previous = ""
+    for match in _TOKEN.finditer(before):
+        word = match.group(0)
+        if word.startswith(("#", '"', "[")):
+            continue
+        word, previous = ("" if previous in before_names else word), word  # 'as tier': a name
+        if word == "{":
+            open_headers.append((before[clause_start:match.end()], clause_start))
+            clause_start = match.end()
+        elif word == "}":
+            if open_headers:
+                header, _ = open_headers.pop()
+                tier_closed = tier_closed or (not open_headers and header.lstrip().startswith("tier"))
+            clause_start = match.end()
+        elif word in clause_words:
+            clause_start = match.start()
+    current = before[clause_start:]
+    if clause_start == 0 or (not open_headers and current.startswith("chamber")):
+        return current  # the first clause: nothing to leave out
+    head = _CHAMBER_STUB + (_TIER_STUB if tier_closed else "")
+    return head + "\n".join(h for h, _ in open_headers) + "\n" + current
 
 
 # --- the server -----------------------------------------------------------------------------------
 
 
-def _lsp_range(types: Any, d: Diagnostic) -> Any:
-    line = max(d.span.line - 1, 0)
-    col = max(d.span.col - 1, 0)
-    end_line = max(d.span.end_line - 1, line)
-    end_col = d.span.end_col - 1 if d.span.end_line >= 1 else col + 1
-    if end_line == line and end_col <= col:
-        end_col = col + 1
-    return types.Range(start=types.Position(line=line, character=col),
-                       end=types.Position(line=end_line, character=end_col))
+def diagnostic_range(text: str, d: Diagnostic) -> tuple[tuple[int, int], tuple[int, int]]:
+    """The LSP (start, end) of a diagnostic in ``text``: never empty, never before its start."""
+    if d.span.line < 1:
+        return (0, 0), (0, 1)
+    start = lsp_position(text, d.span.line, d.span.col)
+    end = lsp_position(text, d.span.end_line, d.span.end_col) if d.span.end_line >= 1 else start
+    if end <= start:
+        end = (start[0], start[1] + 1)
+    return start, end
+
+
+class LatestOnly:
+    """Runs ``work(text)`` for each document off the event loop and hands the result of its latest
+    version to ``publish(uri, version, text, result)``, on the loop.
+
+    Changes within ``delay`` seconds of each other are worked on once (debounce); at most one
+    computation runs per document; a result whose document changed meanwhile is dropped (stale)
+    and the latest version is computed next. The work itself is bounded by the size limit, so
+    a flood of edits costs at most one computation in flight and one to come."""
+
+    def __init__(self, work: Callable[[str, str], Any], publish: Callable[[str, int, str, Any], None], *,
+                 delay: float = DEBOUNCE_SECONDS, executor: Executor | None = None) -> None:
+        self.work, self.publish, self.delay = work, publish, delay
+        self.executor = executor or ThreadPoolExecutor(max_workers=1, thread_name_prefix="hemicycle-lsp")
+        self.latest: dict[str, tuple[int, str]] = {}
+        self.timers: dict[str, asyncio.TimerHandle] = {}
+        self.running: set[str] = set()
+        self.computed = 0  # computations started (for tests and figures)
+        self.dropped = 0  # results not published because the document had changed
+
+    def changed(self, uri: str, version: int, text: str) -> None:
+        self.latest[uri] = (version, text)
+        timer = self.timers.pop(uri, None)
+        if timer is not None:
+            timer.cancel()
+        self.timers[uri] = asyncio.get_running_loop().call_later(self.delay, self._start, uri)
+
+    def closed(self, uri: str) -> None:
+        self.latest.pop(uri, None)
+        timer = self.timers.pop(uri, None)
+        if timer is not None:
+            timer.cancel()
+
+    def _start(self, uri: str) -> None:
+        self.timers.pop(uri, None)
+        if uri in self.running or uri not in self.latest:
+            return  # the running computation starts the latest version when it ends
+        version, text = self.latest[uri]
+        self.running.add(uri)
+        self.computed += 1
+        future = asyncio.get_running_loop().run_in_executor(self.executor, self.work, text, uri)
+        future.add_done_callback(lambda f: self._done(uri, version, text, f))
+
+    def _done(self, uri: str, version: int, text: str, future: asyncio.Future[Any]) -> None:
+        self.running.discard(uri)
+        latest = self.latest.get(uri)
+        if latest is None:
+            return  # closed meanwhile
+        if latest[0] != version:
+            self.dropped += 1
+            if uri not in self.timers:
+                self._start(uri)
+            return
+        self.publish(uri, version, text, future.result())
 
 
 def make_server() -> Any:
-    """The pygls ``LanguageServer`` (pygls and lsprotocol are imported here: the [lsp] extra)."""
+    """The pygls ``LanguageServer`` (pygls and lsprotocol are imported here: the [lsp] extra).
+
+    Documents are synchronised in full: pygls applies incremental edits by ``str.splitlines``,
+    whose lines are not the protocol's when the text holds a form feed or U+2028."""
     from lsprotocol import types
     from pygls.lsp.server import LanguageServer
+    from pygls.uris import to_fs_path
 
-    server = LanguageServer("hemicycle", __version__)
+    server = LanguageServer("hemicycle", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Full)
     kinds = {"clause": types.CompletionItemKind.Keyword, "method": types.CompletionItemKind.Function,
              "base": types.CompletionItemKind.Constant, "value": types.CompletionItemKind.EnumMember,
              "keyword": types.CompletionItemKind.Keyword}
 
-    def publish(ls: Any, uri: str) -> None:
-        document = ls.workspace.get_text_document(uri)
-        found = []
-        for d in diagnostics(document.source, document.filename or uri):
-            message = d.message
-            if d.expected:
-                message += "\nexpected " + ", ".join(d.expected)
-            if d.hint:
-                message += f"\nhint: {d.hint}"
-            severity = (types.DiagnosticSeverity.Warning if d.severity == "warning"
-                        else types.DiagnosticSeverity.Error)
-            found.append(types.Diagnostic(range=_lsp_range(types, d), message=message, severity=severity,
-                                          source="hemicycle"))
-        ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=found))
+    def lsp_diagnostic(text: str, d: Diagnostic) -> Any:
+        message = d.message
+        if d.expected:
+            message += "\nexpected " + ", ".join(d.expected)
+        if d.hint:
+            message += f"\nhint: {d.hint}"
+        severity = (types.DiagnosticSeverity.Warning if d.severity == "warning"
+                    else types.DiagnosticSeverity.Error)
+        (l0, c0), (l1, c1) = diagnostic_range(text, d)
+        return types.Diagnostic(range=types.Range(start=types.Position(line=l0, character=c0),
+                                                  end=types.Position(line=l1, character=c1)),
+                                message=escape_controls(message), severity=severity, source="hemicycle")
+
+    def publish(uri: str, version: int, text: str, found: list[Diagnostic]) -> None:
+        server.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
+            uri=uri, version=version, diagnostics=[lsp_diagnostic(text, d) for d in found]))
+
+    def work(text: str, uri: str) -> list[Diagnostic]:
+        return diagnostics(text, to_fs_path(uri) or uri)
+
+    scheduler = LatestOnly(work, publish)
+    server.hemicycle_scheduler = scheduler  # type: ignore[attr-defined]
+
+    def changed(uri: str) -> None:
+        document = server.workspace.get_text_document(uri)
+        scheduler.changed(uri, document.version or 0, document.source)
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
-    def did_open(ls: Any, params: types.DidOpenTextDocumentParams) -> None:
-        publish(ls, params.text_document.uri)
+    async def did_open(ls: Any, params: types.DidOpenTextDocumentParams) -> None:
+        changed(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
-    def did_change(ls: Any, params: types.DidChangeTextDocumentParams) -> None:
-        publish(ls, params.text_document.uri)
+    async def did_change(ls: Any, params: types.DidChangeTextDocumentParams) -> None:
+        changed(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
-    def did_save(ls: Any, params: types.DidSaveTextDocumentParams) -> None:
-        publish(ls, params.text_document.uri)
+    async def did_save(ls: Any, params: types.DidSaveTextDocumentParams) -> None:
+        changed(params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    async def did_close(ls: Any, params: types.DidCloseTextDocumentParams) -> None:
+        scheduler.closed(params.text_document.uri)
+        ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=params.text_document.uri,
+                                                                            diagnostics=[]))
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
-    def hover(ls: Any, params: types.HoverParams) -> types.Hover | None:
+    async def hover(ls: Any, params: types.HoverParams) -> types.Hover | None:
         document = ls.workspace.get_text_document(params.text_document.uri)
         text = hover_text(document.source, params.position.line, params.position.character)
         if text is None:
@@ -241,7 +430,7 @@ def make_server() -> Any:
         return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text))
 
     @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=[" "]))
-    def completion(ls: Any, params: types.CompletionParams) -> types.CompletionList:
+    async def completion(ls: Any, params: types.CompletionParams) -> types.CompletionList:
         document = ls.workspace.get_text_document(params.text_document.uri)
         items = [types.CompletionItem(label=c.label, kind=kinds[c.kind], detail=c.kind)
                  for c in completions(document.source, params.position.line, params.position.character)]

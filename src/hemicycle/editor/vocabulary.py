@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 
 from hemicycle.grammar.parser import _keywords, _parser
 
@@ -25,6 +26,7 @@ class Vocabulary:
     clause_words: frozenset[str]
     methods: frozenset[str]
     bases: frozenset[str]
+    before_names: frozenset[str] = frozenset()  # keywords a name follows ('as', 'tagged'): a keyword there is a name
 
     @property
     def words(self) -> frozenset[str]:
@@ -44,9 +46,12 @@ def vocabulary() -> Vocabulary:
     methods: set[str] = set()
     bases: set[str] = set()
     firsts: dict[str, set[str]] = {}
+    before_names: set[str] = set()
     for rule in rules:
         names = [s.name for s in rule.expansion]
         origin = str(rule.origin.name)
+        before_names.update(keywords[a] for a, b in pairwise(names)
+                            if b == "NAME" and a in keywords)
         if len(names) == 1 and names[0] in keywords:
             values.add(keywords[names[0]])
         if names and names[0] in keywords:
@@ -81,4 +86,4 @@ def vocabulary() -> Vocabulary:
             todo += [n for names in by_origin.get(name, []) for n in names if n in by_origin]
     clause_words = {w for r in clause_rules for w in firsts.get(r, set())}
     return Vocabulary(keywords=keywords, values=frozenset(values), clause_words=frozenset(clause_words - values),
-                      methods=frozenset(methods), bases=frozenset(bases))
+                      methods=frozenset(methods), bases=frozenset(bases), before_names=frozenset(before_names))

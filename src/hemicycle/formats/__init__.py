@@ -5,18 +5,20 @@
 
 Vote files are told apart by content (``sniff``): ``hemicycle.votes`` hands a file that is a NIST
 ``ElectionReport`` or XML to ``parse_standard``, which checks it exactly as the project's own
-formats are checked (same ``VoteFileError`` messages, same consistency checks of the totals).
+formats are checked (same ``VoteFileError`` messages, same consistency checks of the figures:
+both read with ``hemicycle.reading`` and finish with ``hemicycle.figures``). Nothing here imports
+``hemicycle.votes``.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from pathlib import Path
 
 from hemicycle.election import Election
-from hemicycle.votes import VoteFile, VoteFileError, _finish
+from hemicycle.figures import VoteFile, finish
+from hemicycle.reading import VoteFileError, read_text, strict_json
 
 __all__ = ["load_standard", "parse_standard", "sniff", "vote_file_date"]
 
@@ -49,22 +51,13 @@ def parse_standard(text: str, file: str, *, totals: Mapping[str, int] | None = N
     else:
         raise VoteFileError(file, "neither a NIST 1500-100 JSON ElectionReport nor an EML XML document; "
                                   "--contest applies to those formats only")
-    return _finish(raw, file, totals)
+    return finish(raw, file, totals)
 
 
 def load_standard(path: str | Path, *, totals: Mapping[str, int] | None = None,
                   contest: str | None = None) -> Election:
     """Read a NIST or EML file; like ``hemicycle.votes.load_votes`` plus the choice of contest."""
-    file = str(path)
-    try:
-        data = Path(path).read_bytes()
-    except (OSError, ValueError) as exc:
-        raise VoteFileError(file, f"cannot read the file: {getattr(exc, 'strerror', None) or exc}") from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise VoteFileError(file, f"not UTF-8 text (offset {exc.start}); save the file as UTF-8") from None
-    return parse_standard(text, file, totals=totals, contest=contest).election
+    return parse_standard(read_text(path), str(path), totals=totals, contest=contest).election
 
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -74,16 +67,16 @@ def vote_file_date(path: str | Path) -> str | None:
     """The election day a vote file states, if any: ``date`` (hemicycle JSON), the Election's
     ``StartDate`` (NIST), ``ElectionDate`` (EML). Best effort: ``None`` when none is found."""
     try:
-        text = Path(path).read_text(encoding="utf-8").removeprefix("\ufeff")
-    except (OSError, ValueError):
+        text = read_text(path).removeprefix("\ufeff")
+    except VoteFileError:
         return None
     kind = sniff(text)
     if kind == "eml":
         match = re.search(r"<(?:\w+:)?ElectionDate>\s*(\d{4}-\d{2}-\d{2})", text)
         return match.group(1) if match else None
     try:
-        data = json.loads(text)
-    except ValueError:
+        data = strict_json(text, str(path))
+    except VoteFileError:
         return None
     if not isinstance(data, dict):
         return None

@@ -11,7 +11,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from xml.parsers import expat
 
-MAX_XML_BYTES = 200_000_000  # a national count with every polling station is well below this
+# Elements in one document: a national count with every polling station is well below this.
+MAX_XML_ELEMENTS = 1_000_000
 
 
 class XmlError(Exception):
@@ -21,7 +22,7 @@ class XmlError(Exception):
         self.line = line
 
 
-@dataclass
+@dataclass(slots=True)
 class Element:
     """An element: ``ns`` and ``local`` name, attributes (unprefixed names), text, children."""
 
@@ -32,6 +33,10 @@ class Element:
     parent: Element | None = field(default=None, repr=False)
     children: list[Element] = field(default_factory=list, repr=False)
     text: str = ""
+    # where the element sits among its parent's children of the same name (1-based), and how many
+    # there are: set once the parent is complete (``path`` is then O(depth), not O(children))
+    position: int = field(default=0, repr=False)
+    siblings: int = field(default=1, repr=False)
 
     def find(self, local: str) -> Element | None:
         return next((c for c in self.children if c.local == local), None)
@@ -40,10 +45,12 @@ class Element:
         return [c for c in self.children if c.local == local]
 
     def iter(self, local: str) -> Iterator[Element]:
-        for child in self.children:
+        stack = list(reversed(self.children))
+        while stack:  # no recursion: a document may nest deeply
+            child = stack.pop()
             if child.local == local:
                 yield child
-            yield from child.iter(local)
+            stack.extend(reversed(child.children))
 
     @property
     def path(self) -> str:
@@ -52,28 +59,32 @@ class Element:
         node: Element | None = self
         while node is not None:
             name = node.local
-            if node.parent is not None:
-                same = [c for c in node.parent.children if c.local == node.local]
-                if len(same) > 1:
-                    name += f"[{same.index(node) + 1}]"
+            if node.siblings > 1:
+                name += f"[{node.position}]"
             parts.append(name)
             node = node.parent
         return "/".join(reversed(parts))
 
 
 def parse_xml(text: str) -> Element:
-    """Parse XML text into an ``Element`` tree; ``XmlError`` (with a line) on any problem."""
-    if len(text) > MAX_XML_BYTES:
-        raise XmlError(f"the document is larger than {MAX_XML_BYTES:,} characters")
+    """Parse XML text into an ``Element`` tree; ``XmlError`` (with a line) on any problem. The
+    work is linear in the size of the text (text arrives in pieces, joined once per element)."""
     parser = expat.ParserCreate(encoding="utf-8", namespace_separator=" ")  # the text is decoded
     root: list[Element] = []
     stack: list[Element] = []
+    pieces: list[list[str]] = []  # the text pieces of each open element
+    count = 0
 
     def refuse_doctype(*_: object) -> None:
         raise XmlError("the document has a DOCTYPE declaration; it is refused (election result "
                        "formats need none, and it could declare entities)", parser.CurrentLineNumber)
 
     def start(name: str, attrs: dict[str, str]) -> None:
+        nonlocal count
+        count += 1
+        if count > MAX_XML_ELEMENTS:
+            raise XmlError(f"the document has more than {MAX_XML_ELEMENTS:,} elements, more than a count "
+                           "holds", parser.CurrentLineNumber)
         ns, _, local = name.rpartition(" ")
         clean = {k.rpartition(" ")[2]: v for k, v in attrs.items()}
         element = Element(ns, local, clean, parser.CurrentLineNumber, stack[-1] if stack else None)
@@ -82,23 +93,34 @@ def parse_xml(text: str) -> Element:
         else:
             root.append(element)
         stack.append(element)
+        pieces.append([])
 
     def end(name: str) -> None:
-        stack.pop()
+        element = stack.pop()
+        element.text = "".join(pieces.pop())
+        seen: dict[str, int] = {}
+        for child in element.children:
+            seen[child.local] = seen.get(child.local, 0) + 1
+            child.position = seen[child.local]
+        for child in element.children:
+            child.siblings = seen[child.local]
 
     def chars(data: str) -> None:
-        if stack:
-            stack[-1].text += data
+        if pieces:
+            pieces[-1].append(data)
 
     parser.StartDoctypeDeclHandler = refuse_doctype
     parser.EntityDeclHandler = refuse_doctype
     parser.StartElementHandler = start
     parser.EndElementHandler = end
     parser.CharacterDataHandler = chars
+    parser.buffer_text = True
     try:
         parser.Parse(text.encode("utf-8"), True)
     except expat.ExpatError as exc:
         raise XmlError(f"not well-formed XML: {expat.errors.messages[exc.code]}", exc.lineno) from None
+    except RecursionError:  # pragma: no cover - expat does not recurse; kept for safety
+        raise XmlError("the document nests too deeply") from None
     if not root:
         raise XmlError("the document has no root element")
     return root[0]

@@ -19,20 +19,34 @@ Import (EML 510, "Count")::
 ``ballots_cast`` is TotalCounted plus the rejected votes when both are given. Selections of
 candidates (the votes within a list) are skipped: the list's ValidVotes already holds them.
 
+Elements of the EML namespace that the reader does not know inside ``TotalVotes`` and its
+``Selection`` elements are refused with a did-you-mean (a misspelled ``RejectedVote`` would otherwise be
+skipped); elements of other namespaces (EML_NL's ``kr:``) are extensions and are skipped.
+
 Export (EML 520, "Result"): one ``Contest`` with a ``Selection`` per list (its votes, and
 ``Elected`` yes/no); EML 520 states elected *candidates*, which an allocation does not know, so
 the seat counts per list travel in an extension element of the ``urn:hemicycle:allocation``
-namespace placed where EML allows foreign elements (after ``Election``).
+namespace placed where EML allows foreign elements (after ``Election``), with the allocation's
+notes. That namespace's XML Schema is published with the package:
+``hemicycle/formats/hemicycle-allocation.xsd``. Identifiers (``Id`` attributes) are EML name
+tokens (XML NMTOKEN: no spaces, parentheses, commas or en-dashes); characters XML cannot carry
+(control characters) are written as ``\\\\uXXXX``.
 """
 
 from __future__ import annotations
 
+import re
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 
+from hemicycle.figures import Raw, Row
 from hemicycle.formats._xml import Element, XmlError, parse_xml
-from hemicycle.interpreter import AllocationResult
-from hemicycle.votes import VoteFileError, _Bad, _int_from_text, _Raw, _Row
+from hemicycle.reading import BadValue, VoteFileError, did_you_mean, int_from_text
 
+if TYPE_CHECKING:
+    from hemicycle.interpreter import AllocationResult
+
+_NUMBER = re.compile(r"[0-9]{1,18}")
 EML_NS = "urn:oasis:names:tc:evs:schema:eml"
 HEMICYCLE_NS = "urn:hemicycle:allocation"
 
@@ -51,12 +65,12 @@ def _text(element: Element | None) -> str:
 
 def _figure(file: str, element: Element) -> int:
     try:
-        return _int_from_text(element.text)
-    except _Bad as bad:
+        return int_from_text(element.text)
+    except BadValue as bad:
         raise _fail(file, element, bad.message) from None
 
 
-def parse_eml(text: str, file: str, *, contest: str | None = None) -> _Raw:
+def parse_eml(text: str, file: str, *, contest: str | None = None) -> Raw:
     """The figures of an EML 510 count (see the module docstring); ``VoteFileError`` otherwise."""
     try:
         root = parse_xml(text)
@@ -76,7 +90,7 @@ def parse_eml(text: str, file: str, *, contest: str | None = None) -> _Raw:
     election = count.find("Election") if count is not None else None
     if election is None:
         raise _fail(file, count or root, "no Count/Election element")
-    raw = _Raw(is_csv=True)  # no JSON-specific hints in messages
+    raw = Raw(is_csv=True)  # no JSON-specific hints in messages
     identifier = election.find("ElectionIdentifier")
     raw.name = _text(identifier.find("ElectionName") if identifier is not None else None)
     contests_el = election.find("Contests")
@@ -111,9 +125,23 @@ def _choose_contest(file: str, election: Element, contests: list[Element], wante
     return contests[0]
 
 
-def _selections(file: str, totals: Element, raw: _Raw) -> None:
+# The EML-namespace children the reader knows (EML 510 TotalVotes and its Selections).
+_TOTAL_VOTES = ("Selection", "Cast", "TotalCounted", "RejectedVotes", "UncountedVotes", "CountMetric")
+_SELECTION = ("Candidate", "AffiliationIdentifier", "ReferendumOptionIdentifier", "ValidVotes", "CountMetric")
+
+
+def _check_children(file: str, element: Element, known: tuple[str, ...]) -> None:
+    for child in element.children:
+        if child.ns == EML_NS and child.local not in known:
+            raise _fail(file, child, f"unknown element {child.local} in {element.local}"
+                                     f"{did_you_mean(child.local, known)}; known: {', '.join(known)}")
+
+
+def _selections(file: str, totals: Element, raw: Raw) -> None:
+    _check_children(file, totals, _TOTAL_VOTES)
     seen: dict[str, Element] = {}
     for selection in totals.findall("Selection"):
+        _check_children(file, selection, _SELECTION)
         affiliation = selection.find("AffiliationIdentifier")
         if affiliation is None:
             if selection.find("ReferendumOptionIdentifier") is not None:
@@ -129,16 +157,22 @@ def _selections(file: str, totals: Element, raw: _Raw) -> None:
         valid = selection.find("ValidVotes")
         if valid is None:
             raise _fail(file, selection, f"no ValidVotes for affiliation {ident}")
-        raw.rows.append(_Row(
+        raw.add_row(Row(
             row=affiliation.line, abbr=ident, votes=_figure(file, valid),
-            name=_text(affiliation.find("RegisteredName")),
-            ballot_order=int(ident) if ident.isdigit() and int(ident) > 0 else None,
-        ))
+            name=_text(affiliation.find("RegisteredName")), ballot_order=_ballot_number(ident),
+        ), file)
     if not raw.rows:
         raise _fail(file, totals, "no Selection with an AffiliationIdentifier: the document gives no lists")
 
 
-def _totals(file: str, totals: Element, raw: _Raw) -> None:
+def _ballot_number(ident: str) -> int | None:
+    """An affiliation Id that is a list number on the ballot (ASCII digits, a sane length)."""
+    if _NUMBER.fullmatch(ident) and int(ident) > 0:
+        return int(ident)
+    return None
+
+
+def _totals(file: str, totals: Element, raw: Raw) -> None:
     for tag, key in (("Cast", "registered"), ("TotalCounted", "valid")):
         element = totals.find(tag)
         if element is not None:
@@ -165,55 +199,80 @@ def _totals(file: str, totals: Element, raw: _Raw) -> None:
 
 # --- export ---------------------------------------------------------------------------------------
 
+# The EML core identifier type (``Id`` attributes) is an XML name token (NMTOKEN): these characters
+# only (no spaces, parentheses, commas or dashes other than "-"; ":" is left out as well).
+_NAME_CHARS = ("-.0-9A-Z_a-z\u00b7\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u037d\u037f-\u1fff\u200c\u200d"
+               "\u203f\u2040\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd")
+_NOT_NAME = re.compile(f"[^{_NAME_CHARS}]+")
+# Characters XML 1.0 cannot carry at all, even escaped.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def _token(text: str) -> str:
+    """An EML identifier (NMTOKEN) for a name: other characters become "_"."""
+    return _NOT_NAME.sub("_", text).strip("_") or "1"
+
+
+def _xml_text(text: str) -> str:
+    """Text XML can hold: characters it cannot are written as \\uXXXX (shown, not dropped)."""
+    return _NOT_XML.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def _esc(value: str) -> str:
+    return escape(_xml_text(value))
+
+
+def _attr(value: str) -> str:
+    return quoteattr(_xml_text(value))
+
 
 def export_eml520(result: AllocationResult, *, transaction_id: str = "1") -> str:
-    """The allocation as an EML 520 result document (see the module docstring)."""
+    """The allocation as an EML 520 result document (see the module docstring). Identifiers are
+    EML name tokens; the ``hc:`` elements follow ``hemicycle/formats/hemicycle-allocation.xsd``."""
     election = result.election
     name = election.name or result.chamber
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         f'<EML xmlns="{EML_NS}" xmlns:hc="{HEMICYCLE_NS}" Id="520" SchemaVersion="5.0">',
-        f"  <TransactionId>{escape(transaction_id)}</TransactionId>",
+        f"  <TransactionId>{_esc(transaction_id)}</TransactionId>",
         "  <Result>",
         "    <Election>",
-        f"      <ElectionIdentifier Id={quoteattr(_token(name))}>",
-        f"        <ElectionName>{escape(name)}</ElectionName>",
+        f"      <ElectionIdentifier Id={_attr(_token(name))}>",
+        f"        <ElectionName>{_esc(name)}</ElectionName>",
         "      </ElectionIdentifier>",
         "      <Contest>",
-        f"        <ContestIdentifier Id={quoteattr(_token(result.chamber))}>",
-        f"          <ContestName>{escape(result.chamber)}</ContestName>",
+        f"        <ContestIdentifier Id={_attr(_token(result.chamber))}>",
+        f"          <ContestName>{_esc(result.chamber)}</ContestName>",
         "        </ContestIdentifier>",
     ]
     ids: dict[str, str] = {}
+    taken: set[int] = set()
     for position, entry in enumerate(election.lists, start=1):
         # EML affiliation Ids are positive numbers: the ballot number where known.
-        ident = str(entry.ballot_order) if entry.ballot_order else (
-            entry.abbr if entry.abbr.isdigit() and int(entry.abbr) > 0 else str(position))
-        if ident in ids.values():
-            ident = str(max(int(i) for i in ids.values()) + 1)
-        ids[entry.abbr] = ident
+        number = entry.ballot_order or _ballot_number(entry.abbr) or position
+        if number in taken:
+            number = max(taken) + 1
+        taken.add(number)
+        ids[entry.abbr] = str(number)
         seats = result.seats.get(entry.abbr, 0)
         lines += [
             "        <Selection>",
-            f"          <AffiliationIdentifier Id={quoteattr(ident)}>",
-            f"            <RegisteredName>{escape(entry.label)}</RegisteredName>",
+            f"          <AffiliationIdentifier Id={_attr(ids[entry.abbr])}>",
+            f"            <RegisteredName>{_esc(entry.label)}</RegisteredName>",
             "          </AffiliationIdentifier>",
             f"          <Votes>{entry.votes}</Votes>",
             f"          <Elected>{'yes' if seats > 0 else 'no'}</Elected>",
             "        </Selection>",
         ]
     lines += ["      </Contest>", "    </Election>"]
-    lines.append(f"    <hc:Allocation Chamber={quoteattr(result.chamber)} Seats=\"{result.total}\">")
+    lines.append(f"    <hc:Allocation Chamber={_attr(result.chamber)} Seats=\"{result.total}\">")
     for entry in election.lists:
-        lines.append(f"      <hc:Seats AffiliationId={quoteattr(ids[entry.abbr])} Abbr={quoteattr(entry.abbr)}>"
+        lines.append(f"      <hc:Seats AffiliationId={_attr(ids[entry.abbr])} Abbr={_attr(entry.abbr)}>"
                      f"{result.seats.get(entry.abbr, 0)}</hc:Seats>")
     for key, seats in result.appointed.items():
         by = result.appointed_names.get(key, key)
-        lines.append(f"      <hc:Appointed Key={quoteattr(key)} By={quoteattr(by)}>{seats}</hc:Appointed>")
+        lines.append(f"      <hc:Appointed Key={_attr(key)} By={_attr(by)}>{seats}</hc:Appointed>")
+    for note in result.notes:
+        lines.append(f"      <hc:Note>{_esc(note)}</hc:Note>")
     lines += ["    </hc:Allocation>", "  </Result>", "</EML>", ""]
     return "\n".join(lines)
-
-
-def _token(text: str) -> str:
-    """An identifier-safe form of a name (EML Ids are tokens)."""
-    return "_".join(text.split()) or "1"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from fractions import Fraction
 from functools import cache
 from importlib import resources
@@ -14,7 +15,7 @@ from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
 from hemicycle import model as m
-from hemicycle.diagnostics import Diagnostic, RuleError
+from hemicycle.diagnostics import Diagnostic, RuleError, source_lines
 
 MAX_RULE_BYTES = 256_000  # a rule file is a page of law, not a data dump (256 KB parse in a few seconds)
 
@@ -480,11 +481,20 @@ def _fields(node: Any) -> dict[str, Any]:
 
 
 def _word_at(source: str, line: int, col: int) -> str:
-    lines = source.splitlines()
+    lines = source_lines(source)
     if not 1 <= line <= len(lines):
         return ""
     match = re.match(r"[A-Za-z_][A-Za-z0-9_\-]*|\S", lines[line - 1][col - 1 :])
     return match.group(0) if match else ""
+
+
+def _foreign_digit_hint(word: str) -> str | None:
+    """Numbers are written with the ASCII digits only: '৪' (a Bengali 4 that looks like 8), '٧' or
+    '７' would read as something else to a reader of the law."""
+    if len(word) == 1 and word not in "0123456789" and unicodedata.digit(word, None) is not None:
+        return (f"{word!r} is the digit {unicodedata.digit(word)} of another script ({unicodedata.name(word, '?')}); "
+                "write numbers with the digits 0-9")
+    return None
 
 
 def _syntax_diagnostic(err: UnexpectedInput, file: str, source: str) -> Diagnostic:
@@ -497,17 +507,17 @@ def _syntax_diagnostic(err: UnexpectedInput, file: str, source: str) -> Diagnost
     if isinstance(err, UnexpectedEOF) or (
         isinstance(err, UnexpectedToken) and err.token.type == "$END"
     ):
-        lines = source.splitlines() or [""]
+        lines = source_lines(source)
         line, col = len(lines), len(lines[-1]) + 1
         span = m.Span(file, line, col, line, col + 1)
         return Diagnostic(span, "the file ends too early", _eof_hint(expected_terms), expected=expected)
     word = _word_at(source, line, col)
     span = m.Span(file, line, col, line, col + max(1, len(word)))
     message = f"unexpected {word!r}" if word else "unexpected input"
-    hint = None
+    hint = _foreign_digit_hint(word)
     keywords = _keywords()
     candidates = [keywords[t] for t in expected_terms if t in keywords]
-    if word and candidates:
+    if hint is None and word and candidates:
         close = difflib.get_close_matches(word.lower(), candidates, n=1, cutoff=0.6)
         if close:
             hint = f"did you mean '{close[0]}'?"
@@ -562,12 +572,22 @@ def _check_numbers(tree: Any, file: str) -> Diagnostic | None:
     return None
 
 
+def rule_text(text: str) -> str:
+    """Rule text as every reader of it sees it: without a byte-order mark, and with a lone carriage
+    return read as the line break that editors and the language server protocol take it for (the
+    same length, so every position stays; see ``diagnostics.LINE_BREAK``)."""
+    return _LONE_CR.sub("\n", text.removeprefix("\ufeff"))
+
+
+_LONE_CR = re.compile(r"\r(?!\n)")
+
+
 def parse_rules(text: str, file: str = "<rules>") -> m.Chamber:
     """Parse rule text into the model; raise ``RuleError`` with diagnostics on any problem."""
-    if len(text.encode("utf-8", "surrogatepass")) > MAX_RULE_BYTES:
+    if len(text) > MAX_RULE_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_RULE_BYTES:
         span = m.Span(file, 1, 1, 1, 2)
         raise RuleError([Diagnostic(span, f"rule file is larger than {MAX_RULE_BYTES:,} bytes")])
-    text = text.removeprefix("\ufeff")
+    text = rule_text(text)
     try:
         tree = _parser().parse(text)
     except UnexpectedInput as err:
@@ -585,19 +605,30 @@ def parse_rules(text: str, file: str = "<rules>") -> m.Chamber:
 
 def load_rules(path: str | Path) -> m.Chamber:
     """Read a rule file (UTF-8) and parse it."""
+    return parse_rules(read_rule_text(path), str(Path(path)))
+
+
+def read_rule_text(path: str | Path) -> str:
+    """The text of a rule file, read up to the size limit only; ``RuleError`` if it cannot be read,
+    is too large or is not UTF-8."""
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as f:  # never more than the limit: /dev/zero is a file too
+            raw = f.read(MAX_RULE_BYTES + 1)
     except OSError as err:
         raise RuleError([Diagnostic(m.Span(str(path), 0, 0, 0, 0), f"cannot read: {err.strerror}")]) from None
+    return decode_rule_bytes(raw, str(path))
+
+
+def decode_rule_bytes(raw: bytes, file: str) -> str:
+    """Rule-file bytes as text: at most the size limit, UTF-8 (``RuleError`` naming the spot if not)."""
     if len(raw) > MAX_RULE_BYTES:
-        span = m.Span(str(path), 1, 1, 1, 2)
+        span = m.Span(file, 1, 1, 1, 2)
         raise RuleError([Diagnostic(span, f"rule file is larger than {MAX_RULE_BYTES:,} bytes")])
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
         col = err.start - (raw.rfind(b"\n", 0, err.start) + 1) + 1
-        span = m.Span(str(path), line, col, line, col + 1)
+        span = m.Span(file, line, col, line, col + 1)
         raise RuleError([Diagnostic(span, "the file is not UTF-8 text", "save it as UTF-8")]) from None
-    return parse_rules(text, str(path))

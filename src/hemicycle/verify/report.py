@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
 from rich.table import Table
 
+from hemicycle.display import DataTable, json_text, text
 from hemicycle.verify.engine import PropertyResult, Status
 
 _STYLE = {Status.PROVED: "green", Status.REFUTED: "red", Status.UNKNOWN: "yellow",
@@ -36,11 +36,11 @@ def _summary(r: PropertyResult) -> str:
 
 def render_table(results: Sequence[PropertyResult]) -> Table:
     """A rich table: property, tier, status, seconds, bounds or counterexample."""
-    table = Table(title="hemicycle verify")
+    table = DataTable(title="hemicycle verify")
     for col in ("property", "tier", "status", "lists", "seconds", "details"):
         table.add_column(col, overflow="fold")
     for r in results:
-        table.add_row(r.property, r.tier, f"[{_STYLE[r.status]}]{r.status.value}[/]",
+        table.add_row(r.property, r.tier, text(r.status.value, _STYLE[r.status]),
                       str(r.parties), f"{r.seconds:.2f}", _summary(r))
     return table
 
@@ -60,4 +60,4 @@ def format_table(results: Sequence[PropertyResult]) -> str:
 
 
 def to_json(results: Sequence[PropertyResult]) -> str:
-    return json.dumps([r.to_json() for r in results], indent=2, ensure_ascii=False)
+    return json_text([r.to_json() for r in results])

@@ -1,0 +1,88 @@
+"""Screenshots of the workbench (hemicycle serve) in headless Chromium, for the README and for
+looking at the page: the main view at 1400 px and the whole page at 390 px (a phone), and the
+verify panel after proving and refuting properties.
+
+    python scripts/workbench_screenshots.py [OUT_DIR]     # default: /tmp/hemicycle-screenshots
+
+Needs Debian's chromium and chromium-driver and the [test] extra (selenium). docs/img/workbench.png
+is OUT_DIR/workbench-1400.png.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+         "--window-size=1400,900"]
+
+
+def shoot(driver: Any, path: Path, full: bool) -> None:
+    args: dict[str, Any] = {"format": "png"}
+    if full:
+        size = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
+        args |= {"captureBeyondViewport": True,
+                 "clip": {"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1}}
+    path.write_bytes(base64.b64decode(driver.execute_cdp_cmd("Page.captureScreenshot", args)["data"]))
+    print(f"wrote {path}")
+
+
+def load(driver: Any, url: str, width: int, height: int, mobile: bool) -> None:
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile})
+    driver.get(url)
+    WebDriverWait(driver, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#seats td"))
+    time.sleep(0.5)
+
+
+def verify(driver: Any) -> None:
+    driver.find_element(By.ID, "tab-verify").click()
+    driver.find_element(By.ID, "props-none").click()
+    for name in ("seat-total", "monotonicity", "runner-up-guarantee"):
+        driver.find_element(By.CSS_SELECTOR, f"#properties input[value='{name}']").click()
+    driver.find_element(By.ID, "verify-run").click()
+    WebDriverWait(driver, 120).until(lambda d: d.find_element(By.ID, "verify-state").text.startswith("done"))
+    time.sleep(0.3)
+
+
+def main(out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    server = subprocess.Popen([sys.executable, "-m", "hemicycle.cli", "serve", "--port", "0"],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in [*FLAGS, f"--user-data-dir={tempfile.mkdtemp(prefix='hemicycle-shots-')}"]:
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    try:
+        assert server.stdout is not None
+        found = re.search(r"http://\S+", server.stdout.readline())
+        assert found, "hemicycle serve printed no address"
+        url = found.group(0)
+        load(driver, url, 1400, 900, False)
+        shoot(driver, out / "workbench-1400.png", False)
+        verify(driver)
+        shoot(driver, out / "workbench-verify-1400.png", False)
+        load(driver, url, 390, 844, True)
+        shoot(driver, out / "workbench-390.png", True)
+        verify(driver)
+        shoot(driver, out / "workbench-verify-390.png", True)
+    finally:
+        driver.quit()
+        server.terminate()
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1] if len(sys.argv) > 1 else "/tmp/hemicycle-screenshots"))

@@ -1,0 +1,112 @@
+"""A real browser for the workbench's end-to-end tests: ``hemicycle serve`` in a subprocess and a
+headless Chromium (Debian's ``chromium`` and ``chromium-driver``) driven through Selenium.
+
+When the browser cannot be had, the tests are skipped and the end of the run says so in capitals:
+a green run without them has not tested the page.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+CHROMIUM = os.environ.get("HEMICYCLE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+DRIVER = os.environ.get("HEMICYCLE_CHROMEDRIVER") or shutil.which("chromedriver") or "/usr/bin/chromedriver"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+         "--disable-dev-shm-usage", "--window-size=1400,900"]
+SKIPPED: list[str] = []
+
+
+def _missing() -> str | None:
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        return "selenium is not installed (pip install -e '.[test]')"
+    for path in (CHROMIUM, DRIVER):
+        if not os.access(path, os.X_OK):
+            return f"{path} not found (apt-get install chromium chromium-driver; .ci/run does)"
+    return None
+
+
+@pytest.fixture(scope="session")
+def server() -> Iterator[str]:
+    """The workbench's address: ``hemicycle serve --port 0`` as a user starts it."""
+    process = subprocess.Popen([sys.executable, "-m", "hemicycle.cli", "serve", "--port", "0"],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        found = re.search(r"http://127\.0\.0\.1:\d+/", line)
+        assert found, f"hemicycle serve printed {line!r}"
+        yield found.group(0)
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    reason = _missing()
+    if reason is not None:
+        SKIPPED.append(reason)
+        pytest.skip(f"NO BROWSER: {reason}")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    profile = tempfile.mkdtemp(prefix="hemicycle-chromium-")
+    for flag in [*FLAGS, f"--user-data-dir={profile}"]:
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
+    driver.set_script_timeout(20)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture
+def page(server: str, browser: Any) -> Any:
+    """The workbench freshly loaded, with its first result on screen."""
+    browser.get(server)
+    wait(browser, lambda d: d.execute_script("return document.body.dataset.ready === 'true'"))
+    wait(browser, lambda d: seats(d).get("NurOtan") is not None)
+    return browser
+
+
+def wait(driver: Any, condition: Any, timeout: float = 30.0) -> Any:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, timeout, poll_frequency=0.1).until(condition)
+
+
+def seats(driver: Any) -> dict[str, int]:
+    """The seats table as the page shows it: abbr -> seats."""
+    rows = driver.execute_script(
+        "return [...document.querySelectorAll('#seats tbody tr')].map(r => [r.dataset.abbr, "
+        "r.querySelector('.seats-cell').textContent])")
+    return {abbr: int(n) for abbr, n in rows}
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if SKIPPED:
+        bar = "!" * 78
+        terminalreporter.write_line(bar, red=True, bold=True)
+        terminalreporter.write_line(f"BROWSER TESTS SKIPPED: {SKIPPED[0]}", red=True, bold=True)
+        terminalreporter.write_line("The workbench page (hemicycle serve) was NOT tested in a browser.", red=True,
+                                    bold=True)
+        terminalreporter.write_line(bar, red=True, bold=True)
