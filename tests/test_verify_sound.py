@@ -249,10 +249,23 @@ def test_minimize_overrun_reports_minimal_false(monkeypatch: pytest.MonkeyPatch)
     from hemicycle.verify import engine
 
     def slow(*args: object, **kw: object) -> None:
-        _time.sleep(30)
+        _time.sleep(60)
 
     monkeypatch.setattr(engine, "_minimize", slow)
     ch = rule("allocate largest_remainder quota hare\nties registration_order", 10)
-    (r,) = verify(ch, ["majority"], parties=3, timeout=3, minimize=True)
+    (r,) = verify(ch, ["majority"], parties=3, timeout=8, minimize=True)
     assert r.status is Status.REFUTED and r.minimal is False and r.counterexample
     assert any("not minimised" in n for n in r.notes)
+
+
+def test_cli_reports_an_error_per_property_and_exits_4(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = CATALOGUE["majority"]
+    monkeypatch.setitem(CATALOGUE, "majority", Property(
+        real.name, real.definition, real.citation, real.encoding, real.build, lambda outs: False))
+    r = CliRunner().invoke(app, ["verify", "kazakhstan-2021", "-n", "3", "-p", "majority",
+                                 "-p", "threshold", "--no-search", "--format", "json"])
+    assert r.exit_code == 4
+    import json
+
+    data = json.loads(r.stdout)
+    assert [x["status"] for x in data["results"]] == ["error", "proved"]

@@ -334,6 +334,8 @@ def verify(
     property_file: Annotated[Path | None, typer.Option("--property-file",
                                                        help="File of user-defined properties.")] = None,
     format: Annotated[VerifyFormat, typer.Option("--format", "-f")] = VerifyFormat.table,
+    no_search: Annotated[bool, typer.Option("--no-search", help="Ask the solver alone (no random "
+                                                                "pre-search).")] = False,
 ) -> None:
     """Prove or refute properties of the rules with Z3, for every vote vector within bounds."""
     from hemicycle import verify as v
@@ -342,7 +344,7 @@ def verify(
     with _verifier_errors():
         results = v.verify(
             chamber_rules.model, property, parties=parties, max_votes=max_votes, timeout=timeout,
-            minimize=minimize, tier=tier, property_file=property_file,
+            minimize=minimize, tier=tier, property_file=property_file, search=not no_search,
         )
     if format is VerifyFormat.json:
         emit(json_text({"rules": chamber_rules.path, "results": [r.to_json() for r in results]}) + "\n")
