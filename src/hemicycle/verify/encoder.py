@@ -341,15 +341,10 @@ class _TierEncoder:
         return [z3.And(admit_on, r) for r in ru]
 
     # -- the pipeline -----------------------------------------------------------------------
-    def run(self, norm: Num | None, implied: bool = False) -> TierEnc:
+    def thresholds(self) -> list[z3.BoolRef]:
+        """Whether each list passes: at least one vote and every threshold that applies to it."""
         ctx, tier, e, n = self.ctx, self.tier, self.e, self.n
-        if norm is not None and not implied:
-            if ctx.scaled:
-                raise VerifyError("internal: two allocations of one query both carry its scale")
-            ctx.scaled = True
-        refuse_extensions(tier)
         v = e.votes
-        # 1. thresholds
         passed = []
         for i in range(n):
             conds = [v[i].pos()]
@@ -380,6 +375,18 @@ class _TierEncoder:
                     ok = lhs.ge(rhs) if t.inclusive else lhs.gt(rhs)
                 conds.append(z3.Implies(applies, ok))
             passed.append(z3.And(conds))
+        return passed
+
+    def run(self, norm: Num | None, implied: bool = False) -> TierEnc:
+        ctx, tier, e, n = self.ctx, self.tier, self.e, self.n
+        if norm is not None and not implied:
+            if ctx.scaled:
+                raise VerifyError("internal: two allocations of one query both carry its scale")
+            ctx.scaled = True
+        refuse_extensions(tier)
+        v = e.votes
+        # 1. thresholds
+        passed = self.thresholds()
         n_passed = count(passed)
         # 2. conditions
         active = []
@@ -686,12 +693,11 @@ class _TierEncoder:
         return rnd
 
     # -- divisor methods --------------------------------------------------------------------
-    def divisor(
-        self, method: Divisor, admitted: list[z3.BoolRef], weighted: list[Num], cden: int,
-        *, unit: bool = False,
-    ) -> list[z3.ArithRef]:
-        ctx, n, h, v = self.ctx, self.n, self.h, self.e.votes
-        smax = h
+    def divisors(self, method: Divisor) -> tuple[list[Fraction], int]:
+        """The divisors for each list's seats as the seat-by-seat process sees them
+        (``effective_divisors``; squares for Huntington-Hill) and how many seats a list can
+        hold."""
+        smax = self.h
         if self.tier.cap is not None:
             smax = min(smax, self.tier.cap.seats)
         if method.kind is DivisorKind.SEQUENCE:
@@ -700,7 +706,6 @@ class _TierEncoder:
             if method.step is None:
                 smax = min(smax, len(method.sequence))
         hh = method.kind is DivisorKind.HUNTINGTON_HILL
-        # d(k) for k < smax, as squares for Huntington-Hill
         raw: list[Fraction] = []
         for k in range(smax):
             d = method.squared(k) if hh else method.divisor(k)
@@ -709,8 +714,15 @@ class _TierEncoder:
             if d < 0:
                 raise UnsupportedClause(method, "divisors", f"negative divisor {d}")
             raw.append(d)
-        smax = min(smax, len(raw))
-        ds = effective_divisors(raw)
+        return effective_divisors(raw), min(smax, len(raw))
+
+    def divisor(
+        self, method: Divisor, admitted: list[z3.BoolRef], weighted: list[Num], cden: int,
+        *, unit: bool = False,
+    ) -> list[z3.ArithRef]:
+        ctx, n, h, v = self.ctx, self.n, self.h, self.e.votes
+        hh = method.kind is DivisorKind.HUNTINGTON_HILL
+        ds, smax = self.divisors(method)
         levels = seats_at_level(ds)
         if method.kind is DivisorKind.SEQUENCE and method.step is None:
             # the interpreter cannot fill the tier when every list has used up the sequence
