@@ -188,10 +188,13 @@ def _house(p: Problem) -> list[Query]:
         # divisor methods: the cut of the larger house is not above the smaller's (proved first)
         lemmas = ([z3.Implies(a.has_votes, b.cut.le(a.cut))]
                   if a.cut is not None and b.cut is not None else [])
+        # and where the cut falls (or stays), each list keeps its seats: list by list
+        keep = [b.seats[i] >= a.seats[i] for i in range(p.n)]
         out.append(Query(label, ctx,
                          [a.defined, b.defined],
                          z3.Or([b.seats[i] < a.seats[i] for i in range(p.n)]), [a, b],
-                         case=split, objective=p.total_votes(e), lemmas=lemmas))
+                         case=split, objective=p.total_votes(e), lemmas=lemmas,
+                         parts=_by_cut([Part("", z3.BoolVal(True))], a, b, keep, keep)))
     return out
 
 
