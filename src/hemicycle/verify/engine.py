@@ -573,6 +573,8 @@ def run_property(
             result.notes.append(f"non-vacuity: the assumptions of each of the {solved.checked} "
                                 "sub-queries have a model without the negated property")
             result.notes.extend(solved.notes)
+        if solved.status is Status.REFUTED:
+            result.notes.extend(solved.notes)
         if solved.status is Status.UNKNOWN:
             result.reason = solved.reason
         if solved.found is not None:
@@ -608,9 +610,9 @@ def _settle(prop: Property, problem: Problem, solved: _Solved, deadline: float) 
     assert prop.fallback is not None
     direct = _solve(prop, problem, prop.fallback(problem), deadline)
     if direct.status is not Status.UNKNOWN:
-        if direct.status is Status.PROVED:
-            direct.notes.insert(0, "proved by the direct queries (a free gain): the one-step "
-                                   "queries meet elections without a result")
+        verb = "proved" if direct.status is Status.PROVED else "found"
+        direct.notes.insert(0, f"{verb} by the direct queries (a free gain): the one-step "
+                               "queries meet elections without a result")
         return direct
     leads = ", ".join(solved.leads[:3]) + (" ..." if len(solved.leads) > 3 else "")
     solved.reasons.insert(0, f"the seats drop only next to elections without a result ({leads}); "
