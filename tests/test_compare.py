@@ -165,7 +165,7 @@ def test_html_report_is_self_contained() -> None:
     page = comparison_html(c, curves=[seat_vote_curve(systems[0], KZ21, "QHP")])
     assert page.startswith("<!DOCTYPE html>") and "<svg" in page and "Gallagher" in page
     assert "http://" not in page.replace("http://www.w3.org/2000/svg", "")
-    assert "<table>" in c._repr_html_()
+    assert "<table class=data>" in c._repr_html_()
 
 
 def test_property_verdicts_are_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -8,7 +8,6 @@ Errors go to stderr; no traceback reaches the user.
 from __future__ import annotations
 
 import os
-import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,14 +19,13 @@ import typer
 
 from hemicycle import __version__
 from hemicycle.api import Located, Rules, bundled_elections, bundled_rules, locate_election, locate_rules
-from hemicycle.checker import check as check_rules
 from hemicycle.diagnostics import RuleError
 from hemicycle.display import DataConsole, escape_controls, json_text, progress
-from hemicycle.grammar import load_rules
 from hemicycle.grammar.parser import MAX_RULE_BYTES, decode_rule_bytes, read_rule_text
 from hemicycle.interpreter import AllocationError
 from hemicycle.model import Chamber
 from hemicycle.reports import result_csv, result_json_text, result_table
+from hemicycle.validate import parse_figure, standard_error
 
 EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_UNKNOWN, EXIT_INTERNAL = 0, 1, 2, 3, 4
 
@@ -74,12 +72,44 @@ def _located(located: Located) -> Path:
     return located.path
 
 
-def _load_rules(rules: str) -> Rules:
-    path = _located(locate_rules(rules))
+SetOption = Annotated[list[str] | None, typer.Option(
+    "--set", help="A value for a parameter of the rule file(s), NAME=VALUE (e.g. threshold=5%). Repeatable.")]
+
+
+def _parse_sets(items: list[str] | None) -> dict[str, str]:
+    from hemicycle.family import GridError, parse_assignment
+
+    sets: dict[str, str] = {}
+    for item in items or []:
+        try:
+            name, value = parse_assignment(item, "--set")
+        except GridError as e:
+            fail(f"error: {e}")
+        if name in sets:
+            fail(f"error: --set {name} is given twice")
+        sets[name] = value
+    return sets
+
+
+def _load_all(names: list[str], sets: list[str] | None = None) -> list[Rules]:
+    """Rule files bound with ``--set`` values: each file takes the names it declares; a name that
+    no file declares is an error."""
+    from hemicycle.family import Family
+
+    given = _parse_sets(sets)
     try:
-        return Rules(load_rules(path))
+        families = [Family.load(_located(locate_rules(n))) for n in names]
+        for name in given:
+            if not any(name in f.names for f in families):
+                declared = "; ".join(f"{Path(f.file).name}: {', '.join(f.names) or 'none'}" for f in families)
+                fail(f"error: --set {name}: no rule file declares a parameter {name!r} (parameters: {declared})")
+        return [Rules(f.bind({k: v for k, v in given.items() if k in f.names})) for f in families]
     except RuleError as e:
         fail(e.render())
+
+
+def _load_rules(rules: str, sets: list[str] | None = None) -> Rules:
+    return _load_all([rules], sets)[0]
 
 
 def _refuse_overwriting(output: Path, inputs: list[Path], option: str) -> None:
@@ -98,13 +128,13 @@ def _parse_totals(items: list[str] | None) -> dict[str, int]:
     for item in items or []:
         name, sep, value = item.partition("=")
         name = name.strip().replace("-", "_")
-        if not sep or not re.fullmatch("[0-9]+", value.strip()):
-            fail(f"error: --total {item!r}: write NAME=N with a whole number in the digits 0-9, e.g. "
-                 "invalid=297718")
+        if not sep:
+            fail(f"error: --total {escape_controls(item)!r}: write NAME=N with a whole number in the digits 0-9, "
+                 "e.g. invalid=297718")
         try:
-            totals[name] = int(value.strip())
-        except ValueError:  # more digits than Python converts
-            fail(f"error: --total {name}: a figure of {len(value.strip())} digits is too long")
+            totals[name] = parse_figure(value, name)
+        except ValueError as e:
+            fail(f"error: --total {escape_controls(str(e))}")
     return totals
 
 
@@ -146,9 +176,10 @@ def allocate(
     invalid: Annotated[int | None, typer.Option("--invalid", min=0, help="Invalid ballots.")] = None,
     contest: Annotated[str | None, typer.Option(
         "--contest", help="The contest to read from a NIST 1500-100 or EML vote file that has several.")] = None,
+    set_: SetOption = None,
 ) -> None:
     """Allocate seats for the votes in VOTES under the rules in RULES."""
-    chamber_rules = _load_rules(rules)
+    chamber_rules = _load_rules(rules, set_)
     totals = _parse_totals(total)
     if invalid is not None:
         totals["invalid"] = invalid
@@ -198,6 +229,7 @@ def export(
                                 "file states).")] = None,
     total: Annotated[list[str] | None, typer.Option("--total", help="A total the vote file lacks, NAME=N. "
                                                                    "Repeatable.")] = None,
+    set_: SetOption = None,
 ) -> None:
     """Allocate seats and write the result in a standard format (NIST 1500-100 JSON or EML 520)."""
     from hemicycle.formats import vote_file_date
@@ -206,7 +238,7 @@ def export(
 
     if output is not None:
         _refuse_overwriting(output, [locate_rules(rules).path, locate_election(votes).path], "--output")
-    chamber_rules = _load_rules(rules)
+    chamber_rules = _load_rules(rules, set_)
     totals = _parse_totals(total)
     election = _load_votes(votes, totals, chamber_rules.model, contest=contest)
     try:
@@ -278,21 +310,48 @@ def fmt_command(
 def check(
     rules: Annotated[list[str], typer.Argument(help="Rule files or bundled names.")],
     strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as failures.")] = False,
+    set_: Annotated[list[str] | None, typer.Option(
+        "--set", help="Fix a parameter, NAME=VALUE, and check the combinations of the others. "
+                      "Repeatable.")] = None,
 ) -> None:
-    """Parse rule files and run static checks (seats add up, names, clauses that never apply)."""
+    """Parse rule files and run static checks (seats add up, names, clauses that never apply); a
+    file with parameters is checked in every combination of their values."""
+    from hemicycle.family import Family, GridError
+
+    given = _parse_sets(set_)
     failed = False
-    for name in rules:
-        chamber_rules = _load_rules(name)
-        diagnostics = check_rules(chamber_rules.model)
-        for d in diagnostics:
-            err.print(d.render(chamber_rules.model.source))
-        errors = [d for d in diagnostics if d.severity == "error"]
-        warnings = [d for d in diagnostics if d.severity == "warning"]
-        if errors or (strict and warnings):
+    try:
+        families = [Family.load(_located(locate_rules(name))) for name in rules]
+        for name in given:
+            if not any(name in f.names for f in families):
+                fail(f"error: --set {name}: no rule file declares a parameter {name!r}")
+        results = []
+        for family in families:
+            fixed = {}
+            for name, value in given.items():
+                if name in family.names:
+                    param = family.parameter(name)
+                    chosen = param.value(value)
+                    if chosen is None:
+                        fail(f"error: --set {name}={value}: not a value of {name!r}, which takes {param.domain}")
+                    fixed[name] = [chosen]
+            results.append(family.check(fixed))
+    except RuleError as e:
+        fail(e.render())
+    except GridError as e:
+        fail(f"error: {e}")
+    unreadable = False
+    for result in results:
+        for found in result.found:
+            err.print(result.render(found), markup=False, highlight=False)
+        unreadable |= result.unreadable
+        if result.errors or (strict and result.warnings):
             failed = True
         else:
-            out.print(f"{chamber_rules.path}: ok ({len(warnings)} warning(s))")
-    raise typer.Exit(EXIT_FAILED if failed else EXIT_OK)
+            combos = f", {result.combinations} combinations" if result.family.parameters else ""
+            out.print(f"{result.family.file}: ok ({len(result.warnings)} warning(s){combos})", markup=False,
+                      highlight=False)
+    raise typer.Exit(EXIT_INPUT if unreadable else EXIT_FAILED if failed else EXIT_OK)
 
 
 @app.command("list")
@@ -336,11 +395,12 @@ def verify(
     format: Annotated[VerifyFormat, typer.Option("--format", "-f")] = VerifyFormat.table,
     no_search: Annotated[bool, typer.Option("--no-search", help="Ask the solver alone (no random "
                                                                 "pre-search).")] = False,
+    set_: SetOption = None,
 ) -> None:
     """Prove or refute properties of the rules with Z3, for every vote vector within bounds."""
     from hemicycle import verify as v
 
-    chamber_rules = _load_rules(rules)
+    chamber_rules = _load_rules(rules, set_)
     with _verifier_errors():
         results = v.verify(
             chamber_rules.model, property, parties=parties, max_votes=max_votes, timeout=timeout,
@@ -380,12 +440,16 @@ def distinguish(
     tier_a: Annotated[str | None, typer.Option("--tier-a", help="Tier of RULES_A (if several).")] = None,
     tier_b: Annotated[str | None, typer.Option("--tier-b", help="Tier of RULES_B (if several).")] = None,
     format: Annotated[VerifyFormat, typer.Option("--format", "-f")] = VerifyFormat.table,
+    set_a: Annotated[list[str] | None, typer.Option("--set-a", help="A parameter value for RULES_A, "
+                                                                   "NAME=VALUE. Repeatable.")] = None,
+    set_b: Annotated[list[str] | None, typer.Option("--set-b", help="A parameter value for RULES_B, "
+                                                                   "NAME=VALUE. Repeatable.")] = None,
 ) -> None:
     """Find votes on which two systems give some list at least K seats apart (fewest votes first),
     or prove with Z3 that none exist. Exit 0 found, 1 none, 3 unknown."""
     from hemicycle import verify as v
 
-    a, b = _load_rules(rules_a), _load_rules(rules_b)
+    a, b = _load_rules(rules_a, set_a), _load_rules(rules_b, set_b)
     with _verifier_errors():
         result = v.distinguish(a.model, b.model, k=k, parties=parties, max_votes=max_votes,
                                timeout=timeout, minimize=not no_minimize, tier_a=tier_a,
@@ -457,6 +521,7 @@ def compare(
                                                               "--model normal, ABBR=0.01.")] = None,
     seed: Annotated[int, typer.Option("--seed")] = 0,
     total: Annotated[list[str] | None, typer.Option("--total", help="A total the vote file lacks, NAME=N.")] = None,
+    set_: SetOption = None,
 ) -> None:
     """Compare systems on the same votes: seats side by side, indices, properties, what-ifs."""
     from hemicycle.compare import compare as run_compare
@@ -465,7 +530,7 @@ def compare(
 
     if html is not None:
         _refuse_overwriting(html, [locate_rules(r).path for r in rules] + [locate_election(votes).path], "--html")
-    systems = [_load_rules(r) for r in rules]
+    systems = _load_all(rules, set_)
     election = _load_votes(votes, _parse_totals(total), *(s.model for s in systems))
     try:
         if swing:
@@ -489,8 +554,10 @@ def compare(
 
             errors = {}
             for item in se or []:
-                a, _, val = item.partition("=")
-                errors[a.strip()] = float(val)
+                a, sep, val = item.partition("=")
+                if not sep:
+                    fail(f"error: --se {escape_controls(item)!r}: write ABBR=SE, e.g. ABBR=0.01")
+                errors[a.strip()] = standard_error(val, f"--se {escape_controls(a.strip())}")
             with progress(err) as bar:
                 for r in systems:
                     task = bar.add_task(f"simulating {Path(r.path).stem}", total=simulate)
@@ -527,6 +594,113 @@ def compare(
         except OSError as e:
             fail(f"error: {html}: cannot write: {e.strerror}")
         err.print(f"wrote {html}")
+
+
+class Engine(str, Enum):
+    auto = "auto"
+    dask = "dask"
+    processes = "processes"
+    inline = "inline"
+
+
+@app.command()
+def sweep(
+    rules: Annotated[list[str], typer.Argument(help="Rule files or bundled names (families with parameters).")],
+    votes: Annotated[list[str] | None, typer.Option("--votes", "-v", help="Vote files or bundled elections "
+                                                                         "(repeatable, or a,b,c).")] = None,
+    grid: Annotated[list[str] | None, typer.Option(
+        "--grid", "-g", help="Values of a parameter: NAME=a,b,c or NAME=LOW..HIGH/STEP (repeatable); a "
+                             "parameter left out takes every value it declares.")] = None,
+    set_: Annotated[list[str] | None, typer.Option("--set", help="Fix a parameter, NAME=VALUE.")] = None,
+    properties: Annotated[list[str] | None, typer.Option(
+        "--properties", "-p", help="Catalogue properties to check for every variant (repeatable, or a,b; "
+                                   "'all').")] = None,
+    parties: Annotated[int, typer.Option("--parties", "-n", min=1, max=50, help="Lists in the property "
+                                                                              "checks.")] = 4,
+    timeout: Annotated[float, typer.Option("--timeout", min=0.1, help="Seconds per property and variant "
+                                                                      "(then UNKNOWN).")] = 30.0,
+    simulate: Annotated[int, typer.Option("--simulate", min=0, help="Simulated elections around each real "
+                                                                    "one, per variant.")] = 0,
+    model: Annotated[UncertaintyModel, typer.Option("--model")] = UncertaintyModel.dirichlet,
+    concentration: Annotated[float, typer.Option("--concentration", min=1.0)] = 2000.0,
+    seed: Annotated[int, typer.Option("--seed")] = 0,
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", help="Address of a Dask scheduler (tcp://host:8786); default: a LocalCluster.")] = None,
+    workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="Local workers (LocalCluster or "
+                                                                        "processes).")] = 2,
+    engine: Annotated[Engine, typer.Option("--engine", help="auto: Dask if installed, else local "
+                                                            "processes.")] = Engine.auto,
+    out_dir: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="Folder for results.json, results.csv, results.parquet, report.html and the "
+                            "heat maps.")] = None,
+    format: Annotated[Format, typer.Option("--format", "-f", help="What to print on stdout.")] = Format.table,
+    cache: Annotated[Path | None, typer.Option(
+        "--cache", help="Results cache (default: OUT/cache, or the user cache folder).")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Compute everything afresh.")] = False,
+    total: Annotated[list[str] | None, typer.Option("--total", help="A total the vote files lack, NAME=N.")] = None,
+) -> None:
+    """Every combination of parameters x elections x (properties or simulations), on local
+    processes or a Dask cluster, as one tidy table and a report with heat maps. Interrupted
+    sweeps resume from the cache."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from hemicycle import sweep as sw
+    from hemicycle.family import GridError, parse_assignment
+    from hemicycle.sweep.table import columns, to_csv, to_json
+
+    given: dict[str, str] = {}
+    try:
+        for item, option in [*((g, "--grid") for g in grid or []), *((s, "--set") for s in set_ or [])]:
+            name, value = parse_assignment(item, option)
+            if name in given:
+                fail(f"error: {option} {name}: the parameter is given twice")
+            given[name] = value
+        elections = [x for v in votes or [] for x in ([v] if Path(v).exists() else v.split(",")) if x.strip()]
+        spec = sw.build_spec(rules, votes=[x.strip() for x in elections], grid=given, properties=properties or [],
+                             parties=parties, timeout=timeout, simulate=simulate, seed=seed, model=model.value,
+                             concentration=concentration, totals=_parse_totals(total))
+    except RuleError as e:
+        fail(e.render())
+    except (GridError, sw.SweepInputError) as e:
+        fail(f"error: {e}")
+    folder = None if no_cache else cache or (out_dir / "cache" if out_dir is not None else None)
+    if folder is None and not no_cache:
+        from hemicycle.sweep.cache import default_folder
+
+        folder = default_folder()
+    try:
+        runner = sw.make_engine(engine.value, workers, scheduler)
+    except sw.EngineError as e:
+        fail(f"error: {e}")
+    columns_ = [TextColumn("sweep"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
+    try:
+        with Progress(*columns_, console=err, transient=True) as bar:
+            task = bar.add_task("sweep", total=None)
+            result = sw.run_sweep(spec, runner, sw.Cache(folder),
+                                  progress=lambda done, total: bar.update(task, completed=done, total=total))
+    finally:
+        runner.close()
+    cols = columns(spec)
+    if format is Format.json:
+        sys.stdout.write(to_json(result.rows))
+    elif format is Format.csv:
+        sys.stdout.write(to_csv(result.rows, cols))
+    else:
+        from hemicycle.sweep.summary import summary_tables
+
+        for table in summary_tables(result):
+            out.print(table)
+    err.print(f"{len(spec.variants)} variants, {result.units} units ({result.cached} from the cache) in "
+              f"{result.seconds:.1f} s on {result.engine}", markup=False, highlight=False)
+    if result.lost:
+        err.print(f"warning: {result.lost} units were lost with their workers; they are marked 'error' and are "
+                  "computed again by the next run", markup=False, highlight=False)
+    if out_dir is not None:
+        try:
+            written = sw.write_outputs(result, out_dir)
+        except OSError as e:
+            fail(f"error: {out_dir}: cannot write: {e.strerror}")
+        err.print(f"wrote {len(written)} files to {out_dir}", markup=False, highlight=False)
 
 
 @app.command()

@@ -12,7 +12,6 @@ from typing import Any
 
 from hemicycle.api import Rules
 from hemicycle.election import Election
-from hemicycle.html import comparison_html
 from hemicycle.indices import Indices, indices
 from hemicycle.interpreter import AllocationResult
 
@@ -31,7 +30,10 @@ class SystemOutcome:
 
     @property
     def label(self) -> str:
-        return Path(self.rules.path).stem
+        """The rule file's name, with its parameters' values when it has any."""
+        stem = Path(self.rules.path).stem
+        values = ", ".join(f"{k}={v}" for k, v in self.rules.model.bindings)
+        return f"{stem} ({values})" if values else stem
 
     @property
     def list_seats(self) -> dict[str, int]:
@@ -91,7 +93,26 @@ class Comparison:
         return csv_text(rows)
 
     def _repr_html_(self) -> str:
-        return comparison_html(self, standalone=False)
+        """Seats side by side, indices, verdicts and parliaments, for notebooks."""
+        from hemicycle.notebook import comparison_html as notebook_html
+
+        return notebook_html(self.to_json())
+
+    def to_pandas(self, table: str = "seats", *, districts: bool = True) -> Any:
+        """A tidy DataFrame (needs pandas: ``pip install 'hemicycle[pandas]'``). ``table``:
+        ``"seats"`` (one row per system and list, and per unit when the rules allocate in
+        districts), ``"indices"`` (one row per system and index) or ``"properties"`` (one row per
+        system and property checked)."""
+        from hemicycle import frames
+
+        if table == "seats":
+            return frames.comparison_frame(self.to_json(), [s.result.to_json() for s in self.systems],
+                                           districts=districts)
+        if table == "indices":
+            return frames.comparison_indices_frame(self.to_json())
+        if table == "properties":
+            return frames.comparison_properties_frame(self.to_json())
+        raise ValueError(f"table must be 'seats', 'indices' or 'properties', not {table!r}")
 
 
 def compare(
@@ -149,7 +170,8 @@ def property_verdicts(
     from hemicycle import verify as v
 
     text = rules.model.source
-    key_src = json.dumps({"rules": text, "parties": parties, "timeout": timeout, "names": list(names or []),
+    bound = {"bindings": rules.model.bindings} if rules.model.bindings else {}  # a member of a family
+    key_src = json.dumps({"rules": text, **bound, "parties": parties, "timeout": timeout, "names": list(names or []),
                           "version": __version__}, sort_keys=True)
     key = hashlib.sha256(key_src.encode("utf-8")).hexdigest()
     folder = cache or cache_dir()

@@ -10,6 +10,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from hemicycle.validate import check_sum, figure
+from hemicycle.validate import totals as check_totals
+
 # The totals a vote file may give, besides each list's votes.
 TOTALS = ("valid", "invalid", "ballots_cast", "registered", "against_all")
 # Lists in one election: vote files are refused beyond it while they are read, and the
@@ -40,6 +43,18 @@ class ListEntry:
     # The list combination (apparentement) the list belongs to, by its name; None: none.
     combination: str | None = None
 
+    def __post_init__(self) -> None:
+        # every figure through the one check (hemicycle.validate); NumPy integers become ints
+        what = f"list {self.abbr!r}"
+        object.__setattr__(self, "votes", figure(self.votes, f"the votes of {what}"))
+        for key in ("district_seats", "list_size", "ballot_order"):
+            value = getattr(self, key)
+            if value is not None:
+                object.__setattr__(self, key, figure(value, f"the {key.replace('_', ' ')} of {what}"))
+        if self.regional_votes:
+            object.__setattr__(self, "regional_votes", {
+                region: figure(v, f"the votes of {what} in {region!r}") for region, v in self.regional_votes.items()})
+
     @property
     def label(self) -> str:
         return self.name or self.abbr
@@ -68,10 +83,6 @@ class Election:
             if entry.abbr in seen:
                 raise ValueError(f"list {entry.abbr!r} appears twice")
             seen.add(entry.abbr)
-            if entry.votes < 0:
-                raise ValueError(f"list {entry.abbr!r} has negative votes")
-            if entry.district_seats is not None and entry.district_seats < 0:
-                raise ValueError(f"list {entry.abbr!r} has negative district seats")
             for region in entry.regional_votes:
                 if region not in self.regions:
                     raise ValueError(f"list {entry.abbr!r} has votes in {region!r}, which is not a region")
@@ -85,15 +96,13 @@ class Election:
             for abbr in group:
                 if abbr not in seen:
                     raise ValueError(f"agreement {list(group)} names {abbr!r}, which is not a list")
-        for name, region_totals in self.regions.items():
-            for key in region_totals:
-                if key not in TOTALS:
-                    raise ValueError(f"region {name!r}: unknown total {key!r}; known: {', '.join(TOTALS)}")
-        for key, value in self.totals.items():
-            if key not in TOTALS:
-                raise ValueError(f"unknown total {key!r}; known: {', '.join(TOTALS)}")
-            if value < 0:
-                raise ValueError(f"total {key!r} is negative")
+        regions = {name: check_totals(region_totals, TOTALS, f"region {name!r}: ")
+                   for name, region_totals in self.regions.items()}
+        object.__setattr__(self, "regions", regions)
+        object.__setattr__(self, "totals", check_totals(self.totals, TOTALS))
+        check_sum([*(e.votes for e in self.lists), *self.totals.values(),
+                   *(v for e in self.lists for v in e.regional_votes.values()),
+                   *(v for t in regions.values() for v in t.values())])
 
     @property
     def abbrs(self) -> tuple[str, ...]:
@@ -127,11 +136,7 @@ class Election:
         missing = [a for a, _ in pairs if a not in rank]
         if missing:
             raise ValueError(f"registration_order lacks {', '.join(missing)}")
-        for abbr, v in pairs:
-            if isinstance(v, bool) or not isinstance(v, int):
-                raise TypeError(f"votes for {abbr!r} must be an int, not {type(v).__name__}")
         lists = tuple(
             ListEntry(abbr=a, votes=v, registration_order=rank[a]) for a, v in pairs
         )
-        clean = {k: int(v) for k, v in totals.items() if v is not None}
-        return cls(lists=lists, totals=clean)
+        return cls(lists=lists, totals=check_totals(totals, TOTALS))

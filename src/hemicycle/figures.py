@@ -27,6 +27,7 @@ from typing import Any
 
 from hemicycle.election import TOTALS, Election, ListEntry
 from hemicycle.reading import MAX_LISTS, VoteFileError
+from hemicycle.validate import check_sum
 
 __all__ = ["CHECK_FIGURES", "REPORTED_BASES", "Raw", "Reported", "Row", "VoteFile", "election_to_json", "finish"]
 
@@ -133,6 +134,7 @@ def finish(raw: Raw, file: str, options: Mapping[str, int] | None) -> VoteFile:
                 f"{key} is to be replaced by {value}, but the file does not give {value}",
                 field=f"substitutes.{key}",
             )
+    _check_sum(raw, file)
     _check_figures(_national(raw), file)
     _check_regions(raw, file)
     _check_reported(raw, file)
@@ -167,6 +169,17 @@ def finish(raw: Raw, file: str, options: Mapping[str, int] | None) -> VoteFile:
     return VoteFile(election=election, parties_complete=raw.complete, check_figures=raw.checks,
                     given=frozenset(raw.given),
                     official_seats={r.abbr: r.official_seats for r in raw.rows if r.official_seats is not None})
+
+
+def _check_sum(raw: Raw, file: str) -> None:
+    """The figures add up to at most ``validate.MAX_DIGITS`` digits (the check every entry point
+    makes), before any message writes out a sum of them."""
+    regional = [v for r in raw.rows for v in r.extra.get("regional_votes", {}).values()]
+    try:
+        check_sum([*(r.votes for r in raw.rows), *raw.totals.values(), *raw.checks.values(), *regional,
+                   *(v for figures in raw.regions.values() for v in figures.values())])
+    except ValueError as exc:
+        raise VoteFileError(file, str(exc)) from None
 
 
 def _check_rows(raw: Raw, file: str) -> None:

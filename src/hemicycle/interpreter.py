@@ -62,6 +62,11 @@ class LimitError(AllocationError):
 
 def check_limits(chamber: m.Chamber, election: Election) -> None:
     """Refuse, with a message, an allocation beyond the limits (before any work is done)."""
+    check_sizes(chamber, len(election.lists))
+
+
+def check_sizes(chamber: m.Chamber, n: int) -> None:
+    """``check_limits`` for ``n`` lists (the compiled and batch paths call it too)."""
     for node, what, seats in (
         (chamber, "the chamber", chamber.seats),
         *((t, f"tier {t.name!r}", t.seats) for t in chamber.tiers),
@@ -73,13 +78,21 @@ def check_limits(chamber: m.Chamber, election: Election) -> None:
     if len(chamber.tiers) > MAX_TIERS:
         raise LimitError(f"the rules have {fmt_int(len(chamber.tiers))} tiers; hemicycle allocates at "
                          f"most {fmt_int(MAX_TIERS)}", chamber)
-    n = len(election.lists)
     if n > MAX_LISTS:
         raise LimitError(f"the vote file has {fmt_int(n)} lists; hemicycle allocates at most "
                          f"{fmt_int(MAX_LISTS)}")
     if n * len(chamber.tiers) > MAX_LIST_TIERS:
         raise LimitError(f"{fmt_int(len(chamber.tiers))} tiers for {fmt_int(n)} lists is more than hemicycle "
                          f"allocates at once (lists x tiers at most {fmt_int(MAX_LIST_TIERS)})", chamber)
+
+
+def check_guarantee_work(moves: int, n: int, node: m.Node | None) -> None:
+    """Refuse guarantees that move ``moves`` seats among ``n`` lists, if that is beyond MAX_WORK
+    (each move looks at every list); the caller counts the moves before making any."""
+    if moves * n > MAX_WORK:
+        raise LimitError(f"the guarantee moves more than {fmt_int(MAX_WORK // n)} seats among "
+                         f"{fmt_int(n)} lists, more work than hemicycle does in one "
+                         f"allocation ({fmt_int(MAX_WORK)} list-steps)", node)
 
 
 # --- results ------------------------------------------------------------------------------------
@@ -214,21 +227,22 @@ class AllocationResult:
                    + f"; total {self.total}")
         return "\n".join(out)
 
-    def _repr_html_(self) -> str:
-        """A table of votes and seats, for notebooks."""
-        from html import escape
+    def _lists_json(self) -> list[dict[str, Any]]:
+        return [{"abbr": e.abbr, "name": e.name, "votes": e.votes} for e in self.election.lists]
 
-        rows = "".join(
-            f"<tr><td>{escape(e.name or e.abbr)}</td><td>{escape(e.abbr)}</td>"
-            f"<td style='text-align:right'>{fmt_int(e.votes)}</td>"
-            f"<td style='text-align:right'>{self.seats[e.abbr]}</td></tr>"
-            for e in self.election.lists)
-        rows += "".join(f"<tr><td>{escape(self.appointed_names.get(k, k))}</td><td>{escape(k)}</td><td></td>"
-                        f"<td style='text-align:right'>{n}</td></tr>" for k, n in self.appointed.items())
-        ties = "".join(f"<li>{escape(t.describe())}</li>" for t in self.ties)
-        return (f"<table><caption>{escape(self.chamber)}</caption><tr><th>List</th><th>Abbr</th><th>Votes</th>"
-                f"<th>Seats</th></tr>{rows}<tr><th colspan=3>Total</th><th>{self.total}</th></tr></table>"
-                + (f"<p>Ties:</p><ul>{ties}</ul>" if ties else ""))
+    def _repr_html_(self) -> str:
+        """Votes, shares and seats, the parliament, ties, notes and units, for notebooks."""
+        from hemicycle.notebook import result_html
+
+        return result_html(self.to_json(), self._lists_json(), self.election.share_base)
+
+    def to_pandas(self, *, districts: bool = True) -> Any:
+        """A tidy DataFrame (needs pandas: ``pip install 'hemicycle[pandas]'``): one row per list
+        and appointed group, ``district, level, abbr, name, votes, seats, appointed``; then one
+        row per list and unit when the rules allocate in districts (``districts=False``: not)."""
+        from hemicycle.frames import result_frame
+
+        return result_frame(self.to_json(), self._lists_json(), districts=districts)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -587,6 +601,8 @@ def _largest_remainder(
 ) -> _MethodOutcome:
     n = len(votes)
     out = [0] * n
+    if seats <= 0:  # every seat is outside the distribution (consolation or district seats)
+        return _MethodOutcome(out)
     total = sum(votes[i] for i in pool)
     quota = quota_value(method.quota, total, seats)
     steps: list[Step] = []
@@ -1105,7 +1121,7 @@ def allocate_tier(
                     tier.surplus)
 
     # 5. guarantees
-    moves = 0
+    moves, held = 0, sum(seats)  # moves keep the sum
     for prov in active:
         for action in prov.actions:
             if not isinstance(action, m.Guarantee):
@@ -1117,12 +1133,9 @@ def allocate_tier(
                 if seats[i] >= action.seats:
                     explain and say(f"Guarantee: {e.abbr} already has {seats[i]} >= {action.seats} seats", action)
                     continue
+                moves += max(0, min(action.seats, held) - seats[i])  # until no other list holds one
+                check_guarantee_work(moves, n, action)
                 while seats[i] < action.seats:
-                    moves += 1
-                    if moves * n > MAX_WORK:
-                        raise LimitError(f"the guarantee moves more than {fmt_int(moves - 1)} seats among "
-                                         f"{fmt_int(n)} lists, more work than hemicycle does in one "
-                                         f"allocation ({fmt_int(MAX_WORK)} list-steps)", action)
                     donors = [j for j in range(n) if j != i and seats[j] > 0]
                     if not donors:
                         explain and say(f"Guarantee: no other list holds a seat; {e.abbr} stays at {seats[i]}",

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from itertools import pairwise
 from math import lcm
+from typing import Any
 
 from hemicycle import model as m
 from hemicycle.api import Rules
@@ -72,6 +73,19 @@ class Curve:
             "breakpoints": [{"share": str(x), "percent": float(x * 100), "below": lo, "above": hi,
                              "at": self.at.get(x)} for x, lo, hi in self.breakpoints()],
         }
+
+    def _repr_html_(self) -> str:
+        """The step plot and the breakpoints, for notebooks."""
+        from hemicycle.notebook import curve_html
+
+        return curve_html(self.to_json())
+
+    def to_pandas(self) -> Any:
+        """A DataFrame of the pieces (needs pandas: ``pip install 'hemicycle[pandas]'``): ``rules,
+        abbr, from, to`` (exact shares), ``from_percent, to_percent, seats, seats_at_end``."""
+        from hemicycle.frames import curve_frame
+
+        return curve_frame(self.to_json())
 
 
 def _scale_invariant(chamber: m.Chamber) -> None:
@@ -359,7 +373,30 @@ class Margin:
                 "votes_to_lose_a_seat": self.lose}
 
 
-def seat_margins(rules: Rules, election: Election) -> list[Margin]:
+class Margins(list[Margin]):
+    """The margins of every list under one rule file (a list of ``Margin``), shown as a table in
+    notebooks and as a DataFrame by ``to_pandas``."""
+
+    def __init__(self, margins: Iterable[Margin] = (), rules: str = "") -> None:
+        super().__init__(margins)
+        self.rules = rules
+
+    def to_json(self) -> list[dict[str, object]]:
+        return [mg.to_json() for mg in self]
+
+    def _repr_html_(self) -> str:
+        from hemicycle.notebook import margins_html
+
+        return margins_html(self.rules, self.to_json())
+
+    def to_pandas(self) -> Any:
+        """``rules, abbr, seats, votes_to_gain_a_seat, votes_to_lose_a_seat`` (needs pandas)."""
+        from hemicycle.frames import margins_frame
+
+        return margins_frame(self.rules, self.to_json())
+
+
+def seat_margins(rules: Rules, election: Election) -> Margins:
     """For every list: the fewest votes it must gain for one more seat, or may lose before it
     loses one, the other lists' votes unchanged.
 
@@ -388,7 +425,7 @@ def seat_margins(rules: Rules, election: Election) -> list[Margin]:
         gain = _first(lambda d, i=i, s=s: seats_with(i, d) > s, limit)
         lose = None if s == 0 else _first(lambda d, i=i, s=s: seats_with(i, -d) < s, e.votes)
         out.append(Margin(abbr=e.abbr, seats=s, gain=gain, lose=lose))
-    return out
+    return Margins(out, rules.path)
 
 
 def _first(pred: object, limit: int) -> int | None:

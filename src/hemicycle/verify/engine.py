@@ -89,6 +89,12 @@ class PropertyResult:
             "notes": self.notes,
         }
 
+    def _repr_html_(self) -> str:
+        """The verdict, its bounds and its reason or counterexample, for notebooks."""
+        from hemicycle.notebook import property_html
+
+        return property_html(self.to_json())
+
 
 # --- solving ---------------------------------------------------------------------------------
 
