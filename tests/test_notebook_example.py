@@ -30,7 +30,7 @@ def test_the_example_notebook_executes() -> None:
     by_source = {c.source.splitlines()[-1]: c for c in cells}
     assert "IPU Parline" in html_of(by_source["rules"]) and "<span style=\"color" in html_of(by_source["rules"])
     assert "5,148,074" in html_of(by_source["result"]) and "<svg" in html_of(by_source["result"])
-    assert "kazakhstan-2021-no-threshold" in html_of(by_source["comparison"])
+    assert "Hare, no threshold" in html_of(by_source["comparison"])  # the rule file's label
     assert "<table" in html_of(by_source["result.to_pandas()"])  # pandas' own HTML
     numpy_cell = cells[-1].outputs[0]["data"]["text/plain"]
     assert numpy_cell == "{'QHP': 10, 'NurOtan': 76, 'Auyl': 0, 'AkZhol': 12, 'Adal': 0, 'APK': 9}"

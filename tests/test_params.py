@@ -47,7 +47,9 @@ def test_defaults_give_the_law() -> None:
     law = hemicycle.load("kazakhstan-2021").model
     member = hemicycle.load(FAMILY).model
     assert member.bindings == (("threshold", "7%"), ("method", "hare"))
-    assert model_key(replace(member, bindings=())) == model_key(law)
+    # the same system under another name: the member is called by its values, the law by its own label
+    assert (member.label, law.label) == ("hare, 7%", "2021 law: Hare, 7%")
+    assert model_key(replace(member, bindings=(), label=None)) == model_key(replace(law, label=None))
 
 
 def test_every_member_is_the_file_written_out_by_hand() -> None:

@@ -27,6 +27,13 @@ def bundled_elections() -> list[str]:
     return sorted(p.name[: -len(".json")] for p in folder.iterdir() if p.name.endswith(".json"))
 
 
+def close_names(name: str, names: Iterable[str], n: int = 3) -> list[str]:
+    """The names of ``names`` that ``name`` is most likely a misspelling of (best first)."""
+    import difflib
+
+    return difflib.get_close_matches(name, list(names), n=n, cutoff=0.75)
+
+
 @dataclass(frozen=True)
 class Located:
     """The file a command-line argument names, and a note when it could have meant another one."""
@@ -109,6 +116,16 @@ class Rules:
     @property
     def path(self) -> str:
         return self.model.span.file
+
+    @property
+    def label(self) -> str:
+        """The system's name for people: the rule file's ``label "..."``, else its file name; for
+        a member of a family, with its parameters' values (``kazakhstan-x (threshold=5%)``)."""
+        if self.model.label:
+            return self.model.label
+        stem = Path(self.path).stem
+        values = ", ".join(f"{k}={v}" for k, v in self.model.bindings)
+        return f"{stem} ({values})" if values else stem
 
     def _repr_html_(self) -> str:
         """The rule file highlighted, with its citations, for notebooks."""

@@ -42,6 +42,11 @@ class ListEntry:
     reported_regional: bool | None = None
     # The list combination (apparentement) the list belongs to, by its name; None: none.
     combination: str | None = None
+    # For pictures only, never for seats (hemicycle.palette): the list's colour (#rrggbb) and its
+    # position on a left-right scale (only the order counts); None: not given. Not part of a
+    # list's equality: the same figures from a copy without the bundled palette are the same list.
+    color: str | None = field(default=None, compare=False)
+    position: Fraction | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         # every figure through the one check (hemicycle.validate); NumPy integers become ints

@@ -430,6 +430,11 @@ def _percent_text(reported: Reported) -> str:
 # --- the JSON record of an election (what hemicycle's JSON reader reads back) ----------------------
 
 
+def _position_json(position: Fraction) -> int | float:
+    """A position as the JSON number it was read from (positions are written as decimals)."""
+    return position.numerator if position.denominator == 1 else float(position)
+
+
 def election_to_json(
     election: Election,
     *,
@@ -464,6 +469,10 @@ def election_to_json(
             party["reported_regional_threshold"] = entry.reported_regional
         if entry.combination is not None:
             party["combination"] = entry.combination
+        if entry.color is not None:
+            party["color"] = entry.color
+        if entry.position is not None:
+            party["position"] = _position_json(entry.position)
         parties.append(party)
     totals: dict[str, int] = {k: election.totals[k] for k in TOTALS if k in election.totals}
     for key in CHECK_FIGURES:

@@ -448,6 +448,7 @@ class Appointed(Node):
 class Chamber(Node):
     name: str
     seats: int
+    label: str | None = None  # the system's name for people (``label "..."``); None: not given
     appointed: tuple[Appointed, ...] = ()
     tiers: tuple[Tier, ...] = ()
     source: str = field(default="", compare=False, repr=False)  # the rule text, for messages

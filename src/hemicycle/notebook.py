@@ -28,7 +28,7 @@ from typing import Any
 
 from hemicycle import model as m
 from hemicycle.diagnostics import source_lines
-from hemicycle.display import escape_controls
+from hemicycle.display import escape_controls, name_with_abbr
 from hemicycle.html import arch_for
 from hemicycle.numbers import fmt_exact, fmt_int, fmt_percent
 from hemicycle.pictures import curve_svg
@@ -102,11 +102,16 @@ def _notes(notes: Iterable[str]) -> str:
     return f"<ul class=muted>{items}</ul>" if items else ""
 
 
-def _arch(system: Mapping[str, Any]) -> str:
-    """``html.arch_for`` with its labels shown as text (the picture escapes markup only)."""
+def _arch(system: Mapping[str, Any], lists: Sequence[Mapping[str, Any]] | None = None) -> str:
+    """``html.arch_for`` with its labels shown as text (the picture escapes markup only); with the
+    comparison's ``lists``, each list in its colour and place, named in full."""
+    shown = None if lists is None else [
+        {**e, "abbr": escape_controls(e["abbr"]), "name": escape_controls(e.get("name") or "")} for e in lists]
     return arch_for({**system, "label": escape_controls(str(system["label"])),
                      "seats": {escape_controls(a): n for a, n in system["seats"].items()},
-                     "appointed": {escape_controls(k): n for k, n in system["appointed"].items()}})
+                     "appointed": {escape_controls(k): n for k, n in system["appointed"].items()},
+                     "appointed_names": {escape_controls(k): escape_controls(v)
+                                         for k, v in system.get("appointed_names", {}).items()}}, shown)
 
 
 # --- rule sets ------------------------------------------------------------------------------------
@@ -223,7 +228,7 @@ def comparison_html(report: Mapping[str, Any]) -> str:
     systems, lists = report["systems"], report["lists"]
     base = report.get("share_base") or sum(e["votes"] for e in lists)
     labels = [text(s["label"]) for s in systems]
-    rows = [[f"{text(e['name'] or e['abbr'])} <span class=muted>{text(e['abbr'])}</span>", fmt_int(e["votes"]),
+    rows = [[text(name_with_abbr(e["name"] or "", e["abbr"])), fmt_int(e["votes"]),
              fmt_percent(e["votes"], base), *(str(s["seats"].get(e["abbr"], 0)) for s in systems)] for e in lists]
     for k in sorted({k for s in systems for k in s["appointed"]}):
         rows.append([f"{text(k)} (appointed)", "", "", *(str(s["appointed"].get(k, 0)) for s in systems)])
@@ -234,7 +239,7 @@ def comparison_html(report: Mapping[str, Any]) -> str:
                    limit=MAX_TABLE_ROWS + 1)]
     index_rows = [[label, *(f"{s['indices'][key]:.3f}" for s in systems)] for key, label in INDICES]
     index_rows.append(["Largest list has a majority", *(
-        f"{'yes' if s['majority'] else 'no'} ({text(s['largest'] or '')})" for s in systems)])
+        f"{'yes' if s['majority'] else 'no'}: {text(s['largest'] or '')}" for s in systems)])
     parts.append(table(["Index", *labels], index_rows, caption="Disproportionality",
                        numeric=range(1, 1 + len(systems))))
     if any(s.get("properties") for s in systems):
@@ -243,7 +248,7 @@ def comparison_html(report: Mapping[str, Any]) -> str:
         bounds = sorted({s["property_bounds"] for s in systems if s.get("property_bounds")})
         parts.append(table(["Property", *labels], prop_rows, caption="Properties (Z3 verifier)")
                      + _notes(f"Bounds: {b}" for b in bounds))
-    parts.append("<div class=row>" + "".join(f"<div>{_arch(s)}</div>" for s in systems) + "</div>")
+    parts.append("<div class=row>" + "".join(f"<div>{_arch(s, lists)}</div>" for s in systems) + "</div>")
     parts.append(_notes(sorted({f"Note: {n}" for s in systems for n in s.get("notes", [])})))
     return fragment(*parts)
 
@@ -263,7 +268,9 @@ def curve_html(curve: Mapping[str, Any]) -> str:
     share shown exactly (a decimal marked … where rounded)."""
     rules, abbr = str(curve["rules"]), str(curve["abbr"])
     picture = curve_svg({abbr: [(p["from_percent"], p["to_percent"], p["seats"]) for p in curve["pieces"]]},
-                        title=f"{abbr}: seats against its share of the list votes")
+                        title=f"{abbr}: seats against its share of the list votes",
+                        thresholds=[(t["percent"], escape_controls(t["label"])) for t in curve.get("thresholds", [])],
+                        proportional=curve.get("house") or None)
     points = curve["breakpoints"]
     rows = ([fmt_exact(Fraction(x["share"]) * 100) + "%", str(x["below"]), str(x["above"]),
              "–" if x.get("at") is None else str(x["at"])] for x in points)

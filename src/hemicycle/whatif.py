@@ -51,6 +51,10 @@ class Curve:
     abbr: str
     pieces: list[Piece] = field(default_factory=list)
     at: dict[Fraction, int] = field(default_factory=dict)  # seats exactly at each breakpoint
+    # Where the list's own share meets each threshold that applies to every list (share of the
+    # list votes, and the threshold in words), for the picture's labels.
+    thresholds: list[tuple[Fraction, str]] = field(default_factory=list)
+    house: int = 0  # the seats the tiers allocate: the list's seats at 100% of the votes if proportional
 
     def seats_at(self, x: Fraction) -> int:
         if x in self.at:
@@ -72,6 +76,9 @@ class Curve:
             "rules": self.rules, "abbr": self.abbr, "pieces": [p.to_json() for p in self.pieces],
             "breakpoints": [{"share": str(x), "percent": float(x * 100), "below": lo, "above": hi,
                              "at": self.at.get(x)} for x, lo, hi in self.breakpoints()],
+            "thresholds": [{"share": str(x), "percent": float(x * 100), "label": label}
+                           for x, label in self.thresholds],
+            "house": self.house,
         }
 
     def _repr_html_(self) -> str:
@@ -86,6 +93,27 @@ class Curve:
         from hemicycle.frames import curve_frame
 
         return curve_frame(self.to_json())
+
+
+def threshold_marks(chamber: m.Chamber, election: Election) -> list[tuple[Fraction, str]]:
+    """(share of the list votes, words) of each national threshold that applies to every list,
+    where a list's own share meets it (the other figures in their ratio to the list votes)."""
+    marks: dict[Fraction, str] = {}
+    for tier in chamber.tiers:
+        for th in tier.thresholds:
+            if th.regional or th.applies_to is not None or th.base is None:
+                continue
+            base = _base_units(th.base, election)
+            if th.share is not None:
+                x, words = th.share * base, f"{fmt_decimal(th.share * 100, 2).rstrip('0').rstrip('.')}%"
+            elif th.quotas is not None:
+                x, words = th.quotas * base / tier.seats, f"{th.quotas} quota{'s' if th.quotas > 1 else ''}"
+            else:
+                continue
+            alternative = " or a district seat" if th.district_op is not None else ""
+            if 0 < x < 1:
+                marks.setdefault(x, f"{words} of {th.base.value.replace('_', ' ')}{alternative}")
+    return sorted(marks.items())
 
 
 def _scale_invariant(chamber: m.Chamber) -> None:
@@ -241,7 +269,8 @@ def seat_vote_curve(rules: Rules, election: Election, abbr: str) -> Curve:
                                         candidates |= _roots([(fp, -q * d)])
     points = sorted(candidates)
     edges = [Fraction(0), *points, Fraction(1)]
-    curve = Curve(rules=rules.path, abbr=abbr)
+    curve = Curve(rules=rules.path, abbr=abbr, thresholds=threshold_marks(chamber, election),
+                  house=sum(t.seats for t in chamber.tiers))
     for x in edges:
         curve.at[x] = seats(x)
     for a, b in pairwise(edges):

@@ -122,6 +122,16 @@ class _District:
         self.op, self.value = op, value
 
 
+class _Label(str):
+    """The text of a ``label "..."`` statement, remembering where it was written."""
+
+    span: m.Span
+
+
+MAX_LABEL = 80  # characters: a label heads a column and names a picture
+_LABEL_REF = re.compile(r"\$([A-Za-z_][A-Za-z0-9_\-]*)")  # a parameter's value in a label: "Hare, $threshold"
+
+
 class _Fail(Exception):
     def __init__(self, diagnostic: Diagnostic) -> None:
         self.diagnostic = diagnostic
@@ -131,10 +141,11 @@ class _Fail(Exception):
 class ModelBuilder(Transformer[Token, m.Chamber]):
     """Parse tree -> model. Semantic errors raise ``_Fail`` with a diagnostic at the spot."""
 
-    def __init__(self, file: str, source: str) -> None:
+    def __init__(self, file: str, source: str, binding: Binding | None = None) -> None:
         super().__init__()
         self.file = file
         self.source = source
+        self.binding = binding  # the parameters' values, for a label's $NAME
 
     # helpers ---------------------------------------------------------------------------------
     def _fail(self, where: m.Span, message: str, hint: str | None = None) -> None:
@@ -168,6 +179,7 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
     # top level -----------------------------------------------------------------------------------
     def start(self, meta: Any, children: list[Any]) -> m.Chamber:
         chamber: m.Chamber = next(c for c in children if isinstance(c, m.Chamber))  # after any 'param'
+        label = next((str(c) for c in children if isinstance(c, _Label)), None)
         appointed = tuple(c for c in children[1:] if isinstance(c, m.Appointed))
         tiers = tuple(c for c in children[1:] if isinstance(c, m.Tier))
         keys: dict[str, m.Appointed] = {}
@@ -182,7 +194,7 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
                 self._fail(t.span, f"two tiers are both called {t.name!r}")
             names.add(t.name)
         return m.Chamber(
-            name=chamber.name, seats=chamber.seats, appointed=appointed, tiers=tiers,
+            name=chamber.name, seats=chamber.seats, label=label, appointed=appointed, tiers=tiers,
             span=chamber.span, citation=chamber.citation, source=self.source,
         )
 
@@ -192,6 +204,44 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
             name=str(parts[1])[1:-1], seats=self._int(parts[3], minimum=1, what="the chamber's seats"),
             span=_span(self.file, meta), citation=cite,
         )
+
+    def label(self, meta: Any, children: list[Token]) -> _Label:
+        tok = children[1]
+        span = _tok_span(self.file, tok)
+        text = _Label(self._label_values(str(tok)[1:-1].strip(), span))
+        text.span = span
+        if not text:
+            self._fail(text.span, "the label is empty",
+                       'name the system for people, e.g. label "D\'Hondt, 7% threshold", or leave the line out')
+        if len(text) > MAX_LABEL:
+            self._fail(text.span, f"a label of {len(text)} characters is too long for a table's column "
+                                  f"(at most {MAX_LABEL})",
+                       "keep the label short; the chamber's name and comments can say more")
+        return text
+
+    def _label_values(self, text: str, span: m.Span) -> str:
+        """A label of a file with parameters names its member: each ``$NAME`` in it becomes the
+        value's label, and the values of parameters it does not name follow in brackets
+        (``label "Hare, $threshold"`` with method=dhondt: "Hare, 5% (method=dhondt)")."""
+        binding = self.binding
+        chosen = binding.chosen if binding is not None else {}
+        named: list[str] = []
+
+        def value(match: re.Match[str]) -> str:
+            name = match.group(1)
+            if name not in chosen:
+                close = difflib.get_close_matches(name, list(chosen), n=1, cutoff=0.6)
+                self._fail(span, f"the label names ${name}, but no parameter {name!r} is declared",
+                           f"did you mean '${close[0]}'?" if close else
+                           "a label's $NAME is the value of a parameter declared before 'chamber'")
+            named.append(name)
+            if binding is not None:
+                binding.used.add(name)
+            return chosen[name].label
+
+        text = _LABEL_REF.sub(value, text)
+        rest = [(k, v) for k, v in (binding.labels() if binding is not None else ()) if k not in named]
+        return text + (" (" + ", ".join(f"{k}={v}" for k, v in rest) + ")" if text and rest else "")
 
     def appointed(self, meta: Any, children: list[Any]) -> m.Appointed:
         parts, cite = self._split(children)
@@ -591,6 +641,9 @@ def _curated_hint(word: str, expected: set[str]) -> str | None:
     if expected in ({"VOTES"}, {"QUOTA", "VOTES"}):
         return ("a share needs its unit written against the number: 5% or 5/100; "
                 "'N votes' is an absolute threshold, 'N quota of BASE' one in quotas")
+    if word == "label":
+        return ("a label names the whole system: write it once, on the line after the chamber "
+                "('chamber \"...\" seats N' then 'label \"...\"')")
     if word == "[":
         return "a citation must be closed with ']' on the same line"
     if word == '"':
@@ -704,7 +757,7 @@ def parse_rules(text: str, file: str = "<rules>", params: Mapping[str, Any] | No
     if bad_number is not None:
         raise RuleError([bad_number], text)
     try:
-        chamber = ModelBuilder(file, text).transform(tree)
+        chamber = ModelBuilder(file, text, binding).transform(tree)
     except VisitError as err:
         if isinstance(err.orig_exc, _Fail):
             raise RuleError([err.orig_exc.diagnostic], text) from None

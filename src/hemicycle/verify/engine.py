@@ -718,10 +718,13 @@ def verify(
     tier: str | None = None,
     property_file: Path | None = None,
     search: bool = True,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> list[PropertyResult]:
     """Check catalogue properties (all when ``properties`` is None) and those of a ``.props``
     file, for every tier of ``chamber`` (or the one named ``tier``). ``search=False``: the
-    solver alone, without the random pre-search.
+    solver alone, without the random pre-search. ``progress(done, total, step)`` is called
+    before each property (step: its name, and the tier's when there are several) and once at
+    the end.
 
     A property whose counterexample the interpreter does not confirm (a bug) gets status
     ``error`` with the reason; the other properties are still checked."""
@@ -756,8 +759,11 @@ def verify(
             raise PropertyError(f"no tier named {tier!r}; tiers: "
                                 + ", ".join(t.name for t in chamber.tiers))
     results = []
+    total = len(tiers) * len(props)
     for t in tiers:
         for p in props:
+            if progress is not None:
+                progress(len(results), total, p.name + (f" ({t.name})" if len(tiers) > 1 else ""))
             start = time.monotonic()
             try:
                 results.append(run_bounded(chamber, t, p, parties=parties, max_votes=max_votes,
@@ -769,6 +775,8 @@ def verify(
                     definition=p.definition, citation=p.citation,
                     reason=f"internal error: the Z3 encoding and the interpreter disagree, so no "
                            f"result is shown: {exc}"))
+    if progress is not None:
+        progress(total, total, "")
     return results
 
 
