@@ -74,8 +74,11 @@ class UnitTree:
     by_level: Mapping[str, tuple[Unit, ...]]
     parent: Mapping[tuple[str, str], Unit | None]  # (level, name) -> containing unit
     leaves: tuple[Unit, ...]  # units with no unit below them, in file order
+    index: Mapping[tuple[str, str], Unit] = field(default_factory=dict)  # (level, name) -> unit
 
     def unit(self, level: str, name: str) -> Unit | None:
+        if self.index:
+            return self.index.get((level, name))
         return next((u for u in self.by_level.get(level, ()) if u.name == name), None)
 
     def ancestors(self, unit: Unit) -> list[Unit]:
@@ -226,7 +229,7 @@ def _tree(units: tuple[Unit, ...]) -> UnitTree:
             has_child.add((up.level, up.name))
         parent[(u.level, u.name)] = up
     leaves = tuple(u for u in units if (u.level, u.name) not in has_child)
-    return UnitTree({k: tuple(v) for k, v in by_level.items()}, parent, leaves)
+    return UnitTree({k: tuple(v) for k, v in by_level.items()}, parent, leaves, {(u.level, u.name): u for u in units})
 
 
 def _check_units(election: Election) -> None:

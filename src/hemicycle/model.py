@@ -398,6 +398,74 @@ class Placement(Node):
     tier: str
 
 
+# --- levels: seats won below feed a total computed above (issue 15) --------------------------
+
+
+class OverhangPolicy(str, Enum):
+    """What happens to a list holding more seats below than its entitlement (docs/language.md,
+    'overhang')."""
+
+    KEPT = "kept"  # it keeps them; the house grows by the excess (New Zealand)
+    EXCLUDED = "excluded"  # every such list leaves with its seats; the calculation is repeated (Norway)
+    EXCLUDED_ONE = "excluded one at a time"  # the list furthest over leaves; repeated (one per round)
+    ENLARGED = "enlarged"  # the tier's seats grow one at a time until no list is over (German 2013 law)
+    NOT_SEATED = "not seated"  # seats beyond the entitlement are not taken up (German 2023 law)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Levelling(Node):
+    """The tier's seats are an entitlement computed over them; each admitted list's seats in the
+    tier are its entitlement less the seats it holds in tier ``tier`` (summed over its units). The
+    seats held there by lists not admitted come off the tier's seats first."""
+
+    tier: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Overhang(Node):
+    """How a list holding more seats than its entitlement is treated (with ``Levelling``)."""
+
+    policy: OverhangPolicy
+    ranked_by: Base | None = None  # NOT_SEATED: which held seats are taken up first (share of this base)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Continuation(Node):
+    """A divisor method goes on from the seats each list holds in tier ``tier`` in the same unit
+    (summed over the units below it): a list holding k seats starts at its (k+1)-th divisor."""
+
+    tier: str
+
+
+class PlaceScale(str, Enum):
+    NONE = "none"
+    VOTES_PER_SEAT = "votes_per_seat"  # quotient / (the unit's list votes / its seats in the 'after' tier)
+    VALID_VOTES = "valid_votes"  # quotient / the unit's list votes
+
+
+@dataclass(frozen=True, kw_only=True)
+class LevelPlacement(Node):
+    """The tier's seats of each list go into units of ``level``: every (list, unit) pair competes
+    with the list's votes there / ``method``'s divisor for its next seat there (its seats in tier
+    ``after`` there counted as held), scaled by ``scale``; the highest takes a seat, while the list
+    has seats to place and the unit room (``per_unit`` seats, or the unit's figure ``per_unit_figure``).
+    ``in_turn``: the seats are taken in the order the tier's method gave them (the next list decides
+    who, its best quotient where; a list with no quotient left loses its remaining turns).
+    ``quotients``: at most that many quotients per list and unit take part. ``within``: each list's
+    seats in each unit of the previous placement are split among the units below it (by ``method``
+    on the list's votes there, continuing after tier ``after``), not competed for across lists."""
+
+    level: str
+    method: Divisor
+    after: str | None = None
+    scale: PlaceScale = PlaceScale.NONE
+    per_unit: int | None = None
+    per_unit_figure: str | None = None
+    in_turn: bool = False
+    quotients: int | None = None
+    within: bool = False
+
+
 @dataclass(frozen=True, kw_only=True)
 class Provision(Node):
     """Actions that apply when ``condition`` holds (always, when it is ``None``)."""
@@ -424,6 +492,17 @@ class Tier(Node):
     votes_from: VotesFrom | None = None
     placement: Placement | None = None
     exempt: Exempt | None = None
+    # levels (issue 15)
+    levelling: Levelling | None = None
+    overhang_policy: Overhang | None = None
+    continuation: Continuation | None = None
+    level_placements: tuple[LevelPlacement, ...] = ()
+
+    @property
+    def uses_levels(self) -> bool:
+        """True when the tier reads seats won in another tier or places seats by quotients."""
+        return (self.levelling is not None or self.overhang_policy is not None or self.continuation is not None
+                or bool(self.level_placements))
 
     def actions(self, kind: type) -> list[tuple[Provision, Action]]:
         return [(p, a) for p in self.provisions for a in p.actions if isinstance(a, kind)]
@@ -444,7 +523,7 @@ class Tier(Node):
         alternatives, exemptions, member-count selectors, integer parts only)."""
         if self.consolations or self.alliances is not None or self.compensation is not None:
             return True
-        if self.in_units or self.exempt is not None:
+        if self.in_units or self.exempt is not None or self.uses_levels:
             return True
         if isinstance(self.method, LargestRemainder) and self.method.integer_parts_only:
             return True
@@ -468,7 +547,7 @@ class Tier(Node):
     def in_units(self) -> bool:
         """True when the tier allocates in units or reads, or places into, another tier's units."""
         return (self.level is not None or self.seats_from is not None or self.votes_from is not None
-                or self.placement is not None)
+                or self.placement is not None or bool(self.level_placements))
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -246,7 +246,33 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
             if other.level != t.placement.level:
                 self._fail(t.placement.span, f"tier {other.name!r} has remainders in each "
                                              f"{other.level or 'nation'}, not in each {t.placement.level!r}")
+        self._levels_against(t, level_of, earlier)
         return t if seats == t.seats else dataclasses.replace(t, seats=seats)
+
+    def _levels_against(self, t: m.Tier, level_of: Any, earlier: Any) -> None:
+        """The references of the levels clauses (issue 15): earlier tiers, declared levels."""
+        for node in (t.levelling, t.continuation):
+            if node is not None:
+                earlier(node)
+        if t.overhang_policy is not None and t.levelling is None and t.compensation is None:
+            self._fail(t.overhang_policy.span, f"tier {t.name!r} says what happens to overhang, but levels "
+                                               "nothing", "add 'levelling against tier \"NAME\"'")
+        if t.levelling is not None and t.level is not None:
+            self._fail(t.levelling.span, f"tier {t.name!r} allocates in each {t.level}; a levelling tier "
+                                         "computes one entitlement over its seats")
+        if t.level_placements and (t.level is not None or t.placement is not None):
+            self._fail(t.level_placements[0].span, f"tier {t.name!r} cannot place its seats into units: it "
+                                                   "already allocates in units or places by remainders")
+        for k, p in enumerate(t.level_placements):
+            level_of(p.level, p.span)
+            if p.after is not None:
+                earlier(m.SeatsFrom(tier=p.after, span=p.span))
+            if p.within and k == 0:
+                self._fail(p.span, "'within' splits the seats placed by the clause before it; this is the "
+                                   "first placement of the tier")
+            if p.in_turn and k > 0:
+                self._fail(p.span, "'in turn' places the seats in the order the tier's method gave them; only "
+                                   "the first placement can")
 
     def chamber(self, meta: Any, children: list[Any]) -> m.Chamber:
         parts, cite = self._split(children)
@@ -274,7 +300,8 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
         found: dict[type, list[Any]] = {}
         loose: list[m.Node] = []
         kinds = (m.Consolation, m.Alliances, m.Compensation, m.Threshold, m.LargestRemainder, m.Divisor, m.Ties,
-                 m.Cap, m.Surplus, m.Provision, m.Exempt, m.VotesFrom, m.Placement)
+                 m.Cap, m.Surplus, m.Provision, m.Exempt, m.VotesFrom, m.Placement,
+                 m.Levelling, m.Overhang, m.Continuation, m.LevelPlacement)
         for clause in body:
             kind = next((k for k in kinds if isinstance(clause, k)), None)
             if kind is None:
@@ -290,7 +317,8 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
                        "add a clause such as 'allocate largest_remainder quota hare'")
         for kind, label in ((m.LargestRemainder, "allocate"), (m.Ties, "ties"), (m.Cap, "cap"),
                             (m.Surplus, "surplus"), (m.Alliances, "alliances"), (m.Compensation, "compensate"),
-                            (m.Exempt, "exempt"), (m.VotesFrom, "votes"), (m.Placement, "place")):
+                            (m.Exempt, "exempt"), (m.VotesFrom, "votes"), (m.Placement, "place"),
+                            (m.Levelling, "levelling"), (m.Overhang, "overhang"), (m.Continuation, "continue")):
             clauses = found.get(kind, [])
             if len(clauses) > 1:
                 self._fail(clauses[1].span, f"tier {name!r} has a second '{label}' clause",
@@ -311,6 +339,8 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
             consolations=tuple(found.get(m.Consolation, [])), alliances=one(m.Alliances),
             compensation=one(m.Compensation), level=how.level, seats_from=how.unfilled,
             votes_from=one(m.VotesFrom), placement=one(m.Placement), exempt=one(m.Exempt),
+            levelling=one(m.Levelling), overhang_policy=one(m.Overhang), continuation=one(m.Continuation),
+            level_placements=tuple(found.get(m.LevelPlacement, [])),
             span=span, citation=cite,
         )
 
@@ -422,6 +452,84 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
     def placement(self, meta: Any, children: list[Any]) -> m.Placement:
         parts, cite = self._split(children)
         return m.Placement(level=parts[3], tier=str(parts[8])[1:-1], span=_span(self.file, meta), citation=cite)
+
+    # levels (issue 15) ---------------------------------------------------------------------------
+    def levelling(self, meta: Any, children: list[Any]) -> m.Levelling:
+        parts, cite = self._split(children)
+        return m.Levelling(tier=str(parts[3])[1:-1], span=_span(self.file, meta), citation=cite)
+
+    def overhang_kept(self, meta: Any, children: list[Any]) -> m.Overhang:
+        _, cite = self._split(children)
+        return m.Overhang(policy=m.OverhangPolicy.KEPT, span=_span(self.file, meta), citation=cite)
+
+    def overhang_excluded(self, meta: Any, children: list[Any]) -> m.Overhang:
+        parts, cite = self._split(children)
+        policy = m.OverhangPolicy.EXCLUDED_ONE if len(parts) > 2 else m.OverhangPolicy.EXCLUDED
+        return m.Overhang(policy=policy, span=_span(self.file, meta), citation=cite)
+
+    def overhang_enlarged(self, meta: Any, children: list[Any]) -> m.Overhang:
+        _, cite = self._split(children)
+        return m.Overhang(policy=m.OverhangPolicy.ENLARGED, span=_span(self.file, meta), citation=cite)
+
+    def overhang_not_seated(self, meta: Any, children: list[Any]) -> m.Overhang:
+        parts, cite = self._split(children)
+        return m.Overhang(policy=m.OverhangPolicy.NOT_SEATED, ranked_by=m.Base(str(parts[-1])),
+                          span=_span(self.file, meta), citation=cite)
+
+    def continuation(self, meta: Any, children: list[Any]) -> m.Continuation:
+        parts, cite = self._split(children)
+        return m.Continuation(tier=str(parts[3])[1:-1], span=_span(self.file, meta), citation=cite)
+
+    def level_place(self, meta: Any, children: list[Any]) -> m.LevelPlacement:
+        parts, cite = self._split(children)
+        span = _span(self.file, meta)
+        method: m.Divisor = parts[5]
+        if method.kind is m.DivisorKind.HUNTINGTON_HILL:
+            self._fail(method.span, "seats are placed by quotients votes / divisor; Huntington-Hill has none")
+        options: dict[str, Any] = {}
+        for opt in parts[6:]:
+            key, value, where = opt
+            if key in options:
+                self._fail(where, f"the placement says '{key.replace('_', ' ')}' twice")
+            options[key] = value
+        cap = options.get("per_unit")
+        if cap is not None and cap[1] != parts[3]:
+            self._fail(span, f"the limit is per {cap[1]}, but the seats are placed in each {parts[3]}")
+        figure = options.get("per_unit_figure")
+        if figure is not None and figure[1] != parts[3]:
+            self._fail(span, f"the limit is per {figure[1]}, but the seats are placed in each {parts[3]}")
+        if cap is not None and figure is not None:
+            self._fail(span, "the placement gives two limits per unit; keep one")
+        return m.LevelPlacement(
+            level=parts[3], method=method, after=options.get("after"),
+            scale=options.get("scale", m.PlaceScale.NONE), per_unit=cap[0] if cap else None,
+            per_unit_figure=figure[0] if figure else None, in_turn="in_turn" in options,
+            quotients=options.get("quotients"), within="within" in options, span=span, citation=cite)
+
+    def place_after(self, meta: Any, children: list[Token]) -> tuple[str, Any, m.Span]:
+        return "after", str(children[2])[1:-1], _span(self.file, meta)
+
+    def place_per_seat(self, meta: Any, children: list[Token]) -> tuple[str, Any, m.Span]:
+        return "scale", m.PlaceScale.VOTES_PER_SEAT, _span(self.file, meta)
+
+    def place_per_valid(self, meta: Any, children: list[Token]) -> tuple[str, Any, m.Span]:
+        return "scale", m.PlaceScale.VALID_VOTES, _span(self.file, meta)
+
+    def place_cap(self, meta: Any, children: list[Any]) -> tuple[str, Any, m.Span]:
+        return "per_unit", (self._int(children[2], minimum=1, what="seats per unit"), children[4]), \
+            _span(self.file, meta)
+
+    def place_cap_figure(self, meta: Any, children: list[Any]) -> tuple[str, Any, m.Span]:
+        return "per_unit_figure", (str(children[2]), children[4]), _span(self.file, meta)
+
+    def place_quotients(self, meta: Any, children: list[Token]) -> tuple[str, Any, m.Span]:
+        return "quotients", self._int(children[0], minimum=1, what="quotients per list"), _span(self.file, meta)
+
+    def place_in_turn(self, meta: Any, children: list[Token]) -> tuple[str, Any, m.Span]:
+        return "in_turn", True, _span(self.file, meta)
+
+    def place_within(self, meta: Any, children: list[Token]) -> tuple[str, Any, m.Span]:
+        return "within", True, _span(self.file, meta)
 
     # thresholds ----------------------------------------------------------------------------------
     def threshold(self, meta: Any, children: list[Any]) -> m.Threshold:

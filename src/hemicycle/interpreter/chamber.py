@@ -10,8 +10,10 @@ from hemicycle import model as m
 from hemicycle.election import Election
 from hemicycle.interpreter.context import Applied, Context
 from hemicycle.interpreter.errors import AllocationError
+from hemicycle.interpreter.levelling import run_levelling, with_held
 from hemicycle.interpreter.levels import Ledger, allocate_in_units, place, remainder_view
 from hemicycle.interpreter.magnitudes import level_magnitudes
+from hemicycle.interpreter.placing import place_by_quotients
 from hemicycle.interpreter.protocol import Recorder
 from hemicycle.interpreter.results import AllocationResult, LevelResult, Tie, TierResult, UnitResult
 from hemicycle.interpreter.tier import run_tier
@@ -83,9 +85,18 @@ def _tier(tier: m.Tier, ledger: Ledger, ties: list[Tie], notes: list[str], appli
             applied.add(tier.votes_from, "votes remainders")
         else:
             view = View.national(ledger.election)
+        held: list[int] | None = None
+        if tier.levelling is not None:
+            held = [ledger.national(tier.levelling.tier).get(a, 0) for a in view.names]
+            view = with_held(view, held)
         ctx = Context(tier=tier, view=view, seats=seats, notes=notes, applied=applied, rec=rec,
                       tb=TieBreaker(tier, view.entries, ties, view.votes))
-        if seats > 0:
+        if tier.continuation is not None:
+            national = ledger.national(tier.continuation.tier)
+            ctx.held = [national.get(a, 0) for a in view.names]
+        if held is not None:
+            result = run_levelling(ctx, held)
+        elif seats > 0:
             result = run_tier(ctx)
         else:
             rec.say("No seats to allocate")
@@ -93,6 +104,11 @@ def _tier(tier: m.Tier, ledger: Ledger, ties: list[Tie], notes: list[str], appli
         if tier.placement is not None:
             applied.add(tier.placement, "place")
             place(tier, result, ledger, ties, explain)
+        if tier.level_placements:
+            for p in tier.level_placements:
+                applied.add(p, "place by quotients")
+            held_national = ledger.national(tier.continuation.tier) if tier.continuation is not None else {}
+            place_by_quotients(tier, result, ledger.election, ledger.seats_in, held_national, ties, explain)
     ledger.results[tier.name] = result
     return result
 
@@ -105,27 +121,34 @@ def _empty(ctx: Context) -> TierResult:
 
 
 def _units(ledger: Ledger, tiers: list[TierResult], levels: list[LevelResult]) -> list[UnitResult]:
-    """The seats in each unit of every level the rules declare or allocate in."""
+    """The seats in each unit of every level the rules declare or allocate in (a unit's seats: those
+    of every tier in it and in the units below it)."""
     election = ledger.election
+    tree = election.tree
     names = [lv.name for lv in levels]
     for t in tiers:
         if t.level is not None and t.level not in names:
             names.append(t.level)
+    parts: dict[tuple[str, str], list[TierResult]] = {}
+    sums: dict[tuple[str, str], dict[str, int]] = {}
+    for t in tiers:
+        for p in t.parts:
+            if p.level is None or p.district is None:
+                continue
+            parts.setdefault((p.level, p.district), []).append(p)
+            here = tree.unit(p.level, p.district)
+            keys = [(p.level, p.district)] + ([(a.level, a.name) for a in tree.ancestors(here)] if here else [])
+            for key in keys:
+                seats = sums.setdefault(key, {})
+                for abbr, n in zip(p.abbrs, p.seat_list, strict=True):
+                    seats[abbr] = seats.get(abbr, 0) + n
     out: list[UnitResult] = []
     for level in names:
         magnitudes = ledger.magnitudes.get(level, {})
-        parts: dict[str, list[TierResult]] = {}
-        for t in tiers:
-            for p in t.parts:
-                if p.level == level and p.district is not None:
-                    parts.setdefault(p.district, []).append(p)
         for u in election.units_of(level):
-            seats: dict[str, int] = {}
-            for p in parts.get(u.name, []):
-                for abbr, n in zip(p.abbrs, p.seat_list, strict=True):
-                    seats[abbr] = seats.get(abbr, 0) + n
-            out.append(UnitResult(name=u.name, level=level, magnitude=magnitudes.get(u.name, u.seats), seats=seats,
-                                  tiers=parts.get(u.name, [])))
+            key = (level, u.name)
+            out.append(UnitResult(name=u.name, level=level, magnitude=magnitudes.get(u.name, u.seats),
+                                  seats=sums.get(key, {}), tiers=parts.get(key, [])))
     return out
 
 

@@ -61,6 +61,10 @@ class Ledger:
                         out[abbr] = out.get(abbr, 0) + n
         return out
 
+    def national(self, tier: str) -> dict[str, int]:
+        """Every list's seats in tier ``tier``, summed over its units."""
+        return self.results[tier].seats
+
     def unfilled(self, tier: str) -> int:
         """The seats tier ``tier`` did not fill, summed over its units."""
         result = self.results[tier]
@@ -96,6 +100,9 @@ def allocate_in_units(tier: m.Tier, ledger: Ledger, ties: list[Tie], notes: list
         seats = magnitudes[view.unit.name]
         ctx.view, ctx.seats, ctx.rec, ctx.exempted = view, seats, Recorder(explain), frozenset()
         ctx.tb.rebind(view.entries, view.votes, view.unit.name)
+        if tier.continuation is not None:
+            here = ledger.seats_in(tier.level, view.unit.name, tier.continuation.tier)
+            ctx.held = [here.get(a, 0) for a in view.names]
         part = run_tier(ctx) if seats > 0 else _no_seats(ctx)
         part.level, part.district, part.index = tier.level, view.unit.name, view.index
         parts.append(part)

@@ -10,6 +10,7 @@ from hemicycle.interpreter.alliances import allocate_alliances
 from hemicycle.interpreter.compensation import overhang, set_aside
 from hemicycle.interpreter.consolation import consolation
 from hemicycle.interpreter.context import Applied, Context
+from hemicycle.interpreter.continuation import continued
 from hemicycle.interpreter.errors import AllocationError
 from hemicycle.interpreter.guarantees import guarantee
 from hemicycle.interpreter.limits import Distribution, distribute, list_limits
@@ -90,6 +91,15 @@ def _distribute(ctx: Context, result: TierResult, pool: list[int], factors: list
     """The method (or the alliances' units) within caps and list sizes; the protocol's figures."""
     tier = ctx.tier
     n = len(ctx.view.votes)
+    if ctx.held is not None:
+        assert tier.continuation is not None
+        ctx.used(tier.continuation, "continue after")
+        outcome = continued(tier.method, ctx.view.votes, ctx.held, [e.list_size for e in ctx.view.entries], pool,
+                            method_seats, ctx.tb, ctx.view.names, ctx.rec.on, tier.continuation)
+        if ctx.rec.on:
+            ctx.rec.entries.extend(outcome.steps)
+        result.vacant = method_seats - sum(outcome.seats)
+        return outcome.seats
     limits = list_limits(tier, ctx)
     if tier.alliances is not None:
         ctx.used(tier.alliances, "alliances")

@@ -1,0 +1,70 @@
+"""Write the multi-tier records of the levels issue (issue 15) as hemicycle vote files.
+
+    python scripts/import_levels.py SOURCE_DIR [NAME ...]
+
+SOURCE_DIR holds the records (norway-2021.json ...; their shapes are described in the project's
+docs/elections-data.md). Figures carry over unchanged; every total the file gives is checked by the
+vote-file reader when the written file is read back. Writes src/hemicycle/elections/NAME.json.
+This script is a development tool: neither the package nor the tests run it.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+OUT = Path(__file__).resolve().parent.parent / "src" / "hemicycle" / "elections"
+
+
+def _head(rec: dict[str, Any], notes: str) -> dict[str, Any]:
+    return {"election": rec["election"], "date": rec["date"], "body": rec["body"], "seats": rec["seats"],
+            "rule": {"prose": rec["rule"]["prose"]}}
+
+
+def _tail(out: dict[str, Any], rec: dict[str, Any], notes: str) -> dict[str, Any]:
+    out["sources"] = rec["sources"]
+    out["data_notes"] = rec["data_notes"] + (" " + notes if notes else "")
+    return out
+
+
+def _totals(t: dict[str, Any], mapping: dict[str, str]) -> dict[str, int]:
+    return {ours: t[theirs] for ours, theirs in mapping.items() if t.get(theirs) is not None}
+
+
+def norway(rec: dict[str, Any]) -> dict[str, Any]:
+    """District magnitude = the district seats (n - 1); the one levelling seat per district is the rule's."""
+    out = _head(rec, "")
+    out["parties"] = [{"abbr": p["abbr"], "name": p["name"], "votes": p["votes"], "seats": p["seats"]}
+                      for p in rec["national"]["parties"]]
+    out["totals"] = _totals(rec["national"]["totals"], {"valid": "votes_valid", "blank": "blank",
+                                                        "invalid": "rejected"})
+    out["districts"] = [{
+        "name": d["name"], "seats": d["district_seats"],
+        "totals": _totals(d["totals"], {"valid": "votes_valid", "blank": "blank", "invalid": "rejected"}),
+        "parties": [{"abbr": p["abbr"], "votes": p["votes"], "seats": p["seats"]} for p in d["parties"]],
+    } for d in rec["districts"]]
+    return _tail(out, rec, "Here each district's seats are its district seats (the record's district_seats); "
+                           "the one levelling seat of every district is stated by the rule file.")
+
+
+CONVERTERS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "norway-2021": norway,
+}
+
+
+def main(argv: list[str]) -> int:
+    src = Path(argv[1])
+    names = argv[2:] or list(CONVERTERS)
+    for name in names:
+        rec = json.loads((src / f"{name}.json").read_text("utf-8"))
+        out = CONVERTERS[name](rec)
+        (OUT / f"{name}.json").write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n", "utf-8")
+        print(f"wrote {OUT / name}.json")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
