@@ -50,8 +50,44 @@ def norway(rec: dict[str, Any]) -> dict[str, Any]:
                            "the one levelling seat of every district is stated by the rule file.")
 
 
+def scotland(rec: dict[str, Any]) -> dict[str, Any]:
+    """Regions (magnitude: the 7 regional seats, list votes) with their constituencies inside
+    (magnitude 1, the candidates' votes). An individual regional candidate is a list of one."""
+    out = _head(rec, "")
+    parties = []
+    for p in rec["national"]["parties"]:
+        entry: dict[str, Any] = {"abbr": p["abbr"], "name": p["name"], "seats": p["seats"]}
+        if p.get("individual"):
+            entry["list_size"] = 1
+        parties.append(entry)
+    out["parties"] = parties
+    out["totals"] = {"valid": rec["national"]["totals"]["regional_votes_valid"]}
+    districts = []
+    for d in rec["districts"]:
+        constituencies = []
+        for c in d["constituencies"]:
+            constituencies.append({
+                "name": c["name"], "level": "constituency", "seats": c["seats"],
+                "totals": {"valid": sum(x["votes"] for x in c["candidates"])},
+                "candidates": [{"name": x["name"], "party": x["party"], "votes": x["votes"],
+                                "seats": 1 if x["party"] == c["winner"] else 0} for x in c["candidates"]],
+            })
+        districts.append({
+            "name": d["name"], "level": "region", "seats": d["regional_seats"],
+            "totals": {"valid": d["totals"]["regional_votes_valid"]},
+            "parties": [{"abbr": p["abbr"], "votes": p["votes"], "seats": p["seats"]}
+                        for p in d["parties"] if p["votes"] is not None],
+            "districts": constituencies,
+        })
+    out["districts"] = districts
+    return _tail(out, rec, "Here each region's seats are its 7 regional seats, with its constituencies inside it "
+                           "(their candidates' votes); the regional list votes are the list votes. A constituency-"
+                           "only party or independent has no seats figure in its region (it won none).")
+
+
 CONVERTERS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "norway-2021": norway,
+    "scotland-2011": scotland,
 }
 
 

@@ -155,7 +155,7 @@ def test_bad_levels_clauses_are_refused_with_their_line(bad: str, message: str) 
 
 # --- the real records ---------------------------------------------------------------------------------
 
-RECORDS = ["norway-2021"]
+RECORDS = ["norway-2021", "scotland-2011"]
 
 
 @pytest.mark.parametrize("name", RECORDS)
@@ -163,8 +163,51 @@ def test_record_is_reproduced_at_every_stored_level(name: str) -> None:
     (r,) = reproduce([name])
     assert r.error is None and r.match, (r.first_difference, r.district_difference)
     record = json.loads((DATA / f"{name}.json").read_text("utf-8"))
-    official = sum(1 for d in record["districts"] for p in d.get("parties", []) if p.get("seats") is not None)
-    assert r.districts_checked >= official
+    official = 0
+    stack = list(record["districts"])
+    while stack:
+        d = stack.pop()
+        official += sum(1 for p in d.get("parties", []) + d.get("candidates", []) if p.get("seats") is not None)
+        stack.extend(d.get("districts", []))
+    assert r.districts_checked == official
+
+
+def test_scotland_2011_regional_seats_continue_dhondt_and_an_individual_takes_one_seat() -> None:
+    r = hemicycle.load("scotland-2011").allocate(hemicycle.votes.load_votes(DATA / "scotland-2011.json"))
+    assert r.tiers[0].seats["SNP"] == 53 and r.tiers[1].seats["SNP"] == 16
+    assert r.seats["IND:Margo MacDonald"] == 1
+    lothians = next(u for u in r.districts if u.name == "Lothians")
+    assert lothians.seats["IND:Margo MacDonald"] == 1
+    assert sum(lothians.seats.values()) == 16  # 9 constituencies and 7 regional seats
+    # The record's fact: Sainte-Lague in the regional step does not give the official seats.
+    text = (ROOT / "rules/scotland-2011.elect").read_text("utf-8")
+    other = rules(text.replace("  allocate dhondt                                                          [s.7",
+                               "  allocate sainte_lague  [s.7"))
+    assert allocate(other, hemicycle.votes.load_votes(DATA / "scotland-2011.json")).seats != r.seats
+
+
+def test_a_list_of_one_is_not_given_a_second_seat() -> None:
+    text = """chamber "C" seats 3
+districts "constituency" seats 1
+districts "region" seats 2
+tier "c" in each "constituency" {
+  allocate dhondt
+}
+tier "r" in each region {
+  continue after tier "c"
+  allocate dhondt
+}
+"""
+    from hemicycle.election import Candidate
+    units = [Unit(name="R", level="region", seats=2, votes={"A": 100, "IND": 900}),
+             Unit(name="K", level="constituency", parent="R", seats=1,
+                  candidates=(Candidate(name="a", party="A", votes=10), Candidate(name="i", party="IND", votes=5)))]
+    e = Election(lists=(ListEntry(abbr="A", votes=100, registration_order=1),
+                        ListEntry(abbr="IND", votes=900, registration_order=2, list_size=1)), units=tuple(units))
+    r = allocate(rules(text), e)
+    # A holds the constituency; IND 900/1 takes one seat, then is full: A 100/2 takes the other
+    assert r.tiers[1].seats == {"A": 1, "IND": 1}
+    assert r.seats == {"A": 2, "IND": 1}
 
 
 def test_norway_2021_repeats_the_national_calculation_and_places_one_seat_per_district() -> None:
@@ -193,3 +236,42 @@ def test_the_verifier_refuses_levels_clauses_with_their_line(clause: str, line: 
     with pytest.raises(v.UnsupportedClause, match="levels are not encoded") as info:
         v.verify(rules(text), ["monotonicity"], parties=2, timeout=5)
     assert f":{line}:" in str(info.value)
+
+
+# --- vote files with constituencies -------------------------------------------------------------------
+
+
+def _constituency_file(candidates: list[dict[str, Any]], **unit: Any) -> str:
+    return json.dumps({"parties": [{"abbr": "A"}, {"abbr": "B"}], "districts": [
+        {"name": "R", "level": "region", "seats": 2, "parties": [{"abbr": "A", "votes": 10}, {"abbr": "B", "votes": 5}],
+         "districts": [{"name": "K1", "level": "constituency", "seats": 1, "candidates": candidates, **unit}]}]})
+
+
+def test_a_constituency_file_is_read_with_its_candidates() -> None:
+    from hemicycle.votes import parse_vote_file
+
+    vf = parse_vote_file(_constituency_file([{"name": "x", "party": "A", "votes": 7, "seats": 1},
+                                             {"name": "y", "party": "B", "votes": 3, "seats": 0}]), "t.json")
+    k = next(u for u in vf.election.units if u.name == "K1")
+    assert k.candidate_votes == {"A": 7, "B": 3} and k.parent == "R"
+    assert vf.election.lists[0].votes == 10  # candidate votes are not list votes
+    assert ("constituency", "K1", "A", 1) in vf.official_units
+
+
+@pytest.mark.parametrize("candidates,unit,message,field", [
+    ([{"name": "x", "party": "Z", "votes": 7}], {}, "not one of the file's parties", "candidates[1].party"),
+    ([{"name": "x", "party": "A", "votes": 7}, {"name": "y", "party": "A", "votes": 1}], {}, "two candidates",
+     "candidates[2].party"),
+    ([{"name": "x", "party": "A", "votes": -1}], {}, "K1, x", "candidates[1].votes"),
+    ([{"name": "x", "party": "A", "votes": 1, "seats": 2}], {}, "at most one seat", "candidates[1].seats"),
+    ([{"name": "x", "party": "A", "votes": 1, "age": 2}], {}, 'unknown key "age"', "candidates[1]"),
+    ([{"name": "x", "party": "A", "votes": 1}], {"parties": [{"abbr": "A", "votes": 1}]}, "not both", "candidates"),
+    ([{"name": "x", "party": "A"}], {}, "votes of x are missing", "candidates[1].votes"),
+])
+def test_bad_candidates_are_refused_with_the_district_and_field(candidates: list[dict[str, Any]], unit: dict[str, Any],
+                                                                message: str, field: str) -> None:
+    from hemicycle.votes import VoteFileError, parse_vote_file
+
+    with pytest.raises(VoteFileError, match=message) as info:
+        parse_vote_file(_constituency_file(candidates, **unit), "t.json")
+    assert field in str(info.value)

@@ -55,6 +55,16 @@ class ListEntry:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Candidate:
+    """A candidate in a single-member contest (a constituency): the list (party) it stands for, or its
+    own entry for an independent, and its votes there (first votes)."""
+
+    name: str
+    party: str  # the abbr of a list of the election
+    votes: int
+
+
+@dataclass(frozen=True, kw_only=True)
 class Unit:
     """A district, region, state ...: one unit of one level of the election's tree."""
 
@@ -65,6 +75,14 @@ class Unit:
     totals: Mapping[str, int] = field(default_factory=dict, hash=False)  # valid, invalid, blank ... here
     figures: Mapping[str, int] = field(default_factory=dict, hash=False)  # population, citizens ...
     votes: Mapping[str, int] = field(default_factory=dict, hash=False)  # abbr -> votes; absent: did not stand
+    # the candidates of a single-member contest (first votes), each for a list; a unit gives list
+    # votes or candidates, not both. Their votes are not list votes: they add up to no national figure.
+    candidates: tuple[Candidate, ...] = ()
+
+    @property
+    def candidate_votes(self) -> dict[str, int]:
+        """abbr -> its candidate's votes here."""
+        return {c.party: c.votes for c in self.candidates}
 
 
 @dataclass(frozen=True)
@@ -258,6 +276,8 @@ def _check_units(election: Election) -> None:
                 raise ValueError(f"{where}: votes for {abbr!r}, which is not a list of the election")
             if value < 0:
                 raise ValueError(f"{where}: negative votes for {abbr!r}")
+        if u.candidates:
+            _check_candidates(u, where, abbrs)
     tree = election.tree  # checks the parents
     for u in election.units:  # no unit is inside itself
         tree.ancestors(u)
@@ -290,3 +310,18 @@ def _check_units(election: Election) -> None:
         if national[e.abbr] != e.votes:
             raise ValueError(f"list {e.abbr!r} has {e.votes} votes, but its votes in the districts add up to "
                              f"{national[e.abbr]}")
+
+
+def _check_candidates(u: Unit, where: str, abbrs: set[str]) -> None:
+    if u.votes:
+        raise ValueError(f"{where}: a unit gives list votes or candidates, not both")
+    parties: set[str] = set()
+    for c in u.candidates:
+        if c.party not in abbrs:
+            raise ValueError(f"{where}: candidate {c.name!r} stands for {c.party!r}, which is not a list of the "
+                             "election")
+        if c.party in parties:
+            raise ValueError(f"{where}: two candidates stand for {c.party!r}")
+        parties.add(c.party)
+        if c.votes < 0:
+            raise ValueError(f"{where}: negative votes for candidate {c.name!r}")
