@@ -85,9 +85,37 @@ def scotland(rec: dict[str, Any]) -> dict[str, Any]:
                            "only party or independent has no seats figure in its region (it won none).")
 
 
+def new_zealand(rec: dict[str, Any]) -> dict[str, Any]:
+    """Party votes nationally; the 71 electorates with their candidates. A party or independent that
+    stood only in electorates is a national entry with no party votes (0)."""
+    out = _head(rec, "")
+    parties = [{"abbr": p["abbr"], "name": p["name"], "votes": p["votes"], "seats": p["seats"]}
+               for p in rec["national"]["parties"]]
+    known = {p["abbr"] for p in parties}
+    for d in rec["districts"]:
+        for c in d["parties"]:
+            if c["abbr"] not in known:
+                known.add(c["abbr"])
+                won = sum(x["seats"] for e in rec["districts"] for x in e["parties"] if x["abbr"] == c["abbr"])
+                parties.append({"abbr": c["abbr"], "name": c["name"], "votes": 0, "seats": won})
+    out["parties"] = parties
+    t = rec["national"]["totals"]
+    out["totals"] = {"valid": t["party_votes_valid"], "invalid": t["party_votes_informal"] + t["party_votes_disallowed"]}
+    out["districts"] = [{
+        "name": d["name"], "level": "electorate", "seats": d["seats"],
+        "totals": {"valid": d["totals"]["votes_valid"]},
+        "candidates": [{"name": c["candidate"], "party": c["abbr"], "votes": c["votes"], "seats": c["seats"]}
+                       for c in d["parties"]],
+    } for d in rec["districts"]]
+    return _tail(out, rec, "Here the electorates are units of level 'electorate' with their candidates; a party or "
+                           "independent that stood only in electorates has 0 party votes; invalid = informal + "
+                           "disallowed party votes.")
+
+
 CONVERTERS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "norway-2021": norway,
     "scotland-2011": scotland,
+    "new-zealand-2014": new_zealand,
 }
 
 

@@ -155,7 +155,7 @@ def test_bad_levels_clauses_are_refused_with_their_line(bad: str, message: str) 
 
 # --- the real records ---------------------------------------------------------------------------------
 
-RECORDS = ["norway-2021", "scotland-2011"]
+RECORDS = ["norway-2021", "scotland-2011", "new-zealand-2014"]
 
 
 @pytest.mark.parametrize("name", RECORDS)
@@ -170,6 +170,14 @@ def test_record_is_reproduced_at_every_stored_level(name: str) -> None:
         official += sum(1 for p in d.get("parties", []) + d.get("candidates", []) if p.get("seats") is not None)
         stack.extend(d.get("districts", []))
     assert r.districts_checked == official
+
+
+def test_new_zealand_2014_qualifies_by_electorate_and_keeps_the_overhang() -> None:
+    r = hemicycle.load("new-zealand-2014").allocate(hemicycle.votes.load_votes(DATA / "new-zealand-2014.json"))
+    party = r.tiers[1]
+    assert {"MAORI", "ACT", "UF"} <= set(party.admitted) and "CON" not in party.admitted
+    assert party.entitlement is not None and party.entitlement["UF"] == 0 and party.overhang == 1
+    assert r.total == 121 and r.seats["UF"] == 1
 
 
 def test_scotland_2011_regional_seats_continue_dhondt_and_an_individual_takes_one_seat() -> None:
