@@ -112,10 +112,48 @@ def new_zealand(rec: dict[str, Any]) -> dict[str, Any]:
                            "disallowed party votes.")
 
 
+def germany(rec: dict[str, Any]) -> dict[str, Any]:
+    """The 16 Länder (second votes of the Land lists; no magnitude: it is an outcome) with their
+    constituencies inside (first votes of every candidate, the winner's seat official only if seated).
+    An independent (EB:) has no second votes (0). The record gives no candidate names: a candidate
+    is named by its party."""
+    out = _head(rec, "")
+    parties = []
+    for p in rec["national"]["parties"]:
+        entry: dict[str, Any] = {"abbr": p["abbr"], "name": p["name"], "votes": p["votes"] or 0, "seats": p["seats"]}
+        if p.get("national_minority"):
+            entry["tags"] = ["minority"]
+        parties.append(entry)
+    out["parties"] = parties
+    t = rec["national"]["totals"]
+    out["totals"] = {"valid": t["second_votes_valid"], "invalid": t["second_votes_invalid"]}
+    districts = []
+    for d in rec["districts"]:
+        constituencies = [{
+            "name": c["name"], "level": "constituency", "seats": 1,
+            "totals": {"valid": c["first_votes_valid"], "invalid": c["first_votes_invalid"]},
+            "candidates": [{"name": f"{a} candidate", "party": a, "votes": v,
+                            "seats": 1 if a == c["winner"] and c["winner_seated"] else 0}
+                           for a, v in c["first_votes"].items()],
+        } for c in d["constituencies"]]
+        districts.append({
+            "name": d["name"], "level": "state",
+            "totals": {"valid": d["totals"]["second_votes_valid"], "invalid": d["totals"]["second_votes_invalid"]},
+            "parties": [{"abbr": p["abbr"], "votes": p["votes"], "seats": p["seats"]}
+                        for p in d["parties"] if p["votes"] is not None],
+            "districts": constituencies,
+        })
+    out["districts"] = districts
+    return _tail(out, rec, "Here the Länder are units of level 'state' (second votes), the constituencies units "
+                           "of level 'constituency' inside them (first votes); a winner's seat is 1 when seated "
+                           "(the record's winner_seated), else 0.")
+
+
 CONVERTERS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "norway-2021": norway,
     "scotland-2011": scotland,
     "new-zealand-2014": new_zealand,
+    "germany-2025": germany,
 }
 
 

@@ -453,7 +453,10 @@ class LevelPlacement(Node):
     who, its best quotient where; a list with no quotient left loses its remaining turns).
     ``quotients``: at most that many quotients per list and unit take part. ``within``: each list's
     seats in each unit of the previous placement are split among the units below it (by ``method``
-    on the list's votes there, continuing after tier ``after``), not competed for across lists."""
+    on the list's votes there, continuing after tier ``after``), not competed for across lists.
+    ``entitlement``: each list's whole entitlement in a levelling tier is split among the units (by
+    ``method`` on its votes there); its seats of this tier in a unit are its share there less the
+    seats it holds there in the levelled tier (beyond the share: as the overhang policy says)."""
 
     level: str
     method: Divisor
@@ -464,6 +467,7 @@ class LevelPlacement(Node):
     in_turn: bool = False
     quotients: int | None = None
     within: bool = False
+    entitlement: bool = False  # split each list's entitlement (a levelling tier), not only this tier's seats
 
 
 @dataclass(frozen=True, kw_only=True)

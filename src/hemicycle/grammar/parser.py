@@ -246,10 +246,10 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
             if other.level != t.placement.level:
                 self._fail(t.placement.span, f"tier {other.name!r} has remainders in each "
                                              f"{other.level or 'nation'}, not in each {t.placement.level!r}")
-        self._levels_against(t, level_of, earlier)
+        self._levels_against(t, levels, level_of, earlier)
         return t if seats == t.seats else dataclasses.replace(t, seats=seats)
 
-    def _levels_against(self, t: m.Tier, level_of: Any, earlier: Any) -> None:
+    def _levels_against(self, t: m.Tier, levels: dict[str, m.Level], level_of: Any, earlier: Any) -> None:
         """The references of the levels clauses (issue 15): earlier tiers, declared levels."""
         for node in (t.levelling, t.continuation):
             if node is not None:
@@ -264,7 +264,11 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
             self._fail(t.level_placements[0].span, f"tier {t.name!r} cannot place its seats into units: it "
                                                    "already allocates in units or places by remainders")
         for k, p in enumerate(t.level_placements):
-            level_of(p.level, p.span)
+            if p.level in levels or p.per_unit is not None:
+                level_of(p.level, p.span)
+            if p.entitlement and (t.levelling is None or k > 0 or p.in_turn or p.within):
+                self._fail(p.span, "'of entitlement' splits a levelling tier's entitlement; it is the tier's first "
+                                   "placement, not in turn or within")
             if p.after is not None:
                 earlier(m.SeatsFrom(tier=p.after, span=p.span))
             if p.within and k == 0:
@@ -504,7 +508,8 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
             level=parts[3], method=method, after=options.get("after"),
             scale=options.get("scale", m.PlaceScale.NONE), per_unit=cap[0] if cap else None,
             per_unit_figure=figure[0] if figure else None, in_turn="in_turn" in options,
-            quotients=options.get("quotients"), within="within" in options, span=span, citation=cite)
+            quotients=options.get("quotients"), within="within" in options,
+            entitlement="entitlement" in options, span=span, citation=cite)
 
     def place_after(self, meta: Any, children: list[Token]) -> tuple[str, Any, m.Span]:
         return "after", str(children[2])[1:-1], _span(self.file, meta)
@@ -530,6 +535,9 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
 
     def place_within(self, meta: Any, children: list[Token]) -> tuple[str, Any, m.Span]:
         return "within", True, _span(self.file, meta)
+
+    def place_of_entitlement(self, meta: Any, children: list[Token]) -> tuple[str, Any, m.Span]:
+        return "entitlement", True, _span(self.file, meta)
 
     # thresholds ----------------------------------------------------------------------------------
     def threshold(self, meta: Any, children: list[Any]) -> m.Threshold:

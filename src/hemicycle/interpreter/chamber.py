@@ -108,7 +108,8 @@ def _tier(tier: m.Tier, ledger: Ledger, ties: list[Tie], notes: list[str], appli
             for p in tier.level_placements:
                 applied.add(p, "place by quotients")
             held_national = ledger.national(tier.continuation.tier) if tier.continuation is not None else {}
-            place_by_quotients(tier, result, ledger.election, ledger.seats_in, held_national, ties, explain)
+            lower = ledger.results[tier.levelling.tier] if tier.levelling is not None else None
+            place_by_quotients(tier, result, ledger.election, ledger.seats_in, held_national, ties, explain, lower)
     ledger.results[tier.name] = result
     return result
 

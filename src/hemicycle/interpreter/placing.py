@@ -221,7 +221,8 @@ SeatsIn = object  # Ledger.seats_in: (level, unit, tier) -> {abbr: seats}
 
 
 def place_by_quotients(tier: m.Tier, result: TierResult, election: Election, seats_in: SeatsIn,
-                       national_held: dict[str, int], ties: list[Tie], explain: bool) -> None:
+                       national_held: dict[str, int], ties: list[Tie], explain: bool,
+                       lower: TierResult | None = None) -> None:
     """Place ``result``'s seats by the tier's placement clauses, in order; writes ``result.parts``
     (in each unit of the last placement's level) and, in turn, the seats each list got."""
     rec = Recorder(explain)
@@ -233,7 +234,13 @@ def place_by_quotients(tier: m.Tier, result: TierResult, election: Election, sea
         if not units:
             raise AllocationError(f"the vote file has no units of level {p.level!r} to place the seats into", p)
         held = held_by_unit(seats_in, p.level, units, p.after)
-        if k == 0:
+        if k == 0 and p.entitlement:
+            assert tier.levelling is not None and lower is not None
+            won = held_by_unit(seats_in, p.level, units, tier.levelling.tier)
+            rec.say("Each list's entitlement split into each {} by {}; the seats it won there in tier {!r} taken up "
+                    "within its share", p.level, p.method.kind.value, tier.levelling.tier, clause=p)
+            placed = split_entitlement(p, tier, election, result, lower, won, ties, rec)
+        elif k == 0:
             views = {v.unit.name: v for v in level_views(election, p.level)}  # type: ignore[union-attr]
             admitted = [a for a, ok in zip(result.abbrs, result.admitted_flags, strict=True) if ok]
             placer = Placer(p, tier, election, held, units, views, set(admitted if p.in_turn else need))
@@ -317,3 +324,115 @@ def _parts(tier: m.Tier, result: TierResult, election: Election, level: str,
             name=tier.name, size=sum(seats), abbrs=names, names=names, votes=[votes.get(a, 0) for a in names],
             passed_flags=[a in admitted for a in names], admitted_flags=[a in admitted for a in names],
             admitted_by=[""] * n, seat_list=seats, log=list(log), level=level, district=u.name))
+
+
+_BASE_TOTAL = {m.Base.VALID_VOTES: "valid", m.Base.BALLOTS_CAST: "ballots_cast", m.Base.REGISTERED_VOTERS: "registered"}
+
+
+def split_entitlement(p: m.LevelPlacement, tier: m.Tier, election: Election, result: TierResult,
+                      lower: TierResult, held: dict[str, dict[str, int]], ties: list[Tie],
+                      rec: Recorder) -> dict[str, dict[str, int]]:
+    """Each list's entitlement split among the units of ``p.level``; in each unit the seats it holds
+    in the levelled tier are taken up as far as its share there goes (ranked by share, the rest not
+    seated, under 'overhang not seated'); this tier's seats there are the share less those taken up."""
+    assert result.entitlement is not None
+    units = list(election.units_of(p.level))
+    views = {v.unit.name: v for v in level_views(election, p.level)}  # type: ignore[union-attr]
+    shares: dict[str, dict[str, int]] = {}
+    for abbr, n in result.entitlement.items():
+        if n <= 0:
+            continue
+        rec.say("{}: its entitlement of {} split among the units of level {!r} by {}", abbr, n, p.level,
+                p.method.kind.value, clause=p)
+        placer = Placer(p, tier, election, {} if p.after is None else held, units, views, {abbr})
+        for unit, seats in compete(placer, {abbr: n}, ties, rec).items():
+            shares.setdefault(unit, {}).update(seats)
+    policy = tier.overhang_policy
+    not_seated = policy is not None and policy.policy is m.OverhangPolicy.NOT_SEATED
+    admitted = set(result.entitlement)
+    votes = dict(zip(result.abbrs, result.votes, strict=True))
+    lower_parts = _parts_below(election, lower, p.level)
+    placed: dict[str, dict[str, int]] = {}
+    for u in units:
+        share, won = shares.get(u.name, {}), held.get(u.name, {})
+        here: dict[str, int] = {}
+        for abbr in sorted(set(share) | set(won), key=result.abbrs.index):
+            s, w = share.get(abbr, 0), won.get(abbr, 0)
+            if abbr in admitted:
+                seated = min(w, s) if not_seated else w
+                here[abbr] = max(0, s - seated)
+                if w > seated:
+                    assert policy is not None
+                    rec.say("{} in {}: {} constituency seat(s) won, {} seat(s) there: {} not seated", abbr, u.name, w,
+                            s, w - seated, clause=policy)
+                    _unseat(election, lower, lower_parts.get(u.name, []), abbr, w - seated, policy, rec)
+            elif not_seated and w and votes.get(abbr, 0) > 0:
+                assert policy is not None
+                rec.say("{} in {}: takes no part in the distribution; its {} seat(s) won there are not seated", abbr,
+                        u.name, w, clause=policy)
+                _unseat(election, lower, lower_parts.get(u.name, []), abbr, w, policy, rec)
+        placed[u.name] = {a: n for a, n in here.items() if n}
+    got = {a: 0 for a in result.abbrs}
+    for here in placed.values():
+        for a, n in here.items():
+            got[a] += n
+    result.seat_list = [got[a] for a in result.abbrs]
+    return placed
+
+
+def _parts_below(election: Election, lower: TierResult, level: str) -> dict[str, list[TierResult]]:
+    """The levelled tier's parts by the unit of ``level`` they are in."""
+    tree = election.tree
+    out: dict[str, list[TierResult]] = {}
+    for part in lower.parts:
+        if part.level is None or part.district is None:
+            continue
+        unit = tree.unit(part.level, part.district)
+        if unit is None:
+            continue
+        up = unit if unit.level == level else next((a for a in tree.ancestors(unit) if a.level == level), None)
+        if up is not None:
+            out.setdefault(up.name, []).append(part)
+    return out
+
+
+def _unseat(election: Election, lower: TierResult, parts: list[TierResult], abbr: str, count: int,
+            policy: m.Overhang, rec: Recorder) -> None:
+    """The ``count`` seats of ``abbr`` in ``parts`` with the lowest share of the ranking base are not
+    taken up (equal shares at the cut: the rules give no order)."""
+    base = policy.ranked_by or m.Base.VALID_VOTES
+    key = _BASE_TOTAL.get(base)
+    ranked: list[tuple[Fraction, TierResult, int]] = []
+    for part in parts:
+        if abbr not in part.abbrs:
+            continue
+        k = part.abbrs.index(abbr)
+        if not part.seat_list[k]:
+            continue
+        unit = part.district or ""
+        found = election.tree.unit(part.level or "", unit)
+        figure = found.totals.get(key or "") if found is not None else None
+        if not figure:
+            raise MissingFigure(f"{unit}: ranking the seats won by share of {base.value} needs that figure there",
+                                policy)
+        ranked.append((Fraction(part.votes[k], figure), part, k))
+    ranked.sort(key=lambda r: -r[0])
+    keep = len(ranked) - count
+    if keep > 0 and count > 0 and ranked[keep - 1][0] == ranked[keep][0]:
+        raise TieError(f"{abbr}: equal shares {fmt_exact(ranked[keep][0] * 100, 4)}% at the cut of the seats taken "
+                       "up; the rules give no order", [abbr], policy)
+    for rank, (share, part, k) in enumerate(ranked, 1):
+        if rank <= keep:
+            rec.entries.append(Step(f"  {rank}. {abbr} in {part.district}: {fmt_exact(share * 100, 4)}% of "
+                                    f"{base.value}: seated"))
+            continue
+        rec.entries.append(Step(f"  {rank}. {abbr} in {part.district}: {fmt_exact(share * 100, 4)}% of {base.value}: "
+                                "not seated (beyond its seats)"))
+        part.seat_list[k] = 0
+        part.log.append(Step(f"{abbr}: the seat won here is not taken up ({fmt_exact(share * 100, 4)}% of "
+                             f"{base.value}; its seats in the unit above are all filled by winners with higher "
+                             "shares)", policy))
+        i = lower.abbrs.index(abbr)
+        lower.seat_list[i] -= 1
+
+
