@@ -70,6 +70,7 @@ def _tier(tier: m.Tier, ledger: Ledger, ties: list[Tie], notes: list[str], appli
           explain: bool) -> TierResult:
     """One tier: in each unit of its level, or once on the whole election (its seats and votes
     possibly another tier's), its seats then placed into units if the rules say so."""
+    ledger.forget()
     if tier.level is not None:
         result = allocate_in_units(tier, ledger, ties, notes, applied, explain)
     else:
@@ -111,6 +112,7 @@ def _tier(tier: m.Tier, ledger: Ledger, ties: list[Tie], notes: list[str], appli
             lower = ledger.results[tier.levelling.tier] if tier.levelling is not None else None
             place_by_quotients(tier, result, ledger.election, ledger.seats_in, held_national, ties, explain, lower)
     ledger.results[tier.name] = result
+    ledger.forget()
     return result
 
 

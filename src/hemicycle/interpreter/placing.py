@@ -21,7 +21,7 @@ from fractions import Fraction
 from hemicycle import model as m
 from hemicycle.election import Election, Unit
 from hemicycle.interpreter.errors import AllocationError, MissingFigure, TieError
-from hemicycle.interpreter.protocol import Recorder, Step
+from hemicycle.interpreter.protocol import Lazy, Recorder, Step
 from hemicycle.interpreter.results import Tie, TierResult
 from hemicycle.interpreter.ties import TieBreaker
 from hemicycle.interpreter.view import View, level_views
@@ -344,9 +344,13 @@ def split_entitlement(p: m.LevelPlacement, tier: m.Tier, election: Election, res
             continue
         rec.say("{}: its entitlement of {} split among the units of level {!r} by {}", abbr, n, p.level,
                 p.method.kind.value, clause=p)
+        if p.after is None and p.per_unit is None and p.per_unit_figure is None and p.quotients is None:
+            for unit, seats in _split_one(p, tier, abbr, n, units, views, ties, rec).items():
+                shares.setdefault(unit, {})[abbr] = seats
+            continue
         placer = Placer(p, tier, election, {} if p.after is None else held, units, views, {abbr})
-        for unit, seats in compete(placer, {abbr: n}, ties, rec).items():
-            shares.setdefault(unit, {}).update(seats)
+        for unit, got in compete(placer, {abbr: n}, ties, rec).items():
+            shares.setdefault(unit, {}).update(got)
     policy = tier.overhang_policy
     not_seated = policy is not None and policy.policy is m.OverhangPolicy.NOT_SEATED
     admitted = set(result.entitlement)
@@ -422,17 +426,47 @@ def _unseat(election: Election, lower: TierResult, parts: list[TierResult], abbr
         raise TieError(f"{abbr}: equal shares {fmt_exact(ranked[keep][0] * 100, 4)}% at the cut of the seats taken "
                        "up; the rules give no order", [abbr], policy)
     for rank, (share, part, k) in enumerate(ranked, 1):
+        percent = Lazy(fmt_exact, share * 100, 4)
         if rank <= keep:
-            rec.entries.append(Step(f"  {rank}. {abbr} in {part.district}: {fmt_exact(share * 100, 4)}% of "
-                                    f"{base.value}: seated"))
+            rec.say("  {}. {} in {}: {}% of {}: seated", rank, abbr, part.district, percent, base.value)
             continue
-        rec.entries.append(Step(f"  {rank}. {abbr} in {part.district}: {fmt_exact(share * 100, 4)}% of {base.value}: "
-                                "not seated (beyond its seats)"))
+        rec.say("  {}. {} in {}: {}% of {}: not seated (beyond its seats)", rank, abbr, part.district, percent,
+                base.value)
         part.seat_list[k] = 0
-        part.log.append(Step(f"{abbr}: the seat won here is not taken up ({fmt_exact(share * 100, 4)}% of "
-                             f"{base.value}; its seats in the unit above are all filled by winners with higher "
-                             "shares)", policy))
+        part.log.append(Step("{}: the seat won here is not taken up ({}% of {}; the party's seats in the unit "
+                             "above are all filled by its winners with higher shares)", policy,
+                             (abbr, percent, base.value)))
         i = lower.abbrs.index(abbr)
         lower.seat_list[i] -= 1
 
 
+
+
+def _split_one(p: m.LevelPlacement, tier: m.Tier, abbr: str, seats: int, units: list[Unit], views: dict[str, View],
+               ties: list[Tie], rec: Recorder) -> dict[str, int]:
+    """One list's seats among the units by the method on its votes there (the units as the method's
+    lists: ties between units by the tier's chain, 'more_votes' meaning more votes there)."""
+    from hemicycle.election import ListEntry
+    from hemicycle.interpreter.methods import apply_method
+
+    names = [u.name for u in units]
+    votes = []
+    for u in units:
+        view = views[u.name]
+        k = _position(view, abbr)
+        votes.append(view.votes[k] if k is not None else 0)
+    entries = [ListEntry(abbr=name, votes=v, registration_order=i + 1) for i, (name, v) in enumerate(zip(names, votes, strict=True))]
+    tb = TieBreaker(tier, entries, ties, votes)
+    outcome = apply_method(p.method, votes, None, list(range(len(units))), seats, tb, names, rec.on)
+    if rec.on:
+        rec.entries.extend(outcome.steps)
+        rec.say("{}: {}", abbr, ", ".join(f"{names[i]} {n}" for i, n in enumerate(outcome.seats) if n))
+    return {names[i]: n for i, n in enumerate(outcome.seats) if n}
+
+
+def _position(view: View, abbr: str) -> int | None:
+    index = view.election.derived.get(("positions", id(view)))
+    if index is None:
+        index = {a: k for k, a in enumerate(view.names)}
+        view.election.derived[("positions", id(view))] = index
+    return index.get(abbr)  # type: ignore[union-attr]
