@@ -86,7 +86,7 @@ def main() -> None:
     ours = {a: n for a, n in best["hemicycle interpreter (full protocol)"][1].seats.items() if n}
     print(f"Germany 2025 (630 seats, 299 constituencies, 16 Länder); Python {platform.python_version()}")
     base = best["hemicycle interpreter (full protocol)"][0]
-    for name, (ms, out) in best.items():
+    for name, (ms, _) in best.items():
         ratio = f"{ms / base:6.1f}x" if name.startswith("interregnum") else ""
         print(f"  {name:42s} {ms:9.2f} ms  {ratio}")
     if peer is not None:

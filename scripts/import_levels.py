@@ -100,7 +100,8 @@ def new_zealand(rec: dict[str, Any]) -> dict[str, Any]:
                 parties.append({"abbr": c["abbr"], "name": c["name"], "votes": 0, "seats": won})
     out["parties"] = parties
     t = rec["national"]["totals"]
-    out["totals"] = {"valid": t["party_votes_valid"], "invalid": t["party_votes_informal"] + t["party_votes_disallowed"]}
+    out["totals"] = {"valid": t["party_votes_valid"],
+                     "invalid": t["party_votes_informal"] + t["party_votes_disallowed"]}
     out["districts"] = [{
         "name": d["name"], "level": "electorate", "seats": d["seats"],
         "totals": {"valid": d["totals"]["votes_valid"]},

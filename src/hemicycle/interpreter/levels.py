@@ -117,10 +117,7 @@ def allocate_in_units(tier: m.Tier, ledger: Ledger, ties: list[Tie], notes: list
         if tier.continuation is not None:
             here = ledger.seats_in(tier.level, view.unit.name, tier.continuation.tier)
             ctx.held = [here.get(a, 0) for a in view.names]
-        if seats == 1 and plain:
-            part = _single_seat(ctx)
-        else:
-            part = run_tier(ctx) if seats > 0 else _no_seats(ctx)
+        part = _single_seat(ctx) if seats == 1 and plain else run_tier(ctx) if seats > 0 else _no_seats(ctx)
         part.level, part.district, part.index = tier.level, view.unit.name, view.index
         parts.append(part)
     return _summary(tier, election, parts, rec, tier.level)
@@ -131,7 +128,7 @@ def _plain(tier: m.Tier) -> bool:
     first divisor for every list), and nothing else that could change who takes part."""
     method = tier.method
     return (isinstance(method, m.Divisor) and method.kind not in (m.DivisorKind.ADAMS, m.DivisorKind.HUNTINGTON_HILL)
-            and (method.kind is not m.DivisorKind.SEQUENCE or bool(method.sequence) and method.sequence[0] > 0)
+            and (method.kind is not m.DivisorKind.SEQUENCE or (bool(method.sequence) and method.sequence[0] > 0))
             and not tier.thresholds and not tier.provisions and not tier.consolations and tier.alliances is None
             and tier.compensation is None and tier.cap is None and tier.exempt is None and tier.continuation is None
             and not tier.uses_levels)

@@ -455,7 +455,8 @@ def _split_one(p: m.LevelPlacement, tier: m.Tier, abbr: str, seats: int, units: 
         view = views[u.name]
         k = _position(view, abbr)
         votes.append(view.votes[k] if k is not None else 0)
-    entries = [ListEntry(abbr=name, votes=v, registration_order=i + 1) for i, (name, v) in enumerate(zip(names, votes, strict=True))]
+    entries = [ListEntry(abbr=name, votes=v, registration_order=i + 1)
+               for i, (name, v) in enumerate(zip(names, votes, strict=True))]
     tb = TieBreaker(tier, entries, ties, votes)
     outcome = apply_method(p.method, votes, None, list(range(len(units))), seats, tb, names, rec.on)
     if rec.on:
