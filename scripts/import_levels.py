@@ -150,11 +150,29 @@ def germany(rec: dict[str, Any]) -> dict[str, Any]:
                            "(the record's winner_seated), else 0.")
 
 
+def iceland(rec: dict[str, Any]) -> dict[str, Any]:
+    """District magnitude = the constituency seats; the adjustment seats of each constituency (fixed
+    in advance) are its figure "adjustment_seats"."""
+    out = _head(rec, "")
+    out["parties"] = [{"abbr": p["abbr"], "name": p["name"], "votes": p["votes"], "seats": p["seats"]}
+                      for p in rec["national"]["parties"]]
+    out["totals"] = _totals(rec["national"]["totals"], {"valid": "votes_valid", "blank": "blank", "invalid": "void"})
+    out["districts"] = [{
+        "name": d["name"], "seats": d["district_seats"], "figures": {"adjustment_seats": d["adjustment_seats"]},
+        "totals": _totals(d["totals"], {"valid": "votes_valid", "blank": "blank", "invalid": "void"}),
+        "parties": [{"abbr": p["abbr"], "votes": p["votes"], "seats": p["seats"]} for p in d["parties"]],
+    } for d in rec["districts"]]
+    return _tail(out, rec, "Here each constituency's seats are its constituency seats; its adjustment seats are "
+                           "its figure adjustment_seats.")
+
+
 CONVERTERS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "norway-2021": norway,
     "scotland-2011": scotland,
     "new-zealand-2014": new_zealand,
     "germany-2025": germany,
+    "iceland-2021": iceland,
+    "iceland-2021-first-count": iceland,
 }
 
 

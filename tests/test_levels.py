@@ -155,7 +155,8 @@ def test_bad_levels_clauses_are_refused_with_their_line(bad: str, message: str) 
 
 # --- the real records ---------------------------------------------------------------------------------
 
-RECORDS = ["norway-2021", "scotland-2011", "new-zealand-2014"]
+RECORDS = ["norway-2021", "scotland-2011", "new-zealand-2014", "germany-2025", "iceland-2021",
+           "iceland-2021-first-count"]
 
 
 @pytest.mark.parametrize("name", RECORDS)
@@ -180,6 +181,42 @@ def test_new_zealand_2014_qualifies_by_electorate_and_keeps_the_overhang() -> No
     assert r.total == 121 and r.seats["UF"] == 1
 
 
+def _adjustment(name: str) -> dict[tuple[str, str], int]:
+    r = hemicycle.load("iceland-2021").allocate(hemicycle.votes.load_votes(DATA / f"{name}.json"))
+    return {(p.district or "", a): n for p in r.tiers[1].parts for a, n in p.seats.items() if n}
+
+
+def test_iceland_2021_the_recount_moved_five_adjustment_seats_across_five_constituencies() -> None:
+    final, first = _adjustment("iceland-2021"), _adjustment("iceland-2021-first-count")
+    assert sum(final.values()) == sum(first.values()) == 9
+    by_party = [{a: sum(n for (_, b), n in seats.items() if b == a) for _, a in seats} for seats in (final, first)]
+    assert by_party[0] == by_party[1]  # the same party totals
+    moved = {k for k in final.keys() | first.keys() if final.get(k, 0) != first.get(k, 0)}
+    assert len({u for u, _ in moved}) == 5
+    assert first[("Reykjavíkurkjördæmi norður", "P")] == 2  # both ratios of one list (k+1 and k+2)
+
+
+def test_iceland_adjustment_seats_are_not_a_global_greedy() -> None:
+    """The record's fact: the highest ratio first over all parties (as in Norway) does not reproduce."""
+    text = (ROOT / "rules/iceland-2021.elect").read_text("utf-8")
+    assert " in turn" in text
+    text = text.replace(" in turn", "")
+    e = hemicycle.votes.load_votes(DATA / "iceland-2021.json")
+    got = {(p.district, a): n for p in allocate(rules(text), e).tiers[1].parts for a, n in p.seats.items() if n}
+    assert got != _adjustment("iceland-2021")
+
+
+def test_germany_2025_zweitstimmendeckung_leaves_23_winners_unseated_ranked_by_share() -> None:
+    r = hemicycle.load("germany-2025").allocate(hemicycle.votes.load_votes(DATA / "germany-2025.json"))
+    assert sum(r.tiers[0].seat_list) == 299 - 23
+    assert r.total == 630 and r.seats["CDU"] == 164 and r.seats["SSW"] == 1
+    assert "BSW" not in r.tiers[1].admitted and "SSW" in r.tiers[1].admitted
+    text = r.explain()
+    assert "CDU in Flensburg – Schleswig" in text and "not seated (beyond its seats)" in text
+    states = [u for u in r.districts if u.level == "state"]
+    assert len(states) == 16 and sum(sum(u.seats.values()) for u in states) == 630
+
+
 def test_scotland_2011_regional_seats_continue_dhondt_and_an_individual_takes_one_seat() -> None:
     r = hemicycle.load("scotland-2011").allocate(hemicycle.votes.load_votes(DATA / "scotland-2011.json"))
     assert r.tiers[0].seats["SNP"] == 53 and r.tiers[1].seats["SNP"] == 16
@@ -189,8 +226,9 @@ def test_scotland_2011_regional_seats_continue_dhondt_and_an_individual_takes_on
     assert sum(lothians.seats.values()) == 16  # 9 constituencies and 7 regional seats
     # The record's fact: Sainte-Lague in the regional step does not give the official seats.
     text = (ROOT / "rules/scotland-2011.elect").read_text("utf-8")
-    other = rules(text.replace("  allocate dhondt                                                          [s.7",
-                               "  allocate sainte_lague  [s.7"))
+    head, _, tail = text.partition('tier "regional members"')
+    assert "allocate dhondt" in tail
+    other = rules(head + 'tier "regional members"' + tail.replace("allocate dhondt", "allocate sainte_lague"))
     assert allocate(other, hemicycle.votes.load_votes(DATA / "scotland-2011.json")).seats != r.seats
 
 
