@@ -166,6 +166,46 @@ def iceland(rec: dict[str, Any]) -> dict[str, Any]:
                            "its figure adjustment_seats.")
 
 
+def denmark(rec: dict[str, Any]) -> dict[str, Any]:
+    """The 3 provinces (landsdele: their party votes, figure compensatory_seats) with their storkredse
+    inside (magnitude: the constituency seats). An independent candidate is a list of one."""
+    out = _head(rec, "")
+    parties = []
+    for p in rec["national"]["parties"]:
+        entry: dict[str, Any] = {"abbr": p["abbr"], "name": p["name"], "votes": p["votes"], "seats": p["seats"]}
+        if p.get("individual"):
+            entry["list_size"] = 1
+        parties.append(entry)
+    out["parties"] = parties
+    out["totals"] = _totals(rec["national"]["totals"], {"valid": "votes_valid", "blank": "blank", "invalid": "void"})
+    districts = []
+    for prov in rec["provinces"]:
+        inside = [{
+            "name": d["name"], "level": "district", "seats": d["district_seats"],
+            "totals": _totals(d["totals"], {"valid": "votes_valid", "blank": "blank", "invalid": "void"}),
+            "parties": [{"abbr": p["abbr"], "votes": p["votes"], "seats": p["seats"]} for p in d["parties"]],
+        } for d in rec["districts"] if d["province"] == prov["name"]]
+        sums: dict[str, list[int]] = {}
+        for d in inside:
+            for p in d["parties"]:
+                got = sums.setdefault(p["abbr"], [0, 0])
+                got[0] += p["votes"]
+                got[1] += p["seats"]
+        given = {p["abbr"]: p for p in prov["parties"]}
+        for abbr, p in given.items():
+            if sums.get(abbr, [None])[0] != p["votes"] or sums[abbr][1] != p["seats"]:
+                raise ValueError(f"{prov['name']}: {abbr} does not add up over its storkredse")
+        districts.append({
+            "name": prov["name"], "level": "province", "figures": {"compensatory_seats": prov["compensatory_seats"]},
+            "parties": [{"abbr": a, "votes": v, "seats": n} for a, (v, n) in sums.items()],
+            "districts": inside,
+        })
+    out["districts"] = districts
+    return _tail(out, rec, "Here the provinces are units of level 'province' (their party votes; their fixed "
+                           "compensatory seats as the figure compensatory_seats) with their storkredse inside "
+                           "(level 'district', magnitude = the constituency seats).")
+
+
 CONVERTERS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "norway-2021": norway,
     "scotland-2011": scotland,
@@ -173,6 +213,7 @@ CONVERTERS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "germany-2025": germany,
     "iceland-2021": iceland,
     "iceland-2021-first-count": iceland,
+    "denmark-2015": denmark,
 }
 
 

@@ -156,7 +156,7 @@ def test_bad_levels_clauses_are_refused_with_their_line(bad: str, message: str) 
 # --- the real records ---------------------------------------------------------------------------------
 
 RECORDS = ["norway-2021", "scotland-2011", "new-zealand-2014", "germany-2025", "iceland-2021",
-           "iceland-2021-first-count"]
+           "iceland-2021-first-count", "denmark-2015"]
 
 
 @pytest.mark.parametrize("name", RECORDS)
@@ -215,6 +215,28 @@ def test_germany_2025_zweitstimmendeckung_leaves_23_winners_unseated_ranked_by_s
     assert "CDU in Flensburg – Schleswig" in text and "not seated (beyond its seats)" in text
     states = [u for u in r.districts if u.level == "state"]
     assert len(states) == 16 and sum(sum(u.seats.values()) for u in states) == 630
+
+
+def test_denmark_2015_places_compensatory_seats_by_province_then_storkreds() -> None:
+    r = hemicycle.load("denmark-2015").allocate(hemicycle.votes.load_votes(DATA / "denmark-2015.json"))
+    comp = r.tiers[1]
+    assert "K" not in comp.admitted and comp.excluded == ()
+    assert sum(comp.seat_list) == 40
+    provinces = {u.name: sum(n for t in r.tiers[1:] for p in t.parts for n in p.seat_list
+                             if p.district in {d.name for d in r.election.units_of("district")
+                                               if d.parent == u.name})
+                 for u in r.election.units_of("province")}
+    assert provinces == {u.name: u.figures["compensatory_seats"] for u in r.election.units_of("province")}
+    # The record's facts: each step is settled by the data.
+    text = (ROOT / "rules/denmark-2015.elect").read_text("utf-8")
+    e = hemicycle.votes.load_votes(DATA / "denmark-2015.json")
+    for old, new in (("largest_remainder quota hare", "sainte_lague"),
+                     ('"province" by sainte_lague', '"province" by dhondt'),
+                     ("district by danish", "district by sainte_lague")):
+        assert old in text
+        other = allocate(rules(text.replace(old, new)), e)
+        ours = {(u.level, u.name): u.seats for u in r.districts}
+        assert {(u.level, u.name): u.seats for u in other.districts} != ours or other.seats != r.seats, old
 
 
 def test_scotland_2011_regional_seats_continue_dhondt_and_an_individual_takes_one_seat() -> None:

@@ -145,6 +145,9 @@ def _units(ledger: Ledger, tiers: list[TierResult], levels: list[LevelResult]) -
                 seats = sums.setdefault(key, {})
                 for abbr, n in zip(p.abbrs, p.seat_list, strict=True):
                     seats[abbr] = seats.get(abbr, 0) + n
+    for level, _ in sums:  # the levels above the units where tiers allocate (a region above its constituencies)
+        if level not in names:
+            names.append(level)
     out: list[UnitResult] = []
     for level in names:
         magnitudes = ledger.magnitudes.get(level, {})
