@@ -343,3 +343,28 @@ def test_bad_candidates_are_refused_with_the_district_and_field(candidates: list
     with pytest.raises(VoteFileError, match=message) as info:
         parse_vote_file(_constituency_file(candidates, **unit), "t.json")
     assert field in str(info.value)
+
+
+# --- compare across vote files ------------------------------------------------------------------------
+
+
+def test_compare_the_two_icelandic_counts_shows_the_moved_adjustment_seats() -> None:
+    from typer.testing import CliRunner
+
+    from hemicycle.cli import app
+
+    runner = CliRunner()
+    r = runner.invoke(app, ["compare", "iceland-2021", "iceland-2021", "--votes", "iceland-2021", "--votes",
+                            "iceland-2021-first-count", "--no-properties", "-f", "json"])
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout)
+    assert data["systems"][0]["seats"] == data["systems"][1]["seats"]
+    assert data["systems"][1]["votes"] == "iceland-2021-first-count"
+    moved = data["district_differences"]
+    assert len({d["unit"] for d in moved}) == 5 and sum(abs(d["seats"][0] - d["seats"][1]) for d in moved) == 10
+    r = runner.invoke(app, ["compare", "iceland-2021", "--votes", "iceland-2021", "--votes", "norway-2021",
+                            "--no-properties"])
+    assert r.exit_code == 2 and "once per system" in r.output
+    r = runner.invoke(app, ["compare", "iceland-2021", "norway-2021", "--votes", "iceland-2021", "--votes",
+                            "norway-2021", "--no-properties"])
+    assert r.exit_code == 2 and "same lists" in r.output

@@ -436,7 +436,8 @@ class UncertaintyModel(str, Enum):
 @app.command()
 def compare(
     rules: Annotated[list[str], typer.Argument(help="Rule files or bundled names, one per system.")],
-    votes: Annotated[str, typer.Option("--votes", "-v", help="Vote file or bundled election.")],
+    votes: Annotated[list[str], typer.Option("--votes", "-v", help="Vote file or bundled election; once for "
+                                                                   "all systems, or once per system in order.")],
     format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
     html: Annotated[Path | None, typer.Option("--html", help="Write a self-contained HTML report.")] = None,
     properties: Annotated[bool, typer.Option("--properties/--no-properties",
@@ -466,10 +467,21 @@ def compare(
     from hemicycle.compare import property_verdicts
     from hemicycle.whatif import WhatIfError, apply_swings, seat_margins, seat_vote_curve
 
+    if len(votes) not in (1, len(rules)):
+        fail(f"error: {len(rules)} systems but {len(votes)} vote files: give --votes once, or once per system")
     if html is not None:
-        _refuse_overwriting(html, [locate_rules(r).path for r in rules] + [locate_election(votes).path], "--html")
+        _refuse_overwriting(html, [locate_rules(r).path for r in rules] + [locate_election(v).path for v in votes],
+                            "--html")
     systems = [_load_rules(r) for r in rules]
-    election = _load_votes(votes, _parse_totals(total), *(s.model for s in systems))
+    own = None
+    if len(votes) > 1:
+        if swing or margins or simulate or curve:
+            fail("error: --swing, --margins, --simulate and --curve need one vote file for all systems")
+        own = [(Path(locate_election(v).path).stem, _load_votes(v, _parse_totals(total), s.model))
+               for v, s in zip(votes, systems, strict=True)]
+        election = own[0][1]
+    else:
+        election = _load_votes(votes[0], _parse_totals(total), *(s.model for s in systems))
     try:
         if swing:
             election = apply_swings(election, swing)
@@ -483,7 +495,7 @@ def compare(
                 except v.VerifyError as e:
                     err.print(f"note: {r.path}: properties not checked: {e}")
                     return None
-        comparison = run_compare(systems, election, properties=verdicts)
+        comparison = run_compare(systems, election, properties=verdicts, elections=own)
         curves = [seat_vote_curve(r, election, abbr) for abbr in (curve or []) for r in systems]
         margin_table = {s.label: seat_margins(s.rules, election) for s in comparison.systems} if margins else {}
         distributions = []

@@ -24,6 +24,11 @@ class SystemOutcome:
     indices: Indices
     properties: dict[str, str] | None = None  # property -> "proved" | "refuted" | "unknown"
     property_bounds: str = ""
+    votes: str = ""  # the system's own vote file, when the systems do not share one
+
+    @property
+    def election(self) -> Election:
+        return self.result.election
 
     @property
     def path(self) -> str:
@@ -31,7 +36,8 @@ class SystemOutcome:
 
     @property
     def label(self) -> str:
-        return Path(self.rules.path).stem
+        stem = Path(self.rules.path).stem
+        return f"{stem} / {self.votes}" if self.votes else stem
 
     @property
     def list_seats(self) -> dict[str, int]:
@@ -56,6 +62,7 @@ class SystemOutcome:
             "indices": self.indices.to_json(), "largest": self.largest, "majority": self.majority,
             "properties": self.properties, "property_bounds": self.property_bounds or None,
             "ties": [t.to_json() for t in self.result.ties], "notes": self.result.notes,
+            **({"votes": self.votes} if self.votes else {}),
         }
 
 
@@ -70,7 +77,27 @@ class Comparison:
             "lists": [{"abbr": e.abbr, "name": e.name, "votes": e.votes} for e in self.election.lists],
             "share_base": self.election.share_base,
             "systems": [s.to_json() for s in self.systems],
+            **({"district_differences": self.unit_differences()} if any(s.result.districts for s in self.systems)
+               else {}),
         }
+
+    def unit_differences(self) -> list[dict[str, Any]]:
+        """The seats of a list in a unit wherever the systems give it different seats there:
+        ``{"level", "unit", "list", "seats": [one per system]}``, in the order of the units."""
+        tables = [{(u.level, u.name): u.seats for u in s.result.districts} for s in self.systems]
+        keys: dict[tuple[str, str], None] = {}
+        for table in tables:
+            keys.update(dict.fromkeys(table))
+        out: list[dict[str, Any]] = []
+        for key in keys:
+            abbrs: dict[str, None] = {}
+            for table in tables:
+                abbrs.update(dict.fromkeys(table.get(key, {})))
+            for a in abbrs:
+                seats = [table.get(key, {}).get(a, 0) for table in tables]
+                if len(set(seats)) > 1:
+                    out.append({"level": key[0], "unit": key[1], "list": a, "seats": seats})
+        return out
 
     def rows(self) -> list[list[str]]:
         """Seats side by side: one row per list, one column per system."""
@@ -97,14 +124,24 @@ class Comparison:
 def compare(
     rules: Sequence[Rules], election: Election, *,
     properties: Callable[[Rules], tuple[dict[str, str], str] | None] | None = None,
+    elections: Sequence[tuple[str, Election]] | None = None,
 ) -> Comparison:
-    """Allocate ``election`` under every system; ``properties`` gives each system's verdicts."""
+    """Allocate ``election`` under every system; ``properties`` gives each system's verdicts.
+    ``elections``: one (name, election) per system instead (the same rules on two counts, say);
+    they must have the same lists, and ``election`` is the one whose votes are shown."""
     comparison = Comparison(election=election)
-    for r in rules:
+    own = list(elections) if elections is not None else [("", election)] * len(rules)
+    if len(own) != len(rules):
+        raise ValueError(f"{len(rules)} systems but {len(own)} vote files: give one, or one per system")
+    for name, other in own:
+        if sorted(other.abbrs) != sorted(election.abbrs):
+            raise ValueError(f"the vote file {name} does not have the same lists as the first; the systems can "
+                             "only be compared on the same lists")
+    for r, (name, election) in zip(rules, own, strict=True):
         result = r.allocate(election)
         list_seats = {e.abbr: result.seats[e.abbr] for e in election.lists}
         votes = {e.abbr: e.votes for e in election.lists}
-        outcome = SystemOutcome(rules=r, result=result, indices=indices(votes, list_seats))
+        outcome = SystemOutcome(rules=r, result=result, indices=indices(votes, list_seats), votes=name)
         if properties is not None:
             verdict = properties(r)
             if verdict is not None:

@@ -105,6 +105,16 @@ def comparison_tables(comparison: Any, curves: Any = (), margins: Any = None, di
         idx.add_row(label, *[f"{getattr(s.indices, key):.3f}" for s in systems])
     idx.add_row("Largest list has a majority", *[("yes" if s.majority else "no") for s in systems])
     tables = [seats, idx]
+    differences = comparison.unit_differences() if any(s.result.districts for s in systems) else []
+    if differences:
+        units = DataTable(title="Seats in the units where the systems differ", title_justify="left")
+        units.add_column("Unit")
+        units.add_column("List")
+        for s in systems:
+            units.add_column(s.label, justify="right")
+        for d in differences:
+            units.add_row(f"{d['unit']} ({d['level']})", d["list"], *[str(n) for n in d["seats"]])
+        tables.append(units)
     if any(s.properties for s in systems):
         props = DataTable(title="Properties (Z3): " + "; ".join(sorted({s.property_bounds for s in systems
                                                                     if s.property_bounds})),
