@@ -368,3 +368,58 @@ def test_compare_the_two_icelandic_counts_shows_the_moved_adjustment_seats() -> 
     r = runner.invoke(app, ["compare", "iceland-2021", "norway-2021", "--votes", "iceland-2021", "--votes",
                             "norway-2021", "--no-properties"])
     assert r.exit_code == 2 and "same lists" in r.output
+
+
+# --- the German 2013 law, on constructed votes -----------------------------------------------------------
+
+
+def _germany_2013(house: int = 10) -> tuple[Any, Election]:
+    from hemicycle.election import Candidate
+
+    text = (ROOT / "rules/germany-2013.elect").read_text("utf-8")
+    assert text.count("seats 598") == 3 and "seats 299" in text
+    text = text.replace("seats 598", f"seats {house}").replace("seats 299", "seats 5")
+
+    def seat(name: str, state: str, **votes: int) -> Unit:
+        return Unit(name=name, level="constituency", parent=state, seats=1, totals={"valid": sum(votes.values())},
+                    candidates=tuple(Candidate(name=f"{a} candidate", party=a, votes=v) for a, v in votes.items()))
+
+    units = [Unit(name="N", level="state", figures={"population": 600}, votes={"A": 400, "B": 350, "C": 250, "D": 20}),
+             Unit(name="S", level="state", figures={"population": 400}, votes={"A": 310, "B": 200, "C": 100, "D": 12}),
+             seat("N1", "N", A=50, B=30), seat("N2", "N", A=40, C=35), seat("N3", "N", A=45, B=44),
+             seat("S1", "S", A=30, B=20), seat("S2", "S", A=25, C=10, D=5)]
+    lists = tuple(ListEntry(abbr=a, votes=v, registration_order=k + 1)
+                  for k, (a, v) in enumerate({"A": 710, "B": 550, "C": 350, "D": 32}.items()))
+    return rules(text), Election(lists=lists, units=tuple(units))
+
+
+def test_german_2013_law_enlarges_the_house_until_every_minimum_seat_number_is_met() -> None:
+    c, e = _germany_2013()
+    r = allocate(c, e)
+    # Sitzkontingente (N 6, S 4 by population): N A 2, B 2, C 2; S A 2, B 1, C 1. Constituencies: A all 5.
+    assert r.tiers[1].seats == {"A": 4, "B": 3, "C": 3, "D": 0}
+    # minimum seat numbers: A max(3,2) + max(2,2) = 5, B 3, C 3; 10 seats give C 2: the house grows to 12
+    bt = r.tiers[2]
+    assert bt.entitlement == {"A": 5, "B": 4, "C": 3}
+    assert r.seats == {"A": 5, "B": 4, "C": 3, "D": 0} and r.total == 12
+    states = {u.name: {a: n for a, n in u.seats.items() if n} for u in r.districts if u.level == "state"}
+    assert states["N"] == {"A": 3, "B": 3, "C": 2} and states["S"] == {"A": 2, "B": 1, "C": 1}
+    text = r.explain()
+    assert "the seats grow to 12" in text and "Least seats" in text
+    assert "calculation only" in " ".join(r.clauses_applied)
+
+
+def test_german_2013_law_without_overhang_keeps_the_house() -> None:
+    c, e = _germany_2013(house=20)
+    r = allocate(c, e)
+    assert r.total == 20 and sum(r.tiers[2].seat_list) + 5 == 20
+
+
+def test_a_calculation_tier_and_the_new_clauses_are_refused_by_the_verifier() -> None:
+    from hemicycle import verify as v
+
+    text = 'chamber "C" seats 10\ntier "a" seats 10 {\n  calculation only\n  allocate dhondt\n}\n' \
+           'tier "b" seats 10 {\n  allocate sainte_lague\n}\n'
+    with pytest.raises(v.UnsupportedClause, match="levels are not encoded") as info:
+        v.verify(rules(text), ["monotonicity"], parties=2, timeout=5)
+    assert ":3:" in str(info.value)

@@ -419,6 +419,16 @@ class Levelling(Node):
     seats held there by lists not admitted come off the tier's seats first."""
 
     tier: str
+    # 'or tier "OTHER" in each LEVEL': what a list must get at least is, unit by unit of LEVEL, the larger
+    # of its seats in ``tier`` and in ``other`` there, summed (the German 2013 law's Mindestsitzzahl)
+    other: str | None = None
+    level: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Calculation(Node):
+    """The tier's seats are figures other tiers read (an apportionment made only to compare with),
+    not seats of the house."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -468,6 +478,7 @@ class LevelPlacement(Node):
     quotients: int | None = None
     within: bool = False
     entitlement: bool = False  # split each list's entitlement (a levelling tier), not only this tier's seats
+    at_least: str | None = None  # 'at least tier "X"': the list's share in a unit is at least its seats in X there
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -501,12 +512,13 @@ class Tier(Node):
     overhang_policy: Overhang | None = None
     continuation: Continuation | None = None
     level_placements: tuple[LevelPlacement, ...] = ()
+    calculation: Calculation | None = None  # 'calculation only': its seats are not seats of the house
 
     @property
     def uses_levels(self) -> bool:
         """True when the tier reads seats won in another tier or places seats by quotients."""
         return (self.levelling is not None or self.overhang_policy is not None or self.continuation is not None
-                or bool(self.level_placements))
+                or bool(self.level_placements) or self.calculation is not None)
 
     def actions(self, kind: type) -> list[tuple[Provision, Action]]:
         return [(p, a) for p in self.provisions for a in p.actions if isinstance(a, kind)]

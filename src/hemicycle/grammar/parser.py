@@ -254,6 +254,8 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
         for node in (t.levelling, t.continuation):
             if node is not None:
                 earlier(node)
+        if t.levelling is not None and t.levelling.other is not None:
+            earlier(m.SeatsFrom(tier=t.levelling.other, span=t.levelling.span))
         if t.overhang_policy is not None and t.levelling is None and t.compensation is None:
             self._fail(t.overhang_policy.span, f"tier {t.name!r} says what happens to overhang, but levels "
                                                "nothing", "add 'levelling against tier \"NAME\"'")
@@ -271,6 +273,10 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
                                    "placement, not in turn or within")
             if p.after is not None:
                 earlier(m.SeatsFrom(tier=p.after, span=p.span))
+            if p.at_least is not None:
+                earlier(m.SeatsFrom(tier=p.at_least, span=p.span))
+                if not p.entitlement:
+                    self._fail(p.span, "'at least tier' is a minimum of the split of an entitlement ('of entitlement')")
             if p.within and k == 0:
                 self._fail(p.span, "'within' splits the seats placed by the clause before it; this is the "
                                    "first placement of the tier")
@@ -305,7 +311,7 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
         loose: list[m.Node] = []
         kinds = (m.Consolation, m.Alliances, m.Compensation, m.Threshold, m.LargestRemainder, m.Divisor, m.Ties,
                  m.Cap, m.Surplus, m.Provision, m.Exempt, m.VotesFrom, m.Placement,
-                 m.Levelling, m.Overhang, m.Continuation, m.LevelPlacement)
+                 m.Levelling, m.Overhang, m.Continuation, m.LevelPlacement, m.Calculation)
         for clause in body:
             kind = next((k for k in kinds if isinstance(clause, k)), None)
             if kind is None:
@@ -322,7 +328,8 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
         for kind, label in ((m.LargestRemainder, "allocate"), (m.Ties, "ties"), (m.Cap, "cap"),
                             (m.Surplus, "surplus"), (m.Alliances, "alliances"), (m.Compensation, "compensate"),
                             (m.Exempt, "exempt"), (m.VotesFrom, "votes"), (m.Placement, "place"),
-                            (m.Levelling, "levelling"), (m.Overhang, "overhang"), (m.Continuation, "continue")):
+                            (m.Levelling, "levelling"), (m.Overhang, "overhang"), (m.Continuation, "continue"),
+                            (m.Calculation, "calculation only")):
             clauses = found.get(kind, [])
             if len(clauses) > 1:
                 self._fail(clauses[1].span, f"tier {name!r} has a second '{label}' clause",
@@ -344,7 +351,7 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
             compensation=one(m.Compensation), level=how.level, seats_from=how.unfilled,
             votes_from=one(m.VotesFrom), placement=one(m.Placement), exempt=one(m.Exempt),
             levelling=one(m.Levelling), overhang_policy=one(m.Overhang), continuation=one(m.Continuation),
-            level_placements=tuple(found.get(m.LevelPlacement, [])),
+            level_placements=tuple(found.get(m.LevelPlacement, [])), calculation=one(m.Calculation),
             span=span, citation=cite,
         )
 
@@ -460,7 +467,17 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
     # levels (issue 15) ---------------------------------------------------------------------------
     def levelling(self, meta: Any, children: list[Any]) -> m.Levelling:
         parts, cite = self._split(children)
-        return m.Levelling(tier=str(parts[3])[1:-1], span=_span(self.file, meta), citation=cite)
+        other = str(parts[6])[1:-1] if len(parts) > 4 else None
+        level = parts[9] if len(parts) > 4 else None
+        return m.Levelling(tier=str(parts[3])[1:-1], other=other, level=level, span=_span(self.file, meta),
+                           citation=cite)
+
+    def calculation(self, meta: Any, children: list[Any]) -> m.Calculation:
+        _, cite = self._split(children)
+        return m.Calculation(span=_span(self.file, meta), citation=cite)
+
+    def place_at_least(self, meta: Any, children: list[Token]) -> tuple[str, Any, m.Span]:
+        return "at_least", str(children[3])[1:-1], _span(self.file, meta)
 
     def overhang_kept(self, meta: Any, children: list[Any]) -> m.Overhang:
         _, cite = self._split(children)
@@ -509,7 +526,7 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
             scale=options.get("scale", m.PlaceScale.NONE), per_unit=cap[0] if cap else None,
             per_unit_figure=figure[0] if figure else None, in_turn="in_turn" in options,
             quotients=options.get("quotients"), within="within" in options,
-            entitlement="entitlement" in options, span=span, citation=cite)
+            entitlement="entitlement" in options, at_least=options.get("at_least"), span=span, citation=cite)
 
     def place_after(self, meta: Any, children: list[Token]) -> tuple[str, Any, m.Span]:
         return "after", str(children[2])[1:-1], _span(self.file, meta)

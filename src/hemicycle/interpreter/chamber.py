@@ -37,7 +37,10 @@ def allocate(chamber: m.Chamber, election: Election, *, explain: bool = True) ->
         applied.add(level, "districts")
     tiers = [_tier(t, ledger, ties, notes, applied, explain) for t in chamber.tiers]
     seats = {e.abbr: 0 for e in election.lists}
-    for t in tiers:
+    for t, spec in zip(tiers, chamber.tiers, strict=True):
+        if spec.calculation is not None:  # figures for other tiers, not seats of the house
+            applied.add(spec.calculation, "calculation only")
+            continue
         for abbr, n in zip(t.abbrs, t.seat_list, strict=True):
             seats[abbr] += n
     total = sum(seats.values())
@@ -62,7 +65,9 @@ def allocate(chamber: m.Chamber, election: Election, *, explain: bool = True) ->
     return AllocationResult(
         chamber=chamber.name, seats=seats, total=total, tiers=tiers,
         appointed=appointed, ties=ties, clauses_applied=applied.labels, notes=notes, election=election,
-        appointed_names=appointed_names, levels=levels, units_of=lambda: _units(ledger, tiers, levels),
+        appointed_names=appointed_names, levels=levels,
+        units_of=lambda: _units(ledger, [t for t, s in zip(tiers, chamber.tiers, strict=True) if s.calculation is None],
+                                levels),
     )
 
 
@@ -87,16 +92,19 @@ def _tier(tier: m.Tier, ledger: Ledger, ties: list[Tie], notes: list[str], appli
         else:
             view = View.national(ledger.election)
         held: list[int] | None = None
+        floor: list[int] | None = None
         if tier.levelling is not None:
             held = [ledger.national(tier.levelling.tier).get(a, 0) for a in view.names]
             view = with_held(view, held)
+            if tier.levelling.other is not None:
+                floor = _floor(tier.levelling, ledger, view.names)
         ctx = Context(tier=tier, view=view, seats=seats, notes=notes, applied=applied, rec=rec,
                       tb=TieBreaker(tier, view.entries, ties, view.votes))
         if tier.continuation is not None:
             national = ledger.national(tier.continuation.tier)
             ctx.held = [national.get(a, 0) for a in view.names]
         if held is not None:
-            result = run_levelling(ctx, held)
+            result = run_levelling(ctx, held, floor)
         elif seats > 0:
             result = run_tier(ctx)
         else:
@@ -112,8 +120,23 @@ def _tier(tier: m.Tier, ledger: Ledger, ties: list[Tie], notes: list[str], appli
             lower = ledger.results[tier.levelling.tier] if tier.levelling is not None else None
             place_by_quotients(tier, result, ledger.election, ledger.seats_in, held_national, ties, explain, lower)
     ledger.results[tier.name] = result
+    if tier.calculation is not None:
+        ledger.calculations.add(tier.name)
     ledger.forget()
     return result
+
+
+def _floor(lev: m.Levelling, ledger: Ledger, names: list[str]) -> list[int]:
+    """Each list's least seats: over the units of the levelling's level, the larger of its seats in the
+    two tiers there, summed."""
+    assert lev.other is not None and lev.level is not None
+    out = dict.fromkeys(names, 0)
+    for u in ledger.election.units_of(lev.level):
+        a, b = ledger.seats_in(lev.level, u.name, lev.tier), ledger.seats_in(lev.level, u.name, lev.other)
+        for abbr in set(a) | set(b):
+            if abbr in out:
+                out[abbr] += max(a.get(abbr, 0), b.get(abbr, 0))
+    return [out[a] for a in names]
 
 
 def _empty(ctx: Context) -> TierResult:

@@ -57,8 +57,9 @@ def _unsupported(tier: m.Tier) -> None:
                 raise AllocationError("a levelling tier with guarantees or corrections is not supported", action)
 
 
-def run_levelling(ctx: Context, held: list[int]) -> TierResult:
-    """The tier's seats on ``ctx.view`` (the whole election), levelled against ``held``."""
+def run_levelling(ctx: Context, held: list[int], floor: list[int] | None = None) -> TierResult:
+    """The tier's seats on ``ctx.view`` (the whole election), levelled against ``held`` (each list's
+    seats below); ``floor``: the seats each list must get at least, when not ``held``."""
     tier, view, rec = ctx.tier, ctx.view, ctx.rec
     lev = tier.levelling
     assert lev is not None
@@ -87,13 +88,17 @@ def run_levelling(ctx: Context, held: list[int]) -> TierResult:
         assert tier.overhang_policy is not None
         rec.say("Lists not admitted that have list votes take up none of their seats there: {}",
                 Lazy(_pairs, names, held, lost), clause=tier.overhang_policy)
+    least = floor if floor is not None else held
+    if floor is not None:
+        rec.say("Least seats (in each {}, the larger of the seats in tier {!r} and in tier {!r}, summed): {}",
+                lev.level, lev.tier, lev.other, Lazy(_pairs, names, floor, pool), clause=lev)
     ctx.used(tier.method, "allocate")
-    entitlement, pool, excluded, extra = _rounds(ctx, held, pool, ctx.seats - outside, policy)
+    entitlement, pool, excluded, extra = _rounds(ctx, least, pool, ctx.seats - outside, policy)
     seats = [0] * n
     over = 0
     for i in pool:
-        if held[i] > entitlement[i]:
-            over += held[i] - entitlement[i]
+        if least[i] > entitlement[i]:
+            over += least[i] - entitlement[i]
             if policy is m.OverhangPolicy.KEPT:
                 assert tier.overhang_policy is not None
                 rec.say("{} holds {} seat(s), more than its entitlement of {}: it keeps them ({} overhang, the "

@@ -37,6 +37,7 @@ class Ledger:
     # placed seats: (level, unit) -> abbr -> seats given there by tiers placed into units
     placed: dict[tuple[str, str], dict[str, int]] = field(default_factory=dict)
     _sums: dict[str, dict[tuple[str, str], dict[str, int]]] = field(default_factory=dict, repr=False)
+    calculations: set[str] = field(default_factory=set)  # tiers whose seats are not seats of the house
 
     def parts(self, tier: str) -> list[TierResult]:
         return self.results[tier].parts
@@ -56,6 +57,8 @@ class Ledger:
         out: dict[tuple[str, str], dict[str, int]] = {}
         results = self.results.values() if tier is None else [self.results[tier]]
         for result in results:
+            if tier is None and result.name in self.calculations:
+                continue
             for part in result.parts:
                 if part.level is None or part.district is None:
                     continue

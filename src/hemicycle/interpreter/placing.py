@@ -239,7 +239,8 @@ def place_by_quotients(tier: m.Tier, result: TierResult, election: Election, sea
             won = held_by_unit(seats_in, p.level, units, tier.levelling.tier)
             rec.say("Each list's entitlement split into each {} by {}; the seats it won there in tier {!r} taken up "
                     "within its share", p.level, p.method.kind.value, tier.levelling.tier, clause=p)
-            placed = split_entitlement(p, tier, election, result, lower, won, ties, rec)
+            least = held_by_unit(seats_in, p.level, units, p.at_least) if p.at_least is not None else None
+            placed = split_entitlement(p, tier, election, result, lower, won, ties, rec, least)
         elif k == 0:
             views = {v.unit.name: v for v in level_views(election, p.level)}  # type: ignore[union-attr]
             admitted = [a for a, ok in zip(result.abbrs, result.admitted_flags, strict=True) if ok]
@@ -331,7 +332,7 @@ _BASE_TOTAL = {m.Base.VALID_VOTES: "valid", m.Base.BALLOTS_CAST: "ballots_cast",
 
 def split_entitlement(p: m.LevelPlacement, tier: m.Tier, election: Election, result: TierResult,
                       lower: TierResult, held: dict[str, dict[str, int]], ties: list[Tie],
-                      rec: Recorder) -> dict[str, dict[str, int]]:
+                      rec: Recorder, minimum: dict[str, dict[str, int]] | None = None) -> dict[str, dict[str, int]]:
     """Each list's entitlement split among the units of ``p.level``; in each unit the seats it holds
     in the levelled tier are taken up as far as its share there goes (ranked by share, the rest not
     seated, under 'overhang not seated'); this tier's seats there are the share less those taken up."""
@@ -344,6 +345,11 @@ def split_entitlement(p: m.LevelPlacement, tier: m.Tier, election: Election, res
             continue
         rec.say("{}: its entitlement of {} split among the units of level {!r} by {}", abbr, n, p.level,
                 p.method.kind.value, clause=p)
+        if p.at_least is not None:
+            least = {u: here.get(abbr, 0) for u, here in (minimum or {}).items()}
+            for unit, seats in _split_at_least(p, tier, abbr, n, units, views, least, rec).items():
+                shares.setdefault(unit, {})[abbr] = seats
+            continue
         if p.after is None and p.per_unit is None and p.per_unit_figure is None and p.quotients is None:
             for unit, seats in _split_one(p, tier, abbr, n, units, views, ties, rec).items():
                 shares.setdefault(unit, {})[abbr] = seats
@@ -471,3 +477,46 @@ def _position(view: View, abbr: str) -> int | None:
         index = {a: k for k, a in enumerate(view.names)}
         view.election.derived[("positions", id(view))] = index
     return index.get(abbr)  # type: ignore[union-attr]
+
+
+def _split_at_least(p: m.LevelPlacement, tier: m.Tier, abbr: str, seats: int, units: list[Unit],
+                    views: dict[str, View], least: dict[str, int], rec: Recorder) -> dict[str, int]:
+    """One list's seats among the units by the divisor method, each unit getting at least ``least``:
+    the divisor method's seats k in a unit count only beyond the unit's least seats (a unit's share is
+    max(least, k)); the highest quotient votes / d(k) takes the next seat until the shares add up."""
+    votes = {}
+    for u in units:
+        k = _position(views[u.name], abbr)
+        votes[u.name] = views[u.name].votes[k] if k is not None else 0
+    floor = sum(least.get(u.name, 0) for u in units)
+    if floor > seats:
+        raise AllocationError(f"{abbr}: its {seats} seat(s) are fewer than the {floor} it must get at least in the "
+                              f"units of level {p.level!r}", p)
+    k = dict.fromkeys(votes, 0)
+    total = floor
+    rec.say("{}: {} seat(s), at least its seats of tier {!r} in each {}: {}", abbr, seats, p.at_least, p.level,
+            ", ".join(f"{u} {n}" for u, n in least.items() if n) or "none", clause=p)
+    while total < seats:
+        best: Fraction | None = None
+        at: list[str] = []
+        for u, v in votes.items():
+            d = p.method.divisor(k[u])
+            if v <= 0 or d is None:
+                continue
+            q = Fraction(v) / d if d else Fraction(1 << 200)
+            if best is None or q > best:
+                best, at = q, [u]
+            elif q == best:
+                at.append(u)
+        if best is None:
+            raise AllocationError(f"{abbr}: {seats - total} seat(s) cannot be split: no unit with a vote left", p)
+        if len(at) > 1 and any(k[u] + 1 > least.get(u, 0) for u in at):
+            raise TieError(f"{abbr}: equal quotients {fmt_exact(best, 4)} in {', '.join(at)}; the rules do not say "
+                           "which unit takes the seat", [abbr], p)
+        u = at[0]
+        k[u] += 1
+        if k[u] > least.get(u, 0):
+            total += 1
+            rec.say("  {}: a seat in {} ({:n} / {} = {})", abbr, u, votes[u],
+                    Lazy(fmt_exact, p.method.divisor(k[u] - 1)), Lazy(fmt_exact, best, 4))
+    return {u: max(least.get(u, 0), k[u]) for u in votes if max(least.get(u, 0), k[u])}

@@ -873,7 +873,7 @@ def _refuse_levels(tier: Tier) -> None:
     the encoder models them (issue 16), never dropped."""
     why = "levels are not encoded by the verifier yet"
     for name, what in (("levelling", "levelling against tier ..."), ("overhang_policy", "overhang ..."),
-                       ("continuation", "continue after tier ...")):
+                       ("continuation", "continue after tier ..."), ("calculation", "calculation only")):
         node = getattr(tier, name, None)
         if node is not None:
             raise UnsupportedClause(node, what, why)
