@@ -56,7 +56,7 @@ def scotland(rec: dict[str, Any]) -> dict[str, Any]:
     out = _head(rec, "")
     parties = []
     for p in rec["national"]["parties"]:
-        entry: dict[str, Any] = {"abbr": p["abbr"], "name": p["name"], "seats": p["seats"]}
+        entry: dict[str, Any] = {"abbr": p["abbr"], "name": p["name"], "votes": p["votes"] or 0, "seats": p["seats"]}
         if p.get("individual"):
             entry["list_size"] = 1
         parties.append(entry)
