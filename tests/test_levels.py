@@ -423,3 +423,20 @@ def test_a_calculation_tier_and_the_new_clauses_are_refused_by_the_verifier() ->
     with pytest.raises(v.UnsupportedClause, match="levels are not encoded") as info:
         v.verify(rules(text), ["monotonicity"], parties=2, timeout=5)
     assert ":3:" in str(info.value)
+
+
+# --- the language server --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("prefix", [
+    'chamber "t" seats 1\ntier "t" seats 1 {\n  compensate district_seats overhang ',
+    'chamber "t" seats 1\ntier "t" seats 1 {\n  allocate dhondt\n}\ntier "u" seats 1 {\n'
+    '  place in each district by dhondt after tier "t" at most 1 per district ',
+    'chamber "t" seats 1\ntier "t" seats 1 {\n  levelling against tier "x" or tier "y" in each district ',
+    'chamber "t" seats 1\ntier "t" seats 1 {\n  overhang excluded one by one ',
+    'chamber "t" seats 1 districts "t" seats 1 districts "t" seats 1 { }\n',
+])
+def test_completion_context_accepts_what_the_whole_prefix_accepts(prefix: str) -> None:
+    from hemicycle.editor.lsp import accepted_words, completion_context
+
+    assert accepted_words(completion_context(prefix)) == accepted_words(prefix)

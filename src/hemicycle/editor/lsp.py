@@ -258,6 +258,7 @@ def accepted_words(before: str) -> set[str] | None:
 
 _CHAMBER_STUB = 'chamber "" seats 0\n'
 _TIER_STUB = 'tier "" seats 0 {}\n'
+_DISTRICTS_STUB = 'districts seats 0\n'
 
 
 def completion_context(before: str) -> str:
@@ -267,15 +268,20 @@ def completion_context(before: str) -> str:
     clauses before them in their block, so the accepted words are the same (tested against the
     whole prefix on the bundled rules)."""
     clause_words, before_names = vocabulary().clause_words, vocabulary().before_names
+    inner = vocabulary().inner_pairs
     open_headers: list[tuple[str, int]] = []  # (header text, clause start of the enclosing block)
     clause_start = 0
     tier_closed = False
+    districts_closed = False  # a districts block closed at the top level (a tier or the end may follow)
     previous = ""
     for match in _TOKEN.finditer(before):
         word = match.group(0)
         if word.startswith(("#", '"', "[")):
             continue
+        after = previous
         word, previous = ("" if previous in before_names else word), word  # 'as tier': a name
+        if (after, word) in inner:  # 'after tier', 'district_seats overhang': inside a clause
+            word = ""
         if word == "{":
             open_headers.append((before[clause_start:match.end()], clause_start))
             clause_start = match.end()
@@ -283,13 +289,14 @@ def completion_context(before: str) -> str:
             if open_headers:
                 header, _ = open_headers.pop()
                 tier_closed = tier_closed or (not open_headers and header.lstrip().startswith("tier"))
+                districts_closed = districts_closed or (not open_headers and header.lstrip().startswith("districts"))
             clause_start = match.end()
         elif word in clause_words:
             clause_start = match.start()
     current = before[clause_start:]
     if clause_start == 0 or (not open_headers and current.startswith("chamber")):
         return current  # the first clause: nothing to leave out
-    head = _CHAMBER_STUB + (_TIER_STUB if tier_closed else "")
+    head = _CHAMBER_STUB + (_TIER_STUB if tier_closed else _DISTRICTS_STUB if districts_closed else "")
     return head + "\n".join(h for h, _ in open_headers) + "\n" + current
 
 
