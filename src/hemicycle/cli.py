@@ -788,7 +788,8 @@ def _write(path: Path, text: str) -> None:
 
 def _compare_run(systems: list[Rules], election: Any, steps: Steps, *, labels: list[str], own: Any,
                  properties: bool, parties: int, property_timeout: float, curve: list[str], swing: list[str],
-                 margins: bool, simulate: int, model: str, concentration: float, se: list[str], seed: int) -> tuple[Any, ...]:
+                 margins: bool, simulate: int, model: str, concentration: float, se: list[str],
+                 seed: int) -> tuple[Any, ...]:
     """The comparison and its what-ifs, with progress on ``steps``."""
     from hemicycle.compare import compare as run_compare
     from hemicycle.compare import property_verdicts
