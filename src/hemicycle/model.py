@@ -398,6 +398,33 @@ class Placement(Node):
     tier: str
 
 
+class Weights(str, Enum):
+    """What the upper apportionment of a biproportional tier apportions on."""
+
+    VOTES = "votes"  # each list's votes, summed over the units
+    VOTER_NUMBERS = "voter_numbers"  # each list's votes in a unit / the unit's seats, summed over the units
+
+
+@dataclass(frozen=True, kw_only=True)
+class UpperApportionment(Node):
+    """Biproportional apportionment, first step: the tier's seats (the sum of its units'
+    magnitudes) go to the admitted lists by ``method`` on their ``weights``; voter numbers are
+    rounded per unit by ``rounding`` (``EXACT``: kept as fractions)."""
+
+    method: Method
+    weights: Weights = Weights.VOTES
+    rounding: Rounding = Rounding.EXACT
+
+
+@dataclass(frozen=True, kw_only=True)
+class LowerApportionment(Node):
+    """Biproportional apportionment, second step: each list's seats go to the list x unit cells by
+    unit divisors and list divisors, every cell the rounding of its votes / (unit divisor x list
+    divisor) by ``method``'s signposts, every unit its magnitude and every list its seats."""
+
+    method: Divisor
+
+
 @dataclass(frozen=True, kw_only=True)
 class Provision(Node):
     """Actions that apply when ``condition`` holds (always, when it is ``None``)."""
@@ -424,6 +451,12 @@ class Tier(Node):
     votes_from: VotesFrom | None = None
     placement: Placement | None = None
     exempt: Exempt | None = None
+    upper: UpperApportionment | None = None  # biproportional: the upper apportionment (``method`` is its method)
+    lower: LowerApportionment | None = None  # biproportional: the lower apportionment
+
+    @property
+    def biproportional(self) -> bool:
+        return self.lower is not None
 
     def actions(self, kind: type) -> list[tuple[Provision, Action]]:
         return [(p, a) for p in self.provisions for a in p.actions if isinstance(a, kind)]
@@ -444,7 +477,7 @@ class Tier(Node):
         alternatives, exemptions, member-count selectors, integer parts only)."""
         if self.consolations or self.alliances is not None or self.compensation is not None:
             return True
-        if self.in_units or self.exempt is not None:
+        if self.in_units or self.exempt is not None or self.biproportional:
             return True
         if isinstance(self.method, LargestRemainder) and self.method.integer_parts_only:
             return True

@@ -274,7 +274,8 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
         found: dict[type, list[Any]] = {}
         loose: list[m.Node] = []
         kinds = (m.Consolation, m.Alliances, m.Compensation, m.Threshold, m.LargestRemainder, m.Divisor, m.Ties,
-                 m.Cap, m.Surplus, m.Provision, m.Exempt, m.VotesFrom, m.Placement)
+                 m.Cap, m.Surplus, m.Provision, m.Exempt, m.VotesFrom, m.Placement, m.UpperApportionment,
+                 m.LowerApportionment)
         for clause in body:
             kind = next((k for k in kinds if isinstance(clause, k)), None)
             if kind is None:
@@ -285,12 +286,18 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
         if loose:
             provisions.append(m.Provision(condition=None, actions=tuple(loose), span=loose[0].span))  # type: ignore[arg-type]
         methods = found.get(m.LargestRemainder, [])
+        upper, lower = found.get(m.UpperApportionment, []), found.get(m.LowerApportionment, [])
+        if upper or lower:
+            self._biproportional_tier(name, how, span, methods, upper, lower, found)
+            methods = [upper[0].method]
         if not methods:
             self._fail(span, f"tier {name!r} does not say how seats are allocated",
                        "add a clause such as 'allocate largest_remainder quota hare'")
         for kind, label in ((m.LargestRemainder, "allocate"), (m.Ties, "ties"), (m.Cap, "cap"),
                             (m.Surplus, "surplus"), (m.Alliances, "alliances"), (m.Compensation, "compensate"),
-                            (m.Exempt, "exempt"), (m.VotesFrom, "votes"), (m.Placement, "place")):
+                            (m.Exempt, "exempt"), (m.VotesFrom, "votes"), (m.Placement, "place"),
+                            (m.UpperApportionment, "upper apportionment"),
+                            (m.LowerApportionment, "lower apportionment")):
             clauses = found.get(kind, [])
             if len(clauses) > 1:
                 self._fail(clauses[1].span, f"tier {name!r} has a second '{label}' clause",
@@ -311,8 +318,56 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
             consolations=tuple(found.get(m.Consolation, [])), alliances=one(m.Alliances),
             compensation=one(m.Compensation), level=how.level, seats_from=how.unfilled,
             votes_from=one(m.VotesFrom), placement=one(m.Placement), exempt=one(m.Exempt),
-            span=span, citation=cite,
+            upper=one(m.UpperApportionment), lower=one(m.LowerApportionment), span=span, citation=cite,
         )
+
+    def _biproportional_tier(self, name: str, how: _TierSeats, span: m.Span, methods: list[Any], upper: list[Any],
+                             lower: list[Any], found: dict[type, list[Any]]) -> None:
+        """A biproportional tier has both steps, allocates in each unit of a level, and has no
+        'allocate' clause (the upper apportionment says the method) nor clauses that act on one
+        unit's seats alone."""
+        if not upper or not lower:
+            there = (upper or lower)[0]
+            missing = "lower" if not lower else "upper"
+            self._fail(there.span, f"tier {name!r} has one step of a biproportional apportionment but no "
+                                   f"'{missing} apportionment' clause",
+                       "write both: 'upper apportionment sainte_lague on voter_numbers' and "
+                       "'lower apportionment sainte_lague'")
+        if methods:
+            self._fail(methods[0].span, f"tier {name!r} is biproportional: its 'upper apportionment' clause says "
+                                        "how the seats go to the lists", "remove the 'allocate' clause")
+        if how.level is None:
+            self._fail(upper[0].span, f"a biproportional tier apportions to lists x units: tier {name!r} must "
+                                      "allocate 'in each' unit of a level", f"write 'tier \"{name}\" in each district'")
+        for kind, label in ((m.Cap, "cap"), (m.Surplus, "surplus"), (m.Consolation, "consolation"),
+                            (m.Alliances, "alliances"), (m.Compensation, "compensate"), (m.Provision, "when")):
+            if found.get(kind):
+                self._fail(found[kind][0].span, f"'{label}' is not defined for a biproportional tier ({name!r})",
+                           "the lower apportionment fixes every cell's seats from both sums")
+
+    def upper_apportionment(self, meta: Any, children: list[Any]) -> m.UpperApportionment:
+        parts, cite = self._split(children)
+        method = dataclasses.replace(parts[2], citation=cite)
+        weights, rounding = m.Weights.VOTES, m.Rounding.EXACT
+        if len(parts) > 3:
+            weights, rounding = parts[4]
+        return m.UpperApportionment(method=method, weights=weights, rounding=rounding,
+                                    span=_span(self.file, meta), citation=cite)
+
+    def weights_votes(self, meta: Any, children: list[Token]) -> tuple[m.Weights, m.Rounding]:
+        return m.Weights.VOTES, m.Rounding.EXACT
+
+    def weights_voter_numbers(self, meta: Any, children: list[Any]) -> tuple[m.Weights, m.Rounding]:
+        rounding = children[1] if len(children) > 1 else m.Rounding.EXACT
+        return m.Weights.VOTER_NUMBERS, rounding
+
+    def lower_apportionment(self, meta: Any, children: list[Any]) -> m.LowerApportionment:
+        parts, cite = self._split(children)
+        method: m.Divisor = parts[2]
+        if method.kind is m.DivisorKind.HUNTINGTON_HILL:
+            self._fail(method.span, "the lower apportionment needs rational signposts; huntington_hill's are "
+                                    "square roots", "use a divisor method with rational divisors, e.g. sainte_lague")
+        return m.LowerApportionment(method=method, span=_span(self.file, meta), citation=cite)
 
     def seats_count(self, meta: Any, children: list[Token]) -> _TierSeats:
         return _TierSeats(seats=self._int(children[1], minimum=1, what="a tier's seats"))

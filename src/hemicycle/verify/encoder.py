@@ -863,7 +863,18 @@ def refuse_extensions(tier: Tier) -> None:
         if val:
             node = val[0] if isinstance(val, tuple) else val
             raise UnsupportedClause(node, what, "not encoded by the verifier")
+    refuse_levels2(tier)
     _refuse_districts(tier)
+
+
+def refuse_levels2(tier: Tier) -> None:
+    """The clauses of the levels issue that move seats between levels (biproportional
+    apportionment): refused with their line until the encoder models them (issue 16), never dropped."""
+    why = "biproportional apportionment is not encoded by the verifier yet"
+    for name, what in (("upper", "upper apportionment ..."), ("lower", "lower apportionment ...")):
+        node = getattr(tier, name, None)
+        if node is not None:
+            raise UnsupportedClause(node, what, why)
 
 
 def _refuse_districts(tier: Tier) -> None:
