@@ -23,7 +23,7 @@ The method (docs/language.md, 'Biproportional apportionment'):
    no path exists, the multipliers of the rows reached are scaled by the smallest factor that puts
    a new cell on a signpost. This always ends, exactly.
 4. *Uniqueness*: the result is the only one unless a cycle of cells at signposts lets seats move
-   while every sum holds (a tie); ``BiproportionalTie`` names those cells.
+   while every sum holds (a tie); ``tied_cycle`` names those cells.
 
 Rows and columns are multiplied by ``row_scale[i]`` and ``col_scale[j]``: a cell's quotient is
 ``votes * row_scale * col_scale``; the divisors are their reciprocals (``Solution``).
@@ -35,11 +35,11 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from math import floor
+from itertools import pairwise
 
 Signpost = Callable[[int], Fraction | None]  # d(k): the quotient at which a cell's (k+1)-th seat begins
 
-ROUNDS = 50  # alternating-scaling rounds before tie and transfer finishes the job
+ROUNDS = 4  # alternating-scaling rounds (columns, then rows) before tie and transfer finishes the job
 INF = float("inf")  # only as a capacity marker in the flow, never in arithmetic on figures
 
 
@@ -49,14 +49,6 @@ class NoSolution(Exception):
     def __init__(self, message: str, rows: Sequence[int], cols: Sequence[int]) -> None:
         super().__init__(message)
         self.rows, self.cols = tuple(rows), tuple(cols)
-
-
-class BiproportionalTie(Exception):
-    """Two apportionments meet both sums with the same divisors: the cells on the cycle are tied."""
-
-    def __init__(self, message: str, cells: Sequence[tuple[int, int]]) -> None:
-        super().__init__(message)
-        self.cells = tuple(cells)
 
 
 @dataclass
@@ -203,11 +195,22 @@ def check_feasible(votes: Sequence[Sequence[int]], rows: Sequence[int], cols: Se
 
 
 def _sequence_length(d: Signpost) -> int | None:
-    """The number of terms of a finite divisor sequence (None: unbounded); probes up to 10,000."""
-    for k in range(10_000):
-        if d(k) is None:
-            return k
-    return None
+    """The number of terms of a finite divisor sequence (None: more than 2**20, as good as unbounded)."""
+    if d(0) is None:
+        return 0
+    hi = 1
+    while d(hi) is not None:  # d(hi // 2) exists, d(hi) ...
+        if hi >= 1 << 20:
+            return None
+        hi *= 2
+    lo = hi // 2  # d(lo) exists, d(hi) does not
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if d(mid) is None:
+            hi = mid
+        else:
+            lo = mid
+    return hi
 
 
 # --- the solver ---------------------------------------------------------------------------------------
@@ -432,9 +435,9 @@ def tied_cycle(votes: Sequence[Sequence[int]], sol: Solution, d: Signpost) -> li
                 stack_path.pop()
                 continue
             if state[nxt] == 1:
-                cyc = stack_path[stack_path.index(nxt):] + [nxt]
+                cyc = [*stack_path[stack_path.index(nxt):], nxt]
                 cells = []
-                for a, b in zip(cyc, cyc[1:], strict=False):
+                for a, b in pairwise(cyc):
                     cells.append((a, b - nr) if a < nr else (b, a - nr))
                 return cells
             if state[nxt] == 0:

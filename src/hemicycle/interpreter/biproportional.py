@@ -8,7 +8,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from hemicycle import model as m
-from hemicycle.biproportional import BiproportionalTie, NoSolution, Solution, biproportional, tied_cycle
+from hemicycle.biproportional import NoSolution, Solution, biproportional, tied_cycle
 from hemicycle.interpreter.context import Applied, Context
 from hemicycle.interpreter.errors import AllocationError, TieError
 from hemicycle.interpreter.levels import Ledger
