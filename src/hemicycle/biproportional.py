@@ -31,11 +31,13 @@ Rows and columns are multiplied by ``row_scale[i]`` and ``col_scale[j]``: a cell
 
 from __future__ import annotations
 
+import heapq
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from itertools import pairwise
+from math import lcm
 
 Signpost = Callable[[int], Fraction | None]  # d(k): the quotient at which a cell's (k+1)-th seat begins
 
@@ -95,32 +97,83 @@ def rounding_bounds(w: Fraction, x: int, d: Signpost) -> tuple[Fraction, Fractio
 def apportion_line(weights: Sequence[Fraction], seats: int, d: Signpost) -> tuple[list[int], Fraction, Fraction | None]:
     """``seats`` seats among ``weights`` (0: no list) by highest quotients ``w / d(k)``, and the
     interval of multipliers that gives them. Ties at the cut go to the lower index (the uniqueness
-    check catches a tie that matters)."""
+    check catches a tie that matters). Compared in integers: the weights and the divisors are each
+    brought to a common denominator."""
     n = len(weights)
     x = [0] * n
     live = [i for i in range(n) if weights[i] > 0]
-    for _ in range(seats):
-        best, best_q = -1, Fraction(-1)
-        for i in live:
-            di = d(x[i])
-            if di is None:
-                continue
-            if di == 0:
-                best = i
-                break
-            q = weights[i] / di
-            if q > best_q:
-                best, best_q = i, q
-        if best < 0:
-            raise NoSolution("the divisor sequence runs out before every seat is given", live, ())
-        x[best] += 1
-    lo, hi = Fraction(0), None
+    table = _table(d, seats)
+    den = 1
     for i in live:
-        a, b = rounding_bounds(weights[i], x[i], d)
-        lo = max(lo, a)
-        if b is not None:
-            hi = b if hi is None else min(hi, b)
-    return x, lo, hi
+        den = lcm(den, weights[i].denominator)
+    big = [weights[i].numerator * (den // weights[i].denominator) for i in range(n)]  # w * den, whole
+    heap: list[_Quotient] = []  # each live cell's next quotient w / d(x), the highest first
+    for i in live:
+        top = table[0]
+        if top is not None:
+            heap.append(_key(big[i], top, i))
+    heapq.heapify(heap)
+    for _ in range(seats):
+        if not heap:
+            raise NoSolution("the divisor sequence runs out before every seat is given", live, ())
+        i = heapq.heappop(heap).i
+        x[i] += 1
+        nxt = table[x[i]] if x[i] < len(table) else d(x[i])
+        if nxt is not None:
+            heapq.heappush(heap, _key(big[i], nxt, i))
+    # the multipliers s with d(x-1) <= w s <= d(x) for every cell: s in [max d(x-1)/w, min d(x)/w],
+    # kept as integer pairs (d * den / big) and made Fractions once
+    lo_n, lo_d, hi_n, hi_d = 0, 1, -1, 1
+    for i in live:
+        xi, b = x[i], big[i]
+        if xi > 0:
+            low = table[xi - 1] if xi - 1 < len(table) else d(xi - 1)
+            if low:
+                num, dd = low.numerator * den, low.denominator * b
+                if num * lo_d > lo_n * dd:
+                    lo_n, lo_d = num, dd
+        top = table[xi] if xi < len(table) else d(xi)
+        if top is not None:
+            num, dd = top.numerator * den, top.denominator * b
+            if hi_n < 0 or num * hi_d < hi_n * dd:
+                hi_n, hi_d = num, dd
+    return x, Fraction(lo_n, lo_d), (None if hi_n < 0 else Fraction(hi_n, hi_d))
+
+
+class _Quotient:
+    """w / D as a heap key: larger quotients first, then the lower index; compared in integers."""
+
+    __slots__ = ("den", "i", "num")
+
+    def __init__(self, num: int, den: Fraction, i: int) -> None:
+        self.num, self.den, self.i = num * den.denominator, den.numerator, i
+
+    def __lt__(self, other: _Quotient) -> bool:
+        if self.den == 0 or other.den == 0:  # a zero divisor: an infinite quotient
+            if self.den == 0 and other.den == 0:
+                return self.i < other.i
+            return self.den == 0
+        left, right = self.num * other.den, other.num * self.den
+        return left > right or (left == right and self.i < other.i)
+
+
+def _key(num: int, den: Fraction, i: int) -> _Quotient:
+    return _Quotient(num, den, i)
+
+
+_TABLES: dict[Signpost, list[Fraction | None]] = {}
+
+
+def _table(d: Signpost, seats: int) -> list[Fraction | None]:
+    """d(0), d(1), ... d(seats), made once per signpost function (and grown when needed)."""
+    table = _TABLES.get(d)
+    if table is None:
+        if len(_TABLES) > 64:
+            _TABLES.clear()
+        table = _TABLES[d] = []
+    while len(table) <= seats:
+        table.append(d(len(table)))
+    return table
 
 
 # --- feasibility: a maximum flow ------------------------------------------------------------------------
