@@ -426,6 +426,22 @@ class LowerApportionment(Node):
 
 
 @dataclass(frozen=True, kw_only=True)
+class Bonus(Node):
+    """A majority bonus: the admitted list with the most votes gets ``seats`` seats before the
+    method shares out the rest (the leader included). With ``share``/``base``: only if its votes
+    reach ``share`` of ``base`` (``inclusive``), and then ``step_seats`` more for every whole
+    ``step`` of share above ``share``; at most ``cap`` seats in all."""
+
+    seats: int
+    share: Fraction | None = None
+    base: Base | None = None
+    inclusive: bool = True
+    step_seats: int = 0
+    step: Fraction | None = None
+    cap: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
 class Provision(Node):
     """Actions that apply when ``condition`` holds (always, when it is ``None``)."""
 
@@ -453,6 +469,7 @@ class Tier(Node):
     exempt: Exempt | None = None
     upper: UpperApportionment | None = None  # biproportional: the upper apportionment (``method`` is its method)
     lower: LowerApportionment | None = None  # biproportional: the lower apportionment
+    bonus: Bonus | None = None  # a majority bonus to the first list
 
     @property
     def biproportional(self) -> bool:
@@ -477,7 +494,7 @@ class Tier(Node):
         alternatives, exemptions, member-count selectors, integer parts only)."""
         if self.consolations or self.alliances is not None or self.compensation is not None:
             return True
-        if self.in_units or self.exempt is not None or self.biproportional:
+        if self.in_units or self.exempt is not None or self.biproportional or self.bonus is not None:
             return True
         if isinstance(self.method, LargestRemainder) and self.method.integer_parts_only:
             return True

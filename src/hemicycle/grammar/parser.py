@@ -275,7 +275,7 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
         loose: list[m.Node] = []
         kinds = (m.Consolation, m.Alliances, m.Compensation, m.Threshold, m.LargestRemainder, m.Divisor, m.Ties,
                  m.Cap, m.Surplus, m.Provision, m.Exempt, m.VotesFrom, m.Placement, m.UpperApportionment,
-                 m.LowerApportionment)
+                 m.LowerApportionment, m.Bonus)
         for clause in body:
             kind = next((k for k in kinds if isinstance(clause, k)), None)
             if kind is None:
@@ -297,7 +297,7 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
                             (m.Surplus, "surplus"), (m.Alliances, "alliances"), (m.Compensation, "compensate"),
                             (m.Exempt, "exempt"), (m.VotesFrom, "votes"), (m.Placement, "place"),
                             (m.UpperApportionment, "upper apportionment"),
-                            (m.LowerApportionment, "lower apportionment")):
+                            (m.LowerApportionment, "lower apportionment"), (m.Bonus, "bonus")):
             clauses = found.get(kind, [])
             if len(clauses) > 1:
                 self._fail(clauses[1].span, f"tier {name!r} has a second '{label}' clause",
@@ -318,7 +318,8 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
             consolations=tuple(found.get(m.Consolation, [])), alliances=one(m.Alliances),
             compensation=one(m.Compensation), level=how.level, seats_from=how.unfilled,
             votes_from=one(m.VotesFrom), placement=one(m.Placement), exempt=one(m.Exempt),
-            upper=one(m.UpperApportionment), lower=one(m.LowerApportionment), span=span, citation=cite,
+            upper=one(m.UpperApportionment), lower=one(m.LowerApportionment), bonus=one(m.Bonus),
+            span=span, citation=cite,
         )
 
     def _biproportional_tier(self, name: str, how: _TierSeats, span: m.Span, methods: list[Any], upper: list[Any],
@@ -340,7 +341,8 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
             self._fail(upper[0].span, f"a biproportional tier apportions to lists x units: tier {name!r} must "
                                       "allocate 'in each' unit of a level", f"write 'tier \"{name}\" in each district'")
         for kind, label in ((m.Cap, "cap"), (m.Surplus, "surplus"), (m.Consolation, "consolation"),
-                            (m.Alliances, "alliances"), (m.Compensation, "compensate"), (m.Provision, "when")):
+                            (m.Alliances, "alliances"), (m.Compensation, "compensate"), (m.Provision, "when"),
+                            (m.Bonus, "bonus")):
             if found.get(kind):
                 self._fail(found[kind][0].span, f"'{label}' is not defined for a biproportional tier ({name!r})",
                            "the lower apportionment fixes every cell's seats from both sums")
@@ -360,6 +362,35 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
     def weights_voter_numbers(self, meta: Any, children: list[Any]) -> tuple[m.Weights, m.Rounding]:
         rounding = children[1] if len(children) > 1 else m.Rounding.EXACT
         return m.Weights.VOTER_NUMBERS, rounding
+
+    def bonus(self, meta: Any, children: list[Any]) -> m.Bonus:
+        parts, cite = self._split(children)
+        span = _span(self.file, meta)
+        fields: dict[str, Any] = {"seats": self._int(parts[1], minimum=1, what="bonus seats")}
+        for part in parts[6:]:
+            fields.update(part)
+        if "step" in fields and "share" not in fields:
+            self._fail(span, "a bonus that grows by steps of share needs the share it starts from",
+                       "write e.g. 'bonus 20 seats to first list from 25% of valid_votes plus 1 seat per 0.5%'")
+        cap = fields.get("cap")
+        if cap is not None and cap < fields["seats"]:
+            self._fail(span, f"the bonus starts at {fields['seats']} seats, above its cap of {cap}")
+        return m.Bonus(**fields, span=span, citation=cite)
+
+    def bonus_from(self, meta: Any, children: list[Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {"share": self._number(children[1]), "base": m.Base(str(children[3]))}
+        if len(children) > 4:
+            out["inclusive"] = children[4]
+        return out
+
+    def bonus_step(self, meta: Any, children: list[Any]) -> dict[str, Any]:
+        step = self._number(children[4])
+        if step <= 0:
+            self._fail(_span(self.file, meta), "a bonus step must be a positive share")
+        return {"step_seats": self._int(children[1], minimum=1, what="seats per step"), "step": step}
+
+    def bonus_cap(self, meta: Any, children: list[Token]) -> dict[str, Any]:
+        return {"cap": self._int(children[2], minimum=1, what="the bonus's cap")}
 
     def lower_apportionment(self, meta: Any, children: list[Any]) -> m.LowerApportionment:
         parts, cite = self._split(children)

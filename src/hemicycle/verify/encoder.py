@@ -869,9 +869,11 @@ def refuse_extensions(tier: Tier) -> None:
 
 def refuse_levels2(tier: Tier) -> None:
     """The clauses of the levels issue that move seats between levels (biproportional
-    apportionment): refused with their line until the encoder models them (issue 16), never dropped."""
-    why = "biproportional apportionment is not encoded by the verifier yet"
-    for name, what in (("upper", "upper apportionment ..."), ("lower", "lower apportionment ...")):
+    apportionment, majority bonus): refused with their line until the encoder models them (issue 16), never dropped."""
+    for name, what, why in (
+            ("upper", "upper apportionment ...", "biproportional apportionment is not encoded by the verifier yet"),
+            ("lower", "lower apportionment ...", "biproportional apportionment is not encoded by the verifier yet"),
+            ("bonus", "bonus ... to first list", "majority bonuses are not encoded by the verifier yet")):
         node = getattr(tier, name, None)
         if node is not None:
             raise UnsupportedClause(node, what, why)
