@@ -145,3 +145,16 @@ def test_fmt_keeps_the_bonus() -> None:
     out = format_rules('chamber "c" seats 9\ntier "t" seats 9 {\n  bonus  2 seats to  first list  up to 3 seats\n'
                        '  allocate dhondt\n}\n')
     assert "bonus 2 seats to first list up to 3 seats" in out
+
+
+def test_the_language_server_describes_the_new_clauses() -> None:
+    from hemicycle.editor.lsp import hover_text
+    from hemicycle.editor.vocabulary import vocabulary
+
+    text = ('chamber "c" seats 4\ndistricts seats 4\ntier "bp" in each district {\n'
+            '  upper apportionment sainte_lague on voter_numbers\n  lower apportionment sainte_lague\n}\n'
+            'tier "t" seats 4 {\n  bonus 1 seats to first list\n  allocate dhondt\n}\n')
+    assert "upper apportionment METHOD" in (hover_text(text, 3, 4) or "")
+    assert "lower apportionment DIVISOR_METHOD" in (hover_text(text, 4, 4) or "")
+    assert "bonus N seats to first list" in (hover_text(text, 7, 4) or "")
+    assert {"upper", "lower", "bonus"} <= vocabulary().clause_words
