@@ -52,7 +52,8 @@ def test_indices_by_hand() -> None:
 def test_compare_alternatives_on_2021_votes() -> None:
     systems = [hemicycle.load(n) for n in ALTERNATIVES]
     c = compare(systems, KZ21)
-    seats = {s.label: s.list_seats for s in c.systems}
+    seats = {Path(s.path).stem: s.list_seats for s in c.systems}
+    assert [s.label for s in c.systems][:2] == ["2021 law: Hare, 7%", "D'Hondt, 7%"]  # the rule files' labels
     assert seats["kazakhstan-2021"] == {"QHP": 10, "NurOtan": 76, "Auyl": 0, "AkZhol": 12, "Adal": 0}
     assert seats["kazakhstan-2021-dhondt"]["NurOtan"] == 77
     assert seats["kazakhstan-2021-5pct"]["Auyl"] > 0
@@ -165,7 +166,7 @@ def test_html_report_is_self_contained() -> None:
     page = comparison_html(c, curves=[seat_vote_curve(systems[0], KZ21, "QHP")])
     assert page.startswith("<!DOCTYPE html>") and "<svg" in page and "Gallagher" in page
     assert "http://" not in page.replace("http://www.w3.org/2000/svg", "")
-    assert "<table>" in c._repr_html_()
+    assert "<table class=data>" in c._repr_html_()
 
 
 def test_property_verdicts_are_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -539,3 +539,44 @@ def test_ledger_seats_of_a_tier_in_a_unit_summed_below_it() -> None:
     assert ledger.seats_in("region", "R", "t") == {"A": 2, "B": 3}
     assert ledger.seats_in("district", "E") == {"A": 1}
     assert ledger.unfilled("t") == 0 and ledger.room("district", "N") == 0
+
+
+# --- parameters in districted rules; the fast paths hand districts over ---------------------------------
+
+
+def test_a_family_over_spains_threshold_and_method() -> None:
+    spain = hemicycle.votes.load_votes(DATA / "spain-2015.json")
+    family = hemicycle.load_family("spain-family")
+    check = family.check()
+    assert family.size() == 80 and check.combinations == 80 and not check.found
+    law = hemicycle.load("spain-1986").allocate(spain, explain=False).seats
+    assert hemicycle.load("spain-family").allocate(spain, explain=False).seats == law
+    sainte = hemicycle.load("spain-family", params={"method": "sainte_lague"})
+    assert sainte.model.bindings == (("threshold", "3%"), ("method", "sainte_lague"))
+    assert sainte.allocate(spain, explain=False).seats == hemicycle.load("spain-sainte-lague").allocate(
+        spain, explain=False).seats != law
+    high = hemicycle.load("spain-family", params={"threshold": "10%"}).allocate(spain, explain=False).seats
+    assert sum(high.values()) == 350 and high != law
+    assert all(n == 0 for a, n in high.items() if law[a] == 0)  # a higher threshold admits no one new
+
+
+def test_compiled_and_batch_hand_districted_rules_to_the_interpreter() -> None:
+    chamber = dhondt(4)
+    with pytest.raises(MissingFigure, match="units of level 'district'"):
+        hemicycle.compile(chamber)([10, 20])
+    with pytest.raises(MissingFigure, match="units of level 'district'"):
+        hemicycle.allocate_batch(chamber, [[10, 20]])
+    apportionment = rules('chamber "c" seats 4\ndistricts seats 4 {\napportion by population dhondt\n}\n')
+    with pytest.raises(MissingFigure):
+        hemicycle.compile(apportionment)([10, 20])
+
+
+def test_notebook_frame_and_html_of_a_real_districted_result() -> None:
+    pytest.importorskip("pandas")
+    r = _result("spain-1986", "spain-2015")
+    df = r.to_pandas()
+    units = df[df["district"].notna()]
+    assert units["district"].nunique() == 52 and int(units["seats"].sum()) == 350
+    madrid = units[units["district"] == "Madrid"].set_index("abbr")
+    assert int(madrid.loc["PP", "seats"]) == 13 and int(madrid.loc["PP", "votes"]) == 1_210_219
+    assert "Seats in 52 units" in r._repr_html_()

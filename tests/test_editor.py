@@ -193,12 +193,18 @@ def test_version() -> None:
 
 def test_completion_context_agrees_with_the_whole_prefix() -> None:
     """Completion parses only the clause around the cursor once the text before it is long: the
-    words offered are the same as from the whole prefix (here at every token of two bundled files;
+    words offered are the same as from the whole prefix (here at every token of four bundled files
+    and a text of every clause word that also stands inside clauses, districts without a block;
     scripts/fuzz.py --lsp does all of them and random texts)."""
     from hemicycle.editor.lsp import _TOKEN
 
-    for name in ("kazakhstan-2021", "israel-2015"):
-        text = (ROOT / "rules" / f"{name}.elect").read_text("utf-8")
+    constructed = ('chamber "c" seats 3\ndistricts seats 2\ndistricts "r" seats 1 {}\n'
+                   'tier "a" in each district {\n  threshold 1000 votes or 5% of valid_votes in at least 2 districts\n'
+                   '  allocate largest_remainder quota imperiali rounded nearest integer parts only\n}\n'
+                   'tier "b" seats unfilled in tier "a" {\n  votes remainders of tier "a"\n'
+                   '  place in each district by remainders of tier "a"\n  allocate dhondt\n}\n')
+    for name in ("kazakhstan-2021", "israel-2015", "czech-2021", "us-house-2000", "constructed"):
+        text = constructed if name == "constructed" else (ROOT / "rules" / f"{name}.elect").read_text("utf-8")
         starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
         for match in _TOKEN.finditer(text):
             offset = match.end()

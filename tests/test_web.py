@@ -326,8 +326,10 @@ def test_compare_gives_the_html_report_of_hemicycle_compare(client: TestClient) 
     assert "error" not in r, r
     assert r["html"].startswith("<!DOCTYPE html>") and "Seat-vote curves" in r["html"]
     assert "Votes that decide seats" in r["html"]
-    assert [a["label"] for a in r["arches"]] == ["dhondt", "sl"]
-    assert r["csv"].splitlines()[0] == '"abbr","votes","dhondt","sl"'  # text cells quoted (display.csv_text)
+    assert [a["label"] for a in r["arches"]] == ["D'Hondt, 7%", "Sainte-Laguë, 7%"]  # the rule files' labels
+    # tidy, one row per system and list; text cells quoted (display.csv_text)
+    assert r["csv"].splitlines()[0] == '"system","rules","abbr","name","votes","seats"'
+    assert r["csv"].splitlines()[1].startswith('"D\'Hondt, 7%","dhondt.elect","QHP",')
 
 
 def test_compare_refuses_two_systems_with_one_name(client: TestClient) -> None:

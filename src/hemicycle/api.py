@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from hemicycle.election import Election
+from hemicycle.family import Family
 from hemicycle.grammar import load_rules, parse_rules
 from hemicycle.interpreter import AllocationResult, allocate
 from hemicycle.model import Chamber
@@ -24,6 +25,13 @@ def bundled_rules() -> list[str]:
 def bundled_elections() -> list[str]:
     folder = resources.files("hemicycle").joinpath("elections")
     return sorted(p.name[: -len(".json")] for p in folder.iterdir() if p.name.endswith(".json"))
+
+
+def close_names(name: str, names: Iterable[str], n: int = 3) -> list[str]:
+    """The names of ``names`` that ``name`` is most likely a misspelling of (best first)."""
+    import difflib
+
+    return difflib.get_close_matches(name, list(names), n=n, cutoff=0.75)
 
 
 @dataclass(frozen=True)
@@ -109,6 +117,22 @@ class Rules:
     def path(self) -> str:
         return self.model.span.file
 
+    @property
+    def label(self) -> str:
+        """The system's name for people: the rule file's ``label "..."``, else its file name; for
+        a member of a family, with its parameters' values (``kazakhstan-x (threshold=5%)``)."""
+        if self.model.label:
+            return self.model.label
+        stem = Path(self.path).stem
+        values = ", ".join(f"{k}={v}" for k, v in self.model.bindings)
+        return f"{stem} ({values})" if values else stem
+
+    def _repr_html_(self) -> str:
+        """The rule file highlighted, with its citations, for notebooks."""
+        from hemicycle.notebook import rules_html
+
+        return rules_html(self.model)
+
     def allocate(
         self,
         votes: Mapping[str, int] | Iterable[tuple[str, int]] | Election,
@@ -119,17 +143,32 @@ class Rules:
     ) -> AllocationResult:
         """Allocate seats. ``votes`` maps abbr to votes (insertion order = registration order
         unless ``registration_order`` is given); totals as keywords: ``invalid=``,
-        ``ballots_cast=``, ``valid=``, ``registered=``, ``against_all=``."""
+        ``ballots_cast=``, ``valid=``, ``registered=``, ``against_all=``. Votes and totals are
+        whole numbers (``int`` or NumPy integers), checked by ``hemicycle.validate``: anything
+        else raises ``TypeError`` or ``ValueError``."""
         if isinstance(votes, Election):
+            extra = [k for k, v in totals.items() if v is not None]
+            extra += ["registration_order"] if registration_order is not None else []
+            if extra:
+                raise TypeError(f"allocate() was given an Election and {', '.join(extra)}: an Election "
+                                "holds its own totals and registration order")
             election = votes
         else:
             election = Election.from_votes(votes, registration_order=registration_order, **totals)
         return allocate(self.model, election, explain=explain)
 
 
-def load(path_or_name: str | Path) -> Rules:
-    """Load a rule file by path, or a bundled one by name (e.g. ``"kazakhstan-2021"``)."""
-    return Rules(load_rules(resolve_rules(path_or_name)))
+def load(path_or_name: str | Path, params: Mapping[str, Any] | None = None) -> Rules:
+    """Load a rule file by path, or a bundled one by name (e.g. ``"kazakhstan-2021"``).
+
+    ``params`` gives values to the file's parameters (``{"threshold": "5%", "method": "dhondt"}``);
+    those left out take their defaults."""
+    return Rules(load_rules(resolve_rules(path_or_name), params))
+
+
+def load_family(path_or_name: str | Path) -> Family:
+    """A rule file as a family of systems: its parameters, every combination, each one bound."""
+    return Family.load(resolve_rules(path_or_name))
 
 
 def compile(rules: Rules | Chamber):
@@ -146,6 +185,6 @@ def allocate_batch(rules: Rules | Chamber, votes: Any, invalid: Any = None, **to
     return batch(rules, votes, invalid=invalid, **totals)
 
 
-def loads(text: str, file: str = "<rules>") -> Rules:
+def loads(text: str, file: str = "<rules>", params: Mapping[str, Any] | None = None) -> Rules:
     """Parse rule text given as a string."""
-    return Rules(parse_rules(text, file))
+    return Rules(parse_rules(text, file, params))

@@ -26,6 +26,7 @@ The paths are compared on random and constructed elections in ``tests/test_batch
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable
 from typing import Any
@@ -35,14 +36,22 @@ import numpy as np
 from hemicycle import model as m
 from hemicycle.bases import base_figure
 from hemicycle.compiled import clauses_on_votes_only, compile_rules
+from hemicycle.election import TOTALS
 from hemicycle.highest_averages import LinearDivisors
-from hemicycle.interpreter import MissingFigure
+from hemicycle.interpreter import MAX_WORK, MissingFigure, check_sizes
+from hemicycle.validate import figure_array
 
 LIMIT = 2**62
 CHUNK = 16_384
 # Huntington-Hill goes seat by seat here (the interpreter's integer-square-root jump start has no
 # NumPy counterpart): beyond this many seats, the compiled path (with the jump) is faster.
 _HH_ROUNDS = 1_000
+# The divisor rounds after the jump start: beyond this many seats per list (and this many more),
+# an election goes to the exact path instead (D'Hondt and the like leave at most 2 per list).
+_ROUNDS_PER_LIST = 8
+_ROUNDS = 64
+# Seats a guarantee moves in the vectorised path; an election that needs more goes to the exact path.
+_MOVES = 64
 # Each step is one NumPy call per list: with more lists than this, the compiled path row by row
 # is as fast (measured: about equal at 1,000 lists, the batch path 100x slower at 5,000).
 _MAX_COLUMNS = 1_000
@@ -147,11 +156,15 @@ def _tier_batch(tier: m.Tier, plan: dict[str, Any], cols: Cols, list_votes: Arra
     corrected = np.zeros(e, dtype=bool)
     fden: Cols | None = None
     guarantees: list[tuple[Mask, int]] = []
-    for prov in plan["provisions"]:
-        active = np.ones(e, dtype=bool) if prov.condition is None else prov.condition.op.holds(
-            count, prov.condition.value)
+    actives = [np.ones(e, dtype=bool) if prov.condition is None else prov.condition.op.holds(
+        count, prov.condition.value) for prov in plan["provisions"]]
+    # the runner-up is admitted first, then the corrections and guarantees apply to it, whatever
+    # the order of the actions in the block (as in the interpreter)
+    for admitting, (prov, active) in itertools.product((True, False), zip(plan["provisions"], actives, strict=True)):
         rows = np.nonzero(active)[0]
         for a in prov.actions:
+            if isinstance(a, m.AdmitRunnerUp) != admitting:
+                continue
             if isinstance(a, m.AdmitRunnerUp):
                 if rows.size == 0:
                     continue
@@ -208,15 +221,23 @@ def _tier_batch(tier: m.Tier, plan: dict[str, Any], cols: Cols, list_votes: Arra
         for s in seats:
             fallback |= s > tier.cap.seats
 
-    # 5. guarantees, each missing seat from the list holding the most
+    # 5. guarantees, each missing seat from the list holding the most. The seats to move are
+    # counted first (until the list has them, or no other list holds one): elections that would
+    # move more than _MOVES seats go to the exact path, which moves them one by one within the
+    # interpreter's limit (MAX_WORK) or refuses them with its LimitError
+    moves = np.zeros(e, dtype=np.int64)
     for active, need in guarantees:
-        rows = np.nonzero(active & (runner >= 0) & live)[0]
+        rows = np.nonzero(active & (runner >= 0) & live & ~fallback)[0]
         if rows.size == 0:
             continue
+        need = min(need, h)  # no list can hold more than the tier's seats
         sub = _stack(seats, rows)
         r = runner[rows]
         at = np.arange(rows.size)
-        for _ in range(need):
+        todo = np.maximum(np.minimum(sub.sum(axis=1), need) - sub[at, r], 0)
+        moves[rows] += todo
+        fallback[rows[todo > _MOVES]] = True
+        for _ in range(int(todo[todo <= _MOVES].max(initial=0))):
             short = sub[at, r] < need
             donors = sub.copy()
             donors[at, r] = -1
@@ -229,6 +250,7 @@ def _tier_batch(tier: m.Tier, plan: dict[str, Any], cols: Cols, list_votes: Arra
             sub[at[move], r[move]] += 1
         for j in range(n):
             seats[j][rows] = sub[:, j]
+    fallback |= moves * n > MAX_WORK
     return seats, fallback
 
 
@@ -334,7 +356,10 @@ def _divisor_linear(lin: LinearDivisors, h: int, weights: Cols, by_order: bool) 
         seats.append(s)
         given += s
     left = np.where(total > 0, h - given, 0)
-    fallback = left < 0
+    # the rounds are one NumPy pass per seat left: elections the jump leaves many seats (a cut
+    # that holds whatever the weights is loose for some sequences) go to the exact path, whose
+    # jump searches the cut for their weights
+    fallback = (left < 0) | (left > _ROUNDS_PER_LIST * n + _ROUNDS)
     # past the head, d(s + 1) = d(s) + alpha: the divisors are kept up to date by adding
     _rounds(weights, eligible, seats, left, fallback, by_order, lin.at, None if k_head else lin.alpha)
     return seats, fallback
@@ -415,7 +440,7 @@ def _rounds(num: Cols, eligible: list[Mask], seats: Cols, left: Array, fallback:
             if step is None:
                 divs[j] = divisor(seats[j])
             else:
-                divs[j] += step * got.view(np.uint8)
+                divs[j][got] += step  # (not step * got.view(np.uint8): a uint8 product overflows)
         left -= np.minimum(tied, left) * give
 
 
@@ -433,8 +458,9 @@ def _limit(tier: m.Tier, linear: LinearDivisors | None) -> int:
     limits = [LIMIT // (3 * share)]
     method, h = tier.method, tier.seats
     if linear is not None:
-        # weights (times the factors' common denominator) times a divisor or the jump's D * M
-        limits.append(LIMIT // (fac * fac * 2 * (linear.largest(h) + linear.beta + 1)))
+        # weights (times the factors' common denominator) times a divisor or the jump's D * M,
+        # plus alpha and |beta| times the weights' sum (the jump's ceiling division)
+        limits.append(LIMIT // (fac * fac * 2 * (linear.largest(h) + linear.alpha + abs(linear.beta) + 1)))
     elif isinstance(method, m.Divisor):
         # Huntington-Hill: squared weights (times squared factors) times s (s + 1) <= h (h + 1)
         limits.append(math.isqrt(LIMIT // (fac**4 * (h * (h + 1) + 1))))
@@ -454,25 +480,24 @@ def allocate_batch(rules: Any, votes: Any, invalid: Any = None, **totals: Any) -
     ``TypeError`` for figures that are not integers, and the interpreter's errors for an
     election it cannot allocate."""
     chamber: m.Chamber = rules.model if hasattr(rules, "model") else rules
-    v = np.asarray(votes)
+    v = figure_array(votes, "votes")
     if v.ndim != 2:
         raise ValueError("votes must have shape (elections, lists)")
     e, n = v.shape
+    check_sizes(chamber, n)  # the interpreter's limits, before any work
     machine = v.dtype.kind in "iu"
-    if not machine:
-        _check_integers(v, "votes")
-        if all(-LIMIT < x < LIMIT for x in v.flat):  # e.g. Python integers in an object array
-            v, machine = v.astype(np.int64), True
+    if not machine and all(-LIMIT < x < LIMIT for x in v.flat):  # e.g. Python integers in an object array
+        v, machine = v.astype(np.int64), True
     figures: dict[str, Any] = dict(totals)
     if invalid is not None:
         figures["invalid"] = invalid
     given: dict[str, Any] = {}
     for key, x in figures.items():
-        a = np.asarray(x)
+        if key not in TOTALS:
+            raise ValueError(f"unknown total {key!r}; known: {', '.join(TOTALS)}")
+        a = figure_array(x, key)
         if a.ndim > 1 or (a.ndim == 1 and a.shape[0] != e):
             raise ValueError(f"{key} must be one figure or one per election ({e})")
-        if a.dtype.kind not in "iu":
-            _check_integers(a, key)
         if a.size and a.min() < 0:
             raise ValueError(f"{key} must not be negative")
         given[key] = a
@@ -481,7 +506,7 @@ def allocate_batch(rules: Any, votes: Any, invalid: Any = None, **totals: Any) -
     if e == 0 or n == 0:
         return out
     try:
-        plans = [(t, _tier_plan(t)) for t in chamber.tiers] if n <= _MAX_COLUMNS else []
+        plans = [(t, _tier_plan(t)) for t in chamber.tiers] if n <= _MAX_COLUMNS and not chamber.levels else []
     except _Unsupported:
         plans = []
 
@@ -514,11 +539,6 @@ def allocate_batch(rules: Any, votes: Any, invalid: Any = None, **totals: Any) -
             t = {k: int(a[row] if a.ndim else a) for k, a in given.items()}
             out[row] = exact([int(x) for x in v[row]], t.pop("invalid", 0), **t)
     return out
-
-
-def _check_integers(a: Any, what: str) -> None:
-    if not all(isinstance(x, int | np.integer) and not isinstance(x, bool | np.bool_) for x in a.flat):
-        raise TypeError(f"{what} must be integers")
 
 
 def _safe_rows(plans: list[tuple[m.Tier, dict[str, Any]]], block: Any, totals: dict[str, Any]) -> Mask:

@@ -14,20 +14,34 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
+import typer.core
 
 from hemicycle import __version__
-from hemicycle.api import Located, Rules, bundled_elections, bundled_rules, locate_election, locate_rules
-from hemicycle.checker import check as check_rules
+from hemicycle.api import (
+    Located,
+    Rules,
+    bundled_elections,
+    bundled_rules,
+    close_names,
+    is_name,
+    locate_election,
+    locate_rules,
+)
 from hemicycle.diagnostics import RuleError
-from hemicycle.display import DataConsole, escape_controls, json_text, progress
-from hemicycle.grammar import load_rules
+from hemicycle.display import DataConsole, Steps, escape_controls, json_text, name_with_abbr
 from hemicycle.grammar.parser import MAX_RULE_BYTES, decode_rule_bytes, read_rule_text
 from hemicycle.interpreter import AllocationError
 from hemicycle.model import Chamber
-from hemicycle.reports import district_csv, district_table, result_csv, result_json_text, result_table
+
+if TYPE_CHECKING:
+    from hemicycle.family import Family
+from hemicycle.reports import district_csv, district_tables, result_csv, result_json_text, result_tables
+from hemicycle.tables import render as render_tables
+from hemicycle.tables import to_rich
+from hemicycle.validate import parse_figure, standard_error
 
 EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_UNKNOWN, EXIT_INTERNAL = 0, 1, 2, 3, 4
 
@@ -51,9 +65,39 @@ class Format(str, Enum):
     csv = "csv"
 
 
+class TableFormat(str, Enum):
+    """The outputs of ``allocate`` and ``compare``: a terminal table, machine formats, and tables
+    to publish (``hemicycle.tables``)."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+    latex = "latex"
+
+
+# --- options shared by several commands: the same name, words and default everywhere --------------
+
+FORMAT_HELP = "table: for people; json, csv: for programs; markdown, latex: tables to publish."
+TOTAL_HELP = ("A total the vote file lacks, NAME=N (invalid, ballots_cast, valid, registered, against_all). "
+              "Repeatable.")
+CONTEST_HELP = "The contest to read from a NIST 1500-100 or EML vote file that has several."
+QUIET_HELP = "No progress on stderr (there is none either when stderr is not a terminal)."
+RULES_HELP = "Rule file, or the name of a bundled one (hemicycle list)."
+VOTES_HELP = "Vote file (JSON, CSV, NIST 1500-100, EML 510), or the name of a bundled election."
+TableFormatOption = Annotated[TableFormat, typer.Option("--format", "-f", help=FORMAT_HELP)]
+TotalOption = Annotated[list[str] | None, typer.Option("--total", metavar="NAME=N", help=TOTAL_HELP)]
+ContestOption = Annotated[str | None, typer.Option("--contest", metavar="NAME", help=CONTEST_HELP)]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", metavar="", help=QUIET_HELP)]
+
+
 class VerifyFormat(str, Enum):
     table = "table"
     json = "json"
+
+
+VerifyFormatOption = Annotated[VerifyFormat, typer.Option("--format", "-f", help="table: for people; json: for "
+                                                                                   "programs.")]
 
 
 def fail(message: str, code: int = EXIT_INPUT) -> NoReturn:
@@ -74,12 +118,122 @@ def _located(located: Located) -> Path:
     return located.path
 
 
-def _load_rules(rules: str) -> Rules:
-    path = _located(locate_rules(rules))
+VOTE_SUFFIXES = (".json", ".csv", ".tsv", ".xml", ".eml")
+
+
+def _looks_like_votes(arg: str) -> bool:
+    """Whether a RULES argument names a vote file: by its extension, or as the name of a bundled
+    election that is not also a bundled rule file."""
+    if is_name(arg):
+        return arg in bundled_elections() and arg not in bundled_rules()
+    return Path(arg).suffix.lower() in VOTE_SUFFIXES
+
+
+def _looks_like_rules(arg: str) -> bool:
+    """Whether a VOTES argument names a rule file (``.elect``, or a bundled rule file's name only)."""
+    if is_name(arg):
+        return arg in bundled_rules() and arg not in bundled_elections()
+    return Path(arg).suffix.lower() == ".elect"
+
+
+def _swapped(rules: str, votes: str, command: str) -> None:
+    """Refuse RULES and VOTES given the other way round (or a vote file for the rules), saying so."""
+    if _looks_like_votes(rules) and _looks_like_rules(votes):
+        fail(f"error: the arguments are the wrong way round: the rule file comes first, then the votes: "
+             f"hemicycle {command} {votes} {rules}")
+    if _looks_like_votes(rules):
+        fail(f"error: {rules} is a vote file, given where the rule file goes: hemicycle {command} RULES VOTES")
+    if _looks_like_rules(votes):
+        fail(f"error: {votes} is a rule file, given where the votes go: hemicycle {command} RULES VOTES")
+
+
+def _missing(arg: str, names: list[str], what: str) -> str:
+    """The message for a file that does not exist, with the bundled names it may mean."""
+    stem = Path(arg).name
+    for suffix in (".elect", ".json"):
+        stem = stem.removesuffix(suffix)
+    close = close_names(stem, names, n=1)
+    hint = f"; did you mean {close[0]}?" if close else ""
+    if is_name(arg):
+        return f"error: {arg}: neither a file nor a bundled {what}{hint or '; hemicycle list shows them'}"
+    return f"error: {arg}: no such file{hint}"
+
+
+SetOption = Annotated[list[str] | None, typer.Option(
+    "--set", metavar="NAME=VALUE", help="A value for a parameter of the rule file(s) (e.g. threshold=5%). "
+                                        "Repeatable.")]
+
+
+def _parse_sets(items: list[str] | None) -> dict[str, str]:
+    from hemicycle.family import GridError, parse_assignment
+
+    sets: dict[str, str] = {}
+    for item in items or []:
+        try:
+            name, value = parse_assignment(item, "--set")
+        except GridError as e:
+            fail(f"error: {e}")
+        if name in sets:
+            fail(f"error: --set {name} is given twice")
+        sets[name] = value
+    return sets
+
+
+def _rules_path(rules: str) -> Path:
+    """The rule file a RULES argument names; a vote file or a missing file is refused, with the
+    bundled names it may mean."""
+    if _looks_like_votes(rules):
+        fail(f"error: {rules} is a vote file, given where a rule file goes (hemicycle list shows the bundled "
+             "rule files)")
+    located = locate_rules(rules)
+    if not located.path.exists():
+        fail(_missing(rules, bundled_rules(), "rule file"))
+    return _located(located)
+
+
+def _family(name: str) -> Family:
+    """The family (a rule file, with or without parameters) a RULES argument names."""
+    from hemicycle.family import Family
+
+    path = _rules_path(name)
     try:
-        return Rules(load_rules(path))
+        return Family.load(path)
     except RuleError as e:
-        fail(e.render())
+        fail(e.render() + _vote_file_hint(path, e))
+
+
+def _load_all(names: list[str], sets: list[str] | None = None) -> list[Rules]:
+    """Rule files bound with ``--set`` values: each file takes the names it declares; a name that
+    no file declares is an error."""
+    given = _parse_sets(sets)
+    families = [_family(n) for n in names]
+    for name in given:
+        if not any(name in f.names for f in families):
+            declared = "; ".join(f"{Path(f.file).name}: {', '.join(f.names) or 'none'}" for f in families)
+            fail(f"error: --set {name}: no rule file declares a parameter {name!r} (parameters: {declared})")
+    rules = []
+    for f in families:
+        try:
+            rules.append(Rules(f.bind({k: v for k, v in given.items() if k in f.names})))
+        except RuleError as e:
+            fail(e.render() + _vote_file_hint(Path(f.file), e))
+    return rules
+
+
+def _vote_file_hint(path: Path, error: RuleError) -> str:
+    """A rule file that does not parse from its first word but reads like a vote file (JSON, or a
+    CSV header with an abbr column) was most likely given in the wrong place."""
+    first = error.diagnostics[0] if error.diagnostics else None
+    if first is None or first.span.line > 1:
+        return ""
+    head = (error.source or "").lstrip()[:200].lower()
+    if head.startswith(("{", "[", "<?xml", "<")) or (re.match(r"[a-z_]*\s*[,;\t]", head) and "abbr" in head):
+        return f"\n  note: {path} reads like a vote file: the rule file comes first, then the votes"
+    return ""
+
+
+def _load_rules(rules: str, sets: list[str] | None = None) -> Rules:
+    return _load_all([rules], sets)[0]
 
 
 def _refuse_overwriting(output: Path, inputs: list[Path], option: str) -> None:
@@ -98,13 +252,13 @@ def _parse_totals(items: list[str] | None) -> dict[str, int]:
     for item in items or []:
         name, sep, value = item.partition("=")
         name = name.strip().replace("-", "_")
-        if not sep or not re.fullmatch("[0-9]+", value.strip()):
-            fail(f"error: --total {item!r}: write NAME=N with a whole number in the digits 0-9, e.g. "
-                 "invalid=297718")
+        if not sep:
+            fail(f"error: --total {escape_controls(item)!r}: write NAME=N with a whole number in the digits 0-9, "
+                 "e.g. invalid=297718")
         try:
-            totals[name] = int(value.strip())
-        except ValueError:  # more digits than Python converts
-            fail(f"error: --total {name}: a figure of {len(value.strip())} digits is too long")
+            totals[name] = parse_figure(value, name)
+        except ValueError as e:
+            fail(f"error: --total {escape_controls(str(e))}")
     return totals
 
 
@@ -113,8 +267,11 @@ def _load_votes(votes: str, totals: dict[str, int], *chambers: Chamber, contest:
     it cannot serve the rules of ``chambers``."""
     from hemicycle.votes import VoteFileError, read_votes_for_rules
 
+    located = locate_election(votes)
+    if not located.path.exists():
+        fail(_missing(votes, bundled_elections(), "election"))
     try:
-        return read_votes_for_rules(_located(locate_election(votes)), chambers, totals=totals or None,
+        return read_votes_for_rules(_located(located), chambers, totals=totals or None,
                                     contest=contest).election
     except VoteFileError as e:
         fail(f"error: {e}")
@@ -128,7 +285,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _main(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, metavar="",
                                           help="Show the version and exit.")] = False,
 ) -> None:
     """hemicycle: electoral rules as code."""
@@ -136,24 +293,26 @@ def _main(
 
 @app.command()
 def allocate(
-    rules: Annotated[str, typer.Argument(help="Rule file, or the name of a bundled one.")],
-    votes: Annotated[str, typer.Argument(help="Vote file (JSON or CSV), or a bundled election.")],
-    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
-    explain: Annotated[bool, typer.Option("--explain", help="Print the step-by-step protocol.")] = False,
-    total: Annotated[list[str] | None, typer.Option(
-        "--total", help="A total the vote file lacks, NAME=N (invalid, ballots_cast, valid, "
-                        "registered, against_all). Repeatable.")] = None,
-    invalid: Annotated[int | None, typer.Option("--invalid", min=0, help="Invalid ballots.")] = None,
-    contest: Annotated[str | None, typer.Option(
-        "--contest", help="The contest to read from a NIST 1500-100 or EML vote file that has several.")] = None,
+    rules: Annotated[str, typer.Argument(metavar="RULES", help=RULES_HELP)],
+    votes: Annotated[str, typer.Argument(metavar="VOTES", help=VOTES_HELP)],
+    format: TableFormatOption = TableFormat.table,
+    explain: Annotated[bool, typer.Option("--explain", metavar="", help="Also the step-by-step protocol (on "
+                                          "stderr for the machine formats).")] = False,
+    total: TotalOption = None,
+    invalid: Annotated[int | None, typer.Option("--invalid", min=0, metavar="N",
+                                                help="Invalid ballots (the same as --total invalid=N).")] = None,
+    contest: ContestOption = None,
     districts: Annotated[bool, typer.Option(
-        "--districts", help="Also the seats in each district (a district x list table; with --format csv, one "
-                            "row per district and list).")] = False,
+        "--districts", metavar="", help="Also the seats in each district (a district x list table; with --format "
+                                        "csv, one row per district and list).")] = False,
     district: Annotated[str | None, typer.Option(
-        "--district", help="With --explain: the protocol of this district only (besides the national steps).")] = None,
+        "--district", metavar="NAME", help="With --explain: the protocol of this district only (besides the "
+                                           "national steps).")] = None,
+    set_: SetOption = None,
 ) -> None:
     """Allocate seats for the votes in VOTES under the rules in RULES."""
-    chamber_rules = _load_rules(rules)
+    _swapped(rules, votes, "allocate")
+    chamber_rules = _load_rules(rules, set_)
     totals = _parse_totals(total)
     if invalid is not None:
         totals["invalid"] = invalid
@@ -164,28 +323,35 @@ def allocate(
         fail(f"error: {e}")
     if district is not None and district not in {u.name for u in result.districts}:
         fail(f"error: --district {district!r}: the rules allocate in no district of that name")
-    if format is Format.json:
+    tables = result_tables(result)
+    notes = tables[0].notes
+    if result.districts and (districts or not result.election.lists):  # an apportionment: its districts alone
+        tables = (tables if result.election.lists else []) + district_tables(result)
+    if format is TableFormat.json:
         out.print_json(result_json_text(result)) if sys.stdout.isatty() else emit(result_json_text(result) + "\n")
-    elif format is Format.csv:
+    elif format is TableFormat.csv:
         emit(district_csv(result) if districts else result_csv(result))
-        for note in result.notes:  # not in the CSV itself, which spreadsheets read
-            err.print(f"note: {note}")
+        _notes_on_stderr(notes)  # not in the CSV itself, which spreadsheets read
+    elif format in (TableFormat.markdown, TableFormat.latex):
+        emit(render_tables(tables, format.value))
     else:
-        if result.election.lists or not result.districts:
-            out.print(result_table(result))
-        if result.districts and (districts or not result.election.lists):
-            out.print(district_table(result))
-        for tie in result.ties:
-            out.print(f"Tie: {tie.describe()}")
-        for note in result.notes:
-            out.print(f"Note: {note}")
+        for table in tables:
+            out.print(to_rich(table))
+        for line in notes:
+            out.print(line)
     if explain:
         text = result.explain(district)
-        if format is Format.table:
+        if format is TableFormat.table:
             out.print()
             out.print(text)
         else:
             err.print(text)
+
+
+def _notes_on_stderr(lines: list[str]) -> None:
+    """The ties and notes of a result whose output has no room for them (CSV), on stderr."""
+    for line in lines:
+        err.print(line[:1].lower() + line[1:])
 
 
 class ExportFormat(str, Enum):
@@ -195,28 +361,28 @@ class ExportFormat(str, Enum):
 
 @app.command()
 def export(
-    rules: Annotated[str, typer.Argument(help="Rule file, or the name of a bundled one.")],
-    votes: Annotated[str, typer.Argument(help="Vote file (JSON, CSV, NIST 1500-100, EML 510), or a bundled "
-                                              "election.")],
+    rules: Annotated[str, typer.Argument(metavar="RULES", help=RULES_HELP)],
+    votes: Annotated[str, typer.Argument(metavar="VOTES", help=VOTES_HELP)],
     to: Annotated[ExportFormat, typer.Option("--to", "-t", help="nist: NIST SP 1500-100 v2 JSON; eml: OASIS "
                                                                 "EML 520 XML.")],
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")] = None,
-    contest: Annotated[str | None, typer.Option(
-        "--contest", help="The contest to read from a NIST 1500-100 or EML vote file that has several.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE",
+                                                help="File to write (default: stdout).")] = None,
+    contest: ContestOption = None,
     election_date: Annotated[str | None, typer.Option(
-        "--election-date", help="Election day, YYYY-MM-DD (NIST requires it; default: the date the vote "
-                                "file states).")] = None,
-    total: Annotated[list[str] | None, typer.Option("--total", help="A total the vote file lacks, NAME=N. "
-                                                                   "Repeatable.")] = None,
+        "--election-date", metavar="YYYY-MM-DD",
+        help="Election day (NIST requires it; default: the date the vote file states).")] = None,
+    total: TotalOption = None,
+    set_: SetOption = None,
 ) -> None:
     """Allocate seats and write the result in a standard format (NIST 1500-100 JSON or EML 520)."""
     from hemicycle.formats import vote_file_date
     from hemicycle.formats.eml import export_eml520
     from hemicycle.formats.nist import export_nist_text
 
+    _swapped(rules, votes, "export")
     if output is not None:
         _refuse_overwriting(output, [locate_rules(rules).path, locate_election(votes).path], "--output")
-    chamber_rules = _load_rules(rules)
+    chamber_rules = _load_rules(rules, set_)
     totals = _parse_totals(total)
     election = _load_votes(votes, totals, chamber_rules.model, contest=contest)
     try:
@@ -245,8 +411,9 @@ def export(
 
 @app.command("fmt")
 def fmt_command(
-    rules: Annotated[list[Path], typer.Argument(help="Rule files to format in place ('-': stdin to stdout).")],
-    check_only: Annotated[bool, typer.Option("--check", help="Change nothing; exit 1 if a file is not in "
+    rules: Annotated[list[Path], typer.Argument(metavar="RULES", help="Rule files to format in place ('-': stdin "
+                                                                      "to stdout).")],
+    check_only: Annotated[bool, typer.Option("--check", metavar="", help="Change nothing; exit 1 if a file is not in "
                                                              "canonical form (for CI).")] = False,
 ) -> None:
     """Format rule files: canonical spacing and layout, comments and citations kept, meaning unchanged."""
@@ -286,23 +453,65 @@ def fmt_command(
 
 @app.command()
 def check(
-    rules: Annotated[list[str], typer.Argument(help="Rule files or bundled names.")],
-    strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as failures.")] = False,
+    rules: Annotated[list[str], typer.Argument(metavar="RULES", help="Rule files or bundled names: every one "
+                                               "is checked and every error reported.")],
+    strict: Annotated[bool, typer.Option("--strict", metavar="", help="Treat warnings as failures.")] = False,
+    set_: Annotated[list[str] | None, typer.Option(
+        "--set", metavar="NAME=VALUE", help="Fix a parameter and check the combinations of the others. "
+                                            "Repeatable.")] = None,
 ) -> None:
-    """Parse rule files and run static checks (seats add up, names, clauses that never apply)."""
+    """Parse rule files and run static checks (seats add up, names, clauses that never apply); a
+    file with parameters is checked in every combination of their values. Exit 0 all ok, 1 a
+    check failed, 2 a file cannot be read or parsed."""
+    from hemicycle.family import GridError
+
+    given = _parse_sets(set_)
+    families = [_check_family(name) for name in rules]
+    unreadable = any(f is None for f in families)
+    loaded = [f for f in families if f is not None]
+    for name in given:
+        if loaded and not any(name in f.names for f in loaded):
+            fail(f"error: --set {name}: no rule file declares a parameter {name!r}")
     failed = False
-    for name in rules:
-        chamber_rules = _load_rules(name)
-        diagnostics = check_rules(chamber_rules.model)
-        for d in diagnostics:
-            err.print(d.render(chamber_rules.model.source))
-        errors = [d for d in diagnostics if d.severity == "error"]
-        warnings = [d for d in diagnostics if d.severity == "warning"]
-        if errors or (strict and warnings):
+    for family in loaded:
+        try:
+            result = family.check(_fixed(family, given))
+        except GridError as e:
+            fail(f"error: {e}")
+        for found in result.found:
+            err.print(result.render(found), markup=False, highlight=False)
+        unreadable |= result.unreadable
+        if result.errors or (strict and result.warnings):
             failed = True
         else:
-            out.print(f"{chamber_rules.path}: ok ({len(warnings)} warning(s))")
-    raise typer.Exit(EXIT_FAILED if failed else EXIT_OK)
+            combos = f", {result.combinations} combinations" if result.family.parameters else ""
+            out.print(f"{result.family.file}: ok ({len(result.warnings)} warning(s){combos})", markup=False,
+                      highlight=False)
+    if len(rules) > 1 and (failed or unreadable):
+        err.print(f"{len(rules)} files checked: not all are ok")
+    raise typer.Exit(EXIT_INPUT if unreadable else EXIT_FAILED if failed else EXIT_OK)
+
+
+def _check_family(name: str) -> Family | None:
+    """``_family`` for ``check``: a file that cannot be found, read or parsed is reported, and the
+    next one checked."""
+    try:
+        return _family(name)
+    except typer.Exit:
+        return None
+
+
+def _fixed(family: Family, given: dict[str, str]) -> dict[str, list[Any]]:
+    """The values ``--set`` fixes for the parameters ``family`` declares."""
+    fixed = {}
+    for name, value in given.items():
+        if name in family.names:
+            param = family.parameter(name)
+            chosen = param.value(value)
+            if chosen is None:
+                fail(f"error: --set {name}={value}: not a value of {name!r}, which takes {param.domain}")
+            fixed[name] = [chosen]
+    return fixed
 
 
 @app.command("list")
@@ -327,32 +536,43 @@ def _verifier_errors() -> Iterator[None]:
         fail(f"error: {e}")
 
 
+PARTIES_HELP = "Number of lists in the symbolic elections."
+TIMEOUT_HELP = "Seconds per property (then UNKNOWN)."
+VERIFY_PARTIES, VERIFY_TIMEOUT = 5, 60.0  # verify and distinguish
+
+
 @app.command()
 def verify(
-    rules: Annotated[str, typer.Argument(help="Rule file or bundled name.")],
+    rules: Annotated[str, typer.Argument(metavar="RULES", help=RULES_HELP)],
     property: Annotated[list[str] | None, typer.Option(
-        "--property", "-p", help="Property to check (repeatable); default: the whole catalogue.")] = None,
-    parties: Annotated[int, typer.Option("--parties", "-n", min=1, max=50,
-                                         help="Number of lists.")] = 5,
-    max_votes: Annotated[int | None, typer.Option("--max-votes", min=1,
-                                                  help="Bound on each list's votes.")] = None,
-    timeout: Annotated[float, typer.Option("--timeout", min=0.1,
-                                           help="Seconds per property.")] = 60.0,
-    minimize: Annotated[bool, typer.Option("--minimize", help="Smallest counterexample by total "
-                                                             "votes.")] = False,
-    tier: Annotated[str | None, typer.Option("--tier", help="Tier to verify (default: each).")] = None,
-    property_file: Annotated[Path | None, typer.Option("--property-file",
-                                                       help="File of user-defined properties.")] = None,
-    format: Annotated[VerifyFormat, typer.Option("--format", "-f")] = VerifyFormat.table,
+        "--property", "-p", metavar="NAME", help="Property to check (repeatable); default: the whole "
+                                                 "catalogue (docs/verify.md).")] = None,
+    parties: Annotated[int, typer.Option("--parties", "-n", min=1, max=50, metavar="N",
+                                         help=PARTIES_HELP)] = VERIFY_PARTIES,
+    max_votes: Annotated[int | None, typer.Option("--max-votes", min=1, metavar="N",
+                                                  help="Bound on each list's votes (default: none).")] = None,
+    timeout: Annotated[float, typer.Option("--timeout", min=0.1, metavar="SECONDS",
+                                           help=TIMEOUT_HELP)] = VERIFY_TIMEOUT,
+    minimize: Annotated[bool, typer.Option("--minimize", metavar="", help="Smallest counterexample by total "
+                                                                         "votes.")] = False,
+    tier: Annotated[str | None, typer.Option("--tier", metavar="NAME", help="Tier to verify (default: "
+                                                                           "each).")] = None,
+    property_file: Annotated[Path | None, typer.Option("--property-file", metavar="FILE",
+                                                       help="File of user-defined properties (.props).")] = None,
+    format: VerifyFormatOption = VerifyFormat.table,
+    quiet: QuietOption = False,
+    set_: SetOption = None,
 ) -> None:
-    """Prove or refute properties of the rules with Z3, for every vote vector within bounds."""
+    """Prove or refute properties of the rules with Z3, for every vote vector within bounds.
+    Exit 0 all proved, 1 one refuted, 3 one unknown."""
     from hemicycle import verify as v
 
-    chamber_rules = _load_rules(rules)
-    with _verifier_errors():
+    chamber_rules = _load_rules(rules, set_)
+    with _verifier_errors(), Steps(err, enabled=not quiet) as steps:
         results = v.verify(
             chamber_rules.model, property, parties=parties, max_votes=max_votes, timeout=timeout,
             minimize=minimize, tier=tier, property_file=property_file,
+            progress=steps.callback(f"verify {Path(chamber_rules.path).stem}"),
         )
     if format is VerifyFormat.json:
         emit(json_text({"rules": chamber_rules.path, "results": [r.to_json() for r in results]}) + "\n")
@@ -370,29 +590,38 @@ def verify(
 
 @app.command()
 def distinguish(
-    rules_a: Annotated[str, typer.Argument(help="First rule file or bundled name.")],
-    rules_b: Annotated[str, typer.Argument(help="Second rule file or bundled name.")],
-    k: Annotated[int, typer.Option("--k", "-k", min=1, help="Seats apart (some list).")] = 1,
-    parties: Annotated[int, typer.Option("--parties", "-n", min=1, max=50,
-                                         help="Number of lists.")] = 5,
-    max_votes: Annotated[int | None, typer.Option("--max-votes", min=1,
-                                                  help="Bound on every vote figure.")] = None,
-    timeout: Annotated[float, typer.Option("--timeout", min=0.1, help="Seconds in all.")] = 60.0,
-    no_minimize: Annotated[bool, typer.Option("--no-minimize",
+    rules_a: Annotated[str, typer.Argument(metavar="RULES_A", help="First rule file or bundled name.")],
+    rules_b: Annotated[str, typer.Argument(metavar="RULES_B", help="Second rule file or bundled name.")],
+    k: Annotated[int, typer.Option("--k", "-k", min=1, metavar="K", help="Seats apart (some list).")] = 1,
+    parties: Annotated[int, typer.Option("--parties", "-n", min=1, max=50, metavar="N",
+                                         help=PARTIES_HELP)] = VERIFY_PARTIES,
+    max_votes: Annotated[int | None, typer.Option("--max-votes", min=1, metavar="N",
+                                                  help="Bound on every vote figure (default: none).")] = None,
+    timeout: Annotated[float, typer.Option("--timeout", min=0.1, metavar="SECONDS",
+                                           help="Seconds in all (then unknown).")] = VERIFY_TIMEOUT,
+    no_minimize: Annotated[bool, typer.Option("--no-minimize", metavar="",
                                               help="Any election, not the fewest votes.")] = False,
-    tier_a: Annotated[str | None, typer.Option("--tier-a", help="Tier of RULES_A (if several).")] = None,
-    tier_b: Annotated[str | None, typer.Option("--tier-b", help="Tier of RULES_B (if several).")] = None,
-    format: Annotated[VerifyFormat, typer.Option("--format", "-f")] = VerifyFormat.table,
+    tier_a: Annotated[str | None, typer.Option("--tier-a", metavar="NAME",
+                                               help="Tier of RULES_A (if several).")] = None,
+    tier_b: Annotated[str | None, typer.Option("--tier-b", metavar="NAME",
+                                               help="Tier of RULES_B (if several).")] = None,
+    format: VerifyFormatOption = VerifyFormat.table,
+    quiet: QuietOption = False,
+    set_a: Annotated[list[str] | None, typer.Option("--set-a", metavar="NAME=VALUE",
+                                                    help="A parameter value for RULES_A (repeatable).")] = None,
+    set_b: Annotated[list[str] | None, typer.Option("--set-b", metavar="NAME=VALUE",
+                                                    help="A parameter value for RULES_B (repeatable).")] = None,
 ) -> None:
     """Find votes on which two systems give some list at least K seats apart (fewest votes first),
     or prove with Z3 that none exist. Exit 0 found, 1 none, 3 unknown."""
     from hemicycle import verify as v
 
-    a, b = _load_rules(rules_a), _load_rules(rules_b)
-    with _verifier_errors():
+    a, b = _load_rules(rules_a, set_a), _load_rules(rules_b, set_b)
+    what = f"distinguish {Path(a.path).stem} and {Path(b.path).stem}"
+    with _verifier_errors(), Steps(err, enabled=not quiet) as steps:
         result = v.distinguish(a.model, b.model, k=k, parties=parties, max_votes=max_votes,
                                timeout=timeout, minimize=not no_minimize, tier_a=tier_a,
-                               tier_b=tier_b)
+                               tier_b=tier_b, progress=steps.callback(what))
     if format is VerifyFormat.json:
         emit(json_text({"rules_a": a.path, "rules_b": b.path, **result.to_json()}) + "\n")
     else:
@@ -404,16 +633,19 @@ def distinguish(
 @app.command()
 def reproduce(
     targets: Annotated[list[str] | None, typer.Argument(
-        metavar="[RULES_AND_DATA]...",
+        metavar="TARGETS",
         help="Bundled election names, index files (TOML), or RULES=VOTES pairs; default: every "
              "bundled election.")] = None,
-    format: Annotated[VerifyFormat, typer.Option("--format", "-f", help="Output format.")] = VerifyFormat.table,
+    format: VerifyFormatOption = VerifyFormat.table,
+    quiet: QuietOption = False,
 ) -> None:
-    """Run real elections against their rule files and compare with the official seats."""
+    """Run real elections against their rule files and compare with the official seats.
+    Exit 0 all reproduced, 1 one was not."""
     from hemicycle import reproduce as rp
 
     try:
-        results = rp.reproduce(targets or [])
+        with Steps(err, enabled=not quiet) as steps:
+            results = rp.reproduce(targets or [], progress=steps.callback("reproduce"))
     except rp.InputError as e:
         fail(f"error: {e}")
     if format is VerifyFormat.json:
@@ -433,43 +665,115 @@ class UncertaintyModel(str, Enum):
     normal = "normal"
 
 
+MODEL_HELP = "How simulated votes vary: dirichlet around the shares, or normal with --se."
+CONCENTRATION_HELP = "Dirichlet concentration: larger, closer to the actual shares."
+SEED_HELP = "Seed of the simulations (the same seed, the same simulations)."
+
+
+class ArchOrder(str, Enum):
+    position = "position"
+    size = "size"
+    file = "file"
+
+
+COMPARE_PARTIES, COMPARE_TIMEOUT = 3, 10.0  # lighter than verify's: the catalogue runs for every system
+
+
 @app.command()
 def compare(
-    rules: Annotated[list[str], typer.Argument(help="Rule files or bundled names, one per system.")],
-    votes: Annotated[str, typer.Option("--votes", "-v", help="Vote file or bundled election.")],
-    format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
-    html: Annotated[Path | None, typer.Option("--html", help="Write a self-contained HTML report.")] = None,
-    properties: Annotated[bool, typer.Option("--properties/--no-properties",
+    rules: Annotated[list[str], typer.Argument(metavar="RULES", help="Rule files or bundled names, one per "
+                                                                        "system.")],
+    votes: Annotated[str, typer.Option("--votes", "-v", metavar="VOTES", help=VOTES_HELP)],
+    format: TableFormatOption = TableFormat.table,
+    label: Annotated[list[str] | None, typer.Option(
+        "--label", "-l", metavar="LABEL", help="The name of a system for people, in the order of RULES "
+                                              "(repeatable; default: the rule file's label, else its file "
+                                              "name).")] = None,
+    html: Annotated[Path | None, typer.Option("--html", metavar="FILE",
+                                              help="Write a self-contained HTML report.")] = None,
+    pictures: Annotated[Path | None, typer.Option(
+        "--pictures", metavar="FOLDER", help="Write the pictures as SVG files into FOLDER: the parliaments "
+                                             "and each --curve.")] = None,
+    png: Annotated[bool, typer.Option("--png", metavar="", help="With --pictures, a PNG next to each SVG "
+                                                               "(needs the [plot] extra).")] = False,
+    order: Annotated[ArchOrder, typer.Option(
+        "--order", help="Lists in the parliaments from left to right: by political position (the vote file's "
+                        "or the bundled palette's, else by size), by size, or in the order of the vote "
+                        "file.")] = ArchOrder.position,
+    indices_csv: Annotated[Path | None, typer.Option(
+        "--indices-csv", metavar="FILE", help="Write the indices as tidy CSV (one row per system and "
+                                              "index); --format csv writes the seats.")] = None,
+    properties: Annotated[bool, typer.Option("--properties/--no-properties", metavar="",
                                              help="Check the catalogue properties with Z3 (cached).")] = True,
-    parties: Annotated[int, typer.Option("--parties", min=2, max=8,
-                                         help="Lists in the property checks.")] = 3,
-    property_timeout: Annotated[float, typer.Option("--property-timeout", min=0.1,
-                                                    help="Seconds per property.")] = 10.0,
-    curve: Annotated[list[str] | None, typer.Option("--curve", help="Exact seat-vote curve of a list "
-                                                                     "(repeatable).")] = None,
+    parties: Annotated[int, typer.Option("--parties", "-n", min=2, max=8, metavar="N",
+                                         help=PARTIES_HELP + " Fewer than verify's 5 by default: the "
+                                              "catalogue runs for every system.")] = COMPARE_PARTIES,
+    property_timeout: Annotated[float, typer.Option("--property-timeout", min=0.1, metavar="SECONDS",
+                                                    help=TIMEOUT_HELP)] = COMPARE_TIMEOUT,
+    curve: Annotated[list[str] | None, typer.Option("--curve", metavar="ABBR", help="Exact seat-vote curve of a "
+                                                                                     "list (repeatable).")] = None,
     swing: Annotated[list[str] | None, typer.Option(
-        "--swing", help="Vote change before allocating: ABBR=+2% (points of the list votes, others in "
-                        "proportion) or ABBR=-5000 (votes). Repeatable.")] = None,
-    margins: Annotated[bool, typer.Option("--margins", help="Votes each list must gain (or may lose) to "
-                                                            "change its seats.")] = False,
-    simulate: Annotated[int, typer.Option("--simulate", min=0, help="Simulated elections for the seat "
-                                                                    "distribution (e.g. 1000000).")] = 0,
-    model: Annotated[UncertaintyModel, typer.Option("--model")] = UncertaintyModel.dirichlet,
-    concentration: Annotated[float, typer.Option("--concentration", min=1.0)] = 2000.0,
-    se: Annotated[list[str] | None, typer.Option("--se", help="Standard error of a list's share for "
-                                                              "--model normal, ABBR=0.01.")] = None,
-    seed: Annotated[int, typer.Option("--seed")] = 0,
-    total: Annotated[list[str] | None, typer.Option("--total", help="A total the vote file lacks, NAME=N.")] = None,
+        "--swing", metavar="ABBR=CHANGE", help="Vote change before allocating: ABBR=+2% (points of the list "
+                                               "votes, others in proportion) or ABBR=-5000 (votes). "
+                                               "Repeatable.")] = None,
+    margins: Annotated[bool, typer.Option("--margins", metavar="", help="Votes each list must gain (or may lose) "
+                                                                       "to change its seats.")] = False,
+    simulate: Annotated[int, typer.Option("--simulate", min=0, metavar="N", help="Simulated elections for the "
+                                                                                "seat distribution (e.g. "
+                                                                                "1000000).")] = 0,
+    model: Annotated[UncertaintyModel, typer.Option("--model", help=MODEL_HELP)] = UncertaintyModel.dirichlet,
+    concentration: Annotated[float, typer.Option("--concentration", min=1.0, metavar="C",
+                                                 help=CONCENTRATION_HELP)] = 2000.0,
+    se: Annotated[list[str] | None, typer.Option("--se", metavar="ABBR=SE", help="Standard error of a list's "
+                                                 "share for --model normal, ABBR=0.01 (repeatable).")] = None,
+    seed: Annotated[int, typer.Option("--seed", metavar="N", help=SEED_HELP)] = 0,
+    total: TotalOption = None,
+    quiet: QuietOption = False,
+    set_: SetOption = None,
 ) -> None:
     """Compare systems on the same votes: seats side by side, indices, properties, what-ifs."""
+    for path, option in ((html, "--html"), (indices_csv, "--indices-csv")):
+        if path is not None:
+            _refuse_overwriting(path, [locate_rules(r).path for r in rules] + [locate_election(votes).path], option)
+    if png and pictures is None:
+        fail("error: --png writes a PNG next to each SVG of --pictures: give --pictures FOLDER too")
+    if label and len(label) > len(rules):
+        fail(f"error: {len(label)} --label for {len(rules)} systems: give at most one per rule file, in order")
+    systems = _load_all(rules, set_)
+    election = _load_votes(votes, _parse_totals(total), *(s.model for s in systems))
+    with Steps(err, enabled=not quiet) as steps:
+        comparison, curves, margin_table, distributions = _compare_run(
+            systems, election, steps, labels=label or [], properties=properties, parties=parties,
+            property_timeout=property_timeout, curve=curve or [], swing=swing or [], margins=margins,
+            simulate=simulate, model=model.value, concentration=concentration, se=se or [], seed=seed)
+    _compare_output(comparison, curves, margin_table, distributions, format)
+    if indices_csv is not None:
+        _write(indices_csv, comparison.indices_csv())
+    if html is not None:
+        from hemicycle.html import comparison_html
+
+        _write(html, comparison_html(comparison, curves=curves, margins=margin_table,
+                                     distributions=distributions, order=order.value))
+    if pictures is not None:
+        _write_pictures(pictures, comparison, curves, order.value, png)
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, "utf-8")
+    except OSError as e:
+        fail(f"error: {path}: cannot write: {e.strerror}")
+    err.print(f"wrote {path}")
+
+
+def _compare_run(systems: list[Rules], election: Any, steps: Steps, *, labels: list[str], properties: bool,
+                 parties: int, property_timeout: float, curve: list[str], swing: list[str], margins: bool,
+                 simulate: int, model: str, concentration: float, se: list[str], seed: int) -> tuple[Any, ...]:
+    """The comparison and its what-ifs, with progress on ``steps``."""
     from hemicycle.compare import compare as run_compare
     from hemicycle.compare import property_verdicts
     from hemicycle.whatif import WhatIfError, apply_swings, seat_margins, seat_vote_curve
 
-    if html is not None:
-        _refuse_overwriting(html, [locate_rules(r).path for r in rules] + [locate_election(votes).path], "--html")
-    systems = [_load_rules(r) for r in rules]
-    election = _load_votes(votes, _parse_totals(total), *(s.model for s in systems))
     try:
         if swing:
             election = apply_swings(election, swing)
@@ -479,30 +783,68 @@ def compare(
                 from hemicycle import verify as v
 
                 try:
-                    return property_verdicts(r, parties=parties, timeout=property_timeout)
+                    return property_verdicts(r, parties=parties, timeout=property_timeout,
+                                             progress=steps.callback(f"properties of {Path(r.path).stem}"))
                 except v.VerifyError as e:
                     err.print(f"note: {r.path}: properties not checked: {e}")
                     return None
-        comparison = run_compare(systems, election, properties=verdicts)
-        curves = [seat_vote_curve(r, election, abbr) for abbr in (curve or []) for r in systems]
+        comparison = run_compare(systems, election, properties=verdicts,
+                                 labels=[*labels, *[None] * (len(systems) - len(labels))])
+        known = [e.abbr for e in election.lists]
+        for abbr in curve:
+            if abbr not in known:
+                fail(f"error: --curve {abbr}: no list of that abbreviation{_did_you_mean(abbr, known)}; "
+                     f"the lists: {', '.join(known)}")
+        curves = [seat_vote_curve(r, election, abbr) for abbr in curve for r in systems]
         margin_table = {s.label: seat_margins(s.rules, election) for s in comparison.systems} if margins else {}
-        distributions = []
-        if simulate:
-            from hemicycle.uncertainty import seat_distribution
-
-            errors = {}
-            for item in se or []:
-                a, _, val = item.partition("=")
-                errors[a.strip()] = float(val)
-            with progress(err) as bar:
-                for r in systems:
-                    task = bar.add_task(f"simulating {Path(r.path).stem}", total=simulate)
-                    distributions.append(seat_distribution(
-                        r, election, simulate, model=model.value, concentration=concentration,
-                        standard_errors=errors, seed=seed, progress=lambda k, t=task: bar.advance(t, k)))
+        distributions = _simulations(comparison, election, steps, simulate, model, concentration, se, seed)
     except (AllocationError, WhatIfError, ValueError) as e:
         fail(f"error: {e}")
-    if format is Format.json:
+    return comparison, curves, margin_table, distributions
+
+
+def _did_you_mean(word: str, names: list[str]) -> str:
+    close = close_names(word, names, n=1) or close_names(word.lower(), [n.lower() for n in names], n=1)
+    if not close:
+        return ""
+    match = next((n for n in names if n.lower() == close[0].lower()), close[0])
+    return f" (did you mean {match}?)"
+
+
+def _simulations(comparison: Any, election: Any, steps: Steps, simulate: int, model: str, concentration: float,
+                 se: list[str], seed: int) -> list[Any]:
+    if not simulate:
+        return []
+    from hemicycle.uncertainty import seat_distribution
+
+    errors = {}
+    for item in se:
+        a, sep, val = item.partition("=")
+        if not sep:
+            fail(f"error: --se {escape_controls(item)!r}: write ABBR=SE, e.g. ABBR=0.01")
+        errors[a.strip()] = standard_error(val, f"--se {escape_controls(a.strip())}")
+    out = []
+    for s in comparison.systems:
+        report = steps.callback(f"simulating {s.label}")
+        done = [0]
+
+        def advance(k: int, report: Any = report, done: list[int] = done) -> None:
+            done[0] += k
+            if report is not None:
+                report(done[0], simulate, "")
+
+        out.append(seat_distribution(s.rules, election, simulate, model=model, concentration=concentration,
+                                     standard_errors=errors, seed=seed, progress=advance))
+    return out
+
+
+def _compare_output(comparison: Any, curves: list[Any], margin_table: dict[str, Any], distributions: list[Any],
+                    format: TableFormat) -> None:
+    """The comparison on stdout in ``format``; its ties and notes with it (in the tables, or on
+    stderr for CSV; the JSON holds them)."""
+    from hemicycle.reports import comparison_table_data, needs_keys
+
+    if format is TableFormat.json:
         data = comparison.to_json()
         if curves:
             data["curves"] = [c.to_json() for c in curves]
@@ -511,35 +853,198 @@ def compare(
         if distributions:
             data["uncertainty"] = [d.to_json() for d in distributions]
         emit(json_text(data) + "\n")
-    elif format is Format.csv:
+        return
+    tables = comparison_table_data(comparison, curves, margin_table, distributions,
+                                   keys=format is TableFormat.table and needs_keys(comparison, out.width))
+    if format is TableFormat.csv:
         emit(comparison.csv())
+        _notes_on_stderr([n for t in tables for n in t.notes if n.startswith(("Tie", "Note"))])
+    elif format in (TableFormat.markdown, TableFormat.latex):
+        emit(render_tables(tables, format.value))
     else:
-        from hemicycle.reports import comparison_tables
+        for table in tables:
+            out.print(to_rich(table))
+            for line in table.notes:
+                out.print(line)
 
-        for table in comparison_tables(comparison, curves, margin_table, distributions):
+
+def _write_pictures(folder: Path, comparison: Any, curves: list[Any], order: str, png: bool) -> None:
+    """The parliaments (one SVG each and all in one) and the seat-vote curves, as SVG (and PNG)."""
+    from hemicycle.html import arch_for, curve_picture
+    from hemicycle.pictures import side_by_side
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        fail(f"error: {folder}: cannot make the folder: {e.strerror}")
+    data = comparison.to_json()
+    arches = [arch_for(s, data["lists"], order) for s in data["systems"]]
+    files = {f"parliament-{i + 1}.svg": svg for i, svg in enumerate(arches)}
+    files["parliaments.svg"] = side_by_side(arches)
+    labels = {s.path: s.label for s in comparison.systems}
+    names = {e["abbr"]: e for e in data["lists"]}
+    by_list: dict[str, list[Any]] = {}
+    for c in curves:
+        by_list.setdefault(c.abbr, []).append(c)
+    total = max(1, comparison.election.list_votes)
+    for abbr, cs in by_list.items():
+        share = names[abbr]["votes"] / total * 100
+        files[f"curve-{_file_word(abbr)}.svg"] = curve_picture(cs, share, labels,
+                                                               name_with_abbr(names[abbr]["name"] or "", abbr))
+    converter = _png_converter() if png else None
+    for name, svg in files.items():
+        _write(folder / name, svg + "\n")
+        if converter is not None:
+            try:
+                converter(bytestring=svg.encode("utf-8"), write_to=str(folder / name.replace(".svg", ".png")),
+                          output_width=2 * _svg_width(svg))
+            except Exception as e:  # the converter's own errors: a picture it cannot draw
+                fail(f"error: {name}: the PNG converter failed: {e}")
+            err.print(f"wrote {folder / name.replace('.svg', '.png')}")
+
+
+def _file_word(text: str) -> str:
+    """``text`` as a safe part of a file name."""
+    return re.sub(r"[^A-Za-z0-9_-]+", "_", text)[:60] or "list"
+
+
+def _svg_width(svg: str) -> int:
+    match = re.search(r'width="([0-9.]+)"', svg)
+    return int(float(match.group(1))) if match else 600
+
+
+def _png_converter() -> Any:
+    try:
+        import cairosvg  # type: ignore[import-not-found,import-untyped,unused-ignore]
+    except (ImportError, OSError) as e:  # OSError: the Cairo library itself is missing
+        fail(f"error: --png needs the [plot] extra: pip install 'hemicycle[plot]' ({e})")
+    return cairosvg.svg2png
+
+
+class Engine(str, Enum):
+    auto = "auto"
+    dask = "dask"
+    processes = "processes"
+    inline = "inline"
+
+
+@app.command()
+def sweep(
+    rules: Annotated[list[str], typer.Argument(metavar="RULES", help="Rule files or bundled names (families with "
+                                                                     "parameters).")],
+    votes: Annotated[list[str] | None, typer.Option("--votes", "-v", metavar="VOTES",
+                                                    help="Vote files or bundled elections (repeatable, or "
+                                                         "a,b,c).")] = None,
+    grid: Annotated[list[str] | None, typer.Option(
+        "--grid", "-g", metavar="NAME=VALUES", help="Values of a parameter: NAME=a,b,c or NAME=LOW..HIGH/STEP "
+                                                    "(repeatable); a parameter left out takes every value it "
+                                                    "declares.")] = None,
+    set_: Annotated[list[str] | None, typer.Option("--set", metavar="NAME=VALUE",
+                                                   help="Fix a parameter (repeatable).")] = None,
+    properties: Annotated[list[str] | None, typer.Option(
+        "--properties", "-p", metavar="NAMES", help="Catalogue properties to check for every variant "
+                                                    "(repeatable, or a,b; 'all').")] = None,
+    parties: Annotated[int, typer.Option("--parties", "-n", min=1, max=50, metavar="N",
+                                         help=PARTIES_HELP)] = 4,
+    timeout: Annotated[float, typer.Option("--timeout", min=0.1, metavar="SECONDS",
+                                           help="Seconds per property and variant (then UNKNOWN).")] = 30.0,
+    simulate: Annotated[int, typer.Option("--simulate", min=0, metavar="N", help="Simulated elections around "
+                                                                                "each real one, per "
+                                                                                "variant.")] = 0,
+    model: Annotated[UncertaintyModel, typer.Option("--model", help=MODEL_HELP)] = UncertaintyModel.dirichlet,
+    concentration: Annotated[float, typer.Option("--concentration", min=1.0, metavar="C",
+                                                 help=CONCENTRATION_HELP)] = 2000.0,
+    seed: Annotated[int, typer.Option("--seed", metavar="N", help=SEED_HELP)] = 0,
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", metavar="ADDRESS", help="Address of a Dask scheduler (tcp://host:8786); default: a "
+                                               "LocalCluster.")] = None,
+    workers: Annotated[int, typer.Option("--workers", "-w", min=1, metavar="N",
+                                         help="Local workers (LocalCluster or processes).")] = 2,
+    engine: Annotated[Engine, typer.Option("--engine", help="auto: Dask if installed, else local "
+                                                            "processes.")] = Engine.auto,
+    out_dir: Annotated[Path | None, typer.Option(
+        "--out", "-o", metavar="FOLDER", help="Folder for results.json, results.csv, results.parquet, "
+                                              "report.html and the heat maps.")] = None,
+    format: Annotated[Format, typer.Option("--format", "-f", help="What to print on stdout: table: for "
+                                                                  "people; json, csv: for programs.")]
+        = Format.table,
+    cache: Annotated[Path | None, typer.Option(
+        "--cache", metavar="FOLDER", help="Results cache (default: OUT/cache, or the user cache "
+                                          "folder).")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", metavar="", help="Compute everything afresh.")] = False,
+    total: TotalOption = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Every combination of parameters x elections x (properties or simulations), on local
+    processes or a Dask cluster, as one tidy table and a report with heat maps. Interrupted
+    sweeps resume from the cache."""
+    from hemicycle import sweep as sw
+    from hemicycle.family import GridError, parse_assignment
+    from hemicycle.sweep.table import columns, to_csv, to_json
+
+    given: dict[str, str] = {}
+    try:
+        for item, option in [*((g, "--grid") for g in grid or []), *((s, "--set") for s in set_ or [])]:
+            name, value = parse_assignment(item, option)
+            if name in given:
+                fail(f"error: {option} {name}: the parameter is given twice")
+            given[name] = value
+        elections = [x for v in votes or [] for x in ([v] if Path(v).exists() else v.split(",")) if x.strip()]
+        spec = sw.build_spec(rules, votes=[x.strip() for x in elections], grid=given, properties=properties or [],
+                             parties=parties, timeout=timeout, simulate=simulate, seed=seed, model=model.value,
+                             concentration=concentration, totals=_parse_totals(total))
+    except RuleError as e:
+        fail(e.render())
+    except (GridError, sw.SweepInputError) as e:
+        fail(f"error: {e}")
+    folder = None if no_cache else cache or (out_dir / "cache" if out_dir is not None else None)
+    if folder is None and not no_cache:
+        from hemicycle.sweep.cache import default_folder
+
+        folder = default_folder()
+    try:
+        runner = sw.make_engine(engine.value, workers, scheduler)
+    except sw.EngineError as e:
+        fail(f"error: {e}")
+    try:
+        with Steps(err, enabled=not quiet) as steps:
+            report = steps.callback(f"sweep of {len(spec.variants)} variants")
+            result = sw.run_sweep(spec, runner, sw.Cache(folder),
+                                  progress=lambda done, total: report(done, total) if report else None)
+    finally:
+        runner.close()
+    cols = columns(spec)
+    if format is Format.json:
+        sys.stdout.write(to_json(result.rows))
+    elif format is Format.csv:
+        sys.stdout.write(to_csv(result.rows, cols))
+    else:
+        from hemicycle.sweep.summary import summary_tables
+
+        for table in summary_tables(result):
             out.print(table)
-    if format is not Format.json:
-        for note in sorted({n for s in comparison.systems for n in s.result.notes}):
-            (out if format is Format.table else err).print(f"Note: {note}")
-    if html is not None:
-        from hemicycle.html import comparison_html
-
+    err.print(f"{len(spec.variants)} variants, {result.units} units ({result.cached} from the cache) in "
+              f"{result.seconds:.1f} s on {result.engine}", markup=False, highlight=False)
+    if result.lost:
+        err.print(f"warning: {result.lost} units were lost with their workers; they are marked 'error' and are "
+                  "computed again by the next run", markup=False, highlight=False)
+    if out_dir is not None:
         try:
-            html.write_text(comparison_html(comparison, curves=curves, margins=margin_table,
-                                            distributions=distributions), "utf-8")
+            written = sw.write_outputs(result, out_dir)
         except OSError as e:
-            fail(f"error: {html}: cannot write: {e.strerror}")
-        err.print(f"wrote {html}")
+            fail(f"error: {out_dir}: cannot write: {e.strerror}")
+        err.print(f"wrote {len(written)} files to {out_dir}", markup=False, highlight=False)
 
 
 @app.command()
 def serve(
-    port: Annotated[int, typer.Option("--port", "-p", min=0, max=65535,
+    port: Annotated[int, typer.Option("--port", "-p", min=0, max=65535, metavar="PORT",
                                       help="Port to listen on (0: any free port).")] = 8765,
-    host: Annotated[str, typer.Option("--host", help="Address to listen on. The default serves this machine "
-                                                     "only; any other address lets everyone who can reach it "
-                                                     "use the workbench.")] = "127.0.0.1",
-    open_browser: Annotated[bool, typer.Option("--open", help="Open the page in a web browser.")] = False,
+    host: Annotated[str, typer.Option("--host", metavar="ADDRESS",
+                                      help="Address to listen on. The default serves this machine only; any other "
+                                           "address lets everyone who can reach it use the workbench.")]
+        = "127.0.0.1",
+    open_browser: Annotated[bool, typer.Option("--open", metavar="", help="Open the page in a web browser.")] = False,
 ) -> None:
     """Run the workbench in a browser: edit rules, see the seats, compare, verify (needs the [web] extra)."""
     try:
@@ -552,6 +1057,34 @@ def serve(
             warn=lambda text: err.print(text))
     except OSError as e:
         fail(f"error: cannot listen on {host}:{port}: {e.strerror or e}")
+
+
+def _plain_help(params: list[Any]) -> list[Any]:
+    """Parameters as ``--help`` shows them without Python type names: a flag shows no type (Typer
+    would print ``<bool>``), an argument none besides its name (``<str>``, ``<list[str]>``); every
+    other option has its own metavar (``FILE``, ``N``, ``NAME=N``) or its choices."""
+    for param in params:
+        if isinstance(param, typer.core.TyperArgument):
+            param.display_type_rich = lambda ctx: None  # type: ignore[method-assign]
+        elif isinstance(param, typer.core.TyperOption) and param.is_flag and param.metavar is None:
+            param.metavar = ""
+    return params
+
+
+class _Command(typer.core.TyperCommand):
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _plain_help(super().get_params(ctx))
+
+
+class _Group(typer.core.TyperGroup):
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _plain_help(super().get_params(ctx))
+
+
+for _info in app.registered_commands:  # every command, whoever adds it
+    if _info.cls in (None, typer.core.TyperCommand):
+        _info.cls = _Command
+app.info.cls = _Group
 
 
 def main() -> None:

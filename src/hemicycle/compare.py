@@ -7,14 +7,30 @@ import json
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 from hemicycle.api import Rules
 from hemicycle.election import Election
-from hemicycle.html import comparison_html
 from hemicycle.indices import Indices, indices
 from hemicycle.interpreter import AllocationResult
+from hemicycle.palette import resolve_colours
+
+INDEX_KEYS = ("gallagher", "loosemore_hanby", "sainte_lague", "enp_votes", "enp_seats")
+
+
+def _number(x: Fraction) -> int | float:
+    return x.numerator if x.denominator == 1 else float(x)
+
+
+def lists_json(election: Election) -> list[dict[str, Any]]:
+    """The lists of ``election`` as the comparison's JSON gives them: abbr, name, votes, colour
+    (``hemicycle.palette``: the vote file's, the bundled palette's, else colour-blind-safe) and
+    position (None: not known)."""
+    colours = resolve_colours([(e.abbr, e.color) for e in election.lists])
+    return [{"abbr": e.abbr, "name": e.name, "votes": e.votes, "color": colours[e.abbr],
+             "position": None if e.position is None else _number(e.position)} for e in election.lists]
 
 
 @dataclass
@@ -24,6 +40,8 @@ class SystemOutcome:
     indices: Indices
     properties: dict[str, str] | None = None  # property -> "proved" | "refuted" | "unknown"
     property_bounds: str = ""
+    # The name this comparison shows (``compare(labels=...)``, made unique); "": the rules' label.
+    shown_label: str = ""
 
     @property
     def path(self) -> str:
@@ -31,7 +49,9 @@ class SystemOutcome:
 
     @property
     def label(self) -> str:
-        return Path(self.rules.path).stem
+        """The system's name in this comparison: ``--label``, else the rule file's ``label``, else
+        its file name; never the same as another system's."""
+        return self.shown_label or self.rules.label
 
     @property
     def list_seats(self) -> dict[str, int]:
@@ -55,8 +75,13 @@ class SystemOutcome:
             "seats": self.list_seats, "appointed": self.result.appointed, "total": self.result.total,
             "indices": self.indices.to_json(), "largest": self.largest, "majority": self.majority,
             "properties": self.properties, "property_bounds": self.property_bounds or None,
-            "ties": [t.to_json() for t in self.result.ties], "notes": self.result.notes,
+            "ties": [{**t.to_json(), "description": t.describe()} for t in self.result.ties],
+            "notes": self.result.notes, "appointed_names": dict(self.result.appointed_names),
         }
+
+    def lists_json(self) -> list[dict[str, Any]]:
+        """The lists of the votes with their names, colours and positions (``Comparison.to_json``)."""
+        return lists_json(self.result.election)
 
 
 @dataclass
@@ -67,7 +92,7 @@ class Comparison:
     def to_json(self) -> dict[str, Any]:
         return {
             "election": self.election.name or None,
-            "lists": [{"abbr": e.abbr, "name": e.name, "votes": e.votes} for e in self.election.lists],
+            "lists": lists_json(self.election),
             "share_base": self.election.share_base,
             "systems": [s.to_json() for s in self.systems],
         }
@@ -79,32 +104,96 @@ class Comparison:
             out.append([e.abbr, str(e.votes)] + [str(s.result.seats[e.abbr]) for s in self.systems])
         return out
 
+    def tidy_rows(self) -> list[dict[str, Any]]:
+        """The seats in tidy form: one record per system and list (then per appointed group):
+        system (its label), rules (the rule file's name), abbr, name, votes, seats. Appointed groups have no
+        votes (None)."""
+        out: list[dict[str, Any]] = []
+        for s in self.systems:
+            for e in self.election.lists:
+                out.append({"system": s.label, "rules": Path(s.path).name, "abbr": e.abbr, "name": e.name,
+                            "votes": e.votes,
+                            "seats": s.result.seats[e.abbr]})
+            for key, n in s.result.appointed.items():
+                out.append({"system": s.label, "rules": Path(s.path).name, "abbr": key,
+                            "name": s.result.appointed_names.get(key, key), "votes": None, "seats": n})
+        return out
+
+    def index_rows(self) -> list[dict[str, Any]]:
+        """The disproportionality indices in tidy form: one record per system and index."""
+        return [{"system": s.label, "rules": Path(s.path).name, "index": key, "value": getattr(s.indices, key)}
+                for s in self.systems for key in INDEX_KEYS]
+
     def csv(self) -> str:
-        """The seats side by side and the indices as CSV (text cells neutralised: ``display.csv_text``)."""
+        """The seats as tidy CSV: one row per system and list (``tidy_rows``); text cells
+        neutralised (``display.csv_text``). The indices are in ``indices_csv``."""
         from hemicycle.display import csv_text
 
-        rows: list[list[str | int | float | None]] = [["abbr", "votes", *[s.label for s in self.systems]]]
-        for e in self.election.lists:
-            rows.append([e.abbr, e.votes, *[s.result.seats[e.abbr] for s in self.systems]])
-        for key in ("gallagher", "loosemore_hanby", "sainte_lague", "enp_votes", "enp_seats"):
-            rows.append([f"index:{key}", None, *[round(getattr(s.indices, key), 4) for s in self.systems]])
-        return csv_text(rows)
+        columns = ["system", "rules", "abbr", "name", "votes", "seats"]
+        return csv_text([columns, *([r[c] for c in columns] for r in self.tidy_rows())])
+
+    def indices_csv(self) -> str:
+        """The indices as tidy CSV: one row per system and index (``index_rows``), values to 6 decimals."""
+        from hemicycle.display import csv_text
+
+        return csv_text([["system", "rules", "index", "value"],
+                         *([r["system"], r["rules"], r["index"], round(r["value"], 6)] for r in self.index_rows())])
 
     def _repr_html_(self) -> str:
-        return comparison_html(self, standalone=False)
+        """Seats side by side, indices, verdicts and parliaments, for notebooks."""
+        from hemicycle.notebook import comparison_html as notebook_html
+
+        return notebook_html(self.to_json())
+
+    def to_pandas(self, table: str = "seats", *, districts: bool = True) -> Any:
+        """A tidy DataFrame (needs pandas: ``pip install 'hemicycle[pandas]'``). ``table``:
+        ``"seats"`` (one row per system and list, and per unit when the rules allocate in
+        districts), ``"indices"`` (one row per system and index) or ``"properties"`` (one row per
+        system and property checked)."""
+        from hemicycle import frames
+
+        if table == "seats":
+            return frames.comparison_frame(self.to_json(), [s.result.to_json() for s in self.systems],
+                                           districts=districts)
+        if table == "indices":
+            return frames.comparison_indices_frame(self.to_json())
+        if table == "properties":
+            return frames.comparison_properties_frame(self.to_json())
+        raise ValueError(f"table must be 'seats', 'indices' or 'properties', not {table!r}")
+
+
+def unique_labels(labels: Sequence[str], paths: Sequence[str]) -> list[str]:
+    """``labels`` with every repeated one followed by its system's file name, then numbered if
+    the same file is compared twice."""
+    out = list(labels)
+    for i, label in enumerate(labels):
+        if labels.count(label) > 1:
+            out[i] = f"{label} ({Path(paths[i]).stem})"
+    named = list(out)
+    for i, label in enumerate(named):
+        if named.count(label) > 1:
+            out[i] = f"{label} #{named[: i + 1].count(label)}"
+    return out
 
 
 def compare(
     rules: Sequence[Rules], election: Election, *,
     properties: Callable[[Rules], tuple[dict[str, str], str] | None] | None = None,
+    labels: Sequence[str | None] | None = None,
 ) -> Comparison:
-    """Allocate ``election`` under every system; ``properties`` gives each system's verdicts."""
+    """Allocate ``election`` under every system; ``properties`` gives each system's verdicts;
+    ``labels`` names systems for people (``None`` in it: the rule file's label)."""
+    if labels is not None and len(labels) != len(rules):
+        raise ValueError(f"{len(labels)} labels for {len(rules)} systems: give one per system")
+    given = [(labels[i] if labels is not None else None) or r.label for i, r in enumerate(rules)]
+    shown = unique_labels(given, [r.path for r in rules])
     comparison = Comparison(election=election)
     for r in rules:
         result = r.allocate(election)
         list_seats = {e.abbr: result.seats[e.abbr] for e in election.lists}
         votes = {e.abbr: e.votes for e in election.lists}
-        outcome = SystemOutcome(rules=r, result=result, indices=indices(votes, list_seats))
+        outcome = SystemOutcome(rules=r, result=result, indices=indices(votes, list_seats),
+                                shown_label=shown[len(comparison.systems)])
         if properties is not None:
             verdict = properties(r)
             if verdict is not None:
@@ -141,15 +230,17 @@ def _cached(path: Path) -> tuple[dict[str, str], str] | None:
 
 def property_verdicts(
     rules: Rules, *, parties: int = 3, timeout: float = 10.0, names: Sequence[str] | None = None,
-    cache: Path | None = None,
+    cache: Path | None = None, progress: Callable[[int, int, str], None] | None = None,
 ) -> tuple[dict[str, str], str]:
     """Each catalogue property's status for ``rules``, from the cache when the same rule text,
-    settings and hemicycle version were verified before."""
+    settings and hemicycle version were verified before (``progress``: as ``verify.verify``'s,
+    not called for a cached answer)."""
     from hemicycle import __version__
     from hemicycle import verify as v
 
     text = rules.model.source
-    key_src = json.dumps({"rules": text, "parties": parties, "timeout": timeout, "names": list(names or []),
+    bound = {"bindings": rules.model.bindings} if rules.model.bindings else {}  # a member of a family
+    key_src = json.dumps({"rules": text, **bound, "parties": parties, "timeout": timeout, "names": list(names or []),
                           "version": __version__}, sort_keys=True)
     key = hashlib.sha256(key_src.encode("utf-8")).hexdigest()
     folder = cache or cache_dir()
@@ -158,7 +249,8 @@ def property_verdicts(
         cached = _cached(path)
         if cached is not None:
             return cached
-    results = v.verify(rules.model, list(names) if names else None, parties=parties, timeout=timeout)
+    results = v.verify(rules.model, list(names) if names else None, parties=parties, timeout=timeout,
+                       progress=progress)
     verdicts = {}
     for r in results:
         j = r.to_json()

@@ -20,11 +20,13 @@ from math import lcm
 
 from hemicycle import model as m
 from hemicycle.bases import base_figure
-from hemicycle.election import Election
+from hemicycle.election import TOTALS, Election
 from hemicycle.highest_averages import highest_averages
-from hemicycle.interpreter import allocate, quota_value
+from hemicycle.interpreter import MAX_LIST_TIERS, MAX_LISTS, MAX_WORK, LimitError, allocate, check_sizes, quota_value
+from hemicycle.validate import election_figures
 
 SeatsFunction = Callable[..., tuple[int, ...]]
+_Checked = Callable[[Sequence[int], dict[str, int]], tuple[int, ...]]  # figures already checked
 
 
 _QUOTA_OFFSET = {m.QuotaKind.HARE: 0, m.QuotaKind.HAGENBACH_BISCHOFF: 1, m.QuotaKind.IMPERIALI: 2}
@@ -68,6 +70,8 @@ def clauses_on_votes_only(tier: m.Tier) -> bool:
 
 
 def _supported(chamber: m.Chamber) -> bool:
+    if chamber.levels:  # districts (magnitudes, tiers in units): the interpreter's alone for now
+        return False
     return all(_chain_keys(t) is not None and clauses_on_votes_only(t) for t in chamber.tiers)
 
 
@@ -185,6 +189,7 @@ def _tier_function(tier: m.Tier) -> Callable[[Sequence[int], dict[str, int]], li
             remaining = h - cap * len(fixed)  # type: ignore[operator]
             if remaining <= 0 or len(fixed) == len(pool):
                 break
+        moves, held = 0, sum(seats)
         for acts in active:
             for a in acts:
                 if not isinstance(a, m.Guarantee):
@@ -192,6 +197,9 @@ def _tier_function(tier: m.Tier) -> Callable[[Sequence[int], dict[str, int]], li
                 for i in range(n):
                     if not admitted[i] or not (a.who.kind is m.SelectorKind.EVERY_LIST or i == runner):
                         continue
+                    moves += max(0, min(a.seats, held) - seats[i])
+                    if moves * n > MAX_WORK:
+                        raise _Fallback  # the interpreter refuses it (LimitError), before moving any
                     while seats[i] < a.seats:
                         donors = [j for j in range(n) if j != i and seats[j] > 0]
                         if not donors:
@@ -291,7 +299,7 @@ def _divisor(method: m.Divisor, votes: Sequence[int], fn: list[int], fd: list[in
     return out
 
 
-def _fast_lr(tier: m.Tier, general: SeatsFunction) -> SeatsFunction | None:
+def _fast_lr(tier: m.Tier, general: _Checked) -> _Checked | None:
     """A tight function for the commonest shape: share thresholds, an exact (unrounded, not
     Droop) largest-remainder quota, no cap, and a tie chain that always decides (registration
     order after any vote criteria). Whenever a ``when`` block would apply, it hands over to
@@ -319,9 +327,8 @@ def _fast_lr(tier: m.Tier, general: SeatsFunction) -> SeatsFunction | None:
     mult = h + _QUOTA_OFFSET[quota.kind]
     signs = [-1 if c is m.TieCriterion.MORE_VOTES else 1 for c in prefix]
 
-    def f(votes: Sequence[int], invalid: int = 0, **totals: int) -> tuple[int, ...]:
+    def f(votes: Sequence[int], totals: dict[str, int]) -> tuple[int, ...]:
         n = len(votes)
-        totals["invalid"] = invalid
         pool = [i for i in range(n) if votes[i] > 0]
         if tests:
             list_votes = sum(votes)
@@ -329,7 +336,7 @@ def _fast_lr(tier: m.Tier, general: SeatsFunction) -> SeatsFunction | None:
                 try:
                     b = base_figure(base, list_votes, totals, _missing)
                 except _Fallback:
-                    return general(votes, totals.pop("invalid"), **totals)
+                    return general(votes, totals)
                 rhs = num * b
                 if inclusive:
                     pool = [i for i in pool if votes[i] * den >= rhs]
@@ -338,7 +345,7 @@ def _fast_lr(tier: m.Tier, general: SeatsFunction) -> SeatsFunction | None:
         count = len(pool)
         for holds, value in conditions:
             if holds(count, value):
-                return general(votes, totals.pop("invalid"), **totals)
+                return general(votes, totals)
         seats = [0] * n
         total = 0
         for i in pool:
@@ -358,7 +365,7 @@ def _fast_lr(tier: m.Tier, general: SeatsFunction) -> SeatsFunction | None:
         left = h - used
         if left:
             if left < 0 or left >= count:
-                return general(votes, totals.pop("invalid"), **totals)
+                return general(votes, totals)
             rems.sort()
             for key in rems[:left]:
                 seats[key[-1]] += 1
@@ -369,30 +376,24 @@ def _fast_lr(tier: m.Tier, general: SeatsFunction) -> SeatsFunction | None:
 
 def compile_rules(chamber: m.Chamber) -> SeatsFunction:
     """A function ``f(votes, invalid=0, **totals) -> tuple`` of seats per list, tiers summed
-    (appointed seats are not included: they do not depend on votes)."""
+    (appointed seats are not included: they do not depend on votes). ``votes`` and the totals
+    are checked as everywhere (``hemicycle.validate``; NumPy integers are welcome), and the
+    interpreter's limits hold (``LimitError``, before any work)."""
     supported = _supported(chamber)
     tiers = [_tier_function(t) for t in chamber.tiers] if supported else []
+    try:
+        check_sizes(chamber, 0)
+        sized = True
+    except LimitError:
+        sized = False  # every call raises the interpreter's error
+    n_tiers = max(1, len(chamber.tiers))
 
     def interpreted(votes: Sequence[int], totals: dict[str, int]) -> tuple[int, ...]:
         election = Election.from_votes([(f"L{i + 1}", v) for i, v in enumerate(votes)], **totals)
         result = allocate(chamber, election, explain=False)
         return tuple(result.seats[f"L{i + 1}"] for i in range(len(votes)))
 
-    if len(tiers) == 1 and supported:
-        only = tiers[0]
-
-        def f1(votes: Sequence[int], invalid: int = 0, **totals: int) -> tuple[int, ...]:
-            totals["invalid"] = invalid
-            try:
-                return tuple(only(votes, totals))
-            except _Fallback:
-                return interpreted(votes, totals)
-
-        fast = _fast_lr(chamber.tiers[0], f1)
-        return fast if fast is not None else f1
-
-    def f(votes: Sequence[int], invalid: int = 0, **totals: int) -> tuple[int, ...]:
-        totals["invalid"] = invalid
+    def summed(votes: Sequence[int], totals: dict[str, int]) -> tuple[int, ...]:
         if not supported:
             return interpreted(votes, totals)
         try:
@@ -403,5 +404,24 @@ def compile_rules(chamber: m.Chamber) -> SeatsFunction:
             return tuple(acc)
         except _Fallback:
             return interpreted(votes, totals)
+
+    run: _Checked = summed
+    if len(tiers) == 1 and supported:
+        only = tiers[0]
+
+        def single(votes: Sequence[int], totals: dict[str, int]) -> tuple[int, ...]:
+            try:
+                return tuple(only(votes, totals))
+            except _Fallback:
+                return interpreted(votes, totals)
+
+        run = _fast_lr(chamber.tiers[0], single) or single
+
+    def f(votes: Sequence[int], invalid: int = 0, **totals: int) -> tuple[int, ...]:
+        figures, given = election_figures(votes, {"invalid": invalid, **totals}, TOTALS)
+        n = len(figures)
+        if not sized or n > MAX_LISTS or n * n_tiers > MAX_LIST_TIERS:
+            check_sizes(chamber, n)
+        return run(figures, given)
 
     return f

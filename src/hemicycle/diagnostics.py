@@ -31,6 +31,9 @@ class Diagnostic:
     hint: str | None = None
     severity: str = "error"  # "error" | "warning"
     expected: tuple[str, ...] = field(default=())
+    # The text that would fix the problem in place of the span (the word a did-you-mean hint
+    # suggests): editors offer it as a quick fix. None: no such fix.
+    replacement: str | None = None
 
     def line(self) -> str:
         """``file:line:col: error: message``."""

@@ -27,10 +27,18 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from rich.console import Console, ConsoleOptions, RenderableType
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.segment import Segment
 from rich.style import Style
-from rich.table import Table
+from rich.table import Column, Table
 from rich.text import Text
 
 # Shown as escapes: every control character but the newline (C0, DEL, C1), the bidirectional
@@ -98,10 +106,71 @@ class DataConsole(Console):
                 yield Segment(escape_controls(segment.text), segment.style)
 
 
+def _squashed(s: str) -> str:
+    return re.sub(r"[\W_]+", "", s).casefold()
+
+
+def name_with_abbr(name: str, abbr: str) -> str:
+    """How a list is named for people: ``Name (ABBR)``; the name alone when it already shows the
+    abbreviation (``«Ауыл» (Auyl)``, ``Партия «Nur Otan»`` for NurOtan); the abbreviation alone
+    when there is no other name. Never a name or an abbreviation twice."""
+    name, abbr = name.strip(), abbr.strip()
+    if not name or name == abbr:
+        return abbr
+    if not abbr or re.search(rf"(?<!\w){re.escape(abbr)}(?!\w)", name, flags=re.IGNORECASE):
+        return name
+    if len(_squashed(abbr)) >= 4 and _squashed(abbr) in _squashed(name):
+        return name
+    return f"{name} ({abbr})"
+
+
 def progress(console: Console) -> Progress:
     """A transient progress bar whose task descriptions (file names) are text, not markup."""
     return Progress(TextColumn("{task.description}", markup=False, style="progress.description"),
                     BarColumn(), TaskProgressColumn(), TimeRemainingColumn(), console=console, transient=True)
+
+
+class Steps:
+    """The progress of a long command (``verify``, ``distinguish``, ``compare``'s first property
+    checks, ``reproduce``), on ``console`` (stderr): one transient bar, its description the step
+    under way (a property, a system, an election), its file names shown as text. Silent when
+    ``enabled`` is false (``--quiet``, or stderr is not a terminal), so pipes and logs get only
+    the results.
+
+    ``callback(what)`` gives the function a step-by-step computation calls: ``(done, total,
+    step)`` before each step and ``(total, total, "")`` at the end."""
+
+    def __init__(self, console: Console, *, enabled: bool) -> None:
+        self.console = console
+        self.enabled = enabled and console.is_terminal
+        self.bar: Progress | None = None
+
+    def __enter__(self) -> Steps:
+        if self.enabled:
+            description = TextColumn("{task.description}", markup=False, style="progress.description",
+                                     table_column=Column(ratio=1, no_wrap=True, overflow="ellipsis"))
+            self.bar = Progress(description, BarColumn(bar_width=16), MofNCompleteColumn(), TimeElapsedColumn(),
+                                console=self.console, transient=True, expand=True)
+            self.bar.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+            self.bar = None
+
+    def callback(self, what: str) -> Any:
+        """A ``(done, total, step)`` function for one computation (nothing happens when silent)."""
+        if self.bar is None:
+            return None
+        bar = self.bar
+        task = bar.add_task(escape_controls(what, newlines=False), total=None)
+
+        def report(done: int, total: int | None, step: str = "") -> None:
+            text = f"{what}: {step}" if step else what
+            bar.update(task, completed=done, total=total, description=escape_controls(text, newlines=False))
+
+        return report
 
 
 # --- JSON -----------------------------------------------------------------------------------------

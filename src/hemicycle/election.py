@@ -17,6 +17,9 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
 
+from hemicycle.validate import check_sum, figure
+from hemicycle.validate import totals as check_totals
+
 # The totals a vote file may give, besides each list's votes.
 TOTALS = ("valid", "invalid", "ballots_cast", "registered", "against_all", "blank")
 # Lists in one election: vote files are refused beyond it while they are read, and the
@@ -48,6 +51,25 @@ class ListEntry:
     combination: str | None = None
     # The number of parties standing together on the list (a coalition); None: not stated (one).
     coalition_size: int | None = None
+    # For pictures only, never for seats (hemicycle.palette): the list's colour (#rrggbb) and its
+    # position on a left-right scale (only the order counts); None: not given. Not part of a
+    # list's equality: the same figures from a copy without the bundled palette are the same list.
+    color: str | None = field(default=None, compare=False)
+    position: Fraction | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        # every figure through the one check (hemicycle.validate); NumPy integers become ints
+        what = f"list {self.abbr!r}"
+        object.__setattr__(self, "votes", figure(self.votes, f"the votes of {what}"))
+        for key in ("district_seats", "list_size", "ballot_order", "coalition_size"):
+            value = getattr(self, key)
+            if value is not None:
+                object.__setattr__(self, key, figure(value, f"the {key.replace('_', ' ')} of {what}"))
+        if self.coalition_size is not None and self.coalition_size < 1:
+            raise ValueError(f"{what}: a coalition size is at least 1")
+        if self.regional_votes:
+            object.__setattr__(self, "regional_votes", {
+                region: figure(v, f"the votes of {what} in {region!r}") for region, v in self.regional_votes.items()})
 
     @property
     def label(self) -> str:
@@ -65,6 +87,16 @@ class Unit:
     totals: Mapping[str, int] = field(default_factory=dict, hash=False)  # valid, invalid, blank ... here
     figures: Mapping[str, int] = field(default_factory=dict, hash=False)  # population, citizens ...
     votes: Mapping[str, int] = field(default_factory=dict, hash=False)  # abbr -> votes; absent: did not stand
+
+    def __post_init__(self) -> None:
+        # every figure through the one check (hemicycle.validate), as a list's
+        what = f"{self.level} {self.name!r}"
+        if self.seats is not None:
+            object.__setattr__(self, "seats", figure(self.seats, f"the magnitude of {what}"))
+        object.__setattr__(self, "totals", check_totals(self.totals, TOTALS, f"{what}: "))
+        object.__setattr__(self, "figures", {k: figure(v, f"the {k} of {what}") for k, v in self.figures.items()})
+        object.__setattr__(self, "votes", {a: figure(v, f"the votes of {a!r} in {what}")
+                                           for a, v in self.votes.items()})
 
 
 @dataclass(frozen=True)
@@ -117,12 +149,6 @@ class Election:
             if entry.abbr in seen:
                 raise ValueError(f"list {entry.abbr!r} appears twice")
             seen.add(entry.abbr)
-            if entry.votes < 0:
-                raise ValueError(f"list {entry.abbr!r} has negative votes")
-            if entry.district_seats is not None and entry.district_seats < 0:
-                raise ValueError(f"list {entry.abbr!r} has negative district seats")
-            if entry.coalition_size is not None and entry.coalition_size < 1:
-                raise ValueError(f"list {entry.abbr!r}: a coalition size is at least 1")
             for region in entry.regional_votes:
                 if region not in self.regions:
                     raise ValueError(f"list {entry.abbr!r} has votes in {region!r}, which is not a region")
@@ -136,15 +162,13 @@ class Election:
             for abbr in group:
                 if abbr not in seen:
                     raise ValueError(f"agreement {list(group)} names {abbr!r}, which is not a list")
-        for name, region_totals in self.regions.items():
-            for key in region_totals:
-                if key not in TOTALS:
-                    raise ValueError(f"region {name!r}: unknown total {key!r}; known: {', '.join(TOTALS)}")
-        for key, value in self.totals.items():
-            if key not in TOTALS:
-                raise ValueError(f"unknown total {key!r}; known: {', '.join(TOTALS)}")
-            if value < 0:
-                raise ValueError(f"total {key!r} is negative")
+        regions = {name: check_totals(region_totals, TOTALS, f"region {name!r}: ")
+                   for name, region_totals in self.regions.items()}
+        object.__setattr__(self, "regions", regions)
+        object.__setattr__(self, "totals", check_totals(self.totals, TOTALS))
+        check_sum([*(e.votes for e in self.lists), *self.totals.values(),
+                   *(v for e in self.lists for v in e.regional_votes.values()),
+                   *(v for t in regions.values() for v in t.values())])
         if self.units:
             _check_units(self)
 
@@ -195,14 +219,10 @@ class Election:
         missing = [a for a, _ in pairs if a not in rank]
         if missing:
             raise ValueError(f"registration_order lacks {', '.join(missing)}")
-        for abbr, v in pairs:
-            if isinstance(v, bool) or not isinstance(v, int):
-                raise TypeError(f"votes for {abbr!r} must be an int, not {type(v).__name__}")
         lists = tuple(
             ListEntry(abbr=a, votes=v, registration_order=rank[a]) for a, v in pairs
         )
-        clean = {k: int(v) for k, v in totals.items() if v is not None}
-        return cls(lists=lists, totals=clean)
+        return cls(lists=lists, totals=check_totals(totals, TOTALS))
 
 
 def _tree(units: tuple[Unit, ...]) -> UnitTree:
@@ -240,21 +260,11 @@ def _check_units(election: Election) -> None:
         if (u.level, u.name) in seen:
             raise ValueError(f"{where} appears twice")
         seen.add((u.level, u.name))
-        if u.seats is not None and u.seats < 0:
-            raise ValueError(f"{where} has a negative magnitude")
-        for key, value in u.totals.items():
-            if key not in TOTALS:
-                raise ValueError(f"{where}: unknown total {key!r}; known: {', '.join(TOTALS)}")
-            if value < 0:
-                raise ValueError(f"{where}: total {key!r} is negative")
-        for key, value in u.figures.items():
-            if value < 0:
-                raise ValueError(f"{where}: figure {key!r} is negative")
-        for abbr, value in u.votes.items():
+        for abbr in u.votes:  # the figures themselves are checked by Unit
             if abbr not in abbrs:
                 raise ValueError(f"{where}: votes for {abbr!r}, which is not a list of the election")
-            if value < 0:
-                raise ValueError(f"{where}: negative votes for {abbr!r}")
+    check_sum([*(v for u in election.units for v in u.votes.values()),
+               *(v for u in election.units for v in u.totals.values())], "the figures of the districts")
     tree = election.tree  # checks the parents
     for u in election.units:  # no unit is inside itself
         tree.ancestors(u)

@@ -28,6 +28,7 @@ from typing import Any
 from hemicycle.district_votes import units_to_json
 from hemicycle.election import TOTALS, Election, ListEntry
 from hemicycle.reading import MAX_LISTS, VoteFileError
+from hemicycle.validate import check_sum
 
 __all__ = ["CHECK_FIGURES", "REPORTED_BASES", "Raw", "Reported", "Row", "VoteFile", "election_to_json", "finish"]
 
@@ -138,6 +139,7 @@ def finish(raw: Raw, file: str, options: Mapping[str, int] | None) -> VoteFile:
                 f"{key} is to be replaced by {value}, but the file does not give {value}",
                 field=f"substitutes.{key}",
             )
+    _check_sum(raw, file)
     _check_units(raw, file)  # first: the national totals the file leaves out are the units' sums
     _check_figures(_national(raw), file)
     _check_regions(raw, file)
@@ -174,6 +176,17 @@ def finish(raw: Raw, file: str, options: Mapping[str, int] | None) -> VoteFile:
                     given=frozenset(raw.given),
                     official_seats={r.abbr: r.official_seats for r in raw.rows if r.official_seats is not None},
                     official_units=tuple(raw.official_units))
+
+
+def _check_sum(raw: Raw, file: str) -> None:
+    """The figures add up to at most ``validate.MAX_DIGITS`` digits (the check every entry point
+    makes), before any message writes out a sum of them."""
+    regional = [v for r in raw.rows for v in r.extra.get("regional_votes", {}).values()]
+    try:
+        check_sum([*(r.votes for r in raw.rows), *raw.totals.values(), *raw.checks.values(), *regional,
+                   *(v for figures in raw.regions.values() for v in figures.values())])
+    except ValueError as exc:
+        raise VoteFileError(file, str(exc)) from None
 
 
 def _check_rows(raw: Raw, file: str) -> None:
@@ -434,6 +447,11 @@ def _percent_text(reported: Reported) -> str:
 # --- the JSON record of an election (what hemicycle's JSON reader reads back) ----------------------
 
 
+def _position_json(position: Fraction) -> int | float:
+    """A position as the JSON number it was read from (positions are written as decimals)."""
+    return position.numerator if position.denominator == 1 else float(position)
+
+
 def election_to_json(
     election: Election,
     *,
@@ -470,6 +488,10 @@ def election_to_json(
             party["combination"] = entry.combination
         if entry.coalition_size is not None:
             party["coalition_size"] = entry.coalition_size
+        if entry.color is not None:
+            party["color"] = entry.color
+        if entry.position is not None:
+            party["position"] = _position_json(entry.position)
         parties.append(party)
     totals: dict[str, int] = {k: election.totals[k] for k in TOTALS if k in election.totals}
     for key in CHECK_FIGURES:

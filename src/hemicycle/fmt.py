@@ -24,7 +24,6 @@ import re
 from dataclasses import dataclass, field, fields, is_dataclass
 from enum import Enum
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from lark import Lark, Token, Tree
@@ -33,7 +32,7 @@ from lark.exceptions import UnexpectedInput
 from hemicycle import model as m
 from hemicycle.diagnostics import RuleError
 from hemicycle.grammar import parse_rules
-from hemicycle.grammar.parser import rule_text
+from hemicycle.grammar.parser import binding_for, make_parser, parse_with, read_parameters, rule_text
 
 INDENT = "  "
 CITATION_COLUMN_LIMIT = 80  # citations are aligned at a column no further right than this
@@ -46,8 +45,7 @@ class FormatError(Exception):
 
 @cache
 def _parser() -> Lark:
-    text = resources.files("hemicycle.grammar").joinpath("elect.lark").read_text("utf-8")
-    return Lark(text, parser="lalr", propagate_positions=True, maybe_placeholders=False, keep_all_tokens=True)
+    return make_parser(keep_all_tokens=True)
 
 
 @dataclass
@@ -86,7 +84,15 @@ def _block_container(node: Tree[Token]) -> Tree[Token] | None:
 
 def _join(tokens: list[Token]) -> list[str]:
     words: list[str] = []
+    last_ref: tuple[str, int | None] | None = None
     for tok in tokens:
+        ref = getattr(tok, "param_ref", None)  # the words of a parameter's value: '$NAME' as written
+        if ref is not None:
+            if last_ref != (ref, tok.start_pos):
+                words.append(ref)
+            last_ref = (ref, tok.start_pos)
+            continue
+        last_ref = None
         if tok.type == "COMMA" and words:
             words[-1] += ","
         else:
@@ -153,10 +159,12 @@ def _comments(text: str, tokens: list[Token]) -> list[_Comment]:
 
 def format_rules(text: str, file: str = "<rules>") -> str:
     """The canonical form of rule text. ``RuleError`` if it does not parse."""
-    original = parse_rules(text, file)  # the project's own diagnostics for bad input
+    # A file with parameters is formatted as written ('$NAME' kept), read with the first value of each.
+    first = {p.name: p.values[0] for p in read_parameters(text, file)}
+    original = parse_rules(text, file, first)  # the project's own diagnostics for bad input
     source = rule_text(text)
     try:
-        tree = _parser().parse(source)
+        tree = parse_with(_parser(), source, binding_for(source, file, first))
     except UnexpectedInput as exc:  # pragma: no cover - parse_rules has already refused it
         raise FormatError(f"{file}: the grammar refused what the parser accepted: {exc}") from None
     renderer = _Renderer()
@@ -214,7 +222,8 @@ def format_rules(text: str, file: str = "<rules>") -> str:
         out.append(comment.text)
         prev_end_line = comment.line
     result = "\n".join(out) + "\n"
-    if not same_model(original, parse_rules(result, file)):
+    if not same_model(original, parse_rules(result, file, first)) or model_key(
+            read_parameters(result, file)) != model_key(read_parameters(text, file)):
         raise FormatError(f"{file}: formatting would change the rules' meaning; the file is left as it is "
                           "(this is a bug in hemicycle fmt: please report it)")
     return result

@@ -13,30 +13,38 @@ gives exactly the same seats (and the same ties, at the same values) in two phas
    ``> t``, the maximum picked is ``> t``; every tied round is made of prefix seats, no more than
    the seats left). So every list can start from its prefix count.
 
+   The proof asks nothing of the order of the divisors: a list's prefix is counted up to its
+   first quotient at or below ``t``, and its later quotients wait behind that one.
+
    Every divisor sequence but Huntington-Hill's is linear from some seat on (``LinearDivisors``:
    D'Hondt, Sainte-Laguë and its modified form, Danish, Imperiali, Adams, explicit sequences with
-   a step). For those, with the weights over one denominator (sum ``V``), the cut is ``V / M``
-   for a whole ``M`` chosen so that ``N <= h`` whatever the weights
+   a step, whatever the line gives before the tail: ``divisors 1, 2 step 5`` is the line
+   ``5k - 3`` from the second seat on). For those, with the weights over one denominator (sum
+   ``V``), the cut is ``V / M`` for a whole ``M`` chosen so that ``N <= h`` whatever the weights
    (``LinearDivisors.multiplier``), and each prefix is one integer division: no float anywhere.
-   The batch path (``hemicycle.batch``) uses the same cut, a column at a time. Huntington-Hill
-   has its own integer cut (``_jump_huntington_hill``, an integer square root per list), and a
-   finite explicit sequence (``divisors 1, 2, 3`` without ``step``) finds its ``M`` by doubling
-   and halving (``_jump_finite``). No float is used anywhere in this module.
+   When that cut leaves more than a few seats per list (a long head, a step far below the
+   divisors), the cut is searched for the weights at hand (``_largest_cut``). The batch path
+   (``hemicycle.batch``) uses the bound's cut, a column at a time, and hands elections it leaves
+   many seats to the exact path. Huntington-Hill has its own integer cut
+   (``_jump_huntington_hill``, an integer square root per list), and a finite explicit sequence
+   (``divisors 1, 2, 3`` without ``step``) searches its cut too (``_jump_finite``). Any other
+   sequence (none the parser accepts) is given seat by seat. No float is used in this module.
 2. **Rounds.** The remaining ``h - N(t)`` seats (a few per list) go round by round of equal
    quotients, exactly as the plain loop would: by a scan comparing integer cross-products up to
    ``_SCAN`` lists, from a heap of exact fractions beyond.
 
 Priorities on the heap are compared squared (``weight^2 / d(s)^2``) so that Huntington-Hill stays
-exact; a divisor of 0 is a priority above every finite one. Only the first divisor may break the
-order (``modified_sainte_lague first 4``): the prefix counts stop at the first quotient ``<= t``
-so they stay exact for any sequence that does not decrease from the second divisor on (the parser
-refuses decreasing explicit sequences).
+exact; a divisor of 0 is a priority above every finite one. Prefixes are counted by bisection
+where the divisors do not decrease from the second on (the parser refuses explicit sequences that
+decrease; ``modified_sainte_lague first 4`` has its first divisor above the second), and one
+divisor at a time otherwise.
 """
 
 from __future__ import annotations
 
 import functools
 import heapq
+import itertools
 import math
 from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
@@ -88,6 +96,8 @@ def highest_averages(
     one by one. ``jump``: allow the jump start (``False``: every seat is in ``order``).
     """
     eligible = sorted(eligible)
+    if any(weights[i] <= 0 for i in eligible):
+        raise ValueError("every eligible list must have a positive weight")
     counts = dict.fromkeys(eligible, 0)
     run = DivisorRun(seats=counts, left=seats)
     if seats <= 0 or not eligible:
@@ -115,8 +125,9 @@ def highest_averages(
             _jump_linear(lin, ws, den, seats, run)
         elif hh:
             _jump_huntington_hill(ws, den, seats, run)
-        else:
+        elif finite:
             _jump_finite(method, ws, den, seats, run)
+        # any other sequence (none the parser accepts) goes seat by seat: slower, never wrong
     if len(eligible) <= _SCAN and lin is not None:
         # quotient w / (d / D): cross-multiplied as w * d', squared key (w D)^2 / (den d)^2
         _rounds_scan(ws, lin.at, lambda w, d: Fraction((w * lin.D) ** 2, (den * d) ** 2), run, favour, record)
@@ -158,13 +169,19 @@ def highest_averages(
 @dataclass(frozen=True)
 class LinearDivisors:
     """A divisor sequence in integers over a common denominator ``D``: ``d(k) = head[k] / D`` for
-    ``k < K`` and ``(alpha * k + beta) / D`` from ``K`` on. Every divisor method but
-    Huntington-Hill (and finite explicit sequences) has this shape."""
+    ``k < K`` and ``(alpha * k + beta) / D`` from ``K`` on (``alpha > 0``). Every divisor method
+    but Huntington-Hill (and finite explicit sequences) has this shape.
+
+    Only the tail's values count: ``beta`` (the line's value at 0) may be negative, as for
+    ``divisors 1, 2 step 5`` (1, 2, 7, 12, ...: the line 5k - 3 from k = 1 on). The head may be in
+    any order (``modified_sainte_lague first 4``: 4, then 3, 5, ...); ``ordered`` says whether it
+    does not decrease from its second divisor on, so that prefixes are counted by bisection."""
 
     D: int
     head: tuple[int, ...]
     alpha: int
     beta: int
+    ordered: bool = True
 
     @staticmethod
     @functools.lru_cache(maxsize=256)
@@ -176,7 +193,7 @@ class LinearDivisors:
         if kind in forms:
             k0, a0, b0 = forms[kind]
             a, b = Fraction(a0), Fraction(b0)
-        elif kind is m.DivisorKind.SEQUENCE and method.step is not None and method.step > 0:
+        elif kind is m.DivisorKind.SEQUENCE and method.step is not None and method.step > 0 and method.sequence:
             k0 = len(method.sequence) - 1
             a, b = method.step, method.sequence[-1] - method.step * k0
         else:
@@ -185,21 +202,31 @@ class LinearDivisors:
             if method.divisor(k) != a * k + b:
                 return None
         head = [method.divisor(k) for k in range(k0)]
-        if any(d is None or d < 0 for d in head) or b < 0:
-            return None
+        if any(d is None or d < 0 for d in head) or a * k0 + b < 0:
+            return None  # a negative divisor: no method has one (the parser refuses them)
         big_d = math.lcm(*(x.denominator for x in [*head, a, b]))  # type: ignore[union-attr]
-        return LinearDivisors(big_d, tuple(int(x * big_d) for x in head), int(a * big_d), int(b * big_d))  # type: ignore[operator]
+        ints = tuple(int(x * big_d) for x in head)  # type: ignore[operator]
+        alpha, beta = int(a * big_d), int(b * big_d)
+        ordered = all(x <= y for x, y in itertools.pairwise(ints[1:]))
+        return LinearDivisors(big_d, ints, alpha, beta, ordered)
+
+    @property
+    def first_tail(self) -> int:
+        """``D * d(K)``: the first divisor of the linear tail."""
+        return self.alpha * len(self.head) + self.beta
 
     def largest(self, h: int) -> int:
-        """A bound on every integer divisor used for a house of ``h`` seats, and on ``D * M``."""
-        return max([*self.head, self.alpha * (h + 1) + self.beta])
+        """A bound on every integer divisor used for a house of ``h`` seats and on ``D * M``."""
+        return max([*self.head, self.alpha * (h + 1) + abs(self.beta)])
 
     def multiplier(self, h: int, n: int) -> int:
         """``M`` such that the prefix seats above the cut ``V / M`` (V: the weights' sum) number at
-        most ``h`` whatever the weights of ``n`` lists: each list's prefix is at most
-        ``K + D*w*M / (alpha*V) + max(0, 1 - beta/alpha)`` seats."""
+        most ``h`` whatever the weights of ``n`` lists. With ``x = D w M / V``, a list's prefix
+        is below ``K`` when some head divisor reaches ``x``, else it is the first ``k >= K`` with
+        ``alpha k + beta >= x``: fewer than ``K + max(0, (x - d_K) / alpha + 1)``, which is at most
+        ``K + x / alpha + max(0, 1 - d_K / alpha)``; the ``x`` add up to ``D M``."""
         k = len(self.head)
-        return max(0, (self.alpha * (h - n * k) - n * max(0, self.alpha - self.beta)) // self.D)
+        return max(0, (self.alpha * (h - n * k) - n * max(0, self.alpha - self.first_tail)) // self.D)
 
     def at(self, s: Any) -> Any:
         """The integer divisor ``D * d(s)`` for a seat count ``s`` (an int or a NumPy array)."""
@@ -208,20 +235,27 @@ class LinearDivisors:
         import numpy as np
 
         tail = self.alpha * s + self.beta
-        for k, x in enumerate(self.head):
-            tail = np.where(s == k, x, tail)
-        return tail
+        if not self.head:
+            return tail
+        head = np.array(self.head, dtype=np.int64)
+        return np.where(s < len(self.head), head[np.minimum(s, len(self.head) - 1)], tail)
 
     def prefix(self, w: int, total: int, dm: int) -> int:
         """The seats a list of integer weight ``w`` gets before its first quotient at or below
-        the cut ``total / M`` (``dm = D * M``): ``d(k) < w * M / total`` for k = 0, 1, ..."""
+        the cut ``total / M`` (``dm = D * M``): the first ``k`` with ``D d(k) total >= w dm``."""
         z = w * dm
-        count = 0
-        for x in self.head:
-            if x * total >= z:
-                return count
-            count += 1
-        return count + max(0, -((self.beta * total - z) // (self.alpha * total)) - len(self.head))
+        k = len(self.head)
+        if k and self.ordered:
+            if self.head[0] * total >= z:
+                return 0
+            j = bisect_left(self.head, -(-z // total), 1)  # the first j >= 1 with head[j] >= ceil(z / total)
+            if j < k:
+                return j
+        else:
+            for j, x in enumerate(self.head):
+                if x * total >= z:
+                    return j
+        return max(k, -((self.beta * total - z) // (self.alpha * total)))
 
 
 # Up to this many lists, the seats after the jump go round by round to a plain scan for the
@@ -232,18 +266,44 @@ _SCAN = 32
 def _jump_linear(lin: LinearDivisors, ws: dict[int, int], den: int, seats: int, run: DivisorRun) -> None:
     """The jump start in integers (see ``LinearDivisors.multiplier``): with the weights ``ws``
     over the denominator ``den``, the cut ``V / M`` and every list's prefix above it, at most
-    ``seats`` in all."""
+    ``seats`` in all. When that ``M``, good whatever the weights, leaves many seats to the rounds
+    (a long head such as ``divisors 1, 1, 1, 1 step 1``, or a step much smaller than the
+    divisors), the cut is searched for these weights, in steps of ``1 / D``."""
     total = sum(ws.values())
-    mult = lin.multiplier(seats, len(ws))
-    if mult <= 0 or total <= 0:
+    if total <= 0:
         return
-    dm = lin.D * mult
-    _start_at_cut(run, ws, den, seats, mult, lambda w: lin.prefix(w, total, dm))
+
+    def prefixes(dm: int) -> int:
+        return sum(lin.prefix(w, total, dm) for w in ws.values())
+
+    dm = lin.D * lin.multiplier(seats, len(ws))
+    if seats - (prefixes(dm) if dm > 0 else 0) > 2 * len(ws) + 2:
+        dm = _largest_cut(prefixes, seats, dm)  # the tail grows: some cut gives too many
+    if dm > 0:
+        _start_at_cut(run, ws, seats, Fraction(total * lin.D, den * dm), lambda w: lin.prefix(w, total, dm))
 
 
-def _start_at_cut(run: DivisorRun, ws: dict[int, int], den: int, seats: int, mult: int,
+def _largest_cut(prefixes: Callable[[int], int], seats: int, low: int) -> int:
+    """The largest whole ``M >= low`` with ``prefixes(M) <= seats``, by doubling and halving,
+    given that ``prefixes(low) <= seats`` (``low = 0``: no seat above an infinite cut), that
+    ``prefixes`` does not decrease (the higher M, the lower the cut, the longer every prefix) and
+    that some M gives more than ``seats``."""
+    low = max(low, 0)
+    high = max(1, 2 * low)
+    while prefixes(high) <= seats:
+        low, high = high, high * 2
+    while high - low > 1:
+        mid = (low + high) // 2
+        if prefixes(mid) <= seats:
+            low = mid
+        else:
+            high = mid
+    return low
+
+
+def _start_at_cut(run: DivisorRun, ws: dict[int, int], seats: int, bound: Fraction,
                   prefix: Callable[[int], int]) -> None:
-    """Every list starts from ``prefix(w)``, its seats above the cut ``V / M`` (``mult`` = M),
+    """Every list starts from ``prefix(w)``, its seats with a quotient above the cut ``bound``,
     which the caller has chosen so that they number at most ``seats``."""
     given = 0
     for i, w in ws.items():
@@ -252,7 +312,7 @@ def _start_at_cut(run: DivisorRun, ws: dict[int, int], den: int, seats: int, mul
     assert given <= seats
     run.jumped = given
     run.left = seats - given
-    run.bound = Fraction(sum(ws.values()), den * mult)
+    run.bound = bound
 
 
 def _jump_huntington_hill(ws: dict[int, int], den: int, seats: int, run: DivisorRun) -> None:
@@ -275,7 +335,7 @@ def _jump_huntington_hill(ws: dict[int, int], den: int, seats: int, run: Divisor
             k += 1
         return k  # the first k with k (k + 1) V^2 >= (w M)^2
 
-    _start_at_cut(run, ws, den, seats, mult, prefix)
+    _start_at_cut(run, ws, seats, Fraction(total, den * mult), prefix)
 
 
 def _rounds_scan(num: dict[int, int], divisor: Callable[[int], int], key_of_best: Callable[[int, int], Fraction],
@@ -324,32 +384,24 @@ def _award(run: DivisorRun, tied: list[int], remaining: int, key: Key | None, fa
 
 def _jump_finite(method: m.Divisor, ws: dict[int, int], den: int, seats: int, run: DivisorRun) -> None:
     """The jump start for a finite explicit sequence (``divisors 1, 2, 3``), in integers: the
-    largest whole ``M`` whose cut ``V / M`` leaves at most ``seats`` prefix seats, found by
-    doubling and halving ``M`` (each count one bisection per list). The caller has made sure
+    lowest cut ``V / M`` (``M`` in steps of ``1 / D``) that leaves at most ``seats`` prefix seats,
+    found by doubling and halving (each count one bisection per list). The caller has made sure
     that the lists cannot all use up the sequence, so a large enough ``M`` gives too many."""
     seq = method.sequence
     big_d = math.lcm(*(x.denominator for x in seq))
     e = [int(x * big_d) for x in seq]
     tail = e[1:]  # nondecreasing from the second divisor on (only the first may break the order)
     total = sum(ws.values())
-    if total <= 0:
-        return
+    if total <= 0 or any(x > y for x, y in itertools.pairwise(tail)):
+        return  # (a decreasing sequence, which the parser refuses, goes seat by seat)
 
-    def prefix(w: int, mult: int) -> int:
-        z = big_d * w * mult  # d(k) < w * M / V  <=>  e_k * V < D * w * M
+    def prefix(w: int, dm: int) -> int:
+        z = w * dm  # d(k) < w * M / V  <=>  e_k * V < D * w * M, with dm = D * M
         return 0 if e[0] * total >= z else 1 + bisect_left(tail, -(-z // total))  # e_k < ceil(z / V)
 
-    def prefixes(mult: int) -> int:
-        return sum(prefix(w, mult) for w in ws.values())
+    def prefixes(dm: int) -> int:
+        return sum(prefix(w, dm) for w in ws.values())
 
-    low, high = 0, 1  # prefixes(low) <= seats < prefixes(high)
-    while prefixes(high) <= seats:
-        low, high = high, high * 2
-    while high - low > 1:
-        mid = (low + high) // 2
-        if prefixes(mid) <= seats:
-            low = mid
-        else:
-            high = mid
-    if low > 0:
-        _start_at_cut(run, ws, den, seats, low, lambda w: prefix(w, low))
+    dm = _largest_cut(prefixes, seats, 0)
+    if dm > 0:
+        _start_at_cut(run, ws, seats, Fraction(total * big_d, den * dm), lambda w: prefix(w, dm))

@@ -10,6 +10,7 @@ The exact meaning of every node is written down in ``docs/language.md``; keep th
 from __future__ import annotations
 
 import operator
+import re
 from dataclasses import dataclass, field, fields
 from enum import Enum
 from fractions import Fraction
@@ -132,6 +133,53 @@ class GuaranteeSource(str, Enum):
 class SurplusPolicy(str, Enum):
     REDISTRIBUTED = "redistributed"  # seats beyond a list's candidates go to the other lists
     VACANT = "vacant"  # seats beyond a list's candidates stay empty
+
+
+# --- parameters -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class ParamValue(Node):
+    """One value a parameter may take: the words that stand in for ``$NAME`` (``words``, as
+    written: ``3.5%``, ``largest_remainder quota hare``) and the label it goes by (``label``:
+    the ``as`` name, else the words joined by spaces). ``number``: its exact value when it is
+    one number (for matching ``--set threshold=0.035`` against ``3.5%``)."""
+
+    words: tuple[str, ...]
+    label: str
+    number: Fraction | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Parameter(Node):
+    """``param NAME in DOMAIN [default VALUE]``: a named slot of a family of rule files.
+
+    ``values``: the whole domain in order (a range is expanded); ``domain``: the domain as
+    written, for messages; ``default``: the value taken when none is given."""
+
+    name: str
+    values: tuple[ParamValue, ...]
+    domain: str
+    default: ParamValue | None = None
+
+    def value(self, label: str) -> ParamValue | None:
+        """The value a label or a number names (``5%``, ``0.05`` and ``1/20`` all name 5%)."""
+        text = " ".join(label.split())
+        for v in self.values:
+            if v.label == text or " ".join(v.words) == text:
+                return v
+        number = _as_number(text)
+        if number is not None:
+            for v in self.values:
+                if v.number == number:
+                    return v
+        return None
+
+
+def _as_number(text: str) -> Fraction | None:
+    if not re.fullmatch(r"\d+(\.\d+)?%|\d+/[1-9]\d*|\d+(\.\d+)?", text) or len(text) > 100:
+        return None
+    return Fraction(text[:-1]) / 100 if text.endswith("%") else Fraction(text)
 
 
 # --- clauses ----------------------------------------------------------------------------------
@@ -577,10 +625,15 @@ class Level(Node):
 class Chamber(Node):
     name: str
     seats: int
+    label: str | None = None  # the system's name for people (``label "..."``); None: not given
     appointed: tuple[Appointed, ...] = ()
     tiers: tuple[Tier, ...] = ()
     levels: tuple[Level, ...] = ()
     source: str = field(default="", compare=False, repr=False)  # the rule text, for messages
+    # The values given to the file's parameters (name, value label), in declaration order; ()
+    # for a file without parameters. Binding leaves nothing else behind: the clauses hold the
+    # values themselves, so no back end needs to know a file had parameters.
+    bindings: tuple[tuple[str, str], ...] = ()
 
     @property
     def file(self) -> str:

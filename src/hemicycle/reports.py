@@ -1,14 +1,17 @@
-"""Allocation results as tables (rich), JSON and CSV."""
+"""Allocation results and comparisons as tables (``hemicycle.tables``: terminal, Markdown, LaTeX),
+JSON and CSV."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from rich.table import Table
+from rich.table import Table as RichTable
 
-from hemicycle.display import DataTable, csv_text, json_text
+from hemicycle.display import csv_text, json_text
 from hemicycle.interpreter import AllocationResult
 from hemicycle.numbers import fmt_decimal, fmt_int, fmt_percent
+from hemicycle.tables import Column, Table, to_rich
 
 
 def result_json(result: AllocationResult) -> dict[str, Any]:
@@ -54,91 +57,140 @@ def election_votes(result: AllocationResult) -> int:
     return result.election.list_votes
 
 
-def result_table(result: AllocationResult, names: dict[str, str] | None = None) -> Table:
+def result_tables(result: AllocationResult, names: dict[str, str] | None = None) -> list[Table]:
+    """The table of ``hemicycle allocate``: one row per list (most seats first) and per appointed
+    group, the total, and as notes every tie met and every note of the allocation."""
     title = result.chamber + (f": {result.election.name}" if result.election.name else "")
-    table = DataTable(title=title, title_justify="left")
-    table.add_column("List")
-    table.add_column("Abbr")
-    table.add_column("Votes", justify="right")
-    table.add_column("Share", justify="right")
-    table.add_column("Passed", justify="center")
-    table.add_column("Seats", justify="right")
+    table = Table(title, [Column("List"), Column("Abbr"), Column("Votes", "right"), Column("Share", "right"),
+                          Column("Passed", "center"), Column("Seats", "right")])
     rows = result_rows(result)
     rows.sort(key=lambda r: (-r["seats"], -(r["votes"] or 0)))
     for row in rows:
         name = (names or {}).get(row["abbr"], row["name"])
         passed = "" if row["passed"] is None else ("yes" if row["passed"] else (
             "admitted" if row["admitted"] else "no"))
-        table.add_row(name, row["abbr"], "" if row["votes"] is None else fmt_int(row["votes"]),
-                      row["share"], passed, str(row["seats"]))
-    table.add_section()
-    table.add_row("Total", "", fmt_int(result.election.list_votes), "", "", str(result.total))
-    return table
+        table.add(name, row["abbr"], "" if row["votes"] is None else fmt_int(row["votes"]),
+                  row["share"], passed, str(row["seats"]))
+    table.total("Total", "", fmt_int(result.election.list_votes), "", "", str(result.total))
+    table.notes = notes_of(result.ties, result.notes)
+    return [table]
 
 
-def comparison_tables(comparison: Any, curves: Any = (), margins: Any = None, distributions: Any = ()) -> list[Table]:
-    """Rich tables for `hemicycle compare`."""
+def notes_of(ties: Any, notes: Any, prefix: str = "") -> list[str]:
+    """The lines that follow a result wherever it is shown: every tie met, then every note."""
+    return [f"Tie{prefix}: {t.describe()}" for t in ties] + [f"Note{prefix}: {n}" for n in notes]
+
+
+def result_table(result: AllocationResult, names: dict[str, str] | None = None) -> RichTable:
+    """The table of ``hemicycle allocate`` for a terminal (its ties and notes are printed after it)."""
+    return to_rich(result_tables(result, names)[0])
+
+
+# --- comparisons ------------------------------------------------------------------------------------
+
+INDICES = (("gallagher", "Gallagher"), ("loosemore_hanby", "Loosemore-Hanby"),
+           ("sainte_lague", "Sainte-Laguë index"), ("enp_votes", "ENP votes"), ("enp_seats", "ENP seats"))
+KEYS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def system_key(i: int) -> str:
+    """The short key of the ``i``-th system: A ... Z, then A2 ... Z2 and so on."""
+    return KEYS[i % 26] + (str(i // 26 + 1) if i >= 26 else "")
+
+
+def needs_keys(comparison: Any, width: int) -> bool:
+    """Whether the comparison's tables are too wide for ``width`` columns with the systems' labels
+    as headers (wrapped onto at most three lines): then they are headed A, B, C ... with a legend."""
+    election = comparison.election
+    names = [e.abbr for e in election.lists] + [f"{k} (appointed)" for s in comparison.systems
+                                                for k in s.result.appointed]
+    votes = fmt_int(max([e.votes for e in election.lists] + [election.list_votes]))
+    fixed = max(map(len, [*names, "Total"])) + len(votes) + len("100.00%") + 3 * 3
+    index_fixed = len("Largest list has a majority") // 2 + 3  # the index names wrap onto two lines
+    labels = [s.label for s in comparison.systems]
+    return not (fits(labels, width, fixed) and fits(labels, width, index_fixed, cell=7))
+
+
+def fits(labels: list[str], width: int, fixed: int = 40, cell: int = 5) -> bool:
+    """Whether columns headed by ``labels`` fit ``width`` beside ``fixed`` columns when each header
+    may wrap onto at most three lines (at its spaces, never inside a word)."""
+    need = fixed + 1
+    for label in labels:
+        longest = max((len(w) for w in label.split()), default=1)
+        need += max(longest, -(-len(label) // 3), cell) + 3
+    return need <= width
+
+
+def comparison_table_data(comparison: Any, curves: Any = (), margins: Any = None, distributions: Any = (),
+                          *, keys: bool = False) -> list[Table]:
+    """The tables of ``hemicycle compare``: seats side by side, indices, properties, curves,
+    margins, simulations. ``keys``: head the systems' columns A, B, C ... and begin with a legend
+    of the keys (for a narrow terminal)."""
     systems = comparison.systems
     election = comparison.election
-    seats = DataTable(title="Seats" + (f": {election.name}" if election.name else ""), title_justify="left")
-    seats.add_column("List")
-    seats.add_column("Votes", justify="right")
-    seats.add_column("Share", justify="right")
-    for s in systems:
-        seats.add_column(s.label, justify="right")
+    heads = [system_key(i) for i in range(len(systems))] if keys else [s.label for s in systems]
+    by_path = {s.path: s.label for s in systems}
+    tables: list[Table] = []
+    if keys:
+        legend = Table("Systems", [Column("Key"), Column("System"), Column("Rule file")])
+        for head, s in zip(heads, systems, strict=True):
+            legend.add(head, s.label, Path(s.path).name)
+        tables.append(legend)
+    seats = Table("Seats" + (f": {election.name}" if election.name else ""),
+                  [Column("List"), Column("Votes", "right"), Column("Share", "right"),
+                   *[Column(h, "right") for h in heads]])
     total_votes = election.share_base
     for e in election.lists:
-        seats.add_row(e.abbr, fmt_int(e.votes), fmt_percent(e.votes, total_votes),
-                      *[str(s.result.seats[e.abbr]) for s in systems])
+        seats.add(e.abbr, fmt_int(e.votes), fmt_percent(e.votes, total_votes),
+                  *[str(s.result.seats[e.abbr]) for s in systems])
     for key in sorted({k for s in systems for k in s.result.appointed}):
-        seats.add_row(f"{key} (appointed)", "", "", *[str(s.result.appointed.get(key, 0)) for s in systems])
-    seats.add_section()
-    seats.add_row("Total", fmt_int(election.list_votes), "", *[str(s.result.total) for s in systems])
-    idx = DataTable(title="Disproportionality (shares in percent of list votes and of their seats)",
-                title_justify="left")
-    idx.add_column("Index")
-    for s in systems:
-        idx.add_column(s.label, justify="right")
-    for key, label in (("gallagher", "Gallagher"), ("loosemore_hanby", "Loosemore-Hanby"),
-                       ("sainte_lague", "Sainte-Laguë index"), ("enp_votes", "ENP votes"),
-                       ("enp_seats", "ENP seats")):
-        idx.add_row(label, *[f"{getattr(s.indices, key):.3f}" for s in systems])
-    idx.add_row("Largest list has a majority", *[("yes" if s.majority else "no") for s in systems])
-    tables = [seats, idx]
+        seats.add(f"{key} (appointed)", "", "", *[str(s.result.appointed.get(key, 0)) for s in systems])
+    seats.total("Total", fmt_int(election.list_votes), "", *[str(s.result.total) for s in systems])
+    notes = sorted({n for s in systems for n in s.result.notes})
+    seats.notes = [f"Tie ({head}): {t.describe()}" for head, s in zip(heads, systems, strict=True)
+                   for t in s.result.ties] + [f"Note: {n}" for n in notes]
+    tables.append(seats)
+    idx = Table("Disproportionality (shares in percent of list votes and of their seats)",
+                [Column("Index"), *[Column(h, "right") for h in heads]])
+    for key, label in INDICES:
+        idx.add(label, *[f"{getattr(s.indices, key):.3f}" for s in systems])
+    idx.add("Largest list has a majority", *[("yes" if s.majority else "no") for s in systems])
+    tables.append(idx)
     if any(s.properties for s in systems):
-        props = DataTable(title="Properties (Z3): " + "; ".join(sorted({s.property_bounds for s in systems
-                                                                    if s.property_bounds})),
-                      title_justify="left")
-        props.add_column("Property")
-        for s in systems:
-            props.add_column(s.label)
+        props = Table("Properties (Z3): " + "; ".join(sorted({s.property_bounds for s in systems
+                                                              if s.property_bounds})),
+                      [Column("Property", fold=True), *[Column(h) for h in heads]])
         for name in sorted({p for s in systems for p in (s.properties or {})}):
-            props.add_row(name, *[(s.properties or {}).get(name, "–") for s in systems])
+            props.add(name, *[(s.properties or {}).get(name, "–") for s in systems])
         tables.append(props)
+    tables += _what_if_tables(by_path, curves, margins, distributions)
+    return tables
+
+
+def _what_if_tables(labels: dict[str, str], curves: Any, margins: Any, distributions: Any) -> list[Table]:
+    tables: list[Table] = []
     for c in curves:
-        t = DataTable(title=f"Seat-vote curve of {c.abbr} under {c.rules}", title_justify="left")
-        t.add_column("Vote share from", justify="right")
-        t.add_column("to", justify="right")
-        t.add_column("Seats", justify="right")
+        t = Table(f"Seat-vote curve of {c.abbr} under {labels.get(c.rules, c.rules)}",
+                  [Column("Vote share from", "right"), Column("to", "right"), Column("Seats", "right")])
         for p in c.pieces:
-            t.add_row(fmt_decimal(p.start * 100, 4) + "%", fmt_decimal(p.end * 100, 4) + "%", str(p.seats))
+            t.add(fmt_decimal(p.start * 100, 4) + "%", fmt_decimal(p.end * 100, 4) + "%", str(p.seats))
+        t.notes = ["Shares of the list votes, the other lists keeping their proportions."]
         tables.append(t)
     for label, ms in (margins or {}).items():
-        t = DataTable(title=f"Votes that decide seats under {label} (others unchanged)", title_justify="left")
-        for col in ("List", "Seats", "Votes to gain a seat", "Votes to lose one"):
-            t.add_column(col, justify="right" if col != "List" else "left")
+        t = Table(f"Votes that decide seats under {label} (others unchanged)",
+                  [Column("List"), Column("Seats", "right"), Column("Votes to gain a seat", "right"),
+                   Column("Votes to lose one", "right")])
         for mg in ms:
-            t.add_row(mg.abbr, str(mg.seats), "–" if mg.gain is None else fmt_int(mg.gain),
-                      "–" if mg.lose is None else fmt_int(mg.lose))
+            t.add(mg.abbr, str(mg.seats), "–" if mg.gain is None else fmt_int(mg.gain),
+                  "–" if mg.lose is None else fmt_int(mg.lose))
         tables.append(t)
     for d in distributions:
-        t = DataTable(title=f"Seats in {d.simulations:,} simulated elections under {d.rules} "
-                        f"(majority probability {d.majority:.3f})", title_justify="left")
-        for col in ("List", "Mean", "90% interval"):
-            t.add_column(col, justify="right" if col != "List" else "left")
+        t = Table(f"Seats in {d.simulations:,} simulated elections under {labels.get(d.rules, d.rules)} "
+                  f"(majority probability {d.majority:.3f})",
+                  [Column("List"), Column("Mean", "right"), Column("90% interval", "right")])
         for a in d.abbrs:
             lo, hi = d.interval(a)
-            t.add_row(a, f"{d.mean(a):.2f}", f"{lo}–{hi}")
+            t.add(a, f"{d.mean(a):.2f}", f"{lo}–{hi}")
         tables.append(t)
     return tables
 
@@ -157,28 +209,29 @@ def district_columns(result: AllocationResult) -> list[str]:
     return sorted(won, key=lambda a: (-won[a], order.get(a, 0)))
 
 
-def district_table(result: AllocationResult) -> Table:
+def district_tables(result: AllocationResult) -> list[Table]:
     """A district x list table of seats (the lists that won a seat somewhere), with each
     district's magnitude; for an apportionment, the districts' seats."""
     title = result.chamber + (f": {result.election.name}" if result.election.name else "")
-    table = DataTable(title=title, title_justify="left")
     levels = {u.level for u in result.districts}
-    table.add_column(next(iter(levels)).capitalize() if len(levels) == 1 else "District")
-    if len(levels) > 1:
-        table.add_column("Level")
-    table.add_column("Seats", justify="right")
+    several = len(levels) > 1
     columns = district_columns(result)
-    for abbr in columns:
-        table.add_column(abbr, justify="right")
+    table = Table(title, [Column(next(iter(levels)).capitalize() if not several else "District"),
+                          *([Column("Level")] if several else []), Column("Seats", "right"),
+                          *(Column(a, "right") for a in columns)])
     for unit in result.districts:
-        level = [unit.level] if len(levels) > 1 else []
         magnitude = "" if unit.magnitude is None else str(unit.magnitude)
-        table.add_row(unit.name, *level, magnitude, *[str(unit.seats.get(a, 0) or "") for a in columns])
-    table.add_section()
+        table.add(unit.name, *([unit.level] if several else []), magnitude,
+                  *[str(unit.seats.get(a, 0) or "") for a in columns])
     totals = [str(sum(u.seats.get(a, 0) for u in result.districts)) for a in columns]
     magnitudes = [u.magnitude for u in result.districts if u.magnitude is not None]
-    table.add_row("Total", *([""] if len(levels) > 1 else []), str(sum(magnitudes)) if magnitudes else "", *totals)
-    return table
+    table.total("Total", *([""] if several else []), str(sum(magnitudes)) if magnitudes else "", *totals)
+    return [table]
+
+
+def district_table(result: AllocationResult) -> RichTable:
+    """``district_tables`` for a terminal."""
+    return to_rich(district_tables(result)[0])
 
 
 def district_csv(result: AllocationResult) -> str:
@@ -194,3 +247,9 @@ def district_csv(result: AllocationResult) -> str:
             rows.append([unit.name, unit.level, unit.magnitude, None, None, None])
         rows += [[unit.name, unit.level, unit.magnitude, a, votes.get(a), unit.seats.get(a, 0)] for a in abbrs]
     return csv_text(rows)
+
+
+def comparison_tables(comparison: Any, curves: Any = (), margins: Any = None, distributions: Any = (),
+                      *, keys: bool = False) -> list[RichTable]:
+    """Rich tables for `hemicycle compare` (the notes of each are printed after it)."""
+    return [to_rich(t) for t in comparison_table_data(comparison, curves, margins, distributions, keys=keys)]

@@ -29,7 +29,7 @@ This module returns data; ``render_table`` and ``to_json`` present it.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -267,9 +267,19 @@ def _check_districts(rep: Reproduction, result: Any, official: Sequence[tuple[st
             return
 
 
-def reproduce(targets: list[str] | None = None) -> list[Reproduction]:
-    """Reproduce the named elections (every bundled one by default)."""
-    return [run_case(c) for c in cases_for(list(targets or []))]
+def reproduce(targets: list[str] | None = None,
+              progress: Callable[[int, int, str], None] | None = None) -> list[Reproduction]:
+    """Reproduce the named elections (every bundled one by default); ``progress(done, total,
+    election)`` is called before each one and at the end."""
+    cases = cases_for(list(targets or []))
+    results = []
+    for case in cases:
+        if progress is not None:
+            progress(len(results), len(cases), case.election)
+        results.append(run_case(case))
+    if progress is not None:
+        progress(len(cases), len(cases), "")
+    return results
 
 
 # --- presenting ----------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ import numpy as np
 from hemicycle.api import Rules
 from hemicycle.derived import Seats
 from hemicycle.election import Election
+from hemicycle.validate import check_standard_error
 
 
 @dataclass
@@ -54,6 +55,19 @@ class SeatDistribution:
                 hi = s
         return (lo or 0, hi or 0)
 
+    def _repr_html_(self) -> str:
+        """Mean seats, 90% intervals and the most likely seats, for notebooks."""
+        from hemicycle.notebook import distribution_html
+
+        return distribution_html(self.to_json())
+
+    def to_pandas(self) -> Any:
+        """One row per list and number of seats it won in some simulation: ``rules, abbr, seats,
+        simulations, probability`` (needs pandas: ``pip install 'hemicycle[pandas]'``)."""
+        from hemicycle.frames import distribution_frame
+
+        return distribution_frame(self.rules, self.counts, self.simulations)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "rules": self.rules, "simulations": self.simulations, "majority_probability": self.majority,
@@ -78,7 +92,13 @@ def simulate_votes(
         alpha = np.maximum(shares * concentration, 1e-9)
         sims = rng.dirichlet(alpha, size=simulations)
     elif model == "normal":
-        se = np.array([(standard_errors or {}).get(e.abbr, 0.0) for e in election.lists])
+        errors = dict(standard_errors or {})
+        unknown = [a for a in errors if a not in election.abbrs]
+        if unknown:
+            raise ValueError(f"a standard error is given for {', '.join(map(repr, unknown))}, which is not a "
+                             f"list of the election; the lists are {', '.join(election.abbrs)}")
+        se = np.array([check_standard_error(errors.get(e.abbr, 0.0), f"the standard error of {e.abbr}")
+                       for e in election.lists])
         sims = np.clip(rng.normal(shares, se, size=(simulations, len(shares))), 0, None)
         sums = sims.sum(axis=1, keepdims=True)
         sims = np.where(sums > 0, sims / np.where(sums > 0, sums, 1), shares)

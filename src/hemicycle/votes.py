@@ -69,6 +69,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +77,7 @@ from hemicycle.district_votes import DistrictError, read_districts
 from hemicycle.election import TOTALS, Election
 from hemicycle.figures import CHECK_FIGURES, REPORTED_BASES, Raw, Reported, Row, VoteFile, election_to_json, finish
 from hemicycle.formats import parse_standard, sniff
+from hemicycle.palette import PaletteError, parse_color, parse_position, with_bundled_styles
 from hemicycle.reading import (
     FREE_PREFIX,
     MAX_FILE_BYTES,
@@ -116,7 +118,8 @@ __all__ = [
     "read_votes_for_rules",
 ]
 
-CSV_COLUMNS = ("abbr", "name", "votes", "registration_order", "ballot_order", "list_size", "tags")
+CSV_COLUMNS = ("abbr", "name", "votes", "registration_order", "ballot_order", "list_size", "tags", "color",
+               "position")
 # A tag must be nameable in a rule file (``lists tagged NAME``).
 TAG_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
 _DIGITS = re.compile(r"[0-9]+")
@@ -137,7 +140,7 @@ JSON_KEYS: dict[str, KeyTable] = {
         data=("abbr", "name", "votes", "registration_order", "ballot_order", "list_size", "tags", "minority",
               "coalition_size", "seats", "district_seats", "regional_votes", "reported_shares",
               "reported_percent_of_registered", "reported_percent", "reported_regional_threshold",
-              "combination"),
+              "combination", "color", "position"),
         notes=("name_en", "note", "notes"),
     ),
     "totals": KeyTable(
@@ -162,7 +165,9 @@ def read_vote_file(path: str | Path, *, totals: Mapping[str, int] | None = None,
                    contest: str | None = None) -> VoteFile:
     """Like ``load_votes`` but keeps ``parties_complete`` and the check figures; ``contest``
     chooses the contest of a NIST or EML file that has several."""
-    return parse_vote_file(read_text(path), str(path), totals=totals, contest=contest)
+    vote_file = parse_vote_file(read_text(path), str(path), totals=totals, contest=contest)
+    styled = with_bundled_styles(vote_file.election, Path(path).name.removesuffix(".json"))
+    return vote_file if styled is vote_file.election else replace(vote_file, election=styled)
 
 
 def read_votes_for_rules(path: str | Path, chambers: Iterable[Any], *, totals: Mapping[str, int] | None = None,
@@ -543,7 +548,23 @@ def _json_party_extras(party: dict[str, Any], row: int, file: str) -> dict[str, 
             raise VoteFileError(file, f"expected a name, got {kind(combination)}", row=row,
                                 field="combination")
         extra["combination"] = combination.strip()
+    extra.update(_styles(party, file, row))
     return extra
+
+
+def _styles(cells: Mapping[str, Any], file: str, row: int) -> dict[str, Any]:
+    """A list's ``color`` and ``position`` (for pictures, never for seats; ``hemicycle.palette``);
+    a cell that is empty or null is not given."""
+    out: dict[str, Any] = {}
+    for key, parse in (("color", parse_color), ("position", parse_position)):
+        value = cells.get(key)
+        if value is None or value == "":
+            continue
+        try:
+            out[key] = parse(value)
+        except PaletteError as e:
+            raise VoteFileError(file, str(e), row=row, field=key) from None
+    return out
 
 
 def _json_election_extras(data: dict[str, Any], file: str, raw: Raw) -> None:
@@ -820,6 +841,7 @@ def _csv_row(record: dict[str, str], file: str, row: int) -> Row:
         ballot_order=numbers["ballot_order"],
         list_size=numbers["list_size"],
         tags=frozenset(tags),
+        extra=_styles(record, file, row),
     )
 
 

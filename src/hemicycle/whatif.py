@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from itertools import pairwise
 from math import lcm
+from typing import Any
 
 from hemicycle import model as m
 from hemicycle.api import Rules
@@ -50,6 +51,10 @@ class Curve:
     abbr: str
     pieces: list[Piece] = field(default_factory=list)
     at: dict[Fraction, int] = field(default_factory=dict)  # seats exactly at each breakpoint
+    # Where the list's own share meets each threshold that applies to every list (share of the
+    # list votes, and the threshold in words), for the picture's labels.
+    thresholds: list[tuple[Fraction, str]] = field(default_factory=list)
+    house: int = 0  # the seats the tiers allocate: the list's seats at 100% of the votes if proportional
 
     def seats_at(self, x: Fraction) -> int:
         if x in self.at:
@@ -71,7 +76,44 @@ class Curve:
             "rules": self.rules, "abbr": self.abbr, "pieces": [p.to_json() for p in self.pieces],
             "breakpoints": [{"share": str(x), "percent": float(x * 100), "below": lo, "above": hi,
                              "at": self.at.get(x)} for x, lo, hi in self.breakpoints()],
+            "thresholds": [{"share": str(x), "percent": float(x * 100), "label": label}
+                           for x, label in self.thresholds],
+            "house": self.house,
         }
+
+    def _repr_html_(self) -> str:
+        """The step plot and the breakpoints, for notebooks."""
+        from hemicycle.notebook import curve_html
+
+        return curve_html(self.to_json())
+
+    def to_pandas(self) -> Any:
+        """A DataFrame of the pieces (needs pandas: ``pip install 'hemicycle[pandas]'``): ``rules,
+        abbr, from, to`` (exact shares), ``from_percent, to_percent, seats, seats_at_end``."""
+        from hemicycle.frames import curve_frame
+
+        return curve_frame(self.to_json())
+
+
+def threshold_marks(chamber: m.Chamber, election: Election) -> list[tuple[Fraction, str]]:
+    """(share of the list votes, words) of each national threshold that applies to every list,
+    where a list's own share meets it (the other figures in their ratio to the list votes)."""
+    marks: dict[Fraction, str] = {}
+    for tier in chamber.tiers:
+        for th in tier.thresholds:
+            if th.regional or th.applies_to is not None or th.base is None:
+                continue
+            base = _base_units(th.base, election)
+            if th.share is not None:
+                x, words = th.share * base, f"{fmt_decimal(th.share * 100, 2).rstrip('0').rstrip('.')}%"
+            elif th.quotas is not None:
+                x, words = th.quotas * base / tier.seats, f"{th.quotas} quota{'s' if th.quotas > 1 else ''}"
+            else:
+                continue
+            alternative = " or a district seat" if th.district_op is not None else ""
+            if 0 < x < 1:
+                marks.setdefault(x, f"{words} of {th.base.value.replace('_', ' ')}{alternative}")
+    return sorted(marks.items())
 
 
 def _scale_invariant(chamber: m.Chamber) -> None:
@@ -229,7 +271,8 @@ def seat_vote_curve(rules: Rules, election: Election, abbr: str) -> Curve:
                                         candidates |= _roots([(fp, -q * d)])
     points = sorted(candidates)
     edges = [Fraction(0), *points, Fraction(1)]
-    curve = Curve(rules=rules.path, abbr=abbr)
+    curve = Curve(rules=rules.path, abbr=abbr, thresholds=threshold_marks(chamber, election),
+                  house=sum(t.seats for t in chamber.tiers))
     for x in edges:
         curve.at[x] = seats(x)
     for a, b in pairwise(edges):
@@ -380,7 +423,30 @@ class Margin:
                 "votes_to_lose_a_seat": self.lose}
 
 
-def seat_margins(rules: Rules, election: Election) -> list[Margin]:
+class Margins(list[Margin]):
+    """The margins of every list under one rule file (a list of ``Margin``), shown as a table in
+    notebooks and as a DataFrame by ``to_pandas``."""
+
+    def __init__(self, margins: Iterable[Margin] = (), rules: str = "") -> None:
+        super().__init__(margins)
+        self.rules = rules
+
+    def to_json(self) -> list[dict[str, object]]:
+        return [mg.to_json() for mg in self]
+
+    def _repr_html_(self) -> str:
+        from hemicycle.notebook import margins_html
+
+        return margins_html(self.rules, self.to_json())
+
+    def to_pandas(self) -> Any:
+        """``rules, abbr, seats, votes_to_gain_a_seat, votes_to_lose_a_seat`` (needs pandas)."""
+        from hemicycle.frames import margins_frame
+
+        return margins_frame(self.rules, self.to_json())
+
+
+def seat_margins(rules: Rules, election: Election) -> Margins:
     """For every list: the fewest votes it must gain for one more seat, or may lose before it
     loses one, the other lists' votes unchanged.
 
@@ -411,7 +477,7 @@ def seat_margins(rules: Rules, election: Election) -> list[Margin]:
         gain = _first(lambda d, i=i, s=s: seats_with(i, d) > s, limit)
         lose = None if s == 0 else _first(lambda d, i=i, s=s: seats_with(i, -d) < s, e.votes)
         out.append(Margin(abbr=e.abbr, seats=s, gain=gain, lose=lose))
-    return out
+    return Margins(out, rules.path)
 
 
 def _first(pred: object, limit: int) -> int | None:

@@ -58,14 +58,13 @@ def test_hovering_a_word_shows_the_language_servers_hover(page: Any) -> None:
 def test_compare_adds_a_bundled_system_side_by_side(page: Any) -> None:
     page.find_element(By.ID, "tab-compare").click()
     Select(page.find_element(By.ID, "add-system")).select_by_visible_text("kazakhstan-2021-dhondt")
-    wait(page, lambda d: "kazakhstan-2021-dhondt" in (d.find_element(By.ID, "compare-report").get_attribute("srcdoc")
-                                                       or ""))
+    wait(page, lambda d: "Hondt, 7%" in (d.find_element(By.ID, "compare-report").get_attribute("srcdoc") or ""))
     page.switch_to.frame(page.find_element(By.ID, "compare-report"))
     try:
         table = page.find_elements(By.TAG_NAME, "table")[0]
         header = [th.text for th in table.find_elements(By.CSS_SELECTOR, "tr:first-child th")]
-        assert header[-2:] == ["kazakhstan-2021", "kazakhstan-2021-dhondt"]
-        nur_otan = next(r for r in table.find_elements(By.TAG_NAME, "tr") if "(NurOtan)" in r.text)
+        assert header[-2:] == ["2021 law: Hare, 7%", "D'Hondt, 7%"]  # the rule files' labels
+        nur_otan = next(r for r in table.find_elements(By.TAG_NAME, "tr") if "«Nur Otan»" in r.text)
         assert [td.text for td in nur_otan.find_elements(By.TAG_NAME, "td")][-2:] == ["76", "77"]
     finally:
         page.switch_to.default_content()

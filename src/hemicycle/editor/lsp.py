@@ -6,7 +6,18 @@
   of a reference table that explains the word under the cursor (a base, a method, a quota ...);
 * completion: exactly the keywords the grammar accepts at the cursor (Lark's interactive LALR
   parser), marked as clause, method, base or keyword; every keyword where the text before the
-  cursor does not parse.
+  cursor does not parse; after ``$``, the parameters the file declares;
+* a file with parameters is checked in every combination of their values (as ``hemicycle
+  check`` does), each finding naming the combinations it holds for;
+* formatting: ``hemicycle fmt``'s canonical layout, as edits of the lines that change
+  (``hemicycle.editor.edits``); a text that does not parse is left alone, with a message;
+* quick fixes: each did-you-mean hint (``Diagnostic.replacement``) as a code action, preferred
+  when the document parses once it is applied;
+* code lenses: over the ``chamber`` clause of a rule file that reproduces bundled elections (by
+  its name: ``hemicycle/elections/index.toml``), the seats the text gives for each and whether they
+  are the official ones; their command (``hemicycle.showProtocol``, the VS Code extension's) asks
+  the server for the protocol with ``workspace/executeCommand hemicycle.protocol [uri, election]``
+  (``hemicycle.editor.lenses``).
 
 Run it over stdio with ``hemicycle-lsp`` (or ``python -m hemicycle.editor.lsp``). The pure
 functions ``diagnostics``, ``hover_text`` and ``completions`` hold the logic; pygls only carries
@@ -43,6 +54,8 @@ from hemicycle import __version__
 from hemicycle.checker import check
 from hemicycle.diagnostics import LINE_BREAK, Diagnostic, RuleError
 from hemicycle.display import escape_controls
+from hemicycle.editor import edits as ed
+from hemicycle.editor import lenses as lz
 from hemicycle.editor import patterns as p
 from hemicycle.editor.vocabulary import vocabulary
 from hemicycle.grammar import parse_rules
@@ -55,13 +68,30 @@ COMPLETION_PARSE_LIMIT = 4_000  # text before the cursor parsed whole; longer: t
 # --- diagnostics ----------------------------------------------------------------------------------
 
 
+EDITOR_COMBINATIONS = 500  # a file with parameters: combinations checked as you type (all: hemicycle check)
+
+
 def diagnostics(text: str, file: str = "<editor>") -> list[Diagnostic]:
-    """Parse errors, or else the checker's findings, for rule text."""
+    """Parse errors, or else the checker's findings, for rule text. With parameters: those of
+    every combination (up to ``EDITOR_COMBINATIONS``; the first of each value otherwise), the
+    combinations named in the message."""
+    from hemicycle.family import Family
+
     try:
-        chamber = parse_rules(text, file)
+        family = Family.parse(text, file)
     except RuleError as exc:
         return list(exc.diagnostics)
-    return check(chamber)
+    if not family.parameters:
+        try:
+            chamber = parse_rules(text, file)
+        except RuleError as exc:
+            return list(exc.diagnostics)
+        return check(chamber)
+    choices = None
+    if family.size() > EDITOR_COMBINATIONS:
+        choices = {p.name: p.values[:1] for p in family.parameters}
+    result = family.check(choices)
+    return [result.diagnostic(found) for found in result.found]
 
 
 # --- the language reference -----------------------------------------------------------------------
@@ -99,7 +129,7 @@ def reference() -> tuple[Section, ...]:
     return tuple(sections)
 
 
-_TOKEN = re.compile("|".join(f"(?:{x})" for x in (p.COMMENT, p.STRING, p.CITATION, p.NAME, r"\S")))
+_TOKEN = re.compile("|".join(f"(?:{x})" for x in (p.COMMENT, p.STRING, p.CITATION, p.PARAM_REF, p.NAME, r"\S")))
 
 
 def _clause_at(text: str, offset: int) -> tuple[list[str], str | None]:
@@ -210,7 +240,7 @@ def lsp_position(text: str, line: int, col: int) -> tuple[int, int]:
 @dataclass(frozen=True)
 class Completion:
     label: str
-    kind: str  # "clause" | "method" | "base" | "value" | "keyword"
+    kind: str  # "clause" | "method" | "base" | "value" | "keyword" | "parameter"
 
 
 def _kind(word: str) -> str:
@@ -236,6 +266,10 @@ def completions(text: str, line: int, character: int, *, parse_limit: int = COMP
         return [Completion(w, _kind(w)) for w in sorted(v.words)]
     offset = _offset(text, line, character)
     prefix = rule_text(text[:offset])
+    ref = re.search(r"\$([A-Za-z0-9_\-]*)$", prefix[-200:])
+    if ref is not None:  # '$': the parameters declared at the head of the file
+        names = re.findall(rf"(?m)^\s*param\s+({p.NAME})", text)
+        return [Completion(f"${n}", "parameter") for n in names if n.startswith(ref.group(1))]
     partial = re.search(r"[A-Za-z_][A-Za-z0-9_\-]*$", prefix[-200:])
     typed = partial.group(0) if partial else ""
     before = prefix[: len(prefix) - len(typed)]
@@ -249,7 +283,7 @@ def accepted_words(before: str) -> set[str] | None:
     """The keywords the grammar accepts after ``before``, or ``None`` if it does not parse."""
     keywords = vocabulary().keywords
     try:
-        interactive = _parser().parse_interactive(before)
+        interactive = _parser().parse_interactive(before, start="start")
         interactive.exhaust_lexer()
         return {keywords[t] for t in interactive.accepts() if t in keywords}
     except (LarkError, KeyError):
@@ -258,23 +292,42 @@ def accepted_words(before: str) -> set[str] | None:
 
 _CHAMBER_STUB = 'chamber "" seats 0\n'
 _TIER_STUB = 'tier "" seats 0 {}\n'
+_DISTRICTS_STUB = 'districts seats 0 {}\n'
+
+
+# Clause words that open a clause only at the top level: inside a block they are references
+# ('votes remainders of tier "X"', 'in at least 2 districts'); 'tier' after 'in' or 'of' is one too
+# ('seats unfilled in tier "X"'); 'votes' after a number is a threshold's ('1000 votes').
+_TOP_LEVEL = frozenset({"param", "chamber", "appointed", "districts", "tier"})
+
+
+def _opens_clause(word: str, previous: str, in_block: bool) -> bool:
+    if word in _TOP_LEVEL:
+        return not in_block and not (word == "tier" and previous in ("in", "of"))
+    return not (word == "votes" and previous[:1].isdigit())
 
 
 def completion_context(before: str) -> str:
     """A short text that leaves the LALR parser in the same state as ``before`` for what may come
     next: a stub chamber (and a stub tier if a tier was closed at the top level), the headers of
-    the blocks open at the end, and the clause being written there. Clauses are independent of the
+    the blocks open at the end, and the clause being written there (a stub districts block too if
+    one was closed at the top level: after it, no 'appointed'). Clauses are independent of the
     clauses before them in their block, so the accepted words are the same (tested against the
     whole prefix on the bundled rules)."""
     clause_words, before_names = vocabulary().clause_words, vocabulary().before_names
     open_headers: list[tuple[str, int]] = []  # (header text, clause start of the enclosing block)
     clause_start = 0
-    tier_closed = False
+    tier_closed = districts_closed = False
     previous = ""
+    in_header = True  # before 'chamber': parameter declarations, whose values may be any words
     for match in _TOKEN.finditer(before):
         word = match.group(0)
         if word.startswith(("#", '"', "[")):
             continue
+        in_header = in_header and word != "chamber"
+        if in_header:
+            continue
+        before_word = previous
         word, previous = ("" if previous in before_names else word), word  # 'as tier': a name
         if word == "{":
             open_headers.append((before[clause_start:match.end()], clause_start))
@@ -282,14 +335,19 @@ def completion_context(before: str) -> str:
         elif word == "}":
             if open_headers:
                 header, _ = open_headers.pop()
-                tier_closed = tier_closed or (not open_headers and header.lstrip().startswith("tier"))
+                top = header.lstrip() if not open_headers else ""
+                tier_closed = tier_closed or top.startswith("tier")
+                districts_closed = districts_closed or top.startswith("districts")
             clause_start = match.end()
-        elif word in clause_words:
+        elif word in clause_words and _opens_clause(word, before_word, bool(open_headers)):
+            districts_closed = districts_closed or before[clause_start:].lstrip().startswith("districts")
             clause_start = match.start()
+    if in_header:
+        return before  # the declarations: short, and read as they are
     current = before[clause_start:]
     if clause_start == 0 or (not open_headers and current.startswith("chamber")):
         return current  # the first clause: nothing to leave out
-    head = _CHAMBER_STUB + (_TIER_STUB if tier_closed else "")
+    head = _CHAMBER_STUB + (_DISTRICTS_STUB if districts_closed else "") + (_TIER_STUB if tier_closed else "")
     return head + "\n".join(h for h, _ in open_headers) + "\n" + current
 
 
@@ -374,7 +432,7 @@ def make_server() -> Any:
     server = LanguageServer("hemicycle", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Full)
     kinds = {"clause": types.CompletionItemKind.Keyword, "method": types.CompletionItemKind.Function,
              "base": types.CompletionItemKind.Constant, "value": types.CompletionItemKind.EnumMember,
-             "keyword": types.CompletionItemKind.Keyword}
+             "keyword": types.CompletionItemKind.Keyword, "parameter": types.CompletionItemKind.Variable}
 
     def lsp_diagnostic(text: str, d: Diagnostic) -> Any:
         message = d.message
@@ -429,6 +487,9 @@ def make_server() -> Any:
             return None
         return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text))
 
+    _edit_features(server, work)
+    _lens_features(server)
+
     @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=[" "]))
     async def completion(ls: Any, params: types.CompletionParams) -> types.CompletionList:
         document = ls.workspace.get_text_document(params.text_document.uri)
@@ -437,6 +498,78 @@ def make_server() -> Any:
         return types.CompletionList(is_incomplete=False, items=items)
 
     return server
+
+
+def _range(types: Any, start: tuple[int, int], end: tuple[int, int]) -> Any:
+    return types.Range(start=types.Position(line=start[0], character=start[1]),
+                       end=types.Position(line=end[0], character=end[1]))
+
+
+def _text_edit(types: Any, e: ed.TextEdit) -> Any:
+    return types.TextEdit(range=_range(types, e.start, e.end), new_text=e.new_text)
+
+
+def _edit_features(server: Any, check: Callable[[str, str], list[Diagnostic]]) -> None:
+    """Formatting and the quick fixes of did-you-mean hints."""
+    from lsprotocol import types
+    from pygls.uris import to_fs_path
+
+    @server.feature(types.TEXT_DOCUMENT_FORMATTING)
+    async def formatting(ls: Any, params: types.DocumentFormattingParams) -> list[types.TextEdit] | None:
+        document = ls.workspace.get_text_document(params.text_document.uri)
+        path = to_fs_path(params.text_document.uri) or params.text_document.uri
+        try:
+            found = await asyncio.get_running_loop().run_in_executor(
+                None, ed.formatting_edits, document.source, path)
+        except ed.NotFormatted as e:
+            ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Warning,
+                                                           message=escape_controls(f"hemicycle: {e}")))
+            return None
+        return [_text_edit(types, e) for e in found]
+
+    @server.feature(types.TEXT_DOCUMENT_CODE_ACTION,
+                    types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]))
+    async def code_action(ls: Any, params: types.CodeActionParams) -> list[types.CodeAction]:
+        uri = params.text_document.uri
+        text = ls.workspace.get_text_document(uri).source
+        path = to_fs_path(uri) or uri
+        r = params.range
+        wanted = ((r.start.line, r.start.character), (r.end.line, r.end.character))
+
+        def fixes() -> list[ed.QuickFix]:
+            return ed.quick_fixes(text, check(text, uri), wanted, lambda d: diagnostic_range(text, d),
+                                  lambda t: diagnostics(t, path))
+
+        found = await asyncio.get_running_loop().run_in_executor(None, fixes)
+        return [types.CodeAction(
+            title=f.title, kind=types.CodeActionKind.QuickFix, is_preferred=f.preferred,
+            edit=types.WorkspaceEdit(changes={uri: [_text_edit(types, f.edit)]}),
+        ) for f in found]
+
+
+def _lens_features(server: Any) -> None:
+    """Code lenses with the seats of the bundled elections a rule file reproduces; the protocol."""
+    from lsprotocol import types
+    from pygls.uris import to_fs_path
+
+    @server.feature(types.TEXT_DOCUMENT_CODE_LENS)
+    async def code_lens(ls: Any, params: types.CodeLensParams) -> list[types.CodeLens]:
+        uri = params.text_document.uri
+        text = ls.workspace.get_text_document(uri).source
+        path = to_fs_path(uri) or uri
+        if len(text) > MAX_RULE_BYTES or not lz.elections_for(path):
+            return []
+        found = await asyncio.get_running_loop().run_in_executor(None, lz.lenses, text, path)
+        return [types.CodeLens(range=_range(types, (lens.line, 0), (lens.line, 0)),
+                               command=types.Command(title=lens.title, command=lz.COMMAND,
+                                                     arguments=[uri, lens.election]))
+                for lens in found]
+
+    @server.command(lz.SERVER_COMMAND)
+    async def protocol(ls: Any, uri: str, election: str) -> str:
+        text = ls.workspace.get_text_document(uri).source
+        path = to_fs_path(uri) or uri
+        return await asyncio.get_running_loop().run_in_executor(None, lz.protocol, text, path, election)
 
 
 def main() -> None:

@@ -17,6 +17,9 @@ INT = r"[0-9]+"
 NUMBER = f"(?:{PERCENT}|{FRACTION}|{DECIMAL}|{INT})"
 COMPARATOR = r"<=|>=|!=|=|<|>"
 NAME = r"[A-Za-z_][A-Za-z0-9_\-]*"
+PARAM_REF = r"\$[A-Za-z_][A-Za-z0-9_\-]*"  # a parameter's value: '$threshold'
+PARAM_DECLARATION = rf"(param)(\s+)({NAME})"  # the name declared: a parameter, whatever its spelling
+RANGE = r"\.\."  # 'param threshold in 3% .. 10% step 0.5%'
 # A word is a keyword only when it is not part of a longer name (names may hold '-').
 _BEFORE, _AFTER = r"(?<![A-Za-z0-9_\-])", r"(?![A-Za-z0-9_\-])"
 

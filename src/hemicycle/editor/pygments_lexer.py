@@ -3,14 +3,15 @@
 
 Keywords are read from the grammar (``hemicycle.editor.vocabulary``): clause words (``tier``,
 ``threshold``, ...) are ``Keyword``, other structure words ``Keyword.Reserved``, and names of
-methods, quotas, bases and criteria ``Name.Builtin``.
+methods, quotas, bases and criteria ``Name.Builtin``, parameters (``$threshold``)
+``Name.Variable``.
 """
 
 from __future__ import annotations
 
 from typing import ClassVar
 
-from pygments.lexer import RegexLexer
+from pygments.lexer import RegexLexer, bygroups
 from pygments.token import Comment, Keyword, Name, Number, Operator, Punctuation, String, Text, Whitespace
 
 from hemicycle.editor import patterns as p
@@ -29,6 +30,9 @@ class ElectLexer(RegexLexer):
             (p.COMMENT, Comment.Single),
             (p.STRING, String.Double),
             (p.CITATION, String.Doc),
+            (p.PARAM_DECLARATION, bygroups(Keyword, Whitespace, Name.Variable)),
+            (p.PARAM_REF, Name.Variable),
+            (p.RANGE, Operator),
             (p.PERCENT, Number),
             (p.FRACTION, Number),
             (p.DECIMAL, Number.Float),

@@ -7,6 +7,8 @@ import dataclasses
 import difflib
 import re
 import unicodedata
+from collections.abc import Iterator, Mapping
+from contextvars import ContextVar
 from fractions import Fraction
 from functools import cache
 from importlib import resources
@@ -18,6 +20,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from hemicycle import model as m
 from hemicycle.diagnostics import Diagnostic, RuleError, source_lines
+from hemicycle.grammar.params import Binding, ParamFail, build_parameters, choose
 
 MAX_RULE_BYTES = 256_000  # a rule file is a page of law, not a data dump (256 KB parse in a few seconds)
 
@@ -52,10 +55,43 @@ def words_for(terminal: str) -> str:
     return TERMINAL_WORDS.get(terminal, terminal.lower())
 
 
+# The binding in force for the parse running in this thread (None: '$NAME' stays a token).
+_BINDING: ContextVar[Binding | None] = ContextVar("hemicycle_binding", default=None)
+
+
+class _Substitute:
+    """Lark postlexer: puts the bound value's words in place of every ``$NAME`` (grammar/params.py)."""
+
+    always_accept = ("PARAM_REF",)
+
+    def process(self, stream: Iterator[Token]) -> Iterator[Token]:
+        binding = _BINDING.get()
+        for tok in stream:
+            if tok.type == "PARAM_REF" and binding is not None:
+                yield from binding.tokens(tok)
+            else:
+                yield tok
+
+
+def make_parser(*, keep_all_tokens: bool = False) -> Lark:
+    """The LALR parser of the rule language (start symbols: ``start``, ``header``)."""
+    text = resources.files("hemicycle.grammar").joinpath("elect.lark").read_text("utf-8")
+    return Lark(text, parser="lalr", propagate_positions=True, maybe_placeholders=False, start=["start", "header"],
+                postlex=_Substitute(), keep_all_tokens=keep_all_tokens)
+
+
 @cache
 def _parser() -> Lark:
-    text = resources.files("hemicycle.grammar").joinpath("elect.lark").read_text("utf-8")
-    return Lark(text, parser="lalr", propagate_positions=True, maybe_placeholders=False)
+    return make_parser()
+
+
+def parse_with(parser: Lark, text: str, binding: Binding | None) -> Any:
+    """The parse tree of ``text`` with ``binding``'s values in place of its ``$NAME``s."""
+    token = _BINDING.set(binding)
+    try:
+        return parser.parse(text, start="start")
+    finally:
+        _BINDING.reset(token)
 
 
 class _Cite(str):
@@ -117,6 +153,16 @@ class _LevelBody:
 _INTEGER_PARTS = object()  # marker: 'integer parts only'
 
 
+class _Label(str):
+    """The text of a ``label "..."`` statement, remembering where it was written."""
+
+    span: m.Span
+
+
+MAX_LABEL = 80  # characters: a label heads a column and names a picture
+_LABEL_REF = re.compile(r"\$([A-Za-z_][A-Za-z0-9_\-]*)")  # a parameter's value in a label: "Hare, $threshold"
+
+
 class _Fail(Exception):
     def __init__(self, diagnostic: Diagnostic) -> None:
         self.diagnostic = diagnostic
@@ -126,11 +172,12 @@ class _Fail(Exception):
 class ModelBuilder(Transformer[Token, m.Chamber]):
     """Parse tree -> model. Semantic errors raise ``_Fail`` with a diagnostic at the spot."""
 
-    def __init__(self, file: str, source: str) -> None:
+    def __init__(self, file: str, source: str, binding: Binding | None = None) -> None:
         super().__init__()
         self.file = file
         self.source = source
         self._each: dict[str, m.Span] = {}  # tier name -> where its 'in each LEVEL' is written
+        self.binding = binding  # the parameters' values, for a label's $NAME
 
     # helpers ---------------------------------------------------------------------------------
     def _fail(self, where: m.Span, message: str, hint: str | None = None) -> None:
@@ -163,7 +210,8 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
 
     # top level -----------------------------------------------------------------------------------
     def start(self, meta: Any, children: list[Any]) -> m.Chamber:
-        chamber: m.Chamber = children[0]
+        chamber: m.Chamber = next(c for c in children if isinstance(c, m.Chamber))  # after any 'param'
+        label = next((str(c) for c in children if isinstance(c, _Label)), None)
         appointed = tuple(c for c in children[1:] if isinstance(c, m.Appointed))
         levels = tuple(c for c in children[1:] if isinstance(c, m.Level))
         tiers = tuple(c for c in children[1:] if isinstance(c, m.Tier))
@@ -191,7 +239,8 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
             done[t.name] = t
             fixed_up.append(t)
         return m.Chamber(
-            name=chamber.name, seats=chamber.seats, appointed=appointed, tiers=tuple(fixed_up), levels=levels,
+            name=chamber.name, seats=chamber.seats, label=label, appointed=appointed, tiers=tuple(fixed_up),
+            levels=levels,
             span=chamber.span, citation=chamber.citation, source=self.source,
         )
 
@@ -254,6 +303,44 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
             name=str(parts[1])[1:-1], seats=self._int(parts[3], minimum=1, what="the chamber's seats"),
             span=_span(self.file, meta), citation=cite,
         )
+
+    def label(self, meta: Any, children: list[Token]) -> _Label:
+        tok = children[1]
+        span = _tok_span(self.file, tok)
+        text = _Label(self._label_values(str(tok)[1:-1].strip(), span))
+        text.span = span
+        if not text:
+            self._fail(text.span, "the label is empty",
+                       'name the system for people, e.g. label "D\'Hondt, 7% threshold", or leave the line out')
+        if len(text) > MAX_LABEL:
+            self._fail(text.span, f"a label of {len(text)} characters is too long for a table's column "
+                                  f"(at most {MAX_LABEL})",
+                       "keep the label short; the chamber's name and comments can say more")
+        return text
+
+    def _label_values(self, text: str, span: m.Span) -> str:
+        """A label of a file with parameters names its member: each ``$NAME`` in it becomes the
+        value's label, and the values of parameters it does not name follow in brackets
+        (``label "Hare, $threshold"`` with method=dhondt: "Hare, 5% (method=dhondt)")."""
+        binding = self.binding
+        chosen = binding.chosen if binding is not None else {}
+        named: list[str] = []
+
+        def value(match: re.Match[str]) -> str:
+            name = match.group(1)
+            if name not in chosen:
+                close = difflib.get_close_matches(name, list(chosen), n=1, cutoff=0.6)
+                self._fail(span, f"the label names ${name}, but no parameter {name!r} is declared",
+                           f"did you mean '${close[0]}'?" if close else
+                           "a label's $NAME is the value of a parameter declared before 'chamber'")
+            named.append(name)
+            if binding is not None:
+                binding.used.add(name)
+            return chosen[name].label
+
+        text = _LABEL_REF.sub(value, text)
+        rest = [(k, v) for k, v in (binding.labels() if binding is not None else ()) if k not in named]
+        return text + (" (" + ", ".join(f"{k}={v}" for k, v in rest) + ")" if text and rest else "")
 
     def appointed(self, meta: Any, children: list[Any]) -> m.Appointed:
         parts, cite = self._split(children)
@@ -841,7 +928,12 @@ def _syntax_diagnostic(err: UnexpectedInput, file: str, source: str) -> Diagnost
     else:
         terminals = set(getattr(err, "expected", None) or ())
     expected_terms = sorted(_acceptable(getattr(err, "state", None), terminals))
+    # '$NAME' may stand anywhere (the postlexer replaces it), so it is never named as expected
+    expected_terms = [t for t in expected_terms if t != "PARAM_REF"]
     expected = tuple(sorted({words_for(t) for t in expected_terms if t not in ("COMMENT", "WS")}))
+    tok = getattr(err, "token", None)
+    if isinstance(tok, Token) and (tok.type == "PARAM_REF" or hasattr(tok, "param_ref")):
+        return _parameter_diagnostic(tok, file, expected)
     if isinstance(err, UnexpectedEOF) or (
         isinstance(err, UnexpectedToken) and err.token.type == "$END"
     ):
@@ -853,19 +945,31 @@ def _syntax_diagnostic(err: UnexpectedInput, file: str, source: str) -> Diagnost
     span = m.Span(file, line, col, line, col + max(1, len(word)))
     message = f"unexpected {word!r}" if word else "unexpected input"
     hint = _foreign_digit_hint(word)
+    replacement = None
     keywords = _keywords()
     candidates = [keywords[t] for t in expected_terms if t in keywords]
     if hint is None and word and candidates:
         close = difflib.get_close_matches(word.lower(), candidates, n=1, cutoff=0.6)
         if close:
-            hint = f"did you mean '{close[0]}'?"
+            hint, replacement = f"did you mean '{close[0]}'?", close[0]
     if hint is None and word and not candidates:
         close = difflib.get_close_matches(word.lower(), list(keywords.values()), n=1, cutoff=0.75)
         if close and close[0] != word:
-            hint = f"'{word}' is not valid here; did you mean '{close[0]}'?"
+            hint, replacement = f"'{word}' is not valid here; did you mean '{close[0]}'?", close[0]
     if hint is None:
         hint = _curated_hint(word, set(expected_terms))
-    return Diagnostic(span, message, hint, expected=expected)
+    return Diagnostic(span, message, hint, expected=expected, replacement=replacement)
+
+
+def _parameter_diagnostic(tok: Token, file: str, expected: tuple[str, ...]) -> Diagnostic:
+    """A value that cannot stand where its ``$NAME`` is, or a ``$NAME`` where none may stand."""
+    span = _tok_span(file, tok)
+    if tok.type == "PARAM_REF":
+        return Diagnostic(span, f"{tok} cannot stand here", "a parameter's values are written out in its "
+                          "declaration; '$NAME' stands for a value in the clauses after 'chamber'")
+    ref, label = getattr(tok, "param_ref", "$?"), getattr(tok, "param_label", "")
+    return Diagnostic(span, f"{ref} = {label}: unexpected {str(tok)!r} here",
+                      f"this value of {ref} does not fit the clause where {ref} is written", expected=expected)
 
 
 def _curated_hint(word: str, expected: set[str]) -> str | None:
@@ -875,6 +979,9 @@ def _curated_hint(word: str, expected: set[str]) -> str | None:
     if expected in ({"VOTES"}, {"QUOTA", "VOTES"}):
         return ("a share needs its unit written against the number: 5% or 5/100; "
                 "'N votes' is an absolute threshold, 'N quota of BASE' one in quotas")
+    if word == "label":
+        return ("a label names the whole system: write it once, on the line after the chamber "
+                "('chamber \"...\" seats N' then 'label \"...\"')")
     if word == "[":
         return "a citation must be closed with ']' on the same line"
     if word == '"':
@@ -920,30 +1027,86 @@ def rule_text(text: str) -> str:
 _LONE_CR = re.compile(r"\r(?!\n)")
 
 
-def parse_rules(text: str, file: str = "<rules>") -> m.Chamber:
-    """Parse rule text into the model; raise ``RuleError`` with diagnostics on any problem."""
+def _check_size(text: str, file: str) -> str:
     if len(text) > MAX_RULE_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_RULE_BYTES:
         span = m.Span(file, 1, 1, 1, 2)
         raise RuleError([Diagnostic(span, f"rule file is larger than {MAX_RULE_BYTES:,} bytes")])
-    text = rule_text(text)
+    return rule_text(text)
+
+
+def read_parameters(text: str, file: str = "<rules>") -> tuple[m.Parameter, ...]:
+    """The ``param`` declarations at the head of rule text (the first pass); () when none.
+
+    A problem in the declarations is a ``RuleError``; the rest of the file is not read here."""
+    text = _check_size(text, file)
     try:
-        tree = _parser().parse(text)
+        tree = _parser().parse(text, start="header")  # only a file of nothing but declarations
     except UnexpectedInput as err:
-        raise RuleError([_syntax_diagnostic(err, file, text)], text) from None
+        tok = getattr(err, "token", None)
+        if not (isinstance(tok, Token) and tok.type == "CHAMBER") or err.interactive_parser is None:
+            if isinstance(tok, Token) and tok.type == "PARAM_REF":
+                raise RuleError([_syntax_diagnostic(err, file, text)], text) from None
+            return ()  # the second pass reports the problem, with the whole grammar's expectations
+        tree = err.interactive_parser.feed_eof(tok)
     bad_number = _check_numbers(tree, file)
     if bad_number is not None:
         raise RuleError([bad_number], text)
     try:
-        return ModelBuilder(file, text).transform(tree)
+        return build_parameters(tree, file)
+    except ParamFail as e:
+        raise RuleError([e.diagnostic], text) from None
+
+
+def make_binding(parameters: tuple[m.Parameter, ...], chosen: Mapping[str, m.ParamValue], file: str) -> Binding:
+    """The postlexer's view of chosen values (``grammar/params.py``), with the grammar's keywords."""
+    return Binding(parameters, chosen, {v: k for k, v in _keywords().items()}, file)
+
+
+def binding_for(text: str, file: str, params: Mapping[str, Any] | None = None) -> Binding:
+    """The values for the parameters of ``text``: those in ``params`` (labels or numbers as
+    text), the others their defaults. ``RuleError`` for an unknown name or a value outside its
+    parameter's domain."""
+    text = _check_size(text, file)
+    parameters = read_parameters(text, file)
+    try:
+        chosen = choose(parameters, params or {}, file)
+    except ParamFail as e:
+        raise RuleError([e.diagnostic], text) from None
+    return make_binding(parameters, chosen, file)
+
+
+def parse_rules(text: str, file: str = "<rules>", params: Mapping[str, Any] | None = None,
+                *, binding: Binding | None = None) -> m.Chamber:
+    """Parse rule text into the model; raise ``RuleError`` with diagnostics on any problem.
+
+    A file with parameters is bound first: ``params`` maps a parameter's name to its value (a
+    label such as ``"dhondt"`` or a number such as ``"5%"``); the others take their defaults.
+    The model that comes out is an ordinary one (its ``bindings`` say which values it has)."""
+    text = _check_size(text, file)
+    if binding is None:
+        binding = binding_for(text, file, params)
+    try:
+        tree = parse_with(_parser(), text, binding)
+    except UnexpectedInput as err:
+        raise RuleError([_syntax_diagnostic(err, file, text)], text) from None
+    except ParamFail as e:
+        raise RuleError([e.diagnostic], text) from None
+    bad_number = _check_numbers(tree, file)
+    if bad_number is not None:
+        raise RuleError([bad_number], text)
+    try:
+        chamber = ModelBuilder(file, text, binding).transform(tree)
     except VisitError as err:
         if isinstance(err.orig_exc, _Fail):
             raise RuleError([err.orig_exc.diagnostic], text) from None
         raise
+    labels = binding.labels()
+    return dataclasses.replace(chamber, bindings=labels) if labels else chamber
 
 
-def load_rules(path: str | Path) -> m.Chamber:
-    """Read a rule file (UTF-8) and parse it."""
-    return parse_rules(read_rule_text(path), str(Path(path)))
+def load_rules(path: str | Path, params: Mapping[str, Any] | None = None) -> m.Chamber:
+    """Read a rule file (UTF-8) and parse it (with ``params`` for its parameters, if any)."""
+    return parse_rules(read_rule_text(path), str(Path(path)), params)
 
 
 def read_rule_text(path: str | Path) -> str:

@@ -32,12 +32,14 @@ from hemicycle.interpreter.workload import (
     MAX_SEATS,
     MAX_TIERS,
     MAX_WORK,
+    check_guarantee_work,
     check_limits,
+    check_sizes,
 )
 
 __all__ = [
     "EXPLAIN_EVERY_SEAT", "MAX_LISTS", "MAX_LIST_TIERS", "MAX_SEATS", "MAX_TIERS", "MAX_WORK",
     "AllocationError", "AllocationResult", "Allocator", "LimitError", "ListResult", "MissingFigure", "Step",
-    "Tie", "TieBreaker", "TieError", "TierResult", "allocate", "allocate_tier", "check_limits", "quota_value",
-    "seats_only",
+    "Tie", "TieBreaker", "TieError", "TierResult", "allocate", "allocate_tier", "check_guarantee_work",
+    "check_limits", "check_sizes", "quota_value", "seats_only",
 ]

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from hemicycle import model as m
 from hemicycle.interpreter.context import Context
-from hemicycle.interpreter.errors import LimitError
 from hemicycle.interpreter.selectors import selects
-from hemicycle.interpreter.workload import MAX_WORK
-from hemicycle.numbers import fmt_int
+from hemicycle.interpreter.workload import check_guarantee_work
 
 
 def guarantee(ctx: Context, active: list[m.Provision], admitted: list[bool], runner_up: str | None,
@@ -16,7 +14,7 @@ def guarantee(ctx: Context, active: list[m.Provision], admitted: list[bool], run
     """Apply the guarantees of the active blocks to ``seats`` (in place)."""
     entries, names, rec = ctx.view.entries, ctx.view.names, ctx.rec
     n = len(entries)
-    moves = 0
+    moves, held = 0, sum(seats)  # moves keep the sum
     for prov in active:
         for action in prov.actions:
             if not isinstance(action, m.Guarantee):
@@ -28,12 +26,9 @@ def guarantee(ctx: Context, active: list[m.Provision], admitted: list[bool], run
                 if seats[i] >= action.seats:
                     rec.say("Guarantee: {} already has {} >= {} seats", e.abbr, seats[i], action.seats, clause=action)
                     continue
+                moves += max(0, min(action.seats, held) - seats[i])  # until no other list holds one
+                check_guarantee_work(moves, n, action)
                 while seats[i] < action.seats:
-                    moves += 1
-                    if moves * n > MAX_WORK:
-                        raise LimitError(f"the guarantee moves more than {fmt_int(moves - 1)} seats among "
-                                         f"{fmt_int(n)} lists, more work than hemicycle does in one "
-                                         f"allocation ({fmt_int(MAX_WORK)} list-steps)", action)
                     donors = [j for j in range(n) if j != i and seats[j] > 0]
                     if not donors:
                         rec.say("Guarantee: no other list holds a seat; {} stays at {}", e.abbr, seats[i],

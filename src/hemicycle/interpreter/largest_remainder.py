@@ -41,6 +41,8 @@ def largest_remainder(
     protocol."""
     n = len(votes)
     out = [0] * n
+    if seats <= 0:  # every seat is outside the distribution (consolation or district seats)
+        return MethodOutcome(out)
     total = sum(votes[i] for i in pool)
     quota = quota_value(method.quota, total, seats)
     steps: list[Step] = []

@@ -14,7 +14,6 @@ from typing import Any
 
 from hemicycle.election import Election
 from hemicycle.interpreter.protocol import Entry, Step, expand
-from hemicycle.numbers import fmt_int
 
 
 @dataclass(frozen=True)
@@ -243,21 +242,22 @@ class AllocationResult:
                    + f"; total {self.total}")
         return "\n".join(out)
 
-    def _repr_html_(self) -> str:
-        """A table of votes and seats, for notebooks."""
-        from html import escape
+    def _lists_json(self) -> list[dict[str, Any]]:
+        return [{"abbr": e.abbr, "name": e.name, "votes": e.votes} for e in self.election.lists]
 
-        rows = "".join(
-            f"<tr><td>{escape(e.name or e.abbr)}</td><td>{escape(e.abbr)}</td>"
-            f"<td style='text-align:right'>{fmt_int(e.votes)}</td>"
-            f"<td style='text-align:right'>{self.seats[e.abbr]}</td></tr>"
-            for e in self.election.lists)
-        rows += "".join(f"<tr><td>{escape(self.appointed_names.get(k, k))}</td><td>{escape(k)}</td><td></td>"
-                        f"<td style='text-align:right'>{n}</td></tr>" for k, n in self.appointed.items())
-        ties = "".join(f"<li>{escape(t.describe())}</li>" for t in self.ties)
-        return (f"<table><caption>{escape(self.chamber)}</caption><tr><th>List</th><th>Abbr</th><th>Votes</th>"
-                f"<th>Seats</th></tr>{rows}<tr><th colspan=3>Total</th><th>{self.total}</th></tr></table>"
-                + (f"<p>Ties:</p><ul>{ties}</ul>" if ties else ""))
+    def _repr_html_(self) -> str:
+        """Votes, shares and seats, the parliament, ties, notes and units, for notebooks."""
+        from hemicycle.notebook import result_html
+
+        return result_html(self.to_json(), self._lists_json(), self.election.share_base)
+
+    def to_pandas(self, *, districts: bool = True) -> Any:
+        """A tidy DataFrame (needs pandas: ``pip install 'hemicycle[pandas]'``): one row per list
+        and appointed group, ``district, level, abbr, name, votes, seats, appointed``; then one
+        row per list and unit when the rules allocate in districts (``districts=False``: not)."""
+        from hemicycle.frames import result_frame
+
+        return result_frame(self.to_json(), self._lists_json(), districts=districts)
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -24,6 +24,12 @@ EXPLAIN_EVERY_SEAT = 1_000  # divisor seats are listed one by one in the protoco
 
 def check_limits(chamber: m.Chamber, election: Election) -> None:
     """Refuse, with a message, an allocation beyond the limits (before any work is done)."""
+    check_sizes(chamber, len(election.lists))
+    _check_units(chamber, election)
+
+
+def check_sizes(chamber: m.Chamber, n: int) -> None:
+    """``check_limits`` for ``n`` lists (the compiled and batch paths call it too)."""
     for node, what, seats in (
         (chamber, "the chamber", chamber.seats),
         *((t, f"tier {t.name!r}", t.seats) for t in chamber.tiers),
@@ -36,13 +42,15 @@ def check_limits(chamber: m.Chamber, election: Election) -> None:
     if len(chamber.tiers) > MAX_TIERS:
         raise LimitError(f"the rules have {fmt_int(len(chamber.tiers))} tiers; hemicycle allocates at "
                          f"most {fmt_int(MAX_TIERS)}", chamber)
-    n = len(election.lists)
     if n > MAX_LISTS:
         raise LimitError(f"the vote file has {fmt_int(n)} lists; hemicycle allocates at most "
                          f"{fmt_int(MAX_LISTS)}")
     if n * len(chamber.tiers) > MAX_LIST_TIERS:
         raise LimitError(f"{fmt_int(len(chamber.tiers))} tiers for {fmt_int(n)} lists is more than hemicycle "
                          f"allocates at once (lists x tiers at most {fmt_int(MAX_LIST_TIERS)})", chamber)
+
+
+def _check_units(chamber: m.Chamber, election: Election) -> None:
     units = election.units
     if len(units) > MAX_UNITS:
         raise LimitError(f"the vote file has {fmt_int(len(units))} districts; hemicycle allocates in at most "
@@ -54,3 +62,12 @@ def check_limits(chamber: m.Chamber, election: Election) -> None:
             raise LimitError(f"{fmt_int(in_units)} tiers in each district for {fmt_int(entries)} lists standing in "
                              f"districts is more than hemicycle allocates at once (at most "
                              f"{fmt_int(MAX_UNIT_LISTS)})", chamber)
+
+
+def check_guarantee_work(moves: int, n: int, node: m.Node | None) -> None:
+    """Refuse guarantees that move ``moves`` seats among ``n`` lists, if that is beyond MAX_WORK
+    (each move looks at every list); the caller counts the moves before making any."""
+    if moves * n > MAX_WORK:
+        raise LimitError(f"the guarantee moves more than {fmt_int(MAX_WORK // n)} seats among "
+                         f"{fmt_int(n)} lists, more work than hemicycle does in one "
+                         f"allocation ({fmt_int(MAX_WORK)} list-steps)", node)

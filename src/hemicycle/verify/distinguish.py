@@ -13,6 +13,7 @@ the optimum was proved. See docs/verify.md.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -211,6 +212,7 @@ def distinguish(
     minimize: bool = True,
     tier_a: str | None = None,
     tier_b: str | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> DistinguishResult:
     """Find votes (``parties`` lists) on which the two systems give some list >= ``k`` seats
     apart, the fewest total votes first (``minimize``), or prove that there are none.
@@ -219,7 +221,8 @@ def distinguish(
     seats are compared per list, tier against tier (appointed seats play no part; the tiers may
     differ in size). Raises ``PropertyError`` for bad arguments, ``UnsupportedClause`` for a
     clause the encoder cannot express and ``EncodingMismatch`` if the interpreter does not confirm
-    an election the encoding found (a bug).
+    an election the encoding found (a bug). ``progress(done, total, step)`` is told each phase
+    (the search, then the minimisation) and the end.
     """
     start = time.monotonic()
     deadline = start + timeout
@@ -241,6 +244,9 @@ def distinguish(
         notes=["elections where either system gives no result (unbroken tie, zero quota, "
                "exhausted divisors) are not considered"],
     )
+    phases = 2 if minimize else 1
+    if progress is not None:
+        progress(0, phases, f"looking for votes that put a list {k} or more seats apart")
     pair = _encode(ta, tb, parties, k, real=real, max_votes=max_votes, prefix="d.")
     solver = z3.Solver()
     solver.add(*pair.ctx.cons, pair.goal)
@@ -254,7 +260,11 @@ def distinguish(
         c, out_a, out_b = _outcomes(chamber_a, ta, chamber_b, tb, solver.model(), pair, k)
         _fill(result, c, out_a, out_b)
         if minimize:
+            if progress is not None:
+                progress(1, phases, "looking for the fewest votes that do")
             _minimize(chamber_a, ta, chamber_b, tb, result, parties, k, max_votes, deadline)
+    if progress is not None:
+        progress(phases, phases, "")
     result.seconds = time.monotonic() - start
     return result
 

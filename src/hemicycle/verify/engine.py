@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 from fractions import Fraction
@@ -87,6 +87,12 @@ class PropertyResult:
             "citation": self.citation,
             "notes": self.notes,
         }
+
+    def _repr_html_(self) -> str:
+        """The verdict, its bounds and its reason or counterexample, for notebooks."""
+        from hemicycle.notebook import property_html
+
+        return property_html(self.to_json())
 
 
 # --- solving ---------------------------------------------------------------------------------
@@ -508,9 +514,12 @@ def verify(
     minimize: bool = False,
     tier: str | None = None,
     property_file: Path | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> list[PropertyResult]:
     """Check catalogue properties (all when ``properties`` is None) and those of a ``.props``
-    file, for every tier of ``chamber`` (or the one named ``tier``)."""
+    file, for every tier of ``chamber`` (or the one named ``tier``). ``progress(done, total,
+    step)`` is called before each property (step: its name, and the tier's when there are
+    several) and once at the end."""
     props: list[Property] = []
     if property_file is not None:
         from hemicycle.verify.proplang import load_properties
@@ -546,10 +555,15 @@ def verify(
             raise PropertyError(f"no tier named {tier!r}; tiers: "
                                 + ", ".join(t.name for t in chamber.tiers))
     results = []
+    total = len(tiers) * len(props)
     for t in tiers:
         for p in props:
+            if progress is not None:
+                progress(len(results), total, p.name + (f" ({t.name})" if len(tiers) > 1 else ""))
             results.append(run_bounded(chamber, t, p, parties=parties, max_votes=max_votes,
                                        timeout=timeout, minimize=minimize))
+    if progress is not None:
+        progress(total, total, "")
     return results
 
 

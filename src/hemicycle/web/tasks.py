@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from hemicycle import __version__
@@ -206,7 +207,7 @@ def comparison(systems: Sequence[tuple[str, str]], source: VoteSource, curve: st
     return {
         "html": comparison_html(result, curves=curves, margins=margins),
         "csv": result.csv(),
-        "arches": [{"label": s.label, "svg": arch_for(s)} for s in result.systems],
+        "arches": [{"label": s.label, "file": Path(s.path).stem, "svg": arch_for(s)} for s in result.systems],
         "lists": [e.abbr for e in election.lists],
     }
 

@@ -295,7 +295,7 @@ const compare = debounced(async (signal) => {
   select.value = data.lists.includes(chosen) ? chosen : "";
   $("dl-report").disabled = $("dl-compare-csv").disabled = false;
   $("dl-arches").replaceChildren(...data.arches.map((a) => el("button", { type: "button",
-    onclick: () => download(`${a.label}-arch.svg`, a.svg, "image/svg+xml") }, `${a.label}.svg`)));
+    title: a.label, onclick: () => download(`${a.file}-arch.svg`, a.svg, "image/svg+xml") }, `${a.file}.svg`)));
 }, 500);
 
 function drawSystems() {
