@@ -529,6 +529,49 @@ class LevelPlacement(Node):
     at_least: str | None = None  # 'at least tier "X"': the list's share in a unit is at least its seats in X there
 
 
+class Weights(str, Enum):
+    """What the upper apportionment of a biproportional tier apportions on."""
+
+    VOTES = "votes"  # each list's votes, summed over the units
+    VOTER_NUMBERS = "voter_numbers"  # each list's votes in a unit / the unit's seats, summed over the units
+
+
+@dataclass(frozen=True, kw_only=True)
+class UpperApportionment(Node):
+    """Biproportional apportionment, first step: the tier's seats (the sum of its units'
+    magnitudes) go to the admitted lists by ``method`` on their ``weights``; voter numbers are
+    rounded per unit by ``rounding`` (``EXACT``: kept as fractions)."""
+
+    method: Method
+    weights: Weights = Weights.VOTES
+    rounding: Rounding = Rounding.EXACT
+
+
+@dataclass(frozen=True, kw_only=True)
+class LowerApportionment(Node):
+    """Biproportional apportionment, second step: each list's seats go to the list x unit cells by
+    unit divisors and list divisors, every cell the rounding of its votes / (unit divisor x list
+    divisor) by ``method``'s signposts, every unit its magnitude and every list its seats."""
+
+    method: Divisor
+
+
+@dataclass(frozen=True, kw_only=True)
+class Bonus(Node):
+    """A majority bonus: the admitted list with the most votes gets ``seats`` seats before the
+    method shares out the rest (the leader included). With ``share``/``base``: only if its votes
+    reach ``share`` of ``base`` (``inclusive``), and then ``step_seats`` more for every whole
+    ``step`` of share above ``share``; at most ``cap`` seats in all."""
+
+    seats: int
+    share: Fraction | None = None
+    base: Base | None = None
+    inclusive: bool = True
+    step_seats: int = 0
+    step: Fraction | None = None
+    cap: int | None = None
+
+
 @dataclass(frozen=True, kw_only=True)
 class Provision(Node):
     """Actions that apply when ``condition`` holds (always, when it is ``None``)."""
@@ -568,6 +611,14 @@ class Tier(Node):
         return (self.levelling is not None or self.overhang_policy is not None or self.continuation is not None
                 or bool(self.level_placements) or self.calculation is not None)
 
+    upper: UpperApportionment | None = None  # biproportional: the upper apportionment (``method`` is its method)
+    lower: LowerApportionment | None = None  # biproportional: the lower apportionment
+    bonus: Bonus | None = None  # a majority bonus to the first list
+
+    @property
+    def biproportional(self) -> bool:
+        return self.lower is not None
+
     def actions(self, kind: type) -> list[tuple[Provision, Action]]:
         return [(p, a) for p in self.provisions for a in p.actions if isinstance(a, kind)]
 
@@ -587,7 +638,8 @@ class Tier(Node):
         alternatives, exemptions, member-count selectors, integer parts only)."""
         if self.consolations or self.alliances is not None or self.compensation is not None:
             return True
-        if self.in_units or self.exempt is not None or self.uses_levels:
+        if (self.in_units or self.exempt is not None or self.uses_levels or self.biproportional
+                or self.bonus is not None):
             return True
         if isinstance(self.method, LargestRemainder) and self.method.integer_parts_only:
             return True

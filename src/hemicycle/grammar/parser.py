@@ -398,7 +398,8 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
         loose: list[m.Node] = []
         kinds = (m.Consolation, m.Alliances, m.Compensation, m.Threshold, m.LargestRemainder, m.Divisor, m.Ties,
                  m.Cap, m.Surplus, m.Provision, m.Exempt, m.VotesFrom, m.Placement,
-                 m.Levelling, m.Overhang, m.Continuation, m.LevelPlacement, m.Calculation)
+                 m.Levelling, m.Overhang, m.Continuation, m.LevelPlacement, m.Calculation,
+                 m.UpperApportionment, m.LowerApportionment, m.Bonus)
         for clause in body:
             kind = next((k for k in kinds if isinstance(clause, k)), None)
             if kind is None:
@@ -409,6 +410,10 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
         if loose:
             provisions.append(m.Provision(condition=None, actions=tuple(loose), span=loose[0].span))  # type: ignore[arg-type]
         methods = found.get(m.LargestRemainder, [])
+        upper, lower = found.get(m.UpperApportionment, []), found.get(m.LowerApportionment, [])
+        if upper or lower:
+            self._biproportional_tier(name, how, span, methods, upper, lower, found)
+            methods = [upper[0].method]
         if not methods:
             self._fail(span, f"tier {name!r} does not say how seats are allocated",
                        "add a clause such as 'allocate largest_remainder quota hare'")
@@ -416,7 +421,9 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
                             (m.Surplus, "surplus"), (m.Alliances, "alliances"), (m.Compensation, "compensate"),
                             (m.Exempt, "exempt"), (m.VotesFrom, "votes"), (m.Placement, "place"),
                             (m.Levelling, "levelling"), (m.Overhang, "overhang"), (m.Continuation, "continue"),
-                            (m.Calculation, "calculation only")):
+                            (m.Calculation, "calculation only"),
+                            (m.UpperApportionment, "upper apportionment"),
+                            (m.LowerApportionment, "lower apportionment"), (m.Bonus, "bonus")):
             clauses = found.get(kind, [])
             if len(clauses) > 1:
                 self._fail(clauses[1].span, f"tier {name!r} has a second '{label}' clause",
@@ -439,8 +446,87 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
             votes_from=one(m.VotesFrom), placement=one(m.Placement), exempt=one(m.Exempt),
             levelling=one(m.Levelling), overhang_policy=one(m.Overhang), continuation=one(m.Continuation),
             level_placements=tuple(found.get(m.LevelPlacement, [])), calculation=one(m.Calculation),
+            upper=one(m.UpperApportionment), lower=one(m.LowerApportionment), bonus=one(m.Bonus),
             span=span, citation=cite,
         )
+
+    def _biproportional_tier(self, name: str, how: _TierSeats, span: m.Span, methods: list[Any], upper: list[Any],
+                             lower: list[Any], found: dict[type, list[Any]]) -> None:
+        """A biproportional tier has both steps, allocates in each unit of a level, and has no
+        'allocate' clause (the upper apportionment says the method) nor clauses that act on one
+        unit's seats alone."""
+        if not upper or not lower:
+            there = (upper or lower)[0]
+            missing = "lower" if not lower else "upper"
+            self._fail(there.span, f"tier {name!r} has one step of a biproportional apportionment but no "
+                                   f"'{missing} apportionment' clause",
+                       "write both: 'upper apportionment sainte_lague on voter_numbers' and "
+                       "'lower apportionment sainte_lague'")
+        if methods:
+            self._fail(methods[0].span, f"tier {name!r} is biproportional: its 'upper apportionment' clause says "
+                                        "how the seats go to the lists", "remove the 'allocate' clause")
+        if how.level is None:
+            self._fail(upper[0].span, f"a biproportional tier apportions to lists x units: tier {name!r} must "
+                                      "allocate 'in each' unit of a level", f"write 'tier \"{name}\" in each district'")
+        for kind, label in ((m.Cap, "cap"), (m.Surplus, "surplus"), (m.Consolation, "consolation"),
+                            (m.Alliances, "alliances"), (m.Compensation, "compensate"), (m.Provision, "when"),
+                            (m.Bonus, "bonus")):
+            if found.get(kind):
+                self._fail(found[kind][0].span, f"'{label}' is not defined for a biproportional tier ({name!r})",
+                           "the lower apportionment fixes every cell's seats from both sums")
+
+    def upper_apportionment(self, meta: Any, children: list[Any]) -> m.UpperApportionment:
+        parts, cite = self._split(children)
+        method = dataclasses.replace(parts[2], citation=cite)
+        weights, rounding = m.Weights.VOTES, m.Rounding.EXACT
+        if len(parts) > 3:
+            weights, rounding = parts[4]
+        return m.UpperApportionment(method=method, weights=weights, rounding=rounding,
+                                    span=_span(self.file, meta), citation=cite)
+
+    def weights_votes(self, meta: Any, children: list[Token]) -> tuple[m.Weights, m.Rounding]:
+        return m.Weights.VOTES, m.Rounding.EXACT
+
+    def weights_voter_numbers(self, meta: Any, children: list[Any]) -> tuple[m.Weights, m.Rounding]:
+        rounding = children[1] if len(children) > 1 else m.Rounding.EXACT
+        return m.Weights.VOTER_NUMBERS, rounding
+
+    def bonus(self, meta: Any, children: list[Any]) -> m.Bonus:
+        parts, cite = self._split(children)
+        span = _span(self.file, meta)
+        fields: dict[str, Any] = {"seats": self._int(parts[1], minimum=1, what="bonus seats")}
+        for part in parts[6:]:
+            fields.update(part)
+        if "step" in fields and "share" not in fields:
+            self._fail(span, "a bonus that grows by steps of share needs the share it starts from",
+                       "write e.g. 'bonus 20 seats to first list from 25% of valid_votes plus 1 seat per 0.5%'")
+        cap = fields.get("cap")
+        if cap is not None and cap < fields["seats"]:
+            self._fail(span, f"the bonus starts at {fields['seats']} seats, above its cap of {cap}")
+        return m.Bonus(**fields, span=span, citation=cite)
+
+    def bonus_from(self, meta: Any, children: list[Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {"share": self._number(children[1]), "base": m.Base(str(children[3]))}
+        if len(children) > 4:
+            out["inclusive"] = children[4]
+        return out
+
+    def bonus_step(self, meta: Any, children: list[Any]) -> dict[str, Any]:
+        step = self._number(children[4])
+        if step <= 0:
+            self._fail(_span(self.file, meta), "a bonus step must be a positive share")
+        return {"step_seats": self._int(children[1], minimum=1, what="seats per step"), "step": step}
+
+    def bonus_cap(self, meta: Any, children: list[Token]) -> dict[str, Any]:
+        return {"cap": self._int(children[2], minimum=1, what="the bonus's cap")}
+
+    def lower_apportionment(self, meta: Any, children: list[Any]) -> m.LowerApportionment:
+        parts, cite = self._split(children)
+        method: m.Divisor = parts[2]
+        if method.kind is m.DivisorKind.HUNTINGTON_HILL:
+            self._fail(method.span, "the lower apportionment needs rational signposts; huntington_hill's are "
+                                    "square roots", "use a divisor method with rational divisors, e.g. sainte_lague")
+        return m.LowerApportionment(method=method, span=_span(self.file, meta), citation=cite)
 
     def seats_count(self, meta: Any, children: list[Token]) -> _TierSeats:
         return _TierSeats(seats=self._int(children[1], minimum=1, what="a tier's seats"))

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from hemicycle import clause_data
 from hemicycle import model as m
 from hemicycle.election import Election
+from hemicycle.interpreter.biproportional import allocate_biproportional
 from hemicycle.interpreter.context import Applied, Context
 from hemicycle.interpreter.errors import AllocationError
 from hemicycle.interpreter.levelling import run_levelling, with_held
@@ -76,7 +77,9 @@ def _tier(tier: m.Tier, ledger: Ledger, ties: list[Tie], notes: list[str], appli
     """One tier: in each unit of its level, or once on the whole election (its seats and votes
     possibly another tier's), its seats then placed into units if the rules say so."""
     ledger.forget()
-    if tier.level is not None:
+    if tier.lower is not None:
+        result = allocate_biproportional(tier, ledger, ties, notes, applied, explain)
+    elif tier.level is not None:
         result = allocate_in_units(tier, ledger, ties, notes, applied, explain)
     else:
         rec = Recorder(explain)

@@ -7,6 +7,7 @@ from hemicycle import model as m
 from hemicycle.election import Election
 from hemicycle.interpreter.admission import active_provisions, admit, corrections
 from hemicycle.interpreter.alliances import allocate_alliances
+from hemicycle.interpreter.bonus import majority_bonus
 from hemicycle.interpreter.compensation import overhang, set_aside
 from hemicycle.interpreter.consolation import consolation
 from hemicycle.interpreter.context import Applied, Context
@@ -61,8 +62,14 @@ def run_tier(ctx: Context) -> TierResult:
         result.vacant = method_seats
         result.seat_list = outside
         return result
+    leader, bonus = majority_bonus(ctx, tier.bonus, pool, method_seats) if tier.bonus is not None else (None, 0)
+    if bonus:
+        method_seats -= bonus
+        rec.say("Seats for the distribution: {} - {} (bonus) = {}", method_seats + bonus, bonus, method_seats)
     ctx.used(tier.method, "allocate")
-    seats = _distribute(ctx, result, pool, factors, method_seats)
+    seats = _distribute(ctx, result, pool, factors, method_seats) if method_seats > 0 else [0] * n
+    if leader is not None and bonus:
+        seats[leader] += bonus
     if active:
         guarantee(ctx, active, admitted, runner, seats)
     if tier.compensation is not None:
