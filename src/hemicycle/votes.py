@@ -841,7 +841,7 @@ def _csv_row(record: dict[str, str], file: str, row: int) -> Row:
 
 def _parse_long_form(records: list[tuple[int, dict[str, str]]], file: str) -> Raw:
     """A CSV file with a ``district`` column (``hemicycle.district_csv``): its rows in the JSON
-    shape, read by the JSON reader's ``_read_districts``, every message pointing at its line."""
+    shape, read by the JSON reader's ``figures.read_district_data``, every message pointing at its line."""
     located = read_long_form(records, file)
     data = located.data
     raw = Raw(is_csv=True)
