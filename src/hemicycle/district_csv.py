@@ -239,6 +239,8 @@ def long_form_rows(election: Any, official: Any = None) -> list[list[str | int |
     levels = {u.level for u in election.units}
     if len(levels) > 1 or any(u.parent is not None for u in election.units):
         raise ValueError("a long-form CSV file holds districts of one level, without parents; write JSON")
+    if any(getattr(u, "candidate_votes", None) for u in election.units):
+        raise ValueError("a long-form CSV file holds lists' votes, not single-member contests; write JSON")
     seats = {(unit, abbr): n for _, unit, abbr, n in (official or ()) if abbr is not None}
     rows: list[list[str | int | None]] = [list(HEADER)]
     for e in election.lists:
