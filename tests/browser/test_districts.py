@@ -70,7 +70,8 @@ def test_spain_2015_gives_the_national_seats_and_each_province(page: Any) -> Non
                 .get_attribute("open") is not None and p)
     assert part.find_element(By.TAG_NAME, "summary").text == "Madrid (36 seats)"
     assert "PP: 1,210,219 votes" in part.text
-    assert page.find_element(By.CSS_SELECTOR, "#protocol section.tier h3").text.startswith("Districts: 350 seats in 52 units")
+    first = page.find_element(By.CSS_SELECTOR, "#protocol section.tier h3").text
+    assert first.startswith("Districts: 350 seats in 52 units")
 
 
 def test_spain_2015_compared_with_one_national_district(page: Any) -> None:
@@ -127,6 +128,8 @@ def test_a_typed_two_district_election(page: Any) -> None:
     open_typed_two_districts(page)
     wait(page, lambda d: "South" in district_rows(d) and seats(d).get("C") == 3)
     assert seats(page) == {"A": 5, "C": 3, "B": 2}  # the interpreter's, below
+    assert [th.text for th in page.find_elements(By.CSS_SELECTOR, "#district-head th")] == [
+        "#", "district", "seats", "A", "B", "C", "blank", "invalid", ""]  # one level: no level column
     rows = district_rows(page)
     header = district_header(page)
     assert [dict(zip(header, rows[n], strict=True)) for n in ("North", "South")] == [

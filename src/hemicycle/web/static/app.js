@@ -216,7 +216,9 @@ function drawDistricts() {
   $("district-votes").hidden = !shown;
   if (!shown) return;
   const abbrs = [...new Set(t.rows.map((r) => (r[0] || "").trim()).filter(Boolean))];
-  const withLevel = levels.length > 1 || new Set(t.districts.map((d) => d.level || "")).size > 1;
+  const level = levels.length ? levels[0].name : "district";
+  for (const d of t.districts) if (!d.level) d.level = level;
+  const withLevel = levels.length > 1 || new Set(t.districts.map((d) => d.level)).size > 1;
   const withSeats = !levels.length || levels.some((l) => l.seats_from_votes) || t.districts.some((d) => d.seats);
   const figures = [...new Set([...levels.map((l) => l.figure).filter(Boolean),
                                ...t.districts.flatMap((d) => Object.keys(d.figures || {}))])];
@@ -233,10 +235,8 @@ function drawDistricts() {
     value: get() ?? "", class: cls, "data-cell": key, "aria-label": `district ${i + 1} ${key}`,
     inputmode: cls === "num" ? "numeric" : undefined,
     oninput: (e) => { put(e.target.value); tableEdited(); } }));
-  const level = levels.length ? levels[0].name : "district";
   $("district-rows").replaceChildren(...t.districts.map((d, i) => {
     d.figures ||= {}; d.totals ||= {}; d.votes ||= {};
-    if (!d.level) d.level = level;
     return el("tr", { "data-district": i + 1 },
       el("td", { class: "n" }, String(i + 1)),
       cell(d, i, "name", () => d.name, (v) => { d.name = v; }, "name"),
