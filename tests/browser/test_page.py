@@ -1,5 +1,6 @@
 """The rest of the page in a real browser: the protocol's links into the editor, completions and
-hovers (the language server's), comparisons, typed votes, cancelling a verification (districts: test_page_districts.py)."""
+hovers (the language server's), comparisons, typed votes, cancelling a verification (districts:
+test_page_districts.py)."""
 
 from __future__ import annotations
 
