@@ -7,8 +7,8 @@ fixed: only where they do not depend on figures that change from one election to
 district and national threshold tests as integer cross-multiplications, the tie chain as sort keys.
 
 ``compile_districts(chamber, election)`` gives a function of an election shaped like it (the same
-lists and districts, any figures) to its seats per district. It is exact: integers only, the divisor and largest-remainder
-steps are the compiled path's (``hemicycle.compiled``), and any election they cannot decide (a tie
+lists and districts, any figures) to its seats per district. It is exact: integers only, the
+divisor and largest-remainder steps are the compiled path's (``hemicycle.compiled``), and any election they cannot decide (a tie
 the chain's vote criteria cannot break, a missing total, a district where no list can take its
 seats) goes to the interpreter, which gives the same seats or raises the same error.
 
@@ -28,7 +28,7 @@ from functools import cached_property
 
 from hemicycle import model as m
 from hemicycle.bases import base_figure
-from hemicycle.compiled import _divisor, _Fallback, _lr
+from hemicycle.compiled import _divisor, _Fallback, _favour, _lr
 from hemicycle.election import Election, Unit
 from hemicycle.highest_averages import LinearDivisors
 from hemicycle.interpreter import allocate
@@ -76,11 +76,17 @@ class DistrictPlan:
             return True
         return len(theirs) == len(mine) and all(
             a.abbr == b.abbr and a.tags == b.tags and a.coalition_size == b.coalition_size
+            and a.registration_order == b.registration_order
             for a, b in zip(theirs, mine, strict=True))
 
     @cached_property
     def abbrs(self) -> tuple[str, ...]:
         return self.template.abbrs
+
+    @cached_property
+    def rank(self) -> tuple[int, ...]:
+        """Each list's registration order, by place."""
+        return tuple(e.registration_order for e in self.template.lists)
 
     @cached_property
     def place(self) -> dict[str, int]:
@@ -143,7 +149,7 @@ def plan_districts(chamber: m.Chamber, election: Election) -> DistrictPlan | Non
     try:
         check_limits(chamber, election)
         magnitudes = level_magnitudes(level, election, [], [], False).magnitudes
-    except Exception:  # noqa: BLE001 - the interpreter raises it, with its message
+    except Exception:
         return None
     if not units or any(u.level != level.name for u in election.units):
         return None
@@ -189,7 +195,7 @@ def election_of(plan: DistrictPlan, votes: Sequence[Sequence[int]], totals: Sequ
     national = [sum(row[i] for row in votes) for i in range(n)]
     lists = tuple(dataclasses.replace(e, votes=national[i]) for i, e in enumerate(t.lists))
     units = []
-    for u, row, tot in zip(t.units_of(plan.tier.level or ""), votes, totals, strict=True):
+    for u, row, tot in zip(t.units_of(plan.level.name), votes, totals, strict=True):
         stood = {e.abbr: row[i] for i, e in enumerate(t.lists) if row[i] > 0 or e.abbr in u.votes}
         units.append(dataclasses.replace(u, votes=stood, totals=dict(tot)))
     return dataclasses.replace(t, lists=lists, totals=dict(national_totals), units=tuple(units))
@@ -203,13 +209,14 @@ def national_totals_of(totals: Sequence[Mapping[str, int]]) -> dict[str, int]:
     return {k: sum(t[k] for t in totals) for k in sorted(keys)}
 
 
-def _key(chain: tuple[m.TieCriterion, ...], order: Sequence[int], votes: Sequence[int]
+def _key(chain: tuple[m.TieCriterion, ...], rank: Sequence[int], order: Sequence[int], votes: Sequence[int]
          ) -> Callable[[int], tuple[int, ...]]:
-    """The chain's sort key of the ``k``-th list here (``order``: its place among the lists)."""
+    """The chain's sort key of the ``k``-th list here (``order``: its place among the lists,
+    ``rank``: the registration order of each place)."""
     def key(k: int) -> tuple[int, ...]:
         out = []
         for c in chain:
-            out.append(order[k] if c is m.TieCriterion.REGISTRATION_ORDER
+            out.append(rank[order[k]] if c is m.TieCriterion.REGISTRATION_ORDER
                        else -votes[k] if c is m.TieCriterion.MORE_VOTES else votes[k])
         return tuple(out)
     return key
@@ -293,7 +300,7 @@ def unit_seats(plan: DistrictPlan, votes: Sequence[int], order: Sequence[int], t
     if not pool:
         raise _Fallback  # no list can take the seats: the interpreter says what happens
     method = plan.method
-    key = _key(plan.chain, order, votes)
+    key = _key(plan.chain, plan.rank, order, votes)
     if isinstance(method, m.LargestRemainder):
         ones = [1] * len(votes)
         return _lr(method, votes, ones, ones, pool, seats, key)
