@@ -8,9 +8,9 @@ district and national threshold tests as integer cross-multiplications, the tie 
 
 ``compile_districts(chamber, election)`` gives a function of an election shaped like it (the same
 lists and districts, any figures) to its seats per district. It is exact: integers only, the
-divisor and largest-remainder steps are the compiled path's (``hemicycle.compiled``), and any election they cannot decide (a tie
-the chain's vote criteria cannot break, a missing total, a district where no list can take its
-seats) goes to the interpreter, which gives the same seats or raises the same error.
+divisor and largest-remainder steps are the compiled path's (``hemicycle.compiled``), and any
+election they cannot decide (a tie the chain's vote criteria cannot break, a missing total, a
+district where no list can take its seats) goes to the interpreter, which gives the same seats or raises the same error.
 
 Covered: one level (magnitudes fixed in the rules, given in the vote file, or apportioned by a
 figure the vote file gives for each district), one tier ``in each`` district of it, with share
