@@ -26,11 +26,15 @@ import numpy as np
 
 from hemicycle import model as m
 from hemicycle.bases import base_figure
-from hemicycle.batch import CHUNK, LIMIT, _limit, _lr
-from hemicycle.districted import DistrictPlan, compile_districts, election_of, interpreted, plan_districts
+from hemicycle.batch import LIMIT, _limit, _lr
+from hemicycle.compiled import _Fallback
+from hemicycle.districted import DistrictPlan, election_of, interpreted, passes, plan_districts, unit_seats
 from hemicycle.election import TOTALS, Election
 from hemicycle.highest_averages import LinearDivisors
 from hemicycle.validate import figure_array
+
+# Elections per chunk: the arrays of a chunk (elections x districts x lists) stay in the cache.
+_CHUNK = 2048
 
 Array = np.ndarray[Any, np.dtype[np.int64]]
 Mask = np.ndarray[Any, np.dtype[np.bool_]]
@@ -97,8 +101,8 @@ def allocate_districts_batch(rules: Any, election: Election, votes: Sequence[Any
         return out
     machine = all(a.dtype.kind in "iu" for a in arrays) and all(a.dtype.kind in "iu" for a in given.values())
     limit = _safe_limit(plan) if plan is not None else 0
-    for start in range(0, e, CHUNK):
-        stop = min(e, start + CHUNK)
+    for start in range(0, e, _CHUNK):
+        stop = min(e, start + _CHUNK)
         redo: Any = np.arange(stop - start)
         if plan is not None and machine:
             block = [a[start:stop].astype(np.int64) for a in arrays]
@@ -329,28 +333,52 @@ def _add(plan: DistrictPlan, lin: LinearDivisors, w: Array, z: int, seats: Array
 
 def _exact(plan: DistrictPlan | None, chamber: m.Chamber, election: Election, columns: list[list[int]],
            arrays: list[Any], given: dict[str, Any], out: list[Array], rows: Any) -> None:
-    """These elections one by one: the compiled path (or the interpreter, for rules it declines)."""
+    """These elections one by one: the compiled steps on their figures, and the interpreter for
+    what they cannot decide (or for rules the plan does not cover)."""
     if rows.size == 0:
         return
     n = len(election.lists)
-    f = compile_districts(chamber, election) if plan is not None else None
-    names = [u.name for u in election.units_of(chamber.levels[0].name)]
+    shape = plan if plan is not None else _plain_plan(chamber, election)
     abbrs = election.abbrs
     for r in rows.tolist():
-        votes = []
-        for cols, a in zip(columns, arrays, strict=True):
-            row = [0] * n
-            for i, v in zip(cols, a[r].tolist(), strict=True):
-                row[i] = int(v)
-            votes.append(row)
+        votes = [[int(x) for x in a[r].tolist()] for a in arrays]
         tots = [{k: int(t[r, d]) for k, t in given.items()} for d in range(len(columns))]
         nat = {k: sum(x[k] for x in tots) for k in given}
-        shape = plan if plan is not None else _plain_plan(chamber, election)
-        one = election_of(shape, votes, tots, nat)
-        seats = f(one) if f is not None else interpreted(shape, one)
-        for d, (cols, name) in enumerate(zip(columns, names, strict=True)):
-            got = seats.get(name, {})
-            out[d][r] = [got.get(abbrs[i], 0) for i in cols]
+        if plan is not None:
+            try:
+                for d, got in enumerate(_row_seats(plan, columns, votes, tots, nat)):
+                    out[d][r] = got
+                continue
+            except _Fallback:
+                pass
+        full = []
+        for cols, vv in zip(columns, votes, strict=True):
+            row = [0] * n
+            for i, v in zip(cols, vv, strict=True):
+                row[i] = v
+            full.append(row)
+        seats = interpreted(shape, election_of(shape, full, tots, nat))
+        for d, (cols, name) in enumerate(zip(columns, shape.units, strict=True)):
+            won = seats.get(name, {})
+            out[d][r] = [won.get(abbrs[i], 0) for i in cols]
+
+
+def _row_seats(plan: DistrictPlan, columns: list[list[int]], votes: list[list[int]], totals: list[dict[str, int]],
+               national_totals: dict[str, int]) -> list[list[int]]:
+    """One election by the compiled steps (``unit_seats``), on its figures; _Fallback for what
+    they cannot decide."""
+    nationally = None
+    if plan.national_tests:
+        national = [0] * len(plan.abbrs)
+        for cols, vv in zip(columns, votes, strict=True):
+            for i, v in zip(cols, vv, strict=True):
+                national[i] += v
+        nationally = passes(plan.national_tests, national, national_totals)
+    out = []
+    for cols, vv, tot, h in zip(columns, votes, totals, plan.magnitudes, strict=True):
+        got = unit_seats(plan, vv, cols, tot, h, nationally)
+        out.append([got.get(k, 0) for k in range(len(cols))])
+    return out
 
 
 def _plain_plan(chamber: m.Chamber, election: Election) -> DistrictPlan:
