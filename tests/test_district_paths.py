@@ -256,3 +256,28 @@ def test_random_districted_elections_agree(seed: int) -> None:
         except _Fallback:
             pass
     assert decided >= 10  # the compiled steps themselves decide most of them (not only the interpreter)
+
+
+def test_simulations_of_a_districted_election() -> None:
+    from hemicycle.uncertainty import seat_distribution
+
+    rules_ = hemicycle.load("spain-1986")
+    e = load_votes(resolve_election("spain-2015"))
+    dist = seat_distribution(rules_, e, 30, seed=3, chunk=16)
+    assert dist.simulations == 30
+    assert all(sum(dist.counts[a].values()) == 30 for a in dist.abbrs)
+    means = {a: sum(s * c for s, c in dist.counts[a].items()) / 30 for a in dist.abbrs}
+    assert abs(sum(means.values()) - 350) < 1e-9 and means["PP"] > 100
+    with pytest.raises(ValueError, match="normal model"):
+        seat_distribution(rules_, e, 10, model="normal")
+
+
+def test_compare_simulate_takes_district_vote_files() -> None:
+    from typer.testing import CliRunner
+
+    from hemicycle.cli import app
+
+    r = CliRunner().invoke(app, ["compare", "spain-1986", "spain-sainte-lague", "--votes", "spain-2015",
+                                 "--no-properties", "--simulate", "20", "-f", "json"])
+    assert r.exit_code == 0, r.output
+    assert "not supported" not in r.output
