@@ -1,6 +1,6 @@
 """Verifier timings and the full agreement test (run by hand, not in CI).
 
-    python benchmarks/verify.py timings [--max-n 8] [--timeout 60] [--rules kazakh ...]
+    python benchmarks/verify.py timings [--min-n 2] [--max-n 8] [--timeout 60] [--rules kazakh ...]
     python benchmarks/verify.py agreement [--count 10000] [--rules hare dhondt ...]
 
 ``timings`` prints the seconds per catalogue property and number of lists (2..max-n) for each rule
@@ -43,11 +43,11 @@ def timings(args: argparse.Namespace) -> None:
     for rname in names:
         chamber = sets[rname]
         print(f"\n== {rname} (timeout {args.timeout:g} s) ==")
-        print(f"{'property':26s}" + "".join(f"{'n=' + str(n):>14s}" for n in range(2, args.max_n + 1))
+        print(f"{'property':26s}" + "".join(f"{'n=' + str(n):>14s}" for n in range(args.min_n, args.max_n + 1))
               + "  largest n decided")
         for pname in props:
             cells, best, stop = [], 0, False
-            for n in range(2, args.max_n + 1):
+            for n in range(args.min_n, args.max_n + 1):
                 if stop:
                     cells.append("-")
                     continue
@@ -78,6 +78,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     sub = ap.add_subparsers(dest="cmd", required=True)
     t = sub.add_parser("timings")
+    t.add_argument("--min-n", type=int, default=2)
     t.add_argument("--max-n", type=int, default=8)
     t.add_argument("--timeout", type=float, default=60.0)
     t.add_argument("--rules", nargs="*")

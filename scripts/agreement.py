@@ -11,6 +11,14 @@ model). Scale-invariant rules alternate between the plain encoding and the norma
 verifier's queries use; every ``--unique-every``-th election also proves that the encoding admits
 no other seat vector. Prints, per rule: elections, disagreements, seconds, and how many elections
 had each edge case. Exit 1 on any disagreement. One process, one core.
+
+    python scripts/agreement.py --pairs [--per-family 10000] [--families ...] [--json FILE]
+
+The two-election agreement (``hemicycle.verify.pairs``): the verifier's own sub-queries of every
+two-election property (house, vote and population monotonicity, the free-gain queries,
+anonymity, distinguish; concordance as the one-election control) with both elections' figures
+fixed, against the interpreter: at least ``--per-family`` pairs per rule family, spread evenly
+over its rules and the properties.
 """
 
 from __future__ import annotations
@@ -33,7 +41,12 @@ def main() -> int:
     ap.add_argument("--unique-every", type=int, default=50)
     ap.add_argument("--no-scaled", action="store_true", help="plain encoding only")
     ap.add_argument("--json", type=Path, help="write the figures as JSON")
+    ap.add_argument("--pairs", action="store_true", help="the two-election agreement")
+    ap.add_argument("--per-family", type=int, default=10_000, help="pairs per rule family")
+    ap.add_argument("--families", nargs="*", help="families (default: all)")
     args = ap.parse_args()
+    if args.pairs:
+        return pairs(args)
     names = args.rules or sorted(RULES)
     unknown = [n for n in names if n not in RULES]
     if unknown:
@@ -58,6 +71,44 @@ def main() -> int:
     total = sum(r.elections for r in runs)
     bad = sum(r.disagreements for r in runs)
     print(f"{'total':26s} {total:9d} {bad:8d} {time.monotonic() - t0:8.1f}", flush=True)
+    return 1 if bad else 0
+
+
+def pairs(args: argparse.Namespace) -> int:
+    from hemicycle.verify.pairs import FAMILIES, PROPERTIES, family_plan
+    from hemicycle.verify.pairs import run_rule as run_pairs
+
+    families = args.families or list(FAMILIES)
+    runs = []
+    t0 = time.monotonic()
+    print(f"{'rule':22s} {'property':24s} {'pairs':>6s} {'disagree':>8s} {'unique':>6s} "
+          f"{'tieErr':>6s} {'noRes':>6s} {'seconds':>8s}", flush=True)
+    for fam in families:
+        print(f"== {fam}", flush=True)
+        for rule, prop, count in family_plan(fam, args.per_family):
+            r = run_pairs(rule, prop, count, seed=args.seed, unique_every=args.unique_every)
+            runs.append((fam, r))
+            print(f"{rule:22s} {prop:24s} {r.pairs:6d} {r.disagreements:8d} {r.unique:6d} "
+                  f"{r.interpreter.get('tie', 0):6d} {r.interpreter.get('error', 0):6d} "
+                  f"{r.seconds:8.1f}", flush=True)
+            for msg in r.messages:
+                print(f"  {rule} {prop}: {msg}", flush=True)
+            if args.json:
+                args.json.write_text(json.dumps([{"family": f, **asdict(x)} for f, x in runs],
+                                                indent=2))
+    print("\nper family")
+    for fam in families:
+        rs = [r for f, r in runs if f == fam]
+        print(f"  {fam:36s} {sum(r.pairs for r in rs):7d} pairs "
+              f"{sum(r.disagreements for r in rs):3d} disagreements", flush=True)
+    print("per property")
+    for prop in PROPERTIES:
+        rs = [r for _, r in runs if r.property == prop]
+        print(f"  {prop:36s} {sum(r.pairs for r in rs):7d} pairs "
+              f"{sum(r.disagreements for r in rs):3d} disagreements", flush=True)
+    bad = sum(r.disagreements for _, r in runs)
+    print(f"total {sum(r.pairs for _, r in runs)} pairs, {bad} disagreements, "
+          f"{time.monotonic() - t0:.0f} s", flush=True)
     return 1 if bad else 0
 
 

@@ -86,3 +86,47 @@ def test_unknown_list_is_an_error() -> None:
     with pytest.raises(PropertyError):
         verify(HARE3, ["x"], parties=2, property_file=_write("x", "property x\n seats[k] >= 0\n"))
     assert p.name == "x"
+
+
+@pytest.mark.parametrize(("content", "expect"), [
+    ('property p "x"\n  forall i: seats[i] * votes[i] >= 0\n', "p.props:2:13: only multiplication"),
+    ('property p "x"\n  ' + "not " * 5000 + "seats[1] >= 0\n", "p.props:2:"),
+    ('property p "x"\n  seats[1] >= ' + "7" * 5000 + "\n", "p.props:2:15: a number of 5000 digits"),
+    ('property p "x"\n  seats[L' + "7" * 5000 + "] >= 1\n", "p.props:2:"),
+    ('property p "x"\n  election B = A with house + ' + "9" * 5000 + "\n  seats[1] >= 0\n",
+     "a number of 5000 digits"),
+])
+def test_bad_property_files_are_input_errors(tmp_path: Path, content: str, expect: str) -> None:
+    """Exit 2 with file:line:col, never exit 4 or a hang (issue 12, item 7)."""
+    from typer.testing import CliRunner
+
+    from hemicycle.cli import app
+
+    f = tmp_path / "p.props"
+    f.write_text(content)
+    with pytest.raises(PropertyError, match=expect.split("p.props")[-1].lstrip(":") or "."):
+        verify(HARE3, parties=2, timeout=5, property_file=f)
+    r = CliRunner().invoke(app, ["verify", "kazakhstan-2021", "-n", "2", "--timeout", "5",
+                                 "--property-file", str(f)])
+    assert r.exit_code == 2 and expect in r.output.replace("\n", ""), r.output
+
+
+def test_unreadable_property_files_are_input_errors(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from hemicycle.cli import app
+
+    bad = tmp_path / "bad.props"
+    bad.write_bytes(b'property p "caf\xe9"\n  seats[1] >= 0\n')
+    cases = {bad: "bad.props:1:16: not UTF-8", tmp_path: "is a directory",
+             tmp_path / "missing.props": "cannot read the property file"}
+    for path, expect in cases.items():
+        r = CliRunner().invoke(app, ["verify", "kazakhstan-2021", "-n", "2",
+                                     "--property-file", str(path)])
+        assert r.exit_code == 2 and expect in r.output.replace("\n", ""), r.output
+
+
+def test_quantifiers_that_expand_too_far_are_refused() -> None:
+    text = "property wide\n  forall a, b, c, d, e, f, g: seats[a] >= 0\n"
+    with pytest.raises(PropertyError, match="expand"):
+        verify(HARE3, ["wide"], parties=12, timeout=5, property_file=_write("wide", text))

@@ -561,6 +561,8 @@ def verify(
                                                        help="File of user-defined properties (.props).")] = None,
     format: VerifyFormatOption = VerifyFormat.table,
     quiet: QuietOption = False,
+    no_search: Annotated[bool, typer.Option("--no-search", metavar="", help="Ask the solver alone "
+                                                                           "(no random pre-search).")] = False,
     set_: SetOption = None,
 ) -> None:
     """Prove or refute properties of the rules with Z3, for every vote vector within bounds.
@@ -571,7 +573,7 @@ def verify(
     with _verifier_errors(), Steps(err, enabled=not quiet) as steps:
         results = v.verify(
             chamber_rules.model, property, parties=parties, max_votes=max_votes, timeout=timeout,
-            minimize=minimize, tier=tier, property_file=property_file,
+            minimize=minimize, tier=tier, property_file=property_file, search=not no_search,
             progress=steps.callback(f"verify {Path(chamber_rules.path).stem}"),
         )
     if format is VerifyFormat.json:
@@ -581,6 +583,11 @@ def verify(
 
         out.print(render_table(results))
     statuses = {r.status for r in results}
+    if "error" in statuses:
+        err.print("internal error: for the properties marked `error` the Z3 encoding and the "
+                  "interpreter disagree (a bug in hemicycle; please report it with the command "
+                  "you ran); the other results stand.", markup=False, highlight=False)
+        raise typer.Exit(EXIT_INTERNAL)
     if "refuted" in statuses:
         raise typer.Exit(EXIT_FAILED)
     if "unknown" in statuses:

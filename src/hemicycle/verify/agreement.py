@@ -86,6 +86,16 @@ RULES: dict[str, str] = {
     "threshold-absolute-strict": _rule("threshold 20 votes strict\n"
                                        "allocate largest_remainder quota hare\n"
                                        "ties registration_order"),
+    # issue 13: a divisor that repeats, a first divisor above the second, a threshold that
+    # depends on the house, guarantees for tagged lists with tie chains that can run out
+    "sequence-plateau": _rule("allocate divisors 1, 1, 2 step 1\nties registration_order"),
+    "modified-first-4": _rule("allocate modified_sainte_lague first 4\nties registration_order"),
+    "quota-threshold": _rule("threshold 4 quota of list_votes inclusive for lists not tagged "
+                             "minority\nallocate dhondt\nties registration_order"),
+    "guarantee-tagged": _rule("guarantee lists tagged small at least 1 seats from largest\n"
+                              "allocate dhondt\nties fewer_votes then registration_order", 4),
+    "hare-fewer-votes": _rule("guarantee lists tagged small at least 1 seats from largest\n"
+                              "allocate largest_remainder quota hare\nties fewer_votes", 4),
 }
 
 
@@ -101,10 +111,11 @@ class Case:
 
 
 def random_case(rng: random.Random, share: Fraction | None = None,
-                absolute: int | None = None) -> Case:
+                absolute: int | None = None, lists: tuple[int, int] = (2, 6)) -> Case:
     """A random election with edge cases: zeros, equal votes, a list exactly at ``share`` (of
-    the list votes, other figures 0) or at ``absolute`` votes (or one vote either side)."""
-    n = rng.randint(2, 6)
+    the list votes, other figures 0) or at ``absolute`` votes (or one vote either side);
+    between ``lists[0]`` and ``lists[1]`` lists."""
+    n = rng.randint(*lists)
     style = rng.random()
     if style < 0.3:
         votes = [rng.choice([0, 1, 2, 3, 5, 8]) for _ in range(n)]
@@ -161,13 +172,19 @@ def election_of(case: Case, tags: dict[str, list[bool]] | None = None) -> Electi
     return Election(lists=tuple(entries), totals=totals)
 
 
-def interpreter_seats(chamber: Chamber, tier: Tier, case: Case) -> list[int] | str:
-    """The interpreter's seats for the tier, or the kind of error it raised."""
+def interpreter_seats(chamber: Chamber, tier: Tier, case: Case,
+                      tags: dict[str, list[bool]] | None = None) -> list[int] | str:
+    """The interpreter's seats for the tier (with ``case.house`` seats if given), or the kind
+    of error it raised."""
+    import dataclasses
+
     from hemicycle.interpreter import AllocationError, TieError, allocate
 
+    if case.house is not None and case.house != tier.seats:
+        tier = dataclasses.replace(tier, seats=case.house)
     one = Chamber(name=chamber.name, seats=tier.seats, tiers=(tier,), span=chamber.span)
     try:
-        res = allocate(one, election_of(case), explain=False)
+        res = allocate(one, election_of(case, tags), explain=False)
     except TieError:
         return "tie"
     except AllocationError as exc:

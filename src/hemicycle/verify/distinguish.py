@@ -252,7 +252,17 @@ def distinguish(
     solver.add(*pair.ctx.cons, pair.goal)
     r, why = _check(solver, max(0.0, deadline - time.monotonic()))
     if r == z3.unsat:
-        result.status = DistinguishStatus.NONE
+        # non-vacuity: NONE is a proof only if some election has a result under both systems
+        check = z3.Solver()
+        check.add(*pair.ctx.cons, pair.a.defined, pair.b.defined)
+        r2, why2 = _check(check, max(0.0, min(deadline - time.monotonic(), 30.0)))
+        if r2 == z3.sat:
+            result.status = DistinguishStatus.NONE
+            result.notes.append("non-vacuity: some election has a result under both systems")
+        else:
+            result.reason = ("assumptions are contradictory: no election has a result under "
+                             "both systems" if r2 == z3.unsat else
+                             f"could not show that some election has a result ({why2})")
     elif r == z3.unknown:
         result.reason = why or "unknown"
     else:

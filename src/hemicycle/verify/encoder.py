@@ -43,7 +43,7 @@ from hemicycle.model import (
     Tier,
     Ties,
 )
-from hemicycle.verify.errors import UnsupportedClause
+from hemicycle.verify.errors import UnsupportedClause, VerifyError
 from hemicycle.verify.num import ZERO, Num, const, count, ite, total
 
 # --- context ---------------------------------------------------------------------------------
@@ -67,6 +67,11 @@ class Ctx:
         self.real = real
         self.prefix = prefix
         self.cons: list[z3.BoolRef] = []
+        # normalisations that are claimed to follow from the other constraints (a second
+        # election's admitted votes, known from the first's): the engine proves each one before
+        # it is used, so none can remove an election from a query
+        self.implied: list[tuple[str, z3.BoolRef]] = []
+        self.scaled = False  # whether an allocation of this context carries the query's scale
         self._count = 0
 
     def name(self, base: str) -> str:
@@ -287,6 +292,7 @@ class TierEnc:
     degenerate: z3.BoolRef  # a rounded quota of 0
     rounds: list[LRRound] = field(default_factory=list)
     v_norm: Num = ZERO  # the admitted-vote sum as the encoding knows it (1 when normalised)
+    cut: Num | None = None  # divisor methods: the cut lambda (1 when it carries the scale)
 
     @property
     def defined(self) -> z3.BoolRef:
@@ -305,6 +311,9 @@ class _TierEncoder:
         self.undecided: list[z3.BoolRef] = []
         self.degenerate: list[z3.BoolRef] = []
         self._cmp: dict[tuple[int, int], tuple[z3.BoolRef, z3.BoolRef]] = {}
+        self.label = ""
+        self.method = True  # False: admission only (see encode_tier)
+        self.cut: Num | None = None
 
     def beats(self, i: int, j: int) -> z3.BoolRef:
         return self._pair(i, j)[0]
@@ -332,11 +341,10 @@ class _TierEncoder:
         return [z3.And(admit_on, r) for r in ru]
 
     # -- the pipeline -----------------------------------------------------------------------
-    def run(self, norm: Num | None) -> TierEnc:
+    def thresholds(self) -> list[z3.BoolRef]:
+        """Whether each list passes: at least one vote and every threshold that applies to it."""
         ctx, tier, e, n = self.ctx, self.tier, self.e, self.n
-        refuse_extensions(tier)
         v = e.votes
-        # 1. thresholds
         passed = []
         for i in range(n):
             conds = [v[i].pos()]
@@ -367,6 +375,18 @@ class _TierEncoder:
                     ok = lhs.ge(rhs) if t.inclusive else lhs.gt(rhs)
                 conds.append(z3.Implies(applies, ok))
             passed.append(z3.And(conds))
+        return passed
+
+    def run(self, norm: Num | None, implied: bool = False) -> TierEnc:
+        ctx, tier, e, n = self.ctx, self.tier, self.e, self.n
+        if norm is not None and not implied:
+            if ctx.scaled:
+                raise VerifyError("internal: two allocations of one query both carry its scale")
+            ctx.scaled = True
+        refuse_extensions(tier)
+        v = e.votes
+        # 1. thresholds
+        passed = self.thresholds()
         n_passed = count(passed)
         # 2. conditions
         active = []
@@ -429,19 +449,30 @@ class _TierEncoder:
         method = tier.method
         rounds: list[LRRound] = []
         v_norm = V
+        if not self.method:
+            # admission only: everything the method and the guarantees compute is a fresh,
+            # unconstrained variable (an over-approximation of the allocation, for cheap checks)
+            seats = [ctx.int_var(f"free.s{i + 1}") for i in range(n)]
+            for flags in (self.undecided, self.tie_used, self.degenerate):
+                flags.append(ctx.bool_var("free.flag"))
+            return self._result(passed, n_passed, active, ru, admit_on, admitted, has_votes, V,
+                                seats, seats, rounds, v_norm)
+        # the divisor methods spend the query's scale on the cut (lambda = 1), which makes
+        # "w >= lambda * d(s)" linear in the symbolic seat count s; every other normalisation
+        # fixes the admitted votes
+        unit = (norm is not None and not implied and isinstance(method, Divisor)
+                and not norm.eps and isinstance(norm.a, int) and norm.a == 1)
+        if norm is not None and not unit:
+            eq = z3.Implies(has_votes, V.eq(norm))
+            if implied:
+                ctx.implied.append((f"{self.label}: admitted votes = {norm}", eq))
+            else:
+                ctx.add(eq)
+            v_norm = norm
         if isinstance(method, LargestRemainder):
-            if norm is not None:
-                ctx.add(z3.Implies(has_votes, V.eq(norm)))
-                v_norm = norm
             seats = self.largest_remainder(method, admitted, weighted, cden, cmax, bool(factors),
                                            v_norm, rounds)
         else:
-            # divisor methods: the scale is better spent on the cut (lambda = 1), which makes
-            # "w >= lambda * d(s)" linear in the symbolic seat count s
-            unit = norm is not None and not norm.eps and isinstance(norm.a, int)
-            if norm is not None and not unit:
-                ctx.add(z3.Implies(has_votes, V.eq(norm)))
-                v_norm = norm
             seats = self.divisor(method, admitted, weighted, cden, unit=unit)
         method_seats = seats
         # 5. guarantees
@@ -452,10 +483,17 @@ class _TierEncoder:
                     for g in range(n):
                         on = z3.And(active[k], admitted[g], sel[g])
                         seats = self.guarantee(seats, g, on, a.seats)
+        return self._result(passed, n_passed, active, ru, admit_on, admitted, has_votes, V,
+                            method_seats, seats, rounds, v_norm)
+
+    def _result(self, passed: list[z3.BoolRef], n_passed: z3.ArithRef, active: list[z3.BoolRef],
+                ru: list[z3.BoolRef], admit_on: z3.BoolRef, admitted: list[z3.BoolRef],
+                has_votes: z3.BoolRef, V: Num, method_seats: list[z3.ArithRef],
+                seats: list[z3.ArithRef], rounds: list[LRRound], v_norm: Num) -> TierEnc:
         return TierEnc(
-            tier=tier,
+            tier=self.tier,
             house=self.h,
-            election=e,
+            election=self.e,
             passed=passed,
             n_passed=n_passed,
             active=active,
@@ -470,6 +508,7 @@ class _TierEncoder:
             degenerate=z3.Or(self.degenerate) if self.degenerate else z3.BoolVal(False),
             rounds=rounds,
             v_norm=v_norm,
+            cut=self.cut,
         )
 
     # -- largest remainder ------------------------------------------------------------------
@@ -654,12 +693,11 @@ class _TierEncoder:
         return rnd
 
     # -- divisor methods --------------------------------------------------------------------
-    def divisor(
-        self, method: Divisor, admitted: list[z3.BoolRef], weighted: list[Num], cden: int,
-        *, unit: bool = False,
-    ) -> list[z3.ArithRef]:
-        ctx, n, h, v = self.ctx, self.n, self.h, self.e.votes
-        smax = h
+    def divisors(self, method: Divisor) -> tuple[list[Fraction], int]:
+        """The divisors for each list's seats as the seat-by-seat process sees them
+        (``effective_divisors``; squares for Huntington-Hill) and how many seats a list can
+        hold."""
+        smax = self.h
         if self.tier.cap is not None:
             smax = min(smax, self.tier.cap.seats)
         if method.kind is DivisorKind.SEQUENCE:
@@ -668,25 +706,39 @@ class _TierEncoder:
             if method.step is None:
                 smax = min(smax, len(method.sequence))
         hh = method.kind is DivisorKind.HUNTINGTON_HILL
-        # d(k) for k < smax, as squares for Huntington-Hill
-        ds: list[Fraction] = []
+        raw: list[Fraction] = []
         for k in range(smax):
             d = method.squared(k) if hh else method.divisor(k)
             if d is None:
                 break
             if d < 0:
                 raise UnsupportedClause(method, "divisors", f"negative divisor {d}")
-            ds.append(d)
-        smax = min(smax, len(ds))
+            raw.append(d)
+        return effective_divisors(raw), min(smax, len(raw))
+
+    def divisor(
+        self, method: Divisor, admitted: list[z3.BoolRef], weighted: list[Num], cden: int,
+        *, unit: bool = False,
+    ) -> list[z3.ArithRef]:
+        ctx, n, h, v = self.ctx, self.n, self.h, self.e.votes
+        hh = method.kind is DivisorKind.HUNTINGTON_HILL
+        ds, smax = self.divisors(method)
+        levels = seats_at_level(ds)
         if method.kind is DivisorKind.SEQUENCE and method.step is None:
             # the interpreter cannot fill the tier when every list has used up the sequence
             el = [z3.And(admitted[i], v[i].pos()) for i in range(n)]
             self.degenerate.append(z3.And(z3.Or(el), count(el) * len(method.sequence) < h))
-        if unit and not hh and all(d > 0 for d in ds) and not any(w.eps for w in weighted):
-            return self.divisor_unit(ds, smax, admitted, weighted, cden)
+        eps = any(w.eps for w in weighted)
         lam = Num(z3.Real(ctx.name("lambda")))
-        if any(w.eps for w in weighted):
+        if eps:
             lam = Num(lam.a, z3.Real(ctx.name("lambda.eps")))
+        if not hh and all(d > 0 for d in ds):
+            if unit and not eps:
+                self.cut = Num(const(Fraction(1), ctx.real))
+                return self.divisor_linear(ds, levels, smax, admitted, weighted, cden)
+            ctx.add(lam.ge(ZERO))
+            self.cut = lam
+            return self.divisor_linear(ds, levels, smax, admitted, weighted, cden, lam)
         ctx.add(lam.ge(ZERO))
         inf_cut = ctx.bool_var("infcut")
         if all(d != 0 for d in ds):
@@ -697,23 +749,28 @@ class _TierEncoder:
         seats: list[z3.ArithRef] = []
         won_eq: list[z3.BoolRef] = []
         lost_eq: list[z3.BoolRef] = []
+        at_level: list[z3.ArithRef] = []
         for i in range(n):
             s = ctx.int_var(f"s{i + 1}")
             ctx.add(s >= 0, s <= smax, z3.Implies(z3.Not(elig[i]), s == 0))
             we: list[z3.BoolRef] = []
             le: list[z3.BoolRef] = []
+            x: list[z3.ArithRef] = []
             for k in range(smax + 1):
                 at = s == k
                 conds = []
                 if k >= 1:  # the k-th seat (divisor d(k-1)) was won: quotient >= cut
                     d = ds[k - 1]
                     if d == 0:
-                        we.append(z3.And(at, inf_cut))
+                        won = z3.And(at, inf_cut)
                     else:
                         rhs = lam.scale(d * kscale, True)
                         conds.append(z3.Not(inf_cut))
                         conds.append(keys[i].ge(rhs))
-                        we.append(z3.And(at, z3.Not(inf_cut), keys[i].eq(rhs)))
+                        won = z3.And(at, z3.Not(inf_cut), keys[i].eq(rhs))
+                    we.append(won)
+                    if levels[k - 1] > 1:
+                        x.append(z3.If(won, levels[k - 1] - 1, 0))
                 if k < smax:  # the next seat (divisor d(k)) was not: quotient <= cut
                     d = ds[k]
                     if d == 0:
@@ -728,16 +785,22 @@ class _TierEncoder:
             seats.append(s)
             won_eq.append(z3.And(elig[i], z3.Or(we)) if we else z3.BoolVal(False))
             lost_eq.append(z3.And(elig[i], z3.Or(le)) if le else z3.BoolVal(False))
-        self._divisor_total_and_ties(seats, elig, won_eq, lost_eq, smax)
+            # seats won at the cut's level (1 for a won_eq list, unless divisors repeat)
+            at_level.append(z3.If(won_eq[-1], 1, 0) + z3.Sum(x) if x else z3.If(won_eq[-1], 1, 0))
+        self._divisor_total_and_ties(seats, elig, won_eq, lost_eq, smax,
+                                     at_level if any(x > 1 for x in levels) else None)
         return seats
 
-    def divisor_unit(self, ds: list[Fraction], smax: int, admitted: list[z3.BoolRef],
-                     weighted: list[Num], cden: int) -> list[z3.ArithRef]:
-        """Divisor method with the cut fixed at 1: list i has s seats when d(s-1) <= w_i <= d(s).
-
-        Sound only where the election may be scaled freely (the cut is then scaled to 1)."""
+    def divisor_linear(self, ds: list[Fraction], levels: list[int], smax: int,
+                       admitted: list[z3.BoolRef], weighted: list[Num], cden: int,
+                       lam: Num | None = None) -> list[z3.ArithRef]:
+        """Divisor method as ``lambda d(s-1) <= w_i <= lambda d(s)`` for a list with s seats,
+        ``d`` written as a term in the symbolic seat count s (an explicit prefix, then an
+        arithmetic tail). ``lam=None``: the cut is 1 (sound only where the election may be
+        scaled freely: the cut is then scaled to 1), which keeps every comparison linear; a
+        free cut ``lam`` is multiplied with s written in binary (linear too). Every divisor
+        must be positive."""
         ctx, n, v = self.ctx, self.n, self.e.votes
-        # d as a term in a symbolic seat count: an arithmetic tail after an explicit prefix
         k0 = 0
         if len(ds) >= 2:
             step = ds[-1] - ds[-2]
@@ -747,46 +810,92 @@ class _TierEncoder:
         else:
             step = Fraction(0)
 
-        def d_of(s: z3.ArithRef) -> z3.ArithRef:
-            tail = const(ds[k0] * cden, True) + const(step * cden, True) * (s - k0)
+        def times(x: Fraction) -> Num:  # x * lambda
+            return Num(const(x * cden, ctx.real)) if lam is None else lam.scale(x * cden, True)
+
+        def cut_d(s: z3.ArithRef, ls: Num) -> Num:
+            """lambda * d(s); ``ls`` is lambda * s."""
+            tail = times(ds[k0] - step * k0) + (ls.scale(step * cden, True) if step else ZERO)
             out = tail
             for k in range(k0 - 1, -1, -1):
-                out = z3.If(s == k, const(ds[k] * cden, True), out)
+                out = ite(s == k, times(ds[k]), out)
+            return out
+
+        def level_of(s: z3.ArithRef) -> z3.ArithRef:
+            # seats among the first s that share the s-th seat's divisor (levels[s - 1])
+            out: z3.ArithRef = z3.IntVal(1)
+            for k in range(len(levels) - 1, -1, -1):
+                if levels[k] != 1:
+                    out = z3.If(s == k + 1, levels[k], out)
             return out
 
         elig = [z3.And(admitted[i], v[i].pos()) for i in range(n)]
         seats: list[z3.ArithRef] = []
         won_eq: list[z3.BoolRef] = []
         lost_eq: list[z3.BoolRef] = []
+        at_level: list[z3.ArithRef] = []
         for i in range(n):
-            s = ctx.int_var(f"s{i + 1}")
-            w = weighted[i].a
-            ctx.add(s >= 0, s <= smax, z3.Implies(z3.Not(elig[i]), s == 0))
+            if lam is None:
+                s = ctx.int_var(f"s{i + 1}")
+                ctx.add(s >= 0, s <= smax)
+                ls = Num(z3.ToReal(s) if ctx.real else s)
+                lam1 = Num(const(Fraction(1), ctx.real))
+            else:
+                bs = ctx.bint(f"s{i + 1}", 0, smax)
+                s = bs.expr
+                ls = ctx.mul(bs, lam)
+                lam1 = lam
+            w = weighted[i]
+            ctx.add(z3.Implies(z3.Not(elig[i]), s == 0))
             won = z3.And(elig[i], s >= 1)
             more = z3.And(elig[i], s < smax)
-            ctx.add(z3.Implies(won, w >= d_of(s - 1)), z3.Implies(more, w <= d_of(s)))
+            last, nxt = cut_d(s - 1, ls - lam1), cut_d(s, ls)
+            ctx.add(z3.Implies(won, w.ge(last)), z3.Implies(more, w.le(nxt)))
             seats.append(s)
-            won_eq.append(z3.And(won, w == d_of(s - 1)))
-            lost_eq.append(z3.And(more, w == d_of(s)))
-        self._divisor_total_and_ties(seats, elig, won_eq, lost_eq, smax)
+            won_eq.append(z3.And(won, w.eq(last)))
+            lost_eq.append(z3.And(more, w.eq(nxt)))
+            at_level.append(z3.If(won_eq[-1], level_of(s), 0))
+        self._divisor_total_and_ties(seats, elig, won_eq, lost_eq, smax,
+                                     at_level if any(x > 1 for x in levels) else None)
         return seats
 
     def _divisor_total_and_ties(self, seats: list[z3.ArithRef], elig: list[z3.BoolRef],
-                                won_eq: list[z3.BoolRef], lost_eq: list[z3.BoolRef], smax: int) -> None:
+                                won_eq: list[z3.BoolRef], lost_eq: list[z3.BoolRef], smax: int,
+                                at_level: list[z3.ArithRef] | None = None,
+                                canonical: bool = True) -> None:
         """Both divisor encodings: the seats add up to the house (or to what the eligible lists
         can hold); a list whose last seat's quotient equals another's next quotient must beat it
-        in the tie chain, and the pair is a tie."""
+        in the tie chain, and the pair is a tie.
+
+        ``at_level`` (divisor sequences that repeat a divisor): how many seats each list won at
+        the cut's level. Lists at one level get a seat per round (docs/language.md), so a list
+        that wants another seat at the cut has at most one seat there fewer than any other list
+        that won some, and one fewer only if it lost that round's tie."""
         ctx, n, h = self.ctx, self.n, self.h
         has = z3.Or(elig)
         capacity = count(elig) * smax
         ctx.add(z3.Sum(seats) == z3.If(has, z3.If(capacity < h, capacity, h), 0))
+        if canonical:
+            # the cut is the lowest quotient that won a seat (the top of the interval of cuts
+            # that give these seats): a function of the votes, so that two allocations of one
+            # query can be compared cut against cut; no election loses its seats by it
+            ctx.add(z3.Implies(has, z3.Or(won_eq)))
         for i in range(n):
             for j in range(n):
-                if i != j:
-                    both = z3.And(won_eq[i], lost_eq[j])
+                if i == j:
+                    continue
+                both = z3.And(won_eq[i], lost_eq[j])
+                if at_level is None:
                     ctx.add(z3.Implies(both, self.beats(i, j)))
                     if i < j:
                         self.tie(z3.Or(both, z3.And(won_eq[j], lost_eq[i])), i, j)
+                    continue
+                xi, xj = at_level[i], at_level[j]
+                ctx.add(z3.Implies(both, z3.And(xi <= xj + 1,
+                                                z3.Implies(xi == xj + 1, self.beats(i, j)))))
+                if i < j:
+                    self.tie(z3.Or(z3.And(both, xi == xj + 1),
+                                   z3.And(won_eq[j], lost_eq[i], xj == xi + 1)), i, j)
 
     # -- guarantees -------------------------------------------------------------------------
     def guarantee(
@@ -826,6 +935,31 @@ class _TierEncoder:
                 new.append(s)
             seats = new
         return seats
+
+
+def effective_divisors(ds: list[Fraction]) -> list[Fraction]:
+    """The divisors as the seat-by-seat process sees them: each the largest so far.
+
+    Only the first divisor may exceed the next (``modified_sainte_lague first 4``: 4, 3, 5, ...).
+    A list that wins a seat at w / d(0) then holds a higher quotient w / d(1) than every other
+    list (they were all at or below w / d(0)), so it wins the following seats at once, up to the
+    first divisor above d(0), before anyone else; lists level with it have its votes and go in
+    step with it. That is exactly what the sequence 4, 4, 5, ... gives with one seat per round at
+    a level, which the cut model can express (for a first divisor above the second, the cut model
+    on the raw sequence would give no list exactly one seat)."""
+    out: list[Fraction] = []
+    for d in ds:
+        out.append(d if not out or d > out[-1] else out[-1])
+    return out
+
+
+def seats_at_level(ds: list[Fraction]) -> list[int]:
+    """For s = 1..len(ds): how many of a list's first s seats share the s-th seat's divisor
+    (1 for a strictly increasing sequence; more on a run of equal divisors)."""
+    out: list[int] = []
+    for k, d in enumerate(ds):
+        out.append(out[-1] + 1 if k and ds[k - 1] == d else 1)
+    return out
 
 
 def _ranks(n: int, members: list[z3.BoolRef],
@@ -913,14 +1047,33 @@ def encode_tier(
     *,
     house: int | None = None,
     norm: Num | None = None,
+    implied: bool = False,
+    label: str = "",
+    method: bool = True,
 ) -> TierEnc:
     """Encode ``tier`` (with ``house`` seats instead of its own, if given) on ``election``.
 
-    ``norm``: when given, the admitted lists' vote sum is constrained to equal it whenever some
-    admitted list has a vote. Only sound when the caller knows this loses no generality (a scale
-    invariant tier and a property that is scale invariant in this election).
+    ``norm`` (``implied=False``): this allocation carries the query's **scale**: its divisor cut
+    is 1 (divisor methods) or its admitted votes sum to ``norm`` whenever some admitted list has
+    a vote. Only sound when the whole query is scale invariant, and only once per context (a
+    second scale is refused: two normalisations of one scale are how elections silently drop out
+    of a query).
+
+    ``norm`` with ``implied=True``: the admitted votes equal ``norm``, a claim that must follow
+    from the rest of the query (a second election whose admitted set is known to be the first's).
+    The equation goes to ``ctx.implied``, which the engine proves before it uses it.
+
+    ``method=False``: thresholds and admission only; the seats and the flags are fresh,
+    unconstrained variables, so any formula satisfiable on the full encoding is satisfiable on
+    this one (used to show cheaply that a case split is empty).
     """
-    return _TierEncoder(ctx, tier, election, tier.seats if house is None else house).run(norm)
+    h = tier.seats if house is None else house
+    if h < 1:
+        raise VerifyError(f"a house of {h} seats: every allocation needs at least 1 seat")
+    enc = _TierEncoder(ctx, tier, election, h)
+    enc.label = label or f"house {h}"
+    enc.method = method
+    return enc.run(norm, implied)
 
 
 def check_supported(tier: Tier) -> None:

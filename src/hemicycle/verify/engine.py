@@ -20,7 +20,7 @@ from hemicycle.model import Chamber, Tier
 from hemicycle.verify.concrete import totals_for
 from hemicycle.verify.encoder import TierEnc, check_supported
 from hemicycle.verify.errors import EncodingMismatch, PropertyError, UnsupportedClause, VerifyError
-from hemicycle.verify.problem import Outcome, Problem, Query
+from hemicycle.verify.problem import Outcome, Part, Problem, Query
 from hemicycle.verify.properties import CATALOGUE, Property
 
 
@@ -28,6 +28,7 @@ class Status(str, Enum):
     PROVED = "proved"
     REFUTED = "refuted"
     UNKNOWN = "unknown"
+    ERROR = "error"  # the encoding and the interpreter disagree: a bug, reported per property
 
 
 @dataclass
@@ -138,43 +139,211 @@ class _Model:
     model: z3.ModelRef
 
 
-def _solve(queries: Iterable[Query], deadline: float) -> tuple[Status, _Model | None, str]:
-    reasons: list[str] = []
+@dataclass
+class _Solved:
+    """What the solver made of a property's queries."""
+
+    status: Status
+    found: _Model | None = None
+    reasons: list[str] = field(default_factory=list)  # why not PROVED (UNKNOWN)
+    leads: list[str] = field(default_factory=list)  # non-refuting parts that have models
+    notes: list[str] = field(default_factory=list)  # facts about a proof (empty cases)
+    checked: int = 0  # sub-queries whose assumptions were shown satisfiable
+
+    @property
+    def reason(self) -> str:
+        return "; ".join(self.reasons)
+
+
+def _left(deadline: float, cap: float | None = None) -> float:
+    left = max(0.0, deadline - time.monotonic())
+    return left if cap is None else min(left, cap)
+
+
+def _implied_hold(solver: z3.Solver, q: Query, base: list[z3.BoolRef], deadline: float
+                  ) -> str | None:
+    """Prove every normalisation that ``q`` claims follows from its constraints (a second
+    election's admitted votes): the reason it could not be proved, or None. A claim that is
+    false is a bug of the property's encoding (``EncodingMismatch``)."""
+    for label, eq in q.implied:
+        solver.push()
+        solver.add(*base, z3.Not(eq))
+        r, why = _check(solver, _left(deadline, 30.0))
+        solver.pop()
+        if r == z3.sat:
+            raise EncodingMismatch(f"{q.label}: the normalisation `{label}` does not follow from "
+                                   "the query's other constraints")
+        if r == z3.unknown:
+            return f"{q.label}: could not establish the normalisation `{label}` ({why})"
+    return None
+
+
+class _Plain:
+    """The property's queries without any normalisation, built on demand by label: a case
+    split that is empty in the normalised encoding must be empty here too."""
+
+    def __init__(self, prop: Property, problem: Problem) -> None:
+        # only the rational encoding normalises; an integer encoding is its own plain encoding
+        self.needed = problem.real and problem.normalise
+        self.prop = prop
+        self.problem = problem
+
+    def get(self, label: str, method: bool) -> Query | None:
+        for q in self.prop.build(self.problem.plain(only=label, method=method)):
+            if q.label == label:
+                return q
+        return None
+
+
+_FIXED = z3.Then("simplify", "propagate-values", "solve-eqs", "smt")
+
+
+def _free_figures(q: Query) -> list[z3.ArithRef]:
+    """The vote variables of the query's independent elections (derived ones are terms)."""
+    out: list[z3.ArithRef] = []
+    for enc in q.elections:
+        for x in enc.election.votes:
+            a = x.a
+            if z3.is_const(a) and a.decl().kind() == z3.Z3_OP_UNINTERPRETED and \
+                    not any(a.eq(y) for y in out):
+                out.append(a)
+    return out
+
+
+def _satisfiable(q: Query, conds: list[z3.BoolRef], deadline: float
+                 ) -> tuple[z3.CheckSatResult, str]:
+    """Whether the query's constraints and ``conds`` have a model: first with a few simple
+    elections fixed (a model is then found by propagation), then in general."""
+    figs = _free_figures(q)
+    n = len(figs)
+    shapes = [[2 * (n - i) + 1 for i in range(n)]]
+    shapes += [[0 if i == z else 2 * (n - i) + 1 for i in range(n)] for z in range(n)]
+    scale = z3.Real(q.ctx.name("witness.scale")) if q.ctx.real else None
+    for shape in shapes:
+        if time.monotonic() >= deadline:
+            break
+        s = _FIXED.solver()
+        s.add(*q.ctx.cons, *conds)
+        if scale is not None:
+            s.add(scale > 0, *[f == scale * k for f, k in zip(figs, shape, strict=True)])
+        else:
+            s.add(*[f == 100 * k for f, k in zip(figs, shape, strict=True)])
+        r, _ = _check(s, _left(deadline, 1.0))
+        if r == z3.sat:
+            return r, ""
+    solver = z3.Solver()
+    solver.add(*q.ctx.cons, *conds)
+    return _check(solver, _left(deadline, 30.0))
+
+
+def _nonvacuous(q: Query, plain: _Plain, deadline: float, out: _Solved) -> None:
+    """The check behind every PROVED: the query's assumptions (and its case) have a model
+    without the negated property. Appends to ``out.reasons`` when they have none."""
+    full = [*q.assume, *([q.case] if q.case is not None else []), *(eq for _, eq in q.implied)]
+    r_full, why_full = _satisfiable(q, full, deadline)
+    if r_full == z3.sat:  # (the assumptions alone then have a model too)
+        out.checked += 1
+        return
+    r, why = r_full, why_full
+    if q.case is not None or q.implied:
+        r, why = _satisfiable(q, list(q.assume), deadline)
+    if r != z3.sat:
+        out.reasons.append(f"assumptions are contradictory: {q.label}" if r == z3.unsat else
+                           f"{q.label}: could not show its assumptions satisfiable ({why})")
+        return
+    if r_full == z3.unknown:
+        out.reasons.append(f"{q.label}: could not show its case satisfiable ({why_full})")
+        return
+    # an empty case: fine only if no election falls in it (the plain encoding agrees)
+    if not plain.needed:
+        out.checked += 1
+        out.notes.append(f"{q.label}: no election falls in this case")
+        return
+    # first with the allocation left free (cheap, and an over-approximation: empty there means
+    # empty), then with the whole plain encoding
+    for method in (False, True):
+        pq = plain.get(q.label, method)
+        if pq is None:
+            out.reasons.append(f"assumptions are contradictory: {q.label} (its case is empty)")
+            return
+        ps = z3.Solver()
+        ps.add(*pq.ctx.cons, *pq.assume, *([pq.case] if pq.case is not None else []))
+        r, why = _check(ps, _left(deadline, 30.0))
+        if r == z3.unsat:
+            out.checked += 1
+            out.notes.append(f"{q.label}: no election falls in this case")
+            return
+        if r == z3.unknown:
+            out.reasons.append(f"{q.label}: could not tell whether its case is empty ({why})")
+            return
+    out.reasons.append(f"assumptions are contradictory: {q.label} (elections of this case drop "
+                       "out with the normalisation)")
+
+
+def _add_lemmas(solver: z3.Solver, lemmas: list[z3.BoolRef], deadline: float) -> None:
+    """Add each lemma that the solver's assertions entail (proved within 10 s); the others are
+    left out, so a lemma can speed a query up but never change its answer."""
+    for lemma in lemmas:
+        if time.monotonic() >= deadline:
+            break
+        solver.push()
+        solver.add(z3.Not(lemma))
+        r, _ = _check(solver, _left(deadline, 10.0))
+        solver.pop()
+        if r == z3.unsat:
+            solver.add(lemma)
+
+
+def _solve(prop: Property, problem: Problem, queries: Iterable[Query], deadline: float
+           ) -> _Solved:
+    """Solve every query (each part on its own); a PROVED needs every part unsatisfiable and
+    every query's assumptions satisfiable (``_nonvacuous``)."""
+    out = _Solved(Status.PROVED)
+    plain = _Plain(prop, problem)
     for q in queries:
         if time.monotonic() >= deadline:
-            reasons.append(f"{q.label}: timeout (time budget used up)")
+            out.reasons.append(f"{q.label}: timeout (time budget used up)")
             break
-        parts = q.cubes or [("", z3.BoolVal(True))]
         solver = z3.Solver()
-        solver.add(*q.ctx.cons, q.goal)
-        for lemma in q.lemmas:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                break
-            solver.push()
-            solver.add(z3.Not(lemma))
-            r, _ = _check(solver, min(left, 10.0))
-            solver.pop()
-            if r == z3.unsat:  # proved: entailed by the constraints and the goal
-                solver.add(lemma)
-        for label, cube in parts:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                reasons.append(f"{q.label}: timeout (time budget used up)")
+        solver.add(*q.ctx.cons)
+        base = [*q.assume, *([q.case] if q.case is not None else [])]
+        why_not = _implied_hold(solver, q, base, deadline)
+        if why_not is not None:
+            out.reasons.append(why_not)
+            continue
+        solver.push()
+        # the normalisations hold in the query's case (proved above), not outside it
+        solver.add(*base, *(eq for _, eq in q.implied), q.violation)
+        _add_lemmas(solver, q.lemmas, deadline)
+        settled = True
+        for part in q.parts or [Part("", z3.BoolVal(True))]:
+            name = f"{q.label}{' (' + part.label + ')' if part.label else ''}"
+            if time.monotonic() >= deadline:
+                out.reasons.append(f"{name}: timeout (time budget used up)")
+                settled = False
                 continue
             solver.push()
-            solver.add(cube)
-            r, why = _check(solver, left)
+            solver.add(part.cond)
+            _add_lemmas(solver, part.lemmas, deadline)
+            r, why = _check(solver, _left(deadline))
             if r == z3.sat:
                 m = solver.model()
                 solver.pop()
-                return Status.REFUTED, _Model(q, m), ""
+                if part.refutes:
+                    return _Solved(Status.REFUTED, _Model(q, m))
+                out.leads.append(name)
+                settled = False
+                continue
             solver.pop()
             if r == z3.unknown:
-                reasons.append(f"{q.label}{' ' + label if label else ''}: {why}")
-    if reasons:
-        return Status.UNKNOWN, None, "; ".join(reasons)
-    return Status.PROVED, None, ""
+                out.reasons.append(f"{name}: {why}")
+                settled = False
+        solver.pop()
+        if settled:
+            _nonvacuous(q, plain, deadline, out)
+    if out.reasons or out.leads:
+        out.status = Status.UNKNOWN
+    return out
 
 
 # --- reading models back ---------------------------------------------------------------------
@@ -365,6 +534,11 @@ def _bounds(n: int, real: bool, max_votes: int | None) -> str:
     return f"{n} lists, votes unbounded (integer encoding)"
 
 
+NO_RESULT = ("elections without a result (an unbroken tie, a zero quota, a divisor sequence "
+             "that cannot fill the tier) are not considered; a property of two elections is "
+             "about pairs where both have one")
+
+
 def run_property(
     chamber: Chamber,
     tier: Tier,
@@ -374,59 +548,82 @@ def run_property(
     max_votes: int | None = None,
     timeout: float = 60.0,
     minimize: bool = False,
+    search: bool = True,
+    on_refuted: Callable[[PropertyResult], None] | None = None,
 ) -> PropertyResult:
+    """Check one property on one tier. ``search=False`` asks the solver alone (no random
+    pre-search). ``on_refuted`` receives a confirmed counterexample before it is minimised (so a
+    minimisation that runs out of time loses nothing)."""
     start = time.monotonic()
     deadline = start + timeout
     real = tier.scale_invariant and max_votes is None
     check_supported(tier)
-    quick = _search_first(chamber, tier, prop, parties, max_votes, timeout)
-    if quick is not None:
-        result = PropertyResult(
-            property=prop.name, status=Status.REFUTED, parties=parties, seconds=0.0, tier=tier.name,
-            encoding="rational" if real else "integer", found_by="search",
-            definition=prop.definition, citation=prop.citation,
-            notes=["found by a random search before any solver was asked, and replayed by the "
-                   "interpreter"],
-        )
-        result.counterexample = _counter(quick)
-        result.trace = "\n\n".join(o.trace for o in quick)
-        result.clause = _clause(tier, quick)
-        if minimize:
-            problem = Problem(tier, parties, real=False, max_votes=max_votes)
-            _minimize(chamber, tier, prop, problem, result, deadline, parties, max_votes)
-        result.seconds = time.monotonic() - start
-        return result
-    problem = Problem(tier, parties, real=real, max_votes=max_votes)
-    queries = prop.build(problem)
-    status, found, reason = _solve(queries, deadline)
     result = PropertyResult(
-        property=prop.name, status=status, parties=parties, seconds=0.0, tier=tier.name,
-        bounds=_bounds(parties, real, max_votes),
-        encoding="rational" if real else "integer",
-        definition=prop.definition, citation=prop.citation,
-        notes=["elections where the interpreter gives no result (unbroken tie, zero quota) "
-               "are not considered"],
+        property=prop.name, status=Status.UNKNOWN, parties=parties, seconds=0.0, tier=tier.name,
+        bounds=_bounds(parties, real, max_votes), encoding="rational" if real else "integer",
+        definition=prop.definition, citation=prop.citation, notes=[NO_RESULT],
     )
-    if status is Status.UNKNOWN:
-        result.reason = reason
-    if found is not None:
-        raws = [_read(found.model, enc) for enc in found.query.elections]
-        if found.query.step is not None and real:
-            cs, outs = _concretise_step(chamber, tier, prop, raws, found.query.step)
-        else:
-            cs = _scale(raws)
-            outs = _confirm(chamber, tier, prop, cs)  # type: ignore[assignment]
-            assert outs is not None
-        result.counterexample = _counter(outs)
-        result.trace = "\n\n".join(o.trace for o in outs)
-        result.clause = _clause(tier, outs)
-        result.bounds = ""
-        if minimize:
-            _minimize(chamber, tier, prop, problem, result, deadline, parties, max_votes)
-    if status is not Status.PROVED:
-        result.bounds = "" if status is Status.REFUTED else result.bounds
+    quick = _search_first(chamber, tier, prop, parties, max_votes, timeout) if search else None
+    problem = Problem(tier, parties, real=real, max_votes=max_votes)
+    if quick is not None:
+        result.status, result.found_by, result.bounds = Status.REFUTED, "search", ""
+        result.notes = ["found by a random search before any solver was asked, and replayed by "
+                        "the interpreter"]
+        _refuted(result, tier, quick)
+    else:
+        solved = _solve(prop, problem, prop.build(problem), deadline)
+        if solved.status is Status.UNKNOWN and solved.leads and prop.fallback is not None:
+            solved = _settle(prop, problem, solved, deadline)
+        result.status = solved.status
+        if solved.status is Status.PROVED:
+            result.notes.append(f"non-vacuity: the assumptions of each of the {solved.checked} "
+                                "sub-queries have a model without the negated property")
+            result.notes.extend(solved.notes)
+        if solved.status is Status.REFUTED:
+            result.notes.extend(solved.notes)
+        if solved.status is Status.UNKNOWN:
+            result.reason = solved.reason
+        if solved.found is not None:
+            found = solved.found
+            raws = [_read(found.model, enc) for enc in found.query.elections]
+            if found.query.step is not None and real:
+                cs, outs = _concretise_step(chamber, tier, prop, raws, found.query.step)
+            else:
+                cs = _scale(raws)
+                outs = _confirm(chamber, tier, prop, cs)  # type: ignore[assignment]
+                assert outs is not None
+            result.bounds = ""
+            _refuted(result, tier, outs)
+    if result.status is Status.REFUTED and minimize:
+        result.minimal = False
+        result.seconds = time.monotonic() - start
+        if on_refuted is not None:
+            on_refuted(result)
+        _minimize(chamber, tier, prop, result, deadline, parties, max_votes)
     result.seconds = time.monotonic() - start
     return result
+
+
+def _refuted(result: PropertyResult, tier: Tier, outs: list[Outcome]) -> None:
+    result.counterexample = _counter(outs)
+    result.trace = "\n\n".join(o.trace for o in outs)
+    result.clause = _clause(tier, outs)
+
+
+def _settle(prop: Property, problem: Problem, solved: _Solved, deadline: float) -> _Solved:
+    """The rules' extension drops at an election without a result (``solved.leads``): that is
+    no counterexample. The property's direct queries (``fallback``) decide it."""
+    assert prop.fallback is not None
+    direct = _solve(prop, problem, prop.fallback(problem), deadline)
+    if direct.status is not Status.UNKNOWN:
+        verb = "proved" if direct.status is Status.PROVED else "found"
+        direct.notes.insert(0, f"{verb} by the direct queries (a free gain): the one-step "
+                               "queries meet elections without a result")
+        return direct
+    leads = ", ".join(solved.leads[:3]) + (" ..." if len(solved.leads) > 3 else "")
+    solved.reasons.insert(0, f"the seats drop only next to elections without a result ({leads}); "
+                             f"the direct queries did not decide: {direct.reason or 'no answer'}")
+    return solved
 
 
 def _search_first(chamber: Chamber, tier: Tier, prop: Property, parties: int,
@@ -457,46 +654,52 @@ def _search_first(chamber: Chamber, tier: Tier, prop: Property, parties: int,
     return found[0] if found else None
 
 
-def _minimize(chamber: Chamber, tier: Tier, prop: Property, problem: Problem,
-              result: PropertyResult, deadline: float, parties: int,
-              max_votes: int | None) -> None:
-    """Replace the counterexample by one with the fewest total votes (integer encoding)."""
+def _refuting(q: Query) -> z3.BoolRef:
+    """The models of ``q`` that are counterexamples (those of its refuting parts)."""
+    conds = [p.cond for p in q.parts if p.refutes]
+    return z3.Or(conds) if conds else z3.BoolVal(bool(not q.parts))
+
+
+def _minimize(chamber: Chamber, tier: Tier, prop: Property, result: PropertyResult,
+              deadline: float, parties: int, max_votes: int | None) -> None:
+    """Replace the counterexample by one with the fewest total votes (integer encoding): first
+    over the property's queries, then over its direct queries (a free gain), which may find
+    fewer votes. The counterexample already confirmed is kept if nothing better is found in
+    time (``minimal: false``)."""
     ip = Problem(tier, parties, real=False, max_votes=max_votes)
-    queries = prop.build(ip)
+    builders = [prop.build] + ([prop.fallback] if prop.fallback is not None else [])
     best: tuple[int, list[Outcome]] | None = None
     optimal = True
-    for q in queries:
-        left = deadline - time.monotonic()
-        if left <= 0 or q.objective is None:
-            optimal = False
-            continue
-        opt = z3.Optimize()
-        opt.add(*q.ctx.cons, q.goal)
-        if best is not None:
-            opt.add(q.objective < best[0])
-        opt.minimize(q.objective)
-        r, _ = _check(opt, left)
-        if r == z3.unsat:
-            continue
-        try:
-            m = opt.model()
-        except z3.Z3Exception:
-            m = None
-        if r != z3.sat:
-            optimal = False
-        if m is None or len(m) == 0:
-            continue
-        raws = [_read(m, enc) for enc in q.elections]
-        cs = _scale(raws)
-        outs = _confirm(chamber, tier, prop, cs)
-        assert outs is not None
-        total = int(m.eval(q.objective, model_completion=True).as_long())
-        if best is None or total < best[0]:
-            best = (total, outs)
+    for build in builders:
+        for q in build(ip):
+            left = deadline - time.monotonic()
+            if left <= 0 or q.objective is None:
+                optimal = False
+                continue
+            opt = z3.Optimize()
+            opt.add(*q.ctx.cons, *(eq for _, eq in q.implied), q.goal, _refuting(q))
+            if best is not None:
+                opt.add(q.objective < best[0])
+            opt.minimize(q.objective)
+            r, _ = _check(opt, left)
+            if r == z3.unsat:
+                continue
+            try:
+                m = opt.model()
+            except z3.Z3Exception:
+                m = None
+            if r != z3.sat:
+                optimal = False
+            if m is None or len(m) == 0:
+                continue
+            raws = [_read(m, enc) for enc in q.elections]
+            outs = _confirm(chamber, tier, prop, _scale(raws))
+            assert outs is not None
+            total = int(m.eval(q.objective, model_completion=True).as_long())
+            if best is None or total < best[0]:
+                best = (total, outs)
     if best is not None:
-        result.counterexample = _counter(best[1])
-        result.trace = "\n\n".join(o.trace for o in best[1])
-        result.clause = _clause(tier, best[1])
+        _refuted(result, tier, best[1])
     result.minimal = optimal and best is not None
     if not result.minimal:
         result.notes.append("minimize: the fewest total votes was not reached in time"
@@ -514,12 +717,17 @@ def verify(
     minimize: bool = False,
     tier: str | None = None,
     property_file: Path | None = None,
+    search: bool = True,
     progress: Callable[[int, int, str], None] | None = None,
 ) -> list[PropertyResult]:
     """Check catalogue properties (all when ``properties`` is None) and those of a ``.props``
-    file, for every tier of ``chamber`` (or the one named ``tier``). ``progress(done, total,
-    step)`` is called before each property (step: its name, and the tier's when there are
-    several) and once at the end."""
+    file, for every tier of ``chamber`` (or the one named ``tier``). ``search=False``: the
+    solver alone, without the random pre-search. ``progress(done, total, step)`` is called
+    before each property (step: its name, and the tier's when there are several) and once at
+    the end.
+
+    A property whose counterexample the interpreter does not confirm (a bug) gets status
+    ``error`` with the reason; the other properties are still checked."""
     props: list[Property] = []
     if property_file is not None:
         from hemicycle.verify.proplang import load_properties
@@ -558,8 +766,17 @@ def verify(
         for p in props:
             if progress is not None:
                 progress(len(results), total, p.name + (f" ({t.name})" if len(tiers) > 1 else ""))
-            results.append(run_bounded(chamber, t, p, parties=parties, max_votes=max_votes,
-                                       timeout=timeout, minimize=minimize))
+            start = time.monotonic()
+            try:
+                results.append(run_bounded(chamber, t, p, parties=parties, max_votes=max_votes,
+                                           timeout=timeout, minimize=minimize, search=search))
+            except EncodingMismatch as exc:
+                results.append(PropertyResult(
+                    property=p.name, status=Status.ERROR, parties=parties,
+                    seconds=time.monotonic() - start, tier=t.name,
+                    definition=p.definition, citation=p.citation,
+                    reason=f"internal error: the Z3 encoding and the interpreter disagree, so no "
+                           f"result is shown: {exc}"))
     if progress is not None:
         progress(total, total, "")
     return results
@@ -570,7 +787,7 @@ GRACE = 0.25  # seconds a property may run past its timeout before its process i
 
 def run_bounded(
     chamber: Chamber, tier: Tier, prop: Property, *, parties: int, max_votes: int | None,
-    timeout: float, minimize: bool,
+    timeout: float, minimize: bool, search: bool = True,
 ) -> PropertyResult:
     """``run_property`` in a child process that is ended when the timeout is over.
 
@@ -584,7 +801,7 @@ def run_bounded(
         ctx = mp.get_context("fork")
     except ValueError:
         return run_property(chamber, tier, prop, parties=parties, max_votes=max_votes,
-                            timeout=timeout, minimize=minimize)
+                            timeout=timeout, minimize=minimize, search=search)
     start = time.monotonic()
     receiver, sender = ctx.Pipe(duplex=False)
 
@@ -594,7 +811,8 @@ def run_bounded(
         try:
             answer: tuple[str, object] = ("ok", run_property(
                 chamber, tier, prop, parties=parties, max_votes=max_votes, timeout=timeout,
-                minimize=minimize))
+                minimize=minimize, search=search,
+                on_refuted=lambda r: sender.send(("partial", r))))
         except BaseException as e:  # sent to the parent, which raises it there
             try:
                 pickle.loads(pickle.dumps(e))
@@ -609,16 +827,29 @@ def run_bounded(
     proc.start()
     sender.close()
     answer = None
-    if receiver.poll(timeout + GRACE):
+    partial: PropertyResult | None = None  # a confirmed counterexample, before minimisation
+    end = start + timeout + GRACE
+    while receiver.poll(max(0.0, end - time.monotonic())):
         try:
-            answer = receiver.recv()
+            msg = receiver.recv()
         except EOFError:
-            answer = None
+            break
+        if msg[0] == "partial":
+            partial = msg[1]
+            continue
+        answer = msg
+        break
     proc.join(0.1)
     if proc.is_alive():
         proc.kill()
         proc.join()
     receiver.close()
+    if answer is None and partial is not None:
+        partial.minimal = False
+        partial.seconds = time.monotonic() - start
+        partial.notes.append(f"minimize: stopped at the {timeout:g} s timeout; the counterexample "
+                             "shown is confirmed by the interpreter but not minimised")
+        return partial
     if answer is None:
         return PropertyResult(
             property=prop.name, status=Status.UNKNOWN, parties=parties,

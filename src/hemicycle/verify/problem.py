@@ -8,7 +8,7 @@ from fractions import Fraction
 
 import z3
 
-from hemicycle.model import Tier
+from hemicycle.model import LargestRemainder, Tier
 from hemicycle.verify.encoder import (
     BInt,
     Ctx,
@@ -23,25 +23,54 @@ from hemicycle.verify.num import Num
 
 
 @dataclass
-class Query:
-    """One solver problem: counterexamples are the models of ``ctx.cons`` and ``goal``.
+class Part:
+    """One cube of a query, solved on its own. A model of a part that ``refutes`` is a
+    counterexample; a model of one that does not (elections where the rules' extension beyond
+    their results drops) is only a lead, settled by the property's ``fallback`` queries."""
 
+    label: str
+    cond: z3.BoolRef
+    refutes: bool = True
+    # facts for this part only, each proved (from the query, its goal and ``cond``) before use
+    lemmas: list[z3.BoolRef] = field(default_factory=list)
+
+
+@dataclass
+class Query:
+    """One solver problem: counterexamples are the models of the constraints, ``assume``,
+    ``case`` and ``violation`` (and one of ``parts``).
+
+    ``assume``: the elections the query is about (defined, well formed); they must be
+    satisfiable, or a proof would be vacuous (the engine checks this before it says PROVED).
+    ``case``: the condition of a case split (the cases of one split cover ``assume`` between
+    them); a case may be empty only if it is empty without any normalisation too.
+    ``violation``: the negated property.
     ``elections``: the allocations a model is read back from, in the order the property's Python
     check expects them. ``step``: for the infinitesimal encoding, ``(p, sign)``: the second
     election is the first with list p's votes moved by ``sign * eps``.
-    ``cubes``: optional extra constraints, each checked on its own (a case split).
     """
 
     label: str
     ctx: Ctx
-    goal: z3.BoolRef
+    assume: list[z3.BoolRef]
+    violation: z3.BoolRef
     elections: list[TierEnc]
+    case: z3.BoolRef | None = None
     step: tuple[int, int] | None = None
-    cubes: list[tuple[str, z3.BoolRef]] = field(default_factory=list)
+    parts: list[Part] = field(default_factory=list)
     objective: z3.ArithRef | None = None  # total votes of the first election (minimisation)
     # implied facts that help the solver: each is first proved (constraints and goal entail it)
     # and only then added; one that cannot be proved in time is left out
     lemmas: list[z3.BoolRef] = field(default_factory=list)
+
+    @property
+    def goal(self) -> z3.BoolRef:
+        case = [] if self.case is None else [self.case]
+        return z3.And(*self.assume, *case, self.violation)
+
+    @property
+    def implied(self) -> list[tuple[str, z3.BoolRef]]:
+        return self.ctx.implied
 
 
 @dataclass
@@ -74,16 +103,37 @@ class Outcome:
 
 
 class Problem:
-    """Builds elections and allocations for one tier, ``n`` lists and one arithmetic."""
+    """Builds elections and allocations for one tier, ``n`` lists and one arithmetic.
 
-    def __init__(self, tier: Tier, n: int, *, real: bool, max_votes: int | None) -> None:
+    ``normalise=False`` ignores every normalisation (the plain encoding, used to tell a case
+    that is empty for every election from one that a normalisation emptied)."""
+
+    def __init__(self, tier: Tier, n: int, *, real: bool, max_votes: int | None,
+                 normalise: bool = True, only: str | None = None, method: bool = True) -> None:
         self.tier = tier
+        self.method = method  # False: admission only, the seats free (``encode_tier``)
+        self.only = only  # build only the query of this label (builders that split may skip)
         self.n = n
         self.real = real
         self.max_votes = max_votes
+        self.normalise = normalise
         self.extras = needed_extras([tier])
         self.tags = needed_tags([tier])
         self._q = 0
+
+    @property
+    def scales_votes(self) -> bool:
+        """Whether the query's scale fixes the admitted votes (largest remainder), so that a
+        second election with the same admitted set knows its admitted votes; divisor methods
+        spend the scale on the cut instead."""
+        return self.real and self.normalise and isinstance(self.tier.method, LargestRemainder)
+
+    def plain(self, only: str | None = None, method: bool = True) -> Problem:
+        return Problem(self.tier, self.n, real=self.real, max_votes=self.max_votes,
+                       normalise=False, only=only, method=method)
+
+    def wants(self, label: str) -> bool:
+        return self.only is None or self.only == label
 
     def ctx(self) -> Ctx:
         self._q += 1
@@ -93,17 +143,21 @@ class Problem:
         return make_election(ctx, self.n, label, self.extras, self.tags, self.max_votes)
 
     def alloc(
-        self, ctx: Ctx, e: SymElection, *, house: int | None = None, norm: Num | bool = False
+        self, ctx: Ctx, e: SymElection, *, house: int | None = None, norm: bool = False,
+        implied: Num | None = None, label: str = "",
     ) -> TierEnc:
-        """Allocate; ``norm=True`` fixes the admitted-vote sum at 1 (rational encoding only)."""
-        nv: Num | None
-        if norm is True:
-            nv = Num(1) if self.real else None
-        elif norm is False:
-            nv = None
-        else:
-            nv = norm if self.real else None
-        return encode_tier(ctx, self.tier, e, house=house, norm=nv)
+        """Allocate ``e``. ``norm=True``: this allocation carries the query's scale (rational
+        encoding only; at most one per query). ``implied``: the admitted votes, as they follow
+        from another election of the query (proved by the engine before use; largest remainder
+        only, see ``scales_votes``)."""
+        if not (self.real and self.normalise):
+            return encode_tier(ctx, self.tier, e, house=house, label=label, method=self.method)
+        if norm:
+            return encode_tier(ctx, self.tier, e, house=house, norm=Num(1), label=label)
+        if implied is not None and self.scales_votes:
+            return encode_tier(ctx, self.tier, e, house=house, norm=implied, implied=True,
+                               label=label)
+        return encode_tier(ctx, self.tier, e, house=house, label=label)
 
     def seats_times(self, ctx: Ctx, seats: z3.ArithRef, x: Num, offset: int = 0) -> Num:
         """``(seats + offset) * x``, linear in x (seats are bounded by the house)."""

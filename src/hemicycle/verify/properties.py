@@ -23,8 +23,9 @@ from dataclasses import dataclass
 import z3
 
 from hemicycle.model import Divisor, LargestRemainder
+from hemicycle.verify.encoder import TierEnc
 from hemicycle.verify.num import Num
-from hemicycle.verify.problem import Outcome, Problem, Query
+from hemicycle.verify.problem import Outcome, Part, Problem, Query
 
 Builder = Callable[[Problem], Iterable[Query]]
 Checker = Callable[[list[Outcome]], bool]
@@ -39,6 +40,8 @@ class Property:
     build: Builder
     violated: Checker  # True when the outcomes break the property
     elections: int = 1  # how many related elections a counterexample has
+    # queries that settle what ``build``'s non-refuting parts leave open (see Part)
+    fallback: Builder | None = None
 
 
 def _single(p: Problem, label: str, goal_of: Callable[[Problem, z3.ArithRef, object], z3.BoolRef]
@@ -46,8 +49,8 @@ def _single(p: Problem, label: str, goal_of: Callable[[Problem, z3.ArithRef, obj
     ctx = p.ctx()
     e = p.election(ctx, "A")
     a = p.alloc(ctx, e, norm=True)
-    goal = z3.And(a.defined, goal_of(p, ctx, a))  # type: ignore[arg-type]
-    return [Query(label, ctx, goal, [a], objective=p.total_votes(e))]
+    return [Query(label, ctx, [a.defined], goal_of(p, ctx, a), [a],  # type: ignore[arg-type]
+                  objective=p.total_votes(e))]
 
 
 # --- seat-total ------------------------------------------------------------------------------
@@ -126,9 +129,8 @@ def _quota(lower: bool) -> Builder:
                 bad.append(z3.And(a.admitted[i], p.seats_times(ctx, a.seats[i], V, 1).le(hv)))
             else:  # seats > ceil(h v / V)  <=>  (seats - 1) V >= h v
                 bad.append(z3.And(a.admitted[i], p.seats_times(ctx, a.seats[i], V, -1).ge(hv)))
-        goal = z3.And(a.defined, a.has_votes, z3.Or(bad))
-        return [Query("lower-quota" if lower else "upper-quota", ctx, goal, [a],
-                      objective=p.total_votes(e))]
+        return [Query("lower-quota" if lower else "upper-quota", ctx, [a.defined],
+                      z3.And(a.has_votes, z3.Or(bad)), [a], objective=p.total_votes(e))]
 
     return build
 
@@ -153,13 +155,47 @@ def _quota_bad(lower: bool) -> Checker:
 # --- house monotonicity ----------------------------------------------------------------------
 
 
+def _same_admitted(a: TierEnc, b: TierEnc, n: int, perm: list[int] | None = None) -> z3.BoolRef:
+    """The lists that pass and are admitted are the same in both allocations (b's list i is
+    a's list perm[i])."""
+    pm = perm or list(range(n))
+    return z3.And(*[z3.And(b.passed[i] == a.passed[pm[i]], b.admitted[i] == a.admitted[pm[i]])
+                    for i in range(n)])
+
+
 def _house(p: Problem) -> list[Query]:
-    ctx = p.ctx()
-    e = p.election(ctx, "A")
-    a = p.alloc(ctx, e, norm=True)
-    b = p.alloc(ctx, e, house=a.house + 1, norm=True)
-    goal = z3.And(a.defined, b.defined, z3.Or([b.seats[i] < a.seats[i] for i in range(p.n)]))
-    return [Query("house-monotonicity", ctx, goal, [a, b], objective=p.total_votes(e))]
+    """The same votes with h and h + 1 seats. The first allocation carries the scale; the second
+    knows its admitted votes only when it admits the same lists (a threshold of `N quota`
+    depends on the house), so the query is split there."""
+    out = []
+    # (the plain encoding is split the same way, so that its cases can be compared)
+    lr = p.real and isinstance(p.tier.method, LargestRemainder)
+    cases = ("same admitted lists", "admitted lists change") if lr else ("",)
+    for case in cases:
+        label = f"house-monotonicity{' (' + case + ')' if case else ''}"
+        if not p.wants(label):
+            continue
+        ctx = p.ctx()
+        e = p.election(ctx, "A")
+        a = p.alloc(ctx, e, norm=True, label="house h")
+        same_case = case == "same admitted lists"
+        b = p.alloc(ctx, e, house=a.house + 1, implied=Num(1) if same_case else None,
+                    label="house h + 1")
+        split = None
+        if case:
+            same = _same_admitted(a, b, p.n)
+            split = same if same_case else z3.Not(same)
+        # divisor methods: the cut of the larger house is not above the smaller's (proved first)
+        lemmas = ([z3.Implies(a.has_votes, b.cut.le(a.cut))]
+                  if a.cut is not None and b.cut is not None else [])
+        # and where the cut falls (or stays), each list keeps its seats: list by list
+        keep = [b.seats[i] >= a.seats[i] for i in range(p.n)]
+        out.append(Query(label, ctx,
+                         [a.defined, b.defined],
+                         z3.Or([b.seats[i] < a.seats[i] for i in range(p.n)]), [a, b],
+                         case=split, objective=p.total_votes(e), lemmas=lemmas,
+                         parts=_by_cut([Part("", z3.BoolVal(True))], a, b, keep, keep)))
+    return out
 
 
 def _house_bad(o: list[Outcome]) -> bool:
@@ -186,6 +222,37 @@ def _lr_lemma(a: object, b: object, p_list: int, sign: int, admitted: bool) -> l
     return out
 
 
+def _results(a: TierEnc, b: TierEnc, moved: int | None = None) -> list[Part]:
+    """Both elections have a result (a counterexample), or one of them has none: the encoding
+    still gives it seats (the tie chain ends in index order), a total extension of the rules.
+    If the extension never drops, the rules never drop between two elections with results, at
+    any distance; where it drops at an election without a result, ``fallback`` decides.
+
+    Divisor methods are split once more by where the second cut is: where it does not rise the
+    gaining list keeps its seats, where it does not fall the others keep theirs (each part is
+    much easier for the solver than the whole; the three cover every election)."""
+    both = z3.And(a.defined, b.defined)
+    parts = [Part("", both), Part("through an election without a result", z3.Not(both),
+                                  refutes=False)]
+    others = [j for j in range(len(a.seats)) if j != moved]
+    return _by_cut(parts, a, b, [b.seats[j] >= a.seats[j] for j in others],
+                   [b.seats[j] <= a.seats[j] for j in others])
+
+
+def _by_cut(parts: list[Part], a: TierEnc, b: TierEnc, falls: list[z3.BoolRef],
+            rises: list[z3.BoolRef]) -> list[Part]:
+    """Divisor methods: each part split by whether the second allocation's cut is below, at or
+    above the first's (the three cover every election), with lemmas for the lists whose votes
+    do not move the other way (``falls``, ``rises``; each proved before use)."""
+    if a.cut is None or b.cut is None:
+        return parts
+    cuts = [("falls", b.cut.lt(a.cut), falls), ("stays", b.cut.eq(a.cut), []),
+            ("rises", b.cut.gt(a.cut), rises)]
+    return [Part(f"{p.label + ', ' if p.label else ''}cut {word}", z3.And(p.cond, c), p.refutes,
+                 lemmas)
+            for p in parts for word, c, lemmas in cuts]
+
+
 def _monotonicity(p: Problem) -> Iterator[Query]:
     """Queries are built lazily: the first counterexample stops the building."""
     n = p.n
@@ -197,48 +264,62 @@ def _monotonicity(p: Problem) -> Iterator[Query]:
             e2 = e.with_votes(up)
             if p.max_votes is not None:
                 ctx.add(up[q].a <= p.max_votes)
-            a = p.alloc(ctx, e)
-            b = p.alloc(ctx, e2)
-            goal = z3.And(a.defined, b.defined, b.seats[q] < a.seats[q])
-            yield Query(f"monotonicity L{q + 1}+1", ctx, goal, [a, b],
-                        objective=p.total_votes(e))
+            a = p.alloc(ctx, e, label="A")
+            b = p.alloc(ctx, e2, label="A + 1 vote")
+            yield Query(f"monotonicity L{q + 1}+1", ctx, [], b.seats[q] < a.seats[q], [a, b],
+                        parts=_results(a, b, q), objective=p.total_votes(e))
         return
     lr = isinstance(p.tier.method, LargestRemainder)
     for q in range(n):
         for sign in (1, -1):
             for case in ("changed", "same-in", "same-out"):
+                label = f"monotonicity L{q + 1}{'+' if sign > 0 else '-'}eps {case}"
+                if not p.wants(label):
+                    continue
                 ctx = p.ctx()
                 e = p.election(ctx, "A")
                 moved = [Num(x.a, sign if i == q else 0) for i, x in enumerate(e.votes)]
                 e2 = e.with_votes(moved)
-                a = p.alloc(ctx, e, norm=True)
-                if case == "same-in":
-                    norm2: Num | bool = Num(1, sign)
-                elif case == "same-out":
-                    norm2 = Num(1, 0)
-                else:
-                    norm2 = False
-                b = p.alloc(ctx, e2, norm=norm2)
-                same = z3.And(*[z3.And(a.passed[i] == b.passed[i], a.admitted[i] == b.admitted[i])
-                                for i in range(n)])
-                conds = [a.defined, b.defined]
+                a = p.alloc(ctx, e, norm=True, label="A")
+                # with the same admitted lists, the second election's admitted votes are the
+                # first's (1) moved by eps when the list is admitted
+                implied = {"same-in": Num(1, sign), "same-out": Num(1, 0)}.get(case)
+                b = p.alloc(ctx, e2, implied=implied, label="A moved by eps")
+                same = _same_admitted(a, b, n)
+                assume = [e.votes[q].pos()] if sign < 0 else []
                 lemmas: list[z3.BoolRef] = []
-                if sign < 0:
-                    conds.append(e.votes[q].pos())
                 if case == "changed":
-                    conds.append(z3.Not(same))
+                    split = z3.Not(same)
                 else:
-                    conds.append(same)
-                    conds.append(a.admitted[q] if case == "same-in" else z3.Not(a.admitted[q]))
+                    split = z3.And(same, a.admitted[q] if case == "same-in"
+                                   else z3.Not(a.admitted[q]))
                     lemmas = _lr_lemma(a, b, q, sign, case == "same-in") if lr else []
                 if sign > 0:  # b = a + eps: b must not have fewer seats
-                    conds.append(b.seats[q] < a.seats[q])
+                    violation = b.seats[q] < a.seats[q]
                     order = [a, b]
                 else:  # b = a - eps: b must not have more seats
-                    conds.append(b.seats[q] > a.seats[q])
+                    violation = b.seats[q] > a.seats[q]
                     order = [b, a]
-                yield Query(f"monotonicity L{q + 1}{'+' if sign > 0 else '-'}eps {case}",
-                            ctx, z3.And(conds), order, step=(q, sign), lemmas=lemmas)
+                yield Query(label, ctx, assume, violation, order, case=split, step=(q, sign),
+                            parts=_results(a, b, q), lemmas=lemmas)
+
+
+def _monotonicity_free(p: Problem) -> Iterator[Query]:
+    """The property as stated: an election and the same with list p's votes up by a free
+    amount d > 0, both with results (slower to solve than the step; used where the rules'
+    extension drops at an election without a result)."""
+    for q in range(p.n):
+        ctx = p.ctx()
+        e = p.election(ctx, "A")
+        d = ctx.num_var(f"gain.L{q + 1}")
+        ctx.add(d >= 1 if not p.real else d > 0)
+        up = [x + Num(d) if i == q else x for i, x in enumerate(e.votes)]
+        if p.max_votes is not None:
+            ctx.add(up[q].a <= p.max_votes)
+        a = p.alloc(ctx, e, norm=True, label="A")
+        b = p.alloc(ctx, e.with_votes(up), label="A + d")
+        yield Query(f"monotonicity L{q + 1}+d", ctx, [a.defined, b.defined],
+                    b.seats[q] < a.seats[q], [a, b], objective=p.total_votes(e))
 
 
 def _mono_bad(o: list[Outcome]) -> bool:
@@ -257,8 +338,8 @@ def _population(p: Problem) -> list[Query]:
     ctx = p.ctx()
     e = p.election(ctx, "A")
     e2 = p.election(ctx, "B")
-    a = p.alloc(ctx, e, norm=True)
-    b = p.alloc(ctx, e2)
+    a = p.alloc(ctx, e, norm=True, label="A")
+    b = p.alloc(ctx, e2, label="B")
     n = p.n
     bad = []
     for i in range(n):
@@ -266,8 +347,13 @@ def _population(p: Problem) -> list[Query]:
             if i != j:
                 bad.append(z3.And(e2.votes[i].ge(e.votes[i]), e2.votes[j].le(e.votes[j]),
                                   b.seats[i] < a.seats[i], b.seats[j] > a.seats[j]))
-    goal = z3.And(a.defined, b.defined, z3.Or(bad))
-    return [Query("population-monotonicity", ctx, goal, [a, b], objective=p.total_votes(e))]
+    # a list with no fewer votes keeps its seats where the cut falls, one with no more votes
+    # gains none where it rises
+    falls = [z3.Implies(e2.votes[k].ge(e.votes[k]), b.seats[k] >= a.seats[k]) for k in range(n)]
+    rises = [z3.Implies(e2.votes[k].le(e.votes[k]), b.seats[k] <= a.seats[k]) for k in range(n)]
+    return [Query("population-monotonicity", ctx, [a.defined, b.defined], z3.Or(bad), [a, b],
+                  parts=_by_cut([Part("", z3.BoolVal(True))], a, b, falls, rises),
+                  objective=p.total_votes(e))]
 
 
 def _population_bad(o: list[Outcome]) -> bool:
@@ -324,24 +410,30 @@ def _anonymity(p: Problem) -> Iterator[Query]:
         perm = list(range(n))
         perm[k], perm[k + 1] = k + 1, k
         for same in (True, False):
+            label = f"anonymity swap L{k + 1},L{k + 2} ({'same' if same else 'other'} admitted)"
+            if not p.wants(label):
+                continue
             ctx = p.ctx()
             e = p.election(ctx, "A")
             e2 = e.with_votes([e.votes[perm[i]] for i in range(n)])
             e2.tags = {t: [vs[perm[i]] for i in range(n)] for t, vs in e.tags.items()}
-            a = p.alloc(ctx, e, norm=True)
-            # when the admitted lists are the swapped ones, both admitted-vote sums are 1
-            b = p.alloc(ctx, e2, norm=same)
-            corresponds = z3.And([b.admitted[i] == a.admitted[perm[i]] for i in range(n)])
+            a = p.alloc(ctx, e, norm=True, label="A")
+            # when the admitted lists are the swapped ones, the admitted votes are A's (1)
+            b = p.alloc(ctx, e2, implied=Num(1) if same else None, label="A swapped")
+            corresponds = _same_admitted(a, b, n, perm)
             differ = z3.Or([b.seats[i] != a.seats[perm[i]] for i in range(n)])
-            goal = z3.And(a.defined, b.defined, z3.Not(a.tie_used), z3.Not(b.tie_used), differ,
-                          corresponds if same else z3.Not(corresponds))
-            label = f"anonymity swap L{k + 1},L{k + 2} ({'same' if same else 'other'} admitted)"
             lemmas = []
             if same and len(a.rounds) == 1 and len(b.rounds) == 1:
                 lemmas = [b.rounds[0].f[i] == a.rounds[0].f[perm[i]] for i in range(n)]
+            if same and a.cut is not None and b.cut is not None:
+                # the lowest winning quotient is the same for the swapped election
+                lemmas.append(z3.Implies(a.has_votes, b.cut.eq(a.cut)))
             if same:
                 lemmas += [b.method_seats[i] == a.method_seats[perm[i]] for i in range(n)]
-            yield Query(label, ctx, goal, [a, b], objective=p.total_votes(e), lemmas=lemmas)
+            yield Query(label, ctx,
+                        [a.defined, b.defined, z3.Not(a.tie_used), z3.Not(b.tie_used)], differ,
+                        [a, b], case=corresponds if same else z3.Not(corresponds),
+                        objective=p.total_votes(e), lemmas=lemmas)
 
 
 def _anonymity_bad(o: list[Outcome]) -> bool:
@@ -380,16 +472,23 @@ CATALOGUE: dict[str, Property] = {
         ),
         Property(
             "monotonicity",
-            "A list that gains votes, all other figures unchanged, never loses seats.",
+            "A list that gains votes (any amount), all other figures unchanged (the other lists' "
+            "votes, invalid ballots, 'against all', non-voters), never loses seats; the two "
+            "elections compared both have a result.",
             "Balinski & Young 1982, ch. 6 (vote monotonicity); Pukelsheim, Proportional "
             "Representation (2017), sec. 7.3",
-            "Infinitesimal step: the second election is the first with list p at v_p +/- eps, "
+            "Infinitesimal step on the encoding's total extension of the rules (unbroken ties "
+            "end in index order): the second election is the first with list p at v_p +/- eps, "
             "numbers a + b*eps compared lexicographically; split by list, direction and "
-            "whether the admitted set changes, with the lemma f' in {f-1, f} (or {f, f+1}). "
-            "Integer encoding: one extra vote.",
+            "whether the admitted set changes (the second election's admitted votes then "
+            "proved equal to 1 +/- eps), with the lemma f' in {f-1, f} (or {f, f+1}); divisor "
+            "methods also split by where the second cut lies. If the extension drops only next "
+            "to an election without a result, direct queries with a free gain d > 0 decide. "
+            "Integer encoding: one extra vote, then a free integer gain.",
             _monotonicity,
             _mono_bad,
             elections=2,
+            fallback=_monotonicity_free,
         ),
         Property(
             "runner-up-guarantee",
@@ -434,7 +533,11 @@ CATALOGUE: dict[str, Property] = {
             "With the same votes, adding one seat to the tier never costs a list a seat "
             "(no Alabama paradox).",
             "Balinski & Young 1982, ch. 5 (the Alabama paradox)",
-            "The same election allocated twice, with h and h + 1 seats, sharing V = 1.",
+            "The same election allocated twice, with h and h + 1 seats; the first carries the "
+            "scale (V = 1, or a divisor cut of 1); largest remainder is split by whether the "
+            "admitted lists change with the house (when they do not, the second V = 1 is "
+            "proved); divisor methods: a free second cut, with the proved lemma that it is not "
+            "above the first.",
             _house,
             _house_bad,
             elections=2,
@@ -444,8 +547,9 @@ CATALOGUE: dict[str, Property] = {
             "If list a's votes do not fall and list b's votes do not rise (everything else "
             "free), it is not the case that a loses a seat while b gains one.",
             "Balinski & Young 1982, ch. 6 (population monotonicity)",
-            "Two independent elections, the first with V = 1; the second's integer parts are "
-            "written in binary so that the encoding stays linear.",
+            "Two independent elections, the first carrying the scale; the second's integer parts "
+            "(or divisor seat counts) are written in binary so that the encoding stays linear; "
+            "divisor methods split by where the second cut lies, with per-list lemmas.",
             _population,
             _population_bad,
             elections=2,
@@ -473,7 +577,9 @@ CATALOGUE: dict[str, Property] = {
             "to be broken.",
             "Balinski & Young 1982, ch. 9 (symmetry)",
             "An election and the same election with two adjacent lists' votes swapped "
-            "(adjacent swaps generate every permutation), both without any tie.",
+            "(adjacent swaps generate every permutation), both without any tie; split by "
+            "whether the admitted lists correspond (then the second V = 1, or the same cut, is "
+            "proved and used).",
             _anonymity,
             _anonymity_bad,
             elections=2,

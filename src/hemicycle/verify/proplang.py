@@ -142,18 +142,43 @@ def _ref(tok: lark.Token) -> Ref:
     return Ref(var=s)
 
 
+MAX_DIGITS = 60  # digits in one number of a property
+MAX_DEPTH = 200  # nesting of a formula (parentheses, not, quantifiers, operators)
+MAX_BYTES = 1_000_000  # size of a property file
+
+
+class _Located(PropertyError):
+    """A PropertyError raised while a node is built; the position is added by the caller."""
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
+        super().__init__(message)
+        self.line, self.column = line, column
+
+
+def _number(tok: lark.Token) -> Fraction:
+    text = str(tok)
+    digits = sum(c.isdigit() for c in text)
+    if digits > MAX_DIGITS:
+        raise _Located(f"a number of {digits} digits (at most {MAX_DIGITS})", tok.line,
+                       tok.column)
+    return Fraction(text)
+
+
 class _Build(lark.Transformer):  # type: ignore[type-arg]
     def ref(self, ch: list[lark.Token]) -> Ref:
-        return _ref(ch[0])
+        tok = ch[0]
+        if str(tok).lstrip("L").isdigit() and len(str(tok)) > MAX_DIGITS:
+            raise _Located(f"a list number of {len(str(tok))} digits", tok.line, tok.column)
+        return _ref(tok)
 
     def int_(self, ch: list[lark.Token]) -> Lin:
-        return Lin(Fraction(int(ch[0])))
+        return Lin(_number(ch[0]))
 
     def dec(self, ch: list[lark.Token]) -> Lin:
-        return Lin(Fraction(str(ch[0])))
+        return Lin(_number(ch[0]))
 
     def frac(self, ch: list[lark.Token]) -> Lin:
-        return Lin(Fraction(str(ch[0])))
+        return Lin(_number(ch[0]))
 
     def indexed(self, ch: list[Any]) -> Lin:
         el = str(ch[0]) if len(ch) == 3 else "A"
@@ -179,7 +204,8 @@ class _Build(lark.Transformer):  # type: ignore[type-arg]
             return b.scale(a.const)
         if b.is_const:
             return a.scale(b.const)
-        raise PropertyError("only multiplication by a number is allowed (keeps it linear)")
+        raise _Located("only multiplication by a number is allowed (a product of two "
+                       "quantities is not linear)")
 
     def comparison(self, ch: list[Any]) -> Cmp:
         return Cmp(ch[0], str(ch[1]), ch[2])
@@ -207,7 +233,7 @@ class _Build(lark.Transformer):  # type: ignore[type-arg]
         return Change(ref=ch[0], sign=1 if str(ch[1]) == "+" else -1, amount=str(ch[2]))
 
     def house_change(self, ch: list[Any]) -> Change:
-        k = int(ch[1])
+        k = int(_number(ch[1]))
         return Change(house=k if str(ch[0]) == "+" else -k)
 
     def derived(self, ch: list[Any]) -> ElectionDecl:
@@ -217,12 +243,45 @@ class _Build(lark.Transformer):  # type: ignore[type-arg]
         return ElectionDecl(str(ch[0]), None)
 
 
+def _depth_check(tree: lark.Tree, file: str) -> None:
+    """Refuse formulas nested deeper than MAX_DEPTH (walked without recursion)."""
+    stack: list[tuple[lark.Tree, int]] = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            meta = node.meta
+            where = f"{meta.line}:{meta.column}" if not meta.empty else "?"
+            raise PropertyError(f"{file}:{where}: the formula is nested more than {MAX_DEPTH} "
+                                "levels deep")
+        stack.extend((c, depth + 1) for c in node.children if isinstance(c, lark.Tree))
+
+
+def _transform(node: Any, file: str) -> Any:
+    try:
+        return _Build().transform(node)
+    except lark.exceptions.VisitError as exc:
+        orig = exc.orig_exc
+        if isinstance(orig, PropertyError):
+            line = getattr(orig, "line", None)
+            column = getattr(orig, "column", None)
+            meta = getattr(exc.obj, "meta", None)
+            if line is None and meta is not None and not meta.empty:
+                line, column = meta.line, meta.column
+            where = f"{line}:{column}" if line is not None else "?"
+            raise PropertyError(f"{file}:{where}: {orig}") from None
+        raise
+
+
 def parse_properties(text: str, file: str = "<props>") -> list[PropSpec]:
     try:
         tree = _parser().parse(text)
     except lark.exceptions.UnexpectedInput as exc:
         raise PropertyError(f"{file}:{exc.line}:{exc.column}: {exc.__class__.__name__}: "
                             f"{str(exc).splitlines()[0]}") from exc
+    except RecursionError:
+        raise PropertyError(f"{file}: the formula is nested more than {MAX_DEPTH} levels "
+                            "deep") from None
+    _depth_check(tree, file)
     specs = []
     for prop in tree.children:
         line = prop.meta.line if hasattr(prop.meta, "line") else 0
@@ -235,12 +294,12 @@ def parse_properties(text: str, file: str = "<props>") -> list[PropSpec]:
                 definition = str(tok)[1:-1]
             else:
                 citation = str(tok)[1:-1]
-        built = [_Build().transform(c) if isinstance(c, lark.Tree) else c for c in ch]
+        built = [_transform(c, file) if isinstance(c, lark.Tree) else c for c in ch]
         elections = [x for x in built if isinstance(x, ElectionDecl)]
         formulas = [x for x in built if not isinstance(x, ElectionDecl)]
         if len(formulas) != 1:
             raise PropertyError(f"{file}:{line}: property {name} needs exactly one formula")
-        formula = _Build().transform(formulas[0]) if isinstance(formulas[0], lark.Tree) \
+        formula = _transform(formulas[0], file) if isinstance(formulas[0], lark.Tree) \
             else formulas[0]
         specs.append(PropSpec(name, definition or f"user property {name}",
                               citation or f"{file}:{line}", elections, formula, line))
@@ -311,6 +370,18 @@ def _expand(f: Any, env: _Env, leaf: Any, conj: Any, disj: Any, neg: Any) -> Any
     raise PropertyError(f"cannot read {f!r}")
 
 
+MAX_LEAVES = 100_000  # comparisons after the quantifiers are expanded over the lists
+
+
+def _leaves(f: Any, n: int) -> int:
+    """How many comparisons ``f`` expands to with n lists (quantifiers range over them)."""
+    if isinstance(f, BoolOp):
+        return sum(_leaves(a, n) for a in f.args)
+    if isinstance(f, Quant):
+        return n ** len(f.vars) * _leaves(f.body, n)
+    return 1
+
+
 _OPS = {
     "=": lambda a, b: a == b, "!=": lambda a, b: a != b, "<": lambda a, b: a < b,
     "<=": lambda a, b: a <= b, ">": lambda a, b: a > b, ">=": lambda a, b: a >= b,
@@ -324,6 +395,9 @@ def compile_property(spec: PropSpec) -> Property:
     homogeneous = _homogeneous(spec.formula)
 
     def build(p: Problem) -> list[Query]:
+        if _leaves(spec.formula, p.n) > MAX_LEAVES:
+            raise PropertyError(f"property {spec.name}: with {p.n} lists its quantifiers expand "
+                                f"to more than {MAX_LEAVES:,} comparisons")
         if p.real and not homogeneous:
             # the formula compares vote figures with constants: scaling is not allowed
             p = Problem(p.tier, p.n, real=False, max_votes=p.max_votes)
@@ -346,6 +420,11 @@ def compile_property(spec: PropSpec) -> Property:
             for c in d.changes:
                 if c.ref is None:
                     house += c.house
+                    if house < 1:
+                        raise PropertyError(
+                            f"property {spec.name}: election {d.name} would have a house of "
+                            f"{house} seats (the tier has {p.tier.seats}); a house must be at "
+                            "least 1 seat")
                     continue
                 if c.amount not in amounts:
                     v = ctx.num_var(f"amount.{c.amount}")
@@ -361,8 +440,9 @@ def compile_property(spec: PropSpec) -> Property:
             houses[d.name] = house
         encs: dict[str, TierEnc] = {}
         for k, name in enumerate(names):
+            # one scale for the whole query: election A carries it, the others follow from it
             encs[name] = p.alloc(ctx, elections[name], house=houses[name],
-                                 norm=(k == 0 and homogeneous))
+                                 norm=(k == 0 and homogeneous), label=f"election {name}")
         env = _Env(p.n)
 
         def atom(a: Atom) -> tuple[str, Any]:
@@ -418,8 +498,7 @@ def compile_property(spec: PropSpec) -> Property:
         formula = _expand(spec.formula, env, leaf, lambda xs: z3.And(xs), lambda xs: z3.Or(xs),
                           z3.Not)
         defined = [encs[nm].defined for nm in names]
-        goal = z3.And(*defined, z3.Not(formula))
-        return [Query(spec.name, ctx, goal, [encs[nm] for nm in names],
+        return [Query(spec.name, ctx, defined, z3.Not(formula), [encs[nm] for nm in names],
                       objective=p.total_votes(elections["A"]))]
 
     def violated(outs: list[Outcome]) -> bool:
@@ -484,9 +563,31 @@ def compile_property(spec: PropSpec) -> Property:
     )
 
 
+def read_properties_text(path: Path | str) -> str:
+    """The text of a property file, or a ``PropertyError`` that says what is wrong with it
+    (missing, a directory, too large, not UTF-8: with the line and column of the bad byte)."""
+    p = Path(path)
+    try:
+        if p.is_dir():
+            raise PropertyError(f"{p}: is a directory, not a property file")
+        with p.open("rb") as fh:
+            data = fh.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise PropertyError(f"{p}: cannot read the property file: {exc.strerror}") from None
+    if len(data) > MAX_BYTES:
+        raise PropertyError(f"{p}: a property file of more than {MAX_BYTES:,} bytes")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise PropertyError(f"{p}:{line}:{col}: not UTF-8 text (byte 0x{data[exc.start]:02x})"
+                            ) from None
+
+
 def load_properties(path: Path | str) -> list[Property]:
     p = Path(path)
-    return [compile_property(s) for s in parse_properties(p.read_text(), file=str(p))]
+    return [compile_property(s) for s in parse_properties(read_properties_text(p), file=str(p))]
 
 
 def loads_properties(text: str, file: str = "<props>") -> list[Property]:

@@ -9,14 +9,15 @@ from rich.table import Table
 from hemicycle.display import DataTable, json_text, text
 from hemicycle.verify.engine import PropertyResult, Status
 
-_STYLE = {Status.PROVED: "green", Status.REFUTED: "red", Status.UNKNOWN: "yellow"}
+_STYLE = {Status.PROVED: "green", Status.REFUTED: "red", Status.UNKNOWN: "yellow",
+          Status.ERROR: "bold red"}
 
 
 def _summary(r: PropertyResult) -> str:
     if r.status is Status.PROVED:
         return f"for {r.bounds}"
-    if r.status is Status.UNKNOWN:
-        return r.reason or "unknown"
+    if r.status in (Status.UNKNOWN, Status.ERROR):
+        return r.reason or r.status.value
     assert r.counterexample is not None
     parts = []
     for e in r.counterexample:
