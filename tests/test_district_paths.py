@@ -18,6 +18,7 @@ from hemicycle.districted import compile_districts, district_seats, plan_distric
 from hemicycle.election import Election, ListEntry, Unit
 from hemicycle.interpreter import allocate
 from hemicycle.votes import load_votes
+from pathfuzz import district_case, run_district_cases
 
 Seats = dict[str, dict[str, int]]
 
@@ -206,39 +207,7 @@ def test_huge_figures_go_through_exact_integers() -> None:
         agree(districted(7, method=method), e)
 
 
-# --- random districted elections under random rules ------------------------------------------------
-
-
-METHODS = ["dhondt", "sainte_lague", "modified_sainte_lague", "danish", "imperiali", "adams",
-           "largest_remainder quota hare", "largest_remainder quota droop", "largest_remainder quota imperiali",
-           "divisors 1, 2 step 5"]
-THRESHOLDS = ["", "threshold 5% of valid_votes", "threshold 3% of valid_votes_and_blank strict",
-              "threshold 10% of list_votes nationally",
-              "threshold 4% of valid_votes nationally\nthreshold 8% of list_votes"]
-TIES = ["ties more_votes then lot seed 1", "ties registration_order", "ties fewer_votes then registration_order",
-        "ties lot seed 2"]
-
-
-def random_case(rng: random.Random) -> tuple[m.Chamber, Election]:
-    d = rng.randint(1, 6)
-    abbrs = [f"L{i}" for i in range(rng.randint(1, 7))]
-    units = []
-    mags = []
-    for k in range(d):
-        scale = rng.choice([3, 10, 1000, 10**6])
-        standing = rng.sample(abbrs, rng.randint(1, len(abbrs)))
-        votes = {a: rng.randint(0, scale) for a in standing}
-        if rng.random() < 0.3 and len(standing) > 1:  # equal votes: ties
-            votes[standing[1]] = votes[standing[0]]
-        mag = rng.randint(0 if k else 1, 12)
-        mags.append(mag)
-        listed = sum(votes.values())
-        units.append(unit(f"D{k}", votes, mag, valid=listed, blank=rng.randint(0, scale // 10 + 1)))
-    total = sum(mags)
-    chamber = districted(total, method=rng.choice(METHODS), thresholds=rng.choice(THRESHOLDS), ties=rng.choice(TIES))
-    e = election(units, order=abbrs)
-    return chamber, Election(lists=e.lists, units=e.units, totals={"valid": sum(u.totals["valid"] for u in units),
-                                                                    "blank": sum(u.totals["blank"] for u in units)})
+# --- random districted elections under random rules (tests/pathfuzz.py; at scale: scripts/fuzz_paths.py) ---
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -246,7 +215,7 @@ def test_random_districted_elections_agree(seed: int) -> None:
     rng = random.Random(seed)
     decided = 0
     for _ in range(40):
-        chamber, e = random_case(rng)
+        chamber, e = district_case(rng)
         agree(chamber, e)
         plan = plan_districts(chamber, e)
         assert plan is not None
@@ -281,3 +250,8 @@ def test_compare_simulate_takes_district_vote_files() -> None:
                                  "--no-properties", "--simulate", "20", "-f", "json"])
     assert r.exit_code == 0, r.output
     assert "not supported" not in r.output
+
+
+def test_district_fuzz_runner_finds_no_disagreement() -> None:
+    tally = run_district_cases(random.Random(9), 30)
+    assert tally.clean and tally.elections > 0, tally.summary()
