@@ -114,15 +114,37 @@ def _test(th: m.Threshold, election: Election) -> Test | None:
     return th.base, th.share.numerator, th.share.denominator, th.inclusive, _static(th.applies_to, election)
 
 
+# The clauses these paths read; any other field of a tier, a level or a threshold that is not at
+# its default (a clause added to the language later included) makes the rules the interpreter's.
+_TIER_FIELDS = {"span", "citation", "name", "seats", "thresholds", "method", "ties", "level", "exempt"}
+_LEVEL_FIELDS = {"span", "citation", "name", "seats", "fixed", "minimum", "apportion", "ties"}
+_THRESHOLD_FIELDS = {"span", "citation", "share", "base", "inclusive", "applies_to", "scope"}
+
+
+def _only(node: m.Node, known: set[str]) -> bool:
+    """Every field of ``node`` outside ``known`` is at its default."""
+    for f in dataclasses.fields(node):
+        if f.name in known:
+            continue
+        if f.default is not dataclasses.MISSING:
+            default = f.default
+        elif f.default_factory is not dataclasses.MISSING:
+            default = f.default_factory()
+        else:
+            return False
+        if getattr(node, f.name) != default:
+            return False
+    return True
+
+
 def _tier_covered(tier: m.Tier) -> bool:
-    if tier.cap or tier.surplus or tier.provisions or tier.consolations or tier.alliances or tier.compensation:
-        return False
-    if tier.seats_from or tier.votes_from or tier.placement:
+    if not _only(tier, _TIER_FIELDS) or not all(_only(th, _THRESHOLD_FIELDS) for th in tier.thresholds):
         return False
     method = tier.method
     if isinstance(method, m.LargestRemainder):
-        return not method.integer_parts_only
-    return LinearDivisors.of(method) is not None
+        return _only(method, {"span", "citation", "quota"})
+    return (isinstance(method, m.Divisor) and _only(method, {"span", "citation", "kind", "first", "sequence", "step"})
+            and LinearDivisors.of(method) is not None)
 
 
 def plan_districts(chamber: m.Chamber, election: Election) -> DistrictPlan | None:
@@ -130,7 +152,7 @@ def plan_districts(chamber: m.Chamber, election: Election) -> DistrictPlan | Non
     if len(chamber.levels) != 1 or len(chamber.tiers) != 1 or chamber.appointed:
         return None
     level, tier = chamber.levels[0], chamber.tiers[0]
-    if tier.level != level.name or not _tier_covered(tier):
+    if tier.level != level.name or not _tier_covered(tier) or not _only(level, _LEVEL_FIELDS):
         return None
     if level.apportion is not None and level.apportion.base is not None:
         return None  # magnitudes by a vote figure: they change with the votes
