@@ -18,7 +18,7 @@ import z3
 from hemicycle.election import Election, ListEntry
 from hemicycle.model import Chamber, Tier
 from hemicycle.verify.concrete import totals_for
-from hemicycle.verify.encoder import TierEnc, check_supported
+from hemicycle.verify.encoder import TierEnc, check_supported, refuse_levels2
 from hemicycle.verify.errors import EncodingMismatch, PropertyError, UnsupportedClause, VerifyError
 from hemicycle.verify.problem import Outcome, Part, Problem, Query
 from hemicycle.verify.properties import CATALOGUE, Property
@@ -752,6 +752,8 @@ def verify(
         props = chosen
     if parties < 1:
         raise PropertyError("parties must be at least 1")
+    for t in chamber.tiers:  # the clauses of the levels issue first: the message names the clause itself
+        refuse_levels2(t)
     for level in getattr(chamber, "levels", ()):
         raise UnsupportedClause(level, level.label, "districts are not encoded by the verifier yet")
     tiers = list(chamber.tiers)
