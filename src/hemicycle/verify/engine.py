@@ -732,7 +732,18 @@ def verify(
     the end.
 
     A property whose counterexample the interpreter does not confirm (a bug) gets status
-    ``error`` with the reason; the other properties are still checked."""
+    ``error`` with the reason; the other properties are still checked.
+
+    A chamber with districts: the district properties (``DISTRICT_CATALOGUE``: all when
+    ``properties`` is None) on the district family the verifier encodes (verify/districts.py);
+    ``tier``, ``minimize`` and ``search`` do not apply there yet."""
+    if parties < 1:
+        raise PropertyError("parties must be at least 1")
+    if chamber.levels:
+        if property_file is not None:
+            raise PropertyError("property files about districts are not supported yet")
+        return _verify_districted(chamber, properties, parties=parties, max_votes=max_votes,
+                                  timeout=timeout, progress=progress)
     props: list[Property] = []
     if property_file is not None:
         from hemicycle.verify.proplang import load_properties
@@ -751,17 +762,15 @@ def verify(
             elif name in user_names:
                 chosen.append(user_names[name])
             else:
+                from hemicycle.verify.district_properties import DISTRICT_CATALOGUE
+
+                if name in DISTRICT_CATALOGUE:
+                    raise PropertyError(f"{name!r} is a property of chambers with districts; "
+                                        "these rules have none")
                 raise PropertyError(
                     f"unknown property {name!r}; known: {', '.join([*CATALOGUE, *user_names])}"
                 )
         props = chosen
-    if parties < 1:
-        raise PropertyError("parties must be at least 1")
-    if chamber.levels:
-        if property_file is not None:
-            raise PropertyError("property files about districts are not supported yet")
-        return _verify_districted(chamber, properties, parties=parties, max_votes=max_votes,
-                                  timeout=timeout, progress=progress)
     tiers = list(chamber.tiers)
     if tier is not None:
         tiers = [t for t in tiers if t.name == tier]
