@@ -143,21 +143,21 @@ DISTRICT_CATALOGUE: dict[str, DistrictProperty] = {
             "district-monotonicity",
             "A list that gains votes in one district, every other figure unchanged, never ends "
             "with fewer seats in that district.",
-            "Balinski & Young 1982, ch. 6 (vote monotonicity), applied within each district; "
-            "Pukelsheim 2017, sec. 7.3",
+            "Balinski & Young 1982, ch. 6 (vote monotonicity), within each district; "
+            "Pukelsheim 2017, 7.3",
             _steps(lambda e, k, p: e.seats[k][p]), _district_mono_bad),
         DistrictProperty(
             "negative-vote-weight",
             "A list that gains votes in one district, every other figure unchanged, never ends "
             "with fewer seats in the chamber.",
-            "BVerfG, 2 BvC 1/07, 3 July 2008 (negatives Stimmgewicht); Pukelsheim 2017, sec. 7.3",
+            "BVerfG, judgment of 3 July 2008, 2 BvC 1/07, 2 BvC 7/07 (BVerfGE 121, 266): "
+            "negative voting weight (negatives Stimmgewicht)",
             _steps(lambda e, k, p: e.national_seats[p]), _nvw_bad),
         DistrictProperty(
             "majority-reversal",
             "A list with more votes nationally never gets fewer seats in the chamber than a list "
             "with fewer votes.",
-            "Balinski & Young 1982, ch. 9 (order preservation), on national votes and seats; "
-            "Pukelsheim 2017, ch. 14 (district systems)",
+            "Balinski & Young 1982, ch. 9 (concordance), on the chamber's national votes and seats",
             _reversal, _reversal_bad, elections=1),
     )
 }
