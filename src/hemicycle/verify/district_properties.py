@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 import z3
@@ -212,6 +212,8 @@ def decide(sys: DistrictSystem, prop: DistrictProperty, n: int, *, timeout: floa
            max_votes: int | None = None) -> DistrictVerdict:
     start = time.monotonic()
     deadline = start + timeout
+    if max_votes is not None:  # a bound on the figures: integer votes, so that it holds as stated
+        sys = replace(sys, integer=True)
     queries = prop.build(sys, n, max_votes)
     unknown: list[str] = []
     for q in queries:

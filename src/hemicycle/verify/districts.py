@@ -44,11 +44,12 @@ class DistrictSystem:
     tier: Tier
     names: tuple[str, ...]
     magnitudes: tuple[int, ...]
+    integer: bool = False  # integer votes even when scale invariant (a bound on the figures)
 
     @property
     def real(self) -> bool:
         """Rational votes: the seats do not change when every figure is scaled."""
-        return self.tier.scale_invariant and all(t.absolute is None for t in self.tier.thresholds)
+        return not self.integer and self.tier.scale_invariant and all(t.absolute is None for t in self.tier.thresholds)
 
 
 def district_system(chamber: Chamber) -> DistrictSystem:
