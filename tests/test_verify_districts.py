@@ -118,3 +118,17 @@ def test_district_properties_need_districts_and_national_ones_are_not_run_on_dis
         verify(load_rules("rules/kazakhstan-2021.elect"), ["negative-vote-weight"], parties=3)
     with pytest.raises(PropertyError, match="not a property of districted"):
         verify(_chamber("  allocate dhondt"), ["monotonicity"], parties=3)
+
+
+def test_the_documented_hare_counterexample_replays() -> None:
+    """docs/verify.md, "Districts": L1 gains 2,152,240 votes in North and ends with 1 seat instead of 2."""
+    sys = district_system(load_rules("docs/examples/three-districts-hare.elect"))
+    zero = [{"against_all": 0}] * 3
+    a = [[282190, 60, 12172210], [356925, 951780, 1070775], [205176, 60, 1846644]]
+    b = [[282190 + 2152240, 60, 12172210], a[1], a[2]]
+    from hemicycle.verify.districts import interpret
+
+    oa, ob = interpret(sys, DistrictCase(a, zero)), interpret(sys, DistrictCase(b, zero))
+    assert not isinstance(oa, str) and not isinstance(ob, str)
+    assert oa.national == [2, 1, 9] and ob.national[0] == 1
+    assert agree(sys, DistrictCase(a, zero)) is None and agree(sys, DistrictCase(b, zero)) is None
