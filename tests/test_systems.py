@@ -52,14 +52,15 @@ def test_bundled_election_is_reproduced(name: str) -> None:
 
 def test_every_record_has_a_rule_file() -> None:
     cases = bundled_cases()
-    assert len(cases) == len(list((ROOT / "src/hemicycle/elections").glob("*.json"))) == 36
+    assert len(cases) == len(list((ROOT / "src/hemicycle/elections").glob("*.json"))) == 45
     used = {c.rules_path.stem for c in cases}
     assert used == {
         "israel-2015", "kazakhstan-2007", "kazakhstan-2021", "kazakhstan-2023", "kyrgyzstan-2010",
         "netherlands-2017", "netherlands-2021", "new-zealand-2017", "russia-2016", "serbia-2020",
         "slovakia-2016", "ukraine-2006", "ukraine-2012",
         "spain-1977", "spain-1986", "spain-1986-decree", "poland-2019", "czech-2021", "finland-2019",
-        "us-house-2000",
+        "us-house-2000", "norway-2021", "scotland-2011", "new-zealand-2014", "germany-2025", "iceland-2021",
+        "denmark-2015", "zurich-2006", "zug-2018",
     }
     assert all(c.rules_path.is_file() and c.votes_path.is_file() for c in cases)
 
@@ -114,7 +115,7 @@ def test_unknown_target_is_an_input_error() -> None:
 def test_cli_reproduce_table_json_and_exit_codes(tmp_path: Path) -> None:
     r = runner.invoke(app, ["reproduce"])
     assert r.exit_code == 0, r.output
-    assert "36 of 36 reproduced" in r.stdout
+    assert "45 of 45 reproduced" in r.stdout
     r = runner.invoke(app, ["reproduce", "russia-2021", "israel-2020", "--format", "json"])
     assert r.exit_code == 0, r.output
     data = json.loads(r.stdout)

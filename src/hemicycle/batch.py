@@ -38,7 +38,7 @@ from hemicycle.bases import base_figure
 from hemicycle.compiled import clauses_on_votes_only, compile_rules
 from hemicycle.election import TOTALS
 from hemicycle.highest_averages import LinearDivisors
-from hemicycle.interpreter import MAX_WORK, MissingFigure, check_sizes
+from hemicycle.interpreter import MAX_WORK, check_sizes
 from hemicycle.validate import figure_array
 
 LIMIT = 2**62
@@ -92,8 +92,9 @@ def _tier_plan(tier: m.Tier) -> dict[str, Any]:
 
 
 def _missing(name: str, why: str) -> Array:
-    raise MissingFigure(f"the threshold is a share of a figure that needs the '{name}' total ({why}); "
-                        f"pass {name}= to allocate_batch")
+    """A base the totals lack: the exact path, row by row, says which list it cannot decide and why
+    (the same error as every other path)."""
+    raise _Unsupported
 
 
 # The vectorised path works on columns: ``cols[j]`` holds list j's votes in every election of a

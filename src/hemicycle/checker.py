@@ -28,7 +28,10 @@ def check(chamber: m.Chamber) -> list[Diagnostic]:
         out.append(Diagnostic(node.span, message, hint, severity="warning"))
 
     appointed = sum(a.seats for a in chamber.appointed)
-    counted = [t for t in chamber.tiers if t.seats_from is None]  # the others share a tier's seats
+    # tiers on another tier's unfilled seats share its seats; a tier levelled against by a later tier
+    # is inside that tier's seats (its entitlement is over the whole)
+    levelled = {t.levelling.tier for t in chamber.tiers if t.levelling is not None}
+    counted = [t for t in chamber.tiers if t.seats_from is None and t.name not in levelled and t.calculation is None]
     tiers = sum(t.seats for t in counted)
     terms = [f"{t.seats} in tier {t.name!r}" for t in counted]
     if not chamber.tiers and chamber.levels:  # an apportionment: the units' seats

@@ -75,7 +75,8 @@ def problems(chamber: m.Chamber, election: Election, *, given: frozenset[str], c
                           'give them ("agreements": [["A", "B"], ...]) in a JSON vote file, or "agreements": [] '
                           "if none were made", "agreements")
         for th in tier.thresholds:
-            if th.regional and not election.regions and all(e.reported_regional is None for e in election.lists):
+            unitless = th.regional and not election.units_of(th.level or "region")
+            if unitless and not election.regions and all(e.reported_regional is None for e in election.lists):
                 yield Problem(f"missing: the rules test a threshold in every region ({th.where}); give the "
                               '"regions" and each list\'s "regional_votes", or each list\'s officially reported '
                               'outcome ("reported_regional_threshold")', "regions")

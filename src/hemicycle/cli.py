@@ -690,7 +690,9 @@ COMPARE_PARTIES, COMPARE_TIMEOUT = 3, 10.0  # lighter than verify's: the catalog
 def compare(
     rules: Annotated[list[str], typer.Argument(metavar="RULES", help="Rule files or bundled names, one per "
                                                                         "system.")],
-    votes: Annotated[str, typer.Option("--votes", "-v", metavar="VOTES", help=VOTES_HELP)],
+    votes: Annotated[list[str], typer.Option("--votes", "-v", metavar="VOTES",
+                                             help=VOTES_HELP + " Once for all systems, or once per system in "
+                                                               "order (the same lists).")],
     format: TableFormatOption = TableFormat.table,
     label: Annotated[list[str] | None, typer.Option(
         "--label", "-l", metavar="LABEL", help="The name of a system for people, in the order of RULES "
@@ -739,18 +741,29 @@ def compare(
     set_: SetOption = None,
 ) -> None:
     """Compare systems on the same votes: seats side by side, indices, properties, what-ifs."""
+    if len(votes) not in (1, len(rules)):
+        fail(f"error: {len(rules)} systems but {len(votes)} vote files: give --votes once, or once per system")
     for path, option in ((html, "--html"), (indices_csv, "--indices-csv")):
         if path is not None:
-            _refuse_overwriting(path, [locate_rules(r).path for r in rules] + [locate_election(votes).path], option)
+            _refuse_overwriting(path, [locate_rules(r).path for r in rules] + [locate_election(v).path for v in votes],
+                                option)
     if png and pictures is None:
         fail("error: --png writes a PNG next to each SVG of --pictures: give --pictures FOLDER too")
     if label and len(label) > len(rules):
         fail(f"error: {len(label)} --label for {len(rules)} systems: give at most one per rule file, in order")
     systems = _load_all(rules, set_)
-    election = _load_votes(votes, _parse_totals(total), *(s.model for s in systems))
+    own = None
+    if len(votes) > 1:
+        if swing or margins or simulate or curve:
+            fail("error: --swing, --margins, --simulate and --curve need one vote file for all systems")
+        own = [(Path(locate_election(v).path).stem, _load_votes(v, _parse_totals(total), s.model))
+               for v, s in zip(votes, systems, strict=True)]
+        election = own[0][1]
+    else:
+        election = _load_votes(votes[0], _parse_totals(total), *(s.model for s in systems))
     with Steps(err, enabled=not quiet) as steps:
         comparison, curves, margin_table, distributions = _compare_run(
-            systems, election, steps, labels=label or [], properties=properties, parties=parties,
+            systems, election, steps, labels=label or [], own=own, properties=properties, parties=parties,
             property_timeout=property_timeout, curve=curve or [], swing=swing or [], margins=margins,
             simulate=simulate, model=model.value, concentration=concentration, se=se or [], seed=seed)
     _compare_output(comparison, curves, margin_table, distributions, format)
@@ -773,9 +786,10 @@ def _write(path: Path, text: str) -> None:
     err.print(f"wrote {path}")
 
 
-def _compare_run(systems: list[Rules], election: Any, steps: Steps, *, labels: list[str], properties: bool,
-                 parties: int, property_timeout: float, curve: list[str], swing: list[str], margins: bool,
-                 simulate: int, model: str, concentration: float, se: list[str], seed: int) -> tuple[Any, ...]:
+def _compare_run(systems: list[Rules], election: Any, steps: Steps, *, labels: list[str], own: Any,
+                 properties: bool, parties: int, property_timeout: float, curve: list[str], swing: list[str],
+                 margins: bool, simulate: int, model: str, concentration: float, se: list[str],
+                 seed: int) -> tuple[Any, ...]:
     """The comparison and its what-ifs, with progress on ``steps``."""
     from hemicycle.compare import compare as run_compare
     from hemicycle.compare import property_verdicts
@@ -796,7 +810,7 @@ def _compare_run(systems: list[Rules], election: Any, steps: Steps, *, labels: l
                     err.print(f"note: {r.path}: properties not checked: {e}")
                     return None
         comparison = run_compare(systems, election, properties=verdicts,
-                                 labels=[*labels, *[None] * (len(systems) - len(labels))])
+                                 labels=[*labels, *[None] * (len(systems) - len(labels))], elections=own)
         known = [e.abbr for e in election.lists]
         for abbr in curve:
             if abbr not in known:

@@ -42,6 +42,11 @@ class SystemOutcome:
     property_bounds: str = ""
     # The name this comparison shows (``compare(labels=...)``, made unique); "": the rules' label.
     shown_label: str = ""
+    votes: str = ""  # the system's own vote file, when the systems do not share one
+
+    @property
+    def election(self) -> Election:
+        return self.result.election
 
     @property
     def path(self) -> str:
@@ -50,7 +55,8 @@ class SystemOutcome:
     @property
     def label(self) -> str:
         """The system's name in this comparison: ``--label``, else the rule file's ``label``, else
-        its file name; never the same as another system's."""
+        its file name (with its own vote file's name, when it has one); never the same as another
+        system's."""
         return self.shown_label or self.rules.label
 
     @property
@@ -77,6 +83,7 @@ class SystemOutcome:
             "properties": self.properties, "property_bounds": self.property_bounds or None,
             "ties": [{**t.to_json(), "description": t.describe()} for t in self.result.ties],
             "notes": self.result.notes, "appointed_names": dict(self.result.appointed_names),
+            **({"votes": self.votes} if self.votes else {}),
         }
 
     def lists_json(self) -> list[dict[str, Any]]:
@@ -95,7 +102,27 @@ class Comparison:
             "lists": lists_json(self.election),
             "share_base": self.election.share_base,
             "systems": [s.to_json() for s in self.systems],
+            **({"district_differences": self.unit_differences()} if any(s.result.districts for s in self.systems)
+               else {}),
         }
+
+    def unit_differences(self) -> list[dict[str, Any]]:
+        """The seats of a list in a unit wherever the systems give it different seats there:
+        ``{"level", "unit", "list", "seats": [one per system]}``, in the order of the units."""
+        tables = [{(u.level, u.name): u.seats for u in s.result.districts} for s in self.systems]
+        keys: dict[tuple[str, str], None] = {}
+        for table in tables:
+            keys.update(dict.fromkeys(table))
+        out: list[dict[str, Any]] = []
+        for key in keys:
+            abbrs: dict[str, None] = {}
+            for table in tables:
+                abbrs.update(dict.fromkeys(table.get(key, {})))
+            for a in abbrs:
+                seats = [table.get(key, {}).get(a, 0) for table in tables]
+                if len(set(seats)) > 1:
+                    out.append({"level": key[0], "unit": key[1], "list": a, "seats": seats})
+        return out
 
     def rows(self) -> list[list[str]]:
         """Seats side by side: one row per list, one column per system."""
@@ -180,20 +207,32 @@ def compare(
     rules: Sequence[Rules], election: Election, *,
     properties: Callable[[Rules], tuple[dict[str, str], str] | None] | None = None,
     labels: Sequence[str | None] | None = None,
+    elections: Sequence[tuple[str, Election]] | None = None,
 ) -> Comparison:
     """Allocate ``election`` under every system; ``properties`` gives each system's verdicts;
-    ``labels`` names systems for people (``None`` in it: the rule file's label)."""
+    ``labels`` names systems for people (``None`` in it: the rule file's label). ``elections``:
+    one (name, election) per system instead (the same rules on two counts, say); they must have
+    the same lists, ``election`` is the one whose votes are shown, and each label names its votes."""
     if labels is not None and len(labels) != len(rules):
         raise ValueError(f"{len(labels)} labels for {len(rules)} systems: give one per system")
     given = [(labels[i] if labels is not None else None) or r.label for i, r in enumerate(rules)]
+    if elections is not None and len(elections) == len(rules):
+        given = [f"{g} / {name}" for g, (name, _) in zip(given, elections, strict=True)]
     shown = unique_labels(given, [r.path for r in rules])
     comparison = Comparison(election=election)
-    for r in rules:
+    own = list(elections) if elections is not None else [("", election)] * len(rules)
+    if len(own) != len(rules):
+        raise ValueError(f"{len(rules)} systems but {len(own)} vote files: give one, or one per system")
+    for name, other in own:
+        if sorted(other.abbrs) != sorted(election.abbrs):
+            raise ValueError(f"the vote file {name} does not have the same lists as the first; the systems can "
+                             "only be compared on the same lists")
+    for r, (name, election) in zip(rules, own, strict=True):
         result = r.allocate(election)
         list_seats = {e.abbr: result.seats[e.abbr] for e in election.lists}
         votes = {e.abbr: e.votes for e in election.lists}
         outcome = SystemOutcome(rules=r, result=result, indices=indices(votes, list_seats),
-                                shown_label=shown[len(comparison.systems)])
+                                shown_label=shown[len(comparison.systems)], votes=name)
         if properties is not None:
             verdict = properties(r)
             if verdict is not None:

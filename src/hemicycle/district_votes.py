@@ -36,10 +36,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from hemicycle.election import TOTALS, Unit
+from hemicycle.election import TOTALS, Candidate, Unit
 
-UNIT_KEYS = frozenset({"name", "level", "parent", "seats", "figures", "totals", "parties", "districts"})
+UNIT_KEYS = frozenset({"name", "level", "parent", "seats", "figures", "totals", "parties", "districts",
+                       "candidates"})
 PARTY_KEYS = frozenset({"abbr", "votes", "seats", "name"})
+CANDIDATE_KEYS = frozenset({"name", "party", "votes", "seats"})
 MAX_DEPTH = 8  # units inside units
 
 
@@ -73,7 +75,7 @@ class Districts:
             seats = self.official.get((u.level, u.name), {})
             if seats:
                 out.extend((u.level, u.name, a, n) for a, n in seats.items() if n is not None)
-            elif not u.votes and u.seats is not None:
+            elif not u.votes and not u.candidates and u.seats is not None:
                 out.append((u.level, u.name, None, u.seats))
         return out
 
@@ -164,10 +166,17 @@ def _unit(item: object, where: str, parent: Unit | None, national: set[str] | No
     figures = _figures(obj.get("figures"), f"{where}.figures", name, number)
     totals = _totals(obj.get("totals"), f"{where}.totals", name, number)
     votes, official = _parties(obj.get("parties"), f"{where}.parties", name, national, names, number)
+    candidates: tuple[Candidate, ...] = ()
+    if obj.get("candidates") is not None:
+        if votes:
+            raise DistrictError(f"{name}: a unit gives the votes of its lists or its candidates, not both",
+                                f"{where}.candidates")
+        candidates, official = _candidates(obj["candidates"], f"{where}.candidates", name, national, number)
     children = obj.get("districts")
     if children is not None and not isinstance(children, list):
         raise DistrictError(f"{name}: expected an array of the units inside it", f"{where}.districts")
-    unit = Unit(name=name, level=level, parent=up, seats=seats, totals=totals, figures=figures, votes=votes)
+    unit = Unit(name=name, level=level, parent=up, seats=seats, totals=totals, figures=figures, votes=votes,
+                candidates=candidates)
     return unit, official, children
 
 
@@ -220,6 +229,39 @@ def _parties(value: object, where: str, name: str, national: set[str] | None, na
         if isinstance(list_name, str) and list_name.strip():
             names.setdefault(abbr, list_name.strip())
     return votes, official
+
+
+def _candidates(value: object, where: str, name: str, national: set[str] | None,
+                number: Number) -> tuple[tuple[Candidate, ...], dict[str, int | None]]:
+    """The candidates of a single-member contest: name, party (a list's abbr), votes; ``seats``
+    (1 elected, 0 not; ``null``: not official) is the official result, read by reproduce only."""
+    if not isinstance(value, list) or not value:
+        raise DistrictError(f"{name}: expected a non-empty array of candidates", where)
+    out: list[Candidate] = []
+    official: dict[str, int | None] = {}
+    for k, item in enumerate(value):
+        at = f"{where}[{k + 1}]"
+        obj = _obj(item, at, "a candidate (an object)")
+        unknown = sorted(set(obj) - CANDIDATE_KEYS)
+        if unknown:
+            raise DistrictError(f'{name}: unknown key "{unknown[0]}" (a candidate has: '
+                                f'{", ".join(sorted(CANDIDATE_KEYS))})', at)
+        who = _text(obj.get("name"), f"{at}.name", f"{name}: a candidate needs a name")
+        party = _text(obj.get("party"), f"{at}.party", f"{name}, {who}: the party (a list's abbr)")
+        if party in official:
+            raise DistrictError(f"{name}: two candidates stand for {party}", f"{at}.party")
+        if national is not None and party not in national:
+            raise DistrictError(f"{name}: {who} stands for {party}, which is not one of the file's parties",
+                                f"{at}.party")
+        if obj.get("votes") is None:
+            raise DistrictError(f"{name}: the votes of {who} are missing", f"{at}.votes")
+        votes = _num(number, obj["votes"], f"{at}.votes", f"{name}, {who}")
+        seats = obj.get("seats")
+        official[party] = None if seats is None else _num(number, seats, f"{at}.seats", f"{name}, {who}")
+        if official[party] is not None and official[party] > 1:  # type: ignore[operator]
+            raise DistrictError(f"{name}, {who}: a candidate wins at most one seat", f"{at}.seats")
+        out.append(Candidate(name=who, party=party, votes=votes))
+    return tuple(out), official
 
 
 def _check_parents(units: list[Unit]) -> None:
@@ -280,6 +322,9 @@ def units_to_json(units: tuple[Unit, ...]) -> list[dict[str, Any]]:
             record["figures"] = dict(u.figures)
         if u.totals:
             record["totals"] = dict(u.totals)
-        record["parties"] = [{"abbr": a, "votes": v} for a, v in u.votes.items()]
+        if u.candidates:
+            record["candidates"] = [{"name": c.name, "party": c.party, "votes": c.votes} for c in u.candidates]
+        else:
+            record["parties"] = [{"abbr": a, "votes": v} for a, v in u.votes.items()]
         out.append(record)
     return out

@@ -77,6 +77,16 @@ class ListEntry:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Candidate:
+    """A candidate in a single-member contest (a constituency): the list (party) it stands for, or its
+    own entry for an independent, and its votes there (first votes)."""
+
+    name: str
+    party: str  # the abbr of a list of the election
+    votes: int
+
+
+@dataclass(frozen=True, kw_only=True)
 class Unit:
     """A district, region, state ...: one unit of one level of the election's tree."""
 
@@ -87,6 +97,14 @@ class Unit:
     totals: Mapping[str, int] = field(default_factory=dict, hash=False)  # valid, invalid, blank ... here
     figures: Mapping[str, int] = field(default_factory=dict, hash=False)  # population, citizens ...
     votes: Mapping[str, int] = field(default_factory=dict, hash=False)  # abbr -> votes; absent: did not stand
+    # the candidates of a single-member contest (first votes), each for a list; a unit gives list
+    # votes or candidates, not both. Their votes are not list votes: they add up to no national figure.
+    candidates: tuple[Candidate, ...] = ()
+
+    @property
+    def candidate_votes(self) -> dict[str, int]:
+        """abbr -> its candidate's votes here."""
+        return {c.party: c.votes for c in self.candidates}
 
     def __post_init__(self) -> None:
         # every figure through the one check (hemicycle.validate), as a list's
@@ -97,6 +115,9 @@ class Unit:
         object.__setattr__(self, "figures", {k: figure(v, f"the {k} of {what}") for k, v in self.figures.items()})
         object.__setattr__(self, "votes", {a: figure(v, f"the votes of {a!r} in {what}")
                                            for a, v in self.votes.items()})
+        object.__setattr__(self, "candidates", tuple(
+            Candidate(name=c.name, party=c.party, votes=figure(c.votes, f"the votes of {c.name!r} in {what}"))
+            for c in self.candidates))
 
 
 @dataclass(frozen=True)
@@ -106,8 +127,11 @@ class UnitTree:
     by_level: Mapping[str, tuple[Unit, ...]]
     parent: Mapping[tuple[str, str], Unit | None]  # (level, name) -> containing unit
     leaves: tuple[Unit, ...]  # units with no unit below them, in file order
+    index: Mapping[tuple[str, str], Unit] = field(default_factory=dict)  # (level, name) -> unit
 
     def unit(self, level: str, name: str) -> Unit | None:
+        if self.index:
+            return self.index.get((level, name))
         return next((u for u in self.by_level.get(level, ()) if u.name == name), None)
 
     def ancestors(self, unit: Unit) -> list[Unit]:
@@ -246,7 +270,7 @@ def _tree(units: tuple[Unit, ...]) -> UnitTree:
             has_child.add((up.level, up.name))
         parent[(u.level, u.name)] = up
     leaves = tuple(u for u in units if (u.level, u.name) not in has_child)
-    return UnitTree({k: tuple(v) for k, v in by_level.items()}, parent, leaves)
+    return UnitTree({k: tuple(v) for k, v in by_level.items()}, parent, leaves, {(u.level, u.name): u for u in units})
 
 
 def _check_units(election: Election) -> None:
@@ -263,8 +287,11 @@ def _check_units(election: Election) -> None:
         for abbr in u.votes:  # the figures themselves are checked by Unit
             if abbr not in abbrs:
                 raise ValueError(f"{where}: votes for {abbr!r}, which is not a list of the election")
+        if u.candidates:
+            _check_candidates(u, where, abbrs)
     check_sum([*(v for u in election.units for v in u.votes.values()),
-               *(v for u in election.units for v in u.totals.values())], "the figures of the districts")
+               *(v for u in election.units for v in u.totals.values()),
+               *(c.votes for u in election.units for c in u.candidates)], "the figures of the districts")
     tree = election.tree  # checks the parents
     for u in election.units:  # no unit is inside itself
         tree.ancestors(u)
@@ -297,3 +324,18 @@ def _check_units(election: Election) -> None:
         if national[e.abbr] != e.votes:
             raise ValueError(f"list {e.abbr!r} has {e.votes} votes, but its votes in the districts add up to "
                              f"{national[e.abbr]}")
+
+
+def _check_candidates(u: Unit, where: str, abbrs: set[str]) -> None:
+    if u.votes:
+        raise ValueError(f"{where}: a unit gives list votes or candidates, not both")
+    parties: set[str] = set()
+    for c in u.candidates:
+        if c.party not in abbrs:
+            raise ValueError(f"{where}: candidate {c.name!r} stands for {c.party!r}, which is not a list of the "
+                             "election")
+        if c.party in parties:
+            raise ValueError(f"{where}: two candidates stand for {c.party!r}")
+        parties.add(c.party)
+        if c.votes < 0:
+            raise ValueError(f"{where}: negative votes for candidate {c.name!r}")

@@ -342,7 +342,8 @@ def _check_units(raw: Raw, file: str) -> None:
     totals); that they add up to the national figures is ``hemicycle.district_votes``' check."""
     for unit in raw.extra.get("units", ()):
         path = raw.unit_paths.get((unit.level, unit.name), "districts")
-        scope = _Scope(f" in {unit.name}", list(unit.votes.items()), dict(unit.totals), {}, True,
+        votes = unit.votes or unit.candidate_votes  # a single-member contest: its candidates' votes
+        scope = _Scope(f" in {unit.name}", list(votes.items()), dict(unit.totals), {}, True,
                        lambda key, path=path: (None, f"{path}.totals.{key}"))
         _check_figures(scope, file)
 

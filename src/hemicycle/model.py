@@ -446,6 +446,132 @@ class Placement(Node):
     tier: str
 
 
+# --- levels: seats won below feed a total computed above (issue 15) --------------------------
+
+
+class OverhangPolicy(str, Enum):
+    """What happens to a list holding more seats below than its entitlement (docs/language.md,
+    'overhang')."""
+
+    KEPT = "kept"  # it keeps them; the house grows by the excess (New Zealand)
+    EXCLUDED = "excluded"  # every such list leaves with its seats; the calculation is repeated (Norway)
+    EXCLUDED_ONE = "excluded one at a time"  # the list furthest over leaves; repeated (one per round)
+    ENLARGED = "enlarged"  # the tier's seats grow one at a time until no list is over (German 2013 law)
+    NOT_SEATED = "not seated"  # seats beyond the entitlement are not taken up (German 2023 law)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Levelling(Node):
+    """The tier's seats are an entitlement computed over them; each admitted list's seats in the
+    tier are its entitlement less the seats it holds in tier ``tier`` (summed over its units). The
+    seats held there by lists not admitted come off the tier's seats first."""
+
+    tier: str
+    # 'or tier "OTHER" in each LEVEL': what a list must get at least is, unit by unit of LEVEL, the larger
+    # of its seats in ``tier`` and in ``other`` there, summed (the German 2013 law's Mindestsitzzahl)
+    other: str | None = None
+    level: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Calculation(Node):
+    """The tier's seats are figures other tiers read (an apportionment made only to compare with),
+    not seats of the house."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Overhang(Node):
+    """How a list holding more seats than its entitlement is treated (with ``Levelling``)."""
+
+    policy: OverhangPolicy
+    ranked_by: Base | None = None  # NOT_SEATED: which held seats are taken up first (share of this base)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Continuation(Node):
+    """A divisor method goes on from the seats each list holds in tier ``tier`` in the same unit
+    (summed over the units below it): a list holding k seats starts at its (k+1)-th divisor."""
+
+    tier: str
+
+
+class PlaceScale(str, Enum):
+    NONE = "none"
+    VOTES_PER_SEAT = "votes_per_seat"  # quotient / (the unit's list votes / its seats in the 'after' tier)
+    VALID_VOTES = "valid_votes"  # quotient / the unit's list votes
+
+
+@dataclass(frozen=True, kw_only=True)
+class LevelPlacement(Node):
+    """The tier's seats of each list go into units of ``level``: every (list, unit) pair competes
+    with the list's votes there / ``method``'s divisor for its next seat there (its seats in tier
+    ``after`` there counted as held), scaled by ``scale``; the highest takes a seat, while the list
+    has seats to place and the unit room (``per_unit`` seats, or the unit's figure ``per_unit_figure``).
+    ``in_turn``: the seats are taken in the order the tier's method gave them (the next list decides
+    who, its best quotient where; a list with no quotient left loses its remaining turns).
+    ``quotients``: at most that many quotients per list and unit take part. ``within``: each list's
+    seats in each unit of the previous placement are split among the units below it (by ``method``
+    on the list's votes there, continuing after tier ``after``), not competed for across lists.
+    ``entitlement``: each list's whole entitlement in a levelling tier is split among the units (by
+    ``method`` on its votes there); its seats of this tier in a unit are its share there less the
+    seats it holds there in the levelled tier (beyond the share: as the overhang policy says)."""
+
+    level: str
+    method: Divisor
+    after: str | None = None
+    scale: PlaceScale = PlaceScale.NONE
+    per_unit: int | None = None
+    per_unit_figure: str | None = None
+    in_turn: bool = False
+    quotients: int | None = None
+    within: bool = False
+    entitlement: bool = False  # split each list's entitlement (a levelling tier), not only this tier's seats
+    at_least: str | None = None  # 'at least tier "X"': the list's share in a unit is at least its seats in X there
+
+
+class Weights(str, Enum):
+    """What the upper apportionment of a biproportional tier apportions on."""
+
+    VOTES = "votes"  # each list's votes, summed over the units
+    VOTER_NUMBERS = "voter_numbers"  # each list's votes in a unit / the unit's seats, summed over the units
+
+
+@dataclass(frozen=True, kw_only=True)
+class UpperApportionment(Node):
+    """Biproportional apportionment, first step: the tier's seats (the sum of its units'
+    magnitudes) go to the admitted lists by ``method`` on their ``weights``; voter numbers are
+    rounded per unit by ``rounding`` (``EXACT``: kept as fractions)."""
+
+    method: Method
+    weights: Weights = Weights.VOTES
+    rounding: Rounding = Rounding.EXACT
+
+
+@dataclass(frozen=True, kw_only=True)
+class LowerApportionment(Node):
+    """Biproportional apportionment, second step: each list's seats go to the list x unit cells by
+    unit divisors and list divisors, every cell the rounding of its votes / (unit divisor x list
+    divisor) by ``method``'s signposts, every unit its magnitude and every list its seats."""
+
+    method: Divisor
+
+
+@dataclass(frozen=True, kw_only=True)
+class Bonus(Node):
+    """A majority bonus: the admitted list with the most votes gets ``seats`` seats before the
+    method shares out the rest (the leader included). With ``share``/``base``: only if its votes
+    reach ``share`` of ``base`` (``inclusive``), and then ``step_seats`` more for every whole
+    ``step`` of share above ``share``; at most ``cap`` seats in all."""
+
+    seats: int
+    share: Fraction | None = None
+    base: Base | None = None
+    inclusive: bool = True
+    step_seats: int = 0
+    step: Fraction | None = None
+    cap: int | None = None
+
+
 @dataclass(frozen=True, kw_only=True)
 class Provision(Node):
     """Actions that apply when ``condition`` holds (always, when it is ``None``)."""
@@ -472,6 +598,26 @@ class Tier(Node):
     votes_from: VotesFrom | None = None
     placement: Placement | None = None
     exempt: Exempt | None = None
+    # levels (issue 15)
+    levelling: Levelling | None = None
+    overhang_policy: Overhang | None = None
+    continuation: Continuation | None = None
+    level_placements: tuple[LevelPlacement, ...] = ()
+    calculation: Calculation | None = None  # 'calculation only': its seats are not seats of the house
+
+    @property
+    def uses_levels(self) -> bool:
+        """True when the tier reads seats won in another tier or places seats by quotients."""
+        return (self.levelling is not None or self.overhang_policy is not None or self.continuation is not None
+                or bool(self.level_placements) or self.calculation is not None)
+
+    upper: UpperApportionment | None = None  # biproportional: the upper apportionment (``method`` is its method)
+    lower: LowerApportionment | None = None  # biproportional: the lower apportionment
+    bonus: Bonus | None = None  # a majority bonus to the first list
+
+    @property
+    def biproportional(self) -> bool:
+        return self.lower is not None
 
     def actions(self, kind: type) -> list[tuple[Provision, Action]]:
         return [(p, a) for p in self.provisions for a in p.actions if isinstance(a, kind)]
@@ -492,7 +638,8 @@ class Tier(Node):
         alternatives, exemptions, member-count selectors, integer parts only)."""
         if self.consolations or self.alliances is not None or self.compensation is not None:
             return True
-        if self.in_units or self.exempt is not None:
+        if (self.in_units or self.exempt is not None or self.uses_levels or self.biproportional
+                or self.bonus is not None):
             return True
         if isinstance(self.method, LargestRemainder) and self.method.integer_parts_only:
             return True
@@ -516,7 +663,7 @@ class Tier(Node):
     def in_units(self) -> bool:
         """True when the tier allocates in units or reads, or places into, another tier's units."""
         return (self.level is not None or self.seats_from is not None or self.votes_from is not None
-                or self.placement is not None)
+                or self.placement is not None or bool(self.level_placements))
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -156,6 +156,13 @@ def comparison_table_data(comparison: Any, curves: Any = (), margins: Any = None
         idx.add(label, *[f"{getattr(s.indices, key):.3f}" for s in systems])
     idx.add("Largest list has a majority", *[("yes" if s.majority else "no") for s in systems])
     tables.append(idx)
+    differences = comparison.unit_differences() if any(s.result.districts for s in systems) else []
+    if differences:
+        units = Table("Seats in the units where the systems differ",
+                      [Column("Unit"), Column("List"), *[Column(h, "right") for h in heads]])
+        for d in differences:
+            units.add(f"{d['unit']} ({d['level']})", d["list"], *[str(n) for n in d["seats"]])
+        tables.append(units)
     if any(s.properties for s in systems):
         props = Table("Properties (Z3): " + "; ".join(sorted({s.property_bounds for s in systems
                                                               if s.property_bounds})),

@@ -315,6 +315,7 @@ def completion_context(before: str) -> str:
     clauses before them in their block, so the accepted words are the same (tested against the
     whole prefix on the bundled rules)."""
     clause_words, before_names = vocabulary().clause_words, vocabulary().before_names
+    inner = vocabulary().inner_pairs
     open_headers: list[tuple[str, int]] = []  # (header text, clause start of the enclosing block)
     clause_start = 0
     tier_closed = districts_closed = False
@@ -329,6 +330,8 @@ def completion_context(before: str) -> str:
             continue
         before_word = previous
         word, previous = ("" if previous in before_names else word), word  # 'as tier': a name
+        if (before_word, word) in inner:  # 'after tier', 'district_seats overhang': inside a clause
+            word = ""
         if word == "{":
             open_headers.append((before[clause_start:match.end()], clause_start))
             clause_start = match.end()

@@ -27,6 +27,9 @@ class Vocabulary:
     methods: frozenset[str]
     bases: frozenset[str]
     before_names: frozenset[str] = frozenset()  # keywords a name follows ('as', 'tagged'): a keyword there is a name
+    # (keyword, clause word) written next to each other inside a clause ('after tier', 'district_seats
+    # overhang'): there the clause word does not open a clause
+    inner_pairs: frozenset[tuple[str, str]] = frozenset()
 
     @property
     def words(self) -> frozenset[str]:
@@ -85,6 +88,10 @@ def vocabulary() -> Vocabulary:
         if name.startswith("__") or name in inlined:
             todo += [n for names in by_origin.get(name, []) for n in names if n in by_origin]
     clause_words = {w for r in clause_rules for w in firsts.get(r, set())}
+    inner_pairs = {(keywords[a], keywords[b]) for rule in rules
+                   for a, b in pairwise([s.name for s in rule.expansion])
+                   if a in keywords and b in keywords and keywords[b] in clause_words}
     # a word that opens a clause is a clause word, even where it also stands alone ('districts')
     return Vocabulary(keywords=keywords, values=frozenset(values - clause_words), clause_words=frozenset(clause_words),
-                      methods=frozenset(methods), bases=frozenset(bases), before_names=frozenset(before_names))
+                      methods=frozenset(methods), bases=frozenset(bases), before_names=frozenset(before_names),
+                      inner_pairs=frozenset(inner_pairs))

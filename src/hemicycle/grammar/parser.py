@@ -295,7 +295,43 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
             if other.level != t.placement.level:
                 self._fail(t.placement.span, f"tier {other.name!r} has remainders in each "
                                              f"{other.level or 'nation'}, not in each {t.placement.level!r}")
+        self._levels_against(t, levels, level_of, earlier)
         return t if seats == t.seats else dataclasses.replace(t, seats=seats)
+
+    def _levels_against(self, t: m.Tier, levels: dict[str, m.Level], level_of: Any, earlier: Any) -> None:
+        """The references of the levels clauses (issue 15): earlier tiers, declared levels."""
+        for node in (t.levelling, t.continuation):
+            if node is not None:
+                earlier(node)
+        if t.levelling is not None and t.levelling.other is not None:
+            earlier(m.SeatsFrom(tier=t.levelling.other, span=t.levelling.span))
+        if t.overhang_policy is not None and t.levelling is None and t.compensation is None:
+            self._fail(t.overhang_policy.span, f"tier {t.name!r} says what happens to overhang, but levels "
+                                               "nothing", "add 'levelling against tier \"NAME\"'")
+        if t.levelling is not None and t.level is not None:
+            self._fail(t.levelling.span, f"tier {t.name!r} allocates in each {t.level}; a levelling tier "
+                                         "computes one entitlement over its seats")
+        if t.level_placements and (t.level is not None or t.placement is not None):
+            self._fail(t.level_placements[0].span, f"tier {t.name!r} cannot place its seats into units: it "
+                                                   "already allocates in units or places by remainders")
+        for k, p in enumerate(t.level_placements):
+            if p.level in levels or p.per_unit is not None:
+                level_of(p.level, p.span)
+            if p.entitlement and (t.levelling is None or k > 0 or p.in_turn or p.within):
+                self._fail(p.span, "'of entitlement' splits a levelling tier's entitlement; it is the tier's first "
+                                   "placement, not in turn or within")
+            if p.after is not None:
+                earlier(m.SeatsFrom(tier=p.after, span=p.span))
+            if p.at_least is not None:
+                earlier(m.SeatsFrom(tier=p.at_least, span=p.span))
+                if not p.entitlement:
+                    self._fail(p.span, "'at least tier' is a minimum of the split of an entitlement ('of entitlement')")
+            if p.within and k == 0:
+                self._fail(p.span, "'within' splits the seats placed by the clause before it; this is the "
+                                   "first placement of the tier")
+            if p.in_turn and k > 0:
+                self._fail(p.span, "'in turn' places the seats in the order the tier's method gave them; only "
+                                   "the first placement can")
 
     def chamber(self, meta: Any, children: list[Any]) -> m.Chamber:
         parts, cite = self._split(children)
@@ -361,7 +397,9 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
         found: dict[type, list[Any]] = {}
         loose: list[m.Node] = []
         kinds = (m.Consolation, m.Alliances, m.Compensation, m.Threshold, m.LargestRemainder, m.Divisor, m.Ties,
-                 m.Cap, m.Surplus, m.Provision, m.Exempt, m.VotesFrom, m.Placement)
+                 m.Cap, m.Surplus, m.Provision, m.Exempt, m.VotesFrom, m.Placement,
+                 m.Levelling, m.Overhang, m.Continuation, m.LevelPlacement, m.Calculation,
+                 m.UpperApportionment, m.LowerApportionment, m.Bonus)
         for clause in body:
             kind = next((k for k in kinds if isinstance(clause, k)), None)
             if kind is None:
@@ -372,12 +410,20 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
         if loose:
             provisions.append(m.Provision(condition=None, actions=tuple(loose), span=loose[0].span))  # type: ignore[arg-type]
         methods = found.get(m.LargestRemainder, [])
+        upper, lower = found.get(m.UpperApportionment, []), found.get(m.LowerApportionment, [])
+        if upper or lower:
+            self._biproportional_tier(name, how, span, methods, upper, lower, found)
+            methods = [upper[0].method]
         if not methods:
             self._fail(span, f"tier {name!r} does not say how seats are allocated",
                        "add a clause such as 'allocate largest_remainder quota hare'")
         for kind, label in ((m.LargestRemainder, "allocate"), (m.Ties, "ties"), (m.Cap, "cap"),
                             (m.Surplus, "surplus"), (m.Alliances, "alliances"), (m.Compensation, "compensate"),
-                            (m.Exempt, "exempt"), (m.VotesFrom, "votes"), (m.Placement, "place")):
+                            (m.Exempt, "exempt"), (m.VotesFrom, "votes"), (m.Placement, "place"),
+                            (m.Levelling, "levelling"), (m.Overhang, "overhang"), (m.Continuation, "continue"),
+                            (m.Calculation, "calculation only"),
+                            (m.UpperApportionment, "upper apportionment"),
+                            (m.LowerApportionment, "lower apportionment"), (m.Bonus, "bonus")):
             clauses = found.get(kind, [])
             if len(clauses) > 1:
                 self._fail(clauses[1].span, f"tier {name!r} has a second '{label}' clause",
@@ -398,8 +444,89 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
             consolations=tuple(found.get(m.Consolation, [])), alliances=one(m.Alliances),
             compensation=one(m.Compensation), level=how.level, seats_from=how.unfilled,
             votes_from=one(m.VotesFrom), placement=one(m.Placement), exempt=one(m.Exempt),
+            levelling=one(m.Levelling), overhang_policy=one(m.Overhang), continuation=one(m.Continuation),
+            level_placements=tuple(found.get(m.LevelPlacement, [])), calculation=one(m.Calculation),
+            upper=one(m.UpperApportionment), lower=one(m.LowerApportionment), bonus=one(m.Bonus),
             span=span, citation=cite,
         )
+
+    def _biproportional_tier(self, name: str, how: _TierSeats, span: m.Span, methods: list[Any], upper: list[Any],
+                             lower: list[Any], found: dict[type, list[Any]]) -> None:
+        """A biproportional tier has both steps, allocates in each unit of a level, and has no
+        'allocate' clause (the upper apportionment says the method) nor clauses that act on one
+        unit's seats alone."""
+        if not upper or not lower:
+            there = (upper or lower)[0]
+            missing = "lower" if not lower else "upper"
+            self._fail(there.span, f"tier {name!r} has one step of a biproportional apportionment but no "
+                                   f"'{missing} apportionment' clause",
+                       "write both: 'upper apportionment sainte_lague on voter_numbers' and "
+                       "'lower apportionment sainte_lague'")
+        if methods:
+            self._fail(methods[0].span, f"tier {name!r} is biproportional: its 'upper apportionment' clause says "
+                                        "how the seats go to the lists", "remove the 'allocate' clause")
+        if how.level is None:
+            self._fail(upper[0].span, f"a biproportional tier apportions to lists x units: tier {name!r} must "
+                                      "allocate 'in each' unit of a level", f"write 'tier \"{name}\" in each district'")
+        for kind, label in ((m.Cap, "cap"), (m.Surplus, "surplus"), (m.Consolation, "consolation"),
+                            (m.Alliances, "alliances"), (m.Compensation, "compensate"), (m.Provision, "when"),
+                            (m.Bonus, "bonus")):
+            if found.get(kind):
+                self._fail(found[kind][0].span, f"'{label}' is not defined for a biproportional tier ({name!r})",
+                           "the lower apportionment fixes every cell's seats from both sums")
+
+    def upper_apportionment(self, meta: Any, children: list[Any]) -> m.UpperApportionment:
+        parts, cite = self._split(children)
+        method = dataclasses.replace(parts[2], citation=cite)
+        weights, rounding = m.Weights.VOTES, m.Rounding.EXACT
+        if len(parts) > 3:
+            weights, rounding = parts[4]
+        return m.UpperApportionment(method=method, weights=weights, rounding=rounding,
+                                    span=_span(self.file, meta), citation=cite)
+
+    def weights_votes(self, meta: Any, children: list[Token]) -> tuple[m.Weights, m.Rounding]:
+        return m.Weights.VOTES, m.Rounding.EXACT
+
+    def weights_voter_numbers(self, meta: Any, children: list[Any]) -> tuple[m.Weights, m.Rounding]:
+        rounding = children[1] if len(children) > 1 else m.Rounding.EXACT
+        return m.Weights.VOTER_NUMBERS, rounding
+
+    def bonus(self, meta: Any, children: list[Any]) -> m.Bonus:
+        parts, cite = self._split(children)
+        span = _span(self.file, meta)
+        fields: dict[str, Any] = {"seats": self._int(parts[1], minimum=1, what="bonus seats")}
+        for part in parts[6:]:
+            fields.update(part)
+        if "step" in fields and "share" not in fields:
+            self._fail(span, "a bonus that grows by steps of share needs the share it starts from",
+                       "write e.g. 'bonus 20 seats to first list from 25% of valid_votes plus 1 seat per 0.5%'")
+        cap = fields.get("cap")
+        if cap is not None and cap < fields["seats"]:
+            self._fail(span, f"the bonus starts at {fields['seats']} seats, above its cap of {cap}")
+        return m.Bonus(**fields, span=span, citation=cite)
+
+    def bonus_from(self, meta: Any, children: list[Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {"share": self._number(children[1]), "base": m.Base(str(children[3]))}
+        if len(children) > 4:
+            out["inclusive"] = children[4]
+        return out
+
+    def bonus_step(self, meta: Any, children: list[Any]) -> dict[str, Any]:
+        step = self._number(children[4])
+        if step <= 0:
+            self._fail(_span(self.file, meta), "a bonus step must be a positive share")
+        return {"step_seats": self._int(children[1], minimum=1, what="seats per step"), "step": step}
+
+    def bonus_cap(self, meta: Any, children: list[Token]) -> dict[str, Any]:
+        return {"cap": self._int(children[2], minimum=1, what="the bonus's cap")}
+
+    def lower_apportionment(self, meta: Any, children: list[Any]) -> m.LowerApportionment:
+        parts, cite = self._split(children)
+        method: m.Divisor = parts[2]
+        if method.kind is m.DivisorKind.HUNTINGTON_HILL:
+            self._fail(method.span, "the lower apportionment needs rational signposts; huntington_hill's are "
+                                    "square roots", "use a divisor method with rational divisors, e.g. sainte_lague")
+        return m.LowerApportionment(method=method, span=_span(self.file, meta), citation=cite)
 
     def seats_count(self, meta: Any, children: list[Token]) -> _TierSeats:
         return _TierSeats(seats=self._int(children[1], minimum=1, what="a tier's seats"))
@@ -509,6 +636,98 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
     def placement(self, meta: Any, children: list[Any]) -> m.Placement:
         parts, cite = self._split(children)
         return m.Placement(level=parts[3], tier=str(parts[8])[1:-1], span=_span(self.file, meta), citation=cite)
+
+    # levels (issue 15) ---------------------------------------------------------------------------
+    def levelling(self, meta: Any, children: list[Any]) -> m.Levelling:
+        parts, cite = self._split(children)
+        other = str(parts[6])[1:-1] if len(parts) > 4 else None
+        level = parts[9] if len(parts) > 4 else None
+        return m.Levelling(tier=str(parts[3])[1:-1], other=other, level=level, span=_span(self.file, meta),
+                           citation=cite)
+
+    def calculation(self, meta: Any, children: list[Any]) -> m.Calculation:
+        _, cite = self._split(children)
+        return m.Calculation(span=_span(self.file, meta), citation=cite)
+
+    def place_at_least(self, meta: Any, children: list[Token]) -> tuple[str, Any, m.Span]:
+        return "at_least", str(children[3])[1:-1], _span(self.file, meta)
+
+    def overhang_kept(self, meta: Any, children: list[Any]) -> m.Overhang:
+        _, cite = self._split(children)
+        return m.Overhang(policy=m.OverhangPolicy.KEPT, span=_span(self.file, meta), citation=cite)
+
+    def overhang_excluded(self, meta: Any, children: list[Any]) -> m.Overhang:
+        parts, cite = self._split(children)
+        policy = m.OverhangPolicy.EXCLUDED_ONE if len(parts) > 2 else m.OverhangPolicy.EXCLUDED
+        return m.Overhang(policy=policy, span=_span(self.file, meta), citation=cite)
+
+    def overhang_enlarged(self, meta: Any, children: list[Any]) -> m.Overhang:
+        _, cite = self._split(children)
+        return m.Overhang(policy=m.OverhangPolicy.ENLARGED, span=_span(self.file, meta), citation=cite)
+
+    def overhang_not_seated(self, meta: Any, children: list[Any]) -> m.Overhang:
+        parts, cite = self._split(children)
+        return m.Overhang(policy=m.OverhangPolicy.NOT_SEATED, ranked_by=m.Base(str(parts[-1])),
+                          span=_span(self.file, meta), citation=cite)
+
+    def continuation(self, meta: Any, children: list[Any]) -> m.Continuation:
+        parts, cite = self._split(children)
+        return m.Continuation(tier=str(parts[3])[1:-1], span=_span(self.file, meta), citation=cite)
+
+    def level_place(self, meta: Any, children: list[Any]) -> m.LevelPlacement:
+        parts, cite = self._split(children)
+        span = _span(self.file, meta)
+        method: m.Divisor = parts[5]
+        if method.kind is m.DivisorKind.HUNTINGTON_HILL:
+            self._fail(method.span, "seats are placed by quotients votes / divisor; Huntington-Hill has none")
+        options: dict[str, Any] = {}
+        for opt in parts[6:]:
+            key, value, where = opt
+            if key in options:
+                self._fail(where, f"the placement says '{key.replace('_', ' ')}' twice")
+            options[key] = value
+        cap = options.get("per_unit")
+        if cap is not None and cap[1] != parts[3]:
+            self._fail(span, f"the limit is per {cap[1]}, but the seats are placed in each {parts[3]}")
+        figure = options.get("per_unit_figure")
+        if figure is not None and figure[1] != parts[3]:
+            self._fail(span, f"the limit is per {figure[1]}, but the seats are placed in each {parts[3]}")
+        if cap is not None and figure is not None:
+            self._fail(span, "the placement gives two limits per unit; keep one")
+        return m.LevelPlacement(
+            level=parts[3], method=method, after=options.get("after"),
+            scale=options.get("scale", m.PlaceScale.NONE), per_unit=cap[0] if cap else None,
+            per_unit_figure=figure[0] if figure else None, in_turn="in_turn" in options,
+            quotients=options.get("quotients"), within="within" in options,
+            entitlement="entitlement" in options, at_least=options.get("at_least"), span=span, citation=cite)
+
+    def place_after(self, meta: Any, children: list[Token]) -> tuple[str, Any, m.Span]:
+        return "after", str(children[2])[1:-1], _span(self.file, meta)
+
+    def place_per_seat(self, meta: Any, children: list[Token]) -> tuple[str, Any, m.Span]:
+        return "scale", m.PlaceScale.VOTES_PER_SEAT, _span(self.file, meta)
+
+    def place_per_valid(self, meta: Any, children: list[Token]) -> tuple[str, Any, m.Span]:
+        return "scale", m.PlaceScale.VALID_VOTES, _span(self.file, meta)
+
+    def place_cap(self, meta: Any, children: list[Any]) -> tuple[str, Any, m.Span]:
+        return "per_unit", (self._int(children[2], minimum=1, what="seats per unit"), children[4]), \
+            _span(self.file, meta)
+
+    def place_cap_figure(self, meta: Any, children: list[Any]) -> tuple[str, Any, m.Span]:
+        return "per_unit_figure", (str(children[2]), children[4]), _span(self.file, meta)
+
+    def place_quotients(self, meta: Any, children: list[Token]) -> tuple[str, Any, m.Span]:
+        return "quotients", self._int(children[0], minimum=1, what="quotients per list"), _span(self.file, meta)
+
+    def place_in_turn(self, meta: Any, children: list[Token]) -> tuple[str, Any, m.Span]:
+        return "in_turn", True, _span(self.file, meta)
+
+    def place_within(self, meta: Any, children: list[Token]) -> tuple[str, Any, m.Span]:
+        return "within", True, _span(self.file, meta)
+
+    def place_of_entitlement(self, meta: Any, children: list[Token]) -> tuple[str, Any, m.Span]:
+        return "entitlement", True, _span(self.file, meta)
 
     # thresholds ----------------------------------------------------------------------------------
     def threshold(self, meta: Any, children: list[Any]) -> m.Threshold:

@@ -8,10 +8,13 @@ from collections.abc import Callable
 from hemicycle import clause_data
 from hemicycle import model as m
 from hemicycle.election import Election
+from hemicycle.interpreter.biproportional import allocate_biproportional
 from hemicycle.interpreter.context import Applied, Context
 from hemicycle.interpreter.errors import AllocationError
+from hemicycle.interpreter.levelling import run_levelling, with_held
 from hemicycle.interpreter.levels import Ledger, allocate_in_units, place, remainder_view
 from hemicycle.interpreter.magnitudes import level_magnitudes
+from hemicycle.interpreter.placing import place_by_quotients
 from hemicycle.interpreter.protocol import Recorder
 from hemicycle.interpreter.results import AllocationResult, LevelResult, Tie, TierResult, UnitResult
 from hemicycle.interpreter.tier import run_tier
@@ -35,7 +38,10 @@ def allocate(chamber: m.Chamber, election: Election, *, explain: bool = True) ->
         applied.add(level, "districts")
     tiers = [_tier(t, ledger, ties, notes, applied, explain) for t in chamber.tiers]
     seats = {e.abbr: 0 for e in election.lists}
-    for t in tiers:
+    for t, spec in zip(tiers, chamber.tiers, strict=True):
+        if spec.calculation is not None:  # figures for other tiers, not seats of the house
+            applied.add(spec.calculation, "calculation only")
+            continue
         for abbr, n in zip(t.abbrs, t.seat_list, strict=True):
             seats[abbr] += n
     total = sum(seats.values())
@@ -60,7 +66,9 @@ def allocate(chamber: m.Chamber, election: Election, *, explain: bool = True) ->
     return AllocationResult(
         chamber=chamber.name, seats=seats, total=total, tiers=tiers,
         appointed=appointed, ties=ties, clauses_applied=applied.labels, notes=notes, election=election,
-        appointed_names=appointed_names, levels=levels, units_of=lambda: _units(ledger, tiers, levels),
+        appointed_names=appointed_names, levels=levels,
+        units_of=lambda: _units(ledger, [t for t, s in zip(tiers, chamber.tiers, strict=True) if s.calculation is None],
+                                levels),
     )
 
 
@@ -68,7 +76,10 @@ def _tier(tier: m.Tier, ledger: Ledger, ties: list[Tie], notes: list[str], appli
           explain: bool) -> TierResult:
     """One tier: in each unit of its level, or once on the whole election (its seats and votes
     possibly another tier's), its seats then placed into units if the rules say so."""
-    if tier.level is not None:
+    ledger.forget()
+    if tier.lower is not None:
+        result = allocate_biproportional(tier, ledger, ties, notes, applied, explain)
+    elif tier.level is not None:
         result = allocate_in_units(tier, ledger, ties, notes, applied, explain)
     else:
         rec = Recorder(explain)
@@ -83,9 +94,21 @@ def _tier(tier: m.Tier, ledger: Ledger, ties: list[Tie], notes: list[str], appli
             applied.add(tier.votes_from, "votes remainders")
         else:
             view = View.national(ledger.election)
+        held: list[int] | None = None
+        floor: list[int] | None = None
+        if tier.levelling is not None:
+            held = [ledger.national(tier.levelling.tier).get(a, 0) for a in view.names]
+            view = with_held(view, held)
+            if tier.levelling.other is not None:
+                floor = _floor(tier.levelling, ledger, view.names)
         ctx = Context(tier=tier, view=view, seats=seats, notes=notes, applied=applied, rec=rec,
                       tb=TieBreaker(tier, view.entries, ties, view.votes))
-        if seats > 0:
+        if tier.continuation is not None:
+            national = ledger.national(tier.continuation.tier)
+            ctx.held = [national.get(a, 0) for a in view.names]
+        if held is not None:
+            result = run_levelling(ctx, held, floor)
+        elif seats > 0:
             result = run_tier(ctx)
         else:
             rec.say("No seats to allocate")
@@ -93,8 +116,30 @@ def _tier(tier: m.Tier, ledger: Ledger, ties: list[Tie], notes: list[str], appli
         if tier.placement is not None:
             applied.add(tier.placement, "place")
             place(tier, result, ledger, ties, explain)
+        if tier.level_placements:
+            for p in tier.level_placements:
+                applied.add(p, "place by quotients")
+            held_national = ledger.national(tier.continuation.tier) if tier.continuation is not None else {}
+            lower = ledger.results[tier.levelling.tier] if tier.levelling is not None else None
+            place_by_quotients(tier, result, ledger.election, ledger.seats_in, held_national, ties, explain, lower)
     ledger.results[tier.name] = result
+    if tier.calculation is not None:
+        ledger.calculations.add(tier.name)
+    ledger.forget()
     return result
+
+
+def _floor(lev: m.Levelling, ledger: Ledger, names: list[str]) -> list[int]:
+    """Each list's least seats: over the units of the levelling's level, the larger of its seats in the
+    two tiers there, summed."""
+    assert lev.other is not None and lev.level is not None
+    out = dict.fromkeys(names, 0)
+    for u in ledger.election.units_of(lev.level):
+        a, b = ledger.seats_in(lev.level, u.name, lev.tier), ledger.seats_in(lev.level, u.name, lev.other)
+        for abbr in set(a) | set(b):
+            if abbr in out:
+                out[abbr] += max(a.get(abbr, 0), b.get(abbr, 0))
+    return [out[a] for a in names]
 
 
 def _empty(ctx: Context) -> TierResult:
@@ -105,27 +150,37 @@ def _empty(ctx: Context) -> TierResult:
 
 
 def _units(ledger: Ledger, tiers: list[TierResult], levels: list[LevelResult]) -> list[UnitResult]:
-    """The seats in each unit of every level the rules declare or allocate in."""
+    """The seats in each unit of every level the rules declare or allocate in (a unit's seats: those
+    of every tier in it and in the units below it)."""
     election = ledger.election
+    tree = election.tree
     names = [lv.name for lv in levels]
     for t in tiers:
         if t.level is not None and t.level not in names:
             names.append(t.level)
+    parts: dict[tuple[str, str], list[TierResult]] = {}
+    sums: dict[tuple[str, str], dict[str, int]] = {}
+    for t in tiers:
+        for p in t.parts:
+            if p.level is None or p.district is None:
+                continue
+            parts.setdefault((p.level, p.district), []).append(p)
+            here = tree.unit(p.level, p.district)
+            keys = [(p.level, p.district)] + ([(a.level, a.name) for a in tree.ancestors(here)] if here else [])
+            for key in keys:
+                seats = sums.setdefault(key, {})
+                for abbr, n in zip(p.abbrs, p.seat_list, strict=True):
+                    seats[abbr] = seats.get(abbr, 0) + n
+    for level, _ in sums:  # the levels above the units where tiers allocate (a region above its constituencies)
+        if level not in names:
+            names.append(level)
     out: list[UnitResult] = []
     for level in names:
         magnitudes = ledger.magnitudes.get(level, {})
-        parts: dict[str, list[TierResult]] = {}
-        for t in tiers:
-            for p in t.parts:
-                if p.level == level and p.district is not None:
-                    parts.setdefault(p.district, []).append(p)
         for u in election.units_of(level):
-            seats: dict[str, int] = {}
-            for p in parts.get(u.name, []):
-                for abbr, n in zip(p.abbrs, p.seat_list, strict=True):
-                    seats[abbr] = seats.get(abbr, 0) + n
-            out.append(UnitResult(name=u.name, level=level, magnitude=magnitudes.get(u.name, u.seats), seats=seats,
-                                  tiers=parts.get(u.name, [])))
+            key = (level, u.name)
+            out.append(UnitResult(name=u.name, level=level, magnitude=magnitudes.get(u.name, u.seats),
+                                  seats=sums.get(key, {}), tiers=parts.get(key, [])))
     return out
 
 

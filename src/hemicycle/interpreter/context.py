@@ -41,6 +41,7 @@ class Context:
     tb: TieBreaker
     across: Any = None  # thresholds.Across: the verdicts made once for a tier allocated in units
     exempted: frozenset[int] = frozenset()  # the lists 'exempt ... from thresholds' let pass
+    held: Any = None  # 'continue after tier': each list's seats held in that tier here (None: not continued)
 
     @property
     def explain(self) -> bool:

@@ -19,7 +19,7 @@ from hemicycle import model as m
 from hemicycle.highest_averages import Key, LinearDivisors, highest_averages
 from hemicycle.interpreter.errors import AllocationError
 from hemicycle.interpreter.outcome import MethodOutcome
-from hemicycle.interpreter.protocol import Block, Step
+from hemicycle.interpreter.protocol import Block, Lazy, Step
 from hemicycle.interpreter.ties import TieBreaker
 from hemicycle.interpreter.workload import EXPLAIN_EVERY_SEAT
 from hemicycle.numbers import fmt_exact
@@ -153,7 +153,7 @@ def _highest_averages(method: m.Divisor, votes: Sequence[int], factors: Sequence
             method,
         ))
     for awarded, (i, best) in enumerate(run.order, run.jumped + 1):
-        steps.append(Step(f"Seat {awarded}: {names[i]} (quotient {favour.shown(best)})"))
+        steps.append(Step("Seat {}: {} (quotient {})", None, (awarded, names[i], Lazy(favour.shown, best))))
     if run.left > 0:
         raise AllocationError(
             f"{run.left} seat(s) cannot be given: every list has used up the divisor sequence",

@@ -36,6 +36,8 @@ class Ledger:
     results: dict[str, TierResult] = field(default_factory=dict)
     # placed seats: (level, unit) -> abbr -> seats given there by tiers placed into units
     placed: dict[tuple[str, str], dict[str, int]] = field(default_factory=dict)
+    _sums: dict[str, dict[tuple[str, str], dict[str, int]]] = field(default_factory=dict, repr=False)
+    calculations: set[str] = field(default_factory=set)  # tiers whose seats are not seats of the house
 
     def parts(self, tier: str) -> list[TierResult]:
         return self.results[tier].parts
@@ -43,23 +45,41 @@ class Ledger:
     def seats_in(self, level: str, unit: str, tier: str | None = None) -> dict[str, int]:
         """Every list's seats in ``unit`` of ``level`` and in the units below it, from tier ``tier``
         (every tier so far when None)."""
+        key = tier or ""
+        table = self._sums.get(key)
+        if table is None:
+            table = self._sums[key] = self._sums_below(tier)
+        return dict(table.get((level, unit), {}))
+
+    def _sums_below(self, tier: str | None) -> dict[tuple[str, str], dict[str, int]]:
+        """(level, unit) -> abbr -> seats of ``tier`` (every tier when None) there and below, made once."""
         tree = self.election.tree
-        out: dict[str, int] = {}
+        out: dict[tuple[str, str], dict[str, int]] = {}
         results = self.results.values() if tier is None else [self.results[tier]]
         for result in results:
+            if tier is None and result.name in self.calculations:
+                continue
             for part in result.parts:
                 if part.level is None or part.district is None:
                     continue
                 here = tree.unit(part.level, part.district)
                 if here is None:
                     continue
-                if (here.level, here.name) != (level, unit) and not any(
-                        (a.level, a.name) == (level, unit) for a in tree.ancestors(here)):
-                    continue
+                keys = [(here.level, here.name)] + [(a.level, a.name) for a in tree.ancestors(here)]
                 for abbr, n in zip(part.abbrs, part.seat_list, strict=True):
                     if n:
-                        out[abbr] = out.get(abbr, 0) + n
+                        for k in keys:
+                            sums = out.setdefault(k, {})
+                            sums[abbr] = sums.get(abbr, 0) + n
         return out
+
+    def forget(self) -> None:
+        """Drop the sums made by ``seats_in`` (a tier has given or changed seats)."""
+        self._sums.clear()
+
+    def national(self, tier: str) -> dict[str, int]:
+        """Every list's seats in tier ``tier``, summed over its units."""
+        return self.results[tier].seats
 
     def unfilled(self, tier: str) -> int:
         """The seats tier ``tier`` did not fill, summed over its units."""
@@ -88,6 +108,7 @@ def allocate_in_units(tier: m.Tier, ledger: Ledger, ties: list[Tie], notes: list
     across = Across(tier.seats, election, notes, rec)
     views = level_views(election, tier.level)
     parts: list[TierResult] = []
+    plain = _plain(tier)
     # one context for the tier, moved from unit to unit (the draw of lots goes on from unit to unit)
     ctx = Context(tier=tier, view=View.national(election), seats=0, notes=notes, applied=applied, rec=rec,
                   tb=TieBreaker(tier, (), ties, ()), across=across)
@@ -96,10 +117,45 @@ def allocate_in_units(tier: m.Tier, ledger: Ledger, ties: list[Tie], notes: list
         seats = magnitudes[view.unit.name]
         ctx.view, ctx.seats, ctx.rec, ctx.exempted = view, seats, Recorder(explain), frozenset()
         ctx.tb.rebind(view.entries, view.votes, view.unit.name)
-        part = run_tier(ctx) if seats > 0 else _no_seats(ctx)
+        if tier.continuation is not None:
+            here = ledger.seats_in(tier.level, view.unit.name, tier.continuation.tier)
+            ctx.held = [here.get(a, 0) for a in view.names]
+        part = _single_seat(ctx) if seats == 1 and plain else run_tier(ctx) if seats > 0 else _no_seats(ctx)
         part.level, part.district, part.index = tier.level, view.unit.name, view.index
         parts.append(part)
     return _summary(tier, election, parts, rec, tier.level)
+
+
+def _plain(tier: m.Tier) -> bool:
+    """A tier whose one seat in a unit simply goes to the most votes: a divisor method (the same
+    first divisor for every list), and nothing else that could change who takes part."""
+    method = tier.method
+    return (isinstance(method, m.Divisor) and method.kind not in (m.DivisorKind.ADAMS, m.DivisorKind.HUNTINGTON_HILL)
+            and (method.kind is not m.DivisorKind.SEQUENCE or (bool(method.sequence) and method.sequence[0] > 0))
+            and not tier.thresholds and not tier.provisions and not tier.consolations and tier.alliances is None
+            and tier.compensation is None and tier.cap is None and tier.exempt is None and tier.continuation is None
+            and not tier.uses_levels)
+
+
+def _single_seat(ctx: Context) -> TierResult:
+    """One seat: the list (candidate) with the most votes; equal most votes by the tier's tie chain."""
+    view = ctx.view
+    votes = view.votes
+    n = len(votes)
+    seats = [0] * n
+    top = max(votes, default=0)
+    ctx.used(ctx.tier.method, "allocate")
+    if top > 0:
+        tied = [i for i in range(n) if votes[i] == top]
+        if len(tied) > 1:
+            tied = ctx.tb.favour(tied, 1, "the one seat", f"{top:,} votes")
+        seats[tied[0]] = 1
+        ctx.rec.say("One seat: {} with the most votes ({:n})", view.names[tied[0]], top)
+    else:
+        ctx.rec.say("No list has a vote: the seat is not filled")
+    return TierResult(name=ctx.tier.name, size=1, abbrs=view.names, names=view.labels, votes=votes,
+                      passed_flags=[True] * n, admitted_flags=[True] * n, admitted_by=["threshold"] * n,
+                      seat_list=seats, vacant=0 if top > 0 else 1, log=ctx.rec.entries)
 
 
 def _no_seats(ctx: Context) -> TierResult:

@@ -103,6 +103,8 @@ class TierResult:
     district: str | None = None  # the unit this result is for (None: the whole election)
     parts: list[TierResult] = field(default_factory=list)  # a tier in units: the result in each unit
     index: Sequence[int] = ()  # in a unit: each list's position among the election's lists
+    entitlement: dict[str, int] | None = None  # a levelling tier: each list's entitlement (the final round)
+    excluded: tuple[str, ...] = ()  # a levelling tier: the lists excluded for holding more than their entitlement
     _lists: list[ListResult] | None = field(default=None, repr=False)
 
     @property
@@ -151,6 +153,8 @@ class TierResult:
             "lists": [lr.to_json() for lr in self.lists],
             **({"level": self.level} if self.level is not None else {}),
             **({"district": self.district} if self.district is not None else {}),
+            **({"entitlement": self.entitlement, "excluded": list(self.excluded)}
+               if self.entitlement is not None else {}),
         }
 
 

@@ -7,9 +7,11 @@ from hemicycle import model as m
 from hemicycle.election import Election
 from hemicycle.interpreter.admission import active_provisions, admit, corrections
 from hemicycle.interpreter.alliances import allocate_alliances
+from hemicycle.interpreter.bonus import majority_bonus
 from hemicycle.interpreter.compensation import overhang, set_aside
 from hemicycle.interpreter.consolation import consolation
 from hemicycle.interpreter.context import Applied, Context
+from hemicycle.interpreter.continuation import continued
 from hemicycle.interpreter.errors import AllocationError
 from hemicycle.interpreter.guarantees import guarantee
 from hemicycle.interpreter.limits import Distribution, distribute, list_limits
@@ -60,8 +62,14 @@ def run_tier(ctx: Context) -> TierResult:
         result.vacant = method_seats
         result.seat_list = outside
         return result
+    leader, bonus = majority_bonus(ctx, tier.bonus, pool, method_seats) if tier.bonus is not None else (None, 0)
+    if bonus:
+        method_seats -= bonus
+        rec.say("Seats for the distribution: {} - {} (bonus) = {}", method_seats + bonus, bonus, method_seats)
     ctx.used(tier.method, "allocate")
-    seats = _distribute(ctx, result, pool, factors, method_seats)
+    seats = _distribute(ctx, result, pool, factors, method_seats) if method_seats > 0 else [0] * n
+    if leader is not None and bonus:
+        seats[leader] += bonus
     if active:
         guarantee(ctx, active, admitted, runner, seats)
     if tier.compensation is not None:
@@ -90,6 +98,15 @@ def _distribute(ctx: Context, result: TierResult, pool: list[int], factors: list
     """The method (or the alliances' units) within caps and list sizes; the protocol's figures."""
     tier = ctx.tier
     n = len(ctx.view.votes)
+    if ctx.held is not None:
+        assert tier.continuation is not None
+        ctx.used(tier.continuation, "continue after")
+        outcome = continued(tier.method, ctx.view.votes, ctx.held, [e.list_size for e in ctx.view.entries], pool,
+                            method_seats, ctx.tb, ctx.view.names, ctx.rec.on, tier.continuation)
+        if ctx.rec.on:
+            ctx.rec.entries.extend(outcome.steps)
+        result.vacant = method_seats - sum(outcome.seats)
+        return outcome.seats
     limits = list_limits(tier, ctx)
     if tier.alliances is not None:
         ctx.used(tier.alliances, "alliances")

@@ -53,8 +53,8 @@ def unit_views(election: Election, units: Sequence[Unit]) -> list[View]:
     entries = election.lists
     views = []
     for u in units:
-        idx = sorted(position[a] for a in u.votes)
-        votes = u.votes
+        votes = u.votes if u.votes or not u.candidates else u.candidate_votes
+        idx = sorted(position[a] for a in votes)
         listed = [entries[i] for i in idx]
         views.append(View(election, listed, [votes[e.abbr] for e in listed], u.totals, u, [e.abbr for e in listed],
                           idx, [e.name for e in listed]))

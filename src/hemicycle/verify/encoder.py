@@ -1003,7 +1003,35 @@ def refuse_extensions(tier: Tier, districted: bool = False) -> None:
         if val:
             node = val[0] if isinstance(val, tuple) else val
             raise UnsupportedClause(node, what, "not encoded by the verifier")
+    refuse_levels2(tier)
     _refuse_districts(tier, districted)
+    _refuse_levels(tier)
+
+
+def _refuse_levels(tier: Tier) -> None:
+    """The clauses of levels (issue 15: levelling against a lower tier, overhang policies, divisor
+    methods continued from held seats, seats placed by quotients): refused with their line until
+    the encoder models them (issue 16), never dropped."""
+    why = "levels are not encoded by the verifier yet"
+    for name, what in (("levelling", "levelling against tier ..."), ("overhang_policy", "overhang ..."),
+                       ("continuation", "continue after tier ..."), ("calculation", "calculation only")):
+        node = getattr(tier, name, None)
+        if node is not None:
+            raise UnsupportedClause(node, what, why)
+    for p in getattr(tier, "level_placements", ()):
+        raise UnsupportedClause(p, f"place in each {p.level} by {p.method.kind.value}", why)
+
+
+def refuse_levels2(tier: Tier) -> None:
+    """The clauses of the levels issue that move seats between levels (biproportional
+    apportionment, majority bonus): refused with their line until the encoder models them (issue 16), never dropped."""
+    for name, what, why in (
+            ("upper", "upper apportionment ...", "biproportional apportionment is not encoded by the verifier yet"),
+            ("lower", "lower apportionment ...", "biproportional apportionment is not encoded by the verifier yet"),
+            ("bonus", "bonus ... to first list", "majority bonuses are not encoded by the verifier yet")):
+        node = getattr(tier, name, None)
+        if node is not None:
+            raise UnsupportedClause(node, what, why)
 
 
 def _refuse_districts(tier: Tier, districted: bool = False) -> None:

@@ -18,7 +18,7 @@ import z3
 from hemicycle.election import Election, ListEntry
 from hemicycle.model import Chamber, Tier
 from hemicycle.verify.concrete import totals_for
-from hemicycle.verify.encoder import TierEnc, check_supported
+from hemicycle.verify.encoder import TierEnc, check_supported, refuse_levels2
 from hemicycle.verify.errors import EncodingMismatch, PropertyError, VerifyError
 from hemicycle.verify.problem import Outcome, Part, Problem, Query
 from hemicycle.verify.properties import CATALOGUE, Property
@@ -739,6 +739,8 @@ def verify(
     ``tier``, ``minimize`` and ``search`` do not apply there yet."""
     if parties < 1:
         raise PropertyError("parties must be at least 1")
+    for t in chamber.tiers:  # the clauses of the levels issue first: the message names the clause itself
+        refuse_levels2(t)
     if chamber.levels:
         if property_file is not None:
             raise PropertyError("property files about districts are not supported yet")
