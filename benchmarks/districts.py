@@ -17,6 +17,13 @@ lists with at least 3% of the valid votes (blank ballots included) by D'Hondt.
   with the magnitudes given. votelib's base is the lists' votes (no blank ballots); on this record
   the seats are the same.
 * **plain exact loop**: a hand-written exact D'Hondt per province (integer cross-multiplication).
+* **hemicycle compiled (districted)**: ``hemicycle.districted.compile_districts(rules, election)``,
+  the function built once, called on the election (magnitudes held from the plan, thresholds,
+  D'Hondt per province); its ratio to the plain loop is printed (target: within 1.5x).
+* **hemicycle batch (districted)**: ``allocate_districts_batch`` on ``--batch`` whole Spanish
+  elections (52 provinces each; the 2015 votes of each list in each province moved by up to 10%,
+  integers, valid votes their sums plus the blank ballots); elections per second and the ratio to
+  the target of 100,000 are printed, and ``--check`` of them are compared with the interpreter.
 
 Each peer's seats are compared with hemicycle's; the ratios are peer time / hemicycle time.
 """
@@ -31,6 +38,8 @@ from typing import Any
 
 import hemicycle
 from hemicycle.api import resolve_election
+from hemicycle.batch_districts import allocate_districts_batch, district_columns
+from hemicycle.districted import compile_districts
 from hemicycle.election import Election
 from hemicycle.interpreter import allocate
 from hemicycle.votes import load_votes
@@ -133,17 +142,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=30, help="calls per round (the peers: a fifth)")
     parser.add_argument("--rounds", type=int, default=5, help="rounds; each contestant's best round counts")
+    parser.add_argument("--batch", type=int, default=100_000, help="elections for the batch path (0: none)")
+    parser.add_argument("--check", type=int, default=200, help="batch elections compared with the interpreter")
     args = parser.parse_args()
     rules, election = spain()
     few = max(3, args.repeat // 5)
+    compiled = compile_districts(rules.model, election)
+    assert compiled is not None, "the compiled path declines these rules"
     contestants: dict[str, tuple[Callable[[], Any], int]] = {
         "hemicycle interpreter (full protocol)": (lambda: allocate(rules.model, election), args.repeat),
         "hemicycle interpreter (seats only)": (lambda: allocate(rules.model, election, explain=False), args.repeat),
+        "hemicycle compiled (districted)": (lambda: compiled(election), args.repeat),
         "plain exact Python loop": (lambda: plain_exact(election), args.repeat),
     }
     convert: dict[str, Callable[[Any], Seats]] = {
         "hemicycle interpreter (full protocol)": hemicycle_seats, "hemicycle interpreter (seats only)": hemicycle_seats,
-        "plain exact Python loop": lambda seats: seats,
+        "hemicycle compiled (districted)": lambda seats: seats, "plain exact Python loop": lambda seats: seats,
     }
     try:
         doc = interregnum_doc(election)
@@ -167,6 +181,60 @@ def main() -> None:
     for name, (ms, seats) in runs.items():
         same = "same" if seats == reference else "DIFFERENT"
         print(f"{name:42} {ms:9.3f} {ms / base:11.2f}x  {same}")
+    plain = runs["plain exact Python loop"][0]
+    print(f"compiled (districted) / plain exact loop: {runs['hemicycle compiled (districted)'][0] / plain:.2f}x "
+          "(target: at most 1.5x)")
+    if args.batch:
+        batch_run(rules, election, args.batch, args.check, plain)
+
+
+def batch_votes(election: Election, n: int, seed: int = 1) -> tuple[list[Any], dict[str, Any]]:
+    """``n`` elections: each list's 2015 votes in each province moved by up to 10% (integers)."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    units = election.units_of("district")
+    votes = []
+    for u, cols in zip(units, district_columns(election), strict=True):
+        base = np.array([u.votes[election.lists[i].abbr] for i in cols], dtype=np.int64)
+        step = base // 10
+        votes.append(base + rng.integers(-step, step + 1, size=(n, len(cols))))
+    blank = np.array([u.totals["blank"] for u in units], dtype=np.int64)
+    valid = np.stack([v.sum(axis=1) for v in votes], axis=1)
+    return votes, {"valid": valid, "blank": np.broadcast_to(blank, valid.shape)}
+
+
+def batch_run(rules: hemicycle.Rules, election: Election, n: int, check: int, plain_ms: float) -> None:
+    from hemicycle.districted import election_of, interpreted, plan_districts
+
+    votes, totals = batch_votes(election, n)
+    start = time.perf_counter()
+    seats = allocate_districts_batch(rules, election, votes, **totals)
+    seconds = time.perf_counter() - start
+    plan = plan_districts(rules.model, election)
+    assert plan is not None
+    cols = district_columns(election)
+    n_lists = len(election.lists)
+    different = 0
+    for row in range(0, n, max(1, n // max(check, 1)))[:check]:
+        rows = []
+        for c, a in zip(cols, votes, strict=True):
+            full = [0] * n_lists
+            for i, x in zip(c, a[row].tolist(), strict=True):
+                full[i] = x
+            rows.append(full)
+        tots = [{k: int(t[row, d]) for k, t in totals.items()} for d in range(len(cols))]
+        one = election_of(plan, rows, tots, {k: sum(x[k] for x in tots) for k in totals})
+        want = interpreted(plan, one)
+        got = {u: {election.lists[i].abbr: int(s) for i, s in zip(c, seats[d][row].tolist(), strict=True) if s}
+               for d, (u, c) in enumerate(zip(plan.units, cols, strict=True))}
+        different += got != want
+    rate = n / seconds
+    print(f"hemicycle batch (districted): {n:,} whole elections (52 provinces each) in {seconds:.2f} s = "
+          f"{rate:,.0f} elections/s; {rate / 100_000:.2f}x the target of 100,000/s; "
+          f"{plain_ms * 1e-3 * rate:.0f}x the plain loop per election; "
+          f"{'same' if not different else f'{different} DIFFERENT'} seats on {min(check, n)} checked by the "
+          "interpreter")
 
 
 if __name__ == "__main__":

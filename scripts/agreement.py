@@ -12,6 +12,13 @@ verifier's queries use; every ``--unique-every``-th election also proves that th
 no other seat vector. Prints, per rule: elections, disagreements, seconds, and how many elections
 had each edge case. Exit 1 on any disagreement. One process, one core.
 
+    python scripts/agreement.py --districts [--count 10000] [--rules dhondt ...]
+
+Districted elections (``hemicycle.verify.district_agreement``): per rule, ``--count`` random and
+constructed elections (zeros, empty districts, equal votes, lists exactly at a national or
+district threshold) through the districted encoding, and every second one also as the first
+election of a step query (one list gains votes in one district), against the interpreter.
+
     python scripts/agreement.py --pairs [--per-family 10000] [--families ...] [--json FILE]
 
 The two-election agreement (``hemicycle.verify.pairs``): the verifier's own sub-queries of every
@@ -33,6 +40,33 @@ from pathlib import Path
 from hemicycle.verify.agreement import RULES, run_rule
 
 
+def districts(args: argparse.Namespace) -> int:
+    """Districted elections: one election and one step pair per two, against the interpreter."""
+    from hemicycle.verify.district_agreement import RULES as DRULES
+    from hemicycle.verify.district_agreement import run_rule as drun
+
+    names = args.rules or list(DRULES)
+    print(f"{'rule':26s} {'elections':>9s} {'steps':>6s} {'noRes':>6s} {'disagree':>8s} {'seconds':>8s}",
+          flush=True)
+    total_bad = 0
+    rows = []
+    for name in names:
+        t = time.monotonic()
+        count, steps, noresult, bad = drun(name, args.count, seed=args.seed)
+        total_bad += len(bad)
+        rows.append({"rule": name, "elections": count, "steps": steps, "no_result": noresult,
+                     "disagreements": bad, "seconds": round(time.monotonic() - t, 1)})
+        print(f"{name:26s} {count:9d} {steps:6d} {noresult:6d} {len(bad):8d} {time.monotonic() - t:8.1f}",
+              flush=True)
+        for msg in bad[:3]:
+            print("   ", msg, flush=True)
+    print(f"total: {sum(r['elections'] for r in rows)} elections, {sum(r['steps'] for r in rows)} step pairs, "
+          f"{total_bad} disagreements")
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=1) + "\n")
+    return 1 if total_bad else 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--count", type=int, default=10_000, help="elections per rule")
@@ -44,9 +78,13 @@ def main() -> int:
     ap.add_argument("--pairs", action="store_true", help="the two-election agreement")
     ap.add_argument("--per-family", type=int, default=10_000, help="pairs per rule family")
     ap.add_argument("--families", nargs="*", help="families (default: all)")
+    ap.add_argument("--districts", action="store_true",
+                    help="the districted encoding (hemicycle.verify.district_agreement)")
     args = ap.parse_args()
     if args.pairs:
         return pairs(args)
+    if args.districts:
+        return districts(args)
     names = args.rules or sorted(RULES)
     unknown = [n for n in names if n not in RULES]
     if unknown:

@@ -1,6 +1,7 @@
 """Screenshots of the workbench (hemicycle serve) in headless Chromium, for the README and for
 looking at the page: the main view at 1400 px and the whole page at 390 px (a phone), and the
-verify panel after proving and refuting properties.
+verify panel after proving and refuting properties, and Spain 2015 in its 52 provinces (the
+district table; docs/img/workbench-districts.png is OUT_DIR/workbench-districts-1400.png).
 
     python scripts/workbench_screenshots.py [OUT_DIR]     # default: /tmp/hemicycle-screenshots
 
@@ -22,7 +23,7 @@ from typing import Any
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
@@ -57,6 +58,15 @@ def verify(driver: Any) -> None:
     time.sleep(0.3)
 
 
+def districts(driver: Any) -> None:
+    """The Spanish rules and the 2015 votes, scrolled to the table of seats by province."""
+    Select(driver.find_element(By.ID, "rules-select")).select_by_visible_text("spain-1986")
+    Select(driver.find_element(By.ID, "votes-select")).select_by_visible_text("spain-2015")
+    WebDriverWait(driver, 60).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#districts-table tbody tr")) == 52)
+    driver.execute_script("document.getElementById('districts').scrollIntoView({block: 'start'});")
+    time.sleep(0.5)
+
+
 def main(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     server = subprocess.Popen([sys.executable, "-m", "hemicycle.cli", "serve", "--port", "0"],
@@ -75,6 +85,9 @@ def main(out: Path) -> None:
         shoot(driver, out / "workbench-1400.png", False)
         verify(driver)
         shoot(driver, out / "workbench-verify-1400.png", False)
+        load(driver, url, 1400, 900, False)
+        districts(driver)
+        shoot(driver, out / "workbench-districts-1400.png", False)
         load(driver, url, 390, 844, True)
         shoot(driver, out / "workbench-390.png", True)
         verify(driver)

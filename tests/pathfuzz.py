@@ -463,3 +463,101 @@ def run_rule_cases(rng: random.Random, count: int, *, per_case: int = 6, bound: 
         tally.hangs += [f"{label}: {x}" for x in hangs]
         compare(label, outcomes, elections, tally)
     return tally
+
+
+# --- districted rules: interpreter, compiled (hemicycle.districted), batch (hemicycle.batch_districts) ---
+
+DISTRICT_METHODS = ["dhondt", "sainte_lague", "modified_sainte_lague", "danish", "imperiali", "adams",
+                    "largest_remainder quota hare", "largest_remainder quota droop",
+                    "largest_remainder quota imperiali", "divisors 1, 2 step 5"]
+DISTRICT_THRESHOLDS = ["", "threshold 5% of valid_votes", "threshold 3% of valid_votes_and_blank strict",
+                       "threshold 10% of list_votes nationally",
+                       "threshold 4% of valid_votes nationally\nthreshold 8% of list_votes"]
+DISTRICT_TIES = ["ties more_votes then lot seed 1", "ties registration_order",
+                 "ties fewer_votes then registration_order", "ties lot seed 2", ""]
+
+
+def district_case(rng: random.Random) -> tuple[Any, Any]:
+    """Random districted rules (one tier in each district: a method, thresholds in the district or
+    nationally, a tie chain) and a random election for them: 1-6 districts of 0-12 seats given in
+    the vote file, 1-7 lists standing in some of them, equal votes often, figures from 0 to 10^6."""
+    from hemicycle.election import ListEntry, Unit
+
+    abbrs = [f"L{i}" for i in range(rng.randint(1, 7))]
+    units = []
+    for k in range(rng.randint(1, 6)):
+        scale = rng.choice([3, 10, 1000, 10**6])
+        standing = rng.sample(abbrs, rng.randint(1, len(abbrs)))
+        votes = {a: rng.randint(0, scale) for a in standing}
+        if rng.random() < 0.3 and len(standing) > 1:  # equal votes: ties
+            votes[standing[1]] = votes[standing[0]]
+        units.append(Unit(name=f"D{k}", votes=votes, seats=rng.randint(0 if k else 1, 12),
+                          totals={"valid": sum(votes.values()), "blank": rng.randint(0, scale // 10 + 1)}))
+    seats = sum(u.seats or 0 for u in units)
+    text = (f'chamber "c" seats {seats}\ndistricts seats {seats}\ntier "t" in each district {{\n'
+            f"{rng.choice(DISTRICT_THRESHOLDS)}\nallocate {rng.choice(DISTRICT_METHODS)}\n"
+            f"{rng.choice(DISTRICT_TIES)}\n}}\n")
+    sums = {a: sum(u.votes.get(a, 0) for u in units) for a in abbrs}
+    lists = tuple(ListEntry(abbr=a, votes=sums[a], registration_order=k + 1) for k, a in enumerate(abbrs))
+    totals = {"valid": sum(u.totals["valid"] for u in units), "blank": sum(u.totals["blank"] for u in units)}
+    return hemicycle.loads(text, "fuzz.elect").model, Election(lists=lists, units=tuple(units), totals=totals)
+
+
+def district_outcomes(chamber: Any, e: Any) -> dict[str, Any]:
+    """Seats per district (or the error's type) by the interpreter, the compiled and the batch path."""
+    from hemicycle.batch_districts import allocate_districts_batch, district_columns
+    from hemicycle.districted import compile_districts
+    from hemicycle.interpreter import allocate
+
+    def guarded(run: Callable[[], Any]) -> Any:
+        try:
+            return run()
+        except (AllocationError, ValueError) as exc:
+            return type(exc).__name__
+
+    def interpreter() -> Any:
+        result = allocate(chamber, e, explain=False)
+        return {u.name: {a: n for a, n in u.seats.items() if n} for u in result.districts}
+
+    def batch() -> Any:
+        units = e.units_of("district")
+        cols = district_columns(e)
+        votes = [np.array([[u.votes.get(e.lists[i].abbr, 0) for i in c]], dtype=np.int64)
+                 for u, c in zip(units, cols, strict=True)]
+        totals = {k: np.array([[u.totals[k] for u in units]]) for k in ("valid", "blank")}
+        out = allocate_districts_batch(chamber, e, votes, **totals)
+        return {u.name: {e.lists[i].abbr: int(s) for i, s in zip(c, out[d][0].tolist(), strict=True) if s}
+                for d, (u, c) in enumerate(zip(units, cols, strict=True))}
+
+    f = compile_districts(chamber, e)
+    return {"interpreter": guarded(interpreter), "compiled": guarded(lambda: f(e)) if f else "declined",
+            "batch": guarded(batch)}
+
+
+def run_district_cases(rng: random.Random, count: int, *, per_case: int = 1, bound: float = 10.0) -> Tally:
+    """``count`` random districted cases through the three paths (``per_case`` is not used: each
+    case is one rule text and one election)."""
+    tally = Tally()
+    for k in range(count):
+        chamber, e = district_case(rng)
+        tally.rules += 1
+        started = time.perf_counter()
+        try:
+            with guard(bound):
+                got = district_outcomes(chamber, e)
+        except Hang:
+            tally.hangs.append(f"district case {k}")
+            continue
+        except Exception as exc:
+            tally.escaped.append(f"district case {k}: {type(exc).__name__}: {exc}")
+            continue
+        tally.slowest = max(tally.slowest, time.perf_counter() - started)
+        ref = got["interpreter"]
+        if isinstance(ref, str):
+            tally.errors += 1
+        else:
+            tally.elections += 1
+        for path in ("compiled", "batch"):
+            if got[path] != "declined" and got[path] != ref:
+                tally.disagreements.append(f"district case {k} ({path}): {got[path]!r} != interpreter {ref!r}")
+    return tally

@@ -492,3 +492,90 @@ def test_nothing_below_the_web_module_imports_it() -> None:
         if "web" in path.relative_to(src).parts or path.name == "cli.py":
             continue
         assert "hemicycle.web" not in path.read_text("utf-8"), path
+
+
+# --- districts -----------------------------------------------------------------------------------------
+
+
+def test_a_districted_result_is_the_clis(client: TestClient) -> None:
+    import hemicycle
+    from hemicycle.api import resolve_election
+    from hemicycle.reports import district_csv, district_tables
+    from hemicycle.votes import read_vote_file
+
+    text = client.get("/api/rules/spain-1986").json()["text"]
+    answer = allocate(client, {"kind": "bundled", "name": "spain-2015"}, text, "spain-1986.elect")
+    result = hemicycle.loads(text, "spain-1986.elect").allocate(read_vote_file(resolve_election("spain-2015")).election)
+    assert {k: v for k, v in seats(answer).items() if v} == {k: v for k, v in result.seats.items() if v}
+    table = district_tables(result)[0]
+    shown = answer["result"]["district_table"]
+    assert [c["header"] for c in shown["columns"]] == [c.header for c in table.columns]
+    assert shown["rows"] == table.rows and shown["totals"] == table.totals
+    assert next(r for r in shown["rows"] if r[0] == "Madrid")[:4] == ["Madrid", "36", "13", "6"]
+    assert answer["result"]["districts"] == result.to_json()["districts"]
+    assert answer["result"]["downloads"]["districts_csv"] == district_csv(result)
+    assert answer["result"]["downloads"]["protocol"] == result.explain()
+    level, tier = answer["result"]["protocol"]
+    assert (level["kind"], level["size"], level["units"]) == ("level", 350, 52)
+    assert [p["district"] for p in tier["parts"]] == [p.district for p in result.tiers[0].parts]
+    assert [s["text"] for s in tier["parts"][0]["steps"]] == [s.text for s in result.tiers[0].parts[0].steps]
+    assert answer["levels"] == [{"name": "district", "seats": 350, "seats_from_votes": False,
+                                 "figure": "population", "fixed": ["Ceuta", "Melilla"]}]
+    # the table of these votes gives the same seats when read back
+    again = allocate(client, {"kind": "table", **answer["votes_table"]}, text, "spain-1986.elect")
+    assert again["votes_error"] is None and seats(again) == seats(answer)
+    assert again["result"]["district_table"] == shown
+
+
+def test_an_uploaded_districted_file_and_its_errors(client: TestClient) -> None:
+    from hemicycle.api import resolve_election
+
+    text = client.get("/api/rules/czech-2021").json()["text"]
+    data = resolve_election("czech-2021").read_bytes()
+    token = client.post("/api/upload?name=czech.json", content=data,
+                        headers={"content-type": "application/octet-stream"}).json()["token"]
+    answer = allocate(client, {"kind": "upload", "token": token}, text, "czech-2021.elect")
+    assert answer["votes_error"] is None and len(answer["result"]["district_table"]["rows"]) == 14
+    broken = json.loads(data)
+    broken["districts"][2]["parties"][1]["votes"] = -5
+    token = client.post("/api/upload?name=czech.json", content=json.dumps(broken).encode(),
+                        headers={"content-type": "application/octet-stream"}).json()["token"]
+    answer = allocate(client, {"kind": "upload", "token": token}, text, "czech-2021.elect")
+    assert answer["votes_error"]["field"] == "districts[3].parties[2].votes"
+    assert answer["votes_error"]["message"].startswith("czech.json: field districts[3].parties[2].votes: ")
+
+
+def test_a_typed_district_error_is_placed_at_its_cell() -> None:
+    from hemicycle.web.inputs import TypedDistrict
+    from hemicycle.web.tasks import votes_error
+
+    districts = [{"name": "North", "seats": "6", "votes": {"A": "600", "B": "300"}},
+                 {"name": "South", "seats": "4", "votes": {"A": "", "B": "3,00"}}]
+    source = VoteSource.from_json({"kind": "table", "rows": [["A", "", "", ""], ["B", "", "", ""]], "totals": {},
+                                   "districts": districts})
+    assert source.districts[1] == TypedDistrict(name="South", seats="4", votes=(("A", ""), ("B", "3,00")))
+    with pytest.raises(Exception) as caught:
+        source.read()
+    error = votes_error(caught.value, source)  # type: ignore[arg-type]
+    assert error["field"] == "districts[2].parties[1].votes"  # A did not stand in South: B is its first list
+    assert error["table"] == {"district": 2, "cell": "votes.B"}
+    assert error["message"].startswith("typed table: field districts[2].parties[1].votes: South, B:")
+    districts[1]["votes"]["B"] = "300"
+    districts[0]["name"] = ""
+    source = VoteSource.from_json({"kind": "table", "rows": [["A", "", "", ""], ["B", "", "", ""]], "totals": {},
+                                   "districts": districts})
+    with pytest.raises(Exception) as caught:
+        source.read()
+    assert votes_error(caught.value, source)["table"] == {"district": 1, "cell": "name"}  # type: ignore[arg-type]
+
+
+def test_districted_systems_compare_without_margins(client: TestClient) -> None:
+    systems = [{"text": client.get(f"/api/rules/{n}").json()["text"], "file": f"{n}.elect"}
+               for n in ("spain-1986", "spain-one-district")]
+    r = client.post("/api/compare", json={"systems": systems, "votes": {"kind": "bundled", "name": "spain-2015"},
+                                          "curve": "PP"})
+    answer = r.json()
+    assert "error" not in answer, answer
+    assert [n.split(":")[0] for n in answer["notes"]] == ["margins", "seat-vote curve"]
+    assert "not supported for districts" in answer["notes"][0]
+    assert [a["file"] for a in answer["arches"]] == ["spain-1986", "spain-one-district"]

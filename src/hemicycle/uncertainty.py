@@ -17,6 +17,7 @@ numbers.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -132,21 +133,28 @@ def seat_distribution(
     concentration: float = 2000.0, standard_errors: Mapping[str, float] | None = None, seed: int = 0,
     chunk: int = 200_000, progress: Callable[[int], None] | None = None,
 ) -> SeatDistribution:
-    if election.units:
+    if election.units and not rules.model.levels:
         raise ValueError(f"simulations draw national votes, but this vote file gives the votes in "
-                         f"{len(election.units)} districts: not supported for districts yet")
+                         f"{len(election.units)} districts and these rules allocate nationally: not supported for "
+                         "districts yet")
+    if election.units and model != "dirichlet":
+        raise ValueError("simulations of districted elections draw each district's votes by the dirichlet model; "
+                         "the normal model (national standard errors) is not supported for districts yet")
     abbrs = list(election.abbrs)
-    seats_of = Seats(rules.model, election)  # every figure of the election kept (hemicycle.derived)
+    seats_of = _district_seats(rules, election) if election.units else Seats(rules.model, election).batch
     counts: dict[str, dict[int, int]] = {a: {} for a in abbrs}
     majority = 0
     done = 0
     chunk_seed = seed
     while done < simulations:
         size = min(chunk, simulations - done)
-        votes, totals = simulate_votes(election, size, model=model, concentration=concentration,
-                                       standard_errors=standard_errors, seed=chunk_seed)
+        if election.units:
+            votes, totals = simulate_district_votes(election, size, concentration=concentration, seed=chunk_seed)
+        else:
+            votes, totals = simulate_votes(election, size, model=model, concentration=concentration,
+                                           standard_errors=standard_errors, seed=chunk_seed)
         chunk_seed += 1
-        seats = seats_of.batch(votes, totals)
+        seats = seats_of(votes, totals)
         for j, a in enumerate(abbrs):
             values, freq = np.unique(seats[:, j], return_counts=True)
             for s, c in zip(values.tolist(), freq.tolist(), strict=True):
@@ -158,6 +166,45 @@ def seat_distribution(
             progress(size)
     return SeatDistribution(rules=rules.path, abbrs=abbrs, simulations=simulations, counts=counts,
                             majority=majority / simulations)
+
+
+def simulate_district_votes(election: Election, simulations: int, *, concentration: float = 2000.0, seed: int = 0,
+                            level: str = "district") -> tuple[list[np.ndarray[Any, Any]], dict[str, Any]]:
+    """Simulated votes of a districted election: in each district of ``level``, the lists standing
+    there drawn by the dirichlet model around their shares there (``simulate_votes``), its totals
+    in proportion; the columns of ``hemicycle.batch_districts.district_columns``, the totals an
+    array (simulations x districts) for each total every district gives."""
+    from hemicycle.batch_districts import district_columns
+
+    units = election.units_of(level)
+    columns = district_columns(election, level)
+    votes: list[np.ndarray[Any, Any]] = []
+    per_unit: list[dict[str, np.ndarray[Any, Any]]] = []
+    for d, (u, cols) in enumerate(zip(units, columns, strict=True)):
+        lists = tuple(dataclasses.replace(election.lists[i], votes=u.votes[election.lists[i].abbr]) for i in cols)
+        if not lists or not any(e.votes for e in lists):  # nobody stood or nobody has a vote: it stays so
+            votes.append(np.zeros((simulations, len(cols)), dtype=np.int64))
+            per_unit.append({k: np.full(simulations, v, dtype=np.int64) for k, v in u.totals.items()})
+            continue
+        here = Election(lists=lists, totals=u.totals)
+        v, t = simulate_votes(here, simulations, concentration=concentration, seed=seed * 1_000_003 + d)
+        votes.append(v)
+        per_unit.append(t)
+    keys = set.intersection(*(set(t) for t in per_unit)) if per_unit else set()
+    totals = {k: np.stack([np.broadcast_to(t[k], (simulations,)) for t in per_unit], axis=1) for k in sorted(keys)}
+    return votes, totals
+
+
+def _district_seats(rules: Rules, election: Election) -> Callable[[Any, Mapping[str, Any]], np.ndarray[Any, Any]]:
+    """Seats per list nationally of simulated districted elections (``allocate_districts_batch``)."""
+    from hemicycle.batch_districts import allocate_districts_batch, national_seats
+
+    level = rules.model.levels[0].name
+
+    def seats(votes: Any, totals: Mapping[str, Any]) -> np.ndarray[Any, Any]:
+        return national_seats(election, allocate_districts_batch(rules, election, votes, **totals), level)
+
+    return seats
 
 
 def seat_distributions(rules: Sequence[Rules], election: Election, **kwargs: Any) -> list[SeatDistribution]:

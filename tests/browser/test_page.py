@@ -1,5 +1,6 @@
 """The rest of the page in a real browser: the protocol's links into the editor, completions and
-hovers (the language server's), comparisons, typed votes, cancelling a verification, districts."""
+hovers (the language server's), comparisons, typed votes, cancelling a verification (districts:
+test_page_districts.py)."""
 
 from __future__ import annotations
 
@@ -107,16 +108,3 @@ def test_a_verification_can_be_cancelled(page: Any) -> None:
     page.find_element(By.ID, "verify-cancel").click()
     wait(page, lambda d: d.find_element(By.ID, "verify-state").text.startswith("cancelled"))
     assert page.find_element(By.ID, "verify-run").is_enabled()
-
-
-def test_a_result_with_districts_shows_a_table_per_district(page: Any) -> None:
-    districts = [{"name": "North", "seats": {"A": 3, "B": 1}}, {"name": "South", "lists": [{"abbr": "A", "seats": 1},
-                                                                                        {"abbr": "B", "seats": 2}]}]
-    rows = page.execute_async_script(
-        "const done = arguments[arguments.length - 1];"
-        "import('/static/results.js').then((m) => { const t = m.districtTable(arguments[0]);"
-        "  document.body.append(t);"
-        "  done([...t.querySelectorAll('tr')].map((r) => [...r.children].map((c) => c.textContent))); });",
-        districts)
-    assert rows == [["District", "Seats", "A", "B"], ["North", "4", "3", "1"], ["South", "3", "1", "2"],
-                    ["Total", "7", "4", "3"]]

@@ -37,6 +37,7 @@ from hemicycle.model import (
     LargestRemainder,
     QuotaKind,
     Rounding,
+    Scope,
     Selector,
     SelectorKind,
     TieCriterion,
@@ -300,8 +301,10 @@ class TierEnc:
 
 
 class _TierEncoder:
-    def __init__(self, ctx: Ctx, tier: Tier, e: SymElection, house: int) -> None:
+    def __init__(self, ctx: Ctx, tier: Tier, e: SymElection, house: int,
+                 national: SymElection | None = None) -> None:
         self.ctx = ctx
+        self.national = national  # the whole election, for thresholds `nationally` (districts)
         self.tier = tier
         self.e = e
         self.n = e.n
@@ -360,18 +363,19 @@ class _TierEncoder:
                         t, "threshold ... for runner_up", "the runner-up is chosen after thresholds"
                     )
                 quotas = getattr(t, "quotas", None)
+                at = self.national if t.scope is Scope.NATION and self.national is not None else e
                 if t.absolute is not None:
                     lim = Num(t.absolute)
-                    ok = v[i].ge(lim) if t.inclusive else v[i].gt(lim)
+                    ok = at.votes[i].ge(lim) if t.inclusive else at.votes[i].gt(lim)
                 elif quotas is not None:
                     assert t.base is not None
-                    lhs = v[i].scale(self.h, ctx.real)
-                    rhs = e.base(t.base).scale(quotas, ctx.real)
+                    lhs = at.votes[i].scale(self.h, ctx.real)
+                    rhs = at.base(t.base).scale(quotas, ctx.real)
                     ok = lhs.ge(rhs) if t.inclusive else lhs.gt(rhs)
                 else:
                     assert t.share is not None and t.base is not None
-                    lhs = v[i].scale(t.share.denominator, ctx.real)
-                    rhs = e.base(t.base).scale(t.share.numerator, ctx.real)
+                    lhs = at.votes[i].scale(t.share.denominator, ctx.real)
+                    rhs = at.base(t.base).scale(t.share.numerator, ctx.real)
                     ok = lhs.ge(rhs) if t.inclusive else lhs.gt(rhs)
                 conds.append(z3.Implies(applies, ok))
             passed.append(z3.And(conds))
@@ -383,7 +387,7 @@ class _TierEncoder:
             if ctx.scaled:
                 raise VerifyError("internal: two allocations of one query both carry its scale")
             ctx.scaled = True
-        refuse_extensions(tier)
+        refuse_extensions(tier, self.national is not None)
         v = e.votes
         # 1. thresholds
         passed = self.thresholds()
@@ -969,8 +973,10 @@ def _ranks(n: int, members: list[z3.BoolRef],
                    or [z3.IntVal(0)]) for i in range(n)]
 
 
-def refuse_extensions(tier: Tier) -> None:
-    """Raise ``UnsupportedClause`` for the clauses the encoder does not express."""
+def refuse_extensions(tier: Tier, districted: bool = False) -> None:
+    """Raise ``UnsupportedClause`` for the clauses the encoder does not express. ``districted``:
+    the tier is encoded in one unit of a districted chamber (verify/districts.py), so
+    ``in each district`` and national thresholds are expressed."""
     for t in tier.thresholds:
         if getattr(t, "regional", False):
             raise UnsupportedClause(t, "threshold ... in every region",
@@ -998,7 +1004,7 @@ def refuse_extensions(tier: Tier) -> None:
             node = val[0] if isinstance(val, tuple) else val
             raise UnsupportedClause(node, what, "not encoded by the verifier")
     refuse_levels2(tier)
-    _refuse_districts(tier)
+    _refuse_districts(tier, districted)
     _refuse_levels(tier)
 
 
@@ -1028,12 +1034,12 @@ def refuse_levels2(tier: Tier) -> None:
             raise UnsupportedClause(node, what, why)
 
 
-def _refuse_districts(tier: Tier) -> None:
+def _refuse_districts(tier: Tier, districted: bool = False) -> None:
     """The clauses of districts (tiers in units, cross-tier values, thresholds at other levels or
     with alternatives, member counts, exemptions, integer parts only, blank ballots in a base):
     refused until the encoder models districts (issue 16), never dropped."""
     why = "districts are not encoded by the verifier yet"
-    if getattr(tier, "level", None) is not None:
+    if getattr(tier, "level", None) is not None and not districted:
         raise UnsupportedClause(tier, f"tier ... in each {tier.level}", why)
     for name, what in (("seats_from", "seats unfilled in tier ..."), ("votes_from", "votes remainders of tier ..."),
                        ("placement", "place in each ... by remainders of tier ..."),
@@ -1046,7 +1052,8 @@ def _refuse_districts(tier: Tier) -> None:
     for t in tier.thresholds:
         if getattr(t, "alternatives", ()):
             raise UnsupportedClause(t, "threshold ... or ...", "alternative tests are not encoded yet")
-        if getattr(t, "scope", None) is not None and t.scope.value != "unit":
+        if getattr(t, "scope", None) is not None and t.scope.value != "unit" and not (
+                districted and t.scope is Scope.NATION):
             raise UnsupportedClause(t, f"threshold ... {t.scope.value}", why)
         if t.base is not None and t.base.value == "valid_votes_and_blank":
             raise UnsupportedClause(t, "valid_votes_and_blank", "blank ballots are not modelled")
@@ -1078,8 +1085,12 @@ def encode_tier(
     implied: bool = False,
     label: str = "",
     method: bool = True,
+    national: SymElection | None = None,
 ) -> TierEnc:
     """Encode ``tier`` (with ``house`` seats instead of its own, if given) on ``election``.
+
+    ``national``: ``election`` is one district of a districted chamber and ``national`` the
+    whole election (the sums over the districts), where thresholds ``nationally`` are tested.
 
     ``norm`` (``implied=False``): this allocation carries the query's **scale**: its divisor cut
     is 1 (divisor methods) or its admitted votes sum to ``norm`` whenever some admitted list has
@@ -1098,7 +1109,7 @@ def encode_tier(
     h = tier.seats if house is None else house
     if h < 1:
         raise VerifyError(f"a house of {h} seats: every allocation needs at least 1 seat")
-    enc = _TierEncoder(ctx, tier, election, h)
+    enc = _TierEncoder(ctx, tier, election, h, national)
     enc.label = label or f"house {h}"
     enc.method = method
     return enc.run(norm, implied)

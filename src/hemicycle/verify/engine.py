@@ -19,7 +19,7 @@ from hemicycle.election import Election, ListEntry
 from hemicycle.model import Chamber, Tier
 from hemicycle.verify.concrete import totals_for
 from hemicycle.verify.encoder import TierEnc, check_supported, refuse_levels2
-from hemicycle.verify.errors import EncodingMismatch, PropertyError, UnsupportedClause, VerifyError
+from hemicycle.verify.errors import EncodingMismatch, PropertyError, VerifyError
 from hemicycle.verify.problem import Outcome, Part, Problem, Query
 from hemicycle.verify.properties import CATALOGUE, Property
 
@@ -38,12 +38,17 @@ class CounterElection:
     seats: dict[str, int]
     house: int
     tags: dict[str, list[str]] = field(default_factory=dict)
+    # a districted chamber: per district {"district", "seats" (magnitude), "votes", "totals",
+    # "allocated"}; votes, totals and seats above are then the national sums
+    districts: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"votes": self.votes, "totals": self.totals, "seats": self.seats,
                                "house": self.house}
         if self.tags:
             out["tags"] = self.tags
+        if self.districts:
+            out["districts"] = self.districts
         return out
 
 
@@ -727,7 +732,20 @@ def verify(
     the end.
 
     A property whose counterexample the interpreter does not confirm (a bug) gets status
-    ``error`` with the reason; the other properties are still checked."""
+    ``error`` with the reason; the other properties are still checked.
+
+    A chamber with districts: the district properties (``DISTRICT_CATALOGUE``: all when
+    ``properties`` is None) on the district family the verifier encodes (verify/districts.py);
+    ``tier``, ``minimize`` and ``search`` do not apply there yet."""
+    if parties < 1:
+        raise PropertyError("parties must be at least 1")
+    for t in chamber.tiers:  # the clauses of the levels issue first: the message names the clause itself
+        refuse_levels2(t)
+    if chamber.levels:
+        if property_file is not None:
+            raise PropertyError("property files about districts are not supported yet")
+        return _verify_districted(chamber, properties, parties=parties, max_votes=max_votes,
+                                  timeout=timeout, progress=progress)
     props: list[Property] = []
     if property_file is not None:
         from hemicycle.verify.proplang import load_properties
@@ -746,16 +764,15 @@ def verify(
             elif name in user_names:
                 chosen.append(user_names[name])
             else:
+                from hemicycle.verify.district_properties import DISTRICT_CATALOGUE
+
+                if name in DISTRICT_CATALOGUE:
+                    raise PropertyError(f"{name!r} is a property of chambers with districts; "
+                                        "these rules have none")
                 raise PropertyError(
                     f"unknown property {name!r}; known: {', '.join([*CATALOGUE, *user_names])}"
                 )
         props = chosen
-    if parties < 1:
-        raise PropertyError("parties must be at least 1")
-    for t in chamber.tiers:  # the clauses of the levels issue first: the message names the clause itself
-        refuse_levels2(t)
-    for level in getattr(chamber, "levels", ()):
-        raise UnsupportedClause(level, level.label, "districts are not encoded by the verifier yet")
     tiers = list(chamber.tiers)
     if tier is not None:
         tiers = [t for t in tiers if t.name == tier]
@@ -782,6 +799,69 @@ def verify(
     if progress is not None:
         progress(total, total, "")
     return results
+
+
+def _verify_districted(
+    chamber: Chamber, properties: list[str] | None, *, parties: int, max_votes: int | None,
+    timeout: float, progress: Callable[[int, int, str], None] | None,
+) -> list[PropertyResult]:
+    """The district properties (verify/district_properties.py) on the encoded district family;
+    any other clause about districts is refused with its line."""
+    from hemicycle.verify.district_properties import DISTRICT_CATALOGUE, decide
+    from hemicycle.verify.districts import district_system
+
+    system = district_system(chamber)
+    names = list(DISTRICT_CATALOGUE) if properties is None else properties
+    for name in names:
+        if name not in DISTRICT_CATALOGUE:
+            raise PropertyError(f"{name!r} is not a property of districted chambers yet; known: "
+                                + ", ".join(DISTRICT_CATALOGUE))
+    real = system.real and max_votes is None
+    results = []
+    for k, name in enumerate(names):
+        if progress is not None:
+            progress(k, len(names), name)
+        prop = DISTRICT_CATALOGUE[name]
+        try:
+            verdict = decide(system, prop, parties, timeout=timeout, max_votes=max_votes)
+        except EncodingMismatch as exc:
+            results.append(PropertyResult(
+                property=name, status=Status.ERROR, parties=parties, seconds=0.0,
+                tier=system.tier.name, definition=prop.definition, citation=prop.citation,
+                reason=f"internal error: the Z3 encoding and the interpreter disagree, so no "
+                       f"result is shown: {exc}"))
+            continue
+        result = PropertyResult(
+            property=name, status=Status(verdict.status), parties=parties, seconds=verdict.seconds,
+            tier=system.tier.name, encoding="rational" if real else "integer",
+            bounds=_bounds(parties, real, max_votes) + f", {len(system.names)} districts of "
+            + "/".join(str(m) for m in system.magnitudes) + " seats",
+            definition=prop.definition, citation=prop.citation, reason=verdict.reason,
+            notes=[NO_RESULT, *verdict.notes])
+        if verdict.outcomes is not None:
+            result.bounds = ""
+            result.counterexample = [_district_counter(system, o) for o in verdict.outcomes]
+            result.trace = "\n\n".join(o.trace for o in verdict.outcomes)
+        results.append(result)
+    if progress is not None:
+        progress(len(names), len(names), "")
+    return results
+
+
+def _district_counter(system: Any, o: Any) -> CounterElection:
+    n = len(o.national)
+    abbrs = [f"L{i + 1}" for i in range(n)]
+    keys = ("against_all", "invalid", "nonvoters")
+    nat_extras = {k: sum(x.get(k, 0) for x in o.case.extras) for k in keys}
+    units = [{"district": name, "seats": m, "votes": dict(zip(abbrs, votes, strict=True)),
+              "totals": totals_for(votes, **{k: x.get(k, 0) for k in keys}),
+              "allocated": dict(zip(abbrs, row, strict=True))}
+             for name, m, votes, x, row in zip(system.names, system.magnitudes, o.case.votes,
+                                                o.case.extras, o.seats, strict=True)]
+    return CounterElection(votes=dict(zip(abbrs, o.national_votes, strict=True)),
+                           totals=totals_for(o.national_votes, **nat_extras),
+                           seats=dict(zip(abbrs, o.national, strict=True)), house=system.chamber.seats,
+                           districts=units)
 
 
 GRACE = 0.25  # seconds a property may run past its timeout before its process is ended

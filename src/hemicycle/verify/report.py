@@ -25,6 +25,15 @@ def _summary(r: PropertyResult) -> str:
         seats = ", ".join(f"{k} {v}" for k, v in e.seats.items())
         extra = {k: v for k, v in e.totals.items() if k in ("invalid", "against_all") and v}
         more = "".join(f"; {k} {v}" for k, v in extra.items())
+        if e.districts:  # a districted chamber: each district's votes and seats, then the sums
+            units = "; ".join(
+                f"{d['district']} ({d['seats']}): "
+                + ", ".join(f"{k} {v}->{d['allocated'][k]}" for k, v in d["votes"].items())
+                + "".join(f", {k} {v}" for k, v in d["totals"].items()
+                          if k in ("invalid", "against_all") and v)
+                for d in e.districts)
+            parts.append(f"{units} => seats {seats} (of {e.house})")
+            continue
         parts.append(f"votes {votes}{more} -> seats {seats} (of {e.house})")
     text = " | ".join(parts)
     if r.clause:

@@ -5,8 +5,9 @@
 * votes from one of three sources (``VoteSource``): a bundled election by name (only names that
   ``hemicycle list`` shows are accepted), an uploaded file (written to a private temporary folder
   and read by ``hemicycle.votes.read_vote_file``, the CLI's reader, so every format and every
-  message is the CLI's), or a table typed in the page (turned into a CSV vote file, whose row
-  numbers are the table's rows plus one for the header, and read by the same reader).
+  message is the CLI's), or a table typed in the page (turned into a JSON vote file, whose row k
+  is the table's row k and whose ``districts[k]`` is the table's district k, and read by the same
+  reader).
 
 Limits (``MAX_*``) bound what one request may hand to a worker process.
 """
@@ -32,6 +33,7 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024  # an uploaded vote file
 MAX_TABLE_ROWS = 2000  # lists in a typed table
 TABLE_FILE = "typed table"
 TABLE_COLUMNS = ("abbr", "name", "votes", "tags")
+DISTRICT_KEYS = ("name", "level", "parent", "seats", "figures", "totals", "votes")
 MAX_DIGITS = 4300  # longer figures are left to the reader, which refuses them
 
 
@@ -67,6 +69,61 @@ def parse_rules(text: str, file: str) -> Rules:
 
 
 @dataclass(frozen=True)
+class TypedDistrict:
+    """One district of a typed table, every cell as typed: its ``seats`` (the magnitude, where the
+    rules take it from the votes), ``figures`` (``population`` ...), ``totals`` and each list's
+    ``votes`` there (a list whose cell is empty did not stand there)."""
+
+    name: str = ""
+    level: str = ""
+    parent: str = ""
+    seats: str = ""
+    figures: tuple[tuple[str, str], ...] = ()
+    totals: tuple[tuple[str, str], ...] = ()
+    votes: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def from_json(cls, data: Any) -> TypedDistrict:
+        if not isinstance(data, dict):
+            raise InputError("votes table: expected an object for each district")
+        unknown = sorted(set(data) - set(DISTRICT_KEYS))
+        if unknown:
+            raise InputError(f"votes table: unknown district key {unknown[0]!r}; known: {', '.join(DISTRICT_KEYS)}")
+
+        def pairs(key: str) -> tuple[tuple[str, str], ...]:
+            value = data.get(key) or {}
+            if not isinstance(value, dict):
+                raise InputError(f"votes table: a district's {key} must be an object")
+            return tuple((str(k), _text(v)) for k, v in value.items())
+
+        return cls(name=_text(data.get("name")), level=_text(data.get("level")), parent=_text(data.get("parent")),
+                   seats=_text(data.get("seats")), figures=pairs("figures"), totals=pairs("totals"),
+                   votes=pairs("votes"))
+
+    def parties(self) -> list[tuple[str, str]]:
+        """The lists that stood here (a non-empty votes cell), in the table's order."""
+        return [(abbr.strip(), v) for abbr, v in self.votes if v.strip() and abbr.strip()]
+
+    def to_json(self) -> dict[str, Any]:
+        """This district as the vote file's ``"districts"`` entry."""
+        out: dict[str, Any] = {"name": self.name.strip()} if self.name.strip() else {}
+        if self.level.strip():
+            out["level"] = self.level.strip()
+        if self.parent.strip():
+            out["parent"] = self.parent.strip()
+        if self.seats.strip():
+            out["seats"] = _figure(self.seats)
+        figures = {k: _figure(v) for k, v in self.figures if v.strip()}
+        if figures:
+            out["figures"] = figures
+        totals = {k: _figure(v) for k, v in self.totals if v.strip()}
+        if totals:
+            out["totals"] = totals
+        out["parties"] = [{"abbr": abbr, "votes": _figure(v)} for abbr, v in self.parties()]
+        return out
+
+
+@dataclass(frozen=True)
 class VoteSource:
     """Where the votes come from: ``kind`` is "bundled" (``name``), "upload" (``name`` and
     ``data``, ``contest`` for a NIST or EML file with several contests) or "table" (``rows`` of
@@ -78,6 +135,7 @@ class VoteSource:
     contest: str | None = None
     rows: tuple[tuple[str, ...], ...] = ()
     totals: tuple[tuple[str, str], ...] = ()
+    districts: tuple[TypedDistrict, ...] = ()
 
     @classmethod
     def from_json(cls, data: Any, upload: tuple[str, bytes] | None = None) -> VoteSource:
@@ -99,12 +157,16 @@ class VoteSource:
             totals = data.get("totals") or {}
             if not isinstance(rows, list) or not isinstance(totals, dict):
                 raise InputError("votes table: expected rows (a list) and totals (an object)")
-            if len(rows) > MAX_TABLE_ROWS:
-                raise InputError(f"the votes table has {len(rows)} rows; at most {MAX_TABLE_ROWS}")
+            districts = data.get("districts") or []
+            if not isinstance(districts, list):
+                raise InputError("votes table: expected districts (a list)")
+            if len(rows) > MAX_TABLE_ROWS or len(districts) > MAX_TABLE_ROWS:
+                raise InputError(f"the votes table has {max(len(rows), len(districts))} rows; at most {MAX_TABLE_ROWS}")
             cells = tuple(tuple(_text(c) for c in (r if isinstance(r, list) else [])[: len(TABLE_COLUMNS)])
                           for r in rows)
             return cls("table", name=TABLE_FILE, rows=cells,
-                       totals=tuple((str(k), _text(v)) for k, v in totals.items()))
+                       totals=tuple((str(k), _text(v)) for k, v in totals.items()),
+                       districts=tuple(TypedDistrict.from_json(d) for d in districts))
         raise InputError(f"votes: unknown kind {kind!r} (bundled, upload or table)")
 
     def read(self, chambers: Sequence[Chamber] = ()) -> VoteFile:
@@ -117,7 +179,7 @@ class VoteSource:
         elif self.kind == "upload":
             vote_file = _read_upload(self.name, self.data, self.contest)
         else:
-            vote_file = parse_vote_file(table_json(self.rows, self.totals), TABLE_FILE)
+            vote_file = parse_vote_file(table_json(self.rows, self.totals, self.districts), TABLE_FILE)
         for chamber in chambers:
             check_for_rules(vote_file, chamber)
         return vote_file
@@ -140,10 +202,12 @@ def _figure(cell: str) -> int | str:
     return int(cell) if cell.isascii() and cell.isdigit() and len(cell) <= MAX_DIGITS else cell
 
 
-def table_json(rows: Sequence[Sequence[str]], totals: Sequence[tuple[str, str]]) -> str:
+def table_json(rows: Sequence[Sequence[str]], totals: Sequence[tuple[str, str]],
+               districts: Sequence[TypedDistrict] = ()) -> str:
     """A typed table as a JSON vote file: row k of the table is party k, so the reader's row
-    numbers are the table's. Trailing empty rows are left out; an empty row among the others is
-    kept, and the reader says it lacks an abbr."""
+    numbers are the table's; district k is the file's ``districts[k]`` (a list's national votes
+    left empty are the sum of its votes in the districts, as in a file). Trailing empty rows are
+    left out; an empty row among the others is kept, and the reader says it lacks an abbr."""
     parties: list[dict[str, Any]] = []
     for row in rows:
         cells = [c.strip() for c in [*row, *[""] * (len(TABLE_COLUMNS) - len(row))]]
@@ -166,17 +230,39 @@ def table_json(rows: Sequence[Sequence[str]], totals: Sequence[tuple[str, str]])
             raise InputError(f"votes table: unknown total {key!r}; known: {', '.join(TOTALS)}")
         if value.strip():
             figures[key] = _figure(value)
-    return json.dumps({"parties": parties, "totals": figures}, ensure_ascii=False)
+    data: dict[str, Any] = {"parties": parties, "totals": figures}
+    if districts:
+        data["districts"] = [d.to_json() for d in districts]
+    return json.dumps(data, ensure_ascii=False)
 
 
-def table_position(row: int | None, field: str | None) -> dict[str, Any] | None:
+_DISTRICT_FIELD = re.compile(r"districts\[(\d+)\](?:\.(.*))?")
+_PARTY_FIELD = re.compile(r"parties\[(\d+)\](?:\.(.*))?")
+
+
+def table_position(row: int | None, field: str | None,
+                   districts: Sequence[TypedDistrict] = ()) -> dict[str, Any] | None:
     """Where a reader's error falls in the typed table: ``{"row": k}`` (1-based) for a list,
-    ``{"total": name}`` for a total."""
+    ``{"total": name}`` for a total, ``{"district": k, "cell": C}`` for district k's cell C
+    (``name``, ``seats``, ``figures.F``, ``totals.T``, ``votes.ABBR``; none: the whole row)."""
     if row is not None:
         return {"row": row}
     if field and field.startswith("totals."):
         return {"total": field.removeprefix("totals.")}
-    return None
+    found = _DISTRICT_FIELD.fullmatch(field or "")
+    if found is None:
+        return None
+    k, rest = int(found.group(1)), found.group(2) or ""
+    out: dict[str, Any] = {"district": k}
+    party = _PARTY_FIELD.fullmatch(rest)
+    if party is not None:
+        stood = districts[k - 1].parties() if 0 < k <= len(districts) else []
+        j = int(party.group(1))
+        if 0 < j <= len(stood):
+            out["cell"] = f"votes.{stood[j - 1][0]}"
+    elif rest:
+        out["cell"] = rest
+    return out
 
 
 def _read_upload(name: str, data: bytes, contest: str | None) -> VoteFile:

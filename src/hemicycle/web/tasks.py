@@ -25,7 +25,7 @@ from hemicycle.diagnostics import Diagnostic, RuleError
 from hemicycle.html import arch_for, comparison_html
 from hemicycle.interpreter import AllocationError, AllocationResult
 from hemicycle.numbers import fmt_int
-from hemicycle.reports import result_csv, result_json_text, result_rows
+from hemicycle.reports import district_csv, district_tables, result_csv, result_json_text, result_rows
 from hemicycle.votes import VoteFile, VoteFileError
 from hemicycle.web.inputs import (
     MAX_RULES_BYTES,
@@ -107,7 +107,7 @@ def votes_error(e: VoteFileError | InputError, source: VoteSource) -> dict[str, 
     if isinstance(e, VoteFileError):
         out |= {"row": e.row, "field": e.field}
         if source.kind == "table":
-            out["table"] = table_position(e.row, e.field)
+            out["table"] = table_position(e.row, e.field, source.districts)
     return out
 
 
@@ -128,18 +128,61 @@ def _parse(text: str, file: str) -> tuple[Rules | None, str | None]:
 
 
 def _table_of(vote_file: VoteFile) -> dict[str, Any]:
-    """The votes as the page's table (to edit them there)."""
+    """The votes as the page's table (to edit them there): with districts, a list's national
+    votes are left to be the sum of its votes there (so that editing a district's votes needs
+    nothing else)."""
     election = vote_file.election
-    return {"rows": [[e.abbr, e.name, str(e.votes), ";".join(sorted(e.tags))] for e in election.lists],
-            "totals": {k: str(v) for k, v in election.totals.items()}}
+    units = election.units
+    return {"rows": [[e.abbr, e.name, "" if units else str(e.votes), ";".join(sorted(e.tags))]
+                     for e in election.lists],
+            "totals": {k: str(v) for k, v in election.totals.items()  # those the districts do not add up to
+                       if not units or not all(k in u.totals for u in units)},
+            "districts": [{"name": u.name, "level": u.level, "parent": u.parent or "",
+                           "seats": "" if u.seats is None else str(u.seats),
+                           "figures": {k: str(v) for k, v in u.figures.items()},
+                           "totals": {k: str(v) for k, v in u.totals.items()},
+                           "votes": {k: str(v) for k, v in u.votes.items()}} for u in units]}
+
+
+def _steps(steps: Sequence[Any]) -> list[dict[str, Any]]:
+    return [{"text": s.text, "line": _node_line(s.clause), "citation": getattr(s.clause, "citation", None)}
+            for s in steps]
 
 
 def _protocol(result: AllocationResult) -> list[dict[str, Any]]:
-    """The tiers' steps as ``--explain`` numbers them, each with the line of its clause."""
-    return [{"name": t.name, "size": t.size,
-             "steps": [{"text": s.text, "line": _node_line(s.clause),
-                        "citation": getattr(s.clause, "citation", None)} for s in t.steps]}
-            for t in result.tiers]
+    """The steps as ``--explain`` numbers them, each with the line of its clause: the levels'
+    magnitudes first, then each tier, with its steps in each district (``parts``), as
+    ``--explain`` prints them (``--district NAME`` gives one of them)."""
+    levels = [{"name": level.label.capitalize(), "size": level.seats, "kind": "level",
+               "units": len(level.magnitudes), "steps": _steps(level.steps), "parts": []}
+              for level in result.levels]
+    tiers = [{"name": t.name, "size": t.size, "kind": "tier", "level": t.level, "steps": _steps(t.steps),
+              "parts": [{"district": part.district, "size": part.size, "steps": _steps(part.steps)}
+                        for part in t.parts]}
+             for t in result.tiers]
+    return levels + tiers
+
+
+def _district_table(result: AllocationResult) -> dict[str, Any] | None:
+    """``hemicycle allocate --districts``'s table (``reports.district_tables``), as cells."""
+    if not result.districts:
+        return None
+    table = district_tables(result)[0]
+    return {"columns": [{"header": c.header, "align": c.align} for c in table.columns],
+            "rows": table.rows, "totals": table.totals}
+
+
+def levels_form(rules: Rules) -> list[dict[str, Any]]:
+    """What a typed table must give for the rules' districts, level by level: each unit's seats
+    when the rules take its magnitude from the votes (no ``apportion``), the figure it is
+    apportioned by when that is the vote file's (``population``), the units fixed in the rules."""
+    out = []
+    for level in rules.model.levels:
+        apportion = level.apportion
+        out.append({"name": level.name, "seats": level.seats, "seats_from_votes": apportion is None,
+                    "figure": apportion.figure if apportion is not None and apportion.base is None else None,
+                    "fixed": [f.unit for f in level.fixed]})
+    return out
 
 
 def _rows(result: AllocationResult) -> list[dict[str, Any]]:
@@ -157,6 +200,8 @@ def allocation(text: str, file: str, source: VoteSource) -> dict[str, Any]:
     rules, rules_error = _parse(text, file)
     vote_file, error = _read_votes(source, [rules] if rules else [])
     out: dict[str, Any] = {"rules_error": rules_error, "votes_error": error, "votes_name": source.name}
+    if rules is not None:
+        out["levels"] = levels_form(rules)
     if vote_file is not None:
         out["votes_table"] = _table_of(vote_file)
         out["lists"] = len(vote_file.election.lists)
@@ -174,8 +219,9 @@ def allocation(text: str, file: str, source: VoteSource) -> dict[str, Any]:
         "votes_total": fmt_int(result.election.list_votes),
         "rows": _rows(result), "ties": [t.describe() for t in result.ties], "notes": result.notes,
         "indices": system.indices.to_json(), "protocol": _protocol(result), "arch": arch_for(system),
-        "districts": result.to_json().get("districts"),
-        "downloads": {"json": json_text, "csv": result_csv(result), "protocol": result.explain()},
+        "districts": result.to_json().get("districts"), "district_table": _district_table(result),
+        "downloads": {"json": json_text, "csv": result_csv(result), "protocol": result.explain(),
+                      **({"districts_csv": district_csv(result)} if result.districts else {})},
     }
     return out
 
@@ -200,11 +246,24 @@ def comparison(systems: Sequence[tuple[str, str]], source: VoteSource, curve: st
     election = vote_file.election
     try:
         result = compare(parsed, election)
+    except AllocationError as e:
+        return {"error": str(e)}
+    notes: list[str] = []
+    margins, curves = {}, []
+    try:  # what-ifs that move national votes: refused (with the CLI's message) for districts
         margins = {s.label: seat_margins(s.rules, election) for s in result.systems}
+    except WhatIfError as e:
+        notes.append(f"margins: {e}")
+    except AllocationError as e:
+        return {"error": str(e)}
+    try:
         curves = [seat_vote_curve(r, election, curve) for r in parsed] if curve else []
-    except (AllocationError, WhatIfError) as e:
+    except WhatIfError as e:
+        notes.append(f"seat-vote curve: {e}")
+    except AllocationError as e:
         return {"error": str(e)}
     return {
+        "notes": notes,
         "html": comparison_html(result, curves=curves, margins=margins),
         "csv": result.csv(),
         "arches": [{"label": s.label, "file": Path(s.path).stem, "svg": arch_for(s)} for s in result.systems],

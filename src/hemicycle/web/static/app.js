@@ -11,7 +11,9 @@ const state = {
   file: "rules.elect",
   votes: { kind: "bundled", name: "" },
   upload: null,          // {token, name}
-  table: { rows: [], totals: {} },
+  table: { rows: [], totals: {}, districts: [] },
+  levels: [],            // the rules' districts (what a typed district must give), from the server
+  districtTotals: ["blank", "invalid"],  // the totals per district the typed table shows
   lastTable: null,       // the votes of the last allocation, as a table
   systems: [],           // compare: [{file, text}] besides the editor
   job: null,
@@ -148,7 +150,8 @@ function matchVotes(rules) {
 function votesRequest() {
   const v = state.votes;
   if (v.kind === "upload") return { kind: "upload", token: state.upload?.token, contest: $("contest").value };
-  if (v.kind === "table") return { kind: "table", rows: state.table.rows, totals: state.table.totals };
+  if (v.kind === "table") return { kind: "table", rows: state.table.rows, totals: state.table.totals,
+                                    districts: state.table.districts };
   return { kind: "bundled", name: v.name };
 }
 
@@ -191,6 +194,7 @@ function drawTable() {
       value: row[c] ?? "", "aria-label": `row ${i + 1} ${["abbr", "name", "votes", "tags"][c]}`,
       "data-field": ["abbr", "name", "votes", "tags"][c], class: c === 2 ? "num" : "",
       inputmode: c === 2 ? "numeric" : undefined,
+      placeholder: c === 2 && state.table.districts.length ? "sum of the districts" : undefined,
       oninput: (e) => { row[c] = e.target.value; tableEdited(); },
     }))),
     el("td", {}, el("button", { type: "button", class: "link", title: "Remove this list",
@@ -199,6 +203,53 @@ function drawTable() {
   $("totals").replaceChildren(...state.catalogue.totals.map((key) => el("label", { class: "field" }, key,
     el("input", { value: state.table.totals[key] ?? "", size: 9, class: "num", "data-total": key,
                   oninput: (e) => { state.table.totals[key] = e.target.value; tableEdited(); } }))));
+  drawDistricts();
+}
+
+// The districts of a typed table, when the rules have districts (or the table has some): one row
+// per district, its name, its seats where the rules take them from the votes, the figure the rules
+// apportion by, each list's votes there (empty: the list did not stand there), totals.
+function drawDistricts() {
+  const t = state.table;
+  const levels = state.levels;
+  const shown = levels.length > 0 || t.districts.length > 0;
+  $("district-votes").hidden = !shown;
+  if (!shown) return;
+  const abbrs = [...new Set(t.rows.map((r) => (r[0] || "").trim()).filter(Boolean))];
+  const level = levels.length ? levels[0].name : "district";
+  for (const d of t.districts) if (!d.level) d.level = level;
+  const withLevel = levels.length > 1 || new Set(t.districts.map((d) => d.level)).size > 1;
+  const withSeats = !levels.length || levels.some((l) => l.seats_from_votes) || t.districts.some((d) => d.seats);
+  const figures = [...new Set([...levels.map((l) => l.figure).filter(Boolean),
+                               ...t.districts.flatMap((d) => Object.keys(d.figures || {}))])];
+  for (const d of t.districts) for (const k of Object.keys(d.totals || {})) if (!state.districtTotals.includes(k)) state.districtTotals.push(k);
+  const totals = state.districtTotals;
+  const hint = levels.map((l) => `${l.seats} seats in units of level '${l.name}'`
+    + (l.seats_from_votes ? ", each district's seats as typed" : `, magnitudes by the rules${l.figure ? ` (by ${l.figure})` : ""}`)
+    + (l.fixed.length ? `; fixed: ${l.fixed.join(", ")}` : "")).join("; ");
+  $("district-hint").textContent = hint ? `(${hint}; an empty cell: the list did not stand there)` : "";
+  const head = ["#", "district", ...(withLevel ? ["level"] : []), ...(withSeats ? ["seats"] : []), ...figures,
+                ...abbrs, ...totals, ""];
+  $("district-head").replaceChildren(el("tr", {}, head.map((h, i) => el("th", { class: i > 1 ? "list" : "" }, h))));
+  const cell = (d, i, key, get, put, cls = "num") => el("td", {}, el("input", {
+    value: get() ?? "", class: cls, "data-cell": key, "aria-label": `district ${i + 1} ${key}`,
+    inputmode: cls === "num" ? "numeric" : undefined,
+    oninput: (e) => { put(e.target.value); tableEdited(); } }));
+  $("district-rows").replaceChildren(...t.districts.map((d, i) => {
+    d.figures ||= {}; d.totals ||= {}; d.votes ||= {};
+    return el("tr", { "data-district": i + 1 },
+      el("td", { class: "n" }, String(i + 1)),
+      cell(d, i, "name", () => d.name, (v) => { d.name = v; }, "name"),
+      withLevel ? cell(d, i, "level", () => d.level, (v) => { d.level = v; }, "") : "",
+      withSeats ? cell(d, i, "seats", () => d.seats, (v) => { d.seats = v; }) : "",
+      figures.map((f) => cell(d, i, `figures.${f}`, () => d.figures[f], (v) => { d.figures[f] = v; })),
+      abbrs.map((a) => cell(d, i, `votes.${a}`, () => d.votes[a], (v) => { d.votes[a] = v; })),
+      totals.map((k) => cell(d, i, `totals.${k}`, () => d.totals[k], (v) => { d.totals[k] = v; })),
+      el("td", {}, el("button", { type: "button", class: "link", title: "Remove this district",
+                                  onclick: () => { t.districts.splice(i, 1); drawTable(); tableEdited(); } }, "×")));
+  }));
+  const missing = state.catalogue.totals.filter((k) => !totals.includes(k));
+  $("district-total-add").replaceChildren(el("option", { value: "" }, "add…"), ...missing.map((k) => el("option", { value: k }, k)));
 }
 
 const tableEdited = (() => { let t; return () => { clearTimeout(t); t = setTimeout(() => { allocate(); if (!$("panel-compare").hidden) compare(); }, 300); }; })();
@@ -206,6 +257,11 @@ const tableEdited = (() => { let t; return () => { clearTimeout(t); t = setTimeo
 function markVotesError(error) {
   document.querySelectorAll(".votes-table .bad").forEach((n) => n.classList.remove("bad"));
   if (!error || !error.table) return;
+  if (error.table.district) {
+    const tr = document.querySelector(`#district-rows tr[data-district="${error.table.district}"]`);
+    (tr?.querySelector(`input[data-cell="${CSS.escape(error.table.cell || "")}"]`) || tr)?.classList.add("bad");
+    return;
+  }
   if (error.table.row) {
     const tr = document.querySelector(`#votes-rows tr[data-row="${error.table.row}"]`);
     (tr?.querySelector(`input[data-field="${error.field}"]`) || tr)?.classList.add("bad");
@@ -225,6 +281,10 @@ const allocate = debounced(async (signal) => {
   showError($("votes-error"), data.votes_error ? data.votes_error.message : "");
   markVotesError(data.votes_error);
   if (data.votes_table) state.lastTable = data.votes_table;
+  if (data.levels && JSON.stringify(data.levels) !== JSON.stringify(state.levels)) {
+    state.levels = data.levels;
+    if (state.votes.kind === "table") drawDistricts();
+  }
   if (data.rules_error) {
     showError($("result-error"), "The rule file has errors (see the diagnostics under the editor); "
       + "the results below are from the last rules that worked.");
@@ -257,11 +317,23 @@ function drawResult(r) {
   $("indices").textContent = `Disproportionality: Gallagher ${ix.gallagher.toFixed(2)} · Loosemore-Hanby `
     + `${ix.loosemore_hanby.toFixed(2)} · Sainte-Laguë ${ix.sainte_lague.toFixed(2)} · effective number of parties `
     + `${ix.enp_votes.toFixed(2)} by votes, ${ix.enp_seats.toFixed(2)} by seats`;
-  $("districts").replaceChildren(districtTable(r.districts) || "");
+  $("districts").replaceChildren(districtTable(r.district_table, showDistrictProtocol) || "");
   $("result-notes").replaceChildren(...r.ties.map((t) => el("li", {}, `Tie: ${t}`)),
                                     ...r.notes.map((n) => el("li", {}, `Note: ${n}`)));
   $("protocol").replaceChildren(...protocolList(r.protocol, (n) => editor.focusLine(n)));
   for (const id of ["dl-json", "dl-csv", "dl-svg", "dl-protocol"]) $(id).disabled = false;
+}
+
+// A district's steps in the protocol: open them and show them.
+function showDistrictProtocol(name) {
+  showTab("protocol");
+  let first = null;
+  for (const d of document.querySelectorAll("#protocol details.part")) {
+    const mine = d.dataset.district === name;
+    d.classList.toggle("focus", mine);
+    if (mine) { d.open = true; first ||= d; }
+  }
+  first?.scrollIntoView({ block: "start" });
 }
 
 // --- compare ---------------------------------------------------------------------------------------------
@@ -285,6 +357,7 @@ const compare = debounced(async (signal) => {
   const data = await api("/api/compare", { systems: compareSystems(), votes: votesRequest(), curve }, { signal });
   if (!data) return;
   showError($("compare-error"), data.error || "");
+  $("compare-notes").replaceChildren(...(data.notes || []).map((n) => el("li", {}, `Note: ${n}`)));
   if (data.error) { $("compare-report").classList.add("stale"); return; }
   lastComparison = data;
   $("compare-report").classList.remove("stale");
@@ -429,6 +502,14 @@ function wire() {
   $("contest").addEventListener("input", () => allocate());
   $("edit-table").addEventListener("click", () => { state.table = copyTable(); selectVotes({ kind: "table" }); });
   $("add-row").addEventListener("click", () => { state.table.rows.push(["", "", "", ""]); drawTable(); });
+  $("add-district").addEventListener("click", () => {
+    state.table.districts.push({ name: "", seats: "", figures: {}, totals: {}, votes: {} });
+    drawTable();
+  });
+  $("district-total-add").addEventListener("change", (e) => {
+    if (e.target.value) state.districtTotals.push(e.target.value);
+    drawTable();
+  });
   $("dl-json").addEventListener("click", () => download(`${stem(state.file)}-result.json`, lastResult.downloads.json, "application/json"));
   $("dl-csv").addEventListener("click", () => download(`${stem(state.file)}-result.csv`, lastResult.downloads.csv, "text/csv"));
   $("dl-svg").addEventListener("click", () => download(`${stem(state.file)}-arch.svg`, lastResult.arch, "image/svg+xml"));
@@ -448,8 +529,8 @@ function wire() {
 }
 
 function copyTable() {
-  const t = state.lastTable || { rows: [["", "", "", ""]], totals: {} };
-  return { rows: t.rows.map((r) => [...r]), totals: { ...t.totals } };
+  const t = state.lastTable || { rows: [["", "", "", ""]], totals: {}, districts: [] };
+  return { rows: t.rows.map((r) => [...r]), totals: { ...t.totals }, districts: structuredClone(t.districts || []) };
 }
 
 async function start() {

@@ -24,36 +24,35 @@ export function seatsTable(r) {
   return [el("thead", {}, head), el("tbody", {}, rows), el("tfoot", {}, total)];
 }
 
-// Districts, when the result has them: one row per district, one column per list, each cell the
-// list's seats there. Written against the result's JSON: "districts": [{name, seats: {abbr: n}}]
-// (or a district's "lists": [{abbr, seats}]); null when there are none.
-export function districtTable(districts) {
-  if (!Array.isArray(districts) || !districts.length) return null;
-  const label = (d, i) => d.name ?? d.district ?? d.id ?? `district ${i + 1}`;
-  const seatsOf = (d) => (d.seats && typeof d.seats === "object" ? d.seats
-    : Object.fromEntries((d.lists || []).map((l) => [l.abbr, l.seats])));
-  const abbrs = [...new Set(districts.flatMap((d) => Object.keys(seatsOf(d))))];
-  const size = (d) => d.size ?? d.magnitude ?? Object.values(seatsOf(d)).reduce((a, b) => a + b, 0);
-  const totals = abbrs.map((a) => districts.reduce((sum, d) => sum + (seatsOf(d)[a] ?? 0), 0));
+// Districts, when the result has them: `hemicycle allocate --districts`'s table as the server
+// made it ({columns: [{header, align}], rows, totals}); a click on a district's row calls
+// onDistrict(name) (to show its protocol). null when there are none.
+export function districtTable(table, onDistrict = () => {}) {
+  if (!table || !table.rows.length) return null;
+  const cls = (i) => (table.columns[i].align === "right" ? "num" : "");
   return el("section", { class: "districts" },
-    el("h3", {}, `Seats by district (${districts.length})`),
+    el("h3", {}, `Seats by district (${table.rows.length})`),
     el("div", { class: "scroll" }, el("table", { class: "seats", id: "districts-table" },
-      el("thead", {}, el("tr", {}, el("th", {}, "District"), el("th", { class: "num" }, "Seats"),
-                                    abbrs.map((a) => el("th", { class: "num" }, a)))),
-      el("tbody", {}, districts.map((d, i) => el("tr", { "data-district": String(label(d, i)) },
-        el("td", {}, String(label(d, i))), el("td", { class: "num" }, String(size(d))),
-        abbrs.map((a) => el("td", { class: "num" }, String(seatsOf(d)[a] ?? 0)))))),
-      el("tfoot", {}, el("tr", {}, el("th", {}, "Total"),
-        el("td", { class: "num" }, String(districts.reduce((s, d) => s + size(d), 0))),
-        totals.map((t) => el("td", { class: "num seats-cell" }, String(t))))))));
+      el("thead", {}, el("tr", {}, table.columns.map((c, i) => el("th", { class: cls(i), scope: "col" }, c.header)))),
+      el("tbody", {}, table.rows.map((row) => el("tr", { "data-district": row[0], title: "Show its protocol",
+                                                         onclick: () => onDistrict(row[0]) },
+        row.map((cell, i) => el("td", { class: cls(i) }, cell))))),
+      el("tfoot", {}, table.totals.map((row) => el("tr", {},
+        row.map((cell, i) => (i ? el("td", { class: `${cls(i)} seats-cell` }, cell) : el("th", { scope: "row" }, cell)))))))));
 }
 
 // The tiers' steps, numbered as `--explain` numbers them, each linked to its clause.
+// The levels' magnitudes come first; a tier in districts has its steps in each district (as
+// `--explain` prints them), each a <details> (opened by a click on the district's row).
 export function protocolList(tiers, onLine) {
+  const steps = (list) => el("ol", {}, list.map((s) => el("li", {}, el("span", {}, s.text), " ",
+                                                       s.line ? lineLink(s.line, s.citation, onLine) : "")));
+  const title = (t) => (t.kind === "level" ? `${t.name}: ${t.size} seats in ${t.units} units`
+    : `Tier '${t.name}': ${t.size} seats` + (t.level ? ` in ${t.parts.length} units of level '${t.level}'` : ""));
   return tiers.map((t) => el("section", { class: "tier" },
-    el("h3", {}, `Tier '${t.name}': ${t.size} seats`),
-    el("ol", {}, t.steps.map((s) => el("li", {}, el("span", {}, s.text), " ",
-                                       s.line ? lineLink(s.line, s.citation, onLine) : "")))));
+    el("h3", {}, title(t)), t.steps.length ? steps(t.steps) : "",
+    (t.parts || []).map((p) => el("details", { class: "part", "data-district": p.district },
+      el("summary", {}, `${p.district} (${p.size} seats)`), steps(p.steps)))));
 }
 
 function counterexampleTable(elections) {

@@ -1,0 +1,401 @@
+"""The compiled path for districted rules: one tier allocated in each district of one level.
+
+``plan_districts(chamber, election)`` says whether the fast paths cover these rules for elections
+shaped like ``election`` (its districts, their magnitudes and its lists), and holds what they need:
+the magnitudes (computed once by the interpreter's own step, ``level_magnitudes``, and then held
+fixed: only where they do not depend on figures that change from one election to the next), the
+district and national threshold tests as integer cross-multiplications, the tie chain as sort keys.
+
+``compile_districts(chamber, election)`` gives a function of an election shaped like it (the same
+lists and districts, any figures) to its seats per district. It is exact: integers only, the
+divisor and largest-remainder steps are the compiled path's (``hemicycle.compiled``), and any
+election they cannot decide (a tie the chain's vote criteria cannot break, a missing total, a
+district where no list can take its seats) goes to the interpreter, which gives the same seats or raises the same error.
+
+Covered: one level (magnitudes fixed in the rules, given in the vote file, or apportioned by a
+figure the vote file gives for each district), one tier ``in each`` district of it, with share
+thresholds for every list taken in the district or nationally, any divisor method with a linear
+sequence or any largest-remainder quota, and a tie chain of vote criteria (registration order,
+more or fewer votes; a lot is drawn by the interpreter). Anything else is declined (None).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+from hemicycle import model as m
+from hemicycle.bases import base_figure
+from hemicycle.compiled import _divisor, _Fallback, _favour, _lr
+from hemicycle.election import Election, Unit
+from hemicycle.highest_averages import LinearDivisors
+from hemicycle.interpreter import allocate
+from hemicycle.interpreter.magnitudes import level_magnitudes
+from hemicycle.interpreter.selectors import selects
+from hemicycle.interpreter.workload import check_limits
+
+# base, numerator, denominator, inclusive, and the lists it applies to (by place; None: every list)
+Test = tuple[m.Base, int, int, bool, "tuple[bool, ...] | None"]
+_VOTE_CRITERIA = (m.TieCriterion.REGISTRATION_ORDER, m.TieCriterion.MORE_VOTES, m.TieCriterion.FEWER_VOTES)
+
+
+@dataclass(frozen=True)
+class DistrictPlan:
+    """What the fast paths need of districted rules for elections shaped like one election."""
+
+    chamber: m.Chamber
+    tier: m.Tier
+    template: Election  # the election the plan was made for (names, tags, figures kept)
+    units: tuple[str, ...]  # the districts, in the vote file's order
+    magnitudes: tuple[int, ...]
+    unit_tests: tuple[Test, ...]  # shares of the district's base, the list's votes there
+    national_tests: tuple[Test, ...]  # shares of the national base, the list's national votes
+    chain: tuple[m.TieCriterion, ...]  # the vote criteria of the tie chain, before any other
+    by_order: bool  # the chain starts with registration order: every tie is decided at once
+    level: m.Level
+    linear: LinearDivisors | None  # the divisors in integers (divisor methods)
+    exempt: tuple[bool, ...] | None  # the lists exempt from the thresholds, by place
+
+    @property
+    def method(self) -> m.Method:
+        return self.tier.method
+
+    @cached_property
+    def positive(self) -> bool:
+        """Every divisor is positive (not Adams' 0): the seat-by-seat loop compares products."""
+        lin = self.linear
+        return lin is not None and all(d > 0 for d in lin.head) and lin.alpha * len(lin.head) + lin.beta > 0
+
+    def same_lists(self, election: Election) -> bool:
+        """The election has the plan's lists (names, order, tags and sizes: what selectors read)."""
+        mine = self.template.lists
+        theirs = election.lists
+        if theirs is mine:
+            return True
+        return len(theirs) == len(mine) and all(
+            a.abbr == b.abbr and a.tags == b.tags and a.coalition_size == b.coalition_size
+            and a.registration_order == b.registration_order
+            for a, b in zip(theirs, mine, strict=True))
+
+    @cached_property
+    def abbrs(self) -> tuple[str, ...]:
+        return self.template.abbrs
+
+    @cached_property
+    def rank(self) -> tuple[int, ...]:
+        """Each list's registration order, by place."""
+        return tuple(e.registration_order for e in self.template.lists)
+
+    @cached_property
+    def place(self) -> dict[str, int]:
+        return {a: i for i, a in enumerate(self.abbrs)}
+
+    @cached_property
+    def template_units(self) -> tuple[Unit, ...]:
+        return self.template.units_of(self.level.name)
+
+
+def _static(sel: m.Selector | None, election: Election) -> tuple[bool, ...] | None:
+    """Which lists a selector picks, by place: a list's tags and size do not change with votes."""
+    if sel is None or sel.kind is m.SelectorKind.EVERY_LIST:
+        return None
+    return tuple(selects(sel, e, None) for e in election.lists)
+
+
+def _test(th: m.Threshold, election: Election) -> Test | None:
+    if th.share is None or th.base is None or th.absolute is not None or th.quotas is not None:
+        return None
+    if th.alternatives or th.district_op is not None or th.regional:
+        return None
+    if th.applies_to is not None and th.applies_to.kind is m.SelectorKind.RUNNER_UP:
+        return None
+    return th.base, th.share.numerator, th.share.denominator, th.inclusive, _static(th.applies_to, election)
+
+
+# The clauses these paths read; any other field of a tier, a level or a threshold that is not at
+# its default (a clause added to the language later included) makes the rules the interpreter's.
+_TIER_FIELDS = {"span", "citation", "name", "seats", "thresholds", "method", "ties", "level", "exempt"}
+_LEVEL_FIELDS = {"span", "citation", "name", "seats", "fixed", "minimum", "apportion", "ties"}
+_THRESHOLD_FIELDS = {"span", "citation", "share", "base", "inclusive", "applies_to", "scope"}
+
+
+def _only(node: m.Node, known: set[str]) -> bool:
+    """Every field of ``node`` outside ``known`` is at its default."""
+    for f in dataclasses.fields(node):
+        if f.name in known:
+            continue
+        if f.default is not dataclasses.MISSING:
+            default = f.default
+        elif f.default_factory is not dataclasses.MISSING:
+            default = f.default_factory()
+        else:
+            return False
+        if getattr(node, f.name) != default:
+            return False
+    return True
+
+
+def _tier_covered(tier: m.Tier) -> bool:
+    if not _only(tier, _TIER_FIELDS) or not all(_only(th, _THRESHOLD_FIELDS) for th in tier.thresholds):
+        return False
+    method = tier.method
+    if isinstance(method, m.LargestRemainder):
+        return _only(method, {"span", "citation", "quota"})
+    return (isinstance(method, m.Divisor) and _only(method, {"span", "citation", "kind", "first", "sequence", "step"})
+            and LinearDivisors.of(method) is not None)
+
+
+def plan_districts(chamber: m.Chamber, election: Election) -> DistrictPlan | None:
+    """The plan for ``chamber`` on elections shaped like ``election``; None when not covered."""
+    if len(chamber.levels) != 1 or len(chamber.tiers) != 1 or chamber.appointed:
+        return None
+    level, tier = chamber.levels[0], chamber.tiers[0]
+    if tier.level != level.name or not _tier_covered(tier) or not _only(level, _LEVEL_FIELDS):
+        return None
+    if level.apportion is not None and level.apportion.base is not None:
+        return None  # magnitudes by a vote figure: they change with the votes
+    if tier.exempt is not None and tier.exempt.who.kind is m.SelectorKind.RUNNER_UP:
+        return None
+    tests = [(th.scope, _test(th, election)) for th in tier.thresholds]
+    if any(t is None or scope not in (m.Scope.UNIT, m.Scope.NATION) for scope, t in tests):
+        return None
+    criteria = tier.ties.criteria if tier.ties is not None else ()
+    chain: list[m.TieCriterion] = []
+    for c in criteria:
+        if c not in _VOTE_CRITERIA:
+            break
+        chain.append(c)
+    units = election.units_of(level.name)
+    try:
+        check_limits(chamber, election)
+        magnitudes = level_magnitudes(level, election, [], [], False).magnitudes
+    except Exception:
+        return None
+    if not units or any(u.level != level.name for u in election.units):
+        return None
+    return DistrictPlan(
+        chamber=chamber, tier=tier, template=election, units=tuple(u.name for u in units),
+        magnitudes=tuple(magnitudes[u.name] for u in units),
+        unit_tests=tuple(t for s, t in tests if s is m.Scope.UNIT and t is not None),
+        national_tests=tuple(t for s, t in tests if s is m.Scope.NATION and t is not None),
+        chain=tuple(chain), by_order=bool(chain) and chain[0] is m.TieCriterion.REGISTRATION_ORDER, level=level,
+        linear=LinearDivisors.of(tier.method) if isinstance(tier.method, m.Divisor) else None,
+        exempt=(tuple(selects(tier.exempt.who, e, None) for e in election.lists) if tier.exempt is not None
+                else None))
+
+
+def _missing(name: str, why: str) -> int:
+    raise _Fallback  # the interpreter names the missing figure
+
+
+def passes(tests: Sequence[Test], votes: Sequence[int], totals: Mapping[str, int],
+           order: Sequence[int] | None = None) -> list[bool]:
+    """Which lists reach every test that applies to them (and have votes); ``order``: the place of
+    each among the election's lists (None: the same). _Fallback when a base figure is missing."""
+    ok = [v > 0 for v in votes]
+    if not tests:
+        return ok
+    list_votes = sum(votes)
+    where = order if order is not None else range(len(votes))
+    for base, num, den, inclusive, applies in tests:
+        rhs = num * base_figure(base, list_votes, totals, _missing)
+        fails = [(v * den < rhs if inclusive else v * den <= rhs) for v in votes]
+        if applies is not None:
+            fails = [f and applies[i] for f, i in zip(fails, where, strict=True)]
+        ok = [p and not f for p, f in zip(ok, fails, strict=True)]
+    return ok
+
+
+def election_of(plan: DistrictPlan, votes: Sequence[Sequence[int]], totals: Sequence[Mapping[str, int]],
+                national_totals: Mapping[str, int]) -> Election:
+    """The election with these district figures: the plan's election with every figure replaced
+    (list votes nationally are the sums over the districts); a list stands where it has votes."""
+    t = plan.template
+    n = len(t.lists)
+    national = [sum(row[i] for row in votes) for i in range(n)]
+    lists = tuple(dataclasses.replace(e, votes=national[i]) for i, e in enumerate(t.lists))
+    units = []
+    for u, row, tot in zip(t.units_of(plan.level.name), votes, totals, strict=True):
+        stood = {e.abbr: row[i] for i, e in enumerate(t.lists) if row[i] > 0 or e.abbr in u.votes}
+        units.append(dataclasses.replace(u, votes=stood, totals=dict(tot)))
+    return dataclasses.replace(t, lists=lists, totals=dict(national_totals), units=tuple(units))
+
+
+def national_totals_of(totals: Sequence[Mapping[str, int]]) -> dict[str, int]:
+    """The national totals as the sums of the districts' (the totals every district gives)."""
+    if not totals:
+        return {}
+    keys = set(totals[0]).intersection(*totals[1:])
+    return {k: sum(t[k] for t in totals) for k in sorted(keys)}
+
+
+def _key(chain: tuple[m.TieCriterion, ...], rank: Sequence[int], order: Sequence[int], votes: Sequence[int]
+         ) -> Callable[[int], tuple[int, ...]]:
+    """The chain's sort key of the ``k``-th list here (``order``: its place among the lists,
+    ``rank``: the registration order of each place)."""
+    def key(k: int) -> tuple[int, ...]:
+        out = []
+        for c in chain:
+            out.append(rank[order[k]] if c is m.TieCriterion.REGISTRATION_ORDER
+                       else -votes[k] if c is m.TieCriterion.MORE_VOTES else votes[k])
+        return tuple(out)
+    return key
+
+
+# Seat by seat up to this magnitude (the jump start of hemicycle.highest_averages beyond it).
+_SEAT_BY_SEAT = 64
+
+
+def _seat_by_seat(lin: LinearDivisors, votes: Sequence[int], pool: list[int], seats: int,
+                  key: Callable[[int], tuple[int, ...]]) -> dict[int, int]:
+    """Highest averages one seat at a time, priorities ``w / d(s)`` compared by cross-multiplying
+    integers (every divisor positive). Lists tied at the top all get a seat when enough are left;
+    otherwise the chain decides (``_favour``; _Fallback when it cannot)."""
+    head, alpha, beta = lin.head, lin.alpha, lin.beta
+    k_head = len(head)
+    n = len(pool)
+    w = [votes[k] for k in pool]
+    left = seats
+    if not k_head and alpha == beta:
+        # D'Hondt (d(s) = s + 1, scaled): every list first gets floor(seats * w / W), which it has in
+        # the end (lower quota); the process goes on from there to the same seats (the quotients
+        # taken are all among the highest, so the highest of the others are the rest of them)
+        total = sum(w)
+        got = [seats * x // total for x in w]
+        left -= sum(got)
+        d = [alpha * (s + 1) for s in got]
+    else:
+        got = [0] * n
+        d = [head[0] if k_head else beta] * n
+    rest = range(1, n)
+    while left > 0:
+        best = 0
+        wb, db = w[0], d[0]
+        tied = False
+        for j in rest:
+            x = w[j] * db
+            y = wb * d[j]
+            if x >= y:
+                if x > y:
+                    best, wb, db, tied = j, w[j], d[j], False
+                else:
+                    tied = True
+        winners = [best]
+        if tied:
+            winners = [j for j in range(n) if w[j] * db == wb * d[j]]
+            if len(winners) > left:
+                chosen = set(_favour([pool[j] for j in winners], left, key))
+                winners = [j for j in winners if pool[j] in chosen]
+        for j in winners:
+            s = got[j] = got[j] + 1
+            d[j] = head[s] if s < k_head else alpha * s + beta
+        left -= len(winners)
+    return {pool[j]: got[j] for j in range(n) if got[j]}
+
+
+def _pool(plan: DistrictPlan, votes: Sequence[int], order: Sequence[int], totals: Mapping[str, int]) -> list[int]:
+    """The lists here (by position) that reach every district test (and have votes)."""
+    tests = plan.unit_tests
+    if len(tests) == 1 and tests[0][4] is None:  # the common case, in one pass
+        base, num, den, inclusive, _ = tests[0]
+        rhs = num * base_figure(base, sum(votes), totals, _missing)
+        if inclusive:
+            return [k for k, v in enumerate(votes) if v > 0 and v * den >= rhs]
+        return [k for k, v in enumerate(votes) if v > 0 and v * den > rhs]
+    return [k for k, ok in enumerate(passes(tests, votes, totals, order)) if ok]
+
+
+def unit_seats(plan: DistrictPlan, votes: Sequence[int], order: Sequence[int], totals: Mapping[str, int],
+               seats: int, nationally: Sequence[bool] | None) -> dict[int, int]:
+    """One district: its lists' votes (``order``: their places among the election's lists), its
+    totals and magnitude, the national verdicts (by place); the seats won, by position here."""
+    pool = _pool(plan, votes, order, totals)
+    if nationally is not None:
+        pool = [k for k in pool if nationally[order[k]]]
+    if plan.exempt is not None:
+        exempt = plan.exempt
+        pool = [k for k, v in enumerate(votes) if v > 0 and (exempt[order[k]] or k in pool)]
+    if seats <= 0:
+        return {}
+    if not pool:
+        raise _Fallback  # no list can take the seats: the interpreter says what happens
+    method = plan.method
+    key = _key(plan.chain, plan.rank, order, votes)
+    if isinstance(method, m.LargestRemainder):
+        ones = [1] * len(votes)
+        return _lr(method, votes, ones, ones, pool, seats, key)
+    if seats <= _SEAT_BY_SEAT and plan.positive:
+        return _seat_by_seat(plan.linear, votes, pool, seats, key)  # type: ignore[arg-type]
+    ones = [1] * len(votes)
+    return _divisor(method, votes, ones, ones, pool, seats, key)  # type: ignore[arg-type]
+
+
+def magnitudes_for(plan: DistrictPlan, election: Election) -> tuple[int, ...] | None:
+    """The magnitudes for this election when the plan's hold for it (the same districts, and the
+    figures they come from unchanged); None: the interpreter decides."""
+    units = election.units_of(plan.level.name)
+    if len(units) != len(plan.units) or any(u.name != n for u, n in zip(units, plan.units, strict=True)):
+        return None
+    if plan.level.apportion is not None:
+        same = all(u.figures is t.figures or u.figures == t.figures
+                   for u, t in zip(units, plan.template_units, strict=True))
+        return plan.magnitudes if same else None
+    fixed = {f.unit for f in plan.level.fixed}
+    out = []
+    for u, mag in zip(units, plan.magnitudes, strict=True):
+        if u.seats is not None and u.seats != mag and u.name in fixed:
+            return None
+        out.append(mag if u.seats is None else u.seats)
+    return tuple(out) if sum(out) == plan.level.seats else None
+
+
+def district_seats(plan: DistrictPlan, election: Election) -> dict[str, dict[str, int]]:
+    """Seats per district (the lists that win any) by the compiled steps; _Fallback for what they
+    cannot decide."""
+    magnitudes = magnitudes_for(plan, election)
+    if magnitudes is None or len(election.units) != len(plan.units) or not plan.same_lists(election):
+        raise _Fallback
+    nationally = None
+    if plan.national_tests:
+        nationally = passes(plan.national_tests, [e.votes for e in election.lists], election.totals)
+    place = plan.place
+    out: dict[str, dict[str, int]] = {}
+    for u, seats in zip(election.units_of(plan.level.name), magnitudes, strict=True):
+        names = list(u.votes)
+        order = [place[a] for a in names]
+        got = unit_seats(plan, list(u.votes.values()), order, u.totals, seats, nationally)
+        out[u.name] = {names[k]: s for k, s in sorted(got.items()) if s}
+    return out
+
+
+def interpreted(plan: DistrictPlan, election: Election) -> dict[str, dict[str, int]]:
+    """The interpreter's seats per district (the lists that win any)."""
+    result = allocate(plan.chamber, election, explain=False)
+    return {u.name: {a: n for a, n in u.seats.items() if n} for u in result.districts}
+
+
+DistrictFunction = Callable[[Election], dict[str, dict[str, int]]]
+
+
+def compile_districts(chamber: m.Chamber, election: Election) -> DistrictFunction | None:
+    """``f(election) -> {district: {abbr: seats}}`` (the lists that win seats there) for elections
+    shaped like ``election`` (the same lists and districts; other figures may change). None when
+    these rules or this election are not covered. An election the compiled steps cannot decide
+    goes to the interpreter (the same seats, or its error)."""
+    plan = plan_districts(chamber, election)
+    if plan is None:
+        return None
+
+    def f(election: Election) -> dict[str, dict[str, int]]:
+        try:
+            return district_seats(plan, election)
+        except _Fallback:
+            return interpreted(plan, election)
+
+    return f
+
+
+__all__ = ["DistrictPlan", "compile_districts", "district_seats", "election_of", "interpreted", "national_totals_of",
+           "passes", "plan_districts", "unit_seats"]

@@ -1,0 +1,178 @@
+"""Agreement of the districted encoding with the interpreter, on random and constructed elections.
+
+``RULES``: one small rule text per district clause family the verifier encodes (divisor methods
+and largest remainder in each district, district and national thresholds, both, strict, absolute,
+ballots cast, tie chains, 2 and 3 districts). ``random_case`` draws elections that stress the
+edges: zero votes, a district where nobody votes, equal votes, a list exactly at a threshold
+(national or district, made exact through 'against all' votes). ``agree`` (one election) and
+``agree_step`` (the two elections of a step query: one list gains votes in one district, encoded
+as the properties encode it) return a disagreement message or ``None``. Used by
+``tests/test_verify_districts.py`` (a quick slice) and ``scripts/agreement_districts.py`` (the
+figure in docs/figures/).
+"""
+
+from __future__ import annotations
+
+import random
+from fractions import Fraction
+
+import z3
+
+from hemicycle.model import Scope
+from hemicycle.verify.districts import (
+    DistrictCase,
+    DistrictSystem,
+    agree,
+    allocate_districts,
+    district_elections,
+    interpret,
+)
+from hemicycle.verify.encoder import EXTRAS, Ctx, needed_extras
+from hemicycle.verify.num import Num
+
+__all__ = ["RULES", "agree", "agree_step", "random_case"]
+
+
+def _rule(body: str, fixed: str = '"D1" 3, "D2" 4') -> str:
+    seats = sum(int(x.split()[-1]) for x in fixed.split(","))
+    return (f'chamber "Test" seats {seats}\ndistricts seats {seats} {{\n  fixed {fixed}\n}}\n'
+            f'tier "t" in each district {{\n{body}\n}}\n')
+
+
+THREE = '"D1" 2, "D2" 3, "D3" 5'
+RULES: dict[str, str] = {
+    "dhondt": _rule("allocate dhondt\nties more_votes then registration_order"),
+    "sainte_lague": _rule("allocate sainte_lague\nties registration_order"),
+    "hare": _rule("allocate largest_remainder quota hare\nties registration_order"),
+    "droop": _rule("allocate largest_remainder quota droop\nties more_votes then registration_order"),
+    "hagenbach": _rule("allocate largest_remainder quota hagenbach_bischoff\nties registration_order"),
+    "dhondt-district-3pct": _rule("threshold 3% of valid_votes\nallocate dhondt\n"
+                                  "ties more_votes then registration_order"),
+    "dhondt-national-5pct": _rule("threshold 5% of valid_votes nationally\nallocate dhondt\n"
+                                  "ties more_votes then registration_order"),
+    "dhondt-both": _rule("threshold 5% of valid_votes nationally\nthreshold 10% of valid_votes\n"
+                         "allocate dhondt\nties registration_order"),
+    "hare-national-strict": _rule("threshold 5% of valid_votes strict nationally\n"
+                                  "allocate largest_remainder quota hare\nties registration_order"),
+    "hare-district": _rule("threshold 10% of valid_votes\nallocate largest_remainder quota hare\n"
+                           "ties fewer_votes then registration_order"),
+    "sainte_lague-ballots": _rule("threshold 5% of ballots_cast nationally\nallocate sainte_lague\n"
+                                  "ties registration_order"),
+    "dhondt-absolute": _rule("threshold 20 votes\nallocate dhondt\nties registration_order"),
+    "dhondt-ties-votes": _rule("threshold 5% of valid_votes nationally\nallocate dhondt\nties more_votes"),
+    "dhondt-3-districts": _rule("threshold 5% of valid_votes nationally\nallocate dhondt\n"
+                                "ties more_votes then registration_order", THREE),
+    "hare-3-districts": _rule("threshold 3% of valid_votes\nallocate largest_remainder quota hare\n"
+                              "ties registration_order", THREE),
+}
+
+
+def _figure(rng: random.Random) -> int:
+    return rng.choice([0, 1, 2, 3, 5, 10, 20, rng.randint(0, 60), rng.randint(0, 1000),
+                       rng.randint(0, 10**6)])
+
+
+def random_case(rng: random.Random, sys: DistrictSystem, n: int) -> DistrictCase:
+    """A random election, often with an edge: zeros, equal votes, a list exactly at a threshold."""
+    D = len(sys.names)
+    votes = [[_figure(rng) for _ in range(n)] for _ in range(D)]
+    if rng.random() < 0.2:  # equal votes somewhere
+        k, i, j = rng.randrange(D), rng.randrange(n), rng.randrange(n)
+        votes[k][j] = votes[k][i]
+    if rng.random() < 0.1:  # a district where nobody votes
+        votes[rng.randrange(D)] = [0] * n
+    if rng.random() < 0.2:  # every district proportional: ties between districts' remainders
+        base = [rng.randint(0, 30) for _ in range(n)]
+        votes = [[b * rng.randint(1, 3) for b in base] for _ in range(D)]
+    bases = needed_extras([sys.tier]) - {"nonvoters"}
+    extras = [{x: (rng.choice([0, 0, 0, rng.randint(0, 50)]) if x in bases else 0) for x in EXTRAS}
+              for _ in range(D)]
+    shares = [t for t in sys.tier.thresholds if t.share is not None and t.base is not None
+              and t.base.value == "valid_votes"]
+    if shares and rng.random() < 0.4:  # a list exactly at a threshold, through 'against all'
+        t = rng.choice(shares)
+        i = rng.randrange(n)
+        if t.scope is Scope.NATION:
+            v, listed = sum(d[i] for d in votes), sum(map(sum, votes))
+            k = rng.randrange(D)
+            others = listed + sum(x["against_all"] for j, x in enumerate(extras) if j != k)
+        else:
+            k = rng.randrange(D)
+            v, others = votes[k][i], sum(votes[k])
+        valid = Fraction(v) / t.share
+        if valid.denominator == 1 and valid >= others and "against_all" in bases:
+            extras[k]["against_all"] = int(valid) - others
+    return DistrictCase(votes, extras)
+
+
+def agree_step(sys: DistrictSystem, case: DistrictCase, k: int, p: int, gain: int) -> str | None:
+    """The step query's encoding (B = A with list p's votes in district k raised by ``gain``),
+    A's figures and the gain fixed, against the interpreter on both elections."""
+    n = len(case.votes[0])
+    ctx = Ctx(real=sys.real, prefix="s.")
+    a_ds = district_elections(ctx, sys, n, "A")
+    d = ctx.num_var("gain")
+    b_ds = []
+    for j, e in enumerate(a_ds):
+        votes = list(e.votes)
+        if j == k:
+            votes[p] = votes[p] + Num(d)
+        b_ds.append(e.with_votes(votes))
+    a = allocate_districts(ctx, sys, a_ds, "A")
+    b = allocate_districts(ctx, sys, b_ds, "B")
+    val = z3.RealVal if sys.real else z3.IntVal
+    fix = [d == val(gain)]
+    for e, vs, x in zip(a_ds, case.votes, case.extras, strict=True):
+        fix += [f.a == val(v) for f, v in zip(e.votes, vs, strict=True)]
+        fix += [getattr(e, name).a == val(x.get(name, 0)) for name in EXTRAS
+                if isinstance(getattr(e, name).a, z3.ExprRef)]
+    s = z3.Solver()
+    s.set(timeout=60_000)
+    s.add(*ctx.cons, *fix)
+    if s.check() != z3.sat:
+        return f"step {case} +{gain} L{p + 1} in {sys.names[k]}: no allocation"
+    m = s.model()
+    moved = DistrictCase([list(row) for row in case.votes], case.extras)
+    moved.votes[k][p] += gain
+    for label, enc, c in (("A", a, case), ("B", b, moved)):
+        got = [[m.eval(x, model_completion=True).as_long() for x in row] for row in enc.seats]
+        defined = z3.is_true(m.eval(enc.defined, model_completion=True))
+        want = interpret(sys, c)
+        if isinstance(want, str):
+            if defined:
+                return f"step {label} {c}: interpreter {want}, encoding {got}"
+        elif not defined or got != want.seats:
+            return f"step {label} {c}: interpreter {want.seats}, encoding {got} (defined={defined})"
+    return None
+
+
+def system(name: str) -> DistrictSystem:
+    from hemicycle.grammar import parse_rules
+    from hemicycle.verify.districts import district_system
+
+    return district_system(parse_rules(RULES[name], f"<district agreement {name}>"))
+
+
+def run_rule(name: str, count: int, *, seed: str = "ci", n: int = 3, unique_every: int = 25,
+             step_every: int = 2) -> tuple[int, int, int, list[str]]:
+    """``count`` random elections of rule ``name``: (single elections, step pairs, ties or no
+    result, disagreements). Every ``step_every``-th election is also checked as the first
+    election of a step query (a random list gains votes in a random district)."""
+    sys = system(name)
+    rng = random.Random(f"{seed}:{name}")
+    bad: list[str] = []
+    steps = noresult = 0
+    for c in range(count):
+        case = random_case(rng, sys, n)
+        if isinstance(interpret(sys, case), str):
+            noresult += 1
+        msg = agree(sys, case, unique=c % unique_every == 0)
+        if msg is not None:
+            bad.append(msg)
+        if c % step_every == 0:
+            steps += 1
+            k, p = rng.randrange(len(sys.names)), rng.randrange(n)
+            msg = agree_step(sys, case, k, p, rng.choice([1, 2, rng.randint(1, 1000)]))
+            if msg is not None:
+                bad.append(msg)
+    return count, steps, noresult, bad

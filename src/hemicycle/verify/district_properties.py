@@ -1,0 +1,253 @@
+"""Properties of districted chambers (docs/verify.md, "Districts"), and how each is decided.
+
+Each property is a set of solver queries over one or two symbolic districted elections
+(verify/districts.py). A model of a query is a counterexample: it is made integral (rational
+encoding: every figure times the lcm of the denominators, which changes no seat of a
+scale-invariant tier), replayed by the interpreter, and accepted only if the interpreter gives
+the encoding's seats and the interpreter's seats break the property (``violated``). A PROVED
+needs every query unsatisfiable **and** its assumptions satisfiable without the negated property
+(the non-vacuity check of issue 13). A timeout is UNKNOWN.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from fractions import Fraction
+
+import z3
+
+from hemicycle.verify.districts import (
+    DistrictCase,
+    DistrictEnc,
+    DistrictOutcome,
+    DistrictSystem,
+    allocate_districts,
+    district_elections,
+    interpret,
+)
+from hemicycle.verify.encoder import EXTRAS, Ctx, SymElection
+from hemicycle.verify.errors import EncodingMismatch
+from hemicycle.verify.num import Num
+
+
+@dataclass
+class DQuery:
+    label: str
+    ctx: Ctx
+    assume: list[z3.BoolRef]
+    violation: z3.BoolRef
+    elections: list[DistrictEnc]
+
+
+@dataclass(frozen=True)
+class DistrictProperty:
+    name: str
+    definition: str
+    citation: str
+    build: Callable[[DistrictSystem, int, int | None], list[DQuery]]
+    violated: Callable[[list[DistrictOutcome], tuple[int, int] | None], bool]
+    elections: int = 2
+
+
+@dataclass
+class DistrictVerdict:
+    status: str  # "proved" | "refuted" | "unknown"
+    seconds: float
+    reason: str | None = None
+    outcomes: list[DistrictOutcome] | None = None
+    where: tuple[int, int] | None = None  # (district, list) of the step, or (list, list)
+    notes: list[str] = field(default_factory=list)
+
+
+# --- the queries -----------------------------------------------------------------------------
+
+
+def _step(sys: DistrictSystem, n: int, max_votes: int | None, k: int, p: int, label: str
+          ) -> tuple[Ctx, DistrictEnc, DistrictEnc, list[z3.BoolRef]]:
+    """Election A, and B = A with list p's votes in district k higher (all else equal)."""
+    ctx = Ctx(real=sys.real, prefix=f"{label}.")
+    a_ds = district_elections(ctx, sys, n, "A", max_votes)
+    d = ctx.num_var("gain")
+    ctx.add(d > 0)
+    b_ds: list[SymElection] = []
+    for j, e in enumerate(a_ds):
+        if j != k:
+            b_ds.append(e)
+            continue
+        votes = list(e.votes)
+        votes[p] = votes[p] + Num(d)
+        if max_votes is not None:
+            ctx.add(votes[p].a <= max_votes)
+        b_ds.append(e.with_votes(votes))
+    a = allocate_districts(ctx, sys, a_ds, "A")
+    b = allocate_districts(ctx, sys, b_ds, "B")
+    return ctx, a, b, [a.defined, b.defined]
+
+
+def _steps(seat_of: Callable[[DistrictEnc, int, int], z3.ArithRef]
+           ) -> Callable[[DistrictSystem, int, int | None], list[DQuery]]:
+    def build(sys: DistrictSystem, n: int, max_votes: int | None) -> list[DQuery]:
+        out = []
+        for k, name in enumerate(sys.names):
+            for p in range(n):
+                label = f"L{p + 1} gains in {name}"
+                ctx, a, b, assume = _step(sys, n, max_votes, k, p, f"q{k}_{p}")
+                out.append(DQuery(label, ctx, assume, seat_of(b, k, p) < seat_of(a, k, p), [a, b]))
+        return out
+
+    return build
+
+
+def _reversal(sys: DistrictSystem, n: int, max_votes: int | None) -> list[DQuery]:
+    ctx = Ctx(real=sys.real, prefix="r.")
+    a = allocate_districts(ctx, sys, district_elections(ctx, sys, n, "A", max_votes), "A")
+    v = a.national.votes
+    bad = [z3.And(v[p].gt(v[q]), a.national_seats[p] < a.national_seats[q])
+           for p in range(n) for q in range(n) if p != q]
+    return [DQuery("more national votes, fewer seats", ctx, [a.defined], z3.Or(bad), [a])]
+
+
+# --- the checks on the interpreter's outcomes ------------------------------------------------
+
+
+def _gained(o: list[DistrictOutcome]) -> tuple[int, int] | None:
+    """The (district, list) whose votes rose from the first election to the second, all else equal."""
+    a, b = o[0].case, o[1].case
+    diff = [(k, i) for k in range(len(a.votes)) for i in range(len(a.votes[0])) if a.votes[k][i] != b.votes[k][i]]
+    if len(diff) != 1 or a.extras != b.extras:
+        return None
+    k, i = diff[0]
+    return (k, i) if b.votes[k][i] > a.votes[k][i] else None
+
+
+def _district_mono_bad(o: list[DistrictOutcome], where: tuple[int, int] | None) -> bool:
+    g = _gained(o)
+    return g is not None and o[1].seats[g[0]][g[1]] < o[0].seats[g[0]][g[1]]
+
+
+def _nvw_bad(o: list[DistrictOutcome], where: tuple[int, int] | None) -> bool:
+    g = _gained(o)
+    return g is not None and o[1].national[g[1]] < o[0].national[g[1]]
+
+
+def _reversal_bad(o: list[DistrictOutcome], where: tuple[int, int] | None) -> bool:
+    v, s = o[0].national_votes, o[0].national
+    return any(v[p] > v[q] and s[p] < s[q] for p in range(len(v)) for q in range(len(v)) if p != q)
+
+
+DISTRICT_CATALOGUE: dict[str, DistrictProperty] = {
+    p.name: p for p in (
+        DistrictProperty(
+            "district-monotonicity",
+            "A list that gains votes in one district, every other figure unchanged, never ends "
+            "with fewer seats in that district.",
+            "Balinski & Young 1982, ch. 6 (vote monotonicity), within each district; "
+            "Pukelsheim 2017, 7.3",
+            _steps(lambda e, k, p: e.seats[k][p]), _district_mono_bad),
+        DistrictProperty(
+            "negative-vote-weight",
+            "A list that gains votes in one district, every other figure unchanged, never ends "
+            "with fewer seats in the chamber.",
+            "BVerfG, judgment of 3 July 2008, 2 BvC 1/07, 2 BvC 7/07 (BVerfGE 121, 266): "
+            "negative voting weight (negatives Stimmgewicht)",
+            _steps(lambda e, k, p: e.national_seats[p]), _nvw_bad),
+        DistrictProperty(
+            "majority-reversal",
+            "A list with more votes nationally never gets fewer seats in the chamber than a list "
+            "with fewer votes.",
+            "Balinski & Young 1982, ch. 9 (concordance), on the chamber's national votes and seats",
+            _reversal, _reversal_bad, elections=1),
+    )
+}
+
+
+# --- solving ---------------------------------------------------------------------------------
+
+
+def _value(m: z3.ModelRef, x: object) -> Fraction:
+    if not isinstance(x, z3.ExprRef):
+        return Fraction(int(x))  # type: ignore[call-overload]
+    v = m.eval(x, model_completion=True)
+    if z3.is_int_value(v):
+        return Fraction(v.as_long())
+    return Fraction(v.numerator_as_long(), v.denominator_as_long())  # type: ignore[attr-defined]
+
+
+def _cases(m: z3.ModelRef, q: DQuery) -> tuple[list[DistrictCase], list[list[list[int]]]]:
+    """The query's elections as integral cases (one common factor), and the model's seats."""
+    from math import lcm
+
+    raw = []
+    for enc in q.elections:
+        votes = [[_value(m, x.a) for x in e.votes] for e in enc.districts]
+        extras = [{name: _value(m, getattr(e, name).a) for name in EXTRAS} for e in enc.districts]
+        raw.append((votes, extras))
+    den = 1
+    for votes, extras in raw:
+        for row in votes:
+            for x in row:
+                den = lcm(den, x.denominator)
+        for x in extras:
+            for y in x.values():
+                den = lcm(den, y.denominator)
+    cases = [DistrictCase([[int(x * den) for x in row] for row in votes],
+                          [{k: int(y * den) for k, y in x.items()} for x in extras]) for votes, extras in raw]
+    seats = [[[m.eval(s, model_completion=True).as_long() for s in row] for row in enc.seats]
+             for enc in q.elections]
+    return cases, seats
+
+
+def _check(s: z3.Solver, deadline: float) -> tuple[z3.CheckSatResult, str]:
+    left = deadline - time.monotonic()
+    if left <= 0:
+        return z3.unknown, "timeout"
+    s.set(timeout=max(1, int(left * 1000)))
+    r = s.check()
+    return r, (s.reason_unknown() if r == z3.unknown else "")
+
+
+def decide(sys: DistrictSystem, prop: DistrictProperty, n: int, *, timeout: float = 60.0,
+           max_votes: int | None = None) -> DistrictVerdict:
+    start = time.monotonic()
+    deadline = start + timeout
+    if max_votes is not None:  # a bound on the figures: integer votes, so that it holds as stated
+        sys = replace(sys, integer=True)
+    queries = prop.build(sys, n, max_votes)
+    unknown: list[str] = []
+    for q in queries:
+        s = z3.Solver()
+        s.add(*q.ctx.cons, *q.assume, q.violation)
+        r, why = _check(s, deadline)
+        if r == z3.sat:
+            cases, model_seats = _cases(s.model(), q)
+            outs = []
+            for c, ms in zip(cases, model_seats, strict=True):
+                o = interpret(sys, c)
+                if isinstance(o, str):
+                    raise EncodingMismatch(f"{prop.name}: the interpreter gives no result ({o}) for {c}")
+                if o.seats != ms:
+                    raise EncodingMismatch(f"{prop.name}: for {c} the encoding gives {ms}, the interpreter {o.seats}")
+                outs.append(o)
+            if not prop.violated(outs, None):
+                raise EncodingMismatch(f"{prop.name}: the interpreter's seats {[o.seats for o in outs]} "
+                                       "do not break the property")
+            return DistrictVerdict("refuted", time.monotonic() - start, outcomes=outs,
+                                   notes=[f"found in the query: {q.label}"])
+        if r == z3.unknown:
+            unknown.append(f"{q.label}: {why}")
+            continue
+        # non-vacuity: the assumptions have a model without the negated property
+        w = z3.Solver()
+        w.add(*q.ctx.cons, *q.assume)
+        r2, why2 = _check(w, deadline)
+        if r2 != z3.sat:
+            unknown.append(f"{q.label}: assumptions contradictory" if r2 == z3.unsat
+                           else f"{q.label}: could not show its assumptions satisfiable ({why2})")
+    seconds = time.monotonic() - start
+    if unknown:
+        return DistrictVerdict("unknown", seconds, reason="; ".join(unknown))
+    return DistrictVerdict("proved", seconds, notes=[
+        f"non-vacuity: the assumptions of each of the {len(queries)} sub-queries have a model "
+        "without the negated property"])
