@@ -43,6 +43,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -174,16 +175,8 @@ def parse_nist(text: str, file: str, *, contest: str | None = None) -> Raw:
         raise VoteFileError(file, 'not a NIST 1500-100 ElectionReport (no "@type": "ElectionResults.ElectionReport")')
     reader = _Reader(file)
     reader.check(data, "ElectionReport", "")
-    parties = _parties(reader, data)
-    gpunits: dict[str, dict[str, Any]] = {}
-    for i, unit in enumerate(reader.array(data, "GpUnit", "")):
-        where = f"GpUnit[{i}]"
-        if not isinstance(unit, dict):
-            raise reader.fail(f"expected an object, got {kind(unit)}", where)
-        ident = reader.ident(unit, "@id", where)
-        if ident is None:
-            raise reader.fail("a GpUnit needs an @id", where)
-        gpunits[ident] = unit
+    parties = _by_id(reader, data, "Party", lambda party, where: reader.check(party, _party_kind(party), where))
+    gpunits = _by_id(reader, data, "GpUnit")
 
     path, election, item = _choose(reader, data, contest)
     reader.check(item, _type(item), path)
@@ -228,18 +221,26 @@ def parse_nist(text: str, file: str, *, contest: str | None = None) -> Raw:
     return raw
 
 
-def _parties(reader: _Reader, data: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    parties: dict[str, dict[str, Any]] = {}
-    for i, party in enumerate(reader.array(data, "Party", "")):
-        where = f"Party[{i}]"
-        if not isinstance(party, dict):
-            raise reader.fail(f"expected an object, got {kind(party)}", where)
-        ident = reader.ident(party, "@id", where)
+def _party_kind(party: dict[str, Any]) -> str:
+    return "Coalition" if _type(party) == "Coalition" else "Party"
+
+
+def _by_id(reader: _Reader, data: dict[str, Any], key: str,
+           check: Callable[[dict[str, Any], str], None] | None = None) -> dict[str, dict[str, Any]]:
+    """The report's array ``key`` (Party, GpUnit) by @id: each item an object with an @id, and
+    ``check``-ed (in the array's order) when given."""
+    found: dict[str, dict[str, Any]] = {}
+    for i, item in enumerate(reader.array(data, key, "")):
+        where = f"{key}[{i}]"
+        if not isinstance(item, dict):
+            raise reader.fail(f"expected an object, got {kind(item)}", where)
+        ident = reader.ident(item, "@id", where)
         if ident is None:
-            raise reader.fail("a Party needs an @id", where)
-        reader.check(party, "Coalition" if _type(party) == "Coalition" else "Party", where)
-        parties[ident] = party
-    return parties
+            raise reader.fail(f"a {key} needs an @id", where)
+        if check is not None:
+            check(item, where)
+        found[ident] = item
+    return found
 
 
 def _selections_key(reader: _Reader, item: dict[str, Any]) -> str:
