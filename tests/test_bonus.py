@@ -158,3 +158,102 @@ def test_the_language_server_describes_the_new_clauses() -> None:
     assert "lower apportionment DIVISOR_METHOD" in (hover_text(text, 4, 4) or "")
     assert "bonus N seats to first list" in (hover_text(text, 7, 4) or "")
     assert {"upper", "lower", "bonus"} <= vocabulary().clause_words
+
+
+# --- the top-up bonus (the first list is to have at least N seats) --------------------------------
+
+TOP_UP = ('chamber "c" seats 20\ntier "t" seats 20 {{\n  bonus to first list at least {floor} seats{cond}\n'
+          '  allocate dhondt\n}}\n')
+
+
+def _dhondt(votes: dict[str, int], seats: int) -> dict[str, int]:
+    """D'Hondt written out for the test (no ties in its inputs)."""
+    got = dict.fromkeys(votes, 0)
+    for _ in range(seats):
+        best = max(votes, key=lambda a: Fraction(votes[a], got[a] + 1))
+        got[best] += 1
+    return got
+
+
+def test_a_top_up_raises_the_first_list_and_the_others_share_the_rest() -> None:
+    rules = hemicycle.loads(TOP_UP.format(floor=12, cond=""))
+    election = _election(4_100, [3_300, 1_700, 900])  # D'Hondt: A 9 of 20
+    assert _dhondt({"A": 4_100, "P0": 3_300, "P1": 1_700, "P2": 900}, 20)["A"] == 9
+    result = rules.allocate(election)
+    rest = _dhondt({"P0": 3_300, "P1": 1_700, "P2": 900}, 8)
+    assert result.seats == {"A": 12, **rest}
+    text = result.explain()
+    assert "A has 9 seat(s) by the method, fewer than 12: it gets 12 (3 bonus seat(s))" in text
+    assert "share the other 8 seat(s)" in text
+
+
+def test_a_top_up_gives_nothing_to_a_list_already_at_its_floor() -> None:
+    rules = hemicycle.loads(TOP_UP.format(floor=12, cond=""))
+    election = _election(6_000, [2_000, 1_000])
+    plain = _dhondt({"A": 6_000, "P0": 2_000, "P1": 1_000}, 20)
+    assert plain["A"] >= 12
+    result = rules.allocate(election)
+    assert result.seats == plain
+    assert "at least 12: no bonus" in result.explain()
+    # exactly at the floor: no bonus either
+    exact = hemicycle.loads(TOP_UP.format(floor=plain["A"], cond="")).allocate(election, explain=False)
+    assert exact.seats == plain
+
+
+@pytest.mark.parametrize("leader,topped", [(3_999, False), (4_000, True), (4_500, True)])
+def test_a_top_up_with_a_condition_on_the_first_lists_share(leader: int, topped: bool) -> None:
+    # Italicum-like: at least 12 of 20 seats for a list with 40% of the valid votes
+    rules = hemicycle.loads(TOP_UP.format(floor=12, cond=" from 40% of valid_votes"))
+    rest = 10_000 - leader
+    others = [rest // 2 + 7, rest // 3, rest - rest // 2 - 7 - rest // 3]
+    election = _election(leader, others, valid=10_000)
+    plain = _dhondt({"A": leader, **{f"P{k}": v for k, v in enumerate(others)}}, 20)
+    assert plain["A"] < 12
+    result = rules.allocate(election)
+    assert (result.seats["A"] == 12) is topped
+    assert sum(result.seats.values()) == 20
+    if not topped:
+        assert result.seats == plain and "below 40%: no bonus" in result.explain()
+
+
+def test_a_top_up_beyond_the_first_lists_candidates_is_an_error() -> None:
+    from hemicycle.interpreter import AllocationError
+
+    rules = hemicycle.loads(TOP_UP.format(floor=12, cond=""))
+    data = {"election": "constructed", "parties": [{"abbr": "A", "votes": 4_100, "list_size": 10},
+                                                   {"abbr": "B", "votes": 3_300}, {"abbr": "C", "votes": 1_700}]}
+    with pytest.raises(AllocationError, match="at least 12 seats, but it can take only 10"):
+        rules.allocate(parse_votes_json(json.dumps(data), "constructed.json"), explain=False)
+
+
+@pytest.mark.parametrize("clause,message", [
+    ("bonus to first list at least 21 seats", "at least 21 seats, more than tier 't''s 20"),
+    ("bonus to first list at least 0 seats", "must be at least 1"),
+    ("bonus to first list at least 12 seats up to 14 seats", "unexpected 'up'"),
+])
+def test_bad_top_up_clauses(clause: str, message: str) -> None:
+    with pytest.raises(RuleError) as e:
+        hemicycle.loads(f'chamber "c" seats 20\ntier "t" seats 20 {{\n  {clause}\n  allocate dhondt\n}}\n')
+    assert message in e.value.render()
+
+
+def test_a_top_up_declines_the_fast_paths_and_keeps_its_form_in_fmt() -> None:
+    from hemicycle.fmt import format_rules
+
+    rules = hemicycle.loads(TOP_UP.format(floor=12, cond=" from 40% of valid_votes"))
+    assert rules.model.tiers[0].bonus is not None and rules.model.tiers[0].bonus.top_up
+    assert rules.model.tiers[0].uses_extensions
+    votes = [4_100, 3_300, 1_700, 900]
+    f = hemicycle.compile(rules)
+    election = _election(4_100, [3_300, 1_700, 900], valid=10_000)
+    want = [rules.allocate(election, explain=False).seats[a] for a in ("A", "P0", "P1", "P2")]
+    assert list(f(votes, valid=10_000)) == want and want[0] == 12
+    out = format_rules(TOP_UP.format(floor=12, cond="  from  40% of valid_votes").replace("at least", "at  least"))
+    assert "bonus to first list at least 12 seats from 40% of valid_votes" in out
+
+
+def test_the_language_server_describes_the_top_up() -> None:
+    from hemicycle.editor.lsp import hover_text
+
+    text = TOP_UP.format(floor=12, cond=" from 40% of valid_votes")
+    assert "bonus to first list at least N seats" in (hover_text(text, 2, 4) or "")

@@ -561,7 +561,9 @@ class Bonus(Node):
     """A majority bonus: the admitted list with the most votes gets ``seats`` seats before the
     method shares out the rest (the leader included). With ``share``/``base``: only if its votes
     reach ``share`` of ``base`` (``inclusive``), and then ``step_seats`` more for every whole
-    ``step`` of share above ``share``; at most ``cap`` seats in all."""
+    ``step`` of share above ``share``; at most ``cap`` seats in all. With ``top_up`` (the
+    Italian form): the first list is to have at least ``seats`` seats in all; if the method
+    gives it fewer, it gets ``seats`` and the other lists share the rest."""
 
     seats: int
     share: Fraction | None = None
@@ -570,6 +572,7 @@ class Bonus(Node):
     step_seats: int = 0
     step: Fraction | None = None
     cap: int | None = None
+    top_up: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)

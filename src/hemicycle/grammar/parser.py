@@ -434,6 +434,11 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
 
         if how.span is not None:
             self._each[name] = how.span
+        bonus = one(m.Bonus)
+        if (bonus is not None and bonus.top_up and how.level is None and how.unfilled is None
+                and bonus.seats > how.seats):
+            self._fail(bonus.span, f"the first list is to have at least {bonus.seats} seats, more than tier "
+                                   f"{name!r}'s {how.seats}")
         if how.level is not None and (one(m.VotesFrom) is not None or one(m.Placement) is not None):
             clause = one(m.VotesFrom) or one(m.Placement)
             self._fail(clause.span, f"tier {name!r} allocates in each {how.level} on the votes there; it "
@@ -504,6 +509,14 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
         if cap is not None and cap < fields["seats"]:
             self._fail(span, f"the bonus starts at {fields['seats']} seats, above its cap of {cap}")
         return m.Bonus(**fields, span=span, citation=cite)
+
+    def bonus_top_up(self, meta: Any, children: list[Any]) -> m.Bonus:
+        parts, cite = self._split(children)
+        fields: dict[str, Any] = {"seats": self._int(parts[6], minimum=1, what="the first list's seats"),
+                                  "top_up": True}
+        for part in parts[8:]:
+            fields.update(part)
+        return m.Bonus(**fields, span=_span(self.file, meta), citation=cite)
 
     def bonus_from(self, meta: Any, children: list[Any]) -> dict[str, Any]:
         out: dict[str, Any] = {"share": self._number(children[1]), "base": m.Base(str(children[3]))}

@@ -52,6 +52,9 @@ def majority_bonus(ctx: Context, bonus: m.Bonus, pool: list[int], seats: int) ->
             raise MissingFigure(f"{ctx.label}: the bonus depends on the first list's share of {bonus.base.value}, "
                                 f"which the vote file does not give: {e.message}", bonus) from None
     got = min(bonus_seats(bonus, votes[leader], figure), seats)
+    if bonus.top_up:
+        _say_top_up(ctx, bonus, view.names[leader], votes[leader], figure, got)
+        return leader, got
     if rec.on:
         name = view.names[leader]
         if figure is None:
@@ -65,3 +68,34 @@ def majority_bonus(ctx: Context, bonus: m.Bonus, pool: list[int], seats: int) ->
                     fmt_percent(votes[leader], figure), bonus.base.value, votes[leader], figure,  # type: ignore[union-attr]
                     bonus.seats, fmt_share(bonus.share), step, cap, got, clause=bonus)
     return leader, got
+
+
+def _say_top_up(ctx: Context, bonus: m.Bonus, name: str, votes: int, figure: int | None, seats: int) -> None:
+    rec = ctx.rec
+    if not rec.on:
+        return
+    if figure is None:
+        rec.say("Bonus: the first list, {}, is to have at least {} seat(s)", name, seats, clause=bonus)
+    elif seats:
+        rec.say("Bonus: the first list, {}, has {} of {} ({:,} of {:,}), at least {}: it is to have at least "
+                "{} seat(s)", name, fmt_percent(votes, figure), bonus.base.value, votes, figure,  # type: ignore[union-attr]
+                fmt_share(bonus.share), seats, clause=bonus)  # type: ignore[arg-type]
+    else:
+        rec.say("Bonus: the first list, {}, has {} of {} ({:,} of {:,}), below {}: no bonus", name,
+                fmt_percent(votes, figure), bonus.base.value, votes, figure,  # type: ignore[union-attr]
+                fmt_share(bonus.share), clause=bonus)  # type: ignore[arg-type]
+
+
+def top_up(ctx: Context, leader: int, floor: int, first: list[int]) -> bool:
+    """Whether the first list, given ``first`` by the method, must be topped up to ``floor`` seats
+    (said in the protocol either way)."""
+    name, got = ctx.view.names[leader], first[leader]
+    if got >= floor:
+        ctx.rec.say("Bonus: {} has {} seat(s) by the method, at least {}: no bonus", name, got, floor,
+                    clause=ctx.tier.bonus)
+        return False
+    others = sum(first) - got
+    ctx.rec.say("Bonus: {} has {} seat(s) by the method, fewer than {}: it gets {} ({} bonus seat(s)); the other "
+                "lists share the other {} seat(s) by the method", name, got, floor, floor, floor - got,
+                others + got - floor, clause=ctx.tier.bonus)
+    return True
