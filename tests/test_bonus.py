@@ -257,3 +257,94 @@ def test_the_language_server_describes_the_top_up() -> None:
 
     text = TOP_UP.format(floor=12, cond=" from 40% of valid_votes")
     assert "bonus to first list at least N seats" in (hover_text(text, 2, 4) or "")
+
+
+# --- a bonus to the first coalition (Italian style) -------------------------------------------------
+
+CAMERA = ('chamber "Camera" seats {seats}\ntier "national" seats {seats} {{\n'
+          '  bonus {form}  [DPR 361/1957 art. 83(2)-(3), as replaced by Law 270/2005]\n'
+          '  alliances from combinations split by largest_remainder quota hare\n'
+          '  allocate largest_remainder quota hare\n  ties registration_order\n}}\n')
+COALITIONS = {"X1": (6_000, "X"), "X2": (3_000, "X"), "X3": (800, "X"), "Y1": (7_000, "Y"), "Y2": (2_200, "Y"),
+              "Z": (1_000, None)}
+
+
+def _coalition_votes(parties: dict[str, tuple[int, str | None]] = COALITIONS) -> object:
+    rows = [{"abbr": a, "votes": v, **({"combination": c} if c else {})} for a, (v, c) in parties.items()]
+    total = sum(v for v, _ in parties.values())
+    return parse_votes_json(json.dumps({"election": "constructed", "parties": rows,
+                                        "totals": {"valid": total, "invalid": 0}}), "constructed.json")
+
+
+def _grouped_hare(parties: dict[str, tuple[int, str | None]], seats: int) -> dict[str, int]:
+    """Independent reference: Hare among the coalitions (a list alone is one), then within each."""
+    groups: dict[str, dict[str, int]] = {}
+    for a, (v, c) in parties.items():
+        groups.setdefault(c or a, {})[a] = v
+    out: dict[str, int] = {}
+    for g, n in _hare({g: sum(members.values()) for g, members in groups.items()}, seats).items():
+        out.update(_hare(groups[g], n) if n else dict.fromkeys(groups[g], 0))
+    return out
+
+
+def test_the_first_coalition_is_topped_up_and_its_seats_split_among_its_lists() -> None:
+    # X (9,800 of 20,000) is first; by the method it has 302 of 617 seats
+    rules = hemicycle.loads(CAMERA.format(seats=617, form="to first coalition at least 340 seats"))
+    result = rules.allocate(_coalition_votes())
+    plain = _grouped_hare(COALITIONS, 617)
+    assert sum(plain[a] for a in ("X1", "X2", "X3")) < 340
+    x = {a: (v, c) for a, (v, c) in COALITIONS.items() if c == "X"}
+    rest = {a: vc for a, vc in COALITIONS.items() if a not in x}
+    assert result.seats == {**_hare({a: v for a, (v, _) in x.items()}, 340), **_grouped_hare(rest, 277)}
+    text = result.explain()
+    assert "the first coalition, X1 + X2 + X3, with 9,800 votes: at least 340 seat(s) in all" in text
+    assert "fewer than 340: it gets 340" in text and "Coalition X1 + X2 + X3: its 340 seat(s) are split" in text
+
+
+def test_a_first_coalition_already_at_its_floor_gets_no_bonus() -> None:
+    strong = {**COALITIONS, "X1": (16_000, "X")}
+    rules = hemicycle.loads(CAMERA.format(seats=617, form="to first coalition at least 340 seats"))
+    result = rules.allocate(_coalition_votes(strong))
+    assert result.seats == _grouped_hare(strong, 617) and "at least 340: no bonus" in result.explain()
+
+
+def test_a_fixed_bonus_to_the_first_coalition_comes_on_top_of_its_method_seats() -> None:
+    rules = hemicycle.loads(CAMERA.format(seats=100, form="10 seats to first coalition"))
+    result = rules.allocate(_coalition_votes())
+    method = _grouped_hare(COALITIONS, 90)
+    x_total = sum(method[a] for a in ("X1", "X2", "X3")) + 10
+    want = {**method, **_hare({a: COALITIONS[a][0] for a in ("X1", "X2", "X3")}, x_total)}
+    assert result.seats == want and sum(result.seats.values()) == 100
+
+
+@pytest.mark.parametrize("x1,topped", [(6_399, False), (6_400, True)])
+def test_the_first_coalitions_share_condition_at_its_boundary(x1: int, topped: bool) -> None:
+    # X = x1 + 3,800 of the valid votes 14,000 + x1: at 6,400 exactly 10,200 / 20,400 = 50%
+    parties = {**COALITIONS, "X1": (x1, "X")}
+    rules = hemicycle.loads(CAMERA.format(seats=617, form="to first coalition at least 340 seats from 50% of "
+                                                         "valid_votes"))
+    result = rules.allocate(_coalition_votes(parties))
+    x = sum(result.seats[a] for a in ("X1", "X2", "X3"))
+    assert (x == 340) is topped and (x == sum(_grouped_hare(parties, 617)[a] for a in ("X1", "X2", "X3"))) is (
+        not topped)
+
+
+def test_equal_coalitions_are_decided_by_the_tiers_ties() -> None:
+    parties = {"X1": (500, "X"), "X2": (500, "X"), "Y1": (1_000, None)}
+    rules = hemicycle.loads(CAMERA.format(seats=10, form="to first coalition at least 6 seats"))
+    result = rules.allocate(_coalition_votes(parties))
+    assert result.seats["X1"] + result.seats["X2"] == 6 and result.seats["Y1"] == 4  # X1 registered first
+    assert any("first coalition for the bonus" in str(t) for t in result.ties)
+
+
+def test_a_coalition_bonus_needs_the_alliances_clause_and_keeps_its_form() -> None:
+    from hemicycle.fmt import format_rules
+
+    with pytest.raises(RuleError) as e:
+        hemicycle.loads('chamber "c" seats 20\ntier "t" seats 20 {\n  bonus 5 seats to first coalition\n'
+                        '  allocate dhondt\n}\n')
+    assert "needs tier 't''s 'alliances' clause" in e.value.render() and ":3:" in e.value.render()
+    text = CAMERA.format(seats=617, form="to  first coalition at least 340 seats")
+    assert "bonus to first coalition at least 340 seats" in format_rules(text)
+    model = hemicycle.loads(text).model.tiers[0]
+    assert model.bonus is not None and model.bonus.coalition and model.uses_extensions

@@ -480,6 +480,17 @@ class Calculation(Node):
 
 
 @dataclass(frozen=True, kw_only=True)
+class SingleMember(Node):
+    """A tier of single-member seats, one in each unit of its level (parallel to, or under, a list
+    tier): ``elected by plurality`` (``given`` False) the candidate with the most votes there (the
+    unit's candidates, or its lists' votes when it gives no candidates), equal most votes by the
+    tier's tie rule; ``winners given``: the winner the vote file gives for each unit. The tier's
+    ``method`` is D'Hondt, which for one seat is the same: the most votes."""
+
+    given: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
 class Overhang(Node):
     """How a list holding more seats than its entitlement is treated (with ``Levelling``)."""
 
@@ -563,7 +574,10 @@ class Bonus(Node):
     reach ``share`` of ``base`` (``inclusive``), and then ``step_seats`` more for every whole
     ``step`` of share above ``share``; at most ``cap`` seats in all. With ``top_up`` (the
     Italian form): the first list is to have at least ``seats`` seats in all; if the method
-    gives it fewer, it gets ``seats`` and the other lists share the rest."""
+    gives it fewer, it gets ``seats`` and the other lists share the rest. With ``coalition``
+    (``to first coalition``): the first is the alliance of the tier's ``alliances`` clause (or a
+    list alone) with the most votes, and its seats are split among its lists by the clause's
+    method."""
 
     seats: int
     share: Fraction | None = None
@@ -573,6 +587,7 @@ class Bonus(Node):
     step: Fraction | None = None
     cap: int | None = None
     top_up: bool = False
+    coalition: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -617,6 +632,7 @@ class Tier(Node):
     upper: UpperApportionment | None = None  # biproportional: the upper apportionment (``method`` is its method)
     lower: LowerApportionment | None = None  # biproportional: the lower apportionment
     bonus: Bonus | None = None  # a majority bonus to the first list
+    single_member: SingleMember | None = None  # 'elected by plurality' / 'winners given' (in each unit)
 
     @property
     def biproportional(self) -> bool:

@@ -18,6 +18,7 @@ from hemicycle import model as m
 from hemicycle.election import Election
 from hemicycle.interpreter.context import Applied, Context
 from hemicycle.interpreter.errors import AllocationError, TieError
+from hemicycle.interpreter.parallel import fill_single_seat
 from hemicycle.interpreter.protocol import Recorder, Step
 from hemicycle.interpreter.results import Tie, TierResult
 from hemicycle.interpreter.thresholds import Across
@@ -120,8 +121,12 @@ def allocate_in_units(tier: m.Tier, ledger: Ledger, ties: list[Tie], notes: list
         if tier.continuation is not None:
             here = ledger.seats_in(tier.level, view.unit.name, tier.continuation.tier)
             ctx.held = [here.get(a, 0) for a in view.names]
-        part = _single_seat(ctx) if seats == 1 and plain else run_tier(ctx) if seats > 0 else _no_seats(ctx)
-        part.level, part.district, part.index = tier.level, view.unit.name, view.index
+        if tier.single_member is not None:
+            part = fill_single_seat(ctx, seats)
+        else:
+            part = _single_seat(ctx) if seats == 1 and plain else run_tier(ctx) if seats > 0 else _no_seats(ctx)
+        part.level, part.district = tier.level, view.unit.name
+        part.index = part.index or view.index
         parts.append(part)
     return _summary(tier, election, parts, rec, tier.level)
 

@@ -7,7 +7,7 @@ from hemicycle import model as m
 from hemicycle.election import Election
 from hemicycle.interpreter.admission import active_provisions, admit, corrections
 from hemicycle.interpreter.alliances import allocate_alliances
-from hemicycle.interpreter.bonus import majority_bonus, top_up
+from hemicycle.interpreter.bonus import coalition_shares, majority_bonus, top_up
 from hemicycle.interpreter.compensation import overhang, set_aside
 from hemicycle.interpreter.consolation import consolation
 from hemicycle.interpreter.context import Applied, Context
@@ -83,6 +83,10 @@ def _shares(ctx: Context, result: TierResult, pool: list[int], factors: list | N
     and added to it after, or (a top-up) the first list raised to its floor and the other lists
     given the rest."""
     tier, n = ctx.tier, len(ctx.view.votes)
+    if tier.bonus is not None and tier.bonus.coalition:
+        ctx.used(tier.method, "allocate")
+        return coalition_shares(ctx, pool, factors, method_seats,
+                                lambda p, s: _distribute(ctx, result, p, factors, s) if s > 0 else [0] * n)
     leader, bonus = majority_bonus(ctx, tier.bonus, pool, method_seats) if tier.bonus is not None else (None, 0)
     if leader is not None and bonus and tier.bonus is not None and tier.bonus.top_up:
         ctx.used(tier.method, "allocate")
