@@ -249,3 +249,20 @@ def test_the_cli_allocates_the_whole_chamber_with_its_constituencies(tmp_path: P
     votes.write_text(json.dumps(bad), "utf-8")
     r = CliRunner().invoke(app, ["allocate", str(CHAMBER), str(votes)])
     assert r.exit_code == 2 and "districts[4].candidates[1].party" in r.output
+
+
+def test_the_fast_paths_decline_a_plurality_tier_and_its_plain_twin_agrees() -> None:
+    from hemicycle.districted import compile_districts, plan_districts
+
+    alone = ('chamber "c" seats 29\ndistricts "constituency" seats 29\n'
+             'tier "s" in each "constituency" {{\n  {how}\n  ties lot seed 1\n}}\n')
+    election = _votes(_file())
+    plurality = hemicycle.loads(alone.format(how="elected by plurality")).model
+    dhondt = hemicycle.loads(alone.format(how="allocate dhondt")).model
+    assert plan_districts(plurality, election) is None and compile_districts(plurality, election) is None
+    assert plan_districts(dhondt, election) is not None  # the same seats by D'Hondt, on the fast path
+    f = compile_districts(dhondt, election)
+    assert f is not None
+    ours = {u.name: {a: n for a, n in u.seats.items() if n} for u in
+            hemicycle.interpreter.allocate(plurality, election).districts}
+    assert f(election) == ours
