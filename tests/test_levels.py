@@ -13,7 +13,7 @@ import pytest
 import hemicycle
 from hemicycle.diagnostics import RuleError
 from hemicycle.election import Election, ListEntry, Unit
-from hemicycle.interpreter import AllocationError, allocate
+from hemicycle.interpreter import AllocationError, MissingFigure, allocate
 from hemicycle.reproduce import reproduce
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -440,3 +440,49 @@ def test_completion_context_accepts_what_the_whole_prefix_accepts(prefix: str) -
     from hemicycle.editor.lsp import accepted_words, completion_context
 
     assert accepted_words(completion_context(prefix)) == accepted_words(prefix)
+
+
+# --- a quota test in units: each unit's own quota (Denmark's third way to qualify) --------------------
+
+
+def _provinces(x_in_p1: int) -> Election:
+    # P1 holds districts a (3 seats) and b (2): 5 seats; P2 holds c (4); P3 holds d (1)
+    def province(name: str, x: int, other: int) -> Unit:
+        return Unit(name=name, level="province", votes={"X": x, "Y": other}, totals={"valid": x + other})
+
+    def district(name: str, parent: str, seats: int, x: int, other: int) -> Unit:
+        return Unit(name=name, level="district", parent=parent, seats=seats, votes={"X": x, "Y": other},
+                    totals={"valid": x + other})
+
+    units = [province("P1", x_in_p1, 1000 - x_in_p1), province("P2", 300, 700), province("P3", 10, 990),
+             district("a", "P1", 3, x_in_p1, 600 - x_in_p1), district("b", "P1", 2, 0, 400),
+             district("c", "P2", 4, 300, 700), district("d", "P3", 1, 10, 990)]
+    lists = (ListEntry(abbr="X", votes=x_in_p1 + 310, registration_order=1),
+             ListEntry(abbr="Y", votes=2690 - x_in_p1, registration_order=2))
+    return Election(lists=lists, units=tuple(units))
+
+
+@pytest.mark.parametrize("x,passes", [(199, False), (200, True)])
+def test_a_quota_test_in_units_takes_each_units_own_seats(x: int, passes: bool) -> None:
+    # X needs 1000/5 = 200 in P1 (its storkredse's 5 seats, not the tier's 10) and has 300 >= 1000/4 in P2
+    c = rules('chamber "c" seats 10\ntier "t" seats 10 {\n'
+              '  threshold 1 quota of valid_votes in at least 2 "province"\n  allocate dhondt\n}\n')
+    r = allocate(c, _provinces(x))
+    assert (r.seats["X"] > 0) is passes
+    assert "each unit's valid_votes / its seats" in r.explain()
+
+
+def test_a_quota_test_in_a_unit_without_seats_is_undecided_with_the_reason() -> None:
+    c = rules('chamber "c" seats 10\ntier "t" seats 10 {\n'
+              '  threshold 1 quota of valid_votes in every "province"\n  allocate dhondt\n}\n')
+    e = _provinces(200)
+    bare = Election(lists=e.lists, units=tuple(u for u in e.units if u.level == "province"))
+    with pytest.raises(MissingFigure, match="gives no seats in P1"):
+        allocate(c, bare)
+
+
+def test_denmark_2015_states_the_third_way_to_qualify_and_still_reproduces() -> None:
+    text = (ROOT / "rules/denmark-2015.elect").read_text("utf-8")
+    assert 'or 1 quota of valid_votes in at least 2 "province"' in text
+    (rep,) = reproduce(["denmark-2015"])
+    assert rep.status == "match" and rep.districts_checked > 0 and rep.district_difference is None
