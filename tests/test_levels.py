@@ -486,3 +486,37 @@ def test_denmark_2015_states_the_third_way_to_qualify_and_still_reproduces() -> 
     assert 'or 1 quota of valid_votes in at least 2 "province"' in text
     (rep,) = reproduce(["denmark-2015"])
     assert rep.status == "match" and rep.districts_checked > 0 and rep.district_difference is None
+
+
+def test_german_2013_first_distribution_takes_a_party_with_three_constituencies() -> None:
+    from hemicycle.election import Candidate
+
+    text = (ROOT / "rules/germany-2013.elect").read_text("utf-8")
+    text = text.replace("seats 598", "seats 10").replace("seats 299", "seats 5")
+
+    def seat(name: str, state: str, **votes: int) -> Unit:
+        return Unit(name=name, level="constituency", parent=state, seats=1, totals={"valid": sum(votes.values())},
+                    candidates=tuple(Candidate(name=f"{a} candidate", party=a, votes=v) for a, v in votes.items()))
+
+    # D: 90 of 2,007 second votes (4.5%), but it wins the 3 constituencies of S
+    units = [Unit(name="N", level="state", figures={"population": 600}, votes={"A": 853, "B": 503, "C": 251}),
+             Unit(name="S", level="state", figures={"population": 400}, votes={"A": 150, "B": 100, "C": 60, "D": 90}),
+             seat("N1", "N", A=50, B=30), seat("N2", "N", A=40, C=35),
+             seat("S1", "S", D=30, A=20), seat("S2", "S", D=25, B=10), seat("S3", "S", D=22, C=5)]
+    lists = tuple(ListEntry(abbr=a, votes=v, registration_order=k + 1)
+                  for k, (a, v) in enumerate({"A": 1003, "B": 603, "C": 311, "D": 90}.items()))
+    e = Election(lists=lists, units=tuple(units))
+    with_alt = allocate(rules(text), e)
+    without = allocate(rules(text.replace(' or district_seats >= 3 of tier "constituencies"', "")), e)
+    s_with = next(p for p in with_alt.tiers[1].parts if p.district == "S")
+    s_without = next(p for p in without.tiers[1].parts if p.district == "S")
+    # S's 4 Sitzkontingent seats by Sainte-Laguë: A 150, B 100, D 90, C 60 (D takes one) / without D: A 2, B 1, C 1
+    assert dict(zip(s_with.abbrs, s_with.seat_list, strict=True)) == {"A": 1, "B": 1, "C": 1, "D": 1}
+    assert dict(zip(s_without.abbrs, s_without.seat_list, strict=True)) == {"A": 2, "B": 1, "C": 1, "D": 0}
+    assert with_alt.seats["D"] == 3 and with_alt.tiers[1].passed_flags[3]
+
+
+def test_district_seats_of_a_tier_must_name_an_earlier_tier() -> None:
+    with pytest.raises(RuleError, match="no tier is called 'x'"):
+        rules('chamber "c" seats 4\ntier "t" seats 4 {\n  threshold 5% of valid_votes or district_seats >= 3 of '
+              'tier "x"\n  allocate dhondt\n}\n')

@@ -215,7 +215,7 @@ class Threshold(Node):
     ``alternatives``: other tests, any one of which passing is enough (``or 12% of ...``); each is
     a ``Threshold`` without alternatives or selector of its own.
     ``district_op``/``district_value``: the list also passes when its district seats compare so
-    (``or district_seats >= 1``).
+    (``or district_seats >= 1``); ``district_tier``: those of an earlier tier (``of tier "X"``).
     """
 
     share: Fraction | None = None
@@ -230,6 +230,7 @@ class Threshold(Node):
     alternatives: tuple[Threshold, ...] = ()
     district_op: Comparator | None = None
     district_value: int = 0
+    district_tier: str | None = None  # 'of tier "X"': the seats X gave the list (summed), not the file's figure
 
     @property
     def regional(self) -> bool:

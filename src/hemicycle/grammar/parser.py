@@ -115,8 +115,8 @@ def _tok_span(file: str, tok: Token) -> m.Span:
 class _District:
     """The alternative 'or district_seats OP N' of a threshold."""
 
-    def __init__(self, op: m.Comparator, value: int, span: m.Span) -> None:
-        self.op, self.value, self.span = op, value, span
+    def __init__(self, op: m.Comparator, value: int, span: m.Span, tier: str | None = None) -> None:
+        self.op, self.value, self.span, self.tier = op, value, span, tier
 
 
 class _Test:
@@ -296,6 +296,13 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
                 self._fail(t.placement.span, f"tier {other.name!r} has remainders in each "
                                              f"{other.level or 'nation'}, not in each {t.placement.level!r}")
         self._levels_against(t, levels, level_of, earlier)
+        named = {th.district_tier for th in t.thresholds if th.district_tier is not None}
+        for th in t.thresholds:
+            if th.district_tier is not None:
+                earlier(m.SeatsFrom(tier=th.district_tier, span=th.span))
+                if len(named) > 1:
+                    self._fail(th.span, f"tier {t.name!r} reads the district seats of more than one tier",
+                               "name the same tier in every 'or district_seats ... of tier' alternative")
         return t if seats == t.seats else dataclasses.replace(t, seats=seats)
 
     def _levels_against(self, t: m.Tier, levels: dict[str, m.Level], level_of: Any, earlier: Any) -> None:
@@ -796,7 +803,7 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
                 applies = item
         extra: dict[str, Any] = {}
         if district is not None:
-            extra = {"district_op": district.op, "district_value": district.value}
+            extra = {"district_op": district.op, "district_value": district.value, "district_tier": district.tier}
         return m.Threshold(**test.fields, applies_to=applies, alternatives=tuple(alternatives), **extra,
                            span=_span(self.file, meta), citation=cite)
 
@@ -835,7 +842,8 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
         return _Alternative(children[1])
 
     def district_alt(self, meta: Any, children: list[Token]) -> _District:
-        return _District(m.Comparator(str(children[2])), int(children[3]), _span(self.file, meta))
+        tier = str(children[6])[1:-1] if len(children) > 6 else None
+        return _District(m.Comparator(str(children[2])), int(children[3]), _span(self.file, meta), tier)
 
     def nationally(self, meta: Any, children: list[Token]) -> _Scope:
         return _Scope(m.Scope.NATION)

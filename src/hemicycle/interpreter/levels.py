@@ -99,11 +99,11 @@ class Ledger:
 
 
 def allocate_in_units(tier: m.Tier, ledger: Ledger, ties: list[Tie], notes: list[str], applied: Applied,
-                      explain: bool) -> TierResult:
+                      explain: bool, election: Election | None = None) -> TierResult:
     """The tier in each unit of its level; the result's columns are the national sums, its parts
-    the result in each unit."""
+    the result in each unit. ``election``: the election as the tier sees it (default: the ledger's)."""
     assert tier.level is not None
-    election = ledger.election
+    election = election if election is not None else ledger.election
     magnitudes = ledger.magnitudes[tier.level]
     rec = Recorder(explain)
     across = Across(tier.seats, election, notes, rec)
