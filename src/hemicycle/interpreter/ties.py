@@ -29,6 +29,12 @@ class TieBreaker:
         self._seed = seed if seed is not None else 0
         self._random: random.Random | None = None  # made on the first lot, in the order lots are drawn
 
+    def lot(self) -> random.Random:
+        """The tier's draw of lots (seeded by its ``ties lot seed N``), continued from earlier draws."""
+        if self._random is None:
+            self._random = random.Random(self._seed)
+        return self._random
+
     def rebind(self, entries: Sequence[ListEntry], votes: Sequence[int], district: str | None) -> None:
         """The same chain (and the same draw of lots, continued) for the lists of another unit."""
         self.entries, self.votes, self.district = entries, votes, district

@@ -1028,7 +1028,9 @@ def refuse_levels2(tier: Tier) -> None:
     for name, what, why in (
             ("upper", "upper apportionment ...", "biproportional apportionment is not encoded by the verifier yet"),
             ("lower", "lower apportionment ...", "biproportional apportionment is not encoded by the verifier yet"),
-            ("bonus", "bonus ... to first list", "majority bonuses are not encoded by the verifier yet")):
+            ("bonus", "bonus ... to first list", "majority bonuses are not encoded by the verifier yet"),
+            ("single_member", "elected by plurality / winners given",
+             "single-member seats are not encoded by the verifier yet")):
         node = getattr(tier, name, None)
         if node is not None:
             raise UnsupportedClause(node, what, why)
