@@ -81,12 +81,27 @@ def votes_decide(chamber: m.Chamber) -> bool:
     return _supported(chamber)
 
 
+class LotKey:
+    """A chain's sort key that, where the keys cannot decide, hands the tie to ``lot(tied, places)``
+    (the interpreter's tie breaker, which applies the whole chain and draws the lot)."""
+
+    def __init__(self, key: Callable[[int], tuple[int, ...]], lot: Callable[[list[int], int], list[int]]) -> None:
+        self.key = key
+        self.lot = lot
+
+    def __call__(self, k: int) -> tuple[int, ...]:
+        return self.key(k)
+
+
 def _favour(cands: list[int], places: int, keyf: Callable[[int], tuple[int, ...]]) -> list[int]:
-    """``places`` of ``cands`` by the chain's keys; _Fallback when the chain cannot decide."""
+    """``places`` of ``cands`` by the chain's keys; _Fallback when the chain cannot decide (unless
+    the key is a ``LotKey``)."""
     if places >= len(cands):
         return cands
     order = sorted(cands, key=keyf)
     if keyf(order[places - 1]) == keyf(order[places]):
+        if isinstance(keyf, LotKey):
+            return keyf.lot(cands, places)
         raise _Fallback
     return order[:places]
 

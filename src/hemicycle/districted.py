@@ -28,7 +28,7 @@ from functools import cached_property
 
 from hemicycle import model as m
 from hemicycle.bases import base_figure
-from hemicycle.compiled import _divisor, _Fallback, _favour, _lr
+from hemicycle.compiled import LotKey, _divisor, _Fallback, _favour, _lr
 from hemicycle.election import Election, Unit
 from hemicycle.highest_averages import LinearDivisors
 from hemicycle.interpreter import allocate
@@ -308,9 +308,11 @@ def _pool(plan: DistrictPlan, votes: Sequence[int], order: Sequence[int], totals
 
 
 def unit_seats(plan: DistrictPlan, votes: Sequence[int], order: Sequence[int], totals: Mapping[str, int],
-               seats: int, nationally: Sequence[bool] | None) -> dict[int, int]:
+               seats: int, nationally: Sequence[bool] | None,
+               lot: Callable[[list[int], int], list[int]] | None = None) -> dict[int, int]:
     """One district: its lists' votes (``order``: their places among the election's lists), its
-    totals and magnitude, the national verdicts (by place); the seats won, by position here."""
+    totals and magnitude, the national verdicts (by place); the seats won, by position here.
+    ``lot(tied, places)`` decides a tie the chain's vote criteria cannot (else _Fallback)."""
     pool = _pool(plan, votes, order, totals)
     if nationally is not None:
         pool = [k for k in pool if nationally[order[k]]]
@@ -323,6 +325,8 @@ def unit_seats(plan: DistrictPlan, votes: Sequence[int], order: Sequence[int], t
         raise _Fallback  # no list can take the seats: the interpreter says what happens
     method = plan.method
     key = _key(plan.chain, plan.rank, order, votes)
+    if lot is not None:
+        key = LotKey(key, lot)
     if isinstance(method, m.LargestRemainder):
         ones = [1] * len(votes)
         return _lr(method, votes, ones, ones, pool, seats, key)
