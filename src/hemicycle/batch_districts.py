@@ -321,8 +321,8 @@ def _divisor_unit(plan: DistrictPlan, h: int, weights: Array) -> tuple[Array, Ma
     scale = min(_SCALE, _I64 // max(t_max * (top + alpha + abs(beta) + 2), 1))
     if scale < 1:
         return np.zeros((k, e), dtype=np.int64), np.ones(e, dtype=bool)  # too large: the exact path
-    # the guessed witness times d(h), over F, is at most T * 2 d(h) / (alpha h): 32 bits when that fits
-    narrow = min(scale, _I32 // max(t_max * (2 * top // max(alpha * h, 1) + 2), 1))
+    # the guessed witness times d(h + 1), over F, is below T (2 d(h + 1) / (alpha h) + 1): 32 bits when that fits
+    narrow = min(scale, _I32 // max(t_max * (2 * (top + alpha) // max(alpha * h, 1) + 2), 1))
     if narrow >= 1 and not lin.head:
         scale = narrow
         x: Array = weights.astype(np.int32)
@@ -440,7 +440,7 @@ def _move(lin: LinearDivisors, h: int, x: Array, seats: Array, counts: Array, ok
         if lin.head:
             ok = np.zeros(rows.size, dtype=bool)
             continue
-        narrow = wit * top < limit
+        narrow = wit * (top + lin.alpha) < limit
         s, ok = _propose(lin, h, x, wit, dtype, np.float64)  # the witness is at a quotient: 53 bits
         ok &= narrow
         c = s.sum(axis=0)
