@@ -121,9 +121,12 @@ def allocate_districts_batch(rules: Any, election: Election, votes: Sequence[Any
                     if rows.size < stop - start:
                         block = [b[rows] for b in block]
                         tot = {k: t[rows] for k, t in tot.items()}
-                    seats, redo = _chunk(plan, columns, block, tot)
-                    for d in range(len(out)):
-                        out[d][start + rows] = seats[d]
+                        seats = [np.zeros(b.shape, dtype=np.int64) for b in block]
+                        redo = _chunk(plan, columns, block, tot, seats)
+                        for d in range(len(out)):
+                            out[d][start + rows] = seats[d]
+                    else:
+                        redo = _chunk(plan, columns, block, tot, [o[start:stop] for o in out])
                     whole = (start + np.nonzero(~safe)[0]).tolist()
                     at, units = np.nonzero(redo)
                     _redo(plan, columns, arrays, given, out, start + rows[at], units, whole)
@@ -242,14 +245,13 @@ def _weights(plan: DistrictPlan, cols: list[int], w: Array, totals: dict[str, Ar
     return live, out
 
 
-def _chunk(plan: DistrictPlan, columns: list[list[int]], block: list[Array], totals: dict[str, Array]
-           ) -> tuple[list[Array], Mask]:
-    """Every district of one chunk of elections: seats per district, and per election and
-    district whether the exact path must decide it (``_redo``)."""
+def _chunk(plan: DistrictPlan, columns: list[list[int]], block: list[Array], totals: dict[str, Array],
+           out: list[Array]) -> Mask:
+    """Every district of one chunk of elections: the seats per district into ``out`` (zeros),
+    and per election and district whether the exact path must decide it (``_redo``)."""
     e = block[0].shape[0]
     redo = np.zeros((e, len(columns)), dtype=bool)
     nationally = _national(plan, columns, block, totals)
-    out = [np.zeros(w.shape, dtype=np.int64) for w in block]
     for d, (cols, w, h) in enumerate(zip(columns, block, plan.magnitudes, strict=True)):
         if h <= 0:
             continue
@@ -265,9 +267,12 @@ def _chunk(plan: DistrictPlan, columns: list[list[int]], block: list[Array], tot
             fb |= total == 0
         else:
             seats, fb = _divisor_unit(plan, h, weights)
-        out[d][:, live] = seats.T
+        if live.size == seats.shape[0] == out[d].shape[1]:
+            out[d][...] = seats.T
+        else:
+            out[d][:, live] = seats.T
         redo[:, d] = fb
-    return out, redo
+    return redo
 
 
 # --- divisor methods in one district, for every election of a chunk at once --------------------------
@@ -332,6 +337,7 @@ def _divisor_unit(plan: DistrictPlan, h: int, weights: Array) -> tuple[Array, Ma
         seats, ok = _propose(lin, h, x, wit, np.int32, np.float32)
         counts = seats.sum(axis=0)  # at most k (h + 1): no overflow
         good = ok & (counts == h)
+        wit, seats, counts, ok, good = _second_guess(lin, h, x, total, scale, wit, seats, counts, ok, good)
     else:
         x = weights * scale
         wit = np.maximum(2 * scale * total // den, 1)
@@ -350,15 +356,42 @@ def _divisor_unit(plan: DistrictPlan, h: int, weights: Array) -> tuple[Array, Ma
     return seats.astype(np.int64, copy=False), fallback
 
 
+def _second_guess(lin: LinearDivisors, h: int, x: Array, total: Array, scale: int, wit: Array, seats: Array,
+                  counts: Array, ok: Mask, good: Mask) -> tuple[Array, Array, Array, Mask, Mask]:
+    """Where many elections of the district are left open (the seats the counts lose to rounding
+    are not the half per list of the guess: one dominant list, lists just past the threshold),
+    a second guess for them from the loss of the first, ``F T / (alpha (h + loss))`` with
+    ``loss = F T / (alpha L) - counts``; kept where it confirms, or where the first was not."""
+    rows = np.nonzero(~good & ok)[0]
+    if rows.size * 5 < good.size:
+        return wit, seats, counts, ok, good
+    t = total[rows].astype(np.float64) * scale / lin.alpha
+    loss = t / wit[rows] - counts[rows]
+    second = np.maximum(np.floor(t / np.maximum(h + loss, 0.5)), 1).astype(np.int64)
+    s2, ok2 = _propose(lin, h, x[:, rows], second, x.dtype.type, np.float32)
+    c2 = s2.sum(axis=0)
+    top = lin.head[h] if h < len(lin.head) else lin.alpha * h + lin.beta
+    take = ok2 & (c2 == h) & (second * (top + lin.alpha) < (_I32 if x.dtype == np.int32 else _I64))
+    if not take.any():
+        return wit, seats, counts, ok, good
+    at = rows[take]
+    wit, counts, good = wit.copy(), counts.copy(), good.copy()
+    wit[at], counts[at], good[at] = second[take], c2[take], True
+    seats[:, at] = s2[:, take]
+    return wit, seats, counts, ok, good
+
+
 def _propose(lin: LinearDivisors, h: int, x: Array, wit: Array, dtype: Any, ftype: Any) -> tuple[Array, Mask]:
     """Each list's count of quotients ``x / d(i)`` at least the witness, proposed in floating point
     and confirmed in integers of ``dtype``: ``L d(S - 1) <= x < L d(S)`` (the caller has checked
     that every product of an election whose counts sum to h fits: each count is clipped to
     ``[0, h + 1]``). Returns the counts and, per election, whether all are confirmed."""
     alpha, beta = lin.alpha, lin.beta
-    inv = (1.0 / (alpha * wit)).astype(ftype)
     guess = x.astype(ftype)
-    guess *= inv
+    if ftype is np.float64:
+        guess /= alpha * wit  # correctly rounded: a quotient exactly at the witness gives its whole count
+    else:
+        guess *= (1.0 / (alpha * wit)).astype(ftype)
     if alpha != beta:
         guess += ftype((alpha - beta) / alpha)
     counts = guess.astype(dtype)
@@ -429,7 +462,9 @@ def _move(lin: LinearDivisors, h: int, x: Array, seats: Array, counts: Array, ok
         keep = np.nonzero(~done & ~over)[0]
         if not keep.size:
             return out, lost
-        rows, x, s, direction = rows[keep], x[:, keep], s[:, keep], step[keep]
+        if keep.size < rows.size:
+            rows, x, s, step = rows[keep], x[:, keep], s[:, keep], step[keep]
+        direction = step
         xf = x.astype(np.float64)
         d = _divisors(lin, s).astype(np.float64)
         below = np.floor((xf / d).max(axis=0))  # the highest quotient below the witness
