@@ -306,3 +306,10 @@ def test_a_batch_of_constructed_elections_agrees_row_by_row(method: str, ties: s
                for d, (u, c) in enumerate(zip(units, cols, strict=True))}
         assert got == want, (r, rows[r])
         assert compiled(chamber, one) == want
+
+
+def test_district_batch_fuzz_runner_finds_no_disagreement() -> None:
+    from pathfuzz import run_district_batches
+
+    tally = run_district_batches(random.Random(11), 8, per_case=24)
+    assert tally.clean and tally.elections > 50, tally.summary()
