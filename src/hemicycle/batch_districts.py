@@ -445,6 +445,7 @@ def _move(lin: LinearDivisors, h: int, x: Array, seats: Array, counts: Array, ok
     direction = np.zeros(e, dtype=np.int64)
     s, c = seats, counts
     top = lin.head[h] if h < len(lin.head) else lin.alpha * h + lin.beta
+    xf = x.astype(np.float64)
     for _ in range(h + k + 2):  # each round moves every open election one quotient or more
         if not ok.all():
             redo = np.nonzero(~ok)[0]
@@ -455,7 +456,8 @@ def _move(lin: LinearDivisors, h: int, x: Array, seats: Array, counts: Array, ok
         over = (direction != 0) & (step != 0) & (step != direction)
         done = step == 0
         if rows.size == e:
-            np.copyto(out, s, where=done)  # the first round: every election still open
+            if done.any():
+                np.copyto(out, s, where=done)  # the first round: every election still open
         else:
             out[:, rows[done]] = s[:, done]
         lost[rows[over]] = True
@@ -463,21 +465,24 @@ def _move(lin: LinearDivisors, h: int, x: Array, seats: Array, counts: Array, ok
         if not keep.size:
             return out, lost
         if keep.size < rows.size:
-            rows, x, s, step = rows[keep], x[:, keep], s[:, keep], step[keep]
+            rows, x, xf, s, step = rows[keep], x[:, keep], xf[:, keep], s[:, keep], step[keep]
         direction = step
-        xf = x.astype(np.float64)
-        d = _divisors(lin, s).astype(np.float64)
-        below = np.floor((xf / d).max(axis=0))  # the highest quotient below the witness
-        if (direction < 0).any():
-            lower = np.where(s > 0, xf / np.maximum(_divisors(lin, np.maximum(s - 1, 0)), 1), np.inf)
-            below = np.where(direction > 0, below, np.floor(lower.min(axis=0)) + 1)  # past the lowest at or above
-        wit = np.maximum(below, 1).astype(np.int64)
+        # down (too few seats): the highest next quotient x / d(S), its floor the new witness;
+        # up (too many): the lowest last quotient x / d(S - 1), just past it
+        up = direction < 0
+        at = s - up if up.any() else s
+        q = xf / _divisors(lin, np.maximum(at, 0))
+        if up.any():
+            np.putmask(q, at < 0, np.inf)
+            wit = np.where(up, np.floor(q.min(axis=0)) + 1, np.floor(q.max(axis=0)))
+        else:
+            wit = np.floor(q.max(axis=0))
+        wit = np.maximum(wit, 1).astype(np.int64)
         if lin.head:
             ok = np.zeros(rows.size, dtype=bool)
             continue
-        narrow = wit * (top + lin.alpha) < limit
         s, ok = _propose(lin, h, x, wit, dtype, np.float64)  # the witness is at a quotient: 53 bits
-        ok &= narrow
+        ok &= wit * (top + lin.alpha) < limit
         c = s.sum(axis=0)
     lost[rows] = True
     return out, lost
