@@ -283,10 +283,11 @@ def _pool_seats(lin: LinearDivisors, votes: Sequence[int], pool: list[int], seat
     n = len(pool)
     w = [votes[k] for k in pool]
     left = seats
-    if not k_head and alpha == beta:
+    if not k_head and alpha == beta and seats > 2 * n:
         # D'Hondt (d(s) = s + 1, scaled): every list first gets floor(seats * w / W), which it has in
         # the end (lower quota); the process goes on from there to the same seats (the quotients
-        # taken are all among the highest, so the highest of the others are the rest of them)
+        # taken are all among the highest, so the highest of the others are the rest of them).
+        # With few seats per list the rounds alone are quicker.
         total = sum(w)
         got = [seats * x // total for x in w]
         left -= sum(got)
