@@ -74,7 +74,7 @@ def _checked(votes: Sequence[Any], columns: list[list[int]], totals: Mapping[str
         if a.ndim != 2 or a.shape[1] != len(cols) or (e is not None and a.shape[0] != e):
             raise ValueError(f"votes of district {d} must have shape (elections, {len(cols)})")
         e = a.shape[0]
-        if a.size and a.min() < 0:
+        if a.size and (a < 0).any():
             raise ValueError(f"votes of district {d} must not be negative")
         arrays.append(a)
     e = e or 0
@@ -145,10 +145,11 @@ def _safe_limit(plan: DistrictPlan) -> int:
 def _safe(block: list[Array], totals: dict[str, Array], limit: int) -> Mask:
     """The elections whose national figures (sums over districts and lists) stay below ``limit``."""
     e = block[0].shape[0]
-    biggest = max([int(b.max()) for b in block if b.size] + [int(t.max()) for t in totals.values() if t.size] + [0])
     width = sum(b.shape[1] for b in block) + sum(t.shape[1] for t in totals.values())
-    if biggest * max(width, 1) < limit:
+    small = (limit - 1) // max(width, 1)  # every figure at most this: every sum below limit
+    if not any((a > small).any() for a in [*block, *totals.values()] if a.size):
         return np.ones(e, dtype=bool)
+    biggest = max([int(b.max()) for b in block if b.size] + [int(t.max()) for t in totals.values() if t.size] + [0])
     if biggest >= 2**63 // max(width, 1):
         return np.zeros(e, dtype=bool)  # the sums themselves would not fit: every election exactly
     sums = sum((b.sum(axis=1) for b in block if b.size), np.zeros(e, dtype=np.int64))
@@ -197,13 +198,15 @@ def _weights(plan: DistrictPlan, cols: list[int], w: Array, totals: dict[str, Ar
     election of the chunk, and their weights, one row per list (0 where not admitted).
 
     A list is admitted where it has votes and passes every test that applies to it. A column
-    whose smallest and largest figures in the chunk pass or fail a test everywhere (integer
-    bounds: ``min(w) * den`` against the largest right-hand side, ``max(w) * den`` against the
-    smallest) is decided at once; only the others are compared election by election."""
+    whose figures pass a test in every election of the chunk (each at least ``ceil(r / den)`` for
+    the largest right-hand side ``r``) or fail it in every one (each below it for the smallest)
+    is decided at once; only the others are compared election by election."""
     wt = w.T.copy()  # one row per list (a copy: changed below): every step runs along contiguous rows
-    lo, hi = wt.min(axis=1), wt.max(axis=1)
-    never = hi <= 0
-    always = lo > 0
+    # bounds by comparisons (64-bit minima and maxima have no vector instruction here)
+    votes = wt > 0
+    never = ~votes.any(axis=1)
+    always = votes.all(axis=1)
+    has_votes = always.copy()
     tests = []
     if plan.unit_tests:
         here = {k: t[:, d] for k, t in totals.items()}
@@ -211,8 +214,13 @@ def _weights(plan: DistrictPlan, cols: list[int], w: Array, totals: dict[str, Ar
         for base, num, den, inclusive, applies in plan.unit_tests:
             rhs = np.broadcast_to(num * base_figure(base, list_votes, here, _missing), (w.shape[0],))
             r_lo, r_hi = int(rhs.min()), int(rhs.max())
-            fail_all = (hi * den < r_lo) if inclusive else (hi * den <= r_lo)
-            pass_all = (lo * den >= r_hi) if inclusive else (lo * den > r_hi)
+            # v * den >= r  iff  v >= ceil(r / den);  v * den > r  iff  v > floor(r / den)
+            if inclusive:
+                fail_all = (wt < -(-r_lo // den)).all(axis=1)
+                pass_all = (wt >= -(-r_hi // den)).all(axis=1)
+            else:
+                fail_all = (wt <= r_lo // den).all(axis=1)
+                pass_all = (wt > r_hi // den).all(axis=1)
             if applies is not None:
                 mine = np.array([applies[i] for i in cols], dtype=bool)
                 fail_all &= mine
@@ -226,8 +234,8 @@ def _weights(plan: DistrictPlan, cols: list[int], w: Array, totals: dict[str, Ar
         always &= nat.all(axis=0)
     if plan.exempt is not None:
         ex = np.array([plan.exempt[i] for i in cols], dtype=bool)
-        never = np.where(ex, hi <= 0, never)
-        always = np.where(ex, lo > 0, always)
+        never = np.where(ex, ~votes.any(axis=1), never)
+        always = np.where(ex, has_votes, always)
     live = np.nonzero(~never)[0]
     out = wt[live] if live.size < wt.shape[0] else wt
     for row, j in enumerate(live.tolist()):
@@ -337,7 +345,6 @@ def _divisor_unit(plan: DistrictPlan, h: int, weights: Array) -> tuple[Array, Ma
         seats, ok = _propose(lin, h, x, wit, np.int32, np.float32)
         counts = seats.sum(axis=0)  # at most k (h + 1): no overflow
         good = ok & (counts == h)
-        wit, seats, counts, ok, good = _second_guess(lin, h, x, total, scale, wit, seats, counts, ok, good)
     else:
         x = weights * scale
         wit = np.maximum(2 * scale * total // den, 1)
@@ -354,31 +361,6 @@ def _divisor_unit(plan: DistrictPlan, h: int, weights: Array) -> tuple[Array, Ma
         seats[:, rows] = got
         fallback[rows[lost]] = True
     return seats.astype(np.int64, copy=False), fallback
-
-
-def _second_guess(lin: LinearDivisors, h: int, x: Array, total: Array, scale: int, wit: Array, seats: Array,
-                  counts: Array, ok: Mask, good: Mask) -> tuple[Array, Array, Array, Mask, Mask]:
-    """Where many elections of the district are left open (the seats the counts lose to rounding
-    are not the half per list of the guess: one dominant list, lists just past the threshold),
-    a second guess for them from the loss of the first, ``F T / (alpha (h + loss))`` with
-    ``loss = F T / (alpha L) - counts``; kept where it confirms, or where the first was not."""
-    rows = np.nonzero(~good & ok)[0]
-    if rows.size * 5 < good.size:
-        return wit, seats, counts, ok, good
-    t = total[rows].astype(np.float64) * scale / lin.alpha
-    loss = t / wit[rows] - counts[rows]
-    second = np.maximum(np.floor(t / np.maximum(h + loss, 0.5)), 1).astype(np.int64)
-    s2, ok2 = _propose(lin, h, x[:, rows], second, x.dtype.type, np.float32)
-    c2 = s2.sum(axis=0)
-    top = lin.head[h] if h < len(lin.head) else lin.alpha * h + lin.beta
-    take = ok2 & (c2 == h) & (second * (top + lin.alpha) < (_I32 if x.dtype == np.int32 else _I64))
-    if not take.any():
-        return wit, seats, counts, ok, good
-    at = rows[take]
-    wit, counts, good = wit.copy(), counts.copy(), good.copy()
-    wit[at], counts[at], good[at] = second[take], c2[take], True
-    seats[:, at] = s2[:, take]
-    return wit, seats, counts, ok, good
 
 
 def _propose(lin: LinearDivisors, h: int, x: Array, wit: Array, dtype: Any, ftype: Any) -> tuple[Array, Mask]:
