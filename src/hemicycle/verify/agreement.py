@@ -38,6 +38,17 @@ KAZAKH_07 = KAZAKH.replace(
     "    admit runner_up\n", "    admit runner_up\n    correct runner_up quotient by 0.7\n"
 )
 
+RUSSIA = """
+  threshold 7% of ballots_cast inclusive
+  admit next until admitted_votes > 60% of ballots_cast
+  admit next until admitted >= 2
+  allocate largest_remainder quota hare
+  ties more_votes
+"""
+
+RUSSIA_2011 = RUSSIA.replace("  allocate", "  consolation 1 seat from 5% to 6% of ballots_cast\n"
+                                         "  consolation 2 seats from 6% to 7% of ballots_cast\n  allocate")
+
 RULES: dict[str, str] = {
     "hare": _rule("allocate largest_remainder quota hare\nties registration_order"),
     "hare-98": _rule("allocate largest_remainder quota hare\nties registration_order", 98),
@@ -96,6 +107,18 @@ RULES: dict[str, str] = {
                               "allocate dhondt\nties fewer_votes then registration_order", 4),
     "hare-fewer-votes": _rule("guarantee lists tagged small at least 1 seats from largest\n"
                               "allocate largest_remainder quota hare\nties fewer_votes", 4),
+    # issue 16: sequential admission and consolation seats (Russia 2011 and 2016)
+    "admit-next": _rule(RUSSIA, 20),
+    "admit-next-count": _rule("threshold 20% of valid_votes inclusive\nadmit next until admitted >= 3\n"
+                              "allocate largest_remainder quota hare\nties registration_order"),
+    "admit-next-dhondt": _rule("threshold 10% of list_votes strict\n"
+                               "admit next until admitted_votes >= 70% of list_votes\n"
+                               "allocate dhondt\nties fewer_votes then registration_order"),
+    "consolation": _rule(RUSSIA_2011, 20),
+    "consolation-small": _rule("threshold 30% of list_votes inclusive\n"
+                               "consolation 3 seats from 10% to 30% of list_votes\n"
+                               "consolation 1 seat from 2% to 15% of registered_voters\n"
+                               "allocate largest_remainder quota droop\nties more_votes", 12),
 }
 
 

@@ -28,6 +28,7 @@ from math import lcm
 import z3
 
 from hemicycle.model import (
+    AdmitNext,
     AdmitRunnerUp,
     Base,
     Correction,
@@ -177,12 +178,14 @@ def needed_extras(tiers: list[Tier]) -> set[str]:
     """The figures besides list votes that the thresholds of ``tiers`` can see."""
     out: set[str] = set()
     for tier in tiers:
-        for t in tier.thresholds:
-            if t.base in (Base.VALID_VOTES, Base.VOTES_AND_AGAINST_ALL):
+        bases = [t.base for t in tier.thresholds] + [c.base for c in tier.consolations]
+        bases += [a.until.base for p in tier.provisions for a in p.actions if isinstance(a, AdmitNext)]
+        for b in bases:
+            if b in (Base.VALID_VOTES, Base.VOTES_AND_AGAINST_ALL):
                 out.add("against_all")
-            elif t.base is Base.BALLOTS_CAST:
+            elif b is Base.BALLOTS_CAST:
                 out.add("invalid")
-            elif t.base is Base.REGISTERED_VOTERS:
+            elif b is Base.REGISTERED_VOTERS:
                 out.add("invalid")
                 out.add("nonvoters")
     return out
@@ -426,6 +429,11 @@ class _TierEncoder:
                 top_tie = z3.And(admit_on, z3.Or(ru[i], ru[j]), cand[i], cand[j], v[i].eq(v[j]))
                 self.tie(top_tie, i, j)
         admitted = [z3.Or(passed[i], z3.And(admit_on, ru[i])) for i in range(n)]
+        for k, p in enumerate(tier.provisions):
+            for a in p.actions:
+                if isinstance(a, AdmitNext):
+                    admitted = self.admit_next(a, active[k], admitted)
+        outside = self.consolations(admitted) if tier.consolations else None
         # corrections: the factor on each list's quotient
         factors: list[tuple[list[z3.BoolRef], Fraction, Correction]] = []
         for k, p in enumerate(tier.provisions):
@@ -475,8 +483,9 @@ class _TierEncoder:
                 ctx.add(eq)
             v_norm = norm
         if isinstance(method, LargestRemainder):
+            house = self.method_house(outside)
             seats = self.largest_remainder(method, admitted, weighted, cden, cmax, bool(factors),
-                                           v_norm, rounds)
+                                           v_norm, rounds, house)
         else:
             seats = self.divisor(method, admitted, weighted, cden, unit=unit)
         method_seats = seats
@@ -488,8 +497,83 @@ class _TierEncoder:
                     for g in range(n):
                         on = z3.And(active[k], admitted[g], sel[g])
                         seats = self.guarantee(seats, g, on, a.seats)
+        if outside is not None:
+            seats = self.plus_outside(seats, outside)
         return self._result(passed, n_passed, active, ru, admit_on, admitted, has_votes, V,
                             method_seats, seats, rounds, v_norm)
+
+    def admit_next(self, a: AdmitNext, on: z3.BoolRef,
+                   admitted: list[z3.BoolRef]) -> list[z3.BoolRef]:
+        """``admit next until COND``: while the condition fails, the list not yet admitted with
+        the most votes (ties by the chain) is admitted, one at a time; it stops when no list
+        with a vote is left. Unrolled n times (each round admits a list or stops)."""
+        ctx, e, n, v = self.ctx, self.e, self.n, self.e.votes
+        cond = a.until
+        if cond.subject not in ("admitted", "admitted_votes"):
+            raise UnsupportedClause(cond, str(cond), f"unknown subject {cond.subject!r}")
+        adm = list(admitted)
+        for _ in range(n):
+            if cond.subject == "admitted":
+                ok = _cmp(cond.op.value, count(adm), cond.value)
+            else:
+                assert cond.share is not None and cond.base is not None
+                held = total([ite(adm[i], v[i], ZERO) for i in range(n)])
+                ok = _num_cmp(cond.op.value, held.scale(cond.share.denominator, ctx.real),
+                              e.base(cond.base).scale(cond.share.numerator, ctx.real))
+            go = z3.And(on, z3.Not(ok))
+            cand = [z3.And(z3.Not(adm[i]), v[i].pos()) for i in range(n)]
+            pick = []
+            for i in range(n):
+                top = [z3.Implies(cand[j], z3.Or(v[i].gt(v[j]), z3.And(v[i].eq(v[j]), self.beats(i, j))))
+                       for j in range(n) if j != i]
+                pick.append(z3.And(go, cand[i], *top))
+            for i in range(n):
+                for j in range(i + 1, n):
+                    self.tie(z3.And(z3.Or(pick[i], pick[j]), cand[i], cand[j], v[i].eq(v[j])), i, j)
+            adm = [z3.Or(adm[i], pick[i]) for i in range(n)]
+        return adm
+
+    def consolations(self, admitted: list[z3.BoolRef]) -> list[z3.ArithRef]:
+        """Consolation seats, clause by clause: a list not admitted, not yet consoled, with a
+        vote and ``low * base <= votes < high * base`` gets the clause's seats."""
+        ctx, e, n, v = self.ctx, self.e, self.n, self.e.votes
+        outside: list[z3.ArithRef] = [z3.IntVal(0)] * n
+        for c in self.tier.consolations:
+            base = e.base(c.base)
+            for i in range(n):
+                lo = v[i].scale(c.low.denominator, ctx.real).ge(base.scale(c.low.numerator, ctx.real))
+                hi = v[i].scale(c.high.denominator, ctx.real).lt(base.scale(c.high.numerator, ctx.real))
+                band = z3.And(z3.Not(admitted[i]), outside[i] == 0, v[i].pos(), lo, hi)
+                outside[i] = z3.If(band, c.seats, outside[i])
+        out = []
+        for i in range(n):
+            x = ctx.int_var(f"cons.s{i + 1}")
+            ctx.add(x == outside[i])
+            out.append(x)
+        return out
+
+    def method_house(self, outside: list[z3.ArithRef] | None) -> BInt | int:
+        """The seats for the method: the tier's, less the seats outside the distribution (one
+        of the values those can sum to); fewer than 0 is an election without a result (the
+        interpreter's error)."""
+        if outside is None:
+            return self.h
+        sums = {0}
+        for _ in range(self.n):
+            sums = {x + c for x in sums for c in {0, *(k.seats for k in self.tier.consolations)}}
+        vals = tuple(sorted({max(0, self.h - x) for x in sums}))
+        raw = z3.IntVal(self.h) - z3.Sum(outside)
+        self.degenerate.append(raw < 0)
+        # clamped at 0 (the election has no result then), so that every quota stays defined
+        return BInt(z3.If(raw < 0, 0, raw), vals[0], vals[-1], values=vals)
+
+    def plus_outside(self, seats: list[z3.ArithRef], outside: list[z3.ArithRef]) -> list[z3.ArithRef]:
+        out = []
+        for i in range(self.n):
+            s = self.ctx.int_var(f"tot.s{i + 1}")
+            self.ctx.add(s == seats[i] + outside[i])
+            out.append(s)
+        return out
 
     def _result(self, passed: list[z3.BoolRef], n_passed: z3.ArithRef, active: list[z3.BoolRef],
                 ru: list[z3.BoolRef], admit_on: z3.BoolRef, admitted: list[z3.BoolRef],
@@ -527,12 +611,14 @@ class _TierEncoder:
         corrected: bool,
         V0: Num,
         rounds: list[LRRound],
+        house: BInt | int | None = None,
     ) -> list[z3.ArithRef]:
         ctx, n, h = self.ctx, self.n, self.h
         cap = self.tier.cap.seats if self.tier.cap is not None else None
         if cap is None:
-            return self.lr_round(method, admitted, h, weighted, cden, cmax, corrected, V0,
-                                 rounds).seats
+            return self.lr_round(method, admitted, h if house is None else house, weighted, cden, cmax,
+                                 corrected, V0, rounds).seats
+        assert house is None or house == h  # consolation seats beside a cap are refused
         # caps: re-run among the lists not capped, for the remaining seats, until none is over
         max_rounds = min(n, h // (cap + 1)) + 1
         capped = [z3.BoolVal(False)] * n
@@ -1026,15 +1112,21 @@ def refuse_extensions(tier: Tier, districted: bool = False) -> None:
         if p.condition is not None and p.condition.subject != "passed":
             raise UnsupportedClause(p.condition, str(p.condition), "only `passed` is modelled")
         for a in p.actions:
-            if type(a).__name__ == "AdmitNext":
-                raise UnsupportedClause(a, "admit next until ...",
-                                        "sequential admission is not encoded")
-            if not isinstance(a, (AdmitRunnerUp, Guarantee, Correction)):
+            if isinstance(a, AdmitNext) and any(isinstance(b, AdmitRunnerUp) for q in tier.provisions
+                                                for b in q.actions):
+                raise UnsupportedClause(a, "admit next until ...", "sequential admission beside "
+                                        "`admit runner_up` in one tier is not encoded")
+            if not isinstance(a, (AdmitRunnerUp, AdmitNext, Guarantee, Correction)):
                 raise UnsupportedClause(a, type(a).__name__, "unknown action")
             if isinstance(a, Guarantee) and a.source.value != "largest":
                 raise UnsupportedClause(a, "guarantee", f"source {a.source.value}")
-    for name, what in (("consolations", "consolation seats"), ("alliances", "alliances"),
-                       ("compensation", "mixed-member compensation")):
+    for c in tier.consolations:
+        if not isinstance(tier.method, LargestRemainder):
+            raise UnsupportedClause(c, "consolation", "consolation seats beside a divisor method are "
+                                    "not encoded (only largest remainder)")
+        if tier.cap is not None:
+            raise UnsupportedClause(c, "consolation", "consolation seats beside a cap are not encoded")
+    for name, what in (("alliances", "alliances"), ("compensation", "mixed-member compensation")):
         val = getattr(tier, name, None)
         if val:
             node = val[0] if isinstance(val, tuple) else val
@@ -1098,6 +1190,17 @@ def _refuse_districts(tier: Tier, districted: bool = False) -> None:
     for sel in selectors:
         if sel is not None and sel.kind.value == "members":
             raise UnsupportedClause(sel, str(sel), "the number of member parties is not modelled")
+
+
+def _num_cmp(op: str, left: Num, right: Num) -> z3.BoolRef:
+    return {
+        "=": lambda: left.eq(right),
+        "!=": lambda: z3.Not(left.eq(right)),
+        "<": lambda: left.lt(right),
+        "<=": lambda: left.le(right),
+        ">": lambda: left.gt(right),
+        ">=": lambda: left.ge(right),
+    }[op]()
 
 
 def _cmp(op: str, left: z3.ArithRef, right: int) -> z3.BoolRef:

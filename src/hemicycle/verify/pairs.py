@@ -55,6 +55,8 @@ FAMILIES: dict[str, tuple[str, ...]] = {
                                     "guarantee-tagged"),
     "runner-up, correction, guarantees": ("kazakh", "kazakh-0.7", "kazakh-strict", "kazakh-cap",
                                           "guarantee-every"),
+    "sequential admission, consolation": ("admit-next", "admit-next-count", "admit-next-dhondt",
+                                          "consolation", "consolation-small"),
 }
 
 K = 10**12  # the infinitesimal step's concrete counterpart: one vote in K times the election
