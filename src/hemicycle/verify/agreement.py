@@ -14,9 +14,10 @@ import random
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from hemicycle.election import Election, ListEntry
+from hemicycle.election import Election
 from hemicycle.model import Chamber, Tier
 from hemicycle.verify.concrete import encoded_seats, totals_for
+from hemicycle.verify.encoder import ALLIANCE_TAG, concrete_lists
 from hemicycle.verify.errors import EncodingMismatch
 
 
@@ -107,6 +108,17 @@ RULES: dict[str, str] = {
                               "allocate dhondt\nties fewer_votes then registration_order", 4),
     "hare-fewer-votes": _rule("guarantee lists tagged small at least 1 seats from largest\n"
                               "allocate largest_remainder quota hare\nties fewer_votes", 4),
+    # issue 16: alliances (Israel's surplus agreements, Dutch list combinations)
+    "alliance-dhondt": _rule("threshold 3.25% of valid_votes inclusive\n"
+                             "alliances from agreements split by dhondt\nallocate dhondt\nties none", 12),
+    "alliance-hare-split": _rule("threshold 1 quota of valid_votes inclusive\n"
+                                 "alliances from combinations split by largest_remainder quota hare\n"
+                                 "allocate dhondt\nties none", 15),
+    "alliance-lr": _rule("threshold 5% of list_votes strict\n"
+                         "alliances from combinations split by sainte_lague\n"
+                         "allocate largest_remainder quota hare\nties more_votes then registration_order"),
+    "alliance-droop": _rule("alliances from agreements split by largest_remainder quota droop\n"
+                            "allocate largest_remainder quota droop\nties registration_order", 8),
     # issue 16: sequential admission and consolation seats (Russia 2011 and 2016)
     "admit-next": _rule(RUSSIA, 20),
     "admit-next-count": _rule("threshold 20% of valid_votes inclusive\nadmit next until admitted >= 3\n"
@@ -131,6 +143,15 @@ class Case:
     house: int | None = None
     notes: list[str] = field(default_factory=list)
     kinds: set[str] = field(default_factory=set)  # the edge cases it was built with
+    tags: dict[str, list[bool]] = field(default_factory=dict)  # alliances (ALLIANCE_TAG)
+
+
+def random_alliances(rng: random.Random, n: int) -> dict[str, list[bool]]:
+    """A random partition of n lists into alliances (as the encoder's alliance tags): each list
+    in one of n // 2 alliances or in none; an alliance of one list is void."""
+    m = max(1, n // 2)
+    where = [rng.randrange(m + 1) if rng.random() < 0.7 else m for _ in range(n)]
+    return {f"{ALLIANCE_TAG}{k + 1}": [w == k for w in where] for k in range(m)}
 
 
 def random_case(rng: random.Random, share: Fraction | None = None,
@@ -186,13 +207,9 @@ def random_case(rng: random.Random, share: Fraction | None = None,
 
 
 def election_of(case: Case, tags: dict[str, list[bool]] | None = None) -> Election:
-    entries = []
-    for i, v in enumerate(case.votes):
-        t = frozenset(tag for tag, flags in (tags or {}).items() if flags[i])
-        entries.append(ListEntry(abbr=f"L{i + 1}", votes=v, registration_order=i + 1,
-                                 ballot_order=i + 1, tags=t))
+    entries, agreements = concrete_lists(case.votes, tags or {})
     totals = totals_for(case.votes, case.against_all, case.invalid, case.nonvoters)
-    return Election(lists=tuple(entries), totals=totals)
+    return Election(lists=entries, totals=totals, agreements=agreements)
 
 
 def interpreter_seats(chamber: Chamber, tier: Tier, case: Case,
@@ -223,13 +240,14 @@ def agree(chamber: Chamber, case: Case, *, unique: bool = False, scaled: bool = 
     ``scaled``: use the normalised encoding of the verifier's queries (scale-invariant tiers).
     ``outcome``: receives what the interpreter did ("seats", "tie" or "error")."""
     tier = chamber.tiers[0]
-    want = interpreter_seats(chamber, tier, case)
+    want = interpreter_seats(chamber, tier, case, case.tags)
     if outcome is not None:
         outcome.append(want if isinstance(want, str) and want == "tie"
                        else "error" if isinstance(want, str) else "seats")
     try:
         got = encoded_seats(tier, case.votes, against_all=case.against_all, invalid=case.invalid,
-                            nonvoters=case.nonvoters, unique=unique, scaled=scaled)
+                            nonvoters=case.nonvoters, unique=unique, scaled=scaled,
+                            tags=case.tags)
     except EncodingMismatch as exc:
         return str(exc)
     if isinstance(want, str):
@@ -290,6 +308,9 @@ def run_rule(name: str, count: int, *, seed: str = "bench", unique_every: int = 
     t0 = time.monotonic()
     for k in range(count):
         case = random_case(rng, share, absolute)
+        if chamber.tiers[0].alliances is not None:
+            case.tags = random_alliances(rng, len(case.votes))
+            case.kinds.add("alliance")
         use_scaled = can_scale and k % 2 == 1
         unique = unique_every > 0 and k % unique_every == 0
         what: list[str] = []

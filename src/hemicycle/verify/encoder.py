@@ -20,6 +20,7 @@ in binary, which keeps it linear) or a rounded quota (non-linear integer arithme
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -27,9 +28,11 @@ from math import lcm
 
 import z3
 
+from hemicycle.election import ListEntry
 from hemicycle.model import (
     AdmitNext,
     AdmitRunnerUp,
+    Alliances,
     Base,
     Correction,
     Divisor,
@@ -313,6 +316,9 @@ class _TierEncoder:
         self.e = e
         self.n = e.n
         self.h = house
+        # the seats the method fills: the house, or a symbolic count of at most ``h`` (an
+        # alliance's seats, split among its lists)
+        self.hx: z3.ArithRef | int = house
         self.order = TieOrder(tier.ties, tier)
         self.tie_used: list[z3.BoolRef] = []
         self.undecided: list[z3.BoolRef] = []
@@ -482,7 +488,10 @@ class _TierEncoder:
             else:
                 ctx.add(eq)
             v_norm = norm
-        if isinstance(method, LargestRemainder):
+        if tier.alliances is not None:
+            seats = self.alliance_seats(tier.alliances, admitted, weighted, cden, cmax, bool(factors),
+                                        v_norm, unit)
+        elif isinstance(method, LargestRemainder):
             house = self.method_house(outside)
             seats = self.largest_remainder(method, admitted, weighted, cden, cmax, bool(factors),
                                            v_norm, rounds, house)
@@ -501,6 +510,67 @@ class _TierEncoder:
             seats = self.plus_outside(seats, outside)
         return self._result(passed, n_passed, active, ru, admit_on, admitted, has_votes, V,
                             method_seats, seats, rounds, v_norm)
+
+    # -- alliances --------------------------------------------------------------------------
+    def alliance_seats(self, al: Alliances, admitted: list[z3.BoolRef], weighted: list[Num],
+                       cden: int, cmax: Fraction, corrected: bool, V: Num,
+                       unit: bool) -> list[z3.ArithRef]:
+        """``alliances ... split by M``: the admitted lists of one alliance (a free partition of
+        the lists, ``alliance_tags``) take part in the method as one unit, named by its lowest
+        list (its registration and ballot order are its lowest member's; its votes, and its
+        corrected quotient, the sums of its admitted members'); a unit's seats are then split
+        among its admitted lists by M (a divisor split with a free cut). An alliance with fewer
+        than two admitted lists is void: its lists take part alone."""
+        ctx, n, e = self.ctx, self.n, self.e
+        same = alliance_pairs(ctx, e)
+        v = e.votes
+        lead = [z3.And(admitted[i], *[z3.Not(z3.And(admitted[j], same[i][j])) for j in range(i)])
+                for i in range(n)]
+        joined = [z3.And(admitted[i], z3.Or([z3.And(admitted[j], same[i][j]) for j in range(n) if j != i]
+                                            or [z3.BoolVal(False)])) for i in range(n)]
+        mates = [[z3.And(lead[k], admitted[j], z3.BoolVal(j == k) if j == k else same[k][j])
+                  for j in range(n)] for k in range(n)]
+        unit_votes = [ite(lead[k], total([ite(mates[k][j], v[j], ZERO) for j in range(n)]), ZERO)
+                      for k in range(n)]
+        unit_w = [ite(lead[k], total([ite(mates[k][j], weighted[j], ZERO) for j in range(n)]), ZERO)
+                  for k in range(n)]
+        top = _TierEncoder(ctx, self.tier, e.with_votes(unit_votes), self.h, self.national)
+        method = self.tier.method
+        if isinstance(method, LargestRemainder):
+            rounds: list[LRRound] = []
+            useats = top.largest_remainder(method, lead, unit_w, cden, cmax, corrected, V, rounds)
+        else:
+            useats = top.divisor(method, lead, unit_w, cden, unit=unit)
+            self.cut = top.cut
+        self._absorb(top)
+        split_tier = dataclasses.replace(self.tier, method=al.split, alliances=None, cap=None,
+                                         consolations=(), provisions=())
+        parts: list[list[z3.ArithRef]] = []
+        for k in range(n):
+            sub = _TierEncoder(ctx, split_tier, e, self.h, self.national)
+            sub._cmp = self._cmp  # the same chain on the same lists
+            got = BInt(z3.If(joined[k], useats[k], 0), 0, self.h, values=tuple(range(self.h + 1)))
+            sub.hx = got.expr
+            mem = [z3.And(joined[k], mates[k][j]) for j in range(n)]
+            Vk = total([ite(mem[j], v[j], ZERO) for j in range(n)])
+            if isinstance(al.split, LargestRemainder):
+                parts.append(sub.largest_remainder(al.split, mem, weighted, cden, cmax, corrected, Vk, [],
+                                                   got))
+            else:
+                parts.append(sub.divisor(al.split, mem, weighted, cden))
+            self._absorb(sub)
+        out = []
+        for j in range(n):
+            s = ctx.int_var(f"al.s{j + 1}")
+            ctx.add(s == z3.If(joined[j], z3.Sum([parts[k][j] for k in range(n)]), useats[j]))
+            out.append(s)
+        return out
+
+    def _absorb(self, sub: _TierEncoder) -> None:
+        """The tie and result flags of a sub-allocation (alliances) are this allocation's."""
+        self.tie_used += sub.tie_used
+        self.undecided += sub.undecided
+        self.degenerate += sub.degenerate
 
     def admit_next(self, a: AdmitNext, on: z3.BoolRef,
                    admitted: list[z3.BoolRef]) -> list[z3.BoolRef]:
@@ -846,14 +916,14 @@ class _TierEncoder:
         self, method: Divisor, admitted: list[z3.BoolRef], weighted: list[Num], cden: int,
         *, unit: bool = False,
     ) -> list[z3.ArithRef]:
-        ctx, n, h, v = self.ctx, self.n, self.h, self.e.votes
+        ctx, n, v = self.ctx, self.n, self.e.votes
         hh = method.kind is DivisorKind.HUNTINGTON_HILL
         ds, smax = self.divisors(method)
         levels = seats_at_level(ds)
         if method.kind is DivisorKind.SEQUENCE and method.step is None:
             # the interpreter cannot fill the tier when every list has used up the sequence
             el = [z3.And(admitted[i], v[i].pos()) for i in range(n)]
-            self.degenerate.append(z3.And(z3.Or(el), count(el) * len(method.sequence) < h))
+            self.degenerate.append(z3.And(z3.Or(el), count(el) * len(method.sequence) < self.hx))
         eps = any(w.eps for w in weighted)
         lam = Num(z3.Real(ctx.name("lambda")))
         if eps:
@@ -997,7 +1067,7 @@ class _TierEncoder:
         the cut's level. Lists at one level get a seat per round (docs/language.md), so a list
         that wants another seat at the cut has at most one seat there fewer than any other list
         that won some, and one fewer only if it lost that round's tie."""
-        ctx, n, h = self.ctx, self.n, self.h
+        ctx, n, h = self.ctx, self.n, self.hx
         has = z3.Or(elig)
         capacity = count(elig) * smax
         ctx.add(z3.Sum(seats) == z3.If(has, z3.If(capacity < h, capacity, h), 0))
@@ -1005,7 +1075,7 @@ class _TierEncoder:
             # the cut is the lowest quotient that won a seat (the top of the interval of cuts
             # that give these seats): a function of the votes, so that two allocations of one
             # query can be compared cut against cut; no election loses its seats by it
-            ctx.add(z3.Implies(has, z3.Or(won_eq)))
+            ctx.add(z3.Implies(z3.And(has, h > 0) if not isinstance(h, int) else has, z3.Or(won_eq)))
         for i in range(n):
             for j in range(n):
                 if i == j:
@@ -1061,6 +1131,47 @@ class _TierEncoder:
                 new.append(s)
             seats = new
         return seats
+
+
+ALLIANCE_TAG = "alliance#"  # tags of the free alliance partition (no rule file can name them)
+
+
+def alliance_pairs(ctx: Ctx, e: SymElection) -> list[list[z3.BoolRef]]:
+    """For each pair of lists, whether they are in one alliance: a free partition of the lists,
+    as tags ``alliance#1`` .. ``alliance#m`` (m = n // 2, enough for every partition into groups
+    of two or more), each list in at most one. Made once per election and shared, like its
+    tags, with the elections derived from it; a counterexample names its alliances."""
+    n = e.n
+    m = max(1, n // 2)
+    names = [f"{ALLIANCE_TAG}{k + 1}" for k in range(m)]
+    if names[0] not in e.tags:
+        for t in names:
+            e.tags[t] = [ctx.bool_var(f"L{i + 1}#{t}") for i in range(n)]
+    for i in range(n):
+        ctx.add(z3.AtMost(*[e.tags[t][i] for t in names], 1))
+    return [[z3.Or([z3.And(e.tags[t][i], e.tags[t][j]) for t in names]) for j in range(n)]
+            for i in range(n)]
+
+
+def alliance_groups(tags: dict[str, list[bool]]) -> list[list[int]]:
+    """The alliances a counterexample's tags name (indices of lists), for the interpreter."""
+    return [[i for i, on in enumerate(flags) if on] for t, flags in sorted(tags.items())
+            if t.startswith(ALLIANCE_TAG) and sum(flags) >= 2]
+
+
+def concrete_lists(votes: list[int], tags: dict[str, list[bool]]) -> tuple[tuple[ListEntry, ...],
+                                                                           tuple[tuple[str, ...], ...]]:
+    """The lists L1..Ln of a concrete election (registered and on the ballot in that order) with
+    their tags, and the alliances the tags name: as each list's combination and as agreements,
+    so that either source of ``alliances`` reads them."""
+    groups = alliance_groups(tags)
+    comb = {i: f"A{k + 1}" for k, g in enumerate(groups) for i in g}
+    entries = tuple(
+        ListEntry(abbr=f"L{i + 1}", votes=v, registration_order=i + 1, ballot_order=i + 1,
+                  tags=frozenset(t for t, flags in tags.items() if flags[i] and not t.startswith(ALLIANCE_TAG)),
+                  combination=comb.get(i))
+        for i, v in enumerate(votes))
+    return entries, tuple(tuple(f"L{i + 1}" for i in g) for g in groups)
 
 
 def effective_divisors(ds: list[Fraction]) -> list[Fraction]:
@@ -1126,7 +1237,10 @@ def refuse_extensions(tier: Tier, districted: bool = False) -> None:
                                     "not encoded (only largest remainder)")
         if tier.cap is not None:
             raise UnsupportedClause(c, "consolation", "consolation seats beside a cap are not encoded")
-    for name, what in (("alliances", "alliances"), ("compensation", "mixed-member compensation")):
+    if tier.alliances is not None and (tier.cap is not None or tier.consolations):
+        raise UnsupportedClause(tier.alliances, "alliances", "alliances beside a cap or consolation seats "
+                                "are not encoded (the interpreter refuses alliances with a cap)")
+    for name, what in (("compensation", "mixed-member compensation"),):
         val = getattr(tier, name, None)
         if val:
             node = val[0] if isinstance(val, tuple) else val

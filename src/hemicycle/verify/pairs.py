@@ -31,6 +31,7 @@ from hemicycle.verify.agreement import (
     RULES,
     Case,
     interpreter_seats,
+    random_alliances,
     random_case,
     threshold_absolute,
     threshold_share,
@@ -55,6 +56,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
                                     "guarantee-tagged"),
     "runner-up, correction, guarantees": ("kazakh", "kazakh-0.7", "kazakh-strict", "kazakh-cap",
                                           "guarantee-every"),
+    "alliances": ("alliance-dhondt", "alliance-hare-split", "alliance-lr", "alliance-droop"),
     "sequential admission, consolation": ("admit-next", "admit-next-count", "admit-next-dhondt",
                                           "consolation", "consolation-small"),
 }
@@ -158,7 +160,10 @@ def build(chamber: Chamber, name: str, n: int) -> PairEncoding:
 
 
 def _tags(rng: random.Random, tier: Tier, n: int) -> dict[str, list[bool]]:
-    return {t: [rng.random() < 0.4 for _ in range(n)] for t in sorted(needed_tags([tier]))}
+    out = {t: [rng.random() < 0.4 for _ in range(n)] for t in sorted(needed_tags([tier]))}
+    if tier.alliances is not None:
+        out |= random_alliances(rng, n)
+    return out
 
 
 def _with_votes(case: Case, votes: list[int], house: int | None = None, k: int = 1) -> Case:
