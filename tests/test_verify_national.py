@@ -13,7 +13,7 @@ from hemicycle.model import Chamber
 from hemicycle.verify import Status, UnsupportedClause, verify
 from hemicycle.verify.agreement import RULES, Case, agree
 from hemicycle.verify.alliance_properties import alliance_gain
-from hemicycle.verify.encoder import ALLIANCE_TAG, check_supported
+from hemicycle.verify.encoder import ALLIANCE_TAG, LOT_TAG, check_supported
 
 RULES_DIR = Path(__file__).resolve().parents[1] / "rules"
 
@@ -110,3 +110,44 @@ def test_an_alliance_counterexample_names_the_alliance() -> None:
     assert res.counterexample is not None
     tags = res.counterexample[0].tags
     assert set(tags) <= {f"{ALLIANCE_TAG}1"}
+
+
+@pytest.mark.parametrize("rule", ["consolation", "alliance-lr"])
+def test_two_election_encodings_agree_on_a_slice(rule: str) -> None:
+    # the quick slice of `scripts/agreement.py --pairs --families alliances "sequential admission,
+    # consolation"`: every two-election property, two pairs of 2 or 3 lists each
+    from hemicycle.verify.pairs import PROPERTIES, run_rule
+
+    for prop in PROPERTIES:
+        run = run_rule(rule, prop, 2, seed="ci-national", unique_every=2, lists=(2, 3))
+        assert run.pairs == 2
+        assert run.disagreements == 0, "\n".join(run.messages)
+
+
+LOT = 'chamber "T" seats 3\ntier "t" seats 3 {\nallocate dhondt\nties lot seed 1\n}\n'
+
+
+def test_a_property_holds_only_for_every_draw_and_the_counterexample_names_the_draws() -> None:
+    ch = parse_rules(LOT, file="lot.elect")
+    total, house = verify(ch, ["seat-total", "house-monotonicity"], parties=3, timeout=60, search=False)
+    assert total.status is Status.PROVED
+    assert house.status is Status.REFUTED  # replayed by the interpreter with each election's draw
+    assert house.counterexample is not None
+    at_h, at_h1 = house.counterexample
+    for el in (at_h, at_h1):
+        drawn = [el.tags[f"{LOT_TAG}{k}"] for k in (1, 2, 3)]
+        assert sorted(a for d in drawn for a in d) == ["L1", "L2", "L3"]
+
+
+def test_the_interpreter_follows_a_given_draw() -> None:
+    ch = parse_rules(LOT, file="lot.elect")
+    case = Case([2, 2, 2])
+    for order in ([0, 1, 2], [2, 0, 1]):
+        case.tags = {f"{LOT_TAG}{k + 1}": [i == order[k] for i in range(3)] for k in range(3)}
+        assert agree(ch, case, unique=True) is None  # one seat each: the draw does not matter
+    ch4 = parse_rules(LOT.replace("seats 3", "seats 4"), file="lot4.elect")
+    from hemicycle.verify.agreement import interpreter_seats
+
+    case.tags = {f"{LOT_TAG}{k + 1}": [i == [2, 0, 1][k] for i in range(3)] for k in range(3)}
+    assert interpreter_seats(ch4, ch4.tiers[0], case, case.tags) == [1, 1, 2]
+    assert agree(ch4, case, unique=True) is None

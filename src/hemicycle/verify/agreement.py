@@ -17,7 +17,7 @@ from fractions import Fraction
 from hemicycle.election import Election
 from hemicycle.model import Chamber, Tier
 from hemicycle.verify.concrete import encoded_seats, totals_for
-from hemicycle.verify.encoder import ALLIANCE_TAG, concrete_lists
+from hemicycle.verify.encoder import ALLIANCE_TAG, LOT_TAG, concrete_lists, lot_reached, replay_tier
 from hemicycle.verify.errors import EncodingMismatch
 
 
@@ -119,6 +119,11 @@ RULES: dict[str, str] = {
                          "allocate largest_remainder quota hare\nties more_votes then registration_order"),
     "alliance-droop": _rule("alliances from agreements split by largest_remainder quota droop\n"
                             "allocate largest_remainder quota droop\nties registration_order", 8),
+    # issue 16: lots (a free draw per allocation, replayed with Ties.draw)
+    "dhondt-lot": _rule("allocate dhondt\nties more_votes then lot seed 1"),
+    "hare-lot": _rule("threshold 5% of valid_votes\nallocate largest_remainder quota hare\nties lot seed 2"),
+    "sainte-lague-lot": _rule("allocate sainte_lague\nties lot", 7),
+    "droop-lot": _rule("allocate largest_remainder quota droop\nties fewer_votes then lot seed 3"),
     # issue 16: sequential admission and consolation seats (Russia 2011 and 2016)
     "admit-next": _rule(RUSSIA, 20),
     "admit-next-count": _rule("threshold 20% of valid_votes inclusive\nadmit next until admitted >= 3\n"
@@ -144,6 +149,13 @@ class Case:
     notes: list[str] = field(default_factory=list)
     kinds: set[str] = field(default_factory=set)  # the edge cases it was built with
     tags: dict[str, list[bool]] = field(default_factory=dict)  # alliances (ALLIANCE_TAG)
+
+
+def random_draw(rng: random.Random, n: int) -> dict[str, list[bool]]:
+    """A random draw of n lists, as the encoder's lot tags (``lot#k`` holds the k-th drawn)."""
+    order = list(range(n))
+    rng.shuffle(order)
+    return {f"{LOT_TAG}{k + 1}": [i == order[k] for i in range(n)] for k in range(n)}
 
 
 def random_alliances(rng: random.Random, n: int) -> dict[str, list[bool]]:
@@ -222,6 +234,7 @@ def interpreter_seats(chamber: Chamber, tier: Tier, case: Case,
 
     if case.house is not None and case.house != tier.seats:
         tier = dataclasses.replace(tier, seats=case.house)
+    tier = replay_tier(tier, tags or {})  # a draw named by the tags (lots)
     one = Chamber(name=chamber.name, seats=tier.seats, tiers=(tier,), span=chamber.span)
     try:
         res = allocate(one, election_of(case, tags), explain=False)
@@ -311,6 +324,8 @@ def run_rule(name: str, count: int, *, seed: str = "bench", unique_every: int = 
         if chamber.tiers[0].alliances is not None:
             case.tags = random_alliances(rng, len(case.votes))
             case.kinds.add("alliance")
+        if lot_reached(chamber.tiers[0].ties):
+            case.tags = random_draw(rng, len(case.votes))
         use_scaled = can_scale and k % 2 == 1
         unique = unique_every > 0 and k % unique_every == 0
         what: list[str] = []

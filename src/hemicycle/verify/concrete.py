@@ -108,7 +108,7 @@ class FixedVotes:
         terms = [val(x) if self.scale is None else self.scale * val(x) for x in nums]
         fixed = [f == t for f, t in zip(figs, terms, strict=True)]
         tag_fix = []
-        for tag, vars_ in e.tags.items():
+        for tag, vars_ in enc.election.tags.items():  # the election's tags and the draw (lots)
             vals = (tags or {}).get(tag, [False] * n)
             tag_fix += [vars_[i] == bool(vals[i]) for i in range(n)]
         if self.fresh:

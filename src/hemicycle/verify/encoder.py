@@ -230,27 +230,29 @@ def make_election(
 
 
 class TieOrder:
-    """The ``ties`` chain as a strict total order on lists (plus whether the chain ran out)."""
+    """The ``ties`` chain as a strict total order on lists (plus whether the chain ran out).
 
-    def __init__(self, ties: Ties | None, tier: Tier) -> None:
+    ``lot`` (when reached): the lists in the order of ``rank``, a free draw (``lot_ranks``)."""
+
+    def __init__(self, ties: Ties | None, tier: Tier, rank: list[z3.ArithRef] | None = None) -> None:
         self.node = ties
         self.criteria: list[TieCriterion] = []
+        self.rank = rank
         for c in ties.criteria if ties is not None else ():
             if c in (TieCriterion.REGISTRATION_ORDER, TieCriterion.BALLOT_ORDER):
                 self.criteria.append(c)
                 break  # always decisive: nothing after it is ever used
             if c is TieCriterion.LOT:
                 assert ties is not None
-                raise UnsupportedClause(
-                    ties,
-                    "ties ... lot",
-                    "a seeded draw cannot be encoded; put registration_order or ballot_order "
-                    "before `lot`, or verify with another tie rule",
-                )
+                if rank is None:
+                    raise UnsupportedClause(ties, "ties ... lot", "a draw is not encoded here")
+                self.criteria.append(c)
+                break  # the draw always decides
             self.criteria.append(c)
         self.decisive = bool(self.criteria) and self.criteria[-1] in (
             TieCriterion.REGISTRATION_ORDER,
             TieCriterion.BALLOT_ORDER,
+            TieCriterion.LOT,
         )
 
     def compare(self, votes: list[Num], i: int, j: int) -> tuple[z3.BoolRef, z3.BoolRef]:
@@ -260,6 +262,9 @@ class TieOrder:
         for c in reversed(self.criteria):
             if c in (TieCriterion.REGISTRATION_ORDER, TieCriterion.BALLOT_ORDER):
                 win, exhausted = z3.BoolVal(i < j), z3.BoolVal(False)
+            elif c is TieCriterion.LOT:
+                assert self.rank is not None
+                win, exhausted = self.rank[i] < self.rank[j], z3.BoolVal(False)
             elif c is TieCriterion.MORE_VOTES:
                 eq = votes[i].eq(votes[j])
                 win = z3.Or(votes[i].gt(votes[j]), z3.And(eq, win))
@@ -319,7 +324,13 @@ class _TierEncoder:
         # the seats the method fills: the house, or a symbolic count of at most ``h`` (an
         # alliance's seats, split among its lists)
         self.hx: z3.ArithRef | int = house
-        self.order = TieOrder(tier.ties, tier)
+        self.draw: dict[str, list[z3.BoolRef]] = {}
+        rank = None
+        if lot_reached(tier.ties):
+            refuse_lot(tier, national is not None)
+            self.draw = lot_tags(ctx, self.n)
+            rank = lot_ranks(self.draw, self.n)
+        self.order = TieOrder(tier.ties, tier, rank)
         self.tie_used: list[z3.BoolRef] = []
         self.undecided: list[z3.BoolRef] = []
         self.degenerate: list[z3.BoolRef] = []
@@ -649,10 +660,14 @@ class _TierEncoder:
                 ru: list[z3.BoolRef], admit_on: z3.BoolRef, admitted: list[z3.BoolRef],
                 has_votes: z3.BoolRef, V: Num, method_seats: list[z3.ArithRef],
                 seats: list[z3.ArithRef], rounds: list[LRRound], v_norm: Num) -> TierEnc:
+        election = self.e
+        if self.draw:  # this allocation's own draw, beside the election's tags
+            election = SymElection(self.e.votes, self.e.against_all, self.e.invalid, self.e.nonvoters,
+                                   {**self.e.tags, **self.draw})
         return TierEnc(
             tier=self.tier,
             house=self.h,
-            election=self.e,
+            election=election,
             passed=passed,
             n_passed=n_passed,
             active=active,
@@ -1134,6 +1149,68 @@ class _TierEncoder:
 
 
 ALLIANCE_TAG = "alliance#"  # tags of the free alliance partition (no rule file can name them)
+LOT_TAG = "lot#"  # tags of a free draw: lot#k holds the list drawn k-th
+
+
+def lot_reached(ties: Ties | None) -> bool:
+    """Whether the chain can reach ``lot`` (no registration or ballot order before it)."""
+    for c in ties.criteria if ties is not None else ():
+        if c in (TieCriterion.REGISTRATION_ORDER, TieCriterion.BALLOT_ORDER):
+            return False
+        if c is TieCriterion.LOT:
+            return True
+    return False
+
+
+def refuse_lot(tier: Tier, districted: bool) -> None:
+    """A draw is encoded as one free order per allocation, which is every outcome of the lot
+    exactly when the allocation breaks at most one tie: the method's cut. Refused (with the
+    ``ties`` line) where the interpreter can draw several lots in one allocation."""
+    assert tier.ties is not None
+    steps = [type(a).__name__ for p in tier.provisions for a in p.actions if not isinstance(a, Correction)]
+    why = ""
+    if districted:
+        why = "lots in districts are not encoded yet"
+    elif steps:
+        why = (f"a draw beside {', '.join(sorted(set(steps)))} is not encoded (each tie-breaking step "
+               "draws its own lot)")
+    elif tier.cap is not None or tier.alliances is not None:
+        why = "a draw beside a cap or alliances is not encoded (each round or split draws its own lot)"
+    if why:
+        raise UnsupportedClause(tier.ties, "ties ... lot", why)
+
+
+def lot_tags(ctx: Ctx, n: int) -> dict[str, list[z3.BoolRef]]:
+    """A free draw of the n lists: ``lot#k`` (k = 1..n) holds exactly one list, each list is
+    in exactly one; a property holds only if it holds for every draw."""
+    out = {f"{LOT_TAG}{k + 1}": [ctx.bool_var(f"L{i + 1}#{LOT_TAG}{k + 1}") for i in range(n)]
+           for k in range(n)}
+    for k in range(n):
+        ctx.add(z3.PbEq([(out[f"{LOT_TAG}{k + 1}"][i], 1) for i in range(n)], 1))
+    for i in range(n):
+        ctx.add(z3.PbEq([(out[f"{LOT_TAG}{k + 1}"][i], 1) for k in range(n)], 1))
+    return out
+
+
+def lot_ranks(draw: dict[str, list[z3.BoolRef]], n: int) -> list[z3.ArithRef]:
+    """Each list's place in the draw (0 = drawn first)."""
+    return [z3.Sum([z3.If(draw[f"{LOT_TAG}{k + 1}"][i], k, 0) for k in range(n)]) for i in range(n)]
+
+
+def lot_order(tags: dict[str, list[bool]]) -> tuple[str, ...] | None:
+    """The draw a counterexample's tags name (abbrs, first drawn first), or None."""
+    if f"{LOT_TAG}1" not in tags:
+        return None
+    n = len(tags[f"{LOT_TAG}1"])
+    return tuple(f"L{i + 1}" for k in range(n) for i in range(n) if tags[f"{LOT_TAG}{k + 1}"][i])
+
+
+def replay_tier(tier: Tier, tags: dict[str, list[bool]]) -> Tier:
+    """``tier`` with its lots drawn as the tags say (``Ties.draw``), for the interpreter."""
+    order = lot_order(tags)
+    if order is None or tier.ties is None:
+        return tier
+    return dataclasses.replace(tier, ties=dataclasses.replace(tier.ties, draw=order))
 
 
 def alliance_pairs(ctx: Ctx, e: SymElection) -> list[list[z3.BoolRef]]:
@@ -1168,7 +1245,8 @@ def concrete_lists(votes: list[int], tags: dict[str, list[bool]]) -> tuple[tuple
     comb = {i: f"A{k + 1}" for k, g in enumerate(groups) for i in g}
     entries = tuple(
         ListEntry(abbr=f"L{i + 1}", votes=v, registration_order=i + 1, ballot_order=i + 1,
-                  tags=frozenset(t for t, flags in tags.items() if flags[i] and not t.startswith(ALLIANCE_TAG)),
+                  tags=frozenset(t for t, flags in tags.items()
+                                 if flags[i] and not t.startswith((ALLIANCE_TAG, LOT_TAG))),
                   combination=comb.get(i))
         for i, v in enumerate(votes))
     return entries, tuple(tuple(f"L{i + 1}" for i in g) for g in groups)

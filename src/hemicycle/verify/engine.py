@@ -18,7 +18,7 @@ import z3
 from hemicycle.election import Election
 from hemicycle.model import Chamber, Tier
 from hemicycle.verify.concrete import totals_for
-from hemicycle.verify.encoder import TierEnc, check_supported, concrete_lists, refuse_levels2
+from hemicycle.verify.encoder import TierEnc, check_supported, concrete_lists, refuse_levels2, replay_tier
 from hemicycle.verify.errors import EncodingMismatch, PropertyError, VerifyError
 from hemicycle.verify.problem import Outcome, Part, Problem, Query
 from hemicycle.verify.properties import CATALOGUE, Property
@@ -430,7 +430,7 @@ def _tier_chamber(chamber: Chamber, tier: Tier, house: int) -> Chamber:
 def _replay(chamber: Chamber, tier: Tier, c: _Concrete) -> Outcome:
     from hemicycle.interpreter import AllocationError, allocate
 
-    ch = _tier_chamber(chamber, tier, c.house)
+    ch = _tier_chamber(chamber, replay_tier(tier, c.tags), c.house)  # with the counterexample's draw
     try:
         res = allocate(ch, _election(c))
     except AllocationError as exc:
