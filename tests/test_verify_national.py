@@ -112,9 +112,9 @@ def test_an_alliance_counterexample_names_the_alliance() -> None:
     assert set(tags) <= {f"{ALLIANCE_TAG}1"}
 
 
-@pytest.mark.parametrize("rule", ["consolation", "alliance-lr"])
+@pytest.mark.parametrize("rule", ["consolation", "alliance-lr", "dhondt-lot"])
 def test_two_election_encodings_agree_on_a_slice(rule: str) -> None:
-    # the quick slice of `scripts/agreement.py --pairs --families alliances "sequential admission,
+    # the quick slice of `scripts/agreement.py --pairs --families alliances lots "sequential admission,
     # consolation"`: every two-election property, two pairs of 2 or 3 lists each
     from hemicycle.verify.pairs import PROPERTIES, run_rule
 
