@@ -149,12 +149,7 @@ def compare_system(name: str, wheel: str, title: str, args: argparse.Namespace) 
     vl = votelib_scotland(election) if name == "scotland-2011" else None
     if vl is not None:
         contestants["votelib 0.4 (glue written here)"] = (vl, args.repeat)
-    best: dict[str, tuple[float, Any]] = {}
-    for _ in range(args.rounds):
-        for label, (fn, repeat) in contestants.items():
-            ms, out = timed(fn, repeat)
-            if label not in best or ms < best[label][0]:
-                best[label] = (ms, out)
+    best = best_of(contestants, args.rounds)
     ours = {a: n for a, n in best["hemicycle interpreter (full protocol)"][1].seats.items() if n}
     print(f"{title}; Python {platform.python_version()}")
     base = best["hemicycle interpreter (full protocol)"][0]
