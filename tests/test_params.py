@@ -125,6 +125,17 @@ def test_bad_declarations(decl: str, message: str) -> None:
         parse_rules(text, "d.elect")
 
 
+@pytest.mark.parametrize("head", ["param m#in dhondt, sainte_lague default dhondt", "param m in # cut\n",
+                                  "param m in dhondt,"])
+def test_a_declaration_cut_short_is_a_rule_error(head: str) -> None:
+    """A declaration that stops before 'chamber' (a comment eating its end) is a rule error with its
+    line and what was expected, not an internal error (the path fuzzer found it)."""
+    with pytest.raises(RuleError) as info:
+        parse_rules(head + '\n\nchamber "C" seats 1\n', "c.elect")
+    assert re.search(r"c\.elect:\d+:\d+: error: unexpected", info.value.render())
+    assert "expected" in info.value.render()
+
+
 def test_reference_without_declaration_in_a_plain_file() -> None:
     with pytest.raises(RuleError) as info:
         parse_rules('chamber "C" seats 1\ntier "t" seats $n { allocate dhondt }\n', "p.elect")

@@ -1237,7 +1237,10 @@ def read_parameters(text: str, file: str = "<rules>") -> tuple[m.Parameter, ...]
             if isinstance(tok, Token) and tok.type == "PARAM_REF":
                 raise RuleError([_syntax_diagnostic(err, file, text)], text) from None
             return ()  # the second pass reports the problem, with the whole grammar's expectations
-        tree = err.interactive_parser.feed_eof(tok)
+        try:
+            tree = err.interactive_parser.feed_eof(tok)
+        except UnexpectedInput:  # a declaration cut short before 'chamber' (`param m # ...`)
+            return ()  # the second pass reports it, with the whole grammar's expectations
     bad_number = _check_numbers(tree, file)
     if bad_number is not None:
         raise RuleError([bad_number], text)
