@@ -191,17 +191,22 @@ def level_system(chamber: Chamber, *, units: int = 2) -> LevelSystem:
     """The chamber as the encoded family, or ``UnsupportedClause`` naming the first clause outside it."""
     for a in chamber.appointed:
         raise UnsupportedClause(a, "appointed", "appointed seats beside levels are not encoded yet")
+    levelling = [t for t in chamber.tiers if t.levelling is not None]
+    upper = levelling[0]
+    lev = upper.levelling
+    assert lev is not None
+    lower = chamber.tier(lev.tier)
+    if lower is None or lower.level is None or chamber.level(lower.level) is None:
+        raise UnsupportedClause(lev, "levelling against", "the verifier encodes levelling against a tier that "
+                                "elects one member in each constituency (a declared level)")
+    if len(chamber.tiers) != 2 or chamber.tiers != (lower, upper):
+        t = next(t for t in chamber.tiers if t is not lower and t is not upper)
+        raise UnsupportedClause(t, "tier", "a constituency tier and one levelling tier after it are encoded, "
+                                "no other tier")
     if len(chamber.levels) != 1:
-        lv = chamber.levels[1] if len(chamber.levels) > 1 else chamber
-        raise UnsupportedClause(lv, getattr(lv, "label", "chamber"), "one level of constituencies is "
-                                "encoded (Länder come from the vote file), not several")
-    if len(chamber.tiers) != 2 or chamber.tiers[1].levelling is None:
-        t = chamber.tiers[2] if len(chamber.tiers) > 2 else chamber.tiers[-1]
-        raise UnsupportedClause(t, "tier", "a constituency tier and one levelling tier above it are encoded")
-    lower, upper = chamber.tiers
-    assert upper.levelling is not None
-    if upper.levelling.tier != lower.name:
-        raise UnsupportedClause(upper.levelling, "levelling against", "must level against the constituency tier")
+        lv = next(x for x in chamber.levels if x.name != lower.level)
+        raise UnsupportedClause(lv, lv.label, "one level of constituencies is encoded (the Länder come from "
+                                "the vote file), not several")
     _check_lower(chamber, lower)
     _check_upper(upper)
     level = chamber.levels[0]
@@ -485,7 +490,8 @@ def encoded(sys: LevelSystem, case: LevelCase, *, unique: bool = False) -> tuple
     ctx = Ctx(real=True, prefix="c.")
     e = level_election(ctx, sys, n, "E")
     enc = allocate_levels(ctx, sys, e)
-    fix = [x == z3.RealVal(v) for row, vals in zip(e.votes, case.votes, strict=True) for x, v in zip(row, vals, strict=True)]
+    fix = [x == z3.RealVal(v) for row, vals in zip(e.votes, case.votes, strict=True)
+           for x, v in zip(row, vals, strict=True)]
     fix += [x == v for row, vals in zip(e.won, case.won, strict=True)
             for x, v in zip(row, vals, strict=True)]
     from hemicycle.verify.errors import EncodingMismatch
