@@ -28,10 +28,14 @@ ROWS = [  # (rules, seats, lists, units, property, max_votes)
     ("germany-2025", 10, 3, 3, "negative-vote-weight", None),
     ("germany-2025", 10, 3, 2, "negative-vote-weight-moved", None),
     ("germany-2025", 10, 3, 2, "house-size", None),
+    ("germany-2025", 10, 2, 2, "negative-vote-weight-listed", None),
+    ("germany-2025", 10, 3, 2, "negative-vote-weight-listed", None),
+    ("germany-2025", 10, 3, 2, "negative-vote-weight-moved-listed", None),
     ("new-zealand-2014", 10, 3, 1, "negative-vote-weight", None),
     ("new-zealand-2014", 10, 3, 1, "negative-vote-weight-moved", None),
     ("new-zealand-2014", 12, 3, 1, "negative-vote-weight", None),
     ("new-zealand-2014", 10, 3, 1, "house-size", None),
+    ("new-zealand-2014", 10, 3, 1, "negative-vote-weight-moved-listed", None),
     ("germany-2013", 10, 3, 2, "negative-vote-weight", None),
 ]
 

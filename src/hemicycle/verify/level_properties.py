@@ -58,8 +58,8 @@ class LevelVerdict:
     notes: list[str] = field(default_factory=list)
 
 
-def _gain_query(sys: LevelSystem, n: int, max_votes: int | None, k: int, p: int, source: int | None
-                ) -> LQuery:
+def _gain_query(sys: LevelSystem, n: int, max_votes: int | None, k: int, p: int, source: int | None,
+                listed: bool = False) -> LQuery:
     """A, and B = A with list p's second votes in unit k higher (from list ``source`` there, or
     new votes); the constituency winners are the same (first votes are other ballots)."""
     where = sys.unit_names[k] if sys.units > 1 else "the country"
@@ -76,16 +76,19 @@ def _gain_query(sys: LevelSystem, n: int, max_votes: int | None, k: int, p: int,
         ctx.add(a_e.votes[k][p] + gain <= max_votes)
     a = allocate_levels(ctx, sys, a_e)
     b = allocate_levels(ctx, sys, b_e)
-    return LQuery(label, ctx, [a.defined, b.defined], b.national[p] < a.national[p], [a, b])
+    assume = [a.defined, b.defined]
+    if listed:  # every list has list votes in both elections (none stands in constituencies alone)
+        assume += [z3.Sum([r[q] for r in e.votes]) > 0 for e in (a_e, b_e) for q in range(n)]
+    return LQuery(label, ctx, assume, b.national[p] < a.national[p], [a, b])
 
 
-def _nvw(moved: bool) -> Callable[[LevelSystem, int, int | None, int], list[LQuery]]:
+def _nvw(moved: bool, listed: bool = False) -> Callable[[LevelSystem, int, int | None, int], list[LQuery]]:
     def build(sys: LevelSystem, n: int, max_votes: int | None, k_extra: int) -> list[LQuery]:
         out = []
         for k in range(sys.units):
             for p in range(n):
                 sources: list[int | None] = [q for q in range(n) if q != p] if moved else [None]
-                out.extend(_gain_query(sys, n, max_votes, k, p, q) for q in sources)
+                out.extend(_gain_query(sys, n, max_votes, k, p, q, listed) for q in sources)
         return out
     return build
 
@@ -133,6 +136,15 @@ LEVEL_CATALOGUE: dict[str, LevelProperty] = {
             "negative-vote-weight-moved",
             "The same when the gained votes move from another list in that unit (the other list "
             "loses as many).", BVERFG, _nvw(True), _nvw_bad),
+        LevelProperty(
+            "negative-vote-weight-listed",
+            "negative-vote-weight among elections where every list has list votes in both elections "
+            "(no list stands in the constituencies alone, as an independent does).", BVERFG,
+            _nvw(False, True), _nvw_bad),
+        LevelProperty(
+            "negative-vote-weight-moved-listed",
+            "negative-vote-weight-moved where every list has list votes in both elections.", BVERFG,
+            _nvw(True, True), _nvw_bad),
         LevelProperty(
             "house-size",
             "The chamber never has more seats than the levelling tier's nominal seats plus k "

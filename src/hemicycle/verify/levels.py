@@ -437,7 +437,7 @@ class LevelOutcome:
 
 def election_of(sys: LevelSystem, case: LevelCase) -> Election:
     """The vote file's shape: the Länder (level of the placement) with their list votes and their
-    constituencies inside, each with one candidate per list (the winner 2 votes, the others 1)."""
+    constituencies inside, each with one candidate per list (the winner more votes than the others)."""
     n = len(case.votes[0])
     abbrs = [f"L{p + 1}" for p in range(n)]
     level = sys.chamber.levels[0].name
@@ -453,10 +453,12 @@ def election_of(sys: LevelSystem, case: LevelCase) -> Election:
         for p in range(n):
             for _ in range(case.won[k][p]):
                 c += 1
-                cands = tuple(Candidate(name=f"{a} candidate", party=a, votes=2 if q == p else 1)
+                # the winner 1 + c votes, the others 1: every winner's share differs (the order
+                # in which 'overhang not seated' takes winners up is then never a tie)
+                cands = tuple(Candidate(name=f"{a} candidate", party=a, votes=1 + c if q == p else 1)
                               for q, a in enumerate(abbrs))
                 units.append(Unit(name=f"{name}-{c}", level=level, parent=parent, seats=1,
-                                  totals={"valid": n + 1}, candidates=cands))
+                                  totals={"valid": n + c}, candidates=cands))
     lists = tuple(ListEntry(abbr=a, votes=v, registration_order=p + 1, ballot_order=p + 1)
                   for p, (a, v) in enumerate(zip(abbrs, nat, strict=True)))
     return Election(lists=lists, totals=totals_for(nat), units=tuple(units), name="counterexample")
