@@ -745,8 +745,11 @@ def verify(
     scaled in proportion; default: the rules' own) with ``units`` upper units (Länder)."""
     if parties < 1:
         raise PropertyError("parties must be at least 1")
+    from hemicycle.verify.bonus import has_bonus
     from hemicycle.verify.levels import is_levels
 
+    if has_bonus(chamber) and properties and all(p.partition(":")[0] == "bonus-majority" for p in properties):
+        return _verify_bonus(chamber, properties, parties=parties, max_votes=max_votes, timeout=timeout)
     if is_levels(chamber):
         if property_file is not None:
             raise PropertyError("property files about levels are not supported yet")
@@ -908,6 +911,43 @@ def _verify_levels(
         results.append(base)
     if progress is not None:
         progress(len(wanted), len(wanted), "")
+    return results
+
+
+def _verify_bonus(chamber: Chamber, properties: list[str], *, parties: int, max_votes: int | None,
+                  timeout: float) -> list[PropertyResult]:
+    """bonus-majority[:SHARE] (verify/bonus.py, level_properties.decide_bonus)."""
+    from hemicycle.verify.bonus import bonus_system
+    from hemicycle.verify.level_properties import BONUS_MAJORITY, decide_bonus
+
+    system = bonus_system(chamber)
+    results = []
+    for name in properties:
+        _, _, text = name.partition(":")
+        try:  # a share: 40%, 0.4 or 2/5
+            at_least = (Fraction(text[:-1]) / 100 if text.endswith("%") else Fraction(text)) if text else None
+        except (ValueError, ZeroDivisionError):
+            raise PropertyError(f"{name!r}: bonus-majority:SHARE needs a share such as 40%") from None
+        if at_least is not None and not 0 <= at_least <= 1:
+            raise PropertyError(f"{name!r}: the share must be between 0% and 100%")
+        r = PropertyResult(property=name, status=Status.ERROR, parties=parties, seconds=0.0, tier=system.tier.name,
+                           definition=BONUS_MAJORITY.definition, citation=BONUS_MAJORITY.citation,
+                           encoding="rational" if max_votes is None else "integer")
+        try:
+            verdict, found = decide_bonus(system, parties, at_least=at_least, timeout=timeout, max_votes=max_votes)
+        except EncodingMismatch as exc:
+            r.reason = f"internal error: the Z3 encoding and the interpreter disagree, so no result is shown: {exc}"
+            results.append(r)
+            continue
+        r.status, r.seconds, r.reason, r.notes = Status(verdict.status), verdict.seconds, verdict.reason, verdict.notes
+        r.bounds = _bounds(parties, max_votes is None, max_votes) + f", {system.tier.seats} seats"
+        for votes, seats, trace in found:
+            abbrs = [f"L{p + 1}" for p in range(parties)]
+            r.bounds = ""
+            r.counterexample = [CounterElection(votes=dict(zip(abbrs, votes, strict=True)), totals=totals_for(votes),
+                                                seats=dict(zip(abbrs, seats, strict=True)), house=system.tier.seats)]
+            r.trace = trace
+        results.append(r)
     return results
 
 

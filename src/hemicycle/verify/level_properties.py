@@ -18,6 +18,8 @@ from math import lcm
 
 import z3
 
+from hemicycle.verify.bonus import BonusSystem, majority_query
+from hemicycle.verify.bonus import interpret as bonus_interpret
 from hemicycle.verify.encoder import Ctx
 from hemicycle.verify.errors import EncodingMismatch
 from hemicycle.verify.levels import (
@@ -236,3 +238,59 @@ def decide(sys: LevelSystem, prop: LevelProperty, n: int, *, timeout: float = 60
         f"non-vacuity: the assumptions of each of the {len(queries)} sub-queries have a model without "
         "the negated property",
         "elections where a method meets a tie at its cut (a lot would be drawn) are left out"])
+
+
+# --- the majority bonus ------------------------------------------------------------------------------
+
+BONUS_MAJORITY = LevelProperty(
+    "bonus-majority",
+    "Whenever the first list reaches the bonus's condition (its share of the base; with "
+    "'bonus-majority:S', a share S of the votes), it holds more than half of the tier's seats.",
+    "P.D. 26/2012 art. 99 as amended by Law 4804/2021 (Greece: the bonus is meant to give the "
+    "first party a working majority); Italy, Law 52/2015 (Italicum) art. 1: a bonus that "
+    "guarantees 340 of 630 seats",
+    lambda *_: [], lambda *_: False)
+
+
+def decide_bonus(sys: BonusSystem, n: int, *, at_least: Fraction | None = None, timeout: float = 60.0,
+                 max_votes: int | None = None) -> tuple[LevelVerdict, list[tuple[list[int], list[int], str]]]:
+    """bonus-majority: (verdict, the counterexample's votes, seats and protocol, replayed)."""
+    start = time.monotonic()
+    deadline = start + timeout
+    ctx, enc, assume, violation = majority_query(sys, n, at_least, max_votes)
+    s = z3.Solver()
+    s.add(*ctx.cons, *assume, violation)
+    r, why = _check(s, deadline)
+    if r == z3.sat:
+        m = s.model()
+        raw = [_value(m, x) for x in enc.votes]
+        den = 1
+        for x in raw:
+            den = lcm(den, x.denominator)
+        votes = [int(x * den) for x in raw]
+        model_seats = [m.eval(x, model_completion=True).as_long() for x in enc.seats]
+        got = bonus_interpret(sys, votes)
+        if isinstance(got, str):
+            raise EncodingMismatch(f"bonus-majority: the interpreter gives no result ({got}) for votes {votes}")
+        seats, trace = got
+        if seats != model_seats:
+            raise EncodingMismatch(f"bonus-majority: for votes {votes} the encoding gives {model_seats}, "
+                                   f"the interpreter {seats}")
+        lead = max(range(n), key=lambda p: votes[p])
+        share = Fraction(votes[lead], sum(votes))
+        bar = at_least if at_least is not None else sys.bonus.share or Fraction(0)
+        if not (share >= bar and 2 * seats[lead] <= sys.tier.seats):
+            raise EncodingMismatch(f"bonus-majority: the interpreter's seats {seats} do not break it")
+        return LevelVerdict("refuted", time.monotonic() - start), [(votes, seats, trace)]
+    if r == z3.unknown:
+        return LevelVerdict("unknown", time.monotonic() - start, reason=why), []
+    w = z3.Solver()
+    w.add(*ctx.cons, *assume)
+    r2, why2 = _check(w, deadline)
+    if r2 != z3.sat:
+        reason = ("assumptions contradictory" if r2 == z3.unsat
+                  else f"could not show the assumptions satisfiable ({why2})")
+        return LevelVerdict("unknown", time.monotonic() - start, reason=reason), []
+    return LevelVerdict("proved", time.monotonic() - start, notes=[
+        "non-vacuity: an election where the first list reaches the condition exists",
+        "elections with equal most votes or a tie at the method's cut (no result) are left out"]), []
