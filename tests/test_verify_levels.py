@@ -77,3 +77,38 @@ def test_encoding_agrees_with_the_interpreter_on_a_slice(name: str) -> None:
         case = random_case(sys, 3, rng)
         assert agree(sys, case, unique=j == 0) is None
         assert agree_step(sys, case, rng.randrange(sys.units), rng.randrange(3), rng.randint(1, 20)) is None
+
+
+def test_new_zealand_a_party_never_gains_by_losing_party_votes_but_moved_votes_can_cost() -> None:
+    nz = hemicycle.load("new-zealand-2014").model
+    proved, moved = v.verify(nz, ["negative-vote-weight", "negative-vote-weight-moved"], parties=2, seats=10,
+                             timeout=60)
+    assert proved.status is v.Status.PROVED and any("non-vacuity" in n for n in proved.notes)
+    assert moved.status is v.Status.REFUTED
+    a, b = moved.counterexample or []
+    loser = next(k for k in a.votes if b.votes[k] < a.votes[k])
+    assert b.votes[loser] == 0  # the list that wins electorates keeps them as a non-party: they come off the 10
+
+
+@pytest.mark.parametrize("prop,status", [("bonus-majority", v.Status.REFUTED), ("bonus-majority:40%", v.Status.REFUTED),
+                                         ("bonus-majority:41%", v.Status.PROVED)])
+def test_greek_bonus_gives_a_majority_only_from_41_percent(prop: str, status: v.Status) -> None:
+    [r] = v.verify(hemicycle.load("greece-2023").model, [prop], parties=3, timeout=60)
+    assert r.status is status, r.reason
+    if status is v.Status.REFUTED:
+        [e] = r.counterexample or []
+        lead = max(e.votes, key=lambda k: e.votes[k])
+        assert 2 * e.seats[lead] <= 300
+
+
+def test_bonus_encoding_agrees_with_the_interpreter() -> None:
+    from hemicycle.verify.bonus import agree as bonus_agree
+    from hemicycle.verify.bonus import bonus_system
+
+    sys = bonus_system(hemicycle.load("greece-2023").model)
+    rng = random.Random(7)
+    cases = [[40, 30, 20, 10], [25, 24, 24, 27], [41, 30, 29, 0], [3, 2, 95, 0], [25, 75, 0, 0], [40, 20, 20, 20],
+             [250, 750, 0, 0], [399, 301, 300, 0], [1, 1, 0, 0]]
+    cases += [[rng.randint(0, 1000) for _ in range(4)] for _ in range(6)]
+    for votes in cases:
+        assert bonus_agree(sys, votes) is None
