@@ -35,7 +35,7 @@ def _bonus(count: int) -> tuple[int, list[str]]:
             rest = [rng.randint(0, top) for _ in range(n - 1)]
             scale = share[1] - share[0]
             rest = [x * scale for x in rest]
-            votes = [sum(rest) * share[0] // scale] + rest
+            votes = [sum(rest) * share[0] // scale, *rest]
         why = bonus_agree(sys, votes)
         if why is not None:
             bad.append(why)

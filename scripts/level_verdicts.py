@@ -36,7 +36,11 @@ ROWS = [  # (rules, seats, lists, units, property, max_votes)
     ("new-zealand-2014", 12, 3, 1, "negative-vote-weight", None),
     ("new-zealand-2014", 10, 3, 1, "house-size", None),
     ("new-zealand-2014", 10, 3, 1, "negative-vote-weight-moved-listed", None),
+    ("germany-2013", 10, 2, 2, "negative-vote-weight", 100),
+    ("germany-2013", 10, 2, 2, "negative-vote-weight", None),
     ("germany-2013", 10, 3, 2, "negative-vote-weight", None),
+    ("germany-2013", 10, 3, 2, "negative-vote-weight-listed", None),
+    ("germany-2013", 10, 2, 2, "house-size", None),
 ]
 
 

@@ -56,10 +56,23 @@ def test_house_size(name: str, prop: str, status: v.Status) -> None:
     assert r.status is status, r.reason
 
 
-def test_the_2013_law_is_refused_with_the_line_of_the_clause_not_encoded() -> None:
+def test_the_2013_law_has_negative_vote_weight_through_the_enlargement() -> None:
+    [r] = v.verify(hemicycle.load("germany-2013").model, ["negative-vote-weight"], parties=2, seats=10,
+                   max_votes=100, timeout=120)
+    assert r.status is v.Status.REFUTED, r.reason
+    a, b = r.counterexample or []
+    gained = next(k for k in a.votes if b.votes[k] > a.votes[k])
+    assert b.seats[gained] < a.seats[gained]
+
+
+def test_a_clause_outside_the_family_is_refused_with_its_line() -> None:
+    rules = hemicycle.grammar.parse_rules(
+        'chamber "C" seats 10\ndistricts "c" seats 5\ntier "a" in each "c" {\n  allocate dhondt\n}\n'
+        'tier "b" seats 10 {\n  levelling against tier "a"\n  overhang excluded\n  allocate sainte_lague\n}\n',
+        "<test>")
     with pytest.raises(v.UnsupportedClause) as info:
-        v.verify(hemicycle.load("germany-2013").model, ["negative-vote-weight"], parties=2, seats=10)
-    assert "germany-2013.elect:25:" in str(info.value)
+        v.verify(rules, ["negative-vote-weight"], parties=2)
+    assert "<test>:8:" in str(info.value) and "overhang excluded" in str(info.value)
 
 
 def test_unknown_level_property_and_seats_without_levels_are_usage_errors() -> None:

@@ -524,13 +524,14 @@ def _split_at_least(p: m.LevelPlacement, tier: m.Tier, abbr: str, seats: int, un
                 at.append(u)
         if best is None:
             raise AllocationError(f"{abbr}: {seats - total} seat(s) cannot be split: no unit with a vote left", p)
-        if len(at) > 1 and any(k[u] + 1 > least.get(u, 0) for u in at):
+        counting = [u for u in at if k[u] + 1 > least.get(u, 0)]
+        if len(at) > 1 and total + len(counting) > seats:  # equal quotients for fewer seats than they ask
             raise TieError(f"{abbr}: equal quotients {fmt_exact(best, 4)} in {', '.join(at)}; the rules do not say "
                            "which unit takes the seat", [abbr], p)
-        u = at[0]
-        k[u] += 1
-        if k[u] > least.get(u, 0):
-            total += 1
-            rec.say("  {}: a seat in {} ({:n} / {} = {})", abbr, u, votes[u],
-                    Lazy(fmt_exact, p.method.divisor(k[u] - 1)), Lazy(fmt_exact, best, 4))
+        for u in at:  # equal quotients that all get a seat: the order does not matter
+            k[u] += 1
+            if k[u] > least.get(u, 0):
+                total += 1
+                rec.say("  {}: a seat in {} ({:n} / {} = {})", abbr, u, votes[u],
+                        Lazy(fmt_exact, p.method.divisor(k[u] - 1)), Lazy(fmt_exact, best, 4))
     return {u: max(least.get(u, 0), k[u]) for u in votes if max(least.get(u, 0), k[u])}

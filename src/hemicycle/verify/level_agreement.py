@@ -1,7 +1,9 @@
 """Agreement of the levels encoding with the interpreter, on random and constructed elections.
 
 ``FAMILIES``: the bundled laws of the levels family at small sizes (Germany 2005: Hare-Niemeyer,
-Land lists, overhang kept; Germany 2025: Sainte-Laguë, Zweitstimmendeckung; New Zealand 2014:
+Land lists, overhang kept; Germany 2025: Sainte-Laguë, Zweitstimmendeckung; Germany 2013: the
+Länder apportioned by population, Sitzkontingente, least seats, the house enlarged, the split
+with minimums; New Zealand 2014:
 Sainte-Laguë, overhang kept, no Länder) and variants that differ in one clause. ``random_case``
 draws elections that stress the edges: zero votes, a Land where a list has none, equal votes
 (ties at a cut: the encoding must leave the election out exactly when the interpreter needs its
@@ -52,6 +54,7 @@ FAMILIES: dict[str, tuple[str, int, int]] = {  # name -> (rules or text, seats, 
     "germany-2005": ("germany-2005", 10, 2),
     "germany-2005-3-lander": ("germany-2005", 12, 3),
     "germany-2025": ("germany-2025", 10, 2),
+    "germany-2013": ("germany-2013", 10, 2),
     "new-zealand-2014": ("new-zealand-2014", 10, 1),
     "dhondt-kept-no-threshold": (_VARIANT.format(threshold="", policy="kept", method="dhondt",
                                                  place='place in each "state" by dhondt of entitlement'), 10, 2),
@@ -99,14 +102,17 @@ def random_case(sys: LevelSystem, n: int, rng: random.Random) -> LevelCase:
     if kind == 5 and n >= 2:  # a small list with constituencies
         for k in range(K):
             votes[k][n - 1] = rng.randint(0, 3)
-    return LevelCase(votes, won)
+    pop = None
+    if sys.states is not None:  # populations: proportional to the votes, equal, or free
+        pop = [rng.choice([sum(votes[k]) + 1, 1000, rng.randint(1, 10_000)]) for k in range(K)]
+    return LevelCase(votes, won, pop)
 
 
 def agree_step(sys: LevelSystem, a: LevelCase, k: int, p: int, gain: int) -> str | None:
     """Both elections of a step query (list p gains ``gain`` votes in unit k), encoded together
     with A's figures and the gain fixed, against the interpreter's seats for each."""
     n = len(a.votes[0])
-    b = LevelCase([list(r) for r in a.votes], a.won)
+    b = LevelCase([list(r) for r in a.votes], a.won, a.pop)
     b.votes[k][p] += gain
     wa, wb = interpret(sys, a), interpret(sys, b)
     if isinstance(wa, str) or isinstance(wb, str):
@@ -121,6 +127,8 @@ def agree_step(sys: LevelSystem, a: LevelCase, k: int, p: int, gain: int) -> str
     s.add(*ctx.cons, g == gain, x.defined, y.defined)
     s.add(*[v == val for row, vals in zip(ea.votes, a.votes, strict=True) for v, val in zip(row, vals, strict=True)])
     s.add(*[v == val for row, vals in zip(ea.won, a.won, strict=True) for v, val in zip(row, vals, strict=True)])
+    if ea.pop is not None and a.pop is not None:
+        s.add(*[v == val for v, val in zip(ea.pop, a.pop, strict=True)])
     if s.check() != z3.sat:
         return None if _tie(sys, a) or _tie(sys, b) else f"step {a} +{gain} at ({k}, {p}): no joint model"
     m = s.model()

@@ -106,7 +106,7 @@ def _changed(o: list[LevelOutcome]) -> tuple[int, int] | None:
     """(unit, list) whose votes rose from the first election to the second; every other list's
     votes the same, or lower in that unit only (votes moved), and the same winners."""
     a, b = o[0].case, o[1].case
-    if a.won != b.won:
+    if a.won != b.won or a.pop != b.pop:
         return None
     up = [(k, p) for k in range(len(a.votes)) for p in range(len(a.votes[0])) if b.votes[k][p] > a.votes[k][p]]
     down = [(k, p) for k in range(len(a.votes)) for p in range(len(a.votes[0])) if b.votes[k][p] < a.votes[k][p]]
@@ -176,8 +176,15 @@ def cases_of(m: z3.ModelRef, encs: list[LevelEnc]) -> tuple[list[LevelCase], lis
         for row in votes:
             for x in row:
                 den = lcm(den, x.denominator)
+    pop = None
+    if encs[0].election.pop is not None:  # the populations: one figure per Land, scaled on their own
+        praw = [_value(m, x) for x in encs[0].election.pop]
+        pden = 1
+        for x in praw:
+            pden = lcm(pden, x.denominator)
+        pop = [int(x * pden) for x in praw]
     cases = [LevelCase([[int(x * den) for x in row] for row in votes],
-                       [[int(_value(m, x)) for x in row] for row in enc.election.won])
+                       [[int(_value(m, x)) for x in row] for row in enc.election.won], pop)
              for votes, enc in zip(raw, encs, strict=True)]
     seats = [[[m.eval(s, model_completion=True).as_long() for s in row] for row in enc.seats] for enc in encs]
     return cases, seats

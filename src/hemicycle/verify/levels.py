@@ -47,10 +47,12 @@ from hemicycle.model import (
     Divisor,
     DivisorKind,
     LargestRemainder,
+    Level,
     LevelPlacement,
     OverhangPolicy,
     QuotaKind,
     Rounding,
+    Scope,
     Threshold,
     Tier,
 )
@@ -72,6 +74,9 @@ class LevelSystem:
     constituencies: int  # single-member constituencies in all
     units: int  # upper units (Länder); 1 when the entitlement is not split
     place: LevelPlacement | None  # 'place in each LEVEL by METHOD of entitlement'
+    states: Level | None = None  # the Länder as a declared level, their seats apportioned by a figure
+    contingents: Tier | None = None  # 'calculation only' in each Land: 'levelling ... or tier ... in each'
+    enlarge_to: int = 0  # 'overhang enlarged': elections whose house would grow beyond this are left out
 
     @property
     def policy(self) -> OverhangPolicy:
@@ -152,15 +157,15 @@ def _check_lower(chamber: Chamber, lower: Tier) -> None:
 def _check_upper(upper: Tier) -> None:
     lev = upper.levelling
     assert lev is not None
-    if lev.other is not None:
-        raise UnsupportedClause(lev, "levelling against ... or tier ... in each", "the least seats of two "
-                                "tiers (Mindestsitzzahl) are not encoded yet")
     pol = upper.overhang_policy
     if pol is None:
         raise UnsupportedClause(upper, "tier", "a levelling tier without an overhang policy")
-    if pol.policy not in (OverhangPolicy.KEPT, OverhangPolicy.NOT_SEATED):
-        raise UnsupportedClause(pol, f"overhang {pol.policy.value}", "only 'overhang kept' and 'overhang not "
-                                "seated' are encoded yet")
+    if pol.policy not in (OverhangPolicy.KEPT, OverhangPolicy.NOT_SEATED, OverhangPolicy.ENLARGED):
+        raise UnsupportedClause(pol, f"overhang {pol.policy.value}", "only 'overhang kept', 'enlarged' and "
+                                "'not seated' are encoded yet")
+    if pol.policy is OverhangPolicy.ENLARGED and not isinstance(upper.method, Divisor):
+        raise UnsupportedClause(upper.method, "allocate", "'overhang enlarged' is encoded with a divisor "
+                                "method (house monotone), not largest remainder")
     for node, what in ((upper.cap, "cap"), (upper.continuation, "continue after"), (upper.alliances, "alliances"),
                        (upper.compensation, "compensate"), (upper.bonus, "bonus"), (upper.calculation,
                                                                                      "calculation only"),
@@ -179,7 +184,10 @@ def _check_upper(upper: Tier) -> None:
         p = upper.level_placements[1]
         raise UnsupportedClause(p, f"place in each {p.level}", "one placement is encoded")
     for p in upper.level_placements:
-        if not p.entitlement or p.at_least is not None or p.after is not None or p.in_turn or p.within \
+        if p.at_least is not None and (p.at_least != lev.tier or not isinstance(p.method, Divisor)):
+            raise UnsupportedClause(p, f"place in each {p.level} ... at least", "only 'at least' the levelled "
+                                    "tier, with a divisor method, is encoded")
+        if not p.entitlement or p.after is not None or p.in_turn or p.within \
                 or p.quotients is not None or p.per_unit is not None or p.per_unit_figure is not None \
                 or p.scale.value != "none":
             raise UnsupportedClause(p, f"place in each {p.level}", "only the split of the entitlement "
@@ -199,24 +207,55 @@ def level_system(chamber: Chamber, *, units: int = 2) -> LevelSystem:
     if lower is None or lower.level is None or chamber.level(lower.level) is None:
         raise UnsupportedClause(lev, "levelling against", "the verifier encodes levelling against a tier that "
                                 "elects one member in each constituency (a declared level)")
-    if len(chamber.tiers) != 2 or chamber.tiers != (lower, upper):
-        t = next(t for t in chamber.tiers if t is not lower and t is not upper)
-        raise UnsupportedClause(t, "tier", "a constituency tier and one levelling tier after it are encoded, "
-                                "no other tier")
-    if len(chamber.levels) != 1:
-        lv = next(x for x in chamber.levels if x.name != lower.level)
-        raise UnsupportedClause(lv, lv.label, "one level of constituencies is encoded (the Länder come from "
-                                "the vote file), not several")
+    contingents = chamber.tier(lev.other) if lev.other is not None else None
+    expected = (lower, upper) if contingents is None else (lower, contingents, upper)
+    if chamber.tiers != expected:
+        t = next((t for t in chamber.tiers if t not in expected), chamber.tiers[-1])
+        raise UnsupportedClause(t, "tier", "a constituency tier and one levelling tier after it are encoded "
+                                "(with a 'calculation only' tier in each Land between them when the levelling "
+                                "names it), no other tier")
+    place = upper.level_placements[0] if upper.level_placements else None
+    states = None
+    for lv in chamber.levels:
+        if lv.name == lower.level:
+            continue
+        if place is None or lv.name != place.level or lv.apportion is None or lv.fixed or lv.minimum is not None \
+                or not isinstance(lv.apportion.method, Divisor) or lv.apportion.base is not None:
+            raise UnsupportedClause(lv, lv.label, "besides the constituencies, only the Länder of the placement "
+                                    "with their seats apportioned by a figure of the vote file and a divisor "
+                                    "method are encoded")
+        _check_method(lv.apportion.method, lv.apportion)
+        states = lv
+    if contingents is not None:
+        _check_contingents(contingents, lev, states)
     _check_lower(chamber, lower)
     _check_upper(upper)
-    level = chamber.levels[0]
-    place = upper.level_placements[0] if upper.level_placements else None
+    level = chamber.level(lower.level)
+    assert level is not None
     k = units if place is not None else 1
     if k < 1 or level.seats < k:
         raise VerifyError(f"{k} upper units need at least {k} constituencies (the level has {level.seats})")
     if upper.seats < 1:
         raise VerifyError("the levelling tier needs at least 1 seat")
-    return LevelSystem(chamber, lower, upper, level.seats, k, place)
+    enlarge = 4 * upper.seats if upper.overhang_policy and upper.overhang_policy.policy is OverhangPolicy.ENLARGED \
+        else 0
+    return LevelSystem(chamber, lower, upper, level.seats, k, place, states, contingents, enlarge)
+
+
+def _check_contingents(t: Tier, lev: object, states: Level | None) -> None:
+    if states is None or t.level != states.name or getattr(lev, "level", None) != states.name \
+            or t.calculation is None:
+        raise UnsupportedClause(t, "tier", "the other tier of the least seats must be 'calculation only' in each "
+                                "Land of the placement, whose seats are apportioned")
+    if not isinstance(t.method, Divisor) or t.provisions or t.cap is not None or t.levelling is not None \
+            or t.continuation is not None or t.level_placements:
+        raise UnsupportedClause(t, "tier", "the calculation tier must allocate by a divisor method, with "
+                                "national thresholds only")
+    _check_method(t.method, t)
+    for th in t.thresholds:
+        _check_threshold(th)
+        if th.scope is not Scope.NATION or any(x.district_op is not None for x in th.tests):
+            raise UnsupportedClause(th, "threshold", "the calculation tier's thresholds must be national shares")
 
 
 # --- the methods with a symbolic house ----------------------------------------------------------
@@ -272,23 +311,13 @@ def _divisor(ctx: Ctx, method: Divisor, house: BInt, votes: list[z3.ArithRef], a
     n = len(votes)
     lam = z3.Real(ctx.name("cut"))
     ctx.add(lam > 0)
-    ds = [method.divisor(k) for k in range(house.hi + 1)]
     T = z3.Sum([z3.If(a, v, 0) for a, v in zip(active, votes, strict=True)])
     has = T > 0
     seats, strict = [], []
     for i in range(n):
         s = ctx.bint("s", 0, house.hi)
         on = z3.And(has, active[i])
-
-        def at(k_of: int, s: BInt = s) -> z3.ArithRef:  # lam * d(s + k_of)
-            out: z3.ArithRef = lam * z3.RealVal(str(ds[house.hi]))  # type: ignore[arg-type]
-            for k in range(house.hi - 1, -1, -1):
-                j = k + k_of
-                if 0 <= j <= house.hi:
-                    out = z3.If(s.expr == k, lam * z3.RealVal(str(ds[j])), out)  # type: ignore[arg-type]
-            return out
-
-        hi, lo = at(0), at(-1)
+        hi, lo = _cut_terms(ctx, method, s, lam, house.hi)
         ctx.add(z3.Implies(on, votes[i] <= hi))
         ctx.add(z3.Implies(z3.And(on, s.expr > 0), votes[i] >= lo))
         ctx.add(z3.Implies(z3.Not(on), s.expr == 0))
@@ -297,6 +326,59 @@ def _divisor(ctx: Ctx, method: Divisor, house: BInt, votes: list[z3.ArithRef], a
     ctx.add(z3.Implies(has, z3.Sum(seats) == house.expr))
     ctx.add(z3.Implies(z3.Not(has), house.expr == 0))
     return seats, z3.And(strict)
+
+
+def _linear(method: Divisor) -> tuple[Fraction, Fraction] | None:
+    """(a, b) when every divisor is a k + b (D'Hondt, Sainte-Laguë, Danish, Imperiali ...)."""
+    d0, d1 = method.divisor(0), method.divisor(1)
+    if d0 is None or d1 is None:
+        return None
+    a, b = d1 - d0, d0
+    return (a, b) if all(method.divisor(k) == a * k + b for k in range(2, 12)) else None
+
+
+def _cut_terms(ctx: Ctx, method: Divisor, s: BInt, lam: z3.ArithRef, top: int) -> tuple[z3.ArithRef, z3.ArithRef]:
+    """lam * d(s) and lam * d(s - 1) (the latter only read when s > 0), linear in lam."""
+    lin = _linear(method)
+    if lin is not None:  # lam (a s + b): lam * s written with the bits of s
+        a, b = (z3.RealVal(str(x)) for x in lin)
+        ls = _mul(ctx, s, lam)
+        return a * ls + b * lam, a * ls + b * lam - a * lam
+    ds = [method.divisor(k) for k in range(top + 1)]
+
+    def at(k_of: int) -> z3.ArithRef:  # lam * d(s + k_of)
+        out: z3.ArithRef = lam * z3.RealVal(str(ds[top]))  # type: ignore[arg-type]
+        for k in range(top - 1, -1, -1):
+            j = k + k_of
+            if 0 <= j <= top:
+                out = z3.If(s.expr == k, lam * z3.RealVal(str(ds[j])), out)  # type: ignore[arg-type]
+        return out
+
+    return at(0), at(-1)
+
+
+def _divisor_at_least(ctx: Ctx, method: Divisor, house: BInt, votes: list[z3.ArithRef],
+                      least: list[z3.ArithRef], on: z3.BoolRef) -> tuple[list[z3.ArithRef], z3.BoolRef]:
+    """The divisor method's split of ``house`` among the units, each unit at least ``least``: a cut
+    lam gives each unit k seats (its quotients above lam) and its share is max(least, k), the
+    shares adding up to the house (the interpreter's greedy stops there); (shares, strict cut)."""
+    n = len(votes)
+    lam = z3.Real(ctx.name("cutm"))
+    ctx.add(lam > 0)
+    shares, strict = [], []
+    for i in range(n):
+        k = ctx.bint("k", 0, house.hi)
+        hi, lo = _cut_terms(ctx, method, k, lam, house.hi)
+        ctx.add(votes[i] <= hi, z3.Implies(k.expr > 0, votes[i] >= lo))
+        ctx.add(z3.Implies(votes[i] == 0, k.expr == 0))
+        # a tie matters only between seats that count (beyond the unit's least seats), as in the interpreter
+        strict.append(z3.And(z3.Or(votes[i] < hi, k.expr + 1 <= least[i]),
+                             z3.Or(k.expr == 0, votes[i] > lo, k.expr <= least[i])))
+        shares.append(z3.If(least[i] >= k.expr, least[i], k.expr))
+    # (a house below the least seats is an error of the interpreter: such elections are not defined)
+    ok = z3.And(on, house.expr >= z3.Sum(least))
+    ctx.add(z3.Implies(ok, z3.Sum(shares) == house.expr))
+    return shares, z3.And(ok, *strict)
 
 
 def _method(ctx: Ctx, method: Method, house: BInt, votes: list[z3.ArithRef], active: list[z3.BoolRef]
@@ -311,15 +393,17 @@ def _method(ctx: Ctx, method: Method, house: BInt, votes: list[z3.ArithRef], act
 
 @dataclass
 class LevelElection:
-    """Second votes per upper unit x list, constituency seats (symbolic winners) per unit x list."""
+    """Second votes per upper unit x list, constituency seats (symbolic winners) per unit x list,
+    and each unit's population when the Länder's seats are apportioned by it."""
 
     votes: list[list[z3.ArithRef]]
     won: list[list[z3.ArithRef]]
+    pop: list[z3.ArithRef] | None = None
 
     def with_votes(self, k: int, p: int, votes: z3.ArithRef) -> LevelElection:
         rows = [list(r) for r in self.votes]
         rows[k][p] = votes
-        return LevelElection(rows, self.won)
+        return LevelElection(rows, self.won, self.pop)
 
 
 @dataclass
@@ -348,7 +432,11 @@ def level_election(ctx: Ctx, sys: LevelSystem, n: int, label: str, max_votes: in
         votes.append(row)
         won.append(wins)
     ctx.add(z3.Sum([x for r in won for x in r]) == sys.constituencies)
-    return LevelElection(votes, won)
+    pop = None
+    if sys.states is not None:
+        pop = [z3.Real(ctx.name(f"{label}.pop{k + 1}")) for k in range(sys.units)]
+        ctx.add(*[x > 0 for x in pop])
+    return LevelElection(votes, won, pop)
 
 
 def _passes(t: Threshold, v: z3.ArithRef, total: z3.ArithRef, held: z3.ArithRef) -> z3.BoolRef:
@@ -366,6 +454,52 @@ def _compare(op: Comparator, x: z3.ArithRef, k: int) -> z3.BoolRef:
     return {"=": x == k, "!=": x != k, "<": x < k, "<=": x <= k, ">": x > k, ">=": x >= k}[op.value]
 
 
+def _least(ctx: Ctx, sys: LevelSystem, e: LevelElection, V: list[z3.ArithRef], T: z3.ArithRef,
+           defined: list[z3.BoolRef]) -> list[z3.ArithRef]:
+    """Each list's least seats: Land by Land the larger of its constituency seats and its seats in
+    the calculation tier there (the Länder's seats apportioned by population first)."""
+    K, n = sys.units, len(V)
+    if sys.contingents is None or sys.states is None or e.pop is None:
+        return [z3.Sum([e.won[k][p] for k in range(K)]) for p in range(n)]
+    ap = sys.states.apportion
+    assert ap is not None
+    total = sys.states.seats
+    fixed = _bint(ctx, "states", z3.IntVal(total), total, total)
+    mags, ok = _method(ctx, ap.method, fixed, e.pop, [z3.BoolVal(True)] * K)
+    defined.append(ok)
+    tier = sys.contingents
+    passed = [z3.And(*[_passes(t, V[p], T, z3.IntVal(0)) for t in tier.thresholds]) for p in range(n)]
+    least = [z3.IntVal(0)] * n
+    for k in range(K):
+        m = _bint(ctx, f"mag{k + 1}", mags[k], 0, total)
+        act = [z3.And(passed[p], e.votes[k][p] > 0) for p in range(n)]
+        cont, ok_k = _method(ctx, tier.method, m, e.votes[k], act)
+        defined.append(ok_k)
+        least = [least[p] + z3.If(cont[p] >= e.won[k][p], cont[p], e.won[k][p]) for p in range(n)]
+    return least
+
+
+def _entitlement(ctx: Ctx, sys: LevelSystem, house: BInt, V: list[z3.ArithRef], admitted: list[z3.BoolRef],
+                 least: list[z3.ArithRef], defined: list[z3.BoolRef]) -> tuple[list[z3.ArithRef], z3.ArithRef]:
+    """The entitlement, and the seats it is over: the tier's seats, or under 'overhang enlarged' the
+    least house from there on that gives every admitted list its least seats."""
+    if sys.policy is not OverhangPolicy.ENLARGED:
+        ent, ok = _method(ctx, sys.upper.method, house, V, admitted)
+        defined.append(ok)
+        return ent, house.expr
+    top = sys.enlarge_to
+    size = ctx.bint("enlarged", house.lo, top)
+    ent, ok = _method(ctx, sys.upper.method, size, V, admitted)
+    below = _bint(ctx, "enlarged-1", size.expr - 1, max(0, house.lo - 1), top - 1)
+    ent1, ok1 = _method(ctx, sys.upper.method, below, V, admitted)
+    enough = z3.And([z3.Implies(admitted[p], ent[p] >= least[p]) for p in range(len(V))])
+    short = z3.Or([z3.And(admitted[p], ent1[p] < least[p]) for p in range(len(V))])
+    ctx.add(size.expr >= house.expr)
+    # a result within the bound: enough at the size, not enough one seat fewer (house monotone)
+    defined.extend([ok, enough, z3.Or(size.expr == house.expr, z3.And(ok1, short))])
+    return ent, size.expr
+
+
 def allocate_levels(ctx: Ctx, sys: LevelSystem, e: LevelElection) -> LevelEnc:
     """Encode the allocation of ``e`` under ``sys``."""
     upper, K, n = sys.upper, sys.units, len(e.votes[0])
@@ -379,16 +513,22 @@ def allocate_levels(ctx: Ctx, sys: LevelSystem, e: LevelElection) -> LevelEnc:
     outside = z3.Sum([z3.If(keeps[p], W[p], 0) for p in range(n)])
     N = upper.seats
     house = _bint(ctx, "house", N - outside, max(0, N - sys.constituencies), N)
-    ent, ok = _method(ctx, upper.method, house, V, admitted)
-    defined = [ok, z3.Or(house.expr == 0, T > 0)]
-    if sys.place is None:
-        shares = None
-    else:
+    defined: list[z3.BoolRef] = [z3.Or(house.expr == 0, T > 0)]
+    least = _least(ctx, sys, e, V, T, defined)
+    ent, _size = _entitlement(ctx, sys, house, V, admitted, least, defined)
+    top = max(N, sys.enlarge_to)
+    shares = None
+    if sys.place is not None:
         shares = [[z3.IntVal(0)] * n for _ in range(K)]
         for p in range(n):
-            ep = _bint(ctx, f"ent{p + 1}", ent[p], 0, N)
-            split, ok_p = _method(ctx, sys.place.method, ep, [e.votes[k][p] for k in range(K)],
-                                  [z3.BoolVal(True)] * K)
+            ep = _bint(ctx, f"ent{p + 1}", ent[p], 0, top)
+            col = [e.votes[k][p] for k in range(K)]
+            if sys.place.at_least is not None:
+                assert isinstance(sys.place.method, Divisor)
+                split, ok_p = _divisor_at_least(ctx, sys.place.method, ep, col, [e.won[k][p] for k in range(K)],
+                                                admitted[p])
+            else:
+                split, ok_p = _method(ctx, sys.place.method, ep, col, [z3.BoolVal(True)] * K)
             defined.append(z3.Or(z3.Not(admitted[p]), ok_p))
             for k in range(K):
                 shares[k][p] = split[k]
@@ -396,13 +536,13 @@ def allocate_levels(ctx: Ctx, sys: LevelSystem, e: LevelElection) -> LevelEnc:
     national = []
     for p in range(n):
         if shares is None:
-            here = z3.If(ent[p] >= W[p], ent[p], W[p]) if not not_seated else ent[p]
+            here = z3.If(ent[p] >= W[p], ent[p], W[p]) if sys.policy is OverhangPolicy.KEPT else ent[p]
             national.append(z3.If(admitted[p], here, z3.If(keeps[p], W[p], 0)))
             seats[0][p] = national[-1]
             continue
         for k in range(K):
             s, w = shares[k][p], e.won[k][p]
-            here = s if not_seated else z3.If(s >= w, s, w)
+            here = z3.If(s >= w, s, w) if sys.policy is OverhangPolicy.KEPT else s
             seats[k][p] = z3.If(admitted[p], here, z3.If(keeps[p], w, 0))
         national.append(z3.Sum([seats[k][p] for k in range(K)]))
     return LevelEnc(e, admitted, ent, seats, national, z3.Sum(national), z3.And(defined))
@@ -417,9 +557,10 @@ class LevelCase:
 
     votes: list[list[int]]
     won: list[list[int]]
+    pop: list[int] | None = None  # each Land's population (Länder apportioned by it)
 
     def __str__(self) -> str:
-        return f"votes {self.votes} won {self.won}"
+        return f"votes {self.votes} won {self.won}" + (f" population {self.pop}" if self.pop else "")
 
 
 @dataclass
@@ -440,14 +581,15 @@ def election_of(sys: LevelSystem, case: LevelCase) -> Election:
     constituencies inside, each with one candidate per list (the winner more votes than the others)."""
     n = len(case.votes[0])
     abbrs = [f"L{p + 1}" for p in range(n)]
-    level = sys.chamber.levels[0].name
+    level = sys.lower.level or "district"
     units: list[Unit] = []
     nat = [sum(r[p] for r in case.votes) for p in range(n)]
     for k, name in enumerate(sys.unit_names):
         parent = None
         if sys.place is not None:
+            figures = {"population": case.pop[k]} if case.pop is not None else {}
             units.append(Unit(name=name, level=sys.place.level, votes=dict(zip(abbrs, case.votes[k], strict=True)),
-                              totals=totals_for(case.votes[k])))
+                              totals=totals_for(case.votes[k]), figures=figures))
             parent = name
         c = 0
         for p in range(n):
@@ -496,6 +638,10 @@ def encoded(sys: LevelSystem, case: LevelCase, *, unique: bool = False) -> tuple
            for x, v in zip(row, vals, strict=True)]
     fix += [x == v for row, vals in zip(e.won, case.won, strict=True)
             for x, v in zip(row, vals, strict=True)]
+    if e.pop is not None:
+        if case.pop is None:
+            raise ValueError("the rules apportion the Länder by population: the case must give it")
+        fix += [x == z3.RealVal(v) for x, v in zip(e.pop, case.pop, strict=True)]
     from hemicycle.verify.errors import EncodingMismatch
 
     s = z3.Solver()
