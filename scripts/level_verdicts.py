@@ -41,6 +41,10 @@ ROWS = [  # (rules, seats, lists, units, property, max_votes)
     ("germany-2013", 10, 3, 2, "negative-vote-weight", None),
     ("germany-2013", 10, 3, 2, "negative-vote-weight-listed", None),
     ("germany-2013", 10, 2, 2, "house-size", None),
+    ("scotland-2011", 10, 2, 2, "negative-vote-weight", None),
+    ("scotland-2011", 10, 3, 2, "negative-vote-weight", None),
+    ("scotland-2011", 10, 3, 2, "negative-vote-weight-moved", None),
+    ("scotland-2011", 10, 3, 2, "house-size", None),
 ]
 
 
@@ -48,10 +52,13 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", type=Path)
     ap.add_argument("--timeout", type=float, default=120.0)
+    ap.add_argument("--only", help="rows of this rule file only")
     args = ap.parse_args()
     lines = [f"# level verdicts, {datetime.date.today()} (python scripts/level_verdicts.py)",
              "rules | seats | lists | units | property | verdict | seconds"]
     for name, seats, n, units, prop, mv in ROWS:
+        if args.only and name != args.only:
+            continue
         chamber = hemicycle.load(name).model
         start = time.monotonic()
         try:

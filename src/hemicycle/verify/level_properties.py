@@ -98,7 +98,7 @@ def _nvw(moved: bool, listed: bool = False) -> Callable[[LevelSystem, int, int |
 def _house(sys: LevelSystem, n: int, max_votes: int | None, k_extra: int) -> list[LQuery]:
     ctx = Ctx(real=True, prefix="h.")
     a = allocate_levels(ctx, sys, level_election(ctx, sys, n, "A", max_votes))
-    limit = sys.upper.seats + k_extra
+    limit = sys.chamber.seats + k_extra
     return [LQuery(f"more than {limit} seats", ctx, [a.defined], a.total > limit, [a])]
 
 
@@ -121,7 +121,7 @@ def _nvw_bad(sys: LevelSystem, o: list[LevelOutcome], k_extra: int) -> bool:
 
 
 def _house_bad(sys: LevelSystem, o: list[LevelOutcome], k_extra: int) -> bool:
-    return o[0].total > sys.upper.seats + k_extra
+    return o[0].total > sys.chamber.seats + k_extra
 
 
 BVERFG = ("BVerfG, judgment of 3 July 2008, 2 BvC 1/07, 2 BvC 7/07 (BVerfGE 121, 266): negative "

@@ -77,6 +77,7 @@ class LevelSystem:
     states: Level | None = None  # the Länder as a declared level, their seats apportioned by a figure
     contingents: Tier | None = None  # 'calculation only' in each Land: 'levelling ... or tier ... in each'
     enlarge_to: int = 0  # 'overhang enlarged': elections whose house would grow beyond this are left out
+    magnitude: int = 0  # additional members ('continue after'): each region's seats (0: a levelling tier)
 
     @property
     def policy(self) -> OverhangPolicy:
@@ -89,8 +90,9 @@ class LevelSystem:
 
 
 def is_levels(chamber: Chamber) -> bool:
-    """True when a tier of the chamber levels against another (the family of this module)."""
-    return any(t.levelling is not None for t in chamber.tiers)
+    """True when a tier of the chamber levels against another or continues after it (the family of
+    this module)."""
+    return any(t.levelling is not None or t.continuation is not None for t in chamber.tiers)
 
 
 def reduce(chamber: Chamber, seats: int) -> Chamber:
@@ -200,6 +202,8 @@ def level_system(chamber: Chamber, *, units: int = 2) -> LevelSystem:
     for a in chamber.appointed:
         raise UnsupportedClause(a, "appointed", "appointed seats beside levels are not encoded yet")
     levelling = [t for t in chamber.tiers if t.levelling is not None]
+    if not levelling:
+        return _members_system(chamber, units)
     upper = levelling[0]
     lev = upper.levelling
     assert lev is not None
@@ -240,6 +244,64 @@ def level_system(chamber: Chamber, *, units: int = 2) -> LevelSystem:
     enlarge = 4 * upper.seats if upper.overhang_policy and upper.overhang_policy.policy is OverhangPolicy.ENLARGED \
         else 0
     return LevelSystem(chamber, lower, upper, level.seats, k, place, states, contingents, enlarge)
+
+
+def _members_system(chamber: Chamber, units: int) -> LevelSystem:
+    """Additional members (Scotland): constituencies inside regions, a tier in each region whose
+    divisor method continues after the constituency seats held there."""
+    upper = next(t for t in chamber.tiers if t.continuation is not None)
+    cont = upper.continuation
+    assert cont is not None
+    lower = chamber.tier(cont.tier)
+    if lower is None or lower.level is None or chamber.level(lower.level) is None or upper.level is None:
+        raise UnsupportedClause(cont, "continue after", "the verifier encodes a tier in each region continuing "
+                                "after a tier that elects one member in each constituency")
+    if chamber.tiers != (lower, upper):
+        t = next((t for t in chamber.tiers if t not in (lower, upper)), upper)
+        raise UnsupportedClause(t, "tier", "a constituency tier and one tier continuing after it are encoded")
+    regions = chamber.level(upper.level)
+    if regions is None or regions.fixed or regions.apportion is not None or regions.minimum is not None:
+        node = regions if regions is None else (regions.apportion or regions.minimum or regions)
+        raise UnsupportedClause(node or upper, "districts", "the regions' seats come from the vote file, equal "
+                                "for every region (the level's seats / the regions)")
+    if regions.seats % units:
+        raise VerifyError(f"{regions.seats} regional seats do not split equally among {units} regions")
+    _check_lower(chamber, lower)
+    _check_method(upper.method, upper)
+    if not isinstance(upper.method, Divisor):
+        raise UnsupportedClause(upper.method, "allocate", "'continue after' needs a divisor method")
+    for node, what in ((upper.cap, "cap"), (upper.exempt, "exempt"), (upper.bonus, "bonus"),
+                       (upper.alliances, "alliances"), (upper.compensation, "compensate")):
+        if node is not None:
+            raise UnsupportedClause(node, what, "not encoded beside 'continue after'")
+    for th in upper.thresholds:
+        raise UnsupportedClause(th, "threshold", "thresholds beside 'continue after' are not encoded yet")
+    for pr in upper.provisions:
+        raise UnsupportedClause(pr, "provisions", "not encoded beside 'continue after'")
+    level = chamber.level(lower.level)
+    assert level is not None
+    if level.seats < units:
+        raise VerifyError(f"{units} regions need at least {units} constituencies (the level has {level.seats})")
+    return LevelSystem(chamber, lower, upper, level.seats, units, None, magnitude=regions.seats // units)
+
+
+def _allocate_members(ctx: Ctx, sys: LevelSystem, e: LevelElection) -> LevelEnc:
+    """In each region the method continues after the constituency seats held there: with a cut lam a
+    list's seats there are the larger of its constituency seats and its quotients above lam, adding
+    up to the region's seats plus the constituency seats (equal quotients that all get a seat are no
+    tie)."""
+    assert isinstance(sys.upper.method, Divisor)
+    K, n, M = sys.units, len(e.votes[0]), sys.magnitude
+    seats, defined = [], []
+    for k in range(K):
+        T = z3.Sum(e.votes[k])
+        held = z3.Sum(e.won[k])
+        house = _bint(ctx, f"region{k + 1}", M + held, M, M + sys.constituencies)
+        shares, ok = _divisor_at_least(ctx, sys.upper.method, house, e.votes[k], e.won[k], T > 0)
+        defined.append(z3.Or(T == 0, ok))  # no list vote in the region: its seats stay vacant
+        seats.append(shares)
+    national = [z3.Sum([seats[k][p] for k in range(K)]) for p in range(n)]
+    return LevelEnc(e, [z3.BoolVal(True)] * n, national, seats, national, z3.Sum(national), z3.And(defined))
 
 
 def _check_contingents(t: Tier, lev: object, states: Level | None) -> None:
@@ -502,6 +564,8 @@ def _entitlement(ctx: Ctx, sys: LevelSystem, house: BInt, V: list[z3.ArithRef], 
 
 def allocate_levels(ctx: Ctx, sys: LevelSystem, e: LevelElection) -> LevelEnc:
     """Encode the allocation of ``e`` under ``sys``."""
+    if sys.magnitude:
+        return _allocate_members(ctx, sys, e)
     upper, K, n = sys.upper, sys.units, len(e.votes[0])
     V = [z3.Sum([e.votes[k][p] for k in range(K)]) for p in range(n)]
     W = [z3.Sum([e.won[k][p] for k in range(K)]) for p in range(n)]
@@ -586,10 +650,12 @@ def election_of(sys: LevelSystem, case: LevelCase) -> Election:
     nat = [sum(r[p] for r in case.votes) for p in range(n)]
     for k, name in enumerate(sys.unit_names):
         parent = None
-        if sys.place is not None:
+        upper_level = sys.place.level if sys.place is not None else sys.upper.level if sys.magnitude else None
+        if upper_level is not None:
             figures = {"population": case.pop[k]} if case.pop is not None else {}
-            units.append(Unit(name=name, level=sys.place.level, votes=dict(zip(abbrs, case.votes[k], strict=True)),
-                              totals=totals_for(case.votes[k]), figures=figures))
+            units.append(Unit(name=name, level=upper_level, votes=dict(zip(abbrs, case.votes[k], strict=True)),
+                              totals=totals_for(case.votes[k]), figures=figures,
+                              seats=sys.magnitude or None))
             parent = name
         c = 0
         for p in range(n):
@@ -619,10 +685,11 @@ def interpret(sys: LevelSystem, case: LevelCase) -> LevelOutcome | str:
     n = len(case.votes[0])
     abbrs = [f"L{p + 1}" for p in range(n)]
     national = [res.seats.get(a, 0) for a in abbrs]
-    if sys.place is None:
+    upper_level = sys.place.level if sys.place is not None else sys.upper.level if sys.magnitude else None
+    if upper_level is None:
         seats = [national]
     else:
-        by = {u.name: u for u in res.districts if u.level == sys.place.level}
+        by = {u.name: u for u in res.districts if u.level == upper_level}
         seats = [[by[name].seats.get(a, 0) if name in by else 0 for a in abbrs] for name in sys.unit_names]
     return LevelOutcome(case, seats, national, res.total, res.explain())
 
