@@ -72,7 +72,7 @@ def main() -> None:
         lines.append(f"{name} | {seats} | {n} | {units} | {prop}{bound} | {v.status} | "
                      f"{time.monotonic() - start:.2f}" + (f" | {v.reason}" if v.reason else ""))
         for o in v.outcomes or []:
-            lines.append(f"    votes {o.case.votes} won {o.case.won} -> seats per unit {o.seats}, "
+            lines.append(f"    {o.case} -> seats per unit {o.seats}, "
                          f"chamber {o.national} of {o.total}")
         print("\n".join(lines[-(1 + len(v.outcomes or [])):]), flush=True)
     if args.out:
