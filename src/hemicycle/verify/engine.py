@@ -745,18 +745,10 @@ def verify(
     scaled in proportion; default: the rules' own) with ``units`` upper units (Länder)."""
     if parties < 1:
         raise PropertyError("parties must be at least 1")
-    from hemicycle.verify.bonus import has_bonus
-    from hemicycle.verify.levels import is_levels
-
-    if has_bonus(chamber) and properties and all(p.partition(":")[0] == "bonus-majority" for p in properties):
-        return _verify_bonus(chamber, properties, parties=parties, max_votes=max_votes, timeout=timeout)
-    if is_levels(chamber):
-        if property_file is not None:
-            raise PropertyError("property files about levels are not supported yet")
-        return _verify_levels(chamber, properties, parties=parties, max_votes=max_votes, timeout=timeout,
-                              progress=progress, seats=seats, units=units)
-    if seats is not None:
-        raise PropertyError("--seats applies to chambers with levels")
+    levels = _levels_or_bonus(chamber, properties, parties=parties, max_votes=max_votes, timeout=timeout,
+                              progress=progress, seats=seats, units=units, property_file=property_file)
+    if levels is not None:
+        return levels
     for t in chamber.tiers:  # the clauses of the levels issue first: the message names the clause itself
         refuse_levels2(t)
     if chamber.levels:
@@ -912,6 +904,26 @@ def _verify_levels(
     if progress is not None:
         progress(len(wanted), len(wanted), "")
     return results
+
+
+def _levels_or_bonus(
+    chamber: Chamber, properties: list[str] | None, *, parties: int, max_votes: int | None, timeout: float,
+    progress: Callable[[int, int, str], None] | None, seats: int | None, units: int, property_file: Path | None,
+) -> list[PropertyResult] | None:
+    """The results for a chamber with levels (or ``bonus-majority`` on a bonus), else None."""
+    from hemicycle.verify.bonus import has_bonus
+    from hemicycle.verify.levels import is_levels
+
+    if has_bonus(chamber) and properties and all(p.partition(":")[0] == "bonus-majority" for p in properties):
+        return _verify_bonus(chamber, properties, parties=parties, max_votes=max_votes, timeout=timeout)
+    if is_levels(chamber):
+        if property_file is not None:
+            raise PropertyError("property files about levels are not supported yet")
+        return _verify_levels(chamber, properties, parties=parties, max_votes=max_votes, timeout=timeout,
+                              progress=progress, seats=seats, units=units)
+    if seats is not None:
+        raise PropertyError("--seats applies to chambers with levels")
+    return None
 
 
 def _verify_bonus(chamber: Chamber, properties: list[str], *, parties: int, max_votes: int | None,
