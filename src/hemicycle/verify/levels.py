@@ -756,8 +756,8 @@ def _tied(sys: LevelSystem, case: LevelCase) -> bool:
     cut for ``case`` (what the encoding leaves out)."""
     from hemicycle.interpreter import TieError, allocate
 
-    chamber = replace(sys.chamber, tiers=tuple(replace(t, ties=None) if t is sys.upper else t
-                                                for t in sys.chamber.tiers))
+    chamber = replace(sys.chamber, tiers=tuple(replace(t, ties=None) for t in sys.chamber.tiers),
+                      levels=tuple(replace(lv, ties=None) for lv in sys.chamber.levels))
     try:
         allocate(chamber, election_of(sys, case))
     except TieError:  # no criterion: every tie the lot would break stops the allocation
