@@ -61,7 +61,7 @@ def main() -> None:
         total_bad += len(bad)
         lines.append(f"{name} | {c} | {s} | {ties} | {len(bad)} | {time.monotonic() - start:.0f}")
         lines += [f"    {b}" for b in bad[:5]]
-        print(lines[-1 - min(5, len(bad))], flush=True)
+        print("\n".join(lines[-1 - min(5, len(bad)):]), flush=True)
     start = time.monotonic()
     c, bad = _bonus(0 if args.only else args.count)
     total_bad += len(bad)

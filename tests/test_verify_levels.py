@@ -125,3 +125,19 @@ def test_bonus_encoding_agrees_with_the_interpreter() -> None:
     cases += [[rng.randint(0, 1000) for _ in range(4)] for _ in range(6)]
     for votes in cases:
         assert bonus_agree(sys, votes) is None
+
+
+@pytest.mark.parametrize("case", [
+    # a Sitzkontingent decided by lot (the encoding leaves the election out)
+    LevelCase([[3, 2, 2], [5, 5, 1]], [[0, 2, 1], [1, 1, 0]], [1000, 5068]),
+    # no vote for any list in a Land: its Sitzkontingent stays vacant
+    LevelCase([[0, 0, 6], [0, 0, 0]], [[1, 0, 1], [2, 1, 0]], [1000, 1000]),
+    # a house enlarged beyond the bound of 4 N (112 seats): left out
+    LevelCase([[4159, 392, 4708], [1308, 139, 6270]], [[0, 2, 0], [1, 2, 0]], [1000, 9675]),
+    # equal quotients in two Länder that both get a seat in the split with minimums
+    LevelCase([[3, 2, 0], [13, 3, 0]], [[1, 1, 1], [1, 0, 1]], [1000, 17]),
+])
+def test_2013_edge_cases_of_the_agreement_runs(case: LevelCase) -> None:
+    sys = family("germany-2013")
+    assert agree(sys, case, unique=True) is None
+    assert agree_step(sys, case, 0, 0, 40) is None

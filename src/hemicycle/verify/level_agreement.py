@@ -27,6 +27,7 @@ from hemicycle.verify.levels import (
     agree,
     allocate_levels,
     interpret,
+    left_out,
     level_election,
     level_system,
     reduce,
@@ -140,9 +141,7 @@ def agree_step(sys: LevelSystem, a: LevelCase, k: int, p: int, gain: int) -> str
 
 
 def _tie(sys: LevelSystem, case: LevelCase) -> bool:
-    from hemicycle.verify.levels import _tied
-
-    return _tied(sys, case)
+    return left_out(sys, case)
 
 
 def run(name: str, count: int, n: int, seed: int = 1, unique_every: int = 25) -> tuple[int, int, int, list[str]]:

@@ -356,7 +356,7 @@ def _lr(ctx: Ctx, house: BInt, votes: list[z3.ArithRef], active: list[z3.BoolRef
         seats.append(f.expr + z3.If(chosen[i], 1, 0))
     left = house.expr - z3.Sum(fs)
     ctx.add(z3.Implies(has, z3.Sum([z3.If(c, 1, 0) for c in chosen]) == left))
-    ctx.add(z3.Implies(z3.Not(has), house.expr == 0))  # seats with no vote: no allocation (see defined)
+    # no active vote: no seat (the seats stay vacant, or the caller's 'defined' leaves the election out)
     for i in range(n):
         for j in range(n):
             if i != j:
@@ -386,7 +386,6 @@ def _divisor(ctx: Ctx, method: Divisor, house: BInt, votes: list[z3.ArithRef], a
         strict.append(z3.Implies(on, z3.And(votes[i] < hi, z3.Or(s.expr == 0, votes[i] > lo))))
         seats.append(s.expr)
     ctx.add(z3.Implies(has, z3.Sum(seats) == house.expr))
-    ctx.add(z3.Implies(z3.Not(has), house.expr == 0))
     return seats, z3.And(strict)
 
 
@@ -634,6 +633,7 @@ class LevelOutcome:
     national: list[int]
     total: int
     trace: str = ""
+    size: int = 0  # the seats the levelling tier's entitlement was computed over, in the end
 
     @property
     def national_votes(self) -> list[int]:
@@ -691,7 +691,8 @@ def interpret(sys: LevelSystem, case: LevelCase) -> LevelOutcome | str:
     else:
         by = {u.name: u for u in res.districts if u.level == upper_level}
         seats = [[by[name].seats.get(a, 0) if name in by else 0 for a in abbrs] for name in sys.unit_names]
-    return LevelOutcome(case, seats, national, res.total, res.explain())
+    ent = res.tiers[sys.chamber.tiers.index(sys.upper)].entitlement
+    return LevelOutcome(case, seats, national, res.total, res.explain(), sum(ent.values()) if ent else 0)
 
 
 def encoded(sys: LevelSystem, case: LevelCase, *, unique: bool = False) -> tuple[list[list[int]], int, bool]:
@@ -745,10 +746,20 @@ def agree(sys: LevelSystem, case: LevelCase, *, unique: bool = False) -> str | N
     if isinstance(want, str):
         return None if not defined else f"{case}: interpreter {want}, encoding {got}"
     if not defined:
-        return None if _tied(sys, case) else f"{case}: interpreter {want.seats}, encoding says a tie"
+        return None if left_out(sys, case, want) else f"{case}: interpreter {want.seats}, encoding says a tie"
     if got != want.seats or total != want.total:
         return f"{case}: interpreter {want.seats} (total {want.total}), encoding {got} (total {total})"
     return None
+
+
+def left_out(sys: LevelSystem, case: LevelCase, outcome: LevelOutcome | None = None) -> bool:
+    """Whether the encoding leaves ``case`` out by design: a tie at a cut (the interpreter, with no
+    tie rule, meets a tie) or a house enlarged beyond the encoding's bound."""
+    if sys.enlarge_to:
+        o = outcome if outcome is not None else interpret(sys, case)
+        if not isinstance(o, str) and o.size > sys.enlarge_to:
+            return True
+    return _tied(sys, case)
 
 
 def _tied(sys: LevelSystem, case: LevelCase) -> bool:
