@@ -159,6 +159,10 @@ def _check_lower(chamber: Chamber, lower: Tier) -> None:
 def _check_upper(upper: Tier) -> None:
     lev = upper.levelling
     assert lev is not None
+    for th in upper.thresholds:
+        for x in th.tests:
+            if x.district_op is not None and x.district_tier not in (None, lev.tier):
+                raise UnsupportedClause(th, "threshold ... of tier", "only the levelled tier's seats are encoded")
     pol = upper.overhang_policy
     if pol is None:
         raise UnsupportedClause(upper, "tier", "a levelling tier without an overhang policy")
@@ -316,8 +320,11 @@ def _check_contingents(t: Tier, lev: object, states: Level | None) -> None:
     _check_method(t.method, t)
     for th in t.thresholds:
         _check_threshold(th)
-        if th.scope is not Scope.NATION or any(x.district_op is not None for x in th.tests):
-            raise UnsupportedClause(th, "threshold", "the calculation tier's thresholds must be national shares")
+        lower = getattr(lev, "tier", None)
+        if th.scope is not Scope.NATION or any(x.district_op is not None and x.district_tier != lower
+                                               for x in th.tests):
+            raise UnsupportedClause(th, "threshold", "the calculation tier's thresholds must be national shares, "
+                                    "or the seats of the constituency tier ('or district_seats OP N of tier ...')")
 
 
 # --- the methods with a symbolic house ----------------------------------------------------------
@@ -529,7 +536,8 @@ def _least(ctx: Ctx, sys: LevelSystem, e: LevelElection, V: list[z3.ArithRef], T
     mags, ok = _method(ctx, ap.method, fixed, e.pop, [z3.BoolVal(True)] * K)
     defined.append(ok)
     tier = sys.contingents
-    passed = [z3.And(*[_passes(t, V[p], T, z3.IntVal(0)) for t in tier.thresholds]) for p in range(n)]
+    W = [z3.Sum([e.won[k][p] for k in range(K)]) for p in range(n)]  # 'of tier' the constituencies: nationally
+    passed = [z3.And(*[_passes(t, V[p], T, W[p]) for t in tier.thresholds]) for p in range(n)]
     least = [z3.IntVal(0)] * n
     for k in range(K):
         m = _bint(ctx, f"mag{k + 1}", mags[k], 0, total)
