@@ -564,6 +564,11 @@ def verify(
     no_search: Annotated[bool, typer.Option("--no-search", metavar="", help="Ask the solver alone "
                                                                            "(no random pre-search).")] = False,
     set_: SetOption = None,
+    seats: Annotated[int | None, typer.Option("--seats", min=1, metavar="N", help="Chambers with levels: "
+                                              "verify at N seats, every seat number of the rules scaled in "
+                                              "proportion (default: the rules' own).")] = None,
+    units: Annotated[int, typer.Option("--units", min=1, max=6, metavar="K", help="Chambers with levels: "
+                                       "upper units (Länder) of the symbolic election.")] = 2,
 ) -> None:
     """Prove or refute properties of the rules with Z3, for every vote vector within bounds.
     Exit 0 all proved, 1 one refuted, 3 one unknown."""
@@ -574,7 +579,7 @@ def verify(
         results = v.verify(
             chamber_rules.model, property, parties=parties, max_votes=max_votes, timeout=timeout,
             minimize=minimize, tier=tier, property_file=property_file, search=not no_search,
-            progress=steps.callback(f"verify {Path(chamber_rules.path).stem}"),
+            progress=steps.callback(f"verify {Path(chamber_rules.path).stem}"), seats=seats, units=units,
         )
     if format is VerifyFormat.json:
         emit(json_text({"rules": chamber_rules.path, "results": [r.to_json() for r in results]}) + "\n")

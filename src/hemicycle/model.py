@@ -532,7 +532,7 @@ class LevelPlacement(Node):
     seats it holds there in the levelled tier (beyond the share: as the overhang policy says)."""
 
     level: str
-    method: Divisor
+    method: Divisor | LargestRemainder  # largest remainder: only to split an entitlement ('of entitlement')
     after: str | None = None
     scale: PlaceScale = PlaceScale.NONE
     per_unit: int | None = None

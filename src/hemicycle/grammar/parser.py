@@ -733,8 +733,8 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
     def level_place(self, meta: Any, children: list[Any]) -> m.LevelPlacement:
         parts, cite = self._split(children)
         span = _span(self.file, meta)
-        method: m.Divisor = parts[5]
-        if method.kind is m.DivisorKind.HUNTINGTON_HILL:
+        method: m.Divisor | m.LargestRemainder = parts[5]
+        if isinstance(method, m.Divisor) and method.kind is m.DivisorKind.HUNTINGTON_HILL:
             self._fail(method.span, "seats are placed by quotients votes / divisor; Huntington-Hill has none")
         options: dict[str, Any] = {}
         for opt in parts[6:]:
@@ -742,6 +742,11 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
             if key in options:
                 self._fail(where, f"the placement says '{key.replace('_', ' ')}' twice")
             options[key] = value
+        if isinstance(method, m.LargestRemainder) and (set(options) != {"entitlement"}
+                                                       or method.integer_parts_only):
+            self._fail(method.span, "a largest remainder method only splits an entitlement as a whole "
+                                    "('place in each LEVEL by largest_remainder ... of entitlement', no other "
+                                    "option); seats placed by quotients need a divisor method")
         cap = options.get("per_unit")
         if cap is not None and cap[1] != parts[3]:
             self._fail(span, f"the limit is per {cap[1]}, but the seats are placed in each {parts[3]}")

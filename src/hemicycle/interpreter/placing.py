@@ -238,7 +238,7 @@ def place_by_quotients(tier: m.Tier, result: TierResult, election: Election, sea
             assert tier.levelling is not None and lower is not None
             won = held_by_unit(seats_in, p.level, units, tier.levelling.tier)
             rec.say("Each list's entitlement split into each {} by {}; the seats it won there in tier {!r} taken up "
-                    "within its share", p.level, p.method.kind.value, tier.levelling.tier, clause=p)
+                    "within its share", p.level, method_name(p.method), tier.levelling.tier, clause=p)
             least = held_by_unit(seats_in, p.level, units, p.at_least) if p.at_least is not None else None
             placed = split_entitlement(p, tier, election, result, lower, won, ties, rec, least)
         elif k == 0:
@@ -344,7 +344,7 @@ def split_entitlement(p: m.LevelPlacement, tier: m.Tier, election: Election, res
         if n <= 0:
             continue
         rec.say("{}: its entitlement of {} split among the units of level {!r} by {}", abbr, n, p.level,
-                p.method.kind.value, clause=p)
+                method_name(p.method), clause=p)
         if p.at_least is not None:
             least = {u: here.get(abbr, 0) for u, here in (minimum or {}).items()}
             for unit, seats in _split_at_least(p, tier, abbr, n, units, views, least, rec).items():
@@ -363,6 +363,7 @@ def split_entitlement(p: m.LevelPlacement, tier: m.Tier, election: Election, res
     votes = dict(zip(result.abbrs, result.votes, strict=True))
     lower_parts = _parts_below(election, lower, p.level)
     placed: dict[str, dict[str, int]] = {}
+    kept = 0  # 'overhang kept': seats won in a unit beyond the list's share there
     for u in units:
         share, won = shares.get(u.name, {}), held.get(u.name, {})
         here: dict[str, int] = {}
@@ -370,6 +371,10 @@ def split_entitlement(p: m.LevelPlacement, tier: m.Tier, election: Election, res
             s, w = share.get(abbr, 0), won.get(abbr, 0)
             if abbr in admitted:
                 seated = min(w, s) if not_seated else w
+                if not not_seated and w > s:
+                    kept += w - s
+                    rec.say("{} in {}: {} constituency seat(s) won, {} seat(s) there: it keeps them ({} overhang)",
+                            abbr, u.name, w, s, w - s, clause=policy or p)
                 here[abbr] = max(0, s - seated)
                 if w > seated:
                     assert policy is not None
@@ -382,6 +387,8 @@ def split_entitlement(p: m.LevelPlacement, tier: m.Tier, election: Election, res
                         u.name, w, clause=policy)
                 _unseat(election, lower, lower_parts.get(u.name, []), abbr, w, policy, rec)
         placed[u.name] = {a: n for a, n in here.items() if n}
+    if policy is not None and policy.policy is m.OverhangPolicy.KEPT:
+        result.overhang = kept
     got = {a: 0 for a in result.abbrs}
     for here in placed.values():
         for a, n in here.items():
@@ -448,6 +455,13 @@ def _unseat(election: Election, lower: TierResult, parts: list[TierResult], abbr
 
 
 
+def method_name(method: m.Divisor | m.LargestRemainder) -> str:
+    """A placement's method as the rules write it."""
+    if isinstance(method, m.Divisor):
+        return method.kind.value
+    return f"largest_remainder quota {method.quota.kind.value}"
+
+
 def _split_one(p: m.LevelPlacement, tier: m.Tier, abbr: str, seats: int, units: list[Unit], views: dict[str, View],
                ties: list[Tie], rec: Recorder) -> dict[str, int]:
     """One list's seats among the units by the method on its votes there (the units as the method's
@@ -510,13 +524,14 @@ def _split_at_least(p: m.LevelPlacement, tier: m.Tier, abbr: str, seats: int, un
                 at.append(u)
         if best is None:
             raise AllocationError(f"{abbr}: {seats - total} seat(s) cannot be split: no unit with a vote left", p)
-        if len(at) > 1 and any(k[u] + 1 > least.get(u, 0) for u in at):
+        counting = [u for u in at if k[u] + 1 > least.get(u, 0)]
+        if len(at) > 1 and total + len(counting) > seats:  # equal quotients for fewer seats than they ask
             raise TieError(f"{abbr}: equal quotients {fmt_exact(best, 4)} in {', '.join(at)}; the rules do not say "
                            "which unit takes the seat", [abbr], p)
-        u = at[0]
-        k[u] += 1
-        if k[u] > least.get(u, 0):
-            total += 1
-            rec.say("  {}: a seat in {} ({:n} / {} = {})", abbr, u, votes[u],
-                    Lazy(fmt_exact, p.method.divisor(k[u] - 1)), Lazy(fmt_exact, best, 4))
+        for u in at:  # equal quotients that all get a seat: the order does not matter
+            k[u] += 1
+            if k[u] > least.get(u, 0):
+                total += 1
+                rec.say("  {}: a seat in {} ({:n} / {} = {})", abbr, u, votes[u],
+                        Lazy(fmt_exact, p.method.divisor(k[u] - 1)), Lazy(fmt_exact, best, 4))
     return {u: max(least.get(u, 0), k[u]) for u in votes if max(least.get(u, 0), k[u])}

@@ -1339,7 +1339,8 @@ def _refuse_levels(tier: Tier) -> None:
         if node is not None:
             raise UnsupportedClause(node, what, why)
     for p in getattr(tier, "level_placements", ()):
-        raise UnsupportedClause(p, f"place in each {p.level} by {p.method.kind.value}", why)
+        raise UnsupportedClause(p, f"place in each {p.level} by "
+                                f"{p.method.kind.value if hasattr(p.method, 'kind') else 'largest_remainder'}", why)
 
 
 def refuse_levels2(tier: Tier) -> None:

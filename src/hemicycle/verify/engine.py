@@ -721,6 +721,8 @@ def verify(
     property_file: Path | None = None,
     search: bool = True,
     progress: Callable[[int, int, str], None] | None = None,
+    seats: int | None = None,
+    units: int = 2,
 ) -> list[PropertyResult]:
     """Check catalogue properties (all when ``properties`` is None) and those of a ``.props``
     file, for every tier of ``chamber`` (or the one named ``tier``). ``search=False``: the
@@ -733,9 +735,17 @@ def verify(
 
     A chamber with districts: the district properties (``DISTRICT_CATALOGUE``: all when
     ``properties`` is None) on the district family the verifier encodes (verify/districts.py);
-    ``tier``, ``minimize`` and ``search`` do not apply there yet."""
+    ``tier``, ``minimize`` and ``search`` do not apply there yet.
+
+    A chamber with a levelling tier or a majority bonus: the level properties
+    (``LEVEL_CATALOGUE``, verify/level_properties.py), at ``seats`` seats (the rules' seat numbers
+    scaled in proportion; default: the rules' own) with ``units`` upper units (Länder)."""
     if parties < 1:
         raise PropertyError("parties must be at least 1")
+    levels = _levels_or_bonus(chamber, properties, parties=parties, max_votes=max_votes, timeout=timeout,
+                              progress=progress, seats=seats, units=units, property_file=property_file)
+    if levels is not None:
+        return levels
     for t in chamber.tiers:  # the clauses of the levels issue first: the message names the clause itself
         refuse_levels2(t)
     if chamber.levels:
@@ -843,6 +853,122 @@ def _verify_districted(
     if progress is not None:
         progress(len(names), len(names), "")
     return results
+
+
+def _verify_levels(
+    chamber: Chamber, properties: list[str] | None, *, parties: int, max_votes: int | None, timeout: float,
+    progress: Callable[[int, int, str], None] | None, seats: int | None, units: int,
+) -> list[PropertyResult]:
+    """The level properties (verify/level_properties.py) on the encoded levels family
+    (verify/levels.py); any other clause is refused with its line."""
+    from hemicycle.verify.level_properties import LEVEL_ALIASES, LEVEL_CATALOGUE, decide
+    from hemicycle.verify.levels import level_system, reduce
+
+    system = level_system(reduce(chamber, seats) if seats is not None else chamber, units=units)
+    wanted: list[tuple[str, int]] = []
+    for name in (["negative-vote-weight", "house-size"] if properties is None else properties):
+        base, _, k = name.partition(":")
+        base = LEVEL_ALIASES.get(base, base)
+        if base not in LEVEL_CATALOGUE or (k and (base != "house-size" or not k.isdigit())):
+            raise PropertyError(f"{name!r} is not a property of chambers with levels; known: "
+                                + ", ".join([*LEVEL_CATALOGUE, *LEVEL_ALIASES]) + " (house-size:K for at most K more)")
+        wanted.append((name, int(k) if k else 0))
+    results = []
+    shape = (f"{system.chamber.seats} seats, {system.constituencies} constituencies in "
+             f"{system.units} upper unit(s), symbolic winners")
+    for j, (name, k) in enumerate(wanted):
+        if progress is not None:
+            progress(j, len(wanted), name)
+        prop = LEVEL_CATALOGUE[LEVEL_ALIASES.get(name.partition(":")[0], name.partition(":")[0])]
+        base = PropertyResult(property=name, status=Status.ERROR, parties=parties, seconds=0.0,
+                              tier=system.upper.name, definition=prop.definition, citation=prop.citation,
+                              encoding="rational" if max_votes is None else "integer")
+        try:
+            verdict = decide(system, prop, parties, timeout=timeout, max_votes=max_votes, k_extra=k)
+        except EncodingMismatch as exc:
+            base.reason = (f"internal error: the Z3 encoding and the interpreter disagree, so no result is "
+                           f"shown: {exc}")
+            results.append(base)
+            continue
+        base.status, base.seconds, base.reason = Status(verdict.status), verdict.seconds, verdict.reason
+        base.bounds = _bounds(parties, max_votes is None, max_votes) + ", " + shape
+        base.notes = [NO_RESULT, *verdict.notes]
+        if verdict.outcomes is not None:
+            base.bounds = ""
+            base.counterexample = [_level_counter(system, o) for o in verdict.outcomes]
+            base.trace = "\n\n".join(o.trace for o in verdict.outcomes)
+        results.append(base)
+    if progress is not None:
+        progress(len(wanted), len(wanted), "")
+    return results
+
+
+def _levels_or_bonus(
+    chamber: Chamber, properties: list[str] | None, *, parties: int, max_votes: int | None, timeout: float,
+    progress: Callable[[int, int, str], None] | None, seats: int | None, units: int, property_file: Path | None,
+) -> list[PropertyResult] | None:
+    """The results for a chamber with levels (or ``bonus-majority`` on a bonus), else None."""
+    from hemicycle.verify.bonus import has_bonus
+    from hemicycle.verify.levels import is_levels
+
+    if has_bonus(chamber) and properties and all(p.partition(":")[0] == "bonus-majority" for p in properties):
+        return _verify_bonus(chamber, properties, parties=parties, max_votes=max_votes, timeout=timeout)
+    if is_levels(chamber):
+        if property_file is not None:
+            raise PropertyError("property files about levels are not supported yet")
+        return _verify_levels(chamber, properties, parties=parties, max_votes=max_votes, timeout=timeout,
+                              progress=progress, seats=seats, units=units)
+    if seats is not None:
+        raise PropertyError("--seats applies to chambers with levels")
+    return None
+
+
+def _verify_bonus(chamber: Chamber, properties: list[str], *, parties: int, max_votes: int | None,
+                  timeout: float) -> list[PropertyResult]:
+    """bonus-majority[:SHARE] (verify/bonus.py, level_properties.decide_bonus)."""
+    from hemicycle.verify.bonus import bonus_system
+    from hemicycle.verify.level_properties import BONUS_MAJORITY, decide_bonus
+
+    system = bonus_system(chamber)
+    results = []
+    for name in properties:
+        _, _, text = name.partition(":")
+        try:  # a share: 40%, 0.4 or 2/5
+            at_least = (Fraction(text[:-1]) / 100 if text.endswith("%") else Fraction(text)) if text else None
+        except (ValueError, ZeroDivisionError):
+            raise PropertyError(f"{name!r}: bonus-majority:SHARE needs a share such as 40%") from None
+        if at_least is not None and not 0 <= at_least <= 1:
+            raise PropertyError(f"{name!r}: the share must be between 0% and 100%")
+        r = PropertyResult(property=name, status=Status.ERROR, parties=parties, seconds=0.0, tier=system.tier.name,
+                           definition=BONUS_MAJORITY.definition, citation=BONUS_MAJORITY.citation,
+                           encoding="rational" if max_votes is None else "integer")
+        try:
+            verdict, found = decide_bonus(system, parties, at_least=at_least, timeout=timeout, max_votes=max_votes)
+        except EncodingMismatch as exc:
+            r.reason = f"internal error: the Z3 encoding and the interpreter disagree, so no result is shown: {exc}"
+            results.append(r)
+            continue
+        r.status, r.seconds, r.reason, r.notes = Status(verdict.status), verdict.seconds, verdict.reason, verdict.notes
+        r.bounds = _bounds(parties, max_votes is None, max_votes) + f", {system.tier.seats} seats"
+        for votes, seats, trace in found:
+            abbrs = [f"L{p + 1}" for p in range(parties)]
+            r.bounds = ""
+            r.counterexample = [CounterElection(votes=dict(zip(abbrs, votes, strict=True)), totals=totals_for(votes),
+                                                seats=dict(zip(abbrs, seats, strict=True)), house=system.tier.seats)]
+            r.trace = trace
+        results.append(r)
+    return results
+
+
+def _level_counter(system: Any, o: Any) -> CounterElection:
+    n = len(o.national)
+    abbrs = [f"L{i + 1}" for i in range(n)]
+    units = [{"district": name, "seats": sum(row), "votes": dict(zip(abbrs, votes, strict=True)),
+              "totals": totals_for(votes), "won": dict(zip(abbrs, won, strict=True)),
+              "allocated": dict(zip(abbrs, row, strict=True))}
+             for name, votes, won, row in zip(system.unit_names, o.case.votes, o.case.won, o.seats, strict=True)]
+    return CounterElection(votes=dict(zip(abbrs, o.national_votes, strict=True)), totals=totals_for(o.national_votes),
+                           seats=dict(zip(abbrs, o.national, strict=True)), house=o.total, districts=units)
 
 
 def _district_counter(system: Any, o: Any) -> CounterElection:

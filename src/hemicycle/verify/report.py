@@ -31,6 +31,8 @@ def _summary(r: PropertyResult) -> str:
                 + ", ".join(f"{k} {v}->{d['allocated'][k]}" for k, v in d["votes"].items())
                 + "".join(f", {k} {v}" for k, v in d["totals"].items()
                           if k in ("invalid", "against_all") and v)
+                + ("; constituencies won " + ", ".join(f"{k} {v}" for k, v in d["won"].items() if v)
+                   if "won" in d else "")  # levels: the symbolic winners
                 for d in e.districts)
             parts.append(f"{units} => seats {seats} (of {e.house})")
             continue

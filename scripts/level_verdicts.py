@@ -1,0 +1,83 @@
+"""Verdicts of the level properties on the bundled laws with levels (docs/verify.md, "Levels").
+
+    nice python scripts/level_verdicts.py [--out docs/figures/verify-levels-DATE.txt]
+
+Each row: rule file, seats (every seat number of the rules scaled in proportion), lists, upper
+units (Länder), property -> verdict and seconds; a counterexample is printed with its replay.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import time
+from pathlib import Path
+
+import hemicycle
+from hemicycle.verify.errors import UnsupportedClause
+from hemicycle.verify.level_properties import LEVEL_CATALOGUE, decide
+from hemicycle.verify.levels import level_system, reduce
+
+ROWS = [  # (rules, seats, lists, units, property, max_votes)
+    ("germany-2005", 10, 2, 2, "negative-vote-weight", 100),
+    ("germany-2005", 10, 3, 2, "negative-vote-weight", None),
+    ("germany-2005", 10, 3, 3, "negative-vote-weight", None),
+    ("germany-2005", 10, 3, 2, "house-size", None),
+    ("germany-2025", 10, 2, 2, "negative-vote-weight", None),
+    ("germany-2025", 10, 3, 2, "negative-vote-weight", None),
+    ("germany-2025", 10, 3, 3, "negative-vote-weight", None),
+    ("germany-2025", 10, 3, 2, "negative-vote-weight-moved", None),
+    ("germany-2025", 10, 3, 2, "house-size", None),
+    ("germany-2025", 10, 2, 2, "negative-vote-weight-listed", None),
+    ("germany-2025", 10, 3, 2, "negative-vote-weight-listed", None),
+    ("germany-2025", 10, 3, 2, "negative-vote-weight-moved-listed", None),
+    ("new-zealand-2014", 10, 3, 1, "negative-vote-weight", None),
+    ("new-zealand-2014", 10, 3, 1, "negative-vote-weight-moved", None),
+    ("new-zealand-2014", 12, 3, 1, "negative-vote-weight", None),
+    ("new-zealand-2014", 10, 3, 1, "house-size", None),
+    ("new-zealand-2014", 10, 3, 1, "negative-vote-weight-moved-listed", None),
+    ("germany-2013", 10, 2, 2, "negative-vote-weight", 100),
+    ("germany-2013", 10, 2, 2, "negative-vote-weight", None),
+    ("germany-2013", 10, 3, 2, "negative-vote-weight", None),
+    ("germany-2013", 10, 3, 2, "negative-vote-weight-listed", None),
+    ("germany-2013", 10, 2, 2, "house-size", None),
+    ("scotland-2011", 10, 2, 2, "negative-vote-weight", None),
+    ("scotland-2011", 10, 3, 2, "negative-vote-weight", None),
+    ("scotland-2011", 10, 3, 2, "negative-vote-weight-moved", None),
+    ("scotland-2011", 10, 3, 2, "house-size", None),
+]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", type=Path)
+    ap.add_argument("--timeout", type=float, default=120.0)
+    ap.add_argument("--only", help="rows of this rule file only")
+    args = ap.parse_args()
+    lines = [f"# level verdicts, {datetime.date.today()} (python scripts/level_verdicts.py)",
+             "rules | seats | lists | units | property | verdict | seconds"]
+    for name, seats, n, units, prop, mv in ROWS:
+        if args.only and name != args.only:
+            continue
+        chamber = hemicycle.load(name).model
+        start = time.monotonic()
+        try:
+            sys = level_system(reduce(chamber, seats), units=units)
+        except UnsupportedClause as exc:
+            lines.append(f"{name} | {seats} | {n} | {units} | {prop} | refused: {exc} | -")
+            print(lines[-1], flush=True)
+            continue
+        v = decide(sys, LEVEL_CATALOGUE[prop], n, timeout=args.timeout, max_votes=mv)
+        bound = f" (votes <= {mv})" if mv else ""
+        lines.append(f"{name} | {seats} | {n} | {units} | {prop}{bound} | {v.status} | "
+                     f"{time.monotonic() - start:.2f}" + (f" | {v.reason}" if v.reason else ""))
+        for o in v.outcomes or []:
+            lines.append(f"    {o.case} -> seats per unit {o.seats}, "
+                         f"chamber {o.national} of {o.total}")
+        print("\n".join(lines[-(1 + len(v.outcomes or [])):]), flush=True)
+    if args.out:
+        args.out.write_text("\n".join(lines) + "\n", "utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,166 @@
+"""Agreement of the levels encoding with the interpreter, on random and constructed elections.
+
+``FAMILIES``: the bundled laws of the levels family at small sizes (Germany 2005: Hare-Niemeyer,
+Land lists, overhang kept; Germany 2025: Sainte-Laguë, Zweitstimmendeckung; Germany 2013: the
+Länder apportioned by population, Sitzkontingente, least seats, the house enlarged, the split
+with minimums; New Zealand 2014:
+Sainte-Laguë, overhang kept, no Länder) and variants that differ in one clause. ``random_case``
+draws elections that stress the edges: zero votes, a Land where a list has none, equal votes
+(ties at a cut: the encoding must leave the election out exactly when the interpreter needs its
+lot), a list exactly at 5%, a list with 3 constituencies and few votes, many overhang seats.
+``agree`` (verify/levels.py) compares one election; ``agree_step`` the two elections of a step
+query (one list gains votes in one Land), both encoded together as the properties encode them.
+"""
+
+from __future__ import annotations
+
+import random
+
+import z3
+
+import hemicycle
+from hemicycle.grammar import parse_rules
+from hemicycle.verify.encoder import Ctx
+from hemicycle.verify.levels import (
+    LevelCase,
+    LevelSystem,
+    agree,
+    allocate_levels,
+    interpret,
+    left_out,
+    level_election,
+    level_system,
+    reduce,
+)
+
+__all__ = ["FAMILIES", "agree", "agree_step", "family", "random_case"]
+
+_VARIANT = """chamber "T" seats 10
+districts "constituency" seats 5
+tier "c" in each "constituency" {{
+  allocate dhondt
+  ties lot seed 1
+}}
+tier "list" seats 10 {{
+  {threshold}
+  levelling against tier "c"
+  overhang {policy}
+  allocate {method}
+  {place}
+  ties lot seed 1
+}}
+"""
+
+FAMILIES: dict[str, tuple[str, int, int]] = {  # name -> (rules or text, seats, Länder)
+    "germany-2005": ("germany-2005", 10, 2),
+    "germany-2005-3-lander": ("germany-2005", 12, 3),
+    "germany-2025": ("germany-2025", 10, 2),
+    "germany-2013": ("germany-2013", 10, 2),
+    "new-zealand-2014": ("new-zealand-2014", 10, 1),
+    "scotland-2011": ("scotland-2011", 10, 2),
+    "dhondt-kept-no-threshold": (_VARIANT.format(threshold="", policy="kept", method="dhondt",
+                                                 place='place in each "state" by dhondt of entitlement'), 10, 2),
+    "hare-not-seated-strict": (_VARIANT.format(threshold="threshold 10% of valid_votes strict or district_seats >= 2",
+                                               policy="not seated ranked by share of valid_votes",
+                                               method="largest_remainder quota hare",
+                                               place='place in each "state" by sainte_lague of entitlement'),
+                               10, 2),
+}
+
+
+def family(name: str) -> LevelSystem:
+    rules, seats, units = FAMILIES[name]
+    chamber = parse_rules(rules, "<family>") if "\n" in rules else hemicycle.load(rules).model
+    return level_system(reduce(chamber, seats) if chamber.seats != seats else chamber, units=units)
+
+
+def random_case(sys: LevelSystem, n: int, rng: random.Random) -> LevelCase:
+    K, C = sys.units, sys.constituencies
+    kind = rng.randrange(6)
+    top = rng.choice([5, 20, 100, 10_000])
+    votes = [[rng.randint(0, top) for _ in range(n)] for _ in range(K)]
+    if kind == 1:  # equal votes, zeros
+        v = rng.randint(1, top)
+        votes = [[rng.choice([0, v, v, 2 * v]) for _ in range(n)] for _ in range(K)]
+    elif kind == 2:  # a list exactly at 5% or 10% of the national votes
+        others = sum(votes[k][p] for k in range(K) for p in range(1, n))
+        share = rng.choice([5, 10])
+        votes = [[x * (100 - share) for x in row] for row in votes]  # L1 then has exactly share %
+        target = others * share - sum(votes[k][0] for k in range(1, K))
+        votes[0][0] = max(0, target)
+    elif kind == 3:  # proportional Länder
+        base = [rng.randint(0, top) for _ in range(n)]
+        votes = [[x * (k + 1) for x in base] for k in range(K)]
+    won = [[0] * n for _ in range(K)]
+    counts = [1] * K
+    for _ in range(C - K):
+        counts[rng.randrange(K)] += 1
+    for k in range(K):
+        for _ in range(counts[k]):
+            if kind == 4:  # one list wins everywhere: overhang
+                won[k][0] += 1
+            else:
+                won[k][rng.randrange(n)] += 1
+    if kind == 5 and n >= 2:  # a small list with constituencies
+        for k in range(K):
+            votes[k][n - 1] = rng.randint(0, 3)
+    pop = None
+    if sys.states is not None:  # populations: proportional to the votes, equal, or free
+        pop = [rng.choice([sum(votes[k]) + 1, 1000, rng.randint(1, 10_000)]) for k in range(K)]
+    return LevelCase(votes, won, pop)
+
+
+def agree_step(sys: LevelSystem, a: LevelCase, k: int, p: int, gain: int) -> str | None:
+    """Both elections of a step query (list p gains ``gain`` votes in unit k), encoded together
+    with A's figures and the gain fixed, against the interpreter's seats for each."""
+    n = len(a.votes[0])
+    b = LevelCase([list(r) for r in a.votes], a.won, a.pop)
+    b.votes[k][p] += gain
+    wa, wb = interpret(sys, a), interpret(sys, b)
+    if isinstance(wa, str) or isinstance(wb, str):
+        return None
+    ctx = Ctx(real=True, prefix="s.")
+    ea = level_election(ctx, sys, n, "A")
+    g = z3.Real(ctx.name("gain"))
+    eb = ea.with_votes(k, p, ea.votes[k][p] + g)
+    x, y = allocate_levels(ctx, sys, ea), allocate_levels(ctx, sys, eb)
+    s = z3.Solver()
+    s.set(timeout=60_000)
+    s.add(*ctx.cons, g == gain, x.defined, y.defined)
+    s.add(*[v == val for row, vals in zip(ea.votes, a.votes, strict=True) for v, val in zip(row, vals, strict=True)])
+    s.add(*[v == val for row, vals in zip(ea.won, a.won, strict=True) for v, val in zip(row, vals, strict=True)])
+    if ea.pop is not None and a.pop is not None:
+        s.add(*[v == val for v, val in zip(ea.pop, a.pop, strict=True)])
+    if s.check() != z3.sat:
+        return None if _tie(sys, a) or _tie(sys, b) else f"step {a} +{gain} at ({k}, {p}): no joint model"
+    m = s.model()
+    got = [[[m.eval(c, model_completion=True).as_long() for c in row] for row in e.seats] for e in (x, y)]
+    if got != [wa.seats, wb.seats]:
+        return f"step {a} +{gain} at ({k}, {p}): interpreter {[wa.seats, wb.seats]}, encoding {got}"
+    return None
+
+
+def _tie(sys: LevelSystem, case: LevelCase) -> bool:
+    return left_out(sys, case)
+
+
+def run(name: str, count: int, n: int, seed: int = 1, unique_every: int = 25) -> tuple[int, int, int, list[str]]:
+    """(elections, step pairs, elections left out as ties, disagreements) for one family."""
+    sys = family(name)
+    rng = random.Random(f"{name}-{seed}")
+    bad: list[str] = []
+    ties = 0
+    for j in range(count):
+        case = random_case(sys, n, rng)
+        why = agree(sys, case, unique=j % unique_every == 0)
+        if why is not None:
+            bad.append(why)
+        o = interpret(sys, case)
+        if isinstance(o, str):
+            continue
+        if _tie(sys, case):
+            ties += 1
+        why = agree_step(sys, case, rng.randrange(sys.units), rng.randrange(n), rng.randint(1, 50))
+        if why is not None:
+            bad.append(why)
+    return count, count, ties, bad
