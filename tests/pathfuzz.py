@@ -207,6 +207,17 @@ def run_paths(rules: hemicycle.Rules, elections: Sequence[tuple[list[int], dict[
     return outcomes, escaped, hangs
 
 
+def _tallied_paths(rules: hemicycle.Rules, elections: Sequence[tuple[list[int], dict[str, int]]], bound: float,
+                   label: str, tally: Tally) -> list[dict[str, Outcome]]:
+    """``run_paths``, its time, escaped exceptions and hangs (named by ``label``) counted in ``tally``."""
+    started = time.perf_counter()
+    outcomes, escaped, hangs = run_paths(rules, elections, bound)
+    tally.slowest = max(tally.slowest, time.perf_counter() - started)
+    tally.escaped += [f"{label}: {x}" for x in escaped]
+    tally.hangs += [f"{label}: {x}" for x in hangs]
+    return outcomes
+
+
 def _array(rows: list[list[int]]) -> Any:
     """int64 when every figure fits, else Python integers (the batch path's exact rows)."""
     if all(abs(x) < 2**63 for row in rows for x in row):
@@ -363,11 +374,7 @@ def run_divisor_cases(rng: random.Random, count: int, *, per_case: int = 6, boun
             continue
         n = rng.randint(1, 6)
         elections = [random_votes(rng, n) for _ in range(per_case)]
-        started = time.perf_counter()
-        outcomes, escaped, hangs = run_paths(rules, elections, bound)
-        tally.slowest = max(tally.slowest, time.perf_counter() - started)
-        tally.escaped += [f"{case.clause} ({seats} seats): {x}" for x in escaped]
-        tally.hangs += [f"{case.clause} ({seats} seats): {x}" for x in hangs]
+        outcomes = _tallied_paths(rules, elections, bound, f"{case.clause} ({seats} seats)", tally)
         d = case.divisor
 
         def expected(k: int, d: Callable[[int], Fraction | None] = d, elections: list[Election_] = elections,
@@ -455,12 +462,8 @@ def run_rule_cases(rng: random.Random, count: int, *, per_case: int = 6, bound: 
             continue
         n = rng.randint(1, 7)
         elections = [random_votes(rng, n) for _ in range(per_case)]
-        started = time.perf_counter()
-        outcomes, escaped, hangs = run_paths(rules, elections, bound)
-        tally.slowest = max(tally.slowest, time.perf_counter() - started)
         label = f"rule text {k} {text[:200]!r}"
-        tally.escaped += [f"{label}: {x}" for x in escaped]
-        tally.hangs += [f"{label}: {x}" for x in hangs]
+        outcomes = _tallied_paths(rules, elections, bound, label, tally)
         compare(label, outcomes, elections, tally)
     return tally
 
