@@ -330,8 +330,8 @@ def _divisor_unit(plan: DistrictPlan, h: int, weights: Array) -> tuple[Array, Ma
     # the guess: the linear tail's divisor with h seats and half a seat lost per list
     den = np.maximum(2 * alpha * h + n * (2 * beta - alpha), alpha * h)
     t_max = int(total.max())
-    # every product of the moved witnesses (64-bit) is below F * T * (d(h) + alpha + |beta| + 2)
-    scale = min(_SCALE, _I64 // max(t_max * (top + alpha + abs(beta) + 2), 1))
+    # every product of the moved witnesses (64-bit) is below F * T * (the largest divisor + alpha + |beta| + 2)
+    scale = min(_SCALE, _I64 // max(t_max * (max(tab) + alpha + abs(beta) + 2), 1))
     if scale < 1:
         return np.zeros((k, e), dtype=np.int64), np.ones(e, dtype=bool)  # too large: the exact path
     # the guessed witness times d(h + 1), over F, is below T (2 d(h + 1) / (alpha h) + 1): 32 bits when that fits
