@@ -402,6 +402,10 @@ def test_district_file_nested_units_and_parents() -> None:
     (lambda d: d["districts"][0]["parties"].append({"abbr": "A", "votes": 1}), "N: A appears twice"),
     (lambda d: d["districts"].append({"name": "N"}), "N: a second unit of level 'district'"),
     (lambda d: d["districts"][0].update(colour="red"), 'unknown key "colour"'),
+    (lambda d: d["districts"][0].update(parents="R"), 'unknown key "parents" in a district; did you mean "parent"?'),
+    (lambda d: d["districts"][0]["parties"][0].update(vote=1), 'N: unknown key "vote" in a district\'s list; did '
+                                                              'you mean "votes"?'),
+    (lambda d: d["districts"][0].update({"x-colour": "red", "extra": {"a": 1}}), None),  # free data
     (lambda d: d["districts"][0]["parties"][0].update(votes=6.5), "N, A: 6.5 has a decimal part"),
     (lambda d: d["districts"][0]["parties"][0].update(votes=-1), "N, A"),
     (lambda d: d["districts"][0]["totals"].update(valid=11), "valid in N is 11 but the lists' votes in N add up to 10"),
