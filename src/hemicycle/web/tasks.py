@@ -232,6 +232,7 @@ def allocation(text: str, file: str, source: VoteSource) -> dict[str, Any]:
 def comparison(systems: Sequence[tuple[str, str]], source: VoteSource, curve: str | None = None) -> dict[str, Any]:
     """Systems side by side on the same votes (``hemicycle compare ... --margins [--curve]``):
     the report as the self-contained HTML page that ``--html`` writes, and each arch as SVG."""
+    from hemicycle.derived import units_matter, vote_units
     from hemicycle.whatif import WhatIfError, seat_margins, seat_vote_curve
 
     parsed = []
@@ -250,8 +251,12 @@ def comparison(systems: Sequence[tuple[str, str]], source: VoteSource, curve: st
         return {"error": str(e)}
     notes: list[str] = []
     margins, curves = {}, []
-    try:  # what-ifs that move national votes: refused (with the CLI's message) for districts
-        margins = {s.label: seat_margins(s.rules, election) for s in result.systems}
+    try:  # margins in every district of every list take long: the command line gives them
+        heavy = [s.label for s in result.systems if vote_units(election) and units_matter(s.rules.model)]
+        if heavy:
+            notes.append(f"margins: {', '.join(heavy)} allocate in districts; the votes each list needs in each "
+                         "district take long to find: `hemicycle compare RULES --votes VOTES --margins` gives them")
+        margins = {s.label: seat_margins(s.rules, election) for s in result.systems if s.label not in heavy}
     except WhatIfError as e:
         notes.append(f"margins: {e}")
     except AllocationError as e:
