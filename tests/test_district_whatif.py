@@ -256,3 +256,41 @@ def test_margins_frame_per_district() -> None:
     assert len(df) == 5  # A and B in two districts, C in one
     assert "gain_district" in seat_margins(rules, e).to_pandas().columns
 
+
+
+# --- seat-vote curves ----------------------------------------------------------------------------
+
+
+def test_a_district_curve_is_exact_on_constructed_districts() -> None:
+    """The curve's seats agree with the interpreter at every breakpoint, just beside each and at
+    random shares (the votes scaled in every district as DistrictCurve says)."""
+    from fractions import Fraction
+
+    from hemicycle.district_whatif import DistrictCurve
+    from hemicycle.whatif import seat_vote_curve
+
+    rules = as_rules(parse_rules(RULES, "small.elect"))
+    e = small()
+    for abbr in ("A", "C"):
+        curve = seat_vote_curve(rules, e, abbr)
+        exact = DistrictCurve(rules.model, e, abbr)
+        assert curve.house == 5 and curve.at[Fraction(0)] == 0
+        points = [x for x, _, _ in curve.breakpoints()]
+        assert points, abbr
+        rng = random.Random(3)
+        probes = [*points, *(x + Fraction(1, 10**9) for x in points), *(x - Fraction(1, 10**9) for x in points),
+                  *(Fraction(rng.randint(1, 10**6 - 1), 10**6) for _ in range(40))]
+        for x in probes:
+            seats = allocate(rules.model, exact.election_at(x), explain=False).seats[abbr]
+            assert curve.seats_at(x) == seats, (abbr, x)
+        now = Fraction(e.lists[e.abbrs.index(abbr)].votes, e.list_votes)
+        assert curve.seats_at(now) == allocate(rules.model, e, explain=False).seats[abbr]
+
+
+def test_a_district_curve_refuses_what_it_does_not_cover() -> None:
+    from hemicycle.whatif import seat_vote_curve
+
+    with pytest.raises(WhatIfError, match="apportioned by valid_votes"):
+        seat_vote_curve(as_rules("czech-2021"), as_election("czech-2021"), "ANO")
+    with pytest.raises(WhatIfError, match="does not allocate in each district by itself"):
+        seat_vote_curve(as_rules("denmark-2015"), as_election("denmark-2015"), "A")

@@ -23,15 +23,18 @@ the nation carry the sums). A list gains or loses votes only where it stood.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from itertools import pairwise
+from math import lcm
 
 from hemicycle import model as m
+from hemicycle.bases import base_figure
 from hemicycle.derived import Seats, UnitKey, WhatIfError, derive_units, parse_swing, round_keep_total, vote_units
 from hemicycle.election import Election, Unit
 
-__all__ = ["DistrictMargin", "apply_district_swings", "district_margins", "first_true"]
+__all__ = ["DistrictCurve", "DistrictMargin", "apply_district_swings", "district_margins", "first_true"]
 
 
 def _targets(election: Election, abbr: str, where: str | None, text: str) -> list[Unit]:
@@ -179,3 +182,246 @@ def first_true(pred: Callable[[int], bool], limit: int) -> int | None:
             lo = mid
     return hi
 
+
+
+# --- seat-vote curves ----------------------------------------------------------------------------
+
+
+class DistrictCurve:
+    """The seat-vote curve of a list under rules that allocate in districts: the list's national
+    share x of the list votes goes from 0 to 1; in every district its votes are multiplied by the
+    same factor (x over its national share) and the other lists' by theirs ((1 - x) over the
+    others' share), so each list keeps its geography and the other lists their proportions; the
+    other totals of each district (blank, invalid, registered ...) stay, those the list votes are part
+    of (valid, ballots cast) move with them. Every figure is a linear function of x, so each
+    comparison the rules make (a quotient against a quotient, a list's votes against a share of a
+    base) changes where a linear equation has a root: the curve is exact.
+
+    Covered: every tier allocates in each unit of one level by a divisor method with rational
+    divisors, magnitudes that do not come from the votes, thresholds in the district or nationally
+    on shares; anything else raises ``WhatIfError`` (it says which)."""
+
+    def __init__(self, chamber: m.Chamber, election: Election, abbr: str) -> None:
+        _covered(chamber)
+        self.chamber = chamber
+        self.election = election
+        self.abbr = abbr
+        self.p = election.abbrs.index(abbr)
+        self.units = vote_units(election)
+        total = election.list_votes
+        mine = election.lists[self.p].votes
+        if total == 0:
+            raise WhatIfError("no list has a vote")
+        if mine == 0 or mine == total:
+            raise WhatIfError(f"{abbr} has {'no' if mine == 0 else 'every'} vote: its votes in the districts cannot "
+                              "be scaled to other shares")
+        self.total, self.mine, self.others = total, mine, total - mine
+        self.seats = Seats(chamber, election)
+
+    def figures(self, x: Fraction) -> dict[UnitKey, dict[str, Fraction]]:
+        """Each vote unit's list votes at share x (in units of the national list votes)."""
+        a, b = x / self.mine, (1 - x) / self.others
+        return {(u.level, u.name): {k: v * (a if k == self.abbr else b) for k, v in u.votes.items()}
+                for u in self.units}
+
+    def election_at(self, x: Fraction) -> Election:
+        """The election at share x, in whole numbers: every figure over one common denominator
+        (the rules' seats do not change when every figure is multiplied by the same number)."""
+        votes = self.figures(x)
+        den = self.total
+        for row in votes.values():
+            for v in row.values():
+                den = lcm(den, v.denominator)
+        factor = Fraction(den, self.total)  # the other figures: multiplied as the votes were
+        whole = {key: {k: int(v * den) for k, v in row.items()} for key, row in votes.items()}
+        if len(self.units) == len(self.election.units):  # one level: built at once
+            return _flat_election(self.election, int(factor), whole)
+        return derive_units(_scaled_election(self.election, factor), whole)
+
+    def seats_at(self, x: Fraction) -> int:
+        return self.seats_of(self.election_at(x))
+
+    def seats_of(self, election: Election) -> int:
+        return self.seats.units(election)[0][self.p]
+
+    def candidates(self) -> set[Fraction]:
+        """Shares where the seats may change (a superset of the breakpoints)."""
+        out = self._threshold_roots()
+        out |= self._quotient_roots(self._admitted(out | {Fraction(1, 2)}))
+        return out
+
+    def _linear(self, key: UnitKey, f: Callable[[dict[str, Fraction], Mapping[str, Fraction]], Fraction]
+                ) -> tuple[Fraction, Fraction]:
+        """(value at x = 1, value at x = 0) of a linear function of the unit's figures."""
+        return tuple(f(self.figures(x)[key], self._totals(key, x)) for x in (Fraction(1), Fraction(0)))  # type: ignore[return-value]
+
+    def _totals(self, key: UnitKey, x: Fraction) -> dict[str, Fraction]:
+        unit = self.election.tree.unit(*key)
+        assert unit is not None
+        listed = sum(self.figures(x)[key].values(), Fraction(0))
+        moved = listed - Fraction(sum(unit.votes.values()), self.total)
+        return {k: Fraction(v, self.total) + (moved if k in ("valid", "ballots_cast") else 0)
+                for k, v in unit.totals.items()}
+
+    def _threshold_roots(self) -> set[Fraction]:
+        out: set[Fraction] = set()
+        for tier in self.chamber.tiers:
+            for th in tier.thresholds:
+                for test in th.tests:
+                    if test.share is None or test.base is None:
+                        continue
+                    if test.scope is m.Scope.NATION:
+                        out |= self._national_threshold_roots(test)
+                        continue
+                    for u in self.units:
+                        key = (u.level, u.name)
+                        for k in u.votes:
+                            def g(v: dict[str, Fraction], t: Mapping[str, Fraction], k: str = k,
+                                  test: m.Threshold = test) -> Fraction:
+                                base = base_figure(test.base, sum(v.values(), Fraction(0)), t, _missing)  # type: ignore[arg-type]
+                                return v[k] - test.share * base  # type: ignore[operator, no-any-return]
+                            out |= _roots([self._linear(key, g)])
+                        # a list's votes equal another's there (ties, ranks)
+                        out |= _roots([self._linear(key, lambda v, t, k=k: v[self.abbr] - v[k])
+                                       for k in u.votes if k != self.abbr and self.abbr in u.votes])
+        return out
+
+    def _national_threshold_roots(self, test: m.Threshold) -> set[Fraction]:
+        """The national figures are constant in units of the national list votes (those stay 1):
+        a list's votes meet the share of the base where x (or 1 - x, for the others) is one number."""
+        totals = {k: Fraction(v, self.total) for k, v in self.election.totals.items()}
+        base = test.share * base_figure(test.base, Fraction(1), totals, _missing)  # type: ignore[arg-type, operator]
+        out = _roots([(1 - base, -base)])
+        for e in self.election.lists:
+            if e.abbr != self.abbr and e.votes:
+                share = Fraction(e.votes, self.others)
+                out |= _roots([(-base, share - base)])
+        return out
+
+    def _admitted(self, probe: set[Fraction]) -> dict[UnitKey, set[frozenset[str]]]:
+        """The lists admitted in each district at and between the probe shares."""
+        from hemicycle.interpreter import allocate
+
+        pts = sorted(probe | {Fraction(0), Fraction(1)})
+        probes = set(pts) | {(a + b) / 2 for a, b in pairwise(pts)}
+        out: dict[UnitKey, set[frozenset[str]]] = {}
+        for x in probes:
+            result = allocate(self.chamber, self.election_at(x), explain=False)
+            for u in result.districts:
+                for tier in u.tiers:
+                    out.setdefault((u.level, u.name), set()).add(frozenset(tier.admitted))
+        return out
+
+    def _quotient_roots(self, admitted: dict[UnitKey, set[frozenset[str]]]) -> set[Fraction]:
+        """Where the list's k-th quotient in a district meets the other lists' quotient of the
+        rank that decides its k-th seat there (and the ranks beside it): the others all scale
+        alike, so their order never changes."""
+        out: set[Fraction] = set()
+        tier = self.chamber.tiers[0]
+        method = tier.method
+        assert isinstance(method, m.Divisor)
+        magnitudes = self._magnitudes()
+        for u in self.units:
+            if self.abbr not in u.votes or u.votes[self.abbr] == 0:
+                continue
+            key = (u.level, u.name)
+            h = magnitudes.get(u.name, 0)
+            ds = [method.divisor(k) for k in range(h + 1)]
+            mine = Fraction(u.votes[self.abbr], self.mine)  # its votes there at x = 1
+            for members in admitted.get(key, set()):
+                quotients = sorted((Fraction(u.votes[k], self.others) / d for k in members
+                                    if k != self.abbr and k in u.votes for d in ds if d is not None and d > 0),
+                                   reverse=True)
+                for k in range(1, h + 1):
+                    d = ds[k - 1]
+                    if d is None or d == 0:
+                        continue
+                    for rank in (h - k - 1, h - k, h - k + 1):
+                        if 0 <= rank < len(quotients):
+                            # mine * x / d = q * (1 - x)
+                            out |= _roots([(mine / d, -quotients[rank])])
+        return out
+
+    def _magnitudes(self) -> dict[str, int]:
+        from hemicycle.interpreter import allocate
+
+        result = allocate(self.chamber, self.election, explain=False)
+        return {u.name: u.magnitude or 0 for u in result.districts}
+
+
+def _covered(chamber: m.Chamber) -> None:
+    if len(chamber.levels) != 1:
+        raise WhatIfError("a seat-vote curve in districts is computed for rules with one level of districts, not "
+                          f"{len(chamber.levels)}")
+    level = chamber.levels[0]
+    if level.apportion is not None and level.apportion.base is not None:
+        raise WhatIfError(f"the magnitudes of the {level.name}s are apportioned by {level.apportion.figure}, which "
+                          "moves with the votes: a seat-vote curve in districts needs magnitudes that stay")
+    for tier in chamber.tiers:
+        if tier.level != level.name or tier.placement is not None or tier.level_placements or tier.seats_from \
+                or tier.votes_from or tier.bonus is not None or tier.biproportional:
+            raise WhatIfError(f"tier {tier.name!r} does not allocate in each {level.name} by itself: a seat-vote "
+                              "curve in districts is computed for tiers that do")
+        if not isinstance(tier.method, m.Divisor) or tier.method.kind is m.DivisorKind.HUNTINGTON_HILL:
+            raise WhatIfError(f"tier {tier.name!r}: a seat-vote curve in districts is computed for divisor methods "
+                              "with rational divisors")
+        if not tier.scale_invariant:
+            raise WhatIfError(f"tier {tier.name!r} uses an absolute threshold, so its seats depend on the number of "
+                              "votes and not only on the shares")
+        for th in tier.thresholds:
+            for test in th.tests:
+                if test.scope not in (m.Scope.UNIT, m.Scope.NATION) or test.share is None:
+                    raise WhatIfError(f"tier {tier.name!r}: a seat-vote curve in districts is computed for share "
+                                      "thresholds in the district or nationally")
+
+
+def _missing(name: str, why: str) -> Fraction:
+    raise WhatIfError(f"the threshold needs the '{name}' total ({why}), which the vote file lacks")
+
+
+def _roots(pairs: Iterable[tuple[Fraction, Fraction]]) -> set[Fraction]:
+    """Roots in (0, 1) of P*x + Q*(1 - x) = 0 for each (P, Q)."""
+    out: set[Fraction] = set()
+    for p, q in pairs:
+        if q != p:
+            x = q / (q - p)
+            if 0 < x < 1:
+                out.add(x)
+    return out
+
+
+def _flat_election(election: Election, k: int, votes: Mapping[UnitKey, Mapping[str, int]]) -> Election:
+    """``derive_units(_scaled_election(election, k), votes)`` for an election whose units all carry
+    votes (one level), built at once."""
+    import dataclasses
+
+    units = []
+    national = dict.fromkeys(election.abbrs, 0)
+    moved = 0
+    for u in election.units:
+        row = votes[(u.level, u.name)]
+        change = sum(row.values()) - k * sum(u.votes.values())
+        moved += change
+        for a, v in row.items():
+            national[a] += v
+        totals = {t: v * k + (change if t in ("valid", "ballots_cast") else 0) for t, v in u.totals.items()}
+        units.append(dataclasses.replace(u, votes=dict(row), totals=totals))
+    lists = tuple(dataclasses.replace(e, votes=national[e.abbr]) for e in election.lists)
+    totals = {t: v * k + (moved if t in ("valid", "ballots_cast") else 0) for t, v in election.totals.items()}
+    return dataclasses.replace(election, lists=lists, units=tuple(units), totals=totals)
+
+
+def _scaled_election(election: Election, factor: Fraction) -> Election:
+    """Every vote and total multiplied by ``factor`` (an integer here); the units' figures
+    (population ...) are not votes and stay."""
+    import dataclasses
+
+    k = int(factor)
+    assert k == factor
+    if k == 1:
+        return election
+    units = tuple(dataclasses.replace(u, totals={t: v * k for t, v in u.totals.items()},
+                                      votes={a: v * k for a, v in u.votes.items()}) for u in election.units)
+    lists = tuple(dataclasses.replace(e, votes=e.votes * k) for e in election.lists)
+    totals = {t: v * k for t, v in election.totals.items()}
+    return dataclasses.replace(election, lists=lists, units=units, totals=totals)

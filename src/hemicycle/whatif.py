@@ -12,7 +12,7 @@ curve is exact, not sampled.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from itertools import pairwise
@@ -32,7 +32,13 @@ from hemicycle.derived import (
     units_matter,
     vote_units,
 )
-from hemicycle.district_whatif import DistrictMargin, apply_district_swings, district_margins, first_true
+from hemicycle.district_whatif import (
+    DistrictCurve,
+    DistrictMargin,
+    apply_district_swings,
+    district_margins,
+    first_true,
+)
 from hemicycle.election import Election
 from hemicycle.numbers import fmt_decimal
 
@@ -190,6 +196,8 @@ def seat_vote_curve(rules: Rules, election: Election, abbr: str) -> Curve:
     chamber = rules.model
     if not units_matter(chamber):  # rules that allocate nationally: the districts' votes do not matter
         election = national_view(election)
+    elif vote_units(election):
+        return _district_curve(rules, election, abbr)
     _national_rules(chamber, "a seat-vote curve")
     _national_only(election, "a seat-vote curve")
     _scale_invariant(chamber)
@@ -276,10 +284,25 @@ def seat_vote_curve(rules: Rules, election: Election, abbr: str) -> Curve:
                                     if 0 <= rank < len(quotients):
                                         q = quotients[rank]
                                         candidates |= _roots([(fp, -q * d)])
+    return _curve(rules, election, abbr, candidates, seats)
+
+
+def _district_curve(rules: Rules, election: Election, abbr: str) -> Curve:
+    """The curve of a list under rules that allocate in districts (``district_whatif.DistrictCurve``)."""
+    if abbr not in election.abbrs:
+        raise WhatIfError(f"no list {abbr!r} in the votes")
+    found = DistrictCurve(rules.model, election, abbr)
+    return _curve(rules, election, abbr, found.candidates(), found.seats_at)
+
+
+def _curve(rules: Rules, election: Election, abbr: str, candidates: set[Fraction],
+           seats: Callable[[Fraction], int]) -> Curve:
+    """The curve from the shares where the seats may change: the seats at each and between."""
+    chamber = rules.model
     points = sorted(candidates)
     edges = [Fraction(0), *points, Fraction(1)]
-    curve = Curve(rules=rules.path, abbr=abbr, thresholds=threshold_marks(chamber, election),
-                  house=sum(t.seats for t in chamber.tiers))
+    house = sum(t.seats for t in chamber.tiers) or sum(lv.seats for lv in chamber.levels)
+    curve = Curve(rules=rules.path, abbr=abbr, thresholds=_marks(chamber, election), house=house)
     for x in edges:
         curve.at[x] = seats(x)
     for a, b in pairwise(edges):
@@ -291,6 +314,14 @@ def seat_vote_curve(rules: Rules, election: Election, abbr: str) -> Curve:
             curve.pieces.append(Piece(a, b, s))
     curve.at = {x: s for x, s in curve.at.items() if x in (0, 1) or x in {pc.start for pc in curve.pieces}}
     return curve
+
+
+def _marks(chamber: m.Chamber, election: Election) -> list[tuple[Fraction, str]]:
+    """The national thresholds' marks (none for a threshold whose figures the file lacks)."""
+    try:
+        return threshold_marks(chamber, election)
+    except WhatIfError:
+        return []
 
 
 def _base_units(base: m.Base, election: Election) -> Fraction:
