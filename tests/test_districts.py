@@ -483,8 +483,11 @@ def test_compare_districted_rules_on_the_same_votes() -> None:
     assert r.exit_code == 0, r.output
     data = json.loads(r.stdout)
     assert [s["seats"]["PP"] for s in data["systems"]] == [123, 119]
-    r = runner.invoke(app, ["compare", "spain-1986", "--votes", "spain-2015", "--no-properties", "--margins"])
-    assert r.exit_code == 2 and "not supported for districts yet" in r.output
+    # a swing in one province moves the votes there only (tests/test_district_whatif.py: the rest)
+    r = runner.invoke(app, ["compare", "spain-1986", "--votes", "spain-2015", "--no-properties", "-f", "json",
+                            "--swing", "PSOE=+5%@Sevilla"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["systems"][0]["seats"]["PSOE"] > 90
 
 
 # --- the verifier refuses what it does not encode ---------------------------------------------------
