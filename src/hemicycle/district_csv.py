@@ -332,6 +332,9 @@ def long_form_rows(election: Any, official: Any = None) -> list[list[str | int |
     for u in election.units:
         names[u.name] = names.get(u.name, 0) + 1
     for u in election.units:
+        if getattr(u, "winner", None) is not None:
+            raise ValueError(f"{u.level} {u.name!r} gives its winner (winners given): a long-form CSV row cannot; "
+                             "write JSON")
         unit_rows = _unit_rows(u, row, seats)
         if not unit_rows:
             raise ValueError(f"{u.level} {u.name!r} has no figure a long-form CSV row could give; write JSON")
