@@ -29,6 +29,59 @@ def _csv(name: str) -> str:
     return csv_text(long_form_rows(vote_file.election, vote_file.official_units))
 
 
+# Records with units inside units or single-member contests (issue 15): the CSV form writes their
+# parent and candidate columns.
+NESTED = ("denmark-2015", "germany-2025", "iceland-2021", "iceland-2021-first-count", "new-zealand-2014",
+          "norway-2021", "scotland-2011", "zug-2018", "zurich-2006")
+
+
+@pytest.mark.parametrize("name", NESTED)
+def test_nested_units_round_trip_through_the_long_form(name: str) -> None:
+    [case] = cases_for([name])
+    original = read_vote_file(DATA / f"{name}.json")
+    text = _csv(name)
+    again = parse_vote_file(text, f"{name}.csv")
+    assert again.election.units == original.election.units
+    assert [(e.abbr, e.votes) for e in again.election.lists] == [(e.abbr, e.votes) for e in original.election.lists]
+    assert again.official_units == original.official_units
+    rules = hemicycle.load(str(case.rules_path))
+    assert (rules.allocate(again.election, explain=False).seats
+            == rules.allocate(original.election, explain=False).seats)
+    third = parse_vote_file(json.dumps(again.to_json()), f"{name}.json")
+    assert third.election.units == original.election.units
+
+
+NESTED_CSV = """district,abbr,votes,seats,level,parent,candidate
+R,A,30,,region,,
+R,B,20,,region,,
+N,A,10,1,constituency,R,Ann
+N,B,12,0,constituency,R,Bob
+"""
+
+
+@pytest.mark.parametrize("old, new, line, field, message", [
+    ("N,B,12,0,constituency,R,Bob", "N,B,12,0,constituency,Q,Bob", 5, "parent", "parent 'Q', but row 4 gives 'R'"),
+    ("N,B,12,0,constituency,R,Bob", "N,A,12,0,constituency,R,Bob", 5, "abbr", "two candidates stand for A"),
+    ("R,B,20,,region,,", "R,B,20,,region,,\n,A,,,region,,", 4, "level", "a national row (district empty) has no level"),
+    ("N,A,10,1,constituency,R,Ann", "N,A,10,1,,R,Ann\nN,total:valid,22,,,,\nN,C,1,,district,,", 4, "level",
+     "units of the levels district, constituency have this name"),
+    ("N,B,12,0,constituency,R,Bob", "N,B,x,0,constituency,R,Bob", 5, "votes", "N, Bob"),
+    ("N,B,12,0,constituency,R,Bob", "N,B,12,2,constituency,R,Bob", 5, "seats", "a candidate wins at most one seat"),
+])
+def test_bad_nested_rows_are_refused_with_line_and_field(old: str, new: str, line: int, field: str,
+                                                          message: str) -> None:
+    from hemicycle.reading import VoteFileError
+
+    good = parse_vote_file(NESTED_CSV, "n.csv").election
+    assert [(u.name, u.level, u.parent, len(u.candidates)) for u in good.units] == [
+        ("R", "region", None, 0), ("N", "constituency", "R", 2)]
+    text = NESTED_CSV.replace(old, new.replace("\\n", "\n"))
+    with pytest.raises(VoteFileError) as caught:
+        parse_vote_file(text, "n.csv")
+    assert message in caught.value.message, caught.value
+    assert (caught.value.row, caught.value.field) == (line, field)
+
+
 def test_every_district_record_is_covered() -> None:
     assert all((DATA / f"{name}.json").exists() for name in DISTRICTED)
 

@@ -402,6 +402,10 @@ def test_district_file_nested_units_and_parents() -> None:
     (lambda d: d["districts"][0]["parties"].append({"abbr": "A", "votes": 1}), "N: A appears twice"),
     (lambda d: d["districts"].append({"name": "N"}), "N: a second unit of level 'district'"),
     (lambda d: d["districts"][0].update(colour="red"), 'unknown key "colour"'),
+    (lambda d: d["districts"][0].update(parents="R"), 'unknown key "parents" in a district; did you mean "parent"?'),
+    (lambda d: d["districts"][0]["parties"][0].update(vote=1), 'N: unknown key "vote" in a district\'s list; did '
+                                                              'you mean "votes"?'),
+    (lambda d: d["districts"][0].update({"x-colour": "red", "extra": {"a": 1}}), None),  # free data
     (lambda d: d["districts"][0]["parties"][0].update(votes=6.5), "N, A: 6.5 has a decimal part"),
     (lambda d: d["districts"][0]["parties"][0].update(votes=-1), "N, A"),
     (lambda d: d["districts"][0]["totals"].update(valid=11), "valid in N is 11 but the lists' votes in N add up to 10"),
@@ -479,8 +483,11 @@ def test_compare_districted_rules_on_the_same_votes() -> None:
     assert r.exit_code == 0, r.output
     data = json.loads(r.stdout)
     assert [s["seats"]["PP"] for s in data["systems"]] == [123, 119]
-    r = runner.invoke(app, ["compare", "spain-1986", "--votes", "spain-2015", "--no-properties", "--margins"])
-    assert r.exit_code == 2 and "not supported for districts yet" in r.output
+    # a swing in one province moves the votes there only (tests/test_district_whatif.py: the rest)
+    r = runner.invoke(app, ["compare", "spain-1986", "--votes", "spain-2015", "--no-properties", "-f", "json",
+                            "--swing", "PSOE=+5%@Sevilla"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["systems"][0]["seats"]["PSOE"] > 90
 
 
 # --- the verifier refuses what it does not encode ---------------------------------------------------

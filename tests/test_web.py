@@ -577,5 +577,6 @@ def test_districted_systems_compare_without_margins(client: TestClient) -> None:
     answer = r.json()
     assert "error" not in answer, answer
     assert [n.split(":")[0] for n in answer["notes"]] == ["margins", "seat-vote curve"]
-    assert "not supported for districts" in answer["notes"][0]
+    assert "given in districts" in answer["notes"][0] and "--margins" in answer["notes"][0]
+    assert "given in districts" in answer["notes"][1] and "--curve PP" in answer["notes"][1]
     assert [a["file"] for a in answer["arches"]] == ["spain-1986", "spain-one-district"]

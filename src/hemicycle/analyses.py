@@ -124,13 +124,14 @@ def curve(rules: RulesLike, votes: VotesLike, abbr: str, **totals: Any) -> Curve
     return seat_vote_curve(r, as_election(votes, [r], **totals), abbr)
 
 
-def margins(rules: RulesLike, votes: VotesLike, **totals: Any) -> Margins:
-    """For every list, the fewest votes it must gain for one more seat, or may lose before it loses
-    one, the other lists' votes unchanged (``compare --margins``)."""
+def margins(rules: RulesLike, votes: VotesLike, *, lists: Sequence[str] | None = None, **totals: Any) -> Margins:
+    """For every list (or those of ``lists``), the fewest votes it must gain for one more seat, or
+    may lose before it loses one, the other lists' votes unchanged (``compare --margins``); with
+    districts, in the cheapest district, and every district's in ``Margin.districts``."""
     from hemicycle.whatif import seat_margins
 
     r = as_rules(rules)
-    return seat_margins(r, as_election(votes, [r], **totals))
+    return seat_margins(r, as_election(votes, [r], **totals), lists)
 
 
 def simulate(rules: RulesLike, votes: VotesLike, simulations: int = 10_000, *, model: str = "dirichlet",

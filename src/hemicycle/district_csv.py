@@ -11,13 +11,24 @@ A CSV vote file whose header has a ``district`` column (docs/elections-data.md):
     Madrid,district:seats,36           # the district's magnitude
     Madrid,district:population,6454440 # a figure of the district (what magnitudes are apportioned by)
 
-Rows whose abbr contains ``:`` are reserved: ``total:KEY`` (a total, of the district or, with the
-district cell empty, of the nation) and ``district:seats`` / ``district:FIGURE`` (the district's own
-figures). Every district must give the same kinds of row: a ``district:seats`` or
-``district:FIGURE`` row that only some districts give, or list rows in some districts and not in
-others, is refused with a did-you-mean (a misspelt district name is a second district, never a
-silent one). A (district, abbr) pair, a district's total or figure given twice is refused with
-both rows named. Row numbers in messages are line numbers.
+Units inside units (regions holding districts, constituencies with candidates): a ``level`` column
+names a unit's level (``district`` when empty; on one row of the unit, or on every row when two
+units of different levels share the name) and a ``parent`` column the unit containing it (on any
+of its rows); a ``candidate`` column makes the row a candidate of a single-member contest (the
+abbr: the list it stands for; votes; seats: 1 elected, 0 not)::
+
+    district,abbr,votes,seats,name,level,parent,candidate
+    Bayern,CSU,4000000,,,state                      # a list in a state (the state's list votes)
+    München-Nord,CSU,60000,1,,constituency,Bayern,Anna Muster   # a candidate in a constituency
+
+Rows whose abbr begins with ``total:`` or ``district:`` are reserved: ``total:KEY`` (a total, of the
+district or, with the district cell empty, of the nation) and ``district:seats`` /
+``district:FIGURE`` (the district's own figures). Every district must give the same kinds of row: a
+``district:seats`` or ``district:FIGURE`` row that only some districts give, or list rows in some
+districts and not in others, is refused with a did-you-mean (a misspelt district name is a second
+district, never a silent one). A (district, abbr) pair, a district's total or figure given twice is
+refused with both rows named. Units are compared with the others of their level; candidate rows
+count as a unit's votes. Row numbers in messages are line numbers.
 
 This module knows the CSV cells only; the JSON-shaped record it builds is read by
 ``hemicycle.votes`` with the same code as a JSON file's ``"districts"``, and every message of that
@@ -38,7 +49,7 @@ DISTRICT = "district"
 TOTAL_PREFIX = "total:"
 OWN_PREFIX = "district:"
 # Columns a row in a district may fill (the rest describe a list nationally: its national row).
-DISTRICT_ROW_COLUMNS = frozenset({"district", "abbr", "votes", "seats", "name", "level"})
+DISTRICT_ROW_COLUMNS = frozenset({"district", "abbr", "votes", "seats", "name", "level", "parent", "candidate"})
 
 Record = dict[str, str]
 
@@ -53,6 +64,9 @@ class _District:
     totals: dict[str, tuple[int, int]] = field(default_factory=dict)
     # abbr -> (votes, seats, name, line)
     lists: dict[str, tuple[int, int | None, str, int]] = field(default_factory=dict)
+    parent: tuple[str, int] | None = None  # (the containing unit, line)
+    # party -> (candidate, votes, seats, line)
+    candidates: dict[str, tuple[str, int, int | None, int]] = field(default_factory=dict)
 
 
 @dataclass
@@ -90,14 +104,19 @@ def _number(cell: str, file: str, line: int, column: str, who: str) -> int:
 def read_long_form(records: list[tuple[int, Record]], file: str) -> Located:
     """The rows of a CSV file with a ``district`` column, as a JSON-shaped record (see the module
     docstring); the cells' figures are checked here, their consistency by the JSON reader."""
-    districts: dict[str, _District] = {}
+    districts: dict[tuple[str, str], _District] = {}
     national: list[tuple[int, Record]] = []
     national_totals: list[tuple[int, Record]] = []
     first_lines: dict[str, int] = {}
+    levels = _explicit_levels(records)
     for line, record in records:
         name = record[DISTRICT]
         abbr = record["abbr"]
         if not name:
+            for column in ("level", "parent", "candidate"):
+                if record.get(column):
+                    raise VoteFileError(file, f"a national row (district empty) has no {column}", row=line,
+                                        field=column)
             (national_totals if abbr.lower().startswith(TOTAL_PREFIX) else national).append((line, record))
             if not abbr.lower().startswith(TOTAL_PREFIX) and abbr:
                 first_lines.setdefault(abbr, line)
@@ -108,20 +127,66 @@ def read_long_form(records: list[tuple[int, Record]], file: str) -> Located:
                 raise VoteFileError(file, f"{name}: a row in a district gives only {only}; "
                                           f"give the {column} of a list in its national row (district empty)",
                                     row=line, field=column)
-        unit = districts.setdefault(name, _District(name, line))
         level = record.get("level", "")
+        if not level:
+            known = levels.get(name, [])
+            if len(known) > 1:
+                raise VoteFileError(file, f"{name}: units of the levels {', '.join(known)} have this name: give the "
+                                          "level on each of their rows", row=line, field="level")
+            level = known[0] if known else ""
+        unit = districts.setdefault((name, level or DISTRICT), _District(name, line))
         if level and unit.level is None:
             unit.level = (level, line)
-        elif level and unit.level is not None and level != unit.level[0]:
-            raise VoteFileError(file, f"{name}: level {level!r}, but row {unit.level[1]} gives {unit.level[0]!r}",
-                                row=line, field="level")
-        _district_row(unit, abbr, record, file, line)
-        if abbr and ":" not in abbr:
+        _parent(unit, record.get("parent", ""), file, line)
+        if record.get("candidate"):
+            _candidate_row(unit, abbr, record, file, line)
+        else:
+            _district_row(unit, abbr, record, file, line)
+        if abbr and not abbr.lower().startswith((TOTAL_PREFIX, OWN_PREFIX)):
             first_lines.setdefault(abbr, line)
     if not districts:
         raise VoteFileError(file, "the file has a district column but no row names a district")
-    _check_alike(list(districts.values()), file)
+    by_level: dict[str, list[_District]] = {}
+    for (_, level), unit in districts.items():
+        by_level.setdefault(level, []).append(unit)
+    for units in by_level.values():
+        _check_alike(units, file)
     return _located(list(districts.values()), national, national_totals, first_lines)
+
+
+def _explicit_levels(records: list[tuple[int, Record]]) -> dict[str, list[str]]:
+    """Each unit name -> the levels its rows name, in order of first appearance."""
+    out: dict[str, list[str]] = {}
+    for _, record in records:
+        name, level = record[DISTRICT], record.get("level", "")
+        if name and level and level not in out.setdefault(name, []):
+            out[name].append(level)
+    return out
+
+
+def _parent(unit: _District, parent: str, file: str, line: int) -> None:
+    if not parent:
+        return
+    if unit.parent is not None and unit.parent[0] != parent:
+        raise VoteFileError(file, f"{unit.name}: parent {parent!r}, but row {unit.parent[1]} gives {unit.parent[0]!r}",
+                            row=line, field="parent")
+    unit.parent = unit.parent or (parent, line)
+
+
+def _candidate_row(unit: _District, abbr: str, record: Record, file: str, line: int) -> None:
+    who = f"{unit.name}, {record['candidate']}"
+    if not abbr or abbr.lower().startswith((TOTAL_PREFIX, OWN_PREFIX)):
+        raise VoteFileError(file, f"{who}: a candidate row needs the abbr of the list the candidate stands for",
+                            row=line, field="abbr")
+    if record.get("name"):
+        raise VoteFileError(file, f"{who}: a candidate row names the candidate in its candidate column only",
+                            row=line, field="name")
+    if abbr in unit.candidates:
+        raise VoteFileError(file, f"{unit.name}: two candidates stand for {abbr}: rows {unit.candidates[abbr][3]} "
+                                  f"and {line}", row=line, field="abbr")
+    votes = _number(record["votes"], file, line, "votes", who)
+    seats = None if not record.get("seats") else _number(record["seats"], file, line, "seats", who)
+    unit.candidates[abbr] = (record["candidate"], votes, seats, line)
 
 
 def _district_row(unit: _District, abbr: str, record: Record, file: str, line: int) -> None:
@@ -152,9 +217,6 @@ def _district_row(unit: _District, abbr: str, record: Record, file: str, line: i
         else:
             _once(unit.figures, key, (value, line), file, line, f"{unit.name}: figure {key}")
         return
-    if ":" in abbr:
-        raise VoteFileError(file, f'{unit.name}: "{abbr}": an abbr with ":" is reserved (total:KEY, district:seats, '
-                                  "district:FIGURE); quote nothing, rename the list", row=line, field="abbr")
     if abbr in unit.lists:
         raise VoteFileError(file, f"{unit.name}: {abbr} appears twice: rows {unit.lists[abbr][3]} and {line}",
                             row=line, field="abbr")
@@ -174,7 +236,7 @@ def _check_alike(units: list[_District], file: str) -> None:
     """Every district gives the same kinds of row: a district that lacks what the others give is
     most likely a misspelt name (a second district), and is refused."""
     kinds: list[tuple[str, Callable[[_District], bool]]] = [
-        ("list rows (its votes)", lambda u: bool(u.lists)),
+        ("list or candidate rows (its votes)", lambda u: bool(u.lists or u.candidates)),
         ("a district:seats row (its magnitude)", lambda u: u.seats is not None),
     ]
     for figure in sorted({k for u in units for k in u.figures}):
@@ -201,6 +263,17 @@ def _located(units: list[_District], national: list[tuple[int, Record]], nationa
         if u.level is not None:
             record["level"] = u.level[0]
             places[f"{at}.level"] = (u.level[1], "level")
+        if u.parent is not None:
+            record["parent"] = u.parent[0]
+            places[f"{at}.parent"] = (u.parent[1], "parent")
+        if u.candidates:
+            record["candidates"] = []
+            for j, (party, (who, votes, seats, line)) in enumerate(u.candidates.items(), start=1):
+                entry = {"name": who, "party": party, "votes": votes, **({"seats": seats} if seats is not None else {})}
+                record["candidates"].append(entry)
+                for key, column in (("", "candidate"), (".name", "candidate"), (".party", "abbr"),
+                                    (".votes", "votes"), (".seats", "seats")):
+                    places[f"{at}.candidates[{j}]{key}"] = (line, column)
         if u.seats is not None:
             record["seats"] = u.seats[0]
             places[f"{at}.seats"] = (u.seats[1], "votes")
@@ -234,32 +307,58 @@ HEADER = ("district", "abbr", "votes", "seats", "name", "tags", "coalition_size"
 
 def long_form_rows(election: Any, official: Any = None) -> list[list[str | int | None]]:
     """The rows (header first) of a long-form CSV file for ``election`` (a ``hemicycle.election.Election``
-    with districts of one level); ``official``: the ``VoteFile.official_units`` to write as seats.
-    Reading them back (``hemicycle.votes``) gives the same lists, totals and districts."""
-    levels = {u.level for u in election.units}
-    if len(levels) > 1 or any(u.parent is not None for u in election.units):
-        raise ValueError("a long-form CSV file holds districts of one level, without parents; write JSON")
-    if any(getattr(u, "candidate_votes", None) for u in election.units):
-        raise ValueError("a long-form CSV file holds lists' votes, not single-member contests; write JSON")
-    seats = {(unit, abbr): n for _, unit, abbr, n in (official or ()) if abbr is not None}
-    rows: list[list[str | int | None]] = [list(HEADER)]
+    with units); ``official``: the ``VoteFile.official_units`` to write as seats. Reading them back
+    (``hemicycle.votes``) gives the same lists, totals and units. The columns ``parent`` and
+    ``candidate`` are written when a unit has a parent or candidates."""
+    nested = any(u.parent is not None for u in election.units)
+    contests = any(u.candidates for u in election.units)
+    header = [*HEADER, *(["parent"] if nested else []), *(["candidate"] if contests else [])]
+    seats = {(level, unit, abbr): n for level, unit, abbr, n in (official or ()) if abbr is not None}
+    rows: list[list[str | int | None]] = [header]
+    width = len(header)
+
+    def row(*cells: str | int | None, **named: str | int | None) -> list[str | int | None]:
+        out = [*cells, *[None] * (width - len(cells))]
+        for key, value in named.items():
+            out[header.index(key)] = value
+        return out
+
     for e in election.lists:
         tags = e.tags - _SIZE_TAGS if (e.coalition_size or 1) >= 2 else e.tags  # coalition_size gives them
-        rows.append(["", e.abbr, e.votes, None, e.name or None, ";".join(sorted(tags)) or None, e.coalition_size,
-                     None])
+        rows.append(row("", e.abbr, e.votes, None, e.name or None, ";".join(sorted(tags)) or None, e.coalition_size))
     for key, value in election.totals.items():
-        rows.append(["", TOTAL_PREFIX + key, value, None, None, None, None, None])
+        rows.append(row("", TOTAL_PREFIX + key, value))
+    names: dict[str, int] = {}
     for u in election.units:
-        unit_rows: list[list[str | int | None]] = []
-        if u.seats is not None:
-            unit_rows.append([u.name, OWN_PREFIX + "seats", u.seats, None, None, None, None, None])
-        unit_rows.extend([u.name, OWN_PREFIX + k, v, None, None, None, None, None] for k, v in u.figures.items())
-        unit_rows.extend([u.name, TOTAL_PREFIX + k, v, None, None, None, None, None] for k, v in u.totals.items())
-        unit_rows.extend([u.name, a, v, seats.get((u.name, a)), None, None, None, None] for a, v in u.votes.items())
-        if u.level != DISTRICT and unit_rows:
-            unit_rows[0][-1] = u.level
+        names[u.name] = names.get(u.name, 0) + 1
+    for u in election.units:
+        if getattr(u, "winner", None) is not None:
+            raise ValueError(f"{u.level} {u.name!r} gives its winner (winners given): a long-form CSV row cannot; "
+                             "write JSON")
+        unit_rows = _unit_rows(u, row, seats)
+        if not unit_rows:
+            raise ValueError(f"{u.level} {u.name!r} has no figure a long-form CSV row could give; write JSON")
+        level = u.level if u.level != DISTRICT or names[u.name] > 1 else None
+        for k, r in enumerate(unit_rows):
+            if level is not None and (k == 0 or names[u.name] > 1):
+                r[header.index("level")] = level
+        if u.parent is not None:
+            unit_rows[0][header.index("parent")] = u.parent
         rows.extend(unit_rows)
     return rows
+
+
+def _unit_rows(u: Any, row: Callable[..., list[str | int | None]],
+               seats: dict[tuple[str, str, str], int]) -> list[list[str | int | None]]:
+    out: list[list[str | int | None]] = []
+    if u.seats is not None:
+        out.append(row(u.name, OWN_PREFIX + "seats", u.seats))
+    out.extend(row(u.name, OWN_PREFIX + k, v) for k, v in u.figures.items())
+    out.extend(row(u.name, TOTAL_PREFIX + k, v) for k, v in u.totals.items())
+    out.extend(row(u.name, a, v, seats.get((u.level, u.name, a))) for a, v in u.votes.items())
+    out.extend(row(u.name, c.party, c.votes, seats.get((u.level, u.name, c.party)), candidate=c.name)
+               for c in u.candidates)
+    return out
 
 
 _SIZE_TAGS = frozenset({"coalition", "coalition_2_3", "coalition_4_plus"})

@@ -40,12 +40,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hemicycle.election import TOTALS, Candidate, Unit, Winner
+from hemicycle.reading import KeyTable, VoteFileError
 
-UNIT_KEYS = frozenset({"name", "level", "parent", "seats", "figures", "totals", "parties", "districts",
-                       "candidates", "winner"})
-WINNER_KEYS = frozenset({"name", "party"})
-PARTY_KEYS = frozenset({"abbr", "votes", "seats", "name"})
-CANDIDATE_KEYS = frozenset({"name", "party", "votes", "seats"})
+# The keys of each kind of object in "districts" (free data aside: "extra", "x-..."), checked by
+# ``KeyTable.check`` as the national readers check theirs (with a did-you-mean).
+UNIT_KEYS = KeyTable("a district", data=("name", "level", "parent", "seats", "figures", "totals", "parties",
+                                         "districts", "candidates", "winner"))
+WINNER_KEYS = KeyTable("a winner", data=("name", "party"))
+PARTY_KEYS = KeyTable("a district's list", data=("abbr", "votes", "seats", "name"))
+CANDIDATE_KEYS = KeyTable("a candidate", data=("name", "party", "votes", "seats"))
 MAX_DEPTH = 8  # units inside units
 
 
@@ -103,6 +106,14 @@ def _num(number: Number, value: object, where: str, label: str) -> int:
         raise DistrictError(f"{label}: {exc}", where) from None
 
 
+def _check_keys(table: KeyTable, obj: Mapping[str, Any], where: str, name: str = "") -> None:
+    """Refuse a key ``table`` does not know, with the nearest known key and the field named."""
+    try:
+        table.check(obj, "", prefix=f"{where}.")
+    except VoteFileError as exc:
+        raise DistrictError(f"{name}: {exc.message}" if name else exc.message, exc.field or where) from None
+
+
 def _text(value: object, where: str, label: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise DistrictError(f"{label}: expected a name (a non-empty string)", where)
@@ -154,9 +165,7 @@ def _national_abbrs(data: Mapping[str, Any]) -> set[str] | None:
 def _unit(item: object, where: str, parent: Unit | None, national: set[str] | None, names: dict[str, str],
           number: Number) -> tuple[Unit, dict[str, int | None], list[Any] | None]:
     obj = _obj(item, where, "a district (an object)")
-    unknown = sorted(set(obj) - UNIT_KEYS)
-    if unknown:
-        raise DistrictError(f'unknown key "{unknown[0]}" (a district has: {", ".join(sorted(UNIT_KEYS))})', where)
+    _check_keys(UNIT_KEYS, obj, where)
     name = _text(obj.get("name"), f"{where}.name", "a district needs its name")
     level = _text(obj.get("level", "district"), f"{where}.level", name)
     up = obj.get("parent")
@@ -196,9 +205,7 @@ def _winner(value: object, where: str, name: str, national: set[str] | None, can
     """The given winner of a single-member contest: its name and party; one of the candidates
     there when the unit gives them (and the one whose official ``seats`` is 1, if they say)."""
     obj = _obj(value, where, "the winner (an object with its name and party)")
-    unknown = sorted(set(obj) - WINNER_KEYS)
-    if unknown:
-        raise DistrictError(f'{name}: unknown key "{unknown[0]}" (a winner has: name, party)', where)
+    _check_keys(WINNER_KEYS, obj, where, name)
     who = _text(obj.get("name"), f"{where}.name", f"{name}: the winner needs a name")
     party = _text(obj.get("party"), f"{where}.party", f"{name}, {who}: the party (a list's abbr)")
     if national is not None and party not in national:
@@ -245,10 +252,7 @@ def _parties(value: object, where: str, name: str, national: set[str] | None, na
     for k, item in enumerate(value):
         at = f"{where}[{k + 1}]"
         obj = _obj(item, at, "a list (an object)")
-        unknown = sorted(set(obj) - PARTY_KEYS)
-        if unknown:
-            raise DistrictError(f'{name}: unknown key "{unknown[0]}" (a district\'s list has: '
-                                f'{", ".join(sorted(PARTY_KEYS))})', at)
+        _check_keys(PARTY_KEYS, obj, at, name)
         abbr = _text(obj.get("abbr"), f"{at}.abbr", f"{name}: a list needs its abbr")
         if abbr in votes:
             raise DistrictError(f"{name}: {abbr} appears twice", f"{at}.abbr")
@@ -276,10 +280,7 @@ def _candidates(value: object, where: str, name: str, national: set[str] | None,
     for k, item in enumerate(value):
         at = f"{where}[{k + 1}]"
         obj = _obj(item, at, "a candidate (an object)")
-        unknown = sorted(set(obj) - CANDIDATE_KEYS)
-        if unknown:
-            raise DistrictError(f'{name}: unknown key "{unknown[0]}" (a candidate has: '
-                                f'{", ".join(sorted(CANDIDATE_KEYS))})', at)
+        _check_keys(CANDIDATE_KEYS, obj, at, name)
         who = _text(obj.get("name"), f"{at}.name", f"{name}: a candidate needs a name")
         party = _text(obj.get("party"), f"{at}.party", f"{name}, {who}: the party (a list's abbr)")
         if party in official:

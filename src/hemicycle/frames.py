@@ -127,12 +127,24 @@ def curve_frame(curve: Mapping[str, Any]) -> Any:
                   ["seats", "seats_at_end"])
 
 
-def margins_frame(rules: str, margins: Sequence[Mapping[str, Any]]) -> Any:
+def margins_frame(rules: str, margins: Sequence[Mapping[str, Any]], *, districts: bool = False) -> Any:
     """Seat margins (each ``Margin.to_json()``): ``rules, abbr, seats, votes_to_gain_a_seat,
-    votes_to_lose_a_seat`` (missing: no number of votes does it)."""
-    rows = [{"rules": rules, **mg} for mg in margins]
-    return _frame(rows, ["rules", "abbr", "seats", "votes_to_gain_a_seat", "votes_to_lose_a_seat"],
-                  ["seats", "votes_to_gain_a_seat", "votes_to_lose_a_seat"], ["abbr"])
+    votes_to_lose_a_seat`` (missing: no number of votes does it); with districts also
+    ``gain_district, lose_district`` (the cheapest). ``districts=True``: one row per list and
+    district where it stood (cheapest gain first): ``rules, abbr, seats, district, level, votes,
+    votes_to_gain_a_seat, votes_to_lose_a_seat, seats_there_after_gain``."""
+    counts = ["seats", "votes_to_gain_a_seat", "votes_to_lose_a_seat"]
+    if districts:
+        rows = [{"rules": rules, "abbr": mg["abbr"], "seats": mg["seats"], **d}
+                for mg in margins for d in mg.get("districts", [])]
+        return _frame(rows, ["rules", "abbr", "seats", "district", "level", "votes", "votes_to_gain_a_seat",
+                             "votes_to_lose_a_seat", "seats_there_after_gain"],
+                      [*counts, "votes", "seats_there_after_gain"], ["abbr", "district", "level"])
+    rows = [{"rules": rules, **{k: v for k, v in mg.items() if k != "districts"}} for mg in margins]
+    columns = ["rules", "abbr", "seats", "votes_to_gain_a_seat", "votes_to_lose_a_seat"]
+    if any("districts" in mg for mg in margins):
+        columns += ["gain_district", "lose_district"]
+    return _frame(rows, columns, counts, ["abbr", *columns[5:]])
 
 
 def distribution_frame(rules: str, counts: Mapping[str, Mapping[int, int]], simulations: int) -> Any:

@@ -201,12 +201,18 @@ def _curves_html(curves: Sequence[Curve], lists: Sequence[Mapping[str, Any]], li
     return out
 
 
+def _margin_cell(votes: int | None, district: str | None) -> str:
+    if votes is None:
+        return "–"
+    return fmt_int(votes) if district is None else f"{fmt_int(votes)} in {escape(district)}"
+
+
 def _margins_html(margins: dict[str, list[Margin]] | None) -> list[str]:
     if not margins:
         return []
     rows = [f"<tr><td>{escape(label)}</td><td>{escape(mg.abbr)}</td><td class=n>{mg.seats}</td>"
-            f"<td class=n>{'–' if mg.gain is None else fmt_int(mg.gain)}</td>"
-            f"<td class=n>{'–' if mg.lose is None else fmt_int(mg.lose)}</td></tr>"
+            f"<td class=n>{_margin_cell(mg.gain, mg.gain_district)}</td>"
+            f"<td class=n>{_margin_cell(mg.lose, mg.lose_district)}</td></tr>"
             for label, ms in margins.items() for mg in ms]
     return ["<h2>Votes that decide seats</h2>", _table(
         "<tr><th>System</th><th>List</th><th class=n>Seats</th><th class=n>Votes to gain a seat</th>"

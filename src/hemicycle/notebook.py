@@ -284,8 +284,11 @@ def curve_html(curve: Mapping[str, Any]) -> str:
 def margins_html(rules: str, margins: Sequence[Mapping[str, Any]]) -> str:
     """Seat margins (each ``Margin.to_json()``): votes a list must gain for one more seat, or may
     lose before it loses one, the other lists' votes unchanged."""
-    rows = ([text(mg["abbr"]), str(mg["seats"]), _num(mg["votes_to_gain_a_seat"]), _num(mg["votes_to_lose_a_seat"])]
-            for mg in margins)
+    def cell(votes: Any, district: Any) -> str:
+        return _num(votes) if votes is None or district is None else f"{_num(votes)} in {text(district)}"
+
+    rows = ([text(mg["abbr"]), str(mg["seats"]), cell(mg["votes_to_gain_a_seat"], mg.get("gain_district")),
+             cell(mg["votes_to_lose_a_seat"], mg.get("lose_district"))] for mg in margins)
     return fragment(table(["List", "Seats", "Votes to gain a seat", "Votes to lose one"], rows, numeric=range(1, 4),
                           caption=f"Votes that decide seats <span class=muted>({_file(rules)})</span>"),
                     _notes(["–: no number of votes changes it (others unchanged), or no seat to lose"]))

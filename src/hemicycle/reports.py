@@ -174,6 +174,12 @@ def comparison_table_data(comparison: Any, curves: Any = (), margins: Any = None
     return tables
 
 
+def _margin_cell(votes: int | None, district: str | None) -> str:
+    if votes is None:
+        return "–"
+    return fmt_int(votes) if district is None else f"{fmt_int(votes)} in {district}"
+
+
 def _what_if_tables(labels: dict[str, str], curves: Any, margins: Any, distributions: Any) -> list[Table]:
     tables: list[Table] = []
     for c in curves:
@@ -188,8 +194,11 @@ def _what_if_tables(labels: dict[str, str], curves: Any, margins: Any, distribut
                   [Column("List"), Column("Seats", "right"), Column("Votes to gain a seat", "right"),
                    Column("Votes to lose one", "right")])
         for mg in ms:
-            t.add(mg.abbr, str(mg.seats), "–" if mg.gain is None else fmt_int(mg.gain),
-                  "–" if mg.lose is None else fmt_int(mg.lose))
+            t.add(mg.abbr, str(mg.seats), _margin_cell(mg.gain, mg.gain_district),
+                  _margin_cell(mg.lose, mg.lose_district))
+        if any(mg.districts for mg in ms):
+            t.notes = ["With districts: the votes gained or lost in the cheapest district (named), the others' votes "
+                       "unchanged; the JSON gives every district's."]
         tables.append(t)
     for d in distributions:
         t = Table(f"Seats in {d.simulations:,} simulated elections under {labels.get(d.rules, d.rules)} "

@@ -12,7 +12,9 @@ invalid ballots and other totals keep their observed ratio to the list votes. On
 uses floating point: every simulated election is then allocated exactly, with every other figure
 of the election kept (``hemicycle.derived``): in batches by ``hemicycle.allocate_batch`` when the
 rules need nothing but vote counts, one at a time by the interpreter otherwise. Same seed, same
-numbers.
+numbers. With districts, each district's votes are drawn (``simulate_district_votes``) for rules
+that allocate in them; rules that allocate nationally see the national votes only, and those are
+drawn (either model).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from hemicycle.api import Rules
-from hemicycle.derived import Seats
+from hemicycle.derived import Seats, national_view, units_matter
 from hemicycle.election import Election
 from hemicycle.validate import check_standard_error
 
@@ -133,10 +135,11 @@ def seat_distribution(
     concentration: float = 2000.0, standard_errors: Mapping[str, float] | None = None, seed: int = 0,
     chunk: int = 200_000, progress: Callable[[int], None] | None = None,
 ) -> SeatDistribution:
+    if election.units and not units_matter(rules.model):
+        election = national_view(election)  # allocated nationally: only the national votes matter
     if election.units and not rules.model.levels:
-        raise ValueError(f"simulations draw national votes, but this vote file gives the votes in "
-                         f"{len(election.units)} districts and these rules allocate nationally: not supported for "
-                         "districts yet")
+        raise ValueError(f"these rules read the {len(election.units)} units of the vote file but allocate "
+                         "nationally: simulations of such elections are not supported yet")
     if election.units and model != "dirichlet":
         raise ValueError("simulations of districted elections draw each district's votes by the dirichlet model; "
                          "the normal model (national standard errors) is not supported for districts yet")

@@ -132,7 +132,7 @@ __all__ = [
 CSV_COLUMNS = ("abbr", "name", "votes", "registration_order", "ballot_order", "list_size", "tags", "color",
                "position", "coalition_size")
 # ... and in a long-form file with districts (hemicycle.district_csv) also:
-DISTRICT_CSV_COLUMNS = ("district", "level", "seats")
+DISTRICT_CSV_COLUMNS = ("district", "level", "seats", "parent", "candidate")
 # A tag must be nameable in a rule file (``lists tagged NAME``).
 TAG_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
 _DIGITS = re.compile(r"[0-9]+")
@@ -878,11 +878,12 @@ def _parse_long_form(records: list[tuple[int, dict[str, str]]], file: str) -> Ra
             raw.totals[key] = value
             raw.origins[key] = (None, f"total:{key} (the districts' sum)")
     in_districts = {p["abbr"] for u in data["districts"] for p in u.get("parties", ())}
+    standing = in_districts | {c["party"] for u in data["districts"] for c in u.get("candidates", ())}
     for party in data["parties"]:
         abbr = party["abbr"]
         if abbr in national:
             line, record = national[abbr]
-            if in_districts and abbr not in in_districts:
+            if in_districts and abbr not in standing:
                 raise VoteFileError(file, f"{abbr} has a national row but no district gives its votes", row=line,
                                     field="abbr")
             raw.add_row(_csv_row(record | {"votes": str(party["votes"])}, file, line), file)

@@ -12,7 +12,7 @@ curve is exact, not sampled.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from itertools import pairwise
@@ -22,14 +22,25 @@ from typing import Any
 from hemicycle import model as m
 from hemicycle.api import Rules
 from hemicycle.bases import base_figure
-from hemicycle.derived import Seats, derive
+from hemicycle.derived import (
+    Seats,
+    WhatIfError,
+    derive,
+    national_view,
+    parse_swing,
+    round_keep_total,
+    units_matter,
+    vote_units,
+)
+from hemicycle.district_whatif import (
+    DistrictCurve,
+    DistrictMargin,
+    apply_district_swings,
+    district_margins,
+    first_true,
+)
 from hemicycle.election import Election
 from hemicycle.numbers import fmt_decimal
-
-
-class WhatIfError(Exception):
-    """A what-if question these rules cannot answer exactly (the message says why)."""
-
 
 # --- seat-vote curves ---------------------------------------------------------------------------
 
@@ -183,6 +194,10 @@ class _Scaled:
 def seat_vote_curve(rules: Rules, election: Election, abbr: str) -> Curve:
     """The exact seat-vote curve of ``abbr`` under ``rules`` (see the module docstring)."""
     chamber = rules.model
+    if not units_matter(chamber):  # rules that allocate nationally: the districts' votes do not matter
+        election = national_view(election)
+    elif vote_units(election):
+        return _district_curve(rules, election, abbr)
     _national_rules(chamber, "a seat-vote curve")
     _national_only(election, "a seat-vote curve")
     _scale_invariant(chamber)
@@ -269,10 +284,25 @@ def seat_vote_curve(rules: Rules, election: Election, abbr: str) -> Curve:
                                     if 0 <= rank < len(quotients):
                                         q = quotients[rank]
                                         candidates |= _roots([(fp, -q * d)])
+    return _curve(rules, election, abbr, candidates, seats)
+
+
+def _district_curve(rules: Rules, election: Election, abbr: str) -> Curve:
+    """The curve of a list under rules that allocate in districts (``district_whatif.DistrictCurve``)."""
+    if abbr not in election.abbrs:
+        raise WhatIfError(f"no list {abbr!r} in the votes")
+    found = DistrictCurve(rules.model, election, abbr)
+    return _curve(rules, election, abbr, found.candidates(), found.seats_at)
+
+
+def _curve(rules: Rules, election: Election, abbr: str, candidates: set[Fraction],
+           seats: Callable[[Fraction], int]) -> Curve:
+    """The curve from the shares where the seats may change: the seats at each and between."""
+    chamber = rules.model
     points = sorted(candidates)
     edges = [Fraction(0), *points, Fraction(1)]
-    curve = Curve(rules=rules.path, abbr=abbr, thresholds=threshold_marks(chamber, election),
-                  house=sum(t.seats for t in chamber.tiers))
+    house = sum(t.seats for t in chamber.tiers) or sum(lv.seats for lv in chamber.levels)
+    curve = Curve(rules=rules.path, abbr=abbr, thresholds=_marks(chamber, election), house=house)
     for x in edges:
         curve.at[x] = seats(x)
     for a, b in pairwise(edges):
@@ -284,6 +314,14 @@ def seat_vote_curve(rules: Rules, election: Election, abbr: str) -> Curve:
             curve.pieces.append(Piece(a, b, s))
     curve.at = {x: s for x, s in curve.at.items() if x in (0, 1) or x in {pc.start for pc in curve.pieces}}
     return curve
+
+
+def _marks(chamber: m.Chamber, election: Election) -> list[tuple[Fraction, str]]:
+    """The national thresholds' marks (none for a threshold whose figures the file lacks)."""
+    try:
+        return threshold_marks(chamber, election)
+    except WhatIfError:
+        return []
 
 
 def _base_units(base: m.Base, election: Election) -> Fraction:
@@ -322,23 +360,11 @@ def _admitted_sets(rules: Rules, election: Election, p: int, probe: set[Fraction
     return out
 
 
+__all__ = ["Curve", "Margin", "Margins", "Piece", "WhatIfError", "apply_swings", "parse_swing", "seat_margins",
+           "seat_vote_curve", "threshold_marks"]
+
+
 # --- swings and the votes that decide seats ----------------------------------------------------
-
-
-def parse_swing(text: str) -> tuple[str, Fraction, bool]:
-    """``ABBR=+2%`` (percentage points of the list votes) or ``ABBR=-5000`` (votes)."""
-    abbr, sep, amount = text.partition("=")
-    amount = amount.strip()
-    if not sep or not abbr.strip() or not amount or amount[0] not in "+-":
-        raise WhatIfError(f"swing {text!r}: write ABBR=+2% or ABBR=-5000")
-    percent = amount.endswith("%")
-    try:
-        value = Fraction(amount.rstrip("%"))
-    except (ValueError, ZeroDivisionError):
-        raise WhatIfError(f"swing {text!r}: {amount!r} is not a number") from None
-    if not percent and value.denominator != 1:
-        raise WhatIfError(f"swing {text!r}: votes must be whole")
-    return abbr.strip(), value, percent
 
 
 def _national_only(election: Election, what: str) -> None:
@@ -365,12 +391,19 @@ def apply_swings(election: Election, swings: Sequence[str]) -> Election:
     A percentage swing moves the list's share of the list votes by that many points and scales
     every other list in proportion; the new figures are then rounded to whole votes by largest
     remainder, so that the total of list votes is unchanged. A vote swing adds or removes votes
-    from that list only (and from the valid and cast totals, where the file gives them)."""
+    from that list only (and from the valid and cast totals, where the file gives them).
+
+    With districts (units that carry the lists' votes), the votes move in each district: see
+    ``hemicycle.district_whatif`` (a uniform swing in every district, or ``ABBR=+2%@NAME`` in one)."""
+    if vote_units(election):
+        return apply_district_swings(election, swings)
     votes = [e.votes for e in election.lists]
     totals = dict(election.totals)
     abbrs = list(election.abbrs)
     for text in swings:
-        abbr, value, percent = parse_swing(text)
+        abbr, value, percent, where = parse_swing(text)
+        if where is not None:
+            raise WhatIfError(f"swing {text!r}: the vote file has no districts to name")
         if abbr not in abbrs:
             raise WhatIfError(f"swing {text!r}: no list {abbr!r} in the votes (lists: {', '.join(abbrs)})")
         i = abbrs.index(abbr)
@@ -387,7 +420,7 @@ def apply_swings(election: Election, swings: Sequence[str]) -> Election:
             exact = [share * total if j == i else
                      (Fraction(v, others) * (1 - share) * total if others else Fraction(0))
                      for j, v in enumerate(votes)]
-            votes = _round_keep_total(exact, total)
+            votes = round_keep_total(exact, total)
         else:
             new = votes[i] + int(value)
             if new < 0:
@@ -397,18 +430,7 @@ def apply_swings(election: Election, swings: Sequence[str]) -> Election:
                 if key in totals:
                     totals[key] += int(value)
     name = (election.name + " with " + ", ".join(swings)) if election.name else ", ".join(swings)
-    if votes != [e.votes for e in election.lists]:
-        _national_only(election, "a swing")
     return derive(election, votes, totals, name=name)
-
-
-def _round_keep_total(exact: Sequence[Fraction], total: int) -> list[int]:
-    floors = [x.numerator // x.denominator for x in exact]
-    left = total - sum(floors)
-    order = sorted(range(len(exact)), key=lambda i: (-(exact[i] - floors[i]), i))
-    for i in order[:left]:
-        floors[i] += 1
-    return floors
 
 
 @dataclass(frozen=True)
@@ -417,10 +439,19 @@ class Margin:
     seats: int
     gain: int | None  # fewest extra votes for one more seat (others unchanged); None: no amount does
     lose: int | None  # fewest votes lost for one seat fewer; None: it has no seat to lose
+    # With districts: where the cheapest gain and loss are, and the margins in each district where
+    # the list stood, the cheapest gain first (``hemicycle.district_whatif``).
+    gain_district: str | None = None
+    lose_district: str | None = None
+    districts: tuple[DistrictMargin, ...] = ()
 
     def to_json(self) -> dict[str, object]:
-        return {"abbr": self.abbr, "seats": self.seats, "votes_to_gain_a_seat": self.gain,
-                "votes_to_lose_a_seat": self.lose}
+        out: dict[str, object] = {"abbr": self.abbr, "seats": self.seats, "votes_to_gain_a_seat": self.gain,
+                                  "votes_to_lose_a_seat": self.lose}
+        if self.districts:
+            out.update(gain_district=self.gain_district, lose_district=self.lose_district,
+                       districts=[d.to_json() for d in self.districts])
+        return out
 
 
 class Margins(list[Margin]):
@@ -439,23 +470,37 @@ class Margins(list[Margin]):
 
         return margins_html(self.rules, self.to_json())
 
-    def to_pandas(self) -> Any:
-        """``rules, abbr, seats, votes_to_gain_a_seat, votes_to_lose_a_seat`` (needs pandas)."""
+    def to_pandas(self, *, districts: bool = False) -> Any:
+        """``rules, abbr, seats, votes_to_gain_a_seat, votes_to_lose_a_seat`` (needs pandas; with
+        districts also ``gain_district, lose_district``); ``districts=True``: one row per list and
+        district (``hemicycle.frames.margins_frame``)."""
         from hemicycle.frames import margins_frame
 
-        return margins_frame(self.rules, self.to_json())
+        return margins_frame(self.rules, self.to_json(), districts=districts)
 
 
-def seat_margins(rules: Rules, election: Election) -> Margins:
+def seat_margins(rules: Rules, election: Election, lists: Sequence[str] | None = None) -> Margins:
     """For every list: the fewest votes it must gain for one more seat, or may lose before it
     loses one, the other lists' votes unchanged.
 
     Found by doubling then bisection on whole votes, so the answer is the exact smallest number
     when the list's seats never fall as its votes rise (vote monotonicity: `hemicycle verify
     --property monotonicity` proves or refutes it for the rules); without it, a smaller amount
-    could exist beyond a non-monotone stretch."""
+    could exist beyond a non-monotone stretch.
+
+    With districts, the votes are gained or lost in one district (``hemicycle.district_whatif``):
+    the margin is the cheapest district's, and ``districts`` holds every district's. Under rules
+    that allocate nationally (``derived.units_matter``) it does not matter where the votes are
+    gained: the margins are the national ones.
+    ``lists``: the abbrs of the lists to give margins for (default: every list)."""
+    unknown = [a for a in lists or () if a not in election.abbrs]
+    if unknown:
+        raise WhatIfError(f"margins of {', '.join(unknown)}: not a list of the votes")
+    if vote_units(election):
+        if units_matter(rules.model):
+            return _district_margins(rules, election, lists)
+        election = national_view(election)  # allocated nationally: where the votes are gained does not matter
     _national_rules(rules.model, "the votes that decide seats")
-    _national_only(election, "the votes that decide seats")
     seats_of = Seats(rules.model, election)
     base_votes = [e.votes for e in election.lists]
     totals = dict(election.totals)
@@ -473,26 +518,22 @@ def seat_margins(rules: Rules, election: Election) -> Margins:
     limit = 4 * max(1, sum(base_votes) + totals.get("invalid", 0) + totals.get("against_all", 0))
     out = []
     for i, e in enumerate(election.lists):
+        if lists is not None and e.abbr not in lists:
+            continue
         s = now[i]
-        gain = _first(lambda d, i=i, s=s: seats_with(i, d) > s, limit)
-        lose = None if s == 0 else _first(lambda d, i=i, s=s: seats_with(i, -d) < s, e.votes)
+        gain = first_true(lambda d, i=i, s=s: seats_with(i, d) > s, limit)
+        lose = None if s == 0 else first_true(lambda d, i=i, s=s: seats_with(i, -d) < s, e.votes)
         out.append(Margin(abbr=e.abbr, seats=s, gain=gain, lose=lose))
     return Margins(out, rules.path)
 
 
-def _first(pred: object, limit: int) -> int | None:
-    """Smallest d in 1..limit with pred(d), assuming pred is monotone; None if pred(limit) fails."""
-    test = pred  # type: ignore[assignment]
-    hi = 1
-    while not test(hi):  # type: ignore[operator]
-        if hi >= limit:
-            return None
-        hi = min(limit, hi * 2)
-    lo = hi // 2  # test(lo) is false (or lo == 0)
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if test(mid):  # type: ignore[operator]
-            hi = mid
-        else:
-            lo = mid
-    return hi
+def _district_margins(rules: Rules, election: Election, lists: Sequence[str] | None) -> Margins:
+    out = []
+    for abbr, seats, found in district_margins(rules.model, election, lists):
+        gains = [d for d in found if d.gain is not None]
+        loses = sorted((d for d in found if d.lose is not None), key=lambda d: d.lose or 0)
+        out.append(Margin(abbr=abbr, seats=seats, gain=gains[0].gain if gains else None,
+                          lose=loses[0].lose if loses else None,
+                          gain_district=gains[0].district if gains else None,
+                          lose_district=loses[0].district if loses else None, districts=tuple(found)))
+    return Margins(out, rules.path)

@@ -96,7 +96,7 @@ def test_spain_2015_compared_with_one_national_district(page: Any) -> None:
     election = read_vote_file(resolve_election("spain-2015")).election
     assert cells[-2:] == ["123", str(load("spain-one-district").allocate(election).seats["PP"])]
     notes = page.find_element(By.ID, "compare-notes").text
-    assert "margins:" in notes and "not supported for districts" in notes
+    assert "margins:" in notes and "given in districts" in notes and "--margins" in notes
 
 
 def open_typed_two_districts(page: Any) -> None:

@@ -232,6 +232,7 @@ def allocation(text: str, file: str, source: VoteSource) -> dict[str, Any]:
 def comparison(systems: Sequence[tuple[str, str]], source: VoteSource, curve: str | None = None) -> dict[str, Any]:
     """Systems side by side on the same votes (``hemicycle compare ... --margins [--curve]``):
     the report as the self-contained HTML page that ``--html`` writes, and each arch as SVG."""
+    from hemicycle.derived import vote_units
     from hemicycle.whatif import WhatIfError, seat_margins, seat_vote_curve
 
     parsed = []
@@ -250,14 +251,22 @@ def comparison(systems: Sequence[tuple[str, str]], source: VoteSource, curve: st
         return {"error": str(e)}
     notes: list[str] = []
     margins, curves = {}, []
-    try:  # what-ifs that move national votes: refused (with the CLI's message) for districts
-        margins = {s.label: seat_margins(s.rules, election) for s in result.systems}
+    try:  # margins in every district of every list take long: the command line gives them
+        heavy = [s.label for s in result.systems] if vote_units(election) else []
+        if heavy:
+            notes.append("margins: the votes are given in districts, and the votes each list needs in each district "
+                         "take long to find: `hemicycle compare RULES --votes VOTES --margins` gives them")
+        margins = {s.label: seat_margins(s.rules, election) for s in result.systems if s.label not in heavy}
     except WhatIfError as e:
         notes.append(f"margins: {e}")
     except AllocationError as e:
         return {"error": str(e)}
-    try:
-        curves = [seat_vote_curve(r, election, curve) for r in parsed] if curve else []
+    try:  # so does a curve in every district
+        slow = list(parsed) if curve and vote_units(election) else []
+        if slow:
+            notes.append("seat-vote curve: the votes are given in districts, and the curve takes long to find: "
+                         f"`hemicycle compare RULES --votes VOTES --curve {curve}` gives it")
+        curves = [seat_vote_curve(r, election, curve) for r in parsed if r not in slow] if curve else []
     except WhatIfError as e:
         notes.append(f"seat-vote curve: {e}")
     except AllocationError as e:
