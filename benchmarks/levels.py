@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import argparse
 import platform
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -41,13 +40,13 @@ from hemicycle.api import resolve_election
 from hemicycle.interpreter import allocate
 from hemicycle.votes import load_votes
 
+try:
+    from benchmarks.districts import best_of
+except ImportError:  # run as a script from the repository root
+    import sys
 
-def timed(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
-    out = fn()
-    start = time.perf_counter()
-    for _ in range(repeat):
-        out = fn()
-    return (time.perf_counter() - start) / repeat * 1e3, out
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from districts import best_of  # type: ignore[no-redef]
 
 
 def interregnum_system() -> tuple[Callable[[], Any], Callable[[Any], dict[str, int]]] | None:
@@ -150,12 +149,7 @@ def compare_system(name: str, wheel: str, title: str, args: argparse.Namespace) 
     vl = votelib_scotland(election) if name == "scotland-2011" else None
     if vl is not None:
         contestants["votelib 0.4 (glue written here)"] = (vl, args.repeat)
-    best: dict[str, tuple[float, Any]] = {}
-    for _ in range(args.rounds):
-        for label, (fn, repeat) in contestants.items():
-            ms, out = timed(fn, repeat)
-            if label not in best or ms < best[label][0]:
-                best[label] = (ms, out)
+    best = best_of(contestants, args.rounds)
     ours = {a: n for a, n in best["hemicycle interpreter (full protocol)"][1].seats.items() if n}
     print(f"{title}; Python {platform.python_version()}")
     base = best["hemicycle interpreter (full protocol)"][0]
@@ -199,12 +193,7 @@ def germany(args: argparse.Namespace) -> None:
         contestants["interregnum 0.4.1 (build + allocate)"] = (peer[0], max(2, args.repeat // 5))
     else:
         print("interregnum is not installed (pip install -e .[bench])")
-    best: dict[str, tuple[float, Any]] = {}
-    for _ in range(args.rounds):
-        for name, (fn, repeat) in contestants.items():
-            ms, out = timed(fn, repeat)
-            if name not in best or ms < best[name][0]:
-                best[name] = (ms, out)
+    best = best_of(contestants, args.rounds)
     ours = {a: n for a, n in best["hemicycle interpreter (full protocol)"][1].seats.items() if n}
     print(f"Germany 2025 (630 seats, 299 constituencies, 16 Länder); Python {platform.python_version()}")
     base = best["hemicycle interpreter (full protocol)"][0]

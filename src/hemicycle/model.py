@@ -318,6 +318,9 @@ class Ties(Node):
 
     criteria: tuple[TieCriterion, ...] = ()
     seed: int | None = None  # for LOT
+    # for LOT: a fixed draw instead of the seeded one, the lists (abbrs) in the order drawn; set
+    # by the verifier to replay a counterexample's draw, never written in a rule file
+    draw: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -76,12 +76,18 @@ class TieBreaker:
             used = crit.value
             if crit is m.TieCriterion.LOT:
                 pool = sorted(remaining, key=lambda i: self.entries[i].registration_order)
-                if self._random is None:
-                    self._random = random.Random(self._seed)
-                self._random.shuffle(pool)
+                draw = self.ties.draw if self.ties is not None else None
+                if draw is not None:  # a given draw (the verifier's replay): first drawn first
+                    rank = {a: k for k, a in enumerate(draw)}
+                    pool.sort(key=lambda i: rank.get(self.entries[i].abbr, len(rank)))
+                    used = f"lot (the draw {', '.join(draw)})"
+                else:
+                    if self._random is None:
+                        self._random = random.Random(self._seed)
+                    self._random.shuffle(pool)
+                    used = f"lot (seed {self.ties.seed if self.ties and self.ties.seed is not None else 0})"
                 chosen += pool[:need]
                 need = 0
-                used = f"lot (seed {self.ties.seed if self.ties and self.ties.seed is not None else 0})"
                 break
             groups: dict[int, list[int]] = {}
             for i in remaining:
