@@ -564,6 +564,9 @@ def verify(
     no_search: Annotated[bool, typer.Option("--no-search", metavar="", help="Ask the solver alone "
                                                                            "(no random pre-search).")] = False,
     set_: SetOption = None,
+    districts: Annotated[int | None, typer.Option(
+        "--districts", min=1, max=20, metavar="K", help="Units of a level whose magnitudes are apportioned "
+                                                        "(`apportion by ...`; default 3).")] = None,
 ) -> None:
     """Prove or refute properties of the rules with Z3, for every vote vector within bounds.
     Exit 0 all proved, 1 one refuted, 3 one unknown."""
@@ -574,7 +577,7 @@ def verify(
         results = v.verify(
             chamber_rules.model, property, parties=parties, max_votes=max_votes, timeout=timeout,
             minimize=minimize, tier=tier, property_file=property_file, search=not no_search,
-            progress=steps.callback(f"verify {Path(chamber_rules.path).stem}"),
+            progress=steps.callback(f"verify {Path(chamber_rules.path).stem}"), districts=districts,
         )
     if format is VerifyFormat.json:
         emit(json_text({"rules": chamber_rules.path, "results": [r.to_json() for r in results]}) + "\n")

@@ -19,7 +19,7 @@ from hemicycle.election import Election, ListEntry
 from hemicycle.model import Chamber, Tier
 from hemicycle.verify.concrete import totals_for
 from hemicycle.verify.encoder import TierEnc, check_supported, refuse_levels2
-from hemicycle.verify.errors import EncodingMismatch, PropertyError, VerifyError
+from hemicycle.verify.errors import EncodingMismatch, PropertyError, UnsupportedClause, VerifyError
 from hemicycle.verify.problem import Outcome, Part, Problem, Query
 from hemicycle.verify.properties import CATALOGUE, Property
 
@@ -724,6 +724,7 @@ def verify(
     property_file: Path | None = None,
     search: bool = True,
     progress: Callable[[int, int, str], None] | None = None,
+    districts: int | None = None,
 ) -> list[PropertyResult]:
     """Check catalogue properties (all when ``properties`` is None) and those of a ``.props``
     file, for every tier of ``chamber`` (or the one named ``tier``). ``search=False``: the
@@ -736,7 +737,8 @@ def verify(
 
     A chamber with districts: the district properties (``DISTRICT_CATALOGUE``: all when
     ``properties`` is None) on the district family the verifier encodes (verify/districts.py);
-    ``tier``, ``minimize`` and ``search`` do not apply there yet."""
+    ``tier``, ``minimize`` and ``search`` do not apply there yet. ``districts``: how many units
+    an apportioned level has (``apportion by ...``: the rule file does not name them; default 3)."""
     if parties < 1:
         raise PropertyError("parties must be at least 1")
     for t in chamber.tiers:  # the clauses of the levels issue first: the message names the clause itself
@@ -745,7 +747,7 @@ def verify(
         if property_file is not None:
             raise PropertyError("property files about districts are not supported yet")
         return _verify_districted(chamber, properties, parties=parties, max_votes=max_votes,
-                                  timeout=timeout, progress=progress)
+                                  timeout=timeout, progress=progress, districts=districts)
     props: list[Property] = []
     if property_file is not None:
         from hemicycle.verify.proplang import load_properties
@@ -764,9 +766,10 @@ def verify(
             elif name in user_names:
                 chosen.append(user_names[name])
             else:
+                from hemicycle.verify.apportionment import APPORTIONMENT_CATALOGUE
                 from hemicycle.verify.district_properties import DISTRICT_CATALOGUE
 
-                if name in DISTRICT_CATALOGUE:
+                if name in DISTRICT_CATALOGUE or name in APPORTIONMENT_CATALOGUE:
                     raise PropertyError(f"{name!r} is a property of chambers with districts; "
                                         "these rules have none")
                 raise PropertyError(
@@ -803,33 +806,41 @@ def verify(
 
 def _verify_districted(
     chamber: Chamber, properties: list[str] | None, *, parties: int, max_votes: int | None,
-    timeout: float, progress: Callable[[int, int, str], None] | None,
+    timeout: float, progress: Callable[[int, int, str], None] | None, districts: int | None = None,
 ) -> list[PropertyResult]:
-    """The district properties (verify/district_properties.py) on the encoded district family;
-    any other clause about districts is refused with its line."""
+    """The district properties (verify/district_properties.py, verify/apportionment.py) on the
+    encoded district family; any other clause about districts is refused with its line. Without
+    ``properties``: the apportionment properties when the level apportions its magnitudes, else
+    the vote properties."""
+    from hemicycle.verify.apportionment import APPORTIONMENT_CATALOGUE
     from hemicycle.verify.district_properties import DISTRICT_CATALOGUE, decide
     from hemicycle.verify.districts import district_system
 
-    system = district_system(chamber)
-    names = list(DISTRICT_CATALOGUE) if properties is None else properties
+    known = [*DISTRICT_CATALOGUE, *APPORTIONMENT_CATALOGUE]
+    apportioned = len(chamber.levels) == 1 and chamber.levels[0].apportion is not None
+    default = APPORTIONMENT_CATALOGUE if apportioned else DISTRICT_CATALOGUE
+    names = list(default) if properties is None else properties
     for name in names:
-        if name not in DISTRICT_CATALOGUE:
+        if name not in known:
             raise PropertyError(f"{name!r} is not a property of districted chambers yet; known: "
-                                + ", ".join(DISTRICT_CATALOGUE))
-    real = system.real and max_votes is None
+                                + ", ".join(known))
+    system = None
+    if any(name in DISTRICT_CATALOGUE for name in names):
+        system = district_system(chamber)
     results = []
     for k, name in enumerate(names):
         if progress is not None:
             progress(k, len(names), name)
+        if name in APPORTIONMENT_CATALOGUE:
+            results.append(_verify_apportionment(chamber, name, parties, timeout, districts))
+            continue
+        assert system is not None
         prop = DISTRICT_CATALOGUE[name]
+        real = system.real and max_votes is None
         try:
             verdict = decide(system, prop, parties, timeout=timeout, max_votes=max_votes)
         except EncodingMismatch as exc:
-            results.append(PropertyResult(
-                property=name, status=Status.ERROR, parties=parties, seconds=0.0,
-                tier=system.tier.name, definition=prop.definition, citation=prop.citation,
-                reason=f"internal error: the Z3 encoding and the interpreter disagree, so no "
-                       f"result is shown: {exc}"))
+            results.append(_mismatch(name, parties, system.tier.name, prop, exc))
             continue
         result = PropertyResult(
             property=name, status=Status(verdict.status), parties=parties, seconds=verdict.seconds,
@@ -846,6 +857,50 @@ def _verify_districted(
     if progress is not None:
         progress(len(names), len(names), "")
     return results
+
+
+def _mismatch(name: str, parties: int, tier: str, prop: Any, exc: Exception) -> PropertyResult:
+    return PropertyResult(
+        property=name, status=Status.ERROR, parties=parties, seconds=0.0, tier=tier,
+        definition=prop.definition, citation=prop.citation,
+        reason=f"internal error: the Z3 encoding and the interpreter disagree, so no result is "
+               f"shown: {exc}")
+
+
+def _verify_apportionment(chamber: Chamber, name: str, parties: int, timeout: float,
+                          districts: int | None) -> PropertyResult:
+    """An apportionment property (verify/apportionment.py) of the chamber's one level."""
+    from hemicycle.verify.apportionment import APPORTIONMENT_CATALOGUE, DEFAULT_UNITS, apportioned, decide
+
+    if len(chamber.levels) != 1:
+        lv = chamber.levels[1]
+        raise UnsupportedClause(lv, lv.label, "one level of districts is encoded, not several")
+    app = apportioned(chamber.levels[0], DEFAULT_UNITS if districts is None else districts)
+    prop = APPORTIONMENT_CATALOGUE[name]
+    try:
+        verdict = decide(app, prop, timeout=timeout)
+    except EncodingMismatch as exc:
+        return _mismatch(name, parties, app.level.label, prop, exc)
+    fixed = "".join(f", {u} fixed at {s}" for u, s in app.fixed)
+    result = PropertyResult(
+        property=name, status=Status(verdict.status), parties=parties, seconds=verdict.seconds,
+        tier=app.level.label, encoding="rational" if app.real else "integer",
+        bounds=f"{len(app.pool)} apportioned units ({', '.join(app.pool)}) of {app.level.seats} seats, "
+        f"minimum {app.minimum}{fixed}, any positive figures" + (" (rational)" if app.real else " (integers)"),
+        definition=prop.definition, citation=prop.citation, reason=verdict.reason,
+        notes=["figures on which an apportionment has no result (an unbroken tie) are not "
+               "considered", *(verdict.notes or [])])
+    if verdict.replays is not None:
+        result.bounds = ""
+        result.counterexample = [_apportionment_counter(app, r) for r in verdict.replays]
+        result.trace = "\n\n".join(f"{r.seats} seats:\n{r.trace}" for r in verdict.replays)
+    return result
+
+
+def _apportionment_counter(app: Any, r: Any) -> CounterElection:
+    units = [{"district": u, "seats": s, "figure": r.figures.get(u)} for u, s in r.magnitudes.items()]
+    return CounterElection(votes={}, totals={app.apportion.figure: sum(r.figures.values())}, seats={},
+                           house=r.seats, districts=units)
 
 
 def _district_counter(system: Any, o: Any) -> CounterElection:
