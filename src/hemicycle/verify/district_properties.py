@@ -49,6 +49,7 @@ class DistrictProperty:
     build: Callable[[DistrictSystem, int, int | None], list[DQuery]]
     violated: Callable[[list[DistrictOutcome], tuple[int, int] | None], bool]
     elections: int = 2
+    integer: bool = False  # integer votes (a user property that compares votes with numbers)
 
 
 @dataclass
@@ -212,8 +213,8 @@ def decide(sys: DistrictSystem, prop: DistrictProperty, n: int, *, timeout: floa
            max_votes: int | None = None) -> DistrictVerdict:
     start = time.monotonic()
     deadline = start + timeout
-    if max_votes is not None:  # a bound on the figures: integer votes, so that it holds as stated
-        sys = replace(sys, integer=True)
+    if max_votes is not None or prop.integer:  # a bound on the figures, or a formula comparing
+        sys = replace(sys, integer=True)  # votes with numbers: integer votes, so that it holds as stated
     queries = prop.build(sys, n, max_votes)
     unknown: list[str] = []
     for q in queries:

@@ -159,6 +159,8 @@ class DistrictOutcome:
     seats: list[list[int]]  # district x list
     national: list[int]
     trace: str = ""
+    names: tuple[str, ...] = ()  # the districts, in the rule file's order
+    house: int = 0  # the chamber's seats
 
     @property
     def national_votes(self) -> list[int]:
@@ -191,7 +193,8 @@ def interpret(sys: DistrictSystem, case: DistrictCase) -> DistrictOutcome | str:
     abbrs = [f"L{i + 1}" for i in range(n)]
     by_unit = {p.district: p for p in t.parts}
     seats = [[by_unit[name].seats.get(a, 0) if name in by_unit else 0 for a in abbrs] for name in sys.names]
-    return DistrictOutcome(case, seats, [t.seats.get(a, 0) for a in abbrs], res.explain())
+    return DistrictOutcome(case, seats, [t.seats.get(a, 0) for a in abbrs], res.explain(), sys.names,
+                           sys.chamber.seats)
 
 
 def encoded(sys: DistrictSystem, case: DistrictCase, *, unique: bool = False) -> tuple[list[list[int]], bool]:

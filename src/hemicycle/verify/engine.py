@@ -744,10 +744,13 @@ def verify(
     for t in chamber.tiers:  # the clauses of the levels issue first: the message names the clause itself
         refuse_levels2(t)
     if chamber.levels:
+        user_d: list[Any] = []
         if property_file is not None:
-            raise PropertyError("property files about districts are not supported yet")
+            from hemicycle.verify.district_proplang import load_district_properties
+
+            user_d = load_district_properties(property_file)
         return _verify_districted(chamber, properties, parties=parties, max_votes=max_votes,
-                                  timeout=timeout, progress=progress, districts=districts)
+                                  timeout=timeout, progress=progress, districts=districts, user=user_d)
     props: list[Property] = []
     if property_file is not None:
         from hemicycle.verify.proplang import load_properties
@@ -807,25 +810,27 @@ def verify(
 def _verify_districted(
     chamber: Chamber, properties: list[str] | None, *, parties: int, max_votes: int | None,
     timeout: float, progress: Callable[[int, int, str], None] | None, districts: int | None = None,
+    user: list[Any] | None = None,
 ) -> list[PropertyResult]:
     """The district properties (verify/district_properties.py, verify/apportionment.py) on the
     encoded district family; any other clause about districts is refused with its line. Without
-    ``properties``: the apportionment properties when the level apportions its magnitudes, else
-    the vote properties."""
+    ``properties``: the ``user`` properties (of a .props file) if any, else the apportionment
+    properties when the level apportions its magnitudes, else the vote properties."""
     from hemicycle.verify.apportionment import APPORTIONMENT_CATALOGUE
     from hemicycle.verify.district_properties import DISTRICT_CATALOGUE, decide
     from hemicycle.verify.districts import district_system
 
-    known = [*DISTRICT_CATALOGUE, *APPORTIONMENT_CATALOGUE]
+    vote_props = {**DISTRICT_CATALOGUE, **{p.name: p for p in user or []}}
+    known = [*vote_props, *APPORTIONMENT_CATALOGUE]
     apportioned = len(chamber.levels) == 1 and chamber.levels[0].apportion is not None
-    default = APPORTIONMENT_CATALOGUE if apportioned else DISTRICT_CATALOGUE
-    names = list(default) if properties is None else properties
+    default = [p.name for p in user] if user else list(APPORTIONMENT_CATALOGUE if apportioned else DISTRICT_CATALOGUE)
+    names = default if properties is None else properties
     for name in names:
         if name not in known:
             raise PropertyError(f"{name!r} is not a property of districted chambers yet; known: "
                                 + ", ".join(known))
     system = None
-    if any(name in DISTRICT_CATALOGUE for name in names):
+    if any(name in vote_props for name in names):
         system = district_system(chamber)
     results = []
     for k, name in enumerate(names):
@@ -835,7 +840,7 @@ def _verify_districted(
             results.append(_verify_apportionment(chamber, name, parties, timeout, districts))
             continue
         assert system is not None
-        prop = DISTRICT_CATALOGUE[name]
+        prop = vote_props[name]
         real = system.real and max_votes is None
         try:
             verdict = decide(system, prop, parties, timeout=timeout, max_votes=max_votes)
