@@ -1,7 +1,16 @@
 """Verifier timings and the full agreement test (run by hand, not in CI).
 
     python benchmarks/verify.py timings [--min-n 2] [--max-n 8] [--timeout 60] [--rules kazakh ...]
+    python benchmarks/verify.py table [--timeout 60] [--n 4] [--kazakh-max 10] [--only FILE ...] [--out FILE]
     python benchmarks/verify.py agreement [--count 10000] [--rules hare dhondt ...]
+
+``table`` prints the table rule file x property x n -> verdict, seconds: every bundled rule file
+at ``--n`` lists with every catalogue property (a rule file the verifier refuses is one row,
+"refused", with the clause and its line), every districted rule file with the district
+catalogue at 3 lists x 3 districts (the apportionment properties with 3 apportioned units), the
+districted examples of docs/examples, and ``kazakhstan-2021`` for every n from 2 to
+``--kazakh-max``. P proved (with the non-vacuity check), R refuted (replayed), ? unknown (a
+timeout, never a proof), E an encoding/interpreter disagreement.
 
 ``timings`` prints the seconds per catalogue property and number of lists (2..max-n) for each rule
 set, and the largest n decided (proved or refuted) within the timeout. ``agreement`` runs the
@@ -13,12 +22,17 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from hemicycle.grammar import load_rules, parse_rules
 from hemicycle.model import Chamber
 from hemicycle.verify import CATALOGUE, Status, verify
 from hemicycle.verify.agreement import KAZAKH_07, RULES, run_rule
+from hemicycle.verify.apportionment import APPORTIONMENT_CATALOGUE
+from hemicycle.verify.district_properties import DISTRICT_CATALOGUE
+from hemicycle.verify.errors import UnsupportedClause, VerifyError
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -61,6 +75,62 @@ def timings(args: argparse.Namespace) -> None:
             print(f"{pname:26s}" + "".join(f"{c:>14s}" for c in cells) + f"  {best}", flush=True)
 
 
+MARK = {Status.PROVED: "P", Status.REFUTED: "R", Status.UNKNOWN: "?", Status.ERROR: "E"}
+
+
+def _rows(path: Path, props: list[str] | None, n: int, timeout: float) -> Iterator[tuple[str, str, str, str]]:
+    """(property, n, verdict, seconds) for one rule file; one "refused" row when it is refused."""
+    chamber = load_rules(path)
+    names = props
+    if chamber.levels:
+        names = list(APPORTIONMENT_CATALOGUE) if chamber.levels[0].apportion is not None else []
+        names += list(DISTRICT_CATALOGUE)
+    for name in names or list(CATALOGUE):
+        start = time.monotonic()
+        try:
+            (r,) = verify(chamber, [name], parties=n, timeout=timeout, districts=3)
+        except UnsupportedClause as exc:
+            where = f"{Path(exc.node.span.file).name}:{exc.node.span.line}" if exc.node.span.file else ""
+            yield name, str(n), "refused", f"{where} {exc.clause}: {exc.why}"
+            continue
+        except VerifyError as exc:
+            yield name, str(n), "error", str(exc)
+            continue
+        secs = r.seconds if r.seconds else time.monotonic() - start
+        why = f" ({r.reason[:60]})" if r.status is Status.UNKNOWN and r.reason else ""
+        yield name, str(n), MARK[r.status], f"{secs:.2f}{why}"
+
+
+def table(args: argparse.Namespace) -> None:
+    rules_dir = ROOT / "src" / "hemicycle" / "rules"
+    files = sorted(rules_dir.glob("*.elect")) + sorted((ROOT / "docs" / "examples").glob("*.elect"))
+    if args.only:
+        files = [f for f in files if f.stem in args.only]
+    out = open(args.out, "a") if args.out else None  # noqa: SIM115
+    def emit(line: str) -> None:
+        print(line, flush=True)
+        if out is not None:
+            out.write(line + "\n")
+            out.flush()
+    emit(f"| rule file | property | n | verdict | seconds (timeout {args.timeout:g} s) |")
+    emit("| --- | --- | --- | --- | --- |")
+    for f in files:
+        kaz = f.stem == "kazakhstan-2021" and args.kazakh_max > 0
+        ns = range(2, args.kazakh_max + 1) if kaz else [args.n]
+        chamber = load_rules(f)
+        if chamber.levels:
+            ns = [3]
+        refused_once = False
+        for n in ns:
+            for prop, nn, verdict, secs in _rows(f, args.property, n, args.timeout):
+                if verdict == "refused" and refused_once:
+                    continue
+                refused_once = refused_once or verdict == "refused"
+                emit(f"| {f.stem} | {prop} | {nn} | {verdict} | {secs} |")
+    if out is not None:
+        out.close()
+
+
 def agreement(args: argparse.Namespace) -> int:
     """The same as ``python scripts/agreement.py`` (which prints more columns)."""
     total_bad = 0
@@ -83,12 +153,22 @@ def main() -> int:
     t.add_argument("--timeout", type=float, default=60.0)
     t.add_argument("--rules", nargs="*")
     t.add_argument("--property", nargs="*")
+    tb = sub.add_parser("table")
+    tb.add_argument("--timeout", type=float, default=60.0)
+    tb.add_argument("--n", type=int, default=4)
+    tb.add_argument("--kazakh-max", type=int, default=10)
+    tb.add_argument("--only", nargs="*")
+    tb.add_argument("--property", nargs="*")
+    tb.add_argument("--out")
     a = sub.add_parser("agreement")
     a.add_argument("--count", type=int, default=10_000)
     a.add_argument("--rules", nargs="*")
     args = ap.parse_args()
     if args.cmd == "timings":
         timings(args)
+        return 0
+    if args.cmd == "table":
+        table(args)
         return 0
     return agreement(args)
 
