@@ -58,6 +58,15 @@ def test_spain_rule_has_the_alabama_paradox() -> None:
     assert any(y["seats"] < x["seats"] for x, y in zip(a.districts, b.districts, strict=True))
 
 
+def test_spain_known_instance_replays() -> None:
+    """The spain-1986 instance in docs/verify.md: 171, 112,012, 4,610 at 350 and 351 seats."""
+    app = apportioned(load_rules(ROOT / "src/hemicycle/rules/spain-1986.elect").levels[0], 3)
+    at350, at351 = replay(app, [171, 112_012, 4_610], 350), replay(app, [171, 112_012, 4_610], 351)
+    assert not isinstance(at350, str) and not isinstance(at351, str)
+    assert at350.magnitudes == {"Ceuta": 1, "Melilla": 1, "D1": 3, "D2": 330, "D3": 15}
+    assert at351.magnitudes == {"Ceuta": 1, "Melilla": 1, "D1": 2, "D2": 331, "D3": 16}
+
+
 @pytest.mark.parametrize("name", [HOUSE, POPULATION])
 def test_divisor_method_proved(name: str) -> None:
     (r,) = verify(load_rules(EXAMPLES / "provinces-dhondt.elect"), [name], districts=3, timeout=60)
