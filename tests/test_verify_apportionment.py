@@ -120,3 +120,46 @@ def test_encoding_agrees_with_interpreter(body: str) -> None:
                 figs = [10] * k  # equal figures: ties everywhere
             for seats in (12, 13):
                 assert agree(app, figs, seats) is None
+
+
+SMALL = """chamber "P" seats 6
+districts seats 6 {
+  minimum 1
+  apportion by population largest_remainder quota hare
+  ties none
+}
+tier "t" in each district {
+%s
+  ties more_votes then registration_order
+}
+"""
+
+
+def test_vote_property_with_apportioned_magnitudes_refuted_and_replayed() -> None:
+    """Negative vote weight behind a national threshold, magnitudes apportioned by population:
+    the counterexample carries the figures, and the interpreter apportions them again."""
+    from hemicycle.election import Election, ListEntry, Unit
+    from hemicycle.interpreter import allocate
+
+    chamber = parse_rules(SMALL % "  threshold 5% of valid_votes nationally\n  allocate largest_remainder quota hare",
+                          file="small.elect")
+    (r,) = verify(chamber, ["negative-vote-weight"], parties=3, districts=2, timeout=120)
+    assert r.status is Status.REFUTED, r.reason
+    seats = []
+    for e in r.counterexample:  # type: ignore[union-attr]
+        units = tuple(Unit(name=d["district"], votes=d["votes"], totals=d["totals"],
+                           figures={"population": d["figure"]}) for d in e.districts)
+        lists = tuple(ListEntry(abbr=a, votes=v, registration_order=i + 1, ballot_order=i + 1)
+                      for i, (a, v) in enumerate(e.votes.items()))
+        res = allocate(chamber, Election(lists=lists, totals=e.totals, units=units))
+        assert res.levels[0].magnitudes == {d["district"]: d["seats"] for d in e.districts}
+        seats.append(dict(res.tiers[0].seats))
+    gainer = next(a for a in seats[0] if r.counterexample[1].votes[a] > r.counterexample[0].votes[a])  # type: ignore[index]
+    assert seats[1][gainer] < seats[0][gainer]
+
+
+def test_vote_property_with_apportioned_magnitudes_proved() -> None:
+    chamber = parse_rules(SMALL % "  allocate dhondt", file="small.elect")
+    (r,) = verify(chamber, ["negative-vote-weight"], parties=2, districts=2, timeout=120)
+    assert r.status is Status.PROVED, r.reason
+    assert any("every vector of magnitudes" in n for n in r.notes)

@@ -381,3 +381,47 @@ def agree(app: Apportioned, figs: list[int], seats: int) -> str | None:
     if s.check() != z3.unsat:
         return f"figures {figs}, {seats} seats: the encoding allows other magnitudes than {got}"
     return None
+
+
+def magnitude_vectors(app: Apportioned, seats: int | None = None) -> list[tuple[int, ...]]:
+    """Every vector of magnitudes of the apportioned units: each at least the minimum, adding up
+    to the seats the level leaves them (a superset of the reachable ones)."""
+    rest = app.rest(app.level.seats if seats is None else seats)
+    k = len(app.pool)
+    out: list[tuple[int, ...]] = []
+
+    def rec(prefix: tuple[int, ...], left: int) -> None:
+        if len(prefix) == k - 1:
+            out.append((*prefix, left))
+            return
+        for x in range(left, -1, -1):
+            rec((*prefix, x), left - x)
+
+    rec((), rest)
+    return [tuple(x + app.minimum for x in v) for v in out]
+
+
+def figures_for(app: Apportioned, mags: tuple[int, ...], timeout: float = 30.0
+                ) -> tuple[str, list[int] | None]:
+    """("sat", positive integer figures on which the interpreter apportions exactly ``mags``,
+    checked), ("unsat", None) when the solver shows no figures give them, or (a reason, None)."""
+    ctx = Ctx(real=app.real, prefix="reach.")
+    p = figures(ctx, app, "R")
+    if app.real:
+        ctx.add(total(p).a == 1)
+    enc = encode_magnitudes(ctx, app, p, app.level.seats, "R")
+    s = z3.Solver()
+    s.set(timeout=int(timeout * 1000))
+    s.add(*ctx.cons, enc.defined, *[x == v for x, v in zip(enc.magnitudes, mags, strict=True)])
+    r = s.check()
+    if r == z3.unsat:
+        return "unsat", None
+    if r != z3.sat:
+        return s.reason_unknown() or "unknown", None
+    raw = [_value(s.model(), f) for f in p]
+    den = lcm(*(x.denominator for x in raw))
+    figs = [int(x * den) for x in raw]
+    r = replay(app, figs, app.level.seats)
+    if isinstance(r, str) or tuple(r.magnitudes[u] for u in app.pool) != mags:
+        raise EncodingMismatch(f"figures {figs}: the encoding apportions {mags}, the interpreter {r}")
+    return "sat", figs

@@ -831,7 +831,7 @@ def _verify_districted(
                                 + ", ".join(known))
     system = None
     if any(name in vote_props for name in names):
-        system = district_system(chamber)
+        system = district_system(chamber, districts or 3)
     results = []
     for k, name in enumerate(names):
         if progress is not None:
@@ -851,7 +851,8 @@ def _verify_districted(
             property=name, status=Status(verdict.status), parties=parties, seconds=verdict.seconds,
             tier=system.tier.name, encoding="rational" if real else "integer",
             bounds=_bounds(parties, real, max_votes) + f", {len(system.names)} districts of "
-            + "/".join(str(m) for m in system.magnitudes) + " seats",
+            + ("/".join(str(m) for m in system.magnitudes) + " seats" if system.apportioned is None
+               else f"apportioned magnitudes ({system.chamber.levels[0].seats} seats)"),
             definition=prop.definition, citation=prop.citation, reason=verdict.reason,
             notes=[NO_RESULT, *verdict.notes])
         if verdict.outcomes is not None:
@@ -916,8 +917,11 @@ def _district_counter(system: Any, o: Any) -> CounterElection:
     units = [{"district": name, "seats": m, "votes": dict(zip(abbrs, votes, strict=True)),
               "totals": totals_for(votes, **{k: x.get(k, 0) for k in keys}),
               "allocated": dict(zip(abbrs, row, strict=True))}
-             for name, m, votes, x, row in zip(system.names, system.magnitudes, o.case.votes,
+             for name, m, votes, x, row in zip(system.names, o.magnitudes or system.magnitudes, o.case.votes,
                                                 o.case.extras, o.seats, strict=True)]
+    for u in units:  # magnitudes apportioned by a figure of the vote file: the figures
+        if u["district"] in o.figures:
+            u["figure"] = o.figures[u["district"]]
     return CounterElection(votes=dict(zip(abbrs, o.national_votes, strict=True)),
                            totals=totals_for(o.national_votes, **nat_extras),
                            seats=dict(zip(abbrs, o.national, strict=True)), house=system.chamber.seats,
