@@ -3,6 +3,7 @@
     python benchmarks/verify.py timings [--min-n 2] [--max-n 8] [--timeout 60] [--rules kazakh ...]
     python benchmarks/verify.py table [--timeout 60] [--n 4] [--kazakh-max 10] [--only FILE ...] [--out FILE]
     python benchmarks/verify.py agreement [--count 10000] [--rules hare dhondt ...]
+    python benchmarks/verify.py apportionment [--count 200]
 
 ``table`` prints the table rule file x property x n -> verdict, seconds: every bundled rule file
 at ``--n`` lists with every catalogue property (a rule file the verifier refuses is one row,
@@ -156,6 +157,40 @@ def table(args: argparse.Namespace) -> None:
         out.close()
 
 
+def apportionment(args: argparse.Namespace) -> int:
+    """The apportionment encoding against the interpreter on random figures (as the CI slice in
+    tests/test_verify_apportionment.py, ``--count`` cases per method family)."""
+    import random
+
+    from hemicycle.verify.apportionment import agree, apportioned
+
+    bodies = [
+        "minimum 1\napportion by population largest_remainder quota hare\nties none",
+        "minimum 2\napportion by population largest_remainder quota droop\nties registration_order",
+        "apportion by population dhondt\nties none",
+        "minimum 1\napportion by population sainte_lague\nties registration_order",
+        "minimum 1\napportion by population dhondt\nties more_votes then registration_order",
+        'fixed "Capital" 2\nminimum 1\napportion by valid_votes largest_remainder quota hare\nties registration_order',
+    ]
+    bad = 0
+    rng = random.Random(16)
+    for body in bodies:
+        level = parse_rules(f'chamber "P" seats 12\ndistricts seats 12 {{\n{body}\n}}\n'
+                            'tier "t" in each district {\n allocate dhondt\n ties registration_order\n}\n',
+                            file="bench.elect").levels[0]
+        start = time.monotonic()
+        for c in range(args.count):
+            k = 2 + c % 3
+            figs = [rng.choice([1, 2, 5, 7, 100, rng.randint(1, 1000)]) for _ in range(k)]
+            msg = agree(apportioned(level, k), figs, 12 + c % 2)
+            if msg is not None:
+                bad += 1
+                print("  " + msg)
+        print(f"{body.splitlines()[-2]:60s} {args.count} cases, {time.monotonic() - start:.0f} s", flush=True)
+    print(f"{bad} disagreements")
+    return 1 if bad else 0
+
+
 def agreement(args: argparse.Namespace) -> int:
     """The same as ``python scripts/agreement.py`` (which prints more columns)."""
     total_bad = 0
@@ -186,6 +221,8 @@ def main() -> int:
     tb.add_argument("--property", nargs="*")
     tb.add_argument("--out")
     tb.add_argument("--start", help="skip the rule files whose name sorts before this one (resume a run)")
+    ap_ = sub.add_parser("apportionment")
+    ap_.add_argument("--count", type=int, default=200)
     a = sub.add_parser("agreement")
     a.add_argument("--count", type=int, default=10_000)
     a.add_argument("--rules", nargs="*")
@@ -196,6 +233,8 @@ def main() -> int:
     if args.cmd == "table":
         table(args)
         return 0
+    if args.cmd == "apportionment":
+        return apportionment(args)
     return agreement(args)
 
 

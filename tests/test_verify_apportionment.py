@@ -114,7 +114,7 @@ def test_encoding_agrees_with_interpreter(body: str) -> None:
     lv = level(body, seats=12)
     for k in (2, 3, 4):
         app = apportioned(lv, k)
-        for trial in range(12):
+        for trial in range(4):  # the full run: python benchmarks/verify.py apportionment
             figs = [rng.choice([1, 2, 5, 7, 100, rng.randint(1, 1000)]) for _ in range(k)]
             if trial == 0:
                 figs = [10] * k  # equal figures: ties everywhere
