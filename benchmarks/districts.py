@@ -31,7 +31,9 @@ Each peer's seats are compared with hemicycle's; the ratios are peer time / hemi
 from __future__ import annotations
 
 import argparse
+import os
 import platform
+import statistics
 import time
 from collections.abc import Callable
 from typing import Any
@@ -144,6 +146,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5, help="rounds; each contestant's best round counts")
     parser.add_argument("--batch", type=int, default=100_000, help="elections for the batch path (0: none)")
     parser.add_argument("--check", type=int, default=200, help="batch elections compared with the interpreter")
+    parser.add_argument("--pairs", type=int, default=15, help="rounds of compiled against plain loop, back to back")
     args = parser.parse_args()
     rules, election = spain()
     few = max(3, args.repeat // 5)
@@ -184,8 +187,25 @@ def main() -> None:
     plain = runs["plain exact Python loop"][0]
     print(f"compiled (districted) / plain exact loop: {runs['hemicycle compiled (districted)'][0] / plain:.2f}x "
           "(target: at most 1.5x)")
+    ratios(compiled, election, args.pairs, args.repeat)
     if args.batch:
         batch_run(rules, election, args.batch, args.check, plain)
+
+
+def ratios(compiled: Callable[[Election], Seats], election: Election, pairs: int, repeat: int) -> None:
+    """The compiled path against the plain loop ``pairs`` times, back to back (the order alternating),
+    each the mean of ``repeat`` calls: the median ratio and its spread, with the load average."""
+    got = []
+    for k in range(pairs):
+        order = [compiled, plain_exact] if k % 2 == 0 else [plain_exact, compiled]
+        ms = {fn: timed(lambda fn=fn: fn(election), repeat)[0] for fn in order}
+        got.append(ms[compiled] / ms[plain_exact])
+    got.sort()
+    q1, q3 = got[len(got) // 4], got[(3 * len(got)) // 4]
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"compiled / plain exact loop over {pairs} back-to-back pairs of {repeat} calls: median "
+          f"{statistics.median(got):.2f}x, quartiles {q1:.2f}-{q3:.2f}x, range {got[0]:.2f}-{got[-1]:.2f}x "
+          f"(target: at most 1.5x); load average {load}")
 
 
 def batch_votes(election: Election, n: int, seed: int = 1) -> tuple[list[Any], dict[str, Any]]:

@@ -13,7 +13,6 @@ fixed (``hemicycle.verify.concrete.FixedVotes``), which must give exactly the in
 
 from __future__ import annotations
 
-import argparse
 import collections
 import multiprocessing
 import random
@@ -23,12 +22,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
+from _harness import options, seeded, spans
 from peerlib import chamber, compare, describe, hemicycle_seats, random_case
 
 
 def _peers(args: tuple[int, int, int]) -> tuple[collections.Counter[str], list[str]]:
     seed, start, count = args
-    rng = random.Random(seed * 1_000_003 + start)
+    rng = seeded(seed, start)
     counts: collections.Counter[str] = collections.Counter()
     odd: list[str] = []
     for _ in range(count):
@@ -61,14 +61,10 @@ def _z3(args: tuple[int, int]) -> tuple[int, list[str]]:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--elections", type=int, default=1_000_000)
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--workers", type=int, default=2)
+    ap = options(__doc__, "--elections", 1_000_000)
     ap.add_argument("--z3", type=int, default=2000, help="elections also solved with the Z3 encoding")
     args = ap.parse_args()
-    chunk = 2000
-    jobs = [(args.seed, s, min(chunk, args.elections - s)) for s in range(0, args.elections, chunk)]
+    jobs = [(args.seed, s, n) for s, n in spans(args.elections, 2000)]
     counts: collections.Counter[str] = collections.Counter()
     odd: list[str] = []
     started = time.perf_counter()

@@ -19,19 +19,16 @@ Prints the count by outcome, the slowest input, and every finding (its input sav
 
 from __future__ import annotations
 
-import argparse
-import collections
-import multiprocessing
 import random
 import signal
 import sys
-import time
 import traceback
 from pathlib import Path
 from types import FrameType
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
+from _harness import Tally, merged, options, pooled, save, seeded, spans
 from rulegen import Chooser, bundled_sources, exercise, exercise_editor, generate, mutate, token_stream
 
 KINDS = ("generated", "mutated", "tokens")
@@ -53,15 +50,12 @@ def _input(kind: str, rng: random.Random, ch: Chooser, sources: list[str]) -> st
     return token_stream(ch)
 
 
-def _work(args: tuple[int, int, int, float, float]) -> tuple[collections.Counter[str], float, str,
-                                                               list[tuple[str, str]]]:
+def _work(args: tuple[int, int, int, float, float]) -> Tally:
     seed, start, count, bound, lsp_share = args
-    rng = random.Random(seed * 1_000_003 + start)
+    rng = seeded(seed, start)
     ch = Chooser.from_random(rng)
     sources = bundled_sources()
-    counts: collections.Counter[str] = collections.Counter()
-    slowest, slow_text = 0.0, ""
-    findings: list[tuple[str, str]] = []
+    tally = Tally()
     signal.signal(signal.SIGALRM, _alarm)
     for k in range(count):
         kind = KINDS[(start + k) % len(KINDS)]
@@ -71,46 +65,33 @@ def _work(args: tuple[int, int, int, float, float]) -> tuple[collections.Counter
         try:
             outcome = exercise(text)
             if editor:
-                counts["editor"] += 1
+                tally.counts["editor"] += 1
                 exercise_editor(text, ch)
         except Hang:
-            counts["hang"] += 1
-            findings.append((text, f"hang: more than {bound} s ({kind})"))
+            tally.counts["hang"] += 1
+            tally.found.append((text, f"hang: more than {bound} s ({kind})"))
             continue
         except Exception:
-            counts["finding"] += 1
-            findings.append((text, traceback.format_exc()))
+            tally.counts["finding"] += 1
+            tally.found.append((text, traceback.format_exc()))
             continue
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
-        counts[f"{kind} {outcome.kind}"] += 1
-        if outcome.seconds > slowest:
-            slowest, slow_text = outcome.seconds, text
-    return counts, slowest, slow_text, findings
+        tally.counts[f"{kind} {outcome.kind}"] += 1
+        tally.timed(outcome.seconds, text)
+    return tally
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--inputs", type=int, default=100_000)
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--workers", type=int, default=2)
+    ap = options(__doc__)
     ap.add_argument("--bound", type=float, default=10.0, help="seconds one input may take")
     ap.add_argument("--lsp", type=float, default=0.25, help="share of inputs also run through the language server")
     ap.add_argument("--out", type=Path, default=Path("fuzz-findings"))
     args = ap.parse_args()
-    chunk = 300
-    jobs = [(args.seed, s, min(chunk, args.inputs - s), args.bound, args.lsp) for s in range(0, args.inputs, chunk)]
-    total: collections.Counter[str] = collections.Counter()
-    slowest, slow_text = 0.0, ""
-    findings: list[tuple[str, str]] = []
-    started = time.perf_counter()
-    with multiprocessing.Pool(args.workers) as pool:
-        for counts, slow, text, found in pool.imap_unordered(_work, jobs):
-            total.update(counts)
-            findings += found
-            if slow > slowest:
-                slowest, slow_text = slow, text
-    elapsed = time.perf_counter() - started
+    jobs = [(args.seed, s, n, args.bound, args.lsp) for s, n in spans(args.inputs, 300)]
+    tallies, elapsed = pooled(_work, jobs, args.workers)
+    run = merged(tallies)
+    total, findings = run.counts, run.found
     done = sum(n for k, n in total.items() if k != "editor")
     print(f"inputs: {done:,} in {elapsed:.0f} s ({done / elapsed:.0f}/s, {args.workers} workers, seed {args.seed}); "
           f"{total['editor']:,} also through the language server")
@@ -119,12 +100,9 @@ def main() -> int:
             print(f"  {kind}: {n:,}")
     print(f"findings (exceptions, diagnostics outside the file, fmt not idempotent, completion mismatch): "
           f"{total['finding']:,}; hangs (> {args.bound:g} s): {total['hang']:,}")
-    print(f"slowest input: {slowest:.3f} s ({len(slow_text):,} characters)")
+    print(f"slowest input: {run.slowest:.3f} s ({len(run.slow_text):,} characters)")
     if findings:
-        args.out.mkdir(exist_ok=True)
-        for i, (text, report) in enumerate(findings):
-            (args.out / f"finding-{i}.elect").write_text(text, "utf-8", errors="surrogateescape")
-            (args.out / f"finding-{i}.txt").write_text(report, "utf-8")
+        save(args.out, findings, "finding-{i}.elect", "finding-{i}.txt")
         print(f"FINDINGS: {len(findings)} (inputs and reports in {args.out}/)")
         print(findings[0][1])
     return 1 if findings else 0

@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 OUT = Path(__file__).resolve().parent.parent / "src" / "hemicycle" / "elections"
 
 
-def _head(rec: dict[str, Any], notes: str) -> dict[str, Any]:
+BLANK_VOID = {"valid": "votes_valid", "blank": "blank", "invalid": "void"}
+
+
+def _head(rec: dict[str, Any]) -> dict[str, Any]:
     return {"election": rec["election"], "date": rec["date"], "body": rec["body"], "seats": rec["seats"],
             "rule": {"prose": rec["rule"]["prose"]}}
 
@@ -34,17 +37,37 @@ def _totals(t: dict[str, Any], mapping: dict[str, str]) -> dict[str, int]:
     return {ours: t[theirs] for ours, theirs in mapping.items() if t.get(theirs) is not None}
 
 
+def _parties(parties: list[dict[str, Any]], *, no_votes_is_0: bool = False) -> list[dict[str, Any]]:
+    """The national entries. An individual candidate (the record's "individual") is a list of one, a
+    national minority's party ("national_minority") is tagged "minority"; with ``no_votes_is_0`` a
+    party the record gives no votes (it stood only in constituencies) has 0."""
+    out = []
+    for p in parties:
+        entry: dict[str, Any] = {"abbr": p["abbr"], "name": p["name"],
+                                 "votes": (p["votes"] or 0) if no_votes_is_0 else p["votes"], "seats": p["seats"]}
+        if p.get("individual"):
+            entry["list_size"] = 1
+        if p.get("national_minority"):
+            entry["tags"] = ["minority"]
+        out.append(entry)
+    return out
+
+
+def _counts(parties: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A unit's parties: votes and seats."""
+    return [{"abbr": p["abbr"], "votes": p["votes"], "seats": p["seats"]} for p in parties]
+
+
 def norway(rec: dict[str, Any]) -> dict[str, Any]:
     """District magnitude = the district seats (n - 1); the one levelling seat per district is the rule's."""
-    out = _head(rec, "")
-    out["parties"] = [{"abbr": p["abbr"], "name": p["name"], "votes": p["votes"], "seats": p["seats"]}
-                      for p in rec["national"]["parties"]]
+    out = _head(rec)
+    out["parties"] = _parties(rec["national"]["parties"])
     out["totals"] = _totals(rec["national"]["totals"], {"valid": "votes_valid", "blank": "blank",
                                                         "invalid": "rejected"})
     out["districts"] = [{
         "name": d["name"], "seats": d["district_seats"],
         "totals": _totals(d["totals"], {"valid": "votes_valid", "blank": "blank", "invalid": "rejected"}),
-        "parties": [{"abbr": p["abbr"], "votes": p["votes"], "seats": p["seats"]} for p in d["parties"]],
+        "parties": _counts(d["parties"]),
     } for d in rec["districts"]]
     return _tail(out, rec, "Here each district's seats are its district seats (the record's district_seats); "
                            "the one levelling seat of every district is stated by the rule file.")
@@ -53,14 +76,8 @@ def norway(rec: dict[str, Any]) -> dict[str, Any]:
 def scotland(rec: dict[str, Any]) -> dict[str, Any]:
     """Regions (magnitude: the 7 regional seats, list votes) with their constituencies inside
     (magnitude 1, the candidates' votes). An individual regional candidate is a list of one."""
-    out = _head(rec, "")
-    parties = []
-    for p in rec["national"]["parties"]:
-        entry: dict[str, Any] = {"abbr": p["abbr"], "name": p["name"], "votes": p["votes"] or 0, "seats": p["seats"]}
-        if p.get("individual"):
-            entry["list_size"] = 1
-        parties.append(entry)
-    out["parties"] = parties
+    out = _head(rec)
+    out["parties"] = _parties(rec["national"]["parties"], no_votes_is_0=True)
     out["totals"] = {"valid": rec["national"]["totals"]["regional_votes_valid"]}
     districts = []
     for d in rec["districts"]:
@@ -75,8 +92,7 @@ def scotland(rec: dict[str, Any]) -> dict[str, Any]:
         districts.append({
             "name": d["name"], "level": "region", "seats": d["regional_seats"],
             "totals": {"valid": d["totals"]["regional_votes_valid"]},
-            "parties": [{"abbr": p["abbr"], "votes": p["votes"], "seats": p["seats"]}
-                        for p in d["parties"] if p["votes"] is not None],
+            "parties": _counts(p for p in d["parties"] if p["votes"] is not None),
             "districts": constituencies,
         })
     out["districts"] = districts
@@ -88,9 +104,8 @@ def scotland(rec: dict[str, Any]) -> dict[str, Any]:
 def new_zealand(rec: dict[str, Any]) -> dict[str, Any]:
     """Party votes nationally; the 71 electorates with their candidates. A party or independent that
     stood only in electorates is a national entry with no party votes (0)."""
-    out = _head(rec, "")
-    parties = [{"abbr": p["abbr"], "name": p["name"], "votes": p["votes"], "seats": p["seats"]}
-               for p in rec["national"]["parties"]]
+    out = _head(rec)
+    parties = _parties(rec["national"]["parties"])
     known = {p["abbr"] for p in parties}
     for d in rec["districts"]:
         for c in d["parties"]:
@@ -118,14 +133,8 @@ def germany(rec: dict[str, Any]) -> dict[str, Any]:
     constituencies inside (first votes of every candidate, the winner's seat official only if seated).
     An independent (EB:) has no second votes (0). The record gives no candidate names: a candidate
     is named by its party."""
-    out = _head(rec, "")
-    parties = []
-    for p in rec["national"]["parties"]:
-        entry: dict[str, Any] = {"abbr": p["abbr"], "name": p["name"], "votes": p["votes"] or 0, "seats": p["seats"]}
-        if p.get("national_minority"):
-            entry["tags"] = ["minority"]
-        parties.append(entry)
-    out["parties"] = parties
+    out = _head(rec)
+    out["parties"] = _parties(rec["national"]["parties"], no_votes_is_0=True)
     t = rec["national"]["totals"]
     out["totals"] = {"valid": t["second_votes_valid"], "invalid": t["second_votes_invalid"]}
     districts = []
@@ -140,8 +149,7 @@ def germany(rec: dict[str, Any]) -> dict[str, Any]:
         districts.append({
             "name": d["name"], "level": "state",
             "totals": {"valid": d["totals"]["second_votes_valid"], "invalid": d["totals"]["second_votes_invalid"]},
-            "parties": [{"abbr": p["abbr"], "votes": p["votes"], "seats": p["seats"]}
-                        for p in d["parties"] if p["votes"] is not None],
+            "parties": _counts(p for p in d["parties"] if p["votes"] is not None),
             "districts": constituencies,
         })
     out["districts"] = districts
@@ -153,14 +161,13 @@ def germany(rec: dict[str, Any]) -> dict[str, Any]:
 def iceland(rec: dict[str, Any]) -> dict[str, Any]:
     """District magnitude = the constituency seats; the adjustment seats of each constituency (fixed
     in advance) are its figure "adjustment_seats"."""
-    out = _head(rec, "")
-    out["parties"] = [{"abbr": p["abbr"], "name": p["name"], "votes": p["votes"], "seats": p["seats"]}
-                      for p in rec["national"]["parties"]]
-    out["totals"] = _totals(rec["national"]["totals"], {"valid": "votes_valid", "blank": "blank", "invalid": "void"})
+    out = _head(rec)
+    out["parties"] = _parties(rec["national"]["parties"])
+    out["totals"] = _totals(rec["national"]["totals"], BLANK_VOID)
     out["districts"] = [{
         "name": d["name"], "seats": d["district_seats"], "figures": {"adjustment_seats": d["adjustment_seats"]},
-        "totals": _totals(d["totals"], {"valid": "votes_valid", "blank": "blank", "invalid": "void"}),
-        "parties": [{"abbr": p["abbr"], "votes": p["votes"], "seats": p["seats"]} for p in d["parties"]],
+        "totals": _totals(d["totals"], BLANK_VOID),
+        "parties": _counts(d["parties"]),
     } for d in rec["districts"]]
     return _tail(out, rec, "Here each constituency's seats are its constituency seats; its adjustment seats are "
                            "its figure adjustment_seats.")
@@ -169,21 +176,15 @@ def iceland(rec: dict[str, Any]) -> dict[str, Any]:
 def denmark(rec: dict[str, Any]) -> dict[str, Any]:
     """The 3 provinces (landsdele: their party votes, figure compensatory_seats) with their storkredse
     inside (magnitude: the constituency seats). An independent candidate is a list of one."""
-    out = _head(rec, "")
-    parties = []
-    for p in rec["national"]["parties"]:
-        entry: dict[str, Any] = {"abbr": p["abbr"], "name": p["name"], "votes": p["votes"], "seats": p["seats"]}
-        if p.get("individual"):
-            entry["list_size"] = 1
-        parties.append(entry)
-    out["parties"] = parties
-    out["totals"] = _totals(rec["national"]["totals"], {"valid": "votes_valid", "blank": "blank", "invalid": "void"})
+    out = _head(rec)
+    out["parties"] = _parties(rec["national"]["parties"])
+    out["totals"] = _totals(rec["national"]["totals"], BLANK_VOID)
     districts = []
     for prov in rec["provinces"]:
         inside = [{
             "name": d["name"], "level": "district", "seats": d["district_seats"],
-            "totals": _totals(d["totals"], {"valid": "votes_valid", "blank": "blank", "invalid": "void"}),
-            "parties": [{"abbr": p["abbr"], "votes": p["votes"], "seats": p["seats"]} for p in d["parties"]],
+            "totals": _totals(d["totals"], BLANK_VOID),
+            "parties": _counts(d["parties"]),
         } for d in rec["districts"] if d["province"] == prov["name"]]
         sums: dict[str, list[int]] = {}
         for d in inside:

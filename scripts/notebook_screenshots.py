@@ -28,8 +28,9 @@ from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "docs" / "examples" / "kazakhstan-2021.ipynb"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from chromium import chrome, viewport  # noqa: E402
 
 
 def execute(path: Path) -> Any:
@@ -69,18 +70,10 @@ def shoot(driver: Any, path: Path, height: int | None) -> None:
 
 
 def screenshots(html: Path, out: Path) -> None:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
     with tempfile.TemporaryDirectory() as profile:
-        options = webdriver.ChromeOptions()
-        options.binary_location = "/usr/bin/chromium"
-        for flag in [*FLAGS, f"--user-data-dir={profile}", "--window-size=1100,1000"]:
-            options.add_argument(flag)
-        driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+        driver = chrome(profile, "--window-size=1100,1000")
         try:
-            driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                                   {"width": 1100, "height": 1000, "deviceScaleFactor": 1, "mobile": False})
+            viewport(driver, 1100, 1000, False)
             driver.get(html.as_uri())
             time.sleep(1.0)
             shoot(driver, out / "notebook-full.png", None)

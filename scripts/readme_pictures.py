@@ -13,13 +13,11 @@
 
 from __future__ import annotations
 
-import base64
 import io
 import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
 from rich.console import Console
 
@@ -33,6 +31,10 @@ from hemicycle.votes import load_votes
 from hemicycle.whatif import seat_vote_curve
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from chromium import chrome, shoot, viewport  # noqa: E402
+
 OUT = ROOT / "docs" / "img"
 FOUR = ["kazakhstan-2021", "kazakhstan-2021-dhondt", "kazakhstan-2021-5pct", "kazakhstan-2021-no-threshold"]
 SIX = ["kazakhstan-2021", "kazakhstan-2021-dhondt", "kazakhstan-2021-sainte-lague", "kazakhstan-2021-5pct",
@@ -67,24 +69,15 @@ def terminal() -> None:
 
 
 def screenshots(out: Path) -> None:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
     votes = load_votes(ROOT / "elections" / "kazakhstan-2021.json")
     rules = [hemicycle.load(n) for n in SIX]
     curves = [seat_vote_curve(r, votes, "AkZhol") for r in rules[:3]]
     page = Path(tempfile.mkdtemp(prefix="hemicycle-report-")) / "report.html"
     page.write_text(comparison_html(compare(rules, votes), curves=curves), "utf-8")
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--no-first-run", f"--user-data-dir={tempfile.mkdtemp(prefix='hemicycle-shots-')}"]:
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver = chrome(tempfile.mkdtemp(prefix="hemicycle-shots-"))
     try:
         for width, height, mobile, full in ((390, 844, True, True), (1400, 900, False, False)):
-            driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                                   {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile})
+            viewport(driver, width, height, mobile)
             driver.get(page.as_uri())
             time.sleep(0.5)
             overflow = driver.execute_script("return document.documentElement.scrollWidth")
@@ -92,16 +85,6 @@ def screenshots(out: Path) -> None:
             shoot(driver, out / f"report-{width}.png", full)
     finally:
         driver.quit()
-
-
-def shoot(driver: Any, path: Path, full: bool) -> None:
-    args: dict[str, Any] = {"format": "png"}
-    if full:
-        size = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
-        args |= {"captureBeyondViewport": True,
-                 "clip": {"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1}}
-    path.write_bytes(base64.b64decode(driver.execute_cdp_cmd("Page.captureScreenshot", args)["data"]))
-    print(f"wrote {path}")
 
 
 def main() -> None:

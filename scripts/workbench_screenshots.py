@@ -11,7 +11,6 @@ is OUT_DIR/workbench-1400.png.
 
 from __future__ import annotations
 
-import base64
 import re
 import subprocess
 import sys
@@ -20,29 +19,16 @@ import time
 from pathlib import Path
 from typing import Any
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-         "--window-size=1400,900"]
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-
-def shoot(driver: Any, path: Path, full: bool) -> None:
-    args: dict[str, Any] = {"format": "png"}
-    if full:
-        size = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
-        args |= {"captureBeyondViewport": True,
-                 "clip": {"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1}}
-    path.write_bytes(base64.b64decode(driver.execute_cdp_cmd("Page.captureScreenshot", args)["data"]))
-    print(f"wrote {path}")
+from chromium import chrome, shoot, viewport
 
 
 def load(driver: Any, url: str, width: int, height: int, mobile: bool) -> None:
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                           {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile})
+    viewport(driver, width, height, mobile)
     driver.get(url)
     WebDriverWait(driver, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#seats td"))
     time.sleep(0.5)
@@ -71,11 +57,7 @@ def main(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     server = subprocess.Popen([sys.executable, "-m", "hemicycle.cli", "serve", "--port", "0"],
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in [*FLAGS, f"--user-data-dir={tempfile.mkdtemp(prefix='hemicycle-shots-')}"]:
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver = chrome(tempfile.mkdtemp(prefix="hemicycle-shots-"), "--window-size=1400,900")
     try:
         assert server.stdout is not None
         found = re.search(r"http://\S+", server.stdout.readline())

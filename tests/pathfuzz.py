@@ -207,6 +207,17 @@ def run_paths(rules: hemicycle.Rules, elections: Sequence[tuple[list[int], dict[
     return outcomes, escaped, hangs
 
 
+def _tallied_paths(rules: hemicycle.Rules, elections: Sequence[tuple[list[int], dict[str, int]]], bound: float,
+                   label: str, tally: Tally) -> list[dict[str, Outcome]]:
+    """``run_paths``, its time, escaped exceptions and hangs (named by ``label``) counted in ``tally``."""
+    started = time.perf_counter()
+    outcomes, escaped, hangs = run_paths(rules, elections, bound)
+    tally.slowest = max(tally.slowest, time.perf_counter() - started)
+    tally.escaped += [f"{label}: {x}" for x in escaped]
+    tally.hangs += [f"{label}: {x}" for x in hangs]
+    return outcomes
+
+
 def _array(rows: list[list[int]]) -> Any:
     """int64 when every figure fits, else Python integers (the batch path's exact rows)."""
     if all(abs(x) < 2**63 for row in rows for x in row):
@@ -363,11 +374,7 @@ def run_divisor_cases(rng: random.Random, count: int, *, per_case: int = 6, boun
             continue
         n = rng.randint(1, 6)
         elections = [random_votes(rng, n) for _ in range(per_case)]
-        started = time.perf_counter()
-        outcomes, escaped, hangs = run_paths(rules, elections, bound)
-        tally.slowest = max(tally.slowest, time.perf_counter() - started)
-        tally.escaped += [f"{case.clause} ({seats} seats): {x}" for x in escaped]
-        tally.hangs += [f"{case.clause} ({seats} seats): {x}" for x in hangs]
+        outcomes = _tallied_paths(rules, elections, bound, f"{case.clause} ({seats} seats)", tally)
         d = case.divisor
 
         def expected(k: int, d: Callable[[int], Fraction | None] = d, elections: list[Election_] = elections,
@@ -455,12 +462,8 @@ def run_rule_cases(rng: random.Random, count: int, *, per_case: int = 6, bound: 
             continue
         n = rng.randint(1, 7)
         elections = [random_votes(rng, n) for _ in range(per_case)]
-        started = time.perf_counter()
-        outcomes, escaped, hangs = run_paths(rules, elections, bound)
-        tally.slowest = max(tally.slowest, time.perf_counter() - started)
         label = f"rule text {k} {text[:200]!r}"
-        tally.escaped += [f"{label}: {x}" for x in escaped]
-        tally.hangs += [f"{label}: {x}" for x in hangs]
+        outcomes = _tallied_paths(rules, elections, bound, label, tally)
         compare(label, outcomes, elections, tally)
     return tally
 
@@ -560,4 +563,93 @@ def run_district_cases(rng: random.Random, count: int, *, per_case: int = 1, bou
         for path in ("compiled", "batch"):
             if got[path] != "declined" and got[path] != ref:
                 tally.disagreements.append(f"district case {k} ({path}): {got[path]!r} != interpreter {ref!r}")
+    return tally
+
+
+def district_batch(rng: random.Random, e: Any, rows: int) -> tuple[list[Any], dict[str, Any]]:
+    """``rows`` elections shaped like ``e`` for the batch path: the first ``e`` itself, the others
+    its figures moved (by a vote or two: ties kept and broken; or anywhere from 0 to twice)."""
+    from hemicycle.batch_districts import district_columns
+
+    units = e.units_of("district")
+    cols = district_columns(e)
+    votes = []
+    for u, c in zip(units, cols, strict=True):
+        base = [u.votes.get(e.lists[i].abbr, 0) for i in c]
+        grid = [base]
+        for _ in range(rows - 1):
+            how = rng.random()
+            if how < 0.4:
+                grid.append([max(0, v + rng.randint(-2, 2)) for v in base])
+            elif how < 0.8:
+                grid.append([rng.randint(0, 2 * v + 2) for v in base])
+            else:
+                grid.append([rng.choice(base) for _ in base])  # equal votes
+        votes.append(np.array(grid, dtype=np.int64))
+    others = np.array([[u.totals["valid"] - sum(u.votes.values()) for u in units]], dtype=np.int64)
+    valid = np.stack([v.sum(axis=1) for v in votes], axis=1) + others
+    blank = np.broadcast_to(np.array([[u.totals["blank"] for u in units]], dtype=np.int64), valid.shape)
+    return votes, {"valid": valid, "blank": np.ascontiguousarray(blank)}
+
+
+def run_district_batches(rng: random.Random, count: int, *, per_case: int = 48, bound: float = 60.0) -> Tally:
+    """``count`` random districted cases, each with a batch of ``per_case`` elections through the
+    batch path at once, every election compared with the interpreter's seats (an error of the
+    batch must be the error of one of its elections)."""
+    from hemicycle.batch_districts import allocate_districts_batch, district_columns
+    from hemicycle.districted import election_of, interpreted, plan_districts
+
+    tally = Tally()
+    for k in range(count):
+        chamber, e = district_case(rng)
+        plan = plan_districts(chamber, e)
+        tally.rules += 1
+        if plan is None:
+            continue
+        votes, totals = district_batch(rng, e, per_case)
+        cols = district_columns(e)
+        n = len(e.lists)
+        started = time.perf_counter()
+        try:
+            with guard(bound):
+                try:
+                    out: Any = allocate_districts_batch(chamber, e, votes, **totals)
+                except (AllocationError, ValueError) as exc:
+                    out = type(exc).__name__
+                wanted = []
+                for r in range(per_case):
+                    full = []
+                    for c, a in zip(cols, votes, strict=True):
+                        row = [0] * n
+                        for i, v in zip(c, a[r].tolist(), strict=True):
+                            row[i] = v
+                        full.append(row)
+                    tots = [{key: int(t[r, d]) for key, t in totals.items()} for d in range(len(cols))]
+                    one = election_of(plan, full, tots, {key: sum(x[key] for x in tots) for key in totals})
+                    try:
+                        wanted.append(interpreted(plan, one))
+                    except (AllocationError, ValueError) as exc:
+                        wanted.append(type(exc).__name__)
+        except Hang:
+            tally.hangs.append(f"district batch {k}")
+            continue
+        except Exception as exc:
+            tally.escaped.append(f"district batch {k}: {type(exc).__name__}: {exc}")
+            continue
+        tally.slowest = max(tally.slowest, time.perf_counter() - started)
+        if isinstance(out, str):
+            tally.errors += 1
+            if out not in wanted:
+                tally.disagreements.append(f"district batch {k}: the batch raised {out}, no election does")
+            continue
+        for r, want in enumerate(wanted):
+            if isinstance(want, str):
+                tally.disagreements.append(f"district batch {k} row {r}: the interpreter raised {want}, "
+                                           "the batch did not")
+                continue
+            tally.elections += 1
+            got = {u: {e.lists[i].abbr: int(s) for i, s in zip(c, out[d][r].tolist(), strict=True) if s}
+                   for d, (u, c) in enumerate(zip(plan.units, cols, strict=True))}
+            if got != want:
+                tally.disagreements.append(f"district batch {k} row {r}: {got!r} != interpreter {want!r}")
     return tally

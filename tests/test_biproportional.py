@@ -392,3 +392,57 @@ def test_every_combination_of_weights_parses() -> None:
         upper = model.tiers[0].upper
         assert upper is not None
         assert upper.weights is (m.Weights.VOTER_NUMBERS if "voter" in weights else m.Weights.VOTES)
+
+
+# --- ties between cells decided by lot ------------------------------------------------------------------
+
+
+def test_a_tied_lower_apportionment_is_decided_by_lot_and_reported() -> None:
+    e = _votes({"N": (1, {"A": 100, "B": 100}), "S": (1, {"A": 100, "B": 100})})
+    outcomes = set()
+    for seed in range(12):
+        result = hemicycle.loads(RULES.format(total=2, upper="sainte_lague", lower="sainte_lague", threshold="")
+                                 .replace("ties none", f"ties lot seed {seed}")).allocate(e)
+        by_unit = {u.name: u.seats for u in result.districts}
+        cells = tuple(by_unit[d].get(a, 0) for a in ("A", "B") for d in ("N", "S"))
+        assert cells in ((1, 0, 0, 1), (0, 1, 1, 0)) and result.seats == {"A": 1, "B": 1}
+        outcomes.add(cells)
+        lower = [t for t in result.ties if t.stage == "the lower apportionment"]
+        assert len(lower) == 1 and lower[0].resolved_by == f"lot (seed {seed})"
+        assert set(lower[0].winners) == {f"{a} in {d}" for (a, d), n in zip(
+            [("A", "N"), ("A", "S"), ("B", "N"), ("B", "S")], cells, strict=True) if n}
+        assert "Tie in the lower apportionment: a seat can move between the cells" in result.explain()
+    assert len(outcomes) == 2  # the draw decides: both apportionments occur over the seeds
+
+
+def test_lot_decided_ties_keep_every_sum_and_rounding_on_random_tied_problems() -> None:
+    from hemicycle import model as m
+    from hemicycle.interpreter.biproportional import _decide_ties
+    from hemicycle.interpreter.context import Applied, Context
+    from hemicycle.interpreter.protocol import Recorder
+    from hemicycle.interpreter.ties import TieBreaker
+    from hemicycle.interpreter.view import View
+
+    tier = hemicycle.loads(RULES.format(total=2, upper="sainte_lague", lower="sainte_lague", threshold="")
+                           .replace("ties none", "ties lot seed 3")).model.tiers[0]
+    rng = random.Random("biproportional-lot")
+    decided = 0
+    for _ in range(1500):
+        votes, rows, cols = _random_problem(rng)
+        try:
+            sol = biproportional(votes, rows, cols, SAINTE_LAGUE)
+        except NoSolution:
+            continue
+        if tied_cycle(votes, sol, SAINTE_LAGUE) is None:
+            continue
+        record: list = []  # type: ignore[type-arg]
+        ctx = Context(tier=tier, view=View.national(_votes({"N": (1, {"A": 1})})), seats=0, notes=[],
+                      applied=Applied(), rec=Recorder(True), tb=TieBreaker(tier, (), record))
+        _decide_ties(ctx, votes, sol, SAINTE_LAGUE, [f"r{i}" for i in range(len(rows))],
+                     [f"c{j}" for j in range(len(cols))])
+        assert [sum(r) for r in sol.seats] == rows and [sum(c) for c in zip(*sol.seats, strict=True)] == cols
+        assert holds(votes, sol.seats, sol.row_divisors, sol.col_divisors, rows, cols, SAINTE_LAGUE)
+        assert sol.seats in _reference(votes, rows, cols, SAINTE_LAGUE) and record
+        assert all(t.resolved_by == "lot (seed 3)" for t in record) and m.TieCriterion.LOT in tier.ties.criteria
+        decided += 1
+    assert decided >= 3

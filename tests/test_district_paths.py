@@ -255,3 +255,61 @@ def test_compare_simulate_takes_district_vote_files() -> None:
 def test_district_fuzz_runner_finds_no_disagreement() -> None:
     tally = run_district_cases(random.Random(9), 30)
     assert tally.clean and tally.elections > 0, tally.summary()
+
+
+# --- many constructed elections in one batch, row by row against the interpreter ---------------------
+
+
+@pytest.mark.parametrize("method", ["dhondt", "sainte_lague", "modified_sainte_lague", "imperiali", "danish",
+                                    "adams", "largest_remainder quota hare", "largest_remainder quota droop"])
+@pytest.mark.parametrize("ties", ["ties more_votes then lot seed 4", "ties registration_order", "ties lot seed 2"])
+def test_a_batch_of_constructed_elections_agrees_row_by_row(method: str, ties: str) -> None:
+    """Ties (small figures: equal quotients, equal votes, two lots in one election), thresholds met
+    exactly, zero votes, magnitude 1, a list absent from a district, huge figures: one batch, each
+    election's seats compared with the interpreter's (and the compiled path's)."""
+    template = election([unit("N", {"A": 9, "B": 5, "C": 3, "D": 1}, 5), unit("S", {"A": 2, "B": 1}, 1),
+                         unit("E", {"B": 4, "C": 4, "D": 2}, 3), unit("W", {"A": 1, "B": 1, "C": 1, "D": 1}, 7)])
+    chamber = districted(16, method=method, thresholds="threshold 10% of valid_votes_and_blank", ties=ties)
+    units = template.units
+    cols = district_columns(template)
+    rng = random.Random(hash((method, ties)) % 1000)
+    rows: list[list[list[int]]] = []
+    for r in range(160):
+        kind = r % 8
+        row = []
+        for c in cols:
+            if kind == 0:
+                row.append([rng.randint(0, 6) for _ in c])  # many equal quotients and votes
+            elif kind == 1:
+                row.append([0] * len(c))  # a district with no votes at all
+            elif kind == 2:
+                row.append([rng.choice([10, 20, 30, 40]) for _ in c])  # quotients tied across lists
+            elif kind == 3:
+                row.append([rng.randint(2**40, 2**41) for _ in c])  # large, still within 64 bits
+            else:
+                row.append([rng.randint(0, 10_000) for _ in c])
+        rows.append(row)
+    votes = [np.array([row[d] for row in rows], dtype=np.int64) for d in range(len(cols))]
+    valid = np.stack([v.sum(axis=1) for v in votes], axis=1)
+    blank = np.array([[rng.choice([0, 0, 1, 9]) for _ in cols] for _ in rows], dtype=np.int64)
+    blank[::8] = 0
+    totals = {"valid": valid, "blank": blank}
+    out = allocate_districts_batch(chamber, template, votes, **totals)
+    f = compile_districts(chamber, template)
+    assert f is not None
+    for r in range(len(rows)):
+        one = _row_election(template, units, cols, votes, totals, r)
+        want = reference(chamber, one)
+        if isinstance(want, str):
+            continue  # the interpreter's error: the batch raises it for the whole batch (below)
+        got = {u.name: {template.lists[i].abbr: int(s) for i, s in zip(c, out[d][r].tolist(), strict=True) if s}
+               for d, (u, c) in enumerate(zip(units, cols, strict=True))}
+        assert got == want, (r, rows[r])
+        assert compiled(chamber, one) == want
+
+
+def test_district_batch_fuzz_runner_finds_no_disagreement() -> None:
+    from pathfuzz import run_district_batches
+
+    tally = run_district_batches(random.Random(11), 8, per_case=24)
+    assert tally.clean and tally.elections > 50, tally.summary()

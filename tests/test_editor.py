@@ -6,10 +6,13 @@ generated TextMate grammar is out of date."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import re
 import sys
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -128,37 +131,46 @@ def test_completion_follows_the_grammar() -> None:
 # --- language server: over the protocol, with pygls' own client -------------------------------------
 
 
-def test_language_server_over_stdio(tmp_path: Path) -> None:
-    pytest.importorskip("pygls")
+@contextlib.asynccontextmanager
+async def _lsp_session(on_diagnostics: Callable[[Any], None], uri: str, text: str) -> AsyncIterator[Any]:
+    """``hemicycle.editor.lsp`` over stdio with a pygls client, initialised, the document ``uri``
+    opened with ``text``; published diagnostics go to ``on_diagnostics``. Shut down after the block."""
     from lsprotocol import types
     from pygls.lsp.client import LanguageClient
 
+    client = LanguageClient("hemicycle-test", "1")
+
+    @client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    def published(params: types.PublishDiagnosticsParams) -> None:
+        on_diagnostics(params)
+
+    await client.start_io(sys.executable, "-m", "hemicycle.editor.lsp")
+    try:
+        await client.initialize_async(types.InitializeParams(capabilities=types.ClientCapabilities()))
+        client.initialized(types.InitializedParams())
+        client.text_document_did_open(types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(uri=uri, language_id="elect", version=1, text=text)))
+        yield client
+        await client.shutdown_async(None)
+        client.exit(None)
+    finally:
+        await client.stop()
+
+
+def test_language_server_over_stdio(tmp_path: Path) -> None:
+    pytest.importorskip("pygls")
+    from lsprotocol import types
+
     async def session() -> tuple[list[types.Diagnostic], types.Hover | None, object]:
-        client = LanguageClient("hemicycle-test", "1")
         published: asyncio.Queue[types.PublishDiagnosticsParams] = asyncio.Queue()
-
-        @client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
-        def on_diagnostics(params: types.PublishDiagnosticsParams) -> None:
-            published.put_nowait(params)
-
-        await client.start_io(sys.executable, "-m", "hemicycle.editor.lsp")
-        try:
-            await client.initialize_async(types.InitializeParams(capabilities=types.ClientCapabilities()))
-            client.initialized(types.InitializedParams())
-            uri = (tmp_path / "x.elect").as_uri()
-            client.text_document_did_open(types.DidOpenTextDocumentParams(
-                text_document=types.TextDocumentItem(uri=uri, language_id="elect", version=1,
-                                                     text=GOOD.replace("dhondt", "dhont"))))
+        uri = (tmp_path / "x.elect").as_uri()
+        async with _lsp_session(published.put_nowait, uri, GOOD.replace("dhondt", "dhont")) as client:
             first = await asyncio.wait_for(published.get(), 20)
             hover = await client.text_document_hover_async(types.HoverParams(
                 text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=2, character=4)))
             completion = await client.text_document_completion_async(types.CompletionParams(
                 text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=3, character=11)))
-            await client.shutdown_async(None)
-            client.exit(None)
-            return first.diagnostics, hover, completion
-        finally:
-            await client.stop()
+        return first.diagnostics, hover, completion
 
     found, hover, completion = asyncio.run(session())
     assert len(found) == 1 and found[0].range.start.line == 3 and found[0].range.start.character == 11
@@ -271,27 +283,15 @@ def test_flood_of_edits_is_computed_once_and_stale_results_dropped() -> None:
 def test_language_server_keeps_up_with_a_flood_of_edits(tmp_path: Path) -> None:
     pytest.importorskip("pygls")
     from lsprotocol import types
-    from pygls.lsp.client import LanguageClient
 
     # a document that takes the parser a while (a few hundred tiers), edited 300 times in a burst
     body = GOOD + "".join(GOOD[GOOD.index("tier"):].replace('"t"', f'"t{i}"') for i in range(100))
     versions = 300
 
     async def session() -> list[types.PublishDiagnosticsParams]:
-        client = LanguageClient("hemicycle-test", "1")
         published: list[types.PublishDiagnosticsParams] = []
-
-        @client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
-        def on_diagnostics(params: types.PublishDiagnosticsParams) -> None:
-            published.append(params)
-
-        await client.start_io(sys.executable, "-m", "hemicycle.editor.lsp")
-        try:
-            await client.initialize_async(types.InitializeParams(capabilities=types.ClientCapabilities()))
-            client.initialized(types.InitializedParams())
-            uri = (tmp_path / "x.elect").as_uri()
-            client.text_document_did_open(types.DidOpenTextDocumentParams(
-                text_document=types.TextDocumentItem(uri=uri, language_id="elect", version=1, text=body)))
+        uri = (tmp_path / "x.elect").as_uri()
+        async with _lsp_session(published.append, uri, body) as client:
             for version in range(2, versions + 1):
                 text = body.replace("dhondt", "dhont", 1) if version % 2 else body
                 client.text_document_did_change(types.DidChangeTextDocumentParams(
@@ -306,11 +306,7 @@ def test_language_server_keeps_up_with_a_flood_of_edits(tmp_path: Path) -> None:
                 if published and published[-1].version == versions:
                     break
                 await asyncio.sleep(0.1)
-            await client.shutdown_async(None)
-            client.exit(None)
-            return published
-        finally:
-            await client.stop()
+        return published
 
     published = asyncio.run(session())
     assert published and published[-1].version == versions

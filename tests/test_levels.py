@@ -13,7 +13,7 @@ import pytest
 import hemicycle
 from hemicycle.diagnostics import RuleError
 from hemicycle.election import Election, ListEntry, Unit
-from hemicycle.interpreter import AllocationError, allocate
+from hemicycle.interpreter import AllocationError, MissingFigure, allocate
 from hemicycle.reproduce import reproduce
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -440,3 +440,83 @@ def test_completion_context_accepts_what_the_whole_prefix_accepts(prefix: str) -
     from hemicycle.editor.lsp import accepted_words, completion_context
 
     assert accepted_words(completion_context(prefix)) == accepted_words(prefix)
+
+
+# --- a quota test in units: each unit's own quota (Denmark's third way to qualify) --------------------
+
+
+def _provinces(x_in_p1: int) -> Election:
+    # P1 holds districts a (3 seats) and b (2): 5 seats; P2 holds c (4); P3 holds d (1)
+    def province(name: str, x: int, other: int) -> Unit:
+        return Unit(name=name, level="province", votes={"X": x, "Y": other}, totals={"valid": x + other})
+
+    def district(name: str, parent: str, seats: int, x: int, other: int) -> Unit:
+        return Unit(name=name, level="district", parent=parent, seats=seats, votes={"X": x, "Y": other},
+                    totals={"valid": x + other})
+
+    units = [province("P1", x_in_p1, 1000 - x_in_p1), province("P2", 300, 700), province("P3", 10, 990),
+             district("a", "P1", 3, x_in_p1, 600 - x_in_p1), district("b", "P1", 2, 0, 400),
+             district("c", "P2", 4, 300, 700), district("d", "P3", 1, 10, 990)]
+    lists = (ListEntry(abbr="X", votes=x_in_p1 + 310, registration_order=1),
+             ListEntry(abbr="Y", votes=2690 - x_in_p1, registration_order=2))
+    return Election(lists=lists, units=tuple(units))
+
+
+@pytest.mark.parametrize("x,passes", [(199, False), (200, True)])
+def test_a_quota_test_in_units_takes_each_units_own_seats(x: int, passes: bool) -> None:
+    # X needs 1000/5 = 200 in P1 (its storkredse's 5 seats, not the tier's 10) and has 300 >= 1000/4 in P2
+    c = rules('chamber "c" seats 10\ntier "t" seats 10 {\n'
+              '  threshold 1 quota of valid_votes in at least 2 "province"\n  allocate dhondt\n}\n')
+    r = allocate(c, _provinces(x))
+    assert (r.seats["X"] > 0) is passes
+    assert "each unit's valid_votes / its seats" in r.explain()
+
+
+def test_a_quota_test_in_a_unit_without_seats_is_undecided_with_the_reason() -> None:
+    c = rules('chamber "c" seats 10\ntier "t" seats 10 {\n'
+              '  threshold 1 quota of valid_votes in every "province"\n  allocate dhondt\n}\n')
+    e = _provinces(200)
+    bare = Election(lists=e.lists, units=tuple(u for u in e.units if u.level == "province"))
+    with pytest.raises(MissingFigure, match="gives no seats in P1"):
+        allocate(c, bare)
+
+
+def test_denmark_2015_states_the_third_way_to_qualify_and_still_reproduces() -> None:
+    text = (ROOT / "rules/denmark-2015.elect").read_text("utf-8")
+    assert 'or 1 quota of valid_votes in at least 2 "province"' in text
+    (rep,) = reproduce(["denmark-2015"])
+    assert rep.status == "match" and rep.districts_checked > 0 and rep.district_difference is None
+
+
+def test_german_2013_first_distribution_takes_a_party_with_three_constituencies() -> None:
+    from hemicycle.election import Candidate
+
+    text = (ROOT / "rules/germany-2013.elect").read_text("utf-8")
+    text = text.replace("seats 598", "seats 10").replace("seats 299", "seats 5")
+
+    def seat(name: str, state: str, **votes: int) -> Unit:
+        return Unit(name=name, level="constituency", parent=state, seats=1, totals={"valid": sum(votes.values())},
+                    candidates=tuple(Candidate(name=f"{a} candidate", party=a, votes=v) for a, v in votes.items()))
+
+    # D: 90 of 2,007 second votes (4.5%), but it wins the 3 constituencies of S
+    units = [Unit(name="N", level="state", figures={"population": 600}, votes={"A": 853, "B": 503, "C": 251}),
+             Unit(name="S", level="state", figures={"population": 400}, votes={"A": 150, "B": 100, "C": 60, "D": 90}),
+             seat("N1", "N", A=50, B=30), seat("N2", "N", A=40, C=35),
+             seat("S1", "S", D=30, A=20), seat("S2", "S", D=25, B=10), seat("S3", "S", D=22, C=5)]
+    lists = tuple(ListEntry(abbr=a, votes=v, registration_order=k + 1)
+                  for k, (a, v) in enumerate({"A": 1003, "B": 603, "C": 311, "D": 90}.items()))
+    e = Election(lists=lists, units=tuple(units))
+    with_alt = allocate(rules(text), e)
+    without = allocate(rules(text.replace(' or district_seats >= 3 of tier "constituencies"', "")), e)
+    s_with = next(p for p in with_alt.tiers[1].parts if p.district == "S")
+    s_without = next(p for p in without.tiers[1].parts if p.district == "S")
+    # S's 4 Sitzkontingent seats by Sainte-Laguë: A 150, B 100, D 90, C 60 (D takes one) / without D: A 2, B 1, C 1
+    assert dict(zip(s_with.abbrs, s_with.seat_list, strict=True)) == {"A": 1, "B": 1, "C": 1, "D": 1}
+    assert dict(zip(s_without.abbrs, s_without.seat_list, strict=True)) == {"A": 2, "B": 1, "C": 1, "D": 0}
+    assert with_alt.seats["D"] == 3 and with_alt.tiers[1].passed_flags[3]
+
+
+def test_district_seats_of_a_tier_must_name_an_earlier_tier() -> None:
+    with pytest.raises(RuleError, match="no tier is called 'x'"):
+        rules('chamber "c" seats 4\ntier "t" seats 4 {\n  threshold 5% of valid_votes or district_seats >= 3 of '
+              'tier "x"\n  allocate dhondt\n}\n')

@@ -148,11 +148,13 @@ def test_timeout_is_unknown_never_proved() -> None:
     assert res.reason and "timeout" in res.reason
 
 
-def test_lot_is_refused_with_its_line() -> None:
-    ch = rule("allocate dhondt\nties more_votes then lot seed 3")
+def test_lot_beside_several_tie_steps_is_refused_with_its_line() -> None:
+    # a draw is encoded for one tie per allocation (the method's cut); a guarantee draws again
+    ch = rule("guarantee every list at least 1 seats from largest\nallocate dhondt\n"
+              "ties more_votes then lot seed 3")
     with pytest.raises(UnsupportedClause) as exc:
         verify(ch, ["seat-total"], parties=3)
-    assert exc.value.line == 4 and "lot" in str(exc.value)
+    assert exc.value.line == 5 and "lot" in str(exc.value)
 
 
 def test_lot_after_registration_order_is_unreachable() -> None:

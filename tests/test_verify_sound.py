@@ -38,6 +38,16 @@ def seats_of(el: object) -> list[int]:
     return list(el.seats.values())  # type: ignore[attr-defined]
 
 
+def assert_monotonicity_refuted(ch: Chamber, *, timeout: float) -> None:
+    """The verifier refutes monotonicity with a counterexample in which one list gains votes and
+    loses seats."""
+    (r,) = verify(ch, ["monotonicity"], parties=3, timeout=timeout)
+    assert r.status is Status.REFUTED
+    lo, hi = r.counterexample  # type: ignore[misc]
+    (q,) = [k for k in lo.votes if lo.votes[k] != hi.votes[k]]
+    assert hi.votes[q] > lo.votes[q] and hi.seats[q] < lo.seats[q]
+
+
 # --- 1. house monotonicity when the threshold depends on the house ---------------------------
 
 QUOTA_THRESHOLD = ("threshold 4 quota of list_votes inclusive for lists not tagged minority\n"
@@ -71,11 +81,7 @@ def test_1_the_audit_election_is_what_the_interpreter_gives() -> None:
 def test_2_divisor_monotonicity_with_a_guarantee_is_refuted() -> None:
     ch = rule("guarantee lists tagged small at least 1 seats from largest\nallocate dhondt\n"
               "ties fewer_votes then registration_order", 4)
-    (r,) = verify(ch, ["monotonicity"], parties=3, timeout=60)
-    assert r.status is Status.REFUTED
-    lo, hi = r.counterexample  # type: ignore[misc]
-    (q,) = [k for k in lo.votes if lo.votes[k] != hi.votes[k]]
-    assert hi.votes[q] > lo.votes[q] and hi.seats[q] < lo.seats[q]
+    assert_monotonicity_refuted(ch, timeout=60)
 
 
 def test_2_dhondt_monotonicity_still_proved_and_not_vacuously() -> None:
@@ -126,11 +132,7 @@ def test_4_a_gain_across_an_unbroken_tie_is_a_counterexample() -> None:
     property is about any gain d > 0 between two elections with results."""
     ch = rule("guarantee lists tagged small at least 1 seats from largest\n"
               "allocate largest_remainder quota hare\nties fewer_votes", 4)
-    (r,) = verify(ch, ["monotonicity"], parties=3, timeout=120)
-    assert r.status is Status.REFUTED
-    lo, hi = r.counterexample  # type: ignore[misc]
-    (q,) = [k for k in lo.votes if lo.votes[k] != hi.votes[k]]
-    assert hi.votes[q] > lo.votes[q] and hi.seats[q] < lo.seats[q]
+    assert_monotonicity_refuted(ch, timeout=120)
 
 
 # --- 5. a vacuous proof ------------------------------------------------------------------------

@@ -131,83 +131,16 @@ def _tier_batch(tier: m.Tier, plan: dict[str, Any], cols: Cols, list_votes: Arra
                 totals: dict[str, Array]) -> tuple[Cols, Mask]:
     """Seats per column for every election, and a mask of elections that must go to the exact
     per-row path (a tie at a cut, a cap reached, a case the vectorised path does not decide)."""
-    e, n, h = list_votes.shape[0], len(cols), tier.seats
+    e, h = list_votes.shape[0], tier.seats
     fallback = np.zeros(e, dtype=bool)
-
-    # 1. thresholds
-    passed = [c > 0 for c in cols]
-    for th in tier.thresholds:
-        if th.absolute is not None:
-            test = np.greater_equal if th.inclusive else np.greater
-            for j, c in enumerate(cols):
-                passed[j] &= test(c, th.absolute)
-        else:
-            assert th.share is not None and th.base is not None
-            test = np.greater_equal if th.inclusive else np.greater
-            rhs = base_figure(th.base, list_votes, totals, _missing) * th.share.numerator
-            den = th.share.denominator
-            for j, c in enumerate(cols):
-                passed[j] &= test(c * den if den != 1 else c, rhs)
-    count = _count(passed)
+    passed = _passed(tier, cols, list_votes, totals)  # 1. thresholds
     admitted = list(passed)
-
     # 2-3. conditions and the runner-up, on the elections where a provision applies
-    runner = np.full(e, -1, dtype=np.int64)
-    fnum: Cols | None = None
-    corrected = np.zeros(e, dtype=bool)
-    fden: Cols | None = None
-    guarantees: list[tuple[Mask, int]] = []
-    actives = [np.ones(e, dtype=bool) if prov.condition is None else prov.condition.op.holds(
-        count, prov.condition.value) for prov in plan["provisions"]]
-    # the runner-up is admitted first, then the corrections and guarantees apply to it, whatever
-    # the order of the actions in the block (as in the interpreter)
-    for admitting, (prov, active) in itertools.product((True, False), zip(plan["provisions"], actives, strict=True)):
-        rows = np.nonzero(active)[0]
-        for a in prov.actions:
-            if isinstance(a, m.AdmitRunnerUp) != admitting:
-                continue
-            if isinstance(a, m.AdmitRunnerUp):
-                if rows.size == 0:
-                    continue
-                sub_v, sub_a = _stack(cols, rows), _stack(admitted, rows)
-                candidates = np.where(~sub_a & (sub_v > 0), sub_v, -1)
-                best = candidates.max(axis=1)
-                ties = (candidates == best[:, None]).sum(axis=1)
-                has = best > 0
-                if not plan["by_order"]:  # else the earliest of equal candidates: argmax's pick
-                    fallback[rows[has & (ties > 1)]] = True
-                got = rows[has]
-                runner[got] = candidates[has].argmax(axis=1)
-                for j in range(n):
-                    admitted[j] = admitted[j] | (runner == j)
-            elif isinstance(a, m.Correction):
-                if fnum is None or fden is None:
-                    fnum = [np.ones(e, dtype=np.int64) for _ in range(n)]
-                    fden = [np.ones(e, dtype=np.int64) for _ in range(n)]
-                hit = active & (runner >= 0)
-                corrected |= hit
-                for j in range(n):
-                    here = hit & (runner == j)
-                    fnum[j][here] *= a.factor.numerator
-                    fden[j][here] *= a.factor.denominator
-            elif isinstance(a, m.Guarantee):
-                guarantees.append((active, a.seats))
-
+    acts = _provisions(plan, cols, admitted, _count(passed), fallback)
     votes_in = [c * p.view(np.uint8) for c, p in zip(cols, admitted, strict=True)]
     total = _sum(votes_in)
     live = total > 0
-    weights = votes_in
-    common: Array | None = None
-    if fnum is not None and fden is not None:
-        # weights w * num / den over one denominator per election, worked out where a factor applies
-        rows = np.nonzero(corrected)[0]
-        common = np.ones(e, dtype=np.int64)
-        common[rows] = np.lcm.reduce(np.stack([d[rows] for d in fden]), axis=0)
-        weights = []
-        for x, f, d in zip(votes_in, fnum, fden, strict=True):
-            scale = f.copy()
-            scale[rows] *= common[rows] // d[rows]
-            weights.append(x * scale)
+    weights, common = _corrected(votes_in, acts)
     method = tier.method
     if isinstance(method, m.LargestRemainder):
         seats, fb = _lr(method, h, weights, common, admitted, total, live, plan["by_order"])
@@ -216,24 +149,122 @@ def _tier_batch(tier: m.Tier, plan: dict[str, Any], cols: Cols, list_votes: Arra
     else:
         seats, fb = _huntington_hill(h, weights, plan["by_order"])
     fallback |= fb & live
-
     # caps: elections over the cap go to the exact path (the method re-runs there)
     if tier.cap is not None:
         for s in seats:
             fallback |= s > tier.cap.seats
+    _guarantees(h, seats, acts, live, fallback)  # 5.
+    return seats, fallback
 
-    # 5. guarantees, each missing seat from the list holding the most. The seats to move are
-    # counted first (until the list has them, or no other list holds one): elections that would
-    # move more than _MOVES seats go to the exact path, which moves them one by one within the
-    # interpreter's limit (MAX_WORK) or refuses them with its LimitError
+
+def _passed(tier: m.Tier, cols: Cols, list_votes: Array, totals: dict[str, Array]) -> list[Mask]:
+    """Per column, the elections where the list has votes and passes every threshold."""
+    passed = [c > 0 for c in cols]
+    for th in tier.thresholds:
+        test = np.greater_equal if th.inclusive else np.greater
+        if th.absolute is not None:
+            for j, c in enumerate(cols):
+                passed[j] &= test(c, th.absolute)
+        else:
+            assert th.share is not None and th.base is not None
+            rhs = base_figure(th.base, list_votes, totals, _missing) * th.share.numerator
+            den = th.share.denominator
+            for j, c in enumerate(cols):
+                passed[j] &= test(c * den if den != 1 else c, rhs)
+    return passed
+
+
+class _Acts:
+    """What the provisions do, per election: the runner-up admitted (-1: none), the correction
+    factors (None: none anywhere) and where they apply, the guarantees with where they apply."""
+
+    def __init__(self, e: int) -> None:
+        self.runner = np.full(e, -1, dtype=np.int64)
+        self.fnum: Cols | None = None
+        self.fden: Cols | None = None
+        self.corrected = np.zeros(e, dtype=bool)
+        self.guarantees: list[tuple[Mask, int]] = []
+
+
+def _provisions(plan: dict[str, Any], cols: Cols, admitted: list[Mask], count: Array, fallback: Mask) -> _Acts:
+    """The ``when`` blocks: where each applies (by the count of lists admitted), the runner-up it
+    admits (``admitted`` grows), its corrections and guarantees. The runner-up is admitted first,
+    then the corrections and guarantees apply to it, whatever the order of the actions in the
+    block (as in the interpreter)."""
+    e, n = count.shape[0], len(cols)
+    acts = _Acts(e)
+    actives = [np.ones(e, dtype=bool) if prov.condition is None else prov.condition.op.holds(
+        count, prov.condition.value) for prov in plan["provisions"]]
+    for admitting, (prov, active) in itertools.product((True, False), zip(plan["provisions"], actives, strict=True)):
+        rows = np.nonzero(active)[0]
+        for a in prov.actions:
+            if isinstance(a, m.AdmitRunnerUp) != admitting:
+                continue
+            if isinstance(a, m.AdmitRunnerUp):
+                if rows.size:
+                    _admit_runner_up(plan, cols, admitted, rows, acts.runner, fallback)
+            elif isinstance(a, m.Correction):
+                if acts.fnum is None or acts.fden is None:
+                    acts.fnum = [np.ones(e, dtype=np.int64) for _ in range(n)]
+                    acts.fden = [np.ones(e, dtype=np.int64) for _ in range(n)]
+                hit = active & (acts.runner >= 0)
+                acts.corrected |= hit
+                for j in range(n):
+                    here = hit & (acts.runner == j)
+                    acts.fnum[j][here] *= a.factor.numerator
+                    acts.fden[j][here] *= a.factor.denominator
+            elif isinstance(a, m.Guarantee):
+                acts.guarantees.append((active, a.seats))
+    return acts
+
+
+def _admit_runner_up(plan: dict[str, Any], cols: Cols, admitted: list[Mask], rows: Any, runner: Array,
+                     fallback: Mask) -> None:
+    """In these elections, the list with the most votes among those not admitted is admitted."""
+    sub_v, sub_a = _stack(cols, rows), _stack(admitted, rows)
+    candidates = np.where(~sub_a & (sub_v > 0), sub_v, -1)
+    best = candidates.max(axis=1)
+    ties = (candidates == best[:, None]).sum(axis=1)
+    has = best > 0
+    if not plan["by_order"]:  # else the earliest of equal candidates: argmax's pick
+        fallback[rows[has & (ties > 1)]] = True
+    got = rows[has]
+    runner[got] = candidates[has].argmax(axis=1)
+    for j in range(len(cols)):
+        admitted[j] = admitted[j] | (runner == j)
+
+
+def _corrected(votes_in: Cols, acts: _Acts) -> tuple[Cols, Array | None]:
+    """The weights: the admitted votes, times the correction factors over one denominator per
+    election where a factor applies (that denominator, else None)."""
+    if acts.fnum is None or acts.fden is None:
+        return votes_in, None
+    e = votes_in[0].shape[0] if votes_in else 0
+    rows = np.nonzero(acts.corrected)[0]
+    common = np.ones(e, dtype=np.int64)
+    common[rows] = np.lcm.reduce(np.stack([d[rows] for d in acts.fden]), axis=0)
+    weights = []
+    for x, f, d in zip(votes_in, acts.fnum, acts.fden, strict=True):
+        scale = f.copy()
+        scale[rows] *= common[rows] // d[rows]
+        weights.append(x * scale)
+    return weights, common
+
+
+def _guarantees(h: int, seats: Cols, acts: _Acts, live: Mask, fallback: Mask) -> None:
+    """Guarantees, each missing seat from the list holding the most. The seats to move are
+    counted first (until the list has them, or no other list holds one): elections that would
+    move more than _MOVES seats go to the exact path, which moves them one by one within the
+    interpreter's limit (MAX_WORK) or refuses them with its LimitError."""
+    e, n = live.shape[0], len(seats)
     moves = np.zeros(e, dtype=np.int64)
-    for active, need in guarantees:
-        rows = np.nonzero(active & (runner >= 0) & live & ~fallback)[0]
+    for active, need in acts.guarantees:
+        rows = np.nonzero(active & (acts.runner >= 0) & live & ~fallback)[0]
         if rows.size == 0:
             continue
         need = min(need, h)  # no list can hold more than the tier's seats
         sub = _stack(seats, rows)
-        r = runner[rows]
+        r = acts.runner[rows]
         at = np.arange(rows.size)
         todo = np.maximum(np.minimum(sub.sum(axis=1), need) - sub[at, r], 0)
         moves[rows] += todo
@@ -252,7 +283,6 @@ def _tier_batch(tier: m.Tier, plan: dict[str, Any], cols: Cols, list_votes: Arra
         for j in range(n):
             seats[j][rows] = sub[:, j]
     fallback |= moves * n > MAX_WORK
-    return seats, fallback
 
 
 def _lr(method: m.LargestRemainder, h: int, weights: Cols, common: Array | None, admitted: list[Mask],

@@ -7,18 +7,25 @@ district or an array (elections x districts). The national figures of each elect
 of its districts'. Returns the seats in the same shapes, one array per district.
 
 The rules and the election's shape are planned once by the compiled path (``hemicycle.districted``:
-what is covered, the magnitudes by the interpreter's step). Each district's columns are then
-allocated by the batch path's own vectorised steps (``hemicycle.batch``: the divisor jump start
-and exact rounds, largest remainder by ``divmod``), on 64-bit integers only while no product can
-reach 2**62; elections with larger figures, a tie the vectorised steps do not decide, or a
-district no list can take go one by one through the compiled path (which hands what it cannot
-decide to the interpreter). Rules the plan does not cover go to the interpreter, election by
-election. No float anywhere.
+what is covered, the magnitudes by the interpreter's step). Elections go in chunks; in a chunk each
+district is one set of array operations over all its elections: the admitted lists (a column whose
+bounds pass or fail every test is decided at once, the others election by election), then the
+method. Divisor methods are decided by a witness (``_divisor_unit``): an integer ``L`` at which
+exactly ``h`` of the scaled quotients ``F w / d(i)`` are at least ``L``, so that those are the
+``h`` highest and none ties the cut; counts are proposed in floating point and every one is
+confirmed in integers (32-bit where every product fits, else 64-bit), so no float decides a seat.
+Largest remainder goes by ``divmod`` (``hemicycle.batch``). An election and district the arrays do
+not decide (a tie, quotients too close at the cut, figures too large, no list to take the
+seats) goes alone through the compiled steps, a lot drawn by the interpreter's tie breaker from
+one draw per election continued from district to district as the interpreter does; an election
+they cannot decide goes whole to the interpreter. Rules the plan does not cover go to the
+interpreter, election by election.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -26,7 +33,7 @@ import numpy as np
 
 from hemicycle import model as m
 from hemicycle.bases import base_figure
-from hemicycle.batch import LIMIT, _limit, _lr
+from hemicycle.batch import _limit, _lr
 from hemicycle.compiled import _Fallback
 from hemicycle.districted import DistrictPlan, election_of, interpreted, passes, plan_districts, unit_seats
 from hemicycle.election import TOTALS, Election
@@ -34,7 +41,7 @@ from hemicycle.highest_averages import LinearDivisors
 from hemicycle.validate import figure_array
 
 # Elections per chunk: the arrays of a chunk (elections x districts x lists) stay in the cache.
-_CHUNK = 2048
+_CHUNK = 16_384
 
 Array = np.ndarray[Any, np.dtype[np.int64]]
 Mask = np.ndarray[Any, np.dtype[np.bool_]]
@@ -67,7 +74,7 @@ def _checked(votes: Sequence[Any], columns: list[list[int]], totals: Mapping[str
         if a.ndim != 2 or a.shape[1] != len(cols) or (e is not None and a.shape[0] != e):
             raise ValueError(f"votes of district {d} must have shape (elections, {len(cols)})")
         e = a.shape[0]
-        if a.size and a.min() < 0:
+        if a.size and (a < 0).any():
             raise ValueError(f"votes of district {d} must not be negative")
         arrays.append(a)
     e = e or 0
@@ -103,22 +110,29 @@ def allocate_districts_batch(rules: Any, election: Election, votes: Sequence[Any
     limit = _safe_limit(plan) if plan is not None else 0
     for start in range(0, e, _CHUNK):
         stop = min(e, start + _CHUNK)
-        redo: Any = np.arange(stop - start)
+        whole: list[int] = list(range(start, stop))
         if plan is not None and machine:
-            block = [a[start:stop].astype(np.int64) for a in arrays]
-            tot = {k: a[start:stop].astype(np.int64) for k, a in given.items()}
+            block = [a[start:stop].astype(np.int64, copy=False) for a in arrays]
+            tot = {k: a[start:stop].astype(np.int64, copy=False) for k, a in given.items()}
             safe = _safe(block, tot, limit)
             rows = np.nonzero(safe)[0]
             if rows.size:
                 try:
-                    sub = {k: t[rows] for k, t in tot.items()}
-                    seats, fallback = _chunk(plan, columns, [b[rows] for b in block], sub)
-                    for d in range(len(out)):
-                        out[d][start + rows] = seats[d]
-                    redo = np.concatenate([np.nonzero(~safe)[0], rows[fallback]])
+                    if rows.size < stop - start:
+                        block = [b[rows] for b in block]
+                        tot = {k: t[rows] for k, t in tot.items()}
+                        seats = [np.zeros(b.shape, dtype=np.int64) for b in block]
+                        redo = _chunk(plan, columns, block, tot, seats)
+                        for d in range(len(out)):
+                            out[d][start + rows] = seats[d]
+                    else:
+                        redo = _chunk(plan, columns, block, tot, [o[start:stop] for o in out])
+                    whole = (start + np.nonzero(~safe)[0]).tolist()
+                    at, units = np.nonzero(redo)
+                    _redo(plan, columns, arrays, given, out, start + rows[at], units, whole)
                 except _Declined:
                     pass
-        _exact(plan, chamber, election, columns, arrays, given, out, start + np.asarray(redo, dtype=np.int64))
+        _exact(plan, chamber, election, columns, arrays, given, out, np.asarray(sorted(whole), dtype=np.int64))
     return out
 
 
@@ -131,10 +145,11 @@ def _safe_limit(plan: DistrictPlan) -> int:
 def _safe(block: list[Array], totals: dict[str, Array], limit: int) -> Mask:
     """The elections whose national figures (sums over districts and lists) stay below ``limit``."""
     e = block[0].shape[0]
-    biggest = max([int(b.max()) for b in block if b.size] + [int(t.max()) for t in totals.values() if t.size] + [0])
     width = sum(b.shape[1] for b in block) + sum(t.shape[1] for t in totals.values())
-    if biggest * max(width, 1) < limit:
+    small = (limit - 1) // max(width, 1)  # every figure at most this: every sum below limit
+    if not any((a > small).any() for a in [*block, *totals.values()] if a.size):
         return np.ones(e, dtype=bool)
+    biggest = max([int(b.max()) for b in block if b.size] + [int(t.max()) for t in totals.values() if t.size] + [0])
     if biggest >= 2**63 // max(width, 1):
         return np.zeros(e, dtype=bool)  # the sums themselves would not fit: every election exactly
     sums = sum((b.sum(axis=1) for b in block if b.size), np.zeros(e, dtype=np.int64))
@@ -177,73 +192,208 @@ def _needs_list_votes(tests: Sequence[Any], totals: Mapping[str, Any]) -> bool:
     return False
 
 
-def _admitted(plan: DistrictPlan, cols: list[int], w: Array, totals: dict[str, Array], d: int,
-              nationally: Mask | None) -> Mask:
-    """Per election and list of district ``d``, whether it takes part in the allocation there."""
-    ok = w > 0
+def _weights(plan: DistrictPlan, cols: list[int], w: Array, totals: dict[str, Array], d: int,
+             nationally: Mask | None) -> tuple[Array, Array]:
+    """District ``d``'s admitted lists: the places (among ``cols``) of those admitted in some
+    election of the chunk, and their weights, one row per list (0 where not admitted).
+
+    A list is admitted where it has votes and passes every test that applies to it. A column
+    whose figures pass a test in every election of the chunk (each at least ``ceil(r / den)`` for
+    the largest right-hand side ``r``) or fail it in every one (each below it for the smallest)
+    is decided at once; only the others are compared election by election."""
+    wt = w.T.copy()  # one row per list (a copy: changed below): every step runs along contiguous rows
+    # bounds by comparisons (64-bit minima and maxima have no vector instruction here)
+    votes = wt > 0
+    never = ~votes.any(axis=1)
+    always = votes.all(axis=1)
+    has_votes = always.copy()
+    tests = []
     if plan.unit_tests:
         here = {k: t[:, d] for k, t in totals.items()}
         list_votes = w.sum(axis=1) if _needs_list_votes(plan.unit_tests, here) else np.zeros(1, dtype=np.int64)
         for base, num, den, inclusive, applies in plan.unit_tests:
-            rhs = num * base_figure(base, list_votes, here, _missing)[:, None]
-            fails = (w * den < rhs) if inclusive else (w * den <= rhs)
+            rhs = np.broadcast_to(num * base_figure(base, list_votes, here, _missing), (w.shape[0],))
+            r_lo, r_hi = int(rhs.min()), int(rhs.max())
+            # v * den >= r  iff  v >= ceil(r / den);  v * den > r  iff  v > floor(r / den)
+            if inclusive:
+                fail_all = (wt < -(-r_lo // den)).all(axis=1)
+                pass_all = (wt >= -(-r_hi // den)).all(axis=1)
+            else:
+                fail_all = (wt <= r_lo // den).all(axis=1)
+                pass_all = (wt > r_hi // den).all(axis=1)
             if applies is not None:
-                fails &= np.array([applies[i] for i in cols], dtype=bool)[None, :]
-            ok &= ~fails
+                mine = np.array([applies[i] for i in cols], dtype=bool)
+                fail_all &= mine
+                pass_all |= ~mine
+            never |= fail_all
+            always &= pass_all
+            tests.append((rhs, den, inclusive, applies))
     if nationally is not None:
-        ok &= nationally[:, cols]
+        nat = nationally[:, cols]
+        never |= ~nat.any(axis=0)
+        always &= nat.all(axis=0)
     if plan.exempt is not None:
-        ok |= (w > 0) & np.array([plan.exempt[i] for i in cols], dtype=bool)[None, :]
-    return ok  # type: ignore[no-any-return]
+        ex = np.array([plan.exempt[i] for i in cols], dtype=bool)
+        never = np.where(ex, ~votes.any(axis=1), never)
+        always = np.where(ex, has_votes, always)
+    live = np.nonzero(~never)[0]
+    out = wt[live] if live.size < wt.shape[0] else wt
+    for row, j in enumerate(live.tolist()):
+        if always[j]:
+            continue
+        col = out[row]
+        ok = col > 0
+        if plan.exempt is None or not plan.exempt[cols[j]]:
+            for rhs, den, inclusive, applies in tests:
+                if applies is None or applies[cols[j]]:
+                    ok &= (col * den >= rhs) if inclusive else (col * den > rhs)
+            if nationally is not None:
+                ok &= nationally[:, cols[j]]
+        col *= ok
+    return live, out
 
 
-def _chunk(plan: DistrictPlan, columns: list[list[int]], block: list[Array], totals: dict[str, Array]
-           ) -> tuple[list[Array], Mask]:
-    """Every district of one chunk of elections: seats per district and the elections to redo.
-
-    The lists admitted in some election of the chunk are packed, district by district, into one
-    array of (elections x districts) rows and as many columns as the most any district admits,
-    in registration order; divisor methods then run on all rows at once (``_divisor_rows``).
-    Largest remainder goes district by district (``hemicycle.batch``)."""
+def _chunk(plan: DistrictPlan, columns: list[list[int]], block: list[Array], totals: dict[str, Array],
+           out: list[Array]) -> Mask:
+    """Every district of one chunk of elections: the seats per district into ``out`` (zeros),
+    and per election and district whether the exact path must decide it (``_redo``)."""
     e = block[0].shape[0]
-    fallback = np.zeros(e, dtype=bool)
+    redo = np.zeros((e, len(columns)), dtype=bool)
     nationally = _national(plan, columns, block, totals)
-    out = [np.zeros(w.shape, dtype=np.int64) for w in block]
-    packed: list[tuple[int, Array, Array]] = []  # district, its admitted columns, their weights
     for d, (cols, w, h) in enumerate(zip(columns, block, plan.magnitudes, strict=True)):
         if h <= 0:
             continue
-        ok = _admitted(plan, cols, w, totals, d, nationally)
-        none = ~ok.any(axis=1)
-        fallback |= none  # no list can take the seats: the interpreter says what happens
-        live = np.nonzero(ok.any(axis=0))[0]  # the lists admitted in some election of the chunk
+        live, weights = _weights(plan, cols, w, totals, d, nationally)
         if live.size == 0:
+            redo[:, d] = True  # no list can take the seats: the interpreter says what happens
             continue
-        weights = np.where(ok[:, live], w[:, live], 0)
         if isinstance(plan.method, m.LargestRemainder):
-            cols_w = list(weights.T)
-            total = weights.sum(axis=1)
-            got, fb = _lr(plan.method, h, cols_w, None, list(ok[:, live].T), total, total > 0, plan.by_order)
-            fallback |= fb
-            out[d][:, live] = np.stack(got, axis=1)
+            total = weights.sum(axis=0)
+            admitted = list(weights > 0)
+            got, fb = _lr(plan.method, h, list(weights), None, admitted, total, total > 0, plan.by_order)
+            seats = np.stack(got)
+            fb |= total == 0
         else:
-            packed.append((d, live, weights))
-    if packed:
-        k = max(live.size for _, live, _ in packed)
-        grid = np.zeros((e, len(packed), k), dtype=np.int64)
-        for g, (_, live, weights) in enumerate(packed):
-            grid[:, g, :live.size] = weights
-        seats = np.array([plan.magnitudes[d] for d, _, _ in packed], dtype=np.int64)
-        got, fb = _divisor_rows(plan, grid.reshape(e * len(packed), k), np.tile(seats, e))
-        fallback |= fb.reshape(e, len(packed)).any(axis=1)
-        got3 = got.reshape(e, len(packed), k)
-        for g, (d, live, _) in enumerate(packed):
-            out[d][:, live] = got3[:, g, :live.size]
-    return out, fallback
+            seats, fb = _divisor_unit(plan, h, weights)
+        if live.size == seats.shape[0] == out[d].shape[1]:
+            out[d][...] = seats.T
+        else:
+            out[d][:, live] = seats.T
+        redo[:, d] = fb
+    return redo
+
+
+# --- divisor methods in one district, for every election of a chunk at once --------------------------
+#
+# A witness decides each election: an integer L such that, with the weights scaled by F, exactly
+# h of the quotients F w / d(i) are at least L. Those are then the h highest quotients, every
+# other is below them (no tie at the cut), and the seats are their counts per list: the
+# seat-by-seat process gives exactly these (the divisors do not decrease, so each list's quotients
+# do not increase and its seats are the quotients above the cut). L/F is the divisor of the
+# method ("votes per seat").
+#
+# L is first guessed from the totals; each list's count at L is proposed in floating point and
+# confirmed exactly, in integers, by L d(S - 1) <= F w < L d(S) (32-bit integers when every
+# product fits, else 64-bit). Elections whose counts do not sum to h, or whose proposal is not
+# confirmed, are counted again exactly (integer division) and L moved to the next quotient,
+# until the counts sum to h. An election where no integer L gives h (quotients within 1/F of
+# each other at the cut: a tie, or nearly), or whose figures are too large, goes to the exact
+# path (``_redo``) for that district alone.
+
+_I32 = 2**31 - 1
+_I64 = 2**62
+_SCALE = 1024  # the largest F: the witness separates quotients 1/1024 of a vote apart
+
+
+def _table(lin: LinearDivisors, h: int) -> list[int] | None:
+    """The divisors d(0) ... d(h + 1) in integers (and the head's), when all are positive and none
+    is below the one before (else None: the exact path)."""
+    tab = [lin.head[i] if i < len(lin.head) else lin.alpha * i + lin.beta for i in range(max(h, len(lin.head)) + 2)]
+    if tab[0] <= 0 or any(b < a for a, b in itertools.pairwise(tab)):
+        return None
+    return tab
+
+
+def _divisor_unit(plan: DistrictPlan, h: int, weights: Array) -> tuple[Array, Mask]:
+    """Highest averages in one district: ``weights`` (lists x elections, 0 where not admitted);
+    the seats in the same shape, and the elections the exact path must decide."""
+    k, e = weights.shape
+    lin = plan.linear
+    tab = _table(lin, h) if lin is not None else None
+    if tab is None:
+        return np.zeros((k, e), dtype=np.int64), np.ones(e, dtype=bool)
+    assert lin is not None
+    total = weights.sum(axis=0)
+    n = np.count_nonzero(weights, axis=0)
+    empty = total == 0
+    alpha, beta, top = lin.alpha, lin.beta, tab[h]
+    # the guess: the linear tail's divisor with h seats and half a seat lost per list
+    den = np.maximum(2 * alpha * h + n * (2 * beta - alpha), alpha * h)
+    t_max = int(total.max())
+    # every product of the moved witnesses (64-bit) is below F * T * (d(h) + alpha + |beta| + 2)
+    scale = min(_SCALE, _I64 // max(t_max * (top + alpha + abs(beta) + 2), 1))
+    if scale < 1:
+        return np.zeros((k, e), dtype=np.int64), np.ones(e, dtype=bool)  # too large: the exact path
+    # the guessed witness times d(h + 1), over F, is below T (2 d(h + 1) / (alpha h) + 1): 32 bits when that fits
+    narrow = min(scale, _I32 // max(t_max * (2 * (top + alpha) // max(alpha * h, 1) + 2), 1))
+    if narrow >= 1 and not lin.head:
+        scale = narrow
+        x: Array = weights.astype(np.int32)
+        if scale != 1:
+            x *= np.int32(scale)
+        wit = np.maximum(2 * scale * total // den, 1)
+        seats, ok = _propose(lin, h, x, wit, np.int32, np.float32)
+        counts = seats.sum(axis=0)  # at most k (h + 1): no overflow
+        good = ok & (counts == h)
+    else:
+        x = weights * scale
+        wit = np.maximum(2 * scale * total // den, 1)
+        seats, ok = (_propose(lin, h, x, wit, np.int64, np.float64) if not lin.head
+                     else (np.zeros((k, e), dtype=np.int64), np.zeros(e, dtype=bool)))
+        counts = seats.sum(axis=0)
+        good = ok & (counts == h)
+    fallback = empty.copy()
+    rows = np.nonzero(~good & ~empty)[0]
+    if rows.size:
+        got, lost = _move(lin, h, x[:, rows], seats[:, rows], counts[rows], ok[rows], wit[rows],
+                          _I32 if x.dtype == np.int32 else _I64, x.dtype.type)
+        seats = seats.astype(np.int64, copy=False)
+        seats[:, rows] = got
+        fallback[rows[lost]] = True
+    return seats.astype(np.int64, copy=False), fallback
+
+
+def _propose(lin: LinearDivisors, h: int, x: Array, wit: Array, dtype: Any, ftype: Any) -> tuple[Array, Mask]:
+    """Each list's count of quotients ``x / d(i)`` at least the witness, proposed in floating point
+    and confirmed in integers of ``dtype``: ``L d(S - 1) <= x < L d(S)`` (the caller has checked
+    that every product of an election whose counts sum to h fits: each count is clipped to
+    ``[0, h + 1]``). Returns the counts and, per election, whether all are confirmed."""
+    alpha, beta = lin.alpha, lin.beta
+    guess = x.astype(ftype)
+    if ftype is np.float64:
+        guess /= alpha * wit  # correctly rounded: a quotient exactly at the witness gives its whole count
+    else:
+        guess *= (1.0 / (alpha * wit)).astype(ftype)
+    if alpha != beta:
+        guess += ftype((alpha - beta) / alpha)
+    counts = guess.astype(dtype)
+    # at most h + 1 (more cannot sum to h), at least 0 (the truncation of a value at or below -1)
+    np.clip(counts, 0, h + 1, out=counts)
+    lw = wit.astype(dtype)
+    upper = counts * dtype(alpha) if alpha != 1 else counts.copy()
+    if beta:
+        upper += dtype(beta)
+    upper *= lw  # L d(S)
+    ok = x < upper
+    upper -= lw * dtype(alpha)  # L d(S - 1); for S = 0 at most 0 unless beta > alpha
+    if beta > alpha:
+        upper *= counts > 0
+    ok &= upper <= x
+    return counts, ok.all(axis=0)
 
 
 def _divisors(lin: LinearDivisors, s: Array) -> Array:
-    """The divisor for each list's next seat, times the sequence's common denominator."""
+    """The integer divisor ``d(s)`` for each count ``s`` (at least 0)."""
     tail = lin.alpha * s + lin.beta
     if not lin.head:
         return tail  # type: ignore[no-any-return]
@@ -251,84 +401,121 @@ def _divisors(lin: LinearDivisors, s: Array) -> Array:
     return np.where(s < len(lin.head), head[np.minimum(s, len(lin.head) - 1)], tail)  # type: ignore[no-any-return]
 
 
-def _divisor_rows(plan: DistrictPlan, w: Array, h: Array) -> tuple[Array, Mask]:
-    """Highest averages on each row of ``w`` (weights, 0 outside the distribution) for ``h[row]``
-    seats: seats per cell, and the rows to redo exactly.
-
-    Priorities are compared as integers: with ``Z`` at least the square of every divisor used,
-    ``w * Z // d`` orders the quotients ``w / d`` exactly (two different quotients differ by at
-    least ``1 / (d1 d2)``, so their keys by at least 1; equal ones have equal keys). D'Hondt starts
-    from ``floor(h * w / W)`` (each list has at least that in the end: lower quota); others from
-    none. Each round gives a seat to the highest key of every row still short; lists tied at the
-    top all get one when the seats left allow, else the earliest column (registration order, when
-    the chain starts with it) or the exact path."""
-    lin = plan.linear
-    assert lin is not None
-    ok = w > 0
-    total = w.sum(axis=1)
-    fallback = (total == 0) & (h > 0)
-    if not plan.positive:
-        return np.zeros(w.shape, dtype=np.int64), np.ones(h.shape, dtype=bool)  # a zero divisor: exact path
-    top = int(_divisors(lin, np.array([int(h.max(initial=0))]))[0])
-    z = max(top, max(lin.head, default=1)) ** 2
-    if int(w.max(initial=0)) * max(z, 2 * int(h.max(initial=0)) + w.shape[1]) >= LIMIT:
-        return np.zeros(w.shape, dtype=np.int64), np.ones(h.shape, dtype=bool)  # too large: the exact path
-    if not lin.head and lin.alpha == lin.beta:
-        # D'Hondt: every quotient at or above W / (h + n/2) (a list's floor(w (2h + n) / 2W)) is
-        # the allocation of as many seats as that gives; seats are then added or taken back
-        n = ok.sum(axis=1)
-        seats = (w * (2 * h + n)[:, None]) // np.maximum(2 * total, 1)[:, None]
-    else:
-        seats = np.zeros(w.shape, dtype=np.int64)
-    left = np.where(total > 0, h - seats.sum(axis=1), 0)
-    _take_back(lin, w, z, seats, left, fallback)
-    _add(plan, lin, w, z, seats, left, fallback)
-    return seats, fallback
+def _counts(lin: LinearDivisors, x: Array, wit: Array) -> Array:
+    """Exactly, in integers, for each list, how many of its quotients ``x / d(i)`` are at least the
+    witness (the divisors positive and not decreasing: the head's that are, then the tail's)."""
+    k = len(lin.head)
+    out = np.maximum((x - lin.beta * wit) // (lin.alpha * wit) + 1 - k, 0)
+    for v in lin.head:
+        out += wit * v <= x
+    return out  # type: ignore[no-any-return]
 
 
-def _take_back(lin: LinearDivisors, w: Array, z: int, seats: Array, left: Array, fallback: Mask) -> None:
-    """Rows with more seats than ``h`` (``left`` < 0): the seats of the lowest last quotients
-    ``w / d(s - 1)`` go back one round at a time; a tie there goes to the exact path."""
-    while True:
-        act = np.nonzero((left < 0) & ~fallback)[0]
-        if act.size == 0:
-            return
-        got = seats[act]
-        held = got > 0
-        key = np.where(held, (w[act] * z) // _divisors(lin, np.maximum(got - 1, 0)), LIMIT)
-        low = key == key.min(axis=1)[:, None]
-        count = low.sum(axis=1)
-        tie = count > -left[act]
-        fallback[act[tie]] = True
-        take = low & ~tie[:, None]
-        seats[act] = got - take
-        left[act] += take.sum(axis=1)
-
-
-def _add(plan: DistrictPlan, lin: LinearDivisors, w: Array, z: int, seats: Array, left: Array,
-         fallback: Mask) -> None:
-    """Rows with seats left: the highest next quotients ``w / d(s)`` get them, a round at a time."""
-    ok = w > 0
-    key: Array | None = None
-    while True:
-        act = np.nonzero((left > 0) & ~fallback)[0]
-        if act.size == 0:
-            return
-        got = seats[act]
-        sub = np.where(ok[act], (w[act] * z) // _divisors(lin, got), -1) if key is None else key[act]
-        tied = sub == sub.max(axis=1)[:, None]
-        count = tied.sum(axis=1)
-        room = left[act]
-        if plan.by_order:
-            give = tied & (np.cumsum(tied, axis=1) <= room[:, None])
+def _move(lin: LinearDivisors, h: int, x: Array, seats: Array, counts: Array, ok: Mask, wit: Array,
+          limit: int, dtype: Any) -> tuple[Array, Mask]:
+    """The elections the guessed witness left open: where the counts are not confirmed they are
+    counted exactly (64-bit integer division); where they sum to fewer than h, the witness moves
+    down to the highest quotient below it, where to more, up past the lowest one at or above it,
+    and the counts are proposed (the witness sits at a quotient: in double precision) and
+    confirmed again (in ``dtype`` while the witness times d(h) stays below ``limit``), until
+    they sum to h. Returns the counts and the elections that overshoot h (quotients within 1/F
+    of each other at the cut: a tie, or nearly) for the exact path."""
+    k, e = x.shape
+    out = np.zeros((k, e), dtype=np.int64)
+    lost = np.zeros(e, dtype=bool)
+    rows = np.arange(e)
+    direction = np.zeros(e, dtype=np.int64)
+    s, c = seats, counts
+    top = lin.head[h] if h < len(lin.head) else lin.alpha * h + lin.beta
+    xf = x.astype(np.float64)
+    for _ in range(h + k + 2):  # each round moves every open election one quotient or more
+        if not ok.all():
+            redo = np.nonzero(~ok)[0]
+            s = s.astype(np.int64)
+            s[:, redo] = _counts(lin, x[:, redo].astype(np.int64), wit[redo])
+            c = s.sum(axis=0)
+        step = np.sign(h - c)
+        over = (direction != 0) & (step != 0) & (step != direction)
+        done = step == 0
+        if rows.size == e:
+            if done.any():
+                np.copyto(out, s, where=done)  # the first round: every election still open
         else:
-            give = tied & (count <= room)[:, None]
-            fallback[act[count > room]] = True
-        got = got + give
-        seats[act] = got
-        left[act] = room - give.sum(axis=1)
-        del key
-        key = None
+            out[:, rows[done]] = s[:, done]
+        lost[rows[over]] = True
+        keep = np.nonzero(~done & ~over)[0]
+        if not keep.size:
+            return out, lost
+        if keep.size < rows.size:
+            rows, x, xf, s, step = rows[keep], x[:, keep], xf[:, keep], s[:, keep], step[keep]
+        direction = step
+        # down (too few seats): the highest next quotient x / d(S), its floor the new witness;
+        # up (too many): the lowest last quotient x / d(S - 1), just past it
+        up = direction < 0
+        at = s - up if up.any() else s
+        q = xf / _divisors(lin, np.maximum(at, 0))
+        if up.any():
+            np.putmask(q, at < 0, np.inf)
+            wit = np.where(up, np.floor(q.min(axis=0)) + 1, np.floor(q.max(axis=0)))
+        else:
+            wit = np.floor(q.max(axis=0))
+        wit = np.maximum(wit, 1).astype(np.int64)
+        if lin.head:
+            ok = np.zeros(rows.size, dtype=bool)
+            continue
+        s, ok = _propose(lin, h, x, wit, dtype, np.float64)  # the witness is at a quotient: 53 bits
+        ok &= wit * (top + lin.alpha) < limit
+        c = s.sum(axis=0)
+    lost[rows] = True
+    return out, lost
+
+
+def _redo(plan: DistrictPlan, columns: list[list[int]], arrays: list[Any], given: dict[str, Any],
+          out: list[Array], rows: Any, units: Any, whole: list[int]) -> None:
+    """Single districts of single elections by the compiled steps on their figures (``unit_seats``;
+    a lot drawn as the interpreter draws it, from one draw per election going on from district to
+    district in order). An election they cannot decide is added to ``whole``."""
+    from hemicycle.interpreter.ties import TieBreaker, TieError
+
+    order = np.lexsort((units, rows))
+    rows, units = rows[order], units[order]
+    start = 0
+    n_rows = rows.size
+    while start < n_rows:
+        r = int(rows[start])
+        stop = start
+        while stop < n_rows and rows[stop] == r:
+            stop += 1
+        ds = units[start:stop].tolist()
+        start = stop
+        tots = [{k: int(t[r, d]) for k, t in given.items()} for d in range(len(columns))]
+        votes = {d: [int(x) for x in arrays[d][r].tolist()] for d in ds}
+        nationally = None
+        if plan.national_tests:
+            national = [0] * len(plan.abbrs)
+            for cols, a in zip(columns, arrays, strict=True):
+                for i, v in zip(cols, a[r].tolist(), strict=True):
+                    national[i] += int(v)
+            try:
+                nationally = passes(plan.national_tests, national, {k: sum(x[k] for x in tots) for k in given})
+            except _Fallback:
+                whole.append(r)
+                continue
+        tb = TieBreaker(plan.tier, (), [], ())
+        try:
+            got = {}
+            for d in ds:
+                cols = columns[d]
+                entries = [plan.template.lists[i] for i in cols]
+                tb.rebind(entries, votes[d], plan.units[d])
+                won = unit_seats(plan, votes[d], cols, tots[d], plan.magnitudes[d], nationally,
+                                 lot=lambda tied, places, _tb=tb: _tb.favour(tied, places, "the cut", "a tie"))
+                got[d] = [won.get(k, 0) for k in range(len(cols))]
+        except (_Fallback, TieError):
+            whole.append(r)
+            continue
+        for d, seats in got.items():
+            out[d][r] = seats
 
 
 def _exact(plan: DistrictPlan | None, chamber: m.Chamber, election: Election, columns: list[list[int]],

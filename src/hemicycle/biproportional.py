@@ -457,14 +457,23 @@ def holds(votes: Sequence[Sequence[int]], seats: Sequence[Sequence[int]], row_di
 def tied_cycle(votes: Sequence[Sequence[int]], sol: Solution, d: Signpost) -> list[tuple[int, int]] | None:
     """Cells of a cycle along which seats could move with every sum and every rounding still holding
     (another apportionment, a tie), or None when the result is unique for these divisors."""
+    moves = tied_moves(votes, sol, d)
+    return None if moves is None else [(i, j) for i, j, _ in moves]
+
+
+def tied_moves(votes: Sequence[Sequence[int]], sol: Solution, d: Signpost,
+               fixed: frozenset[tuple[int, int]] = frozenset()) -> list[tuple[int, int, int]] | None:
+    """A tied cycle as moves ``(row, column, -1 | +1)``: the cells that would lose a seat and those
+    that would gain one, alternating, every row and column sum and every rounding still holding for
+    the same divisors; cells in ``fixed`` (decided already) take no part. None: no such cycle."""
     x = sol.seats
     nr, nc = len(x), len(x[0]) if x else 0
     lam = [1 / r for r in sol.row_divisors]
     mu = [1 / c for c in sol.col_divisors]
     # row i -> column j when (i, j) can lose a seat; column j -> row k when (k, j) can gain one
-    lose = [[j for j in range(nc) if votes[i][j] and x[i][j] and (d(x[i][j] - 1) or 0) > 0
+    lose = [[j for j in range(nc) if (i, j) not in fixed and votes[i][j] and x[i][j] and (d(x[i][j] - 1) or 0) > 0
              and votes[i][j] * lam[i] * mu[j] == d(x[i][j] - 1)] for i in range(nr)]
-    gain = [[k for k in range(nr) if votes[k][j] and d(x[k][j]) is not None
+    gain = [[k for k in range(nr) if (k, j) not in fixed and votes[k][j] and d(x[k][j]) is not None
              and votes[k][j] * lam[k] * mu[j] == d(x[k][j])] for j in range(nc)]
     # a directed cycle in the bipartite graph (rows 0..nr-1, columns nr..nr+nc-1)
     state = [0] * (nr + nc)
@@ -489,10 +498,7 @@ def tied_cycle(votes: Sequence[Sequence[int]], sol: Solution, d: Signpost) -> li
                 continue
             if state[nxt] == 1:
                 cyc = [*stack_path[stack_path.index(nxt):], nxt]
-                cells = []
-                for a, b in pairwise(cyc):
-                    cells.append((a, b - nr) if a < nr else (b, a - nr))
-                return cells
+                return [(a, b - nr, -1) if a < nr else (b, a - nr, +1) for a, b in pairwise(cyc)]
             if state[nxt] == 0:
                 state[nxt] = 1
                 stack_path.append(nxt)

@@ -81,136 +81,187 @@ def votes_decide(chamber: m.Chamber) -> bool:
     return _supported(chamber)
 
 
+class LotKey:
+    """A chain's sort key that, where the keys cannot decide, hands the tie to ``lot(tied, places)``
+    (the interpreter's tie breaker, which applies the whole chain and draws the lot)."""
+
+    def __init__(self, key: Callable[[int], tuple[int, ...]], lot: Callable[[list[int], int], list[int]]) -> None:
+        self.key = key
+        self.lot = lot
+
+    def __call__(self, k: int) -> tuple[int, ...]:
+        return self.key(k)
+
+
 def _favour(cands: list[int], places: int, keyf: Callable[[int], tuple[int, ...]]) -> list[int]:
-    """``places`` of ``cands`` by the chain's keys; _Fallback when the chain cannot decide."""
+    """``places`` of ``cands`` by the chain's keys; _Fallback when the chain cannot decide (unless
+    the key is a ``LotKey``)."""
     if places >= len(cands):
         return cands
     order = sorted(cands, key=keyf)
     if keyf(order[places - 1]) == keyf(order[places]):
+        if isinstance(keyf, LotKey):
+            return keyf.lot(cands, places)
         raise _Fallback
     return order[:places]
+
+
+Key = Callable[[int], tuple[int, ...]]
+# base (None: an absolute number of votes), denominator, numerator, inclusive
+_Test = tuple["m.Base | None", int, int, bool]
+
+
+def _chain_key(chain: tuple[m.TieCriterion, ...], votes: Sequence[int]) -> Key:
+    """The chain's sort key of list ``i`` (registration order is the list's place)."""
+    def key(i: int) -> tuple[int, ...]:
+        out = []
+        for c in chain:
+            if c is m.TieCriterion.REGISTRATION_ORDER:
+                out.append(i)
+            elif c is m.TieCriterion.MORE_VOTES:
+                out.append(-votes[i])
+            else:
+                out.append(votes[i])
+        return tuple(out)
+    return key
+
+
+def _tests(tier: m.Tier) -> list[_Test]:
+    out: list[_Test] = []
+    for th in tier.thresholds:
+        if th.absolute is not None:
+            out.append((None, 1, th.absolute, th.inclusive))
+        else:
+            assert th.share is not None and th.base is not None
+            out.append((th.base, th.share.denominator, th.share.numerator, th.inclusive))
+    return out
+
+
+def _passed(tests: list[_Test], votes: Sequence[int], totals: dict[str, int]) -> list[bool]:
+    """The lists with votes that pass every threshold."""
+    passed = [v > 0 for v in votes]
+    for base, den, num, inclusive in tests:
+        if base is None:  # absolute: votes >= num
+            passed = [p and (v >= num if inclusive else v > num) for p, v in zip(passed, votes, strict=True)]
+        else:
+            rhs = num * base_figure(base, sum(votes), totals, _missing)
+            if inclusive:
+                passed = [p and v * den >= rhs for p, v in zip(passed, votes, strict=True)]
+            else:
+                passed = [p and v * den > rhs for p, v in zip(passed, votes, strict=True)]
+    return passed
+
+
+def _runner_up(active: Sequence[Sequence[m.Action]], admitted: list[bool], votes: Sequence[int], key: Key
+               ) -> int | None:
+    """The list a ``when`` block admits (the most votes among the others; ``admitted`` grows)."""
+    for acts in active:
+        for a in acts:
+            if isinstance(a, m.AdmitRunnerUp):
+                others = [i for i in range(len(votes)) if not admitted[i] and votes[i] > 0]
+                if not others:
+                    return None
+                top = max(votes[i] for i in others)
+                tied = [i for i in others if votes[i] == top]
+                runner = _favour(tied, 1, key)[0] if len(tied) > 1 else tied[0]
+                admitted[runner] = True
+                return runner
+    return None
+
+
+def _factors(active: Sequence[Sequence[m.Action]], admitted: list[bool], runner: int | None, n: int
+             ) -> tuple[list[int], list[int]]:
+    """Each list's correction factor, as numerator and denominator."""
+    fn = ones = [1] * n
+    fd = ones
+    for acts in active:
+        for a in acts:
+            if isinstance(a, m.Correction):
+                for i in range(n):
+                    if admitted[i] and (a.who.kind is m.SelectorKind.EVERY_LIST or i == runner):
+                        if fn is ones:
+                            fn, fd = [1] * n, [1] * n
+                        fn[i] *= a.factor.numerator
+                        fd[i] *= a.factor.denominator
+    return fn, fd
+
+
+def _capped(method: m.Method, votes: Sequence[int], fn: list[int], fd: list[int], pool: list[int], h: int,
+            cap: int | None, key: Key) -> list[int]:
+    """The method's seats; lists over the cap keep the cap and the others share the rest again."""
+    seats = [0] * len(votes)
+    fixed: set[int] = set()
+    remaining = h
+    while True:
+        live = [i for i in pool if i not in fixed]
+        if isinstance(method, m.LargestRemainder):
+            got = _lr(method, votes, fn, fd, live, remaining, key)
+        else:
+            got = _divisor(method, votes, fn, fd, live, remaining, key)  # type: ignore[arg-type]
+        for i in live:
+            seats[i] = got.get(i, 0)
+        over = [i for i in live if cap is not None and seats[i] > cap]
+        if not over:
+            return seats
+        for i in over:
+            seats[i] = cap  # type: ignore[assignment]
+            fixed.add(i)
+        remaining = h - cap * len(fixed)  # type: ignore[operator]
+        if remaining <= 0 or len(fixed) == len(pool):
+            return seats
+
+
+def _guarantee(active: Sequence[Sequence[m.Action]], admitted: list[bool], runner: int | None, seats: list[int],
+               key: Key) -> None:
+    """Guarantees: each missing seat from the list holding the most (ties by the chain)."""
+    n = len(seats)
+    moves, held = 0, sum(seats)
+    for acts in active:
+        for a in acts:
+            if not isinstance(a, m.Guarantee):
+                continue
+            for i in range(n):
+                if not admitted[i] or not (a.who.kind is m.SelectorKind.EVERY_LIST or i == runner):
+                    continue
+                moves += max(0, min(a.seats, held) - seats[i])
+                if moves * n > MAX_WORK:
+                    raise _Fallback  # the interpreter refuses it (LimitError), before moving any
+                while seats[i] < a.seats:
+                    donors = [j for j in range(n) if j != i and seats[j] > 0]
+                    if not donors:
+                        break
+                    most = max(seats[j] for j in donors)
+                    tied = [j for j in donors if seats[j] == most]
+                    if len(tied) > 1:
+                        keep = _favour(tied, len(tied) - 1, key)
+                        tied = [j for j in tied if j not in keep]
+                    seats[tied[0]] -= 1
+                    seats[i] += 1
 
 
 def _tier_function(tier: m.Tier) -> Callable[[Sequence[int], dict[str, int]], list[int]]:
     chain = _chain_keys(tier) or ()
     h = tier.seats
-
-    def chain_key(votes: Sequence[int]) -> Callable[[int], tuple[int, ...]]:
-        def key(i: int) -> tuple[int, ...]:
-            out = []
-            for c in chain:
-                if c is m.TieCriterion.REGISTRATION_ORDER:
-                    out.append(i)
-                elif c is m.TieCriterion.MORE_VOTES:
-                    out.append(-votes[i])
-                else:
-                    out.append(votes[i])
-            return tuple(out)
-        return key
-
-    thresholds = []
-    for th in tier.thresholds:
-        if th.absolute is not None:
-            thresholds.append((None, 1, th.absolute, th.inclusive))
-        else:
-            assert th.share is not None and th.base is not None
-            thresholds.append((th.base, th.share.denominator, th.share.numerator, th.inclusive))
-
+    tests = _tests(tier)
     conditions = [(p.condition, p.actions) for p in tier.provisions]
     method = tier.method
     cap = tier.cap.seats if tier.cap is not None else None
 
-    def base_of(base: m.Base, votes: Sequence[int], totals: dict[str, int]) -> int:
-        return base_figure(base, sum(votes), totals, _missing)
-
-    def run_method(votes: Sequence[int], fn: list[int], fd: list[int], pool: list[int], seats: int,
-                   key: Callable[[int], tuple[int, ...]]) -> dict[int, int]:
-        if isinstance(method, m.LargestRemainder):
-            return _lr(method, votes, fn, fd, pool, seats, key)
-        return _divisor(method, votes, fn, fd, pool, seats, key)
-
     def run(votes: Sequence[int], totals: dict[str, int]) -> list[int]:
         n = len(votes)
-        passed = [v > 0 for v in votes]
-        for base, den, num, inclusive in thresholds:
-            if base is None:  # absolute: votes >= num
-                for i in range(n):
-                    if passed[i] and not (votes[i] >= num if inclusive else votes[i] > num):
-                        passed[i] = False
-            else:
-                rhs = num * base_of(base, votes, totals)
-                if inclusive:
-                    passed = [p and v * den >= rhs for p, v in zip(passed, votes, strict=True)]
-                else:
-                    passed = [p and v * den > rhs for p, v in zip(passed, votes, strict=True)]
-        count = sum(passed)
-        admitted = list(passed)
-        key = chain_key(votes)
+        admitted = _passed(tests, votes, totals)
+        count = sum(admitted)
+        key = _chain_key(chain, votes)
         active = [acts for cond, acts in conditions if cond is None or cond.op.holds(count, cond.value)] \
             if conditions else ()
-        runner: int | None = None
-        for acts in active:
-            for a in acts:
-                if isinstance(a, m.AdmitRunnerUp) and runner is None:
-                    others = [i for i in range(n) if not admitted[i] and votes[i] > 0]
-                    if others:
-                        top = max(votes[i] for i in others)
-                        tied = [i for i in others if votes[i] == top]
-                        runner = _favour(tied, 1, key)[0] if len(tied) > 1 else tied[0]
-                        admitted[runner] = True
-        fn = ones = [1] * n
-        fd = ones
-        for acts in active:
-            for a in acts:
-                if isinstance(a, m.Correction):
-                    for i in range(n):
-                        if admitted[i] and (a.who.kind is m.SelectorKind.EVERY_LIST or i == runner):
-                            if fn is ones:
-                                fn, fd = [1] * n, [1] * n
-                            fn[i] *= a.factor.numerator
-                            fd[i] *= a.factor.denominator
+        runner = _runner_up(active, admitted, votes, key) if active else None
+        fn, fd = _factors(active, admitted, runner, n) if active else ([1] * n, [1] * n)
         pool = [i for i in range(n) if admitted[i]]
-        seats = [0] * n
         if not pool or sum(votes[i] for i in pool) == 0:
-            return seats
-        fixed: set[int] = set()
-        remaining = h
-        while True:
-            live = [i for i in pool if i not in fixed]
-            got = run_method(votes, fn, fd, live, remaining, key)
-            for i in live:
-                seats[i] = got.get(i, 0)
-            over = [i for i in live if cap is not None and seats[i] > cap]
-            if not over:
-                break
-            for i in over:
-                seats[i] = cap  # type: ignore[assignment]
-                fixed.add(i)
-            remaining = h - cap * len(fixed)  # type: ignore[operator]
-            if remaining <= 0 or len(fixed) == len(pool):
-                break
-        moves, held = 0, sum(seats)
-        for acts in active:
-            for a in acts:
-                if not isinstance(a, m.Guarantee):
-                    continue
-                for i in range(n):
-                    if not admitted[i] or not (a.who.kind is m.SelectorKind.EVERY_LIST or i == runner):
-                        continue
-                    moves += max(0, min(a.seats, held) - seats[i])
-                    if moves * n > MAX_WORK:
-                        raise _Fallback  # the interpreter refuses it (LimitError), before moving any
-                    while seats[i] < a.seats:
-                        donors = [j for j in range(n) if j != i and seats[j] > 0]
-                        if not donors:
-                            break
-                        most = max(seats[j] for j in donors)
-                        tied = [j for j in donors if seats[j] == most]
-                        if len(tied) > 1:
-                            keep = _favour(tied, len(tied) - 1, key)
-                            tied = [j for j in tied if j not in keep]
-                        seats[tied[0]] -= 1
-                        seats[i] += 1
+            return [0] * n
+        seats = _capped(method, votes, fn, fd, pool, h, cap, key)
+        if active:
+            _guarantee(active, admitted, runner, seats, key)
         return seats
 
     return run

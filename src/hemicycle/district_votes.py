@@ -20,6 +20,9 @@ The shape (it extends the national one; see docs/elections-data.md)::
   (when every unit gives them); given ones must agree with those sums.
 * A unit's ``seats`` is its magnitude (an input the rules check); a list's ``seats`` in a unit
   is the official result there (``null``: not official), read only by ``hemicycle reproduce``.
+* A single-member contest (a constituency) gives ``"candidates"`` (name, party, votes; ``seats``
+  1 or 0: official) instead of its lists' votes, or ``"winner": {"name", "party"}`` (with or
+  without its candidates: then one of them) for the rules' ``winners given``.
 * Nothing is dropped: an unknown key, a unit named twice, a list named twice in one unit, a list
   not among the national ones, a negative or non-integer figure is refused with the unit and the
   field named. (Each unit's figures are then checked against each other like the national ones,
@@ -36,10 +39,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from hemicycle.election import TOTALS, Candidate, Unit
+from hemicycle.election import TOTALS, Candidate, Unit, Winner
 
 UNIT_KEYS = frozenset({"name", "level", "parent", "seats", "figures", "totals", "parties", "districts",
-                       "candidates"})
+                       "candidates", "winner"})
+WINNER_KEYS = frozenset({"name", "party"})
 PARTY_KEYS = frozenset({"abbr", "votes", "seats", "name"})
 CANDIDATE_KEYS = frozenset({"name", "party", "votes", "seats"})
 MAX_DEPTH = 8  # units inside units
@@ -172,12 +176,42 @@ def _unit(item: object, where: str, parent: Unit | None, national: set[str] | No
             raise DistrictError(f"{name}: a unit gives the votes of its lists or its candidates, not both",
                                 f"{where}.candidates")
         candidates, official = _candidates(obj["candidates"], f"{where}.candidates", name, national, number)
+    winner = None
+    if obj.get("winner") is not None:
+        if votes:
+            raise DistrictError(f"{name}: a unit gives the votes of its lists or a single-member contest's winner, "
+                                "not both", f"{where}.winner")
+        winner = _winner(obj["winner"], f"{where}.winner", name, national, candidates, official)
+        official = {c.party: int(c.party == winner.party) for c in candidates} or {winner.party: 1}
     children = obj.get("districts")
     if children is not None and not isinstance(children, list):
         raise DistrictError(f"{name}: expected an array of the units inside it", f"{where}.districts")
     unit = Unit(name=name, level=level, parent=up, seats=seats, totals=totals, figures=figures, votes=votes,
-                candidates=candidates)
+                candidates=candidates, winner=winner)
     return unit, official, children
+
+
+def _winner(value: object, where: str, name: str, national: set[str] | None, candidates: tuple[Candidate, ...],
+            official: dict[str, int | None]) -> Winner:
+    """The given winner of a single-member contest: its name and party; one of the candidates
+    there when the unit gives them (and the one whose official ``seats`` is 1, if they say)."""
+    obj = _obj(value, where, "the winner (an object with its name and party)")
+    unknown = sorted(set(obj) - WINNER_KEYS)
+    if unknown:
+        raise DistrictError(f'{name}: unknown key "{unknown[0]}" (a winner has: name, party)', where)
+    who = _text(obj.get("name"), f"{where}.name", f"{name}: the winner needs a name")
+    party = _text(obj.get("party"), f"{where}.party", f"{name}, {who}: the party (a list's abbr)")
+    if national is not None and party not in national:
+        raise DistrictError(f"{name}: the winner {who} stands for {party}, which is not one of the file's parties",
+                            f"{where}.party")
+    if candidates:
+        if not any(c.name == who and c.party == party for c in candidates):
+            raise DistrictError(f"{name}: the winner {who} ({party}) is not one of the candidates there", where)
+        elected = [a for a, n in official.items() if n == 1]
+        if elected and elected != [party]:
+            raise DistrictError(f"{name}: the winner is {who} ({party}), but the candidates' seats say "
+                                f"{elected[0]}", where)
+    return Winner(name=who, party=party)
 
 
 def _figures(value: object, where: str, name: str, number: Number) -> dict[str, int]:
@@ -322,9 +356,11 @@ def units_to_json(units: tuple[Unit, ...]) -> list[dict[str, Any]]:
             record["figures"] = dict(u.figures)
         if u.totals:
             record["totals"] = dict(u.totals)
+        if u.winner is not None:
+            record["winner"] = {"name": u.winner.name, "party": u.winner.party}
         if u.candidates:
             record["candidates"] = [{"name": c.name, "party": c.party, "votes": c.votes} for c in u.candidates]
-        else:
+        elif u.votes or u.winner is None:
             record["parties"] = [{"abbr": a, "votes": v} for a, v in u.votes.items()]
         out.append(record)
     return out

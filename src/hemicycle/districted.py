@@ -28,7 +28,7 @@ from functools import cached_property
 
 from hemicycle import model as m
 from hemicycle.bases import base_figure
-from hemicycle.compiled import _divisor, _Fallback, _favour, _lr
+from hemicycle.compiled import LotKey, _divisor, _Fallback, _favour, _lr
 from hemicycle.election import Election, Unit
 from hemicycle.highest_averages import LinearDivisors
 from hemicycle.interpreter import allocate
@@ -95,6 +95,23 @@ class DistrictPlan:
     @cached_property
     def template_units(self) -> tuple[Unit, ...]:
         return self.template.units_of(self.level.name)
+
+    @cached_property
+    def orders(self) -> tuple[tuple[list[str], list[int]], ...]:
+        """Per district of the template, its lists (the vote file's order) and their places."""
+        place = self.place
+        return tuple((list(u.votes), [place[a] for a in u.votes]) for u in self.template_units)
+
+    @cached_property
+    def plain(self) -> bool:
+        """The commonest shape: at most one district test, for every list; no national test, no
+        exemption; a divisor method whose divisors are all positive."""
+        return (len(self.unit_tests) <= 1 and all(t[4] is None for t in self.unit_tests) and not self.national_tests
+                and self.exempt is None and isinstance(self.method, m.Divisor) and self.positive)
+
+    @cached_property
+    def fixed_units(self) -> frozenset[str]:
+        return frozenset(f.unit for f in self.level.fixed)
 
 
 def _static(sel: m.Selector | None, election: Election) -> tuple[bool, ...] | None:
@@ -250,18 +267,27 @@ _SEAT_BY_SEAT = 64
 
 def _seat_by_seat(lin: LinearDivisors, votes: Sequence[int], pool: list[int], seats: int,
                   key: Callable[[int], tuple[int, ...]]) -> dict[int, int]:
+    """Highest averages one seat at a time (``_pool_seats``): the seats by position here."""
+    got = _pool_seats(lin, votes, pool, seats, key)
+    return {pool[j]: g for j, g in enumerate(got) if g}
+
+
+def _pool_seats(lin: LinearDivisors, votes: Sequence[int], pool: list[int], seats: int,
+                key: Callable[[int], tuple[int, ...]]) -> list[int]:
     """Highest averages one seat at a time, priorities ``w / d(s)`` compared by cross-multiplying
-    integers (every divisor positive). Lists tied at the top all get a seat when enough are left;
-    otherwise the chain decides (``_favour``; _Fallback when it cannot)."""
+    integers (every divisor positive): the seats of each list of ``pool``, in its order. Lists
+    tied at the top all get a seat when enough are left; otherwise the chain decides (``_favour``;
+    _Fallback when it cannot)."""
     head, alpha, beta = lin.head, lin.alpha, lin.beta
     k_head = len(head)
     n = len(pool)
     w = [votes[k] for k in pool]
     left = seats
-    if not k_head and alpha == beta:
+    if not k_head and alpha == beta and seats > 2 * n:
         # D'Hondt (d(s) = s + 1, scaled): every list first gets floor(seats * w / W), which it has in
         # the end (lower quota); the process goes on from there to the same seats (the quotients
-        # taken are all among the highest, so the highest of the others are the rest of them)
+        # taken are all among the highest, so the highest of the others are the rest of them).
+        # With few seats per list the rounds alone are quicker.
         total = sum(w)
         got = [seats * x // total for x in w]
         left -= sum(got)
@@ -282,17 +308,20 @@ def _seat_by_seat(lin: LinearDivisors, votes: Sequence[int], pool: list[int], se
                     best, wb, db, tied = j, w[j], d[j], False
                 else:
                     tied = True
-        winners = [best]
-        if tied:
-            winners = [j for j in range(n) if w[j] * db == wb * d[j]]
-            if len(winners) > left:
-                chosen = set(_favour([pool[j] for j in winners], left, key))
-                winners = [j for j in winners if pool[j] in chosen]
+        if not tied:
+            s = got[best] = got[best] + 1
+            d[best] = head[s] if s < k_head else alpha * s + beta
+            left -= 1
+            continue
+        winners = [j for j in range(n) if w[j] * db == wb * d[j]]
+        if len(winners) > left:
+            chosen = set(_favour([pool[j] for j in winners], left, key))
+            winners = [j for j in winners if pool[j] in chosen]
         for j in winners:
             s = got[j] = got[j] + 1
             d[j] = head[s] if s < k_head else alpha * s + beta
         left -= len(winners)
-    return {pool[j]: got[j] for j in range(n) if got[j]}
+    return got
 
 
 def _pool(plan: DistrictPlan, votes: Sequence[int], order: Sequence[int], totals: Mapping[str, int]) -> list[int]:
@@ -308,9 +337,11 @@ def _pool(plan: DistrictPlan, votes: Sequence[int], order: Sequence[int], totals
 
 
 def unit_seats(plan: DistrictPlan, votes: Sequence[int], order: Sequence[int], totals: Mapping[str, int],
-               seats: int, nationally: Sequence[bool] | None) -> dict[int, int]:
+               seats: int, nationally: Sequence[bool] | None,
+               lot: Callable[[list[int], int], list[int]] | None = None) -> dict[int, int]:
     """One district: its lists' votes (``order``: their places among the election's lists), its
-    totals and magnitude, the national verdicts (by place); the seats won, by position here."""
+    totals and magnitude, the national verdicts (by place); the seats won, by position here.
+    ``lot(tied, places)`` decides a tie the chain's vote criteria cannot (else _Fallback)."""
     pool = _pool(plan, votes, order, totals)
     if nationally is not None:
         pool = [k for k in pool if nationally[order[k]]]
@@ -323,6 +354,8 @@ def unit_seats(plan: DistrictPlan, votes: Sequence[int], order: Sequence[int], t
         raise _Fallback  # no list can take the seats: the interpreter says what happens
     method = plan.method
     key = _key(plan.chain, plan.rank, order, votes)
+    if lot is not None:
+        key = LotKey(key, lot)
     if isinstance(method, m.LargestRemainder):
         ones = [1] * len(votes)
         return _lr(method, votes, ones, ones, pool, seats, key)
@@ -342,7 +375,7 @@ def magnitudes_for(plan: DistrictPlan, election: Election) -> tuple[int, ...] | 
         same = all(u.figures is t.figures or u.figures == t.figures
                    for u, t in zip(units, plan.template_units, strict=True))
         return plan.magnitudes if same else None
-    fixed = {f.unit for f in plan.level.fixed}
+    fixed = plan.fixed_units
     out = []
     for u, mag in zip(units, plan.magnitudes, strict=True):
         if u.seats is not None and u.seats != mag and u.name in fixed:
@@ -360,13 +393,50 @@ def district_seats(plan: DistrictPlan, election: Election) -> dict[str, dict[str
     nationally = None
     if plan.national_tests:
         nationally = passes(plan.national_tests, [e.votes for e in election.lists], election.totals)
+    if plan.plain and nationally is None:
+        return _plain_seats(plan, election, magnitudes)
     place = plan.place
     out: dict[str, dict[str, int]] = {}
-    for u, seats in zip(election.units_of(plan.level.name), magnitudes, strict=True):
-        names = list(u.votes)
-        order = [place[a] for a in names]
-        got = unit_seats(plan, list(u.votes.values()), order, u.totals, seats, nationally)
-        out[u.name] = {names[k]: s for k, s in sorted(got.items()) if s}
+    for u, seats, (names, order) in zip(election.units_of(plan.level.name), magnitudes, plan.orders, strict=True):
+        votes = u.votes
+        if len(votes) != len(names) or list(votes) != names:  # not the template's lists: their places
+            names = list(votes)
+            order = [place[a] for a in names]
+        got = unit_seats(plan, list(votes.values()), order, u.totals, seats, nationally)
+        out[u.name] = {names[k]: s for k, s in got.items() if s}  # by position: the vote file's order
+    return out
+
+
+def _plain_seats(plan: DistrictPlan, election: Election, magnitudes: Sequence[int]) -> dict[str, dict[str, int]]:
+    """``district_seats`` for the commonest shape (``DistrictPlan.plain``): in each district the
+    one test, then highest averages seat by seat (``unit_seats`` where the district has more
+    seats, or no list passes)."""
+    place = plan.place
+    lin = plan.linear
+    assert lin is not None
+    test = plan.unit_tests[0] if plan.unit_tests else None
+    out: dict[str, dict[str, int]] = {}
+    for u, seats, (names, order) in zip(election.units_of(plan.level.name), magnitudes, plan.orders, strict=True):
+        votes = u.votes
+        if len(votes) != len(names) or list(votes) != names:  # not the template's lists: their places
+            names = list(votes)
+            order = [place[a] for a in names]
+        values = list(votes.values())
+        if test is None:
+            pool = [k for k, v in enumerate(values) if v > 0]
+        else:
+            base, num, den, inclusive, _ = test
+            rhs = num * base_figure(base, sum(values), u.totals, _missing)
+            if inclusive:
+                pool = [k for k, v in enumerate(values) if v > 0 and v * den >= rhs]
+            else:
+                pool = [k for k, v in enumerate(values) if v > 0 and v * den > rhs]
+        if not pool or not 0 < seats <= _SEAT_BY_SEAT:
+            got = unit_seats(plan, values, order, u.totals, seats, None)
+            out[u.name] = {names[k]: s for k, s in got.items() if s}
+            continue
+        won = _pool_seats(lin, values, pool, seats, _key(plan.chain, plan.rank, order, values))
+        out[u.name] = {names[k]: s for k, s in zip(pool, won, strict=True) if s}
     return out
 
 

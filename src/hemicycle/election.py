@@ -87,6 +87,15 @@ class Candidate:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Winner:
+    """The elected member of a single-member contest as the vote file gives it (``winners given``):
+    the candidate's name and the list (party) it stands for, or its own entry for an independent."""
+
+    name: str
+    party: str  # the abbr of a list of the election
+
+
+@dataclass(frozen=True, kw_only=True)
 class Unit:
     """A district, region, state ...: one unit of one level of the election's tree."""
 
@@ -100,6 +109,7 @@ class Unit:
     # the candidates of a single-member contest (first votes), each for a list; a unit gives list
     # votes or candidates, not both. Their votes are not list votes: they add up to no national figure.
     candidates: tuple[Candidate, ...] = ()
+    winner: Winner | None = None  # a single-member contest's winner as the file gives it (``winners given``)
 
     @property
     def candidate_votes(self) -> dict[str, int]:
@@ -289,6 +299,8 @@ def _check_units(election: Election) -> None:
                 raise ValueError(f"{where}: votes for {abbr!r}, which is not a list of the election")
         if u.candidates:
             _check_candidates(u, where, abbrs)
+        if u.winner is not None:
+            _check_winner(u, where, abbrs)
     check_sum([*(v for u in election.units for v in u.votes.values()),
                *(v for u in election.units for v in u.totals.values()),
                *(c.votes for u in election.units for c in u.candidates)], "the figures of the districts")
@@ -339,3 +351,12 @@ def _check_candidates(u: Unit, where: str, abbrs: set[str]) -> None:
         parties.add(c.party)
         if c.votes < 0:
             raise ValueError(f"{where}: negative votes for candidate {c.name!r}")
+
+
+def _check_winner(u: Unit, where: str, abbrs: set[str]) -> None:
+    w = u.winner
+    assert w is not None
+    if w.party not in abbrs:
+        raise ValueError(f"{where}: the winner {w.name!r} stands for {w.party!r}, which is not a list of the election")
+    if u.candidates and not any(c.party == w.party and c.name == w.name for c in u.candidates):
+        raise ValueError(f"{where}: the winner {w.name!r} ({w.party}) is not one of the candidates there")

@@ -113,13 +113,7 @@ def highest_averages(
         return run
     lin = LinearDivisors.of(method)
     hh = method.kind is m.DivisorKind.HUNTINGTON_HILL
-    # every weight over one denominator: integer arithmetic from here on
-    if all(isinstance(weights[i], int) for i in eligible):
-        den, ws = 1, {i: int(weights[i]) for i in eligible}
-    else:
-        fr = [Fraction(weights[i]) for i in eligible]
-        den = math.lcm(*(x.denominator for x in fr))
-        ws = {i: int(x * den) for i, x in zip(eligible, fr, strict=True)}
+    den, ws = _over_one_denominator(weights, eligible)
     if jump and seats > 2 * len(eligible) + 2:
         if lin is not None:
             _jump_linear(lin, ws, den, seats, run)
@@ -137,6 +131,26 @@ def highest_averages(
         _rounds_scan({i: w * w for i, w in ws.items()}, lambda s: s * (s + 1),
                      lambda w2, d: Fraction(w2, den * den * d), run, favour, record)
         return run
+    _rounds_heap(method, weights, eligible, run, favour, record)
+    return run
+
+
+def _over_one_denominator(weights: Sequence[Fraction | int] | Mapping[int, Fraction | int], eligible: list[int]
+                          ) -> tuple[int, dict[int, int]]:
+    """Every weight over one denominator, for integer arithmetic: (the denominator, each
+    eligible list's numerator)."""
+    if all(isinstance(weights[i], int) for i in eligible):
+        return 1, {i: int(weights[i]) for i in eligible}
+    fr = [Fraction(weights[i]) for i in eligible]
+    den = math.lcm(*(x.denominator for x in fr))
+    return den, {i: int(x * den) for i, x in zip(eligible, fr, strict=True)}
+
+
+def _rounds_heap(method: m.Divisor, weights: Sequence[Fraction | int] | Mapping[int, Fraction | int],
+                 eligible: list[int], run: DivisorRun, favour: Favour, record: bool) -> None:
+    """The seats ``run`` has left, round by round from a heap of the lists' next quotients (any
+    number of lists, any divisor sequence); the lists tied at the top take their seats together."""
+    counts = run.seats
     w2 = {i: Fraction(weights[i]) ** 2 for i in eligible}
     heap: list[tuple[int, Fraction, int]] = []
     for i in eligible:
@@ -160,7 +174,6 @@ def highest_averages(
         if remaining == 0:
             break
     run.left = remaining
-    return run
 
 
 # --- the jump start ---------------------------------------------------------------------------

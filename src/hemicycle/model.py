@@ -215,7 +215,7 @@ class Threshold(Node):
     ``alternatives``: other tests, any one of which passing is enough (``or 12% of ...``); each is
     a ``Threshold`` without alternatives or selector of its own.
     ``district_op``/``district_value``: the list also passes when its district seats compare so
-    (``or district_seats >= 1``).
+    (``or district_seats >= 1``); ``district_tier``: those of an earlier tier (``of tier "X"``).
     """
 
     share: Fraction | None = None
@@ -230,6 +230,7 @@ class Threshold(Node):
     alternatives: tuple[Threshold, ...] = ()
     district_op: Comparator | None = None
     district_value: int = 0
+    district_tier: str | None = None  # 'of tier "X"': the seats X gave the list (summed), not the file's figure
 
     @property
     def regional(self) -> bool:
@@ -317,6 +318,9 @@ class Ties(Node):
 
     criteria: tuple[TieCriterion, ...] = ()
     seed: int | None = None  # for LOT
+    # for LOT: a fixed draw instead of the seeded one, the lists (abbrs) in the order drawn; set
+    # by the verifier to replay a counterexample's draw, never written in a rule file
+    draw: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -480,6 +484,17 @@ class Calculation(Node):
 
 
 @dataclass(frozen=True, kw_only=True)
+class SingleMember(Node):
+    """A tier of single-member seats, one in each unit of its level (parallel to, or under, a list
+    tier): ``elected by plurality`` (``given`` False) the candidate with the most votes there (the
+    unit's candidates, or its lists' votes when it gives no candidates), equal most votes by the
+    tier's tie rule; ``winners given``: the winner the vote file gives for each unit. The tier's
+    ``method`` is D'Hondt, which for one seat is the same: the most votes."""
+
+    given: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
 class Overhang(Node):
     """How a list holding more seats than its entitlement is treated (with ``Levelling``)."""
 
@@ -561,7 +576,12 @@ class Bonus(Node):
     """A majority bonus: the admitted list with the most votes gets ``seats`` seats before the
     method shares out the rest (the leader included). With ``share``/``base``: only if its votes
     reach ``share`` of ``base`` (``inclusive``), and then ``step_seats`` more for every whole
-    ``step`` of share above ``share``; at most ``cap`` seats in all."""
+    ``step`` of share above ``share``; at most ``cap`` seats in all. With ``top_up`` (the
+    Italian form): the first list is to have at least ``seats`` seats in all; if the method
+    gives it fewer, it gets ``seats`` and the other lists share the rest. With ``coalition``
+    (``to first coalition``): the first is the alliance of the tier's ``alliances`` clause (or a
+    list alone) with the most votes, and its seats are split among its lists by the clause's
+    method."""
 
     seats: int
     share: Fraction | None = None
@@ -570,6 +590,8 @@ class Bonus(Node):
     step_seats: int = 0
     step: Fraction | None = None
     cap: int | None = None
+    top_up: bool = False
+    coalition: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -614,6 +636,7 @@ class Tier(Node):
     upper: UpperApportionment | None = None  # biproportional: the upper apportionment (``method`` is its method)
     lower: LowerApportionment | None = None  # biproportional: the lower apportionment
     bonus: Bonus | None = None  # a majority bonus to the first list
+    single_member: SingleMember | None = None  # 'elected by plurality' / 'winners given' (in each unit)
 
     @property
     def biproportional(self) -> bool:

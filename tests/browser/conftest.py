@@ -7,7 +7,6 @@ a green run without them has not tested the page.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -18,23 +17,10 @@ from typing import Any
 
 import pytest
 
-CHROMIUM = os.environ.get("HEMICYCLE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-DRIVER = os.environ.get("HEMICYCLE_CHROMEDRIVER") or shutil.which("chromedriver") or "/usr/bin/chromedriver"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-         "--disable-dev-shm-usage", "--window-size=1400,900"]
+from chromium import chrome, missing
+
+EXTRA = ["--disable-dev-shm-usage", "--window-size=1400,900"]
 SKIPPED: list[str] = []
-
-
-def _missing() -> str | None:
-    try:
-        import selenium  # noqa: F401
-    except ImportError:
-        return "selenium is not installed (pip install -e '.[test]')"
-    for path in (CHROMIUM, DRIVER):
-        if not os.access(path, os.X_OK):
-            return f"{path} not found (apt-get install chromium chromium-driver; .ci/run does)"
-    return None
 
 
 @pytest.fixture(scope="session")
@@ -58,19 +44,12 @@ def server() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    reason = _missing()
+    reason = missing()
     if reason is not None:
         SKIPPED.append(reason)
         pytest.skip(f"NO BROWSER: {reason}")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
     profile = tempfile.mkdtemp(prefix="hemicycle-chromium-")
-    for flag in [*FLAGS, f"--user-data-dir={profile}"]:
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
+    driver = chrome(profile, *EXTRA)
     driver.set_script_timeout(20)
     try:
         yield driver

@@ -43,6 +43,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -52,7 +53,10 @@ from hemicycle.formats import nist_units
 from hemicycle.reading import BadValue, KeyTable, VoteFileError, json_int, kind, render_path, strict_json
 
 if TYPE_CHECKING:
+    from hemicycle.election import Election
     from hemicycle.interpreter import AllocationResult
+
+UnitIds = dict[tuple[str, str], str]  # a unit's (level, name) -> its @id
 
 PREFIX = "ElectionResults."
 REPORT = re.compile(r'"@type"\s*:\s*"(?:ElectionResults\.)?ElectionReport"')
@@ -174,16 +178,8 @@ def parse_nist(text: str, file: str, *, contest: str | None = None) -> Raw:
         raise VoteFileError(file, 'not a NIST 1500-100 ElectionReport (no "@type": "ElectionResults.ElectionReport")')
     reader = _Reader(file)
     reader.check(data, "ElectionReport", "")
-    parties = _parties(reader, data)
-    gpunits: dict[str, dict[str, Any]] = {}
-    for i, unit in enumerate(reader.array(data, "GpUnit", "")):
-        where = f"GpUnit[{i}]"
-        if not isinstance(unit, dict):
-            raise reader.fail(f"expected an object, got {kind(unit)}", where)
-        ident = reader.ident(unit, "@id", where)
-        if ident is None:
-            raise reader.fail("a GpUnit needs an @id", where)
-        gpunits[ident] = unit
+    parties = _by_id(reader, data, "Party", lambda party, where: reader.check(party, _party_kind(party), where))
+    gpunits = _by_id(reader, data, "GpUnit")
 
     path, election, item = _choose(reader, data, contest)
     reader.check(item, _type(item), path)
@@ -228,18 +224,26 @@ def parse_nist(text: str, file: str, *, contest: str | None = None) -> Raw:
     return raw
 
 
-def _parties(reader: _Reader, data: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    parties: dict[str, dict[str, Any]] = {}
-    for i, party in enumerate(reader.array(data, "Party", "")):
-        where = f"Party[{i}]"
-        if not isinstance(party, dict):
-            raise reader.fail(f"expected an object, got {kind(party)}", where)
-        ident = reader.ident(party, "@id", where)
+def _party_kind(party: dict[str, Any]) -> str:
+    return "Coalition" if _type(party) == "Coalition" else "Party"
+
+
+def _by_id(reader: _Reader, data: dict[str, Any], key: str,
+           check: Callable[[dict[str, Any], str], None] | None = None) -> dict[str, dict[str, Any]]:
+    """The report's array ``key`` (Party, GpUnit) by @id: each item an object with an @id, and
+    ``check``-ed (in the array's order) when given."""
+    found: dict[str, dict[str, Any]] = {}
+    for i, item in enumerate(reader.array(data, key, "")):
+        where = f"{key}[{i}]"
+        if not isinstance(item, dict):
+            raise reader.fail(f"expected an object, got {kind(item)}", where)
+        ident = reader.ident(item, "@id", where)
         if ident is None:
-            raise reader.fail("a Party needs an @id", where)
-        reader.check(party, "Coalition" if _type(party) == "Coalition" else "Party", where)
-        parties[ident] = party
-    return parties
+            raise reader.fail(f"a {key} needs an @id", where)
+        if check is not None:
+            check(item, where)
+        found[ident] = item
+    return found
 
 
 def _selections_key(reader: _Reader, item: dict[str, Any]) -> str:
@@ -506,12 +510,6 @@ def export_nist(result: AllocationResult, *, date: str, generated: dt.datetime |
     generated = generated or dt.datetime.now(dt.UTC).replace(microsecond=0)
     election = result.election
     unit = "gpu-" + _ident(result.chamber)
-    parties: list[dict[str, Any]] = []
-    selections: list[dict[str, Any]] = []
-
-    def count(kind_: str, n: int) -> dict[str, Any]:
-        return {"@type": PREFIX + "VoteCounts", "GpUnitId": unit, "Type": kind_, "Count": n}
-
     used: set[str] = {unit}
 
     def unique(ident: str) -> str:
@@ -521,7 +519,45 @@ def export_nist(result: AllocationResult, *, date: str, generated: dt.datetime |
         return ident
 
     ids = nist_units.unit_ids(election, unique)
-    for entry in election.lists:
+    parties, selections = _party_selections(result, unit, ids, unique)
+    contest: dict[str, Any] = {
+        "@type": PREFIX + "PartyContest", "@id": "contest-" + _ident(result.chamber), "Name": result.chamber,
+        "ElectionDistrictId": unit, "VoteVariation": "proportional", "ContestSelection": selections,
+    }
+    record: dict[str, Any] = {
+        "@type": PREFIX + "Election", "Name": _itext(election.name or result.chamber),
+        "ElectionScopeId": unit, "StartDate": date, "EndDate": date, "Type": "general",
+        "Contest": [contest],
+    }
+    _add_ballot_counts(record, contest, election, unit, ids)
+    return {
+        "@type": PREFIX + "ElectionReport",
+        "Format": "summary-contest",
+        "GeneratedDate": generated.isoformat().replace("+00:00", "Z"),
+        "Issuer": "hemicycle",
+        "IssuerAbbreviation": "hemicycle",
+        "Notes": _report_notes(result),
+        "SequenceStart": 1,
+        "SequenceEnd": 1,
+        "Status": "unofficial-complete",
+        "VendorApplicationId": f"hemicycle {version}".strip(),
+        "GpUnit": [_chamber_unit(result, unit, ids), *nist_units.reporting_units(election, ids, _itext)],
+        "Party": parties,
+        "Election": [record],
+    }
+
+
+def _party_selections(result: AllocationResult, unit: str, ids: UnitIds, unique: Callable[[str], str]
+                      ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """A Party and its PartySelection (votes, seats, per unit) for each list, then one for each
+    appointed group (seats only), their @ids made unique in that order."""
+    parties: list[dict[str, Any]] = []
+    selections: list[dict[str, Any]] = []
+
+    def count(kind_: str, n: int) -> dict[str, Any]:
+        return {"@type": PREFIX + "VoteCounts", "GpUnitId": unit, "Type": kind_, "Count": n}
+
+    for entry in result.election.lists:
         pid = unique("party-" + _ident(entry.abbr))
         party: dict[str, Any] = {"@type": PREFIX + "Party", "@id": pid, "Abbreviation": _itext(entry.abbr),
                                  "Name": _itext(entry.label)}
@@ -543,15 +579,13 @@ def export_nist(result: AllocationResult, *, date: str, generated: dt.datetime |
                         "Name": _itext(result.appointed_names.get(key, key))})
         selections.append({"@type": PREFIX + "PartySelection", "@id": "sel-" + pid, "PartyIds": [pid],
                            "VoteCounts": [count("seats", n)]})
-    contest: dict[str, Any] = {
-        "@type": PREFIX + "PartyContest", "@id": "contest-" + _ident(result.chamber), "Name": result.chamber,
-        "ElectionDistrictId": unit, "VoteVariation": "proportional", "ContestSelection": selections,
-    }
-    record: dict[str, Any] = {
-        "@type": PREFIX + "Election", "Name": _itext(election.name or result.chamber),
-        "ElectionScopeId": unit, "StartDate": date, "EndDate": date, "Type": "general",
-        "Contest": [contest],
-    }
+    return parties, selections
+
+
+def _add_ballot_counts(record: dict[str, Any], contest: dict[str, Any], election: Election, unit: str,
+                       ids: UnitIds) -> None:
+    """Ballots cast and rejected (the election's BallotCounts) and blank ballots (the contest's
+    OtherCounts), the chamber's and each unit's, where the vote file gives them."""
     ballots: dict[str, Any] = {"@type": PREFIX + "BallotCounts", "GpUnitId": unit, "Type": "total"}
     if "ballots_cast" in election.totals:
         ballots["BallotsCast"] = election.totals["ballots_cast"]
@@ -565,30 +599,25 @@ def export_nist(result: AllocationResult, *, date: str, generated: dt.datetime |
         others.insert(0, {"@type": PREFIX + "OtherCounts", "GpUnitId": unit, "Undervotes": election.totals["blank"]})
     if others:
         contest["OtherCounts"] = others
+
+
+def _chamber_unit(result: AllocationResult, unit: str, ids: UnitIds) -> dict[str, Any]:
+    """The chamber's ReportingUnit: registered voters, and the units it is made of."""
+    election = result.election
     gpunit: dict[str, Any] = {"@type": PREFIX + "ReportingUnit", "@id": unit, "Type": "other",
                               "OtherType": "electoral area of the chamber", "Name": _itext(result.chamber)}
     if "registered" in election.totals:
         gpunit["VotersRegistered"] = election.totals["registered"]
     if election.units:
         gpunit["ComposingGpUnitIds"] = nist_units.top_unit_ids(election, ids)
+    return gpunit
+
+
+def _report_notes(result: AllocationResult) -> str:
     notes = "Seats computed by hemicycle from the votes under a rule file; not an official result."
     if result.notes:
         notes += " Notes: " + " ".join(f"({i}) {n}" for i, n in enumerate(result.notes, start=1))
-    return {
-        "@type": PREFIX + "ElectionReport",
-        "Format": "summary-contest",
-        "GeneratedDate": generated.isoformat().replace("+00:00", "Z"),
-        "Issuer": "hemicycle",
-        "IssuerAbbreviation": "hemicycle",
-        "Notes": notes,
-        "SequenceStart": 1,
-        "SequenceEnd": 1,
-        "Status": "unofficial-complete",
-        "VendorApplicationId": f"hemicycle {version}".strip(),
-        "GpUnit": [gpunit, *nist_units.reporting_units(election, ids, _itext)],
-        "Party": parties,
-        "Election": [record],
-    }
+    return notes
 
 
 def export_nist_text(result: AllocationResult, **kwargs: Any) -> str:

@@ -115,8 +115,8 @@ def _tok_span(file: str, tok: Token) -> m.Span:
 class _District:
     """The alternative 'or district_seats OP N' of a threshold."""
 
-    def __init__(self, op: m.Comparator, value: int, span: m.Span) -> None:
-        self.op, self.value, self.span = op, value, span
+    def __init__(self, op: m.Comparator, value: int, span: m.Span, tier: str | None = None) -> None:
+        self.op, self.value, self.span, self.tier = op, value, span, tier
 
 
 class _Test:
@@ -296,6 +296,13 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
                 self._fail(t.placement.span, f"tier {other.name!r} has remainders in each "
                                              f"{other.level or 'nation'}, not in each {t.placement.level!r}")
         self._levels_against(t, levels, level_of, earlier)
+        named = {th.district_tier for th in t.thresholds if th.district_tier is not None}
+        for th in t.thresholds:
+            if th.district_tier is not None:
+                earlier(m.SeatsFrom(tier=th.district_tier, span=th.span))
+                if len(named) > 1:
+                    self._fail(th.span, f"tier {t.name!r} reads the district seats of more than one tier",
+                               "name the same tier in every 'or district_seats ... of tier' alternative")
         return t if seats == t.seats else dataclasses.replace(t, seats=seats)
 
     def _levels_against(self, t: m.Tier, levels: dict[str, m.Level], level_of: Any, earlier: Any) -> None:
@@ -399,7 +406,7 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
         kinds = (m.Consolation, m.Alliances, m.Compensation, m.Threshold, m.LargestRemainder, m.Divisor, m.Ties,
                  m.Cap, m.Surplus, m.Provision, m.Exempt, m.VotesFrom, m.Placement,
                  m.Levelling, m.Overhang, m.Continuation, m.LevelPlacement, m.Calculation,
-                 m.UpperApportionment, m.LowerApportionment, m.Bonus)
+                 m.UpperApportionment, m.LowerApportionment, m.Bonus, m.SingleMember)
         for clause in body:
             kind = next((k for k in kinds if isinstance(clause, k)), None)
             if kind is None:
@@ -414,6 +421,9 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
         if upper or lower:
             self._biproportional_tier(name, how, span, methods, upper, lower, found)
             methods = [upper[0].method]
+        single = found.get(m.SingleMember, [])
+        if single:
+            methods = [self._single_member_tier(name, how, single, {**found, m.Provision: provisions})]
         if not methods:
             self._fail(span, f"tier {name!r} does not say how seats are allocated",
                        "add a clause such as 'allocate largest_remainder quota hare'")
@@ -434,6 +444,15 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
 
         if how.span is not None:
             self._each[name] = how.span
+        bonus = one(m.Bonus)
+        if (bonus is not None and bonus.top_up and how.level is None and how.unfilled is None
+                and bonus.seats > how.seats):
+            self._fail(bonus.span, f"the first list is to have at least {bonus.seats} seats, more than tier "
+                                   f"{name!r}'s {how.seats}")
+        if bonus is not None and bonus.coalition and one(m.Alliances) is None:
+            self._fail(bonus.span, f"a bonus to the first coalition needs tier {name!r}'s 'alliances' clause, which "
+                                   "says what a coalition is and how its seats are split among its lists",
+                       "add e.g. 'alliances from agreements split by largest_remainder quota hare'")
         if how.level is not None and (one(m.VotesFrom) is not None or one(m.Placement) is not None):
             clause = one(m.VotesFrom) or one(m.Placement)
             self._fail(clause.span, f"tier {name!r} allocates in each {how.level} on the votes there; it "
@@ -447,8 +466,28 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
             levelling=one(m.Levelling), overhang_policy=one(m.Overhang), continuation=one(m.Continuation),
             level_placements=tuple(found.get(m.LevelPlacement, [])), calculation=one(m.Calculation),
             upper=one(m.UpperApportionment), lower=one(m.LowerApportionment), bonus=one(m.Bonus),
-            span=span, citation=cite,
+            single_member=one(m.SingleMember), span=span, citation=cite,
         )
+
+    def _single_member_tier(self, name: str, how: _TierSeats, single: list[Any],
+                            found: dict[type, list[Any]]) -> m.Divisor:
+        """A tier of single-member seats says how each is filled in one clause; it allocates in each
+        unit of a level, and takes no other clause (but 'ties', for plurality). Its method is D'Hondt,
+        which for one seat is the same as the most votes."""
+        first = single[0]
+        word = "filled by the winners the vote file gives" if first.given else "elected by plurality"
+        if len(single) > 1:
+            self._fail(single[1].span, f"tier {name!r} has a second way of filling its seats",
+                       f"the first is on line {first.span.line}; keep one")
+        if how.level is None:
+            self._fail(first.span, f"single-member seats are filled in each unit of a level: tier {name!r} must "
+                                   "allocate 'in each' unit", f"write 'tier \"{name}\" in each \"constituency\"'")
+        allowed = {m.SingleMember} | ({m.Ties} if not first.given else set())
+        for kind, clauses in found.items():
+            if kind not in allowed and clauses:
+                self._fail(clauses[0].span, f"tier {name!r} is {word}: it takes no other clause"
+                                            + ("" if first.given else " but 'ties'"))
+        return m.Divisor(kind=m.DivisorKind.DHONDT, span=first.span, citation=first.citation)
 
     def _biproportional_tier(self, name: str, how: _TierSeats, span: m.Span, methods: list[Any], upper: list[Any],
                              lower: list[Any], found: dict[type, list[Any]]) -> None:
@@ -494,7 +533,8 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
     def bonus(self, meta: Any, children: list[Any]) -> m.Bonus:
         parts, cite = self._split(children)
         span = _span(self.file, meta)
-        fields: dict[str, Any] = {"seats": self._int(parts[1], minimum=1, what="bonus seats")}
+        fields: dict[str, Any] = {"seats": self._int(parts[1], minimum=1, what="bonus seats"),
+                                  "coalition": parts[5].type == "COALITION"}
         for part in parts[6:]:
             fields.update(part)
         if "step" in fields and "share" not in fields:
@@ -504,6 +544,14 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
         if cap is not None and cap < fields["seats"]:
             self._fail(span, f"the bonus starts at {fields['seats']} seats, above its cap of {cap}")
         return m.Bonus(**fields, span=span, citation=cite)
+
+    def bonus_top_up(self, meta: Any, children: list[Any]) -> m.Bonus:
+        parts, cite = self._split(children)
+        fields: dict[str, Any] = {"seats": self._int(parts[6], minimum=1, what="the first list's seats"),
+                                  "top_up": True, "coalition": parts[3].type == "COALITION"}
+        for part in parts[8:]:
+            fields.update(part)
+        return m.Bonus(**fields, span=_span(self.file, meta), citation=cite)
 
     def bonus_from(self, meta: Any, children: list[Any]) -> dict[str, Any]:
         out: dict[str, Any] = {"share": self._number(children[1]), "base": m.Base(str(children[3]))}
@@ -645,6 +693,14 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
         return m.Levelling(tier=str(parts[3])[1:-1], other=other, level=level, span=_span(self.file, meta),
                            citation=cite)
 
+    def elected_by_plurality(self, meta: Any, children: list[Any]) -> m.SingleMember:
+        _, cite = self._split(children)
+        return m.SingleMember(given=False, span=_span(self.file, meta), citation=cite)
+
+    def winners_given(self, meta: Any, children: list[Any]) -> m.SingleMember:
+        _, cite = self._split(children)
+        return m.SingleMember(given=True, span=_span(self.file, meta), citation=cite)
+
     def calculation(self, meta: Any, children: list[Any]) -> m.Calculation:
         _, cite = self._split(children)
         return m.Calculation(span=_span(self.file, meta), citation=cite)
@@ -747,7 +803,7 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
                 applies = item
         extra: dict[str, Any] = {}
         if district is not None:
-            extra = {"district_op": district.op, "district_value": district.value}
+            extra = {"district_op": district.op, "district_value": district.value, "district_tier": district.tier}
         return m.Threshold(**test.fields, applies_to=applies, alternatives=tuple(alternatives), **extra,
                            span=_span(self.file, meta), citation=cite)
 
@@ -786,7 +842,8 @@ class ModelBuilder(Transformer[Token, m.Chamber]):
         return _Alternative(children[1])
 
     def district_alt(self, meta: Any, children: list[Token]) -> _District:
-        return _District(m.Comparator(str(children[2])), int(children[3]), _span(self.file, meta))
+        tier = str(children[6])[1:-1] if len(children) > 6 else None
+        return _District(m.Comparator(str(children[2])), int(children[3]), _span(self.file, meta), tier)
 
     def nationally(self, meta: Any, children: list[Token]) -> _Scope:
         return _Scope(m.Scope.NATION)

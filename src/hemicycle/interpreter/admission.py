@@ -50,15 +50,11 @@ def admit(ctx: Context, active: list[m.Provision], passed: list[bool]) -> Admiss
         for action in prov.actions:
             if isinstance(action, m.AdmitRunnerUp) and runner_up is None:
                 ctx.used(action, "admit runner_up")
-                others = [i for i in range(n) if not admitted[i] and votes[i] > 0]
-                if not others:
+                best = _most_votes_left(ctx, admitted, "choosing the runner-up")
+                if best is None:
                     ctx.rec.say("Runner-up: no other list has a vote; nobody is admitted", clause=action)
                     continue
-                top = max(votes[i] for i in others)
-                tied = [i for i in others if votes[i] == top]
-                if len(tied) > 1:
-                    tied = ctx.tb.favour(tied, 1, "choosing the runner-up", f"{top:,} votes")
-                runner_up = tied[0]
+                runner_up, top = best
                 admitted[runner_up] = True
                 admitted_by[runner_up] = "runner_up"
                 ctx.rec.say("Runner-up admitted: {} with {:n} votes", names[runner_up], top, clause=action)
@@ -69,6 +65,20 @@ def admit(ctx: Context, active: list[m.Provision], passed: list[bool]) -> Admiss
         if passed[i]:
             admitted_by[i] = "exempt" if i in ctx.exempted else "threshold"
     return Admission(admitted, admitted_by, runner_up)
+
+
+def _most_votes_left(ctx: Context, admitted: list[bool], reason: str) -> tuple[int, int] | None:
+    """The list with the most votes of those with a vote not yet admitted, and its votes (a tie
+    broken by the tier's rule, the record giving ``reason``); None when there is none."""
+    votes = ctx.view.votes
+    others = [i for i in range(len(votes)) if not admitted[i] and votes[i] > 0]
+    if not others:
+        return None
+    top = max(votes[i] for i in others)
+    tied = [i for i in others if votes[i] == top]
+    if len(tied) > 1:
+        tied = ctx.tb.favour(tied, 1, reason, f"{top:,} votes")
+    return tied[0], top
 
 
 def _admit_next(ctx: Context, action: m.AdmitNext, admitted: list[bool], admitted_by: list[str]) -> None:
@@ -95,16 +105,12 @@ def _admit_next(ctx: Context, action: m.AdmitNext, admitted: list[bool], admitte
         ctx.rec.say("'{}' holds ({}): nobody else is admitted", cond, state, clause=action)
         return
     while not ok:
-        others = [i for i in range(len(votes)) if not admitted[i] and votes[i] > 0]
-        if not others:
+        best = _most_votes_left(ctx, admitted, "admitting the next list")
+        if best is None:
             ctx.rec.say("'{}' does not hold ({}), and no other list has a vote", cond, state, clause=action)
             ctx.notes.append(f"'admit next until {cond}': no list left to admit, the condition still fails")
             return
-        top = max(votes[i] for i in others)
-        tied = [i for i in others if votes[i] == top]
-        if len(tied) > 1:
-            tied = ctx.tb.favour(tied, 1, "admitting the next list", f"{top:,} votes")
-        i = tied[0]
+        i, top = best
         admitted[i] = True
         admitted_by[i] = "next"
         ctx.rec.say("'{}' does not hold ({}): {} is admitted with {:n} votes", cond, state, names[i], top,

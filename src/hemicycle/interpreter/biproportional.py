@@ -8,7 +8,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from hemicycle import model as m
-from hemicycle.biproportional import NoSolution, Solution, biproportional, tied_cycle
+from hemicycle.biproportional import NoSolution, Signpost, Solution, biproportional, tied_moves
 from hemicycle.interpreter.context import Applied, Context
 from hemicycle.interpreter.errors import AllocationError, TieError
 from hemicycle.interpreter.levels import Ledger
@@ -56,18 +56,52 @@ def allocate_biproportional(tier: m.Tier, ledger: Ledger, ties: list[Tie], notes
         where = ", ".join(units[j] for j in e.cols) or "no unit"
         raise AllocationError(f"tier {tier.name!r}: no biproportional apportionment exists: {e} ({what}; {where})",
                               tier.lower) from None
-    cycle = tied_cycle(sub, sol, d)
-    if cycle is not None:
-        cells = ", ".join(f"{names[i]} in {units[j]}" for i, j in cycle)
-        raise TieError(f"tier {tier.name!r}: the lower apportionment is tied: seats can move between the cells "
-                       f"{cells} with every sum and every rounding still holding; the rules do not say which "
-                       "apportionment to take", sorted({names[i] for i, _ in cycle}), tier.lower)
+    _decide_ties(ctx, sub, sol, d, names, units)
     if rec.on:
         rec.block(_lower_lines, tier.lower, sol, names, units)
     seats = [[0] * len(views) for _ in range(n)]
     for k, i in enumerate(rows):
         seats[i] = sol.seats[k]
     return _result(tier, nat, views, matrix, seats, passed, rec)
+
+
+def _decide_ties(ctx: Context, sub: list[list[int]], sol: Solution, d: Signpost, names: list[str],
+                 units: list[str]) -> None:
+    """A tied lower apportionment (seats can move along a cycle of cells at a rounding boundary,
+    every sum still holding): decided by lot when the tier's ``ties`` chain has ``lot`` (one draw
+    between the two apportionments for each tied cycle, its cells then fixed), else a ``TieError``
+    naming the cells. Each decision is recorded as a tie and said in the protocol."""
+    tier = ctx.tier
+    moves = tied_moves(sub, sol, d)
+    if moves is None:
+        return
+    criteria = tier.ties.criteria if tier.ties is not None else ()
+    if m.TieCriterion.LOT not in criteria:
+        cells = ", ".join(f"{names[i]} in {units[j]}" for i, j, _ in moves)
+        raise TieError(f"tier {tier.name!r}: the lower apportionment is tied: seats can move between the cells "
+                       f"{cells} with every sum and every rounding still holding; the rules do not say which "
+                       "apportionment to take (only 'ties lot' decides a tie between cells)",
+                       sorted({names[i] for i, _, _ in moves}), tier.lower or tier)
+    assert tier.ties is not None
+    fixed: set[tuple[int, int]] = set()
+    seed = tier.ties.seed if tier.ties.seed is not None else 0
+    while moves is not None:
+        moved = ctx.tb.lot().randrange(2) == 1
+        if moved:
+            for i, j, delta in moves:
+                sol.seats[i][j] += delta
+        holders = tuple(f"{names[i]} in {units[j]}" for i, j, delta in moves if (delta > 0) == moved)
+        others = [f"{names[i]} in {units[j]}" for i, j, delta in moves if (delta > 0) != moved]
+        ctx.tb.record.append(Tie(
+            tier=tier.name, stage="the lower apportionment", lists=tuple(sorted({names[i] for i, _, _ in moves})),
+            value="a rounding boundary in the cells " + ", ".join(f"{names[i]} in {units[j]}" for i, j, _ in moves),
+            places=len(holders), winners=holders, resolved_by=f"lot (seed {seed})", clause=tier.ties.where))
+        ctx.rec.say("Tie in the lower apportionment: a seat can move between the cells {} (every sum and rounding "
+                    "still holding); by lot (seed {}) the seat(s) go to {} rather than {}", ", ".join(
+                        f"{names[i]} in {units[j]}" for i, j, _ in moves), seed, ", ".join(holders),
+                    ", ".join(others), clause=tier.ties)
+        fixed.update((i, j) for i, j, _ in moves)
+        moves = tied_moves(sub, sol, d, frozenset(fixed))
 
 
 def _matrix(entries: tuple, views: list[View], n: int) -> list[list[int]]:  # type: ignore[type-arg]

@@ -3,6 +3,7 @@ each unit of a level, or on another tier's unfilled seats and remainders), the a
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
 from hemicycle import clause_data
@@ -77,10 +78,11 @@ def _tier(tier: m.Tier, ledger: Ledger, ties: list[Tie], notes: list[str], appli
     """One tier: in each unit of its level, or once on the whole election (its seats and votes
     possibly another tier's), its seats then placed into units if the rules say so."""
     ledger.forget()
+    election = _district_seats_of(tier, ledger)
     if tier.lower is not None:
         result = allocate_biproportional(tier, ledger, ties, notes, applied, explain)
     elif tier.level is not None:
-        result = allocate_in_units(tier, ledger, ties, notes, applied, explain)
+        result = allocate_in_units(tier, ledger, ties, notes, applied, explain, election)
     else:
         rec = Recorder(explain)
         seats = tier.seats
@@ -93,7 +95,7 @@ def _tier(tier: m.Tier, ledger: Ledger, ties: list[Tie], notes: list[str], appli
             view = remainder_view(tier, ledger, rec)
             applied.add(tier.votes_from, "votes remainders")
         else:
-            view = View.national(ledger.election)
+            view = View.national(election)
         held: list[int] | None = None
         floor: list[int] | None = None
         if tier.levelling is not None:
@@ -127,6 +129,17 @@ def _tier(tier: m.Tier, ledger: Ledger, ties: list[Tie], notes: list[str], appli
         ledger.calculations.add(tier.name)
     ledger.forget()
     return result
+
+
+def _district_seats_of(tier: m.Tier, ledger: Ledger) -> Election:
+    """The election as the tier's thresholds see it: with 'or district_seats ... of tier "X"',
+    every list's district seats are the seats tier X gave it (summed over its units)."""
+    named = next((th.district_tier for th in tier.thresholds if th.district_tier is not None), None)
+    if named is None:
+        return ledger.election
+    held = ledger.national(named)
+    lists = tuple(dataclasses.replace(e, district_seats=held.get(e.abbr, 0)) for e in ledger.election.lists)
+    return dataclasses.replace(ledger.election, lists=lists)
 
 
 def _floor(lev: m.Levelling, ledger: Ledger, names: list[str]) -> list[int]:

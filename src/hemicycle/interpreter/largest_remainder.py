@@ -51,24 +51,10 @@ def largest_remainder(
             f"the {method.quota.kind.value} quota of {fmt_int(total)} votes for {seats} seats "
             "rounds to zero", method,
         )
-    quotients: list[Fraction] | None = None  # with corrections (else made from the integers when asked)
-    floors = [0] * n
-    rems: list[Fraction] | list[int] = [0] * n
-    qn, qd = quota.numerator, quota.denominator
-    if factors is None or all(factors[i] == 1 for i in pool):
-        # votes / quota = votes * qd / qn: remainders as integers over the common denominator qn
-        for i in pool:
-            f, r = divmod(votes[i] * qd, qn)
-            floors[i], rems[i] = f, r  # type: ignore[call-overload]
-            out[i] = f
-    else:
-        quotients = [Fraction(0)] * n
-        for i in pool:
-            q = votes[i] * factors[i] / quota
-            f = q.numerator // q.denominator
-            quotients[i], floors[i], rems[i] = q, f, q - f  # type: ignore[call-overload]
-            out[i] = f
-        qn = 1
+    quotients, floors, rems, qn = _integer_parts(votes, factors, pool, quota)
+    qd = quota.denominator
+    for i in pool:
+        out[i] = floors[i]
     leftover = seats - sum(floors[i] for i in pool)
     if explain:
         steps.append(Step(
@@ -85,39 +71,74 @@ def largest_remainder(
         if explain:
             steps.append(Step("Integer parts only: the {} seat(s) left over are not given here", method, (leftover,)))
     elif leftover > 0 and pool:
-        rounds, rest = divmod(leftover, len(pool))
-        if rounds:
-            for i in pool:
-                out[i] += rounds
-            if explain:
-                steps.append(Step("{} seats left over for {} lists: every admitted list first gets {} more", None,
-                                  (leftover, len(pool), rounds)))
-        winners = by_remainder(pool, rems, qn, rest, tb, largest=True, stage="the remainder seats")
-        for i in winners:
-            out[i] += 1
-        if explain and winners:
-            order = sorted(winners, key=lambda i: rems[i], reverse=True)
-            steps.append(Step("Remainder seats to the largest remainders: {}", None,
-                              (Lazy(_with_remainders, names, order, rems, qn),)))
+        _give_leftover(leftover, out, pool, rems, qn, tb, names, steps if explain else None)
     elif leftover < 0:
-        need = -leftover
-        while need > 0:
-            holders = [i for i in pool if out[i] > 0]
-            if not holders:
-                raise AllocationError("integer parts exceed the seats and no seat can be taken back",
-                                      method)
-            take = min(need, len(holders))
-            losers = by_remainder(holders, rems, qn, take, tb, largest=False,
-                                  stage="taking back seats from the smallest remainders")
-            for i in losers:
-                out[i] -= 1
-            need -= take
-            if explain:
-                steps.append(Step("Integer parts exceed the seats: one seat taken back from {}", None,
-                                  (Lazy(_with_remainders, names, losers, rems, qn),)))
+        _take_back(-leftover, out, pool, rems, qn, tb, names, method, steps if explain else None)
     if not explain:
         return MethodOutcome(out, quota, steps=steps)  # type: ignore[arg-type]
     return MethodOutcome(out, quota, steps=steps, columns=_Columns(votes, qd, qn, quotients, floors, rems))  # type: ignore[arg-type]
+
+
+def _integer_parts(votes: Sequence[int], factors: Sequence[Fraction] | None, pool: list[int], quota: Fraction
+                   ) -> tuple[list[Fraction] | None, list[int], list[Fraction] | list[int], int]:
+    """Each pool list's quotient (only with corrections), integer part and remainder, and the
+    remainders' common denominator: without corrections ``votes / quota = votes * qd / qn``, the
+    remainders integers over ``qn``; with them, exact fractions (denominator 1)."""
+    n = len(votes)
+    floors = [0] * n
+    rems: list[Fraction] | list[int] = [0] * n
+    qn, qd = quota.numerator, quota.denominator
+    if factors is None or all(factors[i] == 1 for i in pool):
+        for i in pool:
+            f, r = divmod(votes[i] * qd, qn)
+            floors[i], rems[i] = f, r  # type: ignore[call-overload]
+        return None, floors, rems, qn
+    quotients = [Fraction(0)] * n
+    for i in pool:
+        q = votes[i] * factors[i] / quota
+        f = q.numerator // q.denominator
+        quotients[i], floors[i], rems[i] = q, f, q - f  # type: ignore[call-overload]
+    return quotients, floors, rems, 1
+
+
+def _give_leftover(leftover: int, out: list[int], pool: list[int], rems: Sequence[Fraction | int], qn: int,
+                   tb: TieBreaker, names: Sequence[str], steps: list[Step] | None) -> None:
+    """The seats left over after the integer parts: as many rounds of one seat a list as they
+    allow, then the rest to the largest remainders (``steps``: the protocol, when explained)."""
+    rounds, rest = divmod(leftover, len(pool))
+    if rounds:
+        for i in pool:
+            out[i] += rounds
+        if steps is not None:
+            steps.append(Step("{} seats left over for {} lists: every admitted list first gets {} more", None,
+                              (leftover, len(pool), rounds)))
+    winners = by_remainder(pool, rems, qn, rest, tb, largest=True, stage="the remainder seats")
+    for i in winners:
+        out[i] += 1
+    if steps is not None and winners:
+        order = sorted(winners, key=lambda i: rems[i], reverse=True)
+        steps.append(Step("Remainder seats to the largest remainders: {}", None,
+                          (Lazy(_with_remainders, names, order, rems, qn),)))
+
+
+def _take_back(need: int, out: list[int], pool: list[int], rems: Sequence[Fraction | int], qn: int,
+               tb: TieBreaker, names: Sequence[str], method: m.LargestRemainder, steps: list[Step] | None) -> None:
+    """When the integer parts exceed the seats (a quota below Hare): one seat back from each of
+    the smallest remainders, round after round, until they fit."""
+    while need > 0:
+        holders = [i for i in pool if out[i] > 0]
+        if not holders:
+            raise AllocationError("integer parts exceed the seats and no seat can be taken back",
+                                  method)
+        take = min(need, len(holders))
+        losers = by_remainder(holders, rems, qn, take, tb, largest=False,
+                              stage="taking back seats from the smallest remainders")
+        for i in losers:
+            out[i] -= 1
+        need -= take
+        if steps is not None:
+            steps.append(Step("Integer parts exceed the seats: one seat taken back from {}", None,
+                              (Lazy(_with_remainders, names, losers, rems, qn),)))
 
 
 class _Columns:

@@ -18,6 +18,7 @@ from hemicycle import model as m
 from hemicycle.election import Election
 from hemicycle.interpreter.context import Applied, Context
 from hemicycle.interpreter.errors import AllocationError, TieError
+from hemicycle.interpreter.parallel import fill_single_seat
 from hemicycle.interpreter.protocol import Recorder, Step
 from hemicycle.interpreter.results import Tie, TierResult
 from hemicycle.interpreter.thresholds import Across
@@ -98,11 +99,11 @@ class Ledger:
 
 
 def allocate_in_units(tier: m.Tier, ledger: Ledger, ties: list[Tie], notes: list[str], applied: Applied,
-                      explain: bool) -> TierResult:
+                      explain: bool, election: Election | None = None) -> TierResult:
     """The tier in each unit of its level; the result's columns are the national sums, its parts
-    the result in each unit."""
+    the result in each unit. ``election``: the election as the tier sees it (default: the ledger's)."""
     assert tier.level is not None
-    election = ledger.election
+    election = election if election is not None else ledger.election
     magnitudes = ledger.magnitudes[tier.level]
     rec = Recorder(explain)
     across = Across(tier.seats, election, notes, rec)
@@ -120,8 +121,12 @@ def allocate_in_units(tier: m.Tier, ledger: Ledger, ties: list[Tie], notes: list
         if tier.continuation is not None:
             here = ledger.seats_in(tier.level, view.unit.name, tier.continuation.tier)
             ctx.held = [here.get(a, 0) for a in view.names]
-        part = _single_seat(ctx) if seats == 1 and plain else run_tier(ctx) if seats > 0 else _no_seats(ctx)
-        part.level, part.district, part.index = tier.level, view.unit.name, view.index
+        if tier.single_member is not None:
+            part = fill_single_seat(ctx, seats)
+        else:
+            part = _single_seat(ctx) if seats == 1 and plain else run_tier(ctx) if seats > 0 else _no_seats(ctx)
+        part.level, part.district = tier.level, view.unit.name
+        part.index = part.index or view.index
         parts.append(part)
     return _summary(tier, election, parts, rec, tier.level)
 

@@ -15,7 +15,7 @@ from fractions import Fraction
 
 from hemicycle import model as m
 from hemicycle.bases import base_figure
-from hemicycle.election import Election, ListEntry
+from hemicycle.election import Election, ListEntry, Unit
 from hemicycle.interpreter.context import Context
 from hemicycle.interpreter.errors import MissingFigure
 from hemicycle.interpreter.figures import lower_bound, try_base
@@ -269,14 +269,26 @@ def _across_units(th: m.Threshold, share: Fraction, view: View, applies: Sequenc
     assert th.base is not None and th.level is not None
     every = th.scope is m.Scope.EVERY
     units = _level_views(view.election, th.level)
-    if rec.on:
+    if rec.on and th.quotas is not None and units and isinstance(units[0][1], View) and units[0][1].unit is not None:
+        rec.say("Threshold: {} quota of {} {} (each unit's {} / its seats; {} in the vote file); {}", th.quotas,
+                th.base.value, where_text(th), th.base.value, len(units),
+                _tail(th) if with_district else _tail_alone(th), clause=th)
+    elif rec.on:
         rec.say("Threshold: {} of {} {} ({} in the vote file); {}", _shown(th, share), th.base.value, where_text(th),
                 len(units), _tail(th) if with_district else _tail_alone(th), clause=th)
     figures: dict[str, int | None] = {}
     missing: dict[str, str] = {}
+    shares: dict[str, Fraction] = {}  # a quota test: each unit's own quota (its base / its seats)
     for name, sub in units:
         if isinstance(sub, View):
             figures[name], missing[name] = try_base(th.base, sub, th, notes)
+            if th.quotas is not None and sub.unit is not None and figures[name] is not None:
+                here = unit_seats(view.election, sub.unit)
+                if here is None:
+                    figures[name] = None
+                    missing[name] = f"the vote file gives no seats in {name} (a quota test there needs them)"
+                else:
+                    shares[name] = Fraction(th.quotas, here)
     positions = [({e.abbr: k for k, e in enumerate(sub.entries)} if isinstance(sub, View) else {})
                  for _, sub in units]
     reported: list[str] = []
@@ -301,7 +313,7 @@ def _across_units(th: m.Threshold, share: Fraction, view: View, applies: Sequenc
                 continue
             k = pos.get(e.abbr)
             v = sub.votes[k] if k is not None else 0
-            if reaches(v, share * figure, th.inclusive):
+            if reaches(v, shares.get(name, share) * figure, th.inclusive):
                 passes += 1
             elif every:
                 rec.say("{}: {:n} votes in {} = {:p}: does not pass there", e.abbr, v, name, (v, figure))
@@ -331,6 +343,25 @@ def _across_units(th: m.Threshold, share: Fraction, view: View, applies: Sequenc
         notes.append("the vote file gives no regional figures for " + ", ".join(reported)
                      + "; the regional threshold takes the officially reported outcome for them")
     return out, why
+
+
+def unit_seats(election: Election, unit: Unit) -> int | None:
+    """A unit's seats for a quota test there: its magnitude as the vote file gives it, else the
+    magnitudes of the nearest units below it that give theirs, summed (a Danish province: its
+    storkredse's constituency seats); None when neither is given."""
+    if unit.seats is not None:
+        return unit.seats
+    tree = election.tree
+    key = (unit.level, unit.name)
+    total, found = 0, False
+    for u in election.units:
+        if u.seats is None:
+            continue
+        up = tree.ancestors(u)
+        keys = [(a.level, a.name) for a in up]
+        if key in keys and not any(a.seats is not None for a in up[:keys.index(key)]):
+            total, found = total + u.seats, True
+    return total if found else None
 
 
 # --- tests made once for a tier allocated in units ----------------------------------------------------

@@ -7,7 +7,7 @@ from hemicycle import model as m
 from hemicycle.election import Election
 from hemicycle.interpreter.admission import active_provisions, admit, corrections
 from hemicycle.interpreter.alliances import allocate_alliances
-from hemicycle.interpreter.bonus import majority_bonus
+from hemicycle.interpreter.bonus import coalition_shares, majority_bonus, top_up
 from hemicycle.interpreter.compensation import overhang, set_aside
 from hemicycle.interpreter.consolation import consolation
 from hemicycle.interpreter.context import Applied, Context
@@ -62,14 +62,7 @@ def run_tier(ctx: Context) -> TierResult:
         result.vacant = method_seats
         result.seat_list = outside
         return result
-    leader, bonus = majority_bonus(ctx, tier.bonus, pool, method_seats) if tier.bonus is not None else (None, 0)
-    if bonus:
-        method_seats -= bonus
-        rec.say("Seats for the distribution: {} - {} (bonus) = {}", method_seats + bonus, bonus, method_seats)
-    ctx.used(tier.method, "allocate")
-    seats = _distribute(ctx, result, pool, factors, method_seats) if method_seats > 0 else [0] * n
-    if leader is not None and bonus:
-        seats[leader] += bonus
+    seats = _shares(ctx, result, pool, factors, method_seats)
     if active:
         guarantee(ctx, active, admitted, runner, seats)
     if tier.compensation is not None:
@@ -82,6 +75,41 @@ def run_tier(ctx: Context) -> TierResult:
     if rec.on:
         rec.say("Seats: {}", Lazy(_seats_text, names, seats, result.vacant, result.overhang))
     return result
+
+
+def _shares(ctx: Context, result: TierResult, pool: list[int], factors: list | None,  # type: ignore[type-arg]
+            method_seats: int) -> list[int]:
+    """The method's seats with the tier's bonus: seats taken off the method's for the first list
+    and added to it after, or (a top-up) the first list raised to its floor and the other lists
+    given the rest."""
+    tier, n = ctx.tier, len(ctx.view.votes)
+    if tier.bonus is not None and tier.bonus.coalition:
+        ctx.used(tier.method, "allocate")
+        return coalition_shares(ctx, pool, factors, method_seats,
+                                lambda p, s: _distribute(ctx, result, p, factors, s) if s > 0 else [0] * n)
+    leader, bonus = majority_bonus(ctx, tier.bonus, pool, method_seats) if tier.bonus is not None else (None, 0)
+    if leader is not None and bonus and tier.bonus is not None and tier.bonus.top_up:
+        ctx.used(tier.method, "allocate")
+        first = _distribute(ctx, result, pool, factors, method_seats)
+        if not top_up(ctx, leader, bonus, first):
+            return first
+        limit = list_limits(tier, ctx).get(leader)
+        if limit is not None and limit < bonus:
+            raise AllocationError(f"the first list, {ctx.view.names[leader]}, is to have at least {bonus} seats, "
+                                  f"but it can take only {limit}", tier.bonus)
+        others = [i for i in pool if i != leader]
+        rest = method_seats - bonus
+        seats = _distribute(ctx, result, others, factors, rest) if rest > 0 and others else [0] * n
+        seats[leader] += bonus
+        return seats
+    if bonus:
+        method_seats -= bonus
+        ctx.rec.say("Seats for the distribution: {} - {} (bonus) = {}", method_seats + bonus, bonus, method_seats)
+    ctx.used(tier.method, "allocate")
+    seats = _distribute(ctx, result, pool, factors, method_seats) if method_seats > 0 else [0] * n
+    if leader is not None and bonus:
+        seats[leader] += bonus
+    return seats
 
 
 def _names_of(names: list[str], pool: list[int]) -> str:

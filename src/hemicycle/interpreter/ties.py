@@ -29,6 +29,12 @@ class TieBreaker:
         self._seed = seed if seed is not None else 0
         self._random: random.Random | None = None  # made on the first lot, in the order lots are drawn
 
+    def lot(self) -> random.Random:
+        """The tier's draw of lots (seeded by its ``ties lot seed N``), continued from earlier draws."""
+        if self._random is None:
+            self._random = random.Random(self._seed)
+        return self._random
+
     def rebind(self, entries: Sequence[ListEntry], votes: Sequence[int], district: str | None) -> None:
         """The same chain (and the same draw of lots, continued) for the lists of another unit."""
         self.entries, self.votes, self.district = entries, votes, district
@@ -70,12 +76,18 @@ class TieBreaker:
             used = crit.value
             if crit is m.TieCriterion.LOT:
                 pool = sorted(remaining, key=lambda i: self.entries[i].registration_order)
-                if self._random is None:
-                    self._random = random.Random(self._seed)
-                self._random.shuffle(pool)
+                draw = self.ties.draw if self.ties is not None else None
+                if draw is not None:  # a given draw (the verifier's replay): first drawn first
+                    rank = {a: k for k, a in enumerate(draw)}
+                    pool.sort(key=lambda i: rank.get(self.entries[i].abbr, len(rank)))
+                    used = f"lot (the draw {', '.join(draw)})"
+                else:
+                    if self._random is None:
+                        self._random = random.Random(self._seed)
+                    self._random.shuffle(pool)
+                    used = f"lot (seed {self.ties.seed if self.ties and self.ties.seed is not None else 0})"
                 chosen += pool[:need]
                 need = 0
-                used = f"lot (seed {self.ties.seed if self.ties and self.ties.seed is not None else 0})"
                 break
             groups: dict[int, list[int]] = {}
             for i in remaining:

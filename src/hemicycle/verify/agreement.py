@@ -14,9 +14,10 @@ import random
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from hemicycle.election import Election, ListEntry
+from hemicycle.election import Election
 from hemicycle.model import Chamber, Tier
 from hemicycle.verify.concrete import encoded_seats, totals_for
+from hemicycle.verify.encoder import ALLIANCE_TAG, LOT_TAG, concrete_lists, lot_reached, replay_tier
 from hemicycle.verify.errors import EncodingMismatch
 
 
@@ -37,6 +38,17 @@ KAZAKH = """
 KAZAKH_07 = KAZAKH.replace(
     "    admit runner_up\n", "    admit runner_up\n    correct runner_up quotient by 0.7\n"
 )
+
+RUSSIA = """
+  threshold 7% of ballots_cast inclusive
+  admit next until admitted_votes > 60% of ballots_cast
+  admit next until admitted >= 2
+  allocate largest_remainder quota hare
+  ties more_votes
+"""
+
+RUSSIA_2011 = RUSSIA.replace("  allocate", "  consolation 1 seat from 5% to 6% of ballots_cast\n"
+                                         "  consolation 2 seats from 6% to 7% of ballots_cast\n  allocate")
 
 RULES: dict[str, str] = {
     "hare": _rule("allocate largest_remainder quota hare\nties registration_order"),
@@ -96,6 +108,34 @@ RULES: dict[str, str] = {
                               "allocate dhondt\nties fewer_votes then registration_order", 4),
     "hare-fewer-votes": _rule("guarantee lists tagged small at least 1 seats from largest\n"
                               "allocate largest_remainder quota hare\nties fewer_votes", 4),
+    # issue 16: alliances (Israel's surplus agreements, Dutch list combinations)
+    "alliance-dhondt": _rule("threshold 3.25% of valid_votes inclusive\n"
+                             "alliances from agreements split by dhondt\nallocate dhondt\nties none", 12),
+    "alliance-hare-split": _rule("threshold 1 quota of valid_votes inclusive\n"
+                                 "alliances from combinations split by largest_remainder quota hare\n"
+                                 "allocate dhondt\nties none", 15),
+    "alliance-lr": _rule("threshold 5% of list_votes strict\n"
+                         "alliances from combinations split by sainte_lague\n"
+                         "allocate largest_remainder quota hare\nties more_votes then registration_order"),
+    "alliance-droop": _rule("alliances from agreements split by largest_remainder quota droop\n"
+                            "allocate largest_remainder quota droop\nties registration_order", 8),
+    # issue 16: lots (a free draw per allocation, replayed with Ties.draw)
+    "dhondt-lot": _rule("allocate dhondt\nties more_votes then lot seed 1"),
+    "hare-lot": _rule("threshold 5% of valid_votes\nallocate largest_remainder quota hare\nties lot seed 2"),
+    "sainte-lague-lot": _rule("allocate sainte_lague\nties lot", 7),
+    "droop-lot": _rule("allocate largest_remainder quota droop\nties fewer_votes then lot seed 3"),
+    # issue 16: sequential admission and consolation seats (Russia 2011 and 2016)
+    "admit-next": _rule(RUSSIA, 20),
+    "admit-next-count": _rule("threshold 20% of valid_votes inclusive\nadmit next until admitted >= 3\n"
+                              "allocate largest_remainder quota hare\nties registration_order"),
+    "admit-next-dhondt": _rule("threshold 10% of list_votes strict\n"
+                               "admit next until admitted_votes >= 70% of list_votes\n"
+                               "allocate dhondt\nties fewer_votes then registration_order"),
+    "consolation": _rule(RUSSIA_2011, 20),
+    "consolation-small": _rule("threshold 30% of list_votes inclusive\n"
+                               "consolation 3 seats from 10% to 30% of list_votes\n"
+                               "consolation 1 seat from 2% to 15% of registered_voters\n"
+                               "allocate largest_remainder quota droop\nties more_votes", 12),
 }
 
 
@@ -108,6 +148,22 @@ class Case:
     house: int | None = None
     notes: list[str] = field(default_factory=list)
     kinds: set[str] = field(default_factory=set)  # the edge cases it was built with
+    tags: dict[str, list[bool]] = field(default_factory=dict)  # alliances (ALLIANCE_TAG)
+
+
+def random_draw(rng: random.Random, n: int) -> dict[str, list[bool]]:
+    """A random draw of n lists, as the encoder's lot tags (``lot#k`` holds the k-th drawn)."""
+    order = list(range(n))
+    rng.shuffle(order)
+    return {f"{LOT_TAG}{k + 1}": [i == order[k] for i in range(n)] for k in range(n)}
+
+
+def random_alliances(rng: random.Random, n: int) -> dict[str, list[bool]]:
+    """A random partition of n lists into alliances (as the encoder's alliance tags): each list
+    in one of n // 2 alliances or in none; an alliance of one list is void."""
+    m = max(1, n // 2)
+    where = [rng.randrange(m + 1) if rng.random() < 0.7 else m for _ in range(n)]
+    return {f"{ALLIANCE_TAG}{k + 1}": [w == k for w in where] for k in range(m)}
 
 
 def random_case(rng: random.Random, share: Fraction | None = None,
@@ -163,13 +219,9 @@ def random_case(rng: random.Random, share: Fraction | None = None,
 
 
 def election_of(case: Case, tags: dict[str, list[bool]] | None = None) -> Election:
-    entries = []
-    for i, v in enumerate(case.votes):
-        t = frozenset(tag for tag, flags in (tags or {}).items() if flags[i])
-        entries.append(ListEntry(abbr=f"L{i + 1}", votes=v, registration_order=i + 1,
-                                 ballot_order=i + 1, tags=t))
+    entries, agreements = concrete_lists(case.votes, tags or {})
     totals = totals_for(case.votes, case.against_all, case.invalid, case.nonvoters)
-    return Election(lists=tuple(entries), totals=totals)
+    return Election(lists=entries, totals=totals, agreements=agreements)
 
 
 def interpreter_seats(chamber: Chamber, tier: Tier, case: Case,
@@ -182,6 +234,7 @@ def interpreter_seats(chamber: Chamber, tier: Tier, case: Case,
 
     if case.house is not None and case.house != tier.seats:
         tier = dataclasses.replace(tier, seats=case.house)
+    tier = replay_tier(tier, tags or {})  # a draw named by the tags (lots)
     one = Chamber(name=chamber.name, seats=tier.seats, tiers=(tier,), span=chamber.span)
     try:
         res = allocate(one, election_of(case, tags), explain=False)
@@ -200,13 +253,14 @@ def agree(chamber: Chamber, case: Case, *, unique: bool = False, scaled: bool = 
     ``scaled``: use the normalised encoding of the verifier's queries (scale-invariant tiers).
     ``outcome``: receives what the interpreter did ("seats", "tie" or "error")."""
     tier = chamber.tiers[0]
-    want = interpreter_seats(chamber, tier, case)
+    want = interpreter_seats(chamber, tier, case, case.tags)
     if outcome is not None:
         outcome.append(want if isinstance(want, str) and want == "tie"
                        else "error" if isinstance(want, str) else "seats")
     try:
         got = encoded_seats(tier, case.votes, against_all=case.against_all, invalid=case.invalid,
-                            nonvoters=case.nonvoters, unique=unique, scaled=scaled)
+                            nonvoters=case.nonvoters, unique=unique, scaled=scaled,
+                            tags=case.tags)
     except EncodingMismatch as exc:
         return str(exc)
     if isinstance(want, str):
@@ -267,6 +321,11 @@ def run_rule(name: str, count: int, *, seed: str = "bench", unique_every: int = 
     t0 = time.monotonic()
     for k in range(count):
         case = random_case(rng, share, absolute)
+        if chamber.tiers[0].alliances is not None:
+            case.tags = random_alliances(rng, len(case.votes))
+            case.kinds.add("alliance")
+        if lot_reached(chamber.tiers[0].ties):
+            case.tags = random_draw(rng, len(case.votes))
         use_scaled = can_scale and k % 2 == 1
         unique = unique_every > 0 and k % unique_every == 0
         what: list[str] = []

@@ -79,7 +79,7 @@ class FixedVotes:
             self.cons.append(self.scale > 0)
         if strategy is None:
             strategy = "fresh" if isinstance(tier.method, LargestRemainder) or not use_real \
-                else "incremental"
+                or tier.alliances is not None else "incremental"
         if strategy not in ("fresh", "incremental"):
             raise ValueError(f"unknown strategy {strategy!r}")
         self.fresh = strategy == "fresh"
@@ -108,13 +108,14 @@ class FixedVotes:
         terms = [val(x) if self.scale is None else self.scale * val(x) for x in nums]
         fixed = [f == t for f, t in zip(figs, terms, strict=True)]
         tag_fix = []
-        for tag, vars_ in e.tags.items():
+        for tag, vars_ in enc.election.tags.items():  # the election's tags and the draw (lots)
             vals = (tags or {}).get(tag, [False] * n)
             tag_fix += [vars_[i] == bool(vals[i]) for i in range(n)]
         if self.fresh:
             s = _FRESH.solver()
             s.set(timeout=60_000)
             subst = list(zip(figs, terms, strict=True))
+            subst += [(f.arg(0), f.arg(1)) for f in tag_fix]
             s.add(z3.simplify(z3.substitute(self._and, *subst)), *fixed, *tag_fix)
             if self.scale is not None:
                 s.add(self.scale > 0)

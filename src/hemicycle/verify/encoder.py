@@ -20,6 +20,7 @@ in binary, which keeps it linear) or a rounded quota (non-linear integer arithme
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -27,14 +28,18 @@ from math import lcm
 
 import z3
 
+from hemicycle.election import ListEntry
 from hemicycle.model import (
+    AdmitNext,
     AdmitRunnerUp,
+    Alliances,
     Base,
     Correction,
     Divisor,
     DivisorKind,
     Guarantee,
     LargestRemainder,
+    Quota,
     QuotaKind,
     Rounding,
     Scope,
@@ -176,12 +181,14 @@ def needed_extras(tiers: list[Tier]) -> set[str]:
     """The figures besides list votes that the thresholds of ``tiers`` can see."""
     out: set[str] = set()
     for tier in tiers:
-        for t in tier.thresholds:
-            if t.base in (Base.VALID_VOTES, Base.VOTES_AND_AGAINST_ALL):
+        bases = [t.base for t in tier.thresholds] + [c.base for c in tier.consolations]
+        bases += [a.until.base for p in tier.provisions for a in p.actions if isinstance(a, AdmitNext)]
+        for b in bases:
+            if b in (Base.VALID_VOTES, Base.VOTES_AND_AGAINST_ALL):
                 out.add("against_all")
-            elif t.base is Base.BALLOTS_CAST:
+            elif b is Base.BALLOTS_CAST:
                 out.add("invalid")
-            elif t.base is Base.REGISTERED_VOTERS:
+            elif b is Base.REGISTERED_VOTERS:
                 out.add("invalid")
                 out.add("nonvoters")
     return out
@@ -223,27 +230,29 @@ def make_election(
 
 
 class TieOrder:
-    """The ``ties`` chain as a strict total order on lists (plus whether the chain ran out)."""
+    """The ``ties`` chain as a strict total order on lists (plus whether the chain ran out).
 
-    def __init__(self, ties: Ties | None, tier: Tier) -> None:
+    ``lot`` (when reached): the lists in the order of ``rank``, a free draw (``lot_ranks``)."""
+
+    def __init__(self, ties: Ties | None, tier: Tier, rank: list[z3.ArithRef] | None = None) -> None:
         self.node = ties
         self.criteria: list[TieCriterion] = []
+        self.rank = rank
         for c in ties.criteria if ties is not None else ():
             if c in (TieCriterion.REGISTRATION_ORDER, TieCriterion.BALLOT_ORDER):
                 self.criteria.append(c)
                 break  # always decisive: nothing after it is ever used
             if c is TieCriterion.LOT:
                 assert ties is not None
-                raise UnsupportedClause(
-                    ties,
-                    "ties ... lot",
-                    "a seeded draw cannot be encoded; put registration_order or ballot_order "
-                    "before `lot`, or verify with another tie rule",
-                )
+                if rank is None:
+                    raise UnsupportedClause(ties, "ties ... lot", "a draw is not encoded here")
+                self.criteria.append(c)
+                break  # the draw always decides
             self.criteria.append(c)
         self.decisive = bool(self.criteria) and self.criteria[-1] in (
             TieCriterion.REGISTRATION_ORDER,
             TieCriterion.BALLOT_ORDER,
+            TieCriterion.LOT,
         )
 
     def compare(self, votes: list[Num], i: int, j: int) -> tuple[z3.BoolRef, z3.BoolRef]:
@@ -253,6 +262,9 @@ class TieOrder:
         for c in reversed(self.criteria):
             if c in (TieCriterion.REGISTRATION_ORDER, TieCriterion.BALLOT_ORDER):
                 win, exhausted = z3.BoolVal(i < j), z3.BoolVal(False)
+            elif c is TieCriterion.LOT:
+                assert self.rank is not None
+                win, exhausted = self.rank[i] < self.rank[j], z3.BoolVal(False)
             elif c is TieCriterion.MORE_VOTES:
                 eq = votes[i].eq(votes[j])
                 win = z3.Or(votes[i].gt(votes[j]), z3.And(eq, win))
@@ -309,7 +321,16 @@ class _TierEncoder:
         self.e = e
         self.n = e.n
         self.h = house
-        self.order = TieOrder(tier.ties, tier)
+        # the seats the method fills: the house, or a symbolic count of at most ``h`` (an
+        # alliance's seats, split among its lists)
+        self.hx: z3.ArithRef | int = house
+        self.draw: dict[str, list[z3.BoolRef]] = {}
+        rank = None
+        if lot_reached(tier.ties):
+            refuse_lot(tier, national is not None)
+            self.draw = lot_tags(ctx, self.n)
+            rank = lot_ranks(self.draw, self.n)
+        self.order = TieOrder(tier.ties, tier, rank)
         self.tie_used: list[z3.BoolRef] = []
         self.undecided: list[z3.BoolRef] = []
         self.degenerate: list[z3.BoolRef] = []
@@ -425,6 +446,11 @@ class _TierEncoder:
                 top_tie = z3.And(admit_on, z3.Or(ru[i], ru[j]), cand[i], cand[j], v[i].eq(v[j]))
                 self.tie(top_tie, i, j)
         admitted = [z3.Or(passed[i], z3.And(admit_on, ru[i])) for i in range(n)]
+        for k, p in enumerate(tier.provisions):
+            for a in p.actions:
+                if isinstance(a, AdmitNext):
+                    admitted = self.admit_next(a, active[k], admitted)
+        outside = self.consolations(admitted) if tier.consolations else None
         # corrections: the factor on each list's quotient
         factors: list[tuple[list[z3.BoolRef], Fraction, Correction]] = []
         for k, p in enumerate(tier.provisions):
@@ -473,9 +499,13 @@ class _TierEncoder:
             else:
                 ctx.add(eq)
             v_norm = norm
-        if isinstance(method, LargestRemainder):
+        if tier.alliances is not None:
+            seats = self.alliance_seats(tier.alliances, admitted, weighted, cden, cmax, bool(factors),
+                                        v_norm, unit)
+        elif isinstance(method, LargestRemainder):
+            house = self.method_house(outside)
             seats = self.largest_remainder(method, admitted, weighted, cden, cmax, bool(factors),
-                                           v_norm, rounds)
+                                           v_norm, rounds, house)
         else:
             seats = self.divisor(method, admitted, weighted, cden, unit=unit)
         method_seats = seats
@@ -487,17 +517,157 @@ class _TierEncoder:
                     for g in range(n):
                         on = z3.And(active[k], admitted[g], sel[g])
                         seats = self.guarantee(seats, g, on, a.seats)
+        if outside is not None:
+            seats = self.plus_outside(seats, outside)
         return self._result(passed, n_passed, active, ru, admit_on, admitted, has_votes, V,
                             method_seats, seats, rounds, v_norm)
+
+    # -- alliances --------------------------------------------------------------------------
+    def alliance_seats(self, al: Alliances, admitted: list[z3.BoolRef], weighted: list[Num],
+                       cden: int, cmax: Fraction, corrected: bool, V: Num,
+                       unit: bool) -> list[z3.ArithRef]:
+        """``alliances ... split by M``: the admitted lists of one alliance (a free partition of
+        the lists, ``alliance_tags``) take part in the method as one unit, named by its lowest
+        list (its registration and ballot order are its lowest member's; its votes, and its
+        corrected quotient, the sums of its admitted members'); a unit's seats are then split
+        among its admitted lists by M (a divisor split with a free cut). An alliance with fewer
+        than two admitted lists is void: its lists take part alone."""
+        ctx, n, e = self.ctx, self.n, self.e
+        same = alliance_pairs(ctx, e)
+        v = e.votes
+        lead = [z3.And(admitted[i], *[z3.Not(z3.And(admitted[j], same[i][j])) for j in range(i)])
+                for i in range(n)]
+        joined = [z3.And(admitted[i], z3.Or([z3.And(admitted[j], same[i][j]) for j in range(n) if j != i]
+                                            or [z3.BoolVal(False)])) for i in range(n)]
+        mates = [[z3.And(lead[k], admitted[j], z3.BoolVal(j == k) if j == k else same[k][j])
+                  for j in range(n)] for k in range(n)]
+        unit_votes = [ite(lead[k], total([ite(mates[k][j], v[j], ZERO) for j in range(n)]), ZERO)
+                      for k in range(n)]
+        unit_w = [ite(lead[k], total([ite(mates[k][j], weighted[j], ZERO) for j in range(n)]), ZERO)
+                  for k in range(n)]
+        top = _TierEncoder(ctx, self.tier, e.with_votes(unit_votes), self.h, self.national)
+        method = self.tier.method
+        if isinstance(method, LargestRemainder):
+            rounds: list[LRRound] = []
+            useats = top.largest_remainder(method, lead, unit_w, cden, cmax, corrected, V, rounds)
+        else:
+            useats = top.divisor(method, lead, unit_w, cden, unit=unit)
+            self.cut = top.cut
+        self._absorb(top)
+        split_tier = dataclasses.replace(self.tier, method=al.split, alliances=None, cap=None,
+                                         consolations=(), provisions=())
+        parts: list[list[z3.ArithRef]] = []
+        for k in range(n):
+            sub = _TierEncoder(ctx, split_tier, e, self.h, self.national)
+            sub._cmp = self._cmp  # the same chain on the same lists
+            got = BInt(z3.If(joined[k], useats[k], 0), 0, self.h, values=tuple(range(self.h + 1)))
+            sub.hx = got.expr
+            mem = [z3.And(joined[k], mates[k][j]) for j in range(n)]
+            Vk = total([ite(mem[j], v[j], ZERO) for j in range(n)])
+            if isinstance(al.split, LargestRemainder):
+                parts.append(sub.largest_remainder(al.split, mem, weighted, cden, cmax, corrected, Vk, [],
+                                                   got))
+            else:
+                parts.append(sub.divisor(al.split, mem, weighted, cden))
+            self._absorb(sub)
+        out = []
+        for j in range(n):
+            s = ctx.int_var(f"al.s{j + 1}")
+            ctx.add(s == z3.If(joined[j], z3.Sum([parts[k][j] for k in range(n)]), useats[j]))
+            out.append(s)
+        return out
+
+    def _absorb(self, sub: _TierEncoder) -> None:
+        """The tie and result flags of a sub-allocation (alliances) are this allocation's."""
+        self.tie_used += sub.tie_used
+        self.undecided += sub.undecided
+        self.degenerate += sub.degenerate
+
+    def admit_next(self, a: AdmitNext, on: z3.BoolRef,
+                   admitted: list[z3.BoolRef]) -> list[z3.BoolRef]:
+        """``admit next until COND``: while the condition fails, the list not yet admitted with
+        the most votes (ties by the chain) is admitted, one at a time; it stops when no list
+        with a vote is left. Unrolled n times (each round admits a list or stops)."""
+        ctx, e, n, v = self.ctx, self.e, self.n, self.e.votes
+        cond = a.until
+        if cond.subject not in ("admitted", "admitted_votes"):
+            raise UnsupportedClause(cond, str(cond), f"unknown subject {cond.subject!r}")
+        adm = list(admitted)
+        for _ in range(n):
+            if cond.subject == "admitted":
+                ok = _cmp(cond.op.value, count(adm), cond.value)
+            else:
+                assert cond.share is not None and cond.base is not None
+                held = total([ite(adm[i], v[i], ZERO) for i in range(n)])
+                ok = _num_cmp(cond.op.value, held.scale(cond.share.denominator, ctx.real),
+                              e.base(cond.base).scale(cond.share.numerator, ctx.real))
+            go = z3.And(on, z3.Not(ok))
+            cand = [z3.And(z3.Not(adm[i]), v[i].pos()) for i in range(n)]
+            pick = []
+            for i in range(n):
+                top = [z3.Implies(cand[j], z3.Or(v[i].gt(v[j]), z3.And(v[i].eq(v[j]), self.beats(i, j))))
+                       for j in range(n) if j != i]
+                pick.append(z3.And(go, cand[i], *top))
+            for i in range(n):
+                for j in range(i + 1, n):
+                    self.tie(z3.And(z3.Or(pick[i], pick[j]), cand[i], cand[j], v[i].eq(v[j])), i, j)
+            adm = [z3.Or(adm[i], pick[i]) for i in range(n)]
+        return adm
+
+    def consolations(self, admitted: list[z3.BoolRef]) -> list[z3.ArithRef]:
+        """Consolation seats, clause by clause: a list not admitted, not yet consoled, with a
+        vote and ``low * base <= votes < high * base`` gets the clause's seats."""
+        ctx, e, n, v = self.ctx, self.e, self.n, self.e.votes
+        outside: list[z3.ArithRef] = [z3.IntVal(0)] * n
+        for c in self.tier.consolations:
+            base = e.base(c.base)
+            for i in range(n):
+                lo = v[i].scale(c.low.denominator, ctx.real).ge(base.scale(c.low.numerator, ctx.real))
+                hi = v[i].scale(c.high.denominator, ctx.real).lt(base.scale(c.high.numerator, ctx.real))
+                band = z3.And(z3.Not(admitted[i]), outside[i] == 0, v[i].pos(), lo, hi)
+                outside[i] = z3.If(band, c.seats, outside[i])
+        out = []
+        for i in range(n):
+            x = ctx.int_var(f"cons.s{i + 1}")
+            ctx.add(x == outside[i])
+            out.append(x)
+        return out
+
+    def method_house(self, outside: list[z3.ArithRef] | None) -> BInt | int:
+        """The seats for the method: the tier's, less the seats outside the distribution (one
+        of the values those can sum to); fewer than 0 is an election without a result (the
+        interpreter's error)."""
+        if outside is None:
+            return self.h
+        sums = {0}
+        for _ in range(self.n):
+            sums = {x + c for x in sums for c in {0, *(k.seats for k in self.tier.consolations)}}
+        vals = tuple(sorted({max(0, self.h - x) for x in sums}))
+        raw = z3.IntVal(self.h) - z3.Sum(outside)
+        self.degenerate.append(raw < 0)
+        # clamped at 0 (the election has no result then), so that every quota stays defined
+        return BInt(z3.If(raw < 0, 0, raw), vals[0], vals[-1], values=vals)
+
+    def plus_outside(self, seats: list[z3.ArithRef], outside: list[z3.ArithRef]) -> list[z3.ArithRef]:
+        out = []
+        for i in range(self.n):
+            s = self.ctx.int_var(f"tot.s{i + 1}")
+            self.ctx.add(s == seats[i] + outside[i])
+            out.append(s)
+        return out
 
     def _result(self, passed: list[z3.BoolRef], n_passed: z3.ArithRef, active: list[z3.BoolRef],
                 ru: list[z3.BoolRef], admit_on: z3.BoolRef, admitted: list[z3.BoolRef],
                 has_votes: z3.BoolRef, V: Num, method_seats: list[z3.ArithRef],
                 seats: list[z3.ArithRef], rounds: list[LRRound], v_norm: Num) -> TierEnc:
+        election = self.e
+        if self.draw:  # this allocation's own draw, beside the election's tags
+            election = SymElection(self.e.votes, self.e.against_all, self.e.invalid, self.e.nonvoters,
+                                   {**self.e.tags, **self.draw})
         return TierEnc(
             tier=self.tier,
             house=self.h,
-            election=self.e,
+            election=election,
             passed=passed,
             n_passed=n_passed,
             active=active,
@@ -526,12 +696,14 @@ class _TierEncoder:
         corrected: bool,
         V0: Num,
         rounds: list[LRRound],
+        house: BInt | int | None = None,
     ) -> list[z3.ArithRef]:
         ctx, n, h = self.ctx, self.n, self.h
         cap = self.tier.cap.seats if self.tier.cap is not None else None
         if cap is None:
-            return self.lr_round(method, admitted, h, weighted, cden, cmax, corrected, V0,
-                                 rounds).seats
+            return self.lr_round(method, admitted, h if house is None else house, weighted, cden, cmax,
+                                 corrected, V0, rounds).seats
+        assert house is None or house == h  # consolation seats beside a cap are refused
         # caps: re-run among the lists not capped, for the remaining seats, until none is over
         max_rounds = min(n, h // (cap + 1)) + 1
         capped = [z3.BoolVal(False)] * n
@@ -573,11 +745,13 @@ class _TierEncoder:
         V: Num,
         rounds: list[LRRound],
     ) -> LRRound:
-        ctx, n, v = self.ctx, self.n, self.e.votes
+        """One largest-remainder allocation of ``H`` seats among the ``act`` lists: the integer
+        parts (``_exact_parts`` or ``_rounded_parts``), then the leftover seats
+        (``_leftover_hare`` or ``_leftover_general``)."""
         quota = method.quota
         delta = {QuotaKind.HARE: 0, QuotaKind.DROOP: 1, QuotaKind.HAGENBACH_BISCHOFF: 1,
                  QuotaKind.IMPERIALI: 2}[quota.kind]
-        has = z3.Or([z3.And(act[i], v[i].pos()) for i in range(n)])
+        has = z3.Or([z3.And(act[i], self.e.votes[i].pos()) for i in range(self.n)])
         Hd: BInt | int
         if isinstance(H, int):
             Hd = H + delta
@@ -587,114 +761,147 @@ class _TierEncoder:
             Hd = BInt(H.expr + delta, H.lo + delta, H.hi + delta,
                       values=tuple(x + delta for x in H.values))
             hmax = H.hi
-        f: list[z3.ArithRef] = []
-        rem: list[Num] = []
         integer_quota = quota.kind is QuotaKind.DROOP or quota.rounding is not Rounding.EXACT
         if not integer_quota:
-            qden = V.scale(cden, ctx.real)
-            bound = int(cmax * (hmax + delta)) + 1
-            for i in range(n):
-                fi = ctx.bint(f"f{i + 1}", 0, bound)
-                qnum = ctx.mul(Hd, weighted[i])
-                fq = ctx.mul(fi, qden)
-                on = z3.And(has, act[i])
-                ctx.add(z3.Implies(on, z3.And(fq.le(qnum), qnum.lt(fq + qden))))
-                ctx.add(z3.Implies(z3.Not(on), fi.expr == 0))
-                f.append(fi.expr)
-                rem.append(qnum - fq)
+            f, rem = self._exact_parts(act, has, Hd, hmax + delta, weighted, cden, cmax, V)
         else:
-            if ctx.real:
-                raise UnsupportedClause(quota, "quota", "an integer quota needs integer votes")
-            q = ctx.int_var("quota")
-            Vt = V.a
-            D = Hd if isinstance(Hd, int) else None
-            qD = (q * D) if D is not None else ctx.mul(Hd, Num(q)).a
-            q1D = ((q + 1) * D) if D is not None else ctx.mul(Hd, Num(q + 1)).a
-            qm1D = ((q - 1) * D) if D is not None else ctx.mul(Hd, Num(q - 1)).a
-            Dx = D if D is not None else Hd.expr  # type: ignore[union-attr]
-            if quota.kind is QuotaKind.DROOP:
-                # floor(V / (h + 1)) + 1
-                ctx.add(qm1D <= Vt, Vt < qD)
-            elif quota.rounding is Rounding.UP:
-                ctx.add(qm1D < Vt, Vt <= qD)
-            elif quota.rounding is Rounding.NEAREST:
-                ctx.add(2 * qD <= 2 * Vt + Dx, 2 * Vt + Dx < 2 * q1D)
-            else:  # DOWN
-                ctx.add(qD <= Vt, Vt < q1D)
-            self.degenerate.append(z3.And(has, q <= 0))
-            for i in range(n):
-                fi = ctx.int_var(f"f{i + 1}")
-                on = z3.And(has, act[i], q > 0)
-                w = weighted[i].a
-                ctx.add(fi >= 0)
-                ctx.add(z3.Implies(on, z3.And(fi * q * cden <= w, w < (fi + 1) * q * cden)))
-                ctx.add(z3.Implies(z3.Not(on), fi == 0))
-                f.append(fi)
-                rem.append(Num(w - fi * q * cden))
+            f, rem = self._rounded_parts(quota, act, has, Hd, weighted, cden, V)
         Hx = H if isinstance(H, int) else H.expr
         left = Hx - z3.Sum(f) if f else z3.IntVal(Hx) if isinstance(Hx, int) else Hx
-        m = count(act)
         # rank_i: how many active lists come before i for a leftover seat
-        rank = _ranks(n, act, lambda j, i: z3.Or(rem[j].gt(rem[i]),
-                                                 z3.And(rem[j].eq(rem[i]), self.beats(j, i))))
-        simple = quota.kind is QuotaKind.HARE and not integer_quota and not corrected
-        seats = []
-        if simple:
-            # sum of quotients = H exactly: 0 <= leftover < number of active lists
-            gets = [z3.And(has, act[i], rank[i] < left) for i in range(n)]
-            for i in range(n):
-                s = ctx.int_var(f"s{i + 1}")
-                ctx.add(s == f[i] + z3.If(gets[i], 1, 0))
-                seats.append(s)
-            for i in range(n):
-                for j in range(n):
-                    if i < j:
-                        self.tie(z3.Or(z3.And(gets[i], act[j], z3.Not(gets[j]), rem[i].eq(rem[j])),
-                                       z3.And(gets[j], act[i], z3.Not(gets[i]), rem[i].eq(rem[j]))),
-                                 i, j)
+        rank = _ranks(self.n, act, lambda j, i: z3.Or(rem[j].gt(rem[i]),
+                                                      z3.And(rem[j].eq(rem[i]), self.beats(j, i))))
+        if quota.kind is QuotaKind.HARE and not integer_quota and not corrected:
+            seats = self._leftover_hare(act, has, f, rem, rank, left)
         else:
-            # L >= 0: every active list gets floor(L/m), then L mod m go by largest remainder.
-            # L < 0: D = -L seats are taken back in rounds, one from every holder while D is at
-            # least the number of holders, then from the smallest remainders among the holders.
-            base = ctx.int_var("lr.base")
-            kk = ctx.int_var("lr.rest")
-            divides = [z3.And(m == mm, base * mm + kk == left, kk >= 0, kk < mm)
-                       for mm in range(1, n + 1)]
-            pos = left >= 0
-            ctx.add(z3.If(z3.And(has, pos), z3.Or(divides), z3.And(base == 0, kk == 0)))
-            full = ctx.int_var("lr.cycles")
-            took = [z3.If(f[i] < full, f[i], full) for i in range(n)]
-            took1 = [z3.If(f[i] < full + 1, f[i], full + 1) for i in range(n)]
-            act_took = z3.Sum([z3.If(act[i], took[i], 0) for i in range(n)])
-            act_took1 = z3.Sum([z3.If(act[i], took1[i], 0) for i in range(n)])
-            ctx.add(full >= 0)
-            ctx.add(z3.If(z3.And(has, z3.Not(pos)),
-                          z3.And(act_took <= -left, -left < act_took1),
-                          full == 0))
-            rest_neg = -left - act_took
-            holder = [z3.And(act[i], f[i] > full) for i in range(n)]
-            lrank = _ranks(n, holder, lambda j, i: z3.Or(rem[j].lt(rem[i]),
-                                                         z3.And(rem[j].eq(rem[i]), self.beats(i, j))))
-            gets = [z3.And(has, pos, act[i], rank[i] < kk) for i in range(n)]
-            loses = [z3.And(has, z3.Not(pos), holder[i], lrank[i] < rest_neg) for i in range(n)]
-            for i in range(n):
-                s = ctx.int_var(f"s{i + 1}")
-                plus = z3.If(z3.And(has, pos, act[i]), base, 0) + z3.If(gets[i], 1, 0)
-                minus = z3.If(z3.And(has, z3.Not(pos), act[i]), took[i], 0) + z3.If(loses[i], 1, 0)
-                ctx.add(s == f[i] + plus - minus)
-                seats.append(s)
-            for i in range(n):
-                for j in range(n):
-                    if i < j:
-                        eq = rem[i].eq(rem[j])
-                        cut_pos = z3.Or(z3.And(gets[i], act[j], z3.Not(gets[j])),
-                                        z3.And(gets[j], act[i], z3.Not(gets[i])))
-                        cut_neg = z3.Or(z3.And(loses[i], holder[j], z3.Not(loses[j])),
-                                        z3.And(loses[j], holder[i], z3.Not(loses[i])))
-                        self.tie(z3.And(eq, z3.Or(cut_pos, cut_neg)), i, j)
+            seats = self._leftover_general(act, has, f, rem, rank, left)
         rnd = LRRound(act, f, seats)
         rounds.append(rnd)
         return rnd
+
+    def _exact_parts(self, act: list[z3.BoolRef], has: z3.BoolRef, Hd: BInt | int, dmax: int,
+                     weighted: list[Num], cden: int, cmax: Fraction,
+                     V: Num) -> tuple[list[z3.ArithRef], list[Num]]:
+        """Integer parts and remainders for an exact quota (Hare, Hagenbach-Bischoff,
+        Imperiali): ``f_i * V <= D w_i < (f_i + 1) * V``, the remainder ``D w_i - f_i V``."""
+        ctx = self.ctx
+        f: list[z3.ArithRef] = []
+        rem: list[Num] = []
+        qden = V.scale(cden, ctx.real)
+        bound = int(cmax * dmax) + 1
+        for i in range(self.n):
+            fi = ctx.bint(f"f{i + 1}", 0, bound)
+            qnum = ctx.mul(Hd, weighted[i])
+            fq = ctx.mul(fi, qden)
+            on = z3.And(has, act[i])
+            ctx.add(z3.Implies(on, z3.And(fq.le(qnum), qnum.lt(fq + qden))))
+            ctx.add(z3.Implies(z3.Not(on), fi.expr == 0))
+            f.append(fi.expr)
+            rem.append(qnum - fq)
+        return f, rem
+
+    def _rounded_parts(self, quota: Quota, act: list[z3.BoolRef], has: z3.BoolRef,
+                       Hd: BInt | int, weighted: list[Num], cden: int,
+                       V: Num) -> tuple[list[z3.ArithRef], list[Num]]:
+        """Integer parts and remainders for an integer quota q (Droop, or a rounded quota):
+        q is fixed by its rounding of V / D, then ``f_i q <= w_i < (f_i + 1) q``; a quota of 0
+        is ``degenerate`` (the interpreter gives no result)."""
+        ctx = self.ctx
+        if ctx.real:
+            raise UnsupportedClause(quota, "quota", "an integer quota needs integer votes")
+        q = ctx.int_var("quota")
+        Vt = V.a
+        D = Hd if isinstance(Hd, int) else None
+        qD = (q * D) if D is not None else ctx.mul(Hd, Num(q)).a
+        q1D = ((q + 1) * D) if D is not None else ctx.mul(Hd, Num(q + 1)).a
+        qm1D = ((q - 1) * D) if D is not None else ctx.mul(Hd, Num(q - 1)).a
+        Dx = D if D is not None else Hd.expr  # type: ignore[union-attr]
+        if quota.kind is QuotaKind.DROOP:
+            # floor(V / (h + 1)) + 1
+            ctx.add(qm1D <= Vt, Vt < qD)
+        elif quota.rounding is Rounding.UP:
+            ctx.add(qm1D < Vt, Vt <= qD)
+        elif quota.rounding is Rounding.NEAREST:
+            ctx.add(2 * qD <= 2 * Vt + Dx, 2 * Vt + Dx < 2 * q1D)
+        else:  # DOWN
+            ctx.add(qD <= Vt, Vt < q1D)
+        self.degenerate.append(z3.And(has, q <= 0))
+        f: list[z3.ArithRef] = []
+        rem: list[Num] = []
+        for i in range(self.n):
+            fi = ctx.int_var(f"f{i + 1}")
+            on = z3.And(has, act[i], q > 0)
+            w = weighted[i].a
+            ctx.add(fi >= 0)
+            ctx.add(z3.Implies(on, z3.And(fi * q * cden <= w, w < (fi + 1) * q * cden)))
+            ctx.add(z3.Implies(z3.Not(on), fi == 0))
+            f.append(fi)
+            rem.append(Num(w - fi * q * cden))
+        return f, rem
+
+    def _leftover_hare(self, act: list[z3.BoolRef], has: z3.BoolRef, f: list[z3.ArithRef],
+                       rem: list[Num], rank: list[z3.ArithRef],
+                       left: z3.ArithRef) -> list[z3.ArithRef]:
+        """Exact Hare without corrections: the quotients add up to H, so 0 <= leftover < the
+        number of active lists, one seat each to the largest remainders."""
+        ctx, n = self.ctx, self.n
+        gets = [z3.And(has, act[i], rank[i] < left) for i in range(n)]
+        seats = []
+        for i in range(n):
+            s = ctx.int_var(f"s{i + 1}")
+            ctx.add(s == f[i] + z3.If(gets[i], 1, 0))
+            seats.append(s)
+        for i in range(n):
+            for j in range(i + 1, n):
+                self.tie(z3.Or(z3.And(gets[i], act[j], z3.Not(gets[j]), rem[i].eq(rem[j])),
+                               z3.And(gets[j], act[i], z3.Not(gets[i]), rem[i].eq(rem[j]))), i, j)
+        return seats
+
+    def _leftover_general(self, act: list[z3.BoolRef], has: z3.BoolRef, f: list[z3.ArithRef],
+                          rem: list[Num], rank: list[z3.ArithRef],
+                          left: z3.ArithRef) -> list[z3.ArithRef]:
+        """Any leftover L. L >= 0: every active list gets floor(L/m), then L mod m go by largest
+        remainder. L < 0: -L seats are taken back in rounds, one from every holder while -L is
+        at least the number of holders, then from the smallest remainders among the holders."""
+        ctx, n = self.ctx, self.n
+        m = count(act)
+        base = ctx.int_var("lr.base")
+        kk = ctx.int_var("lr.rest")
+        divides = [z3.And(m == mm, base * mm + kk == left, kk >= 0, kk < mm)
+                   for mm in range(1, n + 1)]
+        pos = left >= 0
+        ctx.add(z3.If(z3.And(has, pos), z3.Or(divides), z3.And(base == 0, kk == 0)))
+        full = ctx.int_var("lr.cycles")
+        took = [z3.If(f[i] < full, f[i], full) for i in range(n)]
+        took1 = [z3.If(f[i] < full + 1, f[i], full + 1) for i in range(n)]
+        act_took = z3.Sum([z3.If(act[i], took[i], 0) for i in range(n)])
+        act_took1 = z3.Sum([z3.If(act[i], took1[i], 0) for i in range(n)])
+        ctx.add(full >= 0)
+        ctx.add(z3.If(z3.And(has, z3.Not(pos)),
+                      z3.And(act_took <= -left, -left < act_took1),
+                      full == 0))
+        rest_neg = -left - act_took
+        holder = [z3.And(act[i], f[i] > full) for i in range(n)]
+        lrank = _ranks(n, holder, lambda j, i: z3.Or(rem[j].lt(rem[i]),
+                                                     z3.And(rem[j].eq(rem[i]), self.beats(i, j))))
+        gets = [z3.And(has, pos, act[i], rank[i] < kk) for i in range(n)]
+        loses = [z3.And(has, z3.Not(pos), holder[i], lrank[i] < rest_neg) for i in range(n)]
+        seats = []
+        for i in range(n):
+            s = ctx.int_var(f"s{i + 1}")
+            plus = z3.If(z3.And(has, pos, act[i]), base, 0) + z3.If(gets[i], 1, 0)
+            minus = z3.If(z3.And(has, z3.Not(pos), act[i]), took[i], 0) + z3.If(loses[i], 1, 0)
+            ctx.add(s == f[i] + plus - minus)
+            seats.append(s)
+        for i in range(n):
+            for j in range(i + 1, n):
+                eq = rem[i].eq(rem[j])
+                cut_pos = z3.Or(z3.And(gets[i], act[j], z3.Not(gets[j])),
+                                z3.And(gets[j], act[i], z3.Not(gets[i])))
+                cut_neg = z3.Or(z3.And(loses[i], holder[j], z3.Not(loses[j])),
+                                z3.And(loses[j], holder[i], z3.Not(loses[i])))
+                self.tie(z3.And(eq, z3.Or(cut_pos, cut_neg)), i, j)
+        return seats
 
     # -- divisor methods --------------------------------------------------------------------
     def divisors(self, method: Divisor) -> tuple[list[Fraction], int]:
@@ -724,14 +931,14 @@ class _TierEncoder:
         self, method: Divisor, admitted: list[z3.BoolRef], weighted: list[Num], cden: int,
         *, unit: bool = False,
     ) -> list[z3.ArithRef]:
-        ctx, n, h, v = self.ctx, self.n, self.h, self.e.votes
+        ctx, n, v = self.ctx, self.n, self.e.votes
         hh = method.kind is DivisorKind.HUNTINGTON_HILL
         ds, smax = self.divisors(method)
         levels = seats_at_level(ds)
         if method.kind is DivisorKind.SEQUENCE and method.step is None:
             # the interpreter cannot fill the tier when every list has used up the sequence
             el = [z3.And(admitted[i], v[i].pos()) for i in range(n)]
-            self.degenerate.append(z3.And(z3.Or(el), count(el) * len(method.sequence) < h))
+            self.degenerate.append(z3.And(z3.Or(el), count(el) * len(method.sequence) < self.hx))
         eps = any(w.eps for w in weighted)
         lam = Num(z3.Real(ctx.name("lambda")))
         if eps:
@@ -875,7 +1082,7 @@ class _TierEncoder:
         the cut's level. Lists at one level get a seat per round (docs/language.md), so a list
         that wants another seat at the cut has at most one seat there fewer than any other list
         that won some, and one fewer only if it lost that round's tie."""
-        ctx, n, h = self.ctx, self.n, self.h
+        ctx, n, h = self.ctx, self.n, self.hx
         has = z3.Or(elig)
         capacity = count(elig) * smax
         ctx.add(z3.Sum(seats) == z3.If(has, z3.If(capacity < h, capacity, h), 0))
@@ -883,7 +1090,7 @@ class _TierEncoder:
             # the cut is the lowest quotient that won a seat (the top of the interval of cuts
             # that give these seats): a function of the votes, so that two allocations of one
             # query can be compared cut against cut; no election loses its seats by it
-            ctx.add(z3.Implies(has, z3.Or(won_eq)))
+            ctx.add(z3.Implies(z3.And(has, h > 0) if not isinstance(h, int) else has, z3.Or(won_eq)))
         for i in range(n):
             for j in range(n):
                 if i == j:
@@ -941,6 +1148,110 @@ class _TierEncoder:
         return seats
 
 
+ALLIANCE_TAG = "alliance#"  # tags of the free alliance partition (no rule file can name them)
+LOT_TAG = "lot#"  # tags of a free draw: lot#k holds the list drawn k-th
+
+
+def lot_reached(ties: Ties | None) -> bool:
+    """Whether the chain can reach ``lot`` (no registration or ballot order before it)."""
+    for c in ties.criteria if ties is not None else ():
+        if c in (TieCriterion.REGISTRATION_ORDER, TieCriterion.BALLOT_ORDER):
+            return False
+        if c is TieCriterion.LOT:
+            return True
+    return False
+
+
+def refuse_lot(tier: Tier, districted: bool) -> None:
+    """A draw is encoded as one free order per allocation, which is every outcome of the lot
+    exactly when the allocation breaks at most one tie: the method's cut. Refused (with the
+    ``ties`` line) where the interpreter can draw several lots in one allocation."""
+    assert tier.ties is not None
+    steps = [type(a).__name__ for p in tier.provisions for a in p.actions if not isinstance(a, Correction)]
+    why = ""
+    if districted:
+        why = "lots in districts are not encoded yet"
+    elif steps:
+        why = (f"a draw beside {', '.join(sorted(set(steps)))} is not encoded (each tie-breaking step "
+               "draws its own lot)")
+    elif tier.cap is not None or tier.alliances is not None:
+        why = "a draw beside a cap or alliances is not encoded (each round or split draws its own lot)"
+    if why:
+        raise UnsupportedClause(tier.ties, "ties ... lot", why)
+
+
+def lot_tags(ctx: Ctx, n: int) -> dict[str, list[z3.BoolRef]]:
+    """A free draw of the n lists: ``lot#k`` (k = 1..n) holds exactly one list, each list is
+    in exactly one; a property holds only if it holds for every draw."""
+    out = {f"{LOT_TAG}{k + 1}": [ctx.bool_var(f"L{i + 1}#{LOT_TAG}{k + 1}") for i in range(n)]
+           for k in range(n)}
+    for k in range(n):
+        ctx.add(z3.PbEq([(out[f"{LOT_TAG}{k + 1}"][i], 1) for i in range(n)], 1))
+    for i in range(n):
+        ctx.add(z3.PbEq([(out[f"{LOT_TAG}{k + 1}"][i], 1) for k in range(n)], 1))
+    return out
+
+
+def lot_ranks(draw: dict[str, list[z3.BoolRef]], n: int) -> list[z3.ArithRef]:
+    """Each list's place in the draw (0 = drawn first)."""
+    return [z3.Sum([z3.If(draw[f"{LOT_TAG}{k + 1}"][i], k, 0) for k in range(n)]) for i in range(n)]
+
+
+def lot_order(tags: dict[str, list[bool]]) -> tuple[str, ...] | None:
+    """The draw a counterexample's tags name (abbrs, first drawn first), or None."""
+    if f"{LOT_TAG}1" not in tags:
+        return None
+    n = len(tags[f"{LOT_TAG}1"])
+    return tuple(f"L{i + 1}" for k in range(n) for i in range(n) if tags[f"{LOT_TAG}{k + 1}"][i])
+
+
+def replay_tier(tier: Tier, tags: dict[str, list[bool]]) -> Tier:
+    """``tier`` with its lots drawn as the tags say (``Ties.draw``), for the interpreter."""
+    order = lot_order(tags)
+    if order is None or tier.ties is None:
+        return tier
+    return dataclasses.replace(tier, ties=dataclasses.replace(tier.ties, draw=order))
+
+
+def alliance_pairs(ctx: Ctx, e: SymElection) -> list[list[z3.BoolRef]]:
+    """For each pair of lists, whether they are in one alliance: a free partition of the lists,
+    as tags ``alliance#1`` .. ``alliance#m`` (m = n // 2, enough for every partition into groups
+    of two or more), each list in at most one. Made once per election and shared, like its
+    tags, with the elections derived from it; a counterexample names its alliances."""
+    n = e.n
+    m = max(1, n // 2)
+    names = [f"{ALLIANCE_TAG}{k + 1}" for k in range(m)]
+    if names[0] not in e.tags:
+        for t in names:
+            e.tags[t] = [ctx.bool_var(f"L{i + 1}#{t}") for i in range(n)]
+    for i in range(n):
+        ctx.add(z3.AtMost(*[e.tags[t][i] for t in names], 1))
+    return [[z3.Or([z3.And(e.tags[t][i], e.tags[t][j]) for t in names]) for j in range(n)]
+            for i in range(n)]
+
+
+def alliance_groups(tags: dict[str, list[bool]]) -> list[list[int]]:
+    """The alliances a counterexample's tags name (indices of lists), for the interpreter."""
+    return [[i for i, on in enumerate(flags) if on] for t, flags in sorted(tags.items())
+            if t.startswith(ALLIANCE_TAG) and sum(flags) >= 2]
+
+
+def concrete_lists(votes: list[int], tags: dict[str, list[bool]]) -> tuple[tuple[ListEntry, ...],
+                                                                           tuple[tuple[str, ...], ...]]:
+    """The lists L1..Ln of a concrete election (registered and on the ballot in that order) with
+    their tags, and the alliances the tags name: as each list's combination and as agreements,
+    so that either source of ``alliances`` reads them."""
+    groups = alliance_groups(tags)
+    comb = {i: f"A{k + 1}" for k, g in enumerate(groups) for i in g}
+    entries = tuple(
+        ListEntry(abbr=f"L{i + 1}", votes=v, registration_order=i + 1, ballot_order=i + 1,
+                  tags=frozenset(t for t, flags in tags.items()
+                                 if flags[i] and not t.startswith((ALLIANCE_TAG, LOT_TAG))),
+                  combination=comb.get(i))
+        for i, v in enumerate(votes))
+    return entries, tuple(tuple(f"L{i + 1}" for i in g) for g in groups)
+
+
 def effective_divisors(ds: list[Fraction]) -> list[Fraction]:
     """The divisors as the seat-by-seat process sees them: each the largest so far.
 
@@ -990,15 +1301,24 @@ def refuse_extensions(tier: Tier, districted: bool = False) -> None:
         if p.condition is not None and p.condition.subject != "passed":
             raise UnsupportedClause(p.condition, str(p.condition), "only `passed` is modelled")
         for a in p.actions:
-            if type(a).__name__ == "AdmitNext":
-                raise UnsupportedClause(a, "admit next until ...",
-                                        "sequential admission is not encoded")
-            if not isinstance(a, (AdmitRunnerUp, Guarantee, Correction)):
+            if isinstance(a, AdmitNext) and any(isinstance(b, AdmitRunnerUp) for q in tier.provisions
+                                                for b in q.actions):
+                raise UnsupportedClause(a, "admit next until ...", "sequential admission beside "
+                                        "`admit runner_up` in one tier is not encoded")
+            if not isinstance(a, (AdmitRunnerUp, AdmitNext, Guarantee, Correction)):
                 raise UnsupportedClause(a, type(a).__name__, "unknown action")
             if isinstance(a, Guarantee) and a.source.value != "largest":
                 raise UnsupportedClause(a, "guarantee", f"source {a.source.value}")
-    for name, what in (("consolations", "consolation seats"), ("alliances", "alliances"),
-                       ("compensation", "mixed-member compensation")):
+    for c in tier.consolations:
+        if not isinstance(tier.method, LargestRemainder):
+            raise UnsupportedClause(c, "consolation", "consolation seats beside a divisor method are "
+                                    "not encoded (only largest remainder)")
+        if tier.cap is not None:
+            raise UnsupportedClause(c, "consolation", "consolation seats beside a cap are not encoded")
+    if tier.alliances is not None and (tier.cap is not None or tier.consolations):
+        raise UnsupportedClause(tier.alliances, "alliances", "alliances beside a cap or consolation seats "
+                                "are not encoded (the interpreter refuses alliances with a cap)")
+    for name, what in (("compensation", "mixed-member compensation"),):
         val = getattr(tier, name, None)
         if val:
             node = val[0] if isinstance(val, tuple) else val
@@ -1028,7 +1348,9 @@ def refuse_levels2(tier: Tier) -> None:
     for name, what, why in (
             ("upper", "upper apportionment ...", "biproportional apportionment is not encoded by the verifier yet"),
             ("lower", "lower apportionment ...", "biproportional apportionment is not encoded by the verifier yet"),
-            ("bonus", "bonus ... to first list", "majority bonuses are not encoded by the verifier yet")):
+            ("bonus", "bonus ... to first list", "majority bonuses are not encoded by the verifier yet"),
+            ("single_member", "elected by plurality / winners given",
+             "single-member seats are not encoded by the verifier yet")):
         node = getattr(tier, name, None)
         if node is not None:
             raise UnsupportedClause(node, what, why)
@@ -1062,6 +1384,17 @@ def _refuse_districts(tier: Tier, districted: bool = False) -> None:
     for sel in selectors:
         if sel is not None and sel.kind.value == "members":
             raise UnsupportedClause(sel, str(sel), "the number of member parties is not modelled")
+
+
+def _num_cmp(op: str, left: Num, right: Num) -> z3.BoolRef:
+    return {
+        "=": lambda: left.eq(right),
+        "!=": lambda: z3.Not(left.eq(right)),
+        "<": lambda: left.lt(right),
+        "<=": lambda: left.le(right),
+        ">": lambda: left.gt(right),
+        ">=": lambda: left.ge(right),
+    }[op]()
 
 
 def _cmp(op: str, left: z3.ArithRef, right: int) -> z3.BoolRef:

@@ -15,10 +15,10 @@ from typing import Any
 
 import z3
 
-from hemicycle.election import Election, ListEntry
+from hemicycle.election import Election
 from hemicycle.model import Chamber, Tier
 from hemicycle.verify.concrete import totals_for
-from hemicycle.verify.encoder import TierEnc, check_supported, refuse_levels2
+from hemicycle.verify.encoder import TierEnc, check_supported, concrete_lists, refuse_levels2, replay_tier
 from hemicycle.verify.errors import EncodingMismatch, PropertyError, UnsupportedClause, VerifyError
 from hemicycle.verify.problem import Outcome, Part, Problem, Query
 from hemicycle.verify.properties import CATALOGUE, Property
@@ -417,12 +417,9 @@ def _scale(raws: list[_RawElection], factor: int = 1) -> list[_Concrete]:
 
 
 def _election(c: _Concrete) -> Election:
-    entries = tuple(
-        ListEntry(abbr=f"L{i + 1}", votes=v, registration_order=i + 1, ballot_order=i + 1,
-                  tags=frozenset(t for t, flags in c.tags.items() if flags[i]))
-        for i, v in enumerate(c.votes)
-    )
-    return Election(lists=entries, totals=totals_for(c.votes, **c.extras), name="counterexample")
+    entries, agreements = concrete_lists(c.votes, c.tags)
+    return Election(lists=entries, totals=totals_for(c.votes, **c.extras), name="counterexample",
+                    agreements=agreements)
 
 
 def _tier_chamber(chamber: Chamber, tier: Tier, house: int) -> Chamber:
@@ -433,7 +430,7 @@ def _tier_chamber(chamber: Chamber, tier: Tier, house: int) -> Chamber:
 def _replay(chamber: Chamber, tier: Tier, c: _Concrete) -> Outcome:
     from hemicycle.interpreter import AllocationError, allocate
 
-    ch = _tier_chamber(chamber, tier, c.house)
+    ch = _tier_chamber(chamber, replay_tier(tier, c.tags), c.house)  # with the counterexample's draw
     try:
         res = allocate(ch, _election(c))
     except AllocationError as exc:

@@ -31,11 +31,13 @@ from hemicycle.verify.agreement import (
     RULES,
     Case,
     interpreter_seats,
+    random_alliances,
     random_case,
+    random_draw,
     threshold_absolute,
     threshold_share,
 )
-from hemicycle.verify.encoder import TierEnc, needed_extras, needed_tags
+from hemicycle.verify.encoder import TierEnc, lot_reached, needed_extras, needed_tags
 from hemicycle.verify.problem import Problem, Query
 
 PROPERTIES = ("house-monotonicity", "monotonicity", "monotonicity-gain",
@@ -55,6 +57,10 @@ FAMILIES: dict[str, tuple[str, ...]] = {
                                     "guarantee-tagged"),
     "runner-up, correction, guarantees": ("kazakh", "kazakh-0.7", "kazakh-strict", "kazakh-cap",
                                           "guarantee-every"),
+    "lots": ("dhondt-lot", "hare-lot", "sainte-lague-lot", "droop-lot"),
+    "alliances": ("alliance-dhondt", "alliance-hare-split", "alliance-lr", "alliance-droop"),
+    "sequential admission, consolation": ("admit-next", "admit-next-count", "admit-next-dhondt",
+                                          "consolation", "consolation-small"),
 }
 
 K = 10**12  # the infinitesimal step's concrete counterpart: one vote in K times the election
@@ -156,7 +162,12 @@ def build(chamber: Chamber, name: str, n: int) -> PairEncoding:
 
 
 def _tags(rng: random.Random, tier: Tier, n: int) -> dict[str, list[bool]]:
-    return {t: [rng.random() < 0.4 for _ in range(n)] for t in sorted(needed_tags([tier]))}
+    out = {t: [rng.random() < 0.4 for _ in range(n)] for t in sorted(needed_tags([tier]))}
+    if tier.alliances is not None:
+        out |= random_alliances(rng, n)
+    if lot_reached(tier.ties):
+        out |= random_draw(rng, n)
+    return out
 
 
 def _with_votes(case: Case, votes: list[int], house: int | None = None, k: int = 1) -> Case:
@@ -257,6 +268,9 @@ def _fixings(enc: PairEncoding, sub: _Sub, plan: Plan) -> list[tuple[z3.ExprRef,
 
     for enc_e, conc in zip(sub.query.elections, plan.elections, strict=True):
         e = enc_e.election
+        for t, flags in e.tags.items():  # tags, alliances and each allocation's own draw
+            for var, f in zip(flags, conc.tags.get(t, []), strict=False):
+                fix(var, z3.BoolVal(f))
         if any(x.b is not None for x in e.votes):
             continue  # the infinitesimal step: its figures are the other election's
         c = conc.case
@@ -265,9 +279,6 @@ def _fixings(enc: PairEncoding, sub: _Sub, plan: Plan) -> list[tuple[z3.ExprRef,
         for x, v in ((e.against_all, c.against_all), (e.invalid, c.invalid),
                      (e.nonvoters, c.nonvoters)):
             fix(x.a, term(v))
-        for t, flags in e.tags.items():
-            for var, f in zip(flags, conc.tags.get(t, []), strict=False):
-                fix(var, z3.BoolVal(f))
     if plan.gain is not None:
         for enc_e in sub.query.elections[1:]:
             for x in enc_e.election.votes:
