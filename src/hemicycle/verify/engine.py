@@ -824,6 +824,7 @@ def _verify_districted(
     names = default if properties is None else properties
     for name in names:
         if name not in known:
+            district_system(chamber, districts or 3)  # a clause it does not encode is named first
             raise PropertyError(f"{name!r} is not a property of districted chambers yet; known: "
                                 + ", ".join(known))
     system = None
