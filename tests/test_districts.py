@@ -493,12 +493,25 @@ def test_compare_districted_rules_on_the_same_votes() -> None:
 # --- the verifier refuses what it does not encode ---------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["poland-2019", "czech-2021", "us-house-2000", "spain-1986"])
-def test_the_verifier_refuses_districts_with_the_clause_named(name: str) -> None:
+@pytest.mark.parametrize(("name", "match"), [
+    ("poland-2019", r"magnitudes .*not encoded"), ("czech-2021", r"magnitudes .*not encoded"),
+    ("us-house-2000", r"magnitudes .*not encoded"),
+])
+def test_the_verifier_refuses_districts_with_the_clause_named(name: str, match: str) -> None:
     from hemicycle import verify as v
 
-    with pytest.raises(v.UnsupportedClause, match=r"magnitudes .*not encoded"):
+    with pytest.raises(v.UnsupportedClause, match=match):
         v.verify(hemicycle.load(name).model, ["monotonicity"], parties=2, timeout=5)
+
+
+def test_spain_magnitudes_are_encoded_its_lots_refused() -> None:
+    """Spain apportions its magnitudes by population (encoded); its tier draws lots (refused)."""
+    from hemicycle import verify as v
+
+    with pytest.raises(v.PropertyError, match="not a property of districted chambers"):
+        v.verify(hemicycle.load("spain-1986").model, ["monotonicity"], parties=2, timeout=5)
+    with pytest.raises(v.UnsupportedClause, match="lot"):
+        v.verify(hemicycle.load("spain-1986").model, ["district-monotonicity"], parties=2, timeout=5)
 
 
 @pytest.mark.parametrize("clause", [

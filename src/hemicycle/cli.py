@@ -569,6 +569,9 @@ def verify(
                                               "proportion (default: the rules' own).")] = None,
     units: Annotated[int, typer.Option("--units", min=1, max=6, metavar="K", help="Chambers with levels: "
                                        "upper units (Länder) of the symbolic election.")] = 2,
+    districts: Annotated[int | None, typer.Option(
+        "--districts", min=1, max=20, metavar="K", help="Units of a level whose magnitudes are apportioned "
+                                                        "(`apportion by ...`; default 3).")] = None,
 ) -> None:
     """Prove or refute properties of the rules with Z3, for every vote vector within bounds.
     Exit 0 all proved, 1 one refuted, 3 one unknown."""
@@ -580,6 +583,7 @@ def verify(
             chamber_rules.model, property, parties=parties, max_votes=max_votes, timeout=timeout,
             minimize=minimize, tier=tier, property_file=property_file, search=not no_search,
             progress=steps.callback(f"verify {Path(chamber_rules.path).stem}"), seats=seats, units=units,
+            districts=districts,
         )
     if format is VerifyFormat.json:
         emit(json_text({"rules": chamber_rules.path, "results": [r.to_json() for r in results]}) + "\n")

@@ -49,6 +49,7 @@ class DistrictProperty:
     build: Callable[[DistrictSystem, int, int | None], list[DQuery]]
     violated: Callable[[list[DistrictOutcome], tuple[int, int] | None], bool]
     elections: int = 2
+    integer: bool = False  # integer votes (a user property that compares votes with numbers)
 
 
 @dataclass
@@ -210,10 +211,61 @@ def _check(s: z3.Solver, deadline: float) -> tuple[z3.CheckSatResult, str]:
 
 def decide(sys: DistrictSystem, prop: DistrictProperty, n: int, *, timeout: float = 60.0,
            max_votes: int | None = None) -> DistrictVerdict:
+    """The property's verdict. Magnitudes apportioned by a figure of the vote file: one case per
+    vector of magnitudes the apportionment can give (figures that give it found and checked by
+    the interpreter; a vector no figures give is left out, the solver having shown it), each
+    decided as fixed magnitudes and replayed with those figures."""
+    if sys.apportioned is not None:
+        return _decide_apportioned(sys, prop, n, timeout=timeout, max_votes=max_votes)
+    return _decide_fixed(sys, prop, n, deadline=time.monotonic() + timeout, max_votes=max_votes)
+
+
+def _decide_apportioned(sys: DistrictSystem, prop: DistrictProperty, n: int, *, timeout: float,
+                        max_votes: int | None) -> DistrictVerdict:
+    from hemicycle.verify.apportionment import figures_for, magnitude_vectors
+
+    app = sys.apportioned
+    assert app is not None
     start = time.monotonic()
     deadline = start + timeout
-    if max_votes is not None:  # a bound on the figures: integer votes, so that it holds as stated
-        sys = replace(sys, integer=True)
+    fixed = tuple(s for _, s in app.fixed)
+    cases = skipped = 0
+    unknown: list[str] = []
+    for vec in magnitude_vectors(app):
+        left = deadline - time.monotonic()
+        if left <= 0:
+            unknown.append(f"magnitudes {vec} and after: timeout")
+            break
+        reach, figs = figures_for(app, vec, timeout=min(left, 30.0))
+        if reach == "unsat":
+            skipped += 1
+            continue
+        if figs is None:
+            unknown.append(f"magnitudes {vec}: could not tell whether figures give them ({reach})")
+            continue
+        # the replay apportions from the figures again (``apportioned`` stays for it)
+        sub = replace(sys, magnitudes=fixed + vec, figures=tuple(figs))
+        v = _decide_fixed(sub, prop, n, deadline=deadline, max_votes=max_votes)
+        cases += 1
+        if v.status == "refuted":
+            v.seconds = time.monotonic() - start
+            v.notes.append(f"magnitudes {dict(zip(app.pool, vec, strict=True))} (figures {figs})")
+            return v
+        if v.status == "unknown":
+            unknown.append(f"magnitudes {vec}: {v.reason}")
+    seconds = time.monotonic() - start
+    if unknown:
+        return DistrictVerdict("unknown", seconds, reason="; ".join(unknown[:3]))
+    return DistrictVerdict("proved", seconds, notes=[
+        f"every vector of magnitudes the apportionment gives ({cases}; {skipped} others no figures "
+        "give), each with the non-vacuity check of its sub-queries"])
+
+
+def _decide_fixed(sys: DistrictSystem, prop: DistrictProperty, n: int, *, deadline: float,
+                  max_votes: int | None = None) -> DistrictVerdict:
+    start = time.monotonic()
+    if max_votes is not None or prop.integer:  # a bound on the figures, or a formula comparing
+        sys = replace(sys, integer=True)  # votes with numbers: integer votes, so that it holds as stated
     queries = prop.build(sys, n, max_votes)
     unknown: list[str] = []
     for q in queries:

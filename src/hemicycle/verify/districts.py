@@ -15,13 +15,14 @@ thresholds ``nationally``; a list's seats in the chamber are the sum of its dist
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 import z3
 
 from hemicycle.election import Election, ListEntry, Unit
 from hemicycle.model import Chamber, Scope, SelectorKind, Tier
+from hemicycle.verify.apportionment import DEFAULT_UNITS, Apportioned, apportioned
 from hemicycle.verify.concrete import totals_for
 from hemicycle.verify.encoder import (
     EXTRAS,
@@ -45,6 +46,10 @@ class DistrictSystem:
     names: tuple[str, ...]
     magnitudes: tuple[int, ...]
     integer: bool = False  # integer votes even when scale invariant (a bound on the figures)
+    # magnitudes apportioned by a figure of the vote file: each vector of magnitudes is a case
+    # (``magnitudes`` is then one case's, or () for the whole system)
+    apportioned: Apportioned | None = None
+    figures: tuple[int, ...] = ()  # the apportioned units' figures that give ``magnitudes`` (replay)
 
     @property
     def real(self) -> bool:
@@ -52,18 +57,23 @@ class DistrictSystem:
         return not self.integer and self.tier.scale_invariant and all(t.absolute is None for t in self.tier.thresholds)
 
 
-def district_system(chamber: Chamber) -> DistrictSystem:
-    """The chamber as the encoded family, or ``UnsupportedClause`` naming the first clause outside it."""
+def district_system(chamber: Chamber, units: int = DEFAULT_UNITS) -> DistrictSystem:
+    """The chamber as the encoded family, or ``UnsupportedClause`` naming the first clause outside
+    it. ``units``: how many units an apportioned level has (the rule file does not name them)."""
     if len(chamber.levels) != 1:
         lv = chamber.levels[1]
         raise UnsupportedClause(lv, lv.label, "one level of districts is encoded, not several")
     level = chamber.levels[0]
+    app = None
     if level.apportion is not None:
-        raise UnsupportedClause(level.apportion, "apportion by ...",
-                                "apportioned magnitudes are not encoded yet (only fixed ones)")
-    if level.minimum is not None:
-        raise UnsupportedClause(level.minimum, "minimum", "apportioned magnitudes are not encoded yet")
-    if not level.fixed or sum(f.seats for f in level.fixed) != level.seats:
+        if level.apportion.base is not None:
+            raise UnsupportedClause(level.apportion, "apportion by " + level.apportion.figure,
+                                    "magnitudes apportioned by the votes themselves are not encoded for the "
+                                    "vote properties (only by a figure of the vote file, such as population)")
+        app = apportioned(level, units)
+    elif level.minimum is not None:
+        raise UnsupportedClause(level.minimum, "minimum", "a minimum without `apportion by` is not encoded")
+    if app is None and (not level.fixed or sum(f.seats for f in level.fixed) != level.seats):
         raise UnsupportedClause(level, level.label, "magnitudes from the vote file are not encoded: "
                                 "fix every district's seats in the rules (fixed \"A\" N, ...)")
     for a in chamber.appointed:
@@ -88,6 +98,8 @@ def district_system(chamber: Chamber) -> DistrictSystem:
             raise UnsupportedClause(t, "threshold ... quota nationally", "not encoded yet")
         if t.applies_to is not None and t.applies_to.kind is not SelectorKind.EVERY_LIST:
             raise UnsupportedClause(t.applies_to, str(t.applies_to), "selectors in districts are not encoded yet")
+    if app is not None:
+        return DistrictSystem(chamber, tier, app.names, (), apportioned=app)
     return DistrictSystem(chamber, tier, tuple(f.unit for f in level.fixed), tuple(f.seats for f in level.fixed))
 
 
@@ -159,17 +171,32 @@ class DistrictOutcome:
     seats: list[list[int]]  # district x list
     national: list[int]
     trace: str = ""
+    names: tuple[str, ...] = ()  # the districts, in the rule file's order
+    house: int = 0  # the chamber's seats
+    magnitudes: tuple[int, ...] = ()
+    figures: dict[str, int] = field(default_factory=dict)  # apportioned units: the figure apportioned by
 
     @property
     def national_votes(self) -> list[int]:
         return [sum(d[i] for d in self.case.votes) for i in range(len(self.national))]
 
 
+def _figures(sys: DistrictSystem) -> dict[str, int]:
+    if not sys.figures:
+        return {}
+    assert sys.apportioned is not None
+    return dict(zip(sys.apportioned.pool, sys.figures, strict=True))
+
+
 def election_of(sys: DistrictSystem, case: DistrictCase) -> Election:
     n = len(case.votes[0])
+    figs = _figures(sys)
+    fig_name = sys.apportioned.apportion.figure if sys.apportioned is not None else ""
+    level = sys.chamber.levels[0].name
     lists = tuple(ListEntry(abbr=f"L{i + 1}", votes=sum(d[i] for d in case.votes), registration_order=i + 1,
                             ballot_order=i + 1) for i in range(n))
-    units = tuple(Unit(name=name, votes={f"L{i + 1}": d[i] for i in range(n)}, totals=totals_for(d, **x))
+    units = tuple(Unit(name=name, level=level, votes={f"L{i + 1}": d[i] for i in range(n)},
+                       totals=totals_for(d, **x), figures={fig_name: figs[name]} if name in figs else {})
                   for name, d, x in zip(sys.names, case.votes, case.extras, strict=True))
     nat_extras = {k: sum(x.get(k, 0) for x in case.extras) for k in ("against_all", "invalid", "nonvoters")}
     return Election(lists=lists, totals=totals_for([sum(d[i] for d in case.votes) for i in range(n)],
@@ -191,7 +218,8 @@ def interpret(sys: DistrictSystem, case: DistrictCase) -> DistrictOutcome | str:
     abbrs = [f"L{i + 1}" for i in range(n)]
     by_unit = {p.district: p for p in t.parts}
     seats = [[by_unit[name].seats.get(a, 0) if name in by_unit else 0 for a in abbrs] for name in sys.names]
-    return DistrictOutcome(case, seats, [t.seats.get(a, 0) for a in abbrs], res.explain())
+    return DistrictOutcome(case, seats, [t.seats.get(a, 0) for a in abbrs], res.explain(), sys.names,
+                           sys.chamber.seats, sys.magnitudes, _figures(sys))
 
 
 def encoded(sys: DistrictSystem, case: DistrictCase, *, unique: bool = False) -> tuple[list[list[int]], bool]:

@@ -19,7 +19,7 @@ from hemicycle.election import Election
 from hemicycle.model import Chamber, Tier
 from hemicycle.verify.concrete import totals_for
 from hemicycle.verify.encoder import TierEnc, check_supported, concrete_lists, refuse_levels2, replay_tier
-from hemicycle.verify.errors import EncodingMismatch, PropertyError, VerifyError
+from hemicycle.verify.errors import EncodingMismatch, PropertyError, UnsupportedClause, VerifyError
 from hemicycle.verify.problem import Outcome, Part, Problem, Query
 from hemicycle.verify.properties import CATALOGUE, Property
 
@@ -723,6 +723,7 @@ def verify(
     progress: Callable[[int, int, str], None] | None = None,
     seats: int | None = None,
     units: int = 2,
+    districts: int | None = None,
 ) -> list[PropertyResult]:
     """Check catalogue properties (all when ``properties`` is None) and those of a ``.props``
     file, for every tier of ``chamber`` (or the one named ``tier``). ``search=False``: the
@@ -735,7 +736,8 @@ def verify(
 
     A chamber with districts: the district properties (``DISTRICT_CATALOGUE``: all when
     ``properties`` is None) on the district family the verifier encodes (verify/districts.py);
-    ``tier``, ``minimize`` and ``search`` do not apply there yet.
+    ``tier``, ``minimize`` and ``search`` do not apply there yet. ``districts``: how many units
+    an apportioned level has (``apportion by ...``: the rule file does not name them; default 3).
 
     A chamber with a levelling tier or a majority bonus: the level properties
     (``LEVEL_CATALOGUE``, verify/level_properties.py), at ``seats`` seats (the rules' seat numbers
@@ -749,10 +751,13 @@ def verify(
     for t in chamber.tiers:  # the clauses of the levels issue first: the message names the clause itself
         refuse_levels2(t)
     if chamber.levels:
+        user_d: list[Any] = []
         if property_file is not None:
-            raise PropertyError("property files about districts are not supported yet")
+            from hemicycle.verify.district_proplang import load_district_properties
+
+            user_d = load_district_properties(property_file)
         return _verify_districted(chamber, properties, parties=parties, max_votes=max_votes,
-                                  timeout=timeout, progress=progress)
+                                  timeout=timeout, progress=progress, districts=districts, user=user_d)
     props: list[Property] = []
     if property_file is not None:
         from hemicycle.verify.proplang import load_properties
@@ -771,9 +776,10 @@ def verify(
             elif name in user_names:
                 chosen.append(user_names[name])
             else:
+                from hemicycle.verify.apportionment import APPORTIONMENT_CATALOGUE
                 from hemicycle.verify.district_properties import DISTRICT_CATALOGUE
 
-                if name in DISTRICT_CATALOGUE:
+                if name in DISTRICT_CATALOGUE or name in APPORTIONMENT_CATALOGUE:
                     raise PropertyError(f"{name!r} is a property of chambers with districts; "
                                         "these rules have none")
                 raise PropertyError(
@@ -810,39 +816,51 @@ def verify(
 
 def _verify_districted(
     chamber: Chamber, properties: list[str] | None, *, parties: int, max_votes: int | None,
-    timeout: float, progress: Callable[[int, int, str], None] | None,
+    timeout: float, progress: Callable[[int, int, str], None] | None, districts: int | None = None,
+    user: list[Any] | None = None,
 ) -> list[PropertyResult]:
-    """The district properties (verify/district_properties.py) on the encoded district family;
-    any other clause about districts is refused with its line."""
+    """The district properties (verify/district_properties.py, verify/apportionment.py) on the
+    encoded district family; any other clause about districts is refused with its line. Without
+    ``properties``: the ``user`` properties (of a .props file) if any, else the apportionment
+    properties when the level apportions its magnitudes, else the vote properties."""
+    from hemicycle.verify.apportionment import APPORTIONMENT_CATALOGUE
     from hemicycle.verify.district_properties import DISTRICT_CATALOGUE, decide
     from hemicycle.verify.districts import district_system
 
-    system = district_system(chamber)
-    names = list(DISTRICT_CATALOGUE) if properties is None else properties
+    vote_props = {**DISTRICT_CATALOGUE, **{p.name: p for p in user or []}}
+    known = [*vote_props, *APPORTIONMENT_CATALOGUE]
+    apportioned = len(chamber.levels) == 1 and chamber.levels[0].apportion is not None
+    default = [p.name for p in user] if user else list(APPORTIONMENT_CATALOGUE if apportioned else DISTRICT_CATALOGUE)
+    names = default if properties is None else properties
     for name in names:
-        if name not in DISTRICT_CATALOGUE:
+        if name not in known:
+            district_system(chamber, districts or 3)  # a clause it does not encode is named first
             raise PropertyError(f"{name!r} is not a property of districted chambers yet; known: "
-                                + ", ".join(DISTRICT_CATALOGUE))
-    real = system.real and max_votes is None
+                                + ", ".join(known))
+    system = None
+    if any(name in vote_props for name in names):
+        system = district_system(chamber, districts or 3)
     results = []
     for k, name in enumerate(names):
         if progress is not None:
             progress(k, len(names), name)
-        prop = DISTRICT_CATALOGUE[name]
+        if name in APPORTIONMENT_CATALOGUE:
+            results.append(_verify_apportionment(chamber, name, parties, timeout, districts))
+            continue
+        assert system is not None
+        prop = vote_props[name]
+        real = system.real and max_votes is None
         try:
             verdict = decide(system, prop, parties, timeout=timeout, max_votes=max_votes)
         except EncodingMismatch as exc:
-            results.append(PropertyResult(
-                property=name, status=Status.ERROR, parties=parties, seconds=0.0,
-                tier=system.tier.name, definition=prop.definition, citation=prop.citation,
-                reason=f"internal error: the Z3 encoding and the interpreter disagree, so no "
-                       f"result is shown: {exc}"))
+            results.append(_mismatch(name, parties, system.tier.name, prop, exc))
             continue
         result = PropertyResult(
             property=name, status=Status(verdict.status), parties=parties, seconds=verdict.seconds,
             tier=system.tier.name, encoding="rational" if real else "integer",
             bounds=_bounds(parties, real, max_votes) + f", {len(system.names)} districts of "
-            + "/".join(str(m) for m in system.magnitudes) + " seats",
+            + ("/".join(str(m) for m in system.magnitudes) + " seats" if system.apportioned is None
+               else f"apportioned magnitudes ({system.chamber.levels[0].seats} seats)"),
             definition=prop.definition, citation=prop.citation, reason=verdict.reason,
             notes=[NO_RESULT, *verdict.notes])
         if verdict.outcomes is not None:
@@ -969,6 +987,48 @@ def _level_counter(system: Any, o: Any) -> CounterElection:
              for name, votes, won, row in zip(system.unit_names, o.case.votes, o.case.won, o.seats, strict=True)]
     return CounterElection(votes=dict(zip(abbrs, o.national_votes, strict=True)), totals=totals_for(o.national_votes),
                            seats=dict(zip(abbrs, o.national, strict=True)), house=o.total, districts=units)
+def _mismatch(name: str, parties: int, tier: str, prop: Any, exc: Exception) -> PropertyResult:
+    return PropertyResult(
+        property=name, status=Status.ERROR, parties=parties, seconds=0.0, tier=tier,
+        definition=prop.definition, citation=prop.citation,
+        reason=f"internal error: the Z3 encoding and the interpreter disagree, so no result is "
+               f"shown: {exc}")
+
+
+def _verify_apportionment(chamber: Chamber, name: str, parties: int, timeout: float,
+                          districts: int | None) -> PropertyResult:
+    """An apportionment property (verify/apportionment.py) of the chamber's one level."""
+    from hemicycle.verify.apportionment import APPORTIONMENT_CATALOGUE, DEFAULT_UNITS, apportioned, decide
+
+    if len(chamber.levels) != 1:
+        lv = chamber.levels[1]
+        raise UnsupportedClause(lv, lv.label, "one level of districts is encoded, not several")
+    app = apportioned(chamber.levels[0], DEFAULT_UNITS if districts is None else districts)
+    prop = APPORTIONMENT_CATALOGUE[name]
+    try:
+        verdict = decide(app, prop, timeout=timeout)
+    except EncodingMismatch as exc:
+        return _mismatch(name, parties, app.level.label, prop, exc)
+    fixed = "".join(f", {u} fixed at {s}" for u, s in app.fixed)
+    result = PropertyResult(
+        property=name, status=Status(verdict.status), parties=parties, seconds=verdict.seconds,
+        tier=app.level.label, encoding="rational" if app.real else "integer",
+        bounds=f"{len(app.pool)} apportioned units ({', '.join(app.pool)}) of {app.level.seats} seats, "
+        f"minimum {app.minimum}{fixed}, any positive figures" + (" (rational)" if app.real else " (integers)"),
+        definition=prop.definition, citation=prop.citation, reason=verdict.reason,
+        notes=["figures on which an apportionment has no result (an unbroken tie) are not "
+               "considered", *(verdict.notes or [])])
+    if verdict.replays is not None:
+        result.bounds = ""
+        result.counterexample = [_apportionment_counter(app, r) for r in verdict.replays]
+        result.trace = "\n\n".join(f"{r.seats} seats:\n{r.trace}" for r in verdict.replays)
+    return result
+
+
+def _apportionment_counter(app: Any, r: Any) -> CounterElection:
+    units = [{"district": u, "seats": s, "figure": r.figures.get(u)} for u, s in r.magnitudes.items()]
+    return CounterElection(votes={}, totals={app.apportion.figure: sum(r.figures.values())}, seats={},
+                           house=r.seats, districts=units)
 
 
 def _district_counter(system: Any, o: Any) -> CounterElection:
@@ -979,8 +1039,11 @@ def _district_counter(system: Any, o: Any) -> CounterElection:
     units = [{"district": name, "seats": m, "votes": dict(zip(abbrs, votes, strict=True)),
               "totals": totals_for(votes, **{k: x.get(k, 0) for k in keys}),
               "allocated": dict(zip(abbrs, row, strict=True))}
-             for name, m, votes, x, row in zip(system.names, system.magnitudes, o.case.votes,
+             for name, m, votes, x, row in zip(system.names, o.magnitudes or system.magnitudes, o.case.votes,
                                                 o.case.extras, o.seats, strict=True)]
+    for u in units:  # magnitudes apportioned by a figure of the vote file: the figures
+        if u["district"] in o.figures:
+            u["figure"] = o.figures[u["district"]]
     return CounterElection(votes=dict(zip(abbrs, o.national_votes, strict=True)),
                            totals=totals_for(o.national_votes, **nat_extras),
                            seats=dict(zip(abbrs, o.national, strict=True)), house=system.chamber.seats,

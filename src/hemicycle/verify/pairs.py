@@ -234,13 +234,12 @@ def draw(rng: random.Random, chamber: Chamber, name: str,
         bc.invalid = rng.choice([a.invalid, 0, rng.randint(0, 100)])
         return n, Plan("population-monotonicity", [one, Concrete(bc, tags_b, chamber)])
     if name == "anonymity":
-        k = rng.randrange(n - 1)
-        sw = list(a.votes)
-        sw[k], sw[k + 1] = sw[k + 1], sw[k]
-        tags_b = {t: list(f) for t, f in tags.items()}
-        for f in tags_b.values():
-            f[k], f[k + 1] = f[k + 1], f[k]
-        return n, Plan(f"anonymity swap L{k + 1},L{k + 2} ", [one, Concrete(
+        from hemicycle.verify.properties import anonymity_generators
+
+        what, perm = rng.choice(anonymity_generators(n))  # the permutations the queries check
+        sw = [a.votes[perm[i]] for i in range(n)]
+        tags_b = {t: [f[perm[i]] for i in range(n)] for t, f in tags.items()}
+        return n, Plan(f"anonymity {what} ", [one, Concrete(
             _with_votes(a, sw), tags_b, chamber)])
     if name == "concordance":
         return n, Plan("concordance", [one])

@@ -404,13 +404,28 @@ def _concordance_bad(o: list[Outcome]) -> bool:
 # --- anonymity -------------------------------------------------------------------------------
 
 
+def anonymity_generators(n: int) -> list[tuple[str, list[int]]]:
+    """The permutations the anonymity queries check, as (label, perm) with b's list i being a's
+    list perm[i]: the swap of L1 and L2 and the cyclic shift of all n lists, which generate every
+    permutation (two queries pairs instead of n - 1 adjacent swaps). A permutation is a product of
+    them, and an election without a tie broken stays so when its lists are permuted (ties are
+    equalities of figures, which a permutation keeps), so the property for the generators gives
+    it for every permutation."""
+    if n < 2:
+        return []
+    swap = list(range(n))
+    swap[0], swap[1] = 1, 0
+    out = [("swap L1,L2", swap)]
+    if n >= 3:
+        out.append((f"shift L1..L{n}", [(i + 1) % n for i in range(n)]))
+    return out
+
+
 def _anonymity(p: Problem) -> Iterator[Query]:
     n = p.n
-    for k in range(n - 1):
-        perm = list(range(n))
-        perm[k], perm[k + 1] = k + 1, k
+    for what, perm in anonymity_generators(n):
         for same in (True, False):
-            label = f"anonymity swap L{k + 1},L{k + 2} ({'same' if same else 'other'} admitted)"
+            label = f"anonymity {what} ({'same' if same else 'other'} admitted)"
             if not p.wants(label):
                 continue
             ctx = p.ctx()
@@ -418,15 +433,15 @@ def _anonymity(p: Problem) -> Iterator[Query]:
             e2 = e.with_votes([e.votes[perm[i]] for i in range(n)])
             e2.tags = {t: [vs[perm[i]] for i in range(n)] for t, vs in e.tags.items()}
             a = p.alloc(ctx, e, norm=True, label="A")
-            # when the admitted lists are the swapped ones, the admitted votes are A's (1)
-            b = p.alloc(ctx, e2, implied=Num(1) if same else None, label="A swapped")
+            # when the admitted lists are the permuted ones, the admitted votes are A's (1)
+            b = p.alloc(ctx, e2, implied=Num(1) if same else None, label="A permuted")
             corresponds = _same_admitted(a, b, n, perm)
             differ = z3.Or([b.seats[i] != a.seats[perm[i]] for i in range(n)])
             lemmas = []
             if same and len(a.rounds) == 1 and len(b.rounds) == 1:
                 lemmas = [b.rounds[0].f[i] == a.rounds[0].f[perm[i]] for i in range(n)]
             if same and a.cut is not None and b.cut is not None:
-                # the lowest winning quotient is the same for the swapped election
+                # the lowest winning quotient is the same for the permuted election
                 lemmas.append(z3.Implies(a.has_votes, b.cut.eq(a.cut)))
             if same:
                 lemmas += [b.method_seats[i] == a.method_seats[perm[i]] for i in range(n)]
@@ -437,22 +452,24 @@ def _anonymity(p: Problem) -> Iterator[Query]:
 
 
 def _anonymity_bad(o: list[Outcome]) -> bool:
+    """b's votes (and tags) are a's permuted by a generator (or any swap), and for no such
+    permutation that matches the votes do the seats follow."""
     a, b = o
     if a.ties or b.ties or a.extras != b.extras:
         return False
     n = len(a.votes)
-    # b's votes are a's with two lists swapped
-    diff = [i for i in range(n) if a.votes[i] != b.votes[i]]
-    if len(diff) == 0:
+    if a.votes == b.votes:
         return a.seats != b.seats
-    if len(diff) != 2:
-        return False
-    i, j = diff
-    if a.votes[i] != b.votes[j] or a.votes[j] != b.votes[i]:
-        return False
-    perm = list(range(n))
-    perm[i], perm[j] = j, i
-    return any(b.seats[x] != a.seats[perm[x]] for x in range(n))
+    perms = [perm for _, perm in anonymity_generators(n)]
+    for i in range(n):
+        for j in range(i + 1, n):
+            swap = list(range(n))
+            swap[i], swap[j] = j, i
+            perms.append(swap)
+    fits = [perm for perm in perms if all(b.votes[x] == a.votes[perm[x]] for x in range(n))
+            and all(tb[x] == ta[perm[x]] for ta, tb in zip(a.tags.values(), b.tags.values(), strict=True)
+                    for x in range(n))]
+    return bool(fits) and all(any(b.seats[x] != a.seats[perm[x]] for x in range(n)) for perm in fits)
 
 
 # --- the catalogue ---------------------------------------------------------------------------
@@ -576,10 +593,10 @@ CATALOGUE: dict[str, Property] = {
             "Swapping the votes of two lists swaps their seats, in elections where no tie had "
             "to be broken.",
             "Balinski & Young 1982, ch. 9 (symmetry)",
-            "An election and the same election with two adjacent lists' votes swapped "
-            "(adjacent swaps generate every permutation), both without any tie; split by "
-            "whether the admitted lists correspond (then the second V = 1, or the same cut, is "
-            "proved and used).",
+            "An election and the same election with L1's and L2's votes swapped, and with all "
+            "lists' votes shifted by one (the two generate every permutation), both without any "
+            "tie; split by whether the admitted lists correspond (then the second V = 1, or the "
+            "same cut, is proved and used).",
             _anonymity,
             _anonymity_bad,
             elections=2,

@@ -16,7 +16,7 @@ replayed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from functools import cache
 from pathlib import Path
@@ -35,11 +35,21 @@ from hemicycle.verify.properties import Property
 
 
 @dataclass(frozen=True)
+class DRef:
+    """A district: a 0-based index, a name from the rule file, or a quantified variable."""
+
+    index: int | None = None
+    name: str | None = None
+    var: str | None = None
+
+
+@dataclass(frozen=True)
 class Ref:
-    """A list: a 0-based index, or a quantified variable."""
+    """A list: a 0-based index, or a quantified variable; in one district, or in the nation."""
 
     index: int | None = None
     var: str | None = None
+    district: DRef | None = None
 
 
 @dataclass(frozen=True)
@@ -97,6 +107,7 @@ class Quant:
     kind: str  # forall, exists
     vars: tuple[str, ...]
     body: Any
+    domain: str = "list"  # or "district"
 
 
 @dataclass
@@ -165,11 +176,22 @@ def _number(tok: lark.Token) -> Fraction:
 
 
 class _Build(lark.Transformer):  # type: ignore[type-arg]
-    def ref(self, ch: list[lark.Token]) -> Ref:
+    def ref(self, ch: list[Any]) -> Ref:
         tok = ch[0]
         if str(tok).lstrip("L").isdigit() and len(str(tok)) > MAX_DIGITS:
             raise _Located(f"a list number of {len(str(tok))} digits", tok.line, tok.column)
-        return _ref(tok)
+        r = _ref(tok)
+        return replace(r, district=ch[2]) if len(ch) == 3 else r
+
+    def dref(self, ch: list[lark.Token]) -> DRef:
+        tok = ch[0]
+        if tok.type == "STRING":
+            return DRef(name=str(tok)[1:-1])
+        if tok.type == "INT":
+            if len(str(tok)) > MAX_DIGITS:
+                raise _Located(f"a district number of {len(str(tok))} digits", tok.line, tok.column)
+            return DRef(index=int(str(tok)) - 1)
+        return DRef(var=str(tok))
 
     def int_(self, ch: list[lark.Token]) -> Lin:
         return Lin(_number(ch[0]))
@@ -227,7 +249,10 @@ class _Build(lark.Transformer):  # type: ignore[type-arg]
         return BoolOp("implies", tuple(ch))
 
     def quantified(self, ch: list[Any]) -> Quant:
-        return Quant(str(ch[0]), tuple(str(x) for x in ch[1:-1]), ch[-1])
+        domain = "list"
+        if isinstance(ch[1], lark.Token) and ch[1].type == "DISTRICT":
+            domain, ch = "district", [ch[0], *ch[2:]]
+        return Quant(str(ch[0]), tuple(str(x) for x in ch[1:-1]), ch[-1], domain)
 
     def vote_change(self, ch: list[Any]) -> Change:
         return Change(ref=ch[0], sign=1 if str(ch[1]) == "+" else -1, amount=str(ch[2]))
@@ -306,7 +331,7 @@ def parse_properties(text: str, file: str = "<props>") -> list[PropSpec]:
     return specs
 
 
-# --- meaning ---------------------------------------------------------------------------------
+# --- meaning: what both back ends share ------------------------------------------------------
 
 
 def _homogeneous(f: Any) -> bool:
@@ -325,11 +350,14 @@ def _homogeneous(f: Any) -> bool:
 
 
 class _Env:
-    """Evaluation or encoding context: elections by name, list variables bound."""
+    """Evaluation or encoding context: the lists, the districts (by name, in the rule file's
+    order; none for a chamber without districts) and the variables bound to each."""
 
-    def __init__(self, n: int) -> None:
+    def __init__(self, n: int, districts: tuple[str, ...] = ()) -> None:
         self.n = n
+        self.districts = districts
         self.bind: dict[str, int] = {}
+        self.dbind: dict[str, int] = {}
 
     def index(self, r: Ref) -> int:
         if r.index is not None:
@@ -339,6 +367,35 @@ class _Env:
         if r.var not in self.bind:
             raise PropertyError(f"unknown list {r.var!r} (quantify it, or write L1..L{self.n})")
         return self.bind[r.var]
+
+    def district(self, d: DRef) -> int:
+        if not self.districts:
+            raise PropertyError("these rules have no districts (`in` a district, `forall district`)")
+        k = len(self.districts)
+        if d.index is not None:
+            if not 0 <= d.index < k:
+                raise PropertyError(f"district {d.index + 1} does not exist (there are {k})")
+            return d.index
+        if d.name is not None:
+            if d.name not in self.districts:
+                raise PropertyError(f"no district named {d.name!r}; districts: " + ", ".join(self.districts))
+            return self.districts.index(d.name)
+        if d.var not in self.dbind:
+            raise PropertyError(f"unknown district {d.var!r} (quantify it: forall district {d.var}: ...)")
+        return self.dbind[d.var]
+
+    def size(self, q: Quant) -> int:
+        if q.domain == "district":
+            if not self.districts:
+                raise PropertyError("these rules have no districts to quantify over")
+            return len(self.districts)
+        return self.n
+
+    def position(self, name: str) -> int | None:
+        """A bound variable's position (list or district), for ``i != j``."""
+        if name in self.bind:
+            return self.bind[name]
+        return self.dbind.get(name)
 
 
 def _expand(f: Any, env: _Env, leaf: Any, conj: Any, disj: Any, neg: Any) -> Any:
@@ -355,15 +412,17 @@ def _expand(f: Any, env: _Env, leaf: Any, conj: Any, disj: Any, neg: Any) -> Any
         return disj([neg(args[0]), args[1]])
     if isinstance(f, Quant):
         parts = []
+        table = env.dbind if f.domain == "district" else env.bind
+        size = env.size(f)
 
         def loop(k: int) -> None:
             if k == len(f.vars):
                 parts.append(_expand(f.body, env, leaf, conj, disj, neg))
                 return
-            for i in range(env.n):
-                env.bind[f.vars[k]] = i
+            for i in range(size):
+                table[f.vars[k]] = i
                 loop(k + 1)
-            del env.bind[f.vars[k]]
+            del table[f.vars[k]]
 
         loop(0)
         return conj(parts) if f.kind == "forall" else disj(parts)
@@ -373,13 +432,27 @@ def _expand(f: Any, env: _Env, leaf: Any, conj: Any, disj: Any, neg: Any) -> Any
 MAX_LEAVES = 100_000  # comparisons after the quantifiers are expanded over the lists
 
 
-def _leaves(f: Any, n: int) -> int:
-    """How many comparisons ``f`` expands to with n lists (quantifiers range over them)."""
+def _leaves(f: Any, n: int, districts: int = 0) -> int:
+    """How many comparisons ``f`` expands to with n lists (and ``districts`` districts)."""
     if isinstance(f, BoolOp):
-        return sum(_leaves(a, n) for a in f.args)
+        return sum(_leaves(a, n, districts) for a in f.args)
     if isinstance(f, Quant):
-        return n ** len(f.vars) * _leaves(f.body, n)
+        return (districts if f.domain == "district" else n) ** len(f.vars) * _leaves(f.body, n, districts)
     return 1
+
+
+def check_size(spec: PropSpec, n: int, districts: int = 0) -> None:
+    if _leaves(spec.formula, n, districts) > MAX_LEAVES:
+        raise PropertyError(f"property {spec.name}: with {n} lists its quantifiers expand "
+                            f"to more than {MAX_LEAVES:,} comparisons")
+
+
+def check_declarations(spec: PropSpec) -> list[str]:
+    """The names of the property's elections, A first; an error for one declared twice."""
+    names = ["A"] + [d.name for d in spec.elections]
+    if len(set(names)) != len(names):
+        raise PropertyError(f"property {spec.name}: an election is declared twice")
+    return names
 
 
 _OPS = {
@@ -388,168 +461,239 @@ _OPS = {
 }
 
 
+def _real(c: Fraction) -> z3.ArithRef:
+    return z3.RealVal(f"{c.numerator}/{c.denominator}")
+
+
+class SymLeaves:
+    """The formula as a Z3 term. ``atom`` gives each quantity: ("v", Num) for a vote figure,
+    ("s", term) for a seat figure (or a position); ``pred`` gives ``passed`` / ``admitted``."""
+
+    def __init__(self, spec: PropSpec, env: _Env, amounts: dict[str, Num]) -> None:
+        self.spec, self.env, self.amounts = spec, env, amounts
+
+    def atom(self, a: Atom) -> tuple[str, Any]:
+        raise NotImplementedError
+
+    def pred(self, f: Pred) -> z3.BoolRef:
+        raise NotImplementedError
+
+    def amount(self, a: Atom) -> tuple[str, Any]:
+        pos = self.env.position(a.name)
+        if pos is not None:  # a bound variable: its position
+            return "s", z3.IntVal(pos)
+        if a.name not in self.amounts:
+            raise PropertyError(f"property {self.spec.name}: unknown name {a.name!r}")
+        return "v", self.amounts[a.name]
+
+    def lin(self, x: Lin) -> tuple[Num, Any]:
+        out_v = Num(0)
+        out_s: Any = _real(x.const)
+        for c, a in x.terms:
+            kind, val = self.amount(a) if a.field == "amount" else self.atom(a)
+            if kind == "v":
+                out_v = out_v + val.scale(c, True)
+            else:
+                out_s = out_s + _real(c) * val
+        return out_v, out_s
+
+    def leaf(self, f: Any) -> z3.BoolRef:
+        if isinstance(f, Pred):
+            return self.pred(f)
+        lv, ls = self.lin(f.left)
+        rv, rs = self.lin(f.right)
+        # vote parts and seat parts meet as plain Z3 terms (mixed only when not homogeneous)
+        return _OPS[f.op](lv.a + ls, rv.a + rs)
+
+    def formula(self) -> z3.BoolRef:
+        return _expand(self.spec.formula, self.env, self.leaf, lambda xs: z3.And(xs),
+                       lambda xs: z3.Or(xs), z3.Not)
+
+
+class Values:
+    """The formula evaluated on the interpreter's outcomes; ``atom`` gives each quantity."""
+
+    def __init__(self, spec: PropSpec, env: _Env, amounts: dict[str, Fraction]) -> None:
+        self.spec, self.env, self.amounts = spec, env, amounts
+
+    def atom(self, a: Atom) -> Fraction:
+        raise NotImplementedError
+
+    def pred(self, f: Pred) -> bool:
+        raise NotImplementedError
+
+    def lin(self, x: Lin) -> Fraction:
+        total = x.const
+        for c, a in x.terms:
+            if a.field == "amount":
+                pos = self.env.position(a.name)
+                total += c * (Fraction(pos) if pos is not None else self.amounts[a.name])
+            else:
+                total += c * self.atom(a)
+        return total
+
+    def leaf(self, f: Any) -> bool:
+        if isinstance(f, Pred):
+            return self.pred(f)
+        return bool(_OPS[f.op](self.lin(f.left), self.lin(f.right)))
+
+    def holds(self) -> bool:
+        return bool(_expand(self.spec.formula, self.env, self.leaf, all, any, lambda b: not b))
+
+
+def figures_of(votes: list[int], extras: dict[str, int]) -> dict[str, int]:
+    """The scalar vote figures of a concrete election (or district)."""
+    total = sum(votes)
+    valid = total + extras.get("against_all", 0)
+    cast = valid + extras.get("invalid", 0)
+    return {"total": total, "valid": valid, "ballots_cast": cast,
+            "registered": cast + extras.get("nonvoters", 0), "invalid": extras.get("invalid", 0),
+            "against_all": extras.get("against_all", 0)}
+
+
+def national_only(spec: PropSpec, r: Ref | None) -> None:
+    if r is not None and r.district is not None:
+        raise PropertyError(f"property {spec.name}: these rules have no districts (`in` a district)")
+
+
+# --- the single-tier back end ------------------------------------------------------------------
+
+
+class _TierLeaves(SymLeaves):
+    def __init__(self, spec: PropSpec, env: _Env, amounts: dict[str, Num], encs: dict[str, TierEnc]) -> None:
+        super().__init__(spec, env, amounts)
+        self.encs = encs
+
+    def atom(self, a: Atom) -> tuple[str, Any]:
+        national_only(self.spec, a.ref)
+        if a.election not in self.encs:
+            raise PropertyError(f"property {self.spec.name}: unknown election {a.election!r}")
+        enc = self.encs[a.election]
+        e = enc.election
+        if a.field == "seats":
+            return "s", enc.seats[self.env.index(a.ref)]  # type: ignore[arg-type]
+        if a.field == "votes":
+            return "v", e.votes[self.env.index(a.ref)]  # type: ignore[arg-type]
+        if a.field == "house":
+            return "s", z3.IntVal(enc.house)
+        if a.field == "npassed":
+            return "s", enc.n_passed
+        figs = {"total": e.list_votes, "valid": e.valid, "ballots_cast": e.ballots_cast,
+                "registered": e.registered, "invalid": e.invalid, "against_all": e.against_all}
+        return "v", figs[a.field]
+
+    def pred(self, f: Pred) -> z3.BoolRef:
+        national_only(self.spec, f.ref)
+        enc = self.encs[f.election]
+        i = self.env.index(f.ref)
+        return enc.passed[i] if f.what == "passed" else enc.admitted[i]
+
+
+class _TierValues(Values):
+    def __init__(self, spec: PropSpec, env: _Env, amounts: dict[str, Fraction], by: dict[str, Outcome]) -> None:
+        super().__init__(spec, env, amounts)
+        self.by = by
+
+    def atom(self, a: Atom) -> Fraction:
+        o = self.by[a.election]
+        if a.field == "seats":
+            return Fraction(o.seats[self.env.index(a.ref)])  # type: ignore[arg-type]
+        if a.field == "votes":
+            return Fraction(o.votes[self.env.index(a.ref)])  # type: ignore[arg-type]
+        if a.field == "house":
+            return Fraction(o.house)
+        if a.field == "npassed":
+            return Fraction(sum(o.passed))
+        return Fraction(figures_of(o.votes, o.extras)[a.field])
+
+    def pred(self, f: Pred) -> bool:
+        o = self.by[f.election]
+        i = self.env.index(f.ref)
+        return o.passed[i] if f.what == "passed" else o.admitted[i]
+
+
+def _tier_elections(spec: PropSpec, p: Problem, ctx: Any
+                    ) -> tuple[dict[str, SymElection], dict[str, int], dict[str, Num]]:
+    """The declared elections (A and each ``election`` line), their houses and the amounts."""
+    elections: dict[str, SymElection] = {"A": p.election(ctx, "A")}
+    houses: dict[str, int] = {"A": p.tier.seats}
+    amounts: dict[str, Num] = {}
+    for d in spec.elections:
+        if d.base is None:
+            elections[d.name] = p.election(ctx, d.name)
+            houses[d.name] = p.tier.seats
+            continue
+        if d.base not in elections:
+            raise PropertyError(f"property {spec.name}: election {d.base} is not declared before it is used")
+        votes = list(elections[d.base].votes)
+        house = houses[d.base]
+        env = _Env(p.n)
+        for c in d.changes:
+            if c.ref is None:
+                house += c.house
+                if house < 1:
+                    raise PropertyError(
+                        f"property {spec.name}: election {d.name} would have a house of {house} seats "
+                        f"(the tier has {p.tier.seats}); a house must be at least 1 seat")
+                continue
+            national_only(spec, c.ref)
+            amount = _amount(ctx, amounts, c.amount)
+            i = env.index(c.ref)
+            votes[i] = votes[i] + amount if c.sign > 0 else votes[i] - amount
+            ctx.add(votes[i].a >= 0)
+            if p.max_votes is not None:
+                ctx.add(votes[i].a <= p.max_votes)
+        elections[d.name] = elections[d.base].with_votes(votes)
+        houses[d.name] = house
+    return elections, houses, amounts
+
+
+def _amount(ctx: Any, amounts: dict[str, Num], name: str) -> Num:
+    """The positive amount ``name`` (shared by every change that names it)."""
+    if name not in amounts:
+        v = ctx.num_var(f"amount.{name}")
+        ctx.add(v > 0)
+        amounts[name] = Num(v)
+    return amounts[name]
+
+
+def replayed_amounts(spec: PropSpec, votes_of: Any, env: _Env) -> dict[str, Fraction]:
+    """Each amount's value in concrete outcomes: the change it made to the votes it moved.
+    ``votes_of(election, ref)`` is the votes a change names."""
+    amounts: dict[str, Fraction] = {}
+    for d in spec.elections:
+        if d.base is None:
+            continue
+        for c in d.changes:
+            if c.ref is not None and c.amount not in amounts:
+                amounts[c.amount] = Fraction((votes_of(d.name, c.ref) - votes_of(d.base, c.ref)) * c.sign)
+    return amounts
+
+
 def compile_property(spec: PropSpec) -> Property:
-    names = ["A"] + [d.name for d in spec.elections]
-    if len(set(names)) != len(names):
-        raise PropertyError(f"property {spec.name}: an election is declared twice")
+    """A property of a chamber without districts: the formula over the tier's elections."""
+    names = check_declarations(spec)
     homogeneous = _homogeneous(spec.formula)
 
     def build(p: Problem) -> list[Query]:
-        if _leaves(spec.formula, p.n) > MAX_LEAVES:
-            raise PropertyError(f"property {spec.name}: with {p.n} lists its quantifiers expand "
-                                f"to more than {MAX_LEAVES:,} comparisons")
+        check_size(spec, p.n)
         if p.real and not homogeneous:
             # the formula compares vote figures with constants: scaling is not allowed
             p = Problem(p.tier, p.n, real=False, max_votes=p.max_votes)
         ctx = p.ctx()
-        elections: dict[str, SymElection] = {"A": p.election(ctx, "A")}
-        houses: dict[str, int] = {"A": p.tier.seats}
-        amounts: dict[str, Num] = {}
-        for d in spec.elections:
-            if d.base is None:
-                elections[d.name] = p.election(ctx, d.name)
-                houses[d.name] = p.tier.seats
-                continue
-            if d.base not in elections:
-                raise PropertyError(f"property {spec.name}: election {d.base} is not declared "
-                                    "before it is used")
-            base = elections[d.base]
-            votes = list(base.votes)
-            house = houses[d.base]
-            env = _Env(p.n)
-            for c in d.changes:
-                if c.ref is None:
-                    house += c.house
-                    if house < 1:
-                        raise PropertyError(
-                            f"property {spec.name}: election {d.name} would have a house of "
-                            f"{house} seats (the tier has {p.tier.seats}); a house must be at "
-                            "least 1 seat")
-                    continue
-                if c.amount not in amounts:
-                    v = ctx.num_var(f"amount.{c.amount}")
-                    ctx.add(v > 0)
-                    amounts[c.amount] = Num(v)
-                i = env.index(c.ref)
-                votes[i] = votes[i] + amounts[c.amount] if c.sign > 0 \
-                    else votes[i] - amounts[c.amount]
-                ctx.add(votes[i].a >= 0)
-                if p.max_votes is not None:
-                    ctx.add(votes[i].a <= p.max_votes)
-            elections[d.name] = base.with_votes(votes)
-            houses[d.name] = house
-        encs: dict[str, TierEnc] = {}
-        for k, name in enumerate(names):
-            # one scale for the whole query: election A carries it, the others follow from it
-            encs[name] = p.alloc(ctx, elections[name], house=houses[name],
-                                 norm=(k == 0 and homogeneous), label=f"election {name}")
-        env = _Env(p.n)
-
-        def atom(a: Atom) -> tuple[str, Any]:
-            if a.field == "amount" and a.name in env.bind:  # a list variable: its position
-                return "s", z3.IntVal(env.bind[a.name])
-            if a.field == "amount":
-                if a.name not in amounts:
-                    raise PropertyError(f"property {spec.name}: unknown name {a.name!r}")
-                return "v", amounts[a.name]
-            if a.election not in encs:
-                raise PropertyError(f"property {spec.name}: unknown election {a.election!r}")
-            enc = encs[a.election]
-            e = enc.election
-            if a.field == "seats":
-                return "s", enc.seats[env.index(a.ref)]  # type: ignore[arg-type]
-            if a.field == "votes":
-                return "v", e.votes[env.index(a.ref)]  # type: ignore[arg-type]
-            if a.field == "house":
-                return "s", z3.IntVal(enc.house)
-            if a.field == "npassed":
-                return "s", enc.n_passed
-            figs = {"total": e.list_votes, "valid": e.valid, "ballots_cast": e.ballots_cast,
-                    "registered": e.registered, "invalid": e.invalid,
-                    "against_all": e.against_all}
-            return "v", figs[a.field]
-
-        def lin(x: Lin) -> Any:
-            out_v = Num(0)
-            out_s: Any = const_of(x.const)
-            for c, a in x.terms:
-                kind, val = atom(a)
-                if kind == "v":
-                    out_v = out_v + val.scale(c, True)
-                else:
-                    out_s = out_s + const_of(c) * val
-            return out_v, out_s
-
-        def const_of(c: Fraction) -> Any:
-            return z3.RealVal(f"{c.numerator}/{c.denominator}")
-
-        def leaf(f: Any) -> z3.BoolRef:
-            if isinstance(f, Pred):
-                enc = encs[f.election]
-                i = env.index(f.ref)
-                return enc.passed[i] if f.what == "passed" else enc.admitted[i]
-            lv, ls = lin(f.left)
-            rv, rs = lin(f.right)
-            # vote parts and seat parts meet as plain Z3 terms (mixed only when not homogeneous)
-            left = lv.a + ls
-            right = rv.a + rs
-            return _OPS[f.op](left, right)
-
-        formula = _expand(spec.formula, env, leaf, lambda xs: z3.And(xs), lambda xs: z3.Or(xs),
-                          z3.Not)
-        defined = [encs[nm].defined for nm in names]
-        return [Query(spec.name, ctx, defined, z3.Not(formula), [encs[nm] for nm in names],
-                      objective=p.total_votes(elections["A"]))]
+        elections, houses, amounts = _tier_elections(spec, p, ctx)
+        # one scale for the whole query: election A carries it, the others follow from it
+        encs = {name: p.alloc(ctx, elections[name], house=houses[name], norm=(k == 0 and homogeneous),
+                              label=f"election {name}") for k, name in enumerate(names)}
+        formula = _TierLeaves(spec, _Env(p.n), amounts, encs).formula()
+        return [Query(spec.name, ctx, [encs[nm].defined for nm in names], z3.Not(formula),
+                      [encs[nm] for nm in names], objective=p.total_votes(elections["A"]))]
 
     def violated(outs: list[Outcome]) -> bool:
         by = dict(zip(names, outs, strict=True))
-        n = len(outs[0].votes)
-        env = _Env(n)
-        amounts: dict[str, Fraction] = {}
-        for d in spec.elections:
-            if d.base is None:
-                continue
-            for c in d.changes:
-                if c.ref is not None and c.amount not in amounts:
-                    i = env.index(c.ref)
-                    amounts[c.amount] = Fraction(
-                        (by[d.name].votes[i] - by[d.base].votes[i]) * c.sign)
-
-        def atom(a: Atom) -> Fraction:
-            if a.field == "amount" and a.name in env.bind:
-                return Fraction(env.bind[a.name])
-            if a.field == "amount":
-                return amounts[a.name]
-            o = by[a.election]
-            if a.field == "seats":
-                return Fraction(o.seats[env.index(a.ref)])  # type: ignore[arg-type]
-            if a.field == "votes":
-                return Fraction(o.votes[env.index(a.ref)])  # type: ignore[arg-type]
-            if a.field == "house":
-                return Fraction(o.house)
-            if a.field == "npassed":
-                return Fraction(sum(o.passed))
-            ex = o.extras
-            total = sum(o.votes)
-            valid = total + ex.get("against_all", 0)
-            cast = valid + ex.get("invalid", 0)
-            figs = {"total": total, "valid": valid, "ballots_cast": cast,
-                    "registered": cast + ex.get("nonvoters", 0), "invalid": ex.get("invalid", 0),
-                    "against_all": ex.get("against_all", 0)}
-            return Fraction(figs[a.field])
-
-        def lin(x: Lin) -> Fraction:
-            return x.const + sum((c * atom(a) for c, a in x.terms), Fraction(0))
-
-        def leaf(f: Any) -> bool:
-            if isinstance(f, Pred):
-                o = by[f.election]
-                i = env.index(f.ref)
-                return o.passed[i] if f.what == "passed" else o.admitted[i]
-            return bool(_OPS[f.op](lin(f.left), lin(f.right)))
-
-        holds = _expand(spec.formula, env, leaf, all, any, lambda b: not b)
-        return not holds
+        env = _Env(len(outs[0].votes))
+        amounts = replayed_amounts(spec, lambda e, r: by[e].votes[env.index(r)], env)
+        return not _TierValues(spec, env, amounts, by).holds()
 
     return Property(
         name=spec.name,

@@ -25,6 +25,11 @@ def _summary(r: PropertyResult) -> str:
         seats = ", ".join(f"{k} {v}" for k, v in e.seats.items())
         extra = {k: v for k, v in e.totals.items() if k in ("invalid", "against_all") and v}
         more = "".join(f"; {k} {v}" for k, v in extra.items())
+        if e.districts and "allocated" not in e.districts[0]:  # an apportionment of magnitudes
+            units = ", ".join(f"{d['district']} {d['figure'] if d['figure'] is not None else 'fixed'}"
+                              f"->{d['seats']}" for d in e.districts)
+            parts.append(f"{e.house} seats: {units}")
+            continue
         if e.districts:  # a districted chamber: each district's votes and seats, then the sums
             units = "; ".join(
                 f"{d['district']} ({d['seats']}): "
