@@ -42,6 +42,7 @@ from hemicycle.election import Election, ListEntry, Unit
 from hemicycle.verify.encoder import ZERO, Ctx, SymElection, encode_tier
 from hemicycle.verify.errors import EncodingMismatch, UnsupportedClause
 from hemicycle.verify.num import Num, total
+from hemicycle.verify.solving import assumptions_satisfiable, check_by
 
 DEFAULT_UNITS = 3  # units apportioned when the caller does not say
 
@@ -302,15 +303,6 @@ def _value(mdl: z3.ModelRef, x: Num) -> Fraction:
     return Fraction(v.numerator_as_long(), v.denominator_as_long())  # type: ignore[attr-defined]
 
 
-def _check(s: z3.Solver, deadline: float) -> tuple[z3.CheckSatResult, str]:
-    left = deadline - time.monotonic()
-    if left <= 0:
-        return z3.unknown, "timeout"
-    s.set(timeout=max(1, int(left * 1000)))
-    r = s.check()
-    return r, (s.reason_unknown() if r == z3.unknown else "")
-
-
 def _confirm(app: Apportioned, prop: ApportionmentProperty, q: AQuery, mdl: z3.ModelRef) -> list[Replay]:
     raw = [[_value(mdl, f) for f in e.figures] for e in q.encs]
     den = lcm(*(x.denominator for row in raw for x in row))
@@ -337,15 +329,13 @@ def decide(app: Apportioned, prop: ApportionmentProperty, *, timeout: float = 60
     q: AQuery = prop.query(app)  # type: ignore[operator]
     s = z3.Solver()
     s.add(*q.ctx.cons, *q.assume, q.violation)
-    r, why = _check(s, deadline)
+    r, why = check_by(s, deadline)
     if r == z3.sat:
         replays = _confirm(app, prop, q, s.model())
         return ApportionmentVerdict("refuted", time.monotonic() - start, replays=replays)
     if r == z3.unknown:
         return ApportionmentVerdict("unknown", time.monotonic() - start, reason=why)
-    w = z3.Solver()
-    w.add(*q.ctx.cons, *q.assume)
-    r2, why2 = _check(w, deadline)
+    r2, why2 = assumptions_satisfiable(q.ctx.cons, q.assume, deadline)
     if r2 != z3.sat:
         reason = "assumptions are contradictory" if r2 == z3.unsat else \
             f"could not show the assumptions satisfiable ({why2})"

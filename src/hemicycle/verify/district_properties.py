@@ -30,6 +30,7 @@ from hemicycle.verify.districts import (
 from hemicycle.verify.encoder import EXTRAS, Ctx, SymElection
 from hemicycle.verify.errors import EncodingMismatch
 from hemicycle.verify.num import Num
+from hemicycle.verify.solving import assumptions_satisfiable, check_by
 
 
 @dataclass
@@ -200,15 +201,6 @@ def _cases(m: z3.ModelRef, q: DQuery) -> tuple[list[DistrictCase], list[list[lis
     return cases, seats
 
 
-def _check(s: z3.Solver, deadline: float) -> tuple[z3.CheckSatResult, str]:
-    left = deadline - time.monotonic()
-    if left <= 0:
-        return z3.unknown, "timeout"
-    s.set(timeout=max(1, int(left * 1000)))
-    r = s.check()
-    return r, (s.reason_unknown() if r == z3.unknown else "")
-
-
 def decide(sys: DistrictSystem, prop: DistrictProperty, n: int, *, timeout: float = 60.0,
            max_votes: int | None = None) -> DistrictVerdict:
     """The property's verdict. Magnitudes apportioned by a figure of the vote file: one case per
@@ -271,7 +263,7 @@ def _decide_fixed(sys: DistrictSystem, prop: DistrictProperty, n: int, *, deadli
     for q in queries:
         s = z3.Solver()
         s.add(*q.ctx.cons, *q.assume, q.violation)
-        r, why = _check(s, deadline)
+        r, why = check_by(s, deadline)
         if r == z3.sat:
             cases, model_seats = _cases(s.model(), q)
             outs = []
@@ -291,9 +283,7 @@ def _decide_fixed(sys: DistrictSystem, prop: DistrictProperty, n: int, *, deadli
             unknown.append(f"{q.label}: {why}")
             continue
         # non-vacuity: the assumptions have a model without the negated property
-        w = z3.Solver()
-        w.add(*q.ctx.cons, *q.assume)
-        r2, why2 = _check(w, deadline)
+        r2, why2 = assumptions_satisfiable(q.ctx.cons, q.assume, deadline)
         if r2 != z3.sat:
             unknown.append(f"{q.label}: assumptions contradictory" if r2 == z3.unsat
                            else f"{q.label}: could not show its assumptions satisfiable ({why2})")

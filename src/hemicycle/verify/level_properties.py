@@ -31,6 +31,7 @@ from hemicycle.verify.levels import (
     interpret,
     level_election,
 )
+from hemicycle.verify.solving import assumptions_satisfiable, check_by
 
 
 @dataclass
@@ -190,15 +191,6 @@ def cases_of(m: z3.ModelRef, encs: list[LevelEnc]) -> tuple[list[LevelCase], lis
     return cases, seats
 
 
-def _check(s: z3.Solver, deadline: float) -> tuple[z3.CheckSatResult, str]:
-    left = deadline - time.monotonic()
-    if left <= 0:
-        return z3.unknown, "timeout"
-    s.set(timeout=max(1, int(left * 1000)))
-    r = s.check()
-    return r, (s.reason_unknown() if r == z3.unknown else "")
-
-
 def replay(sys: LevelSystem, prop: LevelProperty, cases: list[LevelCase], model_seats: list[list[list[int]]],
            k_extra: int) -> list[LevelOutcome]:
     outs = []
@@ -223,7 +215,7 @@ def decide(sys: LevelSystem, prop: LevelProperty, n: int, *, timeout: float = 60
     for q in queries:
         s = z3.Solver()
         s.add(*q.ctx.cons, *q.assume, q.violation)
-        r, why = _check(s, deadline)
+        r, why = check_by(s, deadline)
         if r == z3.sat:
             cases, model_seats = cases_of(s.model(), q.elections)
             outs = replay(sys, prop, cases, model_seats, k_extra)
@@ -232,9 +224,7 @@ def decide(sys: LevelSystem, prop: LevelProperty, n: int, *, timeout: float = 60
         if r == z3.unknown:
             unknown.append(f"{q.label}: {why}")
             continue
-        w = z3.Solver()
-        w.add(*q.ctx.cons, *q.assume)
-        r2, why2 = _check(w, deadline)
+        r2, why2 = assumptions_satisfiable(q.ctx.cons, q.assume, deadline)
         if r2 != z3.sat:
             unknown.append(f"{q.label}: assumptions contradictory" if r2 == z3.unsat
                            else f"{q.label}: could not show its assumptions satisfiable ({why2})")
@@ -267,7 +257,7 @@ def decide_bonus(sys: BonusSystem, n: int, *, at_least: Fraction | None = None, 
     ctx, enc, assume, violation = majority_query(sys, n, at_least, max_votes)
     s = z3.Solver()
     s.add(*ctx.cons, *assume, violation)
-    r, why = _check(s, deadline)
+    r, why = check_by(s, deadline)
     if r == z3.sat:
         m = s.model()
         raw = [_value(m, x) for x in enc.votes]
@@ -291,9 +281,7 @@ def decide_bonus(sys: BonusSystem, n: int, *, at_least: Fraction | None = None, 
         return LevelVerdict("refuted", time.monotonic() - start), [(votes, seats, trace)]
     if r == z3.unknown:
         return LevelVerdict("unknown", time.monotonic() - start, reason=why), []
-    w = z3.Solver()
-    w.add(*ctx.cons, *assume)
-    r2, why2 = _check(w, deadline)
+    r2, why2 = assumptions_satisfiable(ctx.cons, assume, deadline)
     if r2 != z3.sat:
         reason = ("assumptions contradictory" if r2 == z3.unsat
                   else f"could not show the assumptions satisfiable ({why2})")
