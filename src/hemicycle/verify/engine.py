@@ -123,6 +123,11 @@ class _Guard:
         self.timer.cancel()
 
 
+def mismatch_reason(exc: Exception) -> str:
+    """The reason of an ``error`` result: the interpreter did not confirm the encoding's counterexample."""
+    return f"internal error: the Z3 encoding and the interpreter disagree, so no result is shown: {exc}"
+
+
 def _check(solver: z3.Solver | z3.Optimize, seconds: float) -> tuple[z3.CheckSatResult, str]:
     solver.set(timeout=max(1, int(seconds * 1000)))
     with _Guard(seconds) as g:
@@ -807,8 +812,7 @@ def verify(
                     property=p.name, status=Status.ERROR, parties=parties,
                     seconds=time.monotonic() - start, tier=t.name,
                     definition=p.definition, citation=p.citation,
-                    reason=f"internal error: the Z3 encoding and the interpreter disagree, so no "
-                           f"result is shown: {exc}"))
+                    reason=mismatch_reason(exc)))
     if progress is not None:
         progress(total, total, "")
     return results
@@ -904,8 +908,7 @@ def _verify_levels(
         try:
             verdict = decide(system, prop, parties, timeout=timeout, max_votes=max_votes, k_extra=k)
         except EncodingMismatch as exc:
-            base.reason = (f"internal error: the Z3 encoding and the interpreter disagree, so no result is "
-                           f"shown: {exc}")
+            base.reason = mismatch_reason(exc)
             results.append(base)
             continue
         base.status, base.seconds, base.reason = Status(verdict.status), verdict.seconds, verdict.reason
@@ -963,7 +966,7 @@ def _verify_bonus(chamber: Chamber, properties: list[str], *, parties: int, max_
         try:
             verdict, found = decide_bonus(system, parties, at_least=at_least, timeout=timeout, max_votes=max_votes)
         except EncodingMismatch as exc:
-            r.reason = f"internal error: the Z3 encoding and the interpreter disagree, so no result is shown: {exc}"
+            r.reason = mismatch_reason(exc)
             results.append(r)
             continue
         r.status, r.seconds, r.reason, r.notes = Status(verdict.status), verdict.seconds, verdict.reason, verdict.notes
@@ -987,12 +990,13 @@ def _level_counter(system: Any, o: Any) -> CounterElection:
              for name, votes, won, row in zip(system.unit_names, o.case.votes, o.case.won, o.seats, strict=True)]
     return CounterElection(votes=dict(zip(abbrs, o.national_votes, strict=True)), totals=totals_for(o.national_votes),
                            seats=dict(zip(abbrs, o.national, strict=True)), house=o.total, districts=units)
+
+
 def _mismatch(name: str, parties: int, tier: str, prop: Any, exc: Exception) -> PropertyResult:
     return PropertyResult(
         property=name, status=Status.ERROR, parties=parties, seconds=0.0, tier=tier,
         definition=prop.definition, citation=prop.citation,
-        reason=f"internal error: the Z3 encoding and the interpreter disagree, so no result is "
-               f"shown: {exc}")
+        reason=mismatch_reason(exc))
 
 
 def _verify_apportionment(chamber: Chamber, name: str, parties: int, timeout: float,
