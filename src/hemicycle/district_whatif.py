@@ -280,9 +280,9 @@ class DistrictCurve:
                                   test: m.Threshold = test) -> Fraction:
                                 base = base_figure(test.base, sum(v.values(), Fraction(0)), t, _missing)  # type: ignore[arg-type]
                                 return v[k] - test.share * base  # type: ignore[operator, no-any-return]
-                            out |= _roots([self._linear(key, g)])
+                            out |= line_roots([self._linear(key, g)])
                         # a list's votes equal another's there (ties, ranks)
-                        out |= _roots([self._linear(key, lambda v, t, k=k: v[self.abbr] - v[k])
+                        out |= line_roots([self._linear(key, lambda v, t, k=k: v[self.abbr] - v[k])
                                        for k in u.votes if k != self.abbr and self.abbr in u.votes])
         return out
 
@@ -291,11 +291,11 @@ class DistrictCurve:
         a list's votes meet the share of the base where x (or 1 - x, for the others) is one number."""
         totals = {k: Fraction(v, self.total) for k, v in self.election.totals.items()}
         base = test.share * base_figure(test.base, Fraction(1), totals, _missing)  # type: ignore[arg-type, operator]
-        out = _roots([(1 - base, -base)])
+        out = line_roots([(1 - base, -base)])
         for e in self.election.lists:
             if e.abbr != self.abbr and e.votes:
                 share = Fraction(e.votes, self.others)
-                out |= _roots([(-base, share - base)])
+                out |= line_roots([(-base, share - base)])
         return out
 
     def _admitted(self, probe: set[Fraction]) -> dict[UnitKey, set[frozenset[str]]]:
@@ -339,7 +339,7 @@ class DistrictCurve:
                     for rank in (h - k - 1, h - k, h - k + 1):
                         if 0 <= rank < len(quotients):
                             # mine * x / d = q * (1 - x)
-                            out |= _roots([(mine / d, -quotients[rank])])
+                            out |= line_roots([(mine / d, -quotients[rank])])
         return out
 
     def _magnitudes(self) -> dict[str, int]:
@@ -379,8 +379,9 @@ def _missing(name: str, why: str) -> Fraction:
     raise WhatIfError(f"the threshold needs the '{name}' total ({why}), which the vote file lacks")
 
 
-def _roots(pairs: Iterable[tuple[Fraction, Fraction]]) -> set[Fraction]:
-    """Roots in (0, 1) of P*x + Q*(1 - x) = 0 for each (P, Q)."""
+def line_roots(pairs: Iterable[tuple[Fraction, Fraction]]) -> set[Fraction]:
+    """Roots in (0, 1) of P*x + Q*(1 - x) = 0 for each (P, Q): where a figure linear in a curve's
+    share changes sign (the national curves in whatif.py and the district curves here)."""
     out: set[Fraction] = set()
     for p, q in pairs:
         if q != p:

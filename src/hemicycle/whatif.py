@@ -38,6 +38,7 @@ from hemicycle.district_whatif import (
     apply_district_swings,
     district_margins,
     first_true,
+    line_roots,
 )
 from hemicycle.election import Election
 from hemicycle.numbers import fmt_decimal
@@ -139,17 +140,6 @@ def _scale_invariant(chamber: m.Chamber) -> None:
                               "and cannot be given exactly")
 
 
-def _roots(pairs: Iterable[tuple[Fraction, Fraction]]) -> set[Fraction]:
-    """Roots in (0, 1) of P*x + Q*(1 - x) = 0 for each (P, Q)."""
-    out: set[Fraction] = set()
-    for p, q in pairs:
-        if q != p:
-            x = q / (q - p)
-            if 0 < x < 1:
-                out.add(x)
-    return out
-
-
 def _factors(tier: m.Tier) -> set[Fraction]:
     out = {Fraction(1)}
     for prov in tier.provisions:
@@ -219,14 +209,14 @@ def seat_vote_curve(rules: Rules, election: Election, abbr: str) -> Curve:
             assert th.share is not None and th.base is not None
             base = _base_units(th.base, election)
             t = th.share * base
-            candidates |= _roots([(Fraction(1), -t)]) | {t} if 0 < t < 1 else set()
+            candidates |= line_roots([(Fraction(1), -t)]) | {t} if 0 < t < 1 else set()
             for j in range(n):
                 if j != p and shares[j] > 0:
-                    candidates |= _roots([(-t, shares[j] - t)])
+                    candidates |= line_roots([(-t, shares[j] - t)])
         # runner-up: p's votes equal another list's
         for j in range(n):
             if j != p and shares[j] > 0:
-                candidates |= _roots([(Fraction(1), -shares[j])])
+                candidates |= line_roots([(Fraction(1), -shares[j])])
         # admitted sets seen anywhere: take them from the interpreter at threshold regimes
         method = tier.method
         h = tier.seats
@@ -238,7 +228,7 @@ def seat_vote_curve(rules: Rules, election: Election, abbr: str) -> Curve:
                 for fp in facs:
                     for k in range(0, hq + 2):
                         # hq * fp * x = k * (a_p x + c_s (1 - x))
-                        candidates |= _roots([(hq * fp - k * a_p, -k * c_s)])
+                        candidates |= line_roots([(hq * fp - k * a_p, -k * c_s)])
                     for j in range(n):
                         if j == p or shares[j] == 0:
                             continue
@@ -246,10 +236,10 @@ def seat_vote_curve(rules: Rules, election: Election, abbr: str) -> Curve:
                             aj = shares[j] * fj
                             for k in range(0, hq + 2):
                                 # hq * aj * (1 - x) = k * A(x)
-                                candidates |= _roots([(-k * a_p, hq * aj - k * c_s)])
+                                candidates |= line_roots([(-k * a_p, hq * aj - k * c_s)])
                             for mm in range(-hq - 1, hq + 2):
                                 # hq (fp x - aj (1 - x)) = mm A(x)
-                                candidates |= _roots([(hq * fp - mm * a_p, -hq * aj - mm * c_s)])
+                                candidates |= line_roots([(hq * fp - mm * a_p, -hq * aj - mm * c_s)])
                 if with_p:
                     for i in range(n):
                         for j in range(i + 1, n):
@@ -260,7 +250,7 @@ def seat_vote_curve(rules: Rules, election: Election, abbr: str) -> Curve:
                                     d = hq * (shares[i] * fi - shares[j] * fj)
                                     for mm in range(-hq - 1, hq + 2):
                                         # (1 - x) d = mm (x + c_s (1 - x))
-                                        candidates |= _roots([(-mm * a_p, d - mm * c_s)])
+                                        candidates |= line_roots([(-mm * a_p, d - mm * c_s)])
         else:
             # The others' quotients all scale by (1 - x): their order never changes. With k seats,
             # p's k-th quotient fp x / d(k-1) competes with the others' (h-k+1)-th largest quotient
@@ -283,7 +273,7 @@ def seat_vote_curve(rules: Rules, election: Election, abbr: str) -> Curve:
                                 for rank in (h - k - 1, h - k, h - k + 1):
                                     if 0 <= rank < len(quotients):
                                         q = quotients[rank]
-                                        candidates |= _roots([(fp, -q * d)])
+                                        candidates |= line_roots([(fp, -q * d)])
     return _curve(rules, election, abbr, candidates, seats)
 
 
