@@ -122,14 +122,18 @@ def test_a_bonus_whose_base_is_missing_names_the_figure() -> None:
         rules.allocate(_election(500, [300, 200]), explain=False)
 
 
-@pytest.mark.parametrize("clause,message", [
-    ("bonus 20 seats to first list plus 1 seat per 0.5%", "needs the share it starts from"),
-    ("bonus 60 seats to first list up to 50 seats", "above its cap"),
-    ("bonus 20 seats to first list from 25% of valid_votes plus 1 seat per 0%", "positive share"),
+@pytest.mark.parametrize("seats,clause,message", [
+    (300, "bonus 20 seats to first list plus 1 seat per 0.5%", "needs the share it starts from"),
+    (300, "bonus 60 seats to first list up to 50 seats", "above its cap"),
+    (300, "bonus 20 seats to first list from 25% of valid_votes plus 1 seat per 0%", "positive share"),
+    (20, "bonus to first list at least 21 seats", "at least 21 seats, more than tier 't''s 20"),
+    (20, "bonus to first list at least 0 seats", "must be at least 1"),
+    (20, "bonus to first list at least 12 seats up to 14 seats", "unexpected 'up'"),
 ])
-def test_bad_bonus_clauses(clause: str, message: str) -> None:
+def test_bad_bonus_clauses(seats: int, clause: str, message: str) -> None:
+    """Sliding, fixed and top-up bonuses alike: a bad clause is a rule error saying why."""
     with pytest.raises(RuleError) as e:
-        hemicycle.loads(f'chamber "c" seats 300\ntier "t" seats 300 {{\n  {clause}\n  allocate dhondt\n}}\n')
+        hemicycle.loads(f'chamber "c" seats {seats}\ntier "t" seats {seats} {{\n  {clause}\n  allocate dhondt\n}}\n')
     assert message in e.value.render()
 
 
@@ -224,17 +228,6 @@ def test_a_top_up_beyond_the_first_lists_candidates_is_an_error() -> None:
                                                    {"abbr": "B", "votes": 3_300}, {"abbr": "C", "votes": 1_700}]}
     with pytest.raises(AllocationError, match="at least 12 seats, but it can take only 10"):
         rules.allocate(parse_votes_json(json.dumps(data), "constructed.json"), explain=False)
-
-
-@pytest.mark.parametrize("clause,message", [
-    ("bonus to first list at least 21 seats", "at least 21 seats, more than tier 't''s 20"),
-    ("bonus to first list at least 0 seats", "must be at least 1"),
-    ("bonus to first list at least 12 seats up to 14 seats", "unexpected 'up'"),
-])
-def test_bad_top_up_clauses(clause: str, message: str) -> None:
-    with pytest.raises(RuleError) as e:
-        hemicycle.loads(f'chamber "c" seats 20\ntier "t" seats 20 {{\n  {clause}\n  allocate dhondt\n}}\n')
-    assert message in e.value.render()
 
 
 def test_a_top_up_declines_the_fast_paths_and_keeps_its_form_in_fmt() -> None:
