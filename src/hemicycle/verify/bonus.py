@@ -26,7 +26,7 @@ from hemicycle.election import Election, ListEntry
 from hemicycle.model import Base, Bonus, Chamber, Tier
 from hemicycle.verify.concrete import totals_for
 from hemicycle.verify.encoder import Ctx
-from hemicycle.verify.errors import EncodingMismatch, UnsupportedClause
+from hemicycle.verify.errors import EncodingMismatch, UnsupportedClause, refuse_present
 from hemicycle.verify.levels import _bint, _check_method, _check_threshold, _method, _mul, _passes
 
 
@@ -55,15 +55,10 @@ def bonus_system(chamber: Chamber) -> BonusSystem:
     for t in chamber.tiers:
         if t is not tier:
             raise UnsupportedClause(t, "tier", "one tier with a bonus is encoded, no other tier")
-    for node, what in ((tier.cap, "cap"), (tier.alliances, "alliances"), (tier.compensation, "compensate"),
-                       (tier.exempt, "exempt"), (tier.surplus, "surplus"), (tier.levelling, "levelling"),
-                       (tier.upper, "upper apportionment")):
-        if node is not None:
-            raise UnsupportedClause(node, what, "not encoded beside a bonus")
-    for p in tier.provisions:
-        raise UnsupportedClause(p, "provisions", "not encoded beside a bonus")
-    for c in tier.consolations:
-        raise UnsupportedClause(c, "consolation", "not encoded beside a bonus")
+    refuse_present(((tier.cap, "cap"), (tier.alliances, "alliances"), (tier.compensation, "compensate"),
+                    (tier.exempt, "exempt"), (tier.surplus, "surplus"), (tier.levelling, "levelling"),
+                    (tier.upper, "upper apportionment"), (tier.provisions, "provisions"),
+                    (tier.consolations, "consolation")), "not encoded beside a bonus")
     b = tier.bonus
     assert b is not None
     if b.base is not None and b.base not in (Base.VALID_VOTES, Base.LIST_VOTES):

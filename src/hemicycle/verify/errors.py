@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+
 from hemicycle.model import Node
 
 
@@ -22,6 +24,15 @@ class UnsupportedClause(VerifyError):
     def __reduce__(self) -> tuple[type[UnsupportedClause], tuple[Node, str, str]]:
         # rebuilt from its parts when it crosses from a verification process to its parent
         return (UnsupportedClause, (self.node, self.clause, self.why))
+
+
+def refuse_present(clauses: Iterable[tuple[Node | Sequence[Node] | None, str]], why: str) -> None:
+    """Raise ``UnsupportedClause`` (``why``) for the first of ``clauses`` the rules use: each a
+    model node (None: absent) or a sequence of them (empty: absent; the first is named)."""
+    for node, what in clauses:
+        first = node if node is None or isinstance(node, Node) else next(iter(node), None)
+        if first is not None:
+            raise UnsupportedClause(first, what, why)
 
 
 class EncodingMismatch(VerifyError):

@@ -58,7 +58,7 @@ from hemicycle.model import (
 )
 from hemicycle.verify.concrete import totals_for
 from hemicycle.verify.encoder import BInt, Ctx
-from hemicycle.verify.errors import UnsupportedClause, VerifyError
+from hemicycle.verify.errors import UnsupportedClause, VerifyError, refuse_present
 from hemicycle.verify.num import Num
 
 Method = LargestRemainder | Divisor
@@ -172,17 +172,12 @@ def _check_upper(upper: Tier) -> None:
     if pol.policy is OverhangPolicy.ENLARGED and not isinstance(upper.method, Divisor):
         raise UnsupportedClause(upper.method, "allocate", "'overhang enlarged' is encoded with a divisor "
                                 "method (house monotone), not largest remainder")
-    for node, what in ((upper.cap, "cap"), (upper.continuation, "continue after"), (upper.alliances, "alliances"),
-                       (upper.compensation, "compensate"), (upper.bonus, "bonus"), (upper.calculation,
-                                                                                     "calculation only"),
-                       (upper.upper, "upper apportionment"), (upper.surplus, "surplus"),
-                       (upper.seats_from, "seats unfilled in"), (upper.votes_from, "votes remainders of")):
-        if node is not None:
-            raise UnsupportedClause(node, what, "not encoded in a levelling tier")
-    for p in upper.provisions:
-        raise UnsupportedClause(p, "provisions", "not encoded in a levelling tier")
-    for c in upper.consolations:
-        raise UnsupportedClause(c, "consolation", "not encoded in a levelling tier")
+    refuse_present(((upper.cap, "cap"), (upper.continuation, "continue after"), (upper.alliances, "alliances"),
+                    (upper.compensation, "compensate"), (upper.bonus, "bonus"), (upper.calculation, "calculation only"),
+                    (upper.upper, "upper apportionment"), (upper.surplus, "surplus"),
+                    (upper.seats_from, "seats unfilled in"), (upper.votes_from, "votes remainders of"),
+                    (upper.provisions, "provisions"), (upper.consolations, "consolation")),
+                   "not encoded in a levelling tier")
     _check_method(upper.method, upper)
     for t in upper.thresholds:
         _check_threshold(t)
