@@ -40,7 +40,7 @@ from typing import Any
 
 import hemicycle
 from hemicycle.api import resolve_election
-from hemicycle.batch_districts import allocate_districts_batch, district_columns
+from hemicycle.batch_districts import allocate_districts_batch, district_columns, row_election
 from hemicycle.districted import compile_districts
 from hemicycle.election import Election
 from hemicycle.interpreter import allocate
@@ -225,7 +225,7 @@ def batch_votes(election: Election, n: int, seed: int = 1) -> tuple[list[Any], d
 
 
 def batch_run(rules: hemicycle.Rules, election: Election, n: int, check: int, plain_ms: float) -> None:
-    from hemicycle.districted import election_of, interpreted, plan_districts
+    from hemicycle.districted import interpreted, plan_districts
 
     votes, totals = batch_votes(election, n)
     start = time.perf_counter()
@@ -237,14 +237,7 @@ def batch_run(rules: hemicycle.Rules, election: Election, n: int, check: int, pl
     n_lists = len(election.lists)
     different = 0
     for row in range(0, n, max(1, n // max(check, 1)))[:check]:
-        rows = []
-        for c, a in zip(cols, votes, strict=True):
-            full = [0] * n_lists
-            for i, x in zip(c, a[row].tolist(), strict=True):
-                full[i] = x
-            rows.append(full)
-        tots = [{k: int(t[row, d]) for k, t in totals.items()} for d in range(len(cols))]
-        one = election_of(plan, rows, tots, {k: sum(x[k] for x in tots) for k in totals})
+        one = row_election(plan, cols, votes, totals, row, n_lists)
         want = interpreted(plan, one)
         got = {u: {election.lists[i].abbr: int(s) for i, s in zip(c, seats[d][row].tolist(), strict=True) if s}
                for d, (u, c) in enumerate(zip(plan.units, cols, strict=True))}

@@ -596,8 +596,8 @@ def run_district_batches(rng: random.Random, count: int, *, per_case: int = 48, 
     """``count`` random districted cases, each with a batch of ``per_case`` elections through the
     batch path at once, every election compared with the interpreter's seats (an error of the
     batch must be the error of one of its elections)."""
-    from hemicycle.batch_districts import allocate_districts_batch, district_columns
-    from hemicycle.districted import election_of, interpreted, plan_districts
+    from hemicycle.batch_districts import allocate_districts_batch, district_columns, row_election
+    from hemicycle.districted import interpreted, plan_districts
 
     tally = Tally()
     for k in range(count):
@@ -618,14 +618,7 @@ def run_district_batches(rng: random.Random, count: int, *, per_case: int = 48, 
                     out = type(exc).__name__
                 wanted = []
                 for r in range(per_case):
-                    full = []
-                    for c, a in zip(cols, votes, strict=True):
-                        row = [0] * n
-                        for i, v in zip(c, a[r].tolist(), strict=True):
-                            row[i] = v
-                        full.append(row)
-                    tots = [{key: int(t[r, d]) for key, t in totals.items()} for d in range(len(cols))]
-                    one = election_of(plan, full, tots, {key: sum(x[key] for x in tots) for key in totals})
+                    one = row_election(plan, cols, votes, totals, r, n)
                     try:
                         wanted.append(interpreted(plan, one))
                     except (AllocationError, ValueError) as exc:

@@ -528,9 +528,7 @@ def _exact(plan: DistrictPlan | None, chamber: m.Chamber, election: Election, co
     shape = plan if plan is not None else _plain_plan(chamber, election)
     abbrs = election.abbrs
     for r in rows.tolist():
-        votes = [[int(x) for x in a[r].tolist()] for a in arrays]
-        tots = [{k: int(t[r, d]) for k, t in given.items()} for d in range(len(columns))]
-        nat = {k: sum(x[k] for x in tots) for k in given}
+        votes, tots, nat = row_figures(arrays, given, r)
         if plan is not None:
             try:
                 for d, got in enumerate(_row_seats(plan, columns, votes, tots, nat)):
@@ -538,16 +536,38 @@ def _exact(plan: DistrictPlan | None, chamber: m.Chamber, election: Election, co
                 continue
             except _Fallback:
                 pass
-        full = []
-        for cols, vv in zip(columns, votes, strict=True):
-            row = [0] * n
-            for i, v in zip(cols, vv, strict=True):
-                row[i] = v
-            full.append(row)
-        seats = interpreted(shape, election_of(shape, full, tots, nat))
+        seats = interpreted(shape, election_of(shape, spread(columns, votes, n), tots, nat))
         for d, (cols, name) in enumerate(zip(columns, shape.units, strict=True)):
             won = seats.get(name, {})
             out[d][r] = [won.get(abbrs[i], 0) for i in cols]
+
+
+def row_figures(arrays: Sequence[np.ndarray], given: Mapping[str, np.ndarray], r: int
+                ) -> tuple[list[list[int]], list[dict[str, int]], dict[str, int]]:
+    """Election ``r`` of a batch as Python integers: each district's votes (its columns), each
+    district's totals, and the national totals (their sums)."""
+    votes = [[int(x) for x in a[r].tolist()] for a in arrays]
+    tots = [{k: int(t[r, d]) for k, t in given.items()} for d in range(len(arrays))]
+    return votes, tots, {k: sum(x[k] for x in tots) for k in given}
+
+
+def spread(columns: Sequence[Sequence[int]], votes: Sequence[Sequence[int]], n: int) -> list[list[int]]:
+    """Each district's votes on its columns (``district_columns``) spread over all ``n`` lists (0 elsewhere)."""
+    full = []
+    for cols, vv in zip(columns, votes, strict=True):
+        row = [0] * n
+        for i, v in zip(cols, vv, strict=True):
+            row[i] = v
+        full.append(row)
+    return full
+
+
+def row_election(plan: DistrictPlan, columns: Sequence[Sequence[int]], arrays: Sequence[np.ndarray],
+                 given: Mapping[str, np.ndarray], r: int, n: int) -> Election:
+    """Election ``r`` of a batch (the arrays and totals given to ``allocate_districts_batch``) as
+    one election, for the interpreter."""
+    votes, tots, nat = row_figures(arrays, given, r)
+    return election_of(plan, spread(columns, votes, n), tots, nat)
 
 
 def _row_seats(plan: DistrictPlan, columns: list[list[int]], votes: list[list[int]], totals: list[dict[str, int]],
