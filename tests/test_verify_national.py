@@ -13,7 +13,9 @@ from hemicycle.model import Chamber
 from hemicycle.verify import Status, UnsupportedClause, verify
 from hemicycle.verify.agreement import RULES, Case, agree
 from hemicycle.verify.alliance_properties import alliance_gain
-from hemicycle.verify.encoder import ALLIANCE_TAG, LOT_TAG, check_supported
+from hemicycle.verify.alliance_tags import ALLIANCE_TAG
+from hemicycle.verify.encoder import check_supported
+from hemicycle.verify.ties import LOT_TAG
 
 RULES_DIR = Path(__file__).resolve().parents[1] / "rules"
 

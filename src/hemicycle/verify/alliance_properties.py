@@ -21,10 +21,11 @@ from __future__ import annotations
 import z3
 
 from hemicycle.model import Chamber
-from hemicycle.verify.encoder import ALLIANCE_TAG, SymElection, alliance_groups
+from hemicycle.verify.alliance_tags import ALLIANCE_TAG, alliance_groups
 from hemicycle.verify.engine import PropertyResult, run_property
 from hemicycle.verify.problem import Outcome, Problem, Query
 from hemicycle.verify.properties import Property
+from hemicycle.verify.symbolic import SymElection
 
 
 def _build(p: Problem) -> list[Query]:

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 import z3
 
 from hemicycle.model import LargestRemainder, Tier
-from hemicycle.verify.encoder import Ctx, encode_tier, make_election, needed_tags
+from hemicycle.verify.encoder import encode_tier
 from hemicycle.verify.errors import EncodingMismatch
 from hemicycle.verify.num import Num
+from hemicycle.verify.symbolic import Ctx, make_election, needed_tags
 
 
 @dataclass

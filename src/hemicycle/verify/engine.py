@@ -17,11 +17,14 @@ import z3
 
 from hemicycle.election import Election
 from hemicycle.model import Chamber, Tier
+from hemicycle.verify.alliance_tags import concrete_lists
 from hemicycle.verify.concrete import totals_for
-from hemicycle.verify.encoder import TierEnc, check_supported, concrete_lists, refuse_levels2, replay_tier
+from hemicycle.verify.encoder import TierEnc, check_supported
 from hemicycle.verify.errors import EncodingMismatch, PropertyError, UnsupportedClause, VerifyError
 from hemicycle.verify.problem import Outcome, Part, Problem, Query
 from hemicycle.verify.properties import CATALOGUE, Property
+from hemicycle.verify.refusals import refuse_levels2
+from hemicycle.verify.ties import replay_tier
 
 
 class Status(str, Enum):

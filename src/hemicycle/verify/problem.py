@@ -9,17 +9,9 @@ from fractions import Fraction
 import z3
 
 from hemicycle.model import LargestRemainder, Tier
-from hemicycle.verify.encoder import (
-    BInt,
-    Ctx,
-    SymElection,
-    TierEnc,
-    encode_tier,
-    make_election,
-    needed_extras,
-    needed_tags,
-)
+from hemicycle.verify.encoder import TierEnc, encode_tier
 from hemicycle.verify.num import Num
+from hemicycle.verify.symbolic import BInt, Ctx, SymElection, make_election, needed_extras, needed_tags
 
 
 @dataclass
