@@ -30,16 +30,21 @@ class EncodedOutcome:
 
 
 def totals_for(votes: Sequence[int], against_all: int = 0, invalid: int = 0,
-               nonvoters: int = 0) -> dict[str, int]:
+               nonvoters: int = 0, blank: int | None = None) -> dict[str, int]:
+    """The totals of a concrete election; ``blank`` (None: the vote file gives none) counts
+    among the ballots cast, not the valid votes (``valid_votes_and_blank`` adds it)."""
     valid = sum(votes) + against_all
-    cast = valid + invalid
-    return {
+    cast = valid + invalid + (blank or 0)
+    out = {
         "valid": valid,
         "invalid": invalid,
         "ballots_cast": cast,
         "registered": cast + nonvoters,
         "against_all": against_all,
     }
+    if blank is not None:
+        out["blank"] = blank
+    return out
 
 
 # Solving a copy with the figures substituted and simplified in, after Z3's cheap preprocessing,

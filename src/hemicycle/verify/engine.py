@@ -866,8 +866,7 @@ def _verify_districted(
             property=name, status=Status(verdict.status), parties=parties, seconds=verdict.seconds,
             tier=system.tier.name, encoding="rational" if real else "integer",
             bounds=_bounds(parties, real, max_votes) + f", {len(system.names)} districts of "
-            + ("/".join(str(m) for m in system.magnitudes) + " seats" if system.apportioned is None
-               else f"apportioned magnitudes ({system.chamber.levels[0].seats} seats)"),
+            + system.magnitude_text,
             definition=prop.definition, citation=prop.citation, reason=verdict.reason,
             notes=[NO_RESULT, *verdict.notes])
         if verdict.outcomes is not None:
@@ -1041,7 +1040,7 @@ def _apportionment_counter(app: Any, r: Any) -> CounterElection:
 def _district_counter(system: Any, o: Any) -> CounterElection:
     n = len(o.national)
     abbrs = [f"L{i + 1}" for i in range(n)]
-    keys = ("against_all", "invalid", "nonvoters")
+    keys = ("against_all", "invalid", "nonvoters", "blank")
     nat_extras = {k: sum(x.get(k, 0) for x in o.case.extras) for k in keys}
     units = [{"district": name, "seats": m, "votes": dict(zip(abbrs, votes, strict=True)),
               "totals": totals_for(votes, **{k: x.get(k, 0) for k in keys}),
@@ -1053,7 +1052,7 @@ def _district_counter(system: Any, o: Any) -> CounterElection:
             u["figure"] = o.figures[u["district"]]
     return CounterElection(votes=dict(zip(abbrs, o.national_votes, strict=True)),
                            totals=totals_for(o.national_votes, **nat_extras),
-                           seats=dict(zip(abbrs, o.national, strict=True)), house=system.chamber.seats,
+                           seats=dict(zip(abbrs, o.national, strict=True)), house=o.house or system.chamber.seats,
                            districts=units)
 
 
