@@ -1047,9 +1047,11 @@ def _district_counter(system: Any, o: Any) -> CounterElection:
               "allocated": dict(zip(abbrs, row, strict=True))}
              for name, m, votes, x, row in zip(system.names, o.magnitudes or system.magnitudes, o.case.votes,
                                                 o.case.extras, o.seats, strict=True)]
-    for u in units:  # magnitudes apportioned by a figure of the vote file: the figures
-        if u["district"] in o.figures:
+    for u, draw in zip(units, o.case.draws or [None] * len(units), strict=True):
+        if u["district"] in o.figures:  # magnitudes apportioned by a figure of the vote file: the figures
             u["figure"] = o.figures[u["district"]]
+        if draw is not None:  # the district's draw of lots (first drawn first), replayed by Ties.district_draws
+            u["draw"] = list(draw)
     return CounterElection(votes=dict(zip(abbrs, o.national_votes, strict=True)),
                            totals=totals_for(o.national_votes, **nat_extras),
                            seats=dict(zip(abbrs, o.national, strict=True)), house=o.house or system.chamber.seats,
