@@ -26,7 +26,7 @@ from hemicycle.model import Chamber, Scope, SelectorKind, Tier
 from hemicycle.verify.apportionment import DEFAULT_UNITS, Apportioned, apportioned
 from hemicycle.verify.concrete import totals_for
 from hemicycle.verify.encoder import TierEnc, encode_tier
-from hemicycle.verify.errors import EncodingMismatch, UnsupportedClause
+from hemicycle.verify.errors import EncodingMismatch, UnsupportedClause, VerifyError
 from hemicycle.verify.num import total
 from hemicycle.verify.symbolic import EXTRAS, Ctx, SymElection, make_election, needed_extras
 from hemicycle.verify.ties import LOT_TAG, lot_order
@@ -71,11 +71,16 @@ class DistrictSystem:
 
 
 def district_system(chamber: Chamber, units: int = DEFAULT_UNITS,
-                    max_magnitude: int = DEFAULT_MAX_MAGNITUDE) -> DistrictSystem:
+                    max_magnitude: int | None = None, seats: int | None = None) -> DistrictSystem:
     """The chamber as the encoded family, or ``UnsupportedClause`` naming the first clause outside
     it. ``units``: how many units an apportioned level, or a level whose magnitudes the vote file
     gives, has (the rule file does not name them); ``max_magnitude``: the bound on a magnitude
-    the vote file gives."""
+    the vote file gives (default ``DEFAULT_MAX_MAGNITUDE``); ``seats``: an apportioned level at
+    that many seats (its fixed seats and minimum kept: a smaller chamber of the same law)."""
+    if max_magnitude is None:
+        max_magnitude = DEFAULT_MAX_MAGNITUDE
+    if seats is not None:
+        chamber = at_seats(chamber, seats)
     if len(chamber.levels) != 1:
         lv = chamber.levels[1]
         raise UnsupportedClause(lv, lv.label, "one level of districts is encoded, not several")
@@ -123,6 +128,17 @@ def district_system(chamber: Chamber, units: int = DEFAULT_UNITS,
         return DistrictSystem(chamber, tier, tuple(f"D{k + 1}" for k in range(units)), (),
                               max_magnitude=max_magnitude)
     return DistrictSystem(chamber, tier, tuple(f.unit for f in level.fixed), tuple(f.seats for f in level.fixed))
+
+
+def at_seats(chamber: Chamber, seats: int) -> Chamber:
+    """An apportioned level's chamber at ``seats`` seats, its fixed seats and minimum kept."""
+    level = chamber.levels[0] if len(chamber.levels) == 1 else None
+    if level is None or level.apportion is None:
+        raise VerifyError("--seats applies to districts whose magnitudes are apportioned (`apportion by ...`); "
+                          "magnitudes from the vote file are bounded by --max-magnitude")
+    if chamber.seats != level.seats:
+        raise UnsupportedClause(level, level.label, "seats beside the districts' are not encoded")
+    return dataclasses.replace(chamber, seats=seats, levels=(dataclasses.replace(level, seats=seats),))
 
 
 # --- encoding --------------------------------------------------------------------------------

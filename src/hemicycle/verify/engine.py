@@ -732,6 +732,7 @@ def verify(
     seats: int | None = None,
     units: int = 2,
     districts: int | None = None,
+    max_magnitude: int | None = None,
 ) -> list[PropertyResult]:
     """Check catalogue properties (all when ``properties`` is None) and those of a ``.props``
     file, for every tier of ``chamber`` (or the one named ``tier``). ``search=False``: the
@@ -745,7 +746,10 @@ def verify(
     A chamber with districts: the district properties (``DISTRICT_CATALOGUE``: all when
     ``properties`` is None) on the district family the verifier encodes (verify/districts.py);
     ``tier``, ``minimize`` and ``search`` do not apply there yet. ``districts``: how many units
-    an apportioned level has (``apportion by ...``: the rule file does not name them; default 3).
+    an apportioned level has (``apportion by ...``: the rule file does not name them; default 3), or
+    a level whose magnitudes the vote file gives; ``max_magnitude``: the bound on those magnitudes
+    (each ranges over 1..M; default 3); ``seats``: an apportioned level at that many seats (its
+    fixed seats and minimum kept).
 
     A chamber with a levelling tier or a majority bonus: the level properties
     (``LEVEL_CATALOGUE``, verify/level_properties.py), at ``seats`` seats (the rules' seat numbers
@@ -765,7 +769,8 @@ def verify(
 
             user_d = load_district_properties(property_file)
         return _verify_districted(chamber, properties, parties=parties, max_votes=max_votes,
-                                  timeout=timeout, progress=progress, districts=districts, user=user_d)
+                                  timeout=timeout, progress=progress, districts=districts, user=user_d,
+                                  bounds={"seats": seats, "max_magnitude": max_magnitude})
     props: list[Property] = []
     if property_file is not None:
         from hemicycle.verify.proplang import load_properties
@@ -824,7 +829,7 @@ def verify(
 def _verify_districted(
     chamber: Chamber, properties: list[str] | None, *, parties: int, max_votes: int | None,
     timeout: float, progress: Callable[[int, int, str], None] | None, districts: int | None = None,
-    user: list[Any] | None = None,
+    user: list[Any] | None = None, bounds: dict[str, int | None] | None = None,
 ) -> list[PropertyResult]:
     """The district properties (verify/district_properties.py, verify/apportionment.py) on the
     encoded district family; any other clause about districts is refused with its line. Without
@@ -841,12 +846,12 @@ def _verify_districted(
     names = default if properties is None else properties
     for name in names:
         if name not in known:
-            district_system(chamber, districts or 3)  # a clause it does not encode is named first
+            district_system(chamber, districts or 3, **(bounds or {}))  # a clause it does not encode is named first
             raise PropertyError(f"{name!r} is not a property of districted chambers yet; known: "
                                 + ", ".join(known))
     system = None
     if any(name in vote_props for name in names):
-        system = district_system(chamber, districts or 3)
+        system = district_system(chamber, districts or 3, **(bounds or {}))
     results = []
     for k, name in enumerate(names):
         if progress is not None:
@@ -941,8 +946,8 @@ def _levels_or_bonus(
             raise PropertyError("property files about levels are not supported yet")
         return _verify_levels(chamber, properties, parties=parties, max_votes=max_votes, timeout=timeout,
                               progress=progress, seats=seats, units=units)
-    if seats is not None:
-        raise PropertyError("--seats applies to chambers with levels")
+    if seats is not None and not chamber.levels:
+        raise PropertyError("--seats applies to chambers with levels or districts")
     return None
 
 
