@@ -15,7 +15,8 @@ Z3 = [{"against_all": 0, "blank": 0}] * 3
 
 
 @pytest.mark.parametrize("name", ["dhondt-lot", "hare-lot-3-districts", "spain-blank-lot",
-                                  "dhondt-free-magnitudes", "hare-free-magnitudes"])
+                                  "dhondt-free-magnitudes", "hare-free-magnitudes", "poland-kinds",
+                                  "hare-exempt-district"])
 def test_the_new_district_clauses_agree_with_the_interpreter(name: str) -> None:
     count, steps, _, bad = run_rule(name, 6, unique_every=3)
     assert count == 6 and steps == 3 and bad == []
@@ -92,3 +93,33 @@ def test_lots_and_vote_file_magnitudes_verdicts() -> None:
     assert all(len(d["draw"]) == 2 for d in e["districts"])  # each district's draw is named
     v, s = e["votes"], e["seats"]
     assert any(v[a] > v[b] and s[a] < s[b] for a in v for b in v)
+
+
+def test_thresholds_by_kind_and_an_exemption_in_districts() -> None:
+    sys = system("poland-kinds")  # 5% nationally, 8% for coalitions, minority lists exempt
+    zero = [{"against_all": 0}] * 3
+    draws: list[tuple[str, ...] | None] = [("L1", "L2", "L3")] * 3
+    # national votes 60 / 34 / 7 of 101: L3 at 6.9% passes as a committee (a seat in D3), fails
+    # as a coalition, passes again as a minority list (exempt from both thresholds)
+    votes = [[20, 10, 0], [20, 12, 0], [20, 12, 7]]
+    seats = {}
+    for tags in ({}, {"coalition": [False, False, True]},
+                 {"coalition": [False, False, True], "minority": [False, False, True]}):
+        full = {t: tags.get(t, [False] * 3) for t in ("coalition", "minority")}
+        case = DistrictCase(votes, zero, draws, [], full)
+        o = interpret(sys, case)
+        assert not isinstance(o, str)
+        assert agree(sys, case, unique=True) is None
+        seats[len(tags)] = o.national[2]
+    assert seats[0] > 0 and seats[1] == 0 and seats[2] == seats[0]
+    # exactly at 8% as a coalition: passes
+    at = DistrictCase([[30, 20, 3], [30, 10, 3], [0, 2, 2]], zero, draws, [],
+                      {"coalition": [False, False, True], "minority": [False, False, False]})
+    o = interpret(sys, at)
+    assert not isinstance(o, str) and o.national[2] > 0 and agree(sys, at, unique=True) is None
+
+
+def test_poland_is_verified() -> None:
+    [r] = verify(load_rules("rules/poland-2019.elect"), ["district-monotonicity"], parties=2, timeout=120)
+    assert r.status is Status.PROVED, r.reason
+    assert any(n.startswith("non-vacuity") for n in r.notes)

@@ -31,7 +31,7 @@ from hemicycle.verify.districts import (
     interpret,
 )
 from hemicycle.verify.num import Num
-from hemicycle.verify.symbolic import Ctx, needed_extras
+from hemicycle.verify.symbolic import Ctx, needed_extras, needed_tags
 from hemicycle.verify.ties import lot_reached
 
 __all__ = ["RULES", "agree", "agree_step", "random_case"]
@@ -78,6 +78,13 @@ RULES: dict[str, str] = {
                              "ties more_votes then lot seed 1", THREE),
     "dhondt-free-magnitudes": _rule("threshold 5% of valid_votes nationally\nallocate dhondt\n"
                                     "ties more_votes then lot seed 1", ""),
+    # Poland: thresholds by kind (tagged lists), an exemption (minority lists)
+    "poland-kinds": _rule("threshold 5% of valid_votes nationally for lists not tagged coalition\n"
+                          "threshold 8% of valid_votes nationally for lists tagged coalition\n"
+                          "exempt lists tagged minority from thresholds\nallocate dhondt\n"
+                          "ties more_votes then lot seed 1", THREE),
+    "hare-exempt-district": _rule("threshold 10% of valid_votes\nexempt lists tagged minority from thresholds\n"
+                                  "allocate largest_remainder quota hare\nties registration_order"),
     "hare-free-magnitudes": _rule("threshold 3% of valid_votes_and_blank\n"
                                   "allocate largest_remainder quota hare\nties registration_order", ""),
 }
@@ -125,7 +132,8 @@ def random_case(rng: random.Random, sys: DistrictSystem, n: int) -> DistrictCase
             rng.shuffle(order)
             draws.append(tuple(order))
     mags = [rng.randint(1, sys.max_magnitude) for _ in range(D)] if sys.max_magnitude else []
-    return DistrictCase(votes, extras, draws, mags)
+    tags = {t: [rng.random() < 0.4 for _ in range(n)] for t in sorted(needed_tags([sys.tier]))}
+    return DistrictCase(votes, extras, draws, mags, tags)
 
 
 def agree_step(sys: DistrictSystem, case: DistrictCase, k: int, p: int, gain: int) -> str | None:
@@ -144,7 +152,7 @@ def agree_step(sys: DistrictSystem, case: DistrictCase, k: int, p: int, gain: in
     a = allocate_districts(ctx, sys, a_ds, "A")
     b = allocate_districts(ctx, sys, b_ds, "B")
     val = z3.RealVal if sys.real else z3.IntVal
-    moved = DistrictCase([list(row) for row in case.votes], case.extras, case.draws, case.magnitudes)
+    moved = DistrictCase([list(row) for row in case.votes], case.extras, case.draws, case.magnitudes, case.tags)
     moved.votes[k][p] += gain
     # B draws its own lots: the same draws as A's here (any draw is an outcome of the lot)
     fix = [d == val(gain), *fix_case(sys, a_ds, a, case), *fix_case(sys, b_ds, b, moved)]

@@ -199,7 +199,9 @@ def _cases(m: z3.ModelRef, q: DQuery) -> tuple[list[DistrictCase], list[list[lis
     cases = [DistrictCase([[int(x * den) for x in row] for row in votes],
                           [{k: int(y * den) for k, y in x.items()} for x in extras],
                           [draw_of(enc, k, m) for k in range(len(enc.districts))],
-                          [m.eval(x, model_completion=True).as_long() for x in enc.magnitudes])
+                          [m.eval(x, model_completion=True).as_long() for x in enc.magnitudes],
+                          {t: [z3.is_true(m.eval(v, model_completion=True)) for v in vs]
+                           for t, vs in enc.districts[0].tags.items()})
              for (votes, extras), enc in zip(raw, q.elections, strict=True)]
     seats = [[[m.eval(s, model_completion=True).as_long() for s in row] for row in enc.seats]
              for enc in q.elections]

@@ -28,11 +28,14 @@ from hemicycle.verify.concrete import totals_for
 from hemicycle.verify.encoder import TierEnc, encode_tier
 from hemicycle.verify.errors import EncodingMismatch, UnsupportedClause, VerifyError
 from hemicycle.verify.num import total
-from hemicycle.verify.symbolic import EXTRAS, Ctx, SymElection, make_election, needed_extras
+from hemicycle.verify.symbolic import EXTRAS, Ctx, SymElection, make_election, needed_extras, needed_tags
 from hemicycle.verify.ties import LOT_TAG, lot_order
 
 # the figures besides list votes a district can have (blank ballots: `valid_votes_and_blank`)
 DISTRICT_EXTRAS = (*EXTRAS, "blank")
+# the selectors a district tier's thresholds and exemptions can use (a list's tags are the same
+# in every district: a symbolic flag per list and tag, shared by the districts of an election)
+TAG_SELECTORS = (SelectorKind.EVERY_LIST, SelectorKind.TAGGED, SelectorKind.UNTAGGED)
 # magnitudes from the vote file: each district's magnitude ranges over 1..this (``--max-magnitude``)
 DEFAULT_MAX_MAGNITUDE = 3
 
@@ -118,8 +121,10 @@ def district_system(chamber: Chamber, units: int = DEFAULT_UNITS,
                                     "thresholds are encoded")
         if t.quotas is not None and t.scope is Scope.NATION:
             raise UnsupportedClause(t, "threshold ... quota nationally", "not encoded yet")
-        if t.applies_to is not None and t.applies_to.kind is not SelectorKind.EVERY_LIST:
-            raise UnsupportedClause(t.applies_to, str(t.applies_to), "selectors in districts are not encoded yet")
+        if t.applies_to is not None and t.applies_to.kind not in TAG_SELECTORS:
+            raise UnsupportedClause(t.applies_to, str(t.applies_to), "this selector in districts is not encoded yet")
+    if tier.exempt is not None and tier.exempt.who.kind not in TAG_SELECTORS:
+        raise UnsupportedClause(tier.exempt.who, str(tier.exempt.who), "this selector in districts is not encoded yet")
     if app is not None:
         return DistrictSystem(chamber, tier, app.names, (), apportioned=app)
     if free:
@@ -230,8 +235,15 @@ def _allocate_free(ctx: Ctx, sys: DistrictSystem, ds: list[SymElection], nat: Sy
 
 def district_elections(ctx: Ctx, sys: DistrictSystem, n: int, label: str,
                        max_votes: int | None = None) -> list[SymElection]:
+    """One symbolic election per district; the lists' tags (``needed_tags``) are the election's,
+    the same in every district."""
     extras = needed_extras([sys.tier])
-    return [make_election(ctx, n, f"{label}.{name}", extras, set(), max_votes) for name in sys.names]
+    tags = {t: [z3.Bool(f"{ctx.prefix}{label}.L{i + 1}#{t}") for i in range(n)]
+            for t in sorted(needed_tags([sys.tier]))}
+    out = [make_election(ctx, n, f"{label}.{name}", extras, set(), max_votes) for name in sys.names]
+    for e in out:
+        e.tags = dict(tags)
+    return out
 
 
 # --- concrete elections and the interpreter --------------------------------------------------
@@ -247,12 +259,15 @@ class DistrictCase:
     extras: list[dict[str, int]]
     draws: list[tuple[str, ...] | None] = field(default_factory=list)
     magnitudes: list[int] = field(default_factory=list)
+    tags: dict[str, list[bool]] = field(default_factory=dict)  # per tag, which lists carry it
 
     def __str__(self) -> str:
         out = f"votes {self.votes}" + (f" extras {self.extras}" if any(any(x.values()) for x in self.extras)
                                        else "")
         if self.magnitudes:
             out += f" magnitudes {self.magnitudes}"
+        for t, flags in self.tags.items():
+            out += f" tagged {t}: " + (", ".join(f"L{i + 1}" for i, f in enumerate(flags) if f) or "none")
         if any(d is not None for d in self.draws):
             out += " draws " + "; ".join(", ".join(d) if d else "-" for d in self.draws)
         return out
@@ -294,7 +309,8 @@ def election_of(sys: DistrictSystem, case: DistrictCase) -> Election:
     blank = "blank" in needed_extras([sys.tier])
     mags = case.magnitudes or [None] * len(sys.names)
     lists = tuple(ListEntry(abbr=f"L{i + 1}", votes=sum(d[i] for d in case.votes), registration_order=i + 1,
-                            ballot_order=i + 1) for i in range(n))
+                            ballot_order=i + 1, tags=frozenset(t for t, f in case.tags.items() if f[i]))
+                  for i in range(n))
     units = tuple(Unit(name=name, level=level, votes={f"L{i + 1}": d[i] for i in range(n)},
                        totals=_totals(d, x, blank), figures={fig_name: figs[name]} if name in figs else {},
                        seats=m)
@@ -363,6 +379,9 @@ def fix_case(sys: DistrictSystem, ds: list[SymElection], enc: DistrictEnc, case:
                 fix.append(fig.a == val(x.get(name, 0)))
             elif x.get(name, 0):
                 raise ValueError(f"the rules do not see {name}; leave it 0")
+    for t, vs in ds[0].tags.items():
+        flags = case.tags.get(t, [False] * len(vs))
+        fix += [v == bool(f) for v, f in zip(vs, flags, strict=True)]
     if enc.magnitudes:
         if len(case.magnitudes) != len(ds):
             raise ValueError("magnitudes from the vote file: the case gives one per district")

@@ -1060,6 +1060,8 @@ def _district_counter(system: Any, o: Any) -> CounterElection:
     return CounterElection(votes=dict(zip(abbrs, o.national_votes, strict=True)),
                            totals=totals_for(o.national_votes, **nat_extras),
                            seats=dict(zip(abbrs, o.national, strict=True)), house=o.house or system.chamber.seats,
+                           tags={t: [a for a, f in zip(abbrs, flags, strict=True) if f]
+                                 for t, flags in o.case.tags.items()},
                            districts=units)
 
 

@@ -95,7 +95,7 @@ def _refuse_districts(tier: Tier, districted: bool = False) -> None:
         raise UnsupportedClause(tier, f"tier ... in each {tier.level}", why)
     refuse_present([(tier.seats_from, "seats unfilled in tier ..."), (tier.votes_from, "votes remainders of tier ..."),
                     (tier.placement, "place in each ... by remainders of tier ..."),
-                    (tier.exempt, "exempt ... from thresholds")], why)
+                    (None if districted else tier.exempt, "exempt ... from thresholds")], why)
     if getattr(tier.method, "integer_parts_only", False):
         raise UnsupportedClause(tier.method, "integer parts only", why)
     for t in tier.thresholds:

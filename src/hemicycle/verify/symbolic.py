@@ -161,6 +161,8 @@ def needed_tags(tiers: list[Tier]) -> set[str]:
         sels: list[Selector | None] = [t.applies_to for t in tier.thresholds]
         for _, a in tier.actions(Guarantee) + tier.actions(Correction):
             sels.append(a.who)  # type: ignore[attr-defined]
+        if tier.exempt is not None:
+            sels.append(tier.exempt.who)
         out |= {s.tag for s in sels
                 if s is not None and s.kind.value in ("tagged", "untagged") and s.tag}
     return out
