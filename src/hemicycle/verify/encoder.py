@@ -37,6 +37,7 @@ from hemicycle.model import (
     Scope,
     Selector,
     SelectorKind,
+    Threshold,
     Tier,
 )
 from hemicycle.verify.alliance_tags import alliance_pairs
@@ -89,7 +90,7 @@ class _TierEncoder(QuotaAllocation, DivisorAllocation):
     # -- the pipeline -----------------------------------------------------------------------
     def thresholds(self) -> list[z3.BoolRef]:
         """Whether each list passes: at least one vote and every threshold that applies to it."""
-        ctx, tier, e, n = self.ctx, self.tier, self.e, self.n
+        tier, e, n = self.tier, self.e, self.n
         v = e.votes
         passed = []
         for i in range(n):
@@ -105,27 +106,39 @@ class _TierEncoder(QuotaAllocation, DivisorAllocation):
                     raise UnsupportedClause(
                         t, "threshold ... for runner_up", "the runner-up is chosen after thresholds"
                     )
-                quotas = getattr(t, "quotas", None)
-                at = self.national if t.scope is Scope.NATION and self.national is not None else e
-                if t.absolute is not None:
-                    lim = Num(t.absolute)
-                    ok = at.votes[i].ge(lim) if t.inclusive else at.votes[i].gt(lim)
-                elif quotas is not None:
-                    assert t.base is not None
-                    lhs = at.votes[i].scale(self.h, ctx.real)
-                    rhs = at.base(t.base).scale(quotas, ctx.real)
-                    ok = lhs.ge(rhs) if t.inclusive else lhs.gt(rhs)
-                else:
-                    assert t.share is not None and t.base is not None
-                    lhs = at.votes[i].scale(t.share.denominator, ctx.real)
-                    rhs = at.base(t.base).scale(t.share.numerator, ctx.real)
-                    ok = lhs.ge(rhs) if t.inclusive else lhs.gt(rhs)
+                ok = z3.Or([self._passes(test, i) for test in t.tests])  # any one test (`or ...`)
                 conds.append(z3.Implies(applies, ok))
             passed.append(z3.And(conds))
         if tier.exempt is not None:  # the selected lists pass every threshold (they still need a vote)
             freed = self.selected(tier.exempt.who, [], z3.BoolVal(False))
             passed = [z3.Or(p, z3.And(v[i].pos(), f)) for i, (p, f) in enumerate(zip(passed, freed, strict=True))]
         return passed
+
+    def _passes(self, t: Threshold, i: int) -> z3.BoolRef:
+        """Whether list i passes the test ``t`` (one test: no alternatives): in this election, the
+        whole election (``nationally``) or in every / at least ``count`` of the districts."""
+        if t.scope in (Scope.EVERY, Scope.AT_LEAST):
+            assert self.national is not None  # refused outside districts (refusals.py)
+            oks = [self._reaches(t, d, i) for d in self.national.units]
+            return z3.And(oks) if t.scope is Scope.EVERY else count(oks) >= t.count
+        at = self.national if t.scope is Scope.NATION and self.national is not None else self.e
+        return self._reaches(t, at, i)
+
+    def _reaches(self, t: Threshold, at: SymElection, i: int) -> z3.BoolRef:
+        ctx = self.ctx
+        quotas = getattr(t, "quotas", None)
+        if t.absolute is not None:
+            lim = Num(t.absolute)
+            return at.votes[i].ge(lim) if t.inclusive else at.votes[i].gt(lim)
+        if quotas is not None:
+            assert t.base is not None
+            lhs = at.votes[i].scale(self.h, ctx.real)
+            rhs = at.base(t.base).scale(quotas, ctx.real)
+            return lhs.ge(rhs) if t.inclusive else lhs.gt(rhs)
+        assert t.share is not None and t.base is not None
+        lhs = at.votes[i].scale(t.share.denominator, ctx.real)
+        rhs = at.base(t.base).scale(t.share.numerator, ctx.real)
+        return lhs.ge(rhs) if t.inclusive else lhs.gt(rhs)
 
     def run(self, norm: Num | None, implied: bool = False) -> TierEnc:
         ctx, tier, e, n = self.ctx, self.tier, self.e, self.n

@@ -28,7 +28,7 @@ def refuse_extensions(tier: Tier, districted: bool = False) -> None:
     the tier is encoded in one unit of a districted chamber (verify/districts.py), so
     ``in each district`` and national thresholds are expressed."""
     for t in tier.thresholds:
-        if getattr(t, "regional", False):
+        if getattr(t, "regional", False) and not districted:
             raise UnsupportedClause(t, "threshold ... in every region",
                                     "regional figures are not modelled")
         if getattr(t, "district_op", None) is not None:
@@ -99,11 +99,11 @@ def _refuse_districts(tier: Tier, districted: bool = False) -> None:
     if getattr(tier.method, "integer_parts_only", False):
         raise UnsupportedClause(tier.method, "integer parts only", why)
     for t in tier.thresholds:
-        if getattr(t, "alternatives", ()):
+        if getattr(t, "alternatives", ()) and not districted:
             raise UnsupportedClause(t, "threshold ... or ...", "alternative tests are not encoded yet")
-        if getattr(t, "scope", None) is not None and t.scope.value != "unit" and not (
-                districted and t.scope is Scope.NATION):
-            raise UnsupportedClause(t, f"threshold ... {t.scope.value}", why)
+        for test in t.tests:  # in districts: national and regional tests, alternatives (`or`)
+            if test.scope is not Scope.UNIT and not districted:
+                raise UnsupportedClause(test, f"threshold ... {test.scope.value}", why)
         if t.base is not None and t.base.value == "valid_votes_and_blank" and not districted:
             raise UnsupportedClause(t, "valid_votes_and_blank", "blank ballots are not modelled")
     selectors = [t.applies_to for t in tier.thresholds] + [getattr(a, "who", None) for p in tier.provisions

@@ -101,6 +101,8 @@ class SymElection:
     nonvoters: Num
     tags: dict[str, list[z3.BoolRef]] = field(default_factory=dict)
     blank: Num = ZERO  # blank ballots (districted tiers only: a base `valid_votes_and_blank`)
+    # a districted chamber's national election: its districts (thresholds `in every` / `in at least`)
+    units: list[SymElection] = field(default_factory=list)
 
     @property
     def n(self) -> int:
