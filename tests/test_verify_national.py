@@ -40,13 +40,66 @@ def test_clauses_not_encoded_yet_are_refused_with_their_line(name: str, line: in
     assert exc.value.line == line and what in str(exc.value)
 
 
-def test_consolation_beside_a_divisor_method_is_refused() -> None:
-    ch = parse_rules('chamber "T" seats 10\ntier "t" seats 10 {\nthreshold 10% of list_votes\n'
-                     'consolation 1 seat from 5% to 10% of list_votes\nallocate dhondt\n'
-                     'ties registration_order\n}\n', file="t.elect")
-    with pytest.raises(UnsupportedClause) as exc:
-        check_supported(ch.tiers[0])
-    assert exc.value.line == 4
+CONSOLATION = {
+    # D'Hondt for the seats left after the consolation seats
+    "consolation-dhondt": 'chamber "T" seats 10\ntier "t" seats 10 {\nthreshold 10% of list_votes\n'
+                          'consolation 1 seat from 5% to 10% of list_votes\nallocate dhondt\n'
+                          'ties registration_order\n}\n',
+    # the cap's rounds among the method's seats (the tier's less the consolation seats)
+    "consolation-cap": 'chamber "T" seats 10\ntier "t" seats 10 {\nthreshold 10% of list_votes\n'
+                       'consolation 2 seats from 3% to 10% of list_votes\ncap 4 seats per list\n'
+                       'allocate largest_remainder quota hare\nties registration_order\n}\n',
+    "consolation-cap-dhondt": 'chamber "T" seats 8\ntier "t" seats 8 {\nthreshold 20% of valid_votes\n'
+                              'consolation 1 seat from 5% to 20% of valid_votes\ncap 3 seats per list\n'
+                              'allocate sainte_lague\nties registration_order\n}\n',
+}
+
+
+@pytest.mark.parametrize(("name", "votes", "want"), [
+    # L3 (7%) and L4 (6%) get a consolation seat each: D'Hondt fills 8 seats among L1, L2
+    ("consolation-dhondt", [600, 270, 70, 60], [6, 2, 1, 1]),
+    # L3 exactly at 10% passes (no consolation); L4 at exactly 5% is consoled
+    ("consolation-dhondt", [500, 350, 100, 50], [5, 3, 1, 1]),
+    # 2 + 2 consolation seats, 6 by Hare among L1, L2; L1 capped at 4 and the rest go to L2
+    ("consolation-cap", [800, 120, 40, 40], [4, 2, 2, 2]),
+    # consolation seats leave fewer than the capped lists can hold: seats stay vacant
+    ("consolation-cap-dhondt", [450, 450, 50, 50], [3, 3, 1, 1]),
+])
+def test_consolation_beside_a_divisor_method_or_a_cap_agrees(name: str, votes: list[int],
+                                                             want: list[int]) -> None:
+    ch = parse_rules(CONSOLATION[name], file=f"{name}.elect")
+    from hemicycle.verify.agreement import interpreter_seats
+
+    assert interpreter_seats(ch, ch.tiers[0], Case(votes)) == want  # the case is what it says
+    assert agree(ch, Case(votes), unique=True) is None
+    assert agree(ch, Case(votes), unique=True, scaled=True) is None
+
+
+@pytest.mark.parametrize("name", sorted(CONSOLATION))
+def test_consolation_beside_a_divisor_method_or_a_cap_agrees_on_random_elections(name: str) -> None:
+    from hemicycle.verify.agreement import run_rule
+
+    run = run_rule(name, 120, seed="ci-consolation", unique_every=10, text=CONSOLATION[name])
+    assert run.disagreements == 0, "\n".join(run.messages)
+    assert run.interpreter.get("seats", 0) > 60  # most elections have a result
+
+
+@pytest.mark.parametrize("name", sorted(CONSOLATION))
+def test_consolation_beside_a_divisor_method_or_a_cap_verdicts(name: str) -> None:
+    ch = parse_rules(CONSOLATION[name], file=f"{name}.elect")
+    concordance, threshold, total = verify(ch, ["concordance", "threshold", "seat-total"], parties=3,
+                                           timeout=120, search=False)
+    assert concordance.status is Status.PROVED
+    assert any("non-vacuity" in n for n in concordance.notes)
+    assert threshold.status is Status.REFUTED  # a list below the threshold gets seats
+    assert threshold.counterexample is not None
+    assert "consolation" in threshold.trace.lower()  # replayed by the interpreter
+    if ch.tiers[0].cap is None:
+        assert total.status is Status.PROVED  # the consolation seats count towards the house
+    else:  # a list alone above the threshold, capped: seats stay vacant (replayed)
+        assert total.status is Status.REFUTED
+        assert total.counterexample is not None
+        assert sum(total.counterexample[0].seats.values()) < total.counterexample[0].house
 
 
 def _rule(name: str) -> Chamber:

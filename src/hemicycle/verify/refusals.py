@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from hemicycle.model import AdmitNext, AdmitRunnerUp, Correction, Guarantee, LargestRemainder, Scope, Tier
+from hemicycle.model import AdmitNext, AdmitRunnerUp, Correction, Guarantee, Scope, Tier
 from hemicycle.verify.errors import UnsupportedClause, refuse_present
 
 
@@ -50,12 +50,6 @@ def refuse_extensions(tier: Tier, districted: bool = False) -> None:
                 raise UnsupportedClause(a, type(a).__name__, "unknown action")
             if isinstance(a, Guarantee) and a.source.value != "largest":
                 raise UnsupportedClause(a, "guarantee", f"source {a.source.value}")
-    for c in tier.consolations:
-        if not isinstance(tier.method, LargestRemainder):
-            raise UnsupportedClause(c, "consolation", "consolation seats beside a divisor method are "
-                                    "not encoded (only largest remainder)")
-        if tier.cap is not None:
-            raise UnsupportedClause(c, "consolation", "consolation seats beside a cap are not encoded")
     if tier.alliances is not None and (tier.cap is not None or tier.consolations):
         raise UnsupportedClause(tier.alliances, "alliances", "alliances beside a cap or consolation seats "
                                 "are not encoded (the interpreter refuses alliances with a cap)")
