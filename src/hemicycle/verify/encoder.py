@@ -380,7 +380,7 @@ class _TierEncoder(QuotaAllocation, DivisorAllocation):
         election = self.e
         if self.draw:  # this allocation's own draw, beside the election's tags
             election = SymElection(self.e.votes, self.e.against_all, self.e.invalid, self.e.nonvoters,
-                                   {**self.e.tags, **self.draw})
+                                   {**self.e.tags, **self.draw}, self.e.blank)
         return TierEnc(
             tier=self.tier,
             house=self.h,

@@ -388,8 +388,7 @@ def _read(m: z3.ModelRef, enc: TierEnc) -> _RawElection:
     e = enc.election
     return _RawElection(
         votes=[_val(m, x.a) for x in e.votes],
-        extras={"against_all": _val(m, e.against_all.a), "invalid": _val(m, e.invalid.a),
-                "nonvoters": _val(m, e.nonvoters.a)},
+        extras={name: _val(m, x.a) for name, x in e.extra_figures().items()},
         tags={t: [z3.is_true(m.eval(b, model_completion=True)) for b in vs]
               for t, vs in e.tags.items()},
         seats=[m.eval(s, model_completion=True).as_long() for s in enc.seats],

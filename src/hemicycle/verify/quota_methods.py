@@ -63,7 +63,8 @@ class QuotaAllocation(Allocation):
             else:
                 # the capped lists held more than ``cap`` seats each of the method's: what is left
                 # is at least 0
-                vals = tuple(sorted({x - cap * j for x in hm_vals for j in range(n + 1) if x - cap * j >= 0}, reverse=True))
+                left = {x - cap * j for x in hm_vals for j in range(n + 1) if x - cap * j >= 0}
+                vals = tuple(sorted(left, reverse=True))
                 H = BInt(hm_expr - cap * k, min(vals), max(vals), values=vals)
                 V = total([ite(act[i], self.e.votes[i], ZERO) for i in range(n)])
             rnd = self.lr_round(method, act, H, weighted, cden, cmax, corrected, V, rounds)

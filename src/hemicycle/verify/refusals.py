@@ -100,8 +100,8 @@ def _refuse_districts(tier: Tier, districted: bool = False) -> None:
         if getattr(t, "scope", None) is not None and t.scope.value != "unit" and not (
                 districted and t.scope is Scope.NATION):
             raise UnsupportedClause(t, f"threshold ... {t.scope.value}", why)
-        if t.base is not None and t.base.value == "valid_votes_and_blank":
-            raise UnsupportedClause(t, "valid_votes_and_blank", "blank ballots are not modelled")
+        if t.base is not None and t.base.value == "valid_votes_and_blank" and districted:
+            raise UnsupportedClause(t, "valid_votes_and_blank", "blank ballots in districts are not encoded yet")
     selectors = [t.applies_to for t in tier.thresholds] + [getattr(a, "who", None) for p in tier.provisions
                                                           for a in p.actions]
     for sel in selectors:

@@ -100,6 +100,7 @@ class SymElection:
     invalid: Num
     nonvoters: Num
     tags: dict[str, list[z3.BoolRef]] = field(default_factory=dict)
+    blank: Num = ZERO  # blank ballots (valid votes in the base ``valid_votes_and_blank``)
 
     @property
     def n(self) -> int:
@@ -115,7 +116,7 @@ class SymElection:
 
     @property
     def ballots_cast(self) -> Num:
-        return self.valid + self.invalid
+        return self.valid + self.blank + self.invalid
 
     @property
     def registered(self) -> Num:
@@ -128,10 +129,19 @@ class SymElection:
             Base.LIST_VOTES: self.list_votes,
             Base.VOTES_AND_AGAINST_ALL: self.valid,
             Base.REGISTERED_VOTERS: self.registered,
+            Base.VALID_VOTES_AND_BLANK: self.valid + self.blank,
         }[base]
 
+    def extra_figures(self) -> dict[str, Num]:
+        """The figures besides the list votes, by their name in ``EXTRAS`` (and ``blank`` when the
+        election has blank ballots), for reading a counterexample back."""
+        out = {"against_all": self.against_all, "invalid": self.invalid, "nonvoters": self.nonvoters}
+        if not isinstance(self.blank.a, int):
+            out["blank"] = self.blank
+        return out
+
     def with_votes(self, votes: list[Num]) -> SymElection:
-        return SymElection(votes, self.against_all, self.invalid, self.nonvoters, self.tags)
+        return SymElection(votes, self.against_all, self.invalid, self.nonvoters, self.tags, self.blank)
 
 
 def needed_extras(tiers: list[Tier]) -> set[str]:
@@ -143,6 +153,9 @@ def needed_extras(tiers: list[Tier]) -> set[str]:
         for b in bases:
             if b in (Base.VALID_VOTES, Base.VOTES_AND_AGAINST_ALL):
                 out.add("against_all")
+            elif b is Base.VALID_VOTES_AND_BLANK:
+                out.add("against_all")
+                out.add("blank")
             elif b is Base.BALLOTS_CAST:
                 out.add("invalid")
             elif b is Base.REGISTERED_VOTERS:
@@ -180,4 +193,5 @@ def make_election(
     votes = [fig(f"L{i + 1}") for i in range(n)]
     ex = {x: (fig(x) if x in extras else ZERO) for x in EXTRAS}
     tag_vars = {t: [z3.Bool(f"{label}.L{i + 1}#{t}") for i in range(n)] for t in sorted(tags)}
-    return SymElection(votes, ex["against_all"], ex["invalid"], ex["nonvoters"], tag_vars)
+    blank = fig("blank") if "blank" in extras else ZERO
+    return SymElection(votes, ex["against_all"], ex["invalid"], ex["nonvoters"], tag_vars, blank)
