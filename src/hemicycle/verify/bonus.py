@@ -25,9 +25,9 @@ import z3
 from hemicycle.election import Election, ListEntry
 from hemicycle.model import Base, Bonus, Chamber, Tier
 from hemicycle.verify.concrete import totals_for
-from hemicycle.verify.encoder import Ctx
 from hemicycle.verify.errors import EncodingMismatch, UnsupportedClause, refuse_present
 from hemicycle.verify.levels import _bint, _check_method, _check_threshold, _method, _mul, _passes
+from hemicycle.verify.symbolic import Ctx
 
 
 @dataclass(frozen=True)

@@ -27,8 +27,8 @@ from hemicycle.verify.districts import (
     district_elections,
     interpret,
 )
-from hemicycle.verify.encoder import EXTRAS, Ctx, needed_extras
 from hemicycle.verify.num import Num
+from hemicycle.verify.symbolic import EXTRAS, Ctx, needed_extras
 
 __all__ = ["RULES", "agree", "agree_step", "random_case"]
 

@@ -27,10 +27,10 @@ from hemicycle.verify.districts import (
     district_elections,
     interpret,
 )
-from hemicycle.verify.encoder import EXTRAS, Ctx, SymElection
 from hemicycle.verify.errors import EncodingMismatch
 from hemicycle.verify.num import Num
 from hemicycle.verify.solving import assumptions_satisfiable, check_by
+from hemicycle.verify.symbolic import EXTRAS, Ctx, SymElection
 
 
 @dataclass

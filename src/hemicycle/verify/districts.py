@@ -24,17 +24,10 @@ from hemicycle.election import Election, ListEntry, Unit
 from hemicycle.model import Chamber, Scope, SelectorKind, Tier
 from hemicycle.verify.apportionment import DEFAULT_UNITS, Apportioned, apportioned
 from hemicycle.verify.concrete import totals_for
-from hemicycle.verify.encoder import (
-    EXTRAS,
-    Ctx,
-    SymElection,
-    TierEnc,
-    encode_tier,
-    make_election,
-    needed_extras,
-)
+from hemicycle.verify.encoder import TierEnc, encode_tier
 from hemicycle.verify.errors import EncodingMismatch, UnsupportedClause
 from hemicycle.verify.num import total
+from hemicycle.verify.symbolic import EXTRAS, Ctx, SymElection, make_election, needed_extras
 
 
 @dataclass(frozen=True)

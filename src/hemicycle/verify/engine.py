@@ -17,11 +17,14 @@ import z3
 
 from hemicycle.election import Election
 from hemicycle.model import Chamber, Tier
+from hemicycle.verify.alliance_tags import concrete_lists
 from hemicycle.verify.concrete import totals_for
-from hemicycle.verify.encoder import TierEnc, check_supported, concrete_lists, refuse_levels2, replay_tier
+from hemicycle.verify.encoder import TierEnc, check_supported
 from hemicycle.verify.errors import EncodingMismatch, PropertyError, UnsupportedClause, VerifyError
 from hemicycle.verify.problem import Outcome, Part, Problem, Query
 from hemicycle.verify.properties import CATALOGUE, Property
+from hemicycle.verify.refusals import refuse_levels2
+from hemicycle.verify.ties import replay_tier
 
 
 class Status(str, Enum):
@@ -385,8 +388,7 @@ def _read(m: z3.ModelRef, enc: TierEnc) -> _RawElection:
     e = enc.election
     return _RawElection(
         votes=[_val(m, x.a) for x in e.votes],
-        extras={"against_all": _val(m, e.against_all.a), "invalid": _val(m, e.invalid.a),
-                "nonvoters": _val(m, e.nonvoters.a)},
+        extras={name: _val(m, x.a) for name, x in e.extra_figures().items()},
         tags={t: [z3.is_true(m.eval(b, model_completion=True)) for b in vs]
               for t, vs in e.tags.items()},
         seats=[m.eval(s, model_completion=True).as_long() for s in enc.seats],

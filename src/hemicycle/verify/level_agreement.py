@@ -20,7 +20,6 @@ import z3
 
 import hemicycle
 from hemicycle.grammar import parse_rules
-from hemicycle.verify.encoder import Ctx
 from hemicycle.verify.levels import (
     LevelCase,
     LevelSystem,
@@ -32,6 +31,7 @@ from hemicycle.verify.levels import (
     level_system,
     reduce,
 )
+from hemicycle.verify.symbolic import Ctx
 
 __all__ = ["FAMILIES", "agree", "agree_step", "family", "random_case"]
 

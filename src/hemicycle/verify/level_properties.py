@@ -20,7 +20,6 @@ import z3
 
 from hemicycle.verify.bonus import BonusSystem, majority_query
 from hemicycle.verify.bonus import interpret as bonus_interpret
-from hemicycle.verify.encoder import Ctx
 from hemicycle.verify.errors import EncodingMismatch
 from hemicycle.verify.levels import (
     LevelCase,
@@ -32,6 +31,7 @@ from hemicycle.verify.levels import (
     level_election,
 )
 from hemicycle.verify.solving import assumptions_satisfiable, check_by
+from hemicycle.verify.symbolic import Ctx
 
 
 @dataclass

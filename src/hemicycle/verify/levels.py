@@ -57,9 +57,9 @@ from hemicycle.model import (
     Tier,
 )
 from hemicycle.verify.concrete import totals_for
-from hemicycle.verify.encoder import BInt, Ctx
 from hemicycle.verify.errors import UnsupportedClause, VerifyError, refuse_present
 from hemicycle.verify.num import Num
+from hemicycle.verify.symbolic import BInt, Ctx
 
 Method = LargestRemainder | Divisor
 
