@@ -14,9 +14,10 @@ from hemicycle.model import (
     OverhangPolicy,
     Threshold,
 )
-from hemicycle.verify.encoder import BInt, Ctx
+from hemicycle.verify.encoder import BInt, Ctx, SymElection, encode_tier, needed_extras
 from hemicycle.verify.level_family import LevelSystem
 from hemicycle.verify.level_methods import apportion, bounded, divisor_at_least
+from hemicycle.verify.num import ZERO, Num
 
 
 @dataclass
@@ -27,11 +28,13 @@ class LevelElection:
     votes: list[list[z3.ArithRef]]
     won: list[list[z3.ArithRef]]
     pop: list[z3.ArithRef] | None = None
+    # the figures besides list votes a parallel list tier's bases read (against_all, invalid, nonvoters)
+    extras: dict[str, z3.ArithRef] | None = None
 
     def with_votes(self, k: int, p: int, votes: z3.ArithRef) -> LevelElection:
         rows = [list(r) for r in self.votes]
         rows[k][p] = votes
-        return LevelElection(rows, self.won, self.pop)
+        return LevelElection(rows, self.won, self.pop, self.extras)
 
 
 @dataclass
@@ -46,25 +49,29 @@ class LevelEnc:
 
 
 def level_election(ctx: Ctx, sys: LevelSystem, n: int, label: str, max_votes: int | None = None) -> LevelElection:
+    def figure(name: str) -> z3.ArithRef:  # with a bound, whole votes (so that the bound holds as stated)
+        x = z3.Real(ctx.name(name)) if max_votes is None else z3.ToReal(z3.Int(ctx.name(name)))
+        ctx.add(x >= 0, *([x <= max_votes] if max_votes is not None else []))
+        return x
+
     votes, won = [], []
     for k in range(sys.units):
-        # with a bound on the figures, whole votes (so that the bound holds as stated)
-        row = [z3.Real(ctx.name(f"{label}.v{k + 1}_{p + 1}")) if max_votes is None
-               else z3.ToReal(z3.Int(ctx.name(f"{label}.v{k + 1}_{p + 1}"))) for p in range(n)]
-        ctx.add(*[x >= 0 for x in row])
-        if max_votes is not None:
-            ctx.add(*[x <= max_votes for x in row])
+        row = [figure(f"{label}.v{k + 1}_{p + 1}") for p in range(n)]
         wins = [z3.Int(ctx.name(f"{label}.w{k + 1}_{p + 1}")) for p in range(n)]
         ctx.add(*[x >= 0 for x in wins])
-        ctx.add(z3.Sum(wins) >= 1)
+        if not sys.figures:  # every unit has a constituency
+            ctx.add(z3.Sum(wins) >= 1)
         votes.append(row)
         won.append(wins)
-    ctx.add(z3.Sum([x for r in won for x in r]) == sys.constituencies)
+    held = z3.Sum([x for r in won for x in r])
+    # district seats as figures: at most the tier's seats; else every constituency is won
+    ctx.add(held <= sys.constituencies if sys.figures else held == sys.constituencies)
     pop = None
     if sys.states is not None:
         pop = [z3.Real(ctx.name(f"{label}.pop{k + 1}")) for k in range(sys.units)]
         ctx.add(*[x > 0 for x in pop])
-    return LevelElection(votes, won, pop)
+    extras = {x: figure(f"{label}.{x}") for x in sorted(needed_extras([sys.upper]))} if sys.parallel else None
+    return LevelElection(votes, won, pop, extras)
 
 
 def passes(t: Threshold, v: z3.ArithRef, total: z3.ArithRef, held: z3.ArithRef) -> z3.BoolRef:
@@ -133,6 +140,8 @@ def allocate_levels(ctx: Ctx, sys: LevelSystem, e: LevelElection) -> LevelEnc:
     """Encode the allocation of ``e`` under ``sys``."""
     if sys.magnitude:
         return _allocate_members(ctx, sys, e)
+    if sys.parallel:
+        return _allocate_parallel(ctx, sys, e)
     upper, K, n = sys.upper, sys.units, len(e.votes[0])
     V = [z3.Sum([e.votes[k][p] for k in range(K)]) for p in range(n)]
     W = [z3.Sum([e.won[k][p] for k in range(K)]) for p in range(n)]
@@ -144,7 +153,9 @@ def allocate_levels(ctx: Ctx, sys: LevelSystem, e: LevelElection) -> LevelEnc:
     outside = z3.Sum([z3.If(keeps[p], W[p], 0) for p in range(n)])
     N = upper.seats
     house = bounded(ctx, "house", N - outside, max(0, N - sys.constituencies), N)
-    defined: list[z3.BoolRef] = [z3.Or(house.expr == 0, T > 0)]
+    # no list vote: the interpreter seats only the lists outside (district seats as figures); the
+    # levelling chambers' interpreter has no result then unless the house is empty
+    defined: list[z3.BoolRef] = [z3.BoolVal(True) if sys.figures else z3.Or(house.expr == 0, T > 0)]
     least = _least(ctx, sys, e, V, T, defined)
     ent, _size = _entitlement(ctx, sys, house, V, admitted, least, defined)
     top = max(N, sys.enlarge_to)
@@ -200,3 +211,14 @@ def _allocate_members(ctx: Ctx, sys: LevelSystem, e: LevelElection) -> LevelEnc:
     return LevelEnc(e, [z3.BoolVal(True)] * n, national, seats, national, z3.Sum(national), z3.And(defined))
 
 
+
+
+def _allocate_parallel(ctx: Ctx, sys: LevelSystem, e: LevelElection) -> LevelEnc:
+    """The list tier by the national encoder on the list votes; each list's seats are its list seats
+    plus its constituency winners (the tiers read nothing of each other)."""
+    ex = {x: Num(v) for x, v in (e.extras or {}).items()}
+    sym = SymElection([Num(v) for v in e.votes[0]], ex.get("against_all", ZERO), ex.get("invalid", ZERO),
+                      ex.get("nonvoters", ZERO))
+    enc = encode_tier(ctx, sys.upper, sym, label=f"{ctx.prefix}list tier")
+    seats = [enc.seats[p] + e.won[0][p] for p in range(len(e.votes[0]))]
+    return LevelEnc(e, enc.admitted, list(enc.seats), [seats], seats, z3.Sum(seats), enc.defined)

@@ -28,16 +28,13 @@ from hemicycle.verify.errors import UnsupportedClause, VerifyError, refuse_prese
 Method = LargestRemainder | Divisor
 
 
-Method = LargestRemainder | Divisor
-
-
 @dataclass(frozen=True)
 class LevelSystem:
     """What the verifier encodes of a chamber with levels."""
 
     chamber: Chamber
-    lower: Tier  # the constituency tier
-    upper: Tier  # the levelling tier
+    lower: Tier | None  # the constituency tier (None: the district seats are figures of the vote file)
+    upper: Tier  # the levelling tier (or the list tier: ``figures``, ``parallel``)
     constituencies: int  # single-member constituencies in all
     units: int  # upper units (Länder); 1 when the entitlement is not split
     place: LevelPlacement | None  # 'place in each LEVEL by METHOD of entitlement'
@@ -45,11 +42,29 @@ class LevelSystem:
     contingents: Tier | None = None  # 'calculation only' in each Land: 'levelling ... or tier ... in each'
     enlarge_to: int = 0  # 'overhang enlarged': elections whose house would grow beyond this are left out
     magnitude: int = 0  # additional members ('continue after'): each region's seats (0: a levelling tier)
+    # 'compensate district_seats overhang added': each list's district seats a figure of the vote
+    # file (symbolic integers adding up to at most ``constituencies``), kept beyond its entitlement
+    figures: bool = False
+    # a parallel chamber: the list tier (any clause the national encoder takes) reads no seat of the
+    # single-member tier; the chamber's seats are the sums
+    parallel: bool = False
 
     @property
     def policy(self) -> OverhangPolicy:
+        if self.figures:
+            return OverhangPolicy.KEPT
         assert self.upper.overhang_policy is not None
         return self.upper.overhang_policy.policy
+
+    @property
+    def shape(self) -> str:
+        """The bounds of the symbolic elections, for a verdict."""
+        seats = f"{self.chamber.seats} seats"
+        if self.figures:
+            return f"{seats}, each list's district seats a symbolic figure (together at most {self.constituencies})"
+        if self.parallel:
+            return f"{seats}, {self.constituencies} constituencies beside the list tier, symbolic winners"
+        return f"{seats}, {self.constituencies} constituencies in {self.units} upper unit(s), symbolic winners"
 
     @property
     def unit_names(self) -> tuple[str, ...]:

@@ -42,15 +42,36 @@ from dataclasses import dataclass, replace
 
 import z3
 
-from hemicycle.election import Candidate, Election, ListEntry, Unit
+from hemicycle.election import Candidate, Election, ListEntry, Unit, Winner
+from hemicycle.model import Chamber
 from hemicycle.verify.concrete import totals_for
 from hemicycle.verify.encoder import Ctx
 from hemicycle.verify.level_encoding import LevelElection, LevelEnc, allocate_levels, level_election
-from hemicycle.verify.level_family import LevelSystem, is_levels, level_system, reduce
+from hemicycle.verify.level_family import LevelSystem, reduce
+from hemicycle.verify.level_family import is_levels as _levelled
+from hemicycle.verify.level_family import level_system as _level_system
+from hemicycle.verify.mixed import compensation_system, is_compensation, is_parallel, parallel_system
 
 __all__ = ["LevelCase", "LevelElection", "LevelEnc", "LevelOutcome", "LevelSystem", "agree", "allocate_levels",
            "election_of", "encoded", "interpret", "is_levels", "left_out", "level_election", "level_system",
            "reduce"]
+
+
+def is_levels(chamber: Chamber) -> bool:
+    """True for the chambers of this family: a tier levelling against another or continuing after
+    it, mixed-member compensation by district seats, single-member seats beside a list tier."""
+    return _levelled(chamber) or is_compensation(chamber) or is_parallel(chamber)
+
+
+def level_system(chamber: Chamber, *, units: int = 2) -> LevelSystem:
+    """The chamber as the encoded family, or ``UnsupportedClause`` naming the first clause outside it."""
+    if _levelled(chamber):
+        return _level_system(chamber, units=units)
+    if is_compensation(chamber):
+        return compensation_system(chamber)
+    if is_parallel(chamber):
+        return parallel_system(chamber)
+    return _level_system(chamber, units=units)
 
 
 @dataclass
@@ -60,9 +81,11 @@ class LevelCase:
     votes: list[list[int]]
     won: list[list[int]]
     pop: list[int] | None = None  # each Land's population (Länder apportioned by it)
+    extras: dict[str, int] | None = None  # against_all, invalid, nonvoters (a parallel list tier's bases)
 
     def __str__(self) -> str:
-        return f"votes {self.votes} won {self.won}" + (f" population {self.pop}" if self.pop else "")
+        return (f"votes {self.votes} won {self.won}" + (f" population {self.pop}" if self.pop else "")
+                + "".join(f" {k} {v}" for k, v in (self.extras or {}).items()))
 
 
 @dataclass
@@ -84,9 +107,17 @@ def election_of(sys: LevelSystem, case: LevelCase) -> Election:
     constituencies inside, each with one candidate per list (the winner more votes than the others)."""
     n = len(case.votes[0])
     abbrs = [f"L{p + 1}" for p in range(n)]
-    level = sys.lower.level or "district"
-    units: list[Unit] = []
     nat = [sum(r[p] for r in case.votes) for p in range(n)]
+    totals = totals_for(nat, **(case.extras or {}))
+    if sys.figures:  # each list's district seats, a figure of the vote file
+        lists = tuple(ListEntry(abbr=a, votes=v, registration_order=p + 1, ballot_order=p + 1,
+                                district_seats=case.won[0][p])
+                      for p, (a, v) in enumerate(zip(abbrs, nat, strict=True)))
+        return Election(lists=lists, totals=totals, name="counterexample")
+    assert sys.lower is not None
+    level = sys.lower.level or "district"
+    given = sys.lower.single_member is not None and sys.lower.single_member.given
+    units: list[Unit] = []
     for k, name in enumerate(sys.unit_names):
         parent = None
         upper_level = sys.place.level if sys.place is not None else sys.upper.level if sys.magnitude else None
@@ -105,10 +136,11 @@ def election_of(sys: LevelSystem, case: LevelCase) -> Election:
                 cands = tuple(Candidate(name=f"{a} candidate", party=a, votes=1 + c if q == p else 1)
                               for q, a in enumerate(abbrs))
                 units.append(Unit(name=f"{name}-{c}", level=level, parent=parent, seats=1,
-                                  totals={"valid": n + c}, candidates=cands))
+                                  totals={"valid": n + c}, candidates=cands,
+                                  winner=Winner(name=cands[p].name, party=abbrs[p]) if given else None))
     lists = tuple(ListEntry(abbr=a, votes=v, registration_order=p + 1, ballot_order=p + 1)
                   for p, (a, v) in enumerate(zip(abbrs, nat, strict=True)))
-    return Election(lists=lists, totals=totals_for(nat), units=tuple(units), name="counterexample")
+    return Election(lists=lists, totals=totals, units=tuple(units), name="counterexample")
 
 
 def interpret(sys: LevelSystem, case: LevelCase) -> LevelOutcome | str:
@@ -149,6 +181,8 @@ def encoded(sys: LevelSystem, case: LevelCase, *, unique: bool = False) -> tuple
         if case.pop is None:
             raise ValueError("the rules apportion the Länder by population: the case must give it")
         fix += [x == z3.RealVal(v) for x, v in zip(e.pop, case.pop, strict=True)]
+    for name, x in (e.extras or {}).items():
+        fix.append(x == z3.RealVal((case.extras or {}).get(name, 0)))
     from hemicycle.verify.errors import EncodingMismatch
 
     s = z3.Solver()
