@@ -33,7 +33,6 @@ def test_national_clauses_are_encoded(name: str) -> None:
 
 @pytest.mark.parametrize(("name", "line", "what"), [
     ("kyrgyzstan-2010", 24, "in every region"),
-    ("new-zealand-2017", 14, "or district_seats"),
 ])
 def test_clauses_not_encoded_yet_are_refused_with_their_line(name: str, line: int, what: str) -> None:
     with pytest.raises(UnsupportedClause) as exc:

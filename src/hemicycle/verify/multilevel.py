@@ -119,8 +119,7 @@ def _verify_levels(
         wanted.append((name, int(k) if k else 0))
     results = []
     shape = _Shape(system.upper.name, "rational" if max_votes is None else "integer",
-                   bounds(parties, max_votes is None, max_votes) + f", {system.chamber.seats} seats, "
-                   f"{system.constituencies} constituencies in {system.units} upper unit(s), symbolic winners",
+                   bounds(parties, max_votes is None, max_votes) + ", " + system.shape,
                    lambda o: _level_counter(system, o), lambda o: o.trace, [NO_RESULT])
     for j, (name, k) in enumerate(wanted):
         if progress is not None:
@@ -194,10 +193,11 @@ def _level_counter(system: Any, o: Any) -> CounterElection:
     n = len(o.national)
     abbrs = [f"L{i + 1}" for i in range(n)]
     units = [{"district": name, "seats": sum(row), "votes": dict(zip(abbrs, votes, strict=True)),
-              "totals": totals_for(votes), "won": dict(zip(abbrs, won, strict=True)),
+              "totals": totals_for(votes, **(o.case.extras or {})), "won": dict(zip(abbrs, won, strict=True)),
               "allocated": dict(zip(abbrs, row, strict=True))}
              for name, votes, won, row in zip(system.unit_names, o.case.votes, o.case.won, o.seats, strict=True)]
-    return CounterElection(votes=dict(zip(abbrs, o.national_votes, strict=True)), totals=totals_for(o.national_votes),
+    return CounterElection(votes=dict(zip(abbrs, o.national_votes, strict=True)),
+                           totals=totals_for(o.national_votes, **(o.case.extras or {})),
                            seats=dict(zip(abbrs, o.national, strict=True)), house=o.total, districts=units)
 
 
