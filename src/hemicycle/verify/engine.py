@@ -602,6 +602,7 @@ def verify(
     seats: int | None = None,
     units: int = 2,
     districts: int | None = None,
+    max_magnitude: int | None = None,
 ) -> list[PropertyResult]:
     """Check catalogue properties (all when ``properties`` is None) and those of a ``.props``
     file, for every tier of ``chamber`` (or the one named ``tier``). ``search=False``: the
@@ -615,7 +616,10 @@ def verify(
     A chamber with districts: the district properties (``DISTRICT_CATALOGUE``: all when
     ``properties`` is None) on the district family the verifier encodes (verify/districts.py);
     ``tier``, ``minimize`` and ``search`` do not apply there yet. ``districts``: how many units
-    an apportioned level has (``apportion by ...``: the rule file does not name them; default 3).
+    an apportioned level has (``apportion by ...``: the rule file does not name them; default 3), or
+    a level whose magnitudes the vote file gives; ``max_magnitude``: the bound on those magnitudes
+    (each ranges over 1..M; default 3); ``seats``: an apportioned level at that many seats (its
+    fixed seats and minimum kept).
 
     A chamber with a levelling tier or a majority bonus: the level properties
     (``LEVEL_CATALOGUE``, verify/level_properties.py), at ``seats`` seats (the rules' seat numbers
@@ -635,7 +639,8 @@ def verify(
 
             user_d = load_district_properties(property_file)
         return verify_districted(chamber, properties, parties=parties, max_votes=max_votes,
-                                  timeout=timeout, progress=progress, districts=districts, user=user_d)
+                                 timeout=timeout, progress=progress, districts=districts, user=user_d,
+                                 sizes={"seats": seats, "max_magnitude": max_magnitude})
     props: list[Property] = []
     if property_file is not None:
         from hemicycle.verify.proplang import load_properties

@@ -14,9 +14,7 @@ def refuse_lot(tier: Tier, districted: bool) -> None:
     assert tier.ties is not None
     steps = [type(a).__name__ for p in tier.provisions for a in p.actions if not isinstance(a, Correction)]
     why = ""
-    if districted:
-        why = "lots in districts are not encoded yet"
-    elif steps:
+    if steps:
         why = (f"a draw beside {', '.join(sorted(set(steps)))} is not encoded (each tie-breaking step "
                "draws its own lot)")
     elif tier.cap is not None or tier.alliances is not None:
@@ -91,7 +89,7 @@ def _refuse_districts(tier: Tier, districted: bool = False) -> None:
         raise UnsupportedClause(tier, f"tier ... in each {tier.level}", why)
     refuse_present([(tier.seats_from, "seats unfilled in tier ..."), (tier.votes_from, "votes remainders of tier ..."),
                     (tier.placement, "place in each ... by remainders of tier ..."),
-                    (tier.exempt, "exempt ... from thresholds")], why)
+                    (None if districted else tier.exempt, "exempt ... from thresholds")], why)
     if getattr(tier.method, "integer_parts_only", False):
         raise UnsupportedClause(tier.method, "integer parts only", why)
     for t in tier.thresholds:
@@ -100,8 +98,6 @@ def _refuse_districts(tier: Tier, districted: bool = False) -> None:
         if getattr(t, "scope", None) is not None and t.scope.value != "unit" and not (
                 districted and t.scope is Scope.NATION):
             raise UnsupportedClause(t, f"threshold ... {t.scope.value}", why)
-        if t.base is not None and t.base.value == "valid_votes_and_blank" and districted:
-            raise UnsupportedClause(t, "valid_votes_and_blank", "blank ballots in districts are not encoded yet")
     selectors = [t.applies_to for t in tier.thresholds] + [getattr(a, "who", None) for p in tier.provisions
                                                           for a in p.actions]
     for sel in selectors:
