@@ -33,7 +33,7 @@ def _build(p: Problem) -> list[Query]:
     e = p.election(ctx, "A")
     a = p.alloc(ctx, e, norm=True, label="with the alliance")
     plain = {t: vs for t, vs in e.tags.items() if not t.startswith(ALLIANCE_TAG)}
-    alone = SymElection(e.votes, e.against_all, e.invalid, e.nonvoters, plain)
+    alone = SymElection(e.votes, e.against_all, e.invalid, e.nonvoters, plain, e.blank)
     b = p.alloc(ctx, alone, label="separately")
     fixed: list[z3.BoolRef] = []
     for t, flags in e.tags.items():

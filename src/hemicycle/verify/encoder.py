@@ -245,6 +245,8 @@ class _TierEncoder(QuotaAllocation, DivisorAllocation):
             seats = self.largest_remainder(method, admitted, weighted, cden, cmax, bool(factors),
                                            v_norm, rounds, house)
         else:
+            house = self.method_house(outside)
+            self.hx = house if isinstance(house, int) else house.expr
             seats = self.divisor(method, admitted, weighted, cden, unit=unit)
         method_seats = seats
         # 5. guarantees

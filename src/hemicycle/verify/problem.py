@@ -70,7 +70,7 @@ class Outcome:
     """One concrete election and what the interpreter made of it (for a property's check)."""
 
     votes: list[int]
-    extras: dict[str, int]  # against_all, invalid, nonvoters
+    extras: dict[str, int]  # against_all, invalid, nonvoters (and blank, when the rules see it)
     tags: dict[str, list[bool]]
     house: int
     seats: list[int]
@@ -157,7 +157,7 @@ class Problem:
         return ctx.mul(BInt(seats + offset, -abs(offset), hi), x)
 
     def total_votes(self, e: SymElection) -> z3.ArithRef:
-        figs = [*e.votes, e.against_all, e.invalid, e.nonvoters]
+        figs = [*e.votes, e.against_all, e.invalid, e.nonvoters, e.blank]
         return z3.Sum([f.a for f in figs if not isinstance(f.a, int)])
 
 

@@ -44,8 +44,12 @@ class QuotaAllocation(Allocation):
         if cap is None:
             return self.lr_round(method, admitted, h if house is None else house, weighted, cden, cmax,
                                  corrected, V0, rounds).seats
-        assert house is None or house == h  # consolation seats beside a cap are refused
-        # caps: re-run among the lists not capped, for the remaining seats, until none is over
+        # caps: re-run among the lists not capped, for the remaining seats, until none is over;
+        # ``house``: the method's seats (fewer than h beside consolation seats), one of its values
+        hm: BInt | int = h if house is None else house
+        hm_vals = (hm,) if isinstance(hm, int) else hm.values
+        assert hm_vals is not None
+        hm_expr = z3.IntVal(hm) if isinstance(hm, int) else hm.expr
         max_rounds = min(n, h // (cap + 1)) + 1
         capped = [z3.BoolVal(False)] * n
         final: list[z3.ArithRef] = [z3.IntVal(0)] * n
@@ -54,11 +58,14 @@ class QuotaAllocation(Allocation):
             act = [z3.And(admitted[i], z3.Not(capped[i])) for i in range(n)]
             k = count(capped)
             if r == 0:
-                H: BInt | int = h
+                H: BInt | int = hm
                 V = V0
             else:
-                vals = tuple(h - cap * j for j in range(n + 1) if h - cap * j >= 0)
-                H = BInt(z3.IntVal(h) - cap * k, min(vals), max(vals), values=vals)
+                # the capped lists held more than ``cap`` seats each of the method's: what is left
+                # is at least 0
+                left = {x - cap * j for x in hm_vals for j in range(n + 1) if x - cap * j >= 0}
+                vals = tuple(sorted(left, reverse=True))
+                H = BInt(hm_expr - cap * k, min(vals), max(vals), values=vals)
                 V = total([ite(act[i], self.e.votes[i], ZERO) for i in range(n)])
             rnd = self.lr_round(method, act, H, weighted, cden, cmax, corrected, V, rounds)
             over = [z3.And(act[i], rnd.seats[i] > cap) for i in range(n)]

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from hemicycle.model import AdmitNext, AdmitRunnerUp, Correction, Guarantee, LargestRemainder, Scope, Tier
+from hemicycle.model import AdmitNext, AdmitRunnerUp, Correction, Guarantee, Scope, Tier
 from hemicycle.verify.errors import UnsupportedClause, refuse_present
 
 
@@ -48,12 +48,6 @@ def refuse_extensions(tier: Tier, districted: bool = False) -> None:
                 raise UnsupportedClause(a, type(a).__name__, "unknown action")
             if isinstance(a, Guarantee) and a.source.value != "largest":
                 raise UnsupportedClause(a, "guarantee", f"source {a.source.value}")
-    for c in tier.consolations:
-        if not isinstance(tier.method, LargestRemainder):
-            raise UnsupportedClause(c, "consolation", "consolation seats beside a divisor method are "
-                                    "not encoded (only largest remainder)")
-        if tier.cap is not None:
-            raise UnsupportedClause(c, "consolation", "consolation seats beside a cap are not encoded")
     if tier.alliances is not None and (tier.cap is not None or tier.consolations):
         raise UnsupportedClause(tier.alliances, "alliances", "alliances beside a cap or consolation seats "
                                 "are not encoded (the interpreter refuses alliances with a cap)")
@@ -104,8 +98,6 @@ def _refuse_districts(tier: Tier, districted: bool = False) -> None:
         for test in t.tests:  # in districts: national and regional tests, alternatives (`or`)
             if test.scope is not Scope.UNIT and not districted:
                 raise UnsupportedClause(test, f"threshold ... {test.scope.value}", why)
-        if t.base is not None and t.base.value == "valid_votes_and_blank" and not districted:
-            raise UnsupportedClause(t, "valid_votes_and_blank", "blank ballots are not modelled")
     selectors = [t.applies_to for t in tier.thresholds] + [getattr(a, "who", None) for p in tier.provisions
                                                           for a in p.actions]
     for sel in selectors:

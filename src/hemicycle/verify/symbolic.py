@@ -100,7 +100,7 @@ class SymElection:
     invalid: Num
     nonvoters: Num
     tags: dict[str, list[z3.BoolRef]] = field(default_factory=dict)
-    blank: Num = ZERO  # blank ballots (districted tiers only: a base `valid_votes_and_blank`)
+    blank: Num = ZERO  # blank ballots (valid votes in the base ``valid_votes_and_blank``)
     # a districted chamber's national election: its districts (thresholds `in every` / `in at least`)
     units: list[SymElection] = field(default_factory=list)
 
@@ -133,6 +133,14 @@ class SymElection:
             Base.VALID_VOTES_AND_BLANK: self.valid + self.blank,
             Base.REGISTERED_VOTERS: self.registered,
         }[base]
+
+    def extra_figures(self) -> dict[str, Num]:
+        """The figures besides the list votes, by their name in ``EXTRAS`` (and ``blank`` when the
+        election has blank ballots), for reading a counterexample back."""
+        out = {"against_all": self.against_all, "invalid": self.invalid, "nonvoters": self.nonvoters}
+        if not isinstance(self.blank.a, int):
+            out["blank"] = self.blank
+        return out
 
     def with_votes(self, votes: list[Num]) -> SymElection:
         return SymElection(votes, self.against_all, self.invalid, self.nonvoters, self.tags, self.blank)
