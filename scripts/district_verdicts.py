@@ -79,6 +79,20 @@ def bundled(args: argparse.Namespace) -> None:
         what = (f"apportioned, {kw['seats']} seats" if apportioned else f"1..{args.max_magnitude} each")
         print(f"| {name} | {what} | " + " | ".join(cells) + " |", flush=True)
     print(f"total {time.monotonic() - t0:.0f} s")
+    from hemicycle.verify.apportionment import APPORTIONMENT_CATALOGUE
+
+    aprops = list(APPORTIONMENT_CATALOGUE)
+    print(f"\nApportioned magnitudes, {args.districts} apportioned units at {args.apportion_seats} seats")
+    print("| rules | " + " | ".join(aprops) + " |")
+    print("| --- |" + " --- |" * len(aprops))
+    for name in ("us-house-2000", "spain-1986"):
+        chamber = load_rules(resolve_rules(name))
+        seats = args.apportion_seats + sum(f.seats for f in chamber.levels[0].fixed)
+        results = verify(chamber, aprops, parties=args.parties, timeout=args.timeout, districts=args.districts,
+                         seats=seats)
+        cells = [f"{ {'proved': 'P', 'refuted': 'R', 'unknown': '?', 'error': 'ERROR'}[r.status.value]} "
+                 f"{r.seconds:.1f}" for r in results]
+        print(f"| {name} ({seats} seats) | " + " | ".join(cells) + " |", flush=True)
 
 
 def main() -> None:
@@ -89,6 +103,8 @@ def main() -> None:
     ap.add_argument("--districts", type=int, default=3)
     ap.add_argument("--max-magnitude", type=int, default=3)
     ap.add_argument("--spain-seats", type=int, default=6)
+    ap.add_argument("--apportion-seats", type=int, default=10, help="apportionment properties: the seats "
+                    "of the apportioned units (fixed seats added)")
     args = ap.parse_args()
     if args.bundled:
         bundled(args)

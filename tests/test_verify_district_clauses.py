@@ -148,3 +148,29 @@ def test_tests_in_every_or_at_least_k_districts_and_alternatives() -> None:
         o = interpret(sys, c)
         assert not isinstance(o, str) and (o.national[2] > 0) is passes, votes
         assert agree(sys, c, unique=True) is None
+
+
+def test_huntington_hill_apportionment_is_monotone() -> None:
+    """Balinski & Young: every divisor method, Huntington-Hill (the US House since 1941) too, has
+    neither the Alabama nor the population paradox; proved (non-vacuous) on the squared figures."""
+    results = verify(load_rules("rules/us-house-2000.elect"), None, parties=2, timeout=120, seats=8)
+    assert [r.property for r in results] == ["apportionment-house-monotonicity",
+                                             "apportionment-population-monotonicity"]
+    for r in results:
+        assert r.status is Status.PROVED, r.reason
+        assert "of 8 seats" in r.bounds and any("non-vacuity" in n for n in r.notes)
+
+
+def test_huntington_hill_square_roots_replay() -> None:
+    from fractions import Fraction
+
+    from hemicycle.verify.apportionment import _integral, apportioned, figures_for
+
+    # monotone square roots (sqrt(x) x 4 x 1000): equal squares give equal figures, a larger a larger one
+    assert _integral([[Fraction(1, 4), Fraction(1, 4), Fraction(1, 2)]], True, 3) == [[2000, 2000, 2828]]
+    app = apportioned(load_rules("rules/us-house-2000.elect").levels[0], 3)
+    from dataclasses import replace
+
+    app = replace(app, level=replace(app.level, seats=9))
+    reach, figs = figures_for(app, (5, 3, 1))  # figures found on the squares, replayed as roots
+    assert reach == "sat" and figs is not None and figs[0] > figs[1] > figs[2]

@@ -43,7 +43,7 @@ def _replay(chamber, election_json: dict) -> dict[str, int]:
 
 
 @pytest.mark.parametrize(("rules", "line", "what"), [
-    ("rules/us-house-2000.elect", 14, "huntington_hill"),
+    ("rules/us-house-2000.elect", 10, "no tier"),
     ("rules/czech-2021.elect", 12, "apportion"),
 ])
 def test_other_district_clauses_are_refused_with_their_line(rules: str, line: int, what: str) -> None:

@@ -399,7 +399,8 @@ def agree(app: Apportioned, figs: list[int], seats: int) -> str | None:
     val = z3.RealVal if app.real else z3.IntVal
     s = z3.Solver()
     s.set(timeout=60_000)
-    s.add(*ctx.cons, *[x.a == val(f) for x, f in zip(p, figs, strict=True)])
+    # Huntington-Hill: the symbolic figures are the squares
+    s.add(*ctx.cons, *[x.a == val(f * f if enc.squared else f) for x, f in zip(p, figs, strict=True)])
     want = replay(app, figs, seats)
     if s.check() != z3.sat:
         return f"figures {figs}, {seats} seats: the encoding has no apportionment"
@@ -454,9 +455,9 @@ def figures_for(app: Apportioned, mags: tuple[int, ...], timeout: float = 30.0
     if r != z3.sat:
         return why or "unknown", None
     raw = [_value(s.model(), f) for f in p]
-    den = lcm(*(x.denominator for x in raw))
-    figs = [int(x * den) for x in raw]
-    r = replay(app, figs, app.level.seats)
-    if isinstance(r, str) or tuple(r.magnitudes[u] for u in app.pool) != mags:
-        raise EncodingMismatch(f"figures {figs}: the encoding apportions {mags}, the interpreter {r}")
-    return "sat", figs
+    for digits in ((3, 6, 9, 12, 18) if enc.squared else (0,)):  # Huntington-Hill: square roots, closer and closer
+        figs = _integral([raw], enc.squared, digits)[0]
+        r = replay(app, figs, app.level.seats)
+        if not isinstance(r, str) and tuple(r.magnitudes[u] for u in app.pool) == mags:
+            return "sat", figs
+    raise EncodingMismatch(f"figures {figs}: the encoding apportions {mags}, the interpreter {r}")

@@ -103,6 +103,9 @@ def district_system(chamber: Chamber, units: int = DEFAULT_UNITS,
                                 "the vote file are not encoded: fix every district's seats or none")
     for a in chamber.appointed:
         raise UnsupportedClause(a, "appointed", "appointed seats beside districts are not encoded yet")
+    if not chamber.tiers:
+        raise UnsupportedClause(level, level.label, "the chamber has no tier, so no votes to verify (the "
+                                "apportionment properties of its magnitudes are verified: apportionment-*)")
     if len(chamber.tiers) != 1:
         t = chamber.tiers[1] if chamber.tiers else level
         raise UnsupportedClause(t, "tier", "a districted chamber with one tier is encoded, not several")
