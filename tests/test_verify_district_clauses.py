@@ -174,3 +174,12 @@ def test_huntington_hill_square_roots_replay() -> None:
     app = replace(app, level=replace(app.level, seats=9))
     reach, figs = figures_for(app, (5, 3, 1))  # figures found on the squares, replayed as roots
     assert reach == "sat" and figs is not None and figs[0] > figs[1] > figs[2]
+
+
+def test_spain_is_verified_at_a_smaller_chamber_of_the_same_law() -> None:
+    # Ceuta and Melilla 1 seat each, one province of the rest (6 seats: magnitudes 1, 1, 4), the
+    # 3% threshold of valid votes and blank ballots, D'Hondt, ties by more votes then lot
+    [r] = verify(load_rules("rules/spain-1986.elect"), ["district-monotonicity"], parties=2, districts=1,
+                 seats=6, timeout=120)
+    assert r.status is Status.PROVED, r.reason
+    assert "apportioned magnitudes (6 seats)" in r.bounds
