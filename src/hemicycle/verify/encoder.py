@@ -37,6 +37,7 @@ from hemicycle.model import (
     Scope,
     Selector,
     SelectorKind,
+    Threshold,
     Tier,
 )
 from hemicycle.verify.alliance_tags import alliance_pairs
@@ -45,7 +46,15 @@ from hemicycle.verify.errors import UnsupportedClause, VerifyError
 from hemicycle.verify.num import ZERO, Num, count, ite, total
 from hemicycle.verify.quota_methods import LRRound, QuotaAllocation
 from hemicycle.verify.refusals import refuse_extensions
-from hemicycle.verify.symbolic import BInt, Ctx, SymElection, make_election, needed_extras, needed_tags
+from hemicycle.verify.symbolic import (
+    BInt,
+    Ctx,
+    SymElection,
+    make_election,
+    needed_extras,
+    needed_regions,
+    needed_tags,
+)
 
 
 @dataclass
@@ -115,6 +124,8 @@ class _TierEncoder(QuotaAllocation, DivisorAllocation):
                     lhs = at.votes[i].scale(self.h, ctx.real)
                     rhs = at.base(t.base).scale(quotas, ctx.real)
                     ok = lhs.ge(rhs) if t.inclusive else lhs.gt(rhs)
+                elif t.regional:
+                    ok = self.regional(t, i)
                 else:
                     assert t.share is not None and t.base is not None
                     lhs = at.votes[i].scale(t.share.denominator, ctx.real)
@@ -123,6 +134,22 @@ class _TierEncoder(QuotaAllocation, DivisorAllocation):
                 conds.append(z3.Implies(applies, ok))
             passed.append(z3.And(conds))
         return passed
+
+    def regional(self, t: Threshold, i: int) -> z3.BoolRef:
+        """``threshold S of B in every region`` / ``in at least K regions``: list i's votes in each
+        region against the share of that region's base; passed in every region, or in K."""
+        assert t.share is not None and t.base is not None
+        if not self.e.regions:
+            raise UnsupportedClause(t, "threshold ... in every region" if t.scope is Scope.EVERY else
+                                    f"threshold ... in at least {t.count} regions",
+                                    "this election has no regional figures (a property that derives an "
+                                    "election without them)")
+        oks = []
+        for reg in self.e.regions:
+            lhs = reg.votes[i].scale(t.share.denominator, self.ctx.real)
+            rhs = reg.base(t.base).scale(t.share.numerator, self.ctx.real)
+            oks.append(lhs.ge(rhs) if t.inclusive else lhs.gt(rhs))
+        return z3.And(oks) if t.scope is Scope.EVERY else count(oks) >= t.count
 
     def run(self, norm: Num | None, implied: bool = False) -> TierEnc:
         ctx, tier, e, n = self.ctx, self.tier, self.e, self.n
@@ -221,6 +248,7 @@ class _TierEncoder(QuotaAllocation, DivisorAllocation):
             else:
                 ctx.add(eq)
             v_norm = norm
+        self.step()  # the method's cut draws its own lot
         if tier.alliances is not None:
             seats = self.alliance_seats(tier.alliances, admitted, weighted, cden, cmax, bool(factors),
                                         v_norm, unit)
@@ -311,6 +339,7 @@ class _TierEncoder(QuotaAllocation, DivisorAllocation):
             raise UnsupportedClause(cond, str(cond), f"unknown subject {cond.subject!r}")
         adm = list(admitted)
         for _ in range(n):
+            self.step()  # each admission draws its own lot
             if cond.subject == "admitted":
                 ok = _cmp(cond.op.value, count(adm), cond.value)
             else:
@@ -378,9 +407,10 @@ class _TierEncoder(QuotaAllocation, DivisorAllocation):
                 has_votes: z3.BoolRef, V: Num, method_seats: list[z3.ArithRef],
                 seats: list[z3.ArithRef], rounds: list[LRRound], v_norm: Num) -> TierEnc:
         election = self.e
-        if self.draw:  # this allocation's own draw, beside the election's tags
+        if self.draws:  # this allocation's own draws, beside the election's tags
             election = SymElection(self.e.votes, self.e.against_all, self.e.invalid, self.e.nonvoters,
-                                   {**self.e.tags, **self.draw}, self.e.blank)
+                                   {**self.e.tags, **{t: v for d in self.draws for t, v in d.items()}},
+                                   self.e.blank, self.e.regions)
         return TierEnc(
             tier=self.tier,
             house=self.h,
@@ -409,6 +439,7 @@ class _TierEncoder(QuotaAllocation, DivisorAllocation):
         if z3.is_false(z3.simplify(on)):
             return seats
         for _ in range(want):
+            self.step()  # each seat moved draws its own lot
             need = z3.And(on, seats[g] < want)
             donor = []
             for j in range(n):
@@ -506,5 +537,5 @@ def encode_tier(
 def check_supported(tier: Tier) -> None:
     """Raise ``UnsupportedClause`` for the first clause of ``tier`` the encoder cannot express."""
     ctx = Ctx(real=tier.scale_invariant)
-    e = make_election(ctx, 2, "probe", needed_extras([tier]), needed_tags([tier]))
+    e = make_election(ctx, 2, "probe", needed_extras([tier]), needed_tags([tier]), regions=needed_regions([tier]))
     encode_tier(ctx, tier, e)

@@ -8,19 +8,16 @@ from hemicycle.verify.errors import UnsupportedClause, refuse_present
 
 
 def refuse_lot(tier: Tier, districted: bool) -> None:
-    """A draw is encoded as one free order per allocation, which is every outcome of the lot
-    exactly when the allocation breaks at most one tie: the method's cut. Refused (with the
-    ``ties`` line) where the interpreter can draw several lots in one allocation."""
+    """A draw is encoded as a free order for each lot the allocation draws (each tie-breaking
+    step: runner-up, admission round, the method's cut in each round of a cap, a guaranteed
+    seat). Refused (with the ``ties`` line) in districts and beside alliances (each split draws
+    its own lot, in an order not encoded yet)."""
     assert tier.ties is not None
-    steps = [type(a).__name__ for p in tier.provisions for a in p.actions if not isinstance(a, Correction)]
     why = ""
     if districted:
         why = "lots in districts are not encoded yet"
-    elif steps:
-        why = (f"a draw beside {', '.join(sorted(set(steps)))} is not encoded (each tie-breaking step "
-               "draws its own lot)")
-    elif tier.cap is not None or tier.alliances is not None:
-        why = "a draw beside a cap or alliances is not encoded (each round or split draws its own lot)"
+    elif tier.alliances is not None:
+        why = "a draw beside alliances is not encoded (each split draws its own lot)"
     if why:
         raise UnsupportedClause(tier.ties, "ties ... lot", why)
 
@@ -30,9 +27,15 @@ def refuse_extensions(tier: Tier, districted: bool = False) -> None:
     the tier is encoded in one unit of a districted chamber (verify/districts.py), so
     ``in each district`` and national thresholds are expressed."""
     for t in tier.thresholds:
-        if getattr(t, "regional", False):
-            raise UnsupportedClause(t, "threshold ... in every region",
-                                    "regional figures are not modelled")
+        if t.regional and t.absolute is None:
+            what = "threshold ... in every region" if t.scope is Scope.EVERY else "threshold ... in at least"
+            if districted:
+                raise UnsupportedClause(t, what, "regional tests in districts are not encoded yet")
+            if t.level != "region":
+                raise UnsupportedClause(t, what, f"a test in each {t.level} of a national tier is not encoded "
+                                        "(only the vote file's regions)")
+            if t.quotas is not None:
+                raise UnsupportedClause(t, what, "a quota test region by region needs each region's seats")
         if getattr(t, "district_op", None) is not None:
             raise UnsupportedClause(t, "threshold ... or district_seats",
                                     "district seats are not modelled")
@@ -97,8 +100,8 @@ def _refuse_districts(tier: Tier, districted: bool = False) -> None:
     for t in tier.thresholds:
         if getattr(t, "alternatives", ()):
             raise UnsupportedClause(t, "threshold ... or ...", "alternative tests are not encoded yet")
-        if getattr(t, "scope", None) is not None and t.scope.value != "unit" and not (
-                districted and t.scope is Scope.NATION):
+        if t.scope is not Scope.UNIT and not (districted and t.scope is Scope.NATION) and not (
+                t.regional and not districted):
             raise UnsupportedClause(t, f"threshold ... {t.scope.value}", why)
         if t.base is not None and t.base.value == "valid_votes_and_blank" and districted:
             raise UnsupportedClause(t, "valid_votes_and_blank", "blank ballots in districts are not encoded yet")
