@@ -324,6 +324,16 @@ class Ties(Node):
     # for LOT: a fixed draw for each lot drawn in turn (the k-th lot of the allocation by the k-th;
     # past the end, ``draw``); set by the verifier's replay only, like ``draw``
     draws: tuple[tuple[str, ...], ...] = ()
+    # the same per unit of a districted tier ((district, draw), ...): each district's allocation
+    # draws its own lot; a unit not named here falls back on ``draw``
+    district_draws: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def draw_in(self, district: str | None) -> tuple[str, ...] | None:
+        """The fixed draw for the allocation in ``district`` (None: the tier's own), if any."""
+        for name, order in self.district_draws:
+            if name == district:
+                return order
+        return self.draw
 
 
 @dataclass(frozen=True, kw_only=True)

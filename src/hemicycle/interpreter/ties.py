@@ -77,8 +77,8 @@ class TieBreaker:
             used = crit.value
             if crit is m.TieCriterion.LOT:
                 pool = sorted(remaining, key=lambda i: self.entries[i].registration_order)
-                draw = self.ties.draw if self.ties is not None else None
-                if self.ties is not None and self._lots < len(self.ties.draws):
+                draw = self.ties.draw_in(self.district) if self.ties is not None else None
+                if self.ties is not None and self.district is None and self._lots < len(self.ties.draws):
                     draw = self.ties.draws[self._lots]
                 self._lots += 1
                 if draw is not None:  # a given draw (the verifier's replay): first drawn first

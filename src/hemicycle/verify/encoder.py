@@ -133,6 +133,9 @@ class _TierEncoder(QuotaAllocation, DivisorAllocation):
                     ok = lhs.ge(rhs) if t.inclusive else lhs.gt(rhs)
                 conds.append(z3.Implies(applies, ok))
             passed.append(z3.And(conds))
+        if tier.exempt is not None:  # the selected lists pass every threshold (they still need a vote)
+            freed = self.selected(tier.exempt.who, [], z3.BoolVal(False))
+            passed = [z3.Or(p, z3.And(v[i].pos(), f)) for i, (p, f) in enumerate(zip(passed, freed, strict=True))]
         return passed
 
     def regional(self, t: Threshold, i: int) -> z3.BoolRef:

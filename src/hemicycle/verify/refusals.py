@@ -10,14 +10,17 @@ from hemicycle.verify.errors import UnsupportedClause, refuse_present
 def refuse_lot(tier: Tier, districted: bool) -> None:
     """A draw is encoded as a free order for each lot the allocation draws (each tie-breaking
     step: runner-up, admission round, the method's cut in each round of a cap, a guaranteed
-    seat). Refused (with the ``ties`` line) in districts and beside alliances (each split draws
-    its own lot, in an order not encoded yet)."""
+    seat). Refused (with the ``ties`` line) beside alliances (each split draws its own lot, in an
+    order not encoded yet) and, in districts, where a district's allocation can draw more than
+    once (its replay takes one draw)."""
     assert tier.ties is not None
     why = ""
-    if districted:
-        why = "lots in districts are not encoded yet"
-    elif tier.alliances is not None:
+    steps = [type(a).__name__ for p in tier.provisions for a in p.actions if not isinstance(a, Correction)]
+    if tier.alliances is not None:
         why = "a draw beside alliances is not encoded (each split draws its own lot)"
+    elif districted and (steps or tier.cap is not None):
+        why = (f"in districts, a draw beside {', '.join(sorted(set(steps))) or 'a cap'} is not encoded (each "
+               "tie-breaking step draws its own lot; a district's replay takes one draw)")
     if why:
         raise UnsupportedClause(tier.ties, "ties ... lot", why)
 
@@ -94,7 +97,7 @@ def _refuse_districts(tier: Tier, districted: bool = False) -> None:
         raise UnsupportedClause(tier, f"tier ... in each {tier.level}", why)
     refuse_present([(tier.seats_from, "seats unfilled in tier ..."), (tier.votes_from, "votes remainders of tier ..."),
                     (tier.placement, "place in each ... by remainders of tier ..."),
-                    (tier.exempt, "exempt ... from thresholds")], why)
+                    (None if districted else tier.exempt, "exempt ... from thresholds")], why)
     if getattr(tier.method, "integer_parts_only", False):
         raise UnsupportedClause(tier.method, "integer parts only", why)
     for t in tier.thresholds:
@@ -103,8 +106,6 @@ def _refuse_districts(tier: Tier, districted: bool = False) -> None:
         if t.scope is not Scope.UNIT and not (districted and t.scope is Scope.NATION) and not (
                 t.regional and not districted):
             raise UnsupportedClause(t, f"threshold ... {t.scope.value}", why)
-        if t.base is not None and t.base.value == "valid_votes_and_blank" and districted:
-            raise UnsupportedClause(t, "valid_votes_and_blank", "blank ballots in districts are not encoded yet")
     selectors = [t.applies_to for t in tier.thresholds] + [getattr(a, "who", None) for p in tier.provisions
                                                           for a in p.actions]
     for sel in selectors:

@@ -134,8 +134,8 @@ class SymElection:
             Base.BALLOTS_CAST: self.ballots_cast,
             Base.LIST_VOTES: self.list_votes,
             Base.VOTES_AND_AGAINST_ALL: self.valid,
-            Base.REGISTERED_VOTERS: self.registered,
             Base.VALID_VOTES_AND_BLANK: self.valid + self.blank,
+            Base.REGISTERED_VOTERS: self.registered,
         }[base]
 
     def extra_figures(self) -> dict[str, Num]:
@@ -161,8 +161,7 @@ def needed_extras(tiers: list[Tier]) -> set[str]:
             if b in (Base.VALID_VOTES, Base.VOTES_AND_AGAINST_ALL):
                 out.add("against_all")
             elif b is Base.VALID_VOTES_AND_BLANK:
-                out.add("against_all")
-                out.add("blank")
+                out |= {"against_all", "blank"}
             elif b is Base.BALLOTS_CAST:
                 out.add("invalid")
             elif b is Base.REGISTERED_VOTERS:
@@ -184,6 +183,8 @@ def needed_tags(tiers: list[Tier]) -> set[str]:
         sels: list[Selector | None] = [t.applies_to for t in tier.thresholds]
         for _, a in tier.actions(Guarantee) + tier.actions(Correction):
             sels.append(a.who)  # type: ignore[attr-defined]
+        if tier.exempt is not None:
+            sels.append(tier.exempt.who)
         out |= {s.tag for s in sels
                 if s is not None and s.kind.value in ("tagged", "untagged") and s.tag}
     return out
