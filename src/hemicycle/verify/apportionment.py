@@ -39,10 +39,11 @@ import z3
 
 from hemicycle import model as m
 from hemicycle.election import Election, ListEntry, Unit
-from hemicycle.verify.encoder import ZERO, Ctx, SymElection, encode_tier
+from hemicycle.verify.encoder import encode_tier
 from hemicycle.verify.errors import EncodingMismatch, UnsupportedClause
-from hemicycle.verify.num import Num, total
+from hemicycle.verify.num import ZERO, Num, total
 from hemicycle.verify.solving import Ask, Verdict, check, decide_queries
+from hemicycle.verify.symbolic import Ctx, SymElection
 
 DEFAULT_UNITS = 3  # units apportioned when the caller does not say
 

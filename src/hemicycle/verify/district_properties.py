@@ -19,18 +19,20 @@ from fractions import Fraction
 import z3
 
 from hemicycle.verify.districts import (
+    DISTRICT_EXTRAS,
     DistrictCase,
     DistrictEnc,
     DistrictOutcome,
     DistrictSystem,
     allocate_districts,
     district_elections,
+    draw_of,
     interpret,
 )
-from hemicycle.verify.encoder import EXTRAS, Ctx, SymElection
 from hemicycle.verify.errors import EncodingMismatch
 from hemicycle.verify.num import Num
 from hemicycle.verify.solving import Ask, Verdict, decide_queries
+from hemicycle.verify.symbolic import Ctx, SymElection
 
 
 @dataclass
@@ -174,7 +176,7 @@ def _cases(m: z3.ModelRef, q: DQuery) -> tuple[list[DistrictCase], list[list[lis
     raw = []
     for enc in q.elections:
         votes = [[_value(m, x.a) for x in e.votes] for e in enc.districts]
-        extras = [{name: _value(m, getattr(e, name).a) for name in EXTRAS} for e in enc.districts]
+        extras = [{name: _value(m, getattr(e, name).a) for name in DISTRICT_EXTRAS} for e in enc.districts]
         raw.append((votes, extras))
     den = 1
     for votes, extras in raw:
@@ -185,7 +187,12 @@ def _cases(m: z3.ModelRef, q: DQuery) -> tuple[list[DistrictCase], list[list[lis
             for y in x.values():
                 den = lcm(den, y.denominator)
     cases = [DistrictCase([[int(x * den) for x in row] for row in votes],
-                          [{k: int(y * den) for k, y in x.items()} for x in extras]) for votes, extras in raw]
+                          [{k: int(y * den) for k, y in x.items()} for x in extras],
+                          [draw_of(enc, k, m) for k in range(len(enc.districts))],
+                          [m.eval(x, model_completion=True).as_long() for x in enc.magnitudes],
+                          {t: [z3.is_true(m.eval(v, model_completion=True)) for v in vs]
+                           for t, vs in enc.districts[0].tags.items()})
+             for (votes, extras), enc in zip(raw, q.elections, strict=True)]
     seats = [[[m.eval(s, model_completion=True).as_long() for s in row] for row in enc.seats]
              for enc in q.elections]
     return cases, seats

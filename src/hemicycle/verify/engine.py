@@ -18,16 +18,19 @@ import z3
 
 from hemicycle.election import Election
 from hemicycle.model import Chamber, Tier
+from hemicycle.verify.alliance_tags import concrete_lists
 from hemicycle.verify.concrete import totals_for
-from hemicycle.verify.encoder import TierEnc, check_supported, concrete_lists, refuse_levels2, replay_tier
+from hemicycle.verify.encoder import TierEnc, check_supported
 from hemicycle.verify.errors import EncodingMismatch, PropertyError, VerifyError
 from hemicycle.verify.multilevel import levels_or_bonus, verify_districted
 from hemicycle.verify.problem import Outcome, Part, Problem, Query
 from hemicycle.verify.properties import CATALOGUE, Property
+from hemicycle.verify.refusals import refuse_levels2
 from hemicycle.verify.results import NO_RESULT, CounterElection, PropertyResult, Status, mismatch_reason
 from hemicycle.verify.results import bounds as _bounds
 from hemicycle.verify.solving import check as _check
 from hemicycle.verify.solving import left as _left
+from hemicycle.verify.ties import replay_tier
 
 # --- solving ---------------------------------------------------------------------------------
 
@@ -269,8 +272,7 @@ def _read(m: z3.ModelRef, enc: TierEnc) -> _RawElection:
     e = enc.election
     return _RawElection(
         votes=[_val(m, x.a) for x in e.votes],
-        extras={"against_all": _val(m, e.against_all.a), "invalid": _val(m, e.invalid.a),
-                "nonvoters": _val(m, e.nonvoters.a)},
+        extras={name: _val(m, x.a) for name, x in e.extra_figures().items()},
         tags={t: [z3.is_true(m.eval(b, model_completion=True)) for b in vs]
               for t, vs in e.tags.items()},
         seats=[m.eval(s, model_completion=True).as_long() for s in enc.seats],
@@ -600,6 +602,7 @@ def verify(
     seats: int | None = None,
     units: int = 2,
     districts: int | None = None,
+    max_magnitude: int | None = None,
 ) -> list[PropertyResult]:
     """Check catalogue properties (all when ``properties`` is None) and those of a ``.props``
     file, for every tier of ``chamber`` (or the one named ``tier``). ``search=False``: the
@@ -613,7 +616,10 @@ def verify(
     A chamber with districts: the district properties (``DISTRICT_CATALOGUE``: all when
     ``properties`` is None) on the district family the verifier encodes (verify/districts.py);
     ``tier``, ``minimize`` and ``search`` do not apply there yet. ``districts``: how many units
-    an apportioned level has (``apportion by ...``: the rule file does not name them; default 3).
+    an apportioned level has (``apportion by ...``: the rule file does not name them; default 3), or
+    a level whose magnitudes the vote file gives; ``max_magnitude``: the bound on those magnitudes
+    (each ranges over 1..M; default 3); ``seats``: an apportioned level at that many seats (its
+    fixed seats and minimum kept).
 
     A chamber with a levelling tier or a majority bonus: the level properties
     (``LEVEL_CATALOGUE``, verify/level_properties.py), at ``seats`` seats (the rules' seat numbers
@@ -633,7 +639,8 @@ def verify(
 
             user_d = load_district_properties(property_file)
         return verify_districted(chamber, properties, parties=parties, max_votes=max_votes,
-                                  timeout=timeout, progress=progress, districts=districts, user=user_d)
+                                 timeout=timeout, progress=progress, districts=districts, user=user_d,
+                                 sizes={"seats": seats, "max_magnitude": max_magnitude})
     props: list[Property] = []
     if property_file is not None:
         from hemicycle.verify.proplang import load_properties

@@ -20,7 +20,6 @@ import z3
 
 from hemicycle.verify.bonus import BonusSystem, majority_query
 from hemicycle.verify.bonus import interpret as bonus_interpret
-from hemicycle.verify.encoder import Ctx
 from hemicycle.verify.errors import EncodingMismatch
 from hemicycle.verify.levels import (
     LevelCase,
@@ -32,6 +31,7 @@ from hemicycle.verify.levels import (
     level_election,
 )
 from hemicycle.verify.solving import Ask, Verdict, decide_queries
+from hemicycle.verify.symbolic import Ctx
 
 
 @dataclass
@@ -163,11 +163,11 @@ def _value(m: z3.ModelRef, x: z3.ArithRef) -> Fraction:
 def cases_of(m: z3.ModelRef, encs: list[LevelEnc]) -> tuple[list[LevelCase], list[list[list[int]]]]:
     """The query's elections as integral cases (one common factor), and the model's seats."""
     raw = [[[_value(m, x) for x in row] for row in enc.election.votes] for enc in encs]
+    extras = [{k: _value(m, x) for k, x in (enc.election.extras or {}).items()} for enc in encs]
     den = 1
-    for votes in raw:
-        for row in votes:
-            for x in row:
-                den = lcm(den, x.denominator)
+    for votes, ex in zip(raw, extras, strict=True):
+        for x in [*(x for row in votes for x in row), *ex.values()]:
+            den = lcm(den, x.denominator)
     pop = None
     if encs[0].election.pop is not None:  # the populations: one figure per Land, scaled on their own
         praw = [_value(m, x) for x in encs[0].election.pop]
@@ -176,8 +176,9 @@ def cases_of(m: z3.ModelRef, encs: list[LevelEnc]) -> tuple[list[LevelCase], lis
             pden = lcm(pden, x.denominator)
         pop = [int(x * pden) for x in praw]
     cases = [LevelCase([[int(x * den) for x in row] for row in votes],
-                       [[int(_value(m, x)) for x in row] for row in enc.election.won], pop)
-             for votes, enc in zip(raw, encs, strict=True)]
+                       [[int(_value(m, x)) for x in row] for row in enc.election.won], pop,
+                       {k: int(x * den) for k, x in ex.items()} if enc.election.extras is not None else None)
+             for votes, enc, ex in zip(raw, encs, extras, strict=True)]
     seats = [[[m.eval(s, model_completion=True).as_long() for s in row] for row in enc.seats] for enc in encs]
     return cases, seats
 

@@ -55,6 +55,7 @@ def _result(name: str, prop: Any, parties: int, shape: _Shape, decide: Callable[
 def verify_districted(
     chamber: Chamber, properties: list[str] | None, *, parties: int, max_votes: int | None,
     timeout: float, progress: Progress, districts: int | None = None, user: list[Any] | None = None,
+    sizes: dict[str, int | None] | None = None,
 ) -> list[PropertyResult]:
     """The district properties (verify/district_properties.py, verify/apportionment.py) on the
     encoded district family; any other clause about districts is refused with its line. Without
@@ -71,12 +72,12 @@ def verify_districted(
     names = default if properties is None else properties
     for name in names:
         if name not in known:
-            district_system(chamber, districts or 3)  # a clause it does not encode is named first
+            district_system(chamber, districts or 3, **(sizes or {}))  # a clause it does not encode is named first
             raise PropertyError(f"{name!r} is not a property of districted chambers yet; known: "
                                 + ", ".join(known))
     system = None
     if any(name in vote_props for name in names):
-        system = district_system(chamber, districts or 3)
+        system = district_system(chamber, districts or 3, **(sizes or {}))
     results = []
     for k, name in enumerate(names):
         if progress is not None:
@@ -87,10 +88,9 @@ def verify_districted(
         assert system is not None
         prop = vote_props[name]
         real = system.real and max_votes is None
-        magnitudes = ("/".join(str(m) for m in system.magnitudes) + " seats" if system.apportioned is None
-                      else f"apportioned magnitudes ({system.chamber.levels[0].seats} seats)")
         shape = _Shape(system.tier.name, "rational" if real else "integer",
-                       bounds(parties, real, max_votes) + f", {len(system.names)} districts of {magnitudes}",
+                       bounds(parties, real, max_votes) + f", {len(system.names)} districts of "
+                       + system.magnitude_text,
                        lambda o, s=system: _district_counter(s, o), lambda o: o.trace, [NO_RESULT])
         results.append(_result(name, prop, parties, shape, lambda s=system, p=prop: decide(
             s, p, parties, timeout=timeout, max_votes=max_votes)))
@@ -119,8 +119,7 @@ def _verify_levels(
         wanted.append((name, int(k) if k else 0))
     results = []
     shape = _Shape(system.upper.name, "rational" if max_votes is None else "integer",
-                   bounds(parties, max_votes is None, max_votes) + f", {system.chamber.seats} seats, "
-                   f"{system.constituencies} constituencies in {system.units} upper unit(s), symbolic winners",
+                   bounds(parties, max_votes is None, max_votes) + ", " + system.shape,
                    lambda o: _level_counter(system, o), lambda o: o.trace, [NO_RESULT])
     for j, (name, k) in enumerate(wanted):
         if progress is not None:
@@ -149,7 +148,7 @@ def levels_or_bonus(
         return _verify_levels(chamber, properties, parties=parties, max_votes=max_votes, timeout=timeout,
                               progress=progress, seats=seats, units=units)
     if seats is not None:
-        raise PropertyError("--seats applies to chambers with levels")
+        raise PropertyError("--seats applies to chambers with levels or districts")
     return None
 
 
@@ -194,10 +193,11 @@ def _level_counter(system: Any, o: Any) -> CounterElection:
     n = len(o.national)
     abbrs = [f"L{i + 1}" for i in range(n)]
     units = [{"district": name, "seats": sum(row), "votes": dict(zip(abbrs, votes, strict=True)),
-              "totals": totals_for(votes), "won": dict(zip(abbrs, won, strict=True)),
+              "totals": totals_for(votes, **(o.case.extras or {})), "won": dict(zip(abbrs, won, strict=True)),
               "allocated": dict(zip(abbrs, row, strict=True))}
              for name, votes, won, row in zip(system.unit_names, o.case.votes, o.case.won, o.seats, strict=True)]
-    return CounterElection(votes=dict(zip(abbrs, o.national_votes, strict=True)), totals=totals_for(o.national_votes),
+    return CounterElection(votes=dict(zip(abbrs, o.national_votes, strict=True)),
+                           totals=totals_for(o.national_votes, **(o.case.extras or {})),
                            seats=dict(zip(abbrs, o.national, strict=True)), house=o.total, districts=units)
 
 
@@ -230,17 +230,21 @@ def _apportionment_counter(app: Any, r: Any) -> CounterElection:
 def _district_counter(system: Any, o: Any) -> CounterElection:
     n = len(o.national)
     abbrs = [f"L{i + 1}" for i in range(n)]
-    keys = ("against_all", "invalid", "nonvoters")
+    keys = ("against_all", "invalid", "nonvoters", "blank")
     nat_extras = {k: sum(x.get(k, 0) for x in o.case.extras) for k in keys}
     units = [{"district": name, "seats": m, "votes": dict(zip(abbrs, votes, strict=True)),
               "totals": totals_for(votes, **{k: x.get(k, 0) for k in keys}),
               "allocated": dict(zip(abbrs, row, strict=True))}
              for name, m, votes, x, row in zip(system.names, o.magnitudes or system.magnitudes, o.case.votes,
                                                 o.case.extras, o.seats, strict=True)]
-    for u in units:  # magnitudes apportioned by a figure of the vote file: the figures
-        if u["district"] in o.figures:
+    for u, draw in zip(units, o.case.draws or [None] * len(units), strict=True):
+        if u["district"] in o.figures:  # magnitudes apportioned by a figure of the vote file: the figures
             u["figure"] = o.figures[u["district"]]
+        if draw is not None:  # the district's draw of lots (first drawn first), replayed by Ties.district_draws
+            u["draw"] = list(draw)
     return CounterElection(votes=dict(zip(abbrs, o.national_votes, strict=True)),
                            totals=totals_for(o.national_votes, **nat_extras),
-                           seats=dict(zip(abbrs, o.national, strict=True)), house=system.chamber.seats,
+                           seats=dict(zip(abbrs, o.national, strict=True)), house=o.house or system.chamber.seats,
+                           tags={t: [a for a, f in zip(abbrs, flags, strict=True) if f]
+                                 for t, flags in o.case.tags.items()},
                            districts=units)
