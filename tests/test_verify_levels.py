@@ -143,6 +143,33 @@ def test_2013_edge_cases_of_the_agreement_runs(case: LevelCase) -> None:
     assert agree_step(sys, case, 0, 0, 40) is None
 
 
+def test_the_pinned_harness_checks_what_agree_checks() -> None:
+    """One encoding per shape, every election pinned (level_agreement.PinnedLevels): agreement on
+    the slice, and a seat the interpreter does not give is a disagreement, single or step."""
+    from dataclasses import replace
+
+    from hemicycle.verify.level_agreement import PinnedLevels
+    from hemicycle.verify.levels import interpret, left_out
+
+    sys = family("germany-2005")
+    fast = PinnedLevels(sys, 3)
+    rng = random.Random("pinned")
+    checked = 0
+    for j in range(6):
+        case = random_case(sys, 3, rng)
+        assert fast.agree(case, unique=j == 0) is None
+        assert fast.agree_step(case, j % sys.units, j % 3, 5) is None
+        want = interpret(sys, case)
+        if isinstance(want, str) or left_out(sys, case, want):  # a tie at a cut: left out by design
+            continue
+        wrong = [list(row) for row in want.seats]
+        wrong[0][0] += 1
+        assert fast.agree(case, want=replace(want, seats=wrong)) is not None
+        assert fast.agree_step(case, 0, 0, 5, replace(want, seats=wrong)) is not None
+        checked += 1
+    assert checked and len(fast.steps) <= sys.units * 3
+
+
 # --- district seats as figures (New Zealand 2017) and parallel tiers (Kazakhstan 2023) -------------
 
 

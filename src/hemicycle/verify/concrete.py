@@ -68,9 +68,11 @@ class FixedVotes:
     The encoding is built once. ``scaled=True`` (scale-invariant tiers only) builds the normalised
     encoding that the verifier's queries use (admitted votes summing to 1, or a divisor cut fixed
     at 1) and fixes every figure to ``c`` times the given one, ``c > 0`` left to the solver.
-    ``strategy``: ``"incremental"`` (push, fix, check, pop) or ``"fresh"`` (a new solver on the
-    constraints with the figures substituted); by default fresh for largest remainder and integer
-    encodings, incremental for divisor methods.
+    ``strategy``: ``"assume"`` (one solver, the figures pinned as assumptions of its check: what
+    it learns carries over), ``"incremental"`` (push, fix, check, pop) or ``"fresh"`` (a new solver
+    on the constraints with the figures substituted); by default fresh for largest remainder and
+    integer encodings, assume for divisor methods (measured: 9-13 ms a case for hare and admit-next
+    either way, 17 ms instead of 26-30 ms for D'Hondt with lots; incremental is the slowest).
     """
 
     def __init__(self, tier: Tier, n: int, *, house: int | None = None,
@@ -93,10 +95,11 @@ class FixedVotes:
             self.cons.append(self.scale > 0)
         if strategy is None:
             strategy = "fresh" if isinstance(tier.method, LargestRemainder) or not use_real \
-                or tier.alliances is not None else "incremental"
-        if strategy not in ("fresh", "incremental"):
+                or tier.alliances is not None else "assume"
+        if strategy not in ("fresh", "incremental", "assume"):
             raise ValueError(f"unknown strategy {strategy!r}")
         self.fresh = strategy == "fresh"
+        self.assume = strategy == "assume"
         self._and = z3.And(self.cons)
         self.solver = z3.Solver()
         self.solver.set(timeout=60_000)
@@ -147,6 +150,8 @@ class FixedVotes:
             s.add(z3.simplify(z3.substitute(self._and, *subst)), *fixed, *tag_fix)
             if self.scale is not None:
                 s.add(self.scale > 0)
+        elif self.assume:
+            return self._assumed(votes, [*fixed, *tag_fix], unique)
         else:
             s = self.solver
         s.push()
@@ -177,6 +182,30 @@ class FixedVotes:
             return out
         finally:
             s.pop()
+
+
+    def _assumed(self, votes: Sequence[int], pins: list[z3.BoolRef], unique: bool) -> EncodedOutcome:
+        """The ``assume`` strategy: one solver, the figures pinned as assumptions of its check
+        (what it learns about the encoding is kept from one election to the next)."""
+        s, enc = self.solver, self.enc
+        r = s.check(*pins)
+        if r != z3.sat:
+            raise EncodingMismatch(f"encoding has no allocation for votes {list(votes)}: {r}")
+        m = s.model()
+        seats = [m.eval(x, model_completion=True).as_long() for x in enc.seats]
+        out = EncodedOutcome(
+            seats=seats,
+            passed=[z3.is_true(m.eval(p, model_completion=True)) for p in enc.passed],
+            admitted=[z3.is_true(m.eval(a, model_completion=True)) for a in enc.admitted],
+            undecided=z3.is_true(m.eval(enc.undecided, model_completion=True)),
+            degenerate=z3.is_true(m.eval(enc.degenerate, model_completion=True)),
+        )
+        if unique:
+            r2 = s.check(*pins, z3.Or([x != v for x, v in zip(enc.seats, seats, strict=True)]))
+            if r2 != z3.unsat:
+                other = [s.model().eval(x, model_completion=True) for x in enc.seats] if r2 == z3.sat else r2
+                raise EncodingMismatch(f"encoding is not functional for votes {list(votes)}: {seats} and {other}")
+        return out
 
 
 _CACHE: dict[tuple[int, int, int | None, bool | None, bool], FixedVotes] = {}
