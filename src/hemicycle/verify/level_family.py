@@ -48,6 +48,10 @@ class LevelSystem:
     # a parallel chamber: the list tier (any clause the national encoder takes) reads no seat of the
     # single-member tier; the chamber's seats are the sums
     parallel: bool = False
+    # the levelled tier allocates multi-member districts by its divisor method from the list votes
+    # there (``units`` districts, magnitudes symbolic, adding up to ``constituencies``); the levelling
+    # seats' placement in them is not encoded: a list's seats are those in all
+    districted: bool = False
 
     @property
     def policy(self) -> OverhangPolicy:
@@ -62,6 +66,10 @@ class LevelSystem:
         seats = f"{self.chamber.seats} seats"
         if self.figures:
             return f"{seats}, each list's district seats a symbolic figure (together at most {self.constituencies})"
+        if self.districted:
+            return (f"{seats}, {self.constituencies} district seats in {self.units} districts of symbolic "
+                    "magnitudes, each allocated from the list votes there (seats in all: the levelling "
+                    "seats' placement is not encoded)")
         if self.parallel:
             return f"{seats}, {self.constituencies} constituencies beside the list tier, symbolic winners"
         return f"{seats}, {self.constituencies} constituencies in {self.units} upper unit(s), symbolic winners"
@@ -148,9 +156,10 @@ def _check_upper(upper: Tier) -> None:
     pol = upper.overhang_policy
     if pol is None:
         raise UnsupportedClause(upper, "tier", "a levelling tier without an overhang policy")
-    if pol.policy not in (OverhangPolicy.KEPT, OverhangPolicy.NOT_SEATED, OverhangPolicy.ENLARGED):
-        raise UnsupportedClause(pol, f"overhang {pol.policy.value}", "only 'overhang kept', 'enlarged' and "
-                                "'not seated' are encoded yet")
+    if pol.policy not in (OverhangPolicy.KEPT, OverhangPolicy.NOT_SEATED, OverhangPolicy.ENLARGED,
+                          OverhangPolicy.EXCLUDED):
+        raise UnsupportedClause(pol, f"overhang {pol.policy.value}", "only 'overhang kept', 'enlarged', "
+                                "'excluded' and 'not seated' are encoded yet")
     if pol.policy is OverhangPolicy.ENLARGED and not isinstance(upper.method, Divisor):
         raise UnsupportedClause(upper.method, "allocate", "'overhang enlarged' is encoded with a divisor "
                                 "method (house monotone), not largest remainder")
@@ -163,6 +172,8 @@ def _check_upper(upper: Tier) -> None:
     check_method(upper.method, upper)
     for t in upper.thresholds:
         check_threshold(t)
+    if _placed_after(upper):  # the levelling seats placed in the lower tier's units: national seats only
+        return
     if len(upper.level_placements) > 1:
         p = upper.level_placements[1]
         raise UnsupportedClause(p, f"place in each {p.level}", "one placement is encoded")
@@ -176,6 +187,21 @@ def _check_upper(upper: Tier) -> None:
             raise UnsupportedClause(p, f"place in each {p.level}", "only the split of the entitlement "
                                     "('of entitlement', no other option) is encoded")
         check_method(p.method, p)
+
+
+def _placed_after(upper: Tier) -> bool:
+    """Whether the levelling tier places its seats in the units of the levelled tier, by the list votes
+    there, after the seats held there (Norway): the units then hold list votes, from which the
+    levelled tier allocates (``LevelSystem.districted``). The placement is not encoded (a list's
+    seats in all are its entitlement or, excluded, its seats held); one placement, of this kind."""
+    lev = upper.levelling
+    ps = upper.level_placements
+    if not ps or ps[0].entitlement or lev is None or ps[0].after != lev.tier:
+        return False
+    if len(ps) > 1:
+        raise UnsupportedClause(ps[1], f"place in each {ps[1].level}", "one placement after the levelled tier "
+                                "is encoded (the seats of each list in all, not where they go)")
+    return True
 
 
 def level_system(chamber: Chamber, *, units: int = 2) -> LevelSystem:
@@ -199,7 +225,8 @@ def level_system(chamber: Chamber, *, units: int = 2) -> LevelSystem:
         raise UnsupportedClause(t, "tier", "a constituency tier and one levelling tier after it are encoded "
                                 "(with a 'calculation only' tier in each Land between them when the levelling "
                                 "names it), no other tier")
-    place = upper.level_placements[0] if upper.level_placements else None
+    districted = _placed_after(upper)
+    place = upper.level_placements[0] if upper.level_placements and not districted else None
     states = None
     for lv in chamber.levels:
         if lv.name == lower.level:
@@ -217,14 +244,19 @@ def level_system(chamber: Chamber, *, units: int = 2) -> LevelSystem:
     _check_upper(upper)
     level = chamber.level(lower.level)
     assert level is not None
-    k = units if place is not None else 1
+    k = units if place is not None or districted else 1
     if k < 1 or level.seats < k:
         raise VerifyError(f"{k} upper units need at least {k} constituencies (the level has {level.seats})")
+    if districted and lower.level != upper.level_placements[0].level:
+        p = upper.level_placements[0]
+        raise UnsupportedClause(p, f"place in each {p.level}", "the seats placed after the levelled tier go "
+                                "into its own units")
     if upper.seats < 1:
         raise VerifyError("the levelling tier needs at least 1 seat")
     enlarge = 4 * upper.seats if upper.overhang_policy and upper.overhang_policy.policy is OverhangPolicy.ENLARGED \
         else 0
-    return LevelSystem(chamber, lower, upper, level.seats, k, place, states, contingents, enlarge)
+    return LevelSystem(chamber, lower, upper, level.seats, k, place, states, contingents, enlarge,
+                       districted=districted)
 
 
 def _members_system(chamber: Chamber, units: int) -> LevelSystem:
