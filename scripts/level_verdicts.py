@@ -45,6 +45,23 @@ ROWS = [  # (rules, seats, lists, units, property, max_votes)
     ("scotland-2011", 10, 3, 2, "negative-vote-weight", None),
     ("scotland-2011", 10, 3, 2, "negative-vote-weight-moved", None),
     ("scotland-2011", 10, 3, 2, "house-size", None),
+    # district seats as figures of the vote file (compensate district_seats), parallel tiers,
+    # 'overhang excluded' over districts allocated from the list votes
+    ("new-zealand-2017", 10, 2, 1, "negative-vote-weight", None),
+    ("new-zealand-2017", 10, 3, 1, "negative-vote-weight", None),
+    ("new-zealand-2017", 10, 3, 1, "negative-vote-weight-moved", None),
+    ("new-zealand-2017", 10, 3, 1, "house-size", None),
+    ("kazakhstan-2023-chamber", 12, 3, 1, "negative-vote-weight", None),
+    ("kazakhstan-2023-chamber", 12, 2, 1, "negative-vote-weight", None),
+    ("kazakhstan-2023-chamber", 12, 3, 1, "house-size", None),
+    ("norway-2021", 12, 2, 2, "house-size", None),
+    ("norway-2021", 12, 3, 2, "house-size", None),
+    ("norway-2021", 12, 2, 2, "negative-vote-weight", 30),
+    ("norway-2021", 12, 2, 2, "negative-vote-weight", None),
+    ("denmark-2015", 20, 2, 2, "house-size", None),
+    ("iceland-2021", 10, 2, 2, "house-size", None),
+    ("zurich-2006", 10, 2, 2, "house-size", None),
+    ("zug-2018", 10, 2, 2, "house-size", None),
 ]
 
 

@@ -52,6 +52,21 @@ tier "list" seats 10 {{
 }}
 """
 
+_ICELAND = """chamber "T" seats 63
+districts seats 54
+tier "c" in each district {
+  allocate dhondt
+  ties lot seed 1
+}
+tier "adjustment" seats 9 {
+  threshold 5% of valid_votes
+  continue after tier "c"
+  allocate dhondt
+  place in each district by dhondt after tier "c" per valid_votes at most 1 per district
+  ties lot seed 1
+}
+"""
+
 FAMILIES: dict[str, tuple[str, int, int]] = {  # name -> (rules or text, seats, Länder)
     "germany-2005": ("germany-2005", 10, 2),
     "germany-2005-3-lander": ("germany-2005", 12, 3),
@@ -62,6 +77,7 @@ FAMILIES: dict[str, tuple[str, int, int]] = {  # name -> (rules or text, seats, 
     "kazakhstan-2023-chamber": ("kazakhstan-2023-chamber", 10, 1),  # parallel tiers
     "norway-2021": ("norway-2021", 12, 2),  # districts from the list votes, overhang excluded
     "norway-2021-3-districts": ("norway-2021", 14, 3),
+    "iceland-2021-not-in-turn": (_ICELAND, 10, 2),  # adjustment seats continuing after the district seats
     "scotland-2011": ("scotland-2011", 10, 2),
     "dhondt-kept-no-threshold": (_VARIANT.format(threshold="", policy="kept", method="dhondt",
                                                  place='place in each "state" by dhondt of entitlement'), 10, 2),

@@ -192,6 +192,8 @@ def allocate_levels(ctx: Ctx, sys: LevelSystem, e: LevelElection) -> LevelEnc:
         return _allocate_members(ctx, sys, e)
     if sys.parallel:
         return _allocate_parallel(ctx, sys, e)
+    if sys.continued:
+        return _allocate_continued(ctx, sys, e)
     upper, K, n = sys.upper, sys.units, len(e.votes[0])
     defined: list[z3.BoolRef] = []
     won = _district_seats(ctx, sys, e, defined) if sys.districted else e.won
@@ -278,3 +280,28 @@ def _allocate_parallel(ctx: Ctx, sys: LevelSystem, e: LevelElection) -> LevelEnc
     enc = encode_tier(ctx, sys.upper, sym, label=f"{ctx.prefix}list tier")
     seats = [enc.seats[p] + e.won[0][p] for p in range(len(e.votes[0]))]
     return LevelEnc(e, enc.admitted, list(enc.seats), [seats], seats, z3.Sum(seats), enc.defined)
+
+
+def _allocate_continued(ctx: Ctx, sys: LevelSystem, e: LevelElection) -> LevelEnc:
+    """The district seats from the list votes; then the national tier's seats one at a time to the
+    highest votes / d(seats held + won here) among the admitted lists: with a cut lam an admitted
+    list ends with the larger of its district seats and its quotients above lam, adding up to the
+    tier's seats plus the admitted lists' district seats; a list not admitted keeps its district
+    seats."""
+    assert isinstance(sys.upper.method, Divisor)
+    K, n = sys.units, len(e.votes[0])
+    defined: list[z3.BoolRef] = []
+    won = _district_seats(ctx, sys, e, defined)
+    V = [z3.Sum([e.votes[k][p] for k in range(K)]) for p in range(n)]
+    W = [z3.Sum([won[k][p] for k in range(K)]) for p in range(n)]
+    T = z3.Sum(V)
+    admitted = [z3.And(V[p] > 0, *[passes(t, V[p], T, W[p]) for t in sys.upper.thresholds]) for p in range(n)]
+    least = [z3.If(admitted[p], W[p], 0) for p in range(n)]
+    N = sys.upper.seats
+    house = bounded(ctx, "house", N + z3.Sum(least), N, N + sys.constituencies)
+    any_vote = z3.Or(admitted)
+    shares, ok = divisor_at_least(ctx, sys.upper.method, house, [z3.If(admitted[p], V[p], 0) for p in range(n)],
+                                  least, any_vote)
+    defined.append(z3.Or(z3.Not(any_vote), ok))  # no admitted list: the tier's seats stay vacant
+    national = [z3.If(admitted[p], z3.If(any_vote, shares[p], W[p]), W[p]) for p in range(n)]
+    return LevelEnc(e, admitted, shares, [national], national, z3.Sum(national), z3.And(defined), won)

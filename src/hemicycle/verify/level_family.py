@@ -52,10 +52,12 @@ class LevelSystem:
     # there (``units`` districts, magnitudes symbolic, adding up to ``constituencies``); the levelling
     # seats' placement in them is not encoded: a list's seats are those in all
     districted: bool = False
+    # a national tier continuing after the districted lower tier (Iceland's adjustment seats)
+    continued: bool = False
 
     @property
     def policy(self) -> OverhangPolicy:
-        if self.figures:
+        if self.figures or self.continued:
             return OverhangPolicy.KEPT
         assert self.upper.overhang_policy is not None
         return self.upper.overhang_policy.policy
@@ -266,9 +268,12 @@ def _members_system(chamber: Chamber, units: int) -> LevelSystem:
     cont = upper.continuation
     assert cont is not None
     lower = chamber.tier(cont.tier)
+    if lower is not None and upper.level is None and upper.level_placements:
+        return _continued_system(chamber, lower, upper, units)
     if lower is None or lower.level is None or chamber.level(lower.level) is None or upper.level is None:
         raise UnsupportedClause(cont, "continue after", "the verifier encodes a tier in each region continuing "
-                                "after a tier that elects one member in each constituency")
+                                "after a tier that elects one member in each constituency, or a national tier "
+                                "continuing after a tier in each district whose seats it places there")
     if chamber.tiers != (lower, upper):
         t = next((t for t in chamber.tiers if t not in (lower, upper)), upper)
         raise UnsupportedClause(t, "tier", "a constituency tier and one tier continuing after it are encoded")
@@ -318,3 +323,44 @@ def _check_contingents(t: Tier, lev: object, states: Level | None) -> None:
             raise UnsupportedClause(th, "threshold", "the calculation tier's thresholds must be national shares, "
                                     "or the seats of the constituency tier ('or district_seats OP N of tier ...')")
 
+
+
+def _continued_system(chamber: Chamber, lower: Tier, upper: Tier, units: int) -> LevelSystem:
+    """Adjustment seats (Iceland): a national tier whose divisor method continues after the seats a
+    tier in each district holds nationally, its seats then placed in those districts after them
+    (``districted``: the districts hold list votes, from which the lower tier allocates; the
+    placement is not encoded: a list's seats in all)."""
+    lev_name = lower.level
+    level = chamber.level(lev_name or "")
+    ps = upper.level_placements
+    if level is None or chamber.tiers != (lower, upper) or any(p.after != lower.name or p.level != lev_name
+                                                               or p.entitlement for p in ps):
+        node = next((p for p in ps if p.after != lower.name or p.level != lev_name), upper)
+        raise UnsupportedClause(node, "place in each", "a national tier continuing after a tier in each district "
+                                "is encoded when it places its seats in those districts after that tier's seats")
+    if len(ps) > 1:
+        raise UnsupportedClause(ps[1], f"place in each {ps[1].level}", "one placement is encoded")
+    if ps[0].in_turn:
+        raise UnsupportedClause(ps[0], f"place in each {ps[0].level} ... in turn", "seats placed in turn can move "
+                                "between lists (a list with no quotient left in a district with room loses its "
+                                "turn to the next), and the placement is not encoded")
+    for lv in chamber.levels:
+        if lv is not level:
+            raise UnsupportedClause(lv, lv.label, "besides the districts no level is encoded")
+    _check_lower(chamber, lower)
+    if not isinstance(upper.method, Divisor):
+        raise UnsupportedClause(upper.method, "allocate", "'continue after' needs a divisor method")
+    check_method(upper.method, upper)
+    refuse_present(((upper.cap, "cap"), (upper.exempt, "exempt"), (upper.bonus, "bonus"),
+                    (upper.alliances, "alliances"), (upper.compensation, "compensate"),
+                    (upper.provisions, "provisions"), (upper.consolations, "consolation"), (upper.surplus, "surplus"),
+                    (upper.upper, "upper apportionment")),
+                   "not encoded beside 'continue after'")
+    for th in upper.thresholds:
+        check_threshold(th)
+        if any(x.district_op is not None for x in th.tests):
+            raise UnsupportedClause(th, "threshold ... or district_seats", "not encoded beside 'continue after'")
+    if level.seats < units or upper.seats < 1:
+        raise VerifyError(f"{units} districts need at least {units} seats (the level has {level.seats}), and the "
+                          "continuing tier at least 1")
+    return LevelSystem(chamber, lower, upper, level.seats, units, None, districted=True, continued=True)

@@ -121,8 +121,13 @@ def election_of(sys: LevelSystem, case: LevelCase) -> Election:
     level = sys.lower.level or "district"
     if sys.districted:  # districts with list votes and their magnitudes
         assert case.mags is not None
+        # a placement's limit per district by a figure ('at most F per district'): the tier's seats
+        # shared as evenly as the districts allow, adding up to them
+        N, K = sys.upper.seats, sys.units
+        names = [p.per_unit_figure for p in sys.upper.level_placements if p.per_unit_figure]
         units = tuple(Unit(name=name, level=level, votes=dict(zip(abbrs, case.votes[k], strict=True)),
-                           totals=totals_for(case.votes[k]), seats=case.mags[k])
+                           totals=totals_for(case.votes[k]), seats=case.mags[k],
+                           figures={f: N // K + (1 if k < N % K else 0) for f in names})
                       for k, name in enumerate(sys.unit_names))
         lists = tuple(ListEntry(abbr=a, votes=v, registration_order=p + 1, ballot_order=p + 1)
                       for p, (a, v) in enumerate(zip(abbrs, nat, strict=True)))
@@ -275,5 +280,6 @@ def _tied(sys: LevelSystem, case: LevelCase) -> bool:
 
 def _unplaced(chamber: Chamber) -> Chamber:
     """The chamber without the levelling tier's placement (its seats in all are the same)."""
-    return replace(chamber, tiers=tuple(replace(t, level_placements=()) if t.levelling is not None else t
+    return replace(chamber, tiers=tuple(replace(t, level_placements=())
+                                        if t.levelling is not None or t.continuation is not None else t
                                         for t in chamber.tiers))
