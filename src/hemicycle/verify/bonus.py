@@ -25,11 +25,11 @@ import z3
 from hemicycle.election import Election, ListEntry
 from hemicycle.model import Base, Bonus, Chamber, Tier
 from hemicycle.verify.concrete import totals_for
-from hemicycle.verify.encoder import Ctx
 from hemicycle.verify.errors import EncodingMismatch, UnsupportedClause, refuse_present
 from hemicycle.verify.level_encoding import passes
 from hemicycle.verify.level_family import check_method, check_threshold
 from hemicycle.verify.level_methods import apportion, bounded, mul_int
+from hemicycle.verify.symbolic import Ctx
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,6 @@ import z3
 
 import hemicycle
 from hemicycle.grammar import parse_rules
-from hemicycle.verify.encoder import Ctx, needed_extras
 from hemicycle.verify.levels import (
     LevelCase,
     LevelSystem,
@@ -33,6 +32,7 @@ from hemicycle.verify.levels import (
     level_system,
     reduce,
 )
+from hemicycle.verify.symbolic import Ctx, needed_extras
 
 __all__ = ["FAMILIES", "agree", "agree_step", "family", "random_case"]
 

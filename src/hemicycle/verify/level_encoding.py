@@ -14,10 +14,11 @@ from hemicycle.model import (
     OverhangPolicy,
     Threshold,
 )
-from hemicycle.verify.encoder import BInt, Ctx, SymElection, encode_tier, needed_extras
+from hemicycle.verify.encoder import encode_tier
 from hemicycle.verify.level_family import LevelSystem
 from hemicycle.verify.level_methods import apportion, bounded, divisor_at_least
 from hemicycle.verify.num import ZERO, Num
+from hemicycle.verify.symbolic import BInt, Ctx, SymElection, needed_extras
 
 
 @dataclass

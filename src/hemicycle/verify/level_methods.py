@@ -10,8 +10,8 @@ from fractions import Fraction
 import z3
 
 from hemicycle.model import Divisor, LargestRemainder
-from hemicycle.verify.encoder import BInt, Ctx
 from hemicycle.verify.num import Num
+from hemicycle.verify.symbolic import BInt, Ctx
 
 Method = LargestRemainder | Divisor
 

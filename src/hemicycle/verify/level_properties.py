@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 from math import lcm
 
@@ -20,7 +20,6 @@ import z3
 
 from hemicycle.verify.bonus import BonusSystem, majority_query
 from hemicycle.verify.bonus import interpret as bonus_interpret
-from hemicycle.verify.encoder import Ctx
 from hemicycle.verify.errors import EncodingMismatch
 from hemicycle.verify.levels import (
     LevelCase,
@@ -31,7 +30,8 @@ from hemicycle.verify.levels import (
     interpret,
     level_election,
 )
-from hemicycle.verify.solving import assumptions_satisfiable, check_by
+from hemicycle.verify.solving import Ask, Verdict, decide_queries
+from hemicycle.verify.symbolic import Ctx
 
 
 @dataclass
@@ -50,15 +50,6 @@ class LevelProperty:
     citation: str
     build: Callable[[LevelSystem, int, int | None, int], list[LQuery]]
     violated: Callable[[LevelSystem, list[LevelOutcome], int], bool]
-
-
-@dataclass
-class LevelVerdict:
-    status: str  # "proved" | "refuted" | "unknown"
-    seconds: float
-    reason: str | None = None
-    outcomes: list[LevelOutcome] | None = None
-    notes: list[str] = field(default_factory=list)
 
 
 def _gain_query(sys: LevelSystem, n: int, max_votes: int | None, k: int, p: int, source: int | None,
@@ -209,32 +200,16 @@ def replay(sys: LevelSystem, prop: LevelProperty, cases: list[LevelCase], model_
 
 
 def decide(sys: LevelSystem, prop: LevelProperty, n: int, *, timeout: float = 60.0,
-           max_votes: int | None = None, k_extra: int = 0) -> LevelVerdict:
-    start = time.monotonic()
-    deadline = start + timeout
-    queries = prop.build(sys, n, max_votes, k_extra)
-    unknown: list[str] = []
-    for q in queries:
-        s = z3.Solver()
-        s.add(*q.ctx.cons, *q.assume, q.violation)
-        r, why = check_by(s, deadline)
-        if r == z3.sat:
-            cases, model_seats = cases_of(s.model(), q.elections)
-            outs = replay(sys, prop, cases, model_seats, k_extra)
-            return LevelVerdict("refuted", time.monotonic() - start, outcomes=outs,
-                                notes=[f"found in the query: {q.label}"])
-        if r == z3.unknown:
-            unknown.append(f"{q.label}: {why}")
-            continue
-        r2, why2 = assumptions_satisfiable(q.ctx.cons, q.assume, deadline)
-        if r2 != z3.sat:
-            unknown.append(f"{q.label}: assumptions contradictory" if r2 == z3.unsat
-                           else f"{q.label}: could not show its assumptions satisfiable ({why2})")
-    seconds = time.monotonic() - start
-    if unknown:
-        return LevelVerdict("unknown", seconds, reason="; ".join(unknown))
-    return LevelVerdict("proved", seconds, notes=[
-        f"non-vacuity: the assumptions of each of the {len(queries)} sub-queries have a model without "
+           max_votes: int | None = None, k_extra: int = 0) -> Verdict:
+    deadline = time.monotonic() + timeout
+    asks = [Ask(q.label, q.ctx.cons, q.assume, q.violation, q) for q in prop.build(sys, n, max_votes, k_extra)]
+
+    def confirm(a: Ask, m: z3.ModelRef) -> list[LevelOutcome]:
+        cases, model_seats = cases_of(m, a.data.elections)
+        return replay(sys, prop, cases, model_seats, k_extra)
+
+    return decide_queries(asks, confirm, deadline, lambda count: [
+        f"non-vacuity: the assumptions of each of the {count} sub-queries have a model without "
         "the negated property",
         "elections where a method meets a tie at its cut (a lot would be drawn) are left out"])
 
@@ -252,16 +227,12 @@ BONUS_MAJORITY = LevelProperty(
 
 
 def decide_bonus(sys: BonusSystem, n: int, *, at_least: Fraction | None = None, timeout: float = 60.0,
-                 max_votes: int | None = None) -> tuple[LevelVerdict, list[tuple[list[int], list[int], str]]]:
-    """bonus-majority: (verdict, the counterexample's votes, seats and protocol, replayed)."""
-    start = time.monotonic()
-    deadline = start + timeout
+                 max_votes: int | None = None) -> Verdict:
+    """bonus-majority: the verdict; a counterexample's outcome is (votes, seats, protocol), replayed."""
+    deadline = time.monotonic() + timeout
     ctx, enc, assume, violation = majority_query(sys, n, at_least, max_votes)
-    s = z3.Solver()
-    s.add(*ctx.cons, *assume, violation)
-    r, why = check_by(s, deadline)
-    if r == z3.sat:
-        m = s.model()
+
+    def confirm(a: Ask, m: z3.ModelRef) -> list[tuple[list[int], list[int], str]]:
         raw = [_value(m, x) for x in enc.votes]
         den = 1
         for x in raw:
@@ -280,14 +251,8 @@ def decide_bonus(sys: BonusSystem, n: int, *, at_least: Fraction | None = None, 
         bar = at_least if at_least is not None else sys.bonus.share or Fraction(0)
         if not (share >= bar and 2 * seats[lead] <= sys.tier.seats):
             raise EncodingMismatch(f"bonus-majority: the interpreter's seats {seats} do not break it")
-        return LevelVerdict("refuted", time.monotonic() - start), [(votes, seats, trace)]
-    if r == z3.unknown:
-        return LevelVerdict("unknown", time.monotonic() - start, reason=why), []
-    r2, why2 = assumptions_satisfiable(ctx.cons, assume, deadline)
-    if r2 != z3.sat:
-        reason = ("assumptions contradictory" if r2 == z3.unsat
-                  else f"could not show the assumptions satisfiable ({why2})")
-        return LevelVerdict("unknown", time.monotonic() - start, reason=reason), []
-    return LevelVerdict("proved", time.monotonic() - start, notes=[
+        return [(votes, seats, trace)]
+
+    return decide_queries([Ask("", ctx.cons, assume, violation)], confirm, deadline, lambda _: [
         "non-vacuity: an election where the first list reaches the condition exists",
-        "elections with equal most votes or a tie at the method's cut (no result) are left out"]), []
+        "elections with equal most votes or a tie at the method's cut (no result) are left out"])

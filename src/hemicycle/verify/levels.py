@@ -45,12 +45,12 @@ import z3
 from hemicycle.election import Candidate, Election, ListEntry, Unit, Winner
 from hemicycle.model import Chamber
 from hemicycle.verify.concrete import totals_for
-from hemicycle.verify.encoder import Ctx
 from hemicycle.verify.level_encoding import LevelElection, LevelEnc, allocate_levels, level_election
 from hemicycle.verify.level_family import LevelSystem, reduce
 from hemicycle.verify.level_family import is_levels as _levelled
 from hemicycle.verify.level_family import level_system as _level_system
 from hemicycle.verify.mixed import compensation_system, is_compensation, is_parallel, parallel_system
+from hemicycle.verify.symbolic import Ctx
 
 __all__ = ["LevelCase", "LevelElection", "LevelEnc", "LevelOutcome", "LevelSystem", "agree", "allocate_levels",
            "election_of", "encoded", "interpret", "is_levels", "left_out", "level_election", "level_system",
