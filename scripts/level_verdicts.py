@@ -69,12 +69,12 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", type=Path)
     ap.add_argument("--timeout", type=float, default=120.0)
-    ap.add_argument("--only", help="rows of this rule file only")
+    ap.add_argument("--only", help="rows of these rule files only (comma-separated)")
     args = ap.parse_args()
     lines = [f"# level verdicts, {datetime.date.today()} (python scripts/level_verdicts.py)",
              "rules | seats | lists | units | property | verdict | seconds"]
     for name, seats, n, units, prop, mv in ROWS:
-        if args.only and name != args.only:
+        if args.only and name not in args.only.split(","):
             continue
         chamber = hemicycle.load(name).model
         start = time.monotonic()

@@ -68,7 +68,7 @@ def test_the_2013_law_has_negative_vote_weight_through_the_enlargement() -> None
 def test_a_clause_outside_the_family_is_refused_with_its_line() -> None:
     rules = hemicycle.grammar.parse_rules(
         'chamber "C" seats 10\ndistricts "c" seats 5\ntier "a" in each "c" {\n  allocate dhondt\n}\n'
-        'tier "b" seats 10 {\n  levelling against tier "a"\n  overhang excluded one at a time\n'
+        'tier "b" seats 10 {\n  levelling against tier "a"\n  overhang excluded one by one\n'
         '  allocate sainte_lague\n}\n',
         "<test>")
     with pytest.raises(v.UnsupportedClause) as info:
