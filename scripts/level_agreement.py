@@ -47,14 +47,14 @@ def main() -> None:
     ap.add_argument("--count", type=int, default=200)
     ap.add_argument("--lists", type=int, default=3)
     ap.add_argument("--out", type=Path)
-    ap.add_argument("--only", help="this family only (no bonus run)")
+    ap.add_argument("--only", help="these families only, comma-separated (no bonus run)")
     args = ap.parse_args()
     lines = [f"# levels agreement, {datetime.date.today()} (python scripts/level_agreement.py --count {args.count})",
              "family | elections | step pairs | left out (a tie at a cut, the interpreter needs its lot) | "
              "disagreements | seconds"]
     total_bad = 0
     for name in FAMILIES:
-        if args.only and name != args.only:
+        if args.only and name not in args.only.split(","):
             continue
         start = time.monotonic()
         c, s, ties, bad = run(name, args.count, args.lists)

@@ -14,9 +14,10 @@ import time
 from pathlib import Path
 
 import hemicycle
+from hemicycle.verify import verify
 from hemicycle.verify.errors import UnsupportedClause
 from hemicycle.verify.level_properties import LEVEL_CATALOGUE, decide
-from hemicycle.verify.levels import level_system, reduce
+from hemicycle.verify.levels import is_levels, level_system, reduce
 
 ROWS = [  # (rules, seats, lists, units, property, max_votes)
     ("germany-2005", 10, 2, 2, "negative-vote-weight", 100),
@@ -79,6 +80,8 @@ def main() -> None:
         chamber = hemicycle.load(name).model
         start = time.monotonic()
         try:
+            if not is_levels(chamber):  # the verifier's own refusal (biproportional, ...)
+                verify(chamber, [prop], parties=n, timeout=args.timeout)
             sys = level_system(reduce(chamber, seats), units=units)
         except UnsupportedClause as exc:
             lines.append(f"{name} | {seats} | {n} | {units} | {prop} | refused: {exc} | -")

@@ -45,6 +45,7 @@ import z3
 from hemicycle.election import Candidate, Election, ListEntry, Unit, Winner
 from hemicycle.model import Chamber
 from hemicycle.verify.concrete import totals_for
+from hemicycle.verify.errors import VerifyError
 from hemicycle.verify.level_encoding import LevelElection, LevelEnc, allocate_levels, level_election
 from hemicycle.verify.level_family import LevelSystem, reduce
 from hemicycle.verify.level_family import is_levels as _levelled
@@ -71,7 +72,8 @@ def level_system(chamber: Chamber, *, units: int = 2) -> LevelSystem:
         return compensation_system(chamber)
     if is_parallel(chamber):
         return parallel_system(chamber)
-    return _level_system(chamber, units=units)
+    raise VerifyError("not a chamber with levels: no tier levels against another, continues after it, "
+                      "compensates district seats or elects single members")
 
 
 @dataclass
