@@ -98,7 +98,7 @@ class _TierEncoder(QuotaAllocation, DivisorAllocation):
     # -- the pipeline -----------------------------------------------------------------------
     def thresholds(self) -> list[z3.BoolRef]:
         """Whether each list passes: at least one vote and every threshold that applies to it."""
-        ctx, tier, e, n = self.ctx, self.tier, self.e, self.n
+        tier, e, n = self.tier, self.e, self.n
         v = e.votes
         passed = []
         for i in range(n):
@@ -114,23 +114,7 @@ class _TierEncoder(QuotaAllocation, DivisorAllocation):
                     raise UnsupportedClause(
                         t, "threshold ... for runner_up", "the runner-up is chosen after thresholds"
                     )
-                quotas = getattr(t, "quotas", None)
-                at = self.national if t.scope is Scope.NATION and self.national is not None else e
-                if t.absolute is not None:
-                    lim = Num(t.absolute)
-                    ok = at.votes[i].ge(lim) if t.inclusive else at.votes[i].gt(lim)
-                elif quotas is not None:
-                    assert t.base is not None
-                    lhs = at.votes[i].scale(self.h, ctx.real)
-                    rhs = at.base(t.base).scale(quotas, ctx.real)
-                    ok = lhs.ge(rhs) if t.inclusive else lhs.gt(rhs)
-                elif t.regional:
-                    ok = self.regional(t, i)
-                else:
-                    assert t.share is not None and t.base is not None
-                    lhs = at.votes[i].scale(t.share.denominator, ctx.real)
-                    rhs = at.base(t.base).scale(t.share.numerator, ctx.real)
-                    ok = lhs.ge(rhs) if t.inclusive else lhs.gt(rhs)
+                ok = z3.Or([self._passes(test, i) for test in t.tests])  # any one test (`or ...`)
                 conds.append(z3.Implies(applies, ok))
             passed.append(z3.And(conds))
         if tier.exempt is not None:  # the selected lists pass every threshold (they still need a vote)
@@ -138,21 +122,41 @@ class _TierEncoder(QuotaAllocation, DivisorAllocation):
             passed = [z3.Or(p, z3.And(v[i].pos(), f)) for i, (p, f) in enumerate(zip(passed, freed, strict=True))]
         return passed
 
-    def regional(self, t: Threshold, i: int) -> z3.BoolRef:
-        """``threshold S of B in every region`` / ``in at least K regions``: list i's votes in each
-        region against the share of that region's base; passed in every region, or in K."""
-        assert t.share is not None and t.base is not None
+    def _passes(self, t: Threshold, i: int) -> z3.BoolRef:
+        """Whether list i passes the test ``t`` (one test: no alternatives): in this election, the
+        whole election (``nationally``), or in every / at least ``count`` of the units: a districted
+        chamber's districts, or the vote file's regions under a national tier."""
+        if t.regional:
+            units = self.national.units if self.national is not None else self._regions(t)
+            oks = [self._reaches(t, d, i) for d in units]
+            return z3.And(oks) if t.scope is Scope.EVERY else count(oks) >= t.count
+        at = self.national if t.scope is Scope.NATION and self.national is not None else self.e
+        return self._reaches(t, at, i)
+
+    def _regions(self, t: Threshold) -> tuple[SymElection, ...]:
+        """The regions of a regional test under a national tier (refused without them)."""
         if not self.e.regions:
             raise UnsupportedClause(t, "threshold ... in every region" if t.scope is Scope.EVERY else
                                     f"threshold ... in at least {t.count} regions",
                                     "this election has no regional figures (a property that derives an "
                                     "election without them)")
-        oks = []
-        for reg in self.e.regions:
-            lhs = reg.votes[i].scale(t.share.denominator, self.ctx.real)
-            rhs = reg.base(t.base).scale(t.share.numerator, self.ctx.real)
-            oks.append(lhs.ge(rhs) if t.inclusive else lhs.gt(rhs))
-        return z3.And(oks) if t.scope is Scope.EVERY else count(oks) >= t.count
+        return self.e.regions
+
+    def _reaches(self, t: Threshold, at: SymElection, i: int) -> z3.BoolRef:
+        ctx = self.ctx
+        quotas = getattr(t, "quotas", None)
+        if t.absolute is not None:
+            lim = Num(t.absolute)
+            return at.votes[i].ge(lim) if t.inclusive else at.votes[i].gt(lim)
+        if quotas is not None:
+            assert t.base is not None
+            lhs = at.votes[i].scale(self.h, ctx.real)
+            rhs = at.base(t.base).scale(quotas, ctx.real)
+            return lhs.ge(rhs) if t.inclusive else lhs.gt(rhs)
+        assert t.share is not None and t.base is not None
+        lhs = at.votes[i].scale(t.share.denominator, ctx.real)
+        rhs = at.base(t.base).scale(t.share.numerator, ctx.real)
+        return lhs.ge(rhs) if t.inclusive else lhs.gt(rhs)
 
     def run(self, norm: Num | None, implied: bool = False) -> TierEnc:
         ctx, tier, e, n = self.ctx, self.tier, self.e, self.n

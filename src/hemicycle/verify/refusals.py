@@ -30,15 +30,15 @@ def refuse_extensions(tier: Tier, districted: bool = False) -> None:
     the tier is encoded in one unit of a districted chamber (verify/districts.py), so
     ``in each district`` and national thresholds are expressed."""
     for t in tier.thresholds:
-        if t.regional and t.absolute is None:
-            what = "threshold ... in every region" if t.scope is Scope.EVERY else "threshold ... in at least"
-            if districted:
-                raise UnsupportedClause(t, what, "regional tests in districts are not encoded yet")
-            if t.level != "region":
-                raise UnsupportedClause(t, what, f"a test in each {t.level} of a national tier is not encoded "
-                                        "(only the vote file's regions)")
-            if t.quotas is not None:
-                raise UnsupportedClause(t, what, "a quota test region by region needs each region's seats")
+        for test in t.tests:
+            if not test.regional:
+                continue
+            what = f"threshold ... in every {test.level}" if test.scope is Scope.EVERY else "threshold ... in at least"
+            if test.quotas is not None:
+                raise UnsupportedClause(test, what, "a quota test unit by unit needs each unit's seats")
+            if not districted and test.level != "region":
+                raise UnsupportedClause(test, what, f"a test in each {test.level} of a national tier is not "
+                                        "encoded (only the vote file's regions)")
         if getattr(t, "district_op", None) is not None:
             raise UnsupportedClause(t, "threshold ... or district_seats",
                                     "district seats are not modelled")
@@ -101,11 +101,11 @@ def _refuse_districts(tier: Tier, districted: bool = False) -> None:
     if getattr(tier.method, "integer_parts_only", False):
         raise UnsupportedClause(tier.method, "integer parts only", why)
     for t in tier.thresholds:
-        if getattr(t, "alternatives", ()):
+        if getattr(t, "alternatives", ()) and not districted:
             raise UnsupportedClause(t, "threshold ... or ...", "alternative tests are not encoded yet")
-        if t.scope is not Scope.UNIT and not (districted and t.scope is Scope.NATION) and not (
-                t.regional and not districted):
-            raise UnsupportedClause(t, f"threshold ... {t.scope.value}", why)
+        for test in t.tests:  # national tiers: regional tests; in districts also national ones and `or`
+            if test.scope is not Scope.UNIT and not districted and not test.regional:
+                raise UnsupportedClause(test, f"threshold ... {test.scope.value}", why)
     selectors = [t.applies_to for t in tier.thresholds] + [getattr(a, "who", None) for p in tier.provisions
                                                           for a in p.actions]
     for sel in selectors:

@@ -107,6 +107,8 @@ class SymElection:
     # the regions of a regional threshold: each a SymElection of its own (votes per list, the other
     # figures), every figure summing over the regions to the election's
     regions: tuple[SymElection, ...] = ()
+    # a districted chamber's national election: its districts (thresholds `in every` / `in at least`)
+    units: list[SymElection] = field(default_factory=list)
 
     @property
     def n(self) -> int:
