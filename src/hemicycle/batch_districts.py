@@ -8,12 +8,12 @@ of its districts'. Returns the seats in the same shapes, one array per district.
 
 The rules and the election's shape are planned once by the compiled path (``hemicycle.districted``:
 what is covered, the magnitudes by the interpreter's step). Elections go in chunks; in a chunk each
-district is one set of array operations over all its elections: the admitted lists (a column whose
-bounds pass or fail every test is decided at once, the others election by election), then the
-method. Divisor methods are decided by a witness (``_divisor_unit``): an integer ``L`` at which
-exactly ``h`` of the scaled quotients ``F w / d(i)`` are at least ``L``, so that those are the
-``h`` highest and none ties the cut; counts are proposed in floating point and every one is
-confirmed in integers (32-bit where every product fits, else 64-bit), so no float decides a seat.
+district's admitted lists are found by one comparison per test over the district's block (where
+every test applies to every list: ``v >= lowest``, the fewest votes that pass, in integers); then
+divisor methods take every district with the same number of admitted lists as one block
+(``hemicycle.batch_divisors``: a guess at one level per cell, rounds of one seat, and an integer
+certificate that the seats are the highest quotients with none tied at the cut; 32-bit integers
+where every product fits, else 64-bit), so that no float decides a seat.
 Largest remainder goes by ``divmod`` (``hemicycle.batch``). An election and district the arrays do
 not decide (a tie, quotients too close at the cut, figures too large, no list to take the
 seats) goes alone through the compiled steps, a lot drawn by the interpreter's tie breaker from
@@ -221,6 +221,37 @@ def _admitted(plan: DistrictPlan, cols: list[int], w: Array, totals: dict[str, A
     return live, w * ok
 
 
+def _lowest(plan: DistrictPlan, w: Array, totals: dict[str, Array], d: int) -> Array | None:
+    """Where every test applies to every list and nothing is national or exempt: per election of
+    the chunk, the fewest votes a list needs in district ``d`` to be admitted (at least 1), so
+    that admission is one comparison ``v >= lowest``: ``v den >= r`` iff ``v >= ceil(r / den)``,
+    ``v den > r`` iff ``v >= floor(r / den) + 1``. None: the tests are not of that kind."""
+    if plan.national_tests or plan.exempt is not None or any(t[4] is not None for t in plan.unit_tests):
+        return None
+    lowest = np.ones(w.shape[0], dtype=np.int64)
+    if plan.unit_tests:
+        here = {k: t[:, d] for k, t in totals.items()}
+        list_votes = w.sum(axis=1) if _needs_list_votes(plan.unit_tests, here) else np.zeros(1, dtype=np.int64)
+        for base, num, den, inclusive, _ in plan.unit_tests:
+            rhs = num * base_figure(base, list_votes, here, _missing)
+            np.maximum(lowest, -(-rhs // den) if inclusive else rhs // den + 1, out=lowest)
+    return lowest
+
+
+def _column_max(w: Array) -> Array:
+    """Each column's largest figure: a reduction along rows of a few columns runs one short inner
+    loop per row, so rows are first laid side by side in groups of 64 (one long loop each)."""
+    e, k = w.shape
+    if e == 0 or k == 0:
+        return np.zeros(k, dtype=np.int64)
+    if e % 64 or not w.flags.c_contiguous:
+        return w.max(axis=0)  # type: ignore[no-any-return]
+    return w.reshape(e // 64, 64 * k).max(axis=0).reshape(64, k).max(axis=0)  # type: ignore[no-any-return]
+
+
+Member = tuple[int, Array, Array, "Array | None"]  # district, admitted lists, weights, lowest votes admitted
+
+
 def _chunk(plan: DistrictPlan, columns: list[list[int]], block: list[Array], totals: dict[str, Array],
            out: list[Array]) -> Mask:
     """Every district of one chunk of elections: the seats per district into ``out`` (zeros),
@@ -229,15 +260,21 @@ def _chunk(plan: DistrictPlan, columns: list[list[int]], block: list[Array], tot
     redo = np.zeros((e, len(columns)), dtype=bool)
     nationally = _national(plan, columns, block, totals)
     divisor = not isinstance(plan.method, m.LargestRemainder)
-    groups: dict[int, list[tuple[int, Array, Array]]] = {}
+    groups: dict[int, list[Member]] = {}
     for d, (cols, w, h) in enumerate(zip(columns, block, plan.magnitudes, strict=True)):
         if h <= 0:
             continue
-        live, weights = _admitted(plan, cols, w, totals, d, nationally)
+        lowest = _lowest(plan, w, totals, d) if divisor else None
+        if lowest is not None:
+            # the lists with enough votes in some election (their weights are masked in the block)
+            live = np.nonzero(_column_max(w) >= lowest.min())[0]
+            weights = w
+        else:
+            live, weights = _admitted(plan, cols, w, totals, d, nationally)
         if live.size == 0:
             redo[:, d] = True  # no list can take the seats: the interpreter says what happens
         elif divisor:
-            groups.setdefault(live.size, []).append((d, live, weights))
+            groups.setdefault(live.size, []).append((d, live, weights, lowest))
         else:
             total = weights.sum(axis=1)
             rows = list(weights.T)
@@ -249,25 +286,29 @@ def _chunk(plan: DistrictPlan, columns: list[list[int]], block: list[Array], tot
     return redo
 
 
-def _divisor_group(plan: DistrictPlan, width: int, members: list[tuple[int, Array, Array]], out: list[Array],
-                   redo: Mask) -> None:
+def _divisor_group(plan: DistrictPlan, width: int, members: list[Member], out: list[Array], redo: Mask) -> None:
     """The districts of a chunk with ``width`` admitted lists, as one block (lists x (district,
     election)) for ``divisor_block``, in the narrowest integers its products fit."""
     e = redo.shape[0]
-    mags = np.array([plan.magnitudes[d] for d, _, _ in members], dtype=np.int64)
-    w_max = max(int(weights.max()) for _, _, weights in members)
+    mags = np.array([plan.magnitudes[d] for d, *_ in members], dtype=np.int64)
+    w_max = max(int(weights.max()) for _, _, weights, _ in members)
     dtype = block_dtype(plan.linear, w_max, int(mags.max())) if plan.linear is not None else None
     if dtype is None:
-        for d, _, _ in members:
+        for d, *_ in members:
             redo[:, d] = True
         return
     block = np.empty((width, len(members), e), dtype=dtype)
-    for g, (_, _, weights) in enumerate(members):
-        block[:, g, :] = weights.T
+    for g, (_, live, weights, lowest) in enumerate(members):
+        part = block[:, g, :]
+        if lowest is None:
+            part[...] = weights.T
+        else:
+            part[...] = weights.T[live] if live.size < weights.shape[1] else weights.T
+            np.multiply(part, part >= np.minimum(lowest, w_max + 1).astype(dtype), out=part)
     seats, back = divisor_block(plan.linear, block.reshape(width, -1), np.repeat(mags, e))
     seats = seats.reshape(width, len(members), e)
     back = back.reshape(len(members), e)
-    for g, (d, live, _) in enumerate(members):
+    for g, (d, live, *_) in enumerate(members):
         _put(out[d], live, seats[:, g, :])
         redo[:, d] = back[g]
 
