@@ -76,17 +76,17 @@ def divisor_block(lin: LinearDivisors, weights: Array, seats: Array) -> tuple[Ar
     total = wf.sum(axis=0)
     empty = total == 0  # a sum of figures at least 0 is 0 exactly when each is
     s = _guess(lin, tab, wf, total, seats, w.dtype)
-    left = seats - s.sum(axis=0, dtype=np.int64)
+    left = seats - s.sum(axis=0)  # at most k h: no overflow
     left[empty] = 0
     d = _next_divisors(lin, tab, s)
-    q = wf / d.astype(ftype)
+    q = _quotients(wf, d)
     # the first round over the whole block: one seat more where one is missing, to the highest next quotient
     one = np.nonzero(left == 1)[0]
     at = _pick(q, True)[one] * n + one
     s.ravel()[at] += 1
     d_flat = d.ravel()
     d_flat[at] = _next_divisors(lin, tab, s.ravel()[at])
-    q.ravel()[at] = wf.ravel()[at] / d_flat[at].astype(ftype)
+    q.ravel()[at] = wf.ravel()[at] / d_flat[at]
     left[one] = 0
     unsettled = np.zeros(n, dtype=bool)
     rest = np.nonzero(left)[0]
@@ -95,7 +95,7 @@ def divisor_block(lin: LinearDivisors, weights: Array, seats: Array) -> tuple[Ar
         unsettled[rest] = _rounds(lin, tab, wf[:, rest], sub, left[rest])
         s[:, rest] = sub
         d[:, rest] = _next_divisors(lin, tab, sub)
-        q[:, rest] = wf[:, rest] / d[:, rest].astype(ftype)
+        q[:, rest] = _quotients(wf[:, rest], d[:, rest])
     good = _certified(lin, tab, w, s, d, _pick(q, True))
     return s, ~good | empty | unsettled
 
@@ -105,20 +105,31 @@ def _guess(lin: LinearDivisors, tab: list[int], wf: np.ndarray, total: np.ndarra
     ``R`` such that the counts sum to the magnitude if each list loses 0.6 of a seat
     (a little more than half: most cells short of their magnitude, by one seat)."""
     alpha, beta = lin.alpha, lin.beta
-    lists = np.add.reduce(wf > 0, axis=0, dtype=wf.dtype)
-    rate = (alpha * seats + lists * (beta - 0.6 * alpha)) / np.maximum(total, 1)
-    y = wf * np.maximum(rate, 0.0).astype(wf.dtype)
+    k = wf.shape[0]
+    admitted = wf > 0
+    if k < 256:  # counted in bytes: a reduction in the array's own type
+        lists = admitted.view(np.uint8).sum(axis=0, dtype=np.uint8).astype(wf.dtype)
+    else:
+        lists = admitted.sum(axis=0).astype(wf.dtype)
+    ftype = wf.dtype.type
+    rate = seats.astype(wf.dtype)
+    rate *= ftype(alpha)
+    lists *= ftype(beta - 0.6 * alpha)
+    rate += lists
+    np.maximum(rate, 0.0, out=rate)
+    rate /= np.maximum(total, 1)
+    y = wf * rate
     if lin.head:
         y = np.searchsorted(np.array(tab, dtype=wf.dtype), y.ravel(), side="right").reshape(y.shape)
     else:
         # d(c) = alpha c + beta <= y for c = 0 ... floor((y - beta) / alpha)
         if alpha != 1:
-            y *= wf.dtype.type(1.0 / alpha)
+            y *= ftype(1.0 / alpha)
         if alpha != beta:
-            y += wf.dtype.type(1.0 - beta / alpha)
+            y += ftype(1.0 - beta / alpha)
             np.maximum(y, 0.0, out=y)
     out = y.astype(dtype)
-    np.minimum(out, seats.astype(dtype), out=out)
+    np.minimum(out, int(seats.max()), out=out)  # counts up to the largest magnitude: the products stay in bounds
     return out
 
 
@@ -126,9 +137,16 @@ def _next_divisors(lin: LinearDivisors, tab: list[int], s: Array) -> Array:
     """d(s): the divisor of each list's next seat."""
     if lin.head:
         return np.take(np.array(tab, dtype=s.dtype), s)  # type: ignore[no-any-return]
-    d = s * s.dtype.type(lin.alpha) if lin.alpha != 1 else s.copy()
-    d += s.dtype.type(lin.beta)
-    return d  # type: ignore[no-any-return]
+    if lin.alpha != 1:
+        d = s * s.dtype.type(lin.alpha)
+        d += s.dtype.type(lin.beta)
+        return d  # type: ignore[no-any-return]
+    return np.add(s, s.dtype.type(lin.beta))  # type: ignore[no-any-return]
+
+
+def _quotients(wf: np.ndarray, d: Array) -> np.ndarray:
+    """``w / d`` in the floats of ``wf`` (the divisors cast on the way, in one pass)."""
+    return np.divide(wf, d, dtype=wf.dtype, casting="unsafe")  # type: ignore[no-any-return]
 
 
 def _last_divisors(lin: LinearDivisors, tab: list[int], s: Array) -> Array:
@@ -165,10 +183,10 @@ def _rounds(lin: LinearDivisors, tab: list[int], wf: np.ndarray, s: Array, left:
                 break
             ws, ss = wf[:, active], s[:, active]
             if sign > 0:
-                q = ws / _next_divisors(lin, tab, ss).astype(ws.dtype)
+                q = _quotients(ws, _next_divisors(lin, tab, ss))
             else:
                 with np.errstate(divide="ignore", invalid="ignore"):
-                    q = ws / _last_divisors(lin, tab, ss).astype(ws.dtype)
+                    q = _quotients(ws, _last_divisors(lin, tab, ss))
                 q[ss == 0] = np.inf  # no seat to take back (0 / 0 is a NaN, maybe with its sign set)
             ss[_pick(q, sign > 0), np.arange(active.size)] += sign
             s[:, active] = ss
@@ -186,13 +204,16 @@ def _certified(lin: LinearDivisors, tab: list[int], w: Array, s: Array, d: Array
     at = j * n + np.arange(n)
     wj = w.ravel()[at]
     x = w * d.ravel()[at]  # w_i d(s_j)
-    gap = x - wj * d  # <= 0: no next quotient above j's
+    gap = np.multiply(d, wj)
+    np.subtract(x, gap, out=gap)  # <= 0: no next quotient above j's
     ok = gap.max(axis=0) <= 0
-    won = s > 0
+    won = np.minimum(s, 1)  # 1 where the list has a seat, else 0 (masks by arithmetic: masked reductions are slow)
     if lin.head:
         x -= wj * _last_divisors(lin, tab, s)  # > 0 where s > 0: every won quotient above j's next
-        ok &= x.min(axis=0, where=won, initial=1) > 0
+        np.maximum(x, 1 - won, out=x)  # where s = 0: at least 1
+        ok &= x.min(axis=0) > 0
     else:
         # w_i d(s_j) - w_j (d(s_i) - alpha) = gap + alpha w_j > 0 where s_i > 0
-        ok &= gap.min(axis=0, where=won, initial=0) > -lin.alpha * wj
+        gap *= won  # where s = 0: 0, and 0 > -alpha w_j
+        ok &= gap.min(axis=0) > -lin.alpha * wj
     return ok  # type: ignore[no-any-return]
