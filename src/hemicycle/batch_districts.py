@@ -41,6 +41,8 @@ from hemicycle.validate import figure_array
 
 # Elections per chunk: the arrays of a chunk (elections x districts x lists) stay in the cache.
 _CHUNK = 16_384
+# Figures per call of the divisor block (lists x cells): its dozen passes stay in the cache.
+_CELLS = 2**17
 
 Array = np.ndarray[Any, np.dtype[np.int64]]
 Mask = np.ndarray[Any, np.dtype[np.bool_]]
@@ -73,7 +75,7 @@ def _checked(votes: Sequence[Any], columns: list[list[int]], totals: Mapping[str
         if a.ndim != 2 or a.shape[1] != len(cols) or (e is not None and a.shape[0] != e):
             raise ValueError(f"votes of district {d} must have shape (elections, {len(cols)})")
         e = a.shape[0]
-        if a.size and (a < 0).any():
+        if a.size and a.min() < 0:
             raise ValueError(f"votes of district {d} must not be negative")
         arrays.append(a)
     e = e or 0
@@ -146,7 +148,7 @@ def _safe(block: list[Array], totals: dict[str, Array], limit: int) -> Mask:
     e = block[0].shape[0]
     width = sum(b.shape[1] for b in block) + sum(t.shape[1] for t in totals.values())
     small = (limit - 1) // max(width, 1)  # every figure at most this: every sum below limit
-    if not any((a > small).any() for a in [*block, *totals.values()] if a.size):
+    if not any(a.max() > small for a in [*block, *totals.values()] if a.size):
         return np.ones(e, dtype=bool)
     biggest = max([int(b.max()) for b in block if b.size] + [int(t.max()) for t in totals.values() if t.size] + [0])
     if biggest >= 2**63 // max(width, 1):
@@ -305,7 +307,12 @@ def _divisor_group(plan: DistrictPlan, width: int, members: list[Member], out: l
         else:
             part[...] = weights.T[live] if live.size < weights.shape[1] else weights.T
             np.multiply(part, part >= np.minimum(lowest, w_max + 1).astype(dtype), out=part)
-    seats, back = divisor_block(plan.linear, block.reshape(width, -1), np.repeat(mags, e))
+    flat, cells = block.reshape(width, -1), np.repeat(mags, e)
+    seats, back = np.empty(flat.shape, dtype=dtype), np.empty(cells.shape, dtype=bool)
+    step = max(_CELLS // width, 1)
+    for at in range(0, flat.shape[1], step):  # slices that stay in the cache through the block's passes
+        part = slice(at, at + step)
+        seats[:, part], back[part] = divisor_block(plan.linear, flat[:, part], cells[part])
     seats = seats.reshape(width, len(members), e)
     back = back.reshape(len(members), e)
     for g, (d, live, *_) in enumerate(members):
