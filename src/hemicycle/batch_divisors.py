@@ -38,6 +38,7 @@ Array = np.ndarray[Any, np.dtype[np.int64]]
 Mask = np.ndarray[Any, np.dtype[np.bool_]]
 
 _I32 = 2**31
+_FULL_ROUNDS = 3  # rounds over the whole block; the cells still off go by rounds of their own
 _I64 = 2**62
 
 
@@ -80,14 +81,19 @@ def divisor_block(lin: LinearDivisors, weights: Array, seats: Array) -> tuple[Ar
     left[empty] = 0
     d = _next_divisors(lin, tab, s)
     q = _quotients(wf, d)
-    # the first round over the whole block: one seat more where one is missing, to the highest next quotient
-    one = np.nonzero(left == 1)[0]
-    at = _pick(q, True)[one] * n + one
-    s.ravel()[at] += 1
-    d_flat = d.ravel()
-    d_flat[at] = _next_divisors(lin, tab, s.ravel()[at])
-    q.ravel()[at] = wf.ravel()[at] / d_flat[at]
-    left[one] = 0
+    j = _pick(q, True)
+    # rounds over the whole block while some cell is short (most are, by one seat): one seat more
+    # to the list with the highest next quotient; the cells over their magnitude go below
+    for _ in range(_FULL_ROUNDS):
+        short = np.nonzero(left > 0)[0]
+        if not short.size:
+            break
+        at = j[short] * n + short
+        s.ravel()[at] += 1
+        d.ravel()[at] = _next_divisors(lin, tab, s.ravel()[at])
+        q.ravel()[at] = wf.ravel()[at] / d.ravel()[at]
+        left[short] -= 1
+        j = _pick(q, True)
     unsettled = np.zeros(n, dtype=bool)
     rest = np.nonzero(left)[0]
     if rest.size:
@@ -95,15 +101,15 @@ def divisor_block(lin: LinearDivisors, weights: Array, seats: Array) -> tuple[Ar
         unsettled[rest] = _rounds(lin, tab, wf[:, rest], sub, left[rest])
         s[:, rest] = sub
         d[:, rest] = _next_divisors(lin, tab, sub)
-        q[:, rest] = _quotients(wf[:, rest], d[:, rest])
-    good = _certified(lin, tab, w, s, d, _pick(q, True))
+        j[rest] = _pick(_quotients(wf[:, rest], d[:, rest]), True)
+    good = _certified(lin, tab, w, s, d, j)
     return s, ~good | empty | unsettled
 
 
 def _guess(lin: LinearDivisors, tab: list[int], wf: np.ndarray, total: np.ndarray, seats: Array, dtype: Any) -> Array:
     """Each list's count of quotients at least one level per cell: ``w R`` against the divisors,
-    ``R`` such that the counts sum to the magnitude if each list loses 0.6 of a seat
-    (a little more than half: most cells short of their magnitude, by one seat)."""
+    ``R`` such that the counts sum to the magnitude if each list loses 0.65 of a seat
+    (more than half: most cells short of their magnitude, by a seat or two, few over it)."""
     alpha, beta = lin.alpha, lin.beta
     k = wf.shape[0]
     admitted = wf > 0
@@ -114,7 +120,7 @@ def _guess(lin: LinearDivisors, tab: list[int], wf: np.ndarray, total: np.ndarra
     ftype = wf.dtype.type
     rate = seats.astype(wf.dtype)
     rate *= ftype(alpha)
-    lists *= ftype(beta - 0.6 * alpha)
+    lists *= ftype(beta - 0.65 * alpha)
     rate += lists
     np.maximum(rate, 0.0, out=rate)
     rate /= np.maximum(total, 1)
