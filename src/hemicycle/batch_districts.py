@@ -251,7 +251,8 @@ def _column_max(w: Array) -> Array:
     return w.reshape(e // 64, 64 * k).max(axis=0).reshape(64, k).max(axis=0)  # type: ignore[no-any-return]
 
 
-Member = tuple[int, Array, Array, "Array | None"]  # district, admitted lists, weights, lowest votes admitted
+# district, admitted lists, weights, lowest votes admitted (None: weights masked), largest weight
+Member = tuple[int, Array, Array, "Array | None", int]
 
 
 def _chunk(plan: DistrictPlan, columns: list[list[int]], block: list[Array], totals: dict[str, Array],
@@ -269,14 +270,16 @@ def _chunk(plan: DistrictPlan, columns: list[list[int]], block: list[Array], tot
         lowest = _lowest(plan, w, totals, d) if divisor else None
         if lowest is not None:
             # the lists with enough votes in some election (their weights are masked in the block)
-            live = np.nonzero(_column_max(w) >= lowest.min())[0]
-            weights = w
+            tops = _column_max(w)
+            live = np.nonzero(tops >= lowest.min())[0]
+            weights, top = w, int(tops[live].max()) if live.size else 0
         else:
             live, weights = _admitted(plan, cols, w, totals, d, nationally)
+            top = int(weights.max()) if weights.size else 0
         if live.size == 0:
             redo[:, d] = True  # no list can take the seats: the interpreter says what happens
         elif divisor:
-            groups.setdefault(live.size, []).append((d, live, weights, lowest))
+            groups.setdefault(live.size, []).append((d, live, weights, lowest, top))
         else:
             total = weights.sum(axis=1)
             rows = list(weights.T)
@@ -293,14 +296,14 @@ def _divisor_group(plan: DistrictPlan, width: int, members: list[Member], out: l
     election)) for ``divisor_block``, in the narrowest integers its products fit."""
     e = redo.shape[0]
     mags = np.array([plan.magnitudes[d] for d, *_ in members], dtype=np.int64)
-    w_max = max(int(weights.max()) for _, _, weights, _ in members)
+    w_max = max(member[4] for member in members)
     dtype = block_dtype(plan.linear, w_max, int(mags.max())) if plan.linear is not None else None
     if dtype is None:
         for d, *_ in members:
             redo[:, d] = True
         return
     block = np.empty((width, len(members), e), dtype=dtype)
-    for g, (_, live, weights, lowest) in enumerate(members):
+    for g, (_, live, weights, lowest, _) in enumerate(members):
         part = block[:, g, :]
         if lowest is None:
             part[...] = weights.T
