@@ -38,7 +38,7 @@ Array = np.ndarray[Any, np.dtype[np.int64]]
 Mask = np.ndarray[Any, np.dtype[np.bool_]]
 
 _I32 = 2**31
-_FULL_ROUNDS = 3  # rounds over the whole block; the cells still off go by rounds of their own
+_FULL_ROUNDS = 2  # rounds over the whole block; the cells still off go by rounds of their own
 _I64 = 2**62
 
 
