@@ -22,8 +22,10 @@ lists with at least 3% of the valid votes (blank ballots included) by D'Hondt.
   D'Hondt per province); its ratio to the plain loop is printed (target: within 1.5x).
 * **hemicycle batch (districted)**: ``allocate_districts_batch`` on ``--batch`` whole Spanish
   elections (52 provinces each; the 2015 votes of each list in each province moved by up to 10%,
-  integers, valid votes their sums plus the blank ballots); elections per second and the ratio to
-  the target of 100,000 are printed, and ``--check`` of them are compared with the interpreter.
+  integers, valid votes their sums plus the blank ballots), the best of up to 3 runs (``--rounds``);
+  elections per second (wall clock, and of the process's CPU time: on a shared machine the two
+  differ), the ratio to the target of 100,000 and the load average are printed, and ``--check`` of
+  them are compared with the interpreter.
 
 Each peer's seats are compared with hemicycle's; the ratios are peer time / hemicycle time.
 """
@@ -189,7 +191,7 @@ def main() -> None:
           "(target: at most 1.5x)")
     ratios(compiled, election, args.pairs, args.repeat)
     if args.batch:
-        batch_run(rules, election, args.batch, args.check, plain)
+        batch_run(rules, election, args.batch, args.check, plain, min(args.rounds, 3))
 
 
 def ratios(compiled: Callable[[Election], Seats], election: Election, pairs: int, repeat: int) -> None:
@@ -224,13 +226,16 @@ def batch_votes(election: Election, n: int, seed: int = 1) -> tuple[list[Any], d
     return votes, {"valid": valid, "blank": np.broadcast_to(blank, valid.shape)}
 
 
-def batch_run(rules: hemicycle.Rules, election: Election, n: int, check: int, plain_ms: float) -> None:
+def batch_run(rules: hemicycle.Rules, election: Election, n: int, check: int, plain_ms: float, runs: int = 1) -> None:
     from hemicycle.districted import interpreted, plan_districts
 
     votes, totals = batch_votes(election, n)
-    start = time.perf_counter()
-    seats = allocate_districts_batch(rules, election, votes, **totals)
-    seconds = time.perf_counter() - start
+    seconds = cpu = float("inf")
+    for _ in range(runs):  # the best of a few runs: the machine is shared
+        start, start_cpu = time.perf_counter(), time.process_time()
+        seats = allocate_districts_batch(rules, election, votes, **totals)
+        seconds = min(seconds, time.perf_counter() - start)
+        cpu = min(cpu, time.process_time() - start_cpu)
     plan = plan_districts(rules.model, election)
     assert plan is not None
     cols = district_columns(election)
@@ -243,11 +248,13 @@ def batch_run(rules: hemicycle.Rules, election: Election, n: int, check: int, pl
                for d, (u, c) in enumerate(zip(plan.units, cols, strict=True))}
         different += got != want
     rate = n / seconds
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"hemicycle batch (districted): {n:,} whole elections (52 provinces each) in {seconds:.2f} s = "
-          f"{rate:,.0f} elections/s; {rate / 100_000:.2f}x the target of 100,000/s; "
+          f"{rate:,.0f} elections/s (best of {runs}; {n / cpu:,.0f}/s of this process's CPU time); "
+          f"{rate / 100_000:.2f}x the target of 100,000/s; "
           f"{plain_ms * 1e-3 * rate:.0f}x the plain loop per election; "
           f"{'same' if not different else f'{different} DIFFERENT'} seats on {min(check, n)} checked by the "
-          "interpreter")
+          f"interpreter; load average {load}")
 
 
 if __name__ == "__main__":
