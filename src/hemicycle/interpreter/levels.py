@@ -24,6 +24,7 @@ from hemicycle.interpreter.results import Tie, TierResult
 from hemicycle.interpreter.thresholds import Across
 from hemicycle.interpreter.tier import run_tier
 from hemicycle.interpreter.ties import TieBreaker
+from hemicycle.interpreter.unit_steps import allocate_units
 from hemicycle.interpreter.view import View, level_views
 from hemicycle.numbers import fmt_exact
 
@@ -109,26 +110,39 @@ def allocate_in_units(tier: m.Tier, ledger: Ledger, ties: list[Tie], notes: list
     across = Across(tier.seats, election, notes, rec)
     views = level_views(election, tier.level)
     parts: list[TierResult] = []
-    plain = _plain(tier)
     # one context for the tier, moved from unit to unit (the draw of lots goes on from unit to unit)
     ctx = Context(tier=tier, view=View.national(election), seats=0, notes=notes, applied=applied, rec=rec,
                   tb=TieBreaker(tier, (), ties, ()), across=across)
+    fast = (allocate_units(ctx, views, magnitudes, explain, _in_unit)
+            if tier.continuation is None and tier.single_member is None else None)
+    if fast is not None:
+        for view, part in zip(views, fast, strict=True):
+            part.level, part.district = tier.level, view.unit.name  # type: ignore[union-attr]
+            part.index = part.index or view.index
+        return _summary(tier, election, fast, rec, tier.level)
     for view in views:
         assert view.unit is not None
         seats = magnitudes[view.unit.name]
-        ctx.view, ctx.seats, ctx.rec, ctx.exempted = view, seats, Recorder(explain), frozenset()
-        ctx.tb.rebind(view.entries, view.votes, view.unit.name)
         if tier.continuation is not None:
             here = ledger.seats_in(tier.level, view.unit.name, tier.continuation.tier)
             ctx.held = [here.get(a, 0) for a in view.names]
-        if tier.single_member is not None:
-            part = fill_single_seat(ctx, seats)
-        else:
-            part = _single_seat(ctx) if seats == 1 and plain else run_tier(ctx) if seats > 0 else _no_seats(ctx)
+        part = _in_unit(ctx, view, seats)
         part.level, part.district = tier.level, view.unit.name
         part.index = part.index or view.index
         parts.append(part)
     return _summary(tier, election, parts, rec, tier.level)
+
+
+def _in_unit(ctx: Context, view: View, seats: int) -> TierResult:
+    """The tier's pipeline in one unit (``view``, ``seats``: its magnitude)."""
+    assert view.unit is not None
+    ctx.view, ctx.seats, ctx.rec, ctx.exempted = view, seats, Recorder(ctx.rec.on), frozenset()
+    ctx.tb.rebind(view.entries, view.votes, view.unit.name)
+    if ctx.tier.single_member is not None:
+        return fill_single_seat(ctx, seats)
+    if seats == 1 and _plain(ctx.tier):
+        return _single_seat(ctx)
+    return run_tier(ctx) if seats > 0 else _no_seats(ctx)
 
 
 def _plain(tier: m.Tier) -> bool:
