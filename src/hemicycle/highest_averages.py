@@ -141,25 +141,28 @@ Tied = Callable[[list[int], int, int, int], list[int]]
 
 
 def seat_rounds(lin: LinearDivisors, votes: Sequence[int], pool: Sequence[int], seats: int, tied: Tied,
-                order: list[int] | None = None, *, jump: bool = False) -> list[int]:
+                order: list[int] | None = None, start: list[int] | None = None) -> list[int]:
     """The seats of each ``pool`` list (indices into ``votes``, each with votes), in pool order, a
     round at a time: a seat to the highest ``votes / d(seats held)``, compared by integer
     cross-multiplication (the integer divisor ``D * d(s)``; 0 is above every finite quotient).
     Lists tied at the top all get a seat in the round unless fewer seats are left; then
     ``tied(positions, places, w, d)`` picks (``w / d``: the tied quotient, over ``D``).
 
-    ``order`` gets the pool position of each seat's winner, seat by seat: the protocol's record
-    (the seats a list held at a seat are its earlier entries). ``jump`` (not with ``order``):
-    D'Hondt with more than two seats per list starts every list at its lower quota
-    ``floor(seats * w / W)``, which it holds in the end whatever the ties (the rounds go on from
-    there to the same seats and the same last-round tie). The one seat-by-seat divisor step of
-    the interpreter (``interpreter.divisors``) and the compiled districted path (``districted``)."""
+    D'Hondt starts every list at its lower quota ``floor(seats * w / W)``: a state the rounds pass
+    through (every quotient given is at least ``W / seats``, every one left below it, so no round
+    straddles it), from which they go on to the same seats and the same last-round tie. ``start``
+    (when given) gets each list's seats at that start (0 for other methods); ``order`` the pool
+    position of each later seat's winner, in order: the protocol's record (the seats before it
+    are the highest quotients, in order; a list held its earlier seats).
+
+    The one seat-by-seat divisor step of the interpreter (``interpreter.divisors``) and the
+    compiled districted path (``districted``)."""
     head, alpha, beta = lin.head, lin.alpha, lin.beta
     k_head = len(head)
     n = len(pool)
     w = [votes[i] for i in pool]
     left = seats
-    if jump and order is None and not k_head and alpha == beta and seats > 2 * n:
+    if not k_head and alpha == beta and n > 1:  # D'Hondt
         total = sum(w)
         got = [seats * x // total for x in w]
         left -= sum(got)
@@ -167,7 +170,9 @@ def seat_rounds(lin: LinearDivisors, votes: Sequence[int], pool: Sequence[int], 
     else:
         got = [0] * n
         d = [head[0] if k_head else beta] * n
-    positive = all(x > 0 for x in head) and alpha * k_head + beta > 0
+    if start is not None:
+        start[:] = got
+    positive = lin.positive
     rest = range(1, n)
     while left > 0 and n:
         best, wb, db = 0, w[0], d[0]
@@ -290,6 +295,11 @@ class LinearDivisors:
         alpha, beta = int(a * big_d), int(b * big_d)
         ordered = all(x <= y for x, y in itertools.pairwise(ints[1:]))
         return LinearDivisors(big_d, ints, alpha, beta, ordered)
+
+    @functools.cached_property
+    def positive(self) -> bool:
+        """Every divisor is above 0 (not Adams' first): quotients compare by cross-products alone."""
+        return all(x > 0 for x in self.head) and self.first_tail > 0
 
     @property
     def first_tail(self) -> int:

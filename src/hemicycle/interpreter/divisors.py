@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from fractions import Fraction
+from functools import partial
 from math import isqrt
 
 from hemicycle import model as m
@@ -52,7 +53,7 @@ def divisor_method(
     eligible = [i for i in pool if votes[i] > 0]
     lin = linear_of(method) if factors is None else None
     if lin is not None and seats <= SMALL_SEATS and len(eligible) <= SMALL_LISTS:
-        return _rounds(method, lin, votes, eligible, seats, tb, names, explain)
+        return divisor_rounds(method, lin, votes, eligible, seats, tb, names, explain)
     return _highest_averages(method, votes, factors, eligible, seats, _Favour(method, tb), names, explain)
 
 
@@ -70,42 +71,49 @@ class _Favour:
         return self.tb.favour(tied, places, f"the last {places} seat(s) by {self.method.kind.value}", value)
 
 
-def _rounds(method: m.Divisor, lin: LinearDivisors, votes: Sequence[int], eligible: list[int], seats: int,
-            tb: TieBreaker, names: Sequence[str], explain: bool) -> MethodOutcome:
-    """The seats round by round (``highest_averages.seat_rounds``); a tie the rounds cannot give
-    to every list tied goes to the tier's chain (``_Favour``). The protocol records the winner
-    of each seat (its place in ``eligible``)."""
+def divisor_rounds(method: m.Divisor, lin: LinearDivisors, votes: Sequence[int], eligible: list[int], seats: int,
+                   tb: TieBreaker, names: Sequence[str], explain: bool) -> MethodOutcome:
+    """The seats round by round (``highest_averages.seat_rounds``; ``divisor_method`` takes this
+    way for a linear sequence, up to ``SMALL_SEATS`` seats and ``SMALL_LISTS`` lists, each of
+    ``eligible`` with votes); a tie the rounds cannot give to every list tied goes to the tier's
+    chain (``_Favour``). The protocol records the winner of each seat (its place in ``eligible``)."""
     if not eligible:  # no list with a vote: cannot happen for callers, which check the votes
         raise AllocationError(f"{seats} seat(s) cannot be given: no list has a vote", method)
 
-    def tied(positions: list[int], places: int, w: int, d: int) -> list[int]:
-        key: Key = (1, Fraction(0)) if d == 0 else (0, Fraction((w * lin.D) ** 2, d * d))
-        chosen = _Favour(method, tb)([eligible[j] for j in positions], places, key)
-        at = {eligible[j]: j for j in positions}
-        return [at[i] for i in chosen]
-
     order: list[int] | None = [] if explain else None
-    got = seat_rounds(lin, votes, eligible, seats, tied, order, jump=not explain)
+    start: list[int] | None = [] if explain else None
+    got = seat_rounds(lin, votes, eligible, seats, partial(_tied, method, lin, tb, eligible), order, start)
     out = [0] * len(votes)
     for i, g in zip(eligible, got, strict=True):
         out[i] = g
-    steps = [Block(_seat_lines, lin, votes, eligible, order, names)] if order else []
+    steps = [Block(_seat_lines, lin, votes, eligible, start, order, names)] if explain and seats else []
     return MethodOutcome(out, steps=steps)  # type: ignore[arg-type]
 
 
-def _seat_lines(lin: LinearDivisors, votes: Sequence[int], eligible: list[int], order: list[int],
+def _tied(method: m.Divisor, lin: LinearDivisors, tb: TieBreaker, eligible: list[int], positions: list[int],
+          places: int, w: int, d: int) -> list[int]:
+    """The tier's chain on the lists tied at the quotient ``w / d`` (positions in ``eligible``)."""
+    key: Key = (1, Fraction(0)) if d == 0 else (0, Fraction((w * lin.D) ** 2, d * d))
+    chosen = _Favour(method, tb)([eligible[j] for j in positions], places, key)
+    at = {eligible[j]: j for j in positions}
+    return [at[i] for i in chosen]
+
+
+def _seat_lines(lin: LinearDivisors, votes: Sequence[int], eligible: list[int], start: list[int], order: list[int],
                 names: Sequence[str]) -> list[Step]:
-    """'Seat k: LIST (quotient q)' for each seat, from the winners in order (the seats a list held
-    at its seat: its earlier seats)."""
-    lines = []
-    held = [0] * len(eligible)
-    for awarded, j in enumerate(order, 1):
-        i = eligible[j]
+    """'Seat k: LIST (quotient q)' for each seat: first the seats of the rounds' start (the
+    highest quotients, in order; equal ones in the lists' order, as a round gives them), then
+    the winners of the later rounds in order (a list held its earlier seats)."""
+    first = sorted(((Fraction(votes[i] * lin.D, lin.at(s)), j) for j, i in enumerate(eligible)
+                    for s in range(start[j])), key=lambda q: (-q[0], q[1]))
+    held = list(start)
+    seats = [(j, q) for q, j in first]
+    for j in order:
         d = lin.at(held[j])
         held[j] += 1
-        quotient = "∞" if d == 0 else fmt_exact(Fraction(votes[i] * lin.D, d), 4)
-        lines.append(Step(f"Seat {awarded}: {names[i]} (quotient {quotient})"))
-    return lines
+        seats.append((j, None if d == 0 else Fraction(votes[eligible[j]] * lin.D, d)))
+    return [Step(f"Seat {awarded}: {names[eligible[j]]} (quotient {'∞' if q is None else fmt_exact(q, 4)})")
+            for awarded, (j, q) in enumerate(seats, 1)]
 
 
 def _highest_averages(method: m.Divisor, votes: Sequence[int], factors: Sequence[Fraction] | None,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
+from itertools import compress
 
 from hemicycle import model as m
 from hemicycle.election import Election
@@ -193,15 +194,15 @@ def _summary(tier: m.Tier, election: Election, parts: list[TierResult], rec: Rec
     passed = [False] * n
     admitted = [False] * n
     by = [""] * n
-    for part in parts:
-        pass_flags, adm_flags, adm_by, got = part.passed_flags, part.admitted_flags, part.admitted_by, part.seat_list
-        for k, i in enumerate(part.index):
-            seats[i] += got[k]
-            if pass_flags[k]:
-                passed[i] = True
-            if adm_flags[k]:
-                admitted[i] = True
-                by[i] = by[i] or adm_by[k]
+    for part in parts:  # only the lists that won, passed or were admitted there (compress: in C)
+        index, got = part.index, part.seat_list
+        for i, k in compress(zip(index, got, strict=True), got):
+            seats[i] += k
+        for i in compress(index, part.passed_flags):
+            passed[i] = True
+        for i, why in compress(zip(index, part.admitted_by, strict=True), part.admitted_flags):
+            admitted[i] = True
+            by[i] = by[i] or why
     size = sum(p.size for p in parts)
     return TierResult(name=tier.name, size=size, abbrs=[e.abbr for e in entries], names=[e.name for e in entries],
                       votes=[e.votes for e in entries], passed_flags=passed, admitted_flags=admitted,
