@@ -162,7 +162,7 @@ def seat_rounds(lin: LinearDivisors, votes: Sequence[int], pool: Sequence[int], 
     n = len(pool)
     w = [votes[i] for i in pool]
     left = seats
-    if not k_head and alpha == beta and n > 1:  # D'Hondt
+    if not k_head and alpha == beta and seats > n:  # D'Hondt
         total = sum(w)
         got = [seats * x // total for x in w]
         left -= sum(got)
@@ -193,12 +193,16 @@ def seat_rounds(lin: LinearDivisors, votes: Sequence[int], pool: Sequence[int], 
                     best, wb, db, top = j, w[j], dj, False
                 elif c == 0:
                     top = True
-        if not top:
-            winners = [best]
-        else:
-            winners = [j for j in range(n) if (w[j] * db == wb * d[j] if d[j] and db else d[j] == db)]
-            if len(winners) > left:
-                winners = tied(winners, left, wb, db)
+        if not top:  # one list at the top: its seat
+            s = got[best] = got[best] + 1
+            d[best] = head[s] if s < k_head else alpha * s + beta
+            if order is not None:
+                order.append(best)
+            left -= 1
+            continue
+        winners = [j for j in range(n) if (w[j] * db == wb * d[j] if d[j] and db else d[j] == db)]
+        if len(winners) > left:
+            winners = tied(winners, left, wb, db)
         for j in winners:
             s = got[j] = got[j] + 1
             d[j] = head[s] if s < k_head else alpha * s + beta
