@@ -145,7 +145,7 @@ def test_result_html_has_votes_seats_and_the_parliament() -> None:
 
 
 def test_verification_html_and_frame() -> None:
-    found = hemicycle.verify_rules("kazakhstan-2021-dhondt", ["upper-quota", "anonymity"], timeout=60)
+    found = hemicycle.verify_rules("kazakhstan-2021-dhondt", ["upper-quota", "anonymity"], parties=2, timeout=60)
     assert [r.property for r in found] == ["upper-quota", "anonymity"]
     body = assert_safe(found._repr_html_())
     assert "refuted" in body and "proved" in body and "election 1: votes" in body

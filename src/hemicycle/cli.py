@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 import typer.core
 
-from hemicycle import __version__
 from hemicycle.api import (
     Located,
     Rules,
@@ -35,6 +34,7 @@ from hemicycle.display import DataConsole, Steps, escape_controls, json_text, na
 from hemicycle.grammar.parser import MAX_RULE_BYTES, decode_rule_bytes, read_rule_text
 from hemicycle.interpreter import AllocationError
 from hemicycle.model import Chamber
+from hemicycle.version import __version__
 
 if TYPE_CHECKING:
     from hemicycle.family import Family

@@ -10,8 +10,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from conftest import seats, wait
 
@@ -40,9 +41,19 @@ def set_rules(page: Any, text: str) -> None:
 
 
 def type_cell(page: Any, css: str, text: str) -> None:
-    cell = wait(page, lambda d: d.find_elements(By.CSS_SELECTOR, css))[0]
-    cell.clear()
-    cell.send_keys(text)
+    """Type `text` into the cell until it holds it: the page may draw the grid again between finding
+    the cell and typing (a stale element under load), and then the new cell is typed into."""
+
+    def typed(d: Any) -> bool:
+        found = d.find_elements(By.CSS_SELECTOR, css)
+        if not found:
+            return False
+        if found[0].get_attribute("value") != text:
+            found[0].clear()
+            found[0].send_keys(text)
+        return d.find_elements(By.CSS_SELECTOR, css)[0].get_attribute("value") == text
+
+    WebDriverWait(page, 60, poll_frequency=0.2, ignored_exceptions=(StaleElementReferenceException,)).until(typed)
 
 
 def test_spain_2015_gives_the_national_seats_and_each_province(page: Any) -> None:
