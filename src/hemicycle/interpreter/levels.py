@@ -1,8 +1,9 @@
 """Tiers and units: a tier allocated in each unit of a level, and the values one tier reads from
 another (docs/language.md, 'Tiers in units' and 'Cross-tier references').
 
-* ``allocate_in_units``: the tier's whole pipeline in every unit, on that unit's view of the
-  election and with its magnitude; tests made nationally or across a level are made once.
+* ``allocate_in_units``: the tier in every unit, on that unit's view of the election and with its
+  magnitude: by the level-wide steps (``unit_steps``) when the tier is of their shape, else the
+  whole pipeline unit by unit; tests made nationally or across a level are made once.
 * ``Ledger``: what every tier gave, in the whole election and in each unit; "the seats of tier T
   in unit u, summed below u" (``seats_in``), the seats a tier left unfilled, its remainders.
 * ``remainder_view``: a tier whose votes are another tier's remainders.

@@ -28,6 +28,7 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from itertools import compress
 
 from hemicycle import model as m
 from hemicycle.bases import base_figure
@@ -143,7 +144,7 @@ def admission(tier: m.Tier, views: Sequence[View], magnitudes: dict[str, int], a
                 own = reaching(votes, num, share.denominator, th.inclusive)  # type: ignore[assignment]
                 records.append((figure, share, own))
                 if passed is None and num > 0:  # reaching a positive share: a vote at least
-                    passed = own[:]  # type: ignore[assignment]
+                    passed = own  # type: ignore[assignment]  (read only: the part's flags and the record)
                     continue
             if passed is None:
                 passed = [v > 0 for v in votes]
@@ -179,7 +180,7 @@ def allocate_units(ctx: Context, views: Sequence[View], magnitudes: dict[str, in
     for view, adm in zip(views, admitted, strict=True):
         unit = view.unit.name  # type: ignore[union-attr]
         seats = magnitudes[unit]
-        pool = [i for i, ok in enumerate(adm.passed) if ok] if adm is not None else []
+        pool = list(compress(range(len(adm.passed)), adm.passed)) if adm is not None else []
         if adm is None or (seats == 1 and not thresholds) or not pool:
             parts.append(fallback(ctx, view, seats))
             continue
