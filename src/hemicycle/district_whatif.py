@@ -15,16 +15,12 @@ the nation carry the sums). A list gains or loses votes only where it stood.
 * A vote swing ``ABBR=-5000`` is spread over the districts where the list stood in proportion to
   its votes there (largest remainder: the whole change is applied); ``ABBR=-5000@NAME`` applies it
   in that unit (spread the same way over the districts inside it).
-* Margins: for each list and each district where it stood, the fewest votes it must gain there
-  (the other lists' votes unchanged) for one more seat nationally, and the fewest it may lose
-  there before it has one seat fewer, found by doubling and bisection on whole votes (exact when
-  the list's seats do not fall as its votes rise; ``hemicycle verify --property monotonicity``).
+* Margins per list and district: ``hemicycle.district_margins`` (re-exported here).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from fractions import Fraction
 from itertools import pairwise
 from math import lcm
@@ -32,6 +28,7 @@ from math import lcm
 from hemicycle import model as m
 from hemicycle.bases import base_figure
 from hemicycle.derived import Seats, UnitKey, WhatIfError, derive_units, parse_swing, round_keep_total, vote_units
+from hemicycle.district_margins import DistrictMargin, district_margins, first_true
 from hemicycle.election import Election, Unit
 
 __all__ = ["DistrictCurve", "DistrictMargin", "apply_district_swings", "district_margins", "first_true"]
@@ -109,79 +106,6 @@ def _percent(votes: dict[str, int], abbr: str, points: Fraction) -> bool:
     for a, v in zip(names, round_keep_total(exact, total), strict=True):
         votes[a] = v
     return stopped
-
-
-# --- margins -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DistrictMargin:
-    district: str
-    level: str
-    votes: int  # the list's votes there
-    gain: int | None  # fewest extra votes there for one more seat nationally; None: no amount does
-    lose: int | None  # fewest votes lost there for one seat fewer; None: losing them all does not
-    gain_seats: int | None = None  # its seats there once it gains them (None: no gain)
-
-    def to_json(self) -> dict[str, object]:
-        return {"district": self.district, "level": self.level, "votes": self.votes,
-                "votes_to_gain_a_seat": self.gain, "votes_to_lose_a_seat": self.lose,
-                "seats_there_after_gain": self.gain_seats}
-
-
-def district_margins(chamber: m.Chamber, election: Election, lists: Sequence[str] | None = None
-                     ) -> list[tuple[str, int, list[DistrictMargin]]]:
-    """For every list (or those of ``lists``): (abbr, its seats, its margins in each district where
-    it stood, the cheapest gain first)."""
-    if not election.lists:
-        raise WhatIfError("the vote file has no lists: there are no votes to move")
-    seats_of = Seats(chamber, election)
-    units = vote_units(election)
-    now, _ = seats_of.units_with({})
-    limit = 4 * max(1, election.list_votes + election.totals.get("invalid", 0))
-    out = []
-    for i, e in enumerate(election.lists):
-        if lists is not None and e.abbr not in lists:
-            continue
-        found = []
-        for u in units:
-            if e.abbr not in u.votes:
-                continue
-            key = (u.level, u.name)
-
-            def with_change(d: int, u: Unit = u, key: UnitKey = key, a: str = e.abbr
-                            ) -> tuple[tuple[int, ...], dict[UnitKey, dict[str, int]]]:
-                return seats_of.units_with({key: {**u.votes, a: u.votes[a] + d}})
-
-            gain = first_true(lambda d, i=i, f=with_change: f(d)[0][i] > now[i], limit)
-            lose = (None if now[i] == 0 or u.votes[e.abbr] == 0 else
-                    first_true(lambda d, i=i, f=with_change: f(-d)[0][i] < now[i], u.votes[e.abbr]))
-            there = None
-            if gain is not None:
-                there = with_change(gain)[1].get(key, {}).get(e.abbr, 0)
-            found.append(DistrictMargin(district=u.name, level=u.level, votes=u.votes[e.abbr], gain=gain, lose=lose,
-                                        gain_seats=there))
-        found.sort(key=lambda dm: (dm.gain is None, dm.gain or 0))
-        out.append((e.abbr, now[i], found))
-    return out
-
-
-def first_true(pred: Callable[[int], bool], limit: int) -> int | None:
-    """Smallest d in 1..limit with pred(d), assuming pred is monotone; None if pred(limit) fails."""
-    hi = 1
-    while not pred(hi):
-        if hi >= limit:
-            return None
-        hi = min(limit, hi * 2)
-    lo = hi // 2  # pred(lo) is false (or lo == 0)
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if pred(mid):
-            hi = mid
-        else:
-            lo = mid
-    return hi
-
 
 
 # --- seat-vote curves ----------------------------------------------------------------------------
