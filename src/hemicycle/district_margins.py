@@ -64,16 +64,16 @@ class DistrictMargin:
         return out
 
 
-def district_margins(chamber: m.Chamber, election: Election, lists: Sequence[str] | None = None
-                     ) -> list[tuple[str, int, list[DistrictMargin]]]:
+def district_margins(chamber: m.Chamber, election: Election, lists: Sequence[str] | None = None, *,
+                     closed_form: bool = True) -> list[tuple[str, int, list[DistrictMargin]]]:
     """For every list (or those of ``lists``): (abbr, its seats, its margins in each district where
-    it stood, the cheapest gain first)."""
+    it stood, the cheapest gain first). ``closed_form=False``: every margin by the search."""
     if not election.lists:
         raise WhatIfError("the vote file has no lists: there are no votes to move")
     seats_of = Seats(chamber, election)
     units = vote_units(election)
     now, there = seats_of.units_with({})
-    closed = ClosedForm.of(seats_of, there)
+    closed = ClosedForm.of(seats_of, there) if closed_form else None
     limit = 4 * max(1, election.list_votes + election.totals.get("invalid", 0))
     out = []
     for i, e in enumerate(election.lists):
