@@ -38,7 +38,8 @@ from hemicycle.bases import base_figure
 from hemicycle.derived import MOVING, Seats, UnitKey, WhatIfError, vote_units
 from hemicycle.election import Election, Unit
 
-__all__ = ["CLOSED_FORM", "SEARCH", "ClosedForm", "DistrictMargin", "district_margins", "first_true"]
+__all__ = ["CLOSED_FORM", "SEARCH", "ClosedForm", "DistrictMargin", "closed_form_covers", "district_margins",
+           "first_true"]
 
 CLOSED_FORM = "closed form"
 SEARCH = "search"
@@ -97,6 +98,13 @@ def district_margins(chamber: m.Chamber, election: Election, lists: Sequence[str
         found.sort(key=lambda dm: (dm.gain is None, dm.gain or 0))
         out.append((e.abbr, now[i], found))
     return out
+
+
+def closed_form_covers(chamber: m.Chamber, election: Election) -> bool:
+    """The closed form covers these rules on this election: its margins take a few evaluations
+    each (the search's take tens; the web workbench gives only these)."""
+    seats_of = Seats(chamber, election)
+    return ClosedForm.of(seats_of, seats_of.units_with({})[1]) is not None
 
 
 class _Probe:
