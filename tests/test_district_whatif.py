@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import random
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -348,30 +349,58 @@ def test_margins_frame_per_district() -> None:
 # --- seat-vote curves ----------------------------------------------------------------------------
 
 
-def test_a_district_curve_is_exact_on_constructed_districts() -> None:
-    """The curve's seats agree with the interpreter at every breakpoint, just beside each and at
-    random shares (the votes scaled in every district as DistrictCurve says)."""
+def check_curve(text: str, e: Election, abbr: str, randoms: int = 40) -> int:
+    """The curve's seats agree with the interpreter at every breakpoint, just beside each, half way
+    between each two and at random shares (the votes scaled in every district as DistrictCurve
+    says); the number of breakpoints."""
     from fractions import Fraction
 
     from hemicycle.district_whatif import DistrictCurve
     from hemicycle.whatif import seat_vote_curve
 
-    rules = as_rules(parse_rules(RULES, "small.elect"))
+    rules = as_rules(parse_rules(text, "curve.elect"))
+    curve = seat_vote_curve(rules, e, abbr)
+    exact = DistrictCurve(rules.model, e, abbr)
+    assert curve.at[Fraction(0)] == 0
+    points = [x for x, _, _ in curve.breakpoints()]
+    edges = [Fraction(0), *points, Fraction(1)]
+    rng = random.Random(3)
+    eps = Fraction(1, 10**9)
+    probes = [*points, *(x + eps for x in points), *(x - eps for x in points),
+              *((a + b) / 2 for a, b in pairwise(edges)),
+              *(Fraction(rng.randint(1, 10**6 - 1), 10**6) for _ in range(randoms))]
+    for x in probes:
+        seats = allocate(rules.model, exact.election_at(x), explain=False).seats[abbr]
+        assert curve.seats_at(x) == seats, (abbr, x, text)
+    now = Fraction(e.lists[e.abbrs.index(abbr)].votes, e.list_votes)
+    assert curve.seats_at(now) == allocate(rules.model, e, explain=False).seats[abbr]
+    return len(points)
+
+
+LR_RULES = [RULES.replace("allocate dhondt", f"allocate largest_remainder quota {q}")
+            for q in ("hare", "hagenbach_bischoff", "imperiali")]
+
+
+@pytest.mark.parametrize("text", [RULES, *LR_RULES])
+def test_a_district_curve_is_exact_on_constructed_districts(text: str) -> None:
     e = small()
     for abbr in ("A", "C"):
-        curve = seat_vote_curve(rules, e, abbr)
-        exact = DistrictCurve(rules.model, e, abbr)
-        assert curve.house == 5 and curve.at[Fraction(0)] == 0
-        points = [x for x, _, _ in curve.breakpoints()]
-        assert points, abbr
-        rng = random.Random(3)
-        probes = [*points, *(x + Fraction(1, 10**9) for x in points), *(x - Fraction(1, 10**9) for x in points),
-                  *(Fraction(rng.randint(1, 10**6 - 1), 10**6) for _ in range(40))]
-        for x in probes:
-            seats = allocate(rules.model, exact.election_at(x), explain=False).seats[abbr]
-            assert curve.seats_at(x) == seats, (abbr, x)
-        now = Fraction(e.lists[e.abbrs.index(abbr)].votes, e.list_votes)
-        assert curve.seats_at(now) == allocate(rules.model, e, explain=False).seats[abbr]
+        assert check_curve(text, e, abbr), abbr
+
+
+def test_a_largest_remainder_curve_is_exact_on_random_districted_elections() -> None:
+    """Breakpoints where a list's integer part steps or two remainders cross, with district and
+    national thresholds and ties, against the interpreter."""
+    rng = random.Random(21)
+    checked = 0
+    while checked < 8:
+        text, e = random_districted(rng)
+        quota = rng.choice(["hare", "hagenbach_bischoff", "imperiali"])
+        text = text.replace(text.split("allocate ")[1].split("\n")[0], f"largest_remainder quota {quota}")
+        abbr = max(e.lists, key=lambda x: x.votes).abbr
+        if 0 < e.lists[e.abbrs.index(abbr)].votes < e.list_votes:
+            check_curve(text, e, abbr, randoms=10)
+            checked += 1
 
 
 def test_a_district_curve_refuses_what_it_does_not_cover() -> None:
