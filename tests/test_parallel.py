@@ -212,13 +212,12 @@ def test_bad_single_member_clauses_are_refused_with_their_line(tier: str, messag
 
 
 @pytest.mark.parametrize("clause", ["elected by plurality", "winners given"])
-def test_the_verifier_refuses_single_member_seats_with_their_line(clause: str) -> None:
+def test_the_verifier_encodes_single_member_seats_beside_the_list_tier(clause: str) -> None:
     from hemicycle import verify as v
 
     text = CHAMBER.read_text("utf-8").replace("elected by plurality", clause)
-    with pytest.raises(v.UnsupportedClause, match="single-member seats are not encoded") as info:
-        v.verify(_rules(text).model, ["monotonicity"], parties=2, timeout=5)
-    assert ":23:" in str(info.value)
+    [r] = v.verify(_rules(text).model, ["house-size"], parties=2, seats=12, timeout=60)
+    assert r.status is v.Status.PROVED, r.reason  # verify/mixed.py: the list tier plus symbolic winners
 
 
 def test_fmt_the_lexer_textmate_and_the_language_server_know_the_new_words() -> None:

@@ -30,8 +30,8 @@ def test_alabama_paradox_under_hare_found_and_replayed() -> None:
     app = apportioned(load_rules(EXAMPLES / "provinces-hare.elect").levels[0], 3)
     v = decide(app, APPORTIONMENT_CATALOGUE[HOUSE], timeout=60)
     assert v.status == "refuted"
-    assert v.replays is not None
-    small, big = v.replays
+    assert v.outcomes is not None
+    small, big = v.outcomes
     assert small.figures == big.figures and big.seats == small.seats + 1 == 11
     assert any(big.magnitudes[u] < small.magnitudes[u] for u in app.pool)
     # replayed again here, independently of the verifier's own check
@@ -77,8 +77,8 @@ def test_divisor_method_proved(name: str) -> None:
 def test_population_paradox_under_hare() -> None:
     app = apportioned(load_rules(EXAMPLES / "provinces-hare.elect").levels[0], 3)
     v = decide(app, APPORTIONMENT_CATALOGUE[POPULATION], timeout=60)
-    assert v.status == "refuted" and v.replays is not None
-    a, b = v.replays
+    assert v.status == "refuted" and v.outcomes is not None
+    a, b = v.outcomes
     p, q = list(a.figures.values()), list(b.figures.values())
     ma, mb = [a.magnitudes[u] for u in app.pool], [b.magnitudes[u] for u in app.pool]
     assert any(q[i] * p[j] >= p[i] * q[j] and mb[i] < ma[i] and mb[j] > ma[j]

@@ -43,8 +43,8 @@ def _replay(chamber, election_json: dict) -> dict[str, int]:
 
 
 @pytest.mark.parametrize(("rules", "line", "what"), [
-    ("rules/spain-1986.elect", 29, "lot"),  # its magnitudes are encoded; its tie rule draws lots
-    ("rules/poland-2019.elect", 13, "districts"),
+    ("rules/poland-2019.elect", 18, "tagged coalition"),
+    ("rules/zurich-no-biproportional.elect", 13, "at_least"),
     ("rules/czech-2021.elect", 12, "apportion"),
 ])
 def test_other_district_clauses_are_refused_with_their_line(rules: str, line: int, what: str) -> None:

@@ -141,3 +141,58 @@ def test_2013_edge_cases_of_the_agreement_runs(case: LevelCase) -> None:
     sys = family("germany-2013")
     assert agree(sys, case, unique=True) is None
     assert agree_step(sys, case, 0, 0, 40) is None
+
+
+# --- district seats as figures (New Zealand 2017) and parallel tiers (Kazakhstan 2023) -------------
+
+
+def test_new_zealand_2017_reads_electorate_seats_as_symbolic_figures() -> None:
+    nvw, house = v.verify(hemicycle.load("new-zealand-2017").model, ["negative-vote-weight", "house-size"],
+                          parties=2, seats=10, timeout=120)
+    assert nvw.status is v.Status.PROVED, nvw.reason
+    assert any("non-vacuity" in n for n in nvw.notes)
+    assert house.status is v.Status.REFUTED, house.reason  # overhang enlarges the house (replayed)
+    [c] = house.counterexample or []
+    assert c.house > 10 and "district seats" in (nvw.bounds or "")
+
+
+@pytest.mark.parametrize("case,seats", [
+    # L3 has no party vote and 2 electorates (an independent): they come off the 10 seats
+    (LevelCase([[60, 40, 0]], [[0, 0, 2]]), [[5, 3, 2]]),
+    # L2 passes by its electorate with 2% of the votes, and keeps its 3 electorates (overhang)
+    (LevelCase([[98, 2, 0]], [[0, 3, 0]]), [[10, 3, 0]]),
+    # no party vote at all: only the electorates are seated
+    (LevelCase([[0, 0, 0]], [[1, 2, 0]]), [[1, 2, 0]]),
+])
+def test_district_seat_figures_agree_with_the_interpreter(case: LevelCase, seats: list[list[int]]) -> None:
+    sys = family("new-zealand-2017")
+    o = interpret(sys, case)
+    assert not isinstance(o, str) and o.seats == seats
+    assert agree(sys, case, unique=True) is None
+
+
+def test_a_parallel_chamber_adds_the_constituencies_to_the_list_tier() -> None:
+    nvw, house = v.verify(hemicycle.load("kazakhstan-2023-chamber").model, ["negative-vote-weight", "house-size"],
+                          parties=3, seats=12, timeout=120)
+    assert house.status is v.Status.PROVED, house.reason
+    # Hare among the lists past 5%: a gain that pushes a list below 5% changes the remainders
+    assert nvw.status is v.Status.REFUTED, nvw.reason
+    a, b = nvw.counterexample or []
+    gained = [k for k in a.votes if b.votes[k] > a.votes[k]]
+    assert len(gained) == 1 and b.seats[gained[0]] < a.seats[gained[0]]
+
+
+@pytest.mark.parametrize("text,line,what", [
+    ('chamber "c" seats 10\ntier "a" seats 10 {\n  compensate district_seats overhang added\n  allocate dhondt\n}\n'
+     'tier "b" seats 5 {\n  allocate dhondt\n}\n', 6, "one tier with 'compensate district_seats'"),
+    ('chamber "c" seats 10\ntier "a" seats 10 {\n  compensate district_seats overhang added\n'
+     '  cap 4 seats per list\n  allocate dhondt\n}\n', 4, "cap"),
+    ('chamber "c" seats 12\ndistricts "constituency" seats 2\ntier "s" in each "constituency" {\n'
+     '  elected by plurality\n}\ntier "a" seats 5 {\n  allocate dhondt\n}\ntier "b" seats 5 {\n  allocate dhondt\n}\n',
+     9, "one single-member tier and one national list tier"),
+])
+def test_mixed_chambers_outside_the_family_are_refused_with_their_line(text: str, line: int, what: str) -> None:
+    chamber = hemicycle.loads(text, "t.elect").model
+    with pytest.raises(v.UnsupportedClause) as info:
+        v.verify(chamber, ["house-size"], parties=2, timeout=10)
+    assert info.value.line == line and what in str(info.value)

@@ -15,10 +15,11 @@ from hemicycle.grammar import load_rules, parse_rules
 from hemicycle.model import Chamber
 from hemicycle.verify import PropertyError, Status, VerifyError, verify
 from hemicycle.verify.agreement import Case, agree
-from hemicycle.verify.encoder import Ctx, encode_tier, make_election
+from hemicycle.verify.encoder import encode_tier
 from hemicycle.verify.num import Num
 from hemicycle.verify.problem import Problem, Query
 from hemicycle.verify.properties import CATALOGUE, Property
+from hemicycle.verify.symbolic import Ctx, make_election
 
 RULES = Path(__file__).resolve().parents[1] / "src" / "hemicycle" / "rules"
 

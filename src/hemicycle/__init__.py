@@ -19,10 +19,10 @@ from hemicycle.api import (
 from hemicycle.election import Election, ListEntry
 from hemicycle.family import Family
 from hemicycle.interpreter import AllocationError, AllocationResult, TieError
+from hemicycle.version import __version__
 
-__version__ = "0.1.0"
-
-# After __version__: the modules behind these read it.
+# isort: split
+# Last: the function ``compare`` stands over the module of that name once the imports above loaded it.
 from hemicycle.analyses import (
     Verification,
     allocate,

@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 import typer.core
 
-from hemicycle import __version__
 from hemicycle.api import (
     Located,
     Rules,
@@ -35,6 +34,7 @@ from hemicycle.display import DataConsole, Steps, escape_controls, json_text, na
 from hemicycle.grammar.parser import MAX_RULE_BYTES, decode_rule_bytes, read_rule_text
 from hemicycle.interpreter import AllocationError
 from hemicycle.model import Chamber
+from hemicycle.version import __version__
 
 if TYPE_CHECKING:
     from hemicycle.family import Family
@@ -566,12 +566,17 @@ def verify(
     set_: SetOption = None,
     seats: Annotated[int | None, typer.Option("--seats", min=1, metavar="N", help="Chambers with levels: "
                                               "verify at N seats, every seat number of the rules scaled in "
-                                              "proportion (default: the rules' own).")] = None,
+                                              "proportion (default: the rules' own); apportioned districts: "
+                                              "the level at N seats.")] = None,
     units: Annotated[int, typer.Option("--units", min=1, max=6, metavar="K", help="Chambers with levels: "
                                        "upper units (Länder) of the symbolic election.")] = 2,
     districts: Annotated[int | None, typer.Option(
         "--districts", min=1, max=20, metavar="K", help="Units of a level whose magnitudes are apportioned "
-                                                        "(`apportion by ...`; default 3).")] = None,
+                                                        "(`apportion by ...`) or given by the vote file "
+                                                        "(default 3).")] = None,
+    max_magnitude: Annotated[int | None, typer.Option(
+        "--max-magnitude", min=1, max=50, metavar="M", help="Magnitudes from the vote file: each district's "
+                                                            "ranges over 1..M (default 3).")] = None,
 ) -> None:
     """Prove or refute properties of the rules with Z3, for every vote vector within bounds.
     Exit 0 all proved, 1 one refuted, 3 one unknown."""
@@ -583,7 +588,7 @@ def verify(
             chamber_rules.model, property, parties=parties, max_votes=max_votes, timeout=timeout,
             minimize=minimize, tier=tier, property_file=property_file, search=not no_search,
             progress=steps.callback(f"verify {Path(chamber_rules.path).stem}"), seats=seats, units=units,
-            districts=districts,
+            districts=districts, max_magnitude=max_magnitude,
         )
     if format is VerifyFormat.json:
         emit(json_text({"rules": chamber_rules.path, "results": [r.to_json() for r in results]}) + "\n")

@@ -274,8 +274,8 @@ def property_verdicts(
     """Each catalogue property's status for ``rules``, from the cache when the same rule text,
     settings and hemicycle version were verified before (``progress``: as ``verify.verify``'s,
     not called for a cached answer)."""
-    from hemicycle import __version__
     from hemicycle import verify as v
+    from hemicycle.version import __version__
 
     text = rules.model.source
     bound = {"bindings": rules.model.bindings} if rules.model.bindings else {}  # a member of a family

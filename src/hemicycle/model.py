@@ -321,6 +321,16 @@ class Ties(Node):
     # for LOT: a fixed draw instead of the seeded one, the lists (abbrs) in the order drawn; set
     # by the verifier to replay a counterexample's draw, never written in a rule file
     draw: tuple[str, ...] | None = None
+    # the same per unit of a districted tier ((district, draw), ...): each district's allocation
+    # draws its own lot; a unit not named here falls back on ``draw``
+    district_draws: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def draw_in(self, district: str | None) -> tuple[str, ...] | None:
+        """The fixed draw for the allocation in ``district`` (None: the tier's own), if any."""
+        for name, order in self.district_draws:
+            if name == district:
+                return order
+        return self.draw
 
 
 @dataclass(frozen=True, kw_only=True)

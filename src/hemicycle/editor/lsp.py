@@ -50,7 +50,6 @@ from typing import Any
 
 from lark.exceptions import LarkError
 
-from hemicycle import __version__
 from hemicycle.checker import check
 from hemicycle.diagnostics import LINE_BREAK, Diagnostic, RuleError
 from hemicycle.display import escape_controls
@@ -60,6 +59,7 @@ from hemicycle.editor import patterns as p
 from hemicycle.editor.vocabulary import vocabulary
 from hemicycle.grammar import parse_rules
 from hemicycle.grammar.parser import MAX_RULE_BYTES, _parser, rule_text
+from hemicycle.version import __version__
 
 DEBOUNCE_SECONDS = 0.2  # edits closer together than this are checked once
 HOVER_WINDOW = 20_000  # characters on each side of the cursor that hover reads (whole lines)

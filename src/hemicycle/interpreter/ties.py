@@ -76,7 +76,7 @@ class TieBreaker:
             used = crit.value
             if crit is m.TieCriterion.LOT:
                 pool = sorted(remaining, key=lambda i: self.entries[i].registration_order)
-                draw = self.ties.draw if self.ties is not None else None
+                draw = self.ties.draw_in(self.district) if self.ties is not None else None
                 if draw is not None:  # a given draw (the verifier's replay): first drawn first
                     rank = {a: k for k, a in enumerate(draw)}
                     pool.sort(key=lambda i: rank.get(self.entries[i].abbr, len(rank)))

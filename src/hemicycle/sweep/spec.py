@@ -114,6 +114,6 @@ def _sha(data: Any) -> str:
 def unit_key(kind: str, **parts: Any) -> str:
     """The content address of one unit of results (with the hemicycle version: a new version
     computes afresh)."""
-    from hemicycle import __version__
+    from hemicycle.version import __version__
 
     return _sha({"kind": kind, "version": __version__, **parts})

@@ -16,9 +16,10 @@ from fractions import Fraction
 
 from hemicycle.election import Election
 from hemicycle.model import Chamber, Tier
+from hemicycle.verify.alliance_tags import ALLIANCE_TAG, concrete_lists
 from hemicycle.verify.concrete import encoded_seats, totals_for
-from hemicycle.verify.encoder import ALLIANCE_TAG, LOT_TAG, concrete_lists, lot_reached, replay_tier
 from hemicycle.verify.errors import EncodingMismatch
+from hemicycle.verify.ties import LOT_TAG, lot_reached, replay_tier
 
 
 def _rule(body: str, seats: int = 10) -> str:

@@ -21,10 +21,11 @@ from __future__ import annotations
 import z3
 
 from hemicycle.model import Chamber
-from hemicycle.verify.encoder import ALLIANCE_TAG, SymElection, alliance_groups
+from hemicycle.verify.alliance_tags import ALLIANCE_TAG, alliance_groups
 from hemicycle.verify.engine import PropertyResult, run_property
 from hemicycle.verify.problem import Outcome, Problem, Query
 from hemicycle.verify.properties import Property
+from hemicycle.verify.symbolic import SymElection
 
 
 def _build(p: Problem) -> list[Query]:
@@ -32,7 +33,7 @@ def _build(p: Problem) -> list[Query]:
     e = p.election(ctx, "A")
     a = p.alloc(ctx, e, norm=True, label="with the alliance")
     plain = {t: vs for t, vs in e.tags.items() if not t.startswith(ALLIANCE_TAG)}
-    alone = SymElection(e.votes, e.against_all, e.invalid, e.nonvoters, plain)
+    alone = SymElection(e.votes, e.against_all, e.invalid, e.nonvoters, plain, e.blank)
     b = p.alloc(ctx, alone, label="separately")
     fixed: list[z3.BoolRef] = []
     for t, flags in e.tags.items():

@@ -39,10 +39,11 @@ import z3
 
 from hemicycle import model as m
 from hemicycle.election import Election, ListEntry, Unit
-from hemicycle.verify.encoder import ZERO, Ctx, SymElection, encode_tier
+from hemicycle.verify.encoder import encode_tier
 from hemicycle.verify.errors import EncodingMismatch, UnsupportedClause
-from hemicycle.verify.num import Num, total
-from hemicycle.verify.solving import assumptions_satisfiable, check_by
+from hemicycle.verify.num import ZERO, Num, total
+from hemicycle.verify.solving import Ask, Verdict, check, decide_queries
+from hemicycle.verify.symbolic import Ctx, SymElection
 
 DEFAULT_UNITS = 3  # units apportioned when the caller does not say
 
@@ -251,15 +252,6 @@ class Replay:
     trace: str
 
 
-@dataclass
-class ApportionmentVerdict:
-    status: str  # proved | refuted | unknown
-    seconds: float
-    reason: str | None = None
-    replays: list[Replay] | None = None
-    notes: list[str] | None = None
-
-
 def election_for(app: Apportioned, figs: list[int]) -> Election:
     """A vote file for the level: each apportioned unit with its figure (as ``figures`` when the
     rules apportion by a figure of the vote file, else as the votes of one list, which every base
@@ -323,24 +315,11 @@ def _confirm(app: Apportioned, prop: ApportionmentProperty, q: AQuery, mdl: z3.M
     return replays
 
 
-def decide(app: Apportioned, prop: ApportionmentProperty, *, timeout: float = 60.0) -> ApportionmentVerdict:
-    start = time.monotonic()
-    deadline = start + timeout
+def decide(app: Apportioned, prop: ApportionmentProperty, *, timeout: float = 60.0) -> Verdict:
+    """The verdict; a counterexample's outcomes are the interpreter's apportionments (``Replay``)."""
     q: AQuery = prop.query(app)  # type: ignore[operator]
-    s = z3.Solver()
-    s.add(*q.ctx.cons, *q.assume, q.violation)
-    r, why = check_by(s, deadline)
-    if r == z3.sat:
-        replays = _confirm(app, prop, q, s.model())
-        return ApportionmentVerdict("refuted", time.monotonic() - start, replays=replays)
-    if r == z3.unknown:
-        return ApportionmentVerdict("unknown", time.monotonic() - start, reason=why)
-    r2, why2 = assumptions_satisfiable(q.ctx.cons, q.assume, deadline)
-    if r2 != z3.sat:
-        reason = "assumptions are contradictory" if r2 == z3.unsat else \
-            f"could not show the assumptions satisfiable ({why2})"
-        return ApportionmentVerdict("unknown", time.monotonic() - start, reason=reason)
-    return ApportionmentVerdict("proved", time.monotonic() - start, notes=[
+    return decide_queries([Ask("", q.ctx.cons, q.assume, q.violation)],
+                          lambda _, mdl: _confirm(app, prop, q, mdl), time.monotonic() + timeout, lambda _: [
         "non-vacuity: both apportionments have a result on some figures without the negated property"])
 
 
@@ -401,13 +380,12 @@ def figures_for(app: Apportioned, mags: tuple[int, ...], timeout: float = 30.0
         ctx.add(total(p).a == 1)
     enc = encode_magnitudes(ctx, app, p, app.level.seats, "R")
     s = z3.Solver()
-    s.set(timeout=int(timeout * 1000))
     s.add(*ctx.cons, enc.defined, *[x == v for x, v in zip(enc.magnitudes, mags, strict=True)])
-    r = s.check()
+    r, why = check(s, timeout)
     if r == z3.unsat:
         return "unsat", None
     if r != z3.sat:
-        return s.reason_unknown() or "unknown", None
+        return why or "unknown", None
     raw = [_value(s.model(), f) for f in p]
     den = lcm(*(x.denominator for x in raw))
     figs = [int(x * den) for x in raw]

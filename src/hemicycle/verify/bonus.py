@@ -25,9 +25,11 @@ import z3
 from hemicycle.election import Election, ListEntry
 from hemicycle.model import Base, Bonus, Chamber, Tier
 from hemicycle.verify.concrete import totals_for
-from hemicycle.verify.encoder import Ctx
 from hemicycle.verify.errors import EncodingMismatch, UnsupportedClause, refuse_present
-from hemicycle.verify.levels import _bint, _check_method, _check_threshold, _method, _mul, _passes
+from hemicycle.verify.level_encoding import passes
+from hemicycle.verify.level_family import check_method, check_threshold
+from hemicycle.verify.level_methods import apportion, bounded, mul_int
+from hemicycle.verify.symbolic import Ctx
 
 
 @dataclass(frozen=True)
@@ -63,9 +65,9 @@ def bonus_system(chamber: Chamber) -> BonusSystem:
     assert b is not None
     if b.base is not None and b.base not in (Base.VALID_VOTES, Base.LIST_VOTES):
         raise UnsupportedClause(b, f"bonus ... of {b.base.value}", "only valid_votes is encoded")
-    _check_method(tier.method, tier)
+    check_method(tier.method, tier)
     for t in tier.thresholds:
-        _check_threshold(t)
+        check_threshold(t)
     return BonusSystem(chamber, tier)
 
 
@@ -101,7 +103,7 @@ def _bonus_seats(ctx: Ctx, b: Bonus, v: z3.ArithRef, T: z3.ArithRef, cap: int) -
         most = int((1 - b.share) / b.step) + 1
         k = ctx.bint("steps", 0, most)
         step = z3.RealVal(str(b.step))
-        kT = _mul(ctx, k, T)
+        kT = mul_int(ctx, k, T)
         ctx.add(z3.Implies(z3.And(reached, T > 0), z3.And(kT * step <= v - start, v - start < (kT + T) * step)))
         seats = seats + b.step_seats * k.expr
     if b.cap is not None:
@@ -113,16 +115,16 @@ def _bonus_seats(ctx: Ctx, b: Bonus, v: z3.ArithRef, T: z3.ArithRef, cap: int) -
 def allocate_bonus(ctx: Ctx, sys: BonusSystem, votes: list[z3.ArithRef]) -> BonusEnc:
     tier, n, H = sys.tier, len(votes), sys.tier.seats
     T = z3.Sum(votes)
-    admitted = [z3.And(votes[p] > 0, *[_passes(t, votes[p], T, z3.IntVal(0)) for t in tier.thresholds])
+    admitted = [z3.And(votes[p] > 0, *[passes(t, votes[p], T, z3.IntVal(0)) for t in tier.thresholds])
                 for p in range(n)]
     leader = [z3.And(admitted[p], *[z3.Or(z3.Not(admitted[q]), votes[p] > votes[q]) for q in range(n) if q != p])
               for p in range(n)]
     lead_votes = z3.Sum([z3.If(leader[p], votes[p], 0) for p in range(n)])
     some = z3.Or(leader)
     raw = _bonus_seats(ctx, sys.bonus, lead_votes, T, H)
-    bonus = _bint(ctx, "bonus", z3.If(some, raw, 0), 0, H)
-    house = _bint(ctx, "rest", H - bonus.expr, 0, H)
-    seats, ok = _method(ctx, tier.method, house, votes, admitted)
+    bonus = bounded(ctx, "bonus", z3.If(some, raw, 0), 0, H)
+    house = bounded(ctx, "rest", H - bonus.expr, 0, H)
+    seats, ok = apportion(ctx, tier.method, house, votes, admitted)
     seats = [s + z3.If(leader[p], bonus.expr, 0) for p, s in enumerate(seats)]
     # a result: some list admitted with strictly the most votes (no tie for first), no tie at the cut
     defined = z3.And(ok, some, z3.Or(house.expr == 0, T > 0))

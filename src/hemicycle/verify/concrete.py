@@ -14,9 +14,10 @@ from dataclasses import dataclass
 import z3
 
 from hemicycle.model import LargestRemainder, Tier
-from hemicycle.verify.encoder import Ctx, encode_tier, make_election, needed_tags
+from hemicycle.verify.encoder import encode_tier
 from hemicycle.verify.errors import EncodingMismatch
 from hemicycle.verify.num import Num
+from hemicycle.verify.symbolic import Ctx, make_election, needed_extras, needed_tags
 
 
 @dataclass
@@ -29,16 +30,21 @@ class EncodedOutcome:
 
 
 def totals_for(votes: Sequence[int], against_all: int = 0, invalid: int = 0,
-               nonvoters: int = 0) -> dict[str, int]:
+               nonvoters: int = 0, blank: int | None = None) -> dict[str, int]:
+    """The totals of a concrete election; ``blank`` (given only when the rules see blank
+    ballots) counts in the ballots cast beside the valid votes and the invalid ballots."""
     valid = sum(votes) + against_all
-    cast = valid + invalid
-    return {
+    cast = valid + invalid + (blank or 0)
+    out = {
         "valid": valid,
         "invalid": invalid,
         "ballots_cast": cast,
         "registered": cast + nonvoters,
         "against_all": against_all,
     }
+    if blank is not None:
+        out["blank"] = blank
+    return out
 
 
 # Solving a copy with the figures substituted and simplified in, after Z3's cheap preprocessing,
@@ -66,7 +72,7 @@ class FixedVotes:
         if scaled and not (use_real and tier.scale_invariant):
             raise ValueError("the scaled encoding needs a scale-invariant tier and rational votes")
         ctx = Ctx(real=use_real, prefix="c.")
-        e = make_election(ctx, n, "E", {"against_all", "invalid", "nonvoters"},
+        e = make_election(ctx, n, "E", {"against_all", "invalid", "nonvoters"} | (needed_extras([tier]) & {"blank"}),
                           needed_tags([tier]))
         self.n = n
         self.tier = tier
@@ -98,6 +104,7 @@ class FixedVotes:
         nonvoters: int = 0,
         tags: Mapping[str, Sequence[bool]] | None = None,
         unique: bool = False,
+        blank: int = 0,
     ) -> EncodedOutcome:
         n, e, enc = self.n, self.election, self.enc
         if len(votes) != n:
@@ -105,6 +112,11 @@ class FixedVotes:
         val = z3.RealVal if e.votes[0].a.is_real() else z3.IntVal
         figs = [x.a for x in e.votes] + [e.against_all.a, e.invalid.a, e.nonvoters.a]
         nums = [*votes, against_all, invalid, nonvoters]
+        if not isinstance(e.blank.a, int):
+            figs.append(e.blank.a)
+            nums.append(blank)
+        elif blank:
+            raise ValueError("blank ballots given, but the tier does not see them")
         terms = [val(x) if self.scale is None else self.scale * val(x) for x in nums]
         fixed = [f == t for f, t in zip(figs, terms, strict=True)]
         tag_fix = []
@@ -166,6 +178,7 @@ def encoded_seats(
     unique: bool = False,
     real: bool | None = None,
     scaled: bool = False,
+    blank: int = 0,
 ) -> EncodedOutcome:
     """The seats the encoding gives ``tier`` for these concrete figures (list order = index);
     ``scaled``: in the normalised encoding, the figures times a free positive factor."""
@@ -177,4 +190,4 @@ def encoded_seats(
             _CACHE.clear()
         _CACHE[key] = fv
     return fv.run(votes, against_all=against_all, invalid=invalid, nonvoters=nonvoters,
-                  tags=tags, unique=unique)
+                  tags=tags, unique=unique, blank=blank)

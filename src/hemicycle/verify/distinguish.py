@@ -23,20 +23,12 @@ import z3
 
 from hemicycle.model import Chamber, Tier
 from hemicycle.verify.concrete import totals_for
-from hemicycle.verify.encoder import (
-    Ctx,
-    SymElection,
-    TierEnc,
-    check_supported,
-    encode_tier,
-    make_election,
-    needed_extras,
-    needed_tags,
-)
+from hemicycle.verify.encoder import TierEnc, check_supported, encode_tier
 from hemicycle.verify.engine import _bounds, _check, _Concrete, _read, _replay, _scale
 from hemicycle.verify.errors import EncodingMismatch, PropertyError
 from hemicycle.verify.num import Num
 from hemicycle.verify.problem import Outcome
+from hemicycle.verify.symbolic import Ctx, SymElection, make_election, needed_extras, needed_tags
 
 
 class DistinguishStatus(str, Enum):

@@ -2,7 +2,8 @@
 
 ``RULES``: one small rule text per district clause family the verifier encodes (divisor methods
 and largest remainder in each district, district and national thresholds, both, strict, absolute,
-ballots cast, tie chains, 2 and 3 districts). ``random_case`` draws elections that stress the
+ballots cast, tie chains, 2 and 3 districts, lots in districts, blank ballots, magnitudes from the
+vote file). ``random_case`` draws elections that stress the
 edges: zero votes, a district where nobody votes, equal votes, a list exactly at a threshold
 (national or district, made exact through 'against all' votes). ``agree`` (one election) and
 ``agree_step`` (the two elections of a step query: one list gains votes in one district, encoded
@@ -20,20 +21,25 @@ import z3
 
 from hemicycle.model import Scope
 from hemicycle.verify.districts import (
+    DISTRICT_EXTRAS,
     DistrictCase,
     DistrictSystem,
     agree,
     allocate_districts,
     district_elections,
+    fix_case,
     interpret,
 )
-from hemicycle.verify.encoder import EXTRAS, Ctx, needed_extras
 from hemicycle.verify.num import Num
+from hemicycle.verify.symbolic import Ctx, needed_extras, needed_tags
+from hemicycle.verify.ties import lot_reached
 
 __all__ = ["RULES", "agree", "agree_step", "random_case"]
 
 
 def _rule(body: str, fixed: str = '"D1" 3, "D2" 4') -> str:
+    if not fixed:  # magnitudes from the vote file (the chamber's seats are the replay's sum)
+        return f'chamber "Test" seats 7\ndistricts seats 7\ntier "t" in each district {{\n{body}\n}}\n'
     seats = sum(int(x.split()[-1]) for x in fixed.split(","))
     return (f'chamber "Test" seats {seats}\ndistricts seats {seats} {{\n  fixed {fixed}\n}}\n'
             f'tier "t" in each district {{\n{body}\n}}\n')
@@ -64,6 +70,23 @@ RULES: dict[str, str] = {
                                 "ties more_votes then registration_order", THREE),
     "hare-3-districts": _rule("threshold 3% of valid_votes\nallocate largest_remainder quota hare\n"
                               "ties registration_order", THREE),
+    # lots in districts (a draw per district allocation), blank ballots in the base (Spain),
+    # magnitudes from the vote file (1..3 per district)
+    "dhondt-lot": _rule("allocate dhondt\nties more_votes then lot seed 1"),
+    "hare-lot-3-districts": _rule("allocate largest_remainder quota hare\nties lot seed 1", THREE),
+    "spain-blank-lot": _rule("threshold 3% of valid_votes_and_blank\nallocate dhondt\n"
+                             "ties more_votes then lot seed 1", THREE),
+    "dhondt-free-magnitudes": _rule("threshold 5% of valid_votes nationally\nallocate dhondt\n"
+                                    "ties more_votes then lot seed 1", ""),
+    # Poland: thresholds by kind (tagged lists), an exemption (minority lists)
+    "poland-kinds": _rule("threshold 5% of valid_votes nationally for lists not tagged coalition\n"
+                          "threshold 8% of valid_votes nationally for lists tagged coalition\n"
+                          "exempt lists tagged minority from thresholds\nallocate dhondt\n"
+                          "ties more_votes then lot seed 1", THREE),
+    "hare-exempt-district": _rule("threshold 10% of valid_votes\nexempt lists tagged minority from thresholds\n"
+                                  "allocate largest_remainder quota hare\nties registration_order"),
+    "hare-free-magnitudes": _rule("threshold 3% of valid_votes_and_blank\n"
+                                  "allocate largest_remainder quota hare\nties registration_order", ""),
 }
 
 
@@ -85,7 +108,7 @@ def random_case(rng: random.Random, sys: DistrictSystem, n: int) -> DistrictCase
         base = [rng.randint(0, 30) for _ in range(n)]
         votes = [[b * rng.randint(1, 3) for b in base] for _ in range(D)]
     bases = needed_extras([sys.tier]) - {"nonvoters"}
-    extras = [{x: (rng.choice([0, 0, 0, rng.randint(0, 50)]) if x in bases else 0) for x in EXTRAS}
+    extras = [{x: (rng.choice([0, 0, 0, rng.randint(0, 50)]) if x in bases else 0) for x in DISTRICT_EXTRAS}
               for _ in range(D)]
     shares = [t for t in sys.tier.thresholds if t.share is not None and t.base is not None
               and t.base.value == "valid_votes"]
@@ -102,7 +125,15 @@ def random_case(rng: random.Random, sys: DistrictSystem, n: int) -> DistrictCase
         valid = Fraction(v) / t.share
         if valid.denominator == 1 and valid >= others and "against_all" in bases:
             extras[k]["against_all"] = int(valid) - others
-    return DistrictCase(votes, extras)
+    draws: list[tuple[str, ...] | None] = []
+    if lot_reached(sys.tier.ties):  # a random draw per district (the encoding's is free)
+        for _ in range(D):
+            order = [f"L{i + 1}" for i in range(n)]
+            rng.shuffle(order)
+            draws.append(tuple(order))
+    mags = [rng.randint(1, sys.max_magnitude) for _ in range(D)] if sys.max_magnitude else []
+    tags = {t: [rng.random() < 0.4 for _ in range(n)] for t in sorted(needed_tags([sys.tier]))}
+    return DistrictCase(votes, extras, draws, mags, tags)
 
 
 def agree_step(sys: DistrictSystem, case: DistrictCase, k: int, p: int, gain: int) -> str | None:
@@ -121,19 +152,16 @@ def agree_step(sys: DistrictSystem, case: DistrictCase, k: int, p: int, gain: in
     a = allocate_districts(ctx, sys, a_ds, "A")
     b = allocate_districts(ctx, sys, b_ds, "B")
     val = z3.RealVal if sys.real else z3.IntVal
-    fix = [d == val(gain)]
-    for e, vs, x in zip(a_ds, case.votes, case.extras, strict=True):
-        fix += [f.a == val(v) for f, v in zip(e.votes, vs, strict=True)]
-        fix += [getattr(e, name).a == val(x.get(name, 0)) for name in EXTRAS
-                if isinstance(getattr(e, name).a, z3.ExprRef)]
+    moved = DistrictCase([list(row) for row in case.votes], case.extras, case.draws, case.magnitudes, case.tags)
+    moved.votes[k][p] += gain
+    # B draws its own lots: the same draws as A's here (any draw is an outcome of the lot)
+    fix = [d == val(gain), *fix_case(sys, a_ds, a, case), *fix_case(sys, b_ds, b, moved)]
     s = z3.Solver()
     s.set(timeout=60_000)
     s.add(*ctx.cons, *fix)
     if s.check() != z3.sat:
         return f"step {case} +{gain} L{p + 1} in {sys.names[k]}: no allocation"
     m = s.model()
-    moved = DistrictCase([list(row) for row in case.votes], case.extras)
-    moved.votes[k][p] += gain
     for label, enc, c in (("A", a, case), ("B", b, moved)):
         got = [[m.eval(x, model_completion=True).as_long() for x in row] for row in enc.seats]
         defined = z3.is_true(m.eval(enc.defined, model_completion=True))

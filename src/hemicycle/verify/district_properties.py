@@ -13,24 +13,26 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
 import z3
 
 from hemicycle.verify.districts import (
+    DISTRICT_EXTRAS,
     DistrictCase,
     DistrictEnc,
     DistrictOutcome,
     DistrictSystem,
     allocate_districts,
     district_elections,
+    draw_of,
     interpret,
 )
-from hemicycle.verify.encoder import EXTRAS, Ctx, SymElection
 from hemicycle.verify.errors import EncodingMismatch
 from hemicycle.verify.num import Num
-from hemicycle.verify.solving import assumptions_satisfiable, check_by
+from hemicycle.verify.solving import Ask, Verdict, decide_queries
+from hemicycle.verify.symbolic import Ctx, SymElection
 
 
 @dataclass
@@ -51,16 +53,6 @@ class DistrictProperty:
     violated: Callable[[list[DistrictOutcome], tuple[int, int] | None], bool]
     elections: int = 2
     integer: bool = False  # integer votes (a user property that compares votes with numbers)
-
-
-@dataclass
-class DistrictVerdict:
-    status: str  # "proved" | "refuted" | "unknown"
-    seconds: float
-    reason: str | None = None
-    outcomes: list[DistrictOutcome] | None = None
-    where: tuple[int, int] | None = None  # (district, list) of the step, or (list, list)
-    notes: list[str] = field(default_factory=list)
 
 
 # --- the queries -----------------------------------------------------------------------------
@@ -184,7 +176,7 @@ def _cases(m: z3.ModelRef, q: DQuery) -> tuple[list[DistrictCase], list[list[lis
     raw = []
     for enc in q.elections:
         votes = [[_value(m, x.a) for x in e.votes] for e in enc.districts]
-        extras = [{name: _value(m, getattr(e, name).a) for name in EXTRAS} for e in enc.districts]
+        extras = [{name: _value(m, getattr(e, name).a) for name in DISTRICT_EXTRAS} for e in enc.districts]
         raw.append((votes, extras))
     den = 1
     for votes, extras in raw:
@@ -195,14 +187,19 @@ def _cases(m: z3.ModelRef, q: DQuery) -> tuple[list[DistrictCase], list[list[lis
             for y in x.values():
                 den = lcm(den, y.denominator)
     cases = [DistrictCase([[int(x * den) for x in row] for row in votes],
-                          [{k: int(y * den) for k, y in x.items()} for x in extras]) for votes, extras in raw]
+                          [{k: int(y * den) for k, y in x.items()} for x in extras],
+                          [draw_of(enc, k, m) for k in range(len(enc.districts))],
+                          [m.eval(x, model_completion=True).as_long() for x in enc.magnitudes],
+                          {t: [z3.is_true(m.eval(v, model_completion=True)) for v in vs]
+                           for t, vs in enc.districts[0].tags.items()})
+             for (votes, extras), enc in zip(raw, q.elections, strict=True)]
     seats = [[[m.eval(s, model_completion=True).as_long() for s in row] for row in enc.seats]
              for enc in q.elections]
     return cases, seats
 
 
 def decide(sys: DistrictSystem, prop: DistrictProperty, n: int, *, timeout: float = 60.0,
-           max_votes: int | None = None) -> DistrictVerdict:
+           max_votes: int | None = None) -> Verdict:
     """The property's verdict. Magnitudes apportioned by a figure of the vote file: one case per
     vector of magnitudes the apportionment can give (figures that give it found and checked by
     the interpreter; a vector no figures give is left out, the solver having shown it), each
@@ -213,7 +210,7 @@ def decide(sys: DistrictSystem, prop: DistrictProperty, n: int, *, timeout: floa
 
 
 def _decide_apportioned(sys: DistrictSystem, prop: DistrictProperty, n: int, *, timeout: float,
-                        max_votes: int | None) -> DistrictVerdict:
+                        max_votes: int | None) -> Verdict:
     from hemicycle.verify.apportionment import figures_for, magnitude_vectors
 
     app = sys.apportioned
@@ -247,49 +244,35 @@ def _decide_apportioned(sys: DistrictSystem, prop: DistrictProperty, n: int, *, 
             unknown.append(f"magnitudes {vec}: {v.reason}")
     seconds = time.monotonic() - start
     if unknown:
-        return DistrictVerdict("unknown", seconds, reason="; ".join(unknown[:3]))
-    return DistrictVerdict("proved", seconds, notes=[
+        return Verdict("unknown", seconds, reason="; ".join(unknown[:3]))
+    return Verdict("proved", seconds, notes=[
         f"every vector of magnitudes the apportionment gives ({cases}; {skipped} others no figures "
         "give), each with the non-vacuity check of its sub-queries"])
 
 
 def _decide_fixed(sys: DistrictSystem, prop: DistrictProperty, n: int, *, deadline: float,
-                  max_votes: int | None = None) -> DistrictVerdict:
-    start = time.monotonic()
+                  max_votes: int | None = None) -> Verdict:
     if max_votes is not None or prop.integer:  # a bound on the figures, or a formula comparing
         sys = replace(sys, integer=True)  # votes with numbers: integer votes, so that it holds as stated
-    queries = prop.build(sys, n, max_votes)
-    unknown: list[str] = []
-    for q in queries:
-        s = z3.Solver()
-        s.add(*q.ctx.cons, *q.assume, q.violation)
-        r, why = check_by(s, deadline)
-        if r == z3.sat:
-            cases, model_seats = _cases(s.model(), q)
-            outs = []
-            for c, ms in zip(cases, model_seats, strict=True):
-                o = interpret(sys, c)
-                if isinstance(o, str):
-                    raise EncodingMismatch(f"{prop.name}: the interpreter gives no result ({o}) for {c}")
-                if o.seats != ms:
-                    raise EncodingMismatch(f"{prop.name}: for {c} the encoding gives {ms}, the interpreter {o.seats}")
-                outs.append(o)
-            if not prop.violated(outs, None):
-                raise EncodingMismatch(f"{prop.name}: the interpreter's seats {[o.seats for o in outs]} "
-                                       "do not break the property")
-            return DistrictVerdict("refuted", time.monotonic() - start, outcomes=outs,
-                                   notes=[f"found in the query: {q.label}"])
-        if r == z3.unknown:
-            unknown.append(f"{q.label}: {why}")
-            continue
-        # non-vacuity: the assumptions have a model without the negated property
-        r2, why2 = assumptions_satisfiable(q.ctx.cons, q.assume, deadline)
-        if r2 != z3.sat:
-            unknown.append(f"{q.label}: assumptions contradictory" if r2 == z3.unsat
-                           else f"{q.label}: could not show its assumptions satisfiable ({why2})")
-    seconds = time.monotonic() - start
-    if unknown:
-        return DistrictVerdict("unknown", seconds, reason="; ".join(unknown))
-    return DistrictVerdict("proved", seconds, notes=[
-        f"non-vacuity: the assumptions of each of the {len(queries)} sub-queries have a model "
+    asks = [Ask(q.label, q.ctx.cons, q.assume, q.violation, q) for q in prop.build(sys, n, max_votes)]
+    return decide_queries(asks, lambda a, m: _replay(sys, prop, a.data, m), deadline, lambda count: [
+        f"non-vacuity: the assumptions of each of the {count} sub-queries have a model "
         "without the negated property"])
+
+
+def _replay(sys: DistrictSystem, prop: DistrictProperty, q: DQuery, m: z3.ModelRef) -> list[DistrictOutcome]:
+    """The interpreter's outcomes of the model's elections, which must be the encoding's seats
+    and break the property."""
+    cases, model_seats = _cases(m, q)
+    outs = []
+    for c, ms in zip(cases, model_seats, strict=True):
+        o = interpret(sys, c)
+        if isinstance(o, str):
+            raise EncodingMismatch(f"{prop.name}: the interpreter gives no result ({o}) for {c}")
+        if o.seats != ms:
+            raise EncodingMismatch(f"{prop.name}: for {c} the encoding gives {ms}, the interpreter {o.seats}")
+        outs.append(o)
+    if not prop.violated(outs, None):
+        raise EncodingMismatch(f"{prop.name}: the interpreter's seats {[o.seats for o in outs]} "
+                               "do not break the property")
+    return outs

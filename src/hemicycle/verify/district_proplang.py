@@ -26,7 +26,6 @@ from hemicycle.verify.districts import (
     allocate_districts,
     district_elections,
 )
-from hemicycle.verify.encoder import Ctx, SymElection
 from hemicycle.verify.errors import PropertyError
 from hemicycle.verify.num import Num
 from hemicycle.verify.proplang import (
@@ -46,6 +45,7 @@ from hemicycle.verify.proplang import (
     read_properties_text,
     replayed_amounts,
 )
+from hemicycle.verify.symbolic import Ctx, SymElection
 
 _NOT_YET = "is not available for districted chambers yet"
 

@@ -1,13 +1,14 @@
-"""Running properties: solving, reading counterexamples back, replaying them, minimising."""
+"""Running properties: solving, reading counterexamples back, replaying them, minimising.
+
+The result types are in verify/results.py, the timeout policy in verify/solving.py; chambers
+with districts, levels or a bonus go to verify/multilevel.py."""
 
 from __future__ import annotations
 
 import dataclasses
-import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from enum import Enum
 from fractions import Fraction
 from math import lcm
 from pathlib import Path
@@ -17,130 +18,21 @@ import z3
 
 from hemicycle.election import Election
 from hemicycle.model import Chamber, Tier
+from hemicycle.verify.alliance_tags import concrete_lists
 from hemicycle.verify.concrete import totals_for
-from hemicycle.verify.encoder import TierEnc, check_supported, concrete_lists, refuse_levels2, replay_tier
-from hemicycle.verify.errors import EncodingMismatch, PropertyError, UnsupportedClause, VerifyError
+from hemicycle.verify.encoder import TierEnc, check_supported
+from hemicycle.verify.errors import EncodingMismatch, PropertyError, VerifyError
+from hemicycle.verify.multilevel import levels_or_bonus, verify_districted
 from hemicycle.verify.problem import Outcome, Part, Problem, Query
 from hemicycle.verify.properties import CATALOGUE, Property
-
-
-class Status(str, Enum):
-    PROVED = "proved"
-    REFUTED = "refuted"
-    UNKNOWN = "unknown"
-    ERROR = "error"  # the encoding and the interpreter disagree: a bug, reported per property
-
-
-@dataclass
-class CounterElection:
-    votes: dict[str, int]
-    totals: dict[str, int]
-    seats: dict[str, int]
-    house: int
-    tags: dict[str, list[str]] = field(default_factory=dict)
-    # a districted chamber: per district {"district", "seats" (magnitude), "votes", "totals",
-    # "allocated"}; votes, totals and seats above are then the national sums
-    districts: list[dict[str, Any]] = field(default_factory=list)
-
-    def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"votes": self.votes, "totals": self.totals, "seats": self.seats,
-                               "house": self.house}
-        if self.tags:
-            out["tags"] = self.tags
-        if self.districts:
-            out["districts"] = self.districts
-        return out
-
-
-@dataclass
-class PropertyResult:
-    property: str
-    status: Status
-    parties: int
-    seconds: float
-    tier: str = ""
-    bounds: str = ""
-    counterexample: list[CounterElection] | None = None
-    reason: str | None = None
-    clause: str | None = None
-    trace: str | None = None
-    encoding: str = ""
-    minimal: bool | None = None  # minimize=True: whether the fewest total votes was reached
-    definition: str = ""
-    citation: str = ""
-    notes: list[str] = field(default_factory=list)
-    found_by: str = "solver"  # "solver" or "search" (a refutation found by verify.search)
-
-    def to_json(self) -> dict[str, Any]:
-        ce = None
-        if self.counterexample is not None:
-            ce = {"elections": [e.to_json() for e in self.counterexample]}
-        return {
-            "property": self.property,
-            "status": self.status.value,
-            "parties": self.parties,
-            "seconds": round(self.seconds, 3),
-            "counterexample": ce,
-            "reason": self.reason,
-            "tier": self.tier,
-            "bounds": self.bounds,
-            "encoding": self.encoding,
-            "found_by": self.found_by,
-            "clause": self.clause,
-            "minimal": self.minimal,
-            "trace": self.trace,
-            "definition": self.definition,
-            "citation": self.citation,
-            "notes": self.notes,
-        }
-
-    def _repr_html_(self) -> str:
-        """The verdict, its bounds and its reason or counterexample, for notebooks."""
-        from hemicycle.notebook import property_html
-
-        return property_html(self.to_json())
-
+from hemicycle.verify.refusals import refuse_levels2
+from hemicycle.verify.results import NO_RESULT, CounterElection, PropertyResult, Status, mismatch_reason
+from hemicycle.verify.results import bounds as _bounds
+from hemicycle.verify.solving import check as _check
+from hemicycle.verify.solving import left as _left
+from hemicycle.verify.ties import replay_tier
 
 # --- solving ---------------------------------------------------------------------------------
-
-
-class _Guard:
-    """A wall-clock guard: interrupts Z3 if its own timeout is not honoured."""
-
-    def __init__(self, seconds: float) -> None:
-        self.timer = threading.Timer(max(0.5, seconds) + 2.0, self._fire)
-        self.fired = False
-
-    def _fire(self) -> None:
-        self.fired = True
-        z3.main_ctx().interrupt()
-
-    def __enter__(self) -> _Guard:
-        self.timer.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.timer.cancel()
-
-
-def mismatch_reason(exc: Exception) -> str:
-    """The reason of an ``error`` result: the interpreter did not confirm the encoding's counterexample."""
-    return f"internal error: the Z3 encoding and the interpreter disagree, so no result is shown: {exc}"
-
-
-def _check(solver: z3.Solver | z3.Optimize, seconds: float) -> tuple[z3.CheckSatResult, str]:
-    solver.set(timeout=max(1, int(seconds * 1000)))
-    with _Guard(seconds) as g:
-        try:
-            r = solver.check()
-        except z3.Z3Exception as exc:  # interrupted
-            return z3.unknown, f"interrupted ({exc})"
-    if r == z3.unknown:
-        reason = solver.reason_unknown()
-        if g.fired or reason in ("timeout", "canceled", "interrupted from keyboard"):
-            reason = f"timeout ({reason})"
-        return r, reason
-    return r, ""
 
 
 @dataclass
@@ -163,11 +55,6 @@ class _Solved:
     @property
     def reason(self) -> str:
         return "; ".join(self.reasons)
-
-
-def _left(deadline: float, cap: float | None = None) -> float:
-    left = max(0.0, deadline - time.monotonic())
-    return left if cap is None else min(left, cap)
 
 
 def _implied_hold(solver: z3.Solver, q: Query, base: list[z3.BoolRef], deadline: float
@@ -385,8 +272,7 @@ def _read(m: z3.ModelRef, enc: TierEnc) -> _RawElection:
     e = enc.election
     return _RawElection(
         votes=[_val(m, x.a) for x in e.votes],
-        extras={"against_all": _val(m, e.against_all.a), "invalid": _val(m, e.invalid.a),
-                "nonvoters": _val(m, e.nonvoters.a)},
+        extras={name: _val(m, x.a) for name, x in e.extra_figures().items()},
         tags={t: [z3.is_true(m.eval(b, model_completion=True)) for b in vs]
               for t, vs in e.tags.items()},
         seats=[m.eval(s, model_completion=True).as_long() for s in enc.seats],
@@ -531,19 +417,6 @@ def _counter(outs: list[Outcome]) -> list[CounterElection]:
 
 
 # --- the entry point -------------------------------------------------------------------------
-
-
-def _bounds(n: int, real: bool, max_votes: int | None) -> str:
-    if max_votes is not None:
-        return f"{n} lists, every vote figure <= {max_votes}"
-    if real:
-        return f"{n} lists, votes unbounded (rational encoding: covers every integer election)"
-    return f"{n} lists, votes unbounded (integer encoding)"
-
-
-NO_RESULT = ("elections without a result (an unbroken tie, a zero quota, a divisor sequence "
-             "that cannot fill the tier) are not considered; a property of two elections is "
-             "about pairs where both have one")
 
 
 def run_property(
@@ -729,6 +602,7 @@ def verify(
     seats: int | None = None,
     units: int = 2,
     districts: int | None = None,
+    max_magnitude: int | None = None,
 ) -> list[PropertyResult]:
     """Check catalogue properties (all when ``properties`` is None) and those of a ``.props``
     file, for every tier of ``chamber`` (or the one named ``tier``). ``search=False``: the
@@ -742,14 +616,17 @@ def verify(
     A chamber with districts: the district properties (``DISTRICT_CATALOGUE``: all when
     ``properties`` is None) on the district family the verifier encodes (verify/districts.py);
     ``tier``, ``minimize`` and ``search`` do not apply there yet. ``districts``: how many units
-    an apportioned level has (``apportion by ...``: the rule file does not name them; default 3).
+    an apportioned level has (``apportion by ...``: the rule file does not name them; default 3), or
+    a level whose magnitudes the vote file gives; ``max_magnitude``: the bound on those magnitudes
+    (each ranges over 1..M; default 3); ``seats``: an apportioned level at that many seats (its
+    fixed seats and minimum kept).
 
     A chamber with a levelling tier or a majority bonus: the level properties
     (``LEVEL_CATALOGUE``, verify/level_properties.py), at ``seats`` seats (the rules' seat numbers
     scaled in proportion; default: the rules' own) with ``units`` upper units (Länder)."""
     if parties < 1:
         raise PropertyError("parties must be at least 1")
-    levels = _levels_or_bonus(chamber, properties, parties=parties, max_votes=max_votes, timeout=timeout,
+    levels = levels_or_bonus(chamber, properties, parties=parties, max_votes=max_votes, timeout=timeout,
                               progress=progress, seats=seats, units=units, property_file=property_file)
     if levels is not None:
         return levels
@@ -761,8 +638,9 @@ def verify(
             from hemicycle.verify.district_proplang import load_district_properties
 
             user_d = load_district_properties(property_file)
-        return _verify_districted(chamber, properties, parties=parties, max_votes=max_votes,
-                                  timeout=timeout, progress=progress, districts=districts, user=user_d)
+        return verify_districted(chamber, properties, parties=parties, max_votes=max_votes,
+                                 timeout=timeout, progress=progress, districts=districts, user=user_d,
+                                 sizes={"seats": seats, "max_magnitude": max_magnitude})
     props: list[Property] = []
     if property_file is not None:
         from hemicycle.verify.proplang import load_properties
@@ -816,242 +694,6 @@ def verify(
     if progress is not None:
         progress(total, total, "")
     return results
-
-
-def _verify_districted(
-    chamber: Chamber, properties: list[str] | None, *, parties: int, max_votes: int | None,
-    timeout: float, progress: Callable[[int, int, str], None] | None, districts: int | None = None,
-    user: list[Any] | None = None,
-) -> list[PropertyResult]:
-    """The district properties (verify/district_properties.py, verify/apportionment.py) on the
-    encoded district family; any other clause about districts is refused with its line. Without
-    ``properties``: the ``user`` properties (of a .props file) if any, else the apportionment
-    properties when the level apportions its magnitudes, else the vote properties."""
-    from hemicycle.verify.apportionment import APPORTIONMENT_CATALOGUE
-    from hemicycle.verify.district_properties import DISTRICT_CATALOGUE, decide
-    from hemicycle.verify.districts import district_system
-
-    vote_props = {**DISTRICT_CATALOGUE, **{p.name: p for p in user or []}}
-    known = [*vote_props, *APPORTIONMENT_CATALOGUE]
-    apportioned = len(chamber.levels) == 1 and chamber.levels[0].apportion is not None
-    default = [p.name for p in user] if user else list(APPORTIONMENT_CATALOGUE if apportioned else DISTRICT_CATALOGUE)
-    names = default if properties is None else properties
-    for name in names:
-        if name not in known:
-            district_system(chamber, districts or 3)  # a clause it does not encode is named first
-            raise PropertyError(f"{name!r} is not a property of districted chambers yet; known: "
-                                + ", ".join(known))
-    system = None
-    if any(name in vote_props for name in names):
-        system = district_system(chamber, districts or 3)
-    results = []
-    for k, name in enumerate(names):
-        if progress is not None:
-            progress(k, len(names), name)
-        if name in APPORTIONMENT_CATALOGUE:
-            results.append(_verify_apportionment(chamber, name, parties, timeout, districts))
-            continue
-        assert system is not None
-        prop = vote_props[name]
-        real = system.real and max_votes is None
-        try:
-            verdict = decide(system, prop, parties, timeout=timeout, max_votes=max_votes)
-        except EncodingMismatch as exc:
-            results.append(_mismatch(name, parties, system.tier.name, prop, exc))
-            continue
-        result = PropertyResult(
-            property=name, status=Status(verdict.status), parties=parties, seconds=verdict.seconds,
-            tier=system.tier.name, encoding="rational" if real else "integer",
-            bounds=_bounds(parties, real, max_votes) + f", {len(system.names)} districts of "
-            + ("/".join(str(m) for m in system.magnitudes) + " seats" if system.apportioned is None
-               else f"apportioned magnitudes ({system.chamber.levels[0].seats} seats)"),
-            definition=prop.definition, citation=prop.citation, reason=verdict.reason,
-            notes=[NO_RESULT, *verdict.notes])
-        if verdict.outcomes is not None:
-            result.bounds = ""
-            result.counterexample = [_district_counter(system, o) for o in verdict.outcomes]
-            result.trace = "\n\n".join(o.trace for o in verdict.outcomes)
-        results.append(result)
-    if progress is not None:
-        progress(len(names), len(names), "")
-    return results
-
-
-def _verify_levels(
-    chamber: Chamber, properties: list[str] | None, *, parties: int, max_votes: int | None, timeout: float,
-    progress: Callable[[int, int, str], None] | None, seats: int | None, units: int,
-) -> list[PropertyResult]:
-    """The level properties (verify/level_properties.py) on the encoded levels family
-    (verify/levels.py); any other clause is refused with its line."""
-    from hemicycle.verify.level_properties import LEVEL_ALIASES, LEVEL_CATALOGUE, decide
-    from hemicycle.verify.levels import level_system, reduce
-
-    system = level_system(reduce(chamber, seats) if seats is not None else chamber, units=units)
-    wanted: list[tuple[str, int]] = []
-    for name in (["negative-vote-weight", "house-size"] if properties is None else properties):
-        base, _, k = name.partition(":")
-        base = LEVEL_ALIASES.get(base, base)
-        if base not in LEVEL_CATALOGUE or (k and (base != "house-size" or not k.isdigit())):
-            raise PropertyError(f"{name!r} is not a property of chambers with levels; known: "
-                                + ", ".join([*LEVEL_CATALOGUE, *LEVEL_ALIASES]) + " (house-size:K for at most K more)")
-        wanted.append((name, int(k) if k else 0))
-    results = []
-    shape = (f"{system.chamber.seats} seats, {system.constituencies} constituencies in "
-             f"{system.units} upper unit(s), symbolic winners")
-    for j, (name, k) in enumerate(wanted):
-        if progress is not None:
-            progress(j, len(wanted), name)
-        prop = LEVEL_CATALOGUE[LEVEL_ALIASES.get(name.partition(":")[0], name.partition(":")[0])]
-        base = PropertyResult(property=name, status=Status.ERROR, parties=parties, seconds=0.0,
-                              tier=system.upper.name, definition=prop.definition, citation=prop.citation,
-                              encoding="rational" if max_votes is None else "integer")
-        try:
-            verdict = decide(system, prop, parties, timeout=timeout, max_votes=max_votes, k_extra=k)
-        except EncodingMismatch as exc:
-            base.reason = mismatch_reason(exc)
-            results.append(base)
-            continue
-        base.status, base.seconds, base.reason = Status(verdict.status), verdict.seconds, verdict.reason
-        base.bounds = _bounds(parties, max_votes is None, max_votes) + ", " + shape
-        base.notes = [NO_RESULT, *verdict.notes]
-        if verdict.outcomes is not None:
-            base.bounds = ""
-            base.counterexample = [_level_counter(system, o) for o in verdict.outcomes]
-            base.trace = "\n\n".join(o.trace for o in verdict.outcomes)
-        results.append(base)
-    if progress is not None:
-        progress(len(wanted), len(wanted), "")
-    return results
-
-
-def _levels_or_bonus(
-    chamber: Chamber, properties: list[str] | None, *, parties: int, max_votes: int | None, timeout: float,
-    progress: Callable[[int, int, str], None] | None, seats: int | None, units: int, property_file: Path | None,
-) -> list[PropertyResult] | None:
-    """The results for a chamber with levels (or ``bonus-majority`` on a bonus), else None."""
-    from hemicycle.verify.bonus import has_bonus
-    from hemicycle.verify.levels import is_levels
-
-    if has_bonus(chamber) and properties and all(p.partition(":")[0] == "bonus-majority" for p in properties):
-        return _verify_bonus(chamber, properties, parties=parties, max_votes=max_votes, timeout=timeout)
-    if is_levels(chamber):
-        if property_file is not None:
-            raise PropertyError("property files about levels are not supported yet")
-        return _verify_levels(chamber, properties, parties=parties, max_votes=max_votes, timeout=timeout,
-                              progress=progress, seats=seats, units=units)
-    if seats is not None:
-        raise PropertyError("--seats applies to chambers with levels")
-    return None
-
-
-def _verify_bonus(chamber: Chamber, properties: list[str], *, parties: int, max_votes: int | None,
-                  timeout: float) -> list[PropertyResult]:
-    """bonus-majority[:SHARE] (verify/bonus.py, level_properties.decide_bonus)."""
-    from hemicycle.verify.bonus import bonus_system
-    from hemicycle.verify.level_properties import BONUS_MAJORITY, decide_bonus
-
-    system = bonus_system(chamber)
-    results = []
-    for name in properties:
-        _, _, text = name.partition(":")
-        try:  # a share: 40%, 0.4 or 2/5
-            at_least = (Fraction(text[:-1]) / 100 if text.endswith("%") else Fraction(text)) if text else None
-        except (ValueError, ZeroDivisionError):
-            raise PropertyError(f"{name!r}: bonus-majority:SHARE needs a share such as 40%") from None
-        if at_least is not None and not 0 <= at_least <= 1:
-            raise PropertyError(f"{name!r}: the share must be between 0% and 100%")
-        r = PropertyResult(property=name, status=Status.ERROR, parties=parties, seconds=0.0, tier=system.tier.name,
-                           definition=BONUS_MAJORITY.definition, citation=BONUS_MAJORITY.citation,
-                           encoding="rational" if max_votes is None else "integer")
-        try:
-            verdict, found = decide_bonus(system, parties, at_least=at_least, timeout=timeout, max_votes=max_votes)
-        except EncodingMismatch as exc:
-            r.reason = mismatch_reason(exc)
-            results.append(r)
-            continue
-        r.status, r.seconds, r.reason, r.notes = Status(verdict.status), verdict.seconds, verdict.reason, verdict.notes
-        r.bounds = _bounds(parties, max_votes is None, max_votes) + f", {system.tier.seats} seats"
-        for votes, seats, trace in found:
-            abbrs = [f"L{p + 1}" for p in range(parties)]
-            r.bounds = ""
-            r.counterexample = [CounterElection(votes=dict(zip(abbrs, votes, strict=True)), totals=totals_for(votes),
-                                                seats=dict(zip(abbrs, seats, strict=True)), house=system.tier.seats)]
-            r.trace = trace
-        results.append(r)
-    return results
-
-
-def _level_counter(system: Any, o: Any) -> CounterElection:
-    n = len(o.national)
-    abbrs = [f"L{i + 1}" for i in range(n)]
-    units = [{"district": name, "seats": sum(row), "votes": dict(zip(abbrs, votes, strict=True)),
-              "totals": totals_for(votes), "won": dict(zip(abbrs, won, strict=True)),
-              "allocated": dict(zip(abbrs, row, strict=True))}
-             for name, votes, won, row in zip(system.unit_names, o.case.votes, o.case.won, o.seats, strict=True)]
-    return CounterElection(votes=dict(zip(abbrs, o.national_votes, strict=True)), totals=totals_for(o.national_votes),
-                           seats=dict(zip(abbrs, o.national, strict=True)), house=o.total, districts=units)
-
-
-def _mismatch(name: str, parties: int, tier: str, prop: Any, exc: Exception) -> PropertyResult:
-    return PropertyResult(
-        property=name, status=Status.ERROR, parties=parties, seconds=0.0, tier=tier,
-        definition=prop.definition, citation=prop.citation,
-        reason=mismatch_reason(exc))
-
-
-def _verify_apportionment(chamber: Chamber, name: str, parties: int, timeout: float,
-                          districts: int | None) -> PropertyResult:
-    """An apportionment property (verify/apportionment.py) of the chamber's one level."""
-    from hemicycle.verify.apportionment import APPORTIONMENT_CATALOGUE, DEFAULT_UNITS, apportioned, decide
-
-    if len(chamber.levels) != 1:
-        lv = chamber.levels[1]
-        raise UnsupportedClause(lv, lv.label, "one level of districts is encoded, not several")
-    app = apportioned(chamber.levels[0], DEFAULT_UNITS if districts is None else districts)
-    prop = APPORTIONMENT_CATALOGUE[name]
-    try:
-        verdict = decide(app, prop, timeout=timeout)
-    except EncodingMismatch as exc:
-        return _mismatch(name, parties, app.level.label, prop, exc)
-    fixed = "".join(f", {u} fixed at {s}" for u, s in app.fixed)
-    result = PropertyResult(
-        property=name, status=Status(verdict.status), parties=parties, seconds=verdict.seconds,
-        tier=app.level.label, encoding="rational" if app.real else "integer",
-        bounds=f"{len(app.pool)} apportioned units ({', '.join(app.pool)}) of {app.level.seats} seats, "
-        f"minimum {app.minimum}{fixed}, any positive figures" + (" (rational)" if app.real else " (integers)"),
-        definition=prop.definition, citation=prop.citation, reason=verdict.reason,
-        notes=["figures on which an apportionment has no result (an unbroken tie) are not "
-               "considered", *(verdict.notes or [])])
-    if verdict.replays is not None:
-        result.bounds = ""
-        result.counterexample = [_apportionment_counter(app, r) for r in verdict.replays]
-        result.trace = "\n\n".join(f"{r.seats} seats:\n{r.trace}" for r in verdict.replays)
-    return result
-
-
-def _apportionment_counter(app: Any, r: Any) -> CounterElection:
-    units = [{"district": u, "seats": s, "figure": r.figures.get(u)} for u, s in r.magnitudes.items()]
-    return CounterElection(votes={}, totals={app.apportion.figure: sum(r.figures.values())}, seats={},
-                           house=r.seats, districts=units)
-
-
-def _district_counter(system: Any, o: Any) -> CounterElection:
-    n = len(o.national)
-    abbrs = [f"L{i + 1}" for i in range(n)]
-    keys = ("against_all", "invalid", "nonvoters")
-    nat_extras = {k: sum(x.get(k, 0) for x in o.case.extras) for k in keys}
-    units = [{"district": name, "seats": m, "votes": dict(zip(abbrs, votes, strict=True)),
-              "totals": totals_for(votes, **{k: x.get(k, 0) for k in keys}),
-              "allocated": dict(zip(abbrs, row, strict=True))}
-             for name, m, votes, x, row in zip(system.names, o.magnitudes or system.magnitudes, o.case.votes,
-                                                o.case.extras, o.seats, strict=True)]
-    for u in units:  # magnitudes apportioned by a figure of the vote file: the figures
-        if u["district"] in o.figures:
-            u["figure"] = o.figures[u["district"]]
-    return CounterElection(votes=dict(zip(abbrs, o.national_votes, strict=True)),
-                           totals=totals_for(o.national_votes, **nat_extras),
-                           seats=dict(zip(abbrs, o.national, strict=True)), house=system.chamber.seats,
-                           districts=units)
 
 
 GRACE = 0.25  # seconds a property may run past its timeout before its process is ended

@@ -4,7 +4,8 @@
 Land lists, overhang kept; Germany 2025: Sainte-Laguë, Zweitstimmendeckung; Germany 2013: the
 Länder apportioned by population, Sitzkontingente, least seats, the house enlarged, the split
 with minimums; New Zealand 2014:
-Sainte-Laguë, overhang kept, no Länder) and variants that differ in one clause. ``random_case``
+Sainte-Laguë, overhang kept, no Länder; New Zealand 2017: the district seats figures of the vote
+file; Kazakhstan 2023: a list tier beside single-member seats) and variants that differ in one clause. ``random_case``
 draws elections that stress the edges: zero votes, a Land where a list has none, equal votes
 (ties at a cut: the encoding must leave the election out exactly when the interpreter needs its
 lot), a list exactly at 5%, a list with 3 constituencies and few votes, many overhang seats.
@@ -20,7 +21,6 @@ import z3
 
 import hemicycle
 from hemicycle.grammar import parse_rules
-from hemicycle.verify.encoder import Ctx
 from hemicycle.verify.levels import (
     LevelCase,
     LevelSystem,
@@ -32,6 +32,7 @@ from hemicycle.verify.levels import (
     level_system,
     reduce,
 )
+from hemicycle.verify.symbolic import Ctx, needed_extras
 
 __all__ = ["FAMILIES", "agree", "agree_step", "family", "random_case"]
 
@@ -57,6 +58,8 @@ FAMILIES: dict[str, tuple[str, int, int]] = {  # name -> (rules or text, seats, 
     "germany-2025": ("germany-2025", 10, 2),
     "germany-2013": ("germany-2013", 10, 2),
     "new-zealand-2014": ("new-zealand-2014", 10, 1),
+    "new-zealand-2017": ("new-zealand-2017", 10, 1),  # district seats as figures of the vote file
+    "kazakhstan-2023-chamber": ("kazakhstan-2023-chamber", 10, 1),  # parallel tiers
     "scotland-2011": ("scotland-2011", 10, 2),
     "dhondt-kept-no-threshold": (_VARIANT.format(threshold="", policy="kept", method="dhondt",
                                                  place='place in each "state" by dhondt of entitlement'), 10, 2),
@@ -92,8 +95,9 @@ def random_case(sys: LevelSystem, n: int, rng: random.Random) -> LevelCase:
         base = [rng.randint(0, top) for _ in range(n)]
         votes = [[x * (k + 1) for x in base] for k in range(K)]
     won = [[0] * n for _ in range(K)]
-    counts = [1] * K
-    for _ in range(C - K):
+    counts = [0 if sys.figures else 1] * K
+    held = rng.choice([0, C, rng.randint(0, C)]) if sys.figures else C  # figures: at most C district seats
+    for _ in range(held - sum(counts)):
         counts[rng.randrange(K)] += 1
     for k in range(K):
         for _ in range(counts[k]):
@@ -107,14 +111,17 @@ def random_case(sys: LevelSystem, n: int, rng: random.Random) -> LevelCase:
     pop = None
     if sys.states is not None:  # populations: proportional to the votes, equal, or free
         pop = [rng.choice([sum(votes[k]) + 1, 1000, rng.randint(1, 10_000)]) for k in range(K)]
-    return LevelCase(votes, won, pop)
+    extras = None
+    if sys.parallel:  # the figures besides list votes the list tier's bases read
+        extras = {x: rng.choice([0, rng.randint(0, top)]) for x in sorted(needed_extras([sys.upper]))}
+    return LevelCase(votes, won, pop, extras)
 
 
 def agree_step(sys: LevelSystem, a: LevelCase, k: int, p: int, gain: int) -> str | None:
     """Both elections of a step query (list p gains ``gain`` votes in unit k), encoded together
     with A's figures and the gain fixed, against the interpreter's seats for each."""
     n = len(a.votes[0])
-    b = LevelCase([list(r) for r in a.votes], a.won, a.pop)
+    b = LevelCase([list(r) for r in a.votes], a.won, a.pop, a.extras)
     b.votes[k][p] += gain
     wa, wb = interpret(sys, a), interpret(sys, b)
     if isinstance(wa, str) or isinstance(wb, str):
@@ -131,6 +138,7 @@ def agree_step(sys: LevelSystem, a: LevelCase, k: int, p: int, gain: int) -> str
     s.add(*[v == val for row, vals in zip(ea.won, a.won, strict=True) for v, val in zip(row, vals, strict=True)])
     if ea.pop is not None and a.pop is not None:
         s.add(*[v == val for v, val in zip(ea.pop, a.pop, strict=True)])
+    s.add(*[x == (a.extras or {}).get(name, 0) for name, x in (ea.extras or {}).items()])
     if s.check() != z3.sat:
         return None if _tie(sys, a) or _tie(sys, b) else f"step {a} +{gain} at ({k}, {p}): no joint model"
     m = s.model()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 from math import lcm
 
@@ -20,7 +20,6 @@ import z3
 
 from hemicycle.verify.bonus import BonusSystem, majority_query
 from hemicycle.verify.bonus import interpret as bonus_interpret
-from hemicycle.verify.encoder import Ctx
 from hemicycle.verify.errors import EncodingMismatch
 from hemicycle.verify.levels import (
     LevelCase,
@@ -31,7 +30,8 @@ from hemicycle.verify.levels import (
     interpret,
     level_election,
 )
-from hemicycle.verify.solving import assumptions_satisfiable, check_by
+from hemicycle.verify.solving import Ask, Verdict, decide_queries
+from hemicycle.verify.symbolic import Ctx
 
 
 @dataclass
@@ -50,15 +50,6 @@ class LevelProperty:
     citation: str
     build: Callable[[LevelSystem, int, int | None, int], list[LQuery]]
     violated: Callable[[LevelSystem, list[LevelOutcome], int], bool]
-
-
-@dataclass
-class LevelVerdict:
-    status: str  # "proved" | "refuted" | "unknown"
-    seconds: float
-    reason: str | None = None
-    outcomes: list[LevelOutcome] | None = None
-    notes: list[str] = field(default_factory=list)
 
 
 def _gain_query(sys: LevelSystem, n: int, max_votes: int | None, k: int, p: int, source: int | None,
@@ -172,11 +163,11 @@ def _value(m: z3.ModelRef, x: z3.ArithRef) -> Fraction:
 def cases_of(m: z3.ModelRef, encs: list[LevelEnc]) -> tuple[list[LevelCase], list[list[list[int]]]]:
     """The query's elections as integral cases (one common factor), and the model's seats."""
     raw = [[[_value(m, x) for x in row] for row in enc.election.votes] for enc in encs]
+    extras = [{k: _value(m, x) for k, x in (enc.election.extras or {}).items()} for enc in encs]
     den = 1
-    for votes in raw:
-        for row in votes:
-            for x in row:
-                den = lcm(den, x.denominator)
+    for votes, ex in zip(raw, extras, strict=True):
+        for x in [*(x for row in votes for x in row), *ex.values()]:
+            den = lcm(den, x.denominator)
     pop = None
     if encs[0].election.pop is not None:  # the populations: one figure per Land, scaled on their own
         praw = [_value(m, x) for x in encs[0].election.pop]
@@ -185,8 +176,9 @@ def cases_of(m: z3.ModelRef, encs: list[LevelEnc]) -> tuple[list[LevelCase], lis
             pden = lcm(pden, x.denominator)
         pop = [int(x * pden) for x in praw]
     cases = [LevelCase([[int(x * den) for x in row] for row in votes],
-                       [[int(_value(m, x)) for x in row] for row in enc.election.won], pop)
-             for votes, enc in zip(raw, encs, strict=True)]
+                       [[int(_value(m, x)) for x in row] for row in enc.election.won], pop,
+                       {k: int(x * den) for k, x in ex.items()} if enc.election.extras is not None else None)
+             for votes, enc, ex in zip(raw, encs, extras, strict=True)]
     seats = [[[m.eval(s, model_completion=True).as_long() for s in row] for row in enc.seats] for enc in encs]
     return cases, seats
 
@@ -207,32 +199,16 @@ def replay(sys: LevelSystem, prop: LevelProperty, cases: list[LevelCase], model_
 
 
 def decide(sys: LevelSystem, prop: LevelProperty, n: int, *, timeout: float = 60.0,
-           max_votes: int | None = None, k_extra: int = 0) -> LevelVerdict:
-    start = time.monotonic()
-    deadline = start + timeout
-    queries = prop.build(sys, n, max_votes, k_extra)
-    unknown: list[str] = []
-    for q in queries:
-        s = z3.Solver()
-        s.add(*q.ctx.cons, *q.assume, q.violation)
-        r, why = check_by(s, deadline)
-        if r == z3.sat:
-            cases, model_seats = cases_of(s.model(), q.elections)
-            outs = replay(sys, prop, cases, model_seats, k_extra)
-            return LevelVerdict("refuted", time.monotonic() - start, outcomes=outs,
-                                notes=[f"found in the query: {q.label}"])
-        if r == z3.unknown:
-            unknown.append(f"{q.label}: {why}")
-            continue
-        r2, why2 = assumptions_satisfiable(q.ctx.cons, q.assume, deadline)
-        if r2 != z3.sat:
-            unknown.append(f"{q.label}: assumptions contradictory" if r2 == z3.unsat
-                           else f"{q.label}: could not show its assumptions satisfiable ({why2})")
-    seconds = time.monotonic() - start
-    if unknown:
-        return LevelVerdict("unknown", seconds, reason="; ".join(unknown))
-    return LevelVerdict("proved", seconds, notes=[
-        f"non-vacuity: the assumptions of each of the {len(queries)} sub-queries have a model without "
+           max_votes: int | None = None, k_extra: int = 0) -> Verdict:
+    deadline = time.monotonic() + timeout
+    asks = [Ask(q.label, q.ctx.cons, q.assume, q.violation, q) for q in prop.build(sys, n, max_votes, k_extra)]
+
+    def confirm(a: Ask, m: z3.ModelRef) -> list[LevelOutcome]:
+        cases, model_seats = cases_of(m, a.data.elections)
+        return replay(sys, prop, cases, model_seats, k_extra)
+
+    return decide_queries(asks, confirm, deadline, lambda count: [
+        f"non-vacuity: the assumptions of each of the {count} sub-queries have a model without "
         "the negated property",
         "elections where a method meets a tie at its cut (a lot would be drawn) are left out"])
 
@@ -250,16 +226,12 @@ BONUS_MAJORITY = LevelProperty(
 
 
 def decide_bonus(sys: BonusSystem, n: int, *, at_least: Fraction | None = None, timeout: float = 60.0,
-                 max_votes: int | None = None) -> tuple[LevelVerdict, list[tuple[list[int], list[int], str]]]:
-    """bonus-majority: (verdict, the counterexample's votes, seats and protocol, replayed)."""
-    start = time.monotonic()
-    deadline = start + timeout
+                 max_votes: int | None = None) -> Verdict:
+    """bonus-majority: the verdict; a counterexample's outcome is (votes, seats, protocol), replayed."""
+    deadline = time.monotonic() + timeout
     ctx, enc, assume, violation = majority_query(sys, n, at_least, max_votes)
-    s = z3.Solver()
-    s.add(*ctx.cons, *assume, violation)
-    r, why = check_by(s, deadline)
-    if r == z3.sat:
-        m = s.model()
+
+    def confirm(a: Ask, m: z3.ModelRef) -> list[tuple[list[int], list[int], str]]:
         raw = [_value(m, x) for x in enc.votes]
         den = 1
         for x in raw:
@@ -278,14 +250,8 @@ def decide_bonus(sys: BonusSystem, n: int, *, at_least: Fraction | None = None, 
         bar = at_least if at_least is not None else sys.bonus.share or Fraction(0)
         if not (share >= bar and 2 * seats[lead] <= sys.tier.seats):
             raise EncodingMismatch(f"bonus-majority: the interpreter's seats {seats} do not break it")
-        return LevelVerdict("refuted", time.monotonic() - start), [(votes, seats, trace)]
-    if r == z3.unknown:
-        return LevelVerdict("unknown", time.monotonic() - start, reason=why), []
-    r2, why2 = assumptions_satisfiable(ctx.cons, assume, deadline)
-    if r2 != z3.sat:
-        reason = ("assumptions contradictory" if r2 == z3.unsat
-                  else f"could not show the assumptions satisfiable ({why2})")
-        return LevelVerdict("unknown", time.monotonic() - start, reason=reason), []
-    return LevelVerdict("proved", time.monotonic() - start, notes=[
+        return [(votes, seats, trace)]
+
+    return decide_queries([Ask("", ctx.cons, assume, violation)], confirm, deadline, lambda _: [
         "non-vacuity: an election where the first list reaches the condition exists",
-        "elections with equal most votes or a tie at the method's cut (no result) are left out"]), []
+        "elections with equal most votes or a tie at the method's cut (no result) are left out"])

@@ -37,8 +37,10 @@ from hemicycle.verify.agreement import (
     threshold_absolute,
     threshold_share,
 )
-from hemicycle.verify.encoder import TierEnc, lot_reached, needed_extras, needed_tags
+from hemicycle.verify.encoder import TierEnc
 from hemicycle.verify.problem import Problem, Query
+from hemicycle.verify.symbolic import needed_extras, needed_tags
+from hemicycle.verify.ties import lot_reached
 
 PROPERTIES = ("house-monotonicity", "monotonicity", "monotonicity-gain",
               "population-monotonicity", "anonymity", "concordance", "distinguish")

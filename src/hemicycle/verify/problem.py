@@ -9,17 +9,9 @@ from fractions import Fraction
 import z3
 
 from hemicycle.model import LargestRemainder, Tier
-from hemicycle.verify.encoder import (
-    BInt,
-    Ctx,
-    SymElection,
-    TierEnc,
-    encode_tier,
-    make_election,
-    needed_extras,
-    needed_tags,
-)
+from hemicycle.verify.encoder import TierEnc, encode_tier
 from hemicycle.verify.num import Num
+from hemicycle.verify.symbolic import BInt, Ctx, SymElection, make_election, needed_extras, needed_tags
 
 
 @dataclass
@@ -78,7 +70,7 @@ class Outcome:
     """One concrete election and what the interpreter made of it (for a property's check)."""
 
     votes: list[int]
-    extras: dict[str, int]  # against_all, invalid, nonvoters
+    extras: dict[str, int]  # against_all, invalid, nonvoters (and blank, when the rules see it)
     tags: dict[str, list[bool]]
     house: int
     seats: list[int]
@@ -165,7 +157,7 @@ class Problem:
         return ctx.mul(BInt(seats + offset, -abs(offset), hi), x)
 
     def total_votes(self, e: SymElection) -> z3.ArithRef:
-        figs = [*e.votes, e.against_all, e.invalid, e.nonvoters]
+        figs = [*e.votes, e.against_all, e.invalid, e.nonvoters, e.blank]
         return z3.Sum([f.a for f in figs if not isinstance(f.a, int)])
 
 

@@ -25,11 +25,12 @@ from typing import Any
 import lark
 import z3
 
-from hemicycle.verify.encoder import SymElection, TierEnc
+from hemicycle.verify.encoder import TierEnc
 from hemicycle.verify.errors import PropertyError
 from hemicycle.verify.num import Num
 from hemicycle.verify.problem import Outcome, Problem, Query
 from hemicycle.verify.properties import Property
+from hemicycle.verify.symbolic import SymElection
 
 # --- AST -------------------------------------------------------------------------------------
 

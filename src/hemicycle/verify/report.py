@@ -23,7 +23,7 @@ def _summary(r: PropertyResult) -> str:
     for e in r.counterexample:
         votes = ", ".join(f"{k} {v}" for k, v in e.votes.items())
         seats = ", ".join(f"{k} {v}" for k, v in e.seats.items())
-        extra = {k: v for k, v in e.totals.items() if k in ("invalid", "against_all") and v}
+        extra = {k: v for k, v in e.totals.items() if k in ("invalid", "against_all", "blank") and v}
         more = "".join(f"; {k} {v}" for k, v in extra.items())
         if e.districts and "allocated" not in e.districts[0]:  # an apportionment of magnitudes
             units = ", ".join(f"{d['district']} {d['figure'] if d['figure'] is not None else 'fixed'}"

@@ -20,7 +20,7 @@ from hemicycle.compiled import compile_rules
 from hemicycle.interpreter import AllocationError
 from hemicycle.model import Chamber, Tier
 from hemicycle.verify.concrete import totals_for
-from hemicycle.verify.encoder import needed_extras, needed_tags
+from hemicycle.verify.symbolic import needed_extras, needed_tags
 
 SINGLE = {"seat-total", "threshold", "lower-quota", "upper-quota", "majority", "concordance",
           "runner-up-guarantee"}

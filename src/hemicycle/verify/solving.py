@@ -1,25 +1,73 @@
-"""Asking Z3 against a deadline, shared by the district, level and apportionment deciders.
+"""Asking Z3: one timeout policy for every query of the verifier, and one decision loop for the
+district, level, bonus and apportionment deciders.
 
-``check_by`` gives a solver what is left of the wall-clock deadline (``unknown``, "timeout", when
-nothing is left); ``assumptions_satisfiable`` is the non-vacuity check of a PROVED: the query's
-constraints and assumptions, without the negated property, must have a model."""
+The policy (``check``): Z3 gets its own timeout, and a wall-clock guard thread interrupts it if it
+does not honour it; a timeout or an interruption always comes back as ``unknown`` with its reason
+("timeout (...)", "interrupted (...)"), so it can only ever make a verdict UNKNOWN, never PROVED.
+
+The loop (``decide_queries``): for each query, the violation is asked; a model is handed to the
+decider's ``confirm`` (it replays the model through the interpreter and returns the outcomes, or
+raises ``EncodingMismatch``) and is a REFUTED; an unsatisfiable query needs its assumptions
+satisfiable without the negated property (the non-vacuity check of a PROVED); ``unknown`` makes
+the verdict UNKNOWN with the reason."""
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 import z3
 
 
+class _Guard:
+    """A wall-clock guard: interrupts Z3 if its own timeout is not honoured."""
+
+    def __init__(self, seconds: float) -> None:
+        self.timer = threading.Timer(max(0.5, seconds) + 2.0, self._fire)
+        self.fired = False
+
+    def _fire(self) -> None:
+        self.fired = True
+        z3.main_ctx().interrupt()
+
+    def __enter__(self) -> _Guard:
+        self.timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.timer.cancel()
+
+
+def check(solver: z3.Solver | z3.Optimize, seconds: float) -> tuple[z3.CheckSatResult, str]:
+    """``solver.check()`` within ``seconds`` (guarded); the reason when unknown."""
+    solver.set(timeout=max(1, int(seconds * 1000)))
+    with _Guard(seconds) as g:
+        try:
+            r = solver.check()
+        except z3.Z3Exception as exc:  # interrupted
+            return z3.unknown, f"interrupted ({exc})"
+    if r == z3.unknown:
+        reason = solver.reason_unknown()
+        if g.fired or reason in ("timeout", "canceled", "interrupted from keyboard"):
+            reason = f"timeout ({reason})"
+        return r, reason
+    return r, ""
+
+
+def left(deadline: float, cap: float | None = None) -> float:
+    """Seconds until ``deadline`` (time.monotonic), at most ``cap``."""
+    rest = max(0.0, deadline - time.monotonic())
+    return rest if cap is None else min(rest, cap)
+
+
 def check_by(s: z3.Solver, deadline: float) -> tuple[z3.CheckSatResult, str]:
-    """``s.check()`` with the time left until ``deadline`` (time.monotonic); the reason when unknown."""
-    left = deadline - time.monotonic()
-    if left <= 0:
-        return z3.unknown, "timeout"
-    s.set(timeout=max(1, int(left * 1000)))
-    r = s.check()
-    return r, (s.reason_unknown() if r == z3.unknown else "")
+    """``check`` with the time left until ``deadline``; nothing left: unknown, a timeout."""
+    if deadline - time.monotonic() <= 0:
+        return z3.unknown, "timeout (time budget used up)"
+    return check(s, left(deadline))
 
 
 def assumptions_satisfiable(cons: Iterable[z3.BoolRef], assume: Iterable[z3.BoolRef],
@@ -28,3 +76,60 @@ def assumptions_satisfiable(cons: Iterable[z3.BoolRef], assume: Iterable[z3.Bool
     w = z3.Solver()
     w.add(*cons, *assume)
     return check_by(w, deadline)
+
+
+@dataclass
+class Ask:
+    """One query of a decider: a model of ``cons``, ``assume`` and ``violation`` is a counterexample.
+    ``label`` names it in reasons and notes ("" for a decider's only query)."""
+
+    label: str
+    cons: Sequence[z3.BoolRef]
+    assume: Sequence[z3.BoolRef]
+    violation: z3.BoolRef
+    data: Any = None  # what ``confirm`` needs to read the model (the encoded elections)
+
+
+@dataclass
+class Verdict:
+    """A decider's verdict: ``outcomes`` are the interpreter's replays of a counterexample."""
+
+    status: str  # "proved" | "refuted" | "unknown"
+    seconds: float
+    reason: str | None = None
+    outcomes: list[Any] | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _at(label: str, text: str) -> str:
+    return f"{label}: {text}" if label else text
+
+
+def decide_queries(asks: Iterable[Ask], confirm: Callable[[Ask, z3.ModelRef], list[Any]], deadline: float,
+                   proved: Callable[[int], list[str]]) -> Verdict:
+    """The verdict of a property decided by ``asks`` (see the module's docstring). ``confirm``
+    replays a model (raising ``EncodingMismatch`` when the interpreter does not confirm it);
+    ``proved(count)`` gives the notes of a PROVED over ``count`` queries."""
+    start = time.monotonic()
+    unknown: list[str] = []
+    count = 0
+    for q in asks:
+        count += 1
+        s = z3.Solver()
+        s.add(*q.cons, *q.assume, q.violation)
+        r, why = check_by(s, deadline)
+        if r == z3.sat:
+            outcomes = confirm(q, s.model())
+            return Verdict("refuted", time.monotonic() - start, outcomes=outcomes,
+                           notes=[f"found in the query: {q.label}"] if q.label else [])
+        if r == z3.unknown:
+            unknown.append(_at(q.label, why))
+            continue
+        r2, why2 = assumptions_satisfiable(q.cons, q.assume, deadline)
+        if r2 != z3.sat:
+            unknown.append(_at(q.label, "assumptions contradictory" if r2 == z3.unsat
+                               else f"could not show its assumptions satisfiable ({why2})"))
+    seconds = time.monotonic() - start
+    if unknown:
+        return Verdict("unknown", seconds, reason="; ".join(unknown))
+    return Verdict("proved", seconds, notes=proved(count))

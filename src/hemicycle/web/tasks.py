@@ -18,7 +18,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from hemicycle import __version__
 from hemicycle.api import Rules, bundled_elections, bundled_rules
 from hemicycle.compare import compare
 from hemicycle.diagnostics import Diagnostic, RuleError
@@ -26,6 +25,7 @@ from hemicycle.html import arch_for, comparison_html
 from hemicycle.interpreter import AllocationError, AllocationResult
 from hemicycle.numbers import fmt_int
 from hemicycle.reports import district_csv, district_tables, result_csv, result_json_text, result_rows
+from hemicycle.version import __version__
 from hemicycle.votes import VoteFile, VoteFileError
 from hemicycle.web.inputs import (
     MAX_RULES_BYTES,

@@ -1,0 +1,225 @@
+"""One symbolic election of the levels family and its allocation (verify/levels.py): second
+votes and symbolic constituency winners per upper unit x list; the entitlement above, the least
+seats, the split to the units below, overhang."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import z3
+
+from hemicycle.model import (
+    Comparator,
+    Divisor,
+    OverhangPolicy,
+    Threshold,
+)
+from hemicycle.verify.encoder import encode_tier
+from hemicycle.verify.level_family import LevelSystem
+from hemicycle.verify.level_methods import apportion, bounded, divisor_at_least
+from hemicycle.verify.num import ZERO, Num
+from hemicycle.verify.symbolic import BInt, Ctx, SymElection, needed_extras
+
+
+@dataclass
+class LevelElection:
+    """Second votes per upper unit x list, constituency seats (symbolic winners) per unit x list,
+    and each unit's population when the Länder's seats are apportioned by it."""
+
+    votes: list[list[z3.ArithRef]]
+    won: list[list[z3.ArithRef]]
+    pop: list[z3.ArithRef] | None = None
+    # the figures besides list votes a parallel list tier's bases read (against_all, invalid, nonvoters)
+    extras: dict[str, z3.ArithRef] | None = None
+
+    def with_votes(self, k: int, p: int, votes: z3.ArithRef) -> LevelElection:
+        rows = [list(r) for r in self.votes]
+        rows[k][p] = votes
+        return LevelElection(rows, self.won, self.pop, self.extras)
+
+
+@dataclass
+class LevelEnc:
+    election: LevelElection
+    admitted: list[z3.BoolRef]
+    entitlement: list[z3.ArithRef]
+    seats: list[list[z3.ArithRef]]  # unit x list: the list's seats in the chamber there
+    national: list[z3.ArithRef]
+    total: z3.ArithRef
+    defined: z3.BoolRef
+
+
+def level_election(ctx: Ctx, sys: LevelSystem, n: int, label: str, max_votes: int | None = None) -> LevelElection:
+    def figure(name: str) -> z3.ArithRef:  # with a bound, whole votes (so that the bound holds as stated)
+        x = z3.Real(ctx.name(name)) if max_votes is None else z3.ToReal(z3.Int(ctx.name(name)))
+        ctx.add(x >= 0, *([x <= max_votes] if max_votes is not None else []))
+        return x
+
+    votes, won = [], []
+    for k in range(sys.units):
+        row = [figure(f"{label}.v{k + 1}_{p + 1}") for p in range(n)]
+        wins = [z3.Int(ctx.name(f"{label}.w{k + 1}_{p + 1}")) for p in range(n)]
+        ctx.add(*[x >= 0 for x in wins])
+        if not sys.figures:  # every unit has a constituency
+            ctx.add(z3.Sum(wins) >= 1)
+        votes.append(row)
+        won.append(wins)
+    held = z3.Sum([x for r in won for x in r])
+    # district seats as figures: at most the tier's seats; else every constituency is won
+    ctx.add(held <= sys.constituencies if sys.figures else held == sys.constituencies)
+    pop = None
+    if sys.states is not None:
+        pop = [z3.Real(ctx.name(f"{label}.pop{k + 1}")) for k in range(sys.units)]
+        ctx.add(*[x > 0 for x in pop])
+    extras = {x: figure(f"{label}.{x}") for x in sorted(needed_extras([sys.upper]))} if sys.parallel else None
+    return LevelElection(votes, won, pop, extras)
+
+
+def passes(t: Threshold, v: z3.ArithRef, total: z3.ArithRef, held: z3.ArithRef) -> z3.BoolRef:
+    alts = []
+    for test in t.tests:
+        if test.share is not None:
+            bar = z3.RealVal(str(test.share)) * total
+            alts.append(v >= bar if test.inclusive else v > bar)
+        if test.district_op is not None:
+            alts.append(compare(test.district_op, held, test.district_value))
+    return z3.Or(alts)
+
+
+def compare(op: Comparator, x: z3.ArithRef, k: int) -> z3.BoolRef:
+    return {"=": x == k, "!=": x != k, "<": x < k, "<=": x <= k, ">": x > k, ">=": x >= k}[op.value]
+
+
+def _least(ctx: Ctx, sys: LevelSystem, e: LevelElection, V: list[z3.ArithRef], T: z3.ArithRef,
+           defined: list[z3.BoolRef]) -> list[z3.ArithRef]:
+    """Each list's least seats: Land by Land the larger of its constituency seats and its seats in
+    the calculation tier there (the Länder's seats apportioned by population first)."""
+    K, n = sys.units, len(V)
+    if sys.contingents is None or sys.states is None or e.pop is None:
+        return [z3.Sum([e.won[k][p] for k in range(K)]) for p in range(n)]
+    ap = sys.states.apportion
+    assert ap is not None
+    total = sys.states.seats
+    fixed = bounded(ctx, "states", z3.IntVal(total), total, total)
+    mags, ok = apportion(ctx, ap.method, fixed, e.pop, [z3.BoolVal(True)] * K)
+    defined.append(ok)
+    tier = sys.contingents
+    W = [z3.Sum([e.won[k][p] for k in range(K)]) for p in range(n)]  # 'of tier' the constituencies: nationally
+    passed = [z3.And(*[passes(t, V[p], T, W[p]) for t in tier.thresholds]) for p in range(n)]
+    least = [z3.IntVal(0)] * n
+    for k in range(K):
+        m = bounded(ctx, f"mag{k + 1}", mags[k], 0, total)
+        act = [z3.And(passed[p], e.votes[k][p] > 0) for p in range(n)]
+        cont, ok_k = apportion(ctx, tier.method, m, e.votes[k], act)
+        defined.append(ok_k)
+        least = [least[p] + z3.If(cont[p] >= e.won[k][p], cont[p], e.won[k][p]) for p in range(n)]
+    return least
+
+
+def _entitlement(ctx: Ctx, sys: LevelSystem, house: BInt, V: list[z3.ArithRef], admitted: list[z3.BoolRef],
+                 least: list[z3.ArithRef], defined: list[z3.BoolRef]) -> tuple[list[z3.ArithRef], z3.ArithRef]:
+    """The entitlement, and the seats it is over: the tier's seats, or under 'overhang enlarged' the
+    least house from there on that gives every admitted list its least seats."""
+    if sys.policy is not OverhangPolicy.ENLARGED:
+        ent, ok = apportion(ctx, sys.upper.method, house, V, admitted)
+        defined.append(ok)
+        return ent, house.expr
+    top = sys.enlarge_to
+    size = ctx.bint("enlarged", house.lo, top)
+    ent, ok = apportion(ctx, sys.upper.method, size, V, admitted)
+    below = bounded(ctx, "enlarged-1", size.expr - 1, max(0, house.lo - 1), top - 1)
+    ent1, ok1 = apportion(ctx, sys.upper.method, below, V, admitted)
+    enough = z3.And([z3.Implies(admitted[p], ent[p] >= least[p]) for p in range(len(V))])
+    short = z3.Or([z3.And(admitted[p], ent1[p] < least[p]) for p in range(len(V))])
+    ctx.add(size.expr >= house.expr)
+    # a result within the bound: enough at the size, not enough one seat fewer (house monotone)
+    defined.extend([ok, enough, z3.Or(size.expr == house.expr, z3.And(ok1, short))])
+    return ent, size.expr
+
+
+def allocate_levels(ctx: Ctx, sys: LevelSystem, e: LevelElection) -> LevelEnc:
+    """Encode the allocation of ``e`` under ``sys``."""
+    if sys.magnitude:
+        return _allocate_members(ctx, sys, e)
+    if sys.parallel:
+        return _allocate_parallel(ctx, sys, e)
+    upper, K, n = sys.upper, sys.units, len(e.votes[0])
+    V = [z3.Sum([e.votes[k][p] for k in range(K)]) for p in range(n)]
+    W = [z3.Sum([e.won[k][p] for k in range(K)]) for p in range(n)]
+    T = z3.Sum(V)
+    # a list takes part with a vote and every threshold passed (as the interpreter's 'passing')
+    admitted = [z3.And(V[p] > 0, *[passes(t, V[p], T, W[p]) for t in upper.thresholds]) for p in range(n)]
+    not_seated = sys.policy is OverhangPolicy.NOT_SEATED
+    keeps = [z3.And(z3.Not(admitted[p]), V[p] == 0) if not_seated else z3.Not(admitted[p]) for p in range(n)]
+    outside = z3.Sum([z3.If(keeps[p], W[p], 0) for p in range(n)])
+    N = upper.seats
+    house = bounded(ctx, "house", N - outside, max(0, N - sys.constituencies), N)
+    # no list vote: the interpreter seats only the lists outside (district seats as figures); the
+    # levelling chambers' interpreter has no result then unless the house is empty
+    defined: list[z3.BoolRef] = [z3.BoolVal(True) if sys.figures else z3.Or(house.expr == 0, T > 0)]
+    least = _least(ctx, sys, e, V, T, defined)
+    ent, _size = _entitlement(ctx, sys, house, V, admitted, least, defined)
+    top = max(N, sys.enlarge_to)
+    shares = None
+    if sys.place is not None:
+        shares = [[z3.IntVal(0)] * n for _ in range(K)]
+        for p in range(n):
+            ep = bounded(ctx, f"ent{p + 1}", ent[p], 0, top)
+            col = [e.votes[k][p] for k in range(K)]
+            if sys.place.at_least is not None:
+                assert isinstance(sys.place.method, Divisor)
+                split, ok_p = divisor_at_least(ctx, sys.place.method, ep, col, [e.won[k][p] for k in range(K)],
+                                                admitted[p])
+            else:
+                split, ok_p = apportion(ctx, sys.place.method, ep, col, [z3.BoolVal(True)] * K)
+            defined.append(z3.Or(z3.Not(admitted[p]), ok_p))
+            for k in range(K):
+                shares[k][p] = split[k]
+    seats = [[z3.IntVal(0)] * n for _ in range(K)]
+    national = []
+    for p in range(n):
+        if shares is None:
+            here = z3.If(ent[p] >= W[p], ent[p], W[p]) if sys.policy is OverhangPolicy.KEPT else ent[p]
+            national.append(z3.If(admitted[p], here, z3.If(keeps[p], W[p], 0)))
+            seats[0][p] = national[-1]
+            continue
+        for k in range(K):
+            s, w = shares[k][p], e.won[k][p]
+            here = z3.If(s >= w, s, w) if sys.policy is OverhangPolicy.KEPT else s
+            seats[k][p] = z3.If(admitted[p], here, z3.If(keeps[p], w, 0))
+        national.append(z3.Sum([seats[k][p] for k in range(K)]))
+    return LevelEnc(e, admitted, ent, seats, national, z3.Sum(national), z3.And(defined))
+
+
+
+
+def _allocate_members(ctx: Ctx, sys: LevelSystem, e: LevelElection) -> LevelEnc:
+    """In each region the method continues after the constituency seats held there: with a cut lam a
+    list's seats there are the larger of its constituency seats and its quotients above lam, adding
+    up to the region's seats plus the constituency seats (equal quotients that all get a seat are no
+    tie)."""
+    assert isinstance(sys.upper.method, Divisor)
+    K, n, M = sys.units, len(e.votes[0]), sys.magnitude
+    seats, defined = [], []
+    for k in range(K):
+        T = z3.Sum(e.votes[k])
+        held = z3.Sum(e.won[k])
+        house = bounded(ctx, f"region{k + 1}", M + held, M, M + sys.constituencies)
+        shares, ok = divisor_at_least(ctx, sys.upper.method, house, e.votes[k], e.won[k], T > 0)
+        defined.append(z3.Or(T == 0, ok))  # no list vote in the region: its seats stay vacant
+        seats.append(shares)
+    national = [z3.Sum([seats[k][p] for k in range(K)]) for p in range(n)]
+    return LevelEnc(e, [z3.BoolVal(True)] * n, national, seats, national, z3.Sum(national), z3.And(defined))
+
+
+
+
+def _allocate_parallel(ctx: Ctx, sys: LevelSystem, e: LevelElection) -> LevelEnc:
+    """The list tier by the national encoder on the list votes; each list's seats are its list seats
+    plus its constituency winners (the tiers read nothing of each other)."""
+    ex = {x: Num(v) for x, v in (e.extras or {}).items()}
+    sym = SymElection([Num(v) for v in e.votes[0]], ex.get("against_all", ZERO), ex.get("invalid", ZERO),
+                      ex.get("nonvoters", ZERO))
+    enc = encode_tier(ctx, sys.upper, sym, label=f"{ctx.prefix}list tier")
+    seats = [enc.seats[p] + e.won[0][p] for p in range(len(e.votes[0]))]
+    return LevelEnc(e, enc.admitted, list(enc.seats), [seats], seats, z3.Sum(seats), enc.defined)

@@ -1,0 +1,288 @@
+"""Which chambers the levels encoding covers (verify/levels.py): ``LevelSystem``, the chamber
+reduced to fewer seats, and the checks that refuse every clause outside the family with its line
+(``UnsupportedClause``), never dropping one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from fractions import Fraction
+from itertools import pairwise
+
+from hemicycle.model import (
+    Base,
+    Chamber,
+    Divisor,
+    DivisorKind,
+    LargestRemainder,
+    Level,
+    LevelPlacement,
+    OverhangPolicy,
+    QuotaKind,
+    Rounding,
+    Scope,
+    Threshold,
+    Tier,
+)
+from hemicycle.verify.errors import UnsupportedClause, VerifyError, refuse_present
+
+Method = LargestRemainder | Divisor
+
+
+@dataclass(frozen=True)
+class LevelSystem:
+    """What the verifier encodes of a chamber with levels."""
+
+    chamber: Chamber
+    lower: Tier | None  # the constituency tier (None: the district seats are figures of the vote file)
+    upper: Tier  # the levelling tier (or the list tier: ``figures``, ``parallel``)
+    constituencies: int  # single-member constituencies in all
+    units: int  # upper units (Länder); 1 when the entitlement is not split
+    place: LevelPlacement | None  # 'place in each LEVEL by METHOD of entitlement'
+    states: Level | None = None  # the Länder as a declared level, their seats apportioned by a figure
+    contingents: Tier | None = None  # 'calculation only' in each Land: 'levelling ... or tier ... in each'
+    enlarge_to: int = 0  # 'overhang enlarged': elections whose house would grow beyond this are left out
+    magnitude: int = 0  # additional members ('continue after'): each region's seats (0: a levelling tier)
+    # 'compensate district_seats overhang added': each list's district seats a figure of the vote
+    # file (symbolic integers adding up to at most ``constituencies``), kept beyond its entitlement
+    figures: bool = False
+    # a parallel chamber: the list tier (any clause the national encoder takes) reads no seat of the
+    # single-member tier; the chamber's seats are the sums
+    parallel: bool = False
+
+    @property
+    def policy(self) -> OverhangPolicy:
+        if self.figures:
+            return OverhangPolicy.KEPT
+        assert self.upper.overhang_policy is not None
+        return self.upper.overhang_policy.policy
+
+    @property
+    def shape(self) -> str:
+        """The bounds of the symbolic elections, for a verdict."""
+        seats = f"{self.chamber.seats} seats"
+        if self.figures:
+            return f"{seats}, each list's district seats a symbolic figure (together at most {self.constituencies})"
+        if self.parallel:
+            return f"{seats}, {self.constituencies} constituencies beside the list tier, symbolic winners"
+        return f"{seats}, {self.constituencies} constituencies in {self.units} upper unit(s), symbolic winners"
+
+    @property
+    def unit_names(self) -> tuple[str, ...]:
+        return tuple(f"U{k + 1}" for k in range(self.units))
+
+
+def is_levels(chamber: Chamber) -> bool:
+    """True when a tier of the chamber levels against another or continues after it (the family of
+    this module)."""
+    return any(t.levelling is not None or t.continuation is not None for t in chamber.tiers)
+
+
+def reduce(chamber: Chamber, seats: int) -> Chamber:
+    """The chamber with ``seats`` seats: every seat number of its tiers and levels scaled in
+    proportion (rounded to the nearest, at least 1); the clauses are the same."""
+    if seats < 1:
+        raise VerifyError("a chamber needs at least 1 seat")
+    base = chamber.seats
+
+    def scaled(x: int) -> int:
+        return max(1, int(Fraction(x * seats, base) + Fraction(1, 2)))
+
+    tiers = tuple(replace(t, seats=scaled(t.seats)) if t.level is None else t for t in chamber.tiers)
+    levels = tuple(replace(lv, seats=scaled(lv.seats)) for lv in chamber.levels)
+    return replace(chamber, seats=seats, tiers=tiers, levels=levels)
+
+
+def check_method(method: object, node: object) -> None:
+    if isinstance(method, LargestRemainder):
+        if method.quota.kind is not QuotaKind.HARE or method.quota.rounding is not Rounding.EXACT \
+                or method.integer_parts_only:
+            raise UnsupportedClause(method, "largest_remainder", "only the exact Hare quota is encoded "
+                                    "in a levelling tier")
+        return
+    if not isinstance(method, Divisor) or method.kind in (DivisorKind.HUNTINGTON_HILL, DivisorKind.ADAMS):
+        raise UnsupportedClause(method, "allocate", "a divisor method with positive rational divisors, "
+                                "or Hare largest remainder, is encoded in a levelling tier")
+    ds = [method.divisor(k) for k in range(8)]
+    if any(d is None or d <= 0 for d in ds) or any(b <= a for a, b in pairwise(ds)):  # type: ignore[operator]
+        raise UnsupportedClause(method, "allocate", "the divisors must be positive and increasing")
+
+
+def check_threshold(t: Threshold) -> None:
+    for test in t.tests:
+        if test.applies_to is not None:
+            raise UnsupportedClause(test.applies_to, str(test.applies_to), "selectors are not encoded in "
+                                    "a levelling tier")
+        if test.district_op is not None and test.share is None:
+            continue
+        if test.share is None or test.absolute is not None or test.quotas is not None:
+            raise UnsupportedClause(test, "threshold", "only shares of the valid votes are encoded in a "
+                                    "levelling tier")
+        if test.base not in (Base.VALID_VOTES, Base.LIST_VOTES):
+            raise UnsupportedClause(test, f"threshold ... of {test.base}", "only valid_votes is encoded "
+                                    "in a levelling tier")
+        if test.regional:
+            raise UnsupportedClause(test, "threshold ... in ...", "regional thresholds are not encoded")
+
+
+def _check_lower(chamber: Chamber, lower: Tier) -> None:
+    level = chamber.level(lower.level or "")
+    if level is None:
+        raise UnsupportedClause(lower, "tier", "the levelled tier must allocate in each constituency")
+    if level.fixed or level.apportion is not None or level.minimum is not None:
+        node = level.apportion or level.minimum or level.fixed[0]
+        raise UnsupportedClause(node, level.label, "the constituencies are single-member units of the "
+                                "vote file (their seats are not fixed or apportioned)")
+    if not isinstance(lower.method, Divisor) or lower.thresholds or lower.provisions or lower.uses_levels \
+            or lower.cap is not None or lower.exempt is not None or lower.bonus is not None:
+        raise UnsupportedClause(lower, "tier", "the levelled tier must elect one member per constituency "
+                                "by a plain divisor method (the most votes)")
+
+
+def _check_upper(upper: Tier) -> None:
+    lev = upper.levelling
+    assert lev is not None
+    for th in upper.thresholds:
+        for x in th.tests:
+            if x.district_op is not None and x.district_tier not in (None, lev.tier):
+                raise UnsupportedClause(th, "threshold ... of tier", "only the levelled tier's seats are encoded")
+    pol = upper.overhang_policy
+    if pol is None:
+        raise UnsupportedClause(upper, "tier", "a levelling tier without an overhang policy")
+    if pol.policy not in (OverhangPolicy.KEPT, OverhangPolicy.NOT_SEATED, OverhangPolicy.ENLARGED):
+        raise UnsupportedClause(pol, f"overhang {pol.policy.value}", "only 'overhang kept', 'enlarged' and "
+                                "'not seated' are encoded yet")
+    if pol.policy is OverhangPolicy.ENLARGED and not isinstance(upper.method, Divisor):
+        raise UnsupportedClause(upper.method, "allocate", "'overhang enlarged' is encoded with a divisor "
+                                "method (house monotone), not largest remainder")
+    refuse_present(((upper.cap, "cap"), (upper.continuation, "continue after"), (upper.alliances, "alliances"),
+                    (upper.compensation, "compensate"), (upper.bonus, "bonus"), (upper.calculation, "calculation only"),
+                    (upper.upper, "upper apportionment"), (upper.surplus, "surplus"),
+                    (upper.seats_from, "seats unfilled in"), (upper.votes_from, "votes remainders of"),
+                    (upper.provisions, "provisions"), (upper.consolations, "consolation")),
+                   "not encoded in a levelling tier")
+    check_method(upper.method, upper)
+    for t in upper.thresholds:
+        check_threshold(t)
+    if len(upper.level_placements) > 1:
+        p = upper.level_placements[1]
+        raise UnsupportedClause(p, f"place in each {p.level}", "one placement is encoded")
+    for p in upper.level_placements:
+        if p.at_least is not None and (p.at_least != lev.tier or not isinstance(p.method, Divisor)):
+            raise UnsupportedClause(p, f"place in each {p.level} ... at least", "only 'at least' the levelled "
+                                    "tier, with a divisor method, is encoded")
+        if not p.entitlement or p.after is not None or p.in_turn or p.within \
+                or p.quotients is not None or p.per_unit is not None or p.per_unit_figure is not None \
+                or p.scale.value != "none":
+            raise UnsupportedClause(p, f"place in each {p.level}", "only the split of the entitlement "
+                                    "('of entitlement', no other option) is encoded")
+        check_method(p.method, p)
+
+
+def level_system(chamber: Chamber, *, units: int = 2) -> LevelSystem:
+    """The chamber as the encoded family, or ``UnsupportedClause`` naming the first clause outside it."""
+    for a in chamber.appointed:
+        raise UnsupportedClause(a, "appointed", "appointed seats beside levels are not encoded yet")
+    levelling = [t for t in chamber.tiers if t.levelling is not None]
+    if not levelling:
+        return _members_system(chamber, units)
+    upper = levelling[0]
+    lev = upper.levelling
+    assert lev is not None
+    lower = chamber.tier(lev.tier)
+    if lower is None or lower.level is None or chamber.level(lower.level) is None:
+        raise UnsupportedClause(lev, "levelling against", "the verifier encodes levelling against a tier that "
+                                "elects one member in each constituency (a declared level)")
+    contingents = chamber.tier(lev.other) if lev.other is not None else None
+    expected = (lower, upper) if contingents is None else (lower, contingents, upper)
+    if chamber.tiers != expected:
+        t = next((t for t in chamber.tiers if t not in expected), chamber.tiers[-1])
+        raise UnsupportedClause(t, "tier", "a constituency tier and one levelling tier after it are encoded "
+                                "(with a 'calculation only' tier in each Land between them when the levelling "
+                                "names it), no other tier")
+    place = upper.level_placements[0] if upper.level_placements else None
+    states = None
+    for lv in chamber.levels:
+        if lv.name == lower.level:
+            continue
+        if place is None or lv.name != place.level or lv.apportion is None or lv.fixed or lv.minimum is not None \
+                or not isinstance(lv.apportion.method, Divisor) or lv.apportion.base is not None:
+            raise UnsupportedClause(lv, lv.label, "besides the constituencies, only the Länder of the placement "
+                                    "with their seats apportioned by a figure of the vote file and a divisor "
+                                    "method are encoded")
+        check_method(lv.apportion.method, lv.apportion)
+        states = lv
+    if contingents is not None:
+        _check_contingents(contingents, lev, states)
+    _check_lower(chamber, lower)
+    _check_upper(upper)
+    level = chamber.level(lower.level)
+    assert level is not None
+    k = units if place is not None else 1
+    if k < 1 or level.seats < k:
+        raise VerifyError(f"{k} upper units need at least {k} constituencies (the level has {level.seats})")
+    if upper.seats < 1:
+        raise VerifyError("the levelling tier needs at least 1 seat")
+    enlarge = 4 * upper.seats if upper.overhang_policy and upper.overhang_policy.policy is OverhangPolicy.ENLARGED \
+        else 0
+    return LevelSystem(chamber, lower, upper, level.seats, k, place, states, contingents, enlarge)
+
+
+def _members_system(chamber: Chamber, units: int) -> LevelSystem:
+    """Additional members (Scotland): constituencies inside regions, a tier in each region whose
+    divisor method continues after the constituency seats held there."""
+    upper = next(t for t in chamber.tiers if t.continuation is not None)
+    cont = upper.continuation
+    assert cont is not None
+    lower = chamber.tier(cont.tier)
+    if lower is None or lower.level is None or chamber.level(lower.level) is None or upper.level is None:
+        raise UnsupportedClause(cont, "continue after", "the verifier encodes a tier in each region continuing "
+                                "after a tier that elects one member in each constituency")
+    if chamber.tiers != (lower, upper):
+        t = next((t for t in chamber.tiers if t not in (lower, upper)), upper)
+        raise UnsupportedClause(t, "tier", "a constituency tier and one tier continuing after it are encoded")
+    regions = chamber.level(upper.level)
+    if regions is None or regions.fixed or regions.apportion is not None or regions.minimum is not None:
+        node = regions if regions is None else (regions.apportion or regions.minimum or regions)
+        raise UnsupportedClause(node or upper, "districts", "the regions' seats come from the vote file, equal "
+                                "for every region (the level's seats / the regions)")
+    if regions.seats % units:
+        raise VerifyError(f"{regions.seats} regional seats do not split equally among {units} regions")
+    _check_lower(chamber, lower)
+    check_method(upper.method, upper)
+    if not isinstance(upper.method, Divisor):
+        raise UnsupportedClause(upper.method, "allocate", "'continue after' needs a divisor method")
+    for node, what in ((upper.cap, "cap"), (upper.exempt, "exempt"), (upper.bonus, "bonus"),
+                       (upper.alliances, "alliances"), (upper.compensation, "compensate")):
+        if node is not None:
+            raise UnsupportedClause(node, what, "not encoded beside 'continue after'")
+    for th in upper.thresholds:
+        raise UnsupportedClause(th, "threshold", "thresholds beside 'continue after' are not encoded yet")
+    for pr in upper.provisions:
+        raise UnsupportedClause(pr, "provisions", "not encoded beside 'continue after'")
+    level = chamber.level(lower.level)
+    assert level is not None
+    if level.seats < units:
+        raise VerifyError(f"{units} regions need at least {units} constituencies (the level has {level.seats})")
+    return LevelSystem(chamber, lower, upper, level.seats, units, None, magnitude=regions.seats // units)
+
+
+
+
+def _check_contingents(t: Tier, lev: object, states: Level | None) -> None:
+    if states is None or t.level != states.name or getattr(lev, "level", None) != states.name \
+            or t.calculation is None:
+        raise UnsupportedClause(t, "tier", "the other tier of the least seats must be 'calculation only' in each "
+                                "Land of the placement, whose seats are apportioned")
+    if not isinstance(t.method, Divisor) or t.provisions or t.cap is not None or t.levelling is not None \
+            or t.continuation is not None or t.level_placements:
+        raise UnsupportedClause(t, "tier", "the calculation tier must allocate by a divisor method, with "
+                                "national thresholds only")
+    check_method(t.method, t)
+    for th in t.thresholds:
+        check_threshold(th)
+        lower = getattr(lev, "tier", None)
+        if th.scope is not Scope.NATION or any(x.district_op is not None and x.district_tier != lower
+                                               for x in th.tests):
+            raise UnsupportedClause(th, "threshold", "the calculation tier's thresholds must be national shares, "
+                                    "or the seats of the constituency tier ('or district_seats OP N of tier ...')")
+

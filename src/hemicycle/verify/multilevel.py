@@ -1,0 +1,250 @@
+"""Verifying chambers with districts, levels or a majority bonus: choosing the properties, calling
+their deciders (verify/district_properties.py, level_properties.py, apportionment.py, all on the
+one loop of verify/solving.py) and making each verdict a ``PropertyResult`` (``_result``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from hemicycle.model import Chamber
+from hemicycle.verify.concrete import totals_for
+from hemicycle.verify.errors import EncodingMismatch, PropertyError, UnsupportedClause
+from hemicycle.verify.results import NO_RESULT, CounterElection, PropertyResult, Status, bounds, mismatch_reason
+from hemicycle.verify.solving import Verdict
+
+Progress = Callable[[int, int, str], None] | None
+
+
+@dataclass
+class _Shape:
+    """What a result says besides its verdict: the tier, the encoding, the bounds of a verdict
+    without counterexample, the notes before the decider's, and how an outcome is shown."""
+
+    tier: str
+    encoding: str
+    bounds: str
+    counter: Callable[[Any], CounterElection]
+    trace: Callable[[Any], str]
+    notes: list[str] = field(default_factory=list)
+
+
+def _result(name: str, prop: Any, parties: int, shape: _Shape, decide: Callable[[], Verdict]) -> PropertyResult:
+    """The one way a decider's verdict becomes a result: ``error`` with the reason when the
+    interpreter does not confirm the encoding's counterexample."""
+    result = PropertyResult(property=name, status=Status.ERROR, parties=parties, seconds=0.0, tier=shape.tier,
+                            definition=prop.definition, citation=prop.citation, encoding=shape.encoding)
+    try:
+        verdict = decide()
+    except EncodingMismatch as exc:
+        result.reason = mismatch_reason(exc)
+        return result
+    result.status, result.seconds, result.reason = Status(verdict.status), verdict.seconds, verdict.reason
+    result.notes = [*shape.notes, *verdict.notes]
+    if verdict.outcomes is None:
+        result.bounds = shape.bounds
+    else:
+        result.counterexample = [shape.counter(o) for o in verdict.outcomes]
+        result.trace = "\n\n".join(shape.trace(o) for o in verdict.outcomes)
+    return result
+
+
+def verify_districted(
+    chamber: Chamber, properties: list[str] | None, *, parties: int, max_votes: int | None,
+    timeout: float, progress: Progress, districts: int | None = None, user: list[Any] | None = None,
+    sizes: dict[str, int | None] | None = None,
+) -> list[PropertyResult]:
+    """The district properties (verify/district_properties.py, verify/apportionment.py) on the
+    encoded district family; any other clause about districts is refused with its line. Without
+    ``properties``: the ``user`` properties (of a .props file) if any, else the apportionment
+    properties when the level apportions its magnitudes, else the vote properties."""
+    from hemicycle.verify.apportionment import APPORTIONMENT_CATALOGUE
+    from hemicycle.verify.district_properties import DISTRICT_CATALOGUE, decide
+    from hemicycle.verify.districts import district_system
+
+    vote_props = {**DISTRICT_CATALOGUE, **{p.name: p for p in user or []}}
+    known = [*vote_props, *APPORTIONMENT_CATALOGUE]
+    apportioned = len(chamber.levels) == 1 and chamber.levels[0].apportion is not None
+    default = [p.name for p in user] if user else list(APPORTIONMENT_CATALOGUE if apportioned else DISTRICT_CATALOGUE)
+    names = default if properties is None else properties
+    for name in names:
+        if name not in known:
+            district_system(chamber, districts or 3, **(sizes or {}))  # a clause it does not encode is named first
+            raise PropertyError(f"{name!r} is not a property of districted chambers yet; known: "
+                                + ", ".join(known))
+    system = None
+    if any(name in vote_props for name in names):
+        system = district_system(chamber, districts or 3, **(sizes or {}))
+    results = []
+    for k, name in enumerate(names):
+        if progress is not None:
+            progress(k, len(names), name)
+        if name in APPORTIONMENT_CATALOGUE:
+            results.append(_verify_apportionment(chamber, name, parties, timeout, districts))
+            continue
+        assert system is not None
+        prop = vote_props[name]
+        real = system.real and max_votes is None
+        shape = _Shape(system.tier.name, "rational" if real else "integer",
+                       bounds(parties, real, max_votes) + f", {len(system.names)} districts of "
+                       + system.magnitude_text,
+                       lambda o, s=system: _district_counter(s, o), lambda o: o.trace, [NO_RESULT])
+        results.append(_result(name, prop, parties, shape, lambda s=system, p=prop: decide(
+            s, p, parties, timeout=timeout, max_votes=max_votes)))
+    if progress is not None:
+        progress(len(names), len(names), "")
+    return results
+
+
+def _verify_levels(
+    chamber: Chamber, properties: list[str] | None, *, parties: int, max_votes: int | None, timeout: float,
+    progress: Progress, seats: int | None, units: int,
+) -> list[PropertyResult]:
+    """The level properties (verify/level_properties.py) on the encoded levels family
+    (verify/levels.py); any other clause is refused with its line."""
+    from hemicycle.verify.level_properties import LEVEL_ALIASES, LEVEL_CATALOGUE, decide
+    from hemicycle.verify.levels import level_system, reduce
+
+    system = level_system(reduce(chamber, seats) if seats is not None else chamber, units=units)
+    wanted: list[tuple[str, int]] = []
+    for name in (["negative-vote-weight", "house-size"] if properties is None else properties):
+        base, _, k = name.partition(":")
+        base = LEVEL_ALIASES.get(base, base)
+        if base not in LEVEL_CATALOGUE or (k and (base != "house-size" or not k.isdigit())):
+            raise PropertyError(f"{name!r} is not a property of chambers with levels; known: "
+                                + ", ".join([*LEVEL_CATALOGUE, *LEVEL_ALIASES]) + " (house-size:K for at most K more)")
+        wanted.append((name, int(k) if k else 0))
+    results = []
+    shape = _Shape(system.upper.name, "rational" if max_votes is None else "integer",
+                   bounds(parties, max_votes is None, max_votes) + ", " + system.shape,
+                   lambda o: _level_counter(system, o), lambda o: o.trace, [NO_RESULT])
+    for j, (name, k) in enumerate(wanted):
+        if progress is not None:
+            progress(j, len(wanted), name)
+        prop = LEVEL_CATALOGUE[LEVEL_ALIASES.get(name.partition(":")[0], name.partition(":")[0])]
+        results.append(_result(name, prop, parties, shape, lambda p=prop, k=k: decide(
+            system, p, parties, timeout=timeout, max_votes=max_votes, k_extra=k)))
+    if progress is not None:
+        progress(len(wanted), len(wanted), "")
+    return results
+
+
+def levels_or_bonus(
+    chamber: Chamber, properties: list[str] | None, *, parties: int, max_votes: int | None, timeout: float,
+    progress: Progress, seats: int | None, units: int, property_file: Path | None,
+) -> list[PropertyResult] | None:
+    """The results for a chamber with levels (or ``bonus-majority`` on a bonus), else None."""
+    from hemicycle.verify.bonus import has_bonus
+    from hemicycle.verify.levels import is_levels
+
+    if has_bonus(chamber) and properties and all(p.partition(":")[0] == "bonus-majority" for p in properties):
+        return _verify_bonus(chamber, properties, parties=parties, max_votes=max_votes, timeout=timeout)
+    if is_levels(chamber):
+        if property_file is not None:
+            raise PropertyError("property files about levels are not supported yet")
+        return _verify_levels(chamber, properties, parties=parties, max_votes=max_votes, timeout=timeout,
+                              progress=progress, seats=seats, units=units)
+    if seats is not None:
+        raise PropertyError("--seats applies to chambers with levels or districts")
+    return None
+
+
+def _share(name: str) -> Fraction | None:
+    """The share of ``bonus-majority:SHARE`` (40%, 0.4 or 2/5), None without one."""
+    _, _, text = name.partition(":")
+    try:
+        at_least = (Fraction(text[:-1]) / 100 if text.endswith("%") else Fraction(text)) if text else None
+    except (ValueError, ZeroDivisionError):
+        raise PropertyError(f"{name!r}: bonus-majority:SHARE needs a share such as 40%") from None
+    if at_least is not None and not 0 <= at_least <= 1:
+        raise PropertyError(f"{name!r}: the share must be between 0% and 100%")
+    return at_least
+
+
+def _verify_bonus(chamber: Chamber, properties: list[str], *, parties: int, max_votes: int | None,
+                  timeout: float) -> list[PropertyResult]:
+    """bonus-majority[:SHARE] (verify/bonus.py, level_properties.decide_bonus)."""
+    from hemicycle.verify.bonus import bonus_system
+    from hemicycle.verify.level_properties import BONUS_MAJORITY, decide_bonus
+
+    system = bonus_system(chamber)
+    abbrs = [f"L{p + 1}" for p in range(parties)]
+
+    def counter(found: tuple[list[int], list[int], str]) -> CounterElection:
+        votes, seats, _ = found
+        return CounterElection(votes=dict(zip(abbrs, votes, strict=True)), totals=totals_for(votes),
+                               seats=dict(zip(abbrs, seats, strict=True)), house=system.tier.seats)
+
+    shape = _Shape(system.tier.name, "rational" if max_votes is None else "integer",
+                   bounds(parties, max_votes is None, max_votes) + f", {system.tier.seats} seats",
+                   counter, lambda found: found[2])
+    results = []
+    for name in properties:
+        at_least = _share(name)
+        results.append(_result(name, BONUS_MAJORITY, parties, shape, lambda a=at_least: decide_bonus(
+            system, parties, at_least=a, timeout=timeout, max_votes=max_votes)))
+    return results
+
+
+def _level_counter(system: Any, o: Any) -> CounterElection:
+    n = len(o.national)
+    abbrs = [f"L{i + 1}" for i in range(n)]
+    units = [{"district": name, "seats": sum(row), "votes": dict(zip(abbrs, votes, strict=True)),
+              "totals": totals_for(votes, **(o.case.extras or {})), "won": dict(zip(abbrs, won, strict=True)),
+              "allocated": dict(zip(abbrs, row, strict=True))}
+             for name, votes, won, row in zip(system.unit_names, o.case.votes, o.case.won, o.seats, strict=True)]
+    return CounterElection(votes=dict(zip(abbrs, o.national_votes, strict=True)),
+                           totals=totals_for(o.national_votes, **(o.case.extras or {})),
+                           seats=dict(zip(abbrs, o.national, strict=True)), house=o.total, districts=units)
+
+
+def _verify_apportionment(chamber: Chamber, name: str, parties: int, timeout: float,
+                          districts: int | None) -> PropertyResult:
+    """An apportionment property (verify/apportionment.py) of the chamber's one level."""
+    from hemicycle.verify.apportionment import APPORTIONMENT_CATALOGUE, DEFAULT_UNITS, apportioned, decide
+
+    if len(chamber.levels) != 1:
+        lv = chamber.levels[1]
+        raise UnsupportedClause(lv, lv.label, "one level of districts is encoded, not several")
+    app = apportioned(chamber.levels[0], DEFAULT_UNITS if districts is None else districts)
+    prop = APPORTIONMENT_CATALOGUE[name]
+    fixed = "".join(f", {u} fixed at {s}" for u, s in app.fixed)
+    figures = " (rational)" if app.real else " (integers)"
+    shape = _Shape(app.level.label, "rational" if app.real else "integer",
+                   f"{len(app.pool)} apportioned units ({', '.join(app.pool)}) of {app.level.seats} seats, "
+                   f"minimum {app.minimum}{fixed}, any positive figures{figures}",
+                   lambda r: _apportionment_counter(app, r), lambda r: f"{r.seats} seats:\n{r.trace}",
+                   ["figures on which an apportionment has no result (an unbroken tie) are not considered"])
+    return _result(name, prop, parties, shape, lambda: decide(app, prop, timeout=timeout))
+
+
+def _apportionment_counter(app: Any, r: Any) -> CounterElection:
+    units = [{"district": u, "seats": s, "figure": r.figures.get(u)} for u, s in r.magnitudes.items()]
+    return CounterElection(votes={}, totals={app.apportion.figure: sum(r.figures.values())}, seats={},
+                           house=r.seats, districts=units)
+
+
+def _district_counter(system: Any, o: Any) -> CounterElection:
+    n = len(o.national)
+    abbrs = [f"L{i + 1}" for i in range(n)]
+    keys = ("against_all", "invalid", "nonvoters", "blank")
+    nat_extras = {k: sum(x.get(k, 0) for x in o.case.extras) for k in keys}
+    units = [{"district": name, "seats": m, "votes": dict(zip(abbrs, votes, strict=True)),
+              "totals": totals_for(votes, **{k: x.get(k, 0) for k in keys}),
+              "allocated": dict(zip(abbrs, row, strict=True))}
+             for name, m, votes, x, row in zip(system.names, o.magnitudes or system.magnitudes, o.case.votes,
+                                                o.case.extras, o.seats, strict=True)]
+    for u, draw in zip(units, o.case.draws or [None] * len(units), strict=True):
+        if u["district"] in o.figures:  # magnitudes apportioned by a figure of the vote file: the figures
+            u["figure"] = o.figures[u["district"]]
+        if draw is not None:  # the district's draw of lots (first drawn first), replayed by Ties.district_draws
+            u["draw"] = list(draw)
+    return CounterElection(votes=dict(zip(abbrs, o.national_votes, strict=True)),
+                           totals=totals_for(o.national_votes, **nat_extras),
+                           seats=dict(zip(abbrs, o.national, strict=True)), house=o.house or system.chamber.seats,
+                           tags={t: [a for a, f in zip(abbrs, flags, strict=True) if f]
+                                 for t, flags in o.case.tags.items()},
+                           districts=units)
