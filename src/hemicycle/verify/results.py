@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from hemicycle.display import NotebookHtml
+
 
 class Status(str, Enum):
     PROVED = "proved"
@@ -41,7 +43,7 @@ class CounterElection:
 
 
 @dataclass
-class PropertyResult:
+class PropertyResult(NotebookHtml):
     property: str
     status: Status
     parties: int
@@ -82,11 +84,6 @@ class PropertyResult:
             "notes": self.notes,
         }
 
-    def _repr_html_(self) -> str:
-        """The verdict, its bounds and its reason or counterexample, for notebooks."""
-        from hemicycle.notebook import property_html
-
-        return property_html(self.to_json())
 
 
 def mismatch_reason(exc: Exception) -> str:
