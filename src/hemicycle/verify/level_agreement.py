@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import z3
 
-import hemicycle
+from hemicycle.api import load
 from hemicycle.grammar import parse_rules
 from hemicycle.verify.errors import EncodingMismatch
 from hemicycle.verify.levels import (
@@ -100,7 +100,7 @@ FAMILIES: dict[str, tuple[str, int, int]] = {  # name -> (rules or text, seats, 
 
 def family(name: str) -> LevelSystem:
     rules, seats, units = FAMILIES[name]
-    chamber = parse_rules(rules, "<family>") if "\n" in rules else hemicycle.load(rules).model
+    chamber = parse_rules(rules, "<family>") if "\n" in rules else load(rules).model
     return level_system(reduce(chamber, seats) if chamber.seats != seats else chamber, units=units)
 
 
