@@ -5,7 +5,10 @@
 Per family of verify/level_agreement.py: N random and constructed elections (each compared on
 the seats of every list in every Land and the size of the house; every 25th also proves the
 encoding allows no other seats) and N step pairs (one list gains votes in one Land, both
-elections encoded together); and N elections of the Greek bonus (verify/bonus.py).
+elections encoded together; the pairs counted are those compared: both elections with a result
+and no tie at a cut); and N elections of the Greek bonus (verify/bonus.py). Each family's
+encodings are built once (``PinnedLevels``: the election's, and one per step shape met) and
+every election is checked with its figures pinned; ``--old`` builds an encoding per election.
 """
 
 from __future__ import annotations
@@ -47,17 +50,20 @@ def main() -> None:
     ap.add_argument("--count", type=int, default=200)
     ap.add_argument("--lists", type=int, default=3)
     ap.add_argument("--out", type=Path)
-    ap.add_argument("--only", help="this family only (no bonus run)")
+    ap.add_argument("--only", help="these families only, comma-separated (no bonus run)")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--old", action="store_true", help="an encoding built for each election")
     args = ap.parse_args()
-    lines = [f"# levels agreement, {datetime.date.today()} (python scripts/level_agreement.py --count {args.count})",
+    command = f"python scripts/level_agreement.py --count {args.count} --seed {args.seed}" + (" --old" * args.old)
+    lines = [f"# levels agreement, {datetime.date.today()} ({command})",
              "family | elections | step pairs | left out (a tie at a cut, the interpreter needs its lot) | "
              "disagreements | seconds"]
     total_bad = 0
     for name in FAMILIES:
-        if args.only and name != args.only:
+        if args.only and name not in args.only.split(","):
             continue
         start = time.monotonic()
-        c, s, ties, bad = run(name, args.count, args.lists)
+        c, s, ties, bad = run(name, args.count, args.lists, seed=args.seed, pinned=not args.old)
         total_bad += len(bad)
         lines.append(f"{name} | {c} | {s} | {ties} | {len(bad)} | {time.monotonic() - start:.0f}")
         lines += [f"    {b}" for b in bad[:5]]

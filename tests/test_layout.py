@@ -40,3 +40,44 @@ def test_no_two_modules_import_each_other() -> None:
     mutual = {(a, b) for a, b in combinations(sorted(graph), 2) if b in graph[a] and a in graph[b]}
     assert mutual == set()
     assert "hemicycle.compare" not in graph["hemicycle.html"]  # the report is drawn from JSON data
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The import cycles of ``graph``: its strongly connected parts of more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        for w in sorted(graph[v]):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            part = [stack.pop()]
+            while part[-1] != v:
+                part.append(stack.pop())
+            if len(part) > 1:
+                found.append(sorted(part))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return found
+
+
+def test_the_imports_run_one_way() -> None:
+    # no cycle of any length: a module never reaches back up the chain, not even inside a function
+    # (results draw in notebooks through display.NotebookHtml, which hemicycle.notebook fills)
+    known = modules()
+    graph = {name: imports(name, path, known) for name, path in known.items()}
+    assert cycles(graph) == []
+    below = [name for name, deps in graph.items() if "hemicycle.notebook" in deps]
+    assert below == ["hemicycle"]  # only the package's face imports the notebook module
+    # and no module imports the package's face, which imports nearly everything
+    assert [name for name, deps in graph.items() if "hemicycle" in deps] == []

@@ -67,3 +67,21 @@ def test_ties_none_matches_tie_error() -> None:
     chamber = parse_rules('chamber "T" seats 3\ntier "t" seats 3 {\nallocate dhondt\n'
                           "ties none\n}\n")
     assert agree(chamber, Case([5, 5, 0])) is None  # interpreter: TieError; encoding: undecided
+
+
+@pytest.mark.parametrize("name", ["dhondt-lot", "hare", "alliance-dhondt", "sainte_lague"])
+def test_the_three_strategies_read_the_same_seats(name: str) -> None:
+    """FixedVotes with the figures pinned as assumptions (``assume``), pushed (``incremental``) or
+    substituted into a fresh solver (``fresh``): the same seats, each proved the only ones."""
+    from hemicycle.verify.agreement import random_alliances, random_draw
+    from hemicycle.verify.concrete import FixedVotes
+
+    tier = parse_rules(RULES[name], file=f"{name}.elect").tiers[0]
+    runs = {s: FixedVotes(tier, 4, strategy=s) for s in ("assume", "incremental", "fresh")}
+    rng = random.Random(name)
+    for j in range(4):
+        case = random_case(rng, None, None, lists=(4, 4))
+        tags = random_alliances(rng, 4) if tier.alliances is not None else random_draw(rng, 4)
+        got = {s: fv.run(case.votes, invalid=case.invalid, tags=tags, unique=j < 2).seats
+               for s, fv in runs.items()}
+        assert got["assume"] == got["incremental"] == got["fresh"]

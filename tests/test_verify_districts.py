@@ -135,3 +135,23 @@ def test_the_documented_hare_counterexample_replays() -> None:
     assert not isinstance(oa, str) and not isinstance(ob, str)
     assert oa.national == [2, 1, 9] and ob.national[0] == 1
     assert agree(sys, DistrictCase(a, zero)) is None and agree(sys, DistrictCase(b, zero)) is None
+
+
+def test_the_pinned_harness_checks_what_agree_checks() -> None:
+    """One encoding per shape, every election pinned (district_agreement.PinnedDistricts)."""
+    from dataclasses import replace
+
+    from hemicycle.verify.district_agreement import PinnedDistricts
+    from hemicycle.verify.districts import interpret
+
+    sys = system("dhondt-national-5pct")
+    fast = PinnedDistricts(sys, 3)
+    c = DistrictCase([[5, 40, 0], [0, 30, 25]], [{"against_all": 0}, {"against_all": 0}])
+    assert fast.agree(c, unique=True) is None and fast.agree_step(c, 0, 0, 1) is None
+    assert fast.agree_step(c, 1, 2, 7) is None
+    want = interpret(sys, c)
+    assert not isinstance(want, str)
+    wrong = [list(row) for row in want.seats]
+    wrong[0][1] -= 1
+    assert fast.agree(c, want=replace(want, seats=wrong)) is not None
+    assert len(fast.steps) == 2

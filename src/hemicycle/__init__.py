@@ -6,6 +6,7 @@ speed. (``hemicycle.compare`` is the function; ``from hemicycle.compare import C
 reaches the module of that name.)
 """
 
+from hemicycle import notebook as _notebook  # noqa: F401  (how each result draws in a notebook)
 from hemicycle.api import (
     Rules,
     allocate_batch,

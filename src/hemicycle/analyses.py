@@ -19,12 +19,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-# The module hemicycle.compare is loaded here, before hemicycle/__init__.py binds the name
-# ``compare`` to the function below: loaded later, Python would set the package's attribute
-# ``compare`` to the module.
 from hemicycle.api import Rules, load, locate_election
 from hemicycle.compare import Comparison
 from hemicycle.compare import compare as compare_systems
+
+# The module hemicycle.compare is loaded here, before hemicycle/__init__.py binds the name
+# ``compare`` to the function below: loaded later, Python would set the package's attribute
+# ``compare`` to the module.
+from hemicycle.display import NotebookHtml
 from hemicycle.election import Election
 from hemicycle.model import Chamber
 
@@ -147,7 +149,7 @@ def simulate(rules: RulesLike, votes: VotesLike, simulations: int = 10_000, *, m
                              concentration=concentration, standard_errors=standard_errors, seed=seed)
 
 
-class Verification(list["PropertyResult"]):
+class Verification(NotebookHtml, list["PropertyResult"]):
     """The verifier's verdicts for one rule set (a list of ``PropertyResult``), shown as a table
     in notebooks and as a DataFrame by ``to_pandas``."""
 
@@ -163,10 +165,6 @@ class Verification(list["PropertyResult"]):
     def to_json(self) -> list[dict[str, Any]]:
         return [r.to_json() for r in self]
 
-    def _repr_html_(self) -> str:
-        from hemicycle.notebook import verification_html
-
-        return verification_html(self.to_json(), self.rules)
 
     def to_pandas(self) -> Any:
         """One row per property and tier: ``rules, property, tier, status, parties, bounds,

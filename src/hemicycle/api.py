@@ -9,6 +9,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from hemicycle.display import NotebookHtml
 from hemicycle.election import Election
 from hemicycle.family import Family
 from hemicycle.grammar import load_rules, parse_rules
@@ -104,7 +105,7 @@ def resolve_election(name_or_path: str | Path) -> Path:
 
 
 @dataclass(frozen=True)
-class Rules:
+class Rules(NotebookHtml):
     """A parsed rule file, ready to allocate seats."""
 
     model: Chamber
@@ -127,11 +128,6 @@ class Rules:
         values = ", ".join(f"{k}={v}" for k, v in self.model.bindings)
         return f"{stem} ({values})" if values else stem
 
-    def _repr_html_(self) -> str:
-        """The rule file highlighted, with its citations, for notebooks."""
-        from hemicycle.notebook import rules_html
-
-        return rules_html(self.model)
 
     def allocate(
         self,

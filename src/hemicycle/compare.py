@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from hemicycle.api import Rules
+from hemicycle.display import NotebookHtml
 from hemicycle.election import Election
 from hemicycle.indices import Indices, indices
 from hemicycle.interpreter import AllocationResult
@@ -92,7 +93,7 @@ class SystemOutcome:
 
 
 @dataclass
-class Comparison:
+class Comparison(NotebookHtml):
     election: Election
     systems: list[SystemOutcome] = field(default_factory=list)
 
@@ -166,11 +167,6 @@ class Comparison:
         return csv_text([["system", "rules", "index", "value"],
                          *([r["system"], r["rules"], r["index"], round(r["value"], 6)] for r in self.index_rows())])
 
-    def _repr_html_(self) -> str:
-        """Seats side by side, indices, verdicts and parliaments, for notebooks."""
-        from hemicycle.notebook import comparison_html as notebook_html
-
-        return notebook_html(self.to_json())
 
     def to_pandas(self, table: str = "seats", *, districts: bool = True) -> Any:
         """A tidy DataFrame (needs pandas: ``pip install 'hemicycle[pandas]'``). ``table``:

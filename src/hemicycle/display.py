@@ -23,7 +23,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from rich.console import Console, ConsoleOptions, RenderableType
@@ -204,3 +204,28 @@ def csv_text(rows: Iterable[Sequence[str | int | float | None]]) -> str:
     for row in rows:
         writer.writerow([csv_cell(c) if isinstance(c, str) else ("" if c is None else c) for c in row])
     return buf.getvalue()
+
+
+# --- notebooks ------------------------------------------------------------------------------------
+
+_HTML: dict[str, Callable[[Any], str]] = {}
+
+
+def draw_in_notebooks(cls: str, render: Callable[[Any], str]) -> None:
+    """How a notebook draws an object of the class named ``cls`` (``module.Class``) as HTML:
+    ``hemicycle.notebook``, imported with the package, registers one for each kind of result, by
+    name, so that it imports none of their modules either."""
+    _HTML[cls] = render
+
+
+class NotebookHtml:
+    """A result that a notebook draws (Jupyter's ``_repr_html_``) with the renderer registered for
+    its class, so the module of a result needs no import of the notebook module above it. None (the
+    plain ``repr``) when none is registered."""
+
+    def _repr_html_(self) -> str | None:
+        for c in type(self).__mro__:
+            render = _HTML.get(f"{c.__module__}.{c.__qualname__}")
+            if render is not None:
+                return render(self)
+        return None

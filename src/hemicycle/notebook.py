@@ -2,8 +2,9 @@
 seat-vote curves, margins, seat distributions and the verifier's verdicts.
 
 Each function reads plain data (the rule model, or the JSON shape that ``--format json`` prints)
-and returns one HTML fragment, so the classes that show themselves (``Rules``,
-``AllocationResult``, ``Comparison``, ``Curve`` ...) call it without this module importing them.
+and returns one HTML fragment. The classes that show themselves (``Rules``, ``AllocationResult``,
+``Comparison``, ``Curve`` ...) are ``display.NotebookHtml``: this module registers the renderer of
+each by the class's name (at the end), so neither imports the other.
 
 * Every string from a file (names, abbreviations, citations, the rule text, messages that quote
   them) is shown as text: HTML-escaped, control characters and bidirectional overrides shown as
@@ -28,7 +29,7 @@ from typing import Any
 
 from hemicycle import model as m
 from hemicycle.diagnostics import source_lines
-from hemicycle.display import escape_controls, name_with_abbr
+from hemicycle.display import draw_in_notebooks, escape_controls, name_with_abbr
 from hemicycle.html import arch_for
 from hemicycle.numbers import fmt_exact, fmt_int, fmt_percent
 from hemicycle.pictures import curve_svg
@@ -347,3 +348,22 @@ def _counterexample(r: Mapping[str, Any]) -> str:
         seats = ", ".join(f"{text(a)} {n}" for a, n in e["seats"].items())
         out.append(f"election {i}: votes {votes} → seats {seats} (house {e['house']})")
     return "<br>".join(out)
+
+
+# --- what each result draws (display.NotebookHtml) ------------------------------------------------
+
+# The rule file highlighted, with its citations.
+draw_in_notebooks("hemicycle.api.Rules", lambda r: rules_html(r.model))
+# Votes, shares and seats, the parliament, ties, notes and units.
+draw_in_notebooks("hemicycle.interpreter.results.AllocationResult",
+                  lambda r: result_html(r.to_json(), r.lists_json(), r.election.share_base))
+# Seats side by side, indices, verdicts and parliaments.
+draw_in_notebooks("hemicycle.compare.Comparison", lambda c: comparison_html(c.to_json()))
+# The step plot and the breakpoints.
+draw_in_notebooks("hemicycle.whatif.Curve", lambda c: curve_html(c.to_json()))
+draw_in_notebooks("hemicycle.whatif.Margins", lambda mg: margins_html(mg.rules, mg.to_json()))
+# Mean seats, 90% intervals and the most likely seats.
+draw_in_notebooks("hemicycle.uncertainty.SeatDistribution", lambda d: distribution_html(d.to_json()))
+# The verdicts, their bounds and their reasons or counterexamples.
+draw_in_notebooks("hemicycle.analyses.Verification", lambda v: verification_html(v.to_json(), v.rules))
+draw_in_notebooks("hemicycle.verify.results.PropertyResult", lambda r: property_html(r.to_json()))

@@ -28,12 +28,13 @@ import numpy as np
 
 from hemicycle.api import Rules
 from hemicycle.derived import Seats, national_view, units_matter
+from hemicycle.display import NotebookHtml
 from hemicycle.election import Election
 from hemicycle.validate import check_standard_error
 
 
 @dataclass
-class SeatDistribution:
+class SeatDistribution(NotebookHtml):
     rules: str
     abbrs: list[str]
     simulations: int
@@ -58,11 +59,6 @@ class SeatDistribution:
                 hi = s
         return (lo or 0, hi or 0)
 
-    def _repr_html_(self) -> str:
-        """Mean seats, 90% intervals and the most likely seats, for notebooks."""
-        from hemicycle.notebook import distribution_html
-
-        return distribution_html(self.to_json())
 
     def to_pandas(self) -> Any:
         """One row per list and number of seats it won in some simulation: ``rules, abbr, seats,

@@ -32,6 +32,7 @@ from hemicycle.derived import (
     units_matter,
     vote_units,
 )
+from hemicycle.display import NotebookHtml
 from hemicycle.district_whatif import (
     DistrictCurve,
     DistrictMargin,
@@ -58,7 +59,7 @@ class Piece:
 
 
 @dataclass
-class Curve:
+class Curve(NotebookHtml):
     rules: str
     abbr: str
     pieces: list[Piece] = field(default_factory=list)
@@ -93,11 +94,6 @@ class Curve:
             "house": self.house,
         }
 
-    def _repr_html_(self) -> str:
-        """The step plot and the breakpoints, for notebooks."""
-        from hemicycle.notebook import curve_html
-
-        return curve_html(self.to_json())
 
     def to_pandas(self) -> Any:
         """A DataFrame of the pieces (needs pandas: ``pip install 'hemicycle[pandas]'``): ``rules,
@@ -444,7 +440,7 @@ class Margin:
         return out
 
 
-class Margins(list[Margin]):
+class Margins(NotebookHtml, list[Margin]):
     """The margins of every list under one rule file (a list of ``Margin``), shown as a table in
     notebooks and as a DataFrame by ``to_pandas``."""
 
@@ -455,10 +451,6 @@ class Margins(list[Margin]):
     def to_json(self) -> list[dict[str, object]]:
         return [mg.to_json() for mg in self]
 
-    def _repr_html_(self) -> str:
-        from hemicycle.notebook import margins_html
-
-        return margins_html(self.rules, self.to_json())
 
     def to_pandas(self, *, districts: bool = False) -> Any:
         """``rules, abbr, seats, votes_to_gain_a_seat, votes_to_lose_a_seat`` (needs pandas; with

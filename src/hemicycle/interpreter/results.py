@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from hemicycle.display import NotebookHtml
 from hemicycle.election import Election
 from hemicycle.interpreter.protocol import Entry, Step, expand
 
@@ -192,7 +193,7 @@ class UnitResult:
 
 
 @dataclass
-class AllocationResult:
+class AllocationResult(NotebookHtml):
     chamber: str
     seats: dict[str, int]  # every list (zeros included), then the appointed keys
     total: int
@@ -246,14 +247,10 @@ class AllocationResult:
                    + f"; total {self.total}")
         return "\n".join(out)
 
-    def _lists_json(self) -> list[dict[str, Any]]:
+    def lists_json(self) -> list[dict[str, Any]]:
+        """The lists as the JSON shape gives them: abbr, name, votes."""
         return [{"abbr": e.abbr, "name": e.name, "votes": e.votes} for e in self.election.lists]
 
-    def _repr_html_(self) -> str:
-        """Votes, shares and seats, the parliament, ties, notes and units, for notebooks."""
-        from hemicycle.notebook import result_html
-
-        return result_html(self.to_json(), self._lists_json(), self.election.share_base)
 
     def to_pandas(self, *, districts: bool = True) -> Any:
         """A tidy DataFrame (needs pandas: ``pip install 'hemicycle[pandas]'``): one row per list
@@ -261,7 +258,7 @@ class AllocationResult:
         row per list and unit when the rules allocate in districts (``districts=False``: not)."""
         from hemicycle.frames import result_frame
 
-        return result_frame(self.to_json(), self._lists_json(), districts=districts)
+        return result_frame(self.to_json(), self.lists_json(), districts=districts)
 
     def to_json(self) -> dict[str, Any]:
         return {

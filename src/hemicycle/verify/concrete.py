@@ -17,7 +17,7 @@ from hemicycle.model import LargestRemainder, Tier
 from hemicycle.verify.encoder import encode_tier
 from hemicycle.verify.errors import EncodingMismatch
 from hemicycle.verify.num import Num
-from hemicycle.verify.symbolic import Ctx, make_election, needed_extras, needed_tags
+from hemicycle.verify.symbolic import Ctx, make_election, needed_extras, needed_regions, needed_tags
 
 
 @dataclass
@@ -47,6 +47,14 @@ def totals_for(votes: Sequence[int], against_all: int = 0, invalid: int = 0,
     return out
 
 
+Regions = list[tuple[list[int], dict[str, int]]]  # per region: votes per list, the other figures
+
+
+def region_totals(regions: Regions) -> dict[str, dict[str, int]]:
+    """The regions R1, R2 ... of a concrete election, with their totals, for ``Election.regions``."""
+    return {f"R{r + 1}": totals_for(votes, **extras) for r, (votes, extras) in enumerate(regions)}
+
+
 # Solving a copy with the figures substituted and simplified in, after Z3's cheap preprocessing,
 # is several times faster than the incremental solver for largest-remainder encodings (the integer
 # parts, written in binary, become comparisons with constants); divisor methods are fastest
@@ -60,9 +68,11 @@ class FixedVotes:
     The encoding is built once. ``scaled=True`` (scale-invariant tiers only) builds the normalised
     encoding that the verifier's queries use (admitted votes summing to 1, or a divisor cut fixed
     at 1) and fixes every figure to ``c`` times the given one, ``c > 0`` left to the solver.
-    ``strategy``: ``"incremental"`` (push, fix, check, pop) or ``"fresh"`` (a new solver on the
-    constraints with the figures substituted); by default fresh for largest remainder and integer
-    encodings, incremental for divisor methods.
+    ``strategy``: ``"assume"`` (one solver, the figures pinned as assumptions of its check: what
+    it learns carries over), ``"incremental"`` (push, fix, check, pop) or ``"fresh"`` (a new solver
+    on the constraints with the figures substituted); by default fresh for largest remainder and
+    integer encodings, assume for divisor methods (measured: 9-13 ms a case for hare and admit-next
+    either way, 17 ms instead of 26-30 ms for D'Hondt with lots; incremental is the slowest).
     """
 
     def __init__(self, tier: Tier, n: int, *, house: int | None = None,
@@ -73,7 +83,7 @@ class FixedVotes:
             raise ValueError("the scaled encoding needs a scale-invariant tier and rational votes")
         ctx = Ctx(real=use_real, prefix="c.")
         e = make_election(ctx, n, "E", {"against_all", "invalid", "nonvoters"} | (needed_extras([tier]) & {"blank"}),
-                          needed_tags([tier]))
+                          needed_tags([tier]), regions=needed_regions([tier]))
         self.n = n
         self.tier = tier
         self.election = e
@@ -85,10 +95,11 @@ class FixedVotes:
             self.cons.append(self.scale > 0)
         if strategy is None:
             strategy = "fresh" if isinstance(tier.method, LargestRemainder) or not use_real \
-                or tier.alliances is not None else "incremental"
-        if strategy not in ("fresh", "incremental"):
+                or tier.alliances is not None else "assume"
+        if strategy not in ("fresh", "incremental", "assume"):
             raise ValueError(f"unknown strategy {strategy!r}")
         self.fresh = strategy == "fresh"
+        self.assume = strategy == "assume"
         self._and = z3.And(self.cons)
         self.solver = z3.Solver()
         self.solver.set(timeout=60_000)
@@ -105,7 +116,10 @@ class FixedVotes:
         tags: Mapping[str, Sequence[bool]] | None = None,
         unique: bool = False,
         blank: int = 0,
+        regions: Regions | None = None,
     ) -> EncodedOutcome:
+        """The encoding's outcome for these figures; ``regions`` (a tier with regional thresholds:
+        required): each region's votes per list and other figures, summing to the national ones."""
         n, e, enc = self.n, self.election, self.enc
         if len(votes) != n:
             raise ValueError(f"expected {n} lists, got {len(votes)}")
@@ -117,6 +131,11 @@ class FixedVotes:
             nums.append(blank)
         elif blank:
             raise ValueError("blank ballots given, but the tier does not see them")
+        if len(regions or ()) != len(e.regions):
+            raise ValueError(f"the tier's elections have {len(e.regions)} regions, {len(regions or ())} given")
+        for reg, (rv, rex) in zip(e.regions, regions or (), strict=True):
+            figs += [x.a for x in reg.votes] + [x.a for x in reg.extra_figures().values()]
+            nums += [*rv, *(rex.get(k, 0) for k in reg.extra_figures())]
         terms = [val(x) if self.scale is None else self.scale * val(x) for x in nums]
         fixed = [f == t for f, t in zip(figs, terms, strict=True)]
         tag_fix = []
@@ -131,6 +150,8 @@ class FixedVotes:
             s.add(z3.simplify(z3.substitute(self._and, *subst)), *fixed, *tag_fix)
             if self.scale is not None:
                 s.add(self.scale > 0)
+        elif self.assume:
+            return self._assumed(votes, [*fixed, *tag_fix], unique)
         else:
             s = self.solver
         s.push()
@@ -163,6 +184,30 @@ class FixedVotes:
             s.pop()
 
 
+    def _assumed(self, votes: Sequence[int], pins: list[z3.BoolRef], unique: bool) -> EncodedOutcome:
+        """The ``assume`` strategy: one solver, the figures pinned as assumptions of its check
+        (what it learns about the encoding is kept from one election to the next)."""
+        s, enc = self.solver, self.enc
+        r = s.check(*pins)
+        if r != z3.sat:
+            raise EncodingMismatch(f"encoding has no allocation for votes {list(votes)}: {r}")
+        m = s.model()
+        seats = [m.eval(x, model_completion=True).as_long() for x in enc.seats]
+        out = EncodedOutcome(
+            seats=seats,
+            passed=[z3.is_true(m.eval(p, model_completion=True)) for p in enc.passed],
+            admitted=[z3.is_true(m.eval(a, model_completion=True)) for a in enc.admitted],
+            undecided=z3.is_true(m.eval(enc.undecided, model_completion=True)),
+            degenerate=z3.is_true(m.eval(enc.degenerate, model_completion=True)),
+        )
+        if unique:
+            r2 = s.check(*pins, z3.Or([x != v for x, v in zip(enc.seats, seats, strict=True)]))
+            if r2 != z3.unsat:
+                other = [s.model().eval(x, model_completion=True) for x in enc.seats] if r2 == z3.sat else r2
+                raise EncodingMismatch(f"encoding is not functional for votes {list(votes)}: {seats} and {other}")
+        return out
+
+
 _CACHE: dict[tuple[int, int, int | None, bool | None, bool], FixedVotes] = {}
 
 
@@ -179,6 +224,7 @@ def encoded_seats(
     real: bool | None = None,
     scaled: bool = False,
     blank: int = 0,
+    regions: Regions | None = None,
 ) -> EncodedOutcome:
     """The seats the encoding gives ``tier`` for these concrete figures (list order = index);
     ``scaled``: in the normalised encoding, the figures times a free positive factor."""
@@ -190,4 +236,4 @@ def encoded_seats(
             _CACHE.clear()
         _CACHE[key] = fv
     return fv.run(votes, against_all=against_all, invalid=invalid, nonvoters=nonvoters,
-                  tags=tags, unique=unique, blank=blank)
+                  tags=tags, unique=unique, blank=blank, regions=regions)

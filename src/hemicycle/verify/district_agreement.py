@@ -8,13 +8,17 @@ edges: zero votes, a district where nobody votes, equal votes, a list exactly at
 (national or district, made exact through 'against all' votes). ``agree`` (one election) and
 ``agree_step`` (the two elections of a step query: one list gains votes in one district, encoded
 as the properties encode it) return a disagreement message or ``None``. Used by
-``tests/test_verify_districts.py`` (a quick slice) and ``scripts/agreement_districts.py`` (the
-figure in docs/figures/).
+``tests/test_verify_districts.py`` (a quick slice) and ``scripts/agreement.py --districts`` (the
+figure in docs/figures/). Each builds its encoding anew; ``PinnedDistricts`` builds the single
+election's and each step query's encoding once per shape (lists x districts x magnitudes) and
+checks every election against it with the figures pinned (verify/pinned.py): what ``run_rule``
+uses, the same checks.
 """
 
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from fractions import Fraction
 
 import z3
@@ -23,6 +27,8 @@ from hemicycle.model import Scope
 from hemicycle.verify.districts import (
     DISTRICT_EXTRAS,
     DistrictCase,
+    DistrictEnc,
+    DistrictOutcome,
     DistrictSystem,
     agree,
     allocate_districts,
@@ -30,11 +36,13 @@ from hemicycle.verify.districts import (
     fix_case,
     interpret,
 )
+from hemicycle.verify.errors import EncodingMismatch
 from hemicycle.verify.num import Num
-from hemicycle.verify.symbolic import Ctx, needed_extras, needed_tags
+from hemicycle.verify.pinned import Pinned, pin, seats
+from hemicycle.verify.symbolic import Ctx, SymElection, needed_extras, needed_tags
 from hemicycle.verify.ties import lot_reached
 
-__all__ = ["RULES", "agree", "agree_step", "random_case"]
+__all__ = ["RULES", "PinnedDistricts", "agree", "agree_step", "random_case"]
 
 
 def _rule(body: str, fixed: str = '"D1" 3, "D2" 4') -> str:
@@ -182,6 +190,93 @@ def agree_step(sys: DistrictSystem, case: DistrictCase, k: int, p: int, gain: in
     return None
 
 
+@dataclass
+class _Step:
+    solver: Pinned
+    a_ds: list[SymElection]
+    b_ds: list[SymElection]
+    a: DistrictEnc
+    b: DistrictEnc
+    gain: z3.ArithRef
+
+
+class PinnedDistricts:
+    """The districted encodings of one system for ``n`` lists, built once: the single election
+    and each step query (list p gains votes in district k, built when first asked)."""
+
+    def __init__(self, sys: DistrictSystem, n: int, *, substitute: bool = True) -> None:
+        self.sys, self.n, self.substitute = sys, n, substitute
+        ctx = Ctx(real=sys.real, prefix="c.")
+        self.elections = district_elections(ctx, sys, n, "E")
+        self.enc = allocate_districts(ctx, sys, self.elections, "E")
+        self.single = Pinned(ctx.cons, substitute=substitute)
+        self.steps: dict[tuple[int, int], _Step] = {}
+
+    def agree(self, case: DistrictCase, *, unique: bool = False,
+              want: DistrictOutcome | str | None = None) -> str | None:
+        """``districts.agree`` on the pinned encoding: the same checks, the same messages."""
+        want = interpret(self.sys, case) if want is None else want
+        pins = fix_case(self.sys, self.elections, self.enc, case)
+        try:
+            m = self.single.ask(pins)
+            if m is None:
+                return f"the districted encoding has no allocation for {case}"
+            got = seats(m, self.enc.seats)
+            defined = z3.is_true(m.eval(self.enc.defined, model_completion=True))
+            if unique and not self.single.only(pins, self.enc.seats, got):
+                return f"the districted encoding allows other seats for {case}"
+        except EncodingMismatch as exc:
+            return f"{case}: {exc}"
+        if isinstance(want, str):
+            return None if not defined else f"{case}: interpreter {want}, encoding {got}"
+        if not defined:
+            return f"{case}: interpreter {want.seats}, encoding says no result"
+        if got != want.seats:
+            return f"{case}: interpreter {want.seats}, encoding {got}"
+        return None
+
+    def _step(self, k: int, p: int) -> _Step:
+        if (k, p) not in self.steps:
+            ctx = Ctx(real=self.sys.real, prefix=f"s{k}_{p}.")
+            a_ds = district_elections(ctx, self.sys, self.n, "A")
+            d = ctx.num_var("gain")
+            b_ds = []
+            for j, e in enumerate(a_ds):
+                votes = list(e.votes)
+                if j == k:
+                    votes[p] = votes[p] + Num(d)
+                b_ds.append(e.with_votes(votes))
+            a = allocate_districts(ctx, self.sys, a_ds, "A")
+            b = allocate_districts(ctx, self.sys, b_ds, "B")
+            self.steps[k, p] = _Step(Pinned(ctx.cons, substitute=self.substitute), a_ds, b_ds, a, b, d)
+        return self.steps[k, p]
+
+    def agree_step(self, case: DistrictCase, k: int, p: int, gain: int) -> str | None:
+        """``agree_step`` on the pinned step encoding."""
+        st = self._step(k, p)
+        moved = DistrictCase([list(row) for row in case.votes], case.extras, case.draws, case.magnitudes, case.tags)
+        moved.votes[k][p] += gain
+        # B draws its own lots: the same draws as A's here (any draw is an outcome of the lot)
+        pins = [*pin([st.gain], [gain]), *fix_case(self.sys, st.a_ds, st.a, case),
+                *fix_case(self.sys, st.b_ds, st.b, moved)]
+        try:
+            m = st.solver.ask(pins)
+        except EncodingMismatch as exc:
+            return f"step {case} +{gain} L{p + 1} in {self.sys.names[k]}: {exc}"
+        if m is None:
+            return f"step {case} +{gain} L{p + 1} in {self.sys.names[k]}: no allocation"
+        for label, enc, c in (("A", st.a, case), ("B", st.b, moved)):
+            got = seats(m, enc.seats)
+            defined = z3.is_true(m.eval(enc.defined, model_completion=True))
+            want = interpret(self.sys, c)
+            if isinstance(want, str):
+                if defined:
+                    return f"step {label} {c}: interpreter {want}, encoding {got}"
+            elif not defined or got != want.seats:
+                return f"step {label} {c}: interpreter {want.seats}, encoding {got} (defined={defined})"
+        return None
+
+
 def system(name: str) -> DistrictSystem:
     from hemicycle.grammar import parse_rules
     from hemicycle.verify.districts import district_system
@@ -190,25 +285,30 @@ def system(name: str) -> DistrictSystem:
 
 
 def run_rule(name: str, count: int, *, seed: str = "ci", n: int = 3, unique_every: int = 25,
-             step_every: int = 2) -> tuple[int, int, int, list[str]]:
+             step_every: int = 2, pinned: bool = True) -> tuple[int, int, int, list[str]]:
     """``count`` random elections of rule ``name``: (single elections, step pairs, ties or no
     result, disagreements). Every ``step_every``-th election is also checked as the first
-    election of a step query (a random list gains votes in a random district)."""
+    election of a step query (a random list gains votes in a random district). ``pinned=False``:
+    each election through an encoding built for it (the old harness)."""
     sys = system(name)
+    fast = PinnedDistricts(sys, n) if pinned else None
     rng = random.Random(f"{seed}:{name}")
     bad: list[str] = []
     steps = noresult = 0
     for c in range(count):
         case = random_case(rng, sys, n)
-        if isinstance(interpret(sys, case), str):
+        want = interpret(sys, case)
+        if isinstance(want, str):
             noresult += 1
-        msg = agree(sys, case, unique=c % unique_every == 0)
+        unique = c % unique_every == 0
+        msg = fast.agree(case, unique=unique, want=want) if fast is not None else agree(sys, case, unique=unique)
         if msg is not None:
             bad.append(msg)
         if c % step_every == 0:
             steps += 1
             k, p = rng.randrange(len(sys.names)), rng.randrange(n)
-            msg = agree_step(sys, case, k, p, rng.choice([1, 2, rng.randint(1, 1000)]))
+            gain = rng.choice([1, 2, rng.randint(1, 1000)])
+            msg = fast.agree_step(case, k, p, gain) if fast is not None else agree_step(sys, case, k, p, gain)
             if msg is not None:
                 bad.append(msg)
     return count, steps, noresult, bad

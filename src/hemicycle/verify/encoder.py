@@ -46,7 +46,15 @@ from hemicycle.verify.errors import UnsupportedClause, VerifyError
 from hemicycle.verify.num import ZERO, Num, count, ite, total
 from hemicycle.verify.quota_methods import LRRound, QuotaAllocation
 from hemicycle.verify.refusals import refuse_extensions
-from hemicycle.verify.symbolic import BInt, Ctx, SymElection, make_election, needed_extras, needed_tags
+from hemicycle.verify.symbolic import (
+    BInt,
+    Ctx,
+    SymElection,
+    make_election,
+    needed_extras,
+    needed_regions,
+    needed_tags,
+)
 
 
 @dataclass
@@ -116,13 +124,23 @@ class _TierEncoder(QuotaAllocation, DivisorAllocation):
 
     def _passes(self, t: Threshold, i: int) -> z3.BoolRef:
         """Whether list i passes the test ``t`` (one test: no alternatives): in this election, the
-        whole election (``nationally``) or in every / at least ``count`` of the districts."""
-        if t.scope in (Scope.EVERY, Scope.AT_LEAST):
-            assert self.national is not None  # refused outside districts (refusals.py)
-            oks = [self._reaches(t, d, i) for d in self.national.units]
+        whole election (``nationally``), or in every / at least ``count`` of the units: a districted
+        chamber's districts, or the vote file's regions under a national tier."""
+        if t.regional:
+            units = self.national.units if self.national is not None else self._regions(t)
+            oks = [self._reaches(t, d, i) for d in units]
             return z3.And(oks) if t.scope is Scope.EVERY else count(oks) >= t.count
         at = self.national if t.scope is Scope.NATION and self.national is not None else self.e
         return self._reaches(t, at, i)
+
+    def _regions(self, t: Threshold) -> tuple[SymElection, ...]:
+        """The regions of a regional test under a national tier (refused without them)."""
+        if not self.e.regions:
+            raise UnsupportedClause(t, "threshold ... in every region" if t.scope is Scope.EVERY else
+                                    f"threshold ... in at least {t.count} regions",
+                                    "this election has no regional figures (a property that derives an "
+                                    "election without them)")
+        return self.e.regions
 
     def _reaches(self, t: Threshold, at: SymElection, i: int) -> z3.BoolRef:
         ctx = self.ctx
@@ -237,6 +255,7 @@ class _TierEncoder(QuotaAllocation, DivisorAllocation):
             else:
                 ctx.add(eq)
             v_norm = norm
+        self.step()  # the method's cut draws its own lot
         if tier.alliances is not None:
             seats = self.alliance_seats(tier.alliances, admitted, weighted, cden, cmax, bool(factors),
                                         v_norm, unit)
@@ -327,6 +346,7 @@ class _TierEncoder(QuotaAllocation, DivisorAllocation):
             raise UnsupportedClause(cond, str(cond), f"unknown subject {cond.subject!r}")
         adm = list(admitted)
         for _ in range(n):
+            self.step()  # each admission draws its own lot
             if cond.subject == "admitted":
                 ok = _cmp(cond.op.value, count(adm), cond.value)
             else:
@@ -394,9 +414,10 @@ class _TierEncoder(QuotaAllocation, DivisorAllocation):
                 has_votes: z3.BoolRef, V: Num, method_seats: list[z3.ArithRef],
                 seats: list[z3.ArithRef], rounds: list[LRRound], v_norm: Num) -> TierEnc:
         election = self.e
-        if self.draw:  # this allocation's own draw, beside the election's tags
+        if self.draws:  # this allocation's own draws, beside the election's tags
             election = SymElection(self.e.votes, self.e.against_all, self.e.invalid, self.e.nonvoters,
-                                   {**self.e.tags, **self.draw}, self.e.blank)
+                                   {**self.e.tags, **{t: v for d in self.draws for t, v in d.items()}},
+                                   self.e.blank, self.e.regions)
         return TierEnc(
             tier=self.tier,
             house=self.h,
@@ -425,6 +446,7 @@ class _TierEncoder(QuotaAllocation, DivisorAllocation):
         if z3.is_false(z3.simplify(on)):
             return seats
         for _ in range(want):
+            self.step()  # each seat moved draws its own lot
             need = z3.And(on, seats[g] < want)
             donor = []
             for j in range(n):
@@ -522,5 +544,5 @@ def encode_tier(
 def check_supported(tier: Tier) -> None:
     """Raise ``UnsupportedClause`` for the first clause of ``tier`` the encoder cannot express."""
     ctx = Ctx(real=tier.scale_invariant)
-    e = make_election(ctx, 2, "probe", needed_extras([tier]), needed_tags([tier]))
+    e = make_election(ctx, 2, "probe", needed_extras([tier]), needed_tags([tier]), regions=needed_regions([tier]))
     encode_tier(ctx, tier, e)

@@ -11,18 +11,26 @@ draws elections that stress the edges: zero votes, a Land where a list has none,
 lot), a list exactly at 5%, a list with 3 constituencies and few votes, many overhang seats.
 ``agree`` (verify/levels.py) compares one election; ``agree_step`` the two elections of a step
 query (one list gains votes in one Land), both encoded together as the properties encode them.
+Each builds its encoding anew; ``PinnedLevels`` builds the single-election encoding and each step
+query's encoding once per shape (lists x Länder x seats) and checks every election against it with
+the figures pinned as assumptions (verify/pinned.py): what ``run`` uses, the same checks.
 """
 
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 
 import z3
 
-import hemicycle
+from hemicycle.api import load
 from hemicycle.grammar import parse_rules
+from hemicycle.verify.errors import EncodingMismatch
 from hemicycle.verify.levels import (
     LevelCase,
+    LevelElection,
+    LevelEnc,
+    LevelOutcome,
     LevelSystem,
     agree,
     allocate_levels,
@@ -32,9 +40,10 @@ from hemicycle.verify.levels import (
     level_system,
     reduce,
 )
+from hemicycle.verify.pinned import Pinned, pin, seats
 from hemicycle.verify.symbolic import Ctx, needed_extras
 
-__all__ = ["FAMILIES", "agree", "agree_step", "family", "random_case"]
+__all__ = ["FAMILIES", "PinnedLevels", "agree", "agree_step", "family", "random_case"]
 
 _VARIANT = """chamber "T" seats 10
 districts "constituency" seats 5
@@ -52,6 +61,21 @@ tier "list" seats 10 {{
 }}
 """
 
+_ICELAND = """chamber "T" seats 63
+districts seats 54
+tier "c" in each district {
+  allocate dhondt
+  ties lot seed 1
+}
+tier "adjustment" seats 9 {
+  threshold 5% of valid_votes
+  continue after tier "c"
+  allocate dhondt
+  place in each district by dhondt after tier "c" per valid_votes at most 1 per district
+  ties lot seed 1
+}
+"""
+
 FAMILIES: dict[str, tuple[str, int, int]] = {  # name -> (rules or text, seats, Länder)
     "germany-2005": ("germany-2005", 10, 2),
     "germany-2005-3-lander": ("germany-2005", 12, 3),
@@ -60,6 +84,9 @@ FAMILIES: dict[str, tuple[str, int, int]] = {  # name -> (rules or text, seats, 
     "new-zealand-2014": ("new-zealand-2014", 10, 1),
     "new-zealand-2017": ("new-zealand-2017", 10, 1),  # district seats as figures of the vote file
     "kazakhstan-2023-chamber": ("kazakhstan-2023-chamber", 10, 1),  # parallel tiers
+    "norway-2021": ("norway-2021", 12, 2),  # districts from the list votes, overhang excluded
+    "norway-2021-3-districts": ("norway-2021", 14, 3),
+    "iceland-2021-not-in-turn": (_ICELAND, 10, 2),  # adjustment seats continuing after the district seats
     "scotland-2011": ("scotland-2011", 10, 2),
     "dhondt-kept-no-threshold": (_VARIANT.format(threshold="", policy="kept", method="dhondt",
                                                  place='place in each "state" by dhondt of entitlement'), 10, 2),
@@ -73,7 +100,7 @@ FAMILIES: dict[str, tuple[str, int, int]] = {  # name -> (rules or text, seats, 
 
 def family(name: str) -> LevelSystem:
     rules, seats, units = FAMILIES[name]
-    chamber = parse_rules(rules, "<family>") if "\n" in rules else hemicycle.load(rules).model
+    chamber = parse_rules(rules, "<family>") if "\n" in rules else load(rules).model
     return level_system(reduce(chamber, seats) if chamber.seats != seats else chamber, units=units)
 
 
@@ -94,6 +121,14 @@ def random_case(sys: LevelSystem, n: int, rng: random.Random) -> LevelCase:
     elif kind == 3:  # proportional Länder
         base = [rng.randint(0, top) for _ in range(n)]
         votes = [[x * (k + 1) for x in base] for k in range(K)]
+    if sys.districted:  # magnitudes at least 1, adding up to the level's seats; no winners
+        mags = [1] * K
+        for _ in range(C - K):
+            mags[rng.randrange(K)] += 1
+        if kind == 5 and n >= 2:
+            for k in range(K):
+                votes[k][n - 1] = rng.randint(0, 3)
+        return LevelCase(votes, [], None, None, mags)
     won = [[0] * n for _ in range(K)]
     counts = [0 if sys.figures else 1] * K
     held = rng.choice([0, C, rng.randint(0, C)]) if sys.figures else C  # figures: at most C district seats
@@ -121,7 +156,7 @@ def agree_step(sys: LevelSystem, a: LevelCase, k: int, p: int, gain: int) -> str
     """Both elections of a step query (list p gains ``gain`` votes in unit k), encoded together
     with A's figures and the gain fixed, against the interpreter's seats for each."""
     n = len(a.votes[0])
-    b = LevelCase([list(r) for r in a.votes], a.won, a.pop, a.extras)
+    b = LevelCase([list(r) for r in a.votes], a.won, a.pop, a.extras, a.mags)
     b.votes[k][p] += gain
     wa, wb = interpret(sys, a), interpret(sys, b)
     if isinstance(wa, str) or isinstance(wb, str):
@@ -139,6 +174,8 @@ def agree_step(sys: LevelSystem, a: LevelCase, k: int, p: int, gain: int) -> str
     if ea.pop is not None and a.pop is not None:
         s.add(*[v == val for v, val in zip(ea.pop, a.pop, strict=True)])
     s.add(*[x == (a.extras or {}).get(name, 0) for name, x in (ea.extras or {}).items()])
+    if ea.mags is not None and a.mags is not None:
+        s.add(*[x == v for x, v in zip(ea.mags, a.mags, strict=True)])
     if s.check() != z3.sat:
         return None if _tie(sys, a) or _tie(sys, b) else f"step {a} +{gain} at ({k}, {p}): no joint model"
     m = s.model()
@@ -152,23 +189,123 @@ def _tie(sys: LevelSystem, case: LevelCase) -> bool:
     return left_out(sys, case)
 
 
-def run(name: str, count: int, n: int, seed: int = 1, unique_every: int = 25) -> tuple[int, int, int, list[str]]:
-    """(elections, step pairs, elections left out as ties, disagreements) for one family."""
+def _pins(e: LevelElection, case: LevelCase) -> list[z3.BoolRef]:
+    """The election's figures fixed to the case's."""
+    out = pin([x for row in e.votes for x in row], [v for row in case.votes for v in row])
+    out += pin([x for row in e.won for x in row], [v for row in case.won for v in row])
+    if e.pop is not None:
+        if case.pop is None:
+            raise ValueError("the rules apportion the Länder by population: the case must give it")
+        out += pin(e.pop, case.pop)
+    names = list(e.extras or {})
+    out += pin([(e.extras or {})[x] for x in names], [(case.extras or {}).get(x, 0) for x in names])
+    return out
+
+
+@dataclass
+class _Step:
+    solver: Pinned
+    a: LevelEnc
+    b: LevelEnc
+    gain: z3.ArithRef
+
+
+class PinnedLevels:
+    """The levels encodings of one system for ``n`` lists, built once: the single election and
+    each step query (list p gains votes in unit k, built when first asked)."""
+
+    def __init__(self, sys: LevelSystem, n: int, *, substitute: bool = True) -> None:
+        self.sys, self.n, self.substitute = sys, n, substitute
+        ctx = Ctx(real=True, prefix="c.")
+        self.election = level_election(ctx, sys, n, "E")
+        self.enc = allocate_levels(ctx, sys, self.election)
+        self.single = Pinned(ctx.cons, substitute=substitute)
+        self.steps: dict[tuple[int, int], _Step] = {}
+        self.compared = 0  # step pairs whose seats were compared (both elections have a result, no tie)
+
+    def agree(self, case: LevelCase, *, unique: bool = False, want: LevelOutcome | str | None = None) -> str | None:
+        """``levels.agree`` on the pinned encoding: the same checks, the same messages (``want``:
+        the interpreter's outcome, when already known)."""
+        sys = self.sys
+        want = interpret(sys, case) if want is None else want
+        pins = _pins(self.election, case)
+        try:
+            m = self.single.ask(pins, self.enc.defined)  # defined: some cut has no tie
+            defined = m is not None
+            if m is None:
+                m = self.single.ask(pins)
+                if m is None:
+                    return f"the levels encoding has no allocation for {case}"
+            got = seats(m, self.enc.seats)
+            total = m.eval(self.enc.total, model_completion=True).as_long()
+            if unique and defined and not self.single.only(pins, self.enc.seats, got, self.enc.defined):
+                return f"the levels encoding allows other seats for {case}"
+        except EncodingMismatch as exc:
+            return f"{case}: {exc}"
+        if isinstance(want, str):
+            return None if not defined else f"{case}: interpreter {want}, encoding {got}"
+        if not defined:
+            return None if left_out(sys, case, want) else f"{case}: interpreter {want.seats}, encoding says a tie"
+        if got != want.seats or total != want.total:
+            return f"{case}: interpreter {want.seats} (total {want.total}), encoding {got} (total {total})"
+        return None
+
+    def _step(self, k: int, p: int) -> _Step:
+        if (k, p) not in self.steps:
+            ctx = Ctx(real=True, prefix=f"s{k}_{p}.")
+            ea = level_election(ctx, self.sys, self.n, "A")
+            g = z3.Real(ctx.name("gain"))
+            x = allocate_levels(ctx, self.sys, ea)
+            y = allocate_levels(ctx, self.sys, ea.with_votes(k, p, ea.votes[k][p] + g))
+            self.steps[k, p] = _Step(Pinned([*ctx.cons, x.defined, y.defined], substitute=self.substitute), x, y, g)
+        return self.steps[k, p]
+
+    def agree_step(self, a: LevelCase, k: int, p: int, gain: int, wa: LevelOutcome | str | None = None
+                   ) -> str | None:
+        """``agree_step`` on the pinned step encoding (``wa``: the interpreter's outcome of ``a``)."""
+        b = LevelCase([list(r) for r in a.votes], a.won, a.pop, a.extras)
+        b.votes[k][p] += gain
+        wa = interpret(self.sys, a) if wa is None else wa
+        wb = interpret(self.sys, b)
+        if isinstance(wa, str) or isinstance(wb, str):
+            return None
+        st = self._step(k, p)
+        try:
+            m = st.solver.ask([*_pins(st.a.election, a), st.gain == gain])
+        except EncodingMismatch as exc:
+            return f"step {a} +{gain} at ({k}, {p}): {exc}"
+        if m is None:
+            return None if _tie(self.sys, a) or _tie(self.sys, b) else f"step {a} +{gain} at ({k}, {p}): no joint model"
+        got = [seats(m, e.seats) for e in (st.a, st.b)]
+        self.compared += 1
+        if got != [wa.seats, wb.seats]:
+            return f"step {a} +{gain} at ({k}, {p}): interpreter {[wa.seats, wb.seats]}, encoding {got}"
+        return None
+
+
+def run(name: str, count: int, n: int, seed: int = 1, unique_every: int = 25,
+        pinned: bool = True) -> tuple[int, int, int, list[str]]:
+    """(elections, step pairs, elections left out as ties, disagreements) for one family (step
+    pairs: those compared, both elections with a result and no tie; with ``pinned=False``, each
+    election through an encoding built for it (the old harness), every step pair asked)."""
     sys = family(name)
     rng = random.Random(f"{name}-{seed}")
     bad: list[str] = []
     ties = 0
+    fast = PinnedLevels(sys, n) if pinned else None
     for j in range(count):
         case = random_case(sys, n, rng)
-        why = agree(sys, case, unique=j % unique_every == 0)
+        unique = j % unique_every == 0
+        o = interpret(sys, case)
+        why = fast.agree(case, unique=unique, want=o) if fast is not None else agree(sys, case, unique=unique)
         if why is not None:
             bad.append(why)
-        o = interpret(sys, case)
         if isinstance(o, str):
             continue
         if _tie(sys, case):
             ties += 1
-        why = agree_step(sys, case, rng.randrange(sys.units), rng.randrange(n), rng.randint(1, 50))
+        k, p, gain = rng.randrange(sys.units), rng.randrange(n), rng.randint(1, 50)
+        why = fast.agree_step(case, k, p, gain, o) if fast is not None else agree_step(sys, case, k, p, gain)
         if why is not None:
             bad.append(why)
-    return count, count, ties, bad
+    return count, fast.compared if fast is not None else count, ties, bad

@@ -196,7 +196,9 @@ def _level_counter(system: Any, o: Any) -> CounterElection:
     units = [{"district": name, "seats": sum(row), "votes": dict(zip(abbrs, votes, strict=True)),
               "totals": totals_for(votes, **(o.case.extras or {})), "won": dict(zip(abbrs, won, strict=True)),
               "allocated": dict(zip(abbrs, row, strict=True))}
-             for name, votes, won, row in zip(system.unit_names, o.case.votes, o.case.won, o.seats, strict=True)]
+             for name, votes, won, row in zip(system.unit_names, o.case.votes,
+                                              o.case.won or [[0] * n] * len(o.case.votes),  # districted: no winners
+                                              o.districts or o.seats, strict=True)]
     return CounterElection(votes=dict(zip(abbrs, o.national_votes, strict=True)),
                            totals=totals_for(o.national_votes, **(o.case.extras or {})),
                            seats=dict(zip(abbrs, o.national, strict=True)), house=o.total, districts=units)

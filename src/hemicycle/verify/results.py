@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from hemicycle.display import NotebookHtml
+
 
 class Status(str, Enum):
     PROVED = "proved"
@@ -25,6 +27,8 @@ class CounterElection:
     # a districted chamber: per district {"district", "seats" (magnitude), "votes", "totals",
     # "allocated"}; votes, totals and seats above are then the national sums
     districts: list[dict[str, Any]] = field(default_factory=list)
+    # a regional threshold: per region {"region", "votes", "totals"} (summing to the above)
+    regions: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"votes": self.votes, "totals": self.totals, "seats": self.seats,
@@ -33,11 +37,13 @@ class CounterElection:
             out["tags"] = self.tags
         if self.districts:
             out["districts"] = self.districts
+        if self.regions:
+            out["regions"] = self.regions
         return out
 
 
 @dataclass
-class PropertyResult:
+class PropertyResult(NotebookHtml):
     property: str
     status: Status
     parties: int
@@ -78,11 +84,6 @@ class PropertyResult:
             "notes": self.notes,
         }
 
-    def _repr_html_(self) -> str:
-        """The verdict, its bounds and its reason or counterexample, for notebooks."""
-        from hemicycle.notebook import property_html
-
-        return property_html(self.to_json())
 
 
 def mismatch_reason(exc: Exception) -> str:
