@@ -265,7 +265,8 @@ def test_district_fuzz_runner_finds_no_disagreement() -> None:
 @pytest.mark.parametrize("ties", ["ties more_votes then lot seed 4", "ties registration_order", "ties lot seed 2"])
 def test_a_batch_of_constructed_elections_agrees_row_by_row(method: str, ties: str) -> None:
     """Ties (small figures: equal quotients, equal votes, two lots in one election), thresholds met
-    exactly, zero votes, magnitude 1, a list absent from a district, huge figures: one batch, each
+    exactly, zero votes, magnitude 1, a list absent from a district, one list with votes, figures
+    about the 32-bit bound of the divisor block and huge figures: one batch, each
     election's seats compared with the interpreter's (and the compiled path's)."""
     template = election([unit("N", {"A": 9, "B": 5, "C": 3, "D": 1}, 5), unit("S", {"A": 2, "B": 1}, 1),
                          unit("E", {"B": 4, "C": 4, "D": 2}, 3), unit("W", {"A": 1, "B": 1, "C": 1, "D": 1}, 7)])
@@ -274,8 +275,8 @@ def test_a_batch_of_constructed_elections_agrees_row_by_row(method: str, ties: s
     cols = district_columns(template)
     rng = random.Random(hash((method, ties)) % 1000)
     rows: list[list[list[int]]] = []
-    for r in range(160):
-        kind = r % 8
+    for r in range(200):
+        kind = r % 10
         row = []
         for c in cols:
             if kind == 0:
@@ -286,13 +287,18 @@ def test_a_batch_of_constructed_elections_agrees_row_by_row(method: str, ties: s
                 row.append([rng.choice([10, 20, 30, 40]) for _ in c])  # quotients tied across lists
             elif kind == 3:
                 row.append([rng.randint(2**40, 2**41) for _ in c])  # large, still within 64 bits
+            elif kind == 4:
+                # about where a weight times the largest divisor leaves 32 bits (the block's integers)
+                row.append([rng.randint(2**31 // 10 - 3, 2**31 // 8) for _ in c])
+            elif kind == 5:
+                row.append([rng.randint(1, 50) if k == 0 else 0 for k in range(len(c))])  # one list
             else:
                 row.append([rng.randint(0, 10_000) for _ in c])
         rows.append(row)
     votes = [np.array([row[d] for row in rows], dtype=np.int64) for d in range(len(cols))]
     valid = np.stack([v.sum(axis=1) for v in votes], axis=1)
     blank = np.array([[rng.choice([0, 0, 1, 9]) for _ in cols] for _ in rows], dtype=np.int64)
-    blank[::8] = 0
+    blank[::10] = 0
     totals = {"valid": valid, "blank": blank}
     out = allocate_districts_batch(chamber, template, votes, **totals)
     f = compile_districts(chamber, template)
@@ -313,3 +319,45 @@ def test_district_batch_fuzz_runner_finds_no_disagreement() -> None:
 
     tally = run_district_batches(random.Random(11), 8, per_case=24)
     assert tally.clean and tally.elections > 50, tally.summary()
+
+
+@pytest.mark.parametrize("method", ["dhondt", "sainte_lague", "modified_sainte_lague", "imperiali", "danish"])
+def test_the_divisor_block_gives_the_seat_by_seat_result_or_hands_the_cell_back(method: str) -> None:
+    """hemicycle.batch_divisors on blocks of small figures (many quotients tied at the cut), zero
+    columns, one list and mixed magnitudes, in 32 and 64 bits: every cell it keeps has the seats
+    of the exact seat-by-seat process (Fractions) with no tie at the cut; every tied cell is handed back."""
+    from fractions import Fraction
+
+    from hemicycle.batch_divisors import divisor_block
+    from hemicycle.highest_averages import LinearDivisors
+
+    tier = districted(4, method=method).tiers[0]
+    lin = LinearDivisors.of(tier.method)
+    assert lin is not None
+    rng = np.random.default_rng(7)
+    for k, top, dtype in [(1, 9, np.int32), (3, 6, np.int32), (5, 40, np.int64), (7, 10**6, np.int32)]:
+        weights = rng.integers(0, top + 1, size=(k, 400)).astype(dtype)
+        weights[:, ::9] = 0
+        seats = rng.integers(1, 13, size=400).astype(np.int64)
+        got, back = divisor_block(lin, weights, seats)
+        for c in range(400):
+            w = [int(x) for x in weights[:, c]]
+            if not any(w):
+                assert back[c]
+                continue
+            s, tied = [0] * k, False
+            for _ in range(int(seats[c])):
+                q = [Fraction(w[i] * lin.D, lin.head[s[i]] if s[i] < len(lin.head) else lin.alpha * s[i] + lin.beta)
+                     for i in range(k)]
+                best = max(q)
+                s[q.index(best)] += 1
+            q = [Fraction(w[i] * lin.D, lin.head[s[i]] if s[i] < len(lin.head) else lin.alpha * s[i] + lin.beta)
+                 for i in range(k)]
+            won = [Fraction(w[i] * lin.D, lin.head[s[i] - 1] if s[i] - 1 < len(lin.head)
+                            else lin.alpha * (s[i] - 1) + lin.beta) for i in range(k) if s[i]]
+            tied = max(q) >= min(won)
+            if tied:
+                assert back[c], (w, int(seats[c]))
+            elif not back[c]:
+                assert got[:, c].tolist() == s, (w, int(seats[c]))
+        assert back.mean() < 0.9  # most cells decided: a block that hands everything back fails here

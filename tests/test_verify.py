@@ -11,7 +11,6 @@ from hemicycle.verify import (
     CATALOGUE,
     PropertyResult,
     Status,
-    UnsupportedClause,
     format_table,
     render_table,
     verify,
@@ -148,13 +147,13 @@ def test_timeout_is_unknown_never_proved() -> None:
     assert res.reason and "timeout" in res.reason
 
 
-def test_lot_beside_several_tie_steps_is_refused_with_its_line() -> None:
-    # a draw is encoded for one tie per allocation (the method's cut); a guarantee draws again
+def test_lot_beside_several_tie_steps_draws_at_each_step() -> None:
+    # the method's cut and each seat the guarantee moves draw their own lot (issue 16)
     ch = rule("guarantee every list at least 1 seats from largest\nallocate dhondt\n"
               "ties more_votes then lot seed 3")
-    with pytest.raises(UnsupportedClause) as exc:
-        verify(ch, ["seat-total"], parties=3)
-    assert exc.value.line == 5 and "lot" in str(exc.value)
+    (res,) = verify(ch, ["seat-total"], parties=3, search=False, timeout=120)
+    assert res.status is Status.PROVED
+    assert any("non-vacuity" in n for n in res.notes)
 
 
 def test_lot_after_registration_order_is_unreachable() -> None:

@@ -92,8 +92,11 @@ def test_two_units_hare_is_house_monotone() -> None:
 
 
 def test_refusals() -> None:
+    # Huntington-Hill is encoded with a minimum of 1 and `ties none` (tests/test_verify_district_clauses.py)
     with pytest.raises(UnsupportedClause, match="Huntington-Hill"):
-        apportioned(load_rules(ROOT / "src/hemicycle/rules/us-house-2000.elect").levels[0])
+        apportioned(level("minimum 2\napportion by population huntington_hill\nties none"))
+    with pytest.raises(UnsupportedClause, match="tie chain"):
+        apportioned(level("minimum 1\napportion by population huntington_hill\nties registration_order"))
     with pytest.raises(UnsupportedClause, match="not apportioned"):
         apportioned(load_rules(EXAMPLES / "three-districts.elect").levels[0])
 
@@ -105,6 +108,7 @@ BODIES = [
     "minimum 1\napportion by population sainte_lague\nties registration_order",
     "minimum 1\napportion by population dhondt\nties more_votes then registration_order",
     'fixed "Capital" 2\nminimum 1\napportion by valid_votes largest_remainder quota hare\nties registration_order',
+    "minimum 1\napportion by population huntington_hill\nties none",
 ]
 
 

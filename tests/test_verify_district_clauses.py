@@ -16,7 +16,8 @@ Z3 = [{"against_all": 0, "blank": 0}] * 3
 
 @pytest.mark.parametrize("name", ["dhondt-lot", "hare-lot-3-districts", "spain-blank-lot",
                                   "dhondt-free-magnitudes", "hare-free-magnitudes", "poland-kinds",
-                                  "hare-exempt-district"])
+                                  "hare-exempt-district", "dhondt-at-least-1", "hare-at-least-2-of-3",
+                                  "dhondt-every-or-national"])
 def test_the_new_district_clauses_agree_with_the_interpreter(name: str) -> None:
     count, steps, _, bad = run_rule(name, 6, unique_every=3)
     assert count == 6 and steps == 3 and bad == []
@@ -123,3 +124,53 @@ def test_poland_is_verified() -> None:
     [r] = verify(load_rules("rules/poland-2019.elect"), ["district-monotonicity"], parties=2, timeout=120)
     assert r.status is Status.PROVED, r.reason
     assert any(n.startswith("non-vacuity") for n in r.notes)
+
+
+def test_tests_in_every_or_at_least_k_districts_and_alternatives() -> None:
+    sys = system("hare-at-least-2-of-3")  # 10% of valid votes in at least 2 of the 3 districts
+    zero = [{"against_all": 0}] * 3
+    # L3 exactly at 10% in D1 and at 30% in D2 passes (a seat in D2); at 9% in D1 it does not
+    two = DistrictCase([[50, 40, 10], [35, 35, 30], [90, 10, 0]], zero)
+    one = DistrictCase([[50, 41, 9], [35, 35, 30], [90, 10, 0]], zero)
+    o2, o1 = interpret(sys, two), interpret(sys, one)
+    assert not isinstance(o2, str) and not isinstance(o1, str)
+    assert o2.national[2] > 0 and o1.national[2] == 0
+    for c in (two, one):
+        assert agree(sys, c, unique=True) is None
+    sys = system("dhondt-every-or-national")  # 20% in every district, or 30% nationally
+    draws: list[tuple[str, ...] | None] = [("L1", "L2", "L3")] * 2
+    zero = [{"against_all": 0}] * 2
+    # L3: 30% and exactly 20% in the districts, 25% nationally (passes by the first test); 70% in
+    # D1, 5% in D2, 37.5% nationally (by the second); 30% and 15%, 22.5% nationally (fails both)
+    for votes, passes in (([[35, 35, 30], [40, 40, 20]], True), ([[20, 10, 70], [50, 45, 5]], True),
+                          ([[35, 35, 30], [45, 40, 15]], False)):
+        c = DistrictCase(votes, zero, draws)
+        o = interpret(sys, c)
+        assert not isinstance(o, str) and (o.national[2] > 0) is passes, votes
+        assert agree(sys, c, unique=True) is None
+
+
+def test_huntington_hill_apportionment_is_monotone() -> None:
+    """Balinski & Young: every divisor method, Huntington-Hill (the US House since 1941) too, has
+    neither the Alabama nor the population paradox; proved (non-vacuous) on the squared figures."""
+    results = verify(load_rules("rules/us-house-2000.elect"), None, parties=2, timeout=120, seats=8)
+    assert [r.property for r in results] == ["apportionment-house-monotonicity",
+                                             "apportionment-population-monotonicity"]
+    for r in results:
+        assert r.status is Status.PROVED, r.reason
+        assert "of 8 seats" in r.bounds and any("non-vacuity" in n for n in r.notes)
+
+
+def test_huntington_hill_square_roots_replay() -> None:
+    from fractions import Fraction
+
+    from hemicycle.verify.apportionment import _integral, apportioned, figures_for
+
+    # monotone square roots (sqrt(x) x 4 x 1000): equal squares give equal figures, a larger a larger one
+    assert _integral([[Fraction(1, 4), Fraction(1, 4), Fraction(1, 2)]], True, 3) == [[2000, 2000, 2828]]
+    app = apportioned(load_rules("rules/us-house-2000.elect").levels[0], 3)
+    from dataclasses import replace
+
+    app = replace(app, level=replace(app.level, seats=9))
+    reach, figs = figures_for(app, (5, 3, 1))  # figures found on the squares, replayed as roots
+    assert reach == "sat" and figs is not None and figs[0] > figs[1] > figs[2]

@@ -68,11 +68,12 @@ def test_the_2013_law_has_negative_vote_weight_through_the_enlargement() -> None
 def test_a_clause_outside_the_family_is_refused_with_its_line() -> None:
     rules = hemicycle.grammar.parse_rules(
         'chamber "C" seats 10\ndistricts "c" seats 5\ntier "a" in each "c" {\n  allocate dhondt\n}\n'
-        'tier "b" seats 10 {\n  levelling against tier "a"\n  overhang excluded\n  allocate sainte_lague\n}\n',
+        'tier "b" seats 10 {\n  levelling against tier "a"\n  overhang excluded one by one\n'
+        '  allocate sainte_lague\n}\n',
         "<test>")
     with pytest.raises(v.UnsupportedClause) as info:
         v.verify(rules, ["negative-vote-weight"], parties=2)
-    assert "<test>:8:" in str(info.value) and "overhang excluded" in str(info.value)
+    assert "<test>:8:" in str(info.value) and "overhang excluded one at a time" in str(info.value)
 
 
 def test_unknown_level_property_and_seats_without_levels_are_usage_errors() -> None:
@@ -223,3 +224,41 @@ def test_mixed_chambers_outside_the_family_are_refused_with_their_line(text: str
     with pytest.raises(v.UnsupportedClause) as info:
         v.verify(chamber, ["house-size"], parties=2, timeout=10)
     assert info.value.line == line and what in str(info.value)
+
+
+# --- 'overhang excluded' over districts allocated from the list votes (Norway 2021) ----------------
+
+
+def test_norway_2021_is_encoded_with_its_districts_and_exclusion() -> None:
+    [r] = v.verify(hemicycle.load("norway-2021").model, ["house-size"], parties=2, seats=12, units=2, timeout=120)
+    assert r.status is v.Status.PROVED, r.reason  # excluded lists keep their seats, the others level to 12
+    assert "districts of symbolic magnitudes" in (r.bounds or "")
+
+
+@pytest.mark.parametrize("case,national", [
+    # L2 takes all 12 seats in the first round (the divisor at its house's bound), L1 holds 1 > 0: it
+    # is excluded with its district seat, and L2 gets the 11 left
+    (LevelCase([[2, 47, 2], [1, 4, 0]], [], mags=[7, 4]), [1, 11, 0]),
+    (LevelCase([[2, 4, 2], [1, 4, 0]], [], mags=[7, 4]), [3, 7, 2]),
+])
+def test_exclusion_rounds_agree_with_the_interpreter(case: LevelCase, national: list[int]) -> None:
+    sys = family("norway-2021")
+    o = interpret(sys, case)
+    assert not isinstance(o, str) and o.national == national
+    assert agree(sys, case, unique=True) is None
+
+
+def test_denmark_is_refused_at_its_second_placement() -> None:
+    with pytest.raises(v.UnsupportedClause) as info:
+        v.verify(hemicycle.load("denmark-2015").model, ["house-size"], parties=2, seats=20, timeout=10)
+    assert info.value.line == 34 and "one placement after the levelled tier" in str(info.value)
+
+
+def test_adjustment_seats_continue_after_the_district_seats_and_iceland_is_refused_at_in_turn() -> None:
+    sys = family("iceland-2021-not-in-turn")
+    case = LevelCase([[50, 30, 20], [10, 61, 3]], [], mags=[5, 4])  # district seats 3/1/1, 0/4/0; 1 more
+    o = interpret(sys, case)
+    assert not isinstance(o, str) and o.national == [3, 6, 1] and agree(sys, case, unique=True) is None  # 91/6 > 60/4
+    with pytest.raises(v.UnsupportedClause) as info:
+        v.verify(hemicycle.load("iceland-2021").model, ["house-size"], parties=2, seats=10, timeout=10)
+    assert info.value.line == 27 and "in turn" in str(info.value)

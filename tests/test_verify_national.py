@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from hemicycle.election import Election
 from hemicycle.grammar import load_rules, parse_rules
 from hemicycle.model import Chamber
 from hemicycle.verify import Status, UnsupportedClause, verify
@@ -31,13 +32,13 @@ def test_national_clauses_are_encoded(name: str) -> None:
         check_supported(tier)  # no UnsupportedClause
 
 
-@pytest.mark.parametrize(("name", "line", "what"), [
-    ("kyrgyzstan-2010", 24, "in every region"),
-])
-def test_clauses_not_encoded_yet_are_refused_with_their_line(name: str, line: int, what: str) -> None:
+def test_clauses_not_encoded_yet_are_refused_with_their_line() -> None:
+    # every bundled national rule file is encoded now; a draw beside alliances is still refused
+    ch = parse_rules('chamber "T" seats 10\ntier "t" seats 10 {\nalliances from agreements split by dhondt\n'
+                     'allocate dhondt\nties lot seed 1\n}\n', file="t.elect")
     with pytest.raises(UnsupportedClause) as exc:
-        verify(rules(name), ["seat-total"], parties=2)
-    assert exc.value.line == line and what in str(exc.value)
+        verify(ch, ["seat-total"], parties=2)
+    assert exc.value.line == 5 and "lot" in str(exc.value) and "alliances" in str(exc.value)
 
 
 CONSOLATION = {
@@ -296,3 +297,248 @@ def test_blank_ballots_spain_one_district_verdicts() -> None:
     el = total.counterexample[0]
     base = el.totals["valid"] + el.totals["blank"]  # the counterexample carries its blank ballots
     assert sum(el.seats.values()) == 0 and all(100 * v < 3 * base for v in el.votes.values())
+
+
+# --- regional thresholds (`in every region`, `in at least K regions`) ---------------------------
+
+REGIONAL = {
+    "every": 'chamber "T" seats 10\ntier "t" seats 10 {\nthreshold 10% of valid_votes in every region\n'
+             'allocate dhondt\nties registration_order\n}\n',
+    "at-least": 'chamber "T" seats 10\ntier "t" seats 10 {\nthreshold 20% of registered_voters strict '
+                'in at least 2 regions\nallocate largest_remainder quota hare\nties registration_order\n}\n',
+}
+
+
+def _split(rng: object, x: int, k: int) -> list[int]:
+    import random
+
+    assert isinstance(rng, random.Random)
+    cuts = sorted(rng.randint(0, x) for _ in range(k - 1))
+    return [b - a for a, b in zip([0, *cuts], [*cuts, x], strict=True)]
+
+
+def _regional_case(rng: object, n: int, R: int) -> tuple[Case, list[tuple[list[int], dict[str, int]]]]:
+    """A random election split into R regions, sometimes with a list exactly at 10% of a region's
+    valid votes (the `every` rule's line) or at 20% of its registered voters."""
+    import random
+
+    assert isinstance(rng, random.Random)
+    rows = [[rng.choice([0, rng.randint(0, 20), rng.randint(0, 1000)]) for _ in range(n)] for _ in range(R)]
+    ex = [{"against_all": rng.choice([0, rng.randint(0, 30)]), "invalid": rng.choice([0, rng.randint(0, 30)]),
+           "nonvoters": rng.choice([0, rng.randint(0, 300)])} for _ in range(R)]
+    if rng.random() < 0.4:  # a list exactly at the line in one region
+        r, i = rng.randrange(R), rng.randrange(n)
+        rest = sum(rows[r]) - rows[r][i] + ex[r]["against_all"]
+        rows[r] = [9 * x for x in rows[r]]
+        ex[r] = {k: 9 * v for k, v in ex[r].items()}
+        rows[r][i] = rest  # rest / (9 rest + rest) = 10% of the valid votes
+    if rng.random() < 0.2:  # equal votes in a region
+        r = rng.randrange(R)
+        rows[r][-1] = rows[r][0]
+    votes = [sum(rows[r][i] for r in range(R)) for i in range(n)]
+    case = Case(votes, against_all=sum(x["against_all"] for x in ex), invalid=sum(x["invalid"] for x in ex),
+                nonvoters=sum(x["nonvoters"] for x in ex))
+    return case, [(rows[r], ex[r]) for r in range(R)]
+
+
+def _agree_regions(ch: Chamber, case: Case, regions: list[tuple[list[int], dict[str, int]]], *,
+                   unique: bool = False, scaled: bool = False) -> str | None:
+    """The encoding against the interpreter on one election with regions R1, R2 ..."""
+    import dataclasses
+
+    from hemicycle.interpreter import AllocationError, TieError, allocate
+    from hemicycle.verify.alliance_tags import concrete_lists
+    from hemicycle.verify.concrete import encoded_seats, region_totals, totals_for
+
+    entries, _ = concrete_lists(case.votes, {}, regions)
+    el = Election(lists=entries, totals=totals_for(case.votes, case.against_all, case.invalid, case.nonvoters),
+                  regions=region_totals(regions))
+    try:
+        res = allocate(dataclasses.replace(ch, tiers=(ch.tiers[0],)), el, explain=False)
+        want: list[int] | str = [res.tiers[0].seats[f"L{i + 1}"] for i in range(len(case.votes))]
+    except TieError:
+        want = "tie"
+    except AllocationError:
+        want = "error"
+    got = encoded_seats(ch.tiers[0], case.votes, against_all=case.against_all, invalid=case.invalid,
+                        nonvoters=case.nonvoters, regions=regions, unique=unique, scaled=scaled)
+    if (want == "tie" and got.undecided) or (want == "error" and got.degenerate):
+        return None
+    if got.undecided or got.degenerate or got.seats != want:
+        return f"{case} regions {regions}: interpreter {want}, encoding {got.seats}"
+    return None
+
+
+def _regions(*rows: list[int]) -> list[tuple[list[int], dict[str, int]]]:
+    return [(list(r), {"against_all": 0, "invalid": 0, "nonvoters": 0}) for r in rows]
+
+
+@pytest.mark.parametrize(("test", "why"), [
+    ("threshold 10% of valid_votes in every district", "each district"),
+    ("threshold 1 quota of valid_votes in every region", "each region's seats"),
+])
+def test_regional_thresholds_beyond_the_vote_files_regions_are_refused_with_their_line(test: str, why: str) -> None:
+    ch = parse_rules(f'chamber "T" seats 10\ntier "t" seats 10 {{\n{test}\nallocate dhondt\n'
+                     'ties registration_order\n}\n', file="t.elect")
+    with pytest.raises(UnsupportedClause) as exc:
+        check_supported(ch.tiers[0])
+    assert exc.value.line == 3 and "in every" in str(exc.value) and why in str(exc.value)
+
+
+@pytest.mark.parametrize(("rule", "rows", "want"), [
+    # L3 has 10% of R1's valid votes exactly (inclusive: passes) and 30 of 100 in R2 and R3
+    ("every", [[60, 30, 10], [40, 30, 30], [40, 30, 30]], [5, 3, 2]),
+    # L3 just below 10% in R1 (9 of 91): it fails there, whatever its national share
+    ("every", [[52, 30, 9], [40, 30, 30], [40, 30, 30]], [6, 4, 0]),
+    # L2 and L3 have more than 20% of the registered voters in R2 and R3 only: 2 regions are
+    # enough (Hare: 5.33, 2.33, 2.33; the tied remainders by registration order)
+    ("at-least", [[80, 10, 10], [40, 30, 30], [40, 30, 30]], [6, 2, 2]),
+    # L2 exactly at 20% in R2 and R3 (strict: fails there): 2 regions not reached; L1 and L3
+    # share 10 seats as 7.5 and 2.5 (the tie by registration order)
+    ("at-least", [[80, 20, 0], [50, 20, 30], [50, 20, 30]], [8, 0, 2]),
+])
+def test_regional_thresholds_constructed_elections_agree(rule: str, rows: list[list[int]], want: list[int]) -> None:
+    from hemicycle.verify.concrete import encoded_seats
+
+    ch = parse_rules(REGIONAL[rule], file=f"{rule}.elect")
+    regions = _regions(*rows)
+    case = Case([sum(r[i] for r in rows) for i in range(3)])
+    assert _agree_regions(ch, case, regions, unique=True) is None
+    assert _agree_regions(ch, case, regions, unique=True, scaled=True) is None
+    assert encoded_seats(ch.tiers[0], case.votes, regions=regions).seats == want
+
+
+@pytest.mark.parametrize("rule", [*sorted(REGIONAL), "kyrgyzstan-2010"])
+def test_regional_thresholds_agree_on_random_elections(rule: str) -> None:
+    import random
+
+    ch = rules(rule) if rule in ("kyrgyzstan-2010",) else parse_rules(REGIONAL[rule], file=f"{rule}.elect")
+    rng = random.Random(f"ci-regions-{rule}")
+    bad = []
+    for k in range(60):
+        case, regions = _regional_case(rng, rng.randint(2, 4), 3)
+        msg = _agree_regions(ch, case, regions, unique=k % 10 == 0, scaled=k % 2 == 1)
+        if msg:
+            bad.append(msg)
+    assert bad == []
+
+
+def test_regional_thresholds_kyrgyzstan_verdicts() -> None:
+    threshold, concordance = verify(rules("kyrgyzstan-2010"), ["threshold", "concordance"], parties=3, timeout=120,
+                                    search=False)
+    assert threshold.status is Status.PROVED
+    assert any("non-vacuity" in n for n in threshold.notes) and any("3 regions" in n for n in threshold.notes)
+    # a list with more votes than another gets no seat: it fails the test in one region (replayed)
+    assert concordance.status is Status.REFUTED and concordance.counterexample is not None
+    el = concordance.counterexample[0]
+    assert len(el.regions) == 3
+    for i, abbr in enumerate(el.votes):  # the regions sum to the nation
+        assert sum(r["votes"][abbr] for r in el.regions) == el.votes[abbr], i
+    assert "does not pass in every region" in concordance.trace
+
+
+def test_regional_thresholds_derived_elections_keep_their_regions() -> None:
+    # a gain is a gain in some regions (derive): D'Hondt behind a regional threshold stays monotone
+    # and anonymous; an encoding that let the gaining list's regional votes move freely would refute it
+    ch = parse_rules(REGIONAL["every"], file="every.elect")
+    mono, anon = verify(ch, ["monotonicity", "anonymity"], parties=3, timeout=200, search=False)
+    assert mono.status is Status.PROVED and anon.status is Status.PROVED
+    assert any("non-vacuity" in n for n in mono.notes)
+
+
+# --- lots with several tie steps in one allocation --------------------------------------------
+
+LOTS = {
+    # the runner-up drawn among equal lists, then the method's cut drawn again
+    "runner-up-lot": 'chamber "T" seats 3\ntier "t" seats 3 {\nthreshold 40% of list_votes\n'
+                     'when passed = 1 {\nadmit runner_up\n}\nallocate dhondt\nties lot seed 1\n}\n',
+    # the runner-up, the cut, and each guaranteed seat taken from one of two equal holders
+    "guarantee-lot": 'chamber "T" seats 6\ntier "t" seats 6 {\nthreshold 25% of list_votes\n'
+                     'when passed <= 2 {\nadmit runner_up\nguarantee runner_up at least 2 seats from largest\n}\n'
+                     'allocate dhondt\nties lot seed 1\n}\n',
+    # each round of the cap draws at its cut
+    "cap-lot": 'chamber "T" seats 10\ntier "t" seats 10 {\ncap 4 seats per list\n'
+               'allocate largest_remainder quota hare\nties more_votes then lot seed 2\n}\n',
+    # each admission round, then the cut
+    "admit-next-lot": 'chamber "T" seats 6\ntier "t" seats 6 {\nthreshold 30% of list_votes\n'
+                      'admit next until admitted >= 3\nallocate sainte_lague\nties more_votes then lot\n}\n',
+}
+
+
+def _draw_tags(order: list[int], d: int, n: int) -> dict[str, list[bool]]:
+    from hemicycle.verify.ties import draw_prefix
+
+    return {f"{draw_prefix(d)}{k + 1}": [i == order[k] for i in range(n)] for k in range(n)}
+
+
+def _agree_lots(ch: Chamber, votes: list[int], orders: list[list[int]], *, unique: bool = False,
+                scaled: bool = False) -> tuple[str | None, list[int] | str]:
+    """The encoding against the interpreter with the allocation's k-th lot drawn by ``orders[k]``
+    (as many orders as the encoding has draws; the interpreter's replay uses them in turn)."""
+    from hemicycle.verify.agreement import interpreter_seats
+    from hemicycle.verify.concrete import encoded_seats
+
+    n = len(votes)
+    tags: dict[str, list[bool]] = {}
+    for d, order in enumerate(orders):
+        tags |= _draw_tags(order, d, n)
+    want = interpreter_seats(ch, ch.tiers[0], Case(votes), tags)
+    got = encoded_seats(ch.tiers[0], votes, tags=tags, unique=unique, scaled=scaled)
+    if (want == "tie" and got.undecided) or (isinstance(want, str) and want.startswith("error") and got.degenerate):
+        return None, want
+    if got.undecided or got.degenerate or got.seats != want:
+        return f"{votes} draws {orders}: interpreter {want}, encoding {got.seats}", want
+    return None, want
+
+
+def _draws_of(ch: Chamber, n: int) -> int:
+    from hemicycle.verify.concrete import FixedVotes
+    from hemicycle.verify.ties import is_lot_tag
+
+    fv = FixedVotes(ch.tiers[0], n)
+    return sum(1 for t in fv.enc.election.tags if is_lot_tag(t) and t.endswith("#1"))
+
+
+def test_lots_each_tie_step_draws_its_own_lot() -> None:
+    # L1 passes alone; L2 and L3 tie for the runner-up (lot 1), then L1 and the runner-up tie for
+    # the last D'Hondt seat (lot 2): the draws are independent (one order for both would give L3
+    # the seat whenever it is admitted), and the interpreter's replay takes them in turn
+    ch = parse_rules(LOTS["runner-up-lot"], file="lots.elect")
+    assert _draws_of(ch, 3) == 2
+    for orders, want in (([[2, 1, 0], [0, 2, 1]], [3, 0, 0]), ([[2, 1, 0], [2, 0, 1]], [2, 0, 1]),
+                         ([[1, 2, 0], [1, 0, 2]], [2, 1, 0]), ([[1, 2, 0], [0, 1, 2]], [3, 0, 0])):
+        for scaled in (False, True):
+            msg, got = _agree_lots(ch, [60, 20, 20], orders, unique=True, scaled=scaled)
+            assert msg is None and got == want
+
+
+@pytest.mark.parametrize("name", sorted(LOTS))
+def test_lots_with_several_steps_agree_on_random_elections(name: str) -> None:
+    import random
+
+    from hemicycle.verify.agreement import random_case
+
+    ch = parse_rules(LOTS[name], file=f"{name}.elect")
+    rng = random.Random(f"ci-lots-{name}")
+    bad = []
+    for k in range(60):
+        case = random_case(rng, lists=(2, 4))
+        if rng.random() < 0.5:  # ties everywhere
+            case.votes = [rng.choice([0, 5, 5, 10, 20]) for _ in case.votes]
+        n = len(case.votes)
+        orders = [rng.sample(range(n), n) for _ in range(_draws_of(ch, n))]
+        msg, _ = _agree_lots(ch, case.votes, orders, unique=k % 10 == 0, scaled=k % 2 == 1)
+        if msg:
+            bad.append(msg)
+    assert bad == []
+
+
+def test_lots_with_several_steps_verdicts() -> None:
+    ch = parse_rules(LOTS["cap-lot"], file="cap-lot.elect")
+    concordance, total = verify(ch, ["concordance", "seat-total"], parties=3, timeout=120, search=False)
+    assert concordance.status is Status.PROVED  # for every outcome of every lot
+    assert any("non-vacuity" in n for n in concordance.notes)
+    assert total.status is Status.REFUTED and total.counterexample is not None  # vacant seats, replayed
+    ch = parse_rules(LOTS["runner-up-lot"], file="lots.elect")
+    (anon,) = verify(ch, ["anonymity"], parties=3, timeout=120, search=False)
+    assert anon.status is Status.PROVED

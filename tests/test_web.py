@@ -569,14 +569,25 @@ def test_a_typed_district_error_is_placed_at_its_cell() -> None:
     assert votes_error(caught.value, source)["table"] == {"district": 1, "cell": "name"}  # type: ignore[arg-type]
 
 
-def test_districted_systems_compare_without_margins(client: TestClient) -> None:
+def test_districted_systems_compare_with_margins(client: TestClient) -> None:
+    """Margins in districts where the closed form gives them (Spain: every list x province in well
+    under a second); the curve in districts is left to the command line."""
     systems = [{"text": client.get(f"/api/rules/{n}").json()["text"], "file": f"{n}.elect"}
                for n in ("spain-1986", "spain-one-district")]
     r = client.post("/api/compare", json={"systems": systems, "votes": {"kind": "bundled", "name": "spain-2015"},
                                           "curve": "PP"})
     answer = r.json()
     assert "error" not in answer, answer
-    assert [n.split(":")[0] for n in answer["notes"]] == ["margins", "seat-vote curve"]
-    assert "given in districts" in answer["notes"][0] and "--margins" in answer["notes"][0]
-    assert "given in districts" in answer["notes"][1] and "--curve PP" in answer["notes"][1]
+    assert [n.split(":")[0] for n in answer["notes"]] == ["seat-vote curve"]
+    assert "given in districts" in answer["notes"][0] and "--curve PP" in answer["notes"][0]
+    assert "Votes that decide seats" in answer["html"] and " in Granada" in answer["html"]
     assert [a["file"] for a in answer["arches"]] == ["spain-1986", "spain-one-district"]
+
+
+def test_districted_margins_by_a_search_are_left_to_the_command_line(client: TestClient) -> None:
+    systems = [{"text": client.get("/api/rules/czech-2021").json()["text"], "file": "czech-2021.elect"}]
+    answer = client.post("/api/compare", json={"systems": systems,
+                                               "votes": {"kind": "bundled", "name": "czech-2021"}}).json()
+    assert "error" not in answer, answer
+    assert [n.split(":")[0] for n in answer["notes"]] == ["margins of " + answer["arches"][0]["label"]]
+    assert "by a search" in answer["notes"][0] and "--margins" in answer["notes"][0]

@@ -8,12 +8,12 @@ of its districts'. Returns the seats in the same shapes, one array per district.
 
 The rules and the election's shape are planned once by the compiled path (``hemicycle.districted``:
 what is covered, the magnitudes by the interpreter's step). Elections go in chunks; in a chunk each
-district is one set of array operations over all its elections: the admitted lists (a column whose
-bounds pass or fail every test is decided at once, the others election by election), then the
-method. Divisor methods are decided by a witness (``_divisor_unit``): an integer ``L`` at which
-exactly ``h`` of the scaled quotients ``F w / d(i)`` are at least ``L``, so that those are the
-``h`` highest and none ties the cut; counts are proposed in floating point and every one is
-confirmed in integers (32-bit where every product fits, else 64-bit), so no float decides a seat.
+district's admitted lists are found by one comparison per test over the district's block (where
+every test applies to every list: ``v >= lowest``, the fewest votes that pass, in integers); then
+divisor methods take every district with the same number of admitted lists as one block
+(``hemicycle.batch_divisors``: a guess at one level per cell, rounds of one seat, and an integer
+certificate that the seats are the highest quotients with none tied at the cut; 32-bit integers
+where every product fits, else 64-bit), so that no float decides a seat.
 Largest remainder goes by ``divmod`` (``hemicycle.batch``). An election and district the arrays do
 not decide (a tie, quotients too close at the cut, figures too large, no list to take the
 seats) goes alone through the compiled steps, a lot drawn by the interpreter's tie breaker from
@@ -25,7 +25,6 @@ interpreter, election by election.
 from __future__ import annotations
 
 import dataclasses
-import itertools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -34,14 +33,16 @@ import numpy as np
 from hemicycle import model as m
 from hemicycle.bases import base_figure
 from hemicycle.batch import _limit, _lr
+from hemicycle.batch_divisors import block_dtype, divisor_block
 from hemicycle.compiled import _Fallback
 from hemicycle.districted import DistrictPlan, election_of, interpreted, passes, plan_districts, unit_seats
 from hemicycle.election import TOTALS, Election
-from hemicycle.highest_averages import LinearDivisors
 from hemicycle.validate import figure_array
 
 # Elections per chunk: the arrays of a chunk (elections x districts x lists) stay in the cache.
 _CHUNK = 16_384
+# Figures per call of the divisor block (lists x cells): its dozen passes stay in the cache.
+_CELLS = 2**17
 
 Array = np.ndarray[Any, np.dtype[np.int64]]
 Mask = np.ndarray[Any, np.dtype[np.bool_]]
@@ -74,7 +75,7 @@ def _checked(votes: Sequence[Any], columns: list[list[int]], totals: Mapping[str
         if a.ndim != 2 or a.shape[1] != len(cols) or (e is not None and a.shape[0] != e):
             raise ValueError(f"votes of district {d} must have shape (elections, {len(cols)})")
         e = a.shape[0]
-        if a.size and (a < 0).any():
+        if a.size and a.min() < 0:
             raise ValueError(f"votes of district {d} must not be negative")
         arrays.append(a)
     e = e or 0
@@ -147,7 +148,7 @@ def _safe(block: list[Array], totals: dict[str, Array], limit: int) -> Mask:
     e = block[0].shape[0]
     width = sum(b.shape[1] for b in block) + sum(t.shape[1] for t in totals.values())
     small = (limit - 1) // max(width, 1)  # every figure at most this: every sum below limit
-    if not any((a > small).any() for a in [*block, *totals.values()] if a.size):
+    if not any(a.max() > small for a in [*block, *totals.values()] if a.size):
         return np.ones(e, dtype=bool)
     biggest = max([int(b.max()) for b in block if b.size] + [int(t.max()) for t in totals.values() if t.size] + [0])
     if biggest >= 2**63 // max(width, 1):
@@ -192,65 +193,66 @@ def _needs_list_votes(tests: Sequence[Any], totals: Mapping[str, Any]) -> bool:
     return False
 
 
-def _weights(plan: DistrictPlan, cols: list[int], w: Array, totals: dict[str, Array], d: int,
-             nationally: Mask | None) -> tuple[Array, Array]:
+def _admitted(plan: DistrictPlan, cols: list[int], w: Array, totals: dict[str, Array], d: int,
+              nationally: Mask | None) -> tuple[Array, Array]:
     """District ``d``'s admitted lists: the places (among ``cols``) of those admitted in some
-    election of the chunk, and their weights, one row per list (0 where not admitted).
+    election of the chunk, and their weights (elections x those lists, 0 where not admitted).
 
-    A list is admitted where it has votes and passes every test that applies to it. A column
-    whose figures pass a test in every election of the chunk (each at least ``ceil(r / den)`` for
-    the largest right-hand side ``r``) or fail it in every one (each below it for the smallest)
-    is decided at once; only the others are compared election by election."""
-    wt = w.T.copy()  # one row per list (a copy: changed below): every step runs along contiguous rows
-    # bounds by comparisons (64-bit minima and maxima have no vector instruction here)
-    votes = wt > 0
-    never = ~votes.any(axis=1)
-    always = votes.all(axis=1)
-    has_votes = always.copy()
-    tests = []
+    A list is admitted where it has votes and passes every test that applies to it; each test is
+    one integer comparison over the district's whole block (``v den >= num base``, or ``>``)."""
+    ok = w > 0
     if plan.unit_tests:
         here = {k: t[:, d] for k, t in totals.items()}
         list_votes = w.sum(axis=1) if _needs_list_votes(plan.unit_tests, here) else np.zeros(1, dtype=np.int64)
         for base, num, den, inclusive, applies in plan.unit_tests:
-            rhs = np.broadcast_to(num * base_figure(base, list_votes, here, _missing), (w.shape[0],))
-            r_lo, r_hi = int(rhs.min()), int(rhs.max())
-            # v * den >= r  iff  v >= ceil(r / den);  v * den > r  iff  v > floor(r / den)
-            if inclusive:
-                fail_all = (wt < -(-r_lo // den)).all(axis=1)
-                pass_all = (wt >= -(-r_hi // den)).all(axis=1)
-            else:
-                fail_all = (wt <= r_lo // den).all(axis=1)
-                pass_all = (wt > r_hi // den).all(axis=1)
+            rhs = np.broadcast_to(num * base_figure(base, list_votes, here, _missing), (w.shape[0],))[:, None]
+            scaled = w * den if den != 1 else w
+            passed = (scaled >= rhs) if inclusive else (scaled > rhs)
             if applies is not None:
-                mine = np.array([applies[i] for i in cols], dtype=bool)
-                fail_all &= mine
-                pass_all |= ~mine
-            never |= fail_all
-            always &= pass_all
-            tests.append((rhs, den, inclusive, applies))
+                passed |= ~np.array([applies[i] for i in cols], dtype=bool)
+            ok &= passed
     if nationally is not None:
-        nat = nationally[:, cols]
-        never |= ~nat.any(axis=0)
-        always &= nat.all(axis=0)
+        ok &= nationally[:, cols]
     if plan.exempt is not None:
         ex = np.array([plan.exempt[i] for i in cols], dtype=bool)
-        never = np.where(ex, ~votes.any(axis=1), never)
-        always = np.where(ex, has_votes, always)
-    live = np.nonzero(~never)[0]
-    out = wt[live] if live.size < wt.shape[0] else wt
-    for row, j in enumerate(live.tolist()):
-        if always[j]:
-            continue
-        col = out[row]
-        ok = col > 0
-        if plan.exempt is None or not plan.exempt[cols[j]]:
-            for rhs, den, inclusive, applies in tests:
-                if applies is None or applies[cols[j]]:
-                    ok &= (col * den >= rhs) if inclusive else (col * den > rhs)
-            if nationally is not None:
-                ok &= nationally[:, cols[j]]
-        col *= ok
-    return live, out
+        if ex.any():
+            ok = np.where(ex, w > 0, ok)
+    live = np.nonzero(ok.any(axis=0))[0]
+    if live.size < len(cols):
+        return live, w[:, live] * ok[:, live]
+    return live, w * ok
+
+
+def _lowest(plan: DistrictPlan, w: Array, totals: dict[str, Array], d: int) -> Array | None:
+    """Where every test applies to every list and nothing is national or exempt: per election of
+    the chunk, the fewest votes a list needs in district ``d`` to be admitted (at least 1), so
+    that admission is one comparison ``v >= lowest``: ``v den >= r`` iff ``v >= ceil(r / den)``,
+    ``v den > r`` iff ``v >= floor(r / den) + 1``. None: the tests are not of that kind."""
+    if plan.national_tests or plan.exempt is not None or any(t[4] is not None for t in plan.unit_tests):
+        return None
+    lowest = np.ones(w.shape[0], dtype=np.int64)
+    if plan.unit_tests:
+        here = {k: t[:, d] for k, t in totals.items()}
+        list_votes = w.sum(axis=1) if _needs_list_votes(plan.unit_tests, here) else np.zeros(1, dtype=np.int64)
+        for base, num, den, inclusive, _ in plan.unit_tests:
+            rhs = num * base_figure(base, list_votes, here, _missing)
+            np.maximum(lowest, -(-rhs // den) if inclusive else rhs // den + 1, out=lowest)
+    return lowest
+
+
+def _column_max(w: Array) -> Array:
+    """Each column's largest figure: a reduction along rows of a few columns runs one short inner
+    loop per row, so rows are first laid side by side in groups of 64 (one long loop each)."""
+    e, k = w.shape
+    if e == 0 or k == 0:
+        return np.zeros(k, dtype=np.int64)
+    if e % 64 or not w.flags.c_contiguous:
+        return w.max(axis=0)  # type: ignore[no-any-return]
+    return w.reshape(e // 64, 64 * k).max(axis=0).reshape(64, k).max(axis=0)  # type: ignore[no-any-return]
+
+
+# district, admitted lists, weights, lowest votes admitted (None: weights masked), largest weight
+Member = tuple[int, Array, Array, "Array | None", int]
 
 
 def _chunk(plan: DistrictPlan, columns: list[list[int]], block: list[Array], totals: dict[str, Array],
@@ -260,214 +262,73 @@ def _chunk(plan: DistrictPlan, columns: list[list[int]], block: list[Array], tot
     e = block[0].shape[0]
     redo = np.zeros((e, len(columns)), dtype=bool)
     nationally = _national(plan, columns, block, totals)
+    divisor = not isinstance(plan.method, m.LargestRemainder)
+    groups: dict[int, list[Member]] = {}
     for d, (cols, w, h) in enumerate(zip(columns, block, plan.magnitudes, strict=True)):
         if h <= 0:
             continue
-        live, weights = _weights(plan, cols, w, totals, d, nationally)
+        lowest = _lowest(plan, w, totals, d) if divisor else None
+        if lowest is not None:
+            # the lists with enough votes in some election (their weights are masked in the block)
+            tops = _column_max(w)
+            live = np.nonzero(tops >= lowest.min())[0]
+            weights, top = w, int(tops[live].max()) if live.size else 0
+        else:
+            live, weights = _admitted(plan, cols, w, totals, d, nationally)
+            top = int(weights.max()) if weights.size else 0
         if live.size == 0:
             redo[:, d] = True  # no list can take the seats: the interpreter says what happens
-            continue
-        if isinstance(plan.method, m.LargestRemainder):
-            total = weights.sum(axis=0)
-            admitted = list(weights > 0)
-            got, fb = _lr(plan.method, h, list(weights), None, admitted, total, total > 0, plan.by_order)
-            seats = np.stack(got)
-            fb |= total == 0
+        elif divisor:
+            groups.setdefault(live.size, []).append((d, live, weights, lowest, top))
         else:
-            seats, fb = _divisor_unit(plan, h, weights)
-        if live.size == seats.shape[0] == out[d].shape[1]:
-            out[d][...] = seats.T
-        else:
-            out[d][:, live] = seats.T
-        redo[:, d] = fb
+            total = weights.sum(axis=1)
+            rows = list(weights.T)
+            got, fb = _lr(plan.method, h, rows, None, [r > 0 for r in rows], total, total > 0, plan.by_order)
+            _put(out[d], live, np.stack(got))
+            redo[:, d] = fb | (total == 0)
+    for width, members in groups.items():
+        _divisor_group(plan, width, members, out, redo)
     return redo
 
 
-# --- divisor methods in one district, for every election of a chunk at once --------------------------
-#
-# A witness decides each election: an integer L such that, with the weights scaled by F, exactly
-# h of the quotients F w / d(i) are at least L. Those are then the h highest quotients, every
-# other is below them (no tie at the cut), and the seats are their counts per list: the
-# seat-by-seat process gives exactly these (the divisors do not decrease, so each list's quotients
-# do not increase and its seats are the quotients above the cut). L/F is the divisor of the
-# method ("votes per seat").
-#
-# L is first guessed from the totals; each list's count at L is proposed in floating point and
-# confirmed exactly, in integers, by L d(S - 1) <= F w < L d(S) (32-bit integers when every
-# product fits, else 64-bit). Elections whose counts do not sum to h, or whose proposal is not
-# confirmed, are counted again exactly (integer division) and L moved to the next quotient,
-# until the counts sum to h. An election where no integer L gives h (quotients within 1/F of
-# each other at the cut: a tie, or nearly), or whose figures are too large, goes to the exact
-# path (``_redo``) for that district alone.
-
-_I32 = 2**31 - 1
-_I64 = 2**62
-_SCALE = 1024  # the largest F: the witness separates quotients 1/1024 of a vote apart
-
-
-def _table(lin: LinearDivisors, h: int) -> list[int] | None:
-    """The divisors d(0) ... d(h + 1) in integers (and the head's), when all are positive and none
-    is below the one before (else None: the exact path)."""
-    tab = [lin.head[i] if i < len(lin.head) else lin.alpha * i + lin.beta for i in range(max(h, len(lin.head)) + 2)]
-    if tab[0] <= 0 or any(b < a for a, b in itertools.pairwise(tab)):
-        return None
-    return tab
-
-
-def _divisor_unit(plan: DistrictPlan, h: int, weights: Array) -> tuple[Array, Mask]:
-    """Highest averages in one district: ``weights`` (lists x elections, 0 where not admitted);
-    the seats in the same shape, and the elections the exact path must decide."""
-    k, e = weights.shape
-    lin = plan.linear
-    tab = _table(lin, h) if lin is not None else None
-    if tab is None:
-        return np.zeros((k, e), dtype=np.int64), np.ones(e, dtype=bool)
-    assert lin is not None
-    total = weights.sum(axis=0)
-    n = np.count_nonzero(weights, axis=0)
-    empty = total == 0
-    alpha, beta, top = lin.alpha, lin.beta, tab[h]
-    # the guess: the linear tail's divisor with h seats and half a seat lost per list
-    den = np.maximum(2 * alpha * h + n * (2 * beta - alpha), alpha * h)
-    t_max = int(total.max())
-    # every product of the moved witnesses (64-bit) is below F * T * (the largest divisor + alpha + |beta| + 2)
-    scale = min(_SCALE, _I64 // max(t_max * (max(tab) + alpha + abs(beta) + 2), 1))
-    if scale < 1:
-        return np.zeros((k, e), dtype=np.int64), np.ones(e, dtype=bool)  # too large: the exact path
-    # the guessed witness times d(h + 1), over F, is below T (2 d(h + 1) / (alpha h) + 1): 32 bits when that fits
-    narrow = min(scale, _I32 // max(t_max * (2 * (top + alpha) // max(alpha * h, 1) + 2), 1))
-    if narrow >= 1 and not lin.head:
-        scale = narrow
-        x: Array = weights.astype(np.int32)
-        if scale != 1:
-            x *= np.int32(scale)
-        wit = np.maximum(2 * scale * total // den, 1)
-        seats, ok = _propose(lin, h, x, wit, np.int32, np.float32)
-        counts = seats.sum(axis=0)  # at most k (h + 1): no overflow
-        good = ok & (counts == h)
-    else:
-        x = weights * scale
-        wit = np.maximum(2 * scale * total // den, 1)
-        seats, ok = (_propose(lin, h, x, wit, np.int64, np.float64) if not lin.head
-                     else (np.zeros((k, e), dtype=np.int64), np.zeros(e, dtype=bool)))
-        counts = seats.sum(axis=0)
-        good = ok & (counts == h)
-    fallback = empty.copy()
-    rows = np.nonzero(~good & ~empty)[0]
-    if rows.size:
-        got, lost = _move(lin, h, x[:, rows], seats[:, rows], counts[rows], ok[rows], wit[rows],
-                          _I32 if x.dtype == np.int32 else _I64, x.dtype.type)
-        seats = seats.astype(np.int64, copy=False)
-        seats[:, rows] = got
-        fallback[rows[lost]] = True
-    return seats.astype(np.int64, copy=False), fallback
-
-
-def _propose(lin: LinearDivisors, h: int, x: Array, wit: Array, dtype: Any, ftype: Any) -> tuple[Array, Mask]:
-    """Each list's count of quotients ``x / d(i)`` at least the witness, proposed in floating point
-    and confirmed in integers of ``dtype``: ``L d(S - 1) <= x < L d(S)`` (the caller has checked
-    that every product of an election whose counts sum to h fits: each count is clipped to
-    ``[0, h + 1]``). Returns the counts and, per election, whether all are confirmed."""
-    alpha, beta = lin.alpha, lin.beta
-    guess = x.astype(ftype)
-    if ftype is np.float64:
-        guess /= alpha * wit  # correctly rounded: a quotient exactly at the witness gives its whole count
-    else:
-        guess *= (1.0 / (alpha * wit)).astype(ftype)
-    if alpha != beta:
-        guess += ftype((alpha - beta) / alpha)
-    counts = guess.astype(dtype)
-    # at most h + 1 (more cannot sum to h), at least 0 (the truncation of a value at or below -1)
-    np.clip(counts, 0, h + 1, out=counts)
-    lw = wit.astype(dtype)
-    upper = counts * dtype(alpha) if alpha != 1 else counts.copy()
-    if beta:
-        upper += dtype(beta)
-    upper *= lw  # L d(S)
-    ok = x < upper
-    upper -= lw * dtype(alpha)  # L d(S - 1); for S = 0 at most 0 unless beta > alpha
-    if beta > alpha:
-        upper *= counts > 0
-    ok &= upper <= x
-    return counts, ok.all(axis=0)
-
-
-def _divisors(lin: LinearDivisors, s: Array) -> Array:
-    """The integer divisor ``d(s)`` for each count ``s`` (at least 0)."""
-    tail = lin.alpha * s + lin.beta
-    if not lin.head:
-        return tail  # type: ignore[no-any-return]
-    head = np.array(lin.head, dtype=np.int64)
-    return np.where(s < len(lin.head), head[np.minimum(s, len(lin.head) - 1)], tail)  # type: ignore[no-any-return]
-
-
-def _counts(lin: LinearDivisors, x: Array, wit: Array) -> Array:
-    """Exactly, in integers, for each list, how many of its quotients ``x / d(i)`` are at least the
-    witness (the divisors positive and not decreasing: the head's that are, then the tail's)."""
-    k = len(lin.head)
-    out = np.maximum((x - lin.beta * wit) // (lin.alpha * wit) + 1 - k, 0)
-    for v in lin.head:
-        out += wit * v <= x
-    return out  # type: ignore[no-any-return]
-
-
-def _move(lin: LinearDivisors, h: int, x: Array, seats: Array, counts: Array, ok: Mask, wit: Array,
-          limit: int, dtype: Any) -> tuple[Array, Mask]:
-    """The elections the guessed witness left open: where the counts are not confirmed they are
-    counted exactly (64-bit integer division); where they sum to fewer than h, the witness moves
-    down to the highest quotient below it, where to more, up past the lowest one at or above it,
-    and the counts are proposed (the witness sits at a quotient: in double precision) and
-    confirmed again (in ``dtype`` while the witness times d(h) stays below ``limit``), until
-    they sum to h. Returns the counts and the elections that overshoot h (quotients within 1/F
-    of each other at the cut: a tie, or nearly) for the exact path."""
-    k, e = x.shape
-    out = np.zeros((k, e), dtype=np.int64)
-    lost = np.zeros(e, dtype=bool)
-    rows = np.arange(e)
-    direction = np.zeros(e, dtype=np.int64)
-    s, c = seats, counts
-    top = lin.head[h] if h < len(lin.head) else lin.alpha * h + lin.beta
-    xf = x.astype(np.float64)
-    for _ in range(h + k + 2):  # each round moves every open election one quotient or more
-        if not ok.all():
-            redo = np.nonzero(~ok)[0]
-            s = s.astype(np.int64)
-            s[:, redo] = _counts(lin, x[:, redo].astype(np.int64), wit[redo])
-            c = s.sum(axis=0)
-        step = np.sign(h - c)
-        over = (direction != 0) & (step != 0) & (step != direction)
-        done = step == 0
-        if rows.size == e:
-            if done.any():
-                np.copyto(out, s, where=done)  # the first round: every election still open
+def _divisor_group(plan: DistrictPlan, width: int, members: list[Member], out: list[Array], redo: Mask) -> None:
+    """The districts of a chunk with ``width`` admitted lists, as one block (lists x (district,
+    election)) for ``divisor_block``, in the narrowest integers its products fit."""
+    e = redo.shape[0]
+    mags = np.array([plan.magnitudes[d] for d, *_ in members], dtype=np.int64)
+    w_max = max(member[4] for member in members)
+    dtype = block_dtype(plan.linear, w_max, int(mags.max())) if plan.linear is not None else None
+    if dtype is None:
+        for d, *_ in members:
+            redo[:, d] = True
+        return
+    block = np.empty((width, len(members), e), dtype=dtype)
+    for g, (_, live, weights, lowest, _) in enumerate(members):
+        part = block[:, g, :]
+        if lowest is None:
+            part[...] = weights.T
         else:
-            out[:, rows[done]] = s[:, done]
-        lost[rows[over]] = True
-        keep = np.nonzero(~done & ~over)[0]
-        if not keep.size:
-            return out, lost
-        if keep.size < rows.size:
-            rows, x, xf, s, step = rows[keep], x[:, keep], xf[:, keep], s[:, keep], step[keep]
-        direction = step
-        # down (too few seats): the highest next quotient x / d(S), its floor the new witness;
-        # up (too many): the lowest last quotient x / d(S - 1), just past it
-        up = direction < 0
-        at = s - up if up.any() else s
-        q = xf / _divisors(lin, np.maximum(at, 0))
-        if up.any():
-            np.putmask(q, at < 0, np.inf)
-            wit = np.where(up, np.floor(q.min(axis=0)) + 1, np.floor(q.max(axis=0)))
-        else:
-            wit = np.floor(q.max(axis=0))
-        wit = np.maximum(wit, 1).astype(np.int64)
-        if lin.head:
-            ok = np.zeros(rows.size, dtype=bool)
-            continue
-        s, ok = _propose(lin, h, x, wit, dtype, np.float64)  # the witness is at a quotient: 53 bits
-        ok &= wit * (top + lin.alpha) < limit
-        c = s.sum(axis=0)
-    lost[rows] = True
-    return out, lost
+            part[...] = weights.T[live] if live.size < weights.shape[1] else weights.T
+            np.multiply(part, part >= np.minimum(lowest, w_max + 1).astype(dtype), out=part)
+    flat, cells = block.reshape(width, -1), np.repeat(mags, e)
+    seats, back = np.empty(flat.shape, dtype=dtype), np.empty(cells.shape, dtype=bool)
+    step = max(_CELLS // width, 1)
+    for at in range(0, flat.shape[1], step):  # slices that stay in the cache through the block's passes
+        part = slice(at, at + step)
+        seats[:, part], back[part] = divisor_block(plan.linear, flat[:, part], cells[part])
+    seats = seats.reshape(width, len(members), e)
+    back = back.reshape(len(members), e)
+    for g, (d, live, *_) in enumerate(members):
+        _put(out[d], live, seats[:, g, :])
+        redo[:, d] = back[g]
+
+
+def _put(out: Array, live: Array, seats: Array) -> None:
+    """The seats of the admitted lists (lists x elections) into a district's result (elections x lists)."""
+    if live.size == out.shape[1]:
+        out[...] = seats.T
+    else:
+        out[:, live] = seats.T
 
 
 def _redo(plan: DistrictPlan, columns: list[list[int]], arrays: list[Any], given: dict[str, Any],

@@ -31,7 +31,7 @@ and totals and the election holds nothing else that could matter; the interprete
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -209,6 +209,35 @@ def _default(obj: Any, keep: set[str]) -> bool:
     return True
 
 
+class _Lots:
+    """The interpreter's draw of lots for the districts ``Seats.units_with`` allocates again: one
+    draw (the tier's seed) going on from district to district in the vote file's order, made on the
+    first lot. Only the districts allocated again can hold a tie the chain leaves to the lot (the
+    election itself was allocated by the compiled steps, which draw no lot), so theirs are the draws.
+    None for a chain without a lot (the compiled steps then hand the tie to the interpreter)."""
+
+    def __init__(self, plan: Any) -> None:
+        self.plan = plan
+        ties = plan.tier.ties
+        self.on = ties is not None and m.TieCriterion.LOT in ties.criteria
+        self.breaker: Any = None
+
+    def draw(self, order: Sequence[int], votes: Sequence[int], district: str
+             ) -> Callable[[list[int], int], list[int]] | None:
+        if not self.on:
+            return None
+
+        def lot(tied: list[int], places: int) -> list[int]:
+            from hemicycle.interpreter.ties import TieBreaker
+
+            entries = [self.plan.template.lists[i] for i in order]
+            if self.breaker is None:
+                self.breaker = TieBreaker(self.plan.tier, (), [], ())
+            self.breaker.rebind(entries, votes, district)
+            return self.breaker.favour(tied, places, "the cut", "a tie")  # type: ignore[no-any-return]
+        return lot
+
+
 class Seats:
     """The seats of the lists (tiers summed, in the election's order; appointed seats apart) for
     derived elections of ``election`` under ``chamber`` (see the module docstring)."""
@@ -238,10 +267,11 @@ class Seats:
         fast = self._unit_plan()
         if fast is not None:
             from hemicycle.compiled import _Fallback
+            from hemicycle.interpreter.ties import TieError
 
             try:
                 return self._units_fast(fast, changes)
-            except _Fallback:
+            except (_Fallback, TieError):
                 pass
         return self.units(derive_units(self.election, changes))
 
@@ -290,18 +320,24 @@ class Seats:
         verdicts = nationally
         if plan.national_tests:
             verdicts = passes(plan.national_tests, national, _moved_totals(self.election.totals, moved))
-        again = [u.name for u in tree.by_level[level]] if verdicts != nationally else list(new_units)
+        again = ([u.name for u in tree.by_level[level]] if verdicts != nationally or len(new_units) > 1
+                 else list(new_units))  # in the vote file's order: a lot is drawn district after district
         seats = {}
+        lots = _Lots(plan)
         for name in again:
             if name in new_units:
                 unit_votes, unit_totals = new_units[name]
+            elif verdicts == nationally:
+                continue  # an unchanged district under the same verdicts keeps its seats
             else:
                 u = tree.unit(level, name)
                 assert u is not None
                 unit_votes, unit_totals = dict(u.votes), dict(u.totals)
             names = list(unit_votes)
-            got = unit_seats(plan, list(unit_votes.values()), [plan.place[a] for a in names], unit_totals,
-                             magnitudes[name], verdicts)
+            order = [plan.place[a] for a in names]
+            values = list(unit_votes.values())
+            got = unit_seats(plan, values, order, unit_totals, magnitudes[name], verdicts,
+                             lot=lots.draw(order, values, name))
             seats[name] = {names[k]: n for k, n in sorted(got.items()) if n}
         out = list(self._base_national)
         for name, won in seats.items():

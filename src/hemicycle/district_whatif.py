@@ -15,23 +15,21 @@ the nation carry the sums). A list gains or loses votes only where it stood.
 * A vote swing ``ABBR=-5000`` is spread over the districts where the list stood in proportion to
   its votes there (largest remainder: the whole change is applied); ``ABBR=-5000@NAME`` applies it
   in that unit (spread the same way over the districts inside it).
-* Margins: for each list and each district where it stood, the fewest votes it must gain there
-  (the other lists' votes unchanged) for one more seat nationally, and the fewest it may lose
-  there before it has one seat fewer, found by doubling and bisection on whole votes (exact when
-  the list's seats do not fall as its votes rise; ``hemicycle verify --property monotonicity``).
+* Margins per list and district: ``hemicycle.district_margins`` (re-exported here).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from fractions import Fraction
 from itertools import pairwise
 from math import lcm
+from typing import Any
 
 from hemicycle import model as m
 from hemicycle.bases import base_figure
 from hemicycle.derived import Seats, UnitKey, WhatIfError, derive_units, parse_swing, round_keep_total, vote_units
+from hemicycle.district_margins import DistrictMargin, district_margins, first_true
 from hemicycle.election import Election, Unit
 
 __all__ = ["DistrictCurve", "DistrictMargin", "apply_district_swings", "district_margins", "first_true"]
@@ -111,79 +109,6 @@ def _percent(votes: dict[str, int], abbr: str, points: Fraction) -> bool:
     return stopped
 
 
-# --- margins -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DistrictMargin:
-    district: str
-    level: str
-    votes: int  # the list's votes there
-    gain: int | None  # fewest extra votes there for one more seat nationally; None: no amount does
-    lose: int | None  # fewest votes lost there for one seat fewer; None: losing them all does not
-    gain_seats: int | None = None  # its seats there once it gains them (None: no gain)
-
-    def to_json(self) -> dict[str, object]:
-        return {"district": self.district, "level": self.level, "votes": self.votes,
-                "votes_to_gain_a_seat": self.gain, "votes_to_lose_a_seat": self.lose,
-                "seats_there_after_gain": self.gain_seats}
-
-
-def district_margins(chamber: m.Chamber, election: Election, lists: Sequence[str] | None = None
-                     ) -> list[tuple[str, int, list[DistrictMargin]]]:
-    """For every list (or those of ``lists``): (abbr, its seats, its margins in each district where
-    it stood, the cheapest gain first)."""
-    if not election.lists:
-        raise WhatIfError("the vote file has no lists: there are no votes to move")
-    seats_of = Seats(chamber, election)
-    units = vote_units(election)
-    now, _ = seats_of.units_with({})
-    limit = 4 * max(1, election.list_votes + election.totals.get("invalid", 0))
-    out = []
-    for i, e in enumerate(election.lists):
-        if lists is not None and e.abbr not in lists:
-            continue
-        found = []
-        for u in units:
-            if e.abbr not in u.votes:
-                continue
-            key = (u.level, u.name)
-
-            def with_change(d: int, u: Unit = u, key: UnitKey = key, a: str = e.abbr
-                            ) -> tuple[tuple[int, ...], dict[UnitKey, dict[str, int]]]:
-                return seats_of.units_with({key: {**u.votes, a: u.votes[a] + d}})
-
-            gain = first_true(lambda d, i=i, f=with_change: f(d)[0][i] > now[i], limit)
-            lose = (None if now[i] == 0 or u.votes[e.abbr] == 0 else
-                    first_true(lambda d, i=i, f=with_change: f(-d)[0][i] < now[i], u.votes[e.abbr]))
-            there = None
-            if gain is not None:
-                there = with_change(gain)[1].get(key, {}).get(e.abbr, 0)
-            found.append(DistrictMargin(district=u.name, level=u.level, votes=u.votes[e.abbr], gain=gain, lose=lose,
-                                        gain_seats=there))
-        found.sort(key=lambda dm: (dm.gain is None, dm.gain or 0))
-        out.append((e.abbr, now[i], found))
-    return out
-
-
-def first_true(pred: Callable[[int], bool], limit: int) -> int | None:
-    """Smallest d in 1..limit with pred(d), assuming pred is monotone; None if pred(limit) fails."""
-    hi = 1
-    while not pred(hi):
-        if hi >= limit:
-            return None
-        hi = min(limit, hi * 2)
-    lo = hi // 2  # pred(lo) is false (or lo == 0)
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if pred(mid):
-            hi = mid
-        else:
-            lo = mid
-    return hi
-
-
-
 # --- seat-vote curves ----------------------------------------------------------------------------
 
 
@@ -247,43 +172,60 @@ class DistrictCurve:
     def candidates(self) -> set[Fraction]:
         """Shares where the seats may change (a superset of the breakpoints)."""
         out = self._threshold_roots()
-        out |= self._quotient_roots(self._admitted(out | {Fraction(1, 2)}))
-        return out
+        admitted = self._admitted(out | {Fraction(1, 2)})
+        if isinstance(self.chamber.tiers[0].method, m.LargestRemainder):
+            return out | self._remainder_roots(admitted)
+        return out | self._quotient_roots(admitted)
+
+    def _unit_figures(self, key: UnitKey, x: Fraction) -> dict[str, Fraction]:
+        """One vote unit's list votes at share x (``figures``)."""
+        unit = self.election.tree.unit(*key)
+        assert unit is not None
+        a, b = x / self.mine, (1 - x) / self.others
+        return {k: v * (a if k == self.abbr else b) for k, v in unit.votes.items()}
 
     def _linear(self, key: UnitKey, f: Callable[[dict[str, Fraction], Mapping[str, Fraction]], Fraction]
                 ) -> tuple[Fraction, Fraction]:
         """(value at x = 1, value at x = 0) of a linear function of the unit's figures."""
-        return tuple(f(self.figures(x)[key], self._totals(key, x)) for x in (Fraction(1), Fraction(0)))  # type: ignore[return-value]
+        return tuple(f(self._unit_figures(key, x), self._totals(key, x)) for x in (Fraction(1), Fraction(0)))  # type: ignore[return-value]
 
     def _totals(self, key: UnitKey, x: Fraction) -> dict[str, Fraction]:
         unit = self.election.tree.unit(*key)
         assert unit is not None
-        listed = sum(self.figures(x)[key].values(), Fraction(0))
+        listed = sum(self._unit_figures(key, x).values(), Fraction(0))
         moved = listed - Fraction(sum(unit.votes.values()), self.total)
         return {k: Fraction(v, self.total) + (moved if k in ("valid", "ballots_cast") else 0)
                 for k, v in unit.totals.items()}
 
     def _threshold_roots(self) -> set[Fraction]:
+        """Where a test's verdict may change; kept apart per district and for the nation
+        (``_by_unit``, ``_national``), where the admitted lists of each district are looked for."""
         out: set[Fraction] = set()
+        self._by_unit: dict[UnitKey, set[Fraction]] = {}
+        self._national: set[Fraction] = set()
         for tier in self.chamber.tiers:
             for th in tier.thresholds:
                 for test in th.tests:
                     if test.share is None or test.base is None:
                         continue
                     if test.scope is m.Scope.NATION:
-                        out |= self._national_threshold_roots(test)
+                        found = self._national_threshold_roots(test)
+                        self._national |= found
+                        out |= found
                         continue
                     for u in self.units:
                         key = (u.level, u.name)
+                        here = self._by_unit.setdefault(key, set())
                         for k in u.votes:
                             def g(v: dict[str, Fraction], t: Mapping[str, Fraction], k: str = k,
                                   test: m.Threshold = test) -> Fraction:
                                 base = base_figure(test.base, sum(v.values(), Fraction(0)), t, _missing)  # type: ignore[arg-type]
                                 return v[k] - test.share * base  # type: ignore[operator, no-any-return]
-                            out |= line_roots([self._linear(key, g)])
+                            here |= line_roots([self._linear(key, g)])
                         # a list's votes equal another's there (ties, ranks)
-                        out |= line_roots([self._linear(key, lambda v, t, k=k: v[self.abbr] - v[k])
-                                       for k in u.votes if k != self.abbr and self.abbr in u.votes])
+                        here |= line_roots([self._linear(key, lambda v, t, k=k: v[self.abbr] - v[k])
+                                            for k in u.votes if k != self.abbr and self.abbr in u.votes])
+                        out |= here
         return out
 
     def _national_threshold_roots(self, test: m.Threshold) -> set[Fraction]:
@@ -299,8 +241,19 @@ class DistrictCurve:
         return out
 
     def _admitted(self, probe: set[Fraction]) -> dict[UnitKey, set[frozenset[str]]]:
-        """The lists admitted in each district at and between the probe shares."""
+        """The lists admitted in each district at and between the probe shares: by the compiled
+        path's tests where it covers the rules (each district probed at its own and the national
+        roots), else by the interpreter at every probe."""
+        from hemicycle.compiled import _Fallback
+        from hemicycle.districted import plan_districts
         from hemicycle.interpreter import allocate
+
+        plan = plan_districts(self.chamber, self.election)
+        if plan is not None:
+            try:
+                return self._admitted_by_tests(plan)
+            except _Fallback:  # a figure a test needs is missing: the interpreter names it
+                pass
 
         pts = sorted(probe | {Fraction(0), Fraction(1)})
         probes = set(pts) | {(a + b) / 2 for a, b in pairwise(pts)}
@@ -310,6 +263,34 @@ class DistrictCurve:
             for u in result.districts:
                 for tier in u.tiers:
                     out.setdefault((u.level, u.name), set()).add(frozenset(tier.admitted))
+        return out
+
+    def _admitted_by_tests(self, plan: Any) -> dict[UnitKey, set[frozenset[str]]]:
+        """``_admitted`` by the plan's district and national tests and exemptions (as
+        ``districted.unit_seats`` admits lists), on the exact figures at each probe."""
+        from hemicycle.districted import passes
+
+        place = plan.place
+        exempt = plan.exempt
+        totals = {k: Fraction(v, self.total) for k, v in self.election.totals.items()}
+        shares = [Fraction(e.votes, self.others) for e in self.election.lists]
+        out: dict[UnitKey, set[frozenset[str]]] = {}
+        for u in self.units:
+            key = (u.level, u.name)
+            pts = sorted(self._by_unit.get(key, set()) | self._national | {Fraction(0), Fraction(1, 2), Fraction(1)})
+            names = list(u.votes)
+            order = [place[a] for a in names]
+            for x in set(pts) | {(a + b) / 2 for a, b in pairwise(pts)}:
+                votes = self._unit_figures(key, x)
+                values = [votes[a] for a in names]
+                ok = passes(plan.unit_tests, values, self._totals(key, x), order)
+                if plan.national_tests:
+                    national = [x if a == self.abbr else shares[i] * (1 - x) for i, a in enumerate(plan.abbrs)]
+                    verdicts = passes(plan.national_tests, national, totals)
+                    ok = [a and verdicts[order[k]] for k, a in enumerate(ok)]
+                free = [exempt is not None and exempt[i] for i in order]
+                out.setdefault(key, set()).add(frozenset(
+                    a for k, a in enumerate(names) if values[k] > 0 and (ok[k] or free[k])))
         return out
 
     def _quotient_roots(self, admitted: dict[UnitKey, set[frozenset[str]]]) -> set[Fraction]:
@@ -342,6 +323,50 @@ class DistrictCurve:
                             out |= line_roots([(mine / d, -quotients[rank])])
         return out
 
+    def _remainder_roots(self, admitted: dict[UnitKey, set[frozenset[str]]]) -> set[Fraction]:
+        """Largest remainder in each district: with the quota A(x) / hq (A the admitted lists'
+        votes there, hq the magnitude plus 0, 1 or 2 by the quota), the list's seats there are its
+        integer part and a remainder seat when fewer than the seats left over have larger
+        remainders (or one taken back). They change only where an integer part steps (any list's:
+        the seats left over change) or where the list's remainder meets another's: its votes and
+        the other's differ by mm quotas, mm the difference of their integer parts there. Every
+        figure is linear in x, so each is one linear equation (the others' remainders crossing
+        each other do not move the list's rank among them)."""
+        out: set[Fraction] = set()
+        method = self.chamber.tiers[0].method
+        assert isinstance(method, m.LargestRemainder)
+        extra = {m.QuotaKind.HARE: 0, m.QuotaKind.HAGENBACH_BISCHOFF: 1, m.QuotaKind.IMPERIALI: 2}[method.quota.kind]
+        magnitudes = self._magnitudes()
+        zero = Fraction(0)
+        for u in self.units:
+            if not u.votes.get(self.abbr):
+                continue
+            key = (u.level, u.name)
+            hq = magnitudes.get(u.name, 0) + extra
+            # each list's figure there as a line (value at x = 1, value at x = 0)
+            lines = {k: (Fraction(v, self.mine), zero) if k == self.abbr else (zero, Fraction(v, self.others))
+                     for k, v in u.votes.items() if v}
+            for members in admitted.get(key, set()):
+                if self.abbr not in members or hq <= 0:
+                    continue  # not admitted there: no seat there in this regime
+                here = [k for k in members if k in lines]
+                t1 = sum((lines[k][0] for k in here), zero)
+                t0 = sum((lines[k][1] for k in here), zero)
+                out |= line_roots([(hq * lines[k][0] - n * t1, hq * lines[k][1] - n * t0)
+                                   for k in here for n in range(hq + 2)])
+                pl, ql = lines[self.abbr]
+                for b in here:
+                    if b == self.abbr:
+                        continue
+                    pb, qb = lines[b]
+                    for mm in range(-hq - 1, hq + 2):
+                        for x in line_roots([(hq * (pl - pb) - mm * t1, hq * (ql - qb) - mm * t0)]):
+                            quota = (t1 * x + t0 * (1 - x)) / hq
+                            parts = [(p * x + q * (1 - x)) // quota for p, q in (lines[self.abbr], lines[b])]
+                            if abs(parts[0] - parts[1] - mm) <= 1:  # the remainders meet there
+                                out.add(x)
+        return out
+
     def _magnitudes(self) -> dict[str, int]:
         from hemicycle.interpreter import allocate
 
@@ -362,9 +387,14 @@ def _covered(chamber: m.Chamber) -> None:
                 or tier.votes_from or tier.bonus is not None or tier.biproportional:
             raise WhatIfError(f"tier {tier.name!r} does not allocate in each {level.name} by itself: a seat-vote "
                               "curve in districts is computed for tiers that do")
-        if not isinstance(tier.method, m.Divisor) or tier.method.kind is m.DivisorKind.HUNTINGTON_HILL:
+        method = tier.method
+        if isinstance(method, m.LargestRemainder):
+            if method.quota.kind is m.QuotaKind.DROOP or method.quota.rounding is not m.Rounding.EXACT:
+                raise WhatIfError(f"tier {tier.name!r}: the {method.quota.kind.value} quota is rounded, so its seats "
+                                  "depend on the number of votes and not only on the shares")
+        elif not isinstance(method, m.Divisor) or method.kind is m.DivisorKind.HUNTINGTON_HILL:
             raise WhatIfError(f"tier {tier.name!r}: a seat-vote curve in districts is computed for divisor methods "
-                              "with rational divisors")
+                              "with rational divisors and for largest remainder")
         if not tier.scale_invariant:
             raise WhatIfError(f"tier {tier.name!r} uses an absolute threshold, so its seats depend on the number of "
                               "votes and not only on the shares")

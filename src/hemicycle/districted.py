@@ -24,16 +24,18 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
+from itertools import compress
 
 from hemicycle import model as m
 from hemicycle.bases import base_figure
 from hemicycle.compiled import LotKey, _divisor, _Fallback, _favour, _lr
 from hemicycle.election import Election, Unit
-from hemicycle.highest_averages import LinearDivisors
+from hemicycle.highest_averages import LinearDivisors, seat_rounds
 from hemicycle.interpreter import allocate
 from hemicycle.interpreter.magnitudes import level_magnitudes
 from hemicycle.interpreter.selectors import selects
+from hemicycle.interpreter.thresholds import reaching
 from hemicycle.interpreter.workload import check_limits
 
 # base, numerator, denominator, inclusive, and the lists it applies to (by place; None: every list)
@@ -218,10 +220,10 @@ def passes(tests: Sequence[Test], votes: Sequence[int], totals: Mapping[str, int
     where = order if order is not None else range(len(votes))
     for base, num, den, inclusive, applies in tests:
         rhs = num * base_figure(base, list_votes, totals, _missing)
-        fails = [(v * den < rhs if inclusive else v * den <= rhs) for v in votes]
+        reach = reaching(votes, rhs, den, inclusive)
         if applies is not None:
-            fails = [f and applies[i] for f, i in zip(fails, where, strict=True)]
-        ok = [p and not f for p, f in zip(ok, fails, strict=True)]
+            reach = [r or not applies[i] for r, i in zip(reach, where, strict=True)]
+        ok = [p and r for p, r in zip(ok, reach, strict=True)]
     return ok
 
 
@@ -251,14 +253,14 @@ def national_totals_of(totals: Sequence[Mapping[str, int]]) -> dict[str, int]:
 def _key(chain: tuple[m.TieCriterion, ...], rank: Sequence[int], order: Sequence[int], votes: Sequence[int]
          ) -> Callable[[int], tuple[int, ...]]:
     """The chain's sort key of the ``k``-th list here (``order``: its place among the lists,
-    ``rank``: the registration order of each place)."""
-    def key(k: int) -> tuple[int, ...]:
-        out = []
-        for c in chain:
-            out.append(rank[order[k]] if c is m.TieCriterion.REGISTRATION_ORDER
-                       else -votes[k] if c is m.TieCriterion.MORE_VOTES else votes[k])
-        return tuple(out)
-    return key
+    ``rank``: the registration order of each place); made for every district, read on a tie."""
+    return partial(_chain_key, chain, rank, order, votes)
+
+
+def _chain_key(chain: tuple[m.TieCriterion, ...], rank: Sequence[int], order: Sequence[int], votes: Sequence[int],
+               k: int) -> tuple[int, ...]:
+    return tuple(rank[order[k]] if c is m.TieCriterion.REGISTRATION_ORDER
+                 else -votes[k] if c is m.TieCriterion.MORE_VOTES else votes[k] for c in chain)
 
 
 # Seat by seat up to this magnitude (the jump start of hemicycle.highest_averages beyond it).
@@ -274,66 +276,35 @@ def _seat_by_seat(lin: LinearDivisors, votes: Sequence[int], pool: list[int], se
 
 def _pool_seats(lin: LinearDivisors, votes: Sequence[int], pool: list[int], seats: int,
                 key: Callable[[int], tuple[int, ...]]) -> list[int]:
-    """Highest averages one seat at a time, priorities ``w / d(s)`` compared by cross-multiplying
-    integers (every divisor positive): the seats of each list of ``pool``, in its order. Lists
-    tied at the top all get a seat when enough are left; otherwise the chain decides (``_favour``;
-    _Fallback when it cannot)."""
-    head, alpha, beta = lin.head, lin.alpha, lin.beta
-    k_head = len(head)
-    n = len(pool)
-    w = [votes[k] for k in pool]
-    left = seats
-    if not k_head and alpha == beta and seats > 2 * n:
-        # D'Hondt (d(s) = s + 1, scaled): every list first gets floor(seats * w / W), which it has in
-        # the end (lower quota); the process goes on from there to the same seats (the quotients
-        # taken are all among the highest, so the highest of the others are the rest of them).
-        # With few seats per list the rounds alone are quicker.
-        total = sum(w)
-        got = [seats * x // total for x in w]
-        left -= sum(got)
-        d = [alpha * (s + 1) for s in got]
-    else:
-        got = [0] * n
-        d = [head[0] if k_head else beta] * n
-    rest = range(1, n)
-    while left > 0:
-        best = 0
-        wb, db = w[0], d[0]
-        tied = False
-        for j in rest:
-            x = w[j] * db
-            y = wb * d[j]
-            if x >= y:
-                if x > y:
-                    best, wb, db, tied = j, w[j], d[j], False
-                else:
-                    tied = True
-        if not tied:
-            s = got[best] = got[best] + 1
-            d[best] = head[s] if s < k_head else alpha * s + beta
-            left -= 1
-            continue
-        winners = [j for j in range(n) if w[j] * db == wb * d[j]]
-        if len(winners) > left:
-            chosen = set(_favour([pool[j] for j in winners], left, key))
-            winners = [j for j in winners if pool[j] in chosen]
-        for j in winners:
-            s = got[j] = got[j] + 1
-            d[j] = head[s] if s < k_head else alpha * s + beta
-        left -= len(winners)
-    return got
+    """The seats of each list of ``pool``, in its order, by the interpreter's own seat-by-seat
+    step (``highest_averages.seat_rounds``); a tie it cannot give every list tied goes to the
+    chain's keys (``_favour``; _Fallback when they cannot decide)."""
+    return seat_rounds(lin, votes, pool, seats, partial(_tied, pool, key))
+
+
+def _tied(pool: list[int], key: Callable[[int], tuple[int, ...]], positions: list[int], places: int, w: int,
+          d: int) -> list[int]:
+    chosen = set(_favour([pool[j] for j in positions], places, key))
+    return [j for j in positions if pool[j] in chosen]
 
 
 def _pool(plan: DistrictPlan, votes: Sequence[int], order: Sequence[int], totals: Mapping[str, int]) -> list[int]:
     """The lists here (by position) that reach every district test (and have votes)."""
     tests = plan.unit_tests
     if len(tests) == 1 and tests[0][4] is None:  # the common case, in one pass
-        base, num, den, inclusive, _ = tests[0]
-        rhs = num * base_figure(base, sum(votes), totals, _missing)
-        if inclusive:
-            return [k for k, v in enumerate(votes) if v > 0 and v * den >= rhs]
-        return [k for k, v in enumerate(votes) if v > 0 and v * den > rhs]
+        return _admitted(tests[0], votes, totals)
     return [k for k, ok in enumerate(passes(tests, votes, totals, order)) if ok]
+
+
+def _admitted(test: Test | None, votes: Sequence[int], totals: Mapping[str, int]) -> list[int]:
+    """The lists here (by position) with votes that reach the test (for every list; None: no
+    test), by the interpreter's share test (``thresholds.reaching``)."""
+    if test is None:
+        return [k for k, v in enumerate(votes) if v > 0]
+    base, num, den, inclusive, _ = test
+    rhs = num * base_figure(base, sum(votes), totals, _missing)
+    own = compress(range(len(votes)), reaching(votes, rhs, den, inclusive))
+    return list(own) if rhs > 0 else [k for k in own if votes[k] > 0]  # a positive share: a vote at least
 
 
 def unit_seats(plan: DistrictPlan, votes: Sequence[int], order: Sequence[int], totals: Mapping[str, int],
@@ -416,21 +387,14 @@ def _plain_seats(plan: DistrictPlan, election: Election, magnitudes: Sequence[in
     assert lin is not None
     test = plan.unit_tests[0] if plan.unit_tests else None
     out: dict[str, dict[str, int]] = {}
-    for u, seats, (names, order) in zip(election.units_of(plan.level.name), magnitudes, plan.orders, strict=True):
+    units = election.units_of(plan.level.name)
+    for u, t, seats, (names, order) in zip(units, plan.template_units, magnitudes, plan.orders, strict=True):
         votes = u.votes
-        if len(votes) != len(names) or list(votes) != names:  # not the template's lists: their places
+        if votes is not t.votes and (len(votes) != len(names) or list(votes) != names):  # other lists: their places
             names = list(votes)
             order = [place[a] for a in names]
         values = list(votes.values())
-        if test is None:
-            pool = [k for k, v in enumerate(values) if v > 0]
-        else:
-            base, num, den, inclusive, _ = test
-            rhs = num * base_figure(base, sum(values), u.totals, _missing)
-            if inclusive:
-                pool = [k for k, v in enumerate(values) if v > 0 and v * den >= rhs]
-            else:
-                pool = [k for k, v in enumerate(values) if v > 0 and v * den > rhs]
+        pool = _admitted(test, values, u.totals)
         if not pool or not 0 < seats <= _SEAT_BY_SEAT:
             got = unit_seats(plan, values, order, u.totals, seats, None)
             out[u.name] = {names[k]: s for k, s in got.items() if s}

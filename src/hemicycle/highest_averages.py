@@ -135,6 +135,83 @@ def highest_averages(
     return run
 
 
+# (pool positions tied, places, the tied quotient as w / d): the positions favoured, in the order
+# their seats are given
+Tied = Callable[[list[int], int, int, int], list[int]]
+
+
+def seat_rounds(lin: LinearDivisors, votes: Sequence[int], pool: Sequence[int], seats: int, tied: Tied,
+                order: list[int] | None = None, start: list[int] | None = None) -> list[int]:
+    """The seats of each ``pool`` list (indices into ``votes``, each with votes), in pool order, a
+    round at a time: a seat to the highest ``votes / d(seats held)``, compared by integer
+    cross-multiplication (the integer divisor ``D * d(s)``; 0 is above every finite quotient).
+    Lists tied at the top all get a seat in the round unless fewer seats are left; then
+    ``tied(positions, places, w, d)`` picks (``w / d``: the tied quotient, over ``D``).
+
+    D'Hondt starts every list at its lower quota ``floor(seats * w / W)``: a state the rounds pass
+    through (every quotient given is at least ``W / seats``, every one left below it, so no round
+    straddles it), from which they go on to the same seats and the same last-round tie. ``start``
+    (when given) gets each list's seats at that start (0 for other methods); ``order`` the pool
+    position of each later seat's winner, in order: the protocol's record (the seats before it
+    are the highest quotients, in order; a list held its earlier seats).
+
+    The one seat-by-seat divisor step of the interpreter (``interpreter.divisors``) and the
+    compiled districted path (``districted``)."""
+    head, alpha, beta = lin.head, lin.alpha, lin.beta
+    k_head = len(head)
+    n = len(pool)
+    w = [votes[i] for i in pool]
+    left = seats
+    if not k_head and alpha == beta and seats > n:  # D'Hondt
+        total = sum(w)
+        got = [seats * x // total for x in w]
+        left -= sum(got)
+        d = [alpha * (s + 1) for s in got]
+    else:
+        got = [0] * n
+        d = [head[0] if k_head else beta] * n
+    if start is not None:
+        start[:] = got
+    positive = lin.positive
+    rest = range(1, n)
+    while left > 0 and n:
+        best, wb, db = 0, w[0], d[0]
+        top = False  # another list ties with the best so far
+        if positive:
+            for j in rest:
+                x, y = w[j] * db, wb * d[j]
+                if x >= y:
+                    if x > y:
+                        best, wb, db, top = j, w[j], d[j], False
+                    else:
+                        top = True
+        else:
+            for j in rest:
+                dj = d[j]
+                c = (w[j] * db - wb * dj) if dj and db else (0 if dj == db else (1 if dj == 0 else -1))
+                if c > 0:
+                    best, wb, db, top = j, w[j], dj, False
+                elif c == 0:
+                    top = True
+        if not top:  # one list at the top: its seat
+            s = got[best] = got[best] + 1
+            d[best] = head[s] if s < k_head else alpha * s + beta
+            if order is not None:
+                order.append(best)
+            left -= 1
+            continue
+        winners = [j for j in range(n) if (w[j] * db == wb * d[j] if d[j] and db else d[j] == db)]
+        if len(winners) > left:
+            winners = tied(winners, left, wb, db)
+        for j in winners:
+            s = got[j] = got[j] + 1
+            d[j] = head[s] if s < k_head else alpha * s + beta
+            if order is not None:
+                order.append(j)
+        left -= len(winners)
+    return got
+
+
 def _over_one_denominator(weights: Sequence[Fraction | int] | Mapping[int, Fraction | int], eligible: list[int]
                           ) -> tuple[int, dict[int, int]]:
     """Every weight over one denominator, for integer arithmetic: (the denominator, each
@@ -222,6 +299,11 @@ class LinearDivisors:
         alpha, beta = int(a * big_d), int(b * big_d)
         ordered = all(x <= y for x, y in itertools.pairwise(ints[1:]))
         return LinearDivisors(big_d, ints, alpha, beta, ordered)
+
+    @functools.cached_property
+    def positive(self) -> bool:
+        """Every divisor is above 0 (not Adams' first): quotients compare by cross-products alone."""
+        return all(x > 0 for x in self.head) and self.first_tail > 0
 
     @property
     def first_tail(self) -> int:

@@ -321,6 +321,9 @@ class Ties(Node):
     # for LOT: a fixed draw instead of the seeded one, the lists (abbrs) in the order drawn; set
     # by the verifier to replay a counterexample's draw, never written in a rule file
     draw: tuple[str, ...] | None = None
+    # for LOT: a fixed draw for each lot drawn in turn (the k-th lot of the allocation by the k-th;
+    # past the end, ``draw``); set by the verifier's replay only, like ``draw``
+    draws: tuple[tuple[str, ...], ...] = ()
     # the same per unit of a districted tier ((district, draw), ...): each district's allocation
     # draws its own lot; a unit not named here falls back on ``draw``
     district_draws: tuple[tuple[str, tuple[str, ...]], ...] = ()

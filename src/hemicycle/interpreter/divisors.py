@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from fractions import Fraction
+from functools import partial
 from math import isqrt
 
 from hemicycle import model as m
-from hemicycle.highest_averages import Key, LinearDivisors, highest_averages
+from hemicycle.highest_averages import Key, LinearDivisors, highest_averages, seat_rounds
 from hemicycle.interpreter.errors import AllocationError
 from hemicycle.interpreter.outcome import MethodOutcome
 from hemicycle.interpreter.protocol import Block, Lazy, Step
@@ -27,12 +28,12 @@ from hemicycle.numbers import fmt_exact
 SMALL_SEATS = 400  # round by round here up to this many seats
 SMALL_LISTS = 32  # ... and this many lists with votes
 
-# LinearDivisors.of(method), by the method object (held, so that its id is not reused); a tier
+# LinearDivisors.of(method) (``linear_of``), by the method object (held, so that its id is not reused); a tier
 # allocated in 52 districts asks 52 times for the same method.
 _LINEAR: dict[int, tuple[m.Divisor, LinearDivisors | None]] = {}
 
 
-def _linear(method: m.Divisor) -> LinearDivisors | None:
+def linear_of(method: m.Divisor) -> LinearDivisors | None:
     found = _LINEAR.get(id(method))
     if found is not None and found[0] is method:
         return found[1]
@@ -50,9 +51,9 @@ def divisor_method(
     """Seats for the ``pool`` lists (indices into ``votes``), one at a time to the highest
     ``votes * factor / d(seats held)``."""
     eligible = [i for i in pool if votes[i] > 0]
-    lin = _linear(method) if factors is None else None
+    lin = linear_of(method) if factors is None else None
     if lin is not None and seats <= SMALL_SEATS and len(eligible) <= SMALL_LISTS:
-        return _rounds(method, lin, votes, eligible, seats, tb, names, explain)
+        return divisor_rounds(method, lin, votes, eligible, seats, tb, names, explain)
     return _highest_averages(method, votes, factors, eligible, seats, _Favour(method, tb), names, explain)
 
 
@@ -70,62 +71,49 @@ class _Favour:
         return self.tb.favour(tied, places, f"the last {places} seat(s) by {self.method.kind.value}", value)
 
 
-def _rounds(method: m.Divisor, lin: LinearDivisors, votes: Sequence[int], eligible: list[int], seats: int,
-            tb: TieBreaker, names: Sequence[str], explain: bool) -> MethodOutcome:
-    """The seats round by round, comparing ``votes / d`` by integer cross-multiplication (``d`` as
-    the integer ``D * d(s)`` of ``LinearDivisors``; 0 is above every finite quotient)."""
-    n = len(votes)
-    out = [0] * n
-    head, alpha, beta = lin.head, lin.alpha, lin.beta
-    k = len(head)
-    dv = [head[0] if k else beta] * n  # each list's integer divisor D * d(seats held)
-    order: list[tuple[int, int]] | None = [] if explain else None
-    remaining = seats
-    while remaining > 0 and eligible:
-        best = -1
-        bw = bd = 0
-        tied: list[int] | None = None
-        for i in eligible:
-            d = dv[i]
-            w = votes[i]
-            if best < 0:
-                best, bw, bd = i, w, d
-                continue
-            c = (w * bd - bw * d) if d and bd else (0 if d == bd else (1 if d == 0 else -1))
-            if c > 0:
-                best, bw, bd, tied = i, w, d, None
-            elif c == 0:
-                if tied is None:
-                    tied = [best, i]
-                else:
-                    tied.append(i)
-        if tied is None:
-            tied = [best]
-        elif len(tied) > remaining:
-            key: Key = (1, Fraction(0)) if bd == 0 else (0, Fraction((bw * lin.D) ** 2, bd * bd))
-            tied = _Favour(method, tb)(tied, remaining, key)
-        for i in tied:
-            s = out[i]
-            if order is not None:
-                order.append((i, s))
-            s += 1
-            out[i] = s
-            dv[i] = head[s] if s < k else alpha * s + beta
-        remaining -= len(tied)
-    if remaining > 0:  # no list with a vote: cannot happen for callers, which check the votes
-        raise AllocationError(f"{remaining} seat(s) cannot be given: no list has a vote", method)
-    steps = [Block(_seat_lines, method, lin, votes, order, names)] if order else []
+def divisor_rounds(method: m.Divisor, lin: LinearDivisors, votes: Sequence[int], eligible: list[int], seats: int,
+                   tb: TieBreaker, names: Sequence[str], explain: bool) -> MethodOutcome:
+    """The seats round by round (``highest_averages.seat_rounds``; ``divisor_method`` takes this
+    way for a linear sequence, up to ``SMALL_SEATS`` seats and ``SMALL_LISTS`` lists, each of
+    ``eligible`` with votes); a tie the rounds cannot give to every list tied goes to the tier's
+    chain (``_Favour``). The protocol records the winner of each seat (its place in ``eligible``)."""
+    if not eligible:  # no list with a vote: cannot happen for callers, which check the votes
+        raise AllocationError(f"{seats} seat(s) cannot be given: no list has a vote", method)
+
+    order: list[int] | None = [] if explain else None
+    start: list[int] | None = [] if explain else None
+    got = seat_rounds(lin, votes, eligible, seats, partial(_tied, method, lin, tb, eligible), order, start)
+    out = [0] * len(votes)
+    for i, g in zip(eligible, got, strict=True):
+        out[i] = g
+    steps = [Block(_seat_lines, lin, votes, eligible, start, order, names)] if explain and seats else []
     return MethodOutcome(out, steps=steps)  # type: ignore[arg-type]
 
 
-def _seat_lines(method: m.Divisor, lin: LinearDivisors, votes: Sequence[int], order: list[tuple[int, int]],
+def _tied(method: m.Divisor, lin: LinearDivisors, tb: TieBreaker, eligible: list[int], positions: list[int],
+          places: int, w: int, d: int) -> list[int]:
+    """The tier's chain on the lists tied at the quotient ``w / d`` (positions in ``eligible``)."""
+    key: Key = (1, Fraction(0)) if d == 0 else (0, Fraction((w * lin.D) ** 2, d * d))
+    chosen = _Favour(method, tb)([eligible[j] for j in positions], places, key)
+    at = {eligible[j]: j for j in positions}
+    return [at[i] for i in chosen]
+
+
+def _seat_lines(lin: LinearDivisors, votes: Sequence[int], eligible: list[int], start: list[int], order: list[int],
                 names: Sequence[str]) -> list[Step]:
-    lines = []
-    for awarded, (i, held) in enumerate(order, 1):
-        d = lin.at(held)
-        quotient = "∞" if d == 0 else fmt_exact(Fraction(votes[i] * lin.D, d), 4)
-        lines.append(Step(f"Seat {awarded}: {names[i]} (quotient {quotient})"))
-    return lines
+    """'Seat k: LIST (quotient q)' for each seat: first the seats of the rounds' start (the
+    highest quotients, in order; equal ones in the lists' order, as a round gives them), then
+    the winners of the later rounds in order (a list held its earlier seats)."""
+    first = sorted(((Fraction(votes[i] * lin.D, lin.at(s)), j) for j, i in enumerate(eligible)
+                    for s in range(start[j])), key=lambda q: (-q[0], q[1]))
+    held = list(start)
+    seats = [(j, q) for q, j in first]
+    for j in order:
+        d = lin.at(held[j])
+        held[j] += 1
+        seats.append((j, None if d == 0 else Fraction(votes[eligible[j]] * lin.D, d)))
+    return [Step(f"Seat {awarded}: {names[eligible[j]]} (quotient {'∞' if q is None else fmt_exact(q, 4)})")
+            for awarded, (j, q) in enumerate(seats, 1)]
 
 
 def _highest_averages(method: m.Divisor, votes: Sequence[int], factors: Sequence[Fraction] | None,

@@ -1,8 +1,9 @@
 """Tiers and units: a tier allocated in each unit of a level, and the values one tier reads from
 another (docs/language.md, 'Tiers in units' and 'Cross-tier references').
 
-* ``allocate_in_units``: the tier's whole pipeline in every unit, on that unit's view of the
-  election and with its magnitude; tests made nationally or across a level are made once.
+* ``allocate_in_units``: the tier in every unit, on that unit's view of the election and with its
+  magnitude: by the level-wide steps (``unit_steps``) when the tier is of their shape, else the
+  whole pipeline unit by unit; tests made nationally or across a level are made once.
 * ``Ledger``: what every tier gave, in the whole election and in each unit; "the seats of tier T
   in unit u, summed below u" (``seats_in``), the seats a tier left unfilled, its remainders.
 * ``remainder_view``: a tier whose votes are another tier's remainders.
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
+from itertools import compress
 
 from hemicycle import model as m
 from hemicycle.election import Election
@@ -24,6 +26,7 @@ from hemicycle.interpreter.results import Tie, TierResult
 from hemicycle.interpreter.thresholds import Across
 from hemicycle.interpreter.tier import run_tier
 from hemicycle.interpreter.ties import TieBreaker
+from hemicycle.interpreter.unit_steps import allocate_units
 from hemicycle.interpreter.view import View, level_views
 from hemicycle.numbers import fmt_exact
 
@@ -109,26 +112,39 @@ def allocate_in_units(tier: m.Tier, ledger: Ledger, ties: list[Tie], notes: list
     across = Across(tier.seats, election, notes, rec)
     views = level_views(election, tier.level)
     parts: list[TierResult] = []
-    plain = _plain(tier)
     # one context for the tier, moved from unit to unit (the draw of lots goes on from unit to unit)
     ctx = Context(tier=tier, view=View.national(election), seats=0, notes=notes, applied=applied, rec=rec,
                   tb=TieBreaker(tier, (), ties, ()), across=across)
+    fast = (allocate_units(ctx, views, magnitudes, explain, _in_unit)
+            if tier.continuation is None and tier.single_member is None else None)
+    if fast is not None:
+        for view, part in zip(views, fast, strict=True):
+            part.level, part.district = tier.level, view.unit.name  # type: ignore[union-attr]
+            part.index = part.index or view.index
+        return _summary(tier, election, fast, rec, tier.level)
     for view in views:
         assert view.unit is not None
         seats = magnitudes[view.unit.name]
-        ctx.view, ctx.seats, ctx.rec, ctx.exempted = view, seats, Recorder(explain), frozenset()
-        ctx.tb.rebind(view.entries, view.votes, view.unit.name)
         if tier.continuation is not None:
             here = ledger.seats_in(tier.level, view.unit.name, tier.continuation.tier)
             ctx.held = [here.get(a, 0) for a in view.names]
-        if tier.single_member is not None:
-            part = fill_single_seat(ctx, seats)
-        else:
-            part = _single_seat(ctx) if seats == 1 and plain else run_tier(ctx) if seats > 0 else _no_seats(ctx)
+        part = _in_unit(ctx, view, seats)
         part.level, part.district = tier.level, view.unit.name
         part.index = part.index or view.index
         parts.append(part)
     return _summary(tier, election, parts, rec, tier.level)
+
+
+def _in_unit(ctx: Context, view: View, seats: int) -> TierResult:
+    """The tier's pipeline in one unit (``view``, ``seats``: its magnitude)."""
+    assert view.unit is not None
+    ctx.view, ctx.seats, ctx.rec, ctx.exempted = view, seats, Recorder(ctx.rec.on), frozenset()
+    ctx.tb.rebind(view.entries, view.votes, view.unit.name)
+    if ctx.tier.single_member is not None:
+        return fill_single_seat(ctx, seats)
+    if seats == 1 and _plain(ctx.tier):
+        return _single_seat(ctx)
+    return run_tier(ctx) if seats > 0 else _no_seats(ctx)
 
 
 def _plain(tier: m.Tier) -> bool:
@@ -179,15 +195,15 @@ def _summary(tier: m.Tier, election: Election, parts: list[TierResult], rec: Rec
     passed = [False] * n
     admitted = [False] * n
     by = [""] * n
-    for part in parts:
-        pass_flags, adm_flags, adm_by, got = part.passed_flags, part.admitted_flags, part.admitted_by, part.seat_list
-        for k, i in enumerate(part.index):
-            seats[i] += got[k]
-            if pass_flags[k]:
-                passed[i] = True
-            if adm_flags[k]:
-                admitted[i] = True
-                by[i] = by[i] or adm_by[k]
+    for part in parts:  # only the lists that won, passed or were admitted there (compress: in C)
+        index, got = part.index, part.seat_list
+        for i, k in compress(zip(index, got, strict=True), got):
+            seats[i] += k
+        for i in compress(index, part.passed_flags):
+            passed[i] = True
+        for i, why in compress(zip(index, part.admitted_by, strict=True), part.admitted_flags):
+            admitted[i] = True
+            by[i] = by[i] or why
     size = sum(p.size for p in parts)
     return TierResult(name=tier.name, size=size, abbrs=[e.abbr for e in entries], names=[e.name for e in entries],
                       votes=[e.votes for e in entries], passed_flags=passed, admitted_flags=admitted,

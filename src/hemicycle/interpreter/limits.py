@@ -20,7 +20,7 @@ class Distribution:
     first: MethodOutcome | None  # the method's first run (its quota and quotients for the protocol)
 
 
-def _sized(election: Election) -> bool:
+def has_list_sizes(election: Election) -> bool:
     """Does some list of the election give its number of candidates? (Once per election.)"""
     found = election.derived.get("sized")
     if found is None:
@@ -32,7 +32,7 @@ def list_limits(tier: m.Tier, ctx: Context) -> dict[int, int]:
     """Each list's most seats: the tier's cap, and its list size when surplus seats are redistributed."""
     limits: dict[int, int] = {}
     redistribute = tier.surplus is None or tier.surplus.policy is m.SurplusPolicy.REDISTRIBUTED
-    if tier.cap is None and not (redistribute and _sized(ctx.view.election)):
+    if tier.cap is None and not (redistribute and has_list_sizes(ctx.view.election)):
         return limits
     for i, e in enumerate(ctx.view.entries):
         lim = []

@@ -35,6 +35,7 @@ class _Every:
 
 
 _EVERY: Sequence[bool] = _Every()  # type: ignore[assignment]
+EVERY = _EVERY  # for the steps made for all units at once (unit_steps)
 Verdicts = tuple[list[Verdict], list[str]]  # per list: the verdict, and why it is None
 
 
@@ -156,7 +157,7 @@ def _known_base(th: m.Threshold, share: Fraction, figure: int, view: View, appli
     inclusive = th.inclusive
     district = with_district and th.district_op is not None
     if applies is _EVERY and not district:  # the common case, in one pass
-        own = [(v * den >= num) if inclusive else (v * den > num) for v in votes]
+        own = reaching(votes, num, den, inclusive)
         out = list(own)  # type: ignore[arg-type]
     else:
         own = [True] * n
@@ -166,11 +167,25 @@ def _known_base(th: m.Threshold, share: Fraction, figure: int, view: View, appli
                 own[i] = ok = lhs >= num if inclusive else lhs > num
                 out[i] = either(ok, district_seats_alternative(th, view.entries[i])) if district else ok
     if rec.on:
-        rec.say("Threshold: {} of {}{} ({:n}) = {:x2} votes; {}", Lazy(_shown, th, share), th.base.value,  # type: ignore[union-attr]
-                "" if th.scope is m.Scope.UNIT else " " + where_text(th), figure, Lazy(_need, share, figure),
-                Lazy(_tail if with_district else _tail_alone, th), clause=th)
-        rec.block(_share_lines, view.names, votes, figure, out, own, applies)
+        record_share_test(rec, th, share, figure, view.names, votes, out, own, applies, with_district)
     return out, [""] * n
+
+
+def reaching(votes: Sequence[int], num: int, den: int, inclusive: bool) -> list[bool]:
+    """Whether each of ``votes`` reaches ``num / den`` (reaching it passes when ``inclusive``)."""
+    if inclusive:
+        return [v * den >= num for v in votes]
+    return [v * den > num for v in votes]
+
+
+def record_share_test(rec: Recorder, th: m.Threshold, share: Fraction, figure: int, names: list[str],
+                      votes: list[int], out: Sequence[Verdict], own: Sequence[bool], applies: Sequence[bool],
+                      with_district: bool) -> None:
+    """The protocol of a share test on known figures: the threshold, and each list's figures."""
+    rec.say("Threshold: {} of {}{} ({:n}) = {:x2} votes; {}", Lazy(_shown, th, share), th.base.value,  # type: ignore[union-attr]
+            "" if th.scope is m.Scope.UNIT else " " + where_text(th), figure, Lazy(_need, share, figure),
+            Lazy(_tail if with_district else _tail_alone, th), clause=th)
+    rec.block(_share_lines, names, votes, figure, out, own, applies)
 
 
 def _need(share: Fraction, figure: int) -> str:
@@ -183,7 +198,7 @@ def _tail_alone(th: m.Threshold) -> str:
     return "reaching it passes (inclusive)" if th.inclusive else "it must be exceeded (strict)"
 
 
-def _share_lines(names: list[str], votes: list[int], figure: int, out: list[Verdict], own: list[bool],
+def _share_lines(names: list[str], votes: list[int], figure: int, out: Sequence[Verdict], own: Sequence[bool],
                  applies: Sequence[bool]) -> list[Step]:
     lines = []
     for i in range(len(names)):
@@ -418,8 +433,14 @@ def threshold_verdicts(th: m.Threshold, ctx: Context) -> Verdicts:
                 why[i] = w[i]
         out[i] = either(verdict, district_seats_alternative(th, e))
     if rec.on:
-        rec.say("{}: {}", Lazy(_threshold_label, th), Lazy(_passes_text, view.names, out, applies), clause=th)
+        record_verdicts(rec, th, view.names, out, applies)
     return out, why
+
+
+def record_verdicts(rec: Recorder, th: m.Threshold, names: list[str], out: Sequence[Verdict],
+                    applies: Sequence[bool]) -> None:
+    """The protocol of a threshold whose tests were made elsewhere: who passes it here."""
+    rec.say("{}: {}", Lazy(_threshold_label, th), Lazy(_passes_text, names, out, applies), clause=th)
 
 
 def _threshold_label(th: m.Threshold) -> str:
@@ -428,7 +449,7 @@ def _threshold_label(th: m.Threshold) -> str:
     return ("Threshold" if len(tests) == 1 else "Threshold (any one test)") + " " + " or ".join(tests) + alt
 
 
-def _passes_text(names: list[str], out: list[Verdict], applies: Sequence[bool]) -> str:
+def _passes_text(names: list[str], out: Sequence[Verdict], applies: Sequence[bool]) -> str:
     ok = [names[i] for i in range(len(names)) if applies[i] and out[i]]
     no = [names[i] for i in range(len(names)) if applies[i] and out[i] is False]
     return "passes: " + (", ".join(ok) or "none") + ("; does not pass: " + ", ".join(no) if no else "")

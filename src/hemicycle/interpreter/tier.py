@@ -37,7 +37,7 @@ def run_tier(ctx: Context) -> TierResult:
     factors = corrections(ctx, active, admitted, runner) if active else None
     pool = [i for i in range(n) if admitted[i]]
     if rec.on:
-        rec.say("Admitted to the distribution: {}", Lazy(_names_of, names, pool))
+        say_admitted(rec, names, pool)
     result = TierResult(
         name=tier.name, size=ctx.seats, abbrs=names, names=view.labels, votes=view.votes,
         passed_flags=passed, admitted_flags=admitted, admitted_by=adm.admitted_by, seat_list=[0] * n,
@@ -73,8 +73,16 @@ def run_tier(ctx: Context) -> TierResult:
             seats[i] += outside[i]
     result.seat_list = seats
     if rec.on:
-        rec.say("Seats: {}", Lazy(_seats_text, names, seats, result.vacant, result.overhang))
+        say_seats(rec, names, seats, result.vacant, result.overhang)
     return result
+
+
+def say_admitted(rec: Recorder, names: list[str], pool: list[int]) -> None:
+    rec.say("Admitted to the distribution: {}", Lazy(_names_of, names, pool))
+
+
+def say_seats(rec: Recorder, names: list[str], seats: list[int], vacant: int, overhang: int) -> None:
+    rec.say("Seats: {}", Lazy(_seats_text, names, seats, vacant, overhang))
 
 
 def _shares(ctx: Context, result: TierResult, pool: list[int], factors: list | None,  # type: ignore[type-arg]

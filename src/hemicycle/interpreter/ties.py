@@ -28,6 +28,7 @@ class TieBreaker:
         seed = self.ties.seed if self.ties is not None else None
         self._seed = seed if seed is not None else 0
         self._random: random.Random | None = None  # made on the first lot, in the order lots are drawn
+        self._lots = 0  # lots drawn so far (a replay's k-th lot follows ``Ties.draws[k]``)
 
     def lot(self) -> random.Random:
         """The tier's draw of lots (seeded by its ``ties lot seed N``), continued from earlier draws."""
@@ -77,6 +78,9 @@ class TieBreaker:
             if crit is m.TieCriterion.LOT:
                 pool = sorted(remaining, key=lambda i: self.entries[i].registration_order)
                 draw = self.ties.draw_in(self.district) if self.ties is not None else None
+                if self.ties is not None and self.district is None and self._lots < len(self.ties.draws):
+                    draw = self.ties.draws[self._lots]
+                self._lots += 1
                 if draw is not None:  # a given draw (the verifier's replay): first drawn first
                     rank = {a: k for k, a in enumerate(draw)}
                     pool.sort(key=lambda i: rank.get(self.entries[i].abbr, len(rank)))

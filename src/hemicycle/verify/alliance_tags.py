@@ -3,11 +3,13 @@ counterexample (tags, combinations, agreements) for the interpreter."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import z3
 
 from hemicycle.election import ListEntry
 from hemicycle.verify.symbolic import Ctx, SymElection
-from hemicycle.verify.ties import LOT_TAG
+from hemicycle.verify.ties import is_lot_tag
 
 ALLIANCE_TAG = "alliance#"  # tags of the free alliance partition (no rule file can name them)
 
@@ -35,17 +37,20 @@ def alliance_groups(tags: dict[str, list[bool]]) -> list[list[int]]:
             if t.startswith(ALLIANCE_TAG) and sum(flags) >= 2]
 
 
-def concrete_lists(votes: list[int], tags: dict[str, list[bool]]) -> tuple[tuple[ListEntry, ...],
-                                                                           tuple[tuple[str, ...], ...]]:
+def concrete_lists(votes: list[int], tags: dict[str, list[bool]],
+                   regions: Sequence[tuple[list[int], object]] = ()) -> tuple[tuple[ListEntry, ...],
+                                                                            tuple[tuple[str, ...], ...]]:
     """The lists L1..Ln of a concrete election (registered and on the ballot in that order) with
     their tags, and the alliances the tags name: as each list's combination and as agreements,
-    so that either source of ``alliances`` reads them."""
+    so that either source of ``alliances`` reads them. ``regions``: each region's votes per list
+    (the regions R1, R2 ...), as the lists' regional votes."""
     groups = alliance_groups(tags)
     comb = {i: f"A{k + 1}" for k, g in enumerate(groups) for i in g}
     entries = tuple(
         ListEntry(abbr=f"L{i + 1}", votes=v, registration_order=i + 1, ballot_order=i + 1,
                   tags=frozenset(t for t, flags in tags.items()
-                                 if flags[i] and not t.startswith((ALLIANCE_TAG, LOT_TAG))),
-                  combination=comb.get(i))
+                                 if flags[i] and not t.startswith(ALLIANCE_TAG) and not is_lot_tag(t)),
+                  combination=comb.get(i),
+                  regional_votes={f"R{r + 1}": rv[i] for r, (rv, _) in enumerate(regions)})
         for i, v in enumerate(votes))
     return entries, tuple(tuple(f"L{i + 1}" for i in g) for g in groups)

@@ -86,9 +86,14 @@ def apportioned(level: m.Level, units: int = DEFAULT_UNITS) -> Apportioned:
         raise UnsupportedClause(meth, "integer parts only", "not encoded in an apportionment")
     if isinstance(meth, m.Divisor):
         if meth.kind is m.DivisorKind.HUNTINGTON_HILL:
-            raise UnsupportedClause(meth, "huntington_hill", "Huntington-Hill apportionment of magnitudes is "
-                                    "not encoded yet (its divisors are square roots)")
-        if minimum and any(meth.divisor(k) in (None, 0) for k in range(minimum + 1)):
+            if minimum != 1:
+                raise UnsupportedClause(meth, "huntington_hill", "Huntington-Hill apportionment is encoded with "
+                                        "a minimum of 1 seat (its first divisor is 0), not "
+                                        f"{minimum}")
+            if level.ties is not None and level.ties.criteria:
+                raise UnsupportedClause(level.ties, "ties", "a tie chain beside Huntington-Hill is not encoded "
+                                        "(`ties none`: an equal priority at the cut has no result)")
+        elif minimum and any(meth.divisor(k) in (None, 0) for k in range(minimum + 1)):
             raise UnsupportedClause(meth, "divisors", "a minimum with zero or missing first divisors is not "
                                     "encoded in an apportionment")
     if level.ties is not None and m.TieCriterion.LOT in level.ties.criteria:
@@ -136,6 +141,7 @@ class MagnitudeEnc:
     magnitudes: list[z3.ArithRef]
     defined: z3.BoolRef
     seats: int
+    squared: bool = False  # Huntington-Hill: the symbolic figures stand for the squares of the figures
 
 
 def figures(ctx: Ctx, app: Apportioned, label: str) -> list[Num]:
@@ -154,10 +160,44 @@ def encode_magnitudes(ctx: Ctx, app: Apportioned, figs: list[Num], seats: int, l
                                 f"the minimum of {len(app.pool)} units")
     if rest == 0:
         return MagnitudeEnc(figs, [z3.IntVal(app.minimum)] * len(figs), z3.BoolVal(True), seats)
+    meth = app.apportion.method
+    if isinstance(meth, m.Divisor) and meth.kind is m.DivisorKind.HUNTINGTON_HILL:
+        return _huntington_hill(ctx, figs, rest, seats, label)
     e = SymElection(figs, ZERO, ZERO, ZERO)
     enc = encode_tier(ctx, method_tier(app, seats), e, house=rest, label=f"{label} apportionment {seats}")
     mags = [s + app.minimum for s in enc.seats]
     return MagnitudeEnc(figs, mags, z3.And(enc.defined, enc.has_votes), seats)
+
+
+def _huntington_hill(ctx: Ctx, figs: list[Num], rest: int, seats: int, label: str) -> MagnitudeEnc:
+    """Huntington-Hill after every unit's first seat (its divisor 0: the interpreter gives each
+    unit of a positive figure one seat, then ``rest`` more by priorities p / sqrt(s (s + 1)) for a
+    unit holding s seats). Compared squared, exactly: unit i's last seat beats unit j's next one
+    when p_i^2 * D(s_j) >= p_j^2 * D(s_i - 1), D(s) = s (s + 1). The symbolic figures ``figs``
+    stand for the **squares** p^2 (linear arithmetic; a property compares figures only by order
+    and ratio, which squaring keeps); a counterexample's figures are their square roots, made
+    integral (``_confirm``). An equal priority at the cut has no result (``ties none``)."""
+    k = len(figs)
+    extra = [ctx.int_var(f"{label}.hh{i}") for i in range(k)]
+    ctx.add(*[z3.And(x >= 0, x <= rest) for x in extra], z3.Sum(extra) == rest)
+    held = [x + 1 for x in extra]
+
+    def times_d(x: z3.ArithRef, s: z3.ArithRef) -> z3.ArithRef:  # x * s (s + 1), s in 1..rest + 1: linear
+        out: z3.ArithRef = x * ((rest + 1) * (rest + 2))
+        for v in range(rest, 0, -1):
+            out = z3.If(s == v, x * (v * (v + 1)), out)
+        return out
+
+    sq = [f.a for f in figs]
+    strict = []
+    for i in range(k):
+        for j in range(k):
+            if i == j:
+                continue
+            last_i, next_j = times_d(sq[i], held[j]), times_d(sq[j], held[i] - 1)
+            ctx.add(z3.Implies(extra[i] >= 1, last_i >= next_j))
+            strict.append(z3.Implies(extra[i] >= 1, last_i > next_j))
+    return MagnitudeEnc(figs, held, z3.And(strict), seats, squared=True)
 
 
 # --- the properties --------------------------------------------------------------------------
@@ -295,10 +335,37 @@ def _value(mdl: z3.ModelRef, x: Num) -> Fraction:
     return Fraction(v.numerator_as_long(), v.denominator_as_long())  # type: ignore[attr-defined]
 
 
+def _integral(raw: list[list[Fraction]], squared: bool, digits: int) -> list[list[int]]:
+    """The model's figures as integers (one common factor); ``squared``: the figures are their
+    square roots, to ``digits`` digits past a common denominator (monotone: equal squares give
+    equal figures, a larger square never a smaller one)."""
+    den = lcm(*(x.denominator for row in raw for x in row))
+    ints = [[int(x * den) for x in row] for row in raw]
+    if not squared:
+        return ints
+    from math import isqrt
+
+    scale = 10 ** digits
+    return [[isqrt(a * den * scale * scale) for a in row] for row in ints]
+
+
 def _confirm(app: Apportioned, prop: ApportionmentProperty, q: AQuery, mdl: z3.ModelRef) -> list[Replay]:
     raw = [[_value(mdl, f) for f in e.figures] for e in q.encs]
-    den = lcm(*(x.denominator for row in raw for x in row))
-    figs = [[int(x * den) for x in row] for row in raw]
+    if not any(e.squared for e in q.encs):
+        return _replayed(app, prop, q, mdl, _integral(raw, False, 0))
+    # Huntington-Hill: the square roots, closer and closer, until the interpreter's priorities
+    # order the seats as the squares did (the model's inequalities at the cut are strict)
+    for digits in (3, 6, 9, 12, 18):
+        try:
+            return _replayed(app, prop, q, mdl, _integral(raw, True, digits))
+        except EncodingMismatch:
+            if digits == 18:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _replayed(app: Apportioned, prop: ApportionmentProperty, q: AQuery, mdl: z3.ModelRef,
+              figs: list[list[int]]) -> list[Replay]:
     model_mags = [[mdl.eval(x, model_completion=True).as_long() for x in e.magnitudes] for e in q.encs]
     replays = []
     for f, want, e in zip(figs, model_mags, q.encs, strict=True):
@@ -332,7 +399,8 @@ def agree(app: Apportioned, figs: list[int], seats: int) -> str | None:
     val = z3.RealVal if app.real else z3.IntVal
     s = z3.Solver()
     s.set(timeout=60_000)
-    s.add(*ctx.cons, *[x.a == val(f) for x, f in zip(p, figs, strict=True)])
+    # Huntington-Hill: the symbolic figures are the squares
+    s.add(*ctx.cons, *[x.a == val(f * f if enc.squared else f) for x, f in zip(p, figs, strict=True)])
     want = replay(app, figs, seats)
     if s.check() != z3.sat:
         return f"figures {figs}, {seats} seats: the encoding has no apportionment"
@@ -387,9 +455,9 @@ def figures_for(app: Apportioned, mags: tuple[int, ...], timeout: float = 30.0
     if r != z3.sat:
         return why or "unknown", None
     raw = [_value(s.model(), f) for f in p]
-    den = lcm(*(x.denominator for x in raw))
-    figs = [int(x * den) for x in raw]
-    r = replay(app, figs, app.level.seats)
-    if isinstance(r, str) or tuple(r.magnitudes[u] for u in app.pool) != mags:
-        raise EncodingMismatch(f"figures {figs}: the encoding apportions {mags}, the interpreter {r}")
-    return "sat", figs
+    for digits in ((3, 6, 9, 12, 18) if enc.squared else (0,)):  # Huntington-Hill: square roots, closer and closer
+        figs = _integral([raw], enc.squared, digits)[0]
+        r = replay(app, figs, app.level.seats)
+        if not isinstance(r, str) and tuple(r.magnitudes[u] for u in app.pool) == mags:
+            return "sat", figs
+    raise EncodingMismatch(f"figures {figs}: the encoding apportions {mags}, the interpreter {r}")

@@ -17,7 +17,7 @@ from hemicycle.model import LargestRemainder, Tier
 from hemicycle.verify.encoder import encode_tier
 from hemicycle.verify.errors import EncodingMismatch
 from hemicycle.verify.num import Num
-from hemicycle.verify.symbolic import Ctx, make_election, needed_extras, needed_tags
+from hemicycle.verify.symbolic import Ctx, make_election, needed_extras, needed_regions, needed_tags
 
 
 @dataclass
@@ -45,6 +45,14 @@ def totals_for(votes: Sequence[int], against_all: int = 0, invalid: int = 0,
     if blank is not None:
         out["blank"] = blank
     return out
+
+
+Regions = list[tuple[list[int], dict[str, int]]]  # per region: votes per list, the other figures
+
+
+def region_totals(regions: Regions) -> dict[str, dict[str, int]]:
+    """The regions R1, R2 ... of a concrete election, with their totals, for ``Election.regions``."""
+    return {f"R{r + 1}": totals_for(votes, **extras) for r, (votes, extras) in enumerate(regions)}
 
 
 # Solving a copy with the figures substituted and simplified in, after Z3's cheap preprocessing,
@@ -75,7 +83,7 @@ class FixedVotes:
             raise ValueError("the scaled encoding needs a scale-invariant tier and rational votes")
         ctx = Ctx(real=use_real, prefix="c.")
         e = make_election(ctx, n, "E", {"against_all", "invalid", "nonvoters"} | (needed_extras([tier]) & {"blank"}),
-                          needed_tags([tier]))
+                          needed_tags([tier]), regions=needed_regions([tier]))
         self.n = n
         self.tier = tier
         self.election = e
@@ -108,7 +116,10 @@ class FixedVotes:
         tags: Mapping[str, Sequence[bool]] | None = None,
         unique: bool = False,
         blank: int = 0,
+        regions: Regions | None = None,
     ) -> EncodedOutcome:
+        """The encoding's outcome for these figures; ``regions`` (a tier with regional thresholds:
+        required): each region's votes per list and other figures, summing to the national ones."""
         n, e, enc = self.n, self.election, self.enc
         if len(votes) != n:
             raise ValueError(f"expected {n} lists, got {len(votes)}")
@@ -120,6 +131,11 @@ class FixedVotes:
             nums.append(blank)
         elif blank:
             raise ValueError("blank ballots given, but the tier does not see them")
+        if len(regions or ()) != len(e.regions):
+            raise ValueError(f"the tier's elections have {len(e.regions)} regions, {len(regions or ())} given")
+        for reg, (rv, rex) in zip(e.regions, regions or (), strict=True):
+            figs += [x.a for x in reg.votes] + [x.a for x in reg.extra_figures().values()]
+            nums += [*rv, *(rex.get(k, 0) for k in reg.extra_figures())]
         terms = [val(x) if self.scale is None else self.scale * val(x) for x in nums]
         fixed = [f == t for f, t in zip(figs, terms, strict=True)]
         tag_fix = []
@@ -208,6 +224,7 @@ def encoded_seats(
     real: bool | None = None,
     scaled: bool = False,
     blank: int = 0,
+    regions: Regions | None = None,
 ) -> EncodedOutcome:
     """The seats the encoding gives ``tier`` for these concrete figures (list order = index);
     ``scaled``: in the normalised encoding, the figures times a free positive factor."""
@@ -219,4 +236,4 @@ def encoded_seats(
             _CACHE.clear()
         _CACHE[key] = fv
     return fv.run(votes, against_all=against_all, invalid=invalid, nonvoters=nonvoters,
-                  tags=tags, unique=unique, blank=blank)
+                  tags=tags, unique=unique, blank=blank, regions=regions)

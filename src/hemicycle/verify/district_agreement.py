@@ -93,6 +93,14 @@ RULES: dict[str, str] = {
                           "ties more_votes then lot seed 1", THREE),
     "hare-exempt-district": _rule("threshold 10% of valid_votes\nexempt lists tagged minority from thresholds\n"
                                   "allocate largest_remainder quota hare\nties registration_order"),
+    # Zurich (without the biproportional apportionment): a test in at least 1 district; a test
+    # in every district; alternatives (any one test passing is enough)
+    "dhondt-at-least-1": _rule("threshold 5% of list_votes inclusive in at least 1 district\nallocate dhondt\n"
+                               "ties more_votes then registration_order", ""),
+    "hare-at-least-2-of-3": _rule("threshold 10% of valid_votes in at least 2 district\n"
+                                  "allocate largest_remainder quota hare\nties registration_order", THREE),
+    "dhondt-every-or-national": _rule("threshold 20% of valid_votes in every district or 30% of valid_votes "
+                                      "nationally\nallocate dhondt\nties more_votes then lot seed 1"),
     "hare-free-magnitudes": _rule("threshold 3% of valid_votes_and_blank\n"
                                   "allocate largest_remainder quota hare\nties registration_order", ""),
 }

@@ -103,6 +103,9 @@ def district_system(chamber: Chamber, units: int = DEFAULT_UNITS,
                                 "the vote file are not encoded: fix every district's seats or none")
     for a in chamber.appointed:
         raise UnsupportedClause(a, "appointed", "appointed seats beside districts are not encoded yet")
+    if not chamber.tiers:
+        raise UnsupportedClause(level, level.label, "the chamber has no tier, so no votes to verify (the "
+                                "apportionment properties of its magnitudes are verified: apportionment-*)")
     if len(chamber.tiers) != 1:
         t = chamber.tiers[1] if chamber.tiers else level
         raise UnsupportedClause(t, "tier", "a districted chamber with one tier is encoded, not several")
@@ -115,12 +118,12 @@ def district_system(chamber: Chamber, units: int = DEFAULT_UNITS,
         raise UnsupportedClause(tier.surplus, "surplus", "list sizes are not modelled")
     for p in tier.provisions:
         raise UnsupportedClause(p, "when ... / provisions", "provisions in districts are not encoded yet")
-    for t in tier.thresholds:
-        if t.scope not in (Scope.UNIT, Scope.NATION):
-            raise UnsupportedClause(t, f"threshold ... {t.scope.value}", "only district and national "
-                                    "thresholds are encoded")
-        if t.quotas is not None and t.scope is Scope.NATION:
-            raise UnsupportedClause(t, "threshold ... quota nationally", "not encoded yet")
+    for t in (test for th in tier.thresholds for test in th.tests):
+        if t.scope in (Scope.EVERY, Scope.AT_LEAST) and t.level != level.name:
+            raise UnsupportedClause(t, f"threshold ... in {t.level}", "a test in the units of another level "
+                                    "than the districts is not encoded")
+        if t.quotas is not None and t.scope is not Scope.UNIT:
+            raise UnsupportedClause(t, f"threshold ... quota {t.scope.value}", "not encoded yet")
         if t.applies_to is not None and t.applies_to.kind not in TAG_SELECTORS:
             raise UnsupportedClause(t.applies_to, str(t.applies_to), "this selector in districts is not encoded yet")
     if tier.exempt is not None and tier.exempt.who.kind not in TAG_SELECTORS:
@@ -176,7 +179,7 @@ def national_of(ds: list[SymElection]) -> SymElection:
     n = ds[0].n
     return SymElection([total([d.votes[i] for d in ds]) for i in range(n)],
                        total([d.against_all for d in ds]), total([d.invalid for d in ds]),
-                       total([d.nonvoters for d in ds]), blank=total([d.blank for d in ds]))
+                       total([d.nonvoters for d in ds]), blank=total([d.blank for d in ds]), units=list(ds))
 
 
 def magnitude_vars(ctx: Ctx, sys: DistrictSystem) -> list[z3.ArithRef]:

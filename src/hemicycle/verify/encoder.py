@@ -37,6 +37,7 @@ from hemicycle.model import (
     Scope,
     Selector,
     SelectorKind,
+    Threshold,
     Tier,
 )
 from hemicycle.verify.alliance_tags import alliance_pairs
@@ -45,7 +46,15 @@ from hemicycle.verify.errors import UnsupportedClause, VerifyError
 from hemicycle.verify.num import ZERO, Num, count, ite, total
 from hemicycle.verify.quota_methods import LRRound, QuotaAllocation
 from hemicycle.verify.refusals import refuse_extensions
-from hemicycle.verify.symbolic import BInt, Ctx, SymElection, make_election, needed_extras, needed_tags
+from hemicycle.verify.symbolic import (
+    BInt,
+    Ctx,
+    SymElection,
+    make_election,
+    needed_extras,
+    needed_regions,
+    needed_tags,
+)
 
 
 @dataclass
@@ -89,7 +98,7 @@ class _TierEncoder(QuotaAllocation, DivisorAllocation):
     # -- the pipeline -----------------------------------------------------------------------
     def thresholds(self) -> list[z3.BoolRef]:
         """Whether each list passes: at least one vote and every threshold that applies to it."""
-        ctx, tier, e, n = self.ctx, self.tier, self.e, self.n
+        tier, e, n = self.tier, self.e, self.n
         v = e.votes
         passed = []
         for i in range(n):
@@ -105,27 +114,49 @@ class _TierEncoder(QuotaAllocation, DivisorAllocation):
                     raise UnsupportedClause(
                         t, "threshold ... for runner_up", "the runner-up is chosen after thresholds"
                     )
-                quotas = getattr(t, "quotas", None)
-                at = self.national if t.scope is Scope.NATION and self.national is not None else e
-                if t.absolute is not None:
-                    lim = Num(t.absolute)
-                    ok = at.votes[i].ge(lim) if t.inclusive else at.votes[i].gt(lim)
-                elif quotas is not None:
-                    assert t.base is not None
-                    lhs = at.votes[i].scale(self.h, ctx.real)
-                    rhs = at.base(t.base).scale(quotas, ctx.real)
-                    ok = lhs.ge(rhs) if t.inclusive else lhs.gt(rhs)
-                else:
-                    assert t.share is not None and t.base is not None
-                    lhs = at.votes[i].scale(t.share.denominator, ctx.real)
-                    rhs = at.base(t.base).scale(t.share.numerator, ctx.real)
-                    ok = lhs.ge(rhs) if t.inclusive else lhs.gt(rhs)
+                ok = z3.Or([self._passes(test, i) for test in t.tests])  # any one test (`or ...`)
                 conds.append(z3.Implies(applies, ok))
             passed.append(z3.And(conds))
         if tier.exempt is not None:  # the selected lists pass every threshold (they still need a vote)
             freed = self.selected(tier.exempt.who, [], z3.BoolVal(False))
             passed = [z3.Or(p, z3.And(v[i].pos(), f)) for i, (p, f) in enumerate(zip(passed, freed, strict=True))]
         return passed
+
+    def _passes(self, t: Threshold, i: int) -> z3.BoolRef:
+        """Whether list i passes the test ``t`` (one test: no alternatives): in this election, the
+        whole election (``nationally``), or in every / at least ``count`` of the units: a districted
+        chamber's districts, or the vote file's regions under a national tier."""
+        if t.regional:
+            units = self.national.units if self.national is not None else self._regions(t)
+            oks = [self._reaches(t, d, i) for d in units]
+            return z3.And(oks) if t.scope is Scope.EVERY else count(oks) >= t.count
+        at = self.national if t.scope is Scope.NATION and self.national is not None else self.e
+        return self._reaches(t, at, i)
+
+    def _regions(self, t: Threshold) -> tuple[SymElection, ...]:
+        """The regions of a regional test under a national tier (refused without them)."""
+        if not self.e.regions:
+            raise UnsupportedClause(t, "threshold ... in every region" if t.scope is Scope.EVERY else
+                                    f"threshold ... in at least {t.count} regions",
+                                    "this election has no regional figures (a property that derives an "
+                                    "election without them)")
+        return self.e.regions
+
+    def _reaches(self, t: Threshold, at: SymElection, i: int) -> z3.BoolRef:
+        ctx = self.ctx
+        quotas = getattr(t, "quotas", None)
+        if t.absolute is not None:
+            lim = Num(t.absolute)
+            return at.votes[i].ge(lim) if t.inclusive else at.votes[i].gt(lim)
+        if quotas is not None:
+            assert t.base is not None
+            lhs = at.votes[i].scale(self.h, ctx.real)
+            rhs = at.base(t.base).scale(quotas, ctx.real)
+            return lhs.ge(rhs) if t.inclusive else lhs.gt(rhs)
+        assert t.share is not None and t.base is not None
+        lhs = at.votes[i].scale(t.share.denominator, ctx.real)
+        rhs = at.base(t.base).scale(t.share.numerator, ctx.real)
+        return lhs.ge(rhs) if t.inclusive else lhs.gt(rhs)
 
     def run(self, norm: Num | None, implied: bool = False) -> TierEnc:
         ctx, tier, e, n = self.ctx, self.tier, self.e, self.n
@@ -224,6 +255,7 @@ class _TierEncoder(QuotaAllocation, DivisorAllocation):
             else:
                 ctx.add(eq)
             v_norm = norm
+        self.step()  # the method's cut draws its own lot
         if tier.alliances is not None:
             seats = self.alliance_seats(tier.alliances, admitted, weighted, cden, cmax, bool(factors),
                                         v_norm, unit)
@@ -314,6 +346,7 @@ class _TierEncoder(QuotaAllocation, DivisorAllocation):
             raise UnsupportedClause(cond, str(cond), f"unknown subject {cond.subject!r}")
         adm = list(admitted)
         for _ in range(n):
+            self.step()  # each admission draws its own lot
             if cond.subject == "admitted":
                 ok = _cmp(cond.op.value, count(adm), cond.value)
             else:
@@ -381,9 +414,10 @@ class _TierEncoder(QuotaAllocation, DivisorAllocation):
                 has_votes: z3.BoolRef, V: Num, method_seats: list[z3.ArithRef],
                 seats: list[z3.ArithRef], rounds: list[LRRound], v_norm: Num) -> TierEnc:
         election = self.e
-        if self.draw:  # this allocation's own draw, beside the election's tags
+        if self.draws:  # this allocation's own draws, beside the election's tags
             election = SymElection(self.e.votes, self.e.against_all, self.e.invalid, self.e.nonvoters,
-                                   {**self.e.tags, **self.draw}, self.e.blank)
+                                   {**self.e.tags, **{t: v for d in self.draws for t, v in d.items()}},
+                                   self.e.blank, self.e.regions)
         return TierEnc(
             tier=self.tier,
             house=self.h,
@@ -412,6 +446,7 @@ class _TierEncoder(QuotaAllocation, DivisorAllocation):
         if z3.is_false(z3.simplify(on)):
             return seats
         for _ in range(want):
+            self.step()  # each seat moved draws its own lot
             need = z3.And(on, seats[g] < want)
             donor = []
             for j in range(n):
@@ -509,5 +544,5 @@ def encode_tier(
 def check_supported(tier: Tier) -> None:
     """Raise ``UnsupportedClause`` for the first clause of ``tier`` the encoder cannot express."""
     ctx = Ctx(real=tier.scale_invariant)
-    e = make_election(ctx, 2, "probe", needed_extras([tier]), needed_tags([tier]))
+    e = make_election(ctx, 2, "probe", needed_extras([tier]), needed_tags([tier]), regions=needed_regions([tier]))
     encode_tier(ctx, tier, e)

@@ -19,7 +19,7 @@ import z3
 from hemicycle.election import Election
 from hemicycle.model import Chamber, Tier
 from hemicycle.verify.alliance_tags import concrete_lists
-from hemicycle.verify.concrete import totals_for
+from hemicycle.verify.concrete import Regions, region_totals, totals_for
 from hemicycle.verify.encoder import TierEnc, check_supported
 from hemicycle.verify.errors import EncodingMismatch, PropertyError, VerifyError
 from hemicycle.verify.multilevel import levels_or_bonus, verify_districted
@@ -266,11 +266,14 @@ class _RawElection:
     tags: dict[str, list[bool]]
     seats: list[int]
     house: int
+    regions: list[tuple[list[Fraction], dict[str, Fraction]]] = field(default_factory=list)
 
 
 def _read(m: z3.ModelRef, enc: TierEnc) -> _RawElection:
     e = enc.election
     return _RawElection(
+        regions=[([_val(m, x.a) for x in r.votes], {k: _val(m, x.a) for k, x in r.extra_figures().items()})
+                 for r in e.regions],
         votes=[_val(m, x.a) for x in e.votes],
         extras={name: _val(m, x.a) for name, x in e.extra_figures().items()},
         tags={t: [z3.is_true(m.eval(b, model_completion=True)) for b in vs]
@@ -287,12 +290,13 @@ class _Concrete:
     tags: dict[str, list[bool]]
     house: int
     model_seats: list[int]
+    regions: Regions = field(default_factory=list)  # a regional threshold's regions
 
 
 def _scale(raws: list[_RawElection], factor: int = 1) -> list[_Concrete]:
     den = 1
     for r in raws:
-        for x in [*r.votes, *r.extras.values()]:
+        for x in [*r.votes, *r.extras.values(), *(y for v, ex in r.regions for y in [*v, *ex.values()])]:
             den = lcm(den, x.denominator)
     out = []
     for r in raws:
@@ -300,6 +304,8 @@ def _scale(raws: list[_RawElection], factor: int = 1) -> list[_Concrete]:
             votes=[int(x * den * factor) for x in r.votes],
             extras={k: int(x * den * factor) for k, x in r.extras.items()},
             tags=r.tags, house=r.house, model_seats=r.seats,
+            regions=[([int(x * den * factor) for x in v], {k: int(x * den * factor) for k, x in ex.items()})
+                     for v, ex in r.regions],
         ))
     return out
 
@@ -308,9 +314,9 @@ def _scale(raws: list[_RawElection], factor: int = 1) -> list[_Concrete]:
 
 
 def _election(c: _Concrete) -> Election:
-    entries, agreements = concrete_lists(c.votes, c.tags)
+    entries, agreements = concrete_lists(c.votes, c.tags, c.regions)
     return Election(lists=entries, totals=totals_for(c.votes, **c.extras), name="counterexample",
-                    agreements=agreements)
+                    agreements=agreements, regions=region_totals(c.regions))
 
 
 def _tier_chamber(chamber: Chamber, tier: Tier, house: int) -> Chamber:
@@ -337,6 +343,7 @@ def _replay(chamber: Chamber, tier: Tier, c: _Concrete) -> Outcome:
         passed=[a in t.passed for a in abbrs],
         admitted=[a in t.admitted for a in abbrs],
         runner_up=ru, ties=len(res.ties), trace=res.explain(), clauses=list(res.clauses_applied),
+        regions=c.regions,
     )
 
 
@@ -370,9 +377,7 @@ def _concretise_step(chamber: Chamber, tier: Tier, prop: Property, raws: list[_R
     factor = 1
     for _ in range(64):
         base = _scale([base_raw], factor)[0]
-        other = dataclasses.replace(base, votes=list(base.votes))
-        other.votes[q] += sign
-        if other.votes[q] >= 0:
+        for other in _stepped(base, q, sign):  # a regional election: the step in each region in turn
             pair = [base, other] if sign > 0 else [other, base]
             pair[0].model_seats, pair[1].model_seats = raws[0].seats, raws[1].seats
             outs = _confirm(chamber, tier, prop, pair, strict=False)
@@ -383,6 +388,21 @@ def _concretise_step(chamber: Chamber, tier: Tier, prop: Property, raws: list[_R
         f"{prop.name}: no integer election confirms the infinitesimal counterexample "
         f"{[r.votes for r in raws]} (step L{q + 1} {'+' if sign > 0 else '-'}eps)"
     )
+
+
+def _stepped(base: _Concrete, q: int, sign: int) -> list[_Concrete]:
+    """``base`` with list q's votes one higher (``sign`` 1) or lower (-1), in some region when it
+    has regions: every way that keeps the figures non-negative."""
+    out = []
+    for r in range(max(1, len(base.regions))):
+        other = dataclasses.replace(base, votes=list(base.votes),
+                                    regions=[(list(v), dict(ex)) for v, ex in base.regions])
+        other.votes[q] += sign
+        if other.regions:
+            other.regions[r][0][q] += sign
+        if other.votes[q] >= 0 and all(v[q] >= 0 for v, _ in other.regions):
+            out.append(other)
+    return out
 
 
 def _clause(tier: Tier, outs: list[Outcome]) -> str | None:
@@ -412,6 +432,8 @@ def _counter(outs: list[Outcome]) -> list[CounterElection]:
             seats=dict(zip(abbrs, o.seats, strict=True)),
             house=o.house,
             tags=tags,
+            regions=[{"region": f"R{r + 1}", "votes": dict(zip(abbrs, v, strict=True)), "totals": totals_for(v, **ex)}
+                     for r, (v, ex) in enumerate(o.regions)],
         ))
     return res
 
@@ -445,6 +467,9 @@ def run_property(
     )
     quick = _search_first(chamber, tier, prop, parties, max_votes, timeout) if search else None
     problem = Problem(tier, parties, real=real, max_votes=max_votes)
+    if problem.regions:
+        result.notes.append(f"regional thresholds: elections with {problem.regions} regions, every figure summing "
+                            "over them to the national one")
     if quick is not None:
         result.status, result.found_by, result.bounds = Status.REFUTED, "search", ""
         result.notes = ["found by a random search before any solver was asked, and replayed by "

@@ -61,6 +61,21 @@ tier "list" seats 10 {{
 }}
 """
 
+_ICELAND = """chamber "T" seats 63
+districts seats 54
+tier "c" in each district {
+  allocate dhondt
+  ties lot seed 1
+}
+tier "adjustment" seats 9 {
+  threshold 5% of valid_votes
+  continue after tier "c"
+  allocate dhondt
+  place in each district by dhondt after tier "c" per valid_votes at most 1 per district
+  ties lot seed 1
+}
+"""
+
 FAMILIES: dict[str, tuple[str, int, int]] = {  # name -> (rules or text, seats, Länder)
     "germany-2005": ("germany-2005", 10, 2),
     "germany-2005-3-lander": ("germany-2005", 12, 3),
@@ -69,6 +84,9 @@ FAMILIES: dict[str, tuple[str, int, int]] = {  # name -> (rules or text, seats, 
     "new-zealand-2014": ("new-zealand-2014", 10, 1),
     "new-zealand-2017": ("new-zealand-2017", 10, 1),  # district seats as figures of the vote file
     "kazakhstan-2023-chamber": ("kazakhstan-2023-chamber", 10, 1),  # parallel tiers
+    "norway-2021": ("norway-2021", 12, 2),  # districts from the list votes, overhang excluded
+    "norway-2021-3-districts": ("norway-2021", 14, 3),
+    "iceland-2021-not-in-turn": (_ICELAND, 10, 2),  # adjustment seats continuing after the district seats
     "scotland-2011": ("scotland-2011", 10, 2),
     "dhondt-kept-no-threshold": (_VARIANT.format(threshold="", policy="kept", method="dhondt",
                                                  place='place in each "state" by dhondt of entitlement'), 10, 2),
@@ -103,6 +121,14 @@ def random_case(sys: LevelSystem, n: int, rng: random.Random) -> LevelCase:
     elif kind == 3:  # proportional Länder
         base = [rng.randint(0, top) for _ in range(n)]
         votes = [[x * (k + 1) for x in base] for k in range(K)]
+    if sys.districted:  # magnitudes at least 1, adding up to the level's seats; no winners
+        mags = [1] * K
+        for _ in range(C - K):
+            mags[rng.randrange(K)] += 1
+        if kind == 5 and n >= 2:
+            for k in range(K):
+                votes[k][n - 1] = rng.randint(0, 3)
+        return LevelCase(votes, [], None, None, mags)
     won = [[0] * n for _ in range(K)]
     counts = [0 if sys.figures else 1] * K
     held = rng.choice([0, C, rng.randint(0, C)]) if sys.figures else C  # figures: at most C district seats
@@ -130,7 +156,7 @@ def agree_step(sys: LevelSystem, a: LevelCase, k: int, p: int, gain: int) -> str
     """Both elections of a step query (list p gains ``gain`` votes in unit k), encoded together
     with A's figures and the gain fixed, against the interpreter's seats for each."""
     n = len(a.votes[0])
-    b = LevelCase([list(r) for r in a.votes], a.won, a.pop, a.extras)
+    b = LevelCase([list(r) for r in a.votes], a.won, a.pop, a.extras, a.mags)
     b.votes[k][p] += gain
     wa, wb = interpret(sys, a), interpret(sys, b)
     if isinstance(wa, str) or isinstance(wb, str):
@@ -148,6 +174,8 @@ def agree_step(sys: LevelSystem, a: LevelCase, k: int, p: int, gain: int) -> str
     if ea.pop is not None and a.pop is not None:
         s.add(*[v == val for v, val in zip(ea.pop, a.pop, strict=True)])
     s.add(*[x == (a.extras or {}).get(name, 0) for name, x in (ea.extras or {}).items()])
+    if ea.mags is not None and a.mags is not None:
+        s.add(*[x == v for x, v in zip(ea.mags, a.mags, strict=True)])
     if s.check() != z3.sat:
         return None if _tie(sys, a) or _tie(sys, b) else f"step {a} +{gain} at ({k}, {p}): no joint model"
     m = s.model()

@@ -31,11 +31,14 @@ class LevelElection:
     pop: list[z3.ArithRef] | None = None
     # the figures besides list votes a parallel list tier's bases read (against_all, invalid, nonvoters)
     extras: dict[str, z3.ArithRef] | None = None
+    # districts allocated from the list votes (``LevelSystem.districted``): each one's magnitude, a
+    # figure of the vote file (``won`` is then empty: the district seats follow from the votes)
+    mags: list[z3.ArithRef] | None = None
 
     def with_votes(self, k: int, p: int, votes: z3.ArithRef) -> LevelElection:
         rows = [list(r) for r in self.votes]
         rows[k][p] = votes
-        return LevelElection(rows, self.won, self.pop, self.extras)
+        return LevelElection(rows, self.won, self.pop, self.extras, self.mags)
 
 
 @dataclass
@@ -47,6 +50,7 @@ class LevelEnc:
     national: list[z3.ArithRef]
     total: z3.ArithRef
     defined: z3.BoolRef
+    held: list[list[z3.ArithRef]] | None = None  # unit x list: the seats of the levelled tier there
 
 
 def level_election(ctx: Ctx, sys: LevelSystem, n: int, label: str, max_votes: int | None = None) -> LevelElection:
@@ -56,6 +60,11 @@ def level_election(ctx: Ctx, sys: LevelSystem, n: int, label: str, max_votes: in
         return x
 
     votes, won = [], []
+    if sys.districted:  # the magnitudes: at least 1 each, adding up to the level's seats
+        mags = [z3.Int(ctx.name(f"{label}.m{k + 1}")) for k in range(sys.units)]
+        ctx.add(*[x >= 1 for x in mags], z3.Sum(mags) == sys.constituencies)
+        return LevelElection([[figure(f"{label}.v{k + 1}_{p + 1}") for p in range(n)] for k in range(sys.units)],
+                             [], mags=mags)
     for k in range(sys.units):
         row = [figure(f"{label}.v{k + 1}_{p + 1}") for p in range(n)]
         wins = [z3.Int(ctx.name(f"{label}.w{k + 1}_{p + 1}")) for p in range(n)]
@@ -91,12 +100,12 @@ def compare(op: Comparator, x: z3.ArithRef, k: int) -> z3.BoolRef:
 
 
 def _least(ctx: Ctx, sys: LevelSystem, e: LevelElection, V: list[z3.ArithRef], T: z3.ArithRef,
-           defined: list[z3.BoolRef]) -> list[z3.ArithRef]:
+           W: list[z3.ArithRef], defined: list[z3.BoolRef]) -> list[z3.ArithRef]:
     """Each list's least seats: Land by Land the larger of its constituency seats and its seats in
     the calculation tier there (the Länder's seats apportioned by population first)."""
     K, n = sys.units, len(V)
     if sys.contingents is None or sys.states is None or e.pop is None:
-        return [z3.Sum([e.won[k][p] for k in range(K)]) for p in range(n)]
+        return W
     ap = sys.states.apportion
     assert ap is not None
     total = sys.states.seats
@@ -104,7 +113,6 @@ def _least(ctx: Ctx, sys: LevelSystem, e: LevelElection, V: list[z3.ArithRef], T
     mags, ok = apportion(ctx, ap.method, fixed, e.pop, [z3.BoolVal(True)] * K)
     defined.append(ok)
     tier = sys.contingents
-    W = [z3.Sum([e.won[k][p] for k in range(K)]) for p in range(n)]  # 'of tier' the constituencies: nationally
     passed = [z3.And(*[passes(t, V[p], T, W[p]) for t in tier.thresholds]) for p in range(n)]
     least = [z3.IntVal(0)] * n
     for k in range(K):
@@ -117,13 +125,17 @@ def _least(ctx: Ctx, sys: LevelSystem, e: LevelElection, V: list[z3.ArithRef], T
 
 
 def _entitlement(ctx: Ctx, sys: LevelSystem, house: BInt, V: list[z3.ArithRef], admitted: list[z3.BoolRef],
-                 least: list[z3.ArithRef], defined: list[z3.BoolRef]) -> tuple[list[z3.ArithRef], z3.ArithRef]:
-    """The entitlement, and the seats it is over: the tier's seats, or under 'overhang enlarged' the
-    least house from there on that gives every admitted list its least seats."""
+                 least: list[z3.ArithRef], defined: list[z3.BoolRef]
+                 ) -> tuple[list[z3.ArithRef], z3.ArithRef, list[z3.BoolRef]]:
+    """The entitlement, the seats it is over and the lists it is for: the tier's seats among the
+    admitted lists; under 'overhang enlarged' the least house from there on that gives every
+    admitted list its least seats; under 'overhang excluded' the rounds (``_excluded``)."""
+    if sys.policy is OverhangPolicy.EXCLUDED:
+        return _excluded(ctx, sys, house, V, admitted, least, defined)
     if sys.policy is not OverhangPolicy.ENLARGED:
         ent, ok = apportion(ctx, sys.upper.method, house, V, admitted)
         defined.append(ok)
-        return ent, house.expr
+        return ent, house.expr, admitted
     top = sys.enlarge_to
     size = ctx.bint("enlarged", house.lo, top)
     ent, ok = apportion(ctx, sys.upper.method, size, V, admitted)
@@ -134,7 +146,45 @@ def _entitlement(ctx: Ctx, sys: LevelSystem, house: BInt, V: list[z3.ArithRef], 
     ctx.add(size.expr >= house.expr)
     # a result within the bound: enough at the size, not enough one seat fewer (house monotone)
     defined.extend([ok, enough, z3.Or(size.expr == house.expr, z3.And(ok1, short))])
-    return ent, size.expr
+    return ent, size.expr, admitted
+
+
+def _excluded(ctx: Ctx, sys: LevelSystem, house: BInt, V: list[z3.ArithRef], admitted: list[z3.BoolRef],
+              held: list[z3.ArithRef], defined: list[z3.BoolRef]
+              ) -> tuple[list[z3.ArithRef], z3.ArithRef, list[z3.BoolRef]]:
+    """'overhang excluded', as the interpreter's rounds: the method on the house among the pool;
+    every list holding more seats than its entitlement leaves the pool with them, its seats come off
+    the house, and the method runs again, until no list is over. n lists: at most n rounds exclude
+    (the pool never empties: the house covers the seats held in the pool), so n + 1 rounds reach
+    the fixed point, where a further round repeats the last. A tie at the cut of any round that
+    runs leaves the election out."""
+    n = len(V)
+    pool = list(admitted)
+    gone: z3.ArithRef = z3.IntVal(0)
+    for r in range(n + 1):
+        now = bounded(ctx, f"round{r + 1}", house.expr - gone, house.lo, house.hi)
+        ent, ok = apportion(ctx, sys.upper.method, now, V, pool)
+        defined.append(ok)
+        if r == n:
+            return ent, now.expr, pool
+        over = [z3.And(pool[p], held[p] > ent[p]) for p in range(n)]
+        gone = gone + z3.Sum([z3.If(over[p], held[p], 0) for p in range(n)])
+        pool = [z3.And(pool[p], z3.Not(over[p])) for p in range(n)]
+    raise AssertionError("unreachable")
+
+
+def _district_seats(ctx: Ctx, sys: LevelSystem, e: LevelElection, defined: list[z3.BoolRef]
+                    ) -> list[list[z3.ArithRef]]:
+    """The levelled tier in each district (``sys.districted``): its divisor method on the district's
+    list votes, for its symbolic magnitude, among the lists with a vote there."""
+    assert sys.lower is not None and e.mags is not None
+    out = []
+    for k in range(sys.units):
+        m = bounded(ctx, f"mag{k + 1}", e.mags[k], 1, sys.constituencies)
+        seats, ok = apportion(ctx, sys.lower.method, m, e.votes[k], [v > 0 for v in e.votes[k]])
+        defined.append(ok)
+        out.append(seats)
+    return out
 
 
 def allocate_levels(ctx: Ctx, sys: LevelSystem, e: LevelElection) -> LevelEnc:
@@ -143,9 +193,13 @@ def allocate_levels(ctx: Ctx, sys: LevelSystem, e: LevelElection) -> LevelEnc:
         return _allocate_members(ctx, sys, e)
     if sys.parallel:
         return _allocate_parallel(ctx, sys, e)
+    if sys.continued:
+        return _allocate_continued(ctx, sys, e)
     upper, K, n = sys.upper, sys.units, len(e.votes[0])
+    defined: list[z3.BoolRef] = []
+    won = _district_seats(ctx, sys, e, defined) if sys.districted else e.won
     V = [z3.Sum([e.votes[k][p] for k in range(K)]) for p in range(n)]
-    W = [z3.Sum([e.won[k][p] for k in range(K)]) for p in range(n)]
+    W = [z3.Sum([won[k][p] for k in range(K)]) for p in range(n)]
     T = z3.Sum(V)
     # a list takes part with a vote and every threshold passed (as the interpreter's 'passing')
     admitted = [z3.And(V[p] > 0, *[passes(t, V[p], T, W[p]) for t in upper.thresholds]) for p in range(n)]
@@ -156,41 +210,45 @@ def allocate_levels(ctx: Ctx, sys: LevelSystem, e: LevelElection) -> LevelEnc:
     house = bounded(ctx, "house", N - outside, max(0, N - sys.constituencies), N)
     # no list vote: the interpreter seats only the lists outside (district seats as figures); the
     # levelling chambers' interpreter has no result then unless the house is empty
-    defined: list[z3.BoolRef] = [z3.BoolVal(True) if sys.figures else z3.Or(house.expr == 0, T > 0)]
-    least = _least(ctx, sys, e, V, T, defined)
-    ent, _size = _entitlement(ctx, sys, house, V, admitted, least, defined)
-    top = max(N, sys.enlarge_to)
-    shares = None
-    if sys.place is not None:
-        shares = [[z3.IntVal(0)] * n for _ in range(K)]
-        for p in range(n):
-            ep = bounded(ctx, f"ent{p + 1}", ent[p], 0, top)
-            col = [e.votes[k][p] for k in range(K)]
-            if sys.place.at_least is not None:
-                assert isinstance(sys.place.method, Divisor)
-                split, ok_p = divisor_at_least(ctx, sys.place.method, ep, col, [e.won[k][p] for k in range(K)],
-                                                admitted[p])
-            else:
-                split, ok_p = apportion(ctx, sys.place.method, ep, col, [z3.BoolVal(True)] * K)
-            defined.append(z3.Or(z3.Not(admitted[p]), ok_p))
-            for k in range(K):
-                shares[k][p] = split[k]
+    defined.append(z3.BoolVal(True) if sys.figures else z3.Or(house.expr == 0, T > 0))
+    least = _least(ctx, sys, e, V, T, W, defined)
+    ent, _size, pool = _entitlement(ctx, sys, house, V, admitted, least, defined)
+    if sys.place is None:  # the seats in all (no Länder, or their placement not encoded)
+        if sys.policy is OverhangPolicy.EXCLUDED:  # the pool its entitlement, the others their seats held
+            national = [z3.If(pool[p], ent[p], W[p]) for p in range(n)]
+        else:
+            here = [z3.If(ent[p] >= W[p], ent[p], W[p]) if sys.policy is OverhangPolicy.KEPT else ent[p]
+                    for p in range(n)]
+            national = [z3.If(admitted[p], here[p], z3.If(keeps[p], W[p], 0)) for p in range(n)]
+        return LevelEnc(e, admitted, ent, [national], national, z3.Sum(national), z3.And(defined), won)
+    seats = _placed(ctx, sys, e, ent, admitted, keeps, defined)
+    national = [z3.Sum([seats[k][p] for k in range(K)]) for p in range(n)]
+    return LevelEnc(e, admitted, ent, seats, national, z3.Sum(national), z3.And(defined), won)
+
+
+def _placed(ctx: Ctx, sys: LevelSystem, e: LevelElection, ent: list[z3.ArithRef], admitted: list[z3.BoolRef],
+            keeps: list[z3.BoolRef], defined: list[z3.BoolRef]) -> list[list[z3.ArithRef]]:
+    """Each list's entitlement split among the Länder ('place in each LEVEL by METHOD of
+    entitlement'), the seats held there kept beyond the share under 'overhang kept'."""
+    assert sys.place is not None
+    K, n = sys.units, len(ent)
+    top = max(sys.upper.seats, sys.enlarge_to)
     seats = [[z3.IntVal(0)] * n for _ in range(K)]
-    national = []
     for p in range(n):
-        if shares is None:
-            here = z3.If(ent[p] >= W[p], ent[p], W[p]) if sys.policy is OverhangPolicy.KEPT else ent[p]
-            national.append(z3.If(admitted[p], here, z3.If(keeps[p], W[p], 0)))
-            seats[0][p] = national[-1]
-            continue
+        ep = bounded(ctx, f"ent{p + 1}", ent[p], 0, top)
+        col = [e.votes[k][p] for k in range(K)]
+        if sys.place.at_least is not None:
+            assert isinstance(sys.place.method, Divisor)
+            split, ok_p = divisor_at_least(ctx, sys.place.method, ep, col, [e.won[k][p] for k in range(K)],
+                                           admitted[p])
+        else:
+            split, ok_p = apportion(ctx, sys.place.method, ep, col, [z3.BoolVal(True)] * K)
+        defined.append(z3.Or(z3.Not(admitted[p]), ok_p))
         for k in range(K):
-            s, w = shares[k][p], e.won[k][p]
+            s, w = split[k], e.won[k][p]
             here = z3.If(s >= w, s, w) if sys.policy is OverhangPolicy.KEPT else s
             seats[k][p] = z3.If(admitted[p], here, z3.If(keeps[p], w, 0))
-        national.append(z3.Sum([seats[k][p] for k in range(K)]))
-    return LevelEnc(e, admitted, ent, seats, national, z3.Sum(national), z3.And(defined))
-
-
+    return seats
 
 
 def _allocate_members(ctx: Ctx, sys: LevelSystem, e: LevelElection) -> LevelEnc:
@@ -223,3 +281,28 @@ def _allocate_parallel(ctx: Ctx, sys: LevelSystem, e: LevelElection) -> LevelEnc
     enc = encode_tier(ctx, sys.upper, sym, label=f"{ctx.prefix}list tier")
     seats = [enc.seats[p] + e.won[0][p] for p in range(len(e.votes[0]))]
     return LevelEnc(e, enc.admitted, list(enc.seats), [seats], seats, z3.Sum(seats), enc.defined)
+
+
+def _allocate_continued(ctx: Ctx, sys: LevelSystem, e: LevelElection) -> LevelEnc:
+    """The district seats from the list votes; then the national tier's seats one at a time to the
+    highest votes / d(seats held + won here) among the admitted lists: with a cut lam an admitted
+    list ends with the larger of its district seats and its quotients above lam, adding up to the
+    tier's seats plus the admitted lists' district seats; a list not admitted keeps its district
+    seats."""
+    assert isinstance(sys.upper.method, Divisor)
+    K, n = sys.units, len(e.votes[0])
+    defined: list[z3.BoolRef] = []
+    won = _district_seats(ctx, sys, e, defined)
+    V = [z3.Sum([e.votes[k][p] for k in range(K)]) for p in range(n)]
+    W = [z3.Sum([won[k][p] for k in range(K)]) for p in range(n)]
+    T = z3.Sum(V)
+    admitted = [z3.And(V[p] > 0, *[passes(t, V[p], T, W[p]) for t in sys.upper.thresholds]) for p in range(n)]
+    least = [z3.If(admitted[p], W[p], 0) for p in range(n)]
+    N = sys.upper.seats
+    house = bounded(ctx, "house", N + z3.Sum(least), N, N + sys.constituencies)
+    any_vote = z3.Or(admitted)
+    shares, ok = divisor_at_least(ctx, sys.upper.method, house, [z3.If(admitted[p], V[p], 0) for p in range(n)],
+                                  least, any_vote)
+    defined.append(z3.Or(z3.Not(any_vote), ok))  # no admitted list: the tier's seats stay vacant
+    national = [z3.If(admitted[p], z3.If(any_vote, shares[p], W[p]), W[p]) for p in range(n)]
+    return LevelEnc(e, admitted, shares, [national], national, z3.Sum(national), z3.And(defined), won)

@@ -48,10 +48,16 @@ class LevelSystem:
     # a parallel chamber: the list tier (any clause the national encoder takes) reads no seat of the
     # single-member tier; the chamber's seats are the sums
     parallel: bool = False
+    # the levelled tier allocates multi-member districts by its divisor method from the list votes
+    # there (``units`` districts, magnitudes symbolic, adding up to ``constituencies``); the levelling
+    # seats' placement in them is not encoded: a list's seats are those in all
+    districted: bool = False
+    # a national tier continuing after the districted lower tier (Iceland's adjustment seats)
+    continued: bool = False
 
     @property
     def policy(self) -> OverhangPolicy:
-        if self.figures:
+        if self.figures or self.continued:
             return OverhangPolicy.KEPT
         assert self.upper.overhang_policy is not None
         return self.upper.overhang_policy.policy
@@ -62,6 +68,10 @@ class LevelSystem:
         seats = f"{self.chamber.seats} seats"
         if self.figures:
             return f"{seats}, each list's district seats a symbolic figure (together at most {self.constituencies})"
+        if self.districted:
+            return (f"{seats}, {self.constituencies} district seats in {self.units} districts of symbolic "
+                    "magnitudes, each allocated from the list votes there (seats in all: the levelling "
+                    "seats' placement is not encoded)")
         if self.parallel:
             return f"{seats}, {self.constituencies} constituencies beside the list tier, symbolic winners"
         return f"{seats}, {self.constituencies} constituencies in {self.units} upper unit(s), symbolic winners"
@@ -148,9 +158,10 @@ def _check_upper(upper: Tier) -> None:
     pol = upper.overhang_policy
     if pol is None:
         raise UnsupportedClause(upper, "tier", "a levelling tier without an overhang policy")
-    if pol.policy not in (OverhangPolicy.KEPT, OverhangPolicy.NOT_SEATED, OverhangPolicy.ENLARGED):
-        raise UnsupportedClause(pol, f"overhang {pol.policy.value}", "only 'overhang kept', 'enlarged' and "
-                                "'not seated' are encoded yet")
+    if pol.policy not in (OverhangPolicy.KEPT, OverhangPolicy.NOT_SEATED, OverhangPolicy.ENLARGED,
+                          OverhangPolicy.EXCLUDED):
+        raise UnsupportedClause(pol, f"overhang {pol.policy.value}", "only 'overhang kept', 'enlarged', "
+                                "'excluded' and 'not seated' are encoded yet")
     if pol.policy is OverhangPolicy.ENLARGED and not isinstance(upper.method, Divisor):
         raise UnsupportedClause(upper.method, "allocate", "'overhang enlarged' is encoded with a divisor "
                                 "method (house monotone), not largest remainder")
@@ -163,6 +174,8 @@ def _check_upper(upper: Tier) -> None:
     check_method(upper.method, upper)
     for t in upper.thresholds:
         check_threshold(t)
+    if _placed_after(upper):  # the levelling seats placed in the lower tier's units: national seats only
+        return
     if len(upper.level_placements) > 1:
         p = upper.level_placements[1]
         raise UnsupportedClause(p, f"place in each {p.level}", "one placement is encoded")
@@ -176,6 +189,21 @@ def _check_upper(upper: Tier) -> None:
             raise UnsupportedClause(p, f"place in each {p.level}", "only the split of the entitlement "
                                     "('of entitlement', no other option) is encoded")
         check_method(p.method, p)
+
+
+def _placed_after(upper: Tier) -> bool:
+    """Whether the levelling tier places its seats in the units of the levelled tier, by the list votes
+    there, after the seats held there (Norway): the units then hold list votes, from which the
+    levelled tier allocates (``LevelSystem.districted``). The placement is not encoded (a list's
+    seats in all are its entitlement or, excluded, its seats held); one placement, of this kind."""
+    lev = upper.levelling
+    ps = upper.level_placements
+    if not ps or ps[0].entitlement or lev is None or ps[0].after != lev.tier:
+        return False
+    if len(ps) > 1:
+        raise UnsupportedClause(ps[1], f"place in each {ps[1].level}", "one placement after the levelled tier "
+                                "is encoded (the seats of each list in all, not where they go)")
+    return True
 
 
 def level_system(chamber: Chamber, *, units: int = 2) -> LevelSystem:
@@ -199,7 +227,8 @@ def level_system(chamber: Chamber, *, units: int = 2) -> LevelSystem:
         raise UnsupportedClause(t, "tier", "a constituency tier and one levelling tier after it are encoded "
                                 "(with a 'calculation only' tier in each Land between them when the levelling "
                                 "names it), no other tier")
-    place = upper.level_placements[0] if upper.level_placements else None
+    districted = _placed_after(upper)
+    place = upper.level_placements[0] if upper.level_placements and not districted else None
     states = None
     for lv in chamber.levels:
         if lv.name == lower.level:
@@ -217,14 +246,19 @@ def level_system(chamber: Chamber, *, units: int = 2) -> LevelSystem:
     _check_upper(upper)
     level = chamber.level(lower.level)
     assert level is not None
-    k = units if place is not None else 1
+    k = units if place is not None or districted else 1
     if k < 1 or level.seats < k:
         raise VerifyError(f"{k} upper units need at least {k} constituencies (the level has {level.seats})")
+    if districted and lower.level != upper.level_placements[0].level:
+        p = upper.level_placements[0]
+        raise UnsupportedClause(p, f"place in each {p.level}", "the seats placed after the levelled tier go "
+                                "into its own units")
     if upper.seats < 1:
         raise VerifyError("the levelling tier needs at least 1 seat")
     enlarge = 4 * upper.seats if upper.overhang_policy and upper.overhang_policy.policy is OverhangPolicy.ENLARGED \
         else 0
-    return LevelSystem(chamber, lower, upper, level.seats, k, place, states, contingents, enlarge)
+    return LevelSystem(chamber, lower, upper, level.seats, k, place, states, contingents, enlarge,
+                       districted=districted)
 
 
 def _members_system(chamber: Chamber, units: int) -> LevelSystem:
@@ -234,9 +268,12 @@ def _members_system(chamber: Chamber, units: int) -> LevelSystem:
     cont = upper.continuation
     assert cont is not None
     lower = chamber.tier(cont.tier)
+    if lower is not None and upper.level is None and upper.level_placements:
+        return _continued_system(chamber, lower, upper, units)
     if lower is None or lower.level is None or chamber.level(lower.level) is None or upper.level is None:
         raise UnsupportedClause(cont, "continue after", "the verifier encodes a tier in each region continuing "
-                                "after a tier that elects one member in each constituency")
+                                "after a tier that elects one member in each constituency, or a national tier "
+                                "continuing after a tier in each district whose seats it places there")
     if chamber.tiers != (lower, upper):
         t = next((t for t in chamber.tiers if t not in (lower, upper)), upper)
         raise UnsupportedClause(t, "tier", "a constituency tier and one tier continuing after it are encoded")
@@ -286,3 +323,44 @@ def _check_contingents(t: Tier, lev: object, states: Level | None) -> None:
             raise UnsupportedClause(th, "threshold", "the calculation tier's thresholds must be national shares, "
                                     "or the seats of the constituency tier ('or district_seats OP N of tier ...')")
 
+
+
+def _continued_system(chamber: Chamber, lower: Tier, upper: Tier, units: int) -> LevelSystem:
+    """Adjustment seats (Iceland): a national tier whose divisor method continues after the seats a
+    tier in each district holds nationally, its seats then placed in those districts after them
+    (``districted``: the districts hold list votes, from which the lower tier allocates; the
+    placement is not encoded: a list's seats in all)."""
+    lev_name = lower.level
+    level = chamber.level(lev_name or "")
+    ps = upper.level_placements
+    if level is None or chamber.tiers != (lower, upper) or any(p.after != lower.name or p.level != lev_name
+                                                               or p.entitlement for p in ps):
+        node = next((p for p in ps if p.after != lower.name or p.level != lev_name), upper)
+        raise UnsupportedClause(node, "place in each", "a national tier continuing after a tier in each district "
+                                "is encoded when it places its seats in those districts after that tier's seats")
+    if len(ps) > 1:
+        raise UnsupportedClause(ps[1], f"place in each {ps[1].level}", "one placement is encoded")
+    if ps[0].in_turn:
+        raise UnsupportedClause(ps[0], f"place in each {ps[0].level} ... in turn", "seats placed in turn can move "
+                                "between lists (a list with no quotient left in a district with room loses its "
+                                "turn to the next), and the placement is not encoded")
+    for lv in chamber.levels:
+        if lv is not level:
+            raise UnsupportedClause(lv, lv.label, "besides the districts no level is encoded")
+    _check_lower(chamber, lower)
+    if not isinstance(upper.method, Divisor):
+        raise UnsupportedClause(upper.method, "allocate", "'continue after' needs a divisor method")
+    check_method(upper.method, upper)
+    refuse_present(((upper.cap, "cap"), (upper.exempt, "exempt"), (upper.bonus, "bonus"),
+                    (upper.alliances, "alliances"), (upper.compensation, "compensate"),
+                    (upper.provisions, "provisions"), (upper.consolations, "consolation"), (upper.surplus, "surplus"),
+                    (upper.upper, "upper apportionment")),
+                   "not encoded beside 'continue after'")
+    for th in upper.thresholds:
+        check_threshold(th)
+        if any(x.district_op is not None for x in th.tests):
+            raise UnsupportedClause(th, "threshold ... or district_seats", "not encoded beside 'continue after'")
+    if level.seats < units or upper.seats < 1:
+        raise VerifyError(f"{units} districts need at least {units} seats (the level has {level.seats}), and the "
+                          "continuing tier at least 1")
+    return LevelSystem(chamber, lower, upper, level.seats, units, None, districted=True, continued=True)

@@ -82,26 +82,31 @@ def divisor_cut(ctx: Ctx, method: Divisor, house: BInt, votes: list[z3.ArithRef]
     return seats, z3.And(strict)
 
 
-def linear_divisors(method: Divisor) -> tuple[Fraction, Fraction] | None:
-    """(a, b) when every divisor is a k + b (D'Hondt, Sainte-Laguë, Danish, Imperiali ...)."""
-    d0, d1 = method.divisor(0), method.divisor(1)
-    if d0 is None or d1 is None:
+def linear_divisors(method: Divisor) -> tuple[Fraction, Fraction, Fraction] | None:
+    """(a, b, d0) when every divisor from the second on is a k + b and the first is d0 (D'Hondt,
+    Sainte-Laguë, Danish, Imperiali: d0 = b; modified Sainte-Laguë: 1.4, then 2k + 1)."""
+    d0, d1, d2 = method.divisor(0), method.divisor(1), method.divisor(2)
+    if d0 is None or d1 is None or d2 is None:
         return None
-    a, b = d1 - d0, d0
-    return (a, b) if all(method.divisor(k) == a * k + b for k in range(2, 12)) else None
+    a, b = d2 - d1, d1 - (d2 - d1)
+    return (a, b, d0) if all(method.divisor(k) == a * k + b for k in range(3, 12)) else None
 
 
 def cut_terms(ctx: Ctx, method: Divisor, s: BInt, lam: z3.ArithRef, top: int) -> tuple[z3.ArithRef, z3.ArithRef]:
     """lam * d(s) and lam * d(s - 1) (the latter only read when s > 0), linear in lam."""
     lin = linear_divisors(method)
-    if lin is not None:  # lam (a s + b): lam * s written with the bits of s
-        a, b = (z3.RealVal(str(x)) for x in lin)
+    if lin is not None:  # lam (a s + b), the first divisor apart: lam * s written with the bits of s
+        a, b, first = (z3.RealVal(str(x)) for x in lin)
         ls = mul_int(ctx, s, lam)
-        return a * ls + b * lam, a * ls + b * lam - a * lam
+        hi, lo = a * ls + b * lam, a * ls + b * lam - a * lam
+        if lin[2] == lin[1]:
+            return hi, lo
+        return (hi + z3.If(s.expr == 0, (first - b) * lam, 0),
+                lo + z3.If(s.expr == 1, (first - b) * lam, 0))
     ds = [method.divisor(k) for k in range(top + 1)]
 
-    def at(k_of: int) -> z3.ArithRef:  # lam * d(s + k_of)
-        out: z3.ArithRef = lam * z3.RealVal(str(ds[top]))  # type: ignore[arg-type]
+    def at(k_of: int) -> z3.ArithRef:  # lam * d(s + k_of); s = top the last case (k_of = -1: d(top - 1))
+        out: z3.ArithRef = lam * z3.RealVal(str(ds[max(0, top + k_of)]))  # type: ignore[arg-type]
         for k in range(top - 1, -1, -1):
             j = k + k_of
             if 0 <= j <= top:

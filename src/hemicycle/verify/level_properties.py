@@ -98,7 +98,7 @@ def _changed(o: list[LevelOutcome]) -> tuple[int, int] | None:
     """(unit, list) whose votes rose from the first election to the second; every other list's
     votes the same, or lower in that unit only (votes moved), and the same winners."""
     a, b = o[0].case, o[1].case
-    if a.won != b.won or a.pop != b.pop:
+    if a.won != b.won or a.pop != b.pop or a.mags != b.mags or a.extras != b.extras:
         return None
     up = [(k, p) for k in range(len(a.votes)) for p in range(len(a.votes[0])) if b.votes[k][p] > a.votes[k][p]]
     down = [(k, p) for k in range(len(a.votes)) for p in range(len(a.votes[0])) if b.votes[k][p] < a.votes[k][p]]
@@ -177,7 +177,8 @@ def cases_of(m: z3.ModelRef, encs: list[LevelEnc]) -> tuple[list[LevelCase], lis
         pop = [int(x * pden) for x in praw]
     cases = [LevelCase([[int(x * den) for x in row] for row in votes],
                        [[int(_value(m, x)) for x in row] for row in enc.election.won], pop,
-                       {k: int(x * den) for k, x in ex.items()} if enc.election.extras is not None else None)
+                       {k: int(x * den) for k, x in ex.items()} if enc.election.extras is not None else None,
+                       [int(_value(m, x)) for x in enc.election.mags] if enc.election.mags is not None else None)
              for votes, enc, ex in zip(raw, encs, extras, strict=True)]
     seats = [[[m.eval(s, model_completion=True).as_long() for s in row] for row in enc.seats] for enc in encs]
     return cases, seats

@@ -45,6 +45,7 @@ import z3
 from hemicycle.election import Candidate, Election, ListEntry, Unit, Winner
 from hemicycle.model import Chamber
 from hemicycle.verify.concrete import totals_for
+from hemicycle.verify.errors import VerifyError
 from hemicycle.verify.level_encoding import LevelElection, LevelEnc, allocate_levels, level_election
 from hemicycle.verify.level_family import LevelSystem, reduce
 from hemicycle.verify.level_family import is_levels as _levelled
@@ -71,7 +72,8 @@ def level_system(chamber: Chamber, *, units: int = 2) -> LevelSystem:
         return compensation_system(chamber)
     if is_parallel(chamber):
         return parallel_system(chamber)
-    return _level_system(chamber, units=units)
+    raise VerifyError("not a chamber with levels: no tier levels against another, continues after it, "
+                      "compensates district seats or elects single members")
 
 
 @dataclass
@@ -82,10 +84,12 @@ class LevelCase:
     won: list[list[int]]
     pop: list[int] | None = None  # each Land's population (Länder apportioned by it)
     extras: dict[str, int] | None = None  # against_all, invalid, nonvoters (a parallel list tier's bases)
+    mags: list[int] | None = None  # districts allocated from the list votes: their magnitudes (``won`` empty)
 
     def __str__(self) -> str:
         return (f"votes {self.votes} won {self.won}" + (f" population {self.pop}" if self.pop else "")
-                + "".join(f" {k} {v}" for k, v in (self.extras or {}).items()))
+                + "".join(f" {k} {v}" for k, v in (self.extras or {}).items())
+                + (f" magnitudes {self.mags}" if self.mags else ""))
 
 
 @dataclass
@@ -96,6 +100,7 @@ class LevelOutcome:
     total: int
     trace: str = ""
     size: int = 0  # the seats the levelling tier's entitlement was computed over, in the end
+    districts: list[list[int]] | None = None  # districted: each district's seats, levelling seats placed
 
     @property
     def national_votes(self) -> list[int]:
@@ -116,6 +121,19 @@ def election_of(sys: LevelSystem, case: LevelCase) -> Election:
         return Election(lists=lists, totals=totals, name="counterexample")
     assert sys.lower is not None
     level = sys.lower.level or "district"
+    if sys.districted:  # districts with list votes and their magnitudes
+        assert case.mags is not None
+        # a placement's limit per district by a figure ('at most F per district'): the tier's seats
+        # shared as evenly as the districts allow, adding up to them
+        N, K = sys.upper.seats, sys.units
+        names = [p.per_unit_figure for p in sys.upper.level_placements if p.per_unit_figure]
+        units = tuple(Unit(name=name, level=level, votes=dict(zip(abbrs, case.votes[k], strict=True)),
+                           totals=totals_for(case.votes[k]), seats=case.mags[k],
+                           figures={f: N // K + (1 if k < N % K else 0) for f in names})
+                      for k, name in enumerate(sys.unit_names))
+        lists = tuple(ListEntry(abbr=a, votes=v, registration_order=p + 1, ballot_order=p + 1)
+                      for p, (a, v) in enumerate(zip(abbrs, nat, strict=True)))
+        return Election(lists=lists, totals=totals, units=units, name="counterexample")
     given = sys.lower.single_member is not None and sys.lower.single_member.given
     units: list[Unit] = []
     for k, name in enumerate(sys.unit_names):
@@ -163,7 +181,11 @@ def interpret(sys: LevelSystem, case: LevelCase) -> LevelOutcome | str:
         by = {u.name: u for u in res.districts if u.level == upper_level}
         seats = [[by[name].seats.get(a, 0) if name in by else 0 for a in abbrs] for name in sys.unit_names]
     ent = res.tiers[sys.chamber.tiers.index(sys.upper)].entitlement
-    return LevelOutcome(case, seats, national, res.total, res.explain(), sum(ent.values()) if ent else 0)
+    districts = None
+    if sys.districted and sys.lower is not None:
+        by = {u.name: u for u in res.districts if u.level == sys.lower.level}
+        districts = [[by[name].seats.get(a, 0) if name in by else 0 for a in abbrs] for name in sys.unit_names]
+    return LevelOutcome(case, seats, national, res.total, res.explain(), sum(ent.values()) if ent else 0, districts)
 
 
 def encoded(sys: LevelSystem, case: LevelCase, *, unique: bool = False) -> tuple[list[list[int]], int, bool]:
@@ -181,6 +203,10 @@ def encoded(sys: LevelSystem, case: LevelCase, *, unique: bool = False) -> tuple
         if case.pop is None:
             raise ValueError("the rules apportion the Länder by population: the case must give it")
         fix += [x == z3.RealVal(v) for x, v in zip(e.pop, case.pop, strict=True)]
+    if e.mags is not None:
+        if case.mags is None:
+            raise ValueError("the rules allocate districts from the list votes: the case must give their magnitudes")
+        fix += [x == v for x, v in zip(e.mags, case.mags, strict=True)]
     for name, x in (e.extras or {}).items():
         fix.append(x == z3.RealVal((case.extras or {}).get(name, 0)))
     from hemicycle.verify.errors import EncodingMismatch
@@ -216,6 +242,11 @@ def agree(sys: LevelSystem, case: LevelCase, *, unique: bool = False) -> str | N
         got, total, defined = encoded(sys, case, unique=unique)
     except EncodingMismatch as exc:
         return str(exc)
+    if isinstance(want, str) and defined and sys.districted:
+        # the levelling seats' placement in the districts is not encoded: a tie or an error there
+        # leaves the seats in all as the rules without the placement give them
+        bare = _unplaced(sys.chamber)
+        want = interpret(replace(sys, chamber=bare, upper=bare.tiers[sys.chamber.tiers.index(sys.upper)]), case)
     if isinstance(want, str):
         return None if not defined else f"{case}: interpreter {want}, encoding {got}"
     if not defined:
@@ -247,3 +278,10 @@ def _tied(sys: LevelSystem, case: LevelCase) -> bool:
     except TieError:  # no criterion: every tie the lot would break stops the allocation
         return True
     return False
+
+
+def _unplaced(chamber: Chamber) -> Chamber:
+    """The chamber without the levelling tier's placement (its seats in all are the same)."""
+    return replace(chamber, tiers=tuple(replace(t, level_placements=())
+                                        if t.levelling is not None or t.continuation is not None else t
+                                        for t in chamber.tiers))

@@ -83,7 +83,8 @@ def verify_districted(
         if progress is not None:
             progress(k, len(names), name)
         if name in APPORTIONMENT_CATALOGUE:
-            results.append(_verify_apportionment(chamber, name, parties, timeout, districts))
+            results.append(_verify_apportionment(chamber, name, parties, timeout, districts,
+                                                 (sizes or {}).get("seats")))
             continue
         assert system is not None
         prop = vote_props[name]
@@ -147,7 +148,7 @@ def levels_or_bonus(
             raise PropertyError("property files about levels are not supported yet")
         return _verify_levels(chamber, properties, parties=parties, max_votes=max_votes, timeout=timeout,
                               progress=progress, seats=seats, units=units)
-    if seats is not None:
+    if seats is not None and not chamber.levels:
         raise PropertyError("--seats applies to chambers with levels or districts")
     return None
 
@@ -195,20 +196,26 @@ def _level_counter(system: Any, o: Any) -> CounterElection:
     units = [{"district": name, "seats": sum(row), "votes": dict(zip(abbrs, votes, strict=True)),
               "totals": totals_for(votes, **(o.case.extras or {})), "won": dict(zip(abbrs, won, strict=True)),
               "allocated": dict(zip(abbrs, row, strict=True))}
-             for name, votes, won, row in zip(system.unit_names, o.case.votes, o.case.won, o.seats, strict=True)]
+             for name, votes, won, row in zip(system.unit_names, o.case.votes,
+                                              o.case.won or [[0] * n] * len(o.case.votes),  # districted: no winners
+                                              o.districts or o.seats, strict=True)]
     return CounterElection(votes=dict(zip(abbrs, o.national_votes, strict=True)),
                            totals=totals_for(o.national_votes, **(o.case.extras or {})),
                            seats=dict(zip(abbrs, o.national, strict=True)), house=o.total, districts=units)
 
 
 def _verify_apportionment(chamber: Chamber, name: str, parties: int, timeout: float,
-                          districts: int | None) -> PropertyResult:
-    """An apportionment property (verify/apportionment.py) of the chamber's one level."""
+                          districts: int | None, seats: int | None = None) -> PropertyResult:
+    """An apportionment property (verify/apportionment.py) of the chamber's one level (at
+    ``seats`` seats, its fixed seats and minimum kept, when given)."""
     from hemicycle.verify.apportionment import APPORTIONMENT_CATALOGUE, DEFAULT_UNITS, apportioned, decide
+    from hemicycle.verify.districts import at_seats
 
     if len(chamber.levels) != 1:
         lv = chamber.levels[1]
         raise UnsupportedClause(lv, lv.label, "one level of districts is encoded, not several")
+    if seats is not None:
+        chamber = at_seats(chamber, seats)
     app = apportioned(chamber.levels[0], DEFAULT_UNITS if districts is None else districts)
     prop = APPORTIONMENT_CATALOGUE[name]
     fixed = "".join(f", {u} fixed at {s}" for u, s in app.fixed)

@@ -11,7 +11,7 @@ import z3
 from hemicycle.model import LargestRemainder, Tier
 from hemicycle.verify.encoder import TierEnc, encode_tier
 from hemicycle.verify.num import Num
-from hemicycle.verify.symbolic import BInt, Ctx, SymElection, make_election, needed_extras, needed_tags
+from hemicycle.verify.symbolic import BInt, Ctx, SymElection, make_election, needed_extras, needed_regions, needed_tags
 
 
 @dataclass
@@ -80,6 +80,7 @@ class Outcome:
     ties: int
     trace: str = ""
     clauses: list[str] = field(default_factory=list)
+    regions: list[tuple[list[int], dict[str, int]]] = field(default_factory=list)  # regional thresholds
 
     @property
     def total(self) -> int:
@@ -111,6 +112,7 @@ class Problem:
         self.normalise = normalise
         self.extras = needed_extras([tier])
         self.tags = needed_tags([tier])
+        self.regions = needed_regions([tier])
         self._q = 0
 
     @property
@@ -132,7 +134,7 @@ class Problem:
         return Ctx(real=self.real, prefix=f"q{self._q}.")
 
     def election(self, ctx: Ctx, label: str) -> SymElection:
-        return make_election(ctx, self.n, label, self.extras, self.tags, self.max_votes)
+        return make_election(ctx, self.n, label, self.extras, self.tags, self.max_votes, self.regions)
 
     def alloc(
         self, ctx: Ctx, e: SymElection, *, house: int | None = None, norm: bool = False,

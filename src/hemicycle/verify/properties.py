@@ -26,6 +26,7 @@ from hemicycle.model import Divisor, LargestRemainder
 from hemicycle.verify.encoder import TierEnc
 from hemicycle.verify.num import Num
 from hemicycle.verify.problem import Outcome, Part, Problem, Query
+from hemicycle.verify.symbolic import derive
 
 Builder = Callable[[Problem], Iterable[Query]]
 Checker = Callable[[list[Outcome]], bool]
@@ -261,7 +262,7 @@ def _monotonicity(p: Problem) -> Iterator[Query]:
             ctx = p.ctx()
             e = p.election(ctx, "A")
             up = [x + Num(1) if i == q else x for i, x in enumerate(e.votes)]
-            e2 = e.with_votes(up)
+            e2 = derive(ctx, e, up, "A+1")
             if p.max_votes is not None:
                 ctx.add(up[q].a <= p.max_votes)
             a = p.alloc(ctx, e, label="A")
@@ -279,7 +280,7 @@ def _monotonicity(p: Problem) -> Iterator[Query]:
                 ctx = p.ctx()
                 e = p.election(ctx, "A")
                 moved = [Num(x.a, sign if i == q else 0) for i, x in enumerate(e.votes)]
-                e2 = e.with_votes(moved)
+                e2 = derive(ctx, e, moved, "A moved")
                 a = p.alloc(ctx, e, norm=True, label="A")
                 # with the same admitted lists, the second election's admitted votes are the
                 # first's (1) moved by eps when the list is admitted
@@ -317,7 +318,7 @@ def _monotonicity_free(p: Problem) -> Iterator[Query]:
         if p.max_votes is not None:
             ctx.add(up[q].a <= p.max_votes)
         a = p.alloc(ctx, e, norm=True, label="A")
-        b = p.alloc(ctx, e.with_votes(up), label="A + d")
+        b = p.alloc(ctx, derive(ctx, e, up, "A+d"), label="A + d")
         yield Query(f"monotonicity L{q + 1}+d", ctx, [a.defined, b.defined],
                     b.seats[q] < a.seats[q], [a, b], objective=p.total_votes(e))
 
@@ -430,7 +431,7 @@ def _anonymity(p: Problem) -> Iterator[Query]:
                 continue
             ctx = p.ctx()
             e = p.election(ctx, "A")
-            e2 = e.with_votes([e.votes[perm[i]] for i in range(n)])
+            e2 = derive(ctx, e, [e.votes[perm[i]] for i in range(n)], "A permuted")
             e2.tags = {t: [vs[perm[i]] for i in range(n)] for t, vs in e.tags.items()}
             a = p.alloc(ctx, e, norm=True, label="A")
             # when the admitted lists are the permuted ones, the admitted votes are A's (1)

@@ -30,7 +30,7 @@ from hemicycle.verify.errors import PropertyError
 from hemicycle.verify.num import Num
 from hemicycle.verify.problem import Outcome, Problem, Query
 from hemicycle.verify.properties import Property
-from hemicycle.verify.symbolic import SymElection
+from hemicycle.verify.symbolic import SymElection, derive
 
 # --- AST -------------------------------------------------------------------------------------
 
@@ -644,7 +644,7 @@ def _tier_elections(spec: PropSpec, p: Problem, ctx: Any
             ctx.add(votes[i].a >= 0)
             if p.max_votes is not None:
                 ctx.add(votes[i].a <= p.max_votes)
-        elections[d.name] = elections[d.base].with_votes(votes)
+        elections[d.name] = derive(ctx, elections[d.base], votes, d.name)  # regions follow the votes
         houses[d.name] = house
     return elections, houses, amounts
 

@@ -67,6 +67,9 @@ class QuotaAllocation(Allocation):
                 vals = tuple(sorted(left, reverse=True))
                 H = BInt(hm_expr - cap * k, min(vals), max(vals), values=vals)
                 V = total([ite(act[i], self.e.votes[i], ZERO) for i in range(n)])
+            # each round the interpreter runs draws its own lot; a round after the last is none
+            self.step()
+            self.guard = z3.Not(done_before) if r else z3.BoolVal(True)
             rnd = self.lr_round(method, act, H, weighted, cden, cmax, corrected, V, rounds)
             over = [z3.And(act[i], rnd.seats[i] > cap) for i in range(n)]
             done = z3.Not(z3.Or(over)) if r < max_rounds - 1 else z3.BoolVal(True)
@@ -74,6 +77,7 @@ class QuotaAllocation(Allocation):
             final = [z3.If(take, z3.If(capped[i], cap, rnd.seats[i]), final[i]) for i in range(n)]
             capped = [z3.Or(capped[i], over[i]) for i in range(n)]
             done_before = z3.Or(done_before, done)
+        self.guard = z3.BoolVal(True)
         out = []
         for i in range(n):
             s = ctx.int_var(f"cap.s{i + 1}")
@@ -173,7 +177,7 @@ class QuotaAllocation(Allocation):
             ctx.add(2 * qD <= 2 * Vt + Dx, 2 * Vt + Dx < 2 * q1D)
         else:  # DOWN
             ctx.add(qD <= Vt, Vt < q1D)
-        self.degenerate.append(z3.And(has, q <= 0))
+        self.degenerate.append(z3.And(self.guard, has, q <= 0))
         f: list[z3.ArithRef] = []
         rem: list[Num] = []
         for i in range(self.n):

@@ -8,17 +8,19 @@ from hemicycle.verify.errors import UnsupportedClause, refuse_present
 
 
 def refuse_lot(tier: Tier, districted: bool) -> None:
-    """A draw is encoded as one free order per allocation, which is every outcome of the lot
-    exactly when the allocation breaks at most one tie: the method's cut. Refused (with the
-    ``ties`` line) where the interpreter can draw several lots in one allocation."""
+    """A draw is encoded as a free order for each lot the allocation draws (each tie-breaking
+    step: runner-up, admission round, the method's cut in each round of a cap, a guaranteed
+    seat). Refused (with the ``ties`` line) beside alliances (each split draws its own lot, in an
+    order not encoded yet) and, in districts, where a district's allocation can draw more than
+    once (its replay takes one draw)."""
     assert tier.ties is not None
-    steps = [type(a).__name__ for p in tier.provisions for a in p.actions if not isinstance(a, Correction)]
     why = ""
-    if steps:
-        why = (f"a draw beside {', '.join(sorted(set(steps)))} is not encoded (each tie-breaking step "
-               "draws its own lot)")
-    elif tier.cap is not None or tier.alliances is not None:
-        why = "a draw beside a cap or alliances is not encoded (each round or split draws its own lot)"
+    steps = [type(a).__name__ for p in tier.provisions for a in p.actions if not isinstance(a, Correction)]
+    if tier.alliances is not None:
+        why = "a draw beside alliances is not encoded (each split draws its own lot)"
+    elif districted and (steps or tier.cap is not None):
+        why = (f"in districts, a draw beside {', '.join(sorted(set(steps))) or 'a cap'} is not encoded (each "
+               "tie-breaking step draws its own lot; a district's replay takes one draw)")
     if why:
         raise UnsupportedClause(tier.ties, "ties ... lot", why)
 
@@ -28,9 +30,15 @@ def refuse_extensions(tier: Tier, districted: bool = False) -> None:
     the tier is encoded in one unit of a districted chamber (verify/districts.py), so
     ``in each district`` and national thresholds are expressed."""
     for t in tier.thresholds:
-        if getattr(t, "regional", False):
-            raise UnsupportedClause(t, "threshold ... in every region",
-                                    "regional figures are not modelled")
+        for test in t.tests:
+            if not test.regional:
+                continue
+            what = f"threshold ... in every {test.level}" if test.scope is Scope.EVERY else "threshold ... in at least"
+            if test.quotas is not None:
+                raise UnsupportedClause(test, what, "a quota test unit by unit needs each unit's seats")
+            if not districted and test.level != "region":
+                raise UnsupportedClause(test, what, f"a test in each {test.level} of a national tier is not "
+                                        "encoded (only the vote file's regions)")
         if getattr(t, "district_op", None) is not None:
             raise UnsupportedClause(t, "threshold ... or district_seats",
                                     "district seats are not modelled")
@@ -93,11 +101,11 @@ def _refuse_districts(tier: Tier, districted: bool = False) -> None:
     if getattr(tier.method, "integer_parts_only", False):
         raise UnsupportedClause(tier.method, "integer parts only", why)
     for t in tier.thresholds:
-        if getattr(t, "alternatives", ()):
+        if getattr(t, "alternatives", ()) and not districted:
             raise UnsupportedClause(t, "threshold ... or ...", "alternative tests are not encoded yet")
-        if getattr(t, "scope", None) is not None and t.scope.value != "unit" and not (
-                districted and t.scope is Scope.NATION):
-            raise UnsupportedClause(t, f"threshold ... {t.scope.value}", why)
+        for test in t.tests:  # national tiers: regional tests; in districts also national ones and `or`
+            if test.scope is not Scope.UNIT and not districted and not test.regional:
+                raise UnsupportedClause(test, f"threshold ... {test.scope.value}", why)
     selectors = [t.applies_to for t in tier.thresholds] + [getattr(a, "who", None) for p in tier.provisions
                                                           for a in p.actions]
     for sel in selectors:

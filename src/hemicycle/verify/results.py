@@ -25,6 +25,8 @@ class CounterElection:
     # a districted chamber: per district {"district", "seats" (magnitude), "votes", "totals",
     # "allocated"}; votes, totals and seats above are then the national sums
     districts: list[dict[str, Any]] = field(default_factory=list)
+    # a regional threshold: per region {"region", "votes", "totals"} (summing to the above)
+    regions: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"votes": self.votes, "totals": self.totals, "seats": self.seats,
@@ -33,6 +35,8 @@ class CounterElection:
             out["tags"] = self.tags
         if self.districts:
             out["districts"] = self.districts
+        if self.regions:
+            out["regions"] = self.regions
         return out
 
 

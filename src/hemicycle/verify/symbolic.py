@@ -89,6 +89,9 @@ class Ctx:
 # --- elections -------------------------------------------------------------------------------
 
 EXTRAS = ("against_all", "invalid", "nonvoters")
+# The regions of a symbolic election whose rules test a threshold region by region (``in every
+# region``, ``in at least K regions``): a result covers the elections with this many regions.
+REGIONS = 3
 
 
 @dataclass
@@ -101,6 +104,11 @@ class SymElection:
     nonvoters: Num
     tags: dict[str, list[z3.BoolRef]] = field(default_factory=dict)
     blank: Num = ZERO  # blank ballots (valid votes in the base ``valid_votes_and_blank``)
+    # the regions of a regional threshold: each a SymElection of its own (votes per list, the other
+    # figures), every figure summing over the regions to the election's
+    regions: tuple[SymElection, ...] = ()
+    # a districted chamber's national election: its districts (thresholds `in every` / `in at least`)
+    units: list[SymElection] = field(default_factory=list)
 
     @property
     def n(self) -> int:
@@ -141,6 +149,7 @@ class SymElection:
         return out
 
     def with_votes(self, votes: list[Num]) -> SymElection:
+        """The election with other list votes and no regions (``derive`` keeps them)."""
         return SymElection(votes, self.against_all, self.invalid, self.nonvoters, self.tags, self.blank)
 
 
@@ -163,6 +172,13 @@ def needed_extras(tiers: list[Tier]) -> set[str]:
     return out
 
 
+def needed_regions(tiers: list[Tier]) -> int:
+    """How many regions the symbolic elections of ``tiers`` need: ``REGIONS`` when a threshold is
+    tested region by region (an absolute one is not: the interpreter tests it nationally)."""
+    regional = any(t.regional and t.absolute is None for tier in tiers for t in tier.thresholds)
+    return REGIONS if regional else 0
+
+
 def needed_tags(tiers: list[Tier]) -> set[str]:
     out: set[str] = set()
     for tier in tiers:
@@ -183,7 +199,10 @@ def make_election(
     extras: set[str],
     tags: set[str],
     max_votes: int | None = None,
+    regions: int = 0,
 ) -> SymElection:
+    """A symbolic election of ``n`` lists; ``regions``: with that many regions, each with its
+    votes per list and its other figures, summing to the election's."""
     def fig(name: str) -> Num:
         v = ctx.num_var(f"{label}.{name}")
         ctx.add(v >= 0)
@@ -195,4 +214,59 @@ def make_election(
     ex = {x: (fig(x) if x in extras else ZERO) for x in EXTRAS}
     tag_vars = {t: [z3.Bool(f"{label}.L{i + 1}#{t}") for i in range(n)] for t in sorted(tags)}
     blank = fig("blank") if "blank" in extras else ZERO
-    return SymElection(votes, ex["against_all"], ex["invalid"], ex["nonvoters"], tag_vars, blank)
+    e = SymElection(votes, ex["against_all"], ex["invalid"], ex["nonvoters"], tag_vars, blank)
+    if regions:
+        parts = tuple(make_election(ctx, n, f"{label}.R{r + 1}", extras, set(), max_votes) for r in range(regions))
+        for i in range(n):
+            ctx.add(votes[i].eq(total([p.votes[i] for p in parts])))
+        for name, x in e.extra_figures().items():
+            ctx.add(x.eq(total([p.extra_figures()[name] for p in parts])))
+        e.regions = parts
+    return e
+
+
+def _eps(x: Num) -> z3.ArithRef | int:
+    return 0 if x.b is None else x.b
+
+
+def _same(x: Num, v: Num) -> bool:
+    """The very term (an unchanged list), or it with a zero infinitesimal part."""
+    return x is v or (x.a is v.a and isinstance(_eps(x), int) and isinstance(_eps(v), int) and _eps(x) == _eps(v))
+
+
+def derive(ctx: Ctx, e: SymElection, votes: list[Num], label: str) -> SymElection:
+    """``e`` with the list votes ``votes`` (a property's related election), its regions kept: a
+    list whose votes are the very term of a list of ``e`` takes that list's regional votes (a
+    permutation, a list left alone); any other list's regional votes are fresh, sum to its new
+    votes, and each moves the way its votes move (a gain is a gain in some regions, never a loss
+    in one). Without regions: ``e.with_votes(votes)``."""
+    out = e.with_votes(votes)
+    if not e.regions:
+        return out
+    rows: list[list[Num]] = []
+    R = len(e.regions)
+    for i, v in enumerate(votes):
+        k = next((k for k, x in enumerate(e.votes) if _same(x, v)), None)
+        if k is not None:
+            rows.append([reg.votes[k] for reg in e.regions])
+            continue
+        old = [reg.votes[i] for reg in e.regions]
+        if v.a is e.votes[i].a:  # an infinitesimal step: all of it in one region
+            pick = ctx.int_var(f"{label}.L{i + 1}.step_region")
+            ctx.add(pick >= 0, pick < R)
+            delta = _eps(v) - _eps(e.votes[i])
+            rows.append([Num(o.a, z3.If(pick == r, _eps(o) + delta, _eps(o))) for r, o in enumerate(old)])
+            continue
+        fresh = []
+        for r in range(R):
+            a = ctx.num_var(f"{label}.R{r + 1}.L{i + 1}")
+            f = Num(a, ctx.num_var(f"{label}.R{r + 1}.L{i + 1}.eps") if v.eps else None)
+            ctx.add(f.ge(ZERO))
+            fresh.append(f)
+        ctx.add(v.eq(total(fresh)))
+        up = v.ge(e.votes[i])
+        for f, o in zip(fresh, old, strict=True):
+            ctx.add(z3.If(up, f.ge(o), f.le(o)))
+        rows.append(fresh)
+    out.regions = tuple(reg.with_votes([rows[i][r] for i in range(len(votes))]) for r, reg in enumerate(e.regions))
+    return out

@@ -232,7 +232,8 @@ def allocation(text: str, file: str, source: VoteSource) -> dict[str, Any]:
 def comparison(systems: Sequence[tuple[str, str]], source: VoteSource, curve: str | None = None) -> dict[str, Any]:
     """Systems side by side on the same votes (``hemicycle compare ... --margins [--curve]``):
     the report as the self-contained HTML page that ``--html`` writes, and each arch as SVG."""
-    from hemicycle.derived import vote_units
+    from hemicycle.derived import units_matter, vote_units
+    from hemicycle.district_margins import closed_form_covers
     from hemicycle.whatif import WhatIfError, seat_margins, seat_vote_curve
 
     parsed = []
@@ -251,11 +252,13 @@ def comparison(systems: Sequence[tuple[str, str]], source: VoteSource, curve: st
         return {"error": str(e)}
     notes: list[str] = []
     margins, curves = {}, []
-    try:  # margins in every district of every list take long: the command line gives them
-        heavy = [s.label for s in result.systems] if vote_units(election) else []
+    try:  # margins in districts the closed form does not cover take long: the command line gives them
+        heavy = ([s.label for s in result.systems if units_matter(s.rules.model)
+                  and not closed_form_covers(s.rules.model, election)] if vote_units(election) else [])
         if heavy:
-            notes.append("margins: the votes are given in districts, and the votes each list needs in each district "
-                         "take long to find: `hemicycle compare RULES --votes VOTES --margins` gives them")
+            notes.append(f"margins of {', '.join(heavy)}: the votes each list needs in each district are found by a "
+                         "search under these rules, which takes long: `hemicycle compare RULES --votes VOTES "
+                         "--margins` gives them")
         margins = {s.label: seat_margins(s.rules, election) for s in result.systems if s.label not in heavy}
     except WhatIfError as e:
         notes.append(f"margins: {e}")
