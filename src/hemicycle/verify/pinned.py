@@ -1,11 +1,14 @@
 """An encoding built once and asked again and again with its free figures pinned: the agreement
 harnesses' way to check many concrete elections against one symbolic encoding.
 
-``Pinned(cons)`` holds one solver with the encoding's constraints; ``ask(pins, *also)`` checks it
-under the pins (``figure == value``) and ``also`` as **assumptions** (``solver.check(...)``), so
-nothing is added for good and what Z3 learns about the encoding carries over from one election
-to the next. Building an encoding (the Python side) costs more than solving it on fixed figures,
-and a fresh solver learns the encoding anew each time: both are paid once per shape here.
+``Pinned(cons)`` holds an encoding's constraints; ``ask(pins, *also)`` solves them with the pins
+(``figure == value``) and ``also``: as **assumptions** of one solver's check (nothing is added for
+good, and what Z3 learns carries over from one election to the next), or, with
+``substitute=True`` (what the levels and district harnesses use), the pins substituted into the
+constraints built once and solved by a fresh solver through ``lia2card`` (every figure a number:
+the seats are bounded integers). Either way the seats are read from Z3's model. Building an
+encoding (the Python side) costs about as much as solving it on fixed figures: it is paid once
+per shape here.
 
 ``pin(variables, values)`` writes the pins; ``seats(model, rows)`` reads seats back."""
 
