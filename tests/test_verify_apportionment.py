@@ -46,6 +46,9 @@ def test_alabama_known_instance_replays() -> None:
     assert not isinstance(at10, str) and not isinstance(at11, str)
     assert at10.magnitudes == {"D1": 2, "D2": 3, "D3": 5}
     assert at11.magnitudes == {"D1": 1, "D2": 4, "D3": 6}
+    # the trace is the interpreter's protocol as text, each line with the clause it applies
+    assert at10.trace.splitlines()[2].startswith("Quota (hare): 294 of population for 7 seats")
+    assert "Step(" not in at10.trace and " object at " not in at10.trace
 
 
 def test_spain_rule_has_the_alabama_paradox() -> None:

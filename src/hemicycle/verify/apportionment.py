@@ -322,7 +322,7 @@ def replay(app: Apportioned, figs: list[int], seats: int) -> Replay | str:
         return "tie"
     except AllocationError as exc:
         return f"error: {exc}"
-    trace = "\n".join(str(e) for e in res.log)
+    trace = "\n".join(step.render() for step in res.steps)
     return Replay(seats, dict(zip(app.pool, figs, strict=True)), dict(res.magnitudes), trace)
 
 

@@ -35,7 +35,8 @@ def refuse_extensions(tier: Tier, districted: bool = False) -> None:
                 continue
             what = f"threshold ... in every {test.level}" if test.scope is Scope.EVERY else "threshold ... in at least"
             if test.quotas is not None:
-                raise UnsupportedClause(test, what, f"a quota test in each {test.level} needs each {test.level}'s seats")
+                raise UnsupportedClause(
+                    test, what, f"a quota test in each {test.level} needs each {test.level}'s seats")
             if not districted and test.level != "region":
                 raise UnsupportedClause(test, what, f"a test in each {test.level} of a national tier is not "
                                         "encoded (only the vote file's regions)")
