@@ -56,6 +56,21 @@ def type_cell(page: Any, css: str, text: str) -> None:
     WebDriverWait(page, 60, poll_frequency=0.2, ignored_exceptions=(StaleElementReferenceException,)).until(typed)
 
 
+def pp_cells(page: Any) -> list[str] | None:
+    """The PP row of the report's first table, read in one script inside the report's frame (the
+    report may be written anew while it is read: then None, and the caller waits)."""
+    page.switch_to.frame(page.find_element(By.ID, "compare-report"))
+    try:
+        return page.execute_script(
+            "const t = document.querySelector('table'); if (!t) return null;"
+            "const r = [...t.querySelectorAll('tr')].find((r) => r.innerText.startsWith('PARTIDO POPULAR'));"
+            "return r ? [...r.querySelectorAll('td')].map((c) => c.innerText.trim()) : null;")
+    except StaleElementReferenceException:
+        return None
+    finally:
+        page.switch_to.default_content()
+
+
 def test_spain_2015_gives_the_national_seats_and_each_province(page: Any) -> None:
     Select(page.find_element(By.ID, "rules-select")).select_by_visible_text("spain-1986")
     Select(page.find_element(By.ID, "votes-select")).select_by_visible_text("spain-2015")
@@ -93,13 +108,7 @@ def test_spain_2015_compared_with_one_national_district(page: Any) -> None:
     Select(page.find_element(By.ID, "add-system")).select_by_visible_text("spain-one-district")
     wait(page, lambda d: "one-district" in (d.find_element(By.ID, "compare-report").get_attribute("srcdoc") or "")
          or "national" in (d.find_element(By.ID, "compare-report").get_attribute("srcdoc") or ""), timeout=90)
-    page.switch_to.frame(page.find_element(By.ID, "compare-report"))
-    try:
-        table = page.find_elements(By.TAG_NAME, "table")[0]
-        pp = next(r for r in table.find_elements(By.TAG_NAME, "tr") if r.text.startswith("PARTIDO POPULAR"))
-        cells = [td.text for td in pp.find_elements(By.TAG_NAME, "td")]
-    finally:
-        page.switch_to.default_content()
+    cells = wait(page, lambda d: pp_cells(d), timeout=60)
     from hemicycle import load
     from hemicycle.api import resolve_election
     from hemicycle.votes import read_vote_file
