@@ -140,29 +140,14 @@ _LEVEL_FIELDS = {"span", "citation", "name", "seats", "fixed", "minimum", "appor
 _THRESHOLD_FIELDS = {"span", "citation", "share", "base", "inclusive", "applies_to", "scope"}
 
 
-def _only(node: m.Node, known: set[str]) -> bool:
-    """Every field of ``node`` outside ``known`` is at its default."""
-    for f in dataclasses.fields(node):
-        if f.name in known:
-            continue
-        if f.default is not dataclasses.MISSING:
-            default = f.default
-        elif f.default_factory is not dataclasses.MISSING:
-            default = f.default_factory()
-        else:
-            return False
-        if getattr(node, f.name) != default:
-            return False
-    return True
-
-
 def _tier_covered(tier: m.Tier) -> bool:
-    if not _only(tier, _TIER_FIELDS) or not all(_only(th, _THRESHOLD_FIELDS) for th in tier.thresholds):
+    if not m.at_defaults(tier, _TIER_FIELDS) or not all(m.at_defaults(t, _THRESHOLD_FIELDS) for t in tier.thresholds):
         return False
     method = tier.method
     if isinstance(method, m.LargestRemainder):
-        return _only(method, {"span", "citation", "quota"})
-    return (isinstance(method, m.Divisor) and _only(method, {"span", "citation", "kind", "first", "sequence", "step"})
+        return m.at_defaults(method, {"span", "citation", "quota"})
+    return (isinstance(method, m.Divisor)
+            and m.at_defaults(method, {"span", "citation", "kind", "first", "sequence", "step"})
             and LinearDivisors.of(method) is not None)
 
 
@@ -171,7 +156,7 @@ def plan_districts(chamber: m.Chamber, election: Election) -> DistrictPlan | Non
     if len(chamber.levels) != 1 or len(chamber.tiers) != 1 or chamber.appointed:
         return None
     level, tier = chamber.levels[0], chamber.tiers[0]
-    if tier.level != level.name or not _tier_covered(tier) or not _only(level, _LEVEL_FIELDS):
+    if tier.level != level.name or not _tier_covered(tier) or not m.at_defaults(level, _LEVEL_FIELDS):
         return None
     if level.apportion is not None and level.apportion.base is not None:
         return None  # magnitudes by a vote figure: they change with the votes

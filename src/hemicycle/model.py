@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import operator
 import re
-from dataclasses import dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields
 from enum import Enum
 from fractions import Fraction
 from functools import cached_property
@@ -45,6 +45,23 @@ class Node:
         text = f"{self.span.file}:{self.span.line}"
         return f"{text} [{self.citation}]" if self.citation else text
 
+
+
+def at_defaults(node: Node, known: set[str]) -> bool:
+    """Every field of ``node`` outside ``known`` is at its default: a fast path that reads only the
+    fields ``known`` declines any other clause (one added to the language later included)."""
+    for f in fields(node):
+        if f.name in known:
+            continue
+        if f.default is not MISSING:
+            default = f.default
+        elif f.default_factory is not MISSING:
+            default = f.default_factory()
+        else:
+            return False
+        if getattr(node, f.name) != default:
+            return False
+    return True
 
 # --- vocabulary -------------------------------------------------------------------------------
 

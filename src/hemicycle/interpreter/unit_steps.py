@@ -24,7 +24,6 @@ missing in some unit or a national verdict that cannot be decided make ``allocat
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -49,24 +48,6 @@ from hemicycle.interpreter.thresholds import (
 from hemicycle.interpreter.tier import say_admitted, say_seats
 from hemicycle.interpreter.view import View
 
-
-def at_defaults(node: m.Node, known: set[str]) -> bool:
-    """Every field of ``node`` outside ``known`` is at its default (so a clause added to the
-    language later makes a fast path decline until it is taught the clause)."""
-    for f in dataclasses.fields(node):
-        if f.name in known:
-            continue
-        if f.default is not dataclasses.MISSING:
-            default = f.default
-        elif f.default_factory is not dataclasses.MISSING:
-            default = f.default_factory()
-        else:
-            return False
-        if getattr(node, f.name) != default:
-            return False
-    return True
-
-
 # The clauses the level-wide steps read (anything else of the tier: the pipeline, unit by unit).
 _TIER_FIELDS = {"span", "citation", "name", "seats", "thresholds", "method", "ties", "level", "surplus",
                 "calculation"}
@@ -89,11 +70,11 @@ def covered(tier: m.Tier) -> bool:
 
 
 def _covered(tier: m.Tier) -> bool:
-    if not at_defaults(tier, _TIER_FIELDS) or not isinstance(tier.method, m.Divisor):
+    if not m.at_defaults(tier, _TIER_FIELDS) or not isinstance(tier.method, m.Divisor):
         return False
     if tier.surplus is not None and tier.surplus.policy is m.SurplusPolicy.VACANT:
         return False
-    return all(th.base is not None and at_defaults(th, _TEST_FIELDS) for th in tier.thresholds)
+    return all(th.base is not None and m.at_defaults(th, _TEST_FIELDS) for th in tier.thresholds)
 
 
 @dataclass(slots=True)
