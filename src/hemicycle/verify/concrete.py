@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import z3
 
 from hemicycle.model import LargestRemainder, Tier
-from hemicycle.verify.encoder import encode_tier
+from hemicycle.verify.encoder import TierEnc, encode_tier
 from hemicycle.verify.errors import EncodingMismatch
 from hemicycle.verify.num import Num
 from hemicycle.verify.symbolic import Ctx, make_election, needed_extras, needed_regions, needed_tags
@@ -161,15 +161,8 @@ class FixedVotes:
             r = s.check()
             if r != z3.sat:
                 raise EncodingMismatch(f"encoding has no allocation for votes {list(votes)}: {r}")
-            m = s.model()
-            seats = [m.eval(x, model_completion=True).as_long() for x in enc.seats]
-            out = EncodedOutcome(
-                seats=seats,
-                passed=[z3.is_true(m.eval(p, model_completion=True)) for p in enc.passed],
-                admitted=[z3.is_true(m.eval(a, model_completion=True)) for a in enc.admitted],
-                undecided=z3.is_true(m.eval(enc.undecided, model_completion=True)),
-                degenerate=z3.is_true(m.eval(enc.degenerate, model_completion=True)),
-            )
+            out = _outcome(s.model(), enc)
+            seats = out.seats
             if unique:
                 s.add(z3.Or([x != v for x, v in zip(enc.seats, seats, strict=True)]))
                 r2 = s.check()
@@ -183,7 +176,6 @@ class FixedVotes:
         finally:
             s.pop()
 
-
     def _assumed(self, votes: Sequence[int], pins: list[z3.BoolRef], unique: bool) -> EncodedOutcome:
         """The ``assume`` strategy: one solver, the figures pinned as assumptions of its check
         (what it learns about the encoding is kept from one election to the next)."""
@@ -191,15 +183,8 @@ class FixedVotes:
         r = s.check(*pins)
         if r != z3.sat:
             raise EncodingMismatch(f"encoding has no allocation for votes {list(votes)}: {r}")
-        m = s.model()
-        seats = [m.eval(x, model_completion=True).as_long() for x in enc.seats]
-        out = EncodedOutcome(
-            seats=seats,
-            passed=[z3.is_true(m.eval(p, model_completion=True)) for p in enc.passed],
-            admitted=[z3.is_true(m.eval(a, model_completion=True)) for a in enc.admitted],
-            undecided=z3.is_true(m.eval(enc.undecided, model_completion=True)),
-            degenerate=z3.is_true(m.eval(enc.degenerate, model_completion=True)),
-        )
+        out = _outcome(s.model(), enc)
+        seats = out.seats
         if unique:
             r2 = s.check(*pins, z3.Or([x != v for x, v in zip(enc.seats, seats, strict=True)]))
             if r2 != z3.unsat:
@@ -237,3 +222,14 @@ def encoded_seats(
         _CACHE[key] = fv
     return fv.run(votes, against_all=against_all, invalid=invalid, nonvoters=nonvoters,
                   tags=tags, unique=unique, blank=blank, regions=regions)
+
+
+def _outcome(m: z3.ModelRef, enc: TierEnc) -> EncodedOutcome:
+    """What the model says of the encoded tier: its seats and which lists passed, were admitted."""
+    def true(x: z3.BoolRef) -> bool:
+        return z3.is_true(m.eval(x, model_completion=True))
+
+    return EncodedOutcome(
+        seats=[m.eval(x, model_completion=True).as_long() for x in enc.seats],
+        passed=[true(p) for p in enc.passed], admitted=[true(a) for a in enc.admitted],
+        undecided=true(enc.undecided), degenerate=true(enc.degenerate))
