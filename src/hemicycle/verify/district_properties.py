@@ -29,9 +29,8 @@ from hemicycle.verify.districts import (
     draw_of,
     interpret,
 )
-from hemicycle.verify.errors import EncodingMismatch
 from hemicycle.verify.num import Num
-from hemicycle.verify.solving import Ask, Verdict, decide_queries
+from hemicycle.verify.solving import Ask, Verdict, decide_queries, replayed
 from hemicycle.verify.symbolic import Ctx, SymElection
 
 
@@ -264,15 +263,4 @@ def _replay(sys: DistrictSystem, prop: DistrictProperty, q: DQuery, m: z3.ModelR
     """The interpreter's outcomes of the model's elections, which must be the encoding's seats
     and break the property."""
     cases, model_seats = _cases(m, q)
-    outs = []
-    for c, ms in zip(cases, model_seats, strict=True):
-        o = interpret(sys, c)
-        if isinstance(o, str):
-            raise EncodingMismatch(f"{prop.name}: the interpreter gives no result ({o}) for {c}")
-        if o.seats != ms:
-            raise EncodingMismatch(f"{prop.name}: for {c} the encoding gives {ms}, the interpreter {o.seats}")
-        outs.append(o)
-    if not prop.violated(outs, None):
-        raise EncodingMismatch(f"{prop.name}: the interpreter's seats {[o.seats for o in outs]} "
-                               "do not break the property")
-    return outs
+    return replayed(prop.name, cases, model_seats, lambda c: interpret(sys, c), lambda outs: prop.violated(outs, None))

@@ -30,7 +30,7 @@ from hemicycle.verify.levels import (
     interpret,
     level_election,
 )
-from hemicycle.verify.solving import Ask, Verdict, decide_queries
+from hemicycle.verify.solving import Ask, Verdict, decide_queries, replayed
 from hemicycle.verify.symbolic import Ctx
 
 
@@ -186,17 +186,8 @@ def cases_of(m: z3.ModelRef, encs: list[LevelEnc]) -> tuple[list[LevelCase], lis
 
 def replay(sys: LevelSystem, prop: LevelProperty, cases: list[LevelCase], model_seats: list[list[list[int]]],
            k_extra: int) -> list[LevelOutcome]:
-    outs = []
-    for c, ms in zip(cases, model_seats, strict=True):
-        o = interpret(sys, c)
-        if isinstance(o, str):
-            raise EncodingMismatch(f"{prop.name}: the interpreter gives no result ({o}) for {c}")
-        if o.seats != ms:
-            raise EncodingMismatch(f"{prop.name}: for {c} the encoding gives {ms}, the interpreter {o.seats}")
-        outs.append(o)
-    if not prop.violated(sys, outs, k_extra):
-        raise EncodingMismatch(f"{prop.name}: the interpreter's seats {[o.seats for o in outs]} do not break it")
-    return outs
+    return replayed(prop.name, cases, model_seats, lambda c: interpret(sys, c),
+                    lambda outs: prop.violated(sys, outs, k_extra))
 
 
 def decide(sys: LevelSystem, prop: LevelProperty, n: int, *, timeout: float = 60.0,

@@ -21,6 +21,8 @@ from typing import Any
 
 import z3
 
+from hemicycle.verify.errors import EncodingMismatch
+
 
 class _Guard:
     """A wall-clock guard: interrupts Z3 if its own timeout is not honoured."""
@@ -133,3 +135,21 @@ def decide_queries(asks: Iterable[Ask], confirm: Callable[[Ask, z3.ModelRef], li
     if unknown:
         return Verdict("unknown", seconds, reason="; ".join(unknown))
     return Verdict("proved", seconds, notes=proved(count))
+
+
+def replayed(name: str, cases: Sequence[Any], model_seats: Sequence[Any], interpret: Callable[[Any], Any],
+             breaks: Callable[[list[Any]], bool]) -> list[Any]:
+    """The interpreter's outcomes of a counterexample's elections (``interpret`` gives an outcome
+    with ``seats``, or a reason text when it has no result): each must have the encoding's seats,
+    and together they must break the property ``name``; else ``EncodingMismatch``."""
+    outs = []
+    for c, ms in zip(cases, model_seats, strict=True):
+        o = interpret(c)
+        if isinstance(o, str):
+            raise EncodingMismatch(f"{name}: the interpreter gives no result ({o}) for {c}")
+        if o.seats != ms:
+            raise EncodingMismatch(f"{name}: for {c} the encoding gives {ms}, the interpreter {o.seats}")
+        outs.append(o)
+    if not breaks(outs):
+        raise EncodingMismatch(f"{name}: the interpreter's seats {[o.seats for o in outs]} do not break it")
+    return outs
