@@ -41,6 +41,17 @@ def test_clauses_not_encoded_yet_are_refused_with_their_line() -> None:
     assert exc.value.line == 5 and "lot" in str(exc.value) and "alliances" in str(exc.value)
 
 
+
+def test_anonymity_permutes_the_alliances_with_the_votes() -> None:
+    # the permuted election takes A's free partition of the lists permuted; drawn afresh, B could
+    # ally other lists, and the interpreter refused the "counterexample" (an ERROR verdict:
+    # seats 4, 0, 1 for votes 64, 12, 34 against 0, 3, 2 for 12, 64, 34 under other agreements)
+    ch = parse_rules('chamber "T" seats 5\ntier "t" seats 5 {\nalliances from agreements split by dhondt\n'
+                     'allocate dhondt\nties none\n}\n', file="t.elect")
+    [r] = verify(ch, ["anonymity"], parties=3, timeout=120)
+    assert r.status is Status.PROVED, r.reason
+
+
 CONSOLATION = {
     # D'Hondt for the seats left after the consolation seats
     "consolation-dhondt": 'chamber "T" seats 10\ntier "t" seats 10 {\nthreshold 10% of list_votes\n'

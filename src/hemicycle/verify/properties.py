@@ -431,9 +431,11 @@ def _anonymity(p: Problem) -> Iterator[Query]:
                 continue
             ctx = p.ctx()
             e = p.election(ctx, "A")
+            # A first: its allocation makes the tags it draws freely (the alliances' partition),
+            # which the permuted election must take permuted, not draw afresh
+            a = p.alloc(ctx, e, norm=True, label="A")
             e2 = derive(ctx, e, [e.votes[perm[i]] for i in range(n)], "A permuted")
             e2.tags = {t: [vs[perm[i]] for i in range(n)] for t, vs in e.tags.items()}
-            a = p.alloc(ctx, e, norm=True, label="A")
             # when the admitted lists are the permuted ones, the admitted votes are A's (1)
             b = p.alloc(ctx, e2, implied=Num(1) if same else None, label="A permuted")
             corresponds = _same_admitted(a, b, n, perm)
