@@ -152,11 +152,10 @@ def random_case(rng: random.Random, sys: DistrictSystem, n: int) -> DistrictCase
     return DistrictCase(votes, extras, draws, mags, tags)
 
 
-def agree_step(sys: DistrictSystem, case: DistrictCase, k: int, p: int, gain: int) -> str | None:
-    """The step query's encoding (B = A with list p's votes in district k raised by ``gain``),
-    A's figures and the gain fixed, against the interpreter on both elections."""
-    n = len(case.votes[0])
-    ctx = Ctx(real=sys.real, prefix="s.")
+def step_encoding(ctx: Ctx, sys: DistrictSystem, n: int, k: int, p: int
+                  ) -> tuple[list[SymElection], list[SymElection], DistrictEnc, DistrictEnc, z3.ArithRef]:
+    """The step query's two elections: B is A with list p's votes in district k raised by a free
+    ``gain``; their districts, allocations and the gain."""
     a_ds = district_elections(ctx, sys, n, "A")
     d = ctx.num_var("gain")
     b_ds = []
@@ -165,8 +164,15 @@ def agree_step(sys: DistrictSystem, case: DistrictCase, k: int, p: int, gain: in
         if j == k:
             votes[p] = votes[p] + Num(d)
         b_ds.append(e.with_votes(votes))
-    a = allocate_districts(ctx, sys, a_ds, "A")
-    b = allocate_districts(ctx, sys, b_ds, "B")
+    return a_ds, b_ds, allocate_districts(ctx, sys, a_ds, "A"), allocate_districts(ctx, sys, b_ds, "B"), d
+
+
+def agree_step(sys: DistrictSystem, case: DistrictCase, k: int, p: int, gain: int) -> str | None:
+    """The step query's encoding (B = A with list p's votes in district k raised by ``gain``),
+    A's figures and the gain fixed, against the interpreter on both elections."""
+    n = len(case.votes[0])
+    ctx = Ctx(real=sys.real, prefix="s.")
+    a_ds, b_ds, a, b, d = step_encoding(ctx, sys, n, k, p)
     val = z3.RealVal if sys.real else z3.IntVal
     moved = DistrictCase([list(row) for row in case.votes], case.extras, case.draws, case.magnitudes, case.tags)
     moved.votes[k][p] += gain
@@ -238,16 +244,7 @@ class PinnedDistricts:
     def _step(self, k: int, p: int) -> _Step:
         if (k, p) not in self.steps:
             ctx = Ctx(real=self.sys.real, prefix=f"s{k}_{p}.")
-            a_ds = district_elections(ctx, self.sys, self.n, "A")
-            d = ctx.num_var("gain")
-            b_ds = []
-            for j, e in enumerate(a_ds):
-                votes = list(e.votes)
-                if j == k:
-                    votes[p] = votes[p] + Num(d)
-                b_ds.append(e.with_votes(votes))
-            a = allocate_districts(ctx, self.sys, a_ds, "A")
-            b = allocate_districts(ctx, self.sys, b_ds, "B")
+            a_ds, b_ds, a, b, d = step_encoding(ctx, self.sys, self.n, k, p)
             self.steps[k, p] = _Step(Pinned(ctx.cons, substitute=self.substitute), a_ds, b_ds, a, b, d)
         return self.steps[k, p]
 
