@@ -35,6 +35,7 @@ from hemicycle.verify.levels import (
     agree,
     allocate_levels,
     interpret,
+    judged,
     left_out,
     level_election,
     level_system,
@@ -242,13 +243,7 @@ class PinnedLevels:
                 return f"the levels encoding allows other seats for {case}"
         except EncodingMismatch as exc:
             return f"{case}: {exc}"
-        if isinstance(want, str):
-            return None if not defined else f"{case}: interpreter {want}, encoding {got}"
-        if not defined:
-            return None if left_out(sys, case, want) else f"{case}: interpreter {want.seats}, encoding says a tie"
-        if got != want.seats or total != want.total:
-            return f"{case}: interpreter {want.seats} (total {want.total}), encoding {got} (total {total})"
-        return None
+        return judged(sys, case, want, got, total, defined)
 
     def _step(self, k: int, p: int) -> _Step:
         if (k, p) not in self.steps:

@@ -54,7 +54,7 @@ from hemicycle.verify.mixed import compensation_system, is_compensation, is_para
 from hemicycle.verify.symbolic import Ctx
 
 __all__ = ["LevelCase", "LevelElection", "LevelEnc", "LevelOutcome", "LevelSystem", "agree", "allocate_levels",
-           "election_of", "encoded", "interpret", "is_levels", "left_out", "level_election", "level_system",
+           "election_of", "encoded", "interpret", "is_levels", "judged", "left_out", "level_election", "level_system",
            "reduce"]
 
 
@@ -242,6 +242,13 @@ def agree(sys: LevelSystem, case: LevelCase, *, unique: bool = False) -> str | N
         got, total, defined = encoded(sys, case, unique=unique)
     except EncodingMismatch as exc:
         return str(exc)
+    return judged(sys, case, want, got, total, defined)
+
+
+def judged(sys: LevelSystem, case: LevelCase, want: LevelOutcome | str, got: list[list[int]], total: int,
+           defined: bool) -> str | None:
+    """None when the encoding's seats (``got``, ``total``; ``defined``: some cut has no tie) are the
+    interpreter's ``want`` for ``case``, else what differs; every agreement harness judges here."""
     if isinstance(want, str) and defined and sys.districted:
         # the levelling seats' placement in the districts is not encoded: a tie or an error there
         # leaves the seats in all as the rules without the placement give them
