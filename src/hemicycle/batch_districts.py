@@ -33,6 +33,7 @@ import numpy as np
 from hemicycle import model as m
 from hemicycle.bases import base_figure
 from hemicycle.batch import _limit, _lr
+from hemicycle.batch_cut import Scratch, covers, cut_block, cut_dtype
 from hemicycle.batch_divisors import block_dtype, divisor_block
 from hemicycle.compiled import _Fallback
 from hemicycle.districted import DistrictPlan, election_of, interpreted, passes, plan_districts, unit_seats
@@ -104,7 +105,9 @@ def allocate_districts_batch(rules: Any, election: Election, votes: Sequence[Any
     level = chamber.levels[0].name
     columns = district_columns(election, level)
     arrays, e, given = _checked(votes, columns, totals)
-    out = [np.zeros(a.shape, dtype=np.int64) for a in arrays]
+    # each district's seats laid out list by list (the transpose of a (lists x elections) array),
+    # so that the blocks' rows are written as they are, and lists without seats never touched
+    out = [np.zeros(a.shape[::-1], dtype=np.int64).T for a in arrays]
     if e == 0:
         return out
     machine = all(a.dtype.kind in "iu" for a in arrays) and all(a.dtype.kind in "iu" for a in given.values())
@@ -297,7 +300,13 @@ def _divisor_group(plan: DistrictPlan, width: int, members: list[Member], out: l
     e = redo.shape[0]
     mags = np.array([plan.magnitudes[d] for d, *_ in members], dtype=np.int64)
     w_max = max(member[4] for member in members)
-    dtype = block_dtype(plan.linear, w_max, int(mags.max())) if plan.linear is not None else None
+    lin = plan.linear
+    dtype = block_dtype(lin, w_max, int(mags.max())) if lin is not None else None
+    kernel = divisor_block
+    if lin is not None and covers(lin):
+        kernel = cut_block
+        wide = cut_dtype(lin, w_max, width, int(mags.max()))
+        dtype = None if wide is None or dtype is None else max(dtype, wide, key=lambda t: np.dtype(t).itemsize)
     if dtype is None:
         for d, *_ in members:
             redo[:, d] = True
@@ -313,9 +322,13 @@ def _divisor_group(plan: DistrictPlan, width: int, members: list[Member], out: l
     flat, cells = block.reshape(width, -1), np.repeat(mags, e)
     seats, back = np.empty(flat.shape, dtype=dtype), np.empty(cells.shape, dtype=bool)
     step = max(_CELLS // width, 1)
+    scratch = Scratch()
     for at in range(0, flat.shape[1], step):  # slices that stay in the cache through the block's passes
         part = slice(at, at + step)
-        seats[:, part], back[part] = divisor_block(plan.linear, flat[:, part], cells[part])
+        if kernel is cut_block:
+            seats[:, part], back[part] = cut_block(lin, flat[:, part], cells[part], scratch)
+        else:
+            seats[:, part], back[part] = divisor_block(lin, flat[:, part], cells[part])
     seats = seats.reshape(width, len(members), e)
     back = back.reshape(len(members), e)
     for g, (d, live, *_) in enumerate(members):
@@ -324,11 +337,13 @@ def _divisor_group(plan: DistrictPlan, width: int, members: list[Member], out: l
 
 
 def _put(out: Array, live: Array, seats: Array) -> None:
-    """The seats of the admitted lists (lists x elections) into a district's result (elections x lists)."""
-    if live.size == out.shape[1]:
-        out[...] = seats.T
+    """The seats of the admitted lists (lists x elections) into a district's result (elections x
+    lists, laid out list by list: its transpose's rows are written whole)."""
+    rows = out.T
+    if live.size == rows.shape[0]:
+        rows[...] = seats
     else:
-        out[:, live] = seats.T
+        rows[live] = seats
 
 
 def _redo(plan: DistrictPlan, columns: list[list[int]], arrays: list[Any], given: dict[str, Any],
