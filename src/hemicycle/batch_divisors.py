@@ -61,12 +61,9 @@ def block_dtype(lin: LinearDivisors, w_max: int, h_max: int) -> Any:
     return np.int32 if top < _I32 else np.int64 if top < _I64 else None
 
 
-def divisor_block(lin: LinearDivisors, weights: Array, seats: Array, start: Array | None = None
-                  ) -> tuple[Array, Mask]:
+def divisor_block(lin: LinearDivisors, weights: Array, seats: Array) -> tuple[Array, Mask]:
     """The seats of every cell of the block (see the module docstring) and the cells handed back.
-    ``weights`` in the integers ``block_dtype`` gives (int32 or int64); ``start``, counts at least
-    0 in the weights' integers, replaces step 1's guess (any counts: the rounds and the
-    certificate decide)."""
+    ``weights`` in the integers ``block_dtype`` gives (int32 or int64)."""
     k, n = weights.shape
     h_max = int(seats.max()) if n else 0
     tab = divisor_table(lin, h_max)
@@ -79,10 +76,7 @@ def divisor_block(lin: LinearDivisors, weights: Array, seats: Array, start: Arra
     wf = w.astype(ftype)
     total = wf.sum(axis=0)
     empty = total == 0  # a sum of figures at least 0 is 0 exactly when each is
-    if start is None:
-        s = _guess(lin, tab, wf, total, seats, w.dtype)
-    else:
-        s = np.ascontiguousarray(np.minimum(start, h_max), dtype=w.dtype)  # counts up to the largest magnitude, as the guess's
+    s = _guess(lin, tab, wf, total, seats, w.dtype)
     left = seats - s.sum(axis=0)  # at most k h: no overflow
     left[empty] = 0
     d = _next_divisors(lin, tab, s)
