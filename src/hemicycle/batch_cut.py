@@ -32,6 +32,7 @@ product fits, else 64 bits, else the block goes to ``divisor_block`` as it stand
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -86,7 +87,7 @@ class Scratch:
         self._arrays: dict[tuple[str, Any], np.ndarray] = {}
 
     def get(self, name: str, shape: tuple[int, ...], dtype: Any) -> np.ndarray:
-        size = int(np.prod(shape))
+        size = math.prod(shape)
         key = (name, np.dtype(dtype))
         have = self._arrays.get(key)
         if have is None or have.size < size:
@@ -94,10 +95,11 @@ class Scratch:
         return have[:size].reshape(shape)
 
 
-def cut_block(lin: LinearDivisors, weights: Array, seats: Array, scratch: Scratch | None = None
-              ) -> tuple[Array, Mask]:
+def cut_block(lin: LinearDivisors, weights: Array, seats: Array, scratch: Scratch | None = None,
+              w_max: int | None = None) -> tuple[Array, Mask]:
     """The seats of every cell (lists x cells, in the weights' integers; in ``scratch`` where one is
-    given, valid until its next use) and the cells handed back."""
+    given, valid until its next use) and the cells handed back; ``w_max``, where given, at least
+    the largest weight."""
     k, n = weights.shape
     if not covers(lin) or n == 0 or k == 0:
         return divisor_block(lin, weights, seats)
@@ -107,7 +109,7 @@ def cut_block(lin: LinearDivisors, weights: Array, seats: Array, scratch: Scratc
     empty = vsum == 0
     h = seats.astype(np.int64)
     a, b = _level(lin, k, h, vsum)
-    top = _top(lin, int(a.max()), int(b.max()), int(w.max()))
+    top = _top(lin, int(a.max()), int(b.max()), int(w.max()) if w_max is None else w_max)
     if top >= (_I32 if w.dtype == np.int32 else _I64):
         if top >= _I64:
             return divisor_block(lin, weights, seats)
@@ -121,7 +123,7 @@ def cut_block(lin: LinearDivisors, weights: Array, seats: Array, scratch: Scratc
         y += ftype((alpha - beta) / alpha)
     s = scratch.get("s", (k, n), w.dtype)
     np.copyto(s, y, casting="unsafe")  # truncation: the figures are at least 0
-    left = h - _row_sum(s)
+    left = h - _row_sum(s, np.int32)  # counts of at most 2**31 / a each: their sum in 32 bits
     a, b = a.astype(w.dtype), b.astype(w.dtype)
     x = scratch.get("x", (k, n), w.dtype)
     up = np.nonzero((left == 1) & ~empty)[0]
@@ -151,9 +153,9 @@ def cut_block(lin: LinearDivisors, weights: Array, seats: Array, scratch: Scratc
     return (s if s.dtype == weights.dtype else s.astype(weights.dtype)), back
 
 
-def _row_sum(x: np.ndarray) -> np.ndarray:
+def _row_sum(x: np.ndarray, dtype: Any = np.int64) -> np.ndarray:
     """Each column's sum (a few rows: one pass per row is faster than a reduction along them)."""
-    total = x[0].astype(np.int64 if x.dtype.kind == "i" else x.dtype)
+    total = x[0].astype(dtype)
     for row in x[1:]:
         total += row
     return total

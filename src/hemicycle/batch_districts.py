@@ -42,8 +42,6 @@ from hemicycle.validate import figure_array
 
 # Elections per chunk: the arrays of a chunk (elections x districts x lists) stay in the cache.
 _CHUNK = 16_384
-# Figures per call of the divisor block (lists x cells): its dozen passes stay in the cache.
-_CELLS = 2**17
 
 Array = np.ndarray[Any, np.dtype[np.int64]]
 Mask = np.ndarray[Any, np.dtype[np.bool_]]
@@ -231,16 +229,34 @@ def _lowest(plan: DistrictPlan, w: Array, totals: dict[str, Array], d: int) -> A
     the chunk, the fewest votes a list needs in district ``d`` to be admitted (at least 1), so
     that admission is one comparison ``v >= lowest``: ``v den >= r`` iff ``v >= ceil(r / den)``,
     ``v den > r`` iff ``v >= floor(r / den) + 1``. None: the tests are not of that kind."""
-    if plan.national_tests or plan.exempt is not None or any(t[4] is not None for t in plan.unit_tests):
+    if not _plain_tests(plan):
         return None
-    lowest = np.ones(w.shape[0], dtype=np.int64)
-    if plan.unit_tests:
-        here = {k: t[:, d] for k, t in totals.items()}
-        list_votes = w.sum(axis=1) if _needs_list_votes(plan.unit_tests, here) else np.zeros(1, dtype=np.int64)
-        for base, num, den, inclusive, _ in plan.unit_tests:
-            rhs = num * base_figure(base, list_votes, here, _missing)
-            np.maximum(lowest, -(-rhs // den) if inclusive else rhs // den + 1, out=lowest)
+    here = {k: t[:, d] for k, t in totals.items()}
+    return _fewest(plan, w.sum(axis=1) if _needs_list_votes(plan.unit_tests, here) else np.zeros(1, dtype=np.int64),
+                   here, w.shape[0])
+
+
+def _plain_tests(plan: DistrictPlan) -> bool:
+    """Whether every test is a district's, for every list, with no exemption (``_lowest``)."""
+    return not (plan.national_tests or plan.exempt is not None or any(t[4] is not None for t in plan.unit_tests))
+
+
+def _fewest(plan: DistrictPlan, list_votes: Array, totals: Mapping[str, Array], e: int) -> Array:
+    """The fewest votes admitted (``_lowest``) for these figures, of any shape the totals share."""
+    first = next(iter(totals.values()), None)
+    lowest = np.ones(first.shape if first is not None else (e,), dtype=np.int64)
+    for base, num, den, inclusive, _ in plan.unit_tests:
+        rhs = num * base_figure(base, list_votes, totals, _missing)
+        np.maximum(lowest, -(-rhs // den) if inclusive else rhs // den + 1, out=lowest)
     return lowest
+
+
+def _lowest_all(plan: DistrictPlan, totals: dict[str, Array]) -> Array | None:
+    """``_lowest`` for every district of the chunk at once (elections x districts), where the
+    totals give every base; else None (district by district)."""
+    if not _plain_tests(plan) or not plan.unit_tests or _needs_list_votes(plan.unit_tests, totals):
+        return None
+    return _fewest(plan, np.zeros(1, dtype=np.int64), totals, 0)
 
 
 def _column_max(w: Array) -> Array:
@@ -266,11 +282,15 @@ def _chunk(plan: DistrictPlan, columns: list[list[int]], block: list[Array], tot
     redo = np.zeros((e, len(columns)), dtype=bool)
     nationally = _national(plan, columns, block, totals)
     divisor = not isinstance(plan.method, m.LargestRemainder)
-    groups: dict[int, list[Member]] = {}
+    scratch = Scratch()
+    every = _lowest_all(plan, totals) if divisor else None
     for d, (cols, w, h) in enumerate(zip(columns, block, plan.magnitudes, strict=True)):
         if h <= 0:
             continue
-        lowest = _lowest(plan, w, totals, d) if divisor else None
+        if every is not None:
+            lowest: Array | None = every[:, d]
+        else:
+            lowest = _lowest(plan, w, totals, d) if divisor else None
         if lowest is not None:
             # the lists with enough votes in some election (their weights are masked in the block)
             tops = _column_max(w)
@@ -282,58 +302,45 @@ def _chunk(plan: DistrictPlan, columns: list[list[int]], block: list[Array], tot
         if live.size == 0:
             redo[:, d] = True  # no list can take the seats: the interpreter says what happens
         elif divisor:
-            groups.setdefault(live.size, []).append((d, live, weights, lowest, top))
+            _divisor_district(plan, (d, live, weights, lowest, top), out[d], redo, scratch)
         else:
             total = weights.sum(axis=1)
             rows = list(weights.T)
             got, fb = _lr(plan.method, h, rows, None, [r > 0 for r in rows], total, total > 0, plan.by_order)
             _put(out[d], live, np.stack(got))
             redo[:, d] = fb | (total == 0)
-    for width, members in groups.items():
-        _divisor_group(plan, width, members, out, redo)
     return redo
 
 
-def _divisor_group(plan: DistrictPlan, width: int, members: list[Member], out: list[Array], redo: Mask) -> None:
-    """The districts of a chunk with ``width`` admitted lists, as one block (lists x (district,
-    election)) for ``divisor_block``, in the narrowest integers its products fit."""
+def _divisor_district(plan: DistrictPlan, member: Member, out: Array, redo: Mask, scratch: Scratch) -> None:
+    """One district of a chunk: its admitted lists' weights as one block (lists x elections, in
+    the narrowest integers its products fit) for the divisor kernel, the seats into ``out``."""
+    d, live, weights, lowest, w_max = member
     e = redo.shape[0]
-    mags = np.array([plan.magnitudes[d] for d, *_ in members], dtype=np.int64)
-    w_max = max(member[4] for member in members)
+    width = live.size
+    h = plan.magnitudes[d]
     lin = plan.linear
-    dtype = block_dtype(lin, w_max, int(mags.max())) if lin is not None else None
-    kernel = divisor_block
-    if lin is not None and covers(lin):
-        kernel = cut_block
-        wide = cut_dtype(lin, w_max, width, int(mags.max()))
-        dtype = None if wide is None or dtype is None else max(dtype, wide, key=lambda t: np.dtype(t).itemsize)
+    dtype = block_dtype(lin, w_max, h) if lin is not None else None
+    cut = lin is not None and covers(lin)
+    if cut and dtype is not None:
+        wide = cut_dtype(lin, w_max, width, h)
+        dtype = None if wide is None else max(dtype, wide, key=lambda t: np.dtype(t).itemsize)
     if dtype is None:
-        for d, *_ in members:
-            redo[:, d] = True
+        redo[:, d] = True
         return
-    block = np.empty((width, len(members), e), dtype=dtype)
-    for g, (_, live, weights, lowest, _) in enumerate(members):
-        part = block[:, g, :]
-        if lowest is None:
-            part[...] = weights.T
-        else:
-            part[...] = weights.T[live] if live.size < weights.shape[1] else weights.T
-            np.multiply(part, part >= np.minimum(lowest, w_max + 1).astype(dtype), out=part)
-    flat, cells = block.reshape(width, -1), np.repeat(mags, e)
-    seats, back = np.empty(flat.shape, dtype=dtype), np.empty(cells.shape, dtype=bool)
-    step = max(_CELLS // width, 1)
-    scratch = Scratch()
-    for at in range(0, flat.shape[1], step):  # slices that stay in the cache through the block's passes
-        part = slice(at, at + step)
-        if kernel is cut_block:
-            seats[:, part], back[part] = cut_block(lin, flat[:, part], cells[part], scratch)
-        else:
-            seats[:, part], back[part] = divisor_block(lin, flat[:, part], cells[part])
-    seats = seats.reshape(width, len(members), e)
-    back = back.reshape(len(members), e)
-    for g, (d, live, *_) in enumerate(members):
-        _put(out[d], live, seats[:, g, :])
-        redo[:, d] = back[g]
+    block = scratch.get("block", (width, e), dtype)
+    for r, c in enumerate(live.tolist() if lowest is not None else range(width)):
+        np.copyto(block[r], weights[:, c], casting="unsafe")  # below the dtype's bound: w_max
+    if lowest is not None:  # admitted where v >= lowest
+        np.multiply(block, np.greater_equal(block, np.minimum(lowest, w_max + 1).astype(dtype),
+                                            out=scratch.get("admitted", (width, e), bool)), out=block)
+    magnitudes = np.full(e, h, dtype=np.int64)
+    if cut:
+        seats, back = cut_block(lin, block, magnitudes, scratch, w_max)
+    else:
+        seats, back = divisor_block(lin, block, magnitudes)
+    _put(out, live, seats)
+    redo[:, d] = back
 
 
 def _put(out: Array, live: Array, seats: Array) -> None:
@@ -364,10 +371,10 @@ def _redo(plan: DistrictPlan, columns: list[list[int]], arrays: list[Any], given
             stop += 1
         ds = units[start:stop].tolist()
         start = stop
-        tots = [{k: int(t[r, d]) for k, t in given.items()} for d in range(len(columns))]
         votes = {d: [int(x) for x in arrays[d][r].tolist()] for d in ds}
         nationally = None
         if plan.national_tests:
+            tots = [{k: int(t[r, d]) for k, t in given.items()} for d in range(len(columns))]
             national = [0] * len(plan.abbrs)
             for cols, a in zip(columns, arrays, strict=True):
                 for i, v in zip(cols, a[r].tolist(), strict=True):
@@ -384,7 +391,8 @@ def _redo(plan: DistrictPlan, columns: list[list[int]], arrays: list[Any], given
                 cols = columns[d]
                 entries = [plan.template.lists[i] for i in cols]
                 tb.rebind(entries, votes[d], plan.units[d])
-                won = unit_seats(plan, votes[d], cols, tots[d], plan.magnitudes[d], nationally,
+                here = {k: int(t[r, d]) for k, t in given.items()}
+                won = unit_seats(plan, votes[d], cols, here, plan.magnitudes[d], nationally,
                                  lot=lambda tied, places, _tb=tb: _tb.favour(tied, places, "the cut", "a tie"))
                 got[d] = [won.get(k, 0) for k in range(len(cols))]
         except (_Fallback, TieError):
