@@ -41,7 +41,7 @@ from hemicycle.election import TOTALS, Election
 from hemicycle.validate import figure_array
 
 # Elections per chunk: the arrays of a chunk (elections x districts x lists) stay in the cache.
-_CHUNK = 16_384
+_CHUNK = 16384
 
 Array = np.ndarray[Any, np.dtype[np.int64]]
 Mask = np.ndarray[Any, np.dtype[np.bool_]]
