@@ -116,7 +116,8 @@ def allocate_districts_batch(rules: Any, election: Election, votes: Sequence[Any
         if plan is not None and machine:
             block = [a[start:stop].astype(np.int64, copy=False) for a in arrays]
             tot = {k: a[start:stop].astype(np.int64, copy=False) for k, a in given.items()}
-            safe = _safe(block, tot, limit)
+            maxima = [_column_max(b) for b in block]  # each list's most votes per district (read once)
+            safe = _safe(block, tot, limit, maxima)
             rows = np.nonzero(safe)[0]
             if rows.size:
                 try:
@@ -128,7 +129,7 @@ def allocate_districts_batch(rules: Any, election: Election, votes: Sequence[Any
                         for d in range(len(out)):
                             out[d][start + rows] = seats[d]
                     else:
-                        redo = _chunk(plan, columns, block, tot, [o[start:stop] for o in out])
+                        redo = _chunk(plan, columns, block, tot, [o[start:stop] for o in out], maxima)
                     whole = (start + np.nonzero(~safe)[0]).tolist()
                     at, units = np.nonzero(redo)
                     _redo(plan, columns, arrays, given, out, start + rows[at], units, whole)
@@ -144,12 +145,13 @@ def _safe_limit(plan: DistrictPlan) -> int:
     return _limit(tier, plan.linear)
 
 
-def _safe(block: list[Array], totals: dict[str, Array], limit: int) -> Mask:
-    """The elections whose national figures (sums over districts and lists) stay below ``limit``."""
+def _safe(block: list[Array], totals: dict[str, Array], limit: int, maxima: list[Array]) -> Mask:
+    """The elections whose national figures (sums over districts and lists) stay below ``limit``
+    (``maxima`` each district's largest figure per list)."""
     e = block[0].shape[0]
     width = sum(b.shape[1] for b in block) + sum(t.shape[1] for t in totals.values())
     small = (limit - 1) // max(width, 1)  # every figure at most this: every sum below limit
-    if not any(a.max() > small for a in [*block, *totals.values()] if a.size):
+    if not any(a.max() > small for a in [*maxima, *totals.values()] if a.size):
         return np.ones(e, dtype=bool)
     biggest = max([int(b.max()) for b in block if b.size] + [int(t.max()) for t in totals.values() if t.size] + [0])
     if biggest >= 2**63 // max(width, 1):
@@ -275,9 +277,10 @@ Member = tuple[int, Array, Array, "Array | None", int]
 
 
 def _chunk(plan: DistrictPlan, columns: list[list[int]], block: list[Array], totals: dict[str, Array],
-           out: list[Array]) -> Mask:
+           out: list[Array], maxima: list[Array] | None = None) -> Mask:
     """Every district of one chunk of elections: the seats per district into ``out`` (zeros),
-    and per election and district whether the exact path must decide it (``_redo``)."""
+    and per election and district whether the exact path must decide it (``_redo``);
+    ``maxima``, where given, each district's largest figure per list."""
     e = block[0].shape[0]
     redo = np.zeros((e, len(columns)), dtype=bool)
     nationally = _national(plan, columns, block, totals)
@@ -293,7 +296,7 @@ def _chunk(plan: DistrictPlan, columns: list[list[int]], block: list[Array], tot
             lowest = _lowest(plan, w, totals, d) if divisor else None
         if lowest is not None:
             # the lists with enough votes in some election (their weights are masked in the block)
-            tops = _column_max(w)
+            tops = maxima[d] if maxima is not None else _column_max(w)
             live = np.nonzero(tops >= lowest.min())[0]
             weights, top = w, int(tops[live].max()) if live.size else 0
         else:
