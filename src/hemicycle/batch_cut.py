@@ -32,6 +32,7 @@ product fits, else 64 bits, else the block goes to ``divisor_block`` as it stand
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from typing import Any
 
@@ -96,10 +97,11 @@ class Scratch:
 
 
 def cut_block(lin: LinearDivisors, weights: Array, seats: Array, scratch: Scratch | None = None,
-              w_max: int | None = None) -> tuple[Array, Mask]:
+              w_max: int | None = None, pending: list[Pending] | None = None) -> tuple[Array, Mask]:
     """The seats of every cell (lists x cells, in the weights' integers; in ``scratch`` where one is
     given, valid until its next use) and the cells handed back; ``w_max``, where given, at least
-    the largest weight."""
+    the largest weight. With ``pending``, step 4 is left to ``settle`` (one call for the cells of
+    many blocks): the cells it needs are appended there and not handed back here."""
     k, n = weights.shape
     if not covers(lin) or n == 0 or k == 0:
         return divisor_block(lin, weights, seats)
@@ -144,13 +146,42 @@ def cut_block(lin: LinearDivisors, weights: Array, seats: Array, scratch: Scratc
     good &= ~empty
     back = empty.copy()
     rest = np.nonzero(~good & ~empty)[0]
-    if rest.size:  # step 4
+    if rest.size and pending is not None:
+        pending.append(Pending(rest, np.take(w, rest, axis=1), np.take(s, rest, axis=1), h[rest]))
+    elif rest.size:  # step 4
         ws = np.take(w, rest, axis=1)
         ss = np.take(s, rest, axis=1)
         ok = _settled(lin, ws, ss, h[rest])
         s[:, rest] = ss
         back[rest] = ~ok
     return (s if s.dtype == weights.dtype else s.astype(weights.dtype)), back
+
+
+@dataclasses.dataclass
+class Pending:
+    """Cells of a block left to step 4: their places in the block, weights, counts, magnitudes."""
+
+    cells: Array
+    weights: Array
+    counts: Array
+    seats: Array
+
+
+def settle(lin: LinearDivisors, pending: list[Pending]) -> list[tuple[Array, Mask]]:
+    """Step 4 for the pending cells of blocks of one width, in one call: per entry, the cells'
+    seats (lists x cells) and whether each is handed back."""
+    if not pending:
+        return []
+    dtype = np.result_type(*(p.weights.dtype for p in pending))
+    w = np.concatenate([p.weights.astype(dtype, copy=False) for p in pending], axis=1)
+    s = np.concatenate([p.counts.astype(dtype, copy=False) for p in pending], axis=1)
+    ok = _settled(lin, w, s, np.concatenate([p.seats for p in pending]))
+    out, at = [], 0
+    for p in pending:
+        m = p.cells.size
+        out.append((s[:, at:at + m], ~ok[at:at + m]))
+        at += m
+    return out
 
 
 def _row_sum(x: np.ndarray, dtype: Any = np.int64) -> np.ndarray:

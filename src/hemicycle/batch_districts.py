@@ -9,11 +9,15 @@ of its districts'. Returns the seats in the same shapes, one array per district.
 The rules and the election's shape are planned once by the compiled path (``hemicycle.districted``:
 what is covered, the magnitudes by the interpreter's step). Elections go in chunks; in a chunk each
 district's admitted lists are found by one comparison per test over the district's block (where
-every test applies to every list: ``v >= lowest``, the fewest votes that pass, in integers); then
-divisor methods take every district with the same number of admitted lists as one block
-(``hemicycle.batch_divisors``: a guess at one level per cell, rounds of one seat, and an integer
-certificate that the seats are the highest quotients with none tied at the cut; 32-bit integers
-where every product fits, else 64-bit), so that no float decides a seat.
+every test applies to every list: ``v >= lowest``, the fewest votes that pass, in integers, for
+every district of the chunk at once); then each district's admitted lists become one block (lists
+x elections, contiguous) for a divisor kernel: ``hemicycle.batch_cut`` for D'Hondt, Sainte-Lague
+and Danish (counts at one level per election in floats, a seat more where one is missing, and an
+integer certificate that the level has every won quotient at least it and every other below it),
+``hemicycle.batch_divisors`` for other divisors on a line (a guess, rounds of one seat and an
+integer certificate); 32-bit integers where every product fits, else 64-bit, so that no float
+decides a seat. The seats are laid out list by list (each district's result is the transpose of
+a lists x elections array), so that a block's rows are written as they are.
 Largest remainder goes by ``divmod`` (``hemicycle.batch``). An election and district the arrays do
 not decide (a tie, quotients too close at the cut, figures too large, no list to take the
 seats) goes alone through the compiled steps, a lot drawn by the interpreter's tie breaker from
@@ -33,7 +37,7 @@ import numpy as np
 from hemicycle import model as m
 from hemicycle.bases import base_figure
 from hemicycle.batch import _limit, _lr
-from hemicycle.batch_cut import Scratch, covers, cut_block, cut_dtype
+from hemicycle.batch_cut import Pending, Scratch, covers, cut_block, cut_dtype, settle
 from hemicycle.batch_divisors import block_dtype, divisor_block
 from hemicycle.compiled import _Fallback
 from hemicycle.districted import DistrictPlan, election_of, interpreted, passes, plan_districts, unit_seats
@@ -286,6 +290,7 @@ def _chunk(plan: DistrictPlan, columns: list[list[int]], block: list[Array], tot
     nationally = _national(plan, columns, block, totals)
     divisor = not isinstance(plan.method, m.LargestRemainder)
     scratch = Scratch()
+    pending: dict[int, list[tuple[int, Array, Pending]]] = {}  # width -> cells left to step 4
     every = _lowest_all(plan, totals) if divisor else None
     for d, (cols, w, h) in enumerate(zip(columns, block, plan.magnitudes, strict=True)):
         if h <= 0:
@@ -305,19 +310,26 @@ def _chunk(plan: DistrictPlan, columns: list[list[int]], block: list[Array], tot
         if live.size == 0:
             redo[:, d] = True  # no list can take the seats: the interpreter says what happens
         elif divisor:
-            _divisor_district(plan, (d, live, weights, lowest, top), out[d], redo, scratch)
+            _divisor_district(plan, (d, live, weights, lowest, top), out[d], redo, scratch, pending)
         else:
             total = weights.sum(axis=1)
             rows = list(weights.T)
             got, fb = _lr(plan.method, h, rows, None, [r > 0 for r in rows], total, total > 0, plan.by_order)
             _put(out[d], live, np.stack(got))
             redo[:, d] = fb | (total == 0)
+    for left in pending.values():  # the cells the cut kernel left, of all districts of a width at once
+        assert plan.linear is not None
+        for (d, live, p), (seats, back) in zip(left, settle(plan.linear, [p for *_, p in left]), strict=True):
+            out[d].T[np.ix_(live, p.cells)] = seats
+            redo[p.cells, d] = back
     return redo
 
 
-def _divisor_district(plan: DistrictPlan, member: Member, out: Array, redo: Mask, scratch: Scratch) -> None:
+def _divisor_district(plan: DistrictPlan, member: Member, out: Array, redo: Mask, scratch: Scratch,
+                      pending: dict[int, list[tuple[int, Array, Pending]]]) -> None:
     """One district of a chunk: its admitted lists' weights as one block (lists x elections, in
-    the narrowest integers its products fit) for the divisor kernel, the seats into ``out``."""
+    the narrowest integers its products fit) for the divisor kernel, the seats into ``out``; the
+    cells the cut kernel leaves to its step 4 into ``pending`` (by width)."""
     d, live, weights, lowest, w_max = member
     e = redo.shape[0]
     width = live.size
@@ -339,7 +351,9 @@ def _divisor_district(plan: DistrictPlan, member: Member, out: Array, redo: Mask
                                             out=scratch.get("admitted", (width, e), bool)), out=block)
     magnitudes = np.full(e, h, dtype=np.int64)
     if cut:
-        seats, back = cut_block(lin, block, magnitudes, scratch, w_max)
+        left: list[Pending] = []
+        seats, back = cut_block(lin, block, magnitudes, scratch, w_max, left)
+        pending.setdefault(width, []).extend((d, live, p) for p in left)
     else:
         seats, back = divisor_block(lin, block, magnitudes)
     _put(out, live, seats)
