@@ -55,7 +55,7 @@ def line(name: str) -> LinearDivisors:
 
 def test_what_the_kernel_covers() -> None:
     assert all(covers(line(n)) for n in LINES)
-    assert not covers(LinearDivisors(D=1, head=(), alpha=1, beta=0))  # Adams: d(0) = 0
+    assert covers(LinearDivisors(D=1, head=(), alpha=1, beta=0))  # Adams: a first seat each, then as D'Hondt
     assert not covers(LinearDivisors(D=1, head=(), alpha=1, beta=2))  # Imperiali: beta > alpha
     assert not covers(LinearDivisors(D=5, head=(7,), alpha=10, beta=5))  # a first divisor of its own
     assert not covers(None)
@@ -125,3 +125,38 @@ def test_strided_inputs_are_read_as_their_values() -> None:
     b, back_b = cut_block(lin, np.ascontiguousarray(weights), seats)
     assert (back_a == back_b).all() and (a[:, ~back_a] == b[:, ~back_b]).all()
     check(lin, weights[:, ::2], seats[::2])
+
+
+def test_adams_gives_each_list_with_votes_a_first_seat_then_goes_as_dhondt() -> None:
+    """Divisors k (Adams, d(0) = 0): every list with votes has a seat first; cells with fewer seats
+    than such lists (the first quotients tie) are handed back; the rest agree with the seat-by-seat
+    process, whose first quotients are infinite."""
+    lin = LinearDivisors(D=1, head=(), alpha=1, beta=0)
+    assert covers(lin)
+    rng = np.random.default_rng(9)
+    weights = rng.integers(0, 5_000, size=(5, 300)).astype(np.int32)
+    weights[rng.random(weights.shape) < 0.2] = 0
+    seats = rng.integers(1, 25, size=300)
+    got, back = cut_block(lin, weights, seats)
+    big = 10**12  # above every finite quotient: the first seats
+    for c in range(300):
+        w = [int(x) for x in weights[:, c]]
+        h, lists = int(seats[c]), sum(1 for x in w if x)
+        if lists == 0 or h < lists:
+            assert back[c]
+            continue
+        s = [0] * 5
+
+        def quotient(i: int, at: int, w: list[int] = w) -> Fraction:
+            return Fraction(big) if at == 0 and w[i] else Fraction(w[i], max(at, 1)) if at else Fraction(0)
+
+        for _ in range(h):
+            q = [quotient(i, s[i]) for i in range(5)]
+            s[q.index(max(q))] += 1
+        nxt = max(quotient(i, s[i]) for i in range(5))
+        tied = nxt >= min(quotient(i, s[i] - 1) for i in range(5) if s[i])
+        if tied:
+            assert back[c], (w, h)
+        elif not back[c]:
+            assert got[:, c].tolist() == s, (w, h)
+    assert back.mean() < 0.5

@@ -49,8 +49,8 @@ _ROUNDS = 4  # seats moved per cell at most in step 4; what needs more is handed
 
 def covers(lin: LinearDivisors | None) -> bool:
     """Whether ``cut_block`` decides these divisors itself (a line ``alpha k + beta``, no head,
-    ``1 <= beta <= alpha``)."""
-    return lin is not None and not lin.head and lin.alpha > 0 and 1 <= lin.beta <= lin.alpha
+    ``0 <= beta <= alpha``; ``beta = 0``, Adams, by ``_first_seats``)."""
+    return lin is not None and not lin.head and lin.alpha > 0 and 0 <= lin.beta <= lin.alpha
 
 
 def _level(lin: LinearDivisors, width: int, h: Array, votes: Array) -> tuple[Array, Array]:
@@ -105,6 +105,8 @@ def cut_block(lin: LinearDivisors, weights: Array, seats: Array, scratch: Scratc
     k, n = weights.shape
     if not covers(lin) or n == 0 or k == 0:
         return divisor_block(lin, weights, seats)
+    if lin.beta == 0:
+        return _first_seats(lin, weights, seats, scratch, w_max)
     alpha, beta = lin.alpha, lin.beta
     w = np.ascontiguousarray(weights)  # step 2 writes through ravel(): row-major arrays only
     vsum = _row_sum(w)
@@ -155,6 +157,24 @@ def cut_block(lin: LinearDivisors, weights: Array, seats: Array, scratch: Scratc
         s[:, rest] = ss
         back[rest] = ~ok
     return (s if s.dtype == weights.dtype else s.astype(weights.dtype)), back
+
+
+def _first_seats(lin: LinearDivisors, weights: Array, seats: Array, scratch: Scratch | None,
+                 w_max: int | None) -> tuple[Array, Mask]:
+    """Divisors ``alpha k`` (Adams): ``d(0) = 0`` gives every list with votes a seat before any
+    other (its first quotient is above every finite one); the rest go by ``alpha k + alpha``
+    (D'Hondt's quotients, each list's next after its first seat), and the cut is where it is
+    there. A cell with fewer seats than lists with votes is handed back (the first quotients tie)."""
+    with_votes = weights > 0
+    lists = _row_sum(with_votes, np.int64)
+    rest = seats.astype(np.int64) - lists
+    short = rest < 0
+    got, back = cut_block(LinearDivisors(D=lin.D, head=(), alpha=lin.alpha, beta=lin.alpha), weights,
+                          np.maximum(rest, 0), scratch, w_max)
+    none_left = rest == 0  # each list with votes has its first seat, no more: no quotient at the cut ties
+    got = np.where(none_left, 0, got) + with_votes
+    back = (back & ~none_left) | short | (lists == 0)
+    return got, back
 
 
 @dataclasses.dataclass
