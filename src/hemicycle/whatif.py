@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from itertools import pairwise
-from math import lcm
+from math import gcd
 from typing import Any
 
 from hemicycle import model as m
@@ -159,18 +159,17 @@ class _Scaled:
             raise WhatIfError(f"{abbr} has every vote: there is no curve to draw")
 
     def figures(self, x: Fraction) -> tuple[list[int], dict[str, int]]:
-        votes = []
-        for i, e in enumerate(self.election.lists):
-            votes.append(x if i == self.index else (1 - x) * Fraction(e.votes, self.others))
-        totals = {k: Fraction(v, self.total) for k, v in self.election.totals.items()}
-        if "valid" in totals:  # valid = list votes + (against all): keep the difference in proportion
-            totals["valid"] = 1 + (totals["valid"] - 1)
-        if "ballots_cast" in totals:
-            totals["ballots_cast"] = 1 + (totals["ballots_cast"] - 1)
-        den = 1
-        for f in [*votes, *totals.values()]:
-            den = lcm(den, Fraction(f).denominator)
-        return [int(Fraction(v) * den) for v in votes], {k: int(v * den) for k, v in totals.items()}
+        """p's votes x, each other list's (1 - x) v_j / O and each total t / T (O the others' votes, T
+        all list votes), as the smallest integers in these proportions: over the common denominator
+        D = b O T (x = a / b) every figure is an integer N, and D / gcd(D, N...) is the least common
+        denominator of the reduced fractions."""
+        a, b = x.numerator, x.denominator
+        others, total = self.others, self.total
+        votes = [a * others * total if i == self.index else (b - a) * e.votes * total
+                 for i, e in enumerate(self.election.lists)]
+        totals = {k: v * b * others for k, v in self.election.totals.items()}
+        g = gcd(b * others * total, *votes, *totals.values())
+        return [v // g for v in votes], {k: v // g for k, v in totals.items()}
 
     def scale(self, votes: Sequence[int]) -> Fraction:
         """How much larger the scaled electorate is than the election's."""
@@ -327,7 +326,8 @@ def _curve(rules: Rules, election: Election, abbr: str, candidates: set[Fraction
             curve.pieces[-1] = Piece(last.start, b, s)
         else:
             curve.pieces.append(Piece(a, b, s))
-    curve.at = {x: s for x, s in curve.at.items() if x in (0, 1) or x in {pc.start for pc in curve.pieces}}
+    starts = {pc.start for pc in curve.pieces}
+    curve.at = {x: s for x, s in curve.at.items() if x in (0, 1) or x in starts}
     return curve
 
 
