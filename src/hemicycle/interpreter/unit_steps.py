@@ -31,6 +31,7 @@ from itertools import compress
 
 from hemicycle import model as m
 from hemicycle.bases import base_figure
+from hemicycle.election import Election
 from hemicycle.interpreter.context import Context
 from hemicycle.interpreter.divisors import SMALL_LISTS, SMALL_SEATS, divisor_method, divisor_rounds, linear_of
 from hemicycle.interpreter.limits import has_list_sizes
@@ -77,27 +78,36 @@ def _covered(tier: m.Tier) -> bool:
     return all(th.base is not None and m.at_defaults(th, _TEST_FIELDS) for th in tier.thresholds)
 
 
+# A unit's record of one threshold: ``(figure, share, own)`` for a test in the unit (its base figure
+# there, the share needed, each list's verdict) or ``(None, None, verdicts)`` for a test made across
+# the units (the national verdicts of the lists here).
+Record = tuple[int | None, Fraction | None, list[Verdict]]
+
+
 @dataclass(slots=True)
-class UnitAdmission:
-    """The admission of one unit: per threshold its record, and who passed them all.
+class Tests:
+    """A tier's thresholds made ready for every unit: per threshold, the national verdicts (a test
+    made across the units) or None (a test in each unit: its share, or None for a share of quotas
+    that depends on the unit's seats), and each unit's base figures of the tests made in it."""
 
-    A record is ``(figure, share, own)`` for a test in the unit (its base figure there, the share
-    needed, each list's verdict) or ``(None, None, verdicts)`` for a test made across the units
-    (the national verdicts of the lists here)."""
-
-    records: list[tuple[int | None, Fraction | None, list[Verdict]]]
-    passed: list[bool]
+    national: list[list[Verdict] | None]
+    shares: list[Fraction | None]
+    figures: list[list[int]]  # per unit, per threshold (0 for a test made across the units)
 
 
-def admission(tier: m.Tier, views: Sequence[View], magnitudes: dict[str, int], across: Across
-              ) -> list[UnitAdmission | None] | None:
-    """Every unit's threshold verdicts, in one pass over the units (None for a unit without
-    seats); None when a unit lacks a base figure or a national verdict cannot be decided (the
-    pipeline then says why). A unit's tests record nothing; the national ones are ``across``'s."""
+def tests(tier: m.Tier, views: Sequence[View], across: Across) -> Tests | None:
+    """Every unit's base figures and the national verdicts, before anything is recorded; None
+    when a unit lacks a base figure or a national verdict cannot be decided (the pipeline then
+    says why). The national tests are recorded by ``across``, as in the pipeline."""
     thresholds = tier.thresholds
-    try:  # every unit's base figure of every test made in it, before anything is recorded
-        figures = [[base_figure(th.base, sum(v.votes), v.totals, _absent) if th.scope is m.Scope.UNIT else 0  # type: ignore[arg-type]
-                    for th in thresholds] for v in views]
+    local = [th for th in thresholds if th.scope is m.Scope.UNIT]
+    try:
+        if len(local) == len(thresholds) == 1:  # the commonest: one test, in each unit
+            base = local[0].base
+            figures = [[base_figure(base, sum(v.votes), v.totals, _absent)] for v in views]  # type: ignore[arg-type]
+        else:
+            figures = [[base_figure(th.base, sum(v.votes), v.totals, _absent) if th.scope is m.Scope.UNIT else 0  # type: ignore[arg-type]
+                        for th in thresholds] for v in views]
     except _Absent:
         return None
     national: list[list[Verdict] | None] = []
@@ -106,32 +116,35 @@ def admission(tier: m.Tier, views: Sequence[View], magnitudes: dict[str, int], a
         if verdicts is not None and any(v is None for v in verdicts):
             return None
         national.append(verdicts)
-    out: list[UnitAdmission | None] = []
-    for view, unit_figures in zip(views, figures, strict=True):
-        seats = magnitudes[view.unit.name]  # type: ignore[union-attr]
-        if seats <= 0:
-            out.append(None)
-            continue
-        votes = view.votes
-        passed: list[bool] | None = None  # None: every list with a vote, so far
-        records: list[tuple[int | None, Fraction | None, list[Verdict]]] = []
-        for th, figure, nat in zip(thresholds, unit_figures, national, strict=True):
-            if nat is not None:
-                own: list[Verdict] = [nat[k] for k in view.index]
-                records.append((None, None, own))
-            else:
-                share = th.share if th.share is not None else share_of(th, seats)
-                num = share.numerator * figure
-                own = reaching(votes, num, share.denominator, th.inclusive)  # type: ignore[assignment]
-                records.append((figure, share, own))
-                if passed is None and num > 0:  # reaching a positive share: a vote at least
-                    passed = own  # type: ignore[assignment]  (read only: the part's flags and the record)
-                    continue
-            if passed is None:
-                passed = [v > 0 for v in votes]
-            passed = [p and v is True for p, v in zip(passed, own, strict=True)]
-        out.append(UnitAdmission(records, passed if passed is not None else [v > 0 for v in votes]))
-    return out
+    shares = [th.share if nat is None else None for th, nat in zip(thresholds, national, strict=True)]
+    return Tests(national, shares, figures)
+
+
+def admit(thresholds: Sequence[m.Threshold], prepared: Tests, k: int, view: View, seats: int
+          ) -> tuple[list[Record], list[bool]]:
+    """Unit ``k``'s record of each threshold, and which of its lists pass them all (and have a
+    vote), as ``thresholds.passing`` decides."""
+    votes = view.votes
+    passed: list[bool] | None = None  # None: every list with a vote, so far
+    records: list[Record] = []
+    for th, figure, nat, share in zip(thresholds, prepared.figures[k], prepared.national, prepared.shares,
+                                      strict=True):
+        if nat is not None:
+            own: list[Verdict] = [nat[i] for i in view.index]
+            records.append((None, None, own))
+        else:
+            if share is None:
+                share = share_of(th, seats)
+            num = share.numerator * figure
+            own = reaching(votes, num, share.denominator, th.inclusive)  # type: ignore[assignment]
+            records.append((figure, share, own))
+            if passed is None and num > 0:  # reaching a positive share: a vote at least
+                passed = own  # type: ignore[assignment]  (read only: the part's flags and the record)
+                continue
+        if passed is None:
+            passed = [v > 0 for v in votes]
+        passed = [p and v is True for p, v in zip(passed, own, strict=True)]
+    return records, passed if passed is not None else [v > 0 for v in votes]
 
 
 class _Absent(Exception):
@@ -143,27 +156,37 @@ def _absent(name: str, why: str) -> int:
 
 
 def allocate_units(ctx: Context, views: Sequence[View], magnitudes: dict[str, int], explain: bool,
-                   fallback: Callable[[Context, View, int], TierResult]) -> list[TierResult] | None:
-    """The tier's result in each unit by the level-wide steps; None when they decline (nothing
-    recorded). ``fallback(ctx, view, seats)`` runs the pipeline on a unit outside the shape."""
+                   fallback: Callable[[Context, View, int], TierResult]) -> TierResult | None:
+    """The tier in each unit by the level-wide steps: the national sums, the result in each unit
+    its parts; None when they decline (nothing recorded). ``fallback(ctx, view, seats)`` runs the
+    pipeline on a unit outside the shape."""
     tier = ctx.tier
-    if not covered(tier) or has_list_sizes(ctx.view.election):
+    election = ctx.view.election
+    if not covered(tier) or has_list_sizes(election):
         return None
-    admitted = admission(tier, views, magnitudes, ctx.across)
-    if admitted is None:
+    prepared = tests(tier, views, ctx.across)
+    if prepared is None:
         return None
     method: m.Divisor = tier.method  # type: ignore[assignment]
     lin = linear_of(method)
     thresholds = tier.thresholds
     tb = ctx.tb
+    level = tier.level
+    log = ctx.rec.entries  # the tier's own protocol (a unit run by the pipeline gets its own recorder)
     labelled = False  # the clauses applied (once is enough: ``Applied`` keeps each once)
+    sums = Sums(len(election.lists))
     parts: list[TierResult] = []
-    for view, adm in zip(views, admitted, strict=True):
+    for k, view in enumerate(views):
         unit = view.unit.name  # type: ignore[union-attr]
         seats = magnitudes[unit]
-        pool = list(compress(range(len(adm.passed)), adm.passed)) if adm is not None else []
-        if adm is None or (seats == 1 and not thresholds) or not pool:
-            parts.append(fallback(ctx, view, seats))
+        if seats > 0:
+            records, passed = admit(thresholds, prepared, k, view, seats)
+            pool = list(compress(range(len(passed)), passed))
+        if seats <= 0 or (seats == 1 and not thresholds) or not pool:
+            part = fallback(ctx, view, seats)
+            part.level, part.district, part.index = level, unit, part.index or view.index
+            sums.add(part)
+            parts.append(part)
             continue
         if not labelled:
             for th in thresholds:
@@ -176,22 +199,66 @@ def allocate_units(ctx: Context, views: Sequence[View], magnitudes: dict[str, in
             outcome = divisor_rounds(method, lin, votes, pool, seats, tb, names, explain)
         else:
             outcome = divisor_method(method, votes, None, pool, seats, tb, names, explain)
-        passed = adm.passed
+        got = outcome.seats
+        sums.admitted(view.index, pool, got, "threshold")
         parts.append(TierResult(
             name=tier.name, size=seats, abbrs=names, names=view.labels, votes=votes, passed_flags=passed,
-            admitted_flags=passed, admitted_by=["threshold" if ok else "" for ok in passed],
-            seat_list=outcome.seats, quota=outcome.quota, index=view.index,
-            log=[Block(_unit_protocol, thresholds, view, adm, pool, outcome.steps, outcome.seats)] if explain else []))
-    return parts
+            admitted_flags=passed, admitted_by=["threshold" if ok else "" for ok in passed], seat_list=got,
+            quota=outcome.quota, index=view.index, level=level, district=unit,
+            log=[Block(_unit_protocol, thresholds, view, records, pool, outcome.steps, got)] if explain else []))
+    return sums.result(tier, election, parts, log)
 
 
-def _unit_protocol(thresholds: Sequence[m.Threshold], view: View, adm: UnitAdmission, pool: list[int],
+class Sums:
+    """A tier's national columns summed over its parts in one pass: each list's seats, whether it
+    passed or was admitted in some unit, and why it was first admitted."""
+
+    __slots__ = ("admitted_flags", "by", "passed_flags", "seats")
+
+    def __init__(self, n: int) -> None:
+        self.seats = [0] * n
+        self.passed_flags = [False] * n
+        self.admitted_flags = [False] * n
+        self.by = [""] * n
+
+    def admitted(self, index: Sequence[int], pool: list[int], got: list[int], why: str) -> None:
+        """A part whose lists passed and were admitted exactly when in ``pool``, all for ``why``."""
+        seats, passed, admitted, by = self.seats, self.passed_flags, self.admitted_flags, self.by
+        for i in pool:
+            j = index[i]
+            passed[j] = admitted[j] = True
+            if not by[j]:
+                by[j] = why
+            seats[j] += got[i]
+
+    def add(self, part: TierResult) -> None:
+        """Any part (only the lists that won, passed or were admitted there: compress, in C)."""
+        index, got, seats, by = part.index, part.seat_list, self.seats, self.by
+        for i, k in compress(zip(index, got, strict=True), got):
+            seats[i] += k
+        for i in compress(index, part.passed_flags):
+            self.passed_flags[i] = True
+        for i, why in compress(zip(index, part.admitted_by, strict=True), part.admitted_flags):
+            self.admitted_flags[i] = True
+            by[i] = by[i] or why
+
+    def result(self, tier: m.Tier, election: Election, parts: list[TierResult], log: list[Entry]) -> TierResult:
+        """The tier's result: these sums nationally, ``parts`` the result in each unit."""
+        entries = election.lists
+        return TierResult(
+            name=tier.name, size=sum(p.size for p in parts), abbrs=[e.abbr for e in entries],
+            names=[e.name for e in entries], votes=[e.votes for e in entries], passed_flags=self.passed_flags,
+            admitted_flags=self.admitted_flags, admitted_by=self.by, seat_list=self.seats,
+            vacant=sum(p.vacant for p in parts), log=log, level=tier.level, parts=parts)
+
+
+def _unit_protocol(thresholds: Sequence[m.Threshold], view: View, records: list[Record], pool: list[int],
                    method_steps: list[Entry], seats: list[int]) -> list[Step]:
     """One unit's protocol, as the pipeline (``tier.run_tier``) records it: each threshold (as
     ``thresholds.passing``), the lists admitted, the method's seats, the seats."""
     rec = Recorder(True)
     names = view.names
-    for th, (figure, share, own) in zip(thresholds, adm.records, strict=True):
+    for th, (figure, share, own) in zip(thresholds, records, strict=True):
         if figure is None:
             record_verdicts(rec, th, names, own, EVERY)
         else:
