@@ -32,8 +32,9 @@ from itertools import compress
 from hemicycle import model as m
 from hemicycle.bases import base_figure
 from hemicycle.election import Election
+from hemicycle.highest_averages import LinearDivisors
 from hemicycle.interpreter.context import Context
-from hemicycle.interpreter.divisors import SMALL_LISTS, SMALL_SEATS, divisor_method, divisor_rounds, linear_of
+from hemicycle.interpreter.divisors import SMALL_LISTS, SMALL_SEATS, divisor_method, linear_of, pool_rounds, seat_lines
 from hemicycle.interpreter.limits import has_list_sizes
 from hemicycle.interpreter.protocol import Block, Entry, Recorder, Step, expand
 from hemicycle.interpreter.results import TierResult
@@ -147,6 +148,16 @@ def admit(thresholds: Sequence[m.Threshold], prepared: Tests, k: int, view: View
     return records, passed if passed is not None else [v > 0 for v in votes]
 
 
+def _one_local_test(thresholds: Sequence[m.Threshold], prepared: Tests
+                    ) -> tuple[int, int, bool, Fraction] | None:
+    """(share's numerator, denominator, inclusive, share) when the tier has one threshold, a
+    fixed share of a base in each unit; else None."""
+    if len(thresholds) != 1 or prepared.shares[0] is None:
+        return None
+    share = prepared.shares[0]
+    return share.numerator, share.denominator, thresholds[0].inclusive, share
+
+
 class _Absent(Exception):
     """A base figure a unit lacks (the pipeline names it, or finds a substitute)."""
 
@@ -176,13 +187,24 @@ def allocate_units(ctx: Context, views: Sequence[View], magnitudes: dict[str, in
     labelled = False  # the clauses applied (once is enough: ``Applied`` keeps each once)
     sums = Sums(len(election.lists))
     parts: list[TierResult] = []
+    one = _one_local_test(thresholds, prepared)  # the commonest admission, in line below
     for k, view in enumerate(views):
         unit = view.unit.name  # type: ignore[union-attr]
         seats = magnitudes[unit]
-        if seats > 0:
+        votes = view.votes
+        if seats <= 0:
+            pool = None
+        elif one is not None:  # thresholds.passing on one share test: reaching a positive share is a vote at least
+            figure = prepared.figures[k][0]
+            num, den = one[0] * figure, one[1]
+            own = [v * den >= num for v in votes] if one[2] else [v * den > num for v in votes]
+            passed = own if num > 0 else [v > 0 and p for p, v in zip(own, votes, strict=True)]
+            records = [(figure, one[3], own)]  # (``own`` is read only: the flags and the record)
+            pool = list(compress(range(len(votes)), passed))
+        else:
             records, passed = admit(thresholds, prepared, k, view, seats)
-            pool = list(compress(range(len(passed)), passed))
-        if seats <= 0 or (seats == 1 and not thresholds) or not pool:
+            pool = list(compress(range(len(votes)), passed))
+        if not pool or (seats == 1 and not thresholds):
             part = fallback(ctx, view, seats)
             part.level, part.district, part.index = level, unit, part.index or view.index
             sums.add(part)
@@ -193,19 +215,23 @@ def allocate_units(ctx: Context, views: Sequence[View], magnitudes: dict[str, in
                 ctx.used(th, "threshold")
             ctx.used(method, "allocate")
             labelled = True
-        votes, names = view.votes, view.names
+        names = view.names
         tb.rebind(view.entries, votes, unit)
         if lin is not None and seats <= SMALL_SEATS and len(pool) <= SMALL_LISTS:  # divisor_method's way
-            outcome = divisor_rounds(method, lin, votes, pool, seats, tb, names, explain)
+            won, start, order = pool_rounds(method, lin, votes, pool, seats, tb, explain)
+            got = [0] * len(votes)
+            steps: list[Entry] | None = None
         else:
             outcome = divisor_method(method, votes, None, pool, seats, tb, names, explain)
-        got = outcome.seats
-        sums.admitted(view.index, pool, got, "threshold")
+            got, steps, start, order = outcome.seats, outcome.steps, None, None
+            won = [got[i] for i in pool]
+        by = [""] * len(votes)
+        sums.admitted(view.index, pool, won, got, by, "threshold")
         parts.append(TierResult(
             name=tier.name, size=seats, abbrs=names, names=view.labels, votes=votes, passed_flags=passed,
-            admitted_flags=passed, admitted_by=["threshold" if ok else "" for ok in passed], seat_list=got,
-            quota=outcome.quota, index=view.index, level=level, district=unit,
-            log=[Block(_unit_protocol, thresholds, view, records, pool, outcome.steps, got)] if explain else []))
+            admitted_flags=passed, admitted_by=by, seat_list=got, index=view.index, level=level, district=unit,
+            log=[Block(_unit_protocol, thresholds, view, records, pool, steps, lin, start, order, got)]
+            if explain else []))
     return sums.result(tier, election, parts, log)
 
 
@@ -221,15 +247,20 @@ class Sums:
         self.admitted_flags = [False] * n
         self.by = [""] * n
 
-    def admitted(self, index: Sequence[int], pool: list[int], got: list[int], why: str) -> None:
-        """A part whose lists passed and were admitted exactly when in ``pool``, all for ``why``."""
-        seats, passed, admitted, by = self.seats, self.passed_flags, self.admitted_flags, self.by
-        for i in pool:
+    def admitted(self, index: Sequence[int], pool: list[int], won: list[int], got: list[int], by: list[str],
+                 why: str) -> None:
+        """A part whose lists passed and were admitted exactly when in ``pool``, all for ``why``;
+        ``won``: their seats (pool order), written into the part's columns ``got`` (its seats) and
+        ``by`` (why admitted)."""
+        seats, passed, admitted, nat_by = self.seats, self.passed_flags, self.admitted_flags, self.by
+        for i, g in zip(pool, won, strict=True):
+            got[i] = g
+            by[i] = why
             j = index[i]
             passed[j] = admitted[j] = True
-            if not by[j]:
-                by[j] = why
-            seats[j] += got[i]
+            if not nat_by[j]:
+                nat_by[j] = why
+            seats[j] += g
 
     def add(self, part: TierResult) -> None:
         """Any part (only the lists that won, passed or were admitted there: compress, in C)."""
@@ -253,9 +284,11 @@ class Sums:
 
 
 def _unit_protocol(thresholds: Sequence[m.Threshold], view: View, records: list[Record], pool: list[int],
-                   method_steps: list[Entry], seats: list[int]) -> list[Step]:
+                   method_steps: list[Entry] | None, lin: LinearDivisors | None, start: list[int] | None,
+                   order: list[int] | None, seats: list[int]) -> list[Step]:
     """One unit's protocol, as the pipeline (``tier.run_tier``) records it: each threshold (as
-    ``thresholds.passing``), the lists admitted, the method's seats, the seats."""
+    ``thresholds.passing``), the lists admitted, the method's seats (``method_steps``, or the
+    rounds' record: ``divisors.seat_lines``), the seats."""
     rec = Recorder(True)
     names = view.names
     for th, (figure, share, own) in zip(thresholds, records, strict=True):
@@ -266,6 +299,9 @@ def _unit_protocol(thresholds: Sequence[m.Threshold], view: View, records: list[
     if not thresholds:
         rec.say("No threshold: every list with at least one vote takes part")
     say_admitted(rec, names, pool)
-    rec.entries.extend(method_steps)
+    if method_steps is None:
+        rec.block(seat_lines, lin, view.votes, pool, start, order, names)
+    else:
+        rec.entries.extend(method_steps)
     say_seats(rec, names, seats, 0, 0)
     return expand(rec.entries)
