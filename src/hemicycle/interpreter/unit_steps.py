@@ -227,12 +227,27 @@ def allocate_units(ctx: Context, views: Sequence[View], magnitudes: dict[str, in
             won = [got[i] for i in pool]
         by = [""] * len(votes)
         sums.admitted(view.index, pool, won, got, by, "threshold")
-        parts.append(TierResult(
-            name=tier.name, size=seats, abbrs=names, names=view.labels, votes=votes, passed_flags=passed,
-            admitted_flags=passed, admitted_by=by, seat_list=got, index=view.index, level=level, district=unit,
-            log=[Block(_unit_protocol, thresholds, view, records, pool, steps, lin, start, order, got)]
-            if explain else []))
+        parts.append(unit_part(
+            tier.name, seats, view, passed, by, got, level,
+            [Block(_unit_protocol, thresholds, view, records, pool, steps, lin, start, order, got)] if explain else []))
     return sums.result(tier, election, parts, log)
+
+
+_NEW = object.__new__
+
+
+def unit_part(name: str, seats: int, view: View, flags: list[bool], by: list[str], got: list[int], level: str | None,
+              log: list[Entry]) -> TierResult:
+    """A tier's result in one unit: the columns the level-wide steps give (its lists passed and
+    were admitted alike), every other field at its default. The same ``TierResult`` as its
+    ``__init__`` makes (``tests/test_unit_steps.py`` compares every field), made by setting those
+    fields alone: the defaults are the dataclass's class attributes, read through them."""
+    part: TierResult = _NEW(TierResult)
+    part.name, part.size, part.abbrs, part.names, part.votes = name, seats, view.names, view.labels, view.votes
+    part.passed_flags = part.admitted_flags = flags
+    part.admitted_by, part.seat_list, part.index, part.level, part.district = by, got, view.index, level, view.unit.name  # type: ignore[union-attr]
+    part.log, part.parts = log, []
+    return part
 
 
 class Sums:
