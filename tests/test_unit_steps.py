@@ -208,3 +208,27 @@ def _isqrt(x: int) -> int:
     from math import isqrt
 
     return isqrt(x)
+
+
+def test_a_unit_part_is_the_tier_result_its_init_makes() -> None:
+    """``unit_part`` sets only the columns the level-wide steps give: every field reads as the
+    dataclass's ``__init__`` would make it (a field added to TierResult without a plain default
+    would fail here, not in an allocation)."""
+    import dataclasses
+
+    from hemicycle.interpreter.protocol import Step
+    from hemicycle.interpreter.results import TierResult
+    from hemicycle.interpreter.unit_steps import unit_part
+    from hemicycle.interpreter.view import level_views
+
+    e = election([unit("A", 3, {"X": 5, "Y": 3, "Z": 0})])
+    view = level_views(e, "district")[0]
+    flags, by, got, log = [True, True, False], ["threshold", "threshold", ""], [2, 1, 0], [Step("x")]
+    part = unit_part("t", 3, view, flags, by, got, "district", log)
+    made = TierResult(name="t", size=3, abbrs=view.names, names=view.labels, votes=view.votes, passed_flags=flags,
+                      admitted_flags=flags, admitted_by=by, seat_list=got, index=view.index, level="district",
+                      district="A", log=log)
+    assert type(part) is TierResult
+    for f in dataclasses.fields(TierResult):
+        assert getattr(part, f.name) == getattr(made, f.name), f.name
+    assert part.to_json() == made.to_json() and part.parts is not made.parts
