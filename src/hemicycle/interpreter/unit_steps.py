@@ -93,7 +93,7 @@ class Tests:
 
     national: list[list[Verdict] | None]
     shares: list[Fraction | None]
-    figures: list[list[int]]  # per unit, per threshold (0 for a test made across the units)
+    figures: list[list[int]]  # per threshold, per unit (0 for a test made across the units)
 
 
 def tests(tier: m.Tier, views: Sequence[View], across: Across) -> Tests | None:
@@ -101,16 +101,12 @@ def tests(tier: m.Tier, views: Sequence[View], across: Across) -> Tests | None:
     when a unit lacks a base figure or a national verdict cannot be decided (the pipeline then
     says why). The national tests are recorded by ``across``, as in the pipeline."""
     thresholds = tier.thresholds
-    local = [th for th in thresholds if th.scope is m.Scope.UNIT]
-    try:
-        if len(local) == len(thresholds) == 1:  # the commonest: one test, in each unit
-            base = local[0].base
-            figures = [[base_figure(base, sum(v.votes), v.totals, _absent)] for v in views]  # type: ignore[arg-type]
-        else:
-            figures = [[base_figure(th.base, sum(v.votes), v.totals, _absent) if th.scope is m.Scope.UNIT else 0  # type: ignore[arg-type]
-                        for th in thresholds] for v in views]
-    except _Absent:
-        return None
+    figures: list[list[int]] = []
+    for th in thresholds:
+        column = _bases(views, th.base) if th.scope is m.Scope.UNIT else [0] * len(views)  # type: ignore[arg-type]
+        if column is None:
+            return None
+        figures.append(column)
     national: list[list[Verdict] | None] = []
     for th in thresholds:
         verdicts = across.verdicts(th, None)[0] if th.scope is not m.Scope.UNIT else None
@@ -128,7 +124,7 @@ def admit(thresholds: Sequence[m.Threshold], prepared: Tests, k: int, view: View
     votes = view.votes
     passed: list[bool] | None = None  # None: every list with a vote, so far
     records: list[Record] = []
-    for th, figure, nat, share in zip(thresholds, prepared.figures[k], prepared.national, prepared.shares,
+    for th, column, nat, share in zip(thresholds, prepared.figures, prepared.national, prepared.shares,
                                       strict=True):
         if nat is not None:
             own: list[Verdict] = [nat[i] for i in view.index]
@@ -136,6 +132,7 @@ def admit(thresholds: Sequence[m.Threshold], prepared: Tests, k: int, view: View
         else:
             if share is None:
                 share = share_of(th, seats)
+            figure = column[k]
             num = share.numerator * figure
             own = reaching(votes, num, share.denominator, th.inclusive)  # type: ignore[assignment]
             records.append((figure, share, own))
@@ -156,6 +153,23 @@ def _one_local_test(thresholds: Sequence[m.Threshold], prepared: Tests
         return None
     share = prepared.shares[0]
     return share.numerator, share.denominator, thresholds[0].inclusive, share
+
+
+def _bases(views: Sequence[View], base: m.Base) -> list[int] | None:
+    """Each unit's figure ``base`` (None: some unit lacks it), made once per election and level
+    (kept with the views in ``Election.derived``: figures of the vote file, never changed)."""
+    if not views:
+        return []
+    derived = views[0].election.derived
+    key = ("unit bases", id(views), base)
+    found = derived.get(key)
+    if found is None or found[0] is not views:  # type: ignore[index]
+        try:
+            column: list[int] | None = [base_figure(base, sum(v.votes), v.totals, _absent) for v in views]
+        except _Absent:
+            column = None
+        found = derived[key] = (views, column)
+    return found[1]  # type: ignore[index, no-any-return]
 
 
 class _Absent(Exception):
@@ -188,6 +202,7 @@ def allocate_units(ctx: Context, views: Sequence[View], magnitudes: dict[str, in
     sums = Sums(len(election.lists))
     parts: list[TierResult] = []
     one = _one_local_test(thresholds, prepared)  # the commonest admission, in line below
+    local = prepared.figures[0] if one is not None else []
     for k, view in enumerate(views):
         unit = view.unit.name  # type: ignore[union-attr]
         seats = magnitudes[unit]
@@ -195,7 +210,7 @@ def allocate_units(ctx: Context, views: Sequence[View], magnitudes: dict[str, in
         if seats <= 0:
             pool = None
         elif one is not None:  # thresholds.passing on one share test: reaching a positive share is a vote at least
-            figure = prepared.figures[k][0]
+            figure = local[k]
             num, den = one[0] * figure, one[1]
             own = [v * den >= num for v in votes] if one[2] else [v * den > num for v in votes]
             passed = own if num > 0 else [v > 0 and p for p, v in zip(own, votes, strict=True)]
