@@ -340,6 +340,16 @@ class Sums:
         as exempt, the others by the thresholds; ``won``: their seats (pool order), written into
         the part's columns ``got`` (its seats) and ``by`` (why admitted)."""
         seats, passed, admitted, nat_by = self.seats, self.passed_flags, self.admitted_flags, self.by
+        if not freed:  # the commonest, in one loop
+            for i, g in zip(pool, won, strict=True):
+                got[i] = g
+                by[i] = "threshold"
+                j = index[i]
+                seats[j] += g
+                passed[j] = admitted[j] = True
+                if not nat_by[j]:
+                    nat_by[j] = "threshold"
+            return
         for i, g in zip(pool, won, strict=True):
             got[i] = g
             by[i] = "threshold"
