@@ -191,9 +191,9 @@ def _bases(views: Sequence[View], base: m.Base) -> list[int] | None:
     if not views:
         return []
     derived = views[0].election.derived
-    key = ("unit bases", id(views), base)
+    key = ("unit bases", views[0].unit.level if views[0].unit is not None else None, base)
     found = derived.get(key)
-    if found is None or found[0] is not views:  # type: ignore[index]
+    if found is None or found[0] is not views:  # type: ignore[index]  (other views: made again, in its place)
         try:
             column: list[int] | None = [base_figure(base, sum(v.votes), v.totals, _absent) for v in views]
         except _Absent:
