@@ -234,7 +234,7 @@ def test_a_unit_part_is_the_tier_result_its_init_makes() -> None:
     assert part.to_json() == made.to_json() and part.parts is not made.parts
 
 
-# --- thresholds for some lists, exemptions, largest remainder (Poland, the Czech first scrutiny) -------
+# --- thresholds for some lists, exemptions, largest remainder (Poland, the Czech first scrutiny), caps --
 
 SELECTED = ["threshold 5% of valid_votes nationally for lists not tagged coalition\n"
             "threshold 8% of valid_votes nationally for lists tagged coalition",
@@ -245,6 +245,7 @@ SELECTED = ["threshold 5% of valid_votes nationally for lists not tagged coaliti
             "threshold 1 quota of valid_votes for lists not tagged minority\nthreshold 2% of list_votes nationally",
             "threshold 4% of valid_votes", ""]
 EXEMPT = ["", "exempt lists tagged minority from thresholds"]
+CAPS = ["", "", "cap 2 seats per list", "cap 4 seats per list"]
 LR = ["largest_remainder quota hare", "largest_remainder quota droop", "largest_remainder quota hagenbach_bischoff",
       "largest_remainder quota imperiali rounded nearest integer parts only",
       "largest_remainder quota hare rounded down", "dhondt", "sainte_lague"]
@@ -252,7 +253,8 @@ LR = ["largest_remainder quota hare", "largest_remainder quota droop", "largest_
 
 def tagged_case(rng: random.Random) -> tuple[m.Chamber, Election]:
     """Random districts whose lists carry tags and coalition sizes, under thresholds for some
-    lists, an exemption, largest remainder (integer parts only among them) or a divisor method."""
+    lists, an exemption, largest remainder (integer parts only among them) or a divisor method,
+    a cap per list."""
     abbrs = [f"L{i}" for i in range(rng.randint(1, 7))]
     units = []
     for k in range(rng.randint(1, 6)):
@@ -263,7 +265,8 @@ def tagged_case(rng: random.Random) -> tuple[m.Chamber, Election]:
             votes[standing[1]] = votes[standing[0]]
         units.append(unit(f"D{k}", rng.randint(0 if k else 1, 12), votes))
     seats = sum(u.seats or 0 for u in units)
-    body = "\n".join(x for x in (rng.choice(SELECTED), rng.choice(EXEMPT), f"allocate {rng.choice(LR)}") if x)
+    body = "\n".join(x for x in (rng.choice(SELECTED), rng.choice(EXEMPT), f"allocate {rng.choice(LR)}",
+                                 rng.choice(CAPS)) if x)
     chamber = rules(body, seats, rng.choice(["ties more_votes then lot seed 3", "ties lot seed 4",
                                                "ties registration_order"]))
     e = election(units)
@@ -325,6 +328,12 @@ TAGGED = {
                         election([unit("A", 4, {"X": 400, "Y": 330, "Z": 270}),
                                   unit("B", 3, {"X": 100, "Y": 250, "Z": 150}),
                                   unit("C", 2, {"X": 1, "Y": 1, "Z": 1})])),
+    # a cap that binds in one district and leaves seats vacant in another (every list full)
+    "cap": (rules("threshold 5% of valid_votes\nallocate dhondt\ncap 2 seats per list", 8),
+            election([unit("A", 5, {"X": 900, "Y": 60, "Z": 40}), unit("B", 3, {"X": 10, "Y": 0})])),
+    "cap lr": (rules("exempt lists tagged minority from thresholds\nthreshold 10% of valid_votes\n"
+                     "allocate largest_remainder quota hare\ncap 3 seats per list", 9),
+               _tagged(election([unit("A", 9, {"X": 700, "Y": 200, "M": 60, "Z": 40})]), {"M": "minority"})),
     "one seat lr": (rules("allocate largest_remainder quota hare", 2),
                     election([unit("A", 1, {"X": 4, "Y": 4}), unit("B", 1, {"X": 1, "Y": 9})])),
 }

@@ -41,7 +41,7 @@ from hemicycle.election import Election
 from hemicycle.interpreter.context import Context
 from hemicycle.interpreter.divisors import SMALL_LISTS, SMALL_SEATS, divisor_method, linear_of, pool_rounds, seat_lines
 from hemicycle.interpreter.largest_remainder import largest_remainder
-from hemicycle.interpreter.limits import has_list_sizes
+from hemicycle.interpreter.limits import distribute, has_list_sizes
 from hemicycle.interpreter.outcome import MethodOutcome
 from hemicycle.interpreter.protocol import Block, Entry, Recorder, Step, expand
 from hemicycle.interpreter.results import TierResult
@@ -61,7 +61,7 @@ from hemicycle.interpreter.view import View
 
 # The clauses the level-wide steps read (anything else of the tier: the pipeline, unit by unit).
 _TIER_FIELDS = {"span", "citation", "name", "seats", "thresholds", "method", "ties", "level", "surplus",
-                "calculation", "exempt"}
+                "calculation", "exempt", "cap"}
 _TEST_FIELDS = {"span", "citation", "share", "quotas", "base", "inclusive", "scope", "level", "count", "applies_to"}
 
 
@@ -226,7 +226,7 @@ def allocate_units(ctx: Context, views: Sequence[View], magnitudes: dict[str, in
     lin = linear_of(method) if isinstance(method, m.Divisor) else None
     thresholds = tier.thresholds
     tb = ctx.tb
-    level = tier.level
+    level, cap = tier.level, tier.cap
     log = ctx.rec.entries  # the tier's own protocol (a unit run by the pipeline gets its own recorder)
     labelled = False  # the clauses applied (once is enough: ``Applied`` keeps each once)
     sums = Sums(len(election.lists))
@@ -267,7 +267,13 @@ def allocate_units(ctx: Context, views: Sequence[View], magnitudes: dict[str, in
         names = view.names
         tb.rebind(view.entries, votes, unit)
         outcome: MethodOutcome | None = None
-        if lin is not None and seats <= SMALL_SEATS and len(pool) <= SMALL_LISTS:  # divisor_method's way
+        vacant = 0
+        if cap is not None:  # the method within the cap, as the pipeline distributes it (its steps: at once)
+            ctx.view, ctx.seats, ctx.rec = view, seats, Recorder(explain)
+            dist = distribute(ctx, pool, None, seats, dict.fromkeys(range(len(votes)), cap.seats))
+            got, steps, vacant, outcome = dist.seats, ctx.rec.entries, dist.vacant, dist.first
+            won = [got[i] for i in pool]
+        elif lin is not None and seats <= SMALL_SEATS and len(pool) <= SMALL_LISTS:  # divisor_method's way
             won, start, order = pool_rounds(method, lin, votes, pool, seats, tb, explain)  # type: ignore[arg-type]
             got = [0] * len(votes)
             steps: Any = (lin, start, order)  # the rounds' record, for divisors.seat_lines
@@ -278,6 +284,7 @@ def allocate_units(ctx: Context, views: Sequence[View], magnitudes: dict[str, in
         by = [""] * len(votes)
         sums.admitted(view.index, pool, won, got, by, freed)
         part = unit_part(tier.name, seats, view, passed, by, got, level, [])
+        part.vacant = vacant
         if outcome is not None and outcome.quota is not None:  # largest remainder: its figures
             _with_quota(part, method, outcome, pool)  # type: ignore[arg-type]
         if explain:
@@ -297,7 +304,7 @@ def _method(method: m.Method, votes: list[int], pool: list[int], seats: int, tb:
 
 def _with_quota(part: TierResult, method: m.LargestRemainder, outcome: MethodOutcome, pool: list[int]) -> None:
     """A largest-remainder unit's quota, the columns of its protocol and (integer parts only) the
-    seats it leaves over, as ``tier._distribute`` keeps them."""
+    seats it leaves over, as ``tier._distribute`` keeps them (``outcome``: the method's first run)."""
     part.quota = outcome.quota
     if outcome.columns is not None:
         part.columns = (outcome.columns, pool)
