@@ -4,7 +4,7 @@
 The commonest districted tiers (Spain, Finland, Poland, the Czech first scrutiny, the what-ifs on
 them) are share thresholds taken in the district or made once nationally or across a level (each
 possibly for the lists a selector picks), an exemption from them, a divisor or largest-remainder
-method and a tie chain; nothing else of the pipeline. For them ``allocate_units`` runs the steps
+method, a cap per list and a tie chain; nothing else of the pipeline. For them ``allocate_units`` runs the steps
 level by level instead of the whole per-tier pipeline (``tier.run_tier``) once per unit:
 
 * the tests: every unit's base figures (made once per election, ``_bases``) and the national or
@@ -14,14 +14,15 @@ level by level instead of the whole per-tier pipeline (``tier.run_tier``) once p
   the exempt lists, who takes part;
 * the method on the admitted lists: a divisor method by the one divisor step
   (``divisors.pool_rounds``, which records each seat as (list, seats held)), largest remainder by
-  ``largest_remainder.largest_remainder``;
+  ``largest_remainder.largest_remainder``; under a cap, ``limits.distribute`` (the method again for
+  the lists not capped, its steps recorded at once);
 * the unit's result (``unit_part``) and the tier's national sums (``Sums``), in the same loop.
 
 The protocol is the pipeline's, entry for entry, recorded by the same functions
 (``thresholds.record_share_test``, ``thresholds.record_verdicts``, ``tier.say_admitted``,
 ``tier.say_seats``) from the records and made into text only when read. A unit outside the shape
 (no seats, one seat without thresholds, no admitted list) is run by the pipeline in its turn, so
-ties, lots and notes come in the same order; rules outside the shape (caps, list sizes, ...), a base
+ties, lots and notes come in the same order; rules outside the shape (list sizes, alliances, ...), a base
 figure missing in some unit or a national verdict that cannot be decided make ``allocate_units``
 decline (None) before it records anything, and the caller runs the pipeline in every unit.
 ``tests/test_unit_steps.py`` checks that both give the same parts, protocol and ties.
