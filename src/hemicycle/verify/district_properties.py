@@ -28,6 +28,7 @@ from hemicycle.verify.districts import (
     district_elections,
     draw_of,
     interpret,
+    scrutiny_details,
 )
 from hemicycle.verify.num import Num
 from hemicycle.verify.solving import Ask, Verdict, decide_queries, replayed
@@ -190,7 +191,7 @@ def _cases(m: z3.ModelRef, q: DQuery) -> tuple[list[DistrictCase], list[list[lis
                           [draw_of(enc, k, m) for k in range(len(enc.districts))],
                           [m.eval(x, model_completion=True).as_long() for x in enc.magnitudes],
                           {t: [z3.is_true(m.eval(v, model_completion=True)) for v in vs]
-                           for t, vs in enc.districts[0].tags.items()})
+                           for t, vs in enc.districts[0].tags.items()}, *scrutiny_details(enc, m))
              for (votes, extras), enc in zip(raw, q.elections, strict=True)]
     seats = [[[m.eval(s, model_completion=True).as_long() for s in row] for row in enc.seats]
              for enc in q.elections]

@@ -67,7 +67,8 @@ def verify_districted(
 
     vote_props = {**DISTRICT_CATALOGUE, **{p.name: p for p in user or []}}
     known = [*vote_props, *APPORTIONMENT_CATALOGUE]
-    apportioned = len(chamber.levels) == 1 and chamber.levels[0].apportion is not None
+    apportioned = len(chamber.levels) == 1 and chamber.levels[0].apportion is not None \
+        and chamber.levels[0].apportion.base is None  # by the votes themselves: the vote properties
     default = [p.name for p in user] if user else list(APPORTIONMENT_CATALOGUE if apportioned else DISTRICT_CATALOGUE)
     names = default if properties is None else properties
     for name in names:
