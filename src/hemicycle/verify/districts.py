@@ -385,8 +385,11 @@ def interpret(sys: DistrictSystem, case: DistrictCase) -> DistrictOutcome | str:
             if name in by_unit:
                 for i, a in enumerate(abbrs):
                     seats[k][i] += by_unit[name].seats.get(a, 0)
+    mags = tuple(case.magnitudes) or sys.magnitudes
+    if sys.scrutiny is not None:  # apportioned by the votes: the interpreter's magnitudes
+        mags = tuple(res.levels[0].magnitudes[name] for name in sys.names)
     return DistrictOutcome(case, seats, [res.seats.get(a, 0) for a in abbrs], res.explain(), sys.names,
-                           chamber.seats, tuple(case.magnitudes) or sys.magnitudes, _figures(sys))
+                           chamber.seats, mags, _figures(sys))
 
 
 def draw_of(enc: DistrictEnc, k: int, m: z3.ModelRef) -> tuple[str, ...] | None:

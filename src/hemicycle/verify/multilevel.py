@@ -255,4 +255,5 @@ def _district_counter(system: Any, o: Any) -> CounterElection:
                            seats=dict(zip(abbrs, o.national, strict=True)), house=o.house or system.chamber.seats,
                            tags={t: [a for a, f in zip(abbrs, flags, strict=True) if f]
                                  for t, flags in o.case.tags.items()},
-                           districts=units)
+                           districts=units, members=dict(zip(abbrs, o.case.members, strict=False)),
+                           lots={k: list(d) for k, d in o.case.lots.items()})

@@ -40,12 +40,13 @@ from hemicycle.verify.symbolic import Ctx, SymElection
 from hemicycle.verify.vote_apportionment import (
     LR,
     Favour,
+    bounded,
     check_quota,
+    constant,
     draw_names,
     favour,
     largest_remainder,
     quota_of,
-    times,
 )
 
 Int = z3.ArithRef
@@ -215,11 +216,12 @@ def encode(ctx: Ctx, fam: Scrutinies, names: tuple[str, ...], ds: list[SymElecti
     app = fam.level.apportion
     assert app is not None and isinstance(app.method, LargestRemainder)
     on_a = z3.BoolVal(True)
-    qa = quota_of(ctx, app.method.quota, nat_valid, z3.IntVal(S), S, on_a, f"{label}.apportion")
+    qa = quota_of(ctx, app.method.quota, nat_valid, constant(S), on_a, f"{label}.apportion")
     fav_a = favour(ctx, fam.level.ties, APPORTIONMENT, valid, fam.level)
-    lr_a = largest_remainder(ctx, f"{label}.apportion", valid, [z3.BoolVal(True)] * r_count, qa, z3.IntVal(S),
-                             qa >= 1, fav_a, part_hi)
-    mags = lr_a.seats
+    lr_a = largest_remainder(ctx, f"{label}.apportion", valid, [z3.BoolVal(True)] * r_count, qa, constant(S),
+                             qa >= 1, fav_a, part_hi, S)
+    mag_bits = lr_a.seats
+    mags = [b.expr for b in mag_bits]
     ok = [qa >= 1]
     # the thresholds, each list passing or not nationally (and in each region)
     first = fam.first
@@ -240,35 +242,36 @@ def encode(ctx: Ctx, fam: Scrutinies, names: tuple[str, ...], ds: list[SymElecti
             passed.append(p)
         on = z3.And(mags[r] >= 1, z3.Or(passed))
         w = z3.Sum([z3.If(passed[i], votes[r][i], 0) for i in range(n)])
-        q = quota_of(ctx, first.method.quota, w, mags[r], S, on, f"{label}.{names[r]}")
+        q = quota_of(ctx, first.method.quota, w, mag_bits[r], on, f"{label}.{names[r]}")
         fav = favour(ctx, first.ties, first_lot(names[r]), votes[r], first)
         lots[first_lot(names[r])] = fav
         lot_names[first_lot(names[r])] = tuple(f"L{i + 1}" for i in range(n))
         live = z3.And(on, q >= 1)
         ok.append(z3.Implies(on, q >= 1))
-        lr = largest_remainder(ctx, f"{label}.{names[r]}", votes[r], passed, q, mags[r], live, fav, part_hi,
-                               give=not first.method.integer_parts_only)
+        lr = largest_remainder(ctx, f"{label}.{names[r]}", votes[r], passed, q, mag_bits[r], live, fav, part_hi,
+                               S, give=not first.method.integer_parts_only)
         firsts.append(lr)
-        final_rems.append([votes[r][i] - times(lr.seats[i], part_hi, q) for i in range(n)])
+        final_rems.append([votes[r][i] - lr.seats[i].times(q) for i in range(n)])
         has_rem.append([z3.And(live, passed[i]) for i in range(n)])
-        unfilled.append(mags[r] - z3.Sum(lr.seats))
+        unfilled.append(mags[r] - z3.Sum([b.expr for b in lr.seats]))
     # the second scrutiny on the remainders
     second = fam.second
     assert isinstance(second.method, LargestRemainder)
-    u = z3.Sum(unfilled)
+    u = bounded(ctx, f"{label}.unfilled", S, z3.Sum(unfilled))
     rv = [z3.Sum([z3.If(has_rem[r][i], final_rems[r][i], 0) for r in range(r_count)]) for i in range(n)]
     passed2 = [x > 0 for x in rv]
-    on2 = z3.And(u >= 1, z3.Or(passed2))
-    q2 = quota_of(ctx, second.method.quota, z3.Sum([z3.If(passed2[i], rv[i], 0) for i in range(n)]), u, S, on2,
+    on2 = z3.And(u.expr >= 1, z3.Or(passed2))
+    q2 = quota_of(ctx, second.method.quota, z3.Sum([z3.If(passed2[i], rv[i], 0) for i in range(n)]), u, on2,
                   f"{label}.second")
     fav2 = favour(ctx, second.ties, SECOND, rv, second)
     lots[SECOND] = fav2
     lot_names[SECOND] = tuple(f"L{i + 1}" for i in range(n))
     ok.append(z3.Implies(on2, q2 >= 1))
-    lr2 = largest_remainder(ctx, f"{label}.second", rv, passed2, q2, u, z3.And(on2, q2 >= 1), fav2, part_hi)
-    placed, tie, fits = _place(ctx, lr2.seats, final_rems, has_rem, unfilled, f"{label}.place")
-    seats = [[firsts[r].seats[i] + placed[r][i] for i in range(n)] for r in range(r_count)]
-    national = [z3.Sum([firsts[r].seats[i] for r in range(r_count)]) + lr2.seats[i] for i in range(n)]
+    lr2 = largest_remainder(ctx, f"{label}.second", rv, passed2, q2, u, z3.And(on2, q2 >= 1), fav2, part_hi, S)
+    need = [b.expr for b in lr2.seats]
+    placed, tie, fits = _place(ctx, need, final_rems, has_rem, unfilled, f"{label}.place")
+    seats = [[firsts[r].seats[i].expr + placed[r][i] for i in range(n)] for r in range(r_count)]
+    national = [z3.Sum([firsts[r].seats[i].expr for r in range(r_count)]) + need[i] for i in range(n)]
     defined = z3.And(*ok, fits, z3.Not(tie))
     return ScrutinyEnc(mags, firsts, lr2, placed, seats, national, defined, tie, members, lots, lot_names)
 

@@ -3,8 +3,8 @@ integer arithmetic (issue 16: the Czech Republic's apportionment of seats to reg
 valid votes, its two scrutinies).
 
 A product of two symbols is never formed: every product has one factor known to lie in a small
-range (a number of seats, an integer part), and is written **by cases** (``times``): ``x * y`` is
-``If(x == 0, 0, If(x == 1, y, ...))``, linear in each case. The interpreter's semantics are those
+range (a number of seats, an integer part), and is written **by cases** of that factor's bits
+(``Bits.times``): ``x * y = sum of If(bit_j, 2^j * y, 0)``, linear in each case. The interpreter's semantics are those
 of ``interpreter/largest_remainder.py``:
 
 * the quota ``quota_value`` of the total ``N`` for ``D = seats + delta`` (Hare 0, Hagenbach-
@@ -37,12 +37,31 @@ KNOWN_CRITERIA = (*TOTAL_CRITERIA, TieCriterion.MORE_VOTES, TieCriterion.FEWER_V
 DELTA = {QuotaKind.HARE: 0, QuotaKind.DROOP: 1, QuotaKind.HAGENBACH_BISCHOFF: 1, QuotaKind.IMPERIALI: 2}
 
 
-def times(x: Int, hi: int, y: Int) -> Int:
-    """``x * y`` for ``x`` in 0..hi (the caller bounds x): linear in each case of x."""
-    out: Int = y * hi
-    for k in range(hi - 1, -1, -1):
-        out = z3.If(x == k, y * k if k else z3.IntVal(0), out)
-    return out
+@dataclass
+class Bits:
+    """A bounded integer written in binary: ``times`` multiplies it by a symbol linearly."""
+
+    expr: Int
+    bits: list[z3.BoolRef]
+
+    def times(self, y: Int) -> Int:
+        """``self * y``: the sum of ``2^j * y`` over the set bits (linear in each case)."""
+        return z3.Sum([z3.If(b, y * 2**j, 0) for j, b in enumerate(self.bits)] or [z3.IntVal(0)])
+
+
+def bounded(ctx: Ctx, label: str, hi: int, value: Int | None = None) -> Bits:
+    """A fresh integer in 0..hi (equal to ``value`` if given), with its bits."""
+    x = ctx.int_var(label)
+    bits = [ctx.bool_var(f"{label}.bit{j}") for j in range(max(1, hi.bit_length()))]
+    ctx.add(x == z3.Sum([z3.If(b, 2**j, 0) for j, b in enumerate(bits)]), x <= hi)
+    if value is not None:
+        ctx.add(x == value)
+    return Bits(x, bits)
+
+
+def constant(k: int) -> Bits:
+    """A known number as ``Bits`` (its bits are constants)."""
+    return Bits(z3.IntVal(k), [z3.BoolVal(bool(k >> j & 1)) for j in range(max(1, k.bit_length()))])
 
 
 def check_quota(quota: Quota) -> None:
@@ -53,16 +72,16 @@ def check_quota(quota: Quota) -> None:
                                 "number of seats that depends on the votes is not encoded; a rounded one is")
 
 
-def quota_of(ctx: Ctx, quota: Quota, total: Int, seats: Int, seats_hi: int, on: z3.BoolRef, label: str) -> Int:
+def quota_of(ctx: Ctx, quota: Quota, total: Int, seats: Bits, on: z3.BoolRef, label: str) -> Int:
     """The whole-vote quota of ``total`` votes for ``seats`` seats (in 0..seats_hi), constrained
     when ``on``; 0 when the rounding gives 0 (the interpreter then gives no result)."""
     check_quota(quota)
     q = ctx.int_var(f"{label}.quota")
     d = DELTA[quota.kind]
-    dq = times(seats, seats_hi, q) + q * d  # D * q, D = seats + delta
-    dq1 = dq + seats + d  # D * (q + 1)
-    dqm1 = dq - seats - d  # D * (q - 1)
-    big_d = seats + d
+    dq = seats.times(q) + q * d  # D * q, D = seats + delta
+    dq1 = dq + seats.expr + d  # D * (q + 1)
+    dqm1 = dq - seats.expr - d  # D * (q - 1)
+    big_d = seats.expr + d
     if quota.kind is QuotaKind.DROOP:
         rule = z3.And(dqm1 <= total, total < dq)
     elif quota.rounding is Rounding.NEAREST:
@@ -128,11 +147,12 @@ class LR:
 
     parts: list[Int]
     rems: list[Int]
-    seats: list[Int]
+    seats: list[Bits]
 
 
 def largest_remainder(ctx: Ctx, label: str, votes: Sequence[Int], act: Sequence[z3.BoolRef], q: Int,
-                      seats: Int, on: z3.BoolRef, fav: Favour, part_hi: int, *, give: bool = True) -> LR:
+                      seats: Bits, on: z3.BoolRef, fav: Favour, part_hi: int, seats_hi: int, *,
+                      give: bool = True) -> LR:
     """``seats`` seats among the ``act`` entries by their ``votes`` and the whole-vote quota ``q``
     (``on``: the allocation takes place and q >= 1; otherwise every seat is 0). ``part_hi``
     bounds an integer part (implied by the quota: the caller proves it); ``give=False``: integer
@@ -140,16 +160,16 @@ def largest_remainder(ctx: Ctx, label: str, votes: Sequence[Int], act: Sequence[
     n = len(votes)
     parts, rems = [], []
     for i in range(n):
-        t = ctx.int_var(f"{label}.part{i + 1}")
+        tb = bounded(ctx, f"{label}.part{i + 1}", part_hi)
+        t = tb.expr
         live = z3.And(on, act[i])
-        tq = times(t, part_hi, q)
-        ctx.add(t >= 0, t <= part_hi, z3.Implies(live, z3.And(tq <= votes[i], votes[i] < tq + q)),
-                z3.Implies(z3.Not(live), t == 0))
+        tq = tb.times(q)
+        ctx.add(z3.Implies(live, z3.And(tq <= votes[i], votes[i] < tq + q)), z3.Implies(z3.Not(live), t == 0))
         parts.append(t)
         rems.append(votes[i] - tq)
-    left = seats - z3.Sum(parts)
+    left = seats.expr - z3.Sum(parts)
     final = _finish(ctx, label, parts, rems, act, left, on, fav, give)
-    return LR(parts, rems, final)
+    return LR(parts, rems, [bounded(ctx, f"{label}.final{i + 1}", seats_hi, x) for i, x in enumerate(final)])
 
 
 def _ranks(n: int, members: Sequence[z3.BoolRef], before: Callable[[int, int], z3.BoolRef]) -> list[Int]:
