@@ -21,7 +21,7 @@ from pathlib import Path
 from hemicycle.api import resolve_rules
 from hemicycle.grammar import load_rules
 from hemicycle.verify.districts import district_system
-from hemicycle.verify.scrutiny_agreement import run
+from hemicycle.verify.scrutiny_agreement import Tally, run
 
 
 def main() -> int:
@@ -40,18 +40,25 @@ def main() -> int:
         sys_ = district_system(chamber, 3, seats=seats)
         start = time.process_time()
         per = max(1, args.count // len(args.seats))
-        t = run(sys_, per, seed=args.seed, step_every=args.step_every)
-        cpu = time.process_time() - start
-        lines.append(f"{seats:5}  {t.elections:9}  {t.steps:10}  {t.no_result:9}  {t.set_aside:9}  {t.unique:6}  "
-                     f"{len(t.bad):13}  {cpu:5.0f}")
+
+        def row(t: Tally, seats: int = seats, start: float = start, partial: bool = False) -> str:
+            return (f"{seats:5}  {t.elections:9}  {t.steps:10}  {t.no_result:9}  {t.set_aside:9}  {t.unique:6}  "
+                    f"{len(t.bad):13}  {time.process_time() - start:5.0f}" + ("  (so far)" if partial else ""))
+
+        def progress(t: Tally) -> None:
+            print(row(t, partial=True), flush=True)
+            if args.out is not None:  # what is done so far, should the run be stopped
+                args.out.write_text("\n".join([*lines, row(t, partial=True)]) + "\n")
+
+        t = run(sys_, per, seed=args.seed, step_every=args.step_every, progress=progress)
+        lines.append(row(t))
         for msg in t.bad[:5]:
             lines.append("  " + msg[:800])
         bad += len(t.bad)
         print(lines[-1 - min(5, len(t.bad))], flush=True)
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if args.out is not None:
-        args.out.write_text(text)
+        if args.out is not None:  # each size as it is done
+            args.out.write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
     return 1 if bad else 0
 
 

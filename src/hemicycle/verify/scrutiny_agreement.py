@@ -10,6 +10,7 @@ the encoding (``ScrutinyEnc.placement_tie``): counted apart, never as an agreeme
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import z3
@@ -82,8 +83,9 @@ def _judge(m: z3.ModelRef, enc: DistrictEnc, want: DistrictOutcome | str, label:
 
 
 def run(sys: DistrictSystem, count: int, *, seed: str = "ci", n: int = 3, unique_every: int = 25,
-        step_every: int = 2) -> Tally:
-    """``count`` elections (and every ``step_every``-th as a step pair) against the interpreter."""
+        step_every: int = 2, progress: Callable[[Tally], None] | None = None) -> Tally:
+    """``count`` elections (and every ``step_every``-th as a step pair) against the interpreter;
+    ``progress`` is called with the tally after every 50 elections."""
     fast = PinnedDistricts(sys, n, substitute=False)  # the pins as assumptions: measured fastest here
     rng = random.Random(f"{seed}:scrutiny:{sys.scrutiny.seats if sys.scrutiny else 0}")
     t = Tally()
@@ -112,6 +114,8 @@ def run(sys: DistrictSystem, count: int, *, seed: str = "ci", n: int = 3, unique
             msg = _step(fast, sys, case, k, p, gain, t)
             if msg is not None:
                 t.bad.append(msg)
+        if progress is not None and t.elections % 50 == 0:
+            progress(t)
     return t
 
 
