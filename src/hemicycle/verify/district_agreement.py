@@ -18,7 +18,7 @@ uses, the same checks.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
 import z3
@@ -174,7 +174,7 @@ def agree_step(sys: DistrictSystem, case: DistrictCase, k: int, p: int, gain: in
     ctx = Ctx(real=sys.real, prefix="s.")
     a_ds, b_ds, a, b, d = step_encoding(ctx, sys, n, k, p)
     val = z3.RealVal if sys.real else z3.IntVal
-    moved = DistrictCase([list(row) for row in case.votes], case.extras, case.draws, case.magnitudes, case.tags)
+    moved = replace(case, votes=[list(row) for row in case.votes])  # its tags, draws, members, lots too
     moved.votes[k][p] += gain
     # B draws its own lots: the same draws as A's here (any draw is an outcome of the lot)
     fix = [d == val(gain), *fix_case(sys, a_ds, a, case), *fix_case(sys, b_ds, b, moved)]
@@ -251,7 +251,7 @@ class PinnedDistricts:
     def agree_step(self, case: DistrictCase, k: int, p: int, gain: int) -> str | None:
         """``agree_step`` on the pinned step encoding."""
         st = self._step(k, p)
-        moved = DistrictCase([list(row) for row in case.votes], case.extras, case.draws, case.magnitudes, case.tags)
+        moved = replace(case, votes=[list(row) for row in case.votes])  # its tags, draws, members, lots too
         moved.votes[k][p] += gain
         # B draws its own lots: the same draws as A's here (any draw is an outcome of the lot)
         pins = [*pin([st.gain], [gain]), *fix_case(self.sys, st.a_ds, st.a, case),
