@@ -1,0 +1,248 @@
+"""Properties of biproportional chambers (docs/verify.md, "Biproportional apportionment"), each
+decided on the encoding of verify/biproportional.py for every magnitude vector of the family.
+
+The properties are the districted chambers' (``DISTRICT_CATALOGUE``: negative-vote-weight,
+district-monotonicity, majority-reversal, with their definitions, citations and checks on the
+interpreter's outcomes) and ``house-size`` (the chamber never holds more seats than its units'
+magnitudes add up to). Each magnitude vector is a case: a REFUTED is the first counterexample,
+replayed by the interpreter (``solving.decide_queries``); a PROVED needs every case's queries
+unsatisfiable with their assumptions satisfiable (non-vacuity); a timeout is UNKNOWN.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from fractions import Fraction
+from math import lcm
+from typing import Any
+
+import z3
+
+from hemicycle.model import Chamber
+from hemicycle.verify.biproportional import BiproSystem, allocate_bipro, bipro_system
+from hemicycle.verify.district_properties import DISTRICT_CATALOGUE
+from hemicycle.verify.districts import (
+    DISTRICT_EXTRAS,
+    DistrictCase,
+    DistrictEnc,
+    DistrictOutcome,
+    district_elections,
+    interpret,
+)
+from hemicycle.verify.errors import PropertyError
+from hemicycle.verify.num import Num
+from hemicycle.verify.results import NO_RESULT, PropertyResult, bounds
+from hemicycle.verify.solving import Ask, Verdict, decide_queries, replayed
+from hemicycle.verify.symbolic import Ctx, SymElection
+
+Mags = tuple[int, ...]
+
+
+@dataclass
+class BQuery:
+    label: str
+    ctx: Ctx
+    assume: list[z3.BoolRef]
+    violation: z3.BoolRef
+    elections: list[DistrictEnc]
+
+
+@dataclass(frozen=True)
+class BiproProperty:
+    name: str
+    definition: str
+    citation: str
+    build: Callable[[BiproSystem, Mags, int, int | None], list[BQuery]]
+    violated: Callable[[list[DistrictOutcome]], bool]
+
+
+def _pair(bs: BiproSystem, mags: Mags, n: int, max_votes: int | None, k: int, p: int, label: str
+          ) -> tuple[Ctx, DistrictEnc, DistrictEnc]:
+    """Election A, and B = A with list p's votes in unit k higher (all else equal)."""
+    sys = bs.districts(mags)
+    ctx = Ctx(real=sys.real, prefix=f"{label}.")
+    a_ds = district_elections(ctx, sys, n, "A", max_votes)
+    gain = ctx.num_var("gain")
+    ctx.add(gain > 0)
+    b_ds: list[SymElection] = []
+    for j, e in enumerate(a_ds):
+        if j != k:
+            b_ds.append(e)
+            continue
+        votes = list(e.votes)
+        votes[p] = votes[p] + Num(gain)
+        if max_votes is not None:
+            ctx.add(votes[p].a <= max_votes)
+        b_ds.append(e.with_votes(votes))
+    return ctx, allocate_bipro(ctx, bs, a_ds, mags, "A"), allocate_bipro(ctx, bs, b_ds, mags, "B")
+
+
+def _steps(seat_of: Callable[[DistrictEnc, int, int], z3.ArithRef]
+           ) -> Callable[[BiproSystem, Mags, int, int | None], list[BQuery]]:
+    def build(bs: BiproSystem, mags: Mags, n: int, max_votes: int | None) -> list[BQuery]:
+        out = []
+        for k, name in enumerate(bs.names):
+            for p in range(n):
+                ctx, a, b = _pair(bs, mags, n, max_votes, k, p, f"q{k}_{p}")
+                out.append(BQuery(f"L{p + 1} gains in {name}", ctx, [a.defined, b.defined],
+                                  seat_of(b, k, p) < seat_of(a, k, p), [a, b]))
+        return out
+
+    return build
+
+
+def _one(violation: Callable[[DistrictEnc, Mags], z3.BoolRef], label: str
+         ) -> Callable[[BiproSystem, Mags, int, int | None], list[BQuery]]:
+    def build(bs: BiproSystem, mags: Mags, n: int, max_votes: int | None) -> list[BQuery]:
+        sys = bs.districts(mags)
+        ctx = Ctx(real=sys.real, prefix="r.")
+        a = allocate_bipro(ctx, bs, district_elections(ctx, sys, n, "A", max_votes), mags, "A")
+        return [BQuery(label, ctx, [a.defined], violation(a, mags), [a])]
+
+    return build
+
+
+def _reversal(a: DistrictEnc, mags: Mags) -> z3.BoolRef:
+    v, s = a.national.votes, a.national_seats
+    n = len(v)
+    return z3.Or([z3.And(v[p].gt(v[q]), s[p] < s[q]) for p in range(n) for q in range(n) if p != q])
+
+
+def _oversize(a: DistrictEnc, mags: Mags) -> z3.BoolRef:
+    return z3.Sum(a.national_seats) > sum(mags)
+
+
+def _house_bad(o: list[DistrictOutcome]) -> bool:
+    return sum(o[0].national) > sum(o[0].magnitudes)
+
+
+def _catalogue() -> dict[str, BiproProperty]:
+    d = DISTRICT_CATALOGUE
+    mono, nvw, rev = d["district-monotonicity"], d["negative-vote-weight"], d["majority-reversal"]
+    return {p.name: p for p in (
+        BiproProperty(mono.name, mono.definition, mono.citation, _steps(lambda e, k, p: e.seats[k][p]),
+                      lambda o: mono.violated(o, None)),
+        BiproProperty(nvw.name, nvw.definition, nvw.citation, _steps(lambda e, k, p: e.national_seats[p]),
+                      lambda o: nvw.violated(o, None)),
+        BiproProperty(rev.name, rev.definition, rev.citation, _one(_reversal, "more national votes, fewer seats"),
+                      lambda o: rev.violated(o, None)),
+        BiproProperty("house-size", "The chamber never holds more seats than its units' magnitudes add up to.",
+                      "Pukelsheim 2017, ch. 14 (the biproportional method fills every unit's magnitude exactly)",
+                      _one(_oversize, "more seats than the magnitudes"), _house_bad),
+    )}
+
+
+BIPRO_CATALOGUE: dict[str, BiproProperty] = _catalogue()
+
+
+# --- deciding --------------------------------------------------------------------------------
+
+
+def _value(mdl: z3.ModelRef, x: object) -> Fraction:
+    if not isinstance(x, z3.ExprRef):
+        return Fraction(int(x))  # type: ignore[call-overload]
+    v = mdl.eval(x, model_completion=True)
+    if z3.is_int_value(v):
+        return Fraction(v.as_long())
+    return Fraction(v.numerator_as_long(), v.denominator_as_long())  # type: ignore[attr-defined]
+
+
+def read_cases(mdl: z3.ModelRef, q: BQuery, mags: Mags) -> tuple[list[DistrictCase], list[list[list[int]]]]:
+    """The query's elections as integral cases (one common factor for rational votes), and the
+    model's seats (district x list)."""
+    raw = []
+    for enc in q.elections:
+        votes = [[_value(mdl, x.a) for x in e.votes] for e in enc.districts]
+        extras = [{name: _value(mdl, getattr(e, name).a) for name in DISTRICT_EXTRAS} for e in enc.districts]
+        raw.append((votes, extras))
+    den = 1
+    for votes, extras in raw:
+        for row in votes:
+            for x in row:
+                den = lcm(den, x.denominator)
+        for xs in extras:
+            for y in xs.values():
+                den = lcm(den, y.denominator)
+    cases = [DistrictCase([[int(x * den) for x in row] for row in votes],
+                          [{k: int(y * den) for k, y in xs.items()} for xs in extras],
+                          [None] * len(mags), list(mags),
+                          {t: [z3.is_true(mdl.eval(v, model_completion=True)) for v in vs]
+                           for t, vs in enc.districts[0].tags.items()})
+             for (votes, extras), enc in zip(raw, q.elections, strict=True)]
+    seats = [[[mdl.eval(s, model_completion=True).as_long() for s in row] for row in enc.seats]
+             for enc in q.elections]
+    return cases, seats
+
+
+def decide(bs: BiproSystem, prop: BiproProperty, n: int, *, timeout: float = 60.0,
+           max_votes: int | None = None) -> Verdict:
+    """The property's verdict over every magnitude vector of ``bs`` (see the module's docstring)."""
+    if max_votes is not None and not bs.integer:
+        bs = BiproSystem(bs.chamber, bs.tier, bs.names, bs.vectors, bs.free, integer=True)
+    start = time.monotonic()
+    deadline = start + timeout
+    unknown: list[str] = []
+    queries = 0
+    for mags in bs.vectors:
+        if time.monotonic() >= deadline:
+            unknown.append(f"magnitudes {mags} and after: timeout (time budget used up)")
+            break
+        asks = [Ask(q.label, q.ctx.cons, q.assume, q.violation, q) for q in prop.build(bs, mags, n, max_votes)]
+        queries += len(asks)
+        v = decide_queries(asks, lambda a, mdl, mg=mags: _replay(bs, prop, a.data, mdl, mg), deadline,
+                           lambda count: [])
+        if v.status == "refuted":
+            v.seconds = time.monotonic() - start
+            if bs.free:
+                v.notes.append(f"magnitudes {dict(zip(bs.names, mags, strict=True))}")
+            return v
+        if v.status == "unknown":
+            unknown.append(f"magnitudes {mags}: {v.reason}")
+    seconds = time.monotonic() - start
+    if unknown:
+        return Verdict("unknown", seconds, reason="; ".join(unknown[:3]))
+    return Verdict("proved", seconds, notes=[
+        f"every magnitude vector ({len(bs.vectors)}), {queries} sub-queries in all, each with the non-vacuity "
+        "check (its assumptions have a model without the negated property)"])
+
+
+def _replay(bs: BiproSystem, prop: BiproProperty, q: BQuery, mdl: z3.ModelRef, mags: Mags) -> list[DistrictOutcome]:
+    cases, model_seats = read_cases(mdl, q, mags)
+    sys = bs.districts(mags)
+    return replayed(prop.name, cases, model_seats, lambda c: interpret(sys, c), prop.violated)
+
+
+# --- the entry point of ``verify`` -----------------------------------------------------------
+
+
+def verify_biproportional(chamber: Chamber, properties: list[str] | None, *, parties: int, max_votes: int | None,
+                          timeout: float, progress: Any = None, districts: int | None = None,
+                          max_magnitude: int | None = None) -> list[PropertyResult]:
+    """The biproportional properties (all when ``properties`` is None) of the chamber, at
+    ``districts`` units whose magnitudes range over 1..``max_magnitude`` when the vote file gives
+    them; a clause outside the family is refused with its line."""
+    from hemicycle.verify.multilevel import _district_counter, _result, _Shape
+
+    bs = bipro_system(chamber, districts, max_magnitude)
+    names = list(BIPRO_CATALOGUE) if properties is None else properties
+    for name in names:
+        if name not in BIPRO_CATALOGUE:
+            raise PropertyError(f"{name!r} is not a property of biproportional chambers yet; known: "
+                                + ", ".join(BIPRO_CATALOGUE))
+    real = bs.real and max_votes is None
+    shape = _Shape(bs.tier.name, "rational" if real else "integer",
+                   bounds(parties, real, max_votes) + f", {len(bs.names)} units, " + bs.magnitude_text,
+                   lambda o: _district_counter(bs.districts(tuple(o.magnitudes)), o), lambda o: o.trace,
+                   [NO_RESULT])
+    results = []
+    for k, name in enumerate(names):
+        if progress is not None:
+            progress(k, len(names), name)
+        prop = BIPRO_CATALOGUE[name]
+        results.append(_result(name, prop, parties, shape, lambda p=prop: decide(
+            bs, p, parties, timeout=timeout, max_votes=max_votes)))
+    if progress is not None:
+        progress(len(names), len(names), "")
+    return results
