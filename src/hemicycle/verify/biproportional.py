@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
@@ -225,29 +226,66 @@ def _prod(xs: Iterator[Fraction] | Iterator[int]) -> Fraction:
 # --- the encoding ----------------------------------------------------------------------------
 
 
-class _Monomials:
-    """Each product of vote symbols the cycle conditions need, named once per election."""
+class _Shared:
+    """The terms of the cycle conditions, made once per query (its elections share the vote
+    symbols of the units a property leaves unchanged): each product of vote symbols as a named
+    monomial, each cycle condition, and each vote's sign."""
 
-    def __init__(self, ctx: Ctx, votes: list[list[Num]], label: str) -> None:
-        self.ctx, self.votes, self.label = ctx, votes, label
-        self.made: dict[tuple[Cell, ...], z3.ArithRef] = {}
+    def __init__(self, ctx: Ctx) -> None:
+        self.ctx = ctx
+        self.monos: dict[tuple[int, ...], z3.ArithRef] = {}
+        self.atoms: dict[tuple[tuple[int, ...], tuple[int, ...], int, int], z3.BoolRef] = {}
+        self.signs: dict[int, tuple[z3.BoolRef, z3.BoolRef]] = {}
 
-    def of(self, cells: tuple[Cell, ...]) -> z3.ArithRef:
-        key = tuple(sorted(cells))
-        got = self.made.get(key)
+    def mono(self, terms: list[z3.ArithRef]) -> z3.ArithRef:
+        key = tuple(sorted(t.get_id() for t in terms))
+        got = self.monos.get(key)
         if got is None:
-            terms = []
-            for i, j in key:
-                v = self.votes[i][j]
-                assert v.b is None, "the biproportional encoding takes plain vote figures"
-                terms.append(v.a)
-            got = self.ctx.num_var(f"{self.label}.prod")
+            got = self.ctx.num_var("bipro.prod")
             prod = terms[0]
             for t in terms[1:]:
                 prod = prod * t
             self.ctx.add(got == prod, got >= 0)
-            self.made[key] = got
+            self.monos[key] = got
         return got
+
+    def sign(self, v: Num) -> tuple[z3.BoolRef, z3.BoolRef]:
+        """(v > 0, v = 0)."""
+        a = _plain(v)
+        got = self.signs.get(a.get_id())
+        if got is None:
+            got = self.signs[a.get_id()] = (a > 0, a == 0)
+        return got
+
+    def zero(self, t: z3.ArithRef) -> z3.BoolRef:
+        got = self.signs.get(t.get_id())
+        if got is None:
+            got = self.signs[t.get_id()] = (t > 0, t == 0)
+        return got[1]
+
+    def atom(self, plus: list[z3.ArithRef], minus: list[z3.ArithRef], lhs: int, rhs: int) -> z3.BoolRef:
+        """``lhs * prod(minus) > rhs * prod(plus)``, or a plus cell without votes."""
+        key = (tuple(t.get_id() for t in plus), tuple(t.get_id() for t in minus), lhs, rhs)
+        got = self.atoms.get(key)
+        if got is None:
+            strict = lhs * self.mono(minus) > rhs * self.mono(plus)
+            got = self.atoms[key] = _or([strict, *[self.zero(t) for t in plus]])
+        return got
+
+
+_SHARED: weakref.WeakKeyDictionary[Ctx, _Shared] = weakref.WeakKeyDictionary()
+
+
+def _shared(ctx: Ctx) -> _Shared:
+    got = _SHARED.get(ctx)
+    if got is None:
+        got = _SHARED[ctx] = _Shared(ctx)
+    return got
+
+
+def _plain(v: Num) -> z3.ArithRef:
+    assert v.b is None and isinstance(v.a, z3.ArithRef), "the biproportional encoding takes plain vote symbols"
+    return v.a
 
 
 def _weights(ctx: Ctx, upper: m.UpperApportionment, votes: list[list[Num]], mags: tuple[int, ...],
@@ -282,10 +320,14 @@ def _weights(ctx: Ctx, upper: m.UpperApportionment, votes: list[list[Num]], mags
     return out
 
 
-def allocate_bipro(ctx: Ctx, bs: BiproSystem, ds: list[SymElection], mags: tuple[int, ...], label: str
-                   ) -> DistrictEnc:
+def allocate_bipro(ctx: Ctx, bs: BiproSystem, ds: list[SymElection], mags: tuple[int, ...], label: str,
+                   *, lower: bool = True) -> DistrictEnc:
     """Encode the biproportional allocation of the election ``ds`` (one SymElection per unit) at
-    the magnitudes ``mags``."""
+    the magnitudes ``mags``. A list's seats in the chamber are its upper apportionment's (the
+    lower one gives every list its row sum whenever it has a result). ``lower=False``: the
+    upper apportionment only, the cells fresh unconstrained integers and ``defined`` the upper
+    one's: every election with a result satisfies it (a relaxation, for properties of the
+    chamber's seats: unsatisfiable there is unsatisfiable with the lower apportionment)."""
     nat = national_of(ds)
     n, k = nat.n, len(ds)
     house = sum(mags)
@@ -302,41 +344,104 @@ def allocate_bipro(ctx: Ctx, bs: BiproSystem, ds: list[SymElection], mags: tuple
                                      exempt=None, level=None)
     up = encode_tier(ctx, alloc_tier, weighted, house=house, label=f"{label} upper")
     rows = list(up.seats)
-    lower_ok, cells = _lower(ctx, bs.lower, votes, rows, mags, label)
+    if lower:
+        lower_ok, cells = _lower(ctx, bs.lower, votes, rows, mags, label)
+    else:
+        lower_ok = z3.BoolVal(True)
+        cells = [[ctx.int_var(f"{label}.free.cell") for _ in range(k)] for _ in range(n)]
     seats = [[cells[i][j] for i in range(n)] for j in range(k)]  # district x list
-    national_seats = [z3.Sum(cells[i]) if k > 1 else cells[i][0] for i in range(n)]
     defined = z3.And(z3.Or(admitted), up.has_votes, up.defined, lower_ok)
-    return DistrictEnc(list(ds), nat, [None] * k, seats, national_seats, defined,
+    return DistrictEnc(list(ds), nat, [None] * k, seats, rows, defined,
                        [z3.IntVal(x) for x in mags])
 
 
-def _lower(ctx: Ctx, node: m.LowerApportionment, votes: list[list[Num]], rows: list[z3.ArithRef], mags: tuple[int, ...],
-           label: str) -> tuple[z3.BoolRef, list[list[z3.ArithRef]]]:
-    """Whether exactly one candidate matrix is feasible, and its cells (list x unit)."""
+def _lower(ctx: Ctx, node: m.LowerApportionment, votes: list[list[Num]], rows: list[z3.ArithRef],
+           mags: tuple[int, ...], label: str) -> tuple[z3.BoolRef, list[list[z3.ArithRef]]]:
+    """Whether the lower apportionment has a result (one feasible candidate without a tied
+    cycle), and its cells (list x unit).
+
+    A candidate is the result iff it is feasible and no cycle condition holds with equality over
+    cells that all have votes: such an equality puts every cell of the cycle on a signpost for any
+    divisors, so seats move along it (a tie); and a second feasible matrix y gives one (on the
+    support of x - y both sides are equal). So at most one candidate qualifies, and it is the
+    interpreter's result exactly when the interpreter has one."""
     n, k = len(votes), len(mags)
     method = node.method
     cands = list(matrices(n, mags))
     if len(cands) > MAX_CANDIDATES:
         raise UnsupportedClause(node, "lower apportionment", f"{len(cands)} candidate seat matrices at "
                                 f"{n} lists x magnitudes {mags} (the encoding enumerates at most {MAX_CANDIDATES})")
-    mono = _Monomials(ctx, votes, label)
+    sh = _shared(ctx)
     cyc = cycles(n, k)
+    terms = [[_plain(votes[i][j]) for j in range(k)] for i in range(n)]
+    row_eq: dict[tuple[int, int], z3.BoolRef] = {}
+    # the signposts d(-1) = 0, d(0), ... d(max magnitude), brought to whole numbers by one common
+    # factor (each cycle condition has as many signposts on either side)
+    table = [signpost(method, s - 1) for s in range(max(mags) + 2)]
+    big = lcm(*[d.denominator for d in table])
+    sp = [int(d * big) for d in table]
     flags = []
     for x in cands:
-        conds: list[z3.BoolRef] = [rows[i] == sum(x[i]) for i in range(n)]
-        conds += [votes[i][j].pos() for i in range(n) for j in range(k) if x[i][j] > 0]
+        conds: list[z3.BoolRef] = []
+        for i in range(n):
+            key = (i, sum(x[i]))
+            if key not in row_eq:
+                row_eq[key] = rows[i] == key[1]
+            conds.append(row_eq[key])
+        conds += [sh.sign(votes[i][j])[0] for i in range(n) for j in range(k) if x[i][j] > 0]
         for c in cyc:
-            lhs_k = _prod(signpost(method, x[i][j]) for i, j in c.plus)
-            rhs_k = _prod(signpost(method, x[i][j] - 1) for i, j in c.minus)
+            lhs_k = rhs_k = 1
+            for i, j in c.plus:
+                lhs_k *= sp[x[i][j] + 1]
+            for i, j in c.minus:
+                rhs_k *= sp[x[i][j]]
             if rhs_k == 0:
                 continue  # a cell of M with no seat: no lower bound, the cycle cannot be negative
-            den = lcm(lhs_k.denominator, rhs_k.denominator)  # both sides in whole numbers
-            conds.append(int(lhs_k * den) * mono.of(c.minus) >= int(rhs_k * den) * mono.of(c.plus))
-        f = ctx.bool_var(f"{label}.feasible")
-        ctx.add(f == z3.And(conds))
+            # strictly (equality is a tie), unless a plus cell has no votes (it cannot gain a seat)
+            conds.append(sh.atom([terms[i][j] for i, j in c.plus], [terms[i][j] for i, j in c.minus], lhs_k, rhs_k))
+        f = ctx.bool_var(f"{label}.result")
+        ctx.add(f == _and(conds))
         flags.append((f, x))
-    exactly_one = z3.PbEq([(f, 1) for f, _ in flags], 1)
-    cells = [[z3.Sum([z3.If(f, x[i][j], 0) for f, x in flags if x[i][j]] or [z3.IntVal(0)])
+    consts = {v: z3.IntVal(v) for v in range(max(mags) + 1)}
+    zero = consts[0]
+    cells = [[_sum([_ite(f, consts[x[i][j]], zero) for f, x in flags if x[i][j]] or [zero])
               for j in range(k)] for i in range(n)]
-    return exactly_one, cells
+    return _or([f for f, _ in flags]), cells
+
+
+# the z3 API's own And / Or / If / Sum coerce every argument, which dominates building the
+# candidates' conditions; these take terms that are already of the right sort
+
+
+def _asts(xs: list[z3.ExprRef]) -> tuple[int, object]:
+    arr = (z3.Ast * len(xs))()
+    for i, x in enumerate(xs):
+        arr[i] = x.as_ast()
+    return len(xs), arr
+
+
+def _and(xs: list[z3.BoolRef]) -> z3.BoolRef:
+    if not xs:
+        return z3.BoolVal(True)
+    c = xs[0].ctx
+    return z3.BoolRef(z3.Z3_mk_and(c.ref(), *_asts(xs)), c)
+
+
+def _or(xs: list[z3.BoolRef]) -> z3.BoolRef:
+    if not xs:
+        return z3.BoolVal(False)
+    c = xs[0].ctx
+    return z3.BoolRef(z3.Z3_mk_or(c.ref(), *_asts(xs)), c)
+
+
+def _ite(b: z3.BoolRef, x: z3.ArithRef, y: z3.ArithRef) -> z3.ArithRef:
+    c = b.ctx
+    return z3.ArithRef(z3.Z3_mk_ite(c.ref(), b.as_ast(), x.as_ast(), y.as_ast()), c)
+
+
+def _sum(xs: list[z3.ArithRef]) -> z3.ArithRef:
+    if len(xs) == 1:
+        return xs[0]
+    c = xs[0].ctx
+    return z3.ArithRef(z3.Z3_mk_add(c.ref(), *_asts(xs)), c)
 

@@ -31,10 +31,10 @@ from hemicycle.verify.districts import (
     district_elections,
     interpret,
 )
-from hemicycle.verify.errors import PropertyError
+from hemicycle.verify.errors import EncodingMismatch, PropertyError
 from hemicycle.verify.num import Num
 from hemicycle.verify.results import NO_RESULT, PropertyResult, bounds
-from hemicycle.verify.solving import Ask, Verdict, decide_queries, replayed
+from hemicycle.verify.solving import Verdict, assumptions_satisfiable, check_by, replayed
 from hemicycle.verify.symbolic import Ctx, SymElection
 
 Mags = tuple[int, ...]
@@ -54,11 +54,12 @@ class BiproProperty:
     name: str
     definition: str
     citation: str
-    build: Callable[[BiproSystem, Mags, int, int | None], list[BQuery]]
+    build: Callable[[BiproSystem, Mags, int, int | None, bool], list[BQuery]]
     violated: Callable[[list[DistrictOutcome]], bool]
+    national: bool = False  # about the chamber's seats only: asked first without the lower apportionment
 
 
-def _pair(bs: BiproSystem, mags: Mags, n: int, max_votes: int | None, k: int, p: int, label: str
+def _pair(bs: BiproSystem, mags: Mags, n: int, max_votes: int | None, k: int, p: int, label: str, lower: bool
           ) -> tuple[Ctx, DistrictEnc, DistrictEnc]:
     """Election A, and B = A with list p's votes in unit k higher (all else equal)."""
     sys = bs.districts(mags)
@@ -76,16 +77,17 @@ def _pair(bs: BiproSystem, mags: Mags, n: int, max_votes: int | None, k: int, p:
         if max_votes is not None:
             ctx.add(votes[p].a <= max_votes)
         b_ds.append(e.with_votes(votes))
-    return ctx, allocate_bipro(ctx, bs, a_ds, mags, "A"), allocate_bipro(ctx, bs, b_ds, mags, "B")
+    return (ctx, allocate_bipro(ctx, bs, a_ds, mags, "A", lower=lower),
+            allocate_bipro(ctx, bs, b_ds, mags, "B", lower=lower))
 
 
 def _steps(seat_of: Callable[[DistrictEnc, int, int], z3.ArithRef]
-           ) -> Callable[[BiproSystem, Mags, int, int | None], list[BQuery]]:
-    def build(bs: BiproSystem, mags: Mags, n: int, max_votes: int | None) -> list[BQuery]:
+           ) -> Callable[[BiproSystem, Mags, int, int | None, bool], list[BQuery]]:
+    def build(bs: BiproSystem, mags: Mags, n: int, max_votes: int | None, lower: bool) -> list[BQuery]:
         out = []
         for k, name in enumerate(bs.names):
             for p in range(n):
-                ctx, a, b = _pair(bs, mags, n, max_votes, k, p, f"q{k}_{p}")
+                ctx, a, b = _pair(bs, mags, n, max_votes, k, p, f"q{k}_{p}", lower)
                 out.append(BQuery(f"L{p + 1} gains in {name}", ctx, [a.defined, b.defined],
                                   seat_of(b, k, p) < seat_of(a, k, p), [a, b]))
         return out
@@ -94,11 +96,11 @@ def _steps(seat_of: Callable[[DistrictEnc, int, int], z3.ArithRef]
 
 
 def _one(violation: Callable[[DistrictEnc, Mags], z3.BoolRef], label: str
-         ) -> Callable[[BiproSystem, Mags, int, int | None], list[BQuery]]:
-    def build(bs: BiproSystem, mags: Mags, n: int, max_votes: int | None) -> list[BQuery]:
+         ) -> Callable[[BiproSystem, Mags, int, int | None, bool], list[BQuery]]:
+    def build(bs: BiproSystem, mags: Mags, n: int, max_votes: int | None, lower: bool) -> list[BQuery]:
         sys = bs.districts(mags)
         ctx = Ctx(real=sys.real, prefix="r.")
-        a = allocate_bipro(ctx, bs, district_elections(ctx, sys, n, "A", max_votes), mags, "A")
+        a = allocate_bipro(ctx, bs, district_elections(ctx, sys, n, "A", max_votes), mags, "A", lower=lower)
         return [BQuery(label, ctx, [a.defined], violation(a, mags), [a])]
 
     return build
@@ -125,12 +127,12 @@ def _catalogue() -> dict[str, BiproProperty]:
         BiproProperty(mono.name, mono.definition, mono.citation, _steps(lambda e, k, p: e.seats[k][p]),
                       lambda o: mono.violated(o, None)),
         BiproProperty(nvw.name, nvw.definition, nvw.citation, _steps(lambda e, k, p: e.national_seats[p]),
-                      lambda o: nvw.violated(o, None)),
+                      lambda o: nvw.violated(o, None), national=True),
         BiproProperty(rev.name, rev.definition, rev.citation, _one(_reversal, "more national votes, fewer seats"),
-                      lambda o: rev.violated(o, None)),
+                      lambda o: rev.violated(o, None), national=True),
         BiproProperty("house-size", "The chamber never holds more seats than its units' magnitudes add up to.",
                       "Pukelsheim 2017, ch. 14 (the biproportional method fills every unit's magnitude exactly)",
-                      _one(_oversize, "more seats than the magnitudes"), _house_bad),
+                      _one(_oversize, "more seats than the magnitudes"), _house_bad, national=True),
     )}
 
 
@@ -184,28 +186,88 @@ def decide(bs: BiproSystem, prop: BiproProperty, n: int, *, timeout: float = 60.
     start = time.monotonic()
     deadline = start + timeout
     unknown: list[str] = []
-    queries = 0
+    queries = relaxed = 0
     for mags in bs.vectors:
         if time.monotonic() >= deadline:
             unknown.append(f"magnitudes {mags} and after: timeout (time budget used up)")
             break
-        asks = [Ask(q.label, q.ctx.cons, q.assume, q.violation, q) for q in prop.build(bs, mags, n, max_votes)]
-        queries += len(asks)
-        v = decide_queries(asks, lambda a, mdl, mg=mags: _replay(bs, prop, a.data, mdl, mg), deadline,
-                           lambda count: [])
-        if v.status == "refuted":
-            v.seconds = time.monotonic() - start
-            if bs.free:
-                v.notes.append(f"magnitudes {dict(zip(bs.names, mags, strict=True))}")
-            return v
-        if v.status == "unknown":
-            unknown.append(f"magnitudes {mags}: {v.reason}")
+        full = prop.build(bs, mags, n, max_votes, True)
+        light = prop.build(bs, mags, n, max_votes, False) if prop.national else [None] * len(full)
+        for q, r in zip(full, light, strict=True):
+            queries += 1
+            status, found, why = _ask(bs, prop, mags, q, r, deadline)
+            relaxed += status == "proved" and r is not None and why == "relaxed"
+            if status == "refuted":
+                notes = [f"found in the query: {q.label}"]
+                if bs.free:
+                    notes.append(f"magnitudes {dict(zip(bs.names, mags, strict=True))}")
+                return Verdict("refuted", time.monotonic() - start, outcomes=found, notes=notes)
+            if status == "unknown":
+                unknown.append(f"magnitudes {mags}, {q.label}: {why}")
     seconds = time.monotonic() - start
     if unknown:
         return Verdict("unknown", seconds, reason="; ".join(unknown[:3]))
-    return Verdict("proved", seconds, notes=[
-        f"every magnitude vector ({len(bs.vectors)}), {queries} sub-queries in all, each with the non-vacuity "
-        "check (its assumptions have a model without the negated property)"])
+    notes = [f"every magnitude vector ({len(bs.vectors)}), {queries} sub-queries in all, each with the "
+             "non-vacuity check on the whole encoding (its assumptions have a model without the negated property)"]
+    if relaxed:
+        notes.append(f"{relaxed} sub-queries unsatisfiable already without the lower apportionment (the chamber's "
+                     "seats are the upper apportionment's; an election with a result satisfies the relaxation)")
+    return Verdict("proved", seconds, notes=notes)
+
+
+def _ask(bs: BiproSystem, prop: BiproProperty, mags: Mags, q: BQuery, r: BQuery | None, deadline: float
+         ) -> tuple[str, list[DistrictOutcome] | None, str]:
+    """One sub-query: ("proved" | "refuted" | "unknown", the replayed outcomes, a reason). With
+    ``r`` (the relaxation without the lower apportionment): asked first; unsatisfiable there is
+    unsatisfiable here; a model of it is a counterexample when the interpreter confirms it (its
+    elections all have results), else the whole query is asked."""
+    if r is not None:
+        s = z3.Solver()
+        s.add(*r.ctx.cons, *r.assume, r.violation)
+        res, _ = check_by(s, deadline)
+        if res == z3.unsat:
+            return _non_vacuous(q, deadline, "relaxed")
+        if res == z3.sat:
+            found = _confirm_relaxed(bs, prop, mags, r, s.model())
+            if found is not None:
+                return "refuted", found, ""
+    s = z3.Solver()
+    s.add(*q.ctx.cons, *q.assume, q.violation)
+    res, why = check_by(s, deadline)
+    if res == z3.sat:
+        return "refuted", _replay(bs, prop, q, s.model(), mags), ""
+    if res == z3.unknown:
+        return "unknown", None, why
+    return _non_vacuous(q, deadline, "")
+
+
+def _non_vacuous(q: BQuery, deadline: float, how: str) -> tuple[str, None, str]:
+    res, why = assumptions_satisfiable(q.ctx.cons, q.assume, deadline)
+    if res == z3.sat:
+        return "proved", None, how
+    return "unknown", None, ("assumptions contradictory" if res == z3.unsat
+                             else f"could not show its assumptions satisfiable ({why})")
+
+
+def _confirm_relaxed(bs: BiproSystem, prop: BiproProperty, mags: Mags, r: BQuery, mdl: z3.ModelRef
+                     ) -> list[DistrictOutcome] | None:
+    """The interpreter's outcomes of a model of the relaxation, when every election has a result
+    (its chamber seats must then be the model's, and break the property); None when one has none."""
+    cases, _ = read_cases(mdl, r, mags)
+    sys = bs.districts(mags)
+    outs = []
+    for c, enc in zip(cases, r.elections, strict=True):
+        o = interpret(sys, c)
+        if isinstance(o, str):
+            return None
+        want = [mdl.eval(x, model_completion=True).as_long() for x in enc.national_seats]
+        if o.national != want:
+            raise EncodingMismatch(f"{prop.name}: for {c} the upper apportionment's encoding gives {want}, "
+                                   f"the interpreter {o.national}")
+        outs.append(o)
+    if not prop.violated(outs):
+        raise EncodingMismatch(f"{prop.name}: the interpreter's seats {[o.national for o in outs]} do not break it")
+    return outs
 
 
 def _replay(bs: BiproSystem, prop: BiproProperty, q: BQuery, mdl: z3.ModelRef, mags: Mags) -> list[DistrictOutcome]:
