@@ -11,6 +11,7 @@ unsatisfiable with their assumptions satisfiable (non-vacuity); a timeout is UNK
 
 from __future__ import annotations
 
+import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -192,7 +193,7 @@ def decide(bs: BiproSystem, prop: BiproProperty, n: int, *, timeout: float = 60.
             unknown.append(f"magnitudes {mags} and after: timeout (time budget used up)")
             break
         full = prop.build(bs, mags, n, max_votes, True)
-        light = prop.build(bs, mags, n, max_votes, False) if prop.national else [None] * len(full)
+        light = prop.build(bs, mags, n, max_votes, False)
         for q, r in zip(full, light, strict=True):
             queries += 1
             status, found, why = _ask(bs, prop, mags, q, r, deadline)
@@ -215,18 +216,19 @@ def decide(bs: BiproSystem, prop: BiproProperty, n: int, *, timeout: float = 60.
     return Verdict("proved", seconds, notes=notes)
 
 
-def _ask(bs: BiproSystem, prop: BiproProperty, mags: Mags, q: BQuery, r: BQuery | None, deadline: float
+def _ask(bs: BiproSystem, prop: BiproProperty, mags: Mags, q: BQuery, r: BQuery, deadline: float
          ) -> tuple[str, list[DistrictOutcome] | None, str]:
-    """One sub-query: ("proved" | "refuted" | "unknown", the replayed outcomes, a reason). With
-    ``r`` (the relaxation without the lower apportionment): asked first; unsatisfiable there is
-    unsatisfiable here; a model of it is a counterexample when the interpreter confirms it (its
-    elections all have results), else the whole query is asked."""
-    if r is not None:
+    """One sub-query: ("proved" | "refuted" | "unknown", the replayed outcomes, a reason). ``r``
+    is the query without the lower apportionment; for a property of the chamber's seats it is
+    asked first: unsatisfiable there is unsatisfiable here; a model of it is a counterexample
+    when the interpreter confirms it (its elections all have results), else the whole query is
+    asked."""
+    if prop.national:
         s = z3.Solver()
         s.add(*r.ctx.cons, *r.assume, r.violation)
         res, _ = check_by(s, deadline)
         if res == z3.unsat:
-            return _non_vacuous(q, deadline, "relaxed")
+            return _non_vacuous(q, r, deadline, "relaxed")
         if res == z3.sat:
             found = _confirm_relaxed(bs, prop, mags, r, s.model())
             if found is not None:
@@ -238,15 +240,45 @@ def _ask(bs: BiproSystem, prop: BiproProperty, mags: Mags, q: BQuery, r: BQuery 
         return "refuted", _replay(bs, prop, q, s.model(), mags), ""
     if res == z3.unknown:
         return "unknown", None, why
-    return _non_vacuous(q, deadline, "")
+    return _non_vacuous(q, r, deadline, "")
 
 
-def _non_vacuous(q: BQuery, deadline: float, how: str) -> tuple[str, None, str]:
+def _non_vacuous(q: BQuery, r: BQuery, deadline: float, how: str) -> tuple[str, None, str]:
+    """PROVED if the whole query's assumptions have a model. Tried first at the figures of a
+    model of the relaxation's assumptions with every vote positive (the two queries name their
+    vote symbols alike): the lower apportionment then only has to be evaluated; failing that,
+    the solver looks for any model."""
+    hints: list[list[z3.BoolRef]] = []
+    hint = z3.Solver()
+    hint.add(*r.ctx.cons, *r.assume, *[x.a >= 1 for e in r.elections for d in e.districts for x in d.votes])
+    if check_by(hint, min(deadline, time.monotonic() + 10))[0] == z3.sat:
+        mdl = hint.model()
+        hints.append([x.a == mdl.eval(x.a, model_completion=True) for e in q.elections for d in e.districts
+                      for x in d.votes])
+    rng = random.Random(q.label)
+    hints += [_random_figures(q, rng) for _ in range(3)]  # generic figures: no tie anywhere, as a rule
+    for fix in hints:
+        if assumptions_satisfiable(q.ctx.cons, [*q.assume, *fix], min(deadline, time.monotonic() + 10))[0] == z3.sat:
+            return "proved", None, how
     res, why = assumptions_satisfiable(q.ctx.cons, q.assume, deadline)
     if res == z3.sat:
         return "proved", None, how
     return "unknown", None, ("assumptions contradictory" if res == z3.unsat
                              else f"could not show its assumptions satisfiable ({why})")
+
+
+def _random_figures(q: BQuery, rng: random.Random) -> list[z3.BoolRef]:
+    """Random figures for the query's elections: every vote symbol of the first election, and a
+    vote of a later one that is not the same symbol (the gaining cell) one more random gain."""
+    fix: list[z3.BoolRef] = []
+    first = q.elections[0].districts
+    values = [[rng.randint(100, 10_000) for _ in d.votes] for d in first]
+    for e in q.elections:
+        for k, d in enumerate(e.districts):
+            for i, x in enumerate(d.votes):
+                same = x.a.get_id() == first[k].votes[i].a.get_id()  # type: ignore[union-attr]
+                fix.append(x.a == values[k][i] + (0 if same else rng.randint(1, 1000)))
+    return fix
 
 
 def _confirm_relaxed(bs: BiproSystem, prop: BiproProperty, mags: Mags, r: BQuery, mdl: z3.ModelRef
