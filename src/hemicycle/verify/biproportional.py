@@ -51,9 +51,10 @@ from hemicycle.verify.num import ZERO, Num, ite, total
 from hemicycle.verify.symbolic import Ctx, SymElection
 
 # the defaults of the family: units of a level whose magnitudes the vote file gives, and the bound
-# on each magnitude (every vector in 1..M is a case; 3 units of 3 seats is 1,000 candidates a case)
+# on each magnitude (every vector in 1..M is a case; 2 units in 1..2: 4 cases, decided within the
+# default 60 s per property at 3 lists; `--max-magnitude 3` gives 9)
 DEFAULT_UNITS = 2
-DEFAULT_MAX_MAGNITUDE = 3
+DEFAULT_MAX_MAGNITUDE = 2
 MAX_CANDIDATES = 2000  # candidate seat matrices per election and magnitude vector, beyond: refused
 
 
