@@ -313,11 +313,18 @@ def _replay(bs: BiproSystem, prop: BiproProperty, q: BQuery, mdl: z3.ModelRef, m
 
 def verify_biproportional(chamber: Chamber, properties: list[str] | None, *, parties: int, max_votes: int | None,
                           timeout: float, progress: Any = None, districts: int | None = None,
-                          max_magnitude: int | None = None) -> list[PropertyResult]:
+                          max_magnitude: int | None = None, property_file: object = None,
+                          seats: int | None = None) -> list[PropertyResult]:
     """The biproportional properties (all when ``properties`` is None) of the chamber, at
     ``districts`` units whose magnitudes range over 1..``max_magnitude`` when the vote file gives
     them; a clause outside the family is refused with its line."""
     from hemicycle.verify.multilevel import _district_counter, _result, _Shape
+
+    if property_file is not None:
+        raise PropertyError("property files (.props) are not supported for biproportional chambers yet")
+    if seats is not None:
+        raise PropertyError("--seats does not apply to a biproportional chamber: its magnitudes are "
+                            "--districts and --max-magnitude")
 
     bs = bipro_system(chamber, districts, max_magnitude)
     names = list(BIPRO_CATALOGUE) if properties is None else properties

@@ -661,7 +661,8 @@ def verify(
         from hemicycle.verify.biproportional_properties import verify_biproportional
 
         return verify_biproportional(chamber, properties, parties=parties, max_votes=max_votes, timeout=timeout,
-                                     progress=progress, districts=districts, max_magnitude=max_magnitude)
+                                     progress=progress, districts=districts, max_magnitude=max_magnitude,
+                                     property_file=property_file, seats=seats)
     for t in chamber.tiers:  # the clauses of the levels issue first: the message names the clause itself
         refuse_levels2(t)
     if chamber.levels:
