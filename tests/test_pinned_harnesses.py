@@ -76,3 +76,27 @@ def test_b_draws_are_sometimes_a_s_and_sometimes_fresh() -> None:
     assert None in got and any(d is not None and d != case.draws for d in got)
     assert all(d is None or sorted(d[0] or ()) == ["L1", "L2", "L3"] for d in got)
     assert b_draws_for(rng, DistrictCase([[1, 1]], [{}])) is None  # no lot: no draw
+
+
+def test_a_national_pair_under_a_lot_draws_its_own_lot_half_the_time() -> None:
+    """verify/pairs.draw: the second election of a step keeps the first's draw or draws its own
+    (docs/verify.md, Ties: each election of a two-election property draws independently); the
+    tags that are no draw stay the first's."""
+    from hemicycle.grammar import parse_rules
+    from hemicycle.verify.agreement import RULES as NATIONAL
+    from hemicycle.verify.pairs import draw, run_rule
+
+    chamber = parse_rules(NATIONAL["dhondt-lot"], "<dhondt-lot>")
+    rng = random.Random(2)
+    same = other = 0
+    for _ in range(30):
+        _, plan = draw(rng, chamber, "monotonicity-gain")
+        a, b = (e.tags for e in plan.elections)
+        assert set(a) == set(b) and any(t.startswith("lot#") for t in a)
+        if a == b:
+            same += 1
+        else:
+            other += 1
+    assert same and other
+    r = run_rule("dhondt-lot", "monotonicity-gain", 4, seed="own")
+    assert r.pairs == 4 and r.disagreements == 0
