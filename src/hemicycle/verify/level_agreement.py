@@ -77,6 +77,24 @@ tier "adjustment" seats 9 {
 }
 """
 
+# Denmark's placements with a threshold the province quota test decides at small sizes
+_DENMARK_QUOTA = """chamber "T" seats 12
+districts seats 9
+tier "c" in each district {
+  allocate dhondt
+  ties lot seed 1
+}
+tier "compensatory" seats 12 {
+  threshold 30% of valid_votes or 1 quota of valid_votes in at least 2 "province"
+  levelling against tier "c"
+  overhang excluded
+  allocate largest_remainder quota hare
+  place in each "province" by sainte_lague after tier "c" at most compensatory_seats per "province"
+  place in each district by danish after tier "c" within
+  ties lot seed 1
+}
+"""
+
 FAMILIES: dict[str, tuple[str, int, int]] = {  # name -> (rules or text, seats, Länder)
     "germany-2005": ("germany-2005", 10, 2),
     "germany-2005-3-lander": ("germany-2005", 12, 3),
@@ -93,6 +111,7 @@ FAMILIES: dict[str, tuple[str, int, int]] = {  # name -> (rules or text, seats, 
     # levelling seats placed into provinces, then within them (Denmark; the province quota threshold)
     "denmark-2015": ("denmark-2015", 12, 2),  # 3 levelling seats, 2 provinces of one district
     "denmark-2015-3-districts": ("denmark-2015", 14, 3),  # 3 levelling seats, provinces of 2 and 1 districts
+    "denmark-quota": (_DENMARK_QUOTA, 12, 3),  # the province quota test deciding admission
     "scotland-2011": ("scotland-2011", 10, 2),
     "dhondt-kept-no-threshold": (_VARIANT.format(threshold="", policy="kept", method="dhondt",
                                                  place='place in each "state" by dhondt of entitlement'), 10, 2),
