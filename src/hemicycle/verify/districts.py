@@ -365,13 +365,14 @@ def replay_chamber(sys: DistrictSystem, case: DistrictCase) -> Chamber:
     return ch
 
 
-def interpret(sys: DistrictSystem, case: DistrictCase) -> DistrictOutcome | str:
-    """The interpreter's seats, or "tie" (an unbroken tie) / "error: ..." (no result)."""
+def interpret(sys: DistrictSystem, case: DistrictCase, *, explain: bool = True) -> DistrictOutcome | str:
+    """The interpreter's seats, or "tie" (an unbroken tie) / "error: ..." (no result);
+    ``explain=False``: no trace (the agreement harnesses compare seats only)."""
     from hemicycle.interpreter import AllocationError, TieError, allocate
 
     chamber = replay_chamber(sys, case)
     try:
-        res = allocate(chamber, election_of(sys, case))
+        res = allocate(chamber, election_of(sys, case), explain=explain)
     except TieError:
         return "tie"
     except AllocationError as exc:
@@ -388,8 +389,8 @@ def interpret(sys: DistrictSystem, case: DistrictCase) -> DistrictOutcome | str:
     mags = tuple(case.magnitudes) or sys.magnitudes
     if sys.scrutiny is not None:  # apportioned by the votes: the interpreter's magnitudes
         mags = tuple(res.levels[0].magnitudes[name] for name in sys.names)
-    return DistrictOutcome(case, seats, [res.seats.get(a, 0) for a in abbrs], res.explain(), sys.names,
-                           chamber.seats, mags, _figures(sys))
+    return DistrictOutcome(case, seats, [res.seats.get(a, 0) for a in abbrs], res.explain() if explain else "",
+                           sys.names, chamber.seats, mags, _figures(sys))
 
 
 def draw_of(enc: DistrictEnc, k: int, m: z3.ModelRef) -> tuple[str, ...] | None:
