@@ -110,3 +110,15 @@ def test_second_scrutiny_seats_are_placed_by_remainders() -> None:
     assert o.seats == [[1, 0, 0, 0], [0, 1, 1, 1], [0, 1, 1, 0]]
     assert "the 3 seat(s) tier 'first scrutiny' left unfilled" in o.trace
     assert agree(sys, case) is None
+
+
+@pytest.mark.parametrize("votes", [[[0, 0, 0], [0, 0, 0], [0, 0, 0]], [[1, 0, 0], [0, 0, 0], [0, 0, 0]],
+                                   [[2, 0, 0], [0, 0, 0], [0, 0, 0]]])
+def test_a_quota_rounded_to_zero_is_no_result_in_both(votes: list[list[int]]) -> None:
+    """No votes or 1 vote: the republic number rounds to 0; 2 votes: D1 gets the 3 seats, and its
+    Imperiali quota of 2 votes for 3 seats rounds to 0. The interpreter stops; the encoding has
+    no result."""
+    sys = czech(3)
+    case = DistrictCase(votes, ZERO, members=[1, 1, 1], lots={"apportionment": ("D1", "D2", "D3")})
+    assert isinstance(interpret(sys, case), str)
+    assert agree(sys, case) is None

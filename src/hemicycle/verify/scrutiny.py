@@ -138,7 +138,8 @@ def _plain(tier: Tier, *, first_tier: bool) -> None:
     clauses = [(tier.cap, "cap"), (tier.surplus, "surplus"), (tier.alliances, "alliances"), (tier.bonus, "bonus"),
                (tier.compensation, "compensate"), (tier.exempt, "exempt"), (tier.levelling, "levelling"),
                (tier.continuation, "continue after"), (tier.single_member, "elected by plurality"),
-               (tier.upper, "upper apportionment"), (tier.calculation, "calculation only")]
+               (tier.upper, "upper apportionment"), (tier.lower, "lower apportionment"),
+               (tier.calculation, "calculation only")]
     for node, what in clauses:
         if node is not None:
             raise UnsupportedClause(node, what, "not encoded beside magnitudes apportioned by the votes")
