@@ -109,6 +109,16 @@ def test_encoding_has_no_result_where_no_apportionment_exists() -> None:
     assert agree(bs, case) is None
 
 
+def test_a_voter_number_rounded_to_zero_takes_no_seat() -> None:
+    # L2 passes the quorum in D1 (1 of 19 list votes) but its voter number, 1 / 3 rounded, is 0:
+    # the interpreter once stopped with an internal error there (found by the agreement script)
+    bs = _system("zurich-2006", top=3)
+    case = _case([[10, 1, 8], [5, 0, 6]], [3, 1])
+    out = interpret(bs.districts((3, 1)), case)
+    assert not isinstance(out, str) and out.national == [2, 0, 2]
+    assert agree(bs, case) is None
+
+
 def test_rounded_voter_numbers_need_integers() -> None:
     assert not _system("zurich-2006").real
     assert _system("zug-2018").real
