@@ -80,6 +80,7 @@ def test_a_cell_at_a_half_is_a_tie_in_both() -> None:
     assert len(_feasible(votes, [1, 1], [1, 1], SL)) == 2
 
 
+@pytest.mark.slow  # 4-6 s each: the CI slice of the agreement (the script runs 1,000+)
 @pytest.mark.parametrize("name", ["zug-2018", "zurich-2006"])
 def test_encoding_agrees_with_the_interpreter(name: str) -> None:
     bs = _system(name)
@@ -124,6 +125,7 @@ def test_rounded_voter_numbers_need_integers() -> None:
     assert _system("zug-2018").real
 
 
+@pytest.mark.slow  # about 5 s: the verify entry point end to end, a PROVED and a replayed REFUTED
 def test_house_size_proved_and_majority_reversal_refuted() -> None:
     ch = load("zug-2018").model
     res = {r.property: r for r in verify(ch, ["house-size", "majority-reversal"], parties=3, timeout=60,
