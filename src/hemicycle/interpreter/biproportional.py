@@ -134,6 +134,13 @@ def _upper(ctx: Context, upper: m.UpperApportionment, matrix: list[list[int]], m
     if rec.on:
         rec.say("Upper apportionment: {} seats to the lists by {}", ctx.seats, _method_name(upper.method),
                 clause=upper)
+    if factors is not None and any(factors[i] == 0 for i in pool):
+        # a voter number rounded to 0 has no quotient above 0: the list takes no seat (the
+        # method's highest averages take positive weights only)
+        if rec.on:
+            rec.say("No seat for a voter number of 0: {}", ", ".join(view.names[i] for i in pool if factors[i] == 0),
+                    clause=upper)
+        pool = [i for i in pool if factors[i] > 0]
     if not any(votes[i] for i in pool):
         raise AllocationError(f"tier {ctx.tier.name!r}: no admitted list has a vote", upper)
     outcome = apply_method(upper.method, votes, factors, pool, ctx.seats, ctx.tb, view.names, rec.on)

@@ -25,10 +25,13 @@ The encoding of one election, for a fixed vector of magnitudes:
    multiplier + log column multiplier <= log d(x) - log v`` is negative. Every candidate matrix
    with the magnitudes as column sums is enumerated; the products of vote symbols are named once
    each (a monomial per set of cells), so every cycle condition is linear in the monomials with
-   the candidate's signposts as constants. The interpreter's result is the one feasible matrix;
-   two feasible matrices are a tie (the interpreter's ``tied_moves`` finds a cycle for any
-   divisors then), which ``ties none`` leaves without a result, as does no feasible matrix (its
-   ``NoSolution``).
+   the candidate's signposts as constants. A candidate is the interpreter's result iff its
+   conditions hold strictly (or a plus cell has no votes): an equality is a tied cycle (the
+   interpreter's ``tied_moves`` finds one for any divisors), which ``ties none`` leaves without
+   a result, as it does when no candidate is feasible (the interpreter's ``NoSolution``).
+
+A list's seats in the chamber are its upper apportionment's; ``lower=False`` leaves the lower
+apportionment out (a relaxation the deciders ask first for the chamber's properties).
 """
 
 from __future__ import annotations
