@@ -59,8 +59,22 @@ ROWS = [  # (rules, seats, lists, units, property, max_votes)
     ("norway-2021", 12, 3, 2, "house-size", None),
     ("norway-2021", 12, 2, 2, "negative-vote-weight", 30),
     ("norway-2021", 12, 2, 2, "negative-vote-weight", None),
-    ("denmark-2015", 20, 2, 2, "house-size", None),
-    ("iceland-2021", 10, 2, 2, "house-size", None),
+    # the levelling seats placed into provinces, then within them (12 seats: 9 district seats, 3 levelling
+    # seats; 2 districts in 2 provinces, 3 districts in provinces of 2 and 1), the province quota test
+    ("denmark-2015", 12, 3, 2, "house-size", None),
+    ("denmark-2015", 12, 3, 2, "negative-vote-weight", None),
+    ("denmark-2015", 12, 3, 2, "negative-vote-weight-moved", None),
+    ("denmark-2015", 12, 3, 2, "majority-reversal", None),
+    ("denmark-2015", 14, 3, 3, "house-size", None),
+    ("denmark-2015", 14, 3, 3, "negative-vote-weight", None),
+    ("denmark-2015", 14, 3, 3, "majority-reversal", None),
+    # the adjustment seats placed in turn (14 seats: 12 district seats, 2 adjustment seats; 21: 18 and 3)
+    ("iceland-2021", 14, 3, 2, "house-size", None),
+    ("iceland-2021", 14, 3, 2, "negative-vote-weight", None),
+    ("iceland-2021", 14, 3, 2, "majority-reversal", None),
+    ("iceland-2021", 21, 3, 2, "house-size", None),
+    ("iceland-2021", 21, 3, 2, "negative-vote-weight", None),
+    ("iceland-2021", 21, 3, 3, "house-size", None),
     ("zurich-2006", 10, 2, 2, "house-size", None),
     ("zug-2018", 10, 2, 2, "house-size", None),
 ]

@@ -94,6 +94,19 @@ def _house(sys: LevelSystem, n: int, max_votes: int | None, k_extra: int) -> lis
     return [LQuery(f"more than {limit} seats", ctx, [a.defined], a.total > limit, [a])]
 
 
+def _reversal(sys: LevelSystem, n: int, max_votes: int | None, k_extra: int) -> list[LQuery]:
+    ctx = Ctx(real=True, prefix="r.")
+    a = allocate_levels(ctx, sys, level_election(ctx, sys, n, "A", max_votes))
+    V = [z3.Sum([row[p] for row in a.election.votes]) for p in range(n)]
+    worse = z3.Or([z3.And(V[p] > V[q], a.national[p] < a.national[q]) for p in range(n) for q in range(n) if p != q])
+    return [LQuery("a list with more votes has fewer seats", ctx, [a.defined], worse, [a])]
+
+
+def _reversal_bad(sys: LevelSystem, o: list[LevelOutcome], k_extra: int) -> bool:
+    v, s = o[0].national_votes, o[0].national
+    return any(v[p] > v[q] and s[p] < s[q] for p in range(len(v)) for q in range(len(v)) if p != q)
+
+
 def _changed(o: list[LevelOutcome]) -> tuple[int, int] | None:
     """(unit, list) whose votes rose from the first election to the second; every other list's
     votes the same, or lower in that unit only (votes moved), and the same winners."""
@@ -145,6 +158,11 @@ LEVEL_CATALOGUE: dict[str, LevelProperty] = {
             "(k = 0: overhang-free).",
             "BVerfG, judgment of 25 July 2012, 2 BvF 3/11 (BVerfGE 131, 316): overhang seats "
             "beyond about 15 uncompensated; Electoral Act 1993 (NZ) s. 192(5)", _house, _house_bad),
+        LevelProperty(
+            "majority-reversal",
+            "A list with more list votes nationally never has fewer seats in the chamber than a list "
+            "with fewer (constituency seats and the placement included).",
+            "Balinski & Young 1982, ch. 9 (concordance), on national votes and seats", _reversal, _reversal_bad),
     )
 }
 LEVEL_ALIASES = {"overhang-free": "house-size"}
