@@ -655,6 +655,14 @@ def verify(
                               progress=progress, seats=seats, units=units, property_file=property_file)
     if levels is not None:
         return levels
+    from hemicycle.verify.biproportional import is_biproportional
+
+    if is_biproportional(chamber):  # verify/biproportional_properties.py
+        from hemicycle.verify.biproportional_properties import verify_biproportional
+
+        return verify_biproportional(chamber, properties, parties=parties, max_votes=max_votes, timeout=timeout,
+                                     progress=progress, districts=districts, max_magnitude=max_magnitude,
+                                     property_file=property_file, seats=seats)
     for t in chamber.tiers:  # the clauses of the levels issue first: the message names the clause itself
         refuse_levels2(t)
     if chamber.levels:

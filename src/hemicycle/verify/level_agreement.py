@@ -19,7 +19,7 @@ the figures pinned as assumptions (verify/pinned.py): what ``run`` uses, the sam
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import z3
 
@@ -77,6 +77,24 @@ tier "adjustment" seats 9 {
 }
 """
 
+# Denmark's placements with a threshold the province quota test decides at small sizes
+_DENMARK_QUOTA = """chamber "T" seats 12
+districts seats 9
+tier "c" in each district {
+  allocate dhondt
+  ties lot seed 1
+}
+tier "compensatory" seats 12 {
+  threshold 30% of valid_votes or 1 quota of valid_votes in at least 2 "province"
+  levelling against tier "c"
+  overhang excluded
+  allocate largest_remainder quota hare
+  place in each "province" by sainte_lague after tier "c" at most compensatory_seats per "province"
+  place in each district by danish after tier "c" within
+  ties lot seed 1
+}
+"""
+
 FAMILIES: dict[str, tuple[str, int, int]] = {  # name -> (rules or text, seats, Länder)
     "germany-2005": ("germany-2005", 10, 2),
     "germany-2005-3-lander": ("germany-2005", 12, 3),
@@ -88,6 +106,12 @@ FAMILIES: dict[str, tuple[str, int, int]] = {  # name -> (rules or text, seats, 
     "norway-2021": ("norway-2021", 12, 2),  # districts from the list votes, overhang excluded
     "norway-2021-3-districts": ("norway-2021", 14, 3),
     "iceland-2021-not-in-turn": (_ICELAND, 10, 2),  # adjustment seats continuing after the district seats
+    "iceland-2021": ("iceland-2021", 21, 2),  # ... placed in turn (3 adjustment seats, 2 quotients per list)
+    "iceland-2021-3-districts": ("iceland-2021", 28, 3),  # 4 adjustment seats in 3 districts
+    # levelling seats placed into provinces, then within them (Denmark; the province quota threshold)
+    "denmark-2015": ("denmark-2015", 12, 2),  # 3 levelling seats, 2 provinces of one district
+    "denmark-2015-3-districts": ("denmark-2015", 14, 3),  # 3 levelling seats, provinces of 2 and 1 districts
+    "denmark-quota": (_DENMARK_QUOTA, 12, 3),  # the province quota test deciding admission
     "scotland-2011": ("scotland-2011", 10, 2),
     "dhondt-kept-no-threshold": (_VARIANT.format(threshold="", policy="kept", method="dhondt",
                                                  place='place in each "state" by dhondt of entitlement'), 10, 2),
@@ -100,9 +124,12 @@ FAMILIES: dict[str, tuple[str, int, int]] = {  # name -> (rules or text, seats, 
 
 
 def family(name: str) -> LevelSystem:
+    """The family at its size; a placement's per-valid-votes bound on the district totals raised
+    above every total ``random_case`` draws."""
     rules, seats, units = FAMILIES[name]
     chamber = parse_rules(rules, "<family>") if "\n" in rules else load(rules).model
-    return level_system(reduce(chamber, seats) if chamber.seats != seats else chamber, units=units)
+    sys = level_system(reduce(chamber, seats) if chamber.seats != seats else chamber, units=units)
+    return replace(sys, total_bound=2**20) if sys.total_bound else sys
 
 
 def random_case(sys: LevelSystem, n: int, rng: random.Random) -> LevelCase:
@@ -198,8 +225,16 @@ def _pins(e: LevelElection, case: LevelCase) -> list[z3.BoolRef]:
         if case.pop is None:
             raise ValueError("the rules apportion the Länder by population: the case must give it")
         out += pin(e.pop, case.pop)
+    if e.mags is not None:
+        if case.mags is None:
+            raise ValueError("the rules allocate districts from the list votes: the case must give their magnitudes")
+        out += pin(e.mags, case.mags)
     names = list(e.extras or {})
     out += pin([(e.extras or {})[x] for x in names], [(case.extras or {}).get(x, 0) for x in names])
+    if e.mags is not None:  # districts allocated from the list votes: their magnitudes
+        if case.mags is None:
+            raise ValueError("the rules allocate districts from the list votes: the case must give their magnitudes")
+        out += pin(e.mags, case.mags)
     return out
 
 
@@ -215,7 +250,7 @@ class PinnedLevels:
     """The levels encodings of one system for ``n`` lists, built once: the single election and
     each step query (list p gains votes in unit k, built when first asked)."""
 
-    def __init__(self, sys: LevelSystem, n: int, *, substitute: bool = True) -> None:
+    def __init__(self, sys: LevelSystem, n: int, *, substitute: bool | None = True) -> None:
         self.sys, self.n, self.substitute = sys, n, substitute
         ctx = Ctx(real=True, prefix="c.")
         self.election = level_election(ctx, sys, n, "E")
@@ -228,7 +263,7 @@ class PinnedLevels:
         """``levels.agree`` on the pinned encoding: the same checks, the same messages (``want``:
         the interpreter's outcome, when already known)."""
         sys = self.sys
-        want = interpret(sys, case) if want is None else want
+        want = interpret(sys, case, explain=False) if want is None else want
         pins = _pins(self.election, case)
         try:
             m = self.single.ask(pins, self.enc.defined)  # defined: some cut has no tie
@@ -258,10 +293,10 @@ class PinnedLevels:
     def agree_step(self, a: LevelCase, k: int, p: int, gain: int, wa: LevelOutcome | str | None = None
                    ) -> str | None:
         """``agree_step`` on the pinned step encoding (``wa``: the interpreter's outcome of ``a``)."""
-        b = LevelCase([list(r) for r in a.votes], a.won, a.pop, a.extras)
+        b = LevelCase([list(r) for r in a.votes], a.won, a.pop, a.extras, a.mags)
         b.votes[k][p] += gain
-        wa = interpret(self.sys, a) if wa is None else wa
-        wb = interpret(self.sys, b)
+        wa = interpret(self.sys, a, explain=False) if wa is None else wa
+        wb = interpret(self.sys, b, explain=False)
         if isinstance(wa, str) or isinstance(wb, str):
             return None
         st = self._step(k, p)
@@ -279,7 +314,7 @@ class PinnedLevels:
 
 
 def run(name: str, count: int, n: int, seed: int = 1, unique_every: int = 25,
-        pinned: bool = True) -> tuple[int, int, int, list[str]]:
+        pinned: bool = True, substitute: bool | None = True) -> tuple[int, int, int, list[str]]:
     """(elections, step pairs, elections left out as ties, disagreements) for one family (step
     pairs: those compared, both elections with a result and no tie; with ``pinned=False``, each
     election through an encoding built for it (the old harness), every step pair asked)."""
@@ -287,11 +322,11 @@ def run(name: str, count: int, n: int, seed: int = 1, unique_every: int = 25,
     rng = random.Random(f"{name}-{seed}")
     bad: list[str] = []
     ties = 0
-    fast = PinnedLevels(sys, n) if pinned else None
+    fast = PinnedLevels(sys, n, substitute=substitute) if pinned else None
     for j in range(count):
         case = random_case(sys, n, rng)
         unique = j % unique_every == 0
-        o = interpret(sys, case)
+        o = interpret(sys, case, explain=False)
         why = fast.agree(case, unique=unique, want=o) if fast is not None else agree(sys, case, unique=unique)
         if why is not None:
             bad.append(why)
