@@ -179,16 +179,7 @@ def _nonvacuous(q: Query, plain: _Plain, deadline: float, out: _Solved) -> None:
 
 def _add_lemmas(solver: z3.Solver, lemmas: list[z3.BoolRef], deadline: float) -> None:
     """Add each lemma that the solver's assertions entail (proved within 10 s); the others are
-    left out, so a lemma can speed a query up but never change its answer. All of them are first
-    asked at once (one search instead of one per lemma); one by one only when that fails."""
-    if len(lemmas) > 1 and time.monotonic() < deadline:
-        solver.push()
-        solver.add(z3.Not(z3.And(lemmas)))
-        r, _ = _check(solver, _left(deadline, 10.0 * len(lemmas)))
-        solver.pop()
-        if r == z3.unsat:
-            solver.add(*lemmas)
-            return
+    left out, so a lemma can speed a query up but never change its answer."""
     for lemma in lemmas:
         if time.monotonic() >= deadline:
             break

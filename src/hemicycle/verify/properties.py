@@ -58,10 +58,18 @@ def _single(p: Problem, label: str, goal_of: Callable[[Problem, z3.ArithRef, obj
 
 
 def _seat_total(p: Problem) -> list[Query]:
+    """Split in two parts that cover every election: no list admitted although some has votes
+    (a threshold nobody passes: the solver finds such an election at once when it is asked for
+    it alone, and wanders through the allocation when it is not), and some list admitted."""
     def goal(p: Problem, ctx: object, a: object) -> z3.BoolRef:
         return z3.And(a.election.list_votes.pos(), z3.Sum(a.seats) != a.house)  # type: ignore
 
-    return _single(p, "seat-total", goal)  # type: ignore[arg-type]
+    qs = _single(p, "seat-total", goal)  # type: ignore[arg-type]
+    for q in qs:
+        a = q.elections[0]
+        q.parts = [Part("no admitted list with votes", z3.Not(a.has_votes)),
+                   Part("an admitted list with votes", a.has_votes)]
+    return qs
 
 
 def _seat_total_bad(o: list[Outcome]) -> bool:
@@ -448,6 +456,8 @@ def _anonymity(p: Problem) -> Iterator[Query]:
                 lemmas.append(z3.Implies(a.has_votes, b.cut.eq(a.cut)))
             if same:
                 lemmas += [b.method_seats[i] == a.method_seats[perm[i]] for i in range(n)]
+                # and the runner-up is the permuted one (a guarantee's list)
+                lemmas += [b.runner_up[i] == a.runner_up[perm[i]] for i in range(n)]
             yield Query(label, ctx,
                         [a.defined, b.defined, z3.Not(a.tie_used), z3.Not(b.tie_used)], differ,
                         [a, b], case=corresponds if same else z3.Not(corresponds),
