@@ -13,13 +13,16 @@ no other seat vector. Prints, per rule: elections, disagreements, seconds, and h
 had each edge case. Exit 1 on any disagreement. One process, one core.
 
     python scripts/agreement.py --districts [--count 10000] [--rules dhondt ...]
+    python scripts/agreement.py --districts [--per-family 10000] [--families lots ...]
 
 Districted elections (``hemicycle.verify.district_agreement``): per rule, ``--count`` random and
 constructed elections (zeros, empty districts, equal votes, lists exactly at a national or
 district threshold) through the districted encoding, and every second one also as the first
-election of a step query (one list gains votes in one district), against the interpreter. The
-encodings are built once per rule (``PinnedDistricts``) and every election is checked with its
-figures pinned; ``--old`` builds an encoding per election.
+election of a step query (one list gains votes in one district; under lots, half the steps' second
+election draws its own lots: ownLot), against the interpreter. ``--families``: the clause families
+of ``district_agreement.FAMILIES``, ``--per-family`` elections each spread evenly over its rules
+(without ``--rules``, every family). The encodings are built once per rule (``PinnedDistricts``)
+and every election is checked with its figures pinned; ``--old`` builds an encoding per election.
 
     python scripts/agreement.py --pairs [--per-family 10000] [--families ...] [--json FILE]
 
@@ -42,28 +45,48 @@ from pathlib import Path
 from hemicycle.verify.agreement import RULES, run_rule
 
 
+def _district_plan(args: argparse.Namespace) -> list[tuple[str, str, int]]:
+    """(family, rule, elections): ``--rules`` at ``--count`` each, or ``--families`` (``--per-family``
+    elections in all, spread evenly over the family's rules)."""
+    from hemicycle.verify.district_agreement import FAMILIES as DFAMILIES
+
+    if args.rules:
+        return [("-", name, args.count) for name in args.rules]
+    out = []
+    for fam in args.families or list(DFAMILIES):
+        rules = DFAMILIES[fam]
+        each = -(-args.per_family // len(rules))
+        out += [(fam, name, each) for name in rules]
+    return out
+
+
 def districts(args: argparse.Namespace) -> int:
     """Districted elections: one election and one step pair per two, against the interpreter."""
-    from hemicycle.verify.district_agreement import RULES as DRULES
     from hemicycle.verify.district_agreement import run_rule as drun
 
-    names = args.rules or list(DRULES)
-    print(f"{'rule':26s} {'elections':>9s} {'steps':>6s} {'noRes':>6s} {'disagree':>8s} {'seconds':>8s}",
-          flush=True)
+    print(f"{'rule':26s} {'elections':>9s} {'steps':>6s} {'ownLot':>6s} {'noRes':>6s} {'disagree':>8s} "
+          f"{'seconds':>8s} {'cpu s':>8s} {'el/cpu-s':>8s}", flush=True)
     total_bad = 0
     rows = []
-    for name in names:
-        t = time.monotonic()
-        count, steps, noresult, bad = drun(name, args.count, seed=args.seed, pinned=not args.old)
+    for fam, name, count in _district_plan(args):
+        t, cpu = time.monotonic(), time.process_time()
+        tally: dict[str, int] = {}
+        count, steps, noresult, bad = drun(name, count, seed=args.seed, pinned=not args.old, tally=tally)
+        cpu = time.process_time() - cpu
         total_bad += len(bad)
-        rows.append({"rule": name, "elections": count, "steps": steps, "no_result": noresult,
-                     "disagreements": bad, "seconds": round(time.monotonic() - t, 1)})
-        print(f"{name:26s} {count:9d} {steps:6d} {noresult:6d} {len(bad):8d} {time.monotonic() - t:8.1f}",
-              flush=True)
+        rows.append({"family": fam, "rule": name, "elections": count, "steps": steps,
+                     "own_draws": tally.get("own_draws", 0), "no_result": noresult, "disagreements": bad,
+                     "seconds": round(time.monotonic() - t, 1), "cpu_seconds": round(cpu, 1)})
+        print(f"{name:26s} {count:9d} {steps:6d} {tally.get('own_draws', 0):6d} {noresult:6d} {len(bad):8d} "
+              f"{time.monotonic() - t:8.1f} {cpu:8.1f} {count / cpu:8.1f}", flush=True)
         for msg in bad[:3]:
             print("   ", msg, flush=True)
-    print(f"total: {sum(r['elections'] for r in rows)} elections, {sum(r['steps'] for r in rows)} step pairs, "
-          f"{total_bad} disagreements")
+    for fam in dict.fromkeys(r["family"] for r in rows):
+        rs = [r for r in rows if r["family"] == fam]
+        print(f"family {fam}: {sum(r['elections'] for r in rs)} elections, {sum(r['steps'] for r in rs)} step "
+              f"pairs ({sum(r['own_draws'] for r in rs)} with B's own draw), "
+              f"{sum(len(r['disagreements']) for r in rs)} disagreements, "
+              f"{sum(r['cpu_seconds'] for r in rs):.0f} CPU s", flush=True)
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1) + "\n")
     return 1 if total_bad else 0
@@ -78,7 +101,8 @@ def main() -> int:
     ap.add_argument("--no-scaled", action="store_true", help="plain encoding only")
     ap.add_argument("--json", type=Path, help="write the figures as JSON")
     ap.add_argument("--pairs", action="store_true", help="the two-election agreement")
-    ap.add_argument("--per-family", type=int, default=10_000, help="pairs per rule family")
+    ap.add_argument("--per-family", type=int, default=10_000,
+                    help="pairs (--pairs) or elections (--districts --families) per family")
     ap.add_argument("--families", nargs="*", help="families (default: all)")
     ap.add_argument("--old", action="store_true", help="--districts: an encoding built for each election")
     ap.add_argument("--districts", action="store_true",

@@ -1,52 +1,69 @@
-"""Seconds a case of the agreement harnesses, before and after the encodings were built once per
-shape (verify/pinned.py): the same elections through each, CPU seconds of this process (the
-solver runs in it), so that the figure does not depend on the machine's load.
+"""Elections a CPU second through the agreement harnesses: an encoding built for each election (the
+old harness) and the pinned harness (verify/pinned.py), each way of asking the pinned encodings.
+CPU seconds of this process (the solver runs in it), so that the figure does not depend much on
+the machine's load.
 
-    nice python scripts/agreement_speed.py [--count 10] [--levels ...] [--districts ...]
+    nice python scripts/agreement_speed.py [--count 100] [--levels ...] [--districts ...]
+        [--ways old subst assume auto]
 
 Per levels family (verify/level_agreement.py: one election and one step pair a case) and per
 district rule (verify/district_agreement.py: one election a case, a step pair every second):
-CPU and wall seconds a case with an encoding built for each election (``pinned=False``, the old
-harness) and with the pinned one (its encodings' building included: one for the election,
-one per step shape met), and the disagreements of each (there must be none).
+elections a CPU second for each way (``old``: ``pinned=False``; ``subst``, ``assume``, ``auto``:
+the pinned harness with ``substitute`` True, False, None; the encodings' building included: one
+for the election, one per step shape met, so the figure at 10,000 elections is higher), and the
+disagreements (there must be none). ``default`` is what ``run`` / ``run_rule`` use.
+
+Run against another checkout with ``PYTHONPATH=/that/checkout/src`` and ``--ways old default``
+(the ways the pinned harness of that checkout may not know are left out).
 """
 
 from __future__ import annotations
 
 import argparse
+import inspect
 import time
 from collections.abc import Callable
 
-from hemicycle.verify.district_agreement import RULES as DISTRICT_RULES
 from hemicycle.verify.district_agreement import run_rule, system
-from hemicycle.verify.level_agreement import FAMILIES, family, run
+from hemicycle.verify.level_agreement import family, run
+
+WAYS: dict[str, dict[str, object]] = {"old": {"pinned": False}, "default": {}, "subst": {"substitute": True},
+                                      "assume": {"substitute": False}, "auto": {"substitute": None}}
 
 
-def _timed(work: Callable[[], tuple[int, int, int, list[str]]], count: int) -> tuple[float, float, int]:
-    cpu, wall = time.process_time(), time.monotonic()
+def _rate(work: Callable[[], tuple[int, int, int, list[str]]], count: int) -> tuple[float, int]:
+    cpu = time.process_time()
     bad = work()[3]
-    return (time.process_time() - cpu) / count, (time.monotonic() - wall) / count, len(bad)
+    return count / (time.process_time() - cpu), len(bad)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--count", type=int, default=10, help="cases per family and harness")
-    ap.add_argument("--levels", nargs="*", default=list(FAMILIES))
-    ap.add_argument("--districts", nargs="*", default=list(DISTRICT_RULES))
+    ap.add_argument("--count", type=int, default=100, help="cases per family and way")
+    ap.add_argument("--levels", nargs="*", default=["germany-2005", "new-zealand-2014"])
+    ap.add_argument("--districts", nargs="*", default=["dhondt", "hare-3-districts", "dhondt-lot"])
+    ap.add_argument("--ways", nargs="*", default=["old", "subst", "assume", "auto"])
     args = ap.parse_args()
     for n in args.levels:  # parse every rule file first (the parser is built once, by the first)
         family(n)
     for n in args.districts:
         system(n)
-    print(f"{'family':28s} {'old cpu':>8s} {'new cpu':>8s} {'ratio':>6s} {'old wall':>9s} {'new wall':>9s} "
-          f"{'disagree':>8s}", flush=True)
-    jobs = [(f"levels {n}", lambda p, n=n: run(n, args.count, 3, pinned=p)) for n in args.levels]
-    jobs += [(f"districts {n}", lambda p, n=n: run_rule(n, args.count, pinned=p)) for n in args.districts]
-    for name, job in jobs:
-        old = _timed(lambda job=job: job(False), args.count)
-        new = _timed(lambda job=job: job(True), args.count)
-        print(f"{name:28s} {old[0]:8.3f} {new[0]:8.3f} {old[0] / new[0]:6.1f} {old[1]:9.3f} {new[1]:9.3f} "
-              f"{old[2] + new[2]:8d}", flush=True)
+    known = {"levels": set(inspect.signature(run).parameters), "districts": set(inspect.signature(run_rule).parameters)}
+    print(f"# elections a CPU second over {args.count} cases (building included); disagreements in brackets")
+    print(f"{'family':28s} " + " ".join(f"{w:>12s}" for w in args.ways), flush=True)
+    jobs: list[tuple[str, str, Callable[..., tuple[int, int, int, list[str]]]]] = [
+        (f"levels {n}", "levels", lambda n=n, **kw: run(n, args.count, 3, **kw)) for n in args.levels]
+    jobs += [(f"districts {n}", "districts", lambda n=n, **kw: run_rule(n, args.count, **kw)) for n in args.districts]
+    for name, kind, job in jobs:
+        cells = []
+        for way in args.ways:
+            kw = WAYS[way]
+            if not set(kw) <= known[kind]:
+                cells.append(f"{'-':>12s}")
+                continue
+            rate, bad = _rate(lambda job=job, kw=kw: job(**kw), args.count)
+            cells.append(f"{rate:8.1f} [{bad}]")
+        print(f"{name:28s} " + " ".join(f"{c:>12s}" for c in cells), flush=True)
 
 
 if __name__ == "__main__":

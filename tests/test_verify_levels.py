@@ -56,6 +56,7 @@ def test_house_size(name: str, prop: str, status: v.Status) -> None:
     assert r.status is status, r.reason
 
 
+@pytest.mark.long  # 50-120 s on 2 cores; docs/verify.md gives the counterexample
 def test_the_2013_law_has_negative_vote_weight_through_the_enlargement() -> None:
     [r] = v.verify(hemicycle.load("germany-2013").model, ["negative-vote-weight"], parties=2, seats=10,
                    max_votes=100, timeout=120)

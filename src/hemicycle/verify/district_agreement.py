@@ -18,7 +18,7 @@ uses, the same checks.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
 import z3
@@ -42,7 +42,7 @@ from hemicycle.verify.pinned import Pinned, pin, seats
 from hemicycle.verify.symbolic import Ctx, SymElection, needed_extras, needed_tags
 from hemicycle.verify.ties import lot_reached
 
-__all__ = ["RULES", "PinnedDistricts", "agree", "agree_step", "random_case"]
+__all__ = ["FAMILIES", "RULES", "PinnedDistricts", "agree", "agree_step", "b_draws_for", "random_case"]
 
 
 def _rule(body: str, fixed: str = '"D1" 3, "D2" 4') -> str:
@@ -106,6 +106,19 @@ RULES: dict[str, str] = {
 }
 
 
+# the clause families of RULES, each to be checked on >= 10,000 elections in all (issue 16, trust)
+FAMILIES: dict[str, tuple[str, ...]] = {
+    "divisor methods": ("dhondt", "sainte_lague", "dhondt-3-districts"),
+    "largest remainder": ("hare", "droop", "hagenbach", "hare-3-districts"),
+    "thresholds": ("dhondt-district-3pct", "dhondt-national-5pct", "dhondt-both", "hare-national-strict",
+                   "hare-district", "sainte_lague-ballots", "dhondt-absolute"),
+    "tie chains that can run out": ("dhondt-ties-votes",),
+    "lots": ("dhondt-lot", "hare-lot-3-districts", "spain-blank-lot"),
+    "magnitudes from the vote file": ("dhondt-free-magnitudes", "hare-free-magnitudes"),
+    "kinds and exemptions": ("poland-kinds", "hare-exempt-district"),
+    "tests in several districts": ("dhondt-at-least-1", "hare-at-least-2-of-3", "dhondt-every-or-national"),
+}
+
 def _figure(rng: random.Random) -> int:
     return rng.choice([0, 1, 2, 3, 5, 10, 20, rng.randint(0, 60), rng.randint(0, 1000),
                        rng.randint(0, 10**6)])
@@ -167,16 +180,42 @@ def step_encoding(ctx: Ctx, sys: DistrictSystem, n: int, k: int, p: int
     return a_ds, b_ds, allocate_districts(ctx, sys, a_ds, "A"), allocate_districts(ctx, sys, b_ds, "B"), d
 
 
-def agree_step(sys: DistrictSystem, case: DistrictCase, k: int, p: int, gain: int) -> str | None:
+def _moved(case: DistrictCase, k: int, p: int, gain: int,
+           b_draws: list[tuple[str, ...] | None] | None) -> DistrictCase:
+    """B of a step: A with list p's votes in district k raised by ``gain``; B's own draws of the
+    lots (``b_draws``; None: the same as A's). The verifier's step queries (docs/verify.md,
+    "draws by lot in districts") let the two elections draw independently, so the harness pins
+    each election to its own draw: equal or not, each is an outcome of the lot."""
+    moved = replace(case, votes=[list(row) for row in case.votes],  # its tags, members, lots too
+                    draws=list(case.draws) if b_draws is None else list(b_draws))
+    moved.votes[k][p] += gain
+    return moved
+
+
+def b_draws_for(rng: random.Random, case: DistrictCase) -> list[tuple[str, ...] | None] | None:
+    """B's draws for a step from ``case``: half the time A's own (None), else a fresh random draw
+    in every district (which may still equal A's there)."""
+    if not case.draws or rng.random() < 0.5:
+        return None
+    out: list[tuple[str, ...] | None] = []
+    for d in case.draws:
+        order = list(d) if d is not None else None
+        if order is not None:
+            rng.shuffle(order)
+        out.append(tuple(order) if order is not None else None)
+    return out
+
+
+def agree_step(sys: DistrictSystem, case: DistrictCase, k: int, p: int, gain: int,
+               b_draws: list[tuple[str, ...] | None] | None = None) -> str | None:
     """The step query's encoding (B = A with list p's votes in district k raised by ``gain``),
-    A's figures and the gain fixed, against the interpreter on both elections."""
+    A's figures and the gain fixed, B drawing ``b_draws`` (None: A's draws), against the
+    interpreter on both elections."""
     n = len(case.votes[0])
     ctx = Ctx(real=sys.real, prefix="s.")
     a_ds, b_ds, a, b, d = step_encoding(ctx, sys, n, k, p)
     val = z3.RealVal if sys.real else z3.IntVal
-    moved = DistrictCase([list(row) for row in case.votes], case.extras, case.draws, case.magnitudes, case.tags)
-    moved.votes[k][p] += gain
-    # B draws its own lots: the same draws as A's here (any draw is an outcome of the lot)
+    moved = _moved(case, k, p, gain, b_draws)
     fix = [d == val(gain), *fix_case(sys, a_ds, a, case), *fix_case(sys, b_ds, b, moved)]
     s = z3.Solver()
     s.set(timeout=60_000)
@@ -210,7 +249,7 @@ class PinnedDistricts:
     """The districted encodings of one system for ``n`` lists, built once: the single election
     and each step query (list p gains votes in district k, built when first asked)."""
 
-    def __init__(self, sys: DistrictSystem, n: int, *, substitute: bool = True) -> None:
+    def __init__(self, sys: DistrictSystem, n: int, *, substitute: bool | None = None) -> None:
         self.sys, self.n, self.substitute = sys, n, substitute
         ctx = Ctx(real=sys.real, prefix="c.")
         self.elections = district_elections(ctx, sys, n, "E")
@@ -221,7 +260,7 @@ class PinnedDistricts:
     def agree(self, case: DistrictCase, *, unique: bool = False,
               want: DistrictOutcome | str | None = None) -> str | None:
         """``districts.agree`` on the pinned encoding: the same checks, the same messages."""
-        want = interpret(self.sys, case) if want is None else want
+        want = interpret(self.sys, case, explain=False) if want is None else want
         pins = fix_case(self.sys, self.elections, self.enc, case)
         try:
             m = self.single.ask(pins)
@@ -248,12 +287,11 @@ class PinnedDistricts:
             self.steps[k, p] = _Step(Pinned(ctx.cons, substitute=self.substitute), a_ds, b_ds, a, b, d)
         return self.steps[k, p]
 
-    def agree_step(self, case: DistrictCase, k: int, p: int, gain: int) -> str | None:
+    def agree_step(self, case: DistrictCase, k: int, p: int, gain: int,
+                   b_draws: list[tuple[str, ...] | None] | None = None) -> str | None:
         """``agree_step`` on the pinned step encoding."""
         st = self._step(k, p)
-        moved = DistrictCase([list(row) for row in case.votes], case.extras, case.draws, case.magnitudes, case.tags)
-        moved.votes[k][p] += gain
-        # B draws its own lots: the same draws as A's here (any draw is an outcome of the lot)
+        moved = _moved(case, k, p, gain, b_draws)
         pins = [*pin([st.gain], [gain]), *fix_case(self.sys, st.a_ds, st.a, case),
                 *fix_case(self.sys, st.b_ds, st.b, moved)]
         try:
@@ -265,7 +303,7 @@ class PinnedDistricts:
         for label, enc, c in (("A", st.a, case), ("B", st.b, moved)):
             got = seats(m, enc.seats)
             defined = z3.is_true(m.eval(enc.defined, model_completion=True))
-            want = interpret(self.sys, c)
+            want = interpret(self.sys, c, explain=False)
             if isinstance(want, str):
                 if defined:
                     return f"step {label} {c}: interpreter {want}, encoding {got}"
@@ -282,19 +320,22 @@ def system(name: str) -> DistrictSystem:
 
 
 def run_rule(name: str, count: int, *, seed: str = "ci", n: int = 3, unique_every: int = 25,
-             step_every: int = 2, pinned: bool = True) -> tuple[int, int, int, list[str]]:
+             step_every: int = 2, pinned: bool = True, substitute: bool | None = None,
+             tally: dict[str, int] | None = None) -> tuple[int, int, int, list[str]]:
     """``count`` random elections of rule ``name``: (single elections, step pairs, ties or no
     result, disagreements). Every ``step_every``-th election is also checked as the first
-    election of a step query (a random list gains votes in a random district). ``pinned=False``:
-    each election through an encoding built for it (the old harness)."""
+    election of a step query (a random list gains votes in a random district); under lots, half
+    the steps' B draws its own lots (``b_draws_for``), counted in ``tally["own_draws"]``.
+    ``pinned=False``: each election through an encoding built for it (the old harness);
+    ``substitute``: how the pinned encodings are asked (``Pinned``; None: the cheaper, measured)."""
     sys = system(name)
-    fast = PinnedDistricts(sys, n) if pinned else None
+    fast = PinnedDistricts(sys, n, substitute=substitute) if pinned else None
     rng = random.Random(f"{seed}:{name}")
     bad: list[str] = []
-    steps = noresult = 0
+    steps = noresult = own = 0
     for c in range(count):
         case = random_case(rng, sys, n)
-        want = interpret(sys, case)
+        want = interpret(sys, case, explain=False)
         if isinstance(want, str):
             noresult += 1
         unique = c % unique_every == 0
@@ -305,7 +346,13 @@ def run_rule(name: str, count: int, *, seed: str = "ci", n: int = 3, unique_ever
             steps += 1
             k, p = rng.randrange(len(sys.names)), rng.randrange(n)
             gain = rng.choice([1, 2, rng.randint(1, 1000)])
-            msg = fast.agree_step(case, k, p, gain) if fast is not None else agree_step(sys, case, k, p, gain)
+            bd = b_draws_for(rng, case)
+            if bd is not None:
+                own += 1
+            msg = (fast.agree_step(case, k, p, gain, bd) if fast is not None
+                   else agree_step(sys, case, k, p, gain, bd))
             if msg is not None:
                 bad.append(msg)
+    if tally is not None:
+        tally["own_draws"] = tally.get("own_draws", 0) + own
     return count, steps, noresult, bad

@@ -225,6 +225,10 @@ def _pins(e: LevelElection, case: LevelCase) -> list[z3.BoolRef]:
         if case.pop is None:
             raise ValueError("the rules apportion the Länder by population: the case must give it")
         out += pin(e.pop, case.pop)
+    if e.mags is not None:
+        if case.mags is None:
+            raise ValueError("the rules allocate districts from the list votes: the case must give their magnitudes")
+        out += pin(e.mags, case.mags)
     names = list(e.extras or {})
     out += pin([(e.extras or {})[x] for x in names], [(case.extras or {}).get(x, 0) for x in names])
     if e.mags is not None:  # districts allocated from the list votes: their magnitudes
@@ -246,7 +250,7 @@ class PinnedLevels:
     """The levels encodings of one system for ``n`` lists, built once: the single election and
     each step query (list p gains votes in unit k, built when first asked)."""
 
-    def __init__(self, sys: LevelSystem, n: int, *, substitute: bool = True) -> None:
+    def __init__(self, sys: LevelSystem, n: int, *, substitute: bool | None = True) -> None:
         self.sys, self.n, self.substitute = sys, n, substitute
         ctx = Ctx(real=True, prefix="c.")
         self.election = level_election(ctx, sys, n, "E")
@@ -259,7 +263,7 @@ class PinnedLevels:
         """``levels.agree`` on the pinned encoding: the same checks, the same messages (``want``:
         the interpreter's outcome, when already known)."""
         sys = self.sys
-        want = interpret(sys, case) if want is None else want
+        want = interpret(sys, case, explain=False) if want is None else want
         pins = _pins(self.election, case)
         try:
             m = self.single.ask(pins, self.enc.defined)  # defined: some cut has no tie
@@ -291,8 +295,8 @@ class PinnedLevels:
         """``agree_step`` on the pinned step encoding (``wa``: the interpreter's outcome of ``a``)."""
         b = LevelCase([list(r) for r in a.votes], a.won, a.pop, a.extras, a.mags)
         b.votes[k][p] += gain
-        wa = interpret(self.sys, a) if wa is None else wa
-        wb = interpret(self.sys, b)
+        wa = interpret(self.sys, a, explain=False) if wa is None else wa
+        wb = interpret(self.sys, b, explain=False)
         if isinstance(wa, str) or isinstance(wb, str):
             return None
         st = self._step(k, p)
@@ -310,7 +314,7 @@ class PinnedLevels:
 
 
 def run(name: str, count: int, n: int, seed: int = 1, unique_every: int = 25,
-        pinned: bool = True) -> tuple[int, int, int, list[str]]:
+        pinned: bool = True, substitute: bool | None = True) -> tuple[int, int, int, list[str]]:
     """(elections, step pairs, elections left out as ties, disagreements) for one family (step
     pairs: those compared, both elections with a result and no tie; with ``pinned=False``, each
     election through an encoding built for it (the old harness), every step pair asked)."""
@@ -318,11 +322,11 @@ def run(name: str, count: int, n: int, seed: int = 1, unique_every: int = 25,
     rng = random.Random(f"{name}-{seed}")
     bad: list[str] = []
     ties = 0
-    fast = PinnedLevels(sys, n) if pinned else None
+    fast = PinnedLevels(sys, n, substitute=substitute) if pinned else None
     for j in range(count):
         case = random_case(sys, n, rng)
         unique = j % unique_every == 0
-        o = interpret(sys, case)
+        o = interpret(sys, case, explain=False)
         why = fast.agree(case, unique=unique, want=o) if fast is not None else agree(sys, case, unique=unique)
         if why is not None:
             bad.append(why)

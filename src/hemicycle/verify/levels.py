@@ -172,12 +172,13 @@ def election_of(sys: LevelSystem, case: LevelCase) -> Election:
     return Election(lists=lists, totals=totals, units=tuple(units), name="counterexample")
 
 
-def interpret(sys: LevelSystem, case: LevelCase) -> LevelOutcome | str:
-    """The interpreter's seats, or "tie" / "error: ..." (no result)."""
+def interpret(sys: LevelSystem, case: LevelCase, *, explain: bool = True) -> LevelOutcome | str:
+    """The interpreter's seats, or "tie" / "error: ..." (no result); ``explain=False``: no trace
+    (the agreement harnesses compare seats only: the trace is half the cost of a levels election)."""
     from hemicycle.interpreter import AllocationError, TieError, allocate
 
     try:
-        res = allocate(sys.chamber, election_of(sys, case))
+        res = allocate(sys.chamber, election_of(sys, case), explain=explain)
     except TieError:
         return "tie"
     except AllocationError as exc:
@@ -199,7 +200,8 @@ def interpret(sys: LevelSystem, case: LevelCase) -> LevelOutcome | str:
     if sys.districted and sys.lower is not None:
         by = {u.name: u for u in res.districts if u.level == sys.lower.level}
         districts = [[by[name].seats.get(a, 0) if name in by else 0 for a in abbrs] for name in sys.unit_names]
-    return LevelOutcome(case, seats, national, res.total, res.explain(), sum(ent.values()) if ent else 0, districts)
+    trace = res.explain() if explain else ""
+    return LevelOutcome(case, seats, national, res.total, trace, sum(ent.values()) if ent else 0, districts)
 
 
 def encoded(sys: LevelSystem, case: LevelCase, *, unique: bool = False) -> tuple[list[list[int]], int, bool]:
@@ -295,7 +297,7 @@ def _tied(sys: LevelSystem, case: LevelCase) -> bool:
     chamber = replace(sys.chamber, tiers=tuple(replace(t, ties=None) for t in sys.chamber.tiers),
                       levels=tuple(replace(lv, ties=None) for lv in sys.chamber.levels))
     try:
-        allocate(chamber, election_of(sys, case))
+        allocate(chamber, election_of(sys, case), explain=False)
     except TieError:  # no criterion: every tie the lot would break stops the allocation
         return True
     return False

@@ -172,6 +172,15 @@ def _tags(rng: random.Random, tier: Tier, n: int) -> dict[str, list[bool]]:
     return out
 
 
+def _own_draw(rng: random.Random, tier: Tier, n: int, tags: dict[str, list[bool]]) -> dict[str, list[bool]]:
+    """The second election's tags: under a lot, half the time its own draw (docs/verify.md, Ties:
+    each election of a two-election property draws independently, so the harness pins each to
+    its own draw, equal to the first's or not), else the first's."""
+    if not lot_reached(tier.ties) or rng.random() < 0.5:
+        return tags
+    return tags | random_draw(rng, n)
+
+
 def _with_votes(case: Case, votes: list[int], house: int | None = None, k: int = 1) -> Case:
     return Case(votes=votes, against_all=case.against_all * k, invalid=case.invalid * k,
                 nonvoters=case.nonvoters * k, house=house, kinds=set(case.kinds))
@@ -206,18 +215,18 @@ def draw(rng: random.Random, chamber: Chamber, name: str,
     real = tier.scale_invariant
     if name == "house-monotonicity":
         return n, Plan("house-monotonicity", [one, Concrete(
-            _with_votes(a, list(a.votes), tier.seats + 1), tags, chamber)])
+            _with_votes(a, list(a.votes), tier.seats + 1), _own_draw(rng, tier, n, tags), chamber)])
     if name == "monotonicity":
         q = rng.randrange(n)
         sign = -1 if real and a.votes[q] > 0 and rng.random() < 0.5 else 1
         if not real:
             up = list(a.votes)
             up[q] += 1
-            return n, Plan(f"monotonicity L{q + 1}+1", [one, Concrete(_with_votes(a, up), tags,
-                                                                          chamber)])
+            return n, Plan(f"monotonicity L{q + 1}+1", [one, Concrete(_with_votes(a, up),
+                                                                          _own_draw(rng, tier, n, tags), chamber)])
         moved = [v * K for v in a.votes]
         moved[q] += sign
-        other = Concrete(_with_votes(a, moved, k=K), tags, chamber)
+        other = Concrete(_with_votes(a, moved, k=K), _own_draw(rng, tier, n, tags), chamber)
         order = [one, other] if sign > 0 else [other, one]
         return n, Plan(f"monotonicity L{q + 1}{'+' if sign > 0 else '-'}eps ", order)
     if name == "monotonicity-gain":
@@ -225,8 +234,9 @@ def draw(rng: random.Random, chamber: Chamber, name: str,
         d = rng.choice([1, 1, 2, 10, 1000, max(1, a.votes[q] // 3), max(1, sum(a.votes))])
         up = list(a.votes)
         up[q] += d
-        return n, Plan(f"monotonicity L{q + 1}+d", [one, Concrete(_with_votes(a, up), tags,
-                                                                      chamber)], gain=d)
+        return n, Plan(f"monotonicity L{q + 1}+d", [one, Concrete(_with_votes(a, up),
+                                                                      _own_draw(rng, tier, n, tags), chamber)],
+                       gain=d)
     if name == "population-monotonicity":
         b = [max(0, v + rng.choice([0, 0, 1, -1, rng.randint(-v, v + 10)])) for v in a.votes]
         if rng.random() < 0.3:
@@ -240,7 +250,7 @@ def draw(rng: random.Random, chamber: Chamber, name: str,
 
         what, perm = rng.choice(anonymity_generators(n))  # the permutations the queries check
         sw = [a.votes[perm[i]] for i in range(n)]
-        tags_b = {t: [f[perm[i]] for i in range(n)] for t, f in tags.items()}
+        tags_b = _own_draw(rng, tier, n, {t: [f[perm[i]] for i in range(n)] for t, f in tags.items()})
         return n, Plan(f"anonymity {what} ", [one, Concrete(
             _with_votes(a, sw), tags_b, chamber)])
     if name == "concordance":
