@@ -28,6 +28,10 @@ lists with at least 3% of the valid votes (blank ballots included) by D'Hondt.
   differ), the ratio to the target of 100,000 and the load average are printed, and ``--check`` of
   them are compared with the interpreter.
 
+``--others``: the interpreter with its full protocol on Poland 2019, the Czech Republic 2021 and
+Finland 2019 against the same interpreter with its level-wide district steps declining (the
+per-unit pipeline in every district), as the median ratio over that many back-to-back pairs.
+
 Each peer's seats are compared with hemicycle's. Every contestant is timed by the wall clock and by
 its thread's CPU time (which leaves out what the shared machine gave to other processes); the
 table's ratios are CPU times. The targets' ratios are then measured over ``--pairs`` back-to-back
@@ -162,6 +166,8 @@ def main() -> None:
     parser.add_argument("--check", type=int, default=200, help="batch elections compared with the interpreter")
     parser.add_argument("--pairs", type=int, default=15,
                         help="back-to-back pairs: compiled against the plain loop, the peers against the interpreter")
+    parser.add_argument("--others", type=int, default=5,
+                        help="pairs for the other districted records (Poland, Czech Republic, Finland; 0: none)")
     args = parser.parse_args()
     rules, election = spain()
     few = max(3, args.repeat // 5)
@@ -209,8 +215,40 @@ def main() -> None:
         if peer in contestants:
             print(paired(f"{peer.split(' (')[0]} / interpreter (full protocol)", contestants[peer],
                          (full, args.repeat), args.pairs, "at least 10x"))
+    if args.others:
+        for rules_file, votes in OTHERS:
+            print(level_wide(rules_file, votes, args.repeat, args.others))
     if args.batch:
         batch_run(rules, election, args.batch, args.check, plain, min(args.rounds, 3))
+
+
+OTHERS = [("poland-2019", "poland-2019"), ("czech-2021", "czech-2021"), ("finland-2019", "finland-2019")]
+
+
+def level_wide(rules_file: str, votes: str, repeat: int, pairs: int) -> str:
+    """The interpreter with its full protocol on another districted record, against the same
+    interpreter with the level-wide steps declining (``levels.allocate_units`` patched to None:
+    the per-unit pipeline in every district, as before they covered these rules): the same
+    result, and the median CPU-time ratio over ``pairs`` back-to-back pairs."""
+    import hemicycle.interpreter.levels as levels
+
+    chamber = hemicycle.load(rules_file).model
+    e = load_votes(resolve_election(votes))
+    steps = levels.allocate_units
+
+    def per_unit() -> Any:
+        levels.allocate_units = lambda *args, **kwargs: None  # type: ignore[assignment]
+        try:
+            return allocate(chamber, e)
+        finally:
+            levels.allocate_units = steps
+
+    fast = (lambda: allocate(chamber, e), repeat)
+    same = per_unit().to_json() == allocate(chamber, e).to_json()
+    ms = statistics.median(timed(*fast)[1] for _ in range(3))
+    line = paired(f"{rules_file} on {votes}: per-unit pipeline / level-wide steps", (per_unit, repeat), fast, pairs,
+                  "none (information)")
+    return f"{line}; level-wide {ms:.3f} ms CPU with the protocol; {'same' if same else 'DIFFERENT'} result"
 
 
 def paired(label: str, a: tuple[Callable[[], Any], int], b: tuple[Callable[[], Any], int], pairs: int,

@@ -366,10 +366,14 @@ def test_a_national_biproportional_tier_is_refused() -> None:
         hemicycle.loads(text)
 
 
-def test_the_verifier_refuses_the_clauses_with_their_line() -> None:
-    r = runner.invoke(app, ["verify", "zug-2018"])
+def test_the_verifier_refuses_what_it_does_not_encode_with_its_line(tmp_path: Path) -> None:
+    # the verifier encodes biproportional tiers (tests/test_verify_biproportional.py), a lot not
+    rules = tmp_path / "lot.elect"
+    rules.write_text('chamber "c" seats 4\ndistricts seats 4\ntier "bp" in each district {\n'
+                     '  upper apportionment sainte_lague\n  lower apportionment sainte_lague\n  ties lot\n}\n')
+    r = runner.invoke(app, ["verify", str(rules)])
     assert r.exit_code == 2, r.output
-    assert "zug-2018.elect:18:3: cannot verify `upper apportionment ...`" in r.output
+    assert "lot.elect:6:3: cannot verify `ties ...`" in r.output
 
 
 def test_fmt_keeps_the_clauses() -> None:

@@ -141,3 +141,24 @@ def test_simulated_totals_keep_what_else_the_ballots_count(tmp_path: Path) -> No
     cast, valid, invalid = totals["ballots_cast"], totals["valid"], totals["invalid"]
     assert (valid == votes.sum(axis=1)).all()
     assert (cast - valid - invalid > 0).all()  # the disallowed ballots are still in ballots cast
+
+
+def test_colours_and_positions_keep_the_fast_path_and_its_seats() -> None:
+    """A bundled election carries its lists' colours and positions (for pictures): they never decide
+    seats, so simulations of it take the batch path (they took the interpreter row by row, 75x
+    slower) and give the interpreter's seats."""
+    rules = hemicycle.load("kazakhstan-2021")
+    election = load_votes(Path(hemicycle.__file__).parent / "elections" / "kazakhstan-2021.json")
+    assert any(e.position is not None or e.color is not None for e in election.lists)
+    seats = Seats(rules.model, election)
+    assert seats.fast
+    rng = np.random.default_rng(7)
+    base = np.array([e.votes for e in election.lists])
+    rows = np.maximum(base + rng.integers(-400_000, 400_000, size=(40, len(base))), 0)
+    rows[0] = base
+    invalid = election.totals.get("invalid", 0)
+    got = seats.batch(rows, {"invalid": invalid})
+    for row, row_seats in zip(rows, got, strict=True):
+        derived = derive(election, row.tolist(), {"invalid": invalid})
+        expected = rules.allocate(derived).seats
+        assert row_seats.tolist() == [expected[e.abbr] for e in election.lists]

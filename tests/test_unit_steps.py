@@ -208,3 +208,147 @@ def _isqrt(x: int) -> int:
     from math import isqrt
 
     return isqrt(x)
+
+
+def test_a_unit_part_is_the_tier_result_its_init_makes() -> None:
+    """``unit_part`` sets only the columns the level-wide steps give: every field reads as the
+    dataclass's ``__init__`` would make it (a field added to TierResult without a plain default
+    would fail here, not in an allocation)."""
+    import dataclasses
+
+    from hemicycle.interpreter.protocol import Step
+    from hemicycle.interpreter.results import TierResult
+    from hemicycle.interpreter.unit_steps import unit_part
+    from hemicycle.interpreter.view import level_views
+
+    e = election([unit("A", 3, {"X": 5, "Y": 3, "Z": 0})])
+    view = level_views(e, "district")[0]
+    flags, by, got, log = [True, True, False], ["threshold", "threshold", ""], [2, 1, 0], [Step("x")]
+    part = unit_part("t", 3, view, flags, by, got, "district", log)
+    made = TierResult(name="t", size=3, abbrs=view.names, names=view.labels, votes=view.votes, passed_flags=flags,
+                      admitted_flags=flags, admitted_by=by, seat_list=got, index=view.index, level="district",
+                      district="A", log=log)
+    assert type(part) is TierResult
+    for f in dataclasses.fields(TierResult):
+        assert getattr(part, f.name) == getattr(made, f.name), f.name
+    assert part.to_json() == made.to_json() and part.parts is not made.parts
+
+
+# --- thresholds for some lists, exemptions, largest remainder (Poland, the Czech first scrutiny), caps --
+
+SELECTED = ["threshold 5% of valid_votes nationally for lists not tagged coalition\n"
+            "threshold 8% of valid_votes nationally for lists tagged coalition",
+            "threshold 5% of valid_votes nationally for lists of 1 party\n"
+            "threshold 8% of valid_votes nationally for lists of 2 parties\n"
+            "threshold 11% of valid_votes nationally for lists of 3 or more parties",
+            "threshold 10% of valid_votes for lists tagged coalition",
+            "threshold 1 quota of valid_votes for lists not tagged minority\nthreshold 2% of list_votes nationally",
+            "threshold 4% of valid_votes", ""]
+EXEMPT = ["", "exempt lists tagged minority from thresholds"]
+CAPS = ["", "", "cap 2 seats per list", "cap 4 seats per list"]
+LR = ["largest_remainder quota hare", "largest_remainder quota droop", "largest_remainder quota hagenbach_bischoff",
+      "largest_remainder quota imperiali rounded nearest integer parts only",
+      "largest_remainder quota hare rounded down", "dhondt", "sainte_lague"]
+
+
+def tagged_case(rng: random.Random) -> tuple[m.Chamber, Election]:
+    """Random districts whose lists carry tags and coalition sizes, under thresholds for some
+    lists, an exemption, largest remainder (integer parts only among them) or a divisor method,
+    a cap per list."""
+    abbrs = [f"L{i}" for i in range(rng.randint(1, 7))]
+    units = []
+    for k in range(rng.randint(1, 6)):
+        scale = rng.choice([3, 10, 1000, 10**6])
+        standing = rng.sample(abbrs, rng.randint(1, len(abbrs)))
+        votes = {a: rng.randint(0, scale) for a in standing}
+        if rng.random() < 0.3 and len(standing) > 1:  # equal votes: ties
+            votes[standing[1]] = votes[standing[0]]
+        units.append(unit(f"D{k}", rng.randint(0 if k else 1, 12), votes))
+    seats = sum(u.seats or 0 for u in units)
+    body = "\n".join(x for x in (rng.choice(SELECTED), rng.choice(EXEMPT), f"allocate {rng.choice(LR)}",
+                                 rng.choice(CAPS)) if x)
+    chamber = rules(body, seats, rng.choice(["ties more_votes then lot seed 3", "ties lot seed 4",
+                                               "ties registration_order"]))
+    e = election(units)
+    lists = tuple(dataclass_replace(x, tags=frozenset(rng.sample(["coalition", "minority"], rng.randint(0, 1))),
+                                    coalition_size=rng.choice([None, 1, 2, 3])) for x in e.lists)
+    return chamber, Election(lists=lists, units=e.units, totals=e.totals)
+
+
+def dataclass_replace(x: Any, **changes: Any) -> Any:
+    import dataclasses
+
+    return dataclasses.replace(x, **changes)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_random_tagged_exempt_and_largest_remainder(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = random.Random(100 + seed)
+    ran = 0
+    for _ in range(25):
+        chamber, e = tagged_case(rng)
+        ran += same_as_pipeline(chamber, e, monkeypatch)
+    assert ran >= 15
+
+
+def _tagged(e: Election, tags: dict[str, str]) -> Election:
+    lists = tuple(dataclass_replace(x, tags=frozenset([tags[x.abbr]]) if x.abbr in tags else frozenset())
+                  for x in e.lists)
+    return Election(lists=lists, units=e.units, totals=e.totals)
+
+
+SECOND_SCRUTINY = (
+    'chamber "c" seats 9\ndistricts seats 9\n'
+    'tier "first" in each district {\nthreshold 5% of valid_votes nationally\n'
+    "allocate largest_remainder quota imperiali rounded nearest integer parts only\n"
+    "ties more_votes then lot seed 1\n}\n"
+    'tier "second" seats unfilled in tier "first" {\nvotes remainders of tier "first"\n'
+    "allocate largest_remainder quota hagenbach_bischoff rounded nearest\n"
+    'place in each district by remainders of tier "first"\nties more_votes then lot seed 1\n}\n')
+
+TAGGED = {
+    # an exempt list below the threshold, one with no vote (not freed), one above it anyway
+    "exempt": (rules("threshold 5% of valid_votes\nexempt lists tagged minority from thresholds\nallocate dhondt", 7),
+               _tagged(election([unit("A", 4, {"X": 900, "M": 30, "Y": 70}), unit("B", 3, {"X": 50, "M": 0, "Y": 50}),
+                                 unit("C", 0, {"M": 5})]), {"M": "minority"})),
+    "exempt above": (rules("threshold 5% of valid_votes\nexempt lists tagged minority from thresholds\nallocate dhondt",
+                           3), _tagged(election([unit("A", 3, {"X": 500, "M": 500})]), {"M": "minority"})),
+    # a national threshold for coalitions only, exactly at its cut
+    "for coalitions": (rules("threshold 8% of valid_votes nationally for lists tagged coalition\nallocate dhondt", 6),
+                       _tagged(election([unit("A", 3, {"X": 46, "K": 8}), unit("B", 3, {"X": 46, "K": 0})]),
+                               {"K": "coalition"})),
+    # equal remainders across districts: the lot goes on; Hare, Droop; a remainder tie with the cut
+    "remainders tied": (rules("allocate largest_remainder quota hare", 5, "ties lot seed 9"),
+                        election([unit("A", 2, {"X": 5, "Y": 5, "Z": 5}),
+                                  unit("B", 3, {"X": 1, "Y": 1, "Z": 1, "W": 1})])),
+    "droop": (rules("threshold 2% of valid_votes\nallocate largest_remainder quota droop", 8),
+              election([unit("A", 8, {"X": 4000, "Y": 2500, "Z": 1500, "W": 100})])),
+    # integer parts only, then a national second scrutiny of the remainders placed back into the districts
+    "second scrutiny": (hemicycle.loads(SECOND_SCRUTINY, "t.elect").model,
+                        election([unit("A", 4, {"X": 400, "Y": 330, "Z": 270}),
+                                  unit("B", 3, {"X": 100, "Y": 250, "Z": 150}),
+                                  unit("C", 2, {"X": 1, "Y": 1, "Z": 1})])),
+    # a cap that binds in one district and leaves seats vacant in another (every list full)
+    "cap": (rules("threshold 5% of valid_votes\nallocate dhondt\ncap 2 seats per list", 8),
+            election([unit("A", 5, {"X": 900, "Y": 60, "Z": 40}), unit("B", 3, {"X": 10, "Y": 0})])),
+    "cap lr": (rules("exempt lists tagged minority from thresholds\nthreshold 10% of valid_votes\n"
+                     "allocate largest_remainder quota hare\ncap 3 seats per list", 9),
+               _tagged(election([unit("A", 9, {"X": 700, "Y": 200, "M": 60, "Z": 40})]), {"M": "minority"})),
+    "one seat lr": (rules("allocate largest_remainder quota hare", 2),
+                    election([unit("A", 1, {"X": 4, "Y": 4}), unit("B", 1, {"X": 1, "Y": 9})])),
+}
+
+
+@pytest.mark.parametrize("case", list(TAGGED))
+def test_constructed_exempt_and_largest_remainder(case: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    chamber, e = TAGGED[case]
+    assert same_as_pipeline(chamber, e, monkeypatch)
+
+
+@pytest.mark.parametrize("rules_file, votes", [("poland-2019", "poland-2019"), ("poland-2019", "poland-2023"),
+                                               ("czech-2021", "czech-2021"), ("finland-2019", "finland-2019")])
+def test_bundled_records_of_the_other_shapes(rules_file: str, votes: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from hemicycle.api import resolve_election
+    from hemicycle.votes import load_votes
+
+    assert same_as_pipeline(hemicycle.load(rules_file).model, load_votes(resolve_election(votes)), monkeypatch)

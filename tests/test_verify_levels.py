@@ -56,6 +56,7 @@ def test_house_size(name: str, prop: str, status: v.Status) -> None:
     assert r.status is status, r.reason
 
 
+@pytest.mark.long  # 50-120 s on 2 cores; docs/verify.md gives the counterexample
 def test_the_2013_law_has_negative_vote_weight_through_the_enlargement() -> None:
     [r] = v.verify(hemicycle.load("germany-2013").model, ["negative-vote-weight"], parties=2, seats=10,
                    max_votes=100, timeout=120)
@@ -248,17 +249,8 @@ def test_exclusion_rounds_agree_with_the_interpreter(case: LevelCase, national: 
     assert agree(sys, case, unique=True) is None
 
 
-def test_denmark_is_refused_at_its_second_placement() -> None:
-    with pytest.raises(v.UnsupportedClause) as info:
-        v.verify(hemicycle.load("denmark-2015").model, ["house-size"], parties=2, seats=20, timeout=10)
-    assert info.value.line == 34 and "one placement after the levelled tier" in str(info.value)
-
-
-def test_adjustment_seats_continue_after_the_district_seats_and_iceland_is_refused_at_in_turn() -> None:
+def test_adjustment_seats_continue_after_the_district_seats() -> None:
     sys = family("iceland-2021-not-in-turn")
     case = LevelCase([[50, 30, 20], [10, 61, 3]], [], mags=[5, 4])  # district seats 3/1/1, 0/4/0; 1 more
     o = interpret(sys, case)
     assert not isinstance(o, str) and o.national == [3, 6, 1] and agree(sys, case, unique=True) is None  # 91/6 > 60/4
-    with pytest.raises(v.UnsupportedClause) as info:
-        v.verify(hemicycle.load("iceland-2021").model, ["house-size"], parties=2, seats=10, timeout=10)
-    assert info.value.line == 27 and "in turn" in str(info.value)

@@ -91,9 +91,10 @@ def test_consolation_beside_a_divisor_method_or_a_cap_agrees(name: str, votes: l
 def test_consolation_beside_a_divisor_method_or_a_cap_agrees_on_random_elections(name: str) -> None:
     from hemicycle.verify.agreement import run_rule
 
-    run = run_rule(name, 120, seed="ci-consolation", unique_every=10, text=CONSOLATION[name])
+    # the CI slice; scripts/agreement.py runs the 10,000 (docs/figures/agreement-*)
+    run = run_rule(name, 50, seed="ci-consolation", unique_every=10, text=CONSOLATION[name])
     assert run.disagreements == 0, "\n".join(run.messages)
-    assert run.interpreter.get("seats", 0) > 60  # most elections have a result
+    assert run.interpreter.get("seats", 0) > 25  # most elections have a result
 
 
 @pytest.mark.parametrize("name", sorted(CONSOLATION))
@@ -286,7 +287,7 @@ def test_blank_ballots_agree_on_random_elections(rule: str) -> None:
     ch = parse_rules(BLANK_HARE, file="blank.elect") if rule == "blank-hare" else rules(rule)
     rng = random.Random(f"ci-blank-{rule}")
     bad = []
-    for k in range(80):
+    for k in range(40):
         case = random_case(rng, Fraction(1, 20) if rule == "blank-hare" else Fraction(3, 100), lists=(2, 4))
         if rule != "blank-hare":
             case.tags = random_draw(rng, len(case.votes))
@@ -532,7 +533,7 @@ def test_lots_with_several_steps_agree_on_random_elections(name: str) -> None:
     ch = parse_rules(LOTS[name], file=f"{name}.elect")
     rng = random.Random(f"ci-lots-{name}")
     bad = []
-    for k in range(60):
+    for k in range(30):  # the CI slice; the pinned harness runs the 10,000 (docs/figures/agreement-*)
         case = random_case(rng, lists=(2, 4))
         if rng.random() < 0.5:  # ties everywhere
             case.votes = [rng.choice([0, 5, 5, 10, 20]) for _ in case.votes]

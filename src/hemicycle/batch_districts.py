@@ -9,11 +9,15 @@ of its districts'. Returns the seats in the same shapes, one array per district.
 The rules and the election's shape are planned once by the compiled path (``hemicycle.districted``:
 what is covered, the magnitudes by the interpreter's step). Elections go in chunks; in a chunk each
 district's admitted lists are found by one comparison per test over the district's block (where
-every test applies to every list: ``v >= lowest``, the fewest votes that pass, in integers); then
-divisor methods take every district with the same number of admitted lists as one block
-(``hemicycle.batch_divisors``: a guess at one level per cell, rounds of one seat, and an integer
-certificate that the seats are the highest quotients with none tied at the cut; 32-bit integers
-where every product fits, else 64-bit), so that no float decides a seat.
+every test applies to every list: ``v >= lowest``, the fewest votes that pass, in integers, for
+every district of the chunk at once); then each district's admitted lists become one block (lists
+x elections, contiguous) for a divisor kernel: ``hemicycle.batch_cut`` for D'Hondt, Sainte-Lague
+and Danish (counts at one level per election in floats, a seat more where one is missing, and an
+integer certificate that the level has every won quotient at least it and every other below it),
+``hemicycle.batch_divisors`` for other divisors on a line (a guess, rounds of one seat and an
+integer certificate); 32-bit integers where every product fits, else 64-bit, so that no float
+decides a seat. The seats are laid out list by list (each district's result is the transpose of
+a lists x elections array), so that a block's rows are written as they are.
 Largest remainder goes by ``divmod`` (``hemicycle.batch``). An election and district the arrays do
 not decide (a tie, quotients too close at the cut, figures too large, no list to take the
 seats) goes alone through the compiled steps, a lot drawn by the interpreter's tie breaker from
@@ -33,6 +37,7 @@ import numpy as np
 from hemicycle import model as m
 from hemicycle.bases import base_figure
 from hemicycle.batch import _limit, _lr
+from hemicycle.batch_cut import Pending, Scratch, covers, cut_block, cut_dtype, settle
 from hemicycle.batch_divisors import block_dtype, divisor_block
 from hemicycle.compiled import _Fallback
 from hemicycle.districted import DistrictPlan, election_of, interpreted, passes, plan_districts, unit_seats
@@ -40,9 +45,7 @@ from hemicycle.election import TOTALS, Election
 from hemicycle.validate import figure_array
 
 # Elections per chunk: the arrays of a chunk (elections x districts x lists) stay in the cache.
-_CHUNK = 16_384
-# Figures per call of the divisor block (lists x cells): its dozen passes stay in the cache.
-_CELLS = 2**17
+_CHUNK = 16384
 
 Array = np.ndarray[Any, np.dtype[np.int64]]
 Mask = np.ndarray[Any, np.dtype[np.bool_]]
@@ -104,7 +107,9 @@ def allocate_districts_batch(rules: Any, election: Election, votes: Sequence[Any
     level = chamber.levels[0].name
     columns = district_columns(election, level)
     arrays, e, given = _checked(votes, columns, totals)
-    out = [np.zeros(a.shape, dtype=np.int64) for a in arrays]
+    # each district's seats laid out list by list (the transpose of a (lists x elections) array),
+    # so that the blocks' rows are written as they are, and lists without seats never touched
+    out = [np.zeros(a.shape[::-1], dtype=np.int64).T for a in arrays]
     if e == 0:
         return out
     machine = all(a.dtype.kind in "iu" for a in arrays) and all(a.dtype.kind in "iu" for a in given.values())
@@ -115,7 +120,8 @@ def allocate_districts_batch(rules: Any, election: Election, votes: Sequence[Any
         if plan is not None and machine:
             block = [a[start:stop].astype(np.int64, copy=False) for a in arrays]
             tot = {k: a[start:stop].astype(np.int64, copy=False) for k, a in given.items()}
-            safe = _safe(block, tot, limit)
+            maxima = [_column_max(b) for b in block]  # each list's most votes per district (read once)
+            safe = _safe(block, tot, limit, maxima)
             rows = np.nonzero(safe)[0]
             if rows.size:
                 try:
@@ -127,7 +133,7 @@ def allocate_districts_batch(rules: Any, election: Election, votes: Sequence[Any
                         for d in range(len(out)):
                             out[d][start + rows] = seats[d]
                     else:
-                        redo = _chunk(plan, columns, block, tot, [o[start:stop] for o in out])
+                        redo = _chunk(plan, columns, block, tot, [o[start:stop] for o in out], maxima)
                     whole = (start + np.nonzero(~safe)[0]).tolist()
                     at, units = np.nonzero(redo)
                     _redo(plan, columns, arrays, given, out, start + rows[at], units, whole)
@@ -143,12 +149,13 @@ def _safe_limit(plan: DistrictPlan) -> int:
     return _limit(tier, plan.linear)
 
 
-def _safe(block: list[Array], totals: dict[str, Array], limit: int) -> Mask:
-    """The elections whose national figures (sums over districts and lists) stay below ``limit``."""
+def _safe(block: list[Array], totals: dict[str, Array], limit: int, maxima: list[Array]) -> Mask:
+    """The elections whose national figures (sums over districts and lists) stay below ``limit``
+    (``maxima`` each district's largest figure per list)."""
     e = block[0].shape[0]
     width = sum(b.shape[1] for b in block) + sum(t.shape[1] for t in totals.values())
     small = (limit - 1) // max(width, 1)  # every figure at most this: every sum below limit
-    if not any(a.max() > small for a in [*block, *totals.values()] if a.size):
+    if not any(a.max() > small for a in [*maxima, *totals.values()] if a.size):
         return np.ones(e, dtype=bool)
     biggest = max([int(b.max()) for b in block if b.size] + [int(t.max()) for t in totals.values() if t.size] + [0])
     if biggest >= 2**63 // max(width, 1):
@@ -228,16 +235,34 @@ def _lowest(plan: DistrictPlan, w: Array, totals: dict[str, Array], d: int) -> A
     the chunk, the fewest votes a list needs in district ``d`` to be admitted (at least 1), so
     that admission is one comparison ``v >= lowest``: ``v den >= r`` iff ``v >= ceil(r / den)``,
     ``v den > r`` iff ``v >= floor(r / den) + 1``. None: the tests are not of that kind."""
-    if plan.national_tests or plan.exempt is not None or any(t[4] is not None for t in plan.unit_tests):
+    if not _plain_tests(plan):
         return None
-    lowest = np.ones(w.shape[0], dtype=np.int64)
-    if plan.unit_tests:
-        here = {k: t[:, d] for k, t in totals.items()}
-        list_votes = w.sum(axis=1) if _needs_list_votes(plan.unit_tests, here) else np.zeros(1, dtype=np.int64)
-        for base, num, den, inclusive, _ in plan.unit_tests:
-            rhs = num * base_figure(base, list_votes, here, _missing)
-            np.maximum(lowest, -(-rhs // den) if inclusive else rhs // den + 1, out=lowest)
+    here = {k: t[:, d] for k, t in totals.items()}
+    return _fewest(plan, w.sum(axis=1) if _needs_list_votes(plan.unit_tests, here) else np.zeros(1, dtype=np.int64),
+                   here, w.shape[0])
+
+
+def _plain_tests(plan: DistrictPlan) -> bool:
+    """Whether every test is a district's, for every list, with no exemption (``_lowest``)."""
+    return not (plan.national_tests or plan.exempt is not None or any(t[4] is not None for t in plan.unit_tests))
+
+
+def _fewest(plan: DistrictPlan, list_votes: Array, totals: Mapping[str, Array], e: int) -> Array:
+    """The fewest votes admitted (``_lowest``) for these figures, of any shape the totals share."""
+    first = next(iter(totals.values()), None)
+    lowest = np.ones(first.shape if first is not None else (e,), dtype=np.int64)
+    for base, num, den, inclusive, _ in plan.unit_tests:
+        rhs = num * base_figure(base, list_votes, totals, _missing)
+        np.maximum(lowest, -(-rhs // den) if inclusive else rhs // den + 1, out=lowest)
     return lowest
+
+
+def _lowest_all(plan: DistrictPlan, totals: dict[str, Array]) -> Array | None:
+    """``_lowest`` for every district of the chunk at once (elections x districts), where the
+    totals give every base; else None (district by district)."""
+    if not _plain_tests(plan) or not plan.unit_tests or _needs_list_votes(plan.unit_tests, totals):
+        return None
+    return _fewest(plan, np.zeros(1, dtype=np.int64), totals, 0)
 
 
 def _column_max(w: Array) -> Array:
@@ -256,21 +281,27 @@ Member = tuple[int, Array, Array, "Array | None", int]
 
 
 def _chunk(plan: DistrictPlan, columns: list[list[int]], block: list[Array], totals: dict[str, Array],
-           out: list[Array]) -> Mask:
+           out: list[Array], maxima: list[Array] | None = None) -> Mask:
     """Every district of one chunk of elections: the seats per district into ``out`` (zeros),
-    and per election and district whether the exact path must decide it (``_redo``)."""
+    and per election and district whether the exact path must decide it (``_redo``);
+    ``maxima``, where given, each district's largest figure per list."""
     e = block[0].shape[0]
     redo = np.zeros((e, len(columns)), dtype=bool)
     nationally = _national(plan, columns, block, totals)
     divisor = not isinstance(plan.method, m.LargestRemainder)
-    groups: dict[int, list[Member]] = {}
+    scratch = Scratch()
+    pending: dict[int, list[tuple[int, Array, Pending]]] = {}  # width -> cells left to step 4
+    every = _lowest_all(plan, totals) if divisor else None
     for d, (cols, w, h) in enumerate(zip(columns, block, plan.magnitudes, strict=True)):
         if h <= 0:
             continue
-        lowest = _lowest(plan, w, totals, d) if divisor else None
+        if every is not None:
+            lowest: Array | None = every[:, d]
+        else:
+            lowest = _lowest(plan, w, totals, d) if divisor else None
         if lowest is not None:
             # the lists with enough votes in some election (their weights are masked in the block)
-            tops = _column_max(w)
+            tops = maxima[d] if maxima is not None else _column_max(w)
             live = np.nonzero(tops >= lowest.min())[0]
             weights, top = w, int(tops[live].max()) if live.size else 0
         else:
@@ -279,56 +310,64 @@ def _chunk(plan: DistrictPlan, columns: list[list[int]], block: list[Array], tot
         if live.size == 0:
             redo[:, d] = True  # no list can take the seats: the interpreter says what happens
         elif divisor:
-            groups.setdefault(live.size, []).append((d, live, weights, lowest, top))
+            _divisor_district(plan, (d, live, weights, lowest, top), out[d], redo, scratch, pending)
         else:
             total = weights.sum(axis=1)
             rows = list(weights.T)
             got, fb = _lr(plan.method, h, rows, None, [r > 0 for r in rows], total, total > 0, plan.by_order)
             _put(out[d], live, np.stack(got))
             redo[:, d] = fb | (total == 0)
-    for width, members in groups.items():
-        _divisor_group(plan, width, members, out, redo)
+    for left in pending.values():  # the cells the cut kernel left, of all districts of a width at once
+        assert plan.linear is not None
+        for (d, live, p), (seats, back) in zip(left, settle(plan.linear, [p for *_, p in left]), strict=True):
+            out[d].T[np.ix_(live, p.cells)] = seats
+            redo[p.cells, d] = back
     return redo
 
 
-def _divisor_group(plan: DistrictPlan, width: int, members: list[Member], out: list[Array], redo: Mask) -> None:
-    """The districts of a chunk with ``width`` admitted lists, as one block (lists x (district,
-    election)) for ``divisor_block``, in the narrowest integers its products fit."""
+def _divisor_district(plan: DistrictPlan, member: Member, out: Array, redo: Mask, scratch: Scratch,
+                      pending: dict[int, list[tuple[int, Array, Pending]]]) -> None:
+    """One district of a chunk: its admitted lists' weights as one block (lists x elections, in
+    the narrowest integers its products fit) for the divisor kernel, the seats into ``out``; the
+    cells the cut kernel leaves to its step 4 into ``pending`` (by width)."""
+    d, live, weights, lowest, w_max = member
     e = redo.shape[0]
-    mags = np.array([plan.magnitudes[d] for d, *_ in members], dtype=np.int64)
-    w_max = max(member[4] for member in members)
-    dtype = block_dtype(plan.linear, w_max, int(mags.max())) if plan.linear is not None else None
+    width = live.size
+    h = plan.magnitudes[d]
+    lin = plan.linear
+    dtype = block_dtype(lin, w_max, h) if lin is not None else None
+    cut = lin is not None and covers(lin)
+    if cut and dtype is not None:
+        wide = cut_dtype(lin, w_max, width, h)
+        dtype = None if wide is None else max(dtype, wide, key=lambda t: np.dtype(t).itemsize)
     if dtype is None:
-        for d, *_ in members:
-            redo[:, d] = True
+        redo[:, d] = True
         return
-    block = np.empty((width, len(members), e), dtype=dtype)
-    for g, (_, live, weights, lowest, _) in enumerate(members):
-        part = block[:, g, :]
-        if lowest is None:
-            part[...] = weights.T
-        else:
-            part[...] = weights.T[live] if live.size < weights.shape[1] else weights.T
-            np.multiply(part, part >= np.minimum(lowest, w_max + 1).astype(dtype), out=part)
-    flat, cells = block.reshape(width, -1), np.repeat(mags, e)
-    seats, back = np.empty(flat.shape, dtype=dtype), np.empty(cells.shape, dtype=bool)
-    step = max(_CELLS // width, 1)
-    for at in range(0, flat.shape[1], step):  # slices that stay in the cache through the block's passes
-        part = slice(at, at + step)
-        seats[:, part], back[part] = divisor_block(plan.linear, flat[:, part], cells[part])
-    seats = seats.reshape(width, len(members), e)
-    back = back.reshape(len(members), e)
-    for g, (d, live, *_) in enumerate(members):
-        _put(out[d], live, seats[:, g, :])
-        redo[:, d] = back[g]
+    block = scratch.get("block", (width, e), dtype)
+    for r, c in enumerate(live.tolist() if lowest is not None else range(width)):
+        np.copyto(block[r], weights[:, c], casting="unsafe")  # below the dtype's bound: w_max
+    if lowest is not None:  # admitted where v >= lowest
+        np.multiply(block, np.greater_equal(block, np.minimum(lowest, w_max + 1).astype(dtype),
+                                            out=scratch.get("admitted", (width, e), bool)), out=block)
+    magnitudes = np.full(e, h, dtype=np.int64)
+    if cut:
+        left: list[Pending] = []
+        seats, back = cut_block(lin, block, magnitudes, scratch, w_max, left)
+        pending.setdefault(width, []).extend((d, live, p) for p in left)
+    else:
+        seats, back = divisor_block(lin, block, magnitudes)
+    _put(out, live, seats)
+    redo[:, d] = back
 
 
 def _put(out: Array, live: Array, seats: Array) -> None:
-    """The seats of the admitted lists (lists x elections) into a district's result (elections x lists)."""
-    if live.size == out.shape[1]:
-        out[...] = seats.T
+    """The seats of the admitted lists (lists x elections) into a district's result (elections x
+    lists, laid out list by list: its transpose's rows are written whole)."""
+    rows = out.T
+    if live.size == rows.shape[0]:
+        rows[...] = seats
     else:
-        out[:, live] = seats.T
+        rows[live] = seats
 
 
 def _redo(plan: DistrictPlan, columns: list[list[int]], arrays: list[Any], given: dict[str, Any],
@@ -349,10 +388,10 @@ def _redo(plan: DistrictPlan, columns: list[list[int]], arrays: list[Any], given
             stop += 1
         ds = units[start:stop].tolist()
         start = stop
-        tots = [{k: int(t[r, d]) for k, t in given.items()} for d in range(len(columns))]
         votes = {d: [int(x) for x in arrays[d][r].tolist()] for d in ds}
         nationally = None
         if plan.national_tests:
+            tots = [{k: int(t[r, d]) for k, t in given.items()} for d in range(len(columns))]
             national = [0] * len(plan.abbrs)
             for cols, a in zip(columns, arrays, strict=True):
                 for i, v in zip(cols, a[r].tolist(), strict=True):
@@ -369,7 +408,8 @@ def _redo(plan: DistrictPlan, columns: list[list[int]], arrays: list[Any], given
                 cols = columns[d]
                 entries = [plan.template.lists[i] for i in cols]
                 tb.rebind(entries, votes[d], plan.units[d])
-                won = unit_seats(plan, votes[d], cols, tots[d], plan.magnitudes[d], nationally,
+                here = {k: int(t[r, d]) for k, t in given.items()}
+                won = unit_seats(plan, votes[d], cols, here, plan.magnitudes[d], nationally,
                                  lot=lambda tied, places, _tb=tb: _tb.favour(tied, places, "the cut", "a tie"))
                 got[d] = [won.get(k, 0) for k in range(len(cols))]
         except (_Fallback, TieError):

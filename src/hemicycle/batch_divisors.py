@@ -71,7 +71,7 @@ def divisor_block(lin: LinearDivisors, weights: Array, seats: Array) -> tuple[Ar
     dtype = block_dtype(lin, w_max, h_max)
     if tab is None or n == 0 or dtype is None or np.dtype(dtype).itemsize > weights.dtype.itemsize:
         return np.zeros((k, n), dtype=np.int64), np.ones(n, dtype=bool)
-    w = weights
+    w = np.ascontiguousarray(weights)  # the steps write through ravel(): row-major arrays only
     ftype = np.float32 if w.dtype == np.int32 else np.float64
     wf = w.astype(ftype)
     total = wf.sum(axis=0)

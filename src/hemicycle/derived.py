@@ -187,8 +187,9 @@ def _follow(entry: ListEntry, votes: int, scale: Fraction) -> Mapping[str, Fract
 
 def _plain(election: Election) -> bool:
     """True when the election holds nothing but votes, totals, names and orders (every other field
-    at its default), so that the compiled path, which sees only votes and totals, is exact."""
-    keep_list = {"abbr", "votes", "name", "registration_order", "ballot_order"}
+    at its default), so that the compiled path, which sees only votes and totals, is exact. A list's
+    colour and position are for pictures only (``hemicycle.palette``), never for seats."""
+    keep_list = {"abbr", "votes", "name", "registration_order", "ballot_order", "color", "position"}
     keep_election = {"lists", "totals", "name", "source", "notes"}
     return (all(_default(e, keep_list) for e in election.lists) and _default(election, keep_election))
 

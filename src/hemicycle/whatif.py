@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from itertools import pairwise
-from math import lcm
+from math import gcd
 from typing import Any
 
 from hemicycle import model as m
@@ -159,18 +159,17 @@ class _Scaled:
             raise WhatIfError(f"{abbr} has every vote: there is no curve to draw")
 
     def figures(self, x: Fraction) -> tuple[list[int], dict[str, int]]:
-        votes = []
-        for i, e in enumerate(self.election.lists):
-            votes.append(x if i == self.index else (1 - x) * Fraction(e.votes, self.others))
-        totals = {k: Fraction(v, self.total) for k, v in self.election.totals.items()}
-        if "valid" in totals:  # valid = list votes + (against all): keep the difference in proportion
-            totals["valid"] = 1 + (totals["valid"] - 1)
-        if "ballots_cast" in totals:
-            totals["ballots_cast"] = 1 + (totals["ballots_cast"] - 1)
-        den = 1
-        for f in [*votes, *totals.values()]:
-            den = lcm(den, Fraction(f).denominator)
-        return [int(Fraction(v) * den) for v in votes], {k: int(v * den) for k, v in totals.items()}
+        """p's votes x, each other list's (1 - x) v_j / O and each total t / T (O the others' votes, T
+        all list votes), as the smallest integers in these proportions: over the common denominator
+        D = b O T (x = a / b) every figure is an integer N, and D / gcd(D, N...) is the least common
+        denominator of the reduced fractions."""
+        a, b = x.numerator, x.denominator
+        others, total = self.others, self.total
+        votes = [a * others * total if i == self.index else (b - a) * e.votes * total
+                 for i, e in enumerate(self.election.lists)]
+        totals = {k: v * b * others for k, v in self.election.totals.items()}
+        g = gcd(b * others * total, *votes, *totals.values())
+        return [v // g for v in votes], {k: v // g for k, v in totals.items()}
 
     def scale(self, votes: Sequence[int]) -> Fraction:
         """How much larger the scaled electorate is than the election's."""
@@ -190,7 +189,6 @@ def seat_vote_curve(rules: Rules, election: Election, abbr: str) -> Curve:
     scaled = _Scaled(election, abbr)
     seats_of = Seats(chamber, election)
     p = scaled.index
-    n = len(election.lists)
     shares = [Fraction(e.votes, scaled.others) for e in election.lists]  # a_j for j != p
 
     def seats(x: Fraction) -> int:
@@ -199,78 +197,108 @@ def seat_vote_curve(rules: Rules, election: Election, abbr: str) -> Curve:
 
     candidates: set[Fraction] = set()
     for tier in chamber.tiers:
-        facs = _factors(tier)
-        # thresholds: the base is a constant B (in units of the list votes)
-        for th in tier.thresholds:
-            assert th.share is not None and th.base is not None
-            base = _base_units(th.base, election)
-            t = th.share * base
-            candidates |= line_roots([(Fraction(1), -t)]) | {t} if 0 < t < 1 else set()
-            for j in range(n):
-                if j != p and shares[j] > 0:
-                    candidates |= line_roots([(-t, shares[j] - t)])
-        # runner-up: p's votes equal another list's
+        candidates |= _test_points(tier, election, p, shares)
+        probes = candidates | {Fraction(1, 2)}
+        if isinstance(tier.method, m.LargestRemainder):
+            candidates |= _remainder_points(rules, election, tier, tier.method, p, shares, probes, scaled)
+        else:
+            candidates |= _divisor_points(rules, election, tier, tier.method, p, shares, probes, scaled)
+    return _curve(rules, election, abbr, candidates, seats)
+
+
+def _test_points(tier: m.Tier, election: Election, p: int, shares: list[Fraction]) -> set[Fraction]:
+    """Where p crosses a threshold (the base is a constant B in units of the list votes), where
+    another list does, and where p's votes equal another list's (the runner-up)."""
+    out: set[Fraction] = set()
+    n = len(shares)
+    for th in tier.thresholds:
+        assert th.share is not None and th.base is not None
+        t = th.share * _base_units(th.base, election)
+        out |= line_roots([(Fraction(1), -t)]) | {t} if 0 < t < 1 else set()
         for j in range(n):
             if j != p and shares[j] > 0:
-                candidates |= line_roots([(Fraction(1), -shares[j])])
-        # admitted sets seen anywhere: take them from the interpreter at threshold regimes
-        method = tier.method
-        h = tier.seats
-        if isinstance(method, m.LargestRemainder):
-            hq = h + {m.QuotaKind.HARE: 0, m.QuotaKind.HAGENBACH_BISCHOFF: 1,
-                      m.QuotaKind.IMPERIALI: 2}[method.quota.kind]
-            for c_s, with_p in _admitted_sums(rules, election, p, candidates | {Fraction(1, 2)}, scaled):
-                a_p = Fraction(1 if with_p else 0)
-                for fp in facs:
+                out |= line_roots([(-t, shares[j] - t)])
+    for j in range(n):
+        if j != p and shares[j] > 0:
+            out |= line_roots([(Fraction(1), -shares[j])])
+    return out
+
+
+def _remainder_points(rules: Rules, election: Election, tier: m.Tier, method: m.LargestRemainder, p: int,
+                      shares: list[Fraction], probes: set[Fraction], scaled: _Scaled) -> set[Fraction]:
+    """Largest remainder: where a quota's integer part or the order of two remainders changes,
+    for every admitted set the interpreter meets (A(x) = a_p x + c_s (1 - x) is the admitted votes)."""
+    out: set[Fraction] = set()
+    n = len(shares)
+    facs = _factors(tier)
+    hq = tier.seats + {m.QuotaKind.HARE: 0, m.QuotaKind.HAGENBACH_BISCHOFF: 1,
+                       m.QuotaKind.IMPERIALI: 2}[method.quota.kind]
+    for c_s, with_p in _admitted_sums(rules, election, p, probes, scaled):
+        a_p = Fraction(1 if with_p else 0)
+        for fp in facs:
+            for k in range(0, hq + 2):
+                # hq * fp * x = k * (a_p x + c_s (1 - x))
+                out |= line_roots([(hq * fp - k * a_p, -k * c_s)])
+            for j in range(n):
+                if j == p or shares[j] == 0:
+                    continue
+                for fj in facs:
+                    aj = shares[j] * fj
                     for k in range(0, hq + 2):
-                        # hq * fp * x = k * (a_p x + c_s (1 - x))
-                        candidates |= line_roots([(hq * fp - k * a_p, -k * c_s)])
-                    for j in range(n):
-                        if j == p or shares[j] == 0:
+                        # hq * aj * (1 - x) = k * A(x)
+                        out |= line_roots([(-k * a_p, hq * aj - k * c_s)])
+                    for mm in range(-hq - 1, hq + 2):
+                        # hq (fp x - aj (1 - x)) = mm A(x)
+                        out |= line_roots([(hq * fp - mm * a_p, -hq * aj - mm * c_s)])
+        if with_p:
+            out |= _remainder_pairs(shares, p, facs, hq, a_p, c_s)
+    return out
+
+
+def _remainder_pairs(shares: list[Fraction], p: int, facs: set[Fraction], hq: int, a_p: Fraction,
+                     c_s: Fraction) -> set[Fraction]:
+    """Where the remainders of two other lists i, j change order: (1 - x) d = mm (x + c_s (1 - x))."""
+    out: set[Fraction] = set()
+    n = len(shares)
+    for i in range(n):
+        for j in range(i + 1, n):
+            if p in (i, j) or shares[i] == 0 or shares[j] == 0:
+                continue
+            for fi in facs:
+                for fj in facs:
+                    d = hq * (shares[i] * fi - shares[j] * fj)
+                    for mm in range(-hq - 1, hq + 2):
+                        out |= line_roots([(-mm * a_p, d - mm * c_s)])
+    return out
+
+
+def _divisor_points(rules: Rules, election: Election, tier: m.Tier, method: m.Divisor, p: int,
+                    shares: list[Fraction], probes: set[Fraction], scaled: _Scaled) -> set[Fraction]:
+    """Divisor methods. The others' quotients all scale by (1 - x): their order never changes. With
+    k seats, p's k-th quotient fp x / d(k-1) competes with the others' (h-k+1)-th largest quotient
+    Q (1 - x); the seat changes hands where fp x / d = Q (1 - x). Neighbouring ranks are included
+    too, for ties and for the seats the method cannot give."""
+    out: set[Fraction] = set()
+    h = tier.seats
+    facs = _factors(tier)
+    ds = [method.divisor(k) for k in range(h + 1)]
+    for members in _admitted_sets(rules, election, p, probes, scaled):
+        others = [j for j in members if j != p and shares[j] > 0]
+        for fo in facs:
+            for favoured in [None, *others]:
+                quotients = sorted(
+                    (shares[j] * (fo if j == favoured else 1) / d
+                     for j in others for d in ds if d is not None and d > 0),
+                    reverse=True)
+                for fp in facs:
+                    for k in range(1, h + 1):
+                        d = ds[k - 1]
+                        if d is None or d == 0:
                             continue
-                        for fj in facs:
-                            aj = shares[j] * fj
-                            for k in range(0, hq + 2):
-                                # hq * aj * (1 - x) = k * A(x)
-                                candidates |= line_roots([(-k * a_p, hq * aj - k * c_s)])
-                            for mm in range(-hq - 1, hq + 2):
-                                # hq (fp x - aj (1 - x)) = mm A(x)
-                                candidates |= line_roots([(hq * fp - mm * a_p, -hq * aj - mm * c_s)])
-                if with_p:
-                    for i in range(n):
-                        for j in range(i + 1, n):
-                            if p in (i, j) or shares[i] == 0 or shares[j] == 0:
-                                continue
-                            for fi in facs:
-                                for fj in facs:
-                                    d = hq * (shares[i] * fi - shares[j] * fj)
-                                    for mm in range(-hq - 1, hq + 2):
-                                        # (1 - x) d = mm (x + c_s (1 - x))
-                                        candidates |= line_roots([(-mm * a_p, d - mm * c_s)])
-        else:
-            # The others' quotients all scale by (1 - x): their order never changes. With k seats,
-            # p's k-th quotient fp x / d(k-1) competes with the others' (h-k+1)-th largest quotient
-            # Q (1 - x); the seat changes hands where fp x / d = Q (1 - x). Neighbouring ranks are
-            # included too, for ties and for the seats the method cannot give.
-            ds = [method.divisor(k) for k in range(h + 1)]
-            for members in _admitted_sets(rules, election, p, candidates | {Fraction(1, 2)}, scaled):
-                others = [j for j in members if j != p and shares[j] > 0]
-                for fo in facs:
-                    for favoured in [None, *others]:
-                        quotients = sorted(
-                            (shares[j] * (fo if j == favoured else 1) / d
-                             for j in others for d in ds if d is not None and d > 0),
-                            reverse=True)
-                        for fp in facs:
-                            for k in range(1, h + 1):
-                                d = ds[k - 1]
-                                if d is None or d == 0:
-                                    continue
-                                for rank in (h - k - 1, h - k, h - k + 1):
-                                    if 0 <= rank < len(quotients):
-                                        q = quotients[rank]
-                                        candidates |= line_roots([(fp, -q * d)])
-    return _curve(rules, election, abbr, candidates, seats)
+                        for rank in (h - k - 1, h - k, h - k + 1):
+                            if 0 <= rank < len(quotients):
+                                out |= line_roots([(fp, -quotients[rank] * d)])
+    return out
 
 
 def _district_curve(rules: Rules, election: Election, abbr: str) -> Curve:
@@ -298,7 +326,8 @@ def _curve(rules: Rules, election: Election, abbr: str, candidates: set[Fraction
             curve.pieces[-1] = Piece(last.start, b, s)
         else:
             curve.pieces.append(Piece(a, b, s))
-    curve.at = {x: s for x, s in curve.at.items() if x in (0, 1) or x in {pc.start for pc in curve.pieces}}
+    starts = {pc.start for pc in curve.pieces}
+    curve.at = {x: s for x, s in curve.at.items() if x in (0, 1) or x in starts}
     return curve
 
 

@@ -77,17 +77,25 @@ def divisor_rounds(method: m.Divisor, lin: LinearDivisors, votes: Sequence[int],
     way for a linear sequence, up to ``SMALL_SEATS`` seats and ``SMALL_LISTS`` lists, each of
     ``eligible`` with votes); a tie the rounds cannot give to every list tied goes to the tier's
     chain (``_Favour``). The protocol records the winner of each seat (its place in ``eligible``)."""
-    if not eligible:  # no list with a vote: cannot happen for callers, which check the votes
-        raise AllocationError(f"{seats} seat(s) cannot be given: no list has a vote", method)
-
-    order: list[int] | None = [] if explain else None
-    start: list[int] | None = [] if explain else None
-    got = seat_rounds(lin, votes, eligible, seats, partial(_tied, method, lin, tb, eligible), order, start)
+    got, start, order = pool_rounds(method, lin, votes, eligible, seats, tb, explain)
     out = [0] * len(votes)
     for i, g in zip(eligible, got, strict=True):
         out[i] = g
-    steps = [Block(_seat_lines, lin, votes, eligible, start, order, names)] if explain and seats else []
+    steps = [Block(seat_lines, lin, votes, eligible, start, order, names)] if explain and seats else []
     return MethodOutcome(out, steps=steps)  # type: ignore[arg-type]
+
+
+def pool_rounds(method: m.Divisor, lin: LinearDivisors, votes: Sequence[int], eligible: list[int], seats: int,
+                tb: TieBreaker, explain: bool) -> tuple[list[int], list[int] | None, list[int] | None]:
+    """``divisor_rounds``' step without its outcome: each ``eligible`` list's seats (in that
+    order) and, when explained, the protocol's record (``seat_lines``: the seats at the rounds'
+    start, the winner of each later seat)."""
+    if not eligible:  # no list with a vote: cannot happen for callers, which check the votes
+        raise AllocationError(f"{seats} seat(s) cannot be given: no list has a vote", method)
+    order: list[int] | None = [] if explain else None
+    start: list[int] | None = [] if explain else None
+    got = seat_rounds(lin, votes, eligible, seats, partial(_tied, method, lin, tb, eligible), order, start)
+    return got, start, order
 
 
 def _tied(method: m.Divisor, lin: LinearDivisors, tb: TieBreaker, eligible: list[int], positions: list[int],
@@ -99,7 +107,7 @@ def _tied(method: m.Divisor, lin: LinearDivisors, tb: TieBreaker, eligible: list
     return [at[i] for i in chosen]
 
 
-def _seat_lines(lin: LinearDivisors, votes: Sequence[int], eligible: list[int], start: list[int], order: list[int],
+def seat_lines(lin: LinearDivisors, votes: Sequence[int], eligible: list[int], start: list[int], order: list[int],
                 names: Sequence[str]) -> list[Step]:
     """'Seat k: LIST (quotient q)' for each seat: first the seats of the rounds' start (the
     highest quotients, in order; equal ones in the lists' order, as a round gives them), then

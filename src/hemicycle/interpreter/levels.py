@@ -117,11 +117,8 @@ def allocate_in_units(tier: m.Tier, ledger: Ledger, ties: list[Tie], notes: list
                   tb=TieBreaker(tier, (), ties, ()), across=across)
     fast = (allocate_units(ctx, views, magnitudes, explain, _in_unit)
             if tier.continuation is None and tier.single_member is None else None)
-    if fast is not None:
-        for view, part in zip(views, fast, strict=True):
-            part.level, part.district = tier.level, view.unit.name  # type: ignore[union-attr]
-            part.index = part.index or view.index
-        return _summary(tier, election, fast, rec, tier.level)
+    if fast is not None:  # its parts and national sums
+        return fast
     for view in views:
         assert view.unit is not None
         seats = magnitudes[view.unit.name]

@@ -92,10 +92,14 @@ def _apportioned(level: m.Level, apportion: m.Apportion, election: Election, uni
     if minimum:
         rec.say("Minimum: {} seat(s) for each of the other {} units ({} in all)", minimum, len(pool),
                 minimum * len(pool), clause=level.minimum)
-    figures = [_figure(apportion, u, election, notes) for u in pool]
+    if apportion.base is None:  # a figure of each unit (the commonest: population)
+        got = [u.figures.get(apportion.figure) for u in pool]
+        figures = [_figure(apportion, u, election, notes) if f is None else f for u, f in zip(pool, got, strict=True)]
+    else:
+        figures = [_figure(apportion, u, election, notes) for u in pool]
     names = [u.name for u in pool]
     rec.say("{} seat(s) apportioned by {} among {} units", rest, apportion.figure, len(pool), clause=apportion)
-    entries = [_Unit(u.name, k + 1) for k, u in enumerate(pool)]
+    entries = _entries(election, level.name, pool)
     tb = TieBreaker(level, entries, ties, figures)  # type: ignore[arg-type]
     outcome = _apportion_seats(apportion.method, figures, rest, minimum, tb, names, rec.on, apportion.figure)
     rec.entries.extend(outcome.steps)
@@ -109,6 +113,15 @@ def _apportioned(level: m.Level, apportion: m.Apportion, election: Election, uni
 
 def _listed(magnitudes: dict[str, int]) -> str:
     return ", ".join(f"{k} {v}" for k, v in magnitudes.items())
+
+
+def _entries(election: Election, level: str, pool: list[Unit]) -> list[_Unit]:
+    """The units of ``pool`` as the tie breaker sees them, made once per election and pool."""
+    key = ("apportioned units", level, tuple(u.name for u in pool))
+    found = election.derived.get(key)
+    if found is None:
+        found = election.derived[key] = [_Unit(u.name, k + 1) for k, u in enumerate(pool)]
+    return found  # type: ignore[no-any-return]
 
 
 class _Unit:

@@ -18,7 +18,7 @@ uses, the same checks.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
 import z3
@@ -186,8 +186,8 @@ def _moved(case: DistrictCase, k: int, p: int, gain: int,
     lots (``b_draws``; None: the same as A's). The verifier's step queries (docs/verify.md,
     "draws by lot in districts") let the two elections draw independently, so the harness pins
     each election to its own draw: equal or not, each is an outcome of the lot."""
-    moved = DistrictCase([list(row) for row in case.votes], case.extras,
-                         list(case.draws) if b_draws is None else list(b_draws), case.magnitudes, case.tags)
+    moved = replace(case, votes=[list(row) for row in case.votes],  # its tags, members, lots too
+                    draws=list(case.draws) if b_draws is None else list(b_draws))
     moved.votes[k][p] += gain
     return moved
 

@@ -28,6 +28,8 @@ from hemicycle.verify.concrete import totals_for
 from hemicycle.verify.encoder import TierEnc, encode_tier
 from hemicycle.verify.errors import EncodingMismatch, UnsupportedClause, VerifyError
 from hemicycle.verify.num import total
+from hemicycle.verify.scrutiny import Scrutinies, ScrutinyEnc, details, encode, is_scrutinies, scrutinies
+from hemicycle.verify.scrutiny import replay_chamber as scrutiny_chamber
 from hemicycle.verify.symbolic import EXTRAS, Ctx, SymElection, make_election, needed_extras, needed_tags
 from hemicycle.verify.ties import LOT_TAG, lot_order
 
@@ -56,10 +58,17 @@ class DistrictSystem:
     # magnitudes from the vote file: each district's magnitude is symbolic, 1..max_magnitude (the
     # same in every election of a query); 0: fixed or apportioned magnitudes
     max_magnitude: int = 0
+    # magnitudes apportioned by the votes, with two scrutinies (verify/scrutiny.py); ``tier`` is
+    # then the first scrutiny
+    scrutiny: Scrutinies | None = None
 
     @property
     def magnitude_text(self) -> str:
         """The magnitudes a verdict covers, for its bounds."""
+        if self.scrutiny is not None:
+            return (f"magnitudes apportioned by the votes ({self.scrutiny.seats} seats), two scrutinies; "
+                    "elections where the placement of second-scrutiny seats meets equal remainders it cannot "
+                    "all seat are set aside")
         if self.max_magnitude:
             return (f"magnitudes from the vote file: every vector in 1..{self.max_magnitude} per district "
                     "(the chamber their sum)")
@@ -88,6 +97,10 @@ def district_system(chamber: Chamber, units: int = DEFAULT_UNITS,
         lv = chamber.levels[1]
         raise UnsupportedClause(lv, lv.label, "one level of districts is encoded, not several")
     level = chamber.levels[0]
+    if is_scrutinies(chamber):
+        fam = scrutinies(chamber)
+        return DistrictSystem(chamber, fam.first, tuple(f"D{k + 1}" for k in range(units)), (), integer=True,
+                              scrutiny=fam)
     app = None
     if level.apportion is not None:
         if level.apportion.base is not None:
@@ -166,6 +179,7 @@ class DistrictEnc:
     # magnitude 1..max_magnitude (``options[k][m - 1]``)
     magnitudes: list[z3.ArithRef] = field(default_factory=list)
     options: list[list[TierEnc]] = field(default_factory=list)
+    scrutiny: ScrutinyEnc | None = None  # two scrutinies (verify/scrutiny.py)
 
     def unit_for(self, k: int, m: z3.ModelRef) -> TierEnc | None:
         """District k's allocation in the model ``m`` (its magnitude's, when symbolic)."""
@@ -194,6 +208,9 @@ def allocate_districts(ctx: Ctx, sys: DistrictSystem, ds: list[SymElection], lab
     """Encode the allocation of the districted election ``ds`` (one SymElection per district)."""
     nat = national_of(ds)
     n = nat.n
+    if sys.scrutiny is not None:
+        sc = encode(ctx, sys.scrutiny, sys.names, ds, label)
+        return DistrictEnc(ds, nat, [None] * len(ds), sc.seats, sc.national_seats, sc.defined, scrutiny=sc)
     if sys.max_magnitude:
         return _allocate_free(ctx, sys, ds, nat, label)
     units: list[TierEnc | None] = []
@@ -240,7 +257,7 @@ def district_elections(ctx: Ctx, sys: DistrictSystem, n: int, label: str,
                        max_votes: int | None = None) -> list[SymElection]:
     """One symbolic election per district; the lists' tags (``needed_tags``) are the election's,
     the same in every district."""
-    extras = needed_extras([sys.tier])
+    extras = needed_extras([sys.tier]) if sys.scrutiny is None else set()  # two scrutinies: list votes only
     tags = {t: [z3.Bool(f"{ctx.prefix}{label}.L{i + 1}#{t}") for i in range(n)]
             for t in sorted(needed_tags([sys.tier]))}
     out = [make_election(ctx, n, f"{label}.{name}", extras, set(), max_votes) for name in sys.names]
@@ -263,6 +280,8 @@ class DistrictCase:
     draws: list[tuple[str, ...] | None] = field(default_factory=list)
     magnitudes: list[int] = field(default_factory=list)
     tags: dict[str, list[bool]] = field(default_factory=dict)  # per tag, which lists carry it
+    members: list[int] = field(default_factory=list)  # each list's member parties (coalition_size)
+    lots: dict[str, tuple[str, ...]] = field(default_factory=dict)  # two scrutinies: each lot's draw
 
     def __str__(self) -> str:
         out = f"votes {self.votes}" + (f" extras {self.extras}" if any(any(x.values()) for x in self.extras)
@@ -273,6 +292,10 @@ class DistrictCase:
             out += f" tagged {t}: " + (", ".join(f"L{i + 1}" for i, f in enumerate(flags) if f) or "none")
         if any(d is not None for d in self.draws):
             out += " draws " + "; ".join(", ".join(d) if d else "-" for d in self.draws)
+        if self.members:
+            out += f" member parties {self.members}"
+        for key, d in self.lots.items():
+            out += f" lot {key}: {', '.join(d)}"
         return out
 
 
@@ -312,7 +335,8 @@ def election_of(sys: DistrictSystem, case: DistrictCase) -> Election:
     blank = "blank" in needed_extras([sys.tier])
     mags = case.magnitudes or [None] * len(sys.names)
     lists = tuple(ListEntry(abbr=f"L{i + 1}", votes=sum(d[i] for d in case.votes), registration_order=i + 1,
-                            ballot_order=i + 1, tags=frozenset(t for t, f in case.tags.items() if f[i]))
+                            ballot_order=i + 1, tags=frozenset(t for t, f in case.tags.items() if f[i]),
+                            coalition_size=case.members[i] if case.members else None)
                   for i in range(n))
     units = tuple(Unit(name=name, level=level, votes={f"L{i + 1}": d[i] for i in range(n)},
                        totals=_totals(d, x, blank), figures={fig_name: figs[name]} if name in figs else {},
@@ -327,6 +351,8 @@ def replay_chamber(sys: DistrictSystem, case: DistrictCase) -> Chamber:
     """The chamber the interpreter replays ``case`` on: each district's lot drawn as the case
     says (``Ties.district_draws``); magnitudes from the vote file: the chamber of their sum."""
     ch = sys.chamber
+    if sys.scrutiny is not None:
+        return scrutiny_chamber(ch, sys.scrutiny, sys.names, case.lots)
     tier = sys.tier
     draws = tuple((name, d) for name, d in zip(sys.names, case.draws, strict=False) if d is not None)
     if draws and tier.ties is not None:
@@ -351,13 +377,20 @@ def interpret(sys: DistrictSystem, case: DistrictCase, *, explain: bool = True) 
         return "tie"
     except AllocationError as exc:
         return f"error: {exc}"
-    t = res.tiers[0]
     n = len(case.votes[0])
     abbrs = [f"L{i + 1}" for i in range(n)]
-    by_unit = {p.district: p for p in t.parts}
-    seats = [[by_unit[name].seats.get(a, 0) if name in by_unit else 0 for a in abbrs] for name in sys.names]
-    return DistrictOutcome(case, seats, [t.seats.get(a, 0) for a in abbrs], res.explain() if explain else "",
-                           sys.names, chamber.seats, tuple(case.magnitudes) or sys.magnitudes, _figures(sys))
+    seats = [[0] * n for _ in sys.names]
+    for t in res.tiers:  # every tier's seats in each district (two scrutinies: both, placed)
+        by_unit = {p.district: p for p in t.parts}
+        for k, name in enumerate(sys.names):
+            if name in by_unit:
+                for i, a in enumerate(abbrs):
+                    seats[k][i] += by_unit[name].seats.get(a, 0)
+    mags = tuple(case.magnitudes) or sys.magnitudes
+    if sys.scrutiny is not None:  # apportioned by the votes: the interpreter's magnitudes
+        mags = tuple(res.levels[0].magnitudes[name] for name in sys.names)
+    return DistrictOutcome(case, seats, [res.seats.get(a, 0) for a in abbrs], res.explain() if explain else "",
+                           sys.names, chamber.seats, mags, _figures(sys))
 
 
 def draw_of(enc: DistrictEnc, k: int, m: z3.ModelRef) -> tuple[str, ...] | None:
@@ -386,6 +419,8 @@ def fix_case(sys: DistrictSystem, ds: list[SymElection], enc: DistrictEnc, case:
     for t, vs in ds[0].tags.items():
         flags = case.tags.get(t, [False] * len(vs))
         fix += [v == bool(f) for v, f in zip(vs, flags, strict=True)]
+    if enc.scrutiny is not None:
+        fix += scrutiny_fix(enc.scrutiny, case)
     if enc.magnitudes:
         if len(case.magnitudes) != len(ds):
             raise ValueError("magnitudes from the vote file: the case gives one per district")
@@ -402,6 +437,22 @@ def fix_case(sys: DistrictSystem, ds: list[SymElection], enc: DistrictEnc, case:
                     drawn = draw[int(t[len(LOT_TAG):]) - 1]
                     fix += [v == (f"L{i + 1}" == drawn) for i, v in enumerate(vs)]
     return fix
+
+
+def scrutiny_fix(sc: ScrutinyEnc, case: DistrictCase) -> list[z3.BoolRef]:
+    """Two scrutinies: the case's member counts (1 when not given) and draws."""
+    fix = [x == (case.members[i] if case.members else 1) for i, x in enumerate(sc.members)]
+    for key, draw in case.lots.items():
+        fav = sc.lots.get(key)
+        if fav is not None and fav.lot:
+            place = {a: k for k, a in enumerate(draw)}
+            fix += [x == place[a] for x, a in zip(fav.lot, sc.names[key], strict=True)]
+    return fix
+
+
+def scrutiny_details(enc: DistrictEnc, m: z3.ModelRef) -> tuple[list[int], dict[str, tuple[str, ...]]]:
+    """The member counts and draws of a model of a two-scrutiny encoding (none otherwise)."""
+    return details(enc.scrutiny, m) if enc.scrutiny is not None else ([], {})
 
 
 def encoded(sys: DistrictSystem, case: DistrictCase, *, unique: bool = False) -> tuple[list[list[int]], bool]:

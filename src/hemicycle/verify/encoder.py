@@ -86,6 +86,10 @@ class _TierEncoder(QuotaAllocation, DivisorAllocation):
     """The whole pipeline of one tier: thresholds, conditions, admission, corrections, the method
     (alone or through alliances), guarantees and consolation seats."""
 
+    # a guarantee for the runner-up as one block (``guarantee_one_of``); False: one per list,
+    # only for the test that shows the two give the same seats
+    one_block = True
+
     def selected(self, sel: Selector, ru: list[z3.BoolRef], admit_on: z3.BoolRef) -> list[z3.BoolRef]:
         if sel.kind is SelectorKind.EVERY_LIST:
             return [z3.BoolVal(True)] * self.n
@@ -273,9 +277,12 @@ class _TierEncoder(QuotaAllocation, DivisorAllocation):
             for a in p.actions:
                 if isinstance(a, Guarantee):
                     sel = self.selected(a.who, ru, admit_on)
+                    ons = [z3.And(active[k], admitted[g], sel[g]) for g in range(n)]
+                    if self.one_block and a.who.kind is SelectorKind.RUNNER_UP:  # at most one list
+                        seats = self.guarantee_one_of(seats, ons, a.seats)
+                        continue
                     for g in range(n):
-                        on = z3.And(active[k], admitted[g], sel[g])
-                        seats = self.guarantee(seats, g, on, a.seats)
+                        seats = self.guarantee(seats, g, ons[g], a.seats)
         if outside is not None:
             seats = self.plus_outside(seats, outside)
         return self._result(passed, n_passed, active, ru, admit_on, admitted, has_votes, V,
@@ -474,6 +481,36 @@ class _TierEncoder(QuotaAllocation, DivisorAllocation):
                     ctx.add(s == seats[j] + z3.If(moved, 1, 0))
                 else:
                     ctx.add(s == seats[j] - z3.If(donor[j], 1, 0))
+                new.append(s)
+            seats = new
+        return seats
+
+
+    def guarantee_one_of(self, seats: list[z3.ArithRef], ons: list[z3.BoolRef],
+                         want: int) -> list[z3.ArithRef]:
+        """``guarantee`` for a selector that picks at most one list (the runner-up: the ranks
+        of ``ru`` are a strict total order, so two lists are never both it): the n blocks of
+        ``guarantee`` (one per list, all but the selected one doing nothing) as one block with
+        the guaranteed list symbolic (``ons[g]``). The same seats, donors and ties, with an
+        n-th of the layers of seat variables."""
+        ctx, n = self.ctx, self.n
+        for _ in range(want):
+            self.step()  # each seat moved draws its own lot
+            need = z3.Or([z3.And(ons[g], seats[g] < want) for g in range(n)])
+            donor = []
+            for j in range(n):
+                most = [z3.Or(ons[k], seats[j] > seats[k], z3.And(seats[j] == seats[k], self.beats(k, j)))
+                        for k in range(n) if k != j]
+                donor.append(z3.And(need, z3.Not(ons[j]), seats[j] >= 1, *most))
+            for j in range(n):
+                for k in range(j + 1, n):
+                    self.tie(z3.And(z3.Or(donor[j], donor[k]), z3.Not(ons[j]), z3.Not(ons[k]),
+                                    seats[j] == seats[k]), j, k)
+            moved = z3.Or(donor)
+            new = []
+            for j in range(n):
+                s = ctx.int_var(f"g.s{j + 1}")
+                ctx.add(s == seats[j] + z3.If(z3.And(ons[j], moved), 1, 0) - z3.If(donor[j], 1, 0))
                 new.append(s)
             seats = new
         return seats

@@ -179,7 +179,16 @@ def _nonvacuous(q: Query, plain: _Plain, deadline: float, out: _Solved) -> None:
 
 def _add_lemmas(solver: z3.Solver, lemmas: list[z3.BoolRef], deadline: float) -> None:
     """Add each lemma that the solver's assertions entail (proved within 10 s); the others are
-    left out, so a lemma can speed a query up but never change its answer."""
+    left out, so a lemma can speed a query up but never change its answer. All of them are first
+    asked at once (one search instead of one per lemma); one by one only when that fails."""
+    if len(lemmas) > 1 and time.monotonic() < deadline:
+        solver.push()
+        solver.add(z3.Not(z3.And(lemmas)))
+        r, _ = _check(solver, _left(deadline, 10.0 * len(lemmas)))
+        solver.pop()
+        if r == z3.unsat:
+            solver.add(*lemmas)
+            return
     for lemma in lemmas:
         if time.monotonic() >= deadline:
             break
@@ -655,6 +664,14 @@ def verify(
                               progress=progress, seats=seats, units=units, property_file=property_file)
     if levels is not None:
         return levels
+    from hemicycle.verify.biproportional import is_biproportional
+
+    if is_biproportional(chamber):  # verify/biproportional_properties.py
+        from hemicycle.verify.biproportional_properties import verify_biproportional
+
+        return verify_biproportional(chamber, properties, parties=parties, max_votes=max_votes, timeout=timeout,
+                                     progress=progress, districts=districts, max_magnitude=max_magnitude,
+                                     property_file=property_file, seats=seats)
     for t in chamber.tiers:  # the clauses of the levels issue first: the message names the clause itself
         refuse_levels2(t)
     if chamber.levels:

@@ -19,7 +19,7 @@ the figures pinned as assumptions (verify/pinned.py): what ``run`` uses, the sam
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import z3
 
@@ -77,6 +77,24 @@ tier "adjustment" seats 9 {
 }
 """
 
+# Denmark's placements with a threshold the province quota test decides at small sizes
+_DENMARK_QUOTA = """chamber "T" seats 12
+districts seats 9
+tier "c" in each district {
+  allocate dhondt
+  ties lot seed 1
+}
+tier "compensatory" seats 12 {
+  threshold 30% of valid_votes or 1 quota of valid_votes in at least 2 "province"
+  levelling against tier "c"
+  overhang excluded
+  allocate largest_remainder quota hare
+  place in each "province" by sainte_lague after tier "c" at most compensatory_seats per "province"
+  place in each district by danish after tier "c" within
+  ties lot seed 1
+}
+"""
+
 FAMILIES: dict[str, tuple[str, int, int]] = {  # name -> (rules or text, seats, Länder)
     "germany-2005": ("germany-2005", 10, 2),
     "germany-2005-3-lander": ("germany-2005", 12, 3),
@@ -88,6 +106,12 @@ FAMILIES: dict[str, tuple[str, int, int]] = {  # name -> (rules or text, seats, 
     "norway-2021": ("norway-2021", 12, 2),  # districts from the list votes, overhang excluded
     "norway-2021-3-districts": ("norway-2021", 14, 3),
     "iceland-2021-not-in-turn": (_ICELAND, 10, 2),  # adjustment seats continuing after the district seats
+    "iceland-2021": ("iceland-2021", 21, 2),  # ... placed in turn (3 adjustment seats, 2 quotients per list)
+    "iceland-2021-3-districts": ("iceland-2021", 28, 3),  # 4 adjustment seats in 3 districts
+    # levelling seats placed into provinces, then within them (Denmark; the province quota threshold)
+    "denmark-2015": ("denmark-2015", 12, 2),  # 3 levelling seats, 2 provinces of one district
+    "denmark-2015-3-districts": ("denmark-2015", 14, 3),  # 3 levelling seats, provinces of 2 and 1 districts
+    "denmark-quota": (_DENMARK_QUOTA, 12, 3),  # the province quota test deciding admission
     "scotland-2011": ("scotland-2011", 10, 2),
     "dhondt-kept-no-threshold": (_VARIANT.format(threshold="", policy="kept", method="dhondt",
                                                  place='place in each "state" by dhondt of entitlement'), 10, 2),
@@ -100,9 +124,12 @@ FAMILIES: dict[str, tuple[str, int, int]] = {  # name -> (rules or text, seats, 
 
 
 def family(name: str) -> LevelSystem:
+    """The family at its size; a placement's per-valid-votes bound on the district totals raised
+    above every total ``random_case`` draws."""
     rules, seats, units = FAMILIES[name]
     chamber = parse_rules(rules, "<family>") if "\n" in rules else load(rules).model
-    return level_system(reduce(chamber, seats) if chamber.seats != seats else chamber, units=units)
+    sys = level_system(reduce(chamber, seats) if chamber.seats != seats else chamber, units=units)
+    return replace(sys, total_bound=2**20) if sys.total_bound else sys
 
 
 def random_case(sys: LevelSystem, n: int, rng: random.Random) -> LevelCase:

@@ -12,12 +12,14 @@ from hemicycle.model import (
     Comparator,
     Divisor,
     OverhangPolicy,
+    PlaceScale,
     Threshold,
 )
 from hemicycle.verify.encoder import encode_tier
-from hemicycle.verify.level_family import LevelSystem
-from hemicycle.verify.level_methods import apportion, bounded, divisor_at_least
+from hemicycle.verify.level_family import LevelSystem, rooms
+from hemicycle.verify.level_methods import apportion, bounded, divisor_at_least, mul_int
 from hemicycle.verify.num import ZERO, Num
+from hemicycle.verify.placement import Count, compete, held_counts, in_turn, scaled_cells, split_within
 from hemicycle.verify.symbolic import BInt, Ctx, SymElection, needed_extras
 
 
@@ -34,11 +36,14 @@ class LevelElection:
     # districts allocated from the list votes (``LevelSystem.districted``): each one's magnitude, a
     # figure of the vote file (``won`` is then empty: the district seats follow from the votes)
     mags: list[z3.ArithRef] | None = None
+    # quotients per a district's valid votes (``LevelSystem.total_bound``): each district's list
+    # votes add up to an integer of at most this (with a bound on the votes: lists x that bound)
+    total_bound: int = 0
 
     def with_votes(self, k: int, p: int, votes: z3.ArithRef) -> LevelElection:
         rows = [list(r) for r in self.votes]
         rows[k][p] = votes
-        return LevelElection(rows, self.won, self.pop, self.extras, self.mags)
+        return LevelElection(rows, self.won, self.pop, self.extras, self.mags, self.total_bound)
 
 
 @dataclass
@@ -64,7 +69,7 @@ def level_election(ctx: Ctx, sys: LevelSystem, n: int, label: str, max_votes: in
         mags = [z3.Int(ctx.name(f"{label}.m{k + 1}")) for k in range(sys.units)]
         ctx.add(*[x >= 1 for x in mags], z3.Sum(mags) == sys.constituencies)
         return LevelElection([[figure(f"{label}.v{k + 1}_{p + 1}") for p in range(n)] for k in range(sys.units)],
-                             [], mags=mags)
+                             [], mags=mags, total_bound=n * max_votes if max_votes is not None else sys.total_bound)
     for k in range(sys.units):
         row = [figure(f"{label}.v{k + 1}_{p + 1}") for p in range(n)]
         wins = [z3.Int(ctx.name(f"{label}.w{k + 1}_{p + 1}")) for p in range(n)]
@@ -84,9 +89,15 @@ def level_election(ctx: Ctx, sys: LevelSystem, n: int, label: str, max_votes: in
     return LevelElection(votes, won, pop, extras)
 
 
-def passes(t: Threshold, v: z3.ArithRef, total: z3.ArithRef, held: z3.ArithRef) -> z3.BoolRef:
+def passes(t: Threshold, v: z3.ArithRef, total: z3.ArithRef, held: z3.ArithRef,
+           regional: dict[int, z3.BoolRef] | None = None) -> z3.BoolRef:
+    """Whether a list passes ``t``; ``regional``: the verdict of each regional quota test of ``t``
+    (by its position in ``t.tests``) for this list."""
     alts = []
-    for test in t.tests:
+    for j, test in enumerate(t.tests):
+        if regional is not None and j in regional:
+            alts.append(regional[j])
+            continue
         if test.share is not None:
             bar = z3.RealVal(str(test.share)) * total
             alts.append(v >= bar if test.inclusive else v > bar)
@@ -97,6 +108,30 @@ def passes(t: Threshold, v: z3.ArithRef, total: z3.ArithRef, held: z3.ArithRef) 
 
 def compare(op: Comparator, x: z3.ArithRef, k: int) -> z3.BoolRef:
     return {"=": x == k, "!=": x != k, "<": x < k, "<=": x <= k, ">": x > k, ">=": x >= k}[op.value]
+
+
+def _quota_tests(ctx: Ctx, sys: LevelSystem, e: LevelElection, t: Threshold, p: int) -> dict[int, z3.BoolRef]:
+    """List p's verdicts on the regional quota tests of ``t`` (``N quota of valid_votes in at least K
+    province``): in each province its votes there at least N x the province's valid votes / the
+    seats of its districts, i.e. votes x seats >= N x valid votes (the seats a bounded integer)."""
+    out: dict[int, z3.BoolRef] = {}
+    if not sys.parents:
+        return out
+    assert e.mags is not None
+    for j, test in enumerate(t.tests):
+        if test.quotas is None or not test.regional:
+            continue
+        verdicts = []
+        for r in sorted(set(sys.parents)):
+            kids = [k for k, x in enumerate(sys.parents) if x == r]
+            seats = bounded(ctx, f"pseats{r + 1}", z3.Sum([e.mags[k] for k in kids]), len(kids), sys.constituencies)
+            v = z3.Sum([e.votes[k][p] for k in kids])
+            valid = z3.Sum([x for k in kids for x in e.votes[k]])
+            lhs, rhs = mul_int(ctx, seats, v), test.quotas * valid
+            verdicts.append(lhs >= rhs if test.inclusive else lhs > rhs)
+        count = len(verdicts) if test.scope.value == "every" else test.count
+        out[j] = z3.Sum([z3.If(x, 1, 0) for x in verdicts]) >= count
+    return out
 
 
 def _least(ctx: Ctx, sys: LevelSystem, e: LevelElection, V: list[z3.ArithRef], T: z3.ArithRef,
@@ -202,7 +237,8 @@ def allocate_levels(ctx: Ctx, sys: LevelSystem, e: LevelElection) -> LevelEnc:
     W = [z3.Sum([won[k][p] for k in range(K)]) for p in range(n)]
     T = z3.Sum(V)
     # a list takes part with a vote and every threshold passed (as the interpreter's 'passing')
-    admitted = [z3.And(V[p] > 0, *[passes(t, V[p], T, W[p]) for t in upper.thresholds]) for p in range(n)]
+    admitted = [z3.And(V[p] > 0, *[passes(t, V[p], T, W[p], _quota_tests(ctx, sys, e, t, p))
+                                   for t in upper.thresholds]) for p in range(n)]
     not_seated = sys.policy is OverhangPolicy.NOT_SEATED
     keeps = [z3.And(z3.Not(admitted[p]), V[p] == 0) if not_seated else z3.Not(admitted[p]) for p in range(n)]
     outside = z3.Sum([z3.If(keeps[p], W[p], 0) for p in range(n)])
@@ -216,6 +252,10 @@ def allocate_levels(ctx: Ctx, sys: LevelSystem, e: LevelElection) -> LevelEnc:
     if sys.place is None:  # the seats in all (no Länder, or their placement not encoded)
         if sys.policy is OverhangPolicy.EXCLUDED:  # the pool its entitlement, the others their seats held
             national = [z3.If(pool[p], ent[p], W[p]) for p in range(n)]
+            if sys.placing == "provinces":  # each district's seats: the levelling seats placed
+                seats = _placed_in_provinces(ctx, sys, e, won, [z3.If(pool[p], ent[p] - W[p], 0) for p in range(n)],
+                                             defined)
+                return LevelEnc(e, admitted, ent, seats, national, z3.Sum(national), z3.And(defined), won)
         else:
             here = [z3.If(ent[p] >= W[p], ent[p], W[p]) if sys.policy is OverhangPolicy.KEPT else ent[p]
                     for p in range(n)]
@@ -304,5 +344,61 @@ def _allocate_continued(ctx: Ctx, sys: LevelSystem, e: LevelElection) -> LevelEn
     shares, ok = divisor_at_least(ctx, sys.upper.method, house, [z3.If(admitted[p], V[p], 0) for p in range(n)],
                                   least, any_vote)
     defined.append(z3.Or(z3.Not(any_vote), ok))  # no admitted list: the tier's seats stay vacant
+    if sys.placing == "in turn":
+        placed = _placed_in_turn(ctx, sys, e, won, V, W, admitted, defined)
+        districts = [[won[k][p] + placed[k][p] for p in range(n)] for k in range(K)]
+        national = [z3.Sum([districts[k][p] for k in range(K)]) for p in range(n)]
+        # the placement encoded: the seats per district (each district a unit of the result)
+        return LevelEnc(e, admitted, shares, districts, national, z3.Sum(national), z3.And(defined), won)
     national = [z3.If(admitted[p], z3.If(any_vote, shares[p], W[p]), W[p]) for p in range(n)]
     return LevelEnc(e, admitted, shares, [national], national, z3.Sum(national), z3.And(defined), won)
+
+
+def _placed_in_provinces(ctx: Ctx, sys: LevelSystem, e: LevelElection, won: list[list[z3.ArithRef]],
+                         need: list[z3.ArithRef], defined: list[z3.BoolRef]) -> list[list[z3.ArithRef]]:
+    """The levelling seats (``need``: each list's, its entitlement less its seats held) placed into
+    the provinces by the highest quotient after the seats held there, each province up to its room,
+    then within each province into its districts (verify/placement.compete, split_within); returns
+    each district's seats in the chamber."""
+    first, second = sys.upper.level_placements
+    assert isinstance(first.method, Divisor) and isinstance(second.method, Divisor)
+    K, n = sys.units, len(need)
+    R = len(set(sys.parents))
+    kids = [[k for k in range(K) if sys.parents[k] == r] for r in range(R)]
+    votes = [[z3.Sum([e.votes[k][p] for k in ks]) for p in range(n)] for ks in kids]
+    held = [[z3.Sum([won[k][p] for k in ks]) for p in range(n)] for ks in kids]
+    steps = sys.upper.seats - sys.constituencies  # the levelling seats placed in all (when any list takes part)
+    room = rooms(first, R, steps)
+    scaled = first.scale is PlaceScale.VALID_VOTES
+    totals = [z3.Sum(row) for row in votes]
+    if scaled:
+        defined.extend(t > 0 for t in totals)
+    C = sys.constituencies
+    cells = scaled_cells(ctx, votes, held_counts(ctx, held, C, "held"), first.method, totals if scaled else None,
+                         e.total_bound)
+    placed, ok = compete(cells, need, room, steps)
+    defined.append(ok)
+    below = scaled_cells(ctx, e.votes, held_counts(ctx, won, C, "won"), second.method, None)
+    within, ok2 = split_within(below, sys.parents, placed, max(room))
+    defined.append(ok2)
+    return [[won[k][p] + within[k][p] for p in range(n)] for k in range(K)]
+
+
+def _placed_in_turn(ctx: Ctx, sys: LevelSystem, e: LevelElection, won: list[list[z3.ArithRef]], V: list[z3.ArithRef],
+                    W: list[z3.ArithRef], admitted: list[z3.BoolRef], defined: list[z3.BoolRef]
+                    ) -> list[list[z3.ArithRef]]:
+    """The adjustment seats placed in turn (verify/placement.in_turn): the seats in all are those placed."""
+    p = sys.upper.level_placements[0]
+    assert isinstance(p.method, Divisor) and isinstance(sys.upper.method, Divisor)
+    K, N = sys.units, sys.upper.seats
+    totals = [z3.Sum(row) for row in e.votes]
+    scaled = p.scale is PlaceScale.VALID_VOTES
+    if scaled:  # the interpreter divides by each district's list votes: none there is its error
+        defined.extend(t > 0 for t in totals)
+    C = sys.constituencies
+    cells = scaled_cells(ctx, e.votes, held_counts(ctx, won, C, "won"), p.method, totals if scaled else None,
+                         e.total_bound)
+    H = [Count(bounded(ctx, f"held{q + 1}", W[q], 0, C)) for q in range(len(V))]
+    placed, ok = in_turn(ctx, cells, sys.upper.method, V, H, admitted, N, rooms(p, K, N), p.quotients)
+    defined.append(ok)
+    return placed

@@ -27,6 +27,9 @@ from hemicycle.verify.errors import UnsupportedClause, VerifyError, refuse_prese
 
 Method = LargestRemainder | Divisor
 
+# a placement's quotients per valid votes: each district's list votes total an integer of at most this
+TOTAL_BOUND = 1000
+
 
 @dataclass(frozen=True)
 class LevelSystem:
@@ -54,6 +57,16 @@ class LevelSystem:
     districted: bool = False
     # a national tier continuing after the districted lower tier (Iceland's adjustment seats)
     continued: bool = False
+    # the placement of the tier's seats is encoded (verify/placement.py): "in turn" (Iceland: the
+    # seats in all as placed), "provinces" (Denmark: into the units above the districts, then
+    # within them); each district's seats are then an output beside each list's seats in all
+    placing: str = ""
+    # "provinces": the province of each district (the first provinces take the extra districts)
+    parents: tuple[int, ...] = ()
+    # a placement's quotients per the district's valid votes: each district's list votes add up to
+    # an integer 1..total_bound (keeps the comparisons of two districts' quotients linear; a bound
+    # of the verdict, named in ``shape``); 0: no such placement
+    total_bound: int = 0
 
     @property
     def policy(self) -> OverhangPolicy:
@@ -68,6 +81,13 @@ class LevelSystem:
         seats = f"{self.chamber.seats} seats"
         if self.figures:
             return f"{seats}, each list's district seats a symbolic figure (together at most {self.constituencies})"
+        if self.districted and self.placing:
+            where = (f" in {len(set(self.parents))} provinces" if self.parents else "")
+            bound = (f"; each district's list votes an integer total of at most {self.total_bound} (the placement's "
+                     "quotients per valid votes)" if self.total_bound else "")
+            return (f"{seats}, {self.constituencies} district seats in {self.units} districts{where} of symbolic "
+                    "magnitudes, each allocated from the list votes there, the tier's seats placed "
+                    f"({self.placing}) seat by seat{bound}")
         if self.districted:
             return (f"{seats}, {self.constituencies} district seats in {self.units} districts of symbolic "
                     "magnitudes, each allocated from the list votes there (seats in all: the levelling "
@@ -79,6 +99,17 @@ class LevelSystem:
     @property
     def unit_names(self) -> tuple[str, ...]:
         return tuple(f"U{k + 1}" for k in range(self.units))
+
+
+def rooms(p: LevelPlacement, count: int, seats: int) -> list[int]:
+    """Each unit's room in placement ``p``: 'at most N per unit'; 'at most F per unit' (a figure of
+    the vote file): in the verifier's elections ``seats`` shared as evenly as the ``count`` units
+    allow, the first ones taking the rest; no limit: ``seats`` each."""
+    if p.per_unit is not None:
+        return [p.per_unit] * count
+    if p.per_unit_figure is None:
+        return [seats] * count
+    return [seats // count + (1 if k < seats % count else 0) for k in range(count)]
 
 
 def is_levels(chamber: Chamber) -> bool:
@@ -117,8 +148,10 @@ def check_method(method: object, node: object) -> None:
         raise UnsupportedClause(method, "allocate", "the divisors must be positive and increasing")
 
 
-def check_threshold(t: Threshold) -> None:
+def check_threshold(t: Threshold, quota_level: str | None = None) -> None:
     for test in t.tests:
+        if quota_level is not None and check_regional_quota(test, quota_level):
+            continue
         if test.applies_to is not None:
             raise UnsupportedClause(test.applies_to, str(test.applies_to), "selectors are not encoded in "
                                     "a levelling tier")
@@ -132,6 +165,19 @@ def check_threshold(t: Threshold) -> None:
                                     "in a levelling tier")
         if test.regional:
             raise UnsupportedClause(test, "threshold ... in ...", "regional thresholds are not encoded")
+
+
+def check_regional_quota(test: Threshold, level: str | None) -> bool:
+    """Whether ``test`` is a quota test across the units above the districts (``N quota of
+    valid_votes in every`` / ``in at least K LEVEL``: each unit's valid votes / its districts'
+    seats), encoded when those units are the placement's provinces (``level``)."""
+    if test.quotas is None or not test.regional:
+        return False
+    if test.level != level or test.base is not Base.VALID_VOTES or test.applies_to is not None \
+            or test.district_op is not None:
+        raise UnsupportedClause(test, f"threshold ... quota of {test.base} in ... {test.level}", "a quota test across "
+                                "units is encoded on valid_votes in the provinces the levelling seats are placed in")
+    return True
 
 
 def _check_lower(chamber: Chamber, lower: Tier) -> None:
@@ -172,8 +218,10 @@ def _check_upper(upper: Tier) -> None:
                     (upper.provisions, "provisions"), (upper.consolations, "consolation")),
                    "not encoded in a levelling tier")
     check_method(upper.method, upper)
+    ps = upper.level_placements
+    provinces = ps[0].level if len(ps) == 2 and ps[1].within and _placed_after(upper) else None
     for t in upper.thresholds:
-        check_threshold(t)
+        check_threshold(t, provinces)
     if _placed_after(upper):  # the levelling seats placed in the lower tier's units: national seats only
         return
     if len(upper.level_placements) > 1:
@@ -192,18 +240,52 @@ def _check_upper(upper: Tier) -> None:
 
 
 def _placed_after(upper: Tier) -> bool:
-    """Whether the levelling tier places its seats in the units of the levelled tier, by the list votes
-    there, after the seats held there (Norway): the units then hold list votes, from which the
-    levelled tier allocates (``LevelSystem.districted``). The placement is not encoded (a list's
-    seats in all are its entitlement or, excluded, its seats held); one placement, of this kind."""
+    """Whether the levelling tier places its seats in units by the list votes there, after the seats
+    held there (Norway: in the levelled tier's own units; Denmark: into provinces above them, then
+    within each province): the units then hold list votes, from which the levelled tier allocates
+    (``LevelSystem.districted``)."""
     lev = upper.levelling
     ps = upper.level_placements
     if not ps or ps[0].entitlement or lev is None or ps[0].after != lev.tier:
         return False
-    if len(ps) > 1:
-        raise UnsupportedClause(ps[1], f"place in each {ps[1].level}", "one placement after the levelled tier "
-                                "is encoded (the seats of each list in all, not where they go)")
+    if len(ps) > 2 or (len(ps) == 2 and not ps[1].within):
+        p = ps[2] if len(ps) > 2 else ps[1]
+        raise UnsupportedClause(p, f"place in each {p.level}", "after the levelled tier, one placement is encoded, "
+                                "or a placement into units above the districts and one 'within' them")
     return True
+
+
+def _provinces(lower: Tier, upper: Tier, units: int) -> tuple[str, tuple[int, ...]]:
+    """How the levelling seats placed after the levelled tier are encoded: ("", ()) when placed into
+    the levelled tier's own units (not encoded: the seats in all); ("provinces", parents) for a
+    placement into the units above the districts by quotients and one ``within`` them (Denmark):
+    the districts grouped into max(2, units // 2) provinces (the first ones taking the extra
+    districts), each district's seats encoded."""
+    ps = upper.level_placements
+    if len(ps) == 1:
+        if ps[0].level != lower.level:
+            raise UnsupportedClause(ps[0], f"place in each {ps[0].level}", "the seats placed after the levelled tier "
+                                    "go into its own units, or into units above them and then 'within' them")
+        return "", ()
+    first, second = ps
+    if first.level == lower.level or second.level != lower.level or second.after != first.after:
+        raise UnsupportedClause(second, f"place in each {second.level} ... within", "a placement into units above "
+                                "the districts, then 'within' them into the districts, after the same tier, is "
+                                "encoded")
+    _check_quotients(first)
+    if not isinstance(second.method, Divisor) or second.scale.value != "none" or second.per_unit is not None \
+            or second.per_unit_figure is not None or second.quotients is not None or second.in_turn:
+        raise UnsupportedClause(second, f"place in each {second.level} ... within", "the split within each unit "
+                                "above is encoded by a divisor method alone (no scale, limit or turn)")
+    check_method(second.method, second)
+    if first.in_turn or first.quotients is not None:
+        raise UnsupportedClause(first, f"place in each {first.level}", "'in turn' and 'N quotients per list' are "
+                                "encoded for a placement into the districts only")
+    if units < 2:
+        raise VerifyError("a placement into provinces and then within them needs at least 2 districts")
+    count = max(2, units // 2)
+    sizes = [units // count + (1 if r < units % count else 0) for r in range(count)]
+    return "provinces", tuple(r for r, size in enumerate(sizes) for _ in range(size))
 
 
 def level_system(chamber: Chamber, *, units: int = 2) -> LevelSystem:
@@ -249,16 +331,17 @@ def level_system(chamber: Chamber, *, units: int = 2) -> LevelSystem:
     k = units if place is not None or districted else 1
     if k < 1 or level.seats < k:
         raise VerifyError(f"{k} upper units need at least {k} constituencies (the level has {level.seats})")
-    if districted and lower.level != upper.level_placements[0].level:
-        p = upper.level_placements[0]
-        raise UnsupportedClause(p, f"place in each {p.level}", "the seats placed after the levelled tier go "
-                                "into its own units")
+    placing, parents = _provinces(lower, upper, k) if districted else ("", ())
+    if placing and upper.seats <= level.seats:
+        raise VerifyError(f"the levelling tier's {upper.seats} seats leave none to place beside the {level.seats} "
+                          "district seats")
     if upper.seats < 1:
         raise VerifyError("the levelling tier needs at least 1 seat")
     enlarge = 4 * upper.seats if upper.overhang_policy and upper.overhang_policy.policy is OverhangPolicy.ENLARGED \
         else 0
+    bound = TOTAL_BOUND if placing and upper.level_placements[0].scale.value == "valid_votes" else 0
     return LevelSystem(chamber, lower, upper, level.seats, k, place, states, contingents, enlarge,
-                       districted=districted)
+                       districted=districted, placing=placing, parents=parents, total_bound=bound)
 
 
 def _members_system(chamber: Chamber, units: int) -> LevelSystem:
@@ -340,10 +423,10 @@ def _continued_system(chamber: Chamber, lower: Tier, upper: Tier, units: int) ->
                                 "is encoded when it places its seats in those districts after that tier's seats")
     if len(ps) > 1:
         raise UnsupportedClause(ps[1], f"place in each {ps[1].level}", "one placement is encoded")
-    if ps[0].in_turn:
-        raise UnsupportedClause(ps[0], f"place in each {ps[0].level} ... in turn", "seats placed in turn can move "
-                                "between lists (a list with no quotient left in a district with room loses its "
-                                "turn to the next), and the placement is not encoded")
+    placing = ""
+    if ps[0].in_turn:  # encoded (verify/placement.in_turn): the seats in all are those placed
+        _check_quotients(ps[0])
+        placing = "in turn"
     for lv in chamber.levels:
         if lv is not level:
             raise UnsupportedClause(lv, lv.label, "besides the districts no level is encoded")
@@ -363,4 +446,21 @@ def _continued_system(chamber: Chamber, lower: Tier, upper: Tier, units: int) ->
     if level.seats < units or upper.seats < 1:
         raise VerifyError(f"{units} districts need at least {units} seats (the level has {level.seats}), and the "
                           "continuing tier at least 1")
-    return LevelSystem(chamber, lower, upper, level.seats, units, None, districted=True, continued=True)
+    bound = TOTAL_BOUND if placing and ps[0].scale.value == "valid_votes" else 0
+    return LevelSystem(chamber, lower, upper, level.seats, units, None, districted=True, continued=True,
+                       placing=placing, total_bound=bound)
+
+
+def _check_quotients(p: LevelPlacement) -> None:
+    """A placement by quotients the encoding unrolls: a divisor method with positive increasing
+    divisors, quotients scaled by nothing or by the unit's valid votes."""
+    if not isinstance(p.method, Divisor):
+        raise UnsupportedClause(p.method, f"place in each {p.level} by", "a placement by quotients needs a "
+                                "divisor method")
+    check_method(p.method, p)
+    if p.scale.value not in ("none", "valid_votes"):
+        raise UnsupportedClause(p, f"place in each {p.level} ... per {p.scale.value}", "quotients per votes per "
+                                "seat (a product of a symbolic seat count, a vote and a total) are not encoded")
+    if p.entitlement or p.within or p.at_least is not None:
+        raise UnsupportedClause(p, f"place in each {p.level}", "'of entitlement', 'within' and 'at least' are not "
+                                "encoded in a placement by quotients after a tier")

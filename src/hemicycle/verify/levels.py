@@ -47,7 +47,7 @@ from hemicycle.model import Chamber
 from hemicycle.verify.concrete import totals_for
 from hemicycle.verify.errors import VerifyError
 from hemicycle.verify.level_encoding import LevelElection, LevelEnc, allocate_levels, level_election
-from hemicycle.verify.level_family import LevelSystem, reduce
+from hemicycle.verify.level_family import LevelSystem, reduce, rooms
 from hemicycle.verify.level_family import is_levels as _levelled
 from hemicycle.verify.level_family import level_system as _level_system
 from hemicycle.verify.mixed import compensation_system, is_compensation, is_parallel, parallel_system
@@ -126,11 +126,22 @@ def election_of(sys: LevelSystem, case: LevelCase) -> Election:
         # a placement's limit per district by a figure ('at most F per district'): the tier's seats
         # shared as evenly as the districts allow, adding up to them
         N, K = sys.upper.seats, sys.units
-        names = [p.per_unit_figure for p in sys.upper.level_placements if p.per_unit_figure]
-        units = tuple(Unit(name=name, level=level, votes=dict(zip(abbrs, case.votes[k], strict=True)),
-                           totals=totals_for(case.votes[k]), seats=case.mags[k],
-                           figures={f: N // K + (1 if k < N % K else 0) for f in names})
-                      for k, name in enumerate(sys.unit_names))
+        ps = sys.upper.level_placements
+        names = [p.per_unit_figure for p in ps if p.per_unit_figure]
+        provinces: list[Unit] = []
+        if sys.parents:  # the provinces above the districts, each with its room for the levelling seats
+            R = len(set(sys.parents))
+            room = rooms(ps[0], R, N - sys.constituencies)
+            for r in range(R):
+                rows = [case.votes[k] for k in range(K) if sys.parents[k] == r]
+                here = [sum(col) for col in zip(*rows, strict=True)]
+                provinces.append(Unit(name=f"P{r + 1}", level=ps[0].level, votes=dict(zip(abbrs, here, strict=True)),
+                                      totals=totals_for(here), figures={f: room[r] for f in names}))
+        units = (*provinces, *(Unit(name=name, level=level, votes=dict(zip(abbrs, case.votes[k], strict=True)),
+                                    totals=totals_for(case.votes[k]), seats=case.mags[k],
+                                    parent=f"P{sys.parents[k] + 1}" if sys.parents else None,
+                                    figures={} if sys.parents else {f: rooms(ps[0], K, N)[k] for f in names})
+                                for k, name in enumerate(sys.unit_names)))
         lists = tuple(ListEntry(abbr=a, votes=v, registration_order=p + 1, ballot_order=p + 1)
                       for p, (a, v) in enumerate(zip(abbrs, nat, strict=True)))
         return Election(lists=lists, totals=totals, units=units, name="counterexample")
@@ -176,7 +187,10 @@ def interpret(sys: LevelSystem, case: LevelCase, *, explain: bool = True) -> Lev
     abbrs = [f"L{p + 1}" for p in range(n)]
     national = [res.seats.get(a, 0) for a in abbrs]
     upper_level = sys.place.level if sys.place is not None else sys.upper.level if sys.magnitude else None
-    if upper_level is None:
+    if sys.placing:  # the placement encoded: the seats per district
+        by = {u.name: u for u in res.districts if u.level == (sys.lower.level if sys.lower else None)}
+        seats = [[by[name].seats.get(a, 0) if name in by else 0 for a in abbrs] for name in sys.unit_names]
+    elif upper_level is None:
         seats = [national]
     else:
         by = {u.name: u for u in res.districts if u.level == upper_level}
@@ -251,7 +265,7 @@ def judged(sys: LevelSystem, case: LevelCase, want: LevelOutcome | str, got: lis
            defined: bool) -> str | None:
     """None when the encoding's seats (``got``, ``total``; ``defined``: some cut has no tie) are the
     interpreter's ``want`` for ``case``, else what differs; every agreement harness judges here."""
-    if isinstance(want, str) and defined and sys.districted:
+    if isinstance(want, str) and defined and sys.districted and not sys.placing:
         # the levelling seats' placement in the districts is not encoded: a tie or an error there
         # leaves the seats in all as the rules without the placement give them
         bare = _unplaced(sys.chamber)

@@ -67,7 +67,8 @@ def verify_districted(
 
     vote_props = {**DISTRICT_CATALOGUE, **{p.name: p for p in user or []}}
     known = [*vote_props, *APPORTIONMENT_CATALOGUE]
-    apportioned = len(chamber.levels) == 1 and chamber.levels[0].apportion is not None
+    apportioned = len(chamber.levels) == 1 and chamber.levels[0].apportion is not None \
+        and chamber.levels[0].apportion.base is None  # by the votes themselves: the vote properties
     default = [p.name for p in user] if user else list(APPORTIONMENT_CATALOGUE if apportioned else DISTRICT_CATALOGUE)
     names = default if properties is None else properties
     for name in names:
@@ -254,4 +255,5 @@ def _district_counter(system: Any, o: Any) -> CounterElection:
                            seats=dict(zip(abbrs, o.national, strict=True)), house=o.house or system.chamber.seats,
                            tags={t: [a for a, f in zip(abbrs, flags, strict=True) if f]
                                  for t, flags in o.case.tags.items()},
-                           districts=units)
+                           districts=units, members=dict(zip(abbrs, o.case.members, strict=False)),
+                           lots={k: list(d) for k, d in o.case.lots.items()})

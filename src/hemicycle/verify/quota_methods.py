@@ -16,6 +16,9 @@ from hemicycle.verify.errors import UnsupportedClause
 from hemicycle.verify.num import ZERO, Num, count, ite, total
 from hemicycle.verify.symbolic import BInt
 
+# whether lr_round adds the order facts (``_order_facts``); off only to measure them
+IMPLIED_ORDER = True
+
 
 @dataclass
 class LRRound:
@@ -123,13 +126,35 @@ class QuotaAllocation(Allocation):
         # rank_i: how many active lists come before i for a leftover seat
         rank = _ranks(self.n, act, lambda j, i: z3.Or(rem[j].gt(rem[i]),
                                                       z3.And(rem[j].eq(rem[i]), self.beats(j, i))))
+        self._order_facts(act, has, weighted, f, rem, rank)
         if quota.kind is QuotaKind.HARE and not integer_quota and not corrected:
-            seats = self._leftover_hare(act, has, f, rem, rank, left)
+            seats = self._leftover_hare(act, has, f, rem, rank, left, weighted)
         else:
             seats = self._leftover_general(act, has, f, rem, rank, left)
         rnd = LRRound(act, f, seats)
         rounds.append(rnd)
         return rnd
+
+    def _order_facts(self, act: list[z3.BoolRef], has: z3.BoolRef, weighted: list[Num],
+                     f: list[z3.ArithRef], rem: list[Num], rank: list[z3.ArithRef]) -> None:
+        """Facts that follow from the parts and ranks as they are defined (never a constraint of
+        their own): they spare the solver a counting argument. A list with at least the weighted
+        votes of another has at least its integer part (both parts are the floor of one increasing
+        function of the votes, ``f q <= w < (f + 1) q`` with one quota q > 0); a list with the
+        larger remainder comes earlier for a leftover seat (every list before it is before the
+        other too, and so is it)."""
+        if not IMPLIED_ORDER:
+            return
+        ctx, n = self.ctx, self.n
+        for i in range(n):
+            for j in range(n):
+                if i == j:
+                    continue
+                both = z3.And(act[i], act[j])
+                if f[i] is not f[j]:
+                    ctx.add(z3.Implies(z3.And(has, both, weighted[i].ge(weighted[j])),
+                                       f[i] >= f[j]))
+                ctx.add(z3.Implies(z3.And(both, rem[i].gt(rem[j])), rank[i] < rank[j]))
 
     def _exact_parts(self, act: list[z3.BoolRef], has: z3.BoolRef, Hd: BInt | int, dmax: int,
                      weighted: list[Num], cden: int, cmax: Fraction,
@@ -193,7 +218,7 @@ class QuotaAllocation(Allocation):
 
     def _leftover_hare(self, act: list[z3.BoolRef], has: z3.BoolRef, f: list[z3.ArithRef],
                        rem: list[Num], rank: list[z3.ArithRef],
-                       left: z3.ArithRef) -> list[z3.ArithRef]:
+                       left: z3.ArithRef, weighted: list[Num]) -> list[z3.ArithRef]:
         """Exact Hare without corrections: the quotients add up to H, so 0 <= leftover < the
         number of active lists, one seat each to the largest remainders."""
         ctx, n = self.ctx, self.n
@@ -203,6 +228,12 @@ class QuotaAllocation(Allocation):
             s = ctx.int_var(f"s{i + 1}")
             ctx.add(s == f[i] + z3.If(gets[i], 1, 0))
             seats.append(s)
+        if IMPLIED_ORDER:  # (the two facts of ``_order_facts`` together: Hamilton keeps the order)
+            for i in range(n):
+                for j in range(n):
+                    if i != j:
+                        ctx.add(z3.Implies(z3.And(has, act[i], act[j], weighted[i].gt(weighted[j])),
+                                           seats[i] >= seats[j]))
         for i in range(n):
             for j in range(i + 1, n):
                 self.tie(z3.Or(z3.And(gets[i], act[j], z3.Not(gets[j]), rem[i].eq(rem[j])),

@@ -29,6 +29,9 @@ class CounterElection:
     districts: list[dict[str, Any]] = field(default_factory=list)
     # a regional threshold: per region {"region", "votes", "totals"} (summing to the above)
     regions: list[dict[str, Any]] = field(default_factory=list)
+    # two scrutinies (verify/scrutiny.py): each list's member parties, each lot's draw (first first)
+    members: dict[str, int] = field(default_factory=dict)
+    lots: dict[str, list[str]] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"votes": self.votes, "totals": self.totals, "seats": self.seats,
@@ -39,6 +42,10 @@ class CounterElection:
             out["districts"] = self.districts
         if self.regions:
             out["regions"] = self.regions
+        if self.members:
+            out["members"] = self.members
+        if self.lots:
+            out["lots"] = self.lots
         return out
 
 

@@ -108,16 +108,18 @@ def _at(label: str, text: str) -> str:
 
 
 def decide_queries(asks: Iterable[Ask], confirm: Callable[[Ask, z3.ModelRef], list[Any]], deadline: float,
-                   proved: Callable[[int], list[str]]) -> Verdict:
+                   proved: Callable[[int], list[str]], *,
+                   solver: Callable[[], z3.Solver] = z3.Solver) -> Verdict:
     """The verdict of a property decided by ``asks`` (see the module's docstring). ``confirm``
     replays a model (raising ``EncodingMismatch`` when the interpreter does not confirm it);
-    ``proved(count)`` gives the notes of a PROVED over ``count`` queries."""
+    ``proved(count)`` gives the notes of a PROVED over ``count`` queries; ``solver`` makes the
+    solver of each query (an encoding known to be linear integer arithmetic can ask for QF_LIA)."""
     start = time.monotonic()
     unknown: list[str] = []
     count = 0
     for q in asks:
         count += 1
-        s = z3.Solver()
+        s = solver()
         s.add(*q.cons, *q.assume, q.violation)
         r, why = check_by(s, deadline)
         if r == z3.sat:

@@ -1,0 +1,268 @@
+"""Highest averages over a block of cells by a cut level: each list's count of quotients at least
+one level per cell, certified in integers.
+
+``cut_block(lin, weights, seats)``: as ``batch_divisors.divisor_block`` (``weights`` lists x cells,
+0 where a list is not admitted; ``seats`` each cell's magnitude; returns the seats and the cells
+handed back), for divisors on one line ``d(k) = alpha k + beta`` with ``1 <= beta <= alpha``
+(D'Hondt, Sainte-Lague, Danish); other divisors go to ``divisor_block``.
+
+The seats ``s`` of a cell are its ``h`` highest quotients ``w / d(k)`` exactly when some level
+``lambda = a / b`` (any positive rational) has every list's last quotient ``w / d(s - 1)`` at
+least ``lambda`` and its next one ``w / d(s)`` below it, and the counts sum to ``h``: then the
+``h``-th highest quotient is at least ``lambda`` and the next below it, so the seat-by-seat
+process gives these seats with no tie to break. In integers, with ``v = alpha s + beta - alpha``
+(the last divisor; at most 0 for a list without seats): ``0 <= w b - v a < alpha a`` for every
+list, a list without votes included (``v a <= 0``, ``-v a < alpha a`` as ``beta >= 1``).
+
+1. A level per cell where each list loses 0.6 of a seat on average, ``1 / lambda = (5 alpha h +
+   k (5 beta - 3 alpha)) / 5V`` (``V`` the cell's votes, ``k`` the block's width); the counts
+   ``floor(w / (alpha lambda) + (alpha - beta) / alpha)`` in floating point (truncation: the
+   figures are at least 0). Half the cells then hold their magnitude, most others one seat short.
+2. The cells one seat short, over the whole block: a seat to the highest next quotient, which
+   is then the level (it is a last quotient, the least of them if the floats chose well).
+3. The certificate above: two products and a difference per figure, the largest (and least)
+   value per cell.
+4. The cells it does not confirm (several seats off, one over, the floats' choice wrong, a tie
+   at the cut) are taken out and settled by rounds of one seat each, the level then the least
+   last quotient, and certified the same way; what still fails is handed back.
+
+Floating point only proposes; every seat is confirmed by integer products in 32 bits where every
+product fits, else 64 bits, else the block goes to ``divisor_block`` as it stands.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import Any
+
+import numpy as np
+
+from hemicycle.batch_divisors import _I32, _I64, _pick, divisor_block
+from hemicycle.highest_averages import LinearDivisors
+
+Array = np.ndarray[Any, np.dtype[np.int64]]
+Mask = np.ndarray[Any, np.dtype[np.bool_]]
+
+_ROUNDS = 4  # seats moved per cell at most in step 4; what needs more is handed back
+
+
+def covers(lin: LinearDivisors | None) -> bool:
+    """Whether ``cut_block`` decides these divisors itself (a line ``alpha k + beta``, no head,
+    ``0 <= beta <= alpha``; ``beta = 0``, Adams, by ``_first_seats``)."""
+    return lin is not None and not lin.head and lin.alpha > 0 and 0 <= lin.beta <= lin.alpha
+
+
+def _level(lin: LinearDivisors, width: int, h: Array, votes: Array) -> tuple[Array, Array]:
+    """Step 1's level ``a / b`` per cell (``votes`` the cell's votes)."""
+    alpha, beta = lin.alpha, lin.beta
+    b = np.maximum(5 * alpha * h + width * (5 * beta - 3 * alpha), 1)
+    return np.maximum(5 * votes, 1), b
+
+
+def _top(lin: LinearDivisors, a_max: int, b_max: int, w_max: int) -> int:
+    """The largest product the steps form: ``w b`` and ``alpha s a`` at step 1's levels (a count
+    at most ``w / (alpha lambda) + 1 <= b / (5 alpha) + 2``, as ``a = 5V``), with ``_ROUNDS``
+    seats more, and ``w v`` at the levels of quotients (step 4)."""
+    alpha = lin.alpha
+    s_cap = b_max // (4 * alpha) + 2 + _ROUNDS
+    v_cap = alpha * s_cap + lin.beta
+    return max(a_max * (alpha * s_cap + alpha), w_max * b_max, w_max * (v_cap + alpha))
+
+
+def cut_dtype(lin: LinearDivisors, w_max: int, width: int, h_max: int) -> Any:
+    """The integers a block of ``width`` lists, weights at most ``w_max`` and magnitudes at most
+    ``h_max`` is likely certified in (a cell's votes at most ``width w_max``): int32 or int64;
+    ``cut_block`` checks its own products and widens where they do not fit."""
+    b = 5 * lin.alpha * h_max + width * abs(5 * lin.beta - 3 * lin.alpha) + 1
+    top = _top(lin, 5 * width * w_max + 5, b, w_max)
+    return np.int32 if top < _I32 else np.int64 if top < _I64 else None
+
+
+class Scratch:
+    """Arrays reused from call to call for the block's passes: a fresh array of a block's size is
+    mapped from the system and faulted in page by page each time, which costs more than the
+    pass that fills it."""
+
+    def __init__(self) -> None:
+        self._arrays: dict[tuple[str, Any], np.ndarray] = {}
+
+    def get(self, name: str, shape: tuple[int, ...], dtype: Any) -> np.ndarray:
+        size = math.prod(shape)
+        key = (name, np.dtype(dtype))
+        have = self._arrays.get(key)
+        if have is None or have.size < size:
+            have = self._arrays[key] = np.empty(max(size, 1), dtype=dtype)
+        return have[:size].reshape(shape)
+
+
+def cut_block(lin: LinearDivisors, weights: Array, seats: Array, scratch: Scratch | None = None,
+              w_max: int | None = None, pending: list[Pending] | None = None) -> tuple[Array, Mask]:
+    """The seats of every cell (lists x cells, in the weights' integers; in ``scratch`` where one is
+    given, valid until its next use) and the cells handed back; ``w_max``, where given, at least
+    the largest weight. With ``pending``, step 4 is left to ``settle`` (one call for the cells of
+    many blocks): the cells it needs are appended there and not handed back here."""
+    k, n = weights.shape
+    if not covers(lin) or n == 0 or k == 0:
+        return divisor_block(lin, weights, seats)
+    if lin.beta == 0:
+        return _first_seats(lin, weights, seats, scratch, w_max)
+    alpha, beta = lin.alpha, lin.beta
+    w = np.ascontiguousarray(weights)  # step 2 writes through ravel(): row-major arrays only
+    vsum = _row_sum(w)
+    empty = vsum == 0
+    h = seats.astype(np.int64)
+    a, b = _level(lin, k, h, vsum)
+    top = _top(lin, int(a.max()), int(b.max()), int(w.max()) if w_max is None else w_max)
+    if top >= (_I32 if w.dtype == np.int32 else _I64):
+        if top >= _I64:
+            return divisor_block(lin, weights, seats)
+        w = w.astype(np.int64)  # the products do not fit in 32 bits: the block in 64
+    scratch = scratch or Scratch()
+    itype = w.dtype.type
+    ftype = np.float32 if w.dtype == np.int32 else np.float64
+    y = scratch.get("y", (k, n), ftype)
+    np.multiply(w, (b / (alpha * a)).astype(ftype), out=y, dtype=ftype, casting="unsafe")
+    if alpha != beta:
+        y += ftype((alpha - beta) / alpha)
+    s = scratch.get("s", (k, n), w.dtype)
+    np.copyto(s, y, casting="unsafe")  # truncation: the figures are at least 0
+    left = h - _row_sum(s, np.int32)  # counts of at most 2**31 / a each: their sum in 32 bits
+    a, b = a.astype(w.dtype), b.astype(w.dtype)
+    x = scratch.get("x", (k, n), w.dtype)
+    up = np.nonzero((left == 1) & ~empty)[0]
+    if up.size:  # step 2
+        if alpha != 1:
+            np.multiply(s, itype(alpha), out=x)
+            x += itype(beta)
+        else:
+            np.add(s, itype(beta), out=x)
+        q = np.divide(w, x, out=y, dtype=ftype, casting="unsafe")
+        at = _pick(q, True)[up] * n + up
+        a[up] = w.ravel()[at]
+        b[up] = x.ravel()[at]
+        s.ravel()[at] += itype(1)
+        left[up] = 0
+    good = _certified(lin, w, s, a, b, x, scratch.get("x2", (k, n), w.dtype))
+    good &= left == 0
+    good &= ~empty
+    back = empty.copy()
+    rest = np.nonzero(~good & ~empty)[0]
+    if rest.size and pending is not None:
+        pending.append(Pending(rest, np.take(w, rest, axis=1), np.take(s, rest, axis=1), h[rest]))
+    elif rest.size:  # step 4
+        ws = np.take(w, rest, axis=1)
+        ss = np.take(s, rest, axis=1)
+        ok = _settled(lin, ws, ss, h[rest])
+        s[:, rest] = ss
+        back[rest] = ~ok
+    return (s if s.dtype == weights.dtype else s.astype(weights.dtype)), back
+
+
+def _first_seats(lin: LinearDivisors, weights: Array, seats: Array, scratch: Scratch | None,
+                 w_max: int | None) -> tuple[Array, Mask]:
+    """Divisors ``alpha k`` (Adams): ``d(0) = 0`` gives every list with votes a seat before any
+    other (its first quotient is above every finite one); the rest go by ``alpha k + alpha``
+    (D'Hondt's quotients, each list's next after its first seat), and the cut is where it is
+    there. A cell with fewer seats than lists with votes is handed back (the first quotients tie)."""
+    with_votes = weights > 0
+    lists = _row_sum(with_votes, np.int64)
+    rest = seats.astype(np.int64) - lists
+    short = rest < 0
+    got, back = cut_block(LinearDivisors(D=lin.D, head=(), alpha=lin.alpha, beta=lin.alpha), weights,
+                          np.maximum(rest, 0), scratch, w_max)
+    none_left = rest == 0  # each list with votes has its first seat, no more: no quotient at the cut ties
+    got = np.where(none_left, 0, got) + with_votes
+    back = (back & ~none_left) | short | (lists == 0)
+    return got, back
+
+
+@dataclasses.dataclass
+class Pending:
+    """Cells of a block left to step 4: their places in the block, weights, counts, magnitudes."""
+
+    cells: Array
+    weights: Array
+    counts: Array
+    seats: Array
+
+
+def settle(lin: LinearDivisors, pending: list[Pending]) -> list[tuple[Array, Mask]]:
+    """Step 4 for the pending cells of blocks of one width, in one call: per entry, the cells'
+    seats (lists x cells) and whether each is handed back."""
+    if not pending:
+        return []
+    dtype = np.result_type(*(p.weights.dtype for p in pending))
+    w = np.concatenate([p.weights.astype(dtype, copy=False) for p in pending], axis=1)
+    s = np.concatenate([p.counts.astype(dtype, copy=False) for p in pending], axis=1)
+    ok = _settled(lin, w, s, np.concatenate([p.seats for p in pending]))
+    out, at = [], 0
+    for p in pending:
+        m = p.cells.size
+        out.append((s[:, at:at + m], ~ok[at:at + m]))
+        at += m
+    return out
+
+
+def _row_sum(x: np.ndarray, dtype: Any = np.int64) -> np.ndarray:
+    """Each column's sum (a few rows: one pass per row is faster than a reduction along them)."""
+    total = x[0].astype(dtype)
+    for row in x[1:]:
+        total += row
+    return total
+
+
+def _certified(lin: LinearDivisors, w: Array, s: Array, a: Array, b: Array, x: Array | None = None,
+               x2: Array | None = None) -> Mask:
+    """Per cell, whether the level ``a / b`` has every last quotient at least it and every next one
+    below it: ``0 <= w b - v a < alpha a``, ``v = alpha s + beta - alpha`` (module docstring);
+    ``x`` and ``x2`` arrays of the block's shape to work in."""
+    alpha, beta = lin.alpha, lin.beta
+    x = np.multiply(w, b, out=x)
+    x -= np.multiply(s, a * alpha if alpha != 1 else a, out=x2)
+    if alpha == beta:  # v = alpha s: one comparison, the differences read as unsigned
+        unsigned = np.uint32 if x.dtype == np.int32 else np.uint64
+        return x.view(unsigned).max(axis=0) < (a * alpha).astype(unsigned)  # type: ignore[no-any-return]
+    shift = (alpha - beta) * a.astype(np.int64)  # w b - alpha s a + shift in [0, alpha a)
+    return (x.min(axis=0) >= -shift) & (x.max(axis=0) < alpha * a.astype(np.int64) - shift)  # type: ignore[no-any-return]
+
+
+def _settled(lin: LinearDivisors, w: Array, s: Array, h: Array) -> Mask:
+    """Step 4 on a few cells (``s`` in place): rounds of one seat (to the highest next quotient or
+    from the lowest last one) until the counts sum to the magnitude, then the level the least last
+    quotient, certified. Returns the cells certified."""
+    alpha, beta = lin.alpha, lin.beta
+    itype = s.dtype.type
+    n = s.shape[1]
+    wf = w.astype(np.float32 if w.dtype == np.int32 else np.float64)
+    cells = np.arange(n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for _ in range(_ROUNDS):
+            left = h - _row_sum(s)
+            if not left.any():
+                break
+            u = s * itype(alpha) + itype(beta)
+            more = np.nonzero(left > 0)[0]
+            if more.size:
+                j = _pick(np.divide(wf, u), True)
+                s[j[more], more] += 1
+            less = np.nonzero(left < 0)[0]
+            if less.size:
+                last = _last(lin, wf, s, u)
+                s[_pick(last, True)[less], less] -= 1
+        left = h - _row_sum(s)
+        u = s * itype(alpha) + itype(beta)
+        j = _pick(_last(lin, wf, s, u), True)  # the least last quotient: the level
+    a = w[j, cells]
+    b = u[j, cells] - itype(alpha)
+    ok = (left == 0) & (b > 0) & (a > 0)
+    return ok & _certified(lin, w, s, np.where(ok, a, 1).astype(w.dtype), np.where(ok, b, 1).astype(w.dtype))
+
+
+def _last(lin: LinearDivisors, wf: np.ndarray, s: Array, u: Array) -> np.ndarray:
+    """``d(s - 1) / w`` where a list has a seat (the inverse of its last quotient), else -1: the
+    highest is the least last quotient."""
+    q = np.divide((u - u.dtype.type(lin.alpha)).astype(wf.dtype), wf)
+    np.putmask(q, s <= 0, -1.0)
+    q[~np.isfinite(q)] = -1.0
+    return q  # type: ignore[no-any-return]
