@@ -54,18 +54,21 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--old", action="store_true", help="an encoding built for each election")
     args = ap.parse_args()
-    command = f"python scripts/level_agreement.py --count {args.count} --seed {args.seed}" + (" --old" * args.old)
+    command = (f"python scripts/level_agreement.py --count {args.count} --seed {args.seed}" + (" --old" * args.old)
+               + (f" --only {args.only}" if args.only else ""))
     lines = [f"# levels agreement, {datetime.date.today()} ({command})",
              "family | elections | step pairs | left out (a tie at a cut, the interpreter needs its lot) | "
-             "disagreements | seconds"]
+             "disagreements | seconds | CPU seconds | elections a CPU second"]
     total_bad = 0
     for name in FAMILIES:
         if args.only and name not in args.only.split(","):
             continue
-        start = time.monotonic()
+        start, cpu = time.monotonic(), time.process_time()
         c, s, ties, bad = run(name, args.count, args.lists, seed=args.seed, pinned=not args.old)
+        cpu = time.process_time() - cpu
         total_bad += len(bad)
-        lines.append(f"{name} | {c} | {s} | {ties} | {len(bad)} | {time.monotonic() - start:.0f}")
+        lines.append(f"{name} | {c} | {s} | {ties} | {len(bad)} | {time.monotonic() - start:.0f} | {cpu:.0f} | "
+                     f"{c / cpu:.1f}")
         lines += [f"    {b}" for b in bad[:5]]
         print("\n".join(lines[-1 - min(5, len(bad)):]), flush=True)
     start = time.monotonic()

@@ -227,6 +227,10 @@ def _pins(e: LevelElection, case: LevelCase) -> list[z3.BoolRef]:
         out += pin(e.pop, case.pop)
     names = list(e.extras or {})
     out += pin([(e.extras or {})[x] for x in names], [(case.extras or {}).get(x, 0) for x in names])
+    if e.mags is not None:  # districts allocated from the list votes: their magnitudes
+        if case.mags is None:
+            raise ValueError("the rules allocate districts from the list votes: the case must give their magnitudes")
+        out += pin(e.mags, case.mags)
     return out
 
 
