@@ -76,16 +76,17 @@ def test_each_district_gets_its_placed_seats() -> None:
     assert _pinned("denmark-2015-3-districts").agree(case, unique=True, want=o) is None
 
 
-@pytest.mark.slow  # ~30 s: the pinned harness on random elections and step pairs of every new family
+@pytest.mark.slow  # the CI slice (~10 s each): the pinned harness on random elections and step pairs of every
+# new family; scripts/level_placement_chunks.py runs the hundreds (docs/figures/agreement-levels-placements-*)
 @pytest.mark.parametrize("name", ["iceland-2021", "denmark-2015-3-districts", "denmark-quota"])
 def test_random_elections_and_steps_agree(name: str) -> None:
     sys = family(name)
     fast = _pinned(name)
     rng = random.Random(f"placement-{name}")
-    for j in range(12):
+    for j in range(4):
         case = random_case(sys, 3, rng)
         o = interpret(sys, case)
-        assert fast.agree(case, unique=j % 4 == 0, want=o) is None
+        assert fast.agree(case, unique=j == 0, want=o) is None
         if not isinstance(o, str):
             k, p = rng.randrange(sys.units), rng.randrange(3)
             assert fast.agree_step(case, k, p, rng.randint(1, 50), o) is None
