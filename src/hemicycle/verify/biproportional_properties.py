@@ -15,17 +15,14 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from fractions import Fraction
-from math import lcm
 from typing import Any
 
 import z3
 
 from hemicycle.model import Chamber
 from hemicycle.verify.biproportional import BiproSystem, allocate_bipro, bipro_system
-from hemicycle.verify.district_properties import DISTRICT_CATALOGUE
+from hemicycle.verify.district_properties import DISTRICT_CATALOGUE, integral_figures
 from hemicycle.verify.districts import (
-    DISTRICT_EXTRAS,
     DistrictCase,
     DistrictEnc,
     DistrictOutcome,
@@ -143,33 +140,11 @@ BIPRO_CATALOGUE: dict[str, BiproProperty] = _catalogue()
 # --- deciding --------------------------------------------------------------------------------
 
 
-def _value(mdl: z3.ModelRef, x: object) -> Fraction:
-    if not isinstance(x, z3.ExprRef):
-        return Fraction(int(x))  # type: ignore[call-overload]
-    v = mdl.eval(x, model_completion=True)
-    if z3.is_int_value(v):
-        return Fraction(v.as_long())
-    return Fraction(v.numerator_as_long(), v.denominator_as_long())  # type: ignore[attr-defined]
-
-
 def read_cases(mdl: z3.ModelRef, q: BQuery, mags: Mags) -> tuple[list[DistrictCase], list[list[list[int]]]]:
     """The query's elections as integral cases (one common factor for rational votes), and the
     model's seats (district x list)."""
-    raw = []
-    for enc in q.elections:
-        votes = [[_value(mdl, x.a) for x in e.votes] for e in enc.districts]
-        extras = [{name: _value(mdl, getattr(e, name).a) for name in DISTRICT_EXTRAS} for e in enc.districts]
-        raw.append((votes, extras))
-    den = 1
-    for votes, extras in raw:
-        for row in votes:
-            for x in row:
-                den = lcm(den, x.denominator)
-        for xs in extras:
-            for y in xs.values():
-                den = lcm(den, y.denominator)
-    cases = [DistrictCase([[int(x * den) for x in row] for row in votes],
-                          [{k: int(y * den) for k, y in xs.items()} for xs in extras],
+    raw = integral_figures(mdl, q.elections)
+    cases = [DistrictCase(votes, extras,
                           [None] * len(mags), list(mags),
                           {t: [z3.is_true(mdl.eval(v, model_completion=True)) for v in vs]
                            for t, vs in enc.districts[0].tags.items()})

@@ -12,9 +12,11 @@ needs every query unsatisfiable **and** its assumptions satisfiable without the 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
+from math import lcm
+from typing import Any
 
 import z3
 
@@ -160,7 +162,8 @@ DISTRICT_CATALOGUE: dict[str, DistrictProperty] = {
 # --- solving ---------------------------------------------------------------------------------
 
 
-def _value(m: z3.ModelRef, x: object) -> Fraction:
+def model_fraction(m: z3.ModelRef, x: object) -> Fraction:
+    """The model's value of ``x`` (a figure, or a constant), exactly."""
     if not isinstance(x, z3.ExprRef):
         return Fraction(int(x))  # type: ignore[call-overload]
     v = m.eval(x, model_completion=True)
@@ -169,25 +172,33 @@ def _value(m: z3.ModelRef, x: object) -> Fraction:
     return Fraction(v.numerator_as_long(), v.denominator_as_long())  # type: ignore[attr-defined]
 
 
-def _cases(m: z3.ModelRef, q: DQuery) -> tuple[list[DistrictCase], list[list[list[int]]]]:
-    """The query's elections as integral cases (one common factor), and the model's seats."""
-    from math import lcm
+Figures = tuple[list[list[int]], list[dict[str, int]]]  # an election's votes (district x list), district figures
 
+
+def integral_figures(m: z3.ModelRef, elections: Sequence[Any]) -> list[Figures]:
+    """Each election's votes (district x list) and district figures (``DISTRICT_EXTRAS``) in the
+    model, as whole numbers: rational figures times one common factor for all the elections."""
     raw = []
-    for enc in q.elections:
-        votes = [[_value(m, x.a) for x in e.votes] for e in enc.districts]
-        extras = [{name: _value(m, getattr(e, name).a) for name in DISTRICT_EXTRAS} for e in enc.districts]
+    for enc in elections:
+        votes = [[model_fraction(m, x.a) for x in e.votes] for e in enc.districts]
+        extras = [{name: model_fraction(m, getattr(e, name).a) for name in DISTRICT_EXTRAS} for e in enc.districts]
         raw.append((votes, extras))
     den = 1
     for votes, extras in raw:
         for row in votes:
             for x in row:
                 den = lcm(den, x.denominator)
-        for x in extras:
-            for y in x.values():
+        for xs in extras:
+            for y in xs.values():
                 den = lcm(den, y.denominator)
-    cases = [DistrictCase([[int(x * den) for x in row] for row in votes],
-                          [{k: int(y * den) for k, y in x.items()} for x in extras],
+    return [([[int(x * den) for x in row] for row in votes],
+             [{k: int(y * den) for k, y in xs.items()} for xs in extras]) for votes, extras in raw]
+
+
+def _cases(m: z3.ModelRef, q: DQuery) -> tuple[list[DistrictCase], list[list[list[int]]]]:
+    """The query's elections as integral cases (one common factor), and the model's seats."""
+    raw = integral_figures(m, q.elections)
+    cases = [DistrictCase(votes, extras,
                           [draw_of(enc, k, m) for k in range(len(enc.districts))],
                           [m.eval(x, model_completion=True).as_long() for x in enc.magnitudes],
                           {t: [z3.is_true(m.eval(v, model_completion=True)) for v in vs]
