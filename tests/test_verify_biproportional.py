@@ -144,7 +144,7 @@ def test_negative_vote_weight_decided_at_one_vector() -> None:
     assert any("non-vacuity" in n for n in v.notes)
 
 
-@pytest.mark.slow  # about 20 s: the cell property needs the whole encoding of both elections
+@pytest.mark.long  # about 20 s: the cell property needs the whole encoding of both elections
 def test_district_monotonicity_decided_at_one_vector() -> None:
     bs = _system("zug-2018")
     one = BiproSystem(bs.chamber, bs.tier, bs.names, ((2, 1),), bs.free)

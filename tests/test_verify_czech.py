@@ -74,7 +74,7 @@ def test_random_and_constructed_elections_agree_with_the_interpreter() -> None:
     assert (t.elections, t.steps, t.bad) == (6, 2, [])
 
 
-@pytest.mark.slow  # a few dozen more elections at 6 seats, where second-scrutiny seats are placed (~15 CPU s)
+@pytest.mark.long  # a few dozen more elections at 6 seats, where second-scrutiny seats are placed (~15 CPU s)
 def test_more_elections_agree_at_six_seats() -> None:
     t = run(czech(6), 30, seed="test-6", unique_every=15, step_every=6)
     assert (t.elections, t.steps, t.bad) == (30, 5, [])

@@ -180,7 +180,9 @@ def test_an_alliance_counterexample_names_the_alliance() -> None:
     assert set(tags) <= {f"{ALLIANCE_TAG}1"}
 
 
-@pytest.mark.parametrize("rule", ["consolation", "alliance-lr", "dhondt-lot"])
+# alliance-lr and consolation take 25-35 s each on 2 cores: `long` (scripts/long_tests.sh)
+@pytest.mark.parametrize("rule", [pytest.param("consolation", marks=pytest.mark.long),
+                                  pytest.param("alliance-lr", marks=pytest.mark.long), "dhondt-lot"])
 def test_two_election_encodings_agree_on_a_slice(rule: str) -> None:
     # the quick slice of `scripts/agreement.py --pairs --families alliances lots "sequential admission,
     # consolation"`: every two-election property, two pairs of 2 or 3 lists each

@@ -13,7 +13,8 @@ from hemicycle.verify.agreement import RULES
 from hemicycle.verify.search import SEARCHABLE
 from hemicycle.verify.theory import THEOREMS, check
 
-CASES = [("hare", 3), ("droop", 3), ("dhondt", 3), ("kazakh", 3), ("threshold-absolute", 3)]
+CASES = [("hare", 3), pytest.param("droop", 3, marks=pytest.mark.long),  # droop: ~20 s on 2 cores
+         ("dhondt", 3), ("kazakh", 3), ("threshold-absolute", 3)]
 
 
 def _refuted_by_search(chamber: Chamber, name: str, n: int) -> bool:
