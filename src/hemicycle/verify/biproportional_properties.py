@@ -21,7 +21,7 @@ import z3
 
 from hemicycle.model import Chamber
 from hemicycle.verify.biproportional import BiproSystem, allocate_bipro, bipro_system
-from hemicycle.verify.district_properties import DISTRICT_CATALOGUE, integral_figures
+from hemicycle.verify.district_properties import DISTRICT_CATALOGUE, gained, integral_figures
 from hemicycle.verify.districts import (
     DistrictCase,
     DistrictEnc,
@@ -30,10 +30,9 @@ from hemicycle.verify.districts import (
     interpret,
 )
 from hemicycle.verify.errors import EncodingMismatch, PropertyError
-from hemicycle.verify.num import Num
 from hemicycle.verify.results import NO_RESULT, PropertyResult, bounds
 from hemicycle.verify.solving import Verdict, assumptions_satisfiable, check_by, replayed
-from hemicycle.verify.symbolic import Ctx, SymElection
+from hemicycle.verify.symbolic import Ctx
 
 Mags = tuple[int, ...]
 
@@ -63,18 +62,7 @@ def _pair(bs: BiproSystem, mags: Mags, n: int, max_votes: int | None, k: int, p:
     sys = bs.districts(mags)
     ctx = Ctx(real=sys.real, prefix=f"{label}.")
     a_ds = district_elections(ctx, sys, n, "A", max_votes)
-    gain = ctx.num_var("gain")
-    ctx.add(gain > 0)
-    b_ds: list[SymElection] = []
-    for j, e in enumerate(a_ds):
-        if j != k:
-            b_ds.append(e)
-            continue
-        votes = list(e.votes)
-        votes[p] = votes[p] + Num(gain)
-        if max_votes is not None:
-            ctx.add(votes[p].a <= max_votes)
-        b_ds.append(e.with_votes(votes))
+    b_ds = gained(ctx, a_ds, k, p, max_votes)
     return (ctx, allocate_bipro(ctx, bs, a_ds, mags, "A", lower=lower),
             allocate_bipro(ctx, bs, b_ds, mags, "B", lower=lower))
 

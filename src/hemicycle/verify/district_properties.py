@@ -60,11 +60,9 @@ class DistrictProperty:
 # --- the queries -----------------------------------------------------------------------------
 
 
-def _step(sys: DistrictSystem, n: int, max_votes: int | None, k: int, p: int, label: str
-          ) -> tuple[Ctx, DistrictEnc, DistrictEnc, list[z3.BoolRef]]:
-    """Election A, and B = A with list p's votes in district k higher (all else equal)."""
-    ctx = Ctx(real=sys.real, prefix=f"{label}.")
-    a_ds = district_elections(ctx, sys, n, "A", max_votes)
+def gained(ctx: Ctx, a_ds: list[SymElection], k: int, p: int, max_votes: int | None) -> list[SymElection]:
+    """B's districts for a step: A's, with list p's votes in district k raised by a free ``gain`` > 0
+    (at most ``max_votes`` there when given); every other district is A's own."""
     d = ctx.num_var("gain")
     ctx.add(d > 0)
     b_ds: list[SymElection] = []
@@ -77,6 +75,15 @@ def _step(sys: DistrictSystem, n: int, max_votes: int | None, k: int, p: int, la
         if max_votes is not None:
             ctx.add(votes[p].a <= max_votes)
         b_ds.append(e.with_votes(votes))
+    return b_ds
+
+
+def _step(sys: DistrictSystem, n: int, max_votes: int | None, k: int, p: int, label: str
+          ) -> tuple[Ctx, DistrictEnc, DistrictEnc, list[z3.BoolRef]]:
+    """Election A, and B = A with list p's votes in district k higher (all else equal)."""
+    ctx = Ctx(real=sys.real, prefix=f"{label}.")
+    a_ds = district_elections(ctx, sys, n, "A", max_votes)
+    b_ds = gained(ctx, a_ds, k, p, max_votes)
     a = allocate_districts(ctx, sys, a_ds, "A")
     b = allocate_districts(ctx, sys, b_ds, "B")
     return ctx, a, b, [a.defined, b.defined]
