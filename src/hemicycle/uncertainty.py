@@ -13,8 +13,11 @@ uses floating point: every simulated election is then allocated exactly, with ev
 of the election kept (``hemicycle.derived``): in batches by ``hemicycle.allocate_batch`` when the
 rules need nothing but vote counts, one at a time by the interpreter otherwise. Same seed, same
 numbers. With districts, each district's votes are drawn (``simulate_district_votes``) for rules
-that allocate in them; rules that allocate nationally see the national votes only, and those are
-drawn (either model).
+that allocate in them, in the units that carry the lists' votes (``derived.vote_units``: the
+states' list votes of a Bundestag file, the districts of a Danish one); rules with one level the
+votes are drawn at go by the batch path, others (levelling, compensation, two votes) each
+simulated election through the interpreter; rules that allocate nationally see the national votes
+only, and those are drawn (either model).
 """
 
 from __future__ import annotations
@@ -140,7 +143,18 @@ def seat_distribution(
         raise ValueError("simulations of districted elections draw each district's votes by the dirichlet model; "
                          "the normal model (national standard errors) is not supported for districts yet")
     abbrs = list(election.abbrs)
-    seats_of = _district_seats(rules, election) if election.units else Seats(rules.model, election).batch
+    level = _drawn_level(rules, election)  # where each district's votes are drawn
+    if not election.units:
+        seats_of = Seats(rules.model, election).batch
+    elif not any(u.votes for u in election.units):
+        raise ValueError("simulations of this election: the rules allocate in its units, but no unit of the vote "
+                         "file gives the lists' votes (they are given nationally), so there are no district votes "
+                         "to draw")
+    elif level == rules.model.levels[0].name and len(rules.model.levels) == 1 \
+            and all(u.level == level for u in election.units):
+        seats_of = _district_seats(rules, election)
+    else:
+        seats_of = _unit_seats(rules, election, level)
     counts: dict[str, dict[int, int]] = {a: {} for a in abbrs}
     majority = 0
     done = 0
@@ -148,7 +162,8 @@ def seat_distribution(
     while done < simulations:
         size = min(chunk, simulations - done)
         if election.units:
-            votes, totals = simulate_district_votes(election, size, concentration=concentration, seed=chunk_seed)
+            votes, totals = simulate_district_votes(election, size, concentration=concentration, seed=chunk_seed,
+                                                    level=level)
         else:
             votes, totals = simulate_votes(election, size, model=model, concentration=concentration,
                                            standard_errors=standard_errors, seed=chunk_seed)
@@ -202,6 +217,42 @@ def _district_seats(rules: Rules, election: Election) -> Callable[[Any, Mapping[
 
     def seats(votes: Any, totals: Mapping[str, Any]) -> np.ndarray[Any, Any]:
         return national_seats(election, allocate_districts_batch(rules, election, votes, **totals), level)
+
+    return seats
+
+
+def _drawn_level(rules: Rules, election: Election) -> str:
+    """The level whose units carry the lists' votes (``derived.vote_units``): their votes are
+    drawn. The rules' own level where that is it or no unit carries votes."""
+    from hemicycle.derived import vote_units
+
+    own = rules.model.levels[0].name if rules.model.levels else "district"
+    found = {u.level for u in vote_units(election)} if election.units else set()
+    return own if own in found or len(found) != 1 else found.pop()
+
+
+def _unit_seats(rules: Rules, election: Election, level: str
+                ) -> Callable[[Any, Mapping[str, Any]], np.ndarray[Any, Any]]:
+    """Seats per list nationally of simulated elections whose votes are drawn in the units of
+    ``level`` while the rules allocate at other levels too (levelling, compensation, two votes):
+    each simulated election made by ``derived.derive_units`` (every other figure of each unit kept
+    consistent) and allocated by ``derived.Seats`` (the interpreter), one at a time."""
+    from hemicycle.batch_districts import district_columns
+    from hemicycle.derived import derive_units
+
+    units = election.units_of(level)
+    columns = district_columns(election, level)
+    abbrs = election.abbrs
+    evaluate = Seats(rules.model, election)
+
+    def seats(votes: Any, totals: Mapping[str, Any]) -> np.ndarray[Any, Any]:
+        size = votes[0].shape[0] if votes else 0
+        out = np.zeros((size, len(abbrs)), dtype=np.int64)
+        for j in range(size):
+            drawn = {(u.level, u.name): {abbrs[i]: int(v) for i, v in zip(cols, block[j].tolist(), strict=True)}
+                     for u, cols, block in zip(units, columns, votes, strict=True)}
+            out[j] = evaluate.units(derive_units(election, drawn))[0]
+        return out
 
     return seats
 
