@@ -188,6 +188,11 @@ def _what_if_tables(labels: dict[str, str], curves: Any, margins: Any, distribut
         for p in c.pieces:
             t.add(fmt_decimal(p.start * 100, 4) + "%", fmt_decimal(p.end * 100, 4) + "%", str(p.seats))
         t.notes = ["Shares of the list votes, the other lists keeping their proportions."]
+        if getattr(c, "note", ""):  # a curve searched on whole votes: how, and what it may miss
+            t.notes.append(c.note[0].upper() + c.note[1:] + ".")
+        for a, b, why in getattr(c, "gaps", ()):
+            t.notes.append(f"From {fmt_decimal(a * 100, 4)}% to {fmt_decimal(b * 100, 4)}% the rules cannot "
+                           f"allocate: {why}")
         tables.append(t)
     for label, ms in (margins or {}).items():
         t = Table(f"Votes that decide seats under {label} (others unchanged)",
