@@ -55,11 +55,11 @@ def districted(name: str) -> bool:
     return bool(model.levels) or any(t.level is not None for t in model.tiers)
 
 
-def largest_list(election: str) -> str:
+def largest_list(election: str) -> str | None:
     from hemicycle.votes import load_votes
 
     found = load_votes(hemicycle.api.resolve_election(election))
-    return max(found.lists, key=lambda e: (e.votes, e.abbr)).abbr
+    return max(found.lists, key=lambda e: (e.votes, e.abbr)).abbr if found.lists else None
 
 
 def national_file(name: str, folder: Path) -> Path:
@@ -134,6 +134,9 @@ def main() -> None:
                 "national": partial(hemicycle.compare, [name, str(national)], election),
             }
             for key in what:
+                if key in ("curve", "margins", "simulate") and abbr is None:
+                    print(f"{name:30} {key:8}     -        skipped: the election has no lists (seats to states only)")
+                    continue
                 status, cpu = run(calls[key], opts.timeout)
                 print(f"{name:30} {key:8} {cpu:7.1f} s CPU  {status}", flush=True)
 
