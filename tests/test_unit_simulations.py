@@ -34,3 +34,26 @@ def test_levelling_and_two_vote_files_simulate(rules: str, votes: str) -> None:
 def test_votes_given_only_nationally_cannot_be_drawn_in_districts() -> None:
     with pytest.raises(ValueError, match="no unit of the vote file gives the lists' votes"):
         seat_distribution(as_rules("new-zealand-2014"), as_election("new-zealand-2014"), 3)
+
+
+def test_a_draw_the_rules_cannot_allocate_is_counted_apart(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A simulated election with a gap of the law (here: every other draw) is left out of the
+    figures and counted, its reason kept, instead of failing the whole distribution."""
+    from hemicycle import derived
+    from hemicycle.interpreter.errors import AllocationError
+
+    real = derived.Seats.units
+    calls = {"n": 0}
+
+    def sometimes(self: derived.Seats, election: object) -> object:
+        calls["n"] += 1
+        if calls["n"] % 2 == 0:
+            raise AllocationError("a seat no district can take")
+        return real(self, election)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(derived.Seats, "units", sometimes)
+    found = seat_distribution(as_rules("scotland-2011"), as_election("scotland-2011"), 4, seed=2)
+    assert (found.simulations, found.undecided, found.undecided_reason) == (2, 2, "a seat no district can take")
+    assert all(sum(c.values()) == 2 for c in found.counts.values())
+    data = found.to_json()
+    assert data["undecided"] == 2 and data["simulations"] == 2

@@ -212,6 +212,9 @@ def _what_if_tables(labels: dict[str, str], curves: Any, margins: Any, distribut
         for a in d.abbrs:
             lo, hi = d.interval(a)
             t.add(a, f"{d.mean(a):.2f}", f"{lo}–{hi}")
+        if getattr(d, "undecided", 0):
+            t.notes = [f"{d.undecided:,} more simulated elections the rules cannot allocate are left out "
+                       f"(the first: {d.undecided_reason})"]
         tables.append(t)
     return tables
 

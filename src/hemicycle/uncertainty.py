@@ -43,6 +43,10 @@ class SeatDistribution(NotebookHtml):
     simulations: int
     counts: dict[str, dict[int, int]]  # abbr -> seats -> number of simulations
     majority: float  # share of simulations where some list has more than half of the list seats
+    # Simulated elections the rules could not allocate (a tie they do not break, a seat no district
+    # can take: each a gap of the law), left out of ``simulations`` and every figure; the first reason.
+    undecided: int = 0
+    undecided_reason: str = ""
 
     def probability(self, abbr: str, seats: int) -> float:
         return self.counts[abbr].get(seats, 0) / self.simulations
@@ -76,6 +80,7 @@ class SeatDistribution(NotebookHtml):
             "lists": {a: {"mean": self.mean(a), "interval90": list(self.interval(a)),
                           "distribution": {str(s): c / self.simulations for s, c in sorted(self.counts[a].items())}}
                       for a in self.abbrs},
+            **({"undecided": self.undecided, "undecided_reason": self.undecided_reason} if self.undecided else {}),
         }
 
 
@@ -158,6 +163,7 @@ def seat_distribution(
     counts: dict[str, dict[int, int]] = {a: {} for a in abbrs}
     majority = 0
     done = 0
+    undecided = 0
     chunk_seed = seed
     while done < simulations:
         size = min(chunk, simulations - done)
@@ -169,6 +175,10 @@ def seat_distribution(
                                            standard_errors=standard_errors, seed=chunk_seed)
         chunk_seed += 1
         seats = seats_of(votes, totals)
+        decided = (seats >= 0).all(axis=1)  # a row of -1: the rules could not allocate it (``_unit_seats``)
+        if not decided.all():
+            undecided += int((~decided).sum())
+            seats = seats[decided]
         for j, a in enumerate(abbrs):
             values, freq = np.unique(seats[:, j], return_counts=True)
             for s, c in zip(values.tolist(), freq.tolist(), strict=True):
@@ -178,8 +188,12 @@ def seat_distribution(
         done += size
         if progress is not None:
             progress(size)
-    return SeatDistribution(rules=rules.path, abbrs=abbrs, simulations=simulations, counts=counts,
-                            majority=majority / simulations)
+    kept = simulations - undecided
+    if not kept:
+        raise ValueError(f"none of the {simulations} simulated elections could be allocated: "
+                         f"{(getattr(seats_of, 'reason', None) or [''])[0]}")
+    return SeatDistribution(rules=rules.path, abbrs=abbrs, simulations=kept, counts=counts, majority=majority / kept,
+                            undecided=undecided, undecided_reason=(getattr(seats_of, "reason", None) or [""])[0])
 
 
 def simulate_district_votes(election: Election, simulations: int, *, concentration: float = 2000.0, seed: int = 0,
@@ -239,11 +253,14 @@ def _unit_seats(rules: Rules, election: Election, level: str
     consistent) and allocated by ``derived.Seats`` (the interpreter), one at a time."""
     from hemicycle.batch_districts import district_columns
     from hemicycle.derived import derive_units
+    from hemicycle.interpreter.errors import AllocationError
 
     units = election.units_of(level)
     columns = district_columns(election, level)
     abbrs = election.abbrs
     evaluate = Seats(rules.model, election)
+
+    reason: list[str] = []
 
     def seats(votes: Any, totals: Mapping[str, Any]) -> np.ndarray[Any, Any]:
         size = votes[0].shape[0] if votes else 0
@@ -251,9 +268,15 @@ def _unit_seats(rules: Rules, election: Election, level: str
         for j in range(size):
             drawn = {(u.level, u.name): {abbrs[i]: int(v) for i, v in zip(cols, block[j].tolist(), strict=True)}
                      for u, cols, block in zip(units, columns, votes, strict=True)}
-            out[j] = evaluate.units(derive_units(election, drawn))[0]
+            try:
+                out[j] = evaluate.units(derive_units(election, drawn))[0]
+            except AllocationError as e:  # a gap of the law on this draw: counted apart, the reason kept
+                out[j] = -1
+                if not reason:
+                    reason.append(str(e))
         return out
 
+    seats.reason = reason  # type: ignore[attr-defined]
     return seats
 
 
