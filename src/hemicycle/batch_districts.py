@@ -29,6 +29,7 @@ interpreter, election by election.
 from __future__ import annotations
 
 import dataclasses
+import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -67,19 +68,32 @@ def _missing(name: str, why: str) -> Array:
     raise _Declined
 
 
-def _checked(votes: Sequence[Any], columns: list[list[int]], totals: Mapping[str, Any]) -> tuple[list[Any], int,
-                                                                                                dict[str, Any]]:
+def _checked(votes: Sequence[Any], columns: list[list[int]], totals: Mapping[str, Any]
+             ) -> tuple[list[Any], int, dict[str, Any], list[Array] | None, bool]:
+    """The figures as arrays, checked; each district's largest figure per list where every array
+    holds machine integers (else None), read in the same pass as the check for negative figures;
+    and whether some figure is 2**63 or more (an unsigned array's: its elections go exactly)."""
     if len(votes) != len(columns):
         raise ValueError(f"votes must give {len(columns)} districts, not {len(votes)}")
     arrays = []
+    tops: list[Array] | None = []
+    huge = False
     e = None
     for d, (v, cols) in enumerate(zip(votes, columns, strict=True)):
         a = figure_array(v, f"votes of district {d}")
         if a.ndim != 2 or a.shape[1] != len(cols) or (e is not None and a.shape[0] != e):
             raise ValueError(f"votes of district {d} must have shape (elections, {len(cols)})")
         e = a.shape[0]
-        if a.size and a.min() < 0:
-            raise ValueError(f"votes of district {d} must not be negative")
+        if a.dtype.kind in "iu" and tops is not None:
+            top, over = _tops(a)
+            if top is None:
+                raise ValueError(f"votes of district {d} must not be negative")
+            tops.append(top)
+            huge |= over
+        else:
+            tops = None
+            if a.size and a.min() < 0:
+                raise ValueError(f"votes of district {d} must not be negative")
         arrays.append(a)
     e = e or 0
     given: dict[str, Any] = {}
@@ -93,8 +107,36 @@ def _checked(votes: Sequence[Any], columns: list[list[int]], totals: Mapping[str
             raise ValueError(f"{key} must be one figure per district or an array (elections, districts)")
         if a.size and a.min() < 0:
             raise ValueError(f"{key} must not be negative")
+        huge |= a.dtype.kind == "u" and a.size > 0 and int(a.max()) >= _HUGE
         given[key] = a
-    return arrays, e, given
+    return arrays, e, given, tops, huge
+
+
+_HUGE = 2**63
+
+
+def _tops(a: np.ndarray) -> tuple[Array | None, bool]:
+    """Each column's largest figure of an array of machine integers (elections x columns), in one
+    pass that also finds negative figures: read as unsigned integers of the same size, a negative
+    figure is 2**(bits - 1) or more. Returns the maxima (int64, at most 2**63 - 1; None where a
+    figure is negative) and whether some figure is 2**63 or more."""
+    signed = a.dtype.kind == "i"
+    top = _column_max(a.view(a.dtype.str.replace("i", "u")) if signed else a)
+    if not top.size:
+        return np.zeros(0, dtype=np.int64), False
+    most = int(top.max())
+    if signed and most >= 2 ** (8 * a.dtype.itemsize - 1):
+        return None, False
+    return np.minimum(top, _HUGE - 1).astype(np.int64), most >= _HUGE
+
+
+def _huge_rows(arrays: Sequence[np.ndarray], given: Mapping[str, np.ndarray], start: int, stop: int) -> Mask:
+    """The elections of rows ``start:stop`` with a figure of 2**63 or more (unsigned arrays)."""
+    over = np.zeros(stop - start, dtype=bool)
+    for a in [*arrays, *given.values()]:
+        if a.dtype.kind == "u" and a.shape[1]:
+            over |= (a[start:stop] >= _HUGE).any(axis=1)
+    return over
 
 
 def allocate_districts_batch(rules: Any, election: Election, votes: Sequence[Any], **totals: Any) -> list[Array]:
@@ -106,13 +148,13 @@ def allocate_districts_batch(rules: Any, election: Election, votes: Sequence[Any
     plan = plan_districts(chamber, election)
     level = chamber.levels[0].name
     columns = district_columns(election, level)
-    arrays, e, given = _checked(votes, columns, totals)
+    arrays, e, given, tops, huge = _checked(votes, columns, totals)
     # each district's seats laid out list by list (the transpose of a (lists x elections) array),
     # so that the blocks' rows are written as they are, and lists without seats never touched
     out = [np.zeros(a.shape[::-1], dtype=np.int64).T for a in arrays]
     if e == 0:
         return out
-    machine = all(a.dtype.kind in "iu" for a in arrays) and all(a.dtype.kind in "iu" for a in given.values())
+    machine = tops is not None and all(a.dtype.kind in "iu" for a in given.values())
     limit = _safe_limit(plan) if plan is not None else 0
     for start in range(0, e, _CHUNK):
         stop = min(e, start + _CHUNK)
@@ -120,8 +162,9 @@ def allocate_districts_batch(rules: Any, election: Election, votes: Sequence[Any
         if plan is not None and machine:
             block = [a[start:stop].astype(np.int64, copy=False) for a in arrays]
             tot = {k: a[start:stop].astype(np.int64, copy=False) for k, a in given.items()}
-            maxima = [_column_max(b) for b in block]  # each list's most votes per district (read once)
-            safe = _safe(block, tot, limit, maxima)
+            safe = _safe(block, tot, limit, tops)
+            if huge:
+                safe &= ~_huge_rows(arrays, given, start, stop)
             rows = np.nonzero(safe)[0]
             if rows.size:
                 try:
@@ -133,7 +176,7 @@ def allocate_districts_batch(rules: Any, election: Election, votes: Sequence[Any
                         for d in range(len(out)):
                             out[d][start + rows] = seats[d]
                     else:
-                        redo = _chunk(plan, columns, block, tot, [o[start:stop] for o in out], maxima)
+                        redo = _chunk(plan, columns, block, tot, [o[start:stop] for o in out], tops)
                     whole = (start + np.nonzero(~safe)[0]).tolist()
                     at, units = np.nonzero(redo)
                     _redo(plan, columns, arrays, given, out, start + rows[at], units, whole)
@@ -265,15 +308,19 @@ def _lowest_all(plan: DistrictPlan, totals: dict[str, Array]) -> Array | None:
     return _fewest(plan, np.zeros(1, dtype=np.int64), totals, 0)
 
 
-def _column_max(w: Array) -> Array:
+def _column_max(w: np.ndarray) -> np.ndarray:
     """Each column's largest figure: a reduction along rows of a few columns runs one short inner
     loop per row, so rows are first laid side by side in groups of 64 (one long loop each)."""
     e, k = w.shape
     if e == 0 or k == 0:
-        return np.zeros(k, dtype=np.int64)
-    if e % 64 or not w.flags.c_contiguous:
+        return np.zeros(k, dtype=w.dtype)
+    if e < 128 or not w.flags.c_contiguous:
         return w.max(axis=0)  # type: ignore[no-any-return]
-    return w.reshape(e // 64, 64 * k).max(axis=0).reshape(64, k).max(axis=0)  # type: ignore[no-any-return]
+    head = e - e % 64
+    top = w[:head].reshape(head // 64, 64 * k).max(axis=0).reshape(64, k).max(axis=0)
+    if head < e:
+        np.maximum(top, w[head:].max(axis=0), out=top)
+    return top  # type: ignore[no-any-return]
 
 
 # district, admitted lists, weights, lowest votes admitted (None: weights masked), largest weight
@@ -292,6 +339,7 @@ def _chunk(plan: DistrictPlan, columns: list[list[int]], block: list[Array], tot
     scratch = Scratch()
     pending: dict[int, list[tuple[int, Array, Pending]]] = {}  # width -> cells left to step 4
     every = _lowest_all(plan, totals) if divisor else None
+    fewest = every.min(axis=0).tolist() if every is not None and e else None  # per district, over the chunk
     for d, (cols, w, h) in enumerate(zip(columns, block, plan.magnitudes, strict=True)):
         if h <= 0:
             continue
@@ -302,7 +350,7 @@ def _chunk(plan: DistrictPlan, columns: list[list[int]], block: list[Array], tot
         if lowest is not None:
             # the lists with enough votes in some election (their weights are masked in the block)
             tops = maxima[d] if maxima is not None else _column_max(w)
-            live = np.nonzero(tops >= lowest.min())[0]
+            live = np.nonzero(tops >= (fewest[d] if fewest is not None else lowest.min()))[0]
             weights, top = w, int(tops[live].max()) if live.size else 0
         else:
             live, weights = _admitted(plan, cols, w, totals, d, nationally)
@@ -343,21 +391,33 @@ def _divisor_district(plan: DistrictPlan, member: Member, out: Array, redo: Mask
     if dtype is None:
         redo[:, d] = True
         return
-    block = scratch.get("block", (width, e), dtype)
-    for r, c in enumerate(live.tolist() if lowest is not None else range(width)):
-        np.copyto(block[r], weights[:, c], casting="unsafe")  # below the dtype's bound: w_max
+    block = _gathered(weights, live if lowest is not None else None, scratch.get("block", (width, e), dtype))
     if lowest is not None:  # admitted where v >= lowest
-        np.multiply(block, np.greater_equal(block, np.minimum(lowest, w_max + 1).astype(dtype),
-                                            out=scratch.get("admitted", (width, e), bool)), out=block)
-    magnitudes = np.full(e, h, dtype=np.int64)
+        admitted = np.greater_equal(block, np.minimum(lowest, w_max + 1).astype(dtype),
+                                    out=scratch.get("admitted", (width, e), bool))
+        np.multiply(block, admitted, out=block)
     if cut:
         left: list[Pending] = []
-        seats, back = cut_block(lin, block, magnitudes, scratch, w_max, left)
+        seats, back = cut_block(lin, block, h, scratch, w_max, left)
         pending.setdefault(width, []).extend((d, live, p) for p in left)
     else:
-        seats, back = divisor_block(lin, block, magnitudes)
+        seats, back = divisor_block(lin, block, np.full(e, h, dtype=np.int64))
     _put(out, live, seats)
     redo[:, d] = back
+
+
+def _gathered(weights: Array, columns: Array | None, block: Array) -> Array:
+    """``weights``' columns (all where None; each figure from 0 to below the block's integers'
+    bound) as the rows of ``block``. A 64-bit figure below 2**31 is its low 32-bit word: read as
+    such, the copy is one of 32-bit words, not a conversion element by element."""
+    src = weights
+    step = 1
+    if (block.dtype == np.int32 and weights.dtype == np.int64 and weights.dtype.isnative
+            and sys.byteorder == "little" and weights.strides[-1] == 8):
+        src, step = weights.view(np.int32), 2
+    for r, c in enumerate(columns.tolist() if columns is not None else range(block.shape[0])):
+        np.copyto(block[r], src[:, step * c], casting="unsafe")
+    return block
 
 
 def _put(out: Array, live: Array, seats: Array) -> None:
