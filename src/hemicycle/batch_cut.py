@@ -266,40 +266,40 @@ def _certified(lin: LinearDivisors, w: Array, s: Array, a: Array, b: Array, x: A
 
 def _settled(lin: LinearDivisors, w: Array, s: Array, h: Array) -> Mask:
     """Step 4 on a few cells (``s`` in place): rounds of one seat (to the highest next quotient or
-    from the lowest last one) until the counts sum to the magnitude, then the level the least last
-    quotient, certified. Returns the cells certified."""
+    from the lowest last one, in float64, over the cells still off) until the counts sum to the
+    magnitude, then the level the least last quotient, certified. Returns the cells certified.
+    The cells still off are taken with ``np.take`` (row-major copies; ``x[:, cells]`` is laid out
+    column by column, and reductions over its rows are then slow)."""
     alpha, beta = lin.alpha, lin.beta
-    itype = s.dtype.type
     n = s.shape[1]
-    wf = w.astype(np.float64)  # few cells: the closer floats hand fewer back
-    cells = np.arange(n)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore"):
+        inv = np.divide(1.0, w.astype(np.float64))  # quotients compared as divisor / w (inf: no votes)
+    sf = s.astype(np.float64)
+    left = h - _row_sum(s)
+    with np.errstate(invalid="ignore"):
         for _ in range(_ROUNDS):
-            left = h - _row_sum(s)
-            if not left.any():
+            more, less = np.nonzero(left > 0)[0], np.nonzero(left < 0)[0]
+            if not more.size and not less.size:
                 break
-            u = s * itype(alpha) + itype(beta)
-            more = np.nonzero(left > 0)[0]
-            if more.size:
-                j = _pick(np.divide(wf, u), True)
-                s[j[more], more] += 1
-            less = np.nonzero(left < 0)[0]
-            if less.size:
-                last = _last(lin, wf, s, u)
-                s[_pick(last, True)[less], less] -= 1
-        left = h - _row_sum(s)
-        u = s * itype(alpha) + itype(beta)
-        j = _pick(_last(lin, wf, s, u), True)  # the least last quotient: the level
+            if more.size:  # the lowest d(s) / w: the highest next quotient
+                j = _pick((np.take(sf, more, axis=1) * alpha + beta) * np.take(inv, more, axis=1), False)
+                s[j, more] += 1
+                sf[j, more] += 1.0
+                left[more] -= 1
+            if less.size:  # the highest d(s - 1) / w of a list with a seat: the lowest last quotient
+                j = _pick(_last(lin, np.take(sf, less, axis=1), np.take(inv, less, axis=1)), True)
+                s[j, less] -= 1
+                sf[j, less] -= 1.0
+                left[less] += 1
+        j = _pick(_last(lin, sf, inv), True)  # the least last quotient: the level
+    cells = np.arange(n)
     a = w[j, cells]
-    b = u[j, cells] - itype(alpha)
+    b = s[j, cells] * alpha + (beta - alpha)
     ok = (left == 0) & (b > 0) & (a > 0)
     return ok & _certified(lin, w, s, np.where(ok, a, 1).astype(w.dtype), np.where(ok, b, 1).astype(w.dtype))
 
 
-def _last(lin: LinearDivisors, wf: np.ndarray, s: Array, u: Array) -> np.ndarray:
+def _last(lin: LinearDivisors, sf: np.ndarray, inv: np.ndarray) -> np.ndarray:
     """``d(s - 1) / w`` where a list has a seat (the inverse of its last quotient), else -1: the
-    highest is the least last quotient."""
-    q = np.divide((u - u.dtype.type(lin.alpha)).astype(wf.dtype), wf)
-    np.putmask(q, s <= 0, -1.0)
-    q[~np.isfinite(q)] = -1.0
-    return q  # type: ignore[no-any-return]
+    highest is the least last quotient (``sf`` the counts in floats, ``inv`` 1 / w)."""
+    return np.where(sf > 0, (sf * lin.alpha + (lin.beta - lin.alpha)) * inv, -1.0)  # type: ignore[no-any-return]

@@ -178,7 +178,7 @@ def allocate_districts_batch(rules: Any, election: Election, votes: Sequence[Any
                     else:
                         redo = _chunk(plan, columns, block, tot, [o[start:stop] for o in out], tops)
                     whole = (start + np.nonzero(~safe)[0]).tolist()
-                    at, units = np.nonzero(redo)
+                    units, at = np.nonzero(redo)
                     _redo(plan, columns, arrays, given, out, start + rows[at], units, whole)
                 except _Declined:
                     pass
@@ -291,12 +291,19 @@ def _plain_tests(plan: DistrictPlan) -> bool:
 
 
 def _fewest(plan: DistrictPlan, list_votes: Array, totals: Mapping[str, Array], e: int) -> Array:
-    """The fewest votes admitted (``_lowest``) for these figures, of any shape the totals share."""
+    """The fewest votes admitted (``_lowest``) for these figures, of any shape the totals share:
+    ``ceil(r / den) = (r + den - 1) // den`` for ``r >= 0``, each test's figures in one new array
+    worked on in place."""
     first = next(iter(totals.values()), None)
     lowest = np.ones(first.shape if first is not None else (e,), dtype=np.int64)
     for base, num, den, inclusive, _ in plan.unit_tests:
-        rhs = num * base_figure(base, list_votes, totals, _missing)
-        np.maximum(lowest, -(-rhs // den) if inclusive else rhs // den + 1, out=lowest)
+        rhs = np.multiply(base_figure(base, list_votes, totals, _missing), num, dtype=np.int64)
+        if inclusive:
+            rhs += den - 1
+        rhs //= den
+        if not inclusive:
+            rhs += 1
+        np.maximum(lowest, rhs, out=lowest)
     return lowest
 
 
@@ -330,21 +337,23 @@ Member = tuple[int, Array, Array, "Array | None", int]
 def _chunk(plan: DistrictPlan, columns: list[list[int]], block: list[Array], totals: dict[str, Array],
            out: list[Array], maxima: list[Array] | None = None) -> Mask:
     """Every district of one chunk of elections: the seats per district into ``out`` (zeros),
-    and per election and district whether the exact path must decide it (``_redo``);
-    ``maxima``, where given, each district's largest figure per list."""
+    and per district and election (districts x elections) whether the exact path must decide it
+    (``_redo``); ``maxima``, where given, each district's largest figure per list."""
     e = block[0].shape[0]
-    redo = np.zeros((e, len(columns)), dtype=bool)
+    redo = np.zeros((len(columns), e), dtype=bool)
     nationally = _national(plan, columns, block, totals)
     divisor = not isinstance(plan.method, m.LargestRemainder)
     scratch = Scratch()
     pending: dict[int, list[tuple[int, Array, Pending]]] = {}  # width -> cells left to step 4
     every = _lowest_all(plan, totals) if divisor else None
     fewest = every.min(axis=0).tolist() if every is not None and e else None  # per district, over the chunk
+    if every is not None:
+        every = np.ascontiguousarray(every.T)  # districts x elections: each district's row read whole
     for d, (cols, w, h) in enumerate(zip(columns, block, plan.magnitudes, strict=True)):
         if h <= 0:
             continue
         if every is not None:
-            lowest: Array | None = every[:, d]
+            lowest: Array | None = every[d]
         else:
             lowest = _lowest(plan, w, totals, d) if divisor else None
         if lowest is not None:
@@ -356,40 +365,39 @@ def _chunk(plan: DistrictPlan, columns: list[list[int]], block: list[Array], tot
             live, weights = _admitted(plan, cols, w, totals, d, nationally)
             top = int(weights.max()) if weights.size else 0
         if live.size == 0:
-            redo[:, d] = True  # no list can take the seats: the interpreter says what happens
+            redo[d] = True  # no list can take the seats: the interpreter says what happens
         elif divisor:
-            _divisor_district(plan, (d, live, weights, lowest, top), out[d], redo, scratch, pending)
+            _divisor_district(plan, (d, live, weights, lowest, top), out[d], redo[d], scratch, pending)
         else:
             total = weights.sum(axis=1)
             rows = list(weights.T)
             got, fb = _lr(plan.method, h, rows, None, [r > 0 for r in rows], total, total > 0, plan.by_order)
             _put(out[d], live, np.stack(got))
-            redo[:, d] = fb | (total == 0)
+            redo[d] = fb | (total == 0)
     for left in pending.values():  # the cells the cut kernel left, of all districts of a width at once
         assert plan.linear is not None
         for (d, live, p), (seats, back) in zip(left, settle(plan.linear, [p for *_, p in left]), strict=True):
             out[d].T[np.ix_(live, p.cells)] = seats
-            redo[p.cells, d] = back
+            redo[d, p.cells] = back
     return redo
 
 
 def _divisor_district(plan: DistrictPlan, member: Member, out: Array, redo: Mask, scratch: Scratch,
                       pending: dict[int, list[tuple[int, Array, Pending]]]) -> None:
     """One district of a chunk: its admitted lists' weights as one block (lists x elections, in
-    the narrowest integers its products fit) for the divisor kernel, the seats into ``out``; the
-    cells the cut kernel leaves to its step 4 into ``pending`` (by width)."""
+    the narrowest integers its products fit) for the divisor kernel, the seats into ``out`` and
+    the elections handed back into ``redo`` (the district's row); the cells the cut kernel leaves
+    to its step 4 into ``pending`` (by width)."""
     d, live, weights, lowest, w_max = member
     e = redo.shape[0]
     width = live.size
     h = plan.magnitudes[d]
     lin = plan.linear
-    dtype = block_dtype(lin, w_max, h) if lin is not None else None
     cut = lin is not None and covers(lin)
-    if cut and dtype is not None:
-        wide = cut_dtype(lin, w_max, width, h)
-        dtype = None if wide is None else max(dtype, wide, key=lambda t: np.dtype(t).itemsize)
+    # the cut kernel's bound on its products covers the other kernel's (w_max d(h + 1))
+    dtype = None if lin is None else cut_dtype(lin, w_max, width, h) if cut else block_dtype(lin, w_max, h)
     if dtype is None:
-        redo[:, d] = True
+        redo[:] = True
         return
     block = _gathered(weights, live if lowest is not None else None, scratch.get("block", (width, e), dtype))
     if lowest is not None:  # admitted where v >= lowest
@@ -403,7 +411,7 @@ def _divisor_district(plan: DistrictPlan, member: Member, out: Array, redo: Mask
     else:
         seats, back = divisor_block(lin, block, np.full(e, h, dtype=np.int64))
     _put(out, live, seats)
-    redo[:, d] = back
+    redo[:] = back
 
 
 def _gathered(weights: Array, columns: Array | None, block: Array) -> Array:
