@@ -28,6 +28,7 @@ interpreter, election by election.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import sys
 from collections.abc import Mapping, Sequence
@@ -69,34 +70,26 @@ def _missing(name: str, why: str) -> Array:
 
 
 def _checked(votes: Sequence[Any], columns: list[list[int]], totals: Mapping[str, Any]
-             ) -> tuple[list[Any], int, dict[str, Any], list[Array] | None, bool]:
-    """The figures as arrays, checked; each district's largest figure per list where every array
-    holds machine integers (else None), read in the same pass as the check for negative figures;
-    and whether some figure is 2**63 or more (an unsigned array's: its elections go exactly)."""
+             ) -> tuple[list[Any], int, dict[str, Any], bool]:
+    """The figures as arrays, their shapes and totals checked, and the votes given as Python objects
+    checked for negative figures (arrays of machine integers are checked in the pass that reads
+    their largest figures: ``_scanned``, or ``_chunk``); and whether a total is 2**63 or more (an
+    unsigned array's: its elections go exactly)."""
     if len(votes) != len(columns):
         raise ValueError(f"votes must give {len(columns)} districts, not {len(votes)}")
     arrays = []
-    tops: list[Array] | None = []
-    huge = False
     e = None
     for d, (v, cols) in enumerate(zip(votes, columns, strict=True)):
         a = figure_array(v, f"votes of district {d}")
         if a.ndim != 2 or a.shape[1] != len(cols) or (e is not None and a.shape[0] != e):
             raise ValueError(f"votes of district {d} must have shape (elections, {len(cols)})")
         e = a.shape[0]
-        if a.dtype.kind in "iu" and tops is not None:
-            top, over = _tops(a)
-            if top is None:
-                raise ValueError(f"votes of district {d} must not be negative")
-            tops.append(top)
-            huge |= over
-        else:
-            tops = None
-            if a.size and a.min() < 0:
-                raise ValueError(f"votes of district {d} must not be negative")
+        if a.dtype.kind not in "iu" and a.size and a.min() < 0:
+            raise ValueError(f"votes of district {d} must not be negative")
         arrays.append(a)
     e = e or 0
     given: dict[str, Any] = {}
+    huge = False
     for key, x in totals.items():
         if key not in TOTALS:
             raise ValueError(f"unknown total {key!r}; known: {', '.join(TOTALS)}")
@@ -105,29 +98,42 @@ def _checked(votes: Sequence[Any], columns: list[list[int]], totals: Mapping[str
             a = np.broadcast_to(a, (e, len(columns)))
         if a.shape != (e, len(columns)):
             raise ValueError(f"{key} must be one figure per district or an array (elections, districts)")
-        if a.size and a.min() < 0:
+        if a.size and _distinct(a).min() < 0:
             raise ValueError(f"{key} must not be negative")
-        huge |= a.dtype.kind == "u" and a.size > 0 and int(a.max()) >= _HUGE
+        huge |= a.dtype.kind == "u" and a.size > 0 and int(_distinct(a).max()) >= _HUGE
         given[key] = a
-    return arrays, e, given, tops, huge
+    return arrays, e, given, huge
+
+
+def _distinct(a: np.ndarray) -> np.ndarray:
+    """The figures of ``a`` without its repeats along broadcast axes (stride 0)."""
+    return a[tuple(slice(0, 1) if st == 0 else slice(None) for st in a.strides)]
 
 
 _HUGE = 2**63
 
 
-def _tops(a: np.ndarray) -> tuple[Array | None, bool]:
-    """Each column's largest figure of an array of machine integers (elections x columns), in one
-    pass that also finds negative figures: read as unsigned integers of the same size, a negative
-    figure is 2**(bits - 1) or more. Returns the maxima (int64, at most 2**63 - 1; None where a
-    figure is negative) and whether some figure is 2**63 or more."""
-    signed = a.dtype.kind == "i"
-    top = _column_max(a.view(a.dtype.str.replace("i", "u")) if signed else a)
-    if not top.size:
-        return np.zeros(0, dtype=np.int64), False
-    most = int(top.max())
-    if signed and most >= 2 ** (8 * a.dtype.itemsize - 1):
-        return None, False
-    return np.minimum(top, _HUGE - 1).astype(np.int64), most >= _HUGE
+def _scanned(arrays: Sequence[np.ndarray], scan: list[Any]) -> tuple[list[Array], bool]:
+    """Each district's largest figure per list (int64, at most 2**63 - 1), read once into ``scan``
+    (and kept there), and whether some figure is 2**63 or more; a negative figure is refused,
+    naming the first district that has one. One pass per array: read as unsigned integers of the
+    same size, a negative figure is 2**(bits - 1) or more."""
+    if scan:
+        return scan[0], scan[1]
+    tops, huge = [], False
+    for d, a in enumerate(arrays):
+        if a.dtype.kind not in "iu":
+            tops.append(np.zeros(a.shape[1], dtype=np.int64))  # Python objects: checked by _checked
+            continue
+        signed = a.dtype.kind == "i"
+        top = _column_max(a.view(a.dtype.str.replace("i", "u")) if signed else a)
+        most = int(top.max()) if top.size else 0
+        if signed and most >= 2 ** (8 * a.dtype.itemsize - 1):
+            raise ValueError(f"votes of district {d} must not be negative")
+        huge |= most >= _HUGE
+        tops.append(np.minimum(top, _HUGE - 1).astype(np.int64))
+    scan[:] = [tops, huge]
+    return tops, huge
 
 
 def _huge_rows(arrays: Sequence[np.ndarray], given: Mapping[str, np.ndarray], start: int, stop: int) -> Mask:
@@ -139,6 +145,11 @@ def _huge_rows(arrays: Sequence[np.ndarray], given: Mapping[str, np.ndarray], st
     return over
 
 
+class _Unsafe(Exception):
+    """A figure of the chunk is negative, 2**63 or more, or large enough that a national sum could
+    reach the limit: the chunk goes the careful way (``_careful``)."""
+
+
 def allocate_districts_batch(rules: Any, election: Election, votes: Sequence[Any], **totals: Any) -> list[Array]:
     """Seats per district for each election (see the module docstring)."""
     chamber: m.Chamber = rules.model if hasattr(rules, "model") else rules
@@ -148,42 +159,67 @@ def allocate_districts_batch(rules: Any, election: Election, votes: Sequence[Any
     plan = plan_districts(chamber, election)
     level = chamber.levels[0].name
     columns = district_columns(election, level)
-    arrays, e, given, tops, huge = _checked(votes, columns, totals)
+    arrays, e, given, huge = _checked(votes, columns, totals)
     # each district's seats laid out list by list (the transpose of a (lists x elections) array),
     # so that the blocks' rows are written as they are, and lists without seats never touched
     out = [np.zeros(a.shape[::-1], dtype=np.int64).T for a in arrays]
     if e == 0:
         return out
-    machine = tops is not None and all(a.dtype.kind in "iu" for a in given.values())
-    limit = _safe_limit(plan) if plan is not None else 0
+    machine = all(a.dtype.kind in "iu" for a in [*arrays, *given.values()])
+    scan: list[Any] = []  # each district's largest figures per list, once read (_scanned)
+    if plan is None or not machine:
+        _scanned(arrays, scan)  # the check for negative figures
     for start in range(0, e, _CHUNK):
-        stop = min(e, start + _CHUNK)
-        whole: list[int] = list(range(start, stop))
+        span = (start, min(e, start + _CHUNK))
+        whole: list[int] = list(range(*span))
         if plan is not None and machine:
-            block = [a[start:stop].astype(np.int64, copy=False) for a in arrays]
-            tot = {k: a[start:stop].astype(np.int64, copy=False) for k, a in given.items()}
-            safe = _safe(block, tot, limit, tops)
-            if huge:
-                safe &= ~_huge_rows(arrays, given, start, stop)
-            rows = np.nonzero(safe)[0]
-            if rows.size:
-                try:
-                    if rows.size < stop - start:
-                        block = [b[rows] for b in block]
-                        tot = {k: t[rows] for k, t in tot.items()}
-                        seats = [np.zeros(b.shape, dtype=np.int64) for b in block]
-                        redo = _chunk(plan, columns, block, tot, seats)
-                        for d in range(len(out)):
-                            out[d][start + rows] = seats[d]
-                    else:
-                        redo = _chunk(plan, columns, block, tot, [o[start:stop] for o in out], tops)
-                    whole = (start + np.nonzero(~safe)[0]).tolist()
-                    units, at = np.nonzero(redo)
-                    _redo(plan, columns, arrays, given, out, start + rows[at], units, whole)
-                except _Declined:
-                    pass
+            with contextlib.suppress(_Declined):  # the chunk needs the exact path
+                whole = _machine_chunk(plan, columns, arrays, given, out, span, scan, huge)
         _exact(plan, chamber, election, columns, arrays, given, out, np.asarray(sorted(whole), dtype=np.int64))
     return out
+
+
+def _machine_chunk(plan: DistrictPlan, columns: list[list[int]], arrays: list[Any], given: dict[str, Any],
+                   out: list[Array], span: tuple[int, int], scan: list[Any], huge: bool) -> list[int]:
+    """The elections ``span`` (machine integers) by the arrays: at once where every figure is small
+    enough for every sum and product (each district's largest figures read as the district is
+    allocated), else the careful way; returns the elections left to the exact path."""
+    start, stop = span
+    block = [a[start:stop].astype(np.int64, copy=False) for a in arrays]
+    tot = {k: a[start:stop].astype(np.int64, copy=False) for k, a in given.items()}
+    limit = _safe_limit(plan)
+    width = sum(b.shape[1] for b in block) + sum(t.shape[1] for t in tot.values())
+    small = (limit - 1) // max(width, 1)  # every figure at most this: every sum below limit
+    if not scan and not huge and not any(_distinct(t).max() > small for t in tot.values() if t.size):
+        try:
+            redo = _chunk(plan, columns, block, tot, [o[start:stop] for o in out], small=small)
+            units, at = np.nonzero(redo)
+            whole: list[int] = []
+            _redo(plan, columns, arrays, given, out, start + at, units, whole)
+            return whole
+        except _Unsafe:
+            for o in out:
+                o[start:stop] = 0
+    tops, huge_votes = _scanned(arrays, scan)
+    safe = _safe(block, tot, limit, tops)
+    if huge or huge_votes:
+        safe &= ~_huge_rows(arrays, given, start, stop)
+    rows = np.nonzero(safe)[0]
+    if not rows.size:
+        return list(range(start, stop))
+    if rows.size < stop - start:
+        block = [b[rows] for b in block]
+        tot = {k: t[rows] for k, t in tot.items()}
+        seats = [np.zeros(b.shape, dtype=np.int64) for b in block]
+        redo = _chunk(plan, columns, block, tot, seats)
+        for d in range(len(out)):
+            out[d][start + rows] = seats[d]
+    else:
+        redo = _chunk(plan, columns, block, tot, [o[start:stop] for o in out], tops)
+    whole = (start + np.nonzero(~safe)[0]).tolist()
+    units, at = np.nonzero(redo)
+    _redo(plan, columns, arrays, given, out, start + rows[at], units, whole)
+    return whole
 
 
 def _safe_limit(plan: DistrictPlan) -> int:
@@ -330,15 +366,26 @@ def _column_max(w: np.ndarray) -> np.ndarray:
     return top  # type: ignore[no-any-return]
 
 
+def _small_tops(w: Array, small: int) -> Array:
+    """Each list's largest figure of a district's block (int64), read as unsigned integers: a
+    negative figure (2**63 or more so read), or one above ``small``, raises ``_Unsafe``."""
+    top = _column_max(w.view(np.uint64))
+    if top.size and int(top.max()) > small:
+        raise _Unsafe
+    return top.view(np.int64)  # type: ignore[no-any-return]
+
+
 # district, admitted lists, weights, lowest votes admitted (None: weights masked), largest weight
 Member = tuple[int, Array, Array, "Array | None", int]
 
 
 def _chunk(plan: DistrictPlan, columns: list[list[int]], block: list[Array], totals: dict[str, Array],
-           out: list[Array], maxima: list[Array] | None = None) -> Mask:
+           out: list[Array], maxima: list[Array] | None = None, small: int | None = None) -> Mask:
     """Every district of one chunk of elections: the seats per district into ``out`` (zeros),
     and per district and election (districts x elections) whether the exact path must decide it
-    (``_redo``); ``maxima``, where given, each district's largest figure per list."""
+    (``_redo``); ``maxima``, where given, each district's largest figure per list. With ``small``
+    (and no ``maxima``), each district's figures are read for their largest as it is allocated, and
+    one that is negative or above ``small`` raises ``_Unsafe``."""
     e = block[0].shape[0]
     redo = np.zeros((len(columns), e), dtype=bool)
     nationally = _national(plan, columns, block, totals)
@@ -350,6 +397,7 @@ def _chunk(plan: DistrictPlan, columns: list[list[int]], block: list[Array], tot
     if every is not None:
         every = np.ascontiguousarray(every.T)  # districts x elections: each district's row read whole
     for d, (cols, w, h) in enumerate(zip(columns, block, plan.magnitudes, strict=True)):
+        tops = maxima[d] if maxima is not None else _small_tops(w, small) if small is not None else None
         if h <= 0:
             continue
         if every is not None:
@@ -358,7 +406,7 @@ def _chunk(plan: DistrictPlan, columns: list[list[int]], block: list[Array], tot
             lowest = _lowest(plan, w, totals, d) if divisor else None
         if lowest is not None:
             # the lists with enough votes in some election (their weights are masked in the block)
-            tops = maxima[d] if maxima is not None else _column_max(w)
+            tops = tops if tops is not None else _column_max(w)
             live = np.nonzero(tops >= (fewest[d] if fewest is not None else lowest.min()))[0]
             weights, top = w, int(tops[live].max()) if live.size else 0
         else:
