@@ -131,7 +131,7 @@ def _scanned(arrays: Sequence[np.ndarray], scan: list[Any]) -> tuple[list[Array]
         if signed and most >= 2 ** (8 * a.dtype.itemsize - 1):
             raise ValueError(f"votes of district {d} must not be negative")
         huge |= most >= _HUGE
-        tops.append(np.minimum(top, _HUGE - 1).astype(np.int64))
+        tops.append(np.minimum(top.astype(np.uint64), np.uint64(_HUGE - 1)).astype(np.int64))
     scan[:] = [tops, huge]
     return tops, huge
 
