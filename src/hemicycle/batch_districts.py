@@ -532,7 +532,7 @@ def _redo(plan: DistrictPlan, columns: list[list[int]], arrays: list[Any], given
             whole.append(r)
             continue
         for d, seats in got.items():
-            out[d][r] = seats
+            _set_row(out[d], r, seats)
 
 
 def _exact(plan: DistrictPlan | None, chamber: m.Chamber, election: Election, columns: list[list[int]],
@@ -549,14 +549,24 @@ def _exact(plan: DistrictPlan | None, chamber: m.Chamber, election: Election, co
         if plan is not None:
             try:
                 for d, got in enumerate(_row_seats(plan, columns, votes, tots, nat)):
-                    out[d][r] = got
+                    _set_row(out[d], r, got)
                 continue
             except _Fallback:
                 pass
         seats = interpreted(shape, election_of(shape, spread(columns, votes, n), tots, nat))
         for d, (cols, name) in enumerate(zip(columns, shape.units, strict=True)):
             won = seats.get(name, {})
-            out[d][r] = [won.get(abbrs[i], 0) for i in cols]
+            _set_row(out[d], r, [won.get(abbrs[i], 0) for i in cols])
+
+
+def _set_row(out: Array, r: int, seats: list[int]) -> None:
+    """Election ``r``'s seats into a district's result, writing only the figures that change: a
+    page of the result never written (a list without seats in a chunk) stays the system's zeros,
+    not a (huge) page to be cleared."""
+    row = out[r]
+    for c, (had, got) in enumerate(zip(row.tolist(), seats, strict=True)):
+        if had != got:
+            row[c] = got
 
 
 def row_figures(arrays: Sequence[np.ndarray], given: Mapping[str, np.ndarray], r: int
