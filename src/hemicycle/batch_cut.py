@@ -266,15 +266,16 @@ def _certified(lin: LinearDivisors, w: Array, s: Array, a: Array, b: Array, x: A
 
 def _settled(lin: LinearDivisors, w: Array, s: Array, h: Array) -> Mask:
     """Step 4 on a few cells (``s`` in place): rounds of one seat (to the highest next quotient or
-    from the lowest last one, in float64, over the cells still off) until the counts sum to the
+    from the lowest last one, in floats, over the cells still off) until the counts sum to the
     magnitude, then the level the least last quotient, certified. Returns the cells certified.
     The cells still off are taken with ``np.take`` (row-major copies; ``x[:, cells]`` is laid out
     column by column, and reductions over its rows are then slow)."""
     alpha, beta = lin.alpha, lin.beta
     n = s.shape[1]
+    ftype = _float(w.dtype)
     with np.errstate(divide="ignore"):
-        inv = np.divide(1.0, w.astype(np.float64))  # quotients compared as divisor / w (inf: no votes)
-    sf = s.astype(np.float64)
+        inv = np.divide(ftype(1), w.astype(ftype))  # quotients compared as divisor / w (inf: no votes)
+    sf = s.astype(ftype)
     left = h - _row_sum(s)
     with np.errstate(invalid="ignore"):
         for _ in range(_ROUNDS):
@@ -284,12 +285,12 @@ def _settled(lin: LinearDivisors, w: Array, s: Array, h: Array) -> Mask:
             if more.size:  # the lowest d(s) / w: the highest next quotient
                 j = _pick((np.take(sf, more, axis=1) * alpha + beta) * np.take(inv, more, axis=1), False)
                 s[j, more] += 1
-                sf[j, more] += 1.0
+                sf[j, more] += ftype(1)
                 left[more] -= 1
             if less.size:  # the highest d(s - 1) / w of a list with a seat: the lowest last quotient
                 j = _pick(_last(lin, np.take(sf, less, axis=1), np.take(inv, less, axis=1)), True)
                 s[j, less] -= 1
-                sf[j, less] -= 1.0
+                sf[j, less] -= ftype(1)
                 left[less] += 1
         j = _pick(_last(lin, sf, inv), True)  # the least last quotient: the level
     cells = np.arange(n)
@@ -302,4 +303,5 @@ def _settled(lin: LinearDivisors, w: Array, s: Array, h: Array) -> Mask:
 def _last(lin: LinearDivisors, sf: np.ndarray, inv: np.ndarray) -> np.ndarray:
     """``d(s - 1) / w`` where a list has a seat (the inverse of its last quotient), else -1: the
     highest is the least last quotient (``sf`` the counts in floats, ``inv`` 1 / w)."""
-    return np.where(sf > 0, (sf * lin.alpha + (lin.beta - lin.alpha)) * inv, -1.0)  # type: ignore[no-any-return]
+    last = sf * lin.alpha + (lin.beta - lin.alpha) if lin.alpha != 1 or lin.beta != 1 else sf
+    return np.where(sf > 0, last * inv, sf.dtype.type(-1))  # type: ignore[no-any-return]
