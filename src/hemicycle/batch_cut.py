@@ -114,7 +114,7 @@ def cut_block(lin: LinearDivisors, weights: Array, seats: Array | int, scratch: 
     s, a, b, left = _step_one(lin, w, seats, scratch)
     votes = a >= 5  # a = 5 V where the cell has votes, else 1
     q = scratch.get("y", w.shape, _float(itype))  # step 1's truncated counts in floats
-    up = np.nonzero((left == 1) & votes)[0]
+    up = np.nonzero(left == 1)[0]  # a cell without votes among them: a = 0 there, certified by none
     if up.size:
         b = _step_two(lin, w, s, q, a, b, up, scratch)
         left[up] = 0
@@ -123,13 +123,12 @@ def cut_block(lin: LinearDivisors, weights: Array, seats: Array | int, scratch: 
     good &= votes
     back = ~votes
     rest = np.nonzero(~good & votes)[0]
-    h = _per_cell(seats, n)
     if rest.size and pending is not None:
-        pending.append(Pending(rest, np.take(w, rest, axis=1), np.take(s, rest, axis=1), h[rest]))
+        pending.append(Pending(rest, np.take(w, rest, axis=1), np.take(s, rest, axis=1), _per_cell(seats, n)[rest]))
     elif rest.size:  # step 4
         ws = np.take(w, rest, axis=1)
         ss = np.take(s, rest, axis=1)
-        ok = _settled(lin, ws, ss, h[rest])
+        ok = _settled(lin, ws, ss, _per_cell(seats, n)[rest])
         s[:, rest] = ss
         back[rest] = ~ok
     return (s if s.dtype == weights.dtype else s.astype(weights.dtype)), back
@@ -259,7 +258,8 @@ def _certified(lin: LinearDivisors, w: Array, s: Array, a: Array, b: Array, x: A
     x -= np.multiply(s, a * alpha if alpha != 1 else a, out=x2)
     if alpha == beta:  # v = alpha s: one comparison, the differences read as unsigned
         unsigned = np.uint32 if x.dtype == np.int32 else np.uint64
-        return x.view(unsigned).max(axis=0) < (a * alpha).astype(unsigned)  # type: ignore[no-any-return]
+        top = (a * alpha if alpha != 1 else a).view(unsigned)  # a >= 0
+        return x.view(unsigned).max(axis=0) < top  # type: ignore[no-any-return]
     shift = (alpha - beta) * a.astype(np.int64)  # w b - alpha s a + shift in [0, alpha a)
     return (x.min(axis=0) >= -shift) & (x.max(axis=0) < alpha * a.astype(np.int64) - shift)  # type: ignore[no-any-return]
 
