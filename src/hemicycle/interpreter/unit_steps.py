@@ -39,7 +39,6 @@ from typing import Any
 from hemicycle import model as m
 from hemicycle.bases import base_figure
 from hemicycle.election import Election
-from hemicycle.highest_averages import LinearDivisors
 from hemicycle.interpreter.context import Context
 from hemicycle.interpreter.divisors import SMALL_LISTS, SMALL_SEATS, divisor_method, linear_of, pool_rounds, seat_lines
 from hemicycle.interpreter.largest_remainder import largest_remainder
@@ -228,7 +227,7 @@ def allocate_units(ctx: Context, views: Sequence[View], magnitudes: dict[str, in
     lin = linear_of(method) if isinstance(method, m.Divisor) else None
     thresholds = tier.thresholds
     tb = ctx.tb
-    level = tier.level
+    level, cap = tier.level, tier.cap
     log = ctx.rec.entries  # the tier's own protocol (a unit run by the pipeline gets its own recorder)
     labelled = False  # the clauses applied (once is enough: ``Applied`` keeps each once)
     sums = Sums(len(election.lists))
@@ -240,7 +239,18 @@ def allocate_units(ctx: Context, views: Sequence[View], magnitudes: dict[str, in
         unit = view.unit.name  # type: ignore[union-attr]
         seats = magnitudes[unit]
         votes = view.votes
-        records, passed, freed, pool = _admitted_here(thresholds, prepared, one, local, k, view, seats)
+        if seats <= 0:
+            pool = None
+        elif one is not None:  # thresholds.passing on one share test: reaching a positive share is a vote at least
+            figure = local[k]
+            num, den = one[0] * figure, one[1]
+            own = [v * den >= num for v in votes] if one[2] else [v * den > num for v in votes]
+            passed = own if num > 0 else [v > 0 and p for p, v in zip(own, votes, strict=True)]
+            records: list[Record] = [(figure, one[3], own, None)]  # (``own`` is read only: the flags, the record)
+            pool = list(compress(range(len(votes)), passed))
+        else:
+            records, passed, freed = admit(thresholds, prepared, k, view, seats)
+            pool = list(compress(range(len(votes)), passed))
         if not pool or (seats == 1 and not thresholds):
             part = fallback(ctx, view, seats)
             part.level, part.district, part.index = level, unit, part.index or view.index
@@ -255,8 +265,23 @@ def allocate_units(ctx: Context, views: Sequence[View], magnitudes: dict[str, in
         if not labelled:
             ctx.used(method, "allocate")
             labelled = True
+        names = view.names
         tb.rebind(view.entries, votes, unit)
-        won, got, steps, vacant, outcome = _seats_here(ctx, view, pool, seats, lin, explain)
+        outcome: MethodOutcome | None = None
+        vacant = 0
+        if cap is not None:  # the method within the cap, as the pipeline distributes it (its steps: at once)
+            ctx.view, ctx.seats, ctx.rec = view, seats, Recorder(explain)
+            dist = distribute(ctx, pool, None, seats, dict.fromkeys(range(len(votes)), cap.seats))
+            got, steps, vacant, outcome = dist.seats, ctx.rec.entries, dist.vacant, dist.first
+            won = [got[i] for i in pool]
+        elif lin is not None and seats <= SMALL_SEATS and len(pool) <= SMALL_LISTS:  # divisor_method's way
+            won, start, order = pool_rounds(method, lin, votes, pool, seats, tb, explain)  # type: ignore[arg-type]
+            got = [0] * len(votes)
+            steps: Any = (lin, start, order)  # the rounds' record, for divisors.seat_lines
+        else:
+            outcome = _method(method, votes, pool, seats, tb, names, explain)
+            got, steps = outcome.seats, outcome.steps
+            won = [got[i] for i in pool]
         by = [""] * len(votes)
         sums.admitted(view.index, pool, won, got, by, freed)
         part = unit_part(tier.name, seats, view, passed, by, got, level, [])
@@ -267,44 +292,6 @@ def allocate_units(ctx: Context, views: Sequence[View], magnitudes: dict[str, in
             part.log.append(Block(_unit_protocol, tier, view, records, pool, freed, steps, got, part.vacant))
         parts.append(part)
     return sums.result(tier, election, parts, log)
-
-
-def _admitted_here(thresholds: Sequence[m.Threshold], prepared: Tests, one: tuple[int, int, bool, Fraction] | None,
-                   local: list[int], k: int, view: View, seats: int
-                   ) -> tuple[list[Record], list[bool], list[int], list[int] | None]:
-    """Admission in unit ``k``: its threshold records, which lists passed, those the exemption
-    freed, and the admitted lists (the pool; None for a unit without seats)."""
-    votes = view.votes
-    if seats <= 0:
-        return [], [], [], None
-    if one is not None:  # thresholds.passing on one share test: reaching a positive share is a vote at least
-        figure = local[k]
-        num, den = one[0] * figure, one[1]
-        own = [v * den >= num for v in votes] if one[2] else [v * den > num for v in votes]
-        passed = own if num > 0 else [v > 0 and p for p, v in zip(own, votes, strict=True)]
-        records: list[Record] = [(figure, one[3], own, None)]  # (``own`` is read only: the flags, the record)
-        return records, passed, [], list(compress(range(len(votes)), passed))
-    records, passed, freed = admit(thresholds, prepared, k, view, seats)
-    return records, passed, freed, list(compress(range(len(votes)), passed))
-
-
-def _seats_here(ctx: Context, view: View, pool: list[int], seats: int, lin: LinearDivisors | None, explain: bool
-                ) -> tuple[list[int], list[int], Any, int, MethodOutcome | None]:
-    """The tier's method in one unit on the admitted lists (``pool``): the pool's seats, every
-    list's seats, the steps' record, the vacant seats and the method's outcome (None: the rounds
-    of a small divisor allocation, whose record is ``steps``)."""
-    method, cap, tb, votes = ctx.tier.method, ctx.tier.cap, ctx.tb, view.votes
-    if cap is not None:  # the method within the cap, as the pipeline distributes it (its steps: at once)
-        ctx.view, ctx.seats, ctx.rec = view, seats, Recorder(explain)
-        dist = distribute(ctx, pool, None, seats, dict.fromkeys(range(len(votes)), cap.seats))
-        got = dist.seats
-        return [got[i] for i in pool], got, ctx.rec.entries, dist.vacant, dist.first
-    if lin is not None and seats <= SMALL_SEATS and len(pool) <= SMALL_LISTS:  # divisor_method's way
-        won, start, order = pool_rounds(method, lin, votes, pool, seats, tb, explain)  # type: ignore[arg-type]
-        return won, [0] * len(votes), (lin, start, order), 0, None  # the rounds' record, for divisors.seat_lines
-    outcome = _method(method, votes, pool, seats, tb, view.names, explain)
-    got = outcome.seats
-    return [got[i] for i in pool], got, outcome.steps, 0, outcome
 
 
 def _method(method: m.Method, votes: list[int], pool: list[int], seats: int, tb: TieBreaker, names: list[str],
