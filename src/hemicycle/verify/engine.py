@@ -20,6 +20,7 @@ from hemicycle.election import Election
 from hemicycle.model import Chamber, Tier
 from hemicycle.verify.alliance_tags import concrete_lists
 from hemicycle.verify.concrete import Regions, region_totals, totals_for
+from hemicycle.verify.cones import solve_on_cones
 from hemicycle.verify.encoder import TierEnc, check_supported
 from hemicycle.verify.errors import EncodingMismatch, PropertyError, VerifyError
 from hemicycle.verify.multilevel import levels_or_bonus, verify_districted
@@ -211,9 +212,15 @@ def _solve(prop: Property, problem: Problem, queries: Iterable[Query], deadline:
         solver.push()
         # the normalisations hold in the query's case (proved above), not outside it
         solver.add(*base, *(eq for _, eq in q.implied), q.violation)
-        _add_lemmas(solver, q.lemmas, deadline)
+        if q.cones and not q.parts:  # the lemmas and the query first on their cones (verify/cones.py)
+            facts, done = solve_on_cones(q.ctx.cons, [*base, *(eq for _, eq in q.implied)], q.lemmas,
+                                         q.violation, deadline)
+            solver.add(*facts)
+        else:
+            _add_lemmas(solver, q.lemmas, deadline)
+            done = False
         settled = True
-        for part in q.parts or [Part("", z3.BoolVal(True))]:
+        for part in [] if done else q.parts or [Part("", z3.BoolVal(True))]:
             name = f"{q.label}{' (' + part.label + ')' if part.label else ''}"
             if time.monotonic() >= deadline:
                 out.reasons.append(f"{name}: timeout (time budget used up)")
