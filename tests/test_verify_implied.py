@@ -156,3 +156,22 @@ def test_anonymity_on_cones_is_proved_with_its_non_vacuity_check() -> None:
     (r,) = verify(load_rules(RULES_DIR / "kazakhstan-2021.elect"), ["anonymity"], parties=4, timeout=120)
     assert r.status is Status.PROVED
     assert any("non-vacuity" in n for n in r.notes)
+    assert sum("(other admitted): no election falls in this case" in n for n in r.notes) == 2
+
+
+def test_a_model_of_the_admission_only_case_goes_to_the_whole_encoding(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The other-admitted case is asked of the admission-only encoding; a model there (here: the
+    case made true for every election) is no counterexample, and the fallback (both cases on the
+    whole encoding) decides."""
+    from hemicycle.verify import Status, anonymity, properties, verify
+
+    def loose(*args: object) -> object:
+        q = anonymity.other_admitted(*args)  # type: ignore[arg-type]
+        q.case = z3.BoolVal(True)
+        return q
+
+    monkeypatch.setattr(properties, "other_admitted", loose)
+    (r,) = verify(load_rules(RULES_DIR / "kazakhstan-2021.elect"), ["anonymity"], parties=3, timeout=120,
+                  search=False)
+    assert r.status is Status.PROVED
+    assert any("admission-only" in n for n in r.notes)

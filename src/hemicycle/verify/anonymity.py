@@ -1,4 +1,5 @@
-"""Anonymity's lemmas: each variable of the permuted election equals its counterpart in the first.
+"""Anonymity's lemmas (each variable of the permuted election equals its counterpart in the first)
+and its case of other admitted lists, asked of the admission-only encoding.
 
 The anonymity query allocates an election A and the same election with its lists permuted (B's
 list i is A's list ``perm[i]``). Where both admit the same lists, B's integer parts, method seats,
@@ -13,11 +14,14 @@ costs time, never an answer.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import z3
 
 from hemicycle.verify.cones import creation
-from hemicycle.verify.symbolic import Ctx
+from hemicycle.verify.encoder import TierEnc, encode_tier
+from hemicycle.verify.problem import Part, Problem, Query
+from hemicycle.verify.symbolic import Ctx, derive
 
 _LIST = re.compile(r"^(.*?)(\d+)$")
 
@@ -66,3 +70,25 @@ def paired_lemmas(ctx: Ctx, start: int, mid: int, end: int, perm: list[int]) -> 
         if k < len(mine) and mine[k].sort() == y.sort():
             out.append(y == mine[k])
     return out
+
+
+def other_admitted(p: Problem, label: str, perm: list[int],
+                   same_admitted: Callable[[TierEnc, TierEnc, int, list[int]], z3.BoolRef]) -> Query:
+    """The case where B admits other lists than A's permuted, asked of the admission-only
+    encoding (``encode_tier(method=False)``: thresholds, conditions and admission as they are,
+    every seat and every flag of the method a free variable). Every election of the case with
+    no tie broken is a model of it (its seats and flags give the free ones), so where this
+    query has no model, neither has the case (it is empty: a permutation keeps which lists pass
+    and are admitted when no tie is broken); a model is only a lead (``refutes=False``), which
+    the property's fallback (the case on the whole encoding) settles."""
+    n = p.n
+    ctx = p.ctx()
+    e = p.election(ctx, "A")
+    a = encode_tier(ctx, p.tier, e, label="A", method=False)
+    e2 = derive(ctx, e, [e.votes[perm[i]] for i in range(n)], "A permuted")
+    e2.tags = {t: [vs[perm[i]] for i in range(n)] for t, vs in e.tags.items()}
+    b = encode_tier(ctx, p.tier, e2, label="A permuted", method=False)
+    differ = z3.Or([b.seats[i] != a.seats[perm[i]] for i in range(n)])
+    return Query(label, ctx, [a.defined, b.defined, z3.Not(a.tie_used), z3.Not(b.tie_used)], differ,
+                 [a, b], case=z3.Not(same_admitted(a, b, n, perm)), objective=p.total_votes(e),
+                 parts=[Part("admission only", z3.BoolVal(True), refutes=False)])

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import z3
 
 from hemicycle.model import Divisor, LargestRemainder
-from hemicycle.verify.anonymity import mark, paired_lemmas
+from hemicycle.verify.anonymity import mark, other_admitted, paired_lemmas
 from hemicycle.verify.encoder import TierEnc
 from hemicycle.verify.num import Num
 from hemicycle.verify.problem import Outcome, Part, Problem, Query
@@ -431,12 +431,18 @@ def anonymity_generators(n: int) -> list[tuple[str, list[int]]]:
     return out
 
 
-def _anonymity(p: Problem) -> Iterator[Query]:
+def _anonymity(p: Problem, whole: bool = False) -> Iterator[Query]:
+    """The same-admitted cases on the whole encoding; the other-admitted cases on the
+    admission-only encoding (verify/anonymity.py), or, with ``whole`` (the fallback, when that
+    one has a model), on the whole encoding too."""
     n = p.n
     for what, perm in anonymity_generators(n):
         for same in (True, False):
             label = f"anonymity {what} ({'same' if same else 'other'} admitted)"
             if not p.wants(label):
+                continue
+            if not same and not whole:
+                yield other_admitted(p, label, perm, _same_admitted)
                 continue
             ctx = p.ctx()
             e = p.election(ctx, "A")
@@ -616,10 +622,13 @@ CATALOGUE: dict[str, Property] = {
             "An election and the same election with L1's and L2's votes swapped, and with all "
             "lists' votes shifted by one (the two generate every permutation), both without any "
             "tie; split by whether the admitted lists correspond (then the second V = 1, or the "
-            "same cut, is proved and used).",
+            "same cut, is proved and used, and every variable of the second is proved its "
+            "counterpart's, each on its cone); the case where they do not is shown empty on the "
+            "admission-only encoding (else asked of the whole one).",
             _anonymity,
             _anonymity_bad,
             elections=2,
+            fallback=lambda p: _anonymity(p, whole=True),
         ),
     ]
 }
