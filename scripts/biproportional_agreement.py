@@ -39,7 +39,11 @@ def _elections(rules: str, shape: str, lists: int, count: int, seed: str, old: b
     fast = None if old else PinnedBipro(bs)  # one encoding per magnitude vector, the figures pinned
     bad = 0
     kinds: Counter[str] = Counter()
-    for kind, case in cases(bs, lists, count, seed=f"{seed}-{rules}-{shape}"):
+    cpu = time.process_time()
+    for t, (kind, case) in enumerate(cases(bs, lists, count, seed=f"{seed}-{rules}-{shape}")):
+        if t and t % 500 == 0:  # running totals: a run stopped early still says what it checked
+            print(f"  {rules} {shape}: {t} elections so far, {bad} disagreements, "
+                  f"{time.process_time() - cpu:.0f} CPU s", flush=True)
         want = interpret(bs.districts(tuple(case.magnitudes)), case, explain=False)
         kinds[kind if not isinstance(want, str) else f"{kind} (no result: {want.split(':')[0]})"] += 1
         diff = agree(bs, case, fast)
