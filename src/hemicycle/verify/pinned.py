@@ -6,7 +6,10 @@ harnesses' way to check many concrete elections against one symbolic encoding.
 good, and what Z3 learns carries over from one election to the next), or, with
 ``substitute=True`` (what the levels and district harnesses use), the pins substituted into the
 constraints built once and solved by a fresh solver through ``lia2card`` (every figure a number:
-the seats are bounded integers). Either way the seats are read from Z3's model. Building an
+the seats are bounded integers); with ``in_z3=True`` the constraints and the pins go to that fresh
+solver as they are and its ``propagate-values`` / ``solve-eqs`` substitute the pins (measured on
+the levels encodings: 11.7 against 14.5 ms a single election of germany-2005, the Python side's
+``substitute`` and ``simplify`` skipped). Either way the seats are read from Z3's model. Building an
 encoding (the Python side) costs about as much as solving it on fixed figures: it is paid once
 per shape here.
 
@@ -58,12 +61,13 @@ class Pinned:
     what is checked, only its cost."""
 
     def __init__(self, cons: Iterable[z3.BoolRef], timeout: float = 60.0, *, substitute: bool | None = None,
-                 tactic: str = "card", trial: int = 8) -> None:
+                 tactic: str = "card", trial: int = 8, in_z3: bool = False) -> None:
         self.cons = list(cons)
         self.tactic = TACTICS[tactic]
         self.timeout = int(timeout * 1000)
         self.substitute = substitute
         self.trial = trial
+        self.in_z3 = in_z3
         self.spent = {True: 0.0, False: 0.0}  # CPU seconds of the trial asks, by way
         self.solver = z3.Solver()
         self.solver.set(timeout=self.timeout)
@@ -90,8 +94,11 @@ class Pinned:
         if way:
             s = self.tactic.solver()
             s.set(timeout=self.timeout)
-            pairs = [(f.arg(0), f.arg(1)) for f in pins]
-            s.add(*(z3.simplify(z3.substitute(c, *pairs)) for c in (self.conj, *also)), *pins)
+            if self.in_z3:
+                s.add(self.conj, *also, *pins)
+            else:
+                pairs = [(f.arg(0), f.arg(1)) for f in pins]
+                s.add(*(z3.simplify(z3.substitute(c, *pairs)) for c in (self.conj, *also)), *pins)
             r = s.check()
         else:
             r = s.check(*pins, *also)
