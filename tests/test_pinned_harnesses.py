@@ -19,8 +19,8 @@ def test_both_ways_of_asking_give_the_same_answers_and_auto_keeps_one() -> None:
     cons = [x >= 0, y >= 0, x + y == 5, x * 2 <= y + 4]
     asks = [[x == v] for v in range(7)]
     want = [v <= 3 for v in range(7)]  # x + y = 5, 2x <= y + 4: x <= 3
-    for way in (True, False, None):
-        p = Pinned(cons, substitute=way, trial=2)
+    for way, in_z3 in ((True, False), (True, True), (False, False), (None, False), (None, True)):
+        p = Pinned(cons, substitute=way, trial=2, in_z3=in_z3)
         for _ in range(2):
             got = [p.ask(a) is not None for a in asks]
             assert got == want, way
@@ -29,6 +29,25 @@ def test_both_ways_of_asking_give_the_same_answers_and_auto_keeps_one() -> None:
         assert p.only([x == 1], [[y]], [[4]]) and not Pinned(cons).only([], [[y]], [[4]])
         if way is None:
             assert p.substitute in (True, False) and p.spent[True] > 0 and p.spent[False] > 0
+
+
+def test_pins_substituted_in_python_or_by_z3_give_the_same_seats() -> None:
+    """The levels harness hands the pins to Z3's solve-eqs (in_z3); the Python-side substitution
+    it replaced gives the same verdicts and seats on a slice, single and step."""
+    sys = family("germany-2005")
+    ways = [PinnedLevels(sys, 3, in_z3=True), PinnedLevels(sys, 3, in_z3=False)]
+    rng = random.Random("in_z3")
+    for j in range(4):
+        case = random_case(sys, 3, rng)
+        got = []
+        for fast in ways:
+            m = fast.single.ask(_pins(fast.election, case), fast.enc.defined)
+            got.append(None if m is None else [[m.eval(x, model_completion=True).as_long() for x in row]
+                                               for row in fast.enc.seats])
+            assert fast.agree(case, unique=j == 0) is None
+            assert fast.agree_step(case, j % sys.units, j % 3, 7) is None
+        assert got[0] == got[1]
+    assert ways[0].compared == ways[1].compared
 
 
 def test_pin_gives_reals_real_values() -> None:

@@ -214,8 +214,9 @@ def agree_step(sys: LevelSystem, a: LevelCase, k: int, p: int, gain: int) -> str
     return None
 
 
-def _tie(sys: LevelSystem, case: LevelCase) -> bool:
-    return left_out(sys, case)
+def _tie(sys: LevelSystem, case: LevelCase, outcome: LevelOutcome | None = None) -> bool:
+    """``levels.left_out``, given the interpreter's outcome when known (not interpreted again)."""
+    return left_out(sys, case, outcome)
 
 
 def _pins(e: LevelElection, case: LevelCase) -> list[z3.BoolRef]:
@@ -336,7 +337,7 @@ def run(name: str, count: int, n: int, seed: int = 1, unique_every: int = 25,
             bad.append(why)
         if isinstance(o, str):
             continue
-        if _tie(sys, case):
+        if _tie(sys, case, o):
             ties += 1
         k, p, gain = rng.randrange(sys.units), rng.randrange(n), rng.randint(1, 50)
         why = fast.agree_step(case, k, p, gain, o) if fast is not None else agree_step(sys, case, k, p, gain)
