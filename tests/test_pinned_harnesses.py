@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import random
 
+import pytest
 import z3
 
 from hemicycle.verify.district_agreement import PinnedDistricts, _moved, b_draws_for, system
 from hemicycle.verify.districts import DistrictCase, interpret
+from hemicycle.verify.errors import EncodingMismatch
 from hemicycle.verify.level_agreement import PinnedLevels, _pins, family, random_case
 from hemicycle.verify.pinned import Pinned, pin
 
@@ -48,6 +50,23 @@ def test_pins_substituted_in_python_or_by_z3_give_the_same_seats() -> None:
             assert fast.agree_step(case, j % sys.units, j % 3, 7) is None
         assert got[0] == got[1]
     assert ways[0].compared == ways[1].compared
+
+
+def _pigeons(n: int) -> list[z3.BoolRef]:
+    """n pigeons in n - 1 holes: unsat, some 0.25 CPU s for Z3 at n = 9."""
+    x = [[z3.Bool(f"p{i}_{j}") for j in range(n - 1)] for i in range(n)]
+    return [z3.Or(r) for r in x] + [z3.Not(z3.And(x[i][j], x[k][j]))
+                                   for j in range(n - 1) for i in range(n) for k in range(i + 1, n)]
+
+
+def test_an_ask_that_times_out_is_asked_again_with_the_longer_timeout() -> None:
+    """Z3's timeout is wall-clock time: under load an ask can time out that settles given longer
+    (an iceland-2021 step pair); it is asked once more before it is reported unsettled."""
+    for way in (True, False):
+        p = Pinned(_pigeons(9), timeout=0.001, substitute=way, retry=120.0)
+        assert p.ask([]) is None and p.retried == 1
+        with pytest.raises(EncodingMismatch):
+            Pinned(_pigeons(9), timeout=0.001, substitute=way, retry=None).ask([])
 
 
 def test_pin_gives_reals_real_values() -> None:
@@ -119,3 +138,14 @@ def test_a_national_pair_under_a_lot_draws_its_own_lot_half_the_time() -> None:
     assert same and other
     r = run_rule("dhondt-lot", "monotonicity-gain", 4, seed="own")
     assert r.pairs == 4 and r.disagreements == 0
+
+
+@pytest.mark.long  # the 3-district Iceland encodings: some 10 s to build, 9 CPU s to settle
+def test_the_iceland_step_pair_that_timed_out_under_load_agrees() -> None:
+    """Reported unsettled by the 60 s (wall) timeout at load 14, nice 19: given longer, the step
+    pair agrees with the interpreter (8.8 CPU s)."""
+    from hemicycle.verify.levels import LevelCase
+
+    sys = family("iceland-2021-3-districts")
+    case = LevelCase([[34, 5, 74], [50, 83, 82], [35, 30, 3]], [], None, None, [10, 7, 7])
+    assert PinnedLevels(sys, 3).agree_step(case, 0, 0, 27) is None

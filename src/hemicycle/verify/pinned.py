@@ -61,10 +61,14 @@ class Pinned:
     what is checked, only its cost."""
 
     def __init__(self, cons: Iterable[z3.BoolRef], timeout: float = 60.0, *, substitute: bool | None = None,
-                 tactic: str = "card", trial: int = 8, in_z3: bool = False) -> None:
+                 tactic: str = "card", trial: int = 8, in_z3: bool = False, retry: float | None = 900.0) -> None:
         self.cons = list(cons)
         self.tactic = TACTICS[tactic]
         self.timeout = int(timeout * 1000)
+        # Z3's timeout is wall-clock time: at nice 19 on a loaded machine 60 s can be 8 CPU s, so
+        # an ask that times out is asked once more with ``retry`` seconds before it is reported
+        # as unsettled (an iceland-2021 step pair: unknown at 60 s wall, settled in 8.8 CPU s)
+        self.retry = None if retry is None else int(retry * 1000)
         self.substitute = substitute
         self.trial = trial
         self.in_z3 = in_z3
@@ -74,6 +78,7 @@ class Pinned:
         self.conj = z3.And(*self.cons)  # built once: z3.And over thousands of constraints is dear
         self.solver.add(self.conj)
         self.asked = 0
+        self.retried = 0  # asks that timed out once and were asked again with ``retry``
 
     def _way(self) -> bool:
         """True: substitute. In auto mode, alternate during the trial, then keep the cheaper."""
@@ -86,14 +91,24 @@ class Pinned:
 
     def ask(self, pins: Sequence[z3.BoolRef], *also: z3.BoolRef) -> z3.ModelRef | None:
         """The model under ``pins`` and ``also``, None when there is none; ``unknown`` (a
-        timeout) raises: the election could not be checked."""
+        timeout, after the retry with the longer timeout) raises: the election could not be checked."""
         self.asked += 1
         way = self._way()
+        try:
+            return self._ask(way, self.timeout, pins, also)
+        except EncodingMismatch:
+            if self.retry is None or self.retry <= self.timeout:
+                raise
+            self.retried += 1
+            return self._ask(way, self.retry, pins, also)
+
+    def _ask(self, way: bool, timeout: int, pins: Sequence[z3.BoolRef], also: Sequence[z3.BoolRef]
+             ) -> z3.ModelRef | None:
         start = time.process_time()
         s = self.solver
         if way:
             s = self.tactic.solver()
-            s.set(timeout=self.timeout)
+            s.set(timeout=timeout)
             if self.in_z3:
                 s.add(self.conj, *also, *pins)
             else:
@@ -101,6 +116,7 @@ class Pinned:
                 s.add(*(z3.simplify(z3.substitute(c, *pairs)) for c in (self.conj, *also)), *pins)
             r = s.check()
         else:
+            s.set(timeout=timeout)
             r = s.check(*pins, *also)
         self.spent[way] += time.process_time() - start
         if r == z3.sat:
