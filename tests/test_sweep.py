@@ -203,3 +203,24 @@ def test_the_csv_neutralises_text_from_files() -> None:
     assert list(csv.reader(io.StringIO(text))) == [
         cols, ["r", "'=HYPERLINK(\"x\")", "3", ""], ["r", "'+A1", "0.5", "'@SUM(1)"]]
     assert text.splitlines()[1].startswith('"r",') and ",3," in text.splitlines()[1]  # numbers unquoted
+
+
+@pytest.mark.parametrize("format", ["json", "csv"])
+def test_sweep_output_on_a_terminal_escapes_controls(format: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sweep's machine output goes through cli.emit: on a terminal a control character from a
+    file (here a C1 CSI in a list abbreviation) is shown as an escape, never sent to the terminal."""
+    from types import SimpleNamespace
+
+    from hemicycle.cli import _sweep_output
+    from hemicycle.cli_options import Format
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    screen = Terminal()
+    monkeypatch.setattr("sys.stdout", screen)
+    rows = [{"rules": "r", "variant": "", "election": "e", "measure": "seats", "subject": "A\x9b31m",
+             "value": 1, "verdict": "", "detail": ""}]
+    _sweep_output(SimpleNamespace(parameters=[]), SimpleNamespace(rows=rows), Format(format))  # type: ignore[arg-type]
+    assert "\x9b" not in screen.getvalue() and "A" in screen.getvalue()
