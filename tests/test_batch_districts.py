@@ -127,3 +127,17 @@ def test_a_chunk_with_figures_too_large_for_the_arrays_goes_the_careful_way(smal
     got = allocate_districts_batch(rules, template(), votes, **totals)
     rows = [0, 127, 128, 139, 140, 141, 150, 191, 199]
     assert as_rows(got, rows) == interpreter_rows(rules, votes, totals, rows)
+
+
+def test_a_large_result_is_an_ordinary_writable_array_of_zeros() -> None:
+    """The results of large batches are fresh mappings of their own (no huge-page advice): zeros,
+    int64, writable, their memory kept by the array and its views."""
+    big = bd._zeros((6, 200_000))
+    assert big.dtype == np.int64 and big.shape == (6, 200_000) and big.flags.writeable
+    assert not big.any()
+    view = big.T[5:9]
+    del big
+    view[:, 3] = 7
+    assert int(view.sum()) == 28 and view.base is not None
+    small = bd._zeros((3, 4))
+    assert small.flags.owndata and not small.any()

@@ -30,6 +30,8 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import math
+import mmap
 import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -162,7 +164,7 @@ def allocate_districts_batch(rules: Any, election: Election, votes: Sequence[Any
     arrays, e, given, huge = _checked(votes, columns, totals)
     # each district's seats laid out list by list (the transpose of a (lists x elections) array),
     # so that the blocks' rows are written as they are, and lists without seats never touched
-    out = [np.zeros(a.shape[::-1], dtype=np.int64).T for a in arrays]
+    out = [_zeros(a.shape[::-1]).T for a in arrays]
     if e == 0:
         return out
     machine = all(a.dtype.kind in "iu" for a in [*arrays, *given.values()])
@@ -177,6 +179,17 @@ def allocate_districts_batch(rules: Any, election: Election, votes: Sequence[Any
                 whole = _machine_chunk(plan, columns, arrays, given, out, span, scan, huge)
         _exact(plan, chamber, election, columns, arrays, given, out, np.asarray(sorted(whole), dtype=np.int64))
     return out
+
+
+def _zeros(shape: tuple[int, ...]) -> Array:
+    """A new int64 array of zeros. A large one is a fresh anonymous mapping of its own, given no
+    advice: NumPy advises huge pages for its large arrays, and on a machine whose memory is
+    fragmented the first write to each huge page can stall on compaction (the result's pages are
+    written once, as its seats come in); the system still gives huge pages where it has them free."""
+    size = math.prod(shape) * 8
+    if size < 1 << 22:
+        return np.zeros(shape, dtype=np.int64)
+    return np.frombuffer(mmap.mmap(-1, size), dtype=np.int64).reshape(shape)
 
 
 def _machine_chunk(plan: DistrictPlan, columns: list[list[int]], arrays: list[Any], given: dict[str, Any],
