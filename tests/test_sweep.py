@@ -3,6 +3,8 @@ worker killed mid-sweep, resuming from the cache, and clear errors for bad sweep
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import signal
@@ -15,7 +17,7 @@ import hemicycle
 from hemicycle.cli import app
 from hemicycle.sweep import Cache, build_spec, make_engine, run_sweep, write_outputs
 from hemicycle.sweep.engines import InlineEngine
-from hemicycle.sweep.table import columns
+from hemicycle.sweep.table import columns, to_csv
 
 FAMILY = "kazakhstan-2021-family"
 
@@ -136,9 +138,9 @@ def test_outputs(tmp_path: Path, reference) -> None:  # type: ignore[no-untyped-
     assert {"results.json", "results.csv", "report.html", "seats-kazakhstan-2021-family-kazakhstan-2021.svg",
             "properties-kazakhstan-2021-family.svg"} <= written
     assert json.loads((tmp_path / "results.json").read_text("utf-8")) == result.rows
-    header = (tmp_path / "results.csv").read_text("utf-8").splitlines()[0]
-    assert header == ",".join(columns(spec)) == (
-        "rules,variant,threshold,method,election,measure,subject,value,verdict,detail")
+    header = next(csv.reader(io.StringIO((tmp_path / "results.csv").read_text("utf-8"))))
+    assert header == columns(spec) == ["rules", "variant", "threshold", "method", "election", "measure",
+                                       "subject", "value", "verdict", "detail"]
     html = (tmp_path / "report.html").read_text("utf-8")
     assert "<svg" in html and "<script" not in html and "kazakhstan-2007" in html
     pq = pytest.importorskip("pyarrow.parquet")
@@ -168,7 +170,7 @@ def test_cli_sweep_writes_the_report(tmp_path: Path) -> None:
                                  "--votes", "kazakhstan-2021", "--engine", "inline", "--out", str(tmp_path / "out"),
                                  "--format", "csv"])
     assert r.exit_code == 0, r.output
-    assert r.output.count("\nkazakhstan-2021-family,") == 6 * (5 + 1)  # 6 variants x (5 lists + Gallagher)
+    assert r.output.count('\n"kazakhstan-2021-family",') == 6 * (5 + 1)  # 6 variants x (5 lists + Gallagher)
     assert (tmp_path / "out" / "report.html").is_file() and (tmp_path / "out" / "cache").is_dir()
 
 
@@ -189,3 +191,36 @@ def test_a_family_of_a_districted_law_and_its_terminal_table() -> None:
     won = {a for (_, a), n in seats.items() if n}
     assert [c.header for c in table.columns] == ["variant", *[a for a in spain.abbrs if a in won], "Gallagher"]
     assert f"{len(spain.abbrs) - len(won)} lists without a seat in any variant left out" in str(table.title)
+
+
+def test_the_csv_neutralises_text_from_files() -> None:
+    """The sweep's CSV goes through display.csv_text like every other: a list's abbreviation that
+    looks like a formula is text in a spreadsheet, text cells are quoted, numbers are not."""
+    cols = ["rules", "subject", "value", "detail"]
+    rows = [{"rules": "r", "subject": "=HYPERLINK(\"x\")", "value": 3, "detail": None},
+            {"rules": "r", "subject": "+A1", "value": 0.5, "detail": "@SUM(1)"}]
+    text = to_csv(rows, cols)
+    assert list(csv.reader(io.StringIO(text))) == [
+        cols, ["r", "'=HYPERLINK(\"x\")", "3", ""], ["r", "'+A1", "0.5", "'@SUM(1)"]]
+    assert text.splitlines()[1].startswith('"r",') and ",3," in text.splitlines()[1]  # numbers unquoted
+
+
+@pytest.mark.parametrize("format", ["json", "csv"])
+def test_sweep_output_on_a_terminal_escapes_controls(format: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sweep's machine output goes through cli.emit: on a terminal a control character from a
+    file (here a C1 CSI in a list abbreviation) is shown as an escape, never sent to the terminal."""
+    from types import SimpleNamespace
+
+    from hemicycle.cli import _sweep_output
+    from hemicycle.cli_options import Format
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    screen = Terminal()
+    monkeypatch.setattr("sys.stdout", screen)
+    rows = [{"rules": "r", "variant": "", "election": "e", "measure": "seats", "subject": "A\x9b31m",
+             "value": 1, "verdict": "", "detail": ""}]
+    _sweep_output(SimpleNamespace(parameters=[]), SimpleNamespace(rows=rows), Format(format))  # type: ignore[arg-type]
+    assert "\x9b" not in screen.getvalue() and "A" in screen.getvalue()

@@ -5,12 +5,13 @@ UNKNOWN with its reason, never PROVED."""
 from __future__ import annotations
 
 import time
+from fractions import Fraction
 
 import pytest
 import z3
 
 from hemicycle.verify.errors import EncodingMismatch
-from hemicycle.verify.solving import Ask, check, check_by, decide_queries
+from hemicycle.verify.solving import Ask, check, check_by, decide_queries, model_fraction
 
 
 def _notes(count: int) -> list[str]:
@@ -73,3 +74,25 @@ def test_a_spent_budget_never_proves() -> None:
     x = z3.Int("x")
     v = decide_queries([Ask("q", [x >= 0], [], x < 0)], lambda a, m: [], time.monotonic() - 1, _notes)
     assert v.status == "unknown" and v.reason == "q: timeout (time budget used up)"
+
+
+def test_model_fraction_reads_terms_and_constants_exactly() -> None:
+    x, y = z3.Int("mf.x"), z3.Real("mf.y")
+    s = z3.Solver()
+    s.add(x == 7, 3 * y == 2)
+    assert s.check() == z3.sat
+    m = s.model()
+    assert model_fraction(m, x) == 7
+    assert model_fraction(m, y) == Fraction(2, 3)
+    assert model_fraction(m, z3.Int("mf.free")) == 0  # model completion
+    assert model_fraction(m, 5) == 5
+    assert model_fraction(m, Fraction(1, 3)) == Fraction(1, 3)  # a Num's constant: not truncated
+
+
+def test_model_fraction_refuses_an_irrational_value() -> None:
+    r = z3.Real("mf.root")
+    s = z3.Solver()
+    s.add(r * r == 2, r > 0)
+    assert s.check() == z3.sat
+    with pytest.raises(EncodingMismatch, match="irrational"):
+        model_fraction(s.model(), r)

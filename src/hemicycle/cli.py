@@ -1016,9 +1016,9 @@ def _sweep_output(spec: SweepSpec, result: SweepResult, format: Format) -> None:
 
     cols = columns(spec)
     if format is Format.json:
-        sys.stdout.write(to_json(result.rows))
+        emit(to_json(result.rows))
     elif format is Format.csv:
-        sys.stdout.write(to_csv(result.rows, cols))
+        emit(to_csv(result.rows, cols))
     else:
         from hemicycle.sweep.summary import summary_tables
 

@@ -23,8 +23,6 @@ whatever the engine and the order in which tasks finished.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from pathlib import Path
 from typing import Any
@@ -104,12 +102,12 @@ def to_json(rows: list[Row]) -> str:
 
 
 def to_csv(rows: list[Row], cols: list[str]) -> str:
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=cols, lineterminator="\n")
-    writer.writeheader()
-    for r in rows:
-        writer.writerow({k: "" if r.get(k) is None else r[k] for k in cols})
-    return buf.getvalue()
+    """The table as CSV through ``display.csv_text``, as every CSV hemicycle writes: text cells
+    quoted and neutralised (a list's abbreviation or a message from a file never runs as a
+    spreadsheet formula)."""
+    from hemicycle.display import csv_text
+
+    return csv_text([cols, *([r.get(k) for k in cols] for r in rows)])
 
 
 def write_parquet(rows: list[Row], cols: list[str], path: Path) -> bool:

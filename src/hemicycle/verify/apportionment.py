@@ -42,7 +42,7 @@ from hemicycle.election import Election, ListEntry, Unit
 from hemicycle.verify.encoder import encode_tier
 from hemicycle.verify.errors import EncodingMismatch, UnsupportedClause
 from hemicycle.verify.num import ZERO, Num, total
-from hemicycle.verify.solving import Ask, Verdict, check, decide_queries
+from hemicycle.verify.solving import Ask, Verdict, check, decide_queries, model_fraction
 from hemicycle.verify.symbolic import Ctx, SymElection
 
 DEFAULT_UNITS = 3  # units apportioned when the caller does not say
@@ -326,15 +326,6 @@ def replay(app: Apportioned, figs: list[int], seats: int) -> Replay | str:
     return Replay(seats, dict(zip(app.pool, figs, strict=True)), dict(res.magnitudes), trace)
 
 
-def _value(mdl: z3.ModelRef, x: Num) -> Fraction:
-    v = mdl.eval(x.a, model_completion=True) if isinstance(x.a, z3.ExprRef) else x.a
-    if isinstance(v, int):
-        return Fraction(v)
-    if z3.is_int_value(v):
-        return Fraction(v.as_long())
-    return Fraction(v.numerator_as_long(), v.denominator_as_long())  # type: ignore[attr-defined]
-
-
 def _integral(raw: list[list[Fraction]], squared: bool, digits: int) -> list[list[int]]:
     """The model's figures as integers (one common factor); ``squared``: the figures are their
     square roots, to ``digits`` digits past a common denominator (monotone: equal squares give
@@ -350,7 +341,7 @@ def _integral(raw: list[list[Fraction]], squared: bool, digits: int) -> list[lis
 
 
 def _confirm(app: Apportioned, prop: ApportionmentProperty, q: AQuery, mdl: z3.ModelRef) -> list[Replay]:
-    raw = [[_value(mdl, f) for f in e.figures] for e in q.encs]
+    raw = [[model_fraction(mdl, f.a) for f in e.figures] for e in q.encs]
     if not any(e.squared for e in q.encs):
         return _replayed(app, prop, q, mdl, _integral(raw, False, 0))
     # Huntington-Hill: the square roots, closer and closer, until the interpreter's priorities
@@ -454,7 +445,7 @@ def figures_for(app: Apportioned, mags: tuple[int, ...], timeout: float = 30.0
         return "unsat", None
     if r != z3.sat:
         return why or "unknown", None
-    raw = [_value(s.model(), f) for f in p]
+    raw = [model_fraction(s.model(), f.a) for f in p]
     for digits in ((3, 6, 9, 12, 18) if enc.squared else (0,)):  # Huntington-Hill: square roots, closer and closer
         figs = _integral([raw], enc.squared, digits)[0]
         r = replay(app, figs, app.level.seats)

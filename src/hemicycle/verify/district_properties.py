@@ -14,7 +14,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from fractions import Fraction
 from math import lcm
 from typing import Any
 
@@ -33,7 +32,7 @@ from hemicycle.verify.districts import (
     scrutiny_details,
 )
 from hemicycle.verify.num import Num
-from hemicycle.verify.solving import Ask, Verdict, decide_queries, replayed
+from hemicycle.verify.solving import Ask, Verdict, decide_queries, model_fraction, replayed
 from hemicycle.verify.symbolic import Ctx, SymElection
 
 
@@ -167,16 +166,6 @@ DISTRICT_CATALOGUE: dict[str, DistrictProperty] = {
 
 
 # --- solving ---------------------------------------------------------------------------------
-
-
-def model_fraction(m: z3.ModelRef, x: object) -> Fraction:
-    """The model's value of ``x`` (a figure, or a constant), exactly."""
-    if not isinstance(x, z3.ExprRef):
-        return Fraction(int(x))  # type: ignore[call-overload]
-    v = m.eval(x, model_completion=True)
-    if z3.is_int_value(v):
-        return Fraction(v.as_long())
-    return Fraction(v.numerator_as_long(), v.denominator_as_long())  # type: ignore[attr-defined]
 
 
 Figures = tuple[list[list[int]], list[dict[str, int]]]  # an election's votes (district x list), district figures

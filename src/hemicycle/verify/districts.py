@@ -193,7 +193,7 @@ def national_of(ds: list[SymElection]) -> SymElection:
     n = ds[0].n
     return SymElection([total([d.votes[i] for d in ds]) for i in range(n)],
                        total([d.against_all for d in ds]), total([d.invalid for d in ds]),
-                       total([d.nonvoters for d in ds]), blank=total([d.blank for d in ds]), units=list(ds))
+                       total([d.nonvoters for d in ds]), blank=total([d.blank for d in ds]), regions=tuple(ds))
 
 
 def magnitude_vars(ctx: Ctx, sys: DistrictSystem) -> list[z3.ArithRef]:

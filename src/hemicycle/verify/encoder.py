@@ -142,7 +142,7 @@ class _TierEncoder(QuotaAllocation, DivisorAllocation):
         whole election (``nationally``), or in every / at least ``count`` of the units: a districted
         chamber's districts, or the vote file's regions under a national tier."""
         if t.regional:
-            units = self.national.units if self.national is not None else self._regions(t)
+            units = self.national.regions if self.national is not None else self._regions(t)
             oks = [self._reaches(t, d, i) for d in units]
             return z3.And(oks) if t.scope is Scope.EVERY else count(oks) >= t.count
         at = self.national if t.scope is Scope.NATION and self.national is not None else self.e

@@ -31,6 +31,7 @@ from hemicycle.verify.results import NO_RESULT, CounterElection, PropertyResult,
 from hemicycle.verify.results import bounds as _bounds
 from hemicycle.verify.solving import check as _check
 from hemicycle.verify.solving import left as _left
+from hemicycle.verify.solving import model_fraction as _val
 from hemicycle.verify.ties import replay_tier
 
 # --- solving ---------------------------------------------------------------------------------
@@ -251,19 +252,6 @@ def _solve(prop: Property, problem: Problem, queries: Iterable[Query], deadline:
 
 
 # --- reading models back ---------------------------------------------------------------------
-
-
-def _val(m: z3.ModelRef, x: object) -> Fraction:
-    if isinstance(x, int):
-        return Fraction(x)
-    v = m.eval(x, model_completion=True)  # type: ignore[arg-type]
-    if z3.is_int_value(v):
-        return Fraction(v.as_long())
-    if z3.is_rational_value(v):
-        return Fraction(v.numerator_as_long(), v.denominator_as_long())
-    if z3.is_algebraic_value(v):
-        raise EncodingMismatch(f"irrational value {v} in a model")
-    raise EncodingMismatch(f"cannot read {v} from a model")
 
 
 @dataclass

@@ -32,7 +32,7 @@ from hemicycle.verify.levels import (
     interpret,
     level_election,
 )
-from hemicycle.verify.solving import Ask, Verdict, decide_queries, replayed
+from hemicycle.verify.solving import Ask, Verdict, decide_queries, model_fraction, replayed
 from hemicycle.verify.symbolic import Ctx
 
 
@@ -173,32 +173,26 @@ LEVEL_ALIASES = {"overhang-free": "house-size"}
 # --- solving ---------------------------------------------------------------------------------------
 
 
-def _value(m: z3.ModelRef, x: z3.ArithRef) -> Fraction:
-    v = m.eval(x, model_completion=True)
-    if z3.is_int_value(v):
-        return Fraction(v.as_long())
-    return Fraction(v.numerator_as_long(), v.denominator_as_long())  # type: ignore[attr-defined]
-
-
 def cases_of(m: z3.ModelRef, encs: list[LevelEnc]) -> tuple[list[LevelCase], list[list[list[int]]]]:
     """The query's elections as integral cases (one common factor), and the model's seats."""
-    raw = [[[_value(m, x) for x in row] for row in enc.election.votes] for enc in encs]
-    extras = [{k: _value(m, x) for k, x in (enc.election.extras or {}).items()} for enc in encs]
+    raw = [[[model_fraction(m, x) for x in row] for row in enc.election.votes] for enc in encs]
+    extras = [{k: model_fraction(m, x) for k, x in (enc.election.extras or {}).items()} for enc in encs]
     den = 1
     for votes, ex in zip(raw, extras, strict=True):
         for x in [*(x for row in votes for x in row), *ex.values()]:
             den = lcm(den, x.denominator)
     pop = None
     if encs[0].election.pop is not None:  # the populations: one figure per Land, scaled on their own
-        praw = [_value(m, x) for x in encs[0].election.pop]
+        praw = [model_fraction(m, x) for x in encs[0].election.pop]
         pden = 1
         for x in praw:
             pden = lcm(pden, x.denominator)
         pop = [int(x * pden) for x in praw]
     cases = [LevelCase([[int(x * den) for x in row] for row in votes],
-                       [[int(_value(m, x)) for x in row] for row in enc.election.won], pop,
+                       [[int(model_fraction(m, x)) for x in row] for row in enc.election.won], pop,
                        {k: int(x * den) for k, x in ex.items()} if enc.election.extras is not None else None,
-                       [int(_value(m, x)) for x in enc.election.mags] if enc.election.mags is not None else None)
+                       [int(model_fraction(m, x)) for x in enc.election.mags]
+                       if enc.election.mags is not None else None)
              for votes, enc, ex in zip(raw, encs, extras, strict=True)]
     seats = [[[m.eval(s, model_completion=True).as_long() for s in row] for row in enc.seats] for enc in encs]
     return cases, seats
@@ -265,7 +259,7 @@ def decide_bonus(sys: BonusSystem, n: int, *, at_least: Fraction | None = None, 
     ctx, enc, assume, violation = majority_query(sys, n, at_least, max_votes)
 
     def confirm(a: Ask, m: z3.ModelRef) -> list[tuple[list[int], list[int], str]]:
-        raw = [_value(m, x) for x in enc.votes]
+        raw = [model_fraction(m, x) for x in enc.votes]
         den = 1
         for x in raw:
             den = lcm(den, x.denominator)

@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 import z3
@@ -155,3 +156,19 @@ def replayed(name: str, cases: Sequence[Any], model_seats: Sequence[Any], interp
     if not breaks(outs):
         raise EncodingMismatch(f"{name}: the interpreter's seats {[o.seats for o in outs]} do not break it")
     return outs
+
+
+def model_fraction(m: z3.ModelRef, x: object) -> Fraction:
+    """The model's value of ``x`` exactly: a Z3 term (any value model completion gives it), or a
+    constant (an int or a Fraction, as a ``Num`` may hold). A value that is no rational number (an
+    irrational root of a non-linear model) is an ``EncodingMismatch``: no election has it."""
+    if not isinstance(x, z3.ExprRef):
+        return Fraction(x)  # type: ignore[arg-type]
+    v = m.eval(x, model_completion=True)
+    if z3.is_int_value(v):
+        return Fraction(v.as_long())
+    if z3.is_rational_value(v):
+        return Fraction(v.numerator_as_long(), v.denominator_as_long())  # type: ignore[attr-defined]
+    if z3.is_algebraic_value(v):
+        raise EncodingMismatch(f"irrational value {v} in a model")
+    raise EncodingMismatch(f"cannot read {v} from a model")

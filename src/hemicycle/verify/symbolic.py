@@ -104,11 +104,11 @@ class SymElection:
     nonvoters: Num
     tags: dict[str, list[z3.BoolRef]] = field(default_factory=dict)
     blank: Num = ZERO  # blank ballots (valid votes in the base ``valid_votes_and_blank``)
-    # the regions of a regional threshold: each a SymElection of its own (votes per list, the other
-    # figures), every figure summing over the regions to the election's
+    # the units of a test `in every` / `in at least`: the vote file's regions (a national tier's
+    # regional threshold), or a districted chamber's districts (its national election); each a
+    # SymElection of its own (votes per list, the other figures), every figure summing over them
+    # to the election's
     regions: tuple[SymElection, ...] = ()
-    # a districted chamber's national election: its districts (thresholds `in every` / `in at least`)
-    units: list[SymElection] = field(default_factory=list)
 
     @property
     def n(self) -> int:
