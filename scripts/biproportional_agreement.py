@@ -1,13 +1,15 @@
 """Agreement of the biproportional encoding (verify/biproportional.py) with the interpreter.
 
     nice python scripts/biproportional_agreement.py [--count 500] [--seed trust] [--lists 3]
-        [--rules zug-2018 zurich-2006] [--shapes 2x3 3x2] [--matrices 10000]
+        [--rules zug-2018 zurich-2006] [--shapes 2x3 3x2] [--matrices 10000] [--old]
 
 For each rule file and shape (UNITSxMAX: units whose magnitudes, from the vote file, range over
 1..MAX; every vector in turn), ``--count`` elections (random and constructed:
 verify/biproportional_agreement.cases) are allocated by the interpreter and by the encoding with
 every figure fixed; the encoding must give the interpreter's seats and no other, or no result
-exactly when the interpreter has none (a tie, no apportionment). ``--matrices``: the cycle
+exactly when the interpreter has none (a tie, no apportionment). The encoding is built once per
+magnitude vector and asked with the figures pinned (``PinnedBipro``); ``--old`` builds one per
+election, as before. ``--matrices``: the cycle
 characterization alone (``feasible``) against the interpreter's ``biproportional`` on random
 matrices with their row sums from a random upper apportionment: the interpreter's matrix must be
 feasible, and the only feasible candidate unless the interpreter reports a tied cycle.
@@ -26,19 +28,25 @@ from hemicycle.api import load
 from hemicycle.biproportional import NoSolution, biproportional, tied_moves
 from hemicycle.model import Divisor, DivisorKind
 from hemicycle.verify.biproportional import bipro_system, feasible, matrices
-from hemicycle.verify.biproportional_agreement import agree, cases
+from hemicycle.verify.biproportional_agreement import PinnedBipro, agree, cases
 from hemicycle.verify.districts import interpret
 
 
-def _elections(rules: str, shape: str, lists: int, count: int, seed: str) -> tuple[int, Counter[str]]:
+def _elections(rules: str, shape: str, lists: int, count: int, seed: str, old: bool = False
+               ) -> tuple[int, Counter[str]]:
     units, top = (int(x) for x in shape.split("x"))
     bs = bipro_system(load(rules).model, units, top)
+    fast = None if old else PinnedBipro(bs)  # one encoding per magnitude vector, the figures pinned
     bad = 0
     kinds: Counter[str] = Counter()
-    for kind, case in cases(bs, lists, count, seed=f"{seed}-{rules}-{shape}"):
-        want = interpret(bs.districts(tuple(case.magnitudes)), case)
+    cpu = time.process_time()
+    for t, (kind, case) in enumerate(cases(bs, lists, count, seed=f"{seed}-{rules}-{shape}")):
+        if t and t % 500 == 0:  # running totals: a run stopped early still says what it checked
+            print(f"  {rules} {shape}: {t} elections so far, {bad} disagreements, "
+                  f"{time.process_time() - cpu:.0f} CPU s", flush=True)
+        want = interpret(bs.districts(tuple(case.magnitudes)), case, explain=False)
         kinds[kind if not isinstance(want, str) else f"{kind} (no result: {want.split(':')[0]})"] += 1
-        diff = agree(bs, case)
+        diff = agree(bs, case, fast)
         if diff:
             bad += 1
             print("  DISAGREE", kind, diff, flush=True)
@@ -90,6 +98,7 @@ def main() -> int:
     ap.add_argument("--rules", nargs="*", default=["zug-2018", "zurich-2006"])
     ap.add_argument("--shapes", nargs="+", default=["2x3"])
     ap.add_argument("--matrices", type=int, default=10000)
+    ap.add_argument("--old", action="store_true", help="an encoding built for each election (before 2026-12-02)")
     a = ap.parse_args()
     total = bad = 0
     if a.matrices:
@@ -100,10 +109,12 @@ def main() -> int:
         total, bad = total + a.matrices, bad + b
     for rules in a.rules:
         for shape in a.shapes:
-            start = time.monotonic()
-            b, kinds = _elections(rules, shape, a.lists, a.count, a.seed)
+            start, cpu = time.monotonic(), time.process_time()
+            b, kinds = _elections(rules, shape, a.lists, a.count, a.seed, a.old)
+            cpu = time.process_time() - cpu
             print(f"{rules} {a.lists} lists x {shape}: {a.count} elections, {b} disagreements, "
-                  f"{time.monotonic() - start:.0f} s; {dict(sorted(kinds.items()))}", flush=True)
+                  f"{time.monotonic() - start:.0f} s, {cpu:.0f} CPU s ({a.count / cpu:.1f} a CPU s); "
+                  f"{dict(sorted(kinds.items()))}", flush=True)
             total, bad = total + a.count, bad + b
     print(f"total: {total} cases, {bad} disagreements")
     return 1 if bad else 0

@@ -17,7 +17,7 @@ from hemicycle.interpreter import TieError, allocate
 from hemicycle.model import Divisor, DivisorKind
 from hemicycle.verify import verify
 from hemicycle.verify.biproportional import BiproSystem, bipro_system, cycles, feasible, matrices
-from hemicycle.verify.biproportional_agreement import agree, cases, encoded
+from hemicycle.verify.biproportional_agreement import PinnedBipro, agree, cases, encoded
 from hemicycle.verify.biproportional_properties import BIPRO_CATALOGUE, decide
 from hemicycle.verify.districts import DistrictCase, election_of, interpret, replay_chamber
 from hemicycle.verify.errors import UnsupportedClause
@@ -86,6 +86,23 @@ def test_encoding_agrees_with_the_interpreter(name: str) -> None:
     bs = _system(name)
     for kind, case in cases(bs, 3, 10, seed=f"test-{name}"):
         assert agree(bs, case) is None, kind
+
+
+def test_the_pinned_harness_answers_what_an_encoding_per_election_answers() -> None:
+    """PinnedBipro (one encoding per magnitude vector, the figures pinned: the script's way)
+    against ``encoded`` (an encoding built for the election), on seats, no result and uniqueness."""
+    bs = _system("zug-2018")
+    fast = PinnedBipro(bs)
+    tie = _case([[10, 10, 0], [10, 10, 0]], [1, 1])  # no result (the upper apportionment ties)
+    plain = _case([[30, 20, 5], [10, 25, 5]], [2, 1])
+    for case in (tie, plain, _case([[0, 0, 0], [3, 1, 0]], [1, 1])):
+        assert fast.encoded(case) == encoded(bs, case)
+        assert agree(bs, case, fast) is None
+    assert fast.encoded(tie).seats is None and fast.encoded(plain).seats is not None
+    assert len(fast.shapes) == 2  # (1, 1) and (2, 1), each built once
+    want = interpret(bs.districts((2, 1)), plain)
+    assert not isinstance(want, str) and fast.encoded(plain) == encoded(bs, plain)
+    assert fast.encoded(plain).seats == want.seats and fast.encoded(plain).unique
 
 
 def test_encoding_has_no_result_where_the_interpreter_ties() -> None:

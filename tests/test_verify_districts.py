@@ -154,3 +154,16 @@ def test_the_pinned_harness_checks_what_agree_checks() -> None:
     wrong[0][1] -= 1
     assert fast.agree(c, want=replace(want, seats=wrong)) is not None
     assert len(fast.steps) == 2
+
+
+def test_the_step_encodings_may_be_asked_their_own_way() -> None:
+    """PinnedDistricts(step_substitute=...): the steps substituted while the single election is
+    asked by assumptions (the Czech harness's choice, measured), with the same verdicts."""
+    from hemicycle.verify.district_agreement import PinnedDistricts
+
+    sys = system("dhondt-national-5pct")
+    fast = PinnedDistricts(sys, 3, substitute=False, step_substitute=True)
+    c = DistrictCase([[5, 40, 0], [0, 30, 25]], [{"against_all": 0}, {"against_all": 0}])
+    assert fast.agree(c, unique=True) is None and fast.agree_step(c, 1, 2, 7) is None
+    assert fast.single.substitute is False and fast.steps[1, 2].solver.substitute is True
+    assert PinnedDistricts(sys, 3, substitute=False).substitute is False  # default: the same way

@@ -3,6 +3,9 @@
 ``agree(bs, mags, case)``: the encoding with every figure fixed to ``case`` must have exactly the
 interpreter's seats (and no other seats: uniqueness is asked too), or no result exactly when the
 interpreter has none (an unbroken tie, no biproportional apportionment, no admitted vote).
+``PinnedBipro(bs)`` asks the same questions of one encoding per magnitude vector, built once
+and asked with the figures pinned (verify/pinned.py), as the district harness does: what
+``scripts/biproportional_agreement.py`` uses; ``agree(..., fast=...)`` takes it.
 ``cases(...)`` makes random and constructed elections: ties at a cell's .5 and at the upper
 apportionment's last seat, zero cells and whole zero rows, lists under the quorum, huge figures.
 """
@@ -17,6 +20,7 @@ import z3
 
 from hemicycle.verify.biproportional import BiproSystem, allocate_bipro
 from hemicycle.verify.districts import DistrictCase, district_elections, interpret
+from hemicycle.verify.pinned import Pinned
 from hemicycle.verify.symbolic import Ctx
 
 
@@ -52,10 +56,54 @@ def encoded(bs: BiproSystem, case: DistrictCase, *, timeout: float = 60.0) -> En
     return Encoded(seats, s.check() == z3.unsat)
 
 
-def agree(bs: BiproSystem, case: DistrictCase) -> str | None:
-    """None when the encoding and the interpreter agree on ``case``, else what differs."""
-    want = interpret(bs.districts(tuple(case.magnitudes)), case)
-    got = encoded(bs, case)
+@dataclass
+class _Shape:
+    pinned: Pinned
+    figures: list[list[z3.ArithRef]]  # district x list: the vote figures to pin
+    seats: list[list[z3.ArithRef]]
+    defined: z3.BoolRef
+    real: bool
+
+
+class PinnedBipro:
+    """``encoded`` on one encoding per magnitude vector, built when first asked; the figures
+    pinned (``Pinned``: as assumptions or substituted, whichever its first asks measure cheaper)."""
+
+    def __init__(self, bs: BiproSystem, *, timeout: float = 60.0, substitute: bool | None = None) -> None:
+        self.bs, self.timeout, self.substitute = bs, timeout, substitute
+        self.shapes: dict[tuple[tuple[int, ...], int], _Shape] = {}
+
+    def _shape(self, mags: tuple[int, ...], n: int) -> _Shape:
+        if (mags, n) not in self.shapes:
+            sys = self.bs.districts(mags)
+            ctx = Ctx(real=sys.real, prefix="c.")
+            ds = district_elections(ctx, sys, n, "E")
+            enc = allocate_bipro(ctx, self.bs, ds, mags, "E")
+            self.shapes[mags, n] = _Shape(Pinned(ctx.cons, self.timeout, substitute=self.substitute),
+                                          [[f.a for f in e.votes] for e in ds], enc.seats, enc.defined, sys.real)
+        return self.shapes[mags, n]
+
+    def encoded(self, case: DistrictCase) -> Encoded:
+        sh = self._shape(tuple(case.magnitudes), len(case.votes[0]))
+        val = z3.RealVal if sh.real else z3.IntVal
+        pins = [x == val(v) for xs, row in zip(sh.figures, case.votes, strict=True)
+                for x, v in zip(xs, row, strict=True)]
+        mdl = sh.pinned.ask(pins)
+        if mdl is None:
+            raise RuntimeError(f"the encoding has no model for {case}")
+        if not z3.is_true(mdl.eval(sh.defined, model_completion=True)):
+            return Encoded(None, sh.pinned.ask(pins, sh.defined) is None)
+        seats = [[mdl.eval(x, model_completion=True).as_long() for x in row] for row in sh.seats]
+        other = z3.Or(z3.Not(sh.defined), *[x != v for row, vals in zip(sh.seats, seats, strict=True)
+                                             for x, v in zip(row, vals, strict=True)])
+        return Encoded(seats, sh.pinned.ask(pins, other) is None)
+
+
+def agree(bs: BiproSystem, case: DistrictCase, fast: PinnedBipro | None = None) -> str | None:
+    """None when the encoding and the interpreter agree on ``case``, else what differs (``fast``:
+    asked of its pinned encodings, else of an encoding built for ``case``)."""
+    want = interpret(bs.districts(tuple(case.magnitudes)), case, explain=False)
+    got = encoded(bs, case) if fast is None else fast.encoded(case)
     if not got.unique:
         return f"{case}: the encoding allows another outcome"
     if isinstance(want, str):

@@ -249,8 +249,12 @@ class PinnedDistricts:
     """The districted encodings of one system for ``n`` lists, built once: the single election
     and each step query (list p gains votes in district k, built when first asked)."""
 
-    def __init__(self, sys: DistrictSystem, n: int, *, substitute: bool | None = None) -> None:
-        self.sys, self.n, self.substitute = sys, n, substitute
+    def __init__(self, sys: DistrictSystem, n: int, *, substitute: bool | None = None,
+                 step_substitute: bool | None = None) -> None:
+        """``substitute``: how the single election's encoding is asked (``Pinned``); the step
+        encodings' way is ``step_substitute``, by default the same."""
+        self.sys, self.n = sys, n
+        self.substitute = substitute if step_substitute is None else step_substitute
         ctx = Ctx(real=sys.real, prefix="c.")
         self.elections = district_elections(ctx, sys, n, "E")
         self.enc = allocate_districts(ctx, sys, self.elections, "E")

@@ -663,8 +663,27 @@ def verify(
     scaled in proportion; default: the rules' own) with ``units`` upper units (Länder)."""
     if parties < 1:
         raise PropertyError("parties must be at least 1")
+    family = _verify_family(chamber, properties, parties=parties, max_votes=max_votes, timeout=timeout,
+                            progress=progress, property_file=property_file, seats=seats, units=units,
+                            districts=districts, max_magnitude=max_magnitude)
+    if family is not None:
+        return family
+    props = _chosen_properties(properties, property_file)
+    tiers = _chosen_tiers(chamber, tier)
+    return _verify_tiers(chamber, tiers, props, parties=parties, max_votes=max_votes, timeout=timeout,
+                         minimize=minimize, search=search, progress=progress)
+
+
+def _verify_family(
+    chamber: Chamber, properties: list[str] | None, *, parties: int, max_votes: int | None,
+    timeout: float, progress: Callable[[int, int, str], None] | None, property_file: Path | None,
+    seats: int | None, units: int, districts: int | None, max_magnitude: int | None,
+) -> list[PropertyResult] | None:
+    """The results of a chamber that has its own family of properties (levels or a bonus,
+    biproportional apportionment, districts), or None: a chamber of tiers alone, whose tiers
+    ``verify`` checks one by one. A new family's hook goes here."""
     levels = levels_or_bonus(chamber, properties, parties=parties, max_votes=max_votes, timeout=timeout,
-                              progress=progress, seats=seats, units=units, property_file=property_file)
+                             progress=progress, seats=seats, units=units, property_file=property_file)
     if levels is not None:
         return levels
     from hemicycle.verify.biproportional import is_biproportional
@@ -686,6 +705,12 @@ def verify(
         return verify_districted(chamber, properties, parties=parties, max_votes=max_votes,
                                  timeout=timeout, progress=progress, districts=districts, user=user_d,
                                  sizes={"seats": seats, "max_magnitude": max_magnitude})
+    return None
+
+
+def _chosen_properties(properties: list[str] | None, property_file: Path | None) -> list[Property]:
+    """The tier properties asked for by name (catalogue or ``.props`` file), in the order asked;
+    all of the catalogue when none is named and there is no file, else all of the file's."""
     props: list[Property] = []
     if property_file is not None:
         from hemicycle.verify.proplang import load_properties
@@ -695,31 +720,45 @@ def verify(
     if properties is None:
         if property_file is None:
             props = list(CATALOGUE.values())
-    else:
-        user_names = {p.name: p for p in props}
-        chosen: list[Property] = []
-        for name in properties:
-            if name in CATALOGUE:
-                chosen.append(CATALOGUE[name])
-            elif name in user_names:
-                chosen.append(user_names[name])
-            else:
-                from hemicycle.verify.apportionment import APPORTIONMENT_CATALOGUE
-                from hemicycle.verify.district_properties import DISTRICT_CATALOGUE
+        return props
+    user_names = {p.name: p for p in props}
+    chosen: list[Property] = []
+    for name in properties:
+        if name in CATALOGUE:
+            chosen.append(CATALOGUE[name])
+        elif name in user_names:
+            chosen.append(user_names[name])
+        else:
+            from hemicycle.verify.apportionment import APPORTIONMENT_CATALOGUE
+            from hemicycle.verify.district_properties import DISTRICT_CATALOGUE
 
-                if name in DISTRICT_CATALOGUE or name in APPORTIONMENT_CATALOGUE:
-                    raise PropertyError(f"{name!r} is a property of chambers with districts; "
-                                        "these rules have none")
-                raise PropertyError(
-                    f"unknown property {name!r}; known: {', '.join([*CATALOGUE, *user_names])}"
-                )
-        props = chosen
+            if name in DISTRICT_CATALOGUE or name in APPORTIONMENT_CATALOGUE:
+                raise PropertyError(f"{name!r} is a property of chambers with districts; "
+                                    "these rules have none")
+            raise PropertyError(
+                f"unknown property {name!r}; known: {', '.join([*CATALOGUE, *user_names])}"
+            )
+    return chosen
+
+
+def _chosen_tiers(chamber: Chamber, tier: str | None) -> list[Tier]:
+    """Every tier of ``chamber``, or the one named ``tier``."""
     tiers = list(chamber.tiers)
     if tier is not None:
         tiers = [t for t in tiers if t.name == tier]
         if not tiers:
             raise PropertyError(f"no tier named {tier!r}; tiers: "
                                 + ", ".join(t.name for t in chamber.tiers))
+    return tiers
+
+
+def _verify_tiers(
+    chamber: Chamber, tiers: list[Tier], props: list[Property], *, parties: int,
+    max_votes: int | None, timeout: float, minimize: bool, search: bool,
+    progress: Callable[[int, int, str], None] | None,
+) -> list[PropertyResult]:
+    """Each property on each tier, each in its own bounded process; an encoding that the
+    interpreter does not confirm is that property's ``error``."""
     results = []
     total = len(tiers) * len(props)
     for t in tiers:

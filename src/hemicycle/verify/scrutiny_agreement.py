@@ -86,7 +86,9 @@ def run(sys: DistrictSystem, count: int, *, seed: str = "ci", n: int = 3, unique
         step_every: int = 2, progress: Callable[[Tally], None] | None = None) -> Tally:
     """``count`` elections (and every ``step_every``-th as a step pair) against the interpreter;
     ``progress`` is called with the tally after every 50 elections."""
-    fast = PinnedDistricts(sys, n, substitute=False)  # the pins as assumptions: measured fastest here
+    # the single election's pins as assumptions, the steps' substituted: measured fastest here
+    # (3 seats, 24 elections: single 170 ms vs 373 ms substituted; step 842 ms vs 1,348 ms by assumptions)
+    fast = PinnedDistricts(sys, n, substitute=False, step_substitute=True)
     rng = random.Random(f"{seed}:scrutiny:{sys.scrutiny.seats if sys.scrutiny else 0}")
     t = Tally()
     for c in range(count):
