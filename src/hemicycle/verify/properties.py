@@ -467,14 +467,16 @@ def _anonymity(p: Problem, whole: bool = False) -> Iterator[Query]:
                 lemmas += [b.method_seats[i] == a.method_seats[perm[i]] for i in range(n)]
                 # and the runner-up is the permuted one (a guarantee's list)
                 lemmas += [b.runner_up[i] == a.runner_up[perm[i]] for i in range(n)]
-                # and every variable of B is its counterpart of A (verify/anonymity.py), each
-                # lemma proved on its cone (verify/cones.py)
+            # largest remainder: every variable of B is its counterpart of A (verify/anonymity.py),
+            # each lemma proved on its cone (verify/cones.py); measured slower for divisor methods
+            on_cones = same and isinstance(p.tier.method, LargestRemainder) and p.tier.alliances is None
+            if on_cones:
                 lemmas += [x for x in paired_lemmas(ctx, start, mid, mark(ctx), perm)
                            if not any(x.eq(y) for y in lemmas)]
             yield Query(label, ctx,
                         [a.defined, b.defined, z3.Not(a.tie_used), z3.Not(b.tie_used)], differ,
                         [a, b], case=corresponds if same else z3.Not(corresponds),
-                        objective=p.total_votes(e), lemmas=lemmas, cones=same)
+                        objective=p.total_votes(e), lemmas=lemmas, cones=on_cones)
 
 
 def _anonymity_bad(o: list[Outcome]) -> bool:
