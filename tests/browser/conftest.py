@@ -59,7 +59,7 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def page(server: str, browser: Any) -> Any:
+def page(browser: Any, server: str) -> Any:
     """The workbench freshly loaded, with its first result on screen."""
     browser.get(server)
     wait(browser, lambda d: d.execute_script("return document.body.dataset.ready === 'true'"))
@@ -81,11 +81,26 @@ def seats(driver: Any) -> dict[str, int]:
     return {abbr: int(n) for abbr, n in rows}
 
 
+def _skip_reasons(terminalreporter: Any) -> list[str]:
+    """Why browser tests were skipped, read from the skip reports.
+
+    The reports reach the process that prints the summary also when pytest-xdist runs the tests in
+    worker processes (where ``SKIPPED`` is filled, out of this process's sight)."""
+    reasons = list(SKIPPED)
+    for report in terminalreporter.stats.get("skipped", []):
+        longrepr = getattr(report, "longrepr", None)
+        text = longrepr[2] if isinstance(longrepr, tuple) and len(longrepr) == 3 else str(longrepr)
+        if "NO BROWSER: " in text:
+            reasons.append(text.split("NO BROWSER: ", 1)[1])
+    return reasons
+
+
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    if SKIPPED:
+    reasons = _skip_reasons(terminalreporter)
+    if reasons:
         bar = "!" * 78
         terminalreporter.write_line(bar, red=True, bold=True)
-        terminalreporter.write_line(f"BROWSER TESTS SKIPPED: {SKIPPED[0]}", red=True, bold=True)
+        terminalreporter.write_line(f"BROWSER TESTS SKIPPED: {reasons[0]}", red=True, bold=True)
         terminalreporter.write_line("The workbench page (hemicycle serve) was NOT tested in a browser.", red=True,
                                     bold=True)
         terminalreporter.write_line(bar, red=True, bold=True)
