@@ -160,3 +160,23 @@ def test_adams_gives_each_list_with_votes_a_first_seat_then_goes_as_dhondt() -> 
         elif not back[c]:
             assert got[:, c].tolist() == s, (w, h)
     assert back.mean() < 0.5
+
+
+@pytest.mark.parametrize("name", list(LINES))
+def test_one_magnitude_for_every_cell_is_as_the_same_magnitude_per_cell(name: str) -> None:
+    """A district's block with its magnitude given once (one figure) gives the seats and hand-backs of
+    the same magnitude given per cell; 64-bit weights small enough for 32-bit products give those of
+    the same weights in 32 bits; both agree with the seat-by-seat process."""
+    rng = np.random.default_rng(12)
+    weights = rng.integers(0, 400_000, size=(5, 400))
+    weights[rng.random(weights.shape) < 0.2] = 0
+    weights[:, ::37] = 0
+    weights[:2, 5::41] = 1000  # two lists with the same votes: ties at the cut at odd magnitudes
+    for h in (1, 6, 7, 36):
+        one, back_one = cut_block(line(name), weights, h)
+        many, back_many = cut_block(line(name), weights, np.full(400, h))
+        narrow, back_narrow = cut_block(line(name), weights.astype(np.int32), h)
+        assert (back_one == back_many).all() and (back_one == back_narrow).all()
+        assert (one == many).all() and (one[:, ~back_one] == narrow[:, ~back_one]).all()
+        assert one.dtype == np.int64 and narrow.dtype == np.int32
+        check(line(name), weights, np.full(400, h))

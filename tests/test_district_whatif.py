@@ -403,13 +403,14 @@ def test_a_largest_remainder_curve_is_exact_on_random_districted_elections() -> 
             checked += 1
 
 
-def test_a_district_curve_refuses_what_it_does_not_cover() -> None:
-    from hemicycle.whatif import seat_vote_curve
+def test_the_exact_district_curve_says_what_it_does_not_cover() -> None:
+    """Those curves are searched on whole votes instead (tests/test_curve_search.py)."""
+    from hemicycle.district_whatif import curve_covered
 
     with pytest.raises(WhatIfError, match="apportioned by valid_votes"):
-        seat_vote_curve(as_rules("czech-2021"), as_election("czech-2021"), "ANO")
+        curve_covered(as_rules("czech-2021").model)
     with pytest.raises(WhatIfError, match="does not allocate in each district by itself"):
-        seat_vote_curve(as_rules("denmark-2015"), as_election("denmark-2015"), "A")
+        curve_covered(as_rules("denmark-2015").model)
 
 
 def random_districted(rng: random.Random) -> tuple[str, Election]:

@@ -27,7 +27,10 @@ list, a list without votes included (``v a <= 0``, ``-v a < alpha a`` as ``beta 
    last quotient, and certified the same way; what still fails is handed back.
 
 Floating point only proposes; every seat is confirmed by integer products in 32 bits where every
-product fits, else 64 bits, else the block goes to ``divisor_block`` as it stands.
+product fits, else 64 bits, else the block goes to ``divisor_block`` as it stands: the products'
+bound (``cut_dtype``) is read from the largest weight, the width and the largest magnitude, before
+any pass. Each step works in arrays of one type (integers, or the floats of their size), so that
+no NumPy call converts element by element.
 """
 
 from __future__ import annotations
@@ -51,13 +54,6 @@ def covers(lin: LinearDivisors | None) -> bool:
     """Whether ``cut_block`` decides these divisors itself (a line ``alpha k + beta``, no head,
     ``0 <= beta <= alpha``; ``beta = 0``, Adams, by ``_first_seats``)."""
     return lin is not None and not lin.head and lin.alpha > 0 and 0 <= lin.beta <= lin.alpha
-
-
-def _level(lin: LinearDivisors, width: int, h: Array, votes: Array) -> tuple[Array, Array]:
-    """Step 1's level ``a / b`` per cell (``votes`` the cell's votes)."""
-    alpha, beta = lin.alpha, lin.beta
-    b = np.maximum(5 * alpha * h + width * (5 * beta - 3 * alpha), 1)
-    return np.maximum(5 * votes, 1), b
 
 
 def _top(lin: LinearDivisors, a_max: int, b_max: int, w_max: int) -> int:
@@ -96,67 +92,107 @@ class Scratch:
         return have[:size].reshape(shape)
 
 
-def cut_block(lin: LinearDivisors, weights: Array, seats: Array, scratch: Scratch | None = None,
+def cut_block(lin: LinearDivisors, weights: Array, seats: Array | int, scratch: Scratch | None = None,
               w_max: int | None = None, pending: list[Pending] | None = None) -> tuple[Array, Mask]:
     """The seats of every cell (lists x cells, in the weights' integers; in ``scratch`` where one is
-    given, valid until its next use) and the cells handed back; ``w_max``, where given, at least
-    the largest weight. With ``pending``, step 4 is left to ``settle`` (one call for the cells of
-    many blocks): the cells it needs are appended there and not handed back here."""
+    given, valid until its next use) and the cells handed back; ``seats`` each cell's magnitude or
+    one for every cell; ``w_max``, where given, at least the largest weight. With ``pending``,
+    step 4 is left to ``settle`` (one call for the cells of many blocks): the cells it needs are
+    appended there and not handed back here."""
     k, n = weights.shape
     if not covers(lin) or n == 0 or k == 0:
-        return divisor_block(lin, weights, seats)
+        return divisor_block(lin, weights, _per_cell(seats, n))
     if lin.beta == 0:
-        return _first_seats(lin, weights, seats, scratch, w_max)
-    alpha, beta = lin.alpha, lin.beta
-    w = np.ascontiguousarray(weights)  # step 2 writes through ravel(): row-major arrays only
-    vsum = _row_sum(w)
-    empty = vsum == 0
-    h = seats.astype(np.int64)
-    a, b = _level(lin, k, h, vsum)
-    top = _top(lin, int(a.max()), int(b.max()), int(w.max()) if w_max is None else w_max)
-    if top >= (_I32 if w.dtype == np.int32 else _I64):
-        if top >= _I64:
-            return divisor_block(lin, weights, seats)
-        w = w.astype(np.int64)  # the products do not fit in 32 bits: the block in 64
+        return _first_seats(lin, weights, _per_cell(seats, n), scratch, w_max)
+    top = int(weights.max()) if w_max is None else w_max
+    h_max = seats if isinstance(seats, int) else int(np.max(seats))
+    itype = cut_dtype(lin, max(top, 0), k, h_max)
+    if itype is None:
+        return divisor_block(lin, weights, _per_cell(seats, n))
+    w = np.ascontiguousarray(weights, dtype=itype)  # step 2 writes through ravel(): row-major arrays only
     scratch = scratch or Scratch()
-    itype = w.dtype.type
-    ftype = np.float32 if w.dtype == np.int32 else np.float64
-    y = scratch.get("y", (k, n), ftype)
-    np.multiply(w, (b / (alpha * a)).astype(ftype), out=y, dtype=ftype, casting="unsafe")
-    if alpha != beta:
-        y += ftype((alpha - beta) / alpha)
-    s = scratch.get("s", (k, n), w.dtype)
-    np.copyto(s, y, casting="unsafe")  # truncation: the figures are at least 0
-    left = h - _row_sum(s, np.int32)  # counts of at most 2**31 / a each: their sum in 32 bits
-    a, b = a.astype(w.dtype), b.astype(w.dtype)
-    x = scratch.get("x", (k, n), w.dtype)
-    up = np.nonzero((left == 1) & ~empty)[0]
-    if up.size:  # step 2
-        if alpha != 1:
-            np.multiply(s, itype(alpha), out=x)
-            x += itype(beta)
-        else:
-            np.add(s, itype(beta), out=x)
-        q = np.divide(w, x, out=y, dtype=ftype, casting="unsafe")
-        at = _pick(q, True)[up] * n + up
-        a[up] = w.ravel()[at]
-        b[up] = x.ravel()[at]
-        s.ravel()[at] += itype(1)
+    s, a, b, left = _step_one(lin, w, seats, scratch)
+    votes = a >= 5  # a = 5 V where the cell has votes, else 1
+    q = scratch.get("y", w.shape, _float(itype))  # step 1's truncated counts in floats
+    up = np.nonzero(left == 1)[0]  # a cell without votes among them: a = 0 there, certified by none
+    if up.size:
+        b = _step_two(lin, w, s, q, a, b, up, scratch)
         left[up] = 0
-    good = _certified(lin, w, s, a, b, x, scratch.get("x2", (k, n), w.dtype))
+    good = _certified(lin, w, s, a, b, scratch.get("x", w.shape, itype), scratch.get("x2", w.shape, itype))
     good &= left == 0
-    good &= ~empty
-    back = empty.copy()
-    rest = np.nonzero(~good & ~empty)[0]
+    good &= votes
+    back = ~votes
+    rest = np.nonzero(~good & votes)[0]
     if rest.size and pending is not None:
-        pending.append(Pending(rest, np.take(w, rest, axis=1), np.take(s, rest, axis=1), h[rest]))
+        pending.append(Pending(rest, np.take(w, rest, axis=1), np.take(s, rest, axis=1), _per_cell(seats, n)[rest]))
     elif rest.size:  # step 4
         ws = np.take(w, rest, axis=1)
         ss = np.take(s, rest, axis=1)
-        ok = _settled(lin, ws, ss, h[rest])
+        ok = _settled(lin, ws, ss, _per_cell(seats, n)[rest])
         s[:, rest] = ss
         back[rest] = ~ok
     return (s if s.dtype == weights.dtype else s.astype(weights.dtype)), back
+
+
+def _per_cell(seats: Array | int, n: int) -> Array:
+    """Each of ``n`` cells' magnitude."""
+    return np.full(n, seats, dtype=np.int64) if isinstance(seats, int) else np.asarray(seats, dtype=np.int64)
+
+
+def _float(itype: Any) -> Any:
+    """The floats the proposals of a block in these integers are made in."""
+    return np.float32 if itype == np.int32 else np.float64
+
+
+def _step_one(lin: LinearDivisors, w: Array, seats: Array | int, scratch: Scratch
+              ) -> tuple[Array, Array, Array | int, Array]:
+    """Step 1: each list's count at the level ``a / b`` (module docstring), in floats, truncated
+    (the figures are at least 0); the truncated counts are left in floats in ``scratch``'s "y"
+    (for step 2) and "wf" holds the weights in floats. Returns the counts, ``a``, ``b`` (one
+    figure where the magnitude is one) and the seats each cell still lacks."""
+    alpha, beta = lin.alpha, lin.beta
+    k, n = w.shape
+    itype = w.dtype.type
+    ftype = _float(w.dtype)
+    h: Array | int = seats if isinstance(seats, int) else np.asarray(seats).astype(itype)
+    a = _row_sum(w, itype)  # at most k w_max: 5 times it fits (cut_dtype)
+    a *= itype(5)
+    np.maximum(a, itype(1), out=a)
+    b: Array | int = 5 * alpha * h + k * (5 * beta - 3 * alpha)
+    b = max(b, 1) if isinstance(b, int) else np.maximum(b, itype(1))
+    wf = scratch.get("wf", (k, n), ftype)
+    np.copyto(wf, w, casting="unsafe")
+    level = np.divide(b, a * alpha if alpha != 1 else a, dtype=ftype)  # 1 / lambda
+    y = np.multiply(wf, level, out=scratch.get("y", (k, n), ftype))
+    if alpha != beta:
+        y += ftype((alpha - beta) / alpha)
+    np.trunc(y, out=y)
+    s = scratch.get("s", (k, n), itype)
+    np.copyto(s, y, casting="unsafe")
+    left = _row_sum(s, itype)
+    np.subtract(h, left, out=left)
+    return s, a, b, left
+
+
+def _step_two(lin: LinearDivisors, w: Array, s: Array, y: np.ndarray, a: Array, b: Array | int, up: Array,
+              scratch: Scratch) -> Array:
+    """Step 2 for the cells ``up`` (one seat short): a seat to the highest next quotient
+    ``w / (alpha s + beta)`` (in floats, from step 1's counts ``y``), which is then the cell's
+    level (``a`` in place); returns ``b``."""
+    alpha, beta = lin.alpha, lin.beta
+    itype = w.dtype.type
+    n = w.shape[1]
+    if alpha != 1:
+        y *= y.dtype.type(alpha)
+    y += y.dtype.type(beta)
+    np.divide(scratch.get("wf", w.shape, y.dtype), y, out=y)
+    at = _pick(y, True)[up] * n + up
+    a[up] = w.ravel()[at]
+    bb = np.full(n, b, dtype=itype) if isinstance(b, int) else b
+    won = s.ravel()[at]
+    bb[up] = won * itype(alpha) + itype(beta)
+    s.ravel()[at] = won + itype(1)
+    return bb
 
 
 def _first_seats(lin: LinearDivisors, weights: Array, seats: Array, scratch: Scratch | None,
@@ -222,47 +258,50 @@ def _certified(lin: LinearDivisors, w: Array, s: Array, a: Array, b: Array, x: A
     x -= np.multiply(s, a * alpha if alpha != 1 else a, out=x2)
     if alpha == beta:  # v = alpha s: one comparison, the differences read as unsigned
         unsigned = np.uint32 if x.dtype == np.int32 else np.uint64
-        return x.view(unsigned).max(axis=0) < (a * alpha).astype(unsigned)  # type: ignore[no-any-return]
+        top = (a * alpha if alpha != 1 else a).view(unsigned)  # a >= 0
+        return x.view(unsigned).max(axis=0) < top  # type: ignore[no-any-return]
     shift = (alpha - beta) * a.astype(np.int64)  # w b - alpha s a + shift in [0, alpha a)
     return (x.min(axis=0) >= -shift) & (x.max(axis=0) < alpha * a.astype(np.int64) - shift)  # type: ignore[no-any-return]
 
 
 def _settled(lin: LinearDivisors, w: Array, s: Array, h: Array) -> Mask:
     """Step 4 on a few cells (``s`` in place): rounds of one seat (to the highest next quotient or
-    from the lowest last one) until the counts sum to the magnitude, then the level the least last
-    quotient, certified. Returns the cells certified."""
+    from the lowest last one, in floats, over the cells still off) until the counts sum to the
+    magnitude, then the level the least last quotient, certified. Returns the cells certified.
+    The cells still off are taken with ``np.take`` (row-major copies; ``x[:, cells]`` is laid out
+    column by column, and reductions over its rows are then slow)."""
     alpha, beta = lin.alpha, lin.beta
-    itype = s.dtype.type
     n = s.shape[1]
-    wf = w.astype(np.float32 if w.dtype == np.int32 else np.float64)
-    cells = np.arange(n)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    ftype = _float(w.dtype)
+    with np.errstate(divide="ignore"):
+        inv = np.divide(ftype(1), w.astype(ftype))  # quotients compared as divisor / w (inf: no votes)
+    sf = s.astype(ftype)
+    left = h - _row_sum(s)
+    with np.errstate(invalid="ignore"):
         for _ in range(_ROUNDS):
-            left = h - _row_sum(s)
-            if not left.any():
+            more, less = np.nonzero(left > 0)[0], np.nonzero(left < 0)[0]
+            if not more.size and not less.size:
                 break
-            u = s * itype(alpha) + itype(beta)
-            more = np.nonzero(left > 0)[0]
-            if more.size:
-                j = _pick(np.divide(wf, u), True)
-                s[j[more], more] += 1
-            less = np.nonzero(left < 0)[0]
-            if less.size:
-                last = _last(lin, wf, s, u)
-                s[_pick(last, True)[less], less] -= 1
-        left = h - _row_sum(s)
-        u = s * itype(alpha) + itype(beta)
-        j = _pick(_last(lin, wf, s, u), True)  # the least last quotient: the level
+            if more.size:  # the lowest d(s) / w: the highest next quotient
+                j = _pick((np.take(sf, more, axis=1) * alpha + beta) * np.take(inv, more, axis=1), False)
+                s[j, more] += 1
+                sf[j, more] += ftype(1)
+                left[more] -= 1
+            if less.size:  # the highest d(s - 1) / w of a list with a seat: the lowest last quotient
+                j = _pick(_last(lin, np.take(sf, less, axis=1), np.take(inv, less, axis=1)), True)
+                s[j, less] -= 1
+                sf[j, less] -= ftype(1)
+                left[less] += 1
+        j = _pick(_last(lin, sf, inv), True)  # the least last quotient: the level
+    cells = np.arange(n)
     a = w[j, cells]
-    b = u[j, cells] - itype(alpha)
+    b = s[j, cells] * alpha + (beta - alpha)
     ok = (left == 0) & (b > 0) & (a > 0)
     return ok & _certified(lin, w, s, np.where(ok, a, 1).astype(w.dtype), np.where(ok, b, 1).astype(w.dtype))
 
 
-def _last(lin: LinearDivisors, wf: np.ndarray, s: Array, u: Array) -> np.ndarray:
+def _last(lin: LinearDivisors, sf: np.ndarray, inv: np.ndarray) -> np.ndarray:
     """``d(s - 1) / w`` where a list has a seat (the inverse of its last quotient), else -1: the
-    highest is the least last quotient."""
-    q = np.divide((u - u.dtype.type(lin.alpha)).astype(wf.dtype), wf)
-    np.putmask(q, s <= 0, -1.0)
-    q[~np.isfinite(q)] = -1.0
-    return q  # type: ignore[no-any-return]
+    highest is the least last quotient (``sf`` the counts in floats, ``inv`` 1 / w)."""
+    last = sf * lin.alpha + (lin.beta - lin.alpha) if lin.alpha != 1 or lin.beta != 1 else sf
+    return np.where(sf > 0, last * inv, sf.dtype.type(-1))  # type: ignore[no-any-return]

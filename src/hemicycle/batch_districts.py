@@ -28,7 +28,11 @@ interpreter, election by election.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import math
+import mmap
+import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -67,8 +71,12 @@ def _missing(name: str, why: str) -> Array:
     raise _Declined
 
 
-def _checked(votes: Sequence[Any], columns: list[list[int]], totals: Mapping[str, Any]) -> tuple[list[Any], int,
-                                                                                                dict[str, Any]]:
+def _checked(votes: Sequence[Any], columns: list[list[int]], totals: Mapping[str, Any]
+             ) -> tuple[list[Any], int, dict[str, Any], bool]:
+    """The figures as arrays, their shapes and totals checked, and the votes given as Python objects
+    checked for negative figures (arrays of machine integers are checked in the pass that reads
+    their largest figures: ``_scanned``, or ``_chunk``); and whether a total is 2**63 or more (an
+    unsigned array's: its elections go exactly)."""
     if len(votes) != len(columns):
         raise ValueError(f"votes must give {len(columns)} districts, not {len(votes)}")
     arrays = []
@@ -78,11 +86,12 @@ def _checked(votes: Sequence[Any], columns: list[list[int]], totals: Mapping[str
         if a.ndim != 2 or a.shape[1] != len(cols) or (e is not None and a.shape[0] != e):
             raise ValueError(f"votes of district {d} must have shape (elections, {len(cols)})")
         e = a.shape[0]
-        if a.size and a.min() < 0:
+        if a.dtype.kind not in "iu" and a.size and a.min() < 0:
             raise ValueError(f"votes of district {d} must not be negative")
         arrays.append(a)
     e = e or 0
     given: dict[str, Any] = {}
+    huge = False
     for key, x in totals.items():
         if key not in TOTALS:
             raise ValueError(f"unknown total {key!r}; known: {', '.join(TOTALS)}")
@@ -91,10 +100,56 @@ def _checked(votes: Sequence[Any], columns: list[list[int]], totals: Mapping[str
             a = np.broadcast_to(a, (e, len(columns)))
         if a.shape != (e, len(columns)):
             raise ValueError(f"{key} must be one figure per district or an array (elections, districts)")
-        if a.size and a.min() < 0:
+        if a.size and _distinct(a).min() < 0:
             raise ValueError(f"{key} must not be negative")
+        huge |= a.dtype.kind == "u" and a.size > 0 and int(_distinct(a).max()) >= _HUGE
         given[key] = a
-    return arrays, e, given
+    return arrays, e, given, huge
+
+
+def _distinct(a: np.ndarray) -> np.ndarray:
+    """The figures of ``a`` without its repeats along broadcast axes (stride 0)."""
+    return a[tuple(slice(0, 1) if st == 0 else slice(None) for st in a.strides)]
+
+
+_HUGE = 2**63
+
+
+def _scanned(arrays: Sequence[np.ndarray], scan: list[Any]) -> tuple[list[Array], bool]:
+    """Each district's largest figure per list (int64, at most 2**63 - 1), read once into ``scan``
+    (and kept there), and whether some figure is 2**63 or more; a negative figure is refused,
+    naming the first district that has one. One pass per array: read as unsigned integers of the
+    same size, a negative figure is 2**(bits - 1) or more."""
+    if scan:
+        return scan[0], scan[1]
+    tops, huge = [], False
+    for d, a in enumerate(arrays):
+        if a.dtype.kind not in "iu":
+            tops.append(np.zeros(a.shape[1], dtype=np.int64))  # Python objects: checked by _checked
+            continue
+        signed = a.dtype.kind == "i"
+        top = _column_max(a.view(a.dtype.str.replace("i", "u")) if signed else a)
+        most = int(top.max()) if top.size else 0
+        if signed and most >= 2 ** (8 * a.dtype.itemsize - 1):
+            raise ValueError(f"votes of district {d} must not be negative")
+        huge |= most >= _HUGE
+        tops.append(np.minimum(top.astype(np.uint64), np.uint64(_HUGE - 1)).astype(np.int64))
+    scan[:] = [tops, huge]
+    return tops, huge
+
+
+def _huge_rows(arrays: Sequence[np.ndarray], given: Mapping[str, np.ndarray], start: int, stop: int) -> Mask:
+    """The elections of rows ``start:stop`` with a figure of 2**63 or more (unsigned arrays)."""
+    over = np.zeros(stop - start, dtype=bool)
+    for a in [*arrays, *given.values()]:
+        if a.dtype.kind == "u" and a.shape[1]:
+            over |= (a[start:stop] >= _HUGE).any(axis=1)
+    return over
+
+
+class _Unsafe(Exception):
+    """A figure of the chunk is negative, 2**63 or more, or large enough that a national sum could
+    reach the limit: the chunk goes the careful way (``_careful``)."""
 
 
 def allocate_districts_batch(rules: Any, election: Election, votes: Sequence[Any], **totals: Any) -> list[Array]:
@@ -106,41 +161,78 @@ def allocate_districts_batch(rules: Any, election: Election, votes: Sequence[Any
     plan = plan_districts(chamber, election)
     level = chamber.levels[0].name
     columns = district_columns(election, level)
-    arrays, e, given = _checked(votes, columns, totals)
+    arrays, e, given, huge = _checked(votes, columns, totals)
     # each district's seats laid out list by list (the transpose of a (lists x elections) array),
     # so that the blocks' rows are written as they are, and lists without seats never touched
-    out = [np.zeros(a.shape[::-1], dtype=np.int64).T for a in arrays]
+    out = [_zeros(a.shape[::-1]).T for a in arrays]
     if e == 0:
         return out
-    machine = all(a.dtype.kind in "iu" for a in arrays) and all(a.dtype.kind in "iu" for a in given.values())
-    limit = _safe_limit(plan) if plan is not None else 0
+    machine = all(a.dtype.kind in "iu" for a in [*arrays, *given.values()])
+    scan: list[Any] = []  # each district's largest figures per list, once read (_scanned)
+    if plan is None or not machine:
+        _scanned(arrays, scan)  # the check for negative figures
     for start in range(0, e, _CHUNK):
-        stop = min(e, start + _CHUNK)
-        whole: list[int] = list(range(start, stop))
+        span = (start, min(e, start + _CHUNK))
+        whole: list[int] = list(range(*span))
         if plan is not None and machine:
-            block = [a[start:stop].astype(np.int64, copy=False) for a in arrays]
-            tot = {k: a[start:stop].astype(np.int64, copy=False) for k, a in given.items()}
-            maxima = [_column_max(b) for b in block]  # each list's most votes per district (read once)
-            safe = _safe(block, tot, limit, maxima)
-            rows = np.nonzero(safe)[0]
-            if rows.size:
-                try:
-                    if rows.size < stop - start:
-                        block = [b[rows] for b in block]
-                        tot = {k: t[rows] for k, t in tot.items()}
-                        seats = [np.zeros(b.shape, dtype=np.int64) for b in block]
-                        redo = _chunk(plan, columns, block, tot, seats)
-                        for d in range(len(out)):
-                            out[d][start + rows] = seats[d]
-                    else:
-                        redo = _chunk(plan, columns, block, tot, [o[start:stop] for o in out], maxima)
-                    whole = (start + np.nonzero(~safe)[0]).tolist()
-                    at, units = np.nonzero(redo)
-                    _redo(plan, columns, arrays, given, out, start + rows[at], units, whole)
-                except _Declined:
-                    pass
+            with contextlib.suppress(_Declined):  # the chunk needs the exact path
+                whole = _machine_chunk(plan, columns, arrays, given, out, span, scan, huge)
         _exact(plan, chamber, election, columns, arrays, given, out, np.asarray(sorted(whole), dtype=np.int64))
     return out
+
+
+def _zeros(shape: tuple[int, ...]) -> Array:
+    """A new int64 array of zeros. A large one is a fresh anonymous mapping of its own, given no
+    advice: NumPy advises huge pages for its large arrays, and on a machine whose memory is
+    fragmented the first write to each huge page can stall on compaction (the result's pages are
+    written once, as its seats come in); the system still gives huge pages where it has them free."""
+    size = math.prod(shape) * 8
+    if size < 1 << 22:
+        return np.zeros(shape, dtype=np.int64)
+    return np.frombuffer(mmap.mmap(-1, size), dtype=np.int64).reshape(shape)
+
+
+def _machine_chunk(plan: DistrictPlan, columns: list[list[int]], arrays: list[Any], given: dict[str, Any],
+                   out: list[Array], span: tuple[int, int], scan: list[Any], huge: bool) -> list[int]:
+    """The elections ``span`` (machine integers) by the arrays: at once where every figure is small
+    enough for every sum and product (each district's largest figures read as the district is
+    allocated), else the careful way; returns the elections left to the exact path."""
+    start, stop = span
+    block = [a[start:stop].astype(np.int64, copy=False) for a in arrays]
+    tot = {k: a[start:stop].astype(np.int64, copy=False) for k, a in given.items()}
+    limit = _safe_limit(plan)
+    width = sum(b.shape[1] for b in block) + sum(t.shape[1] for t in tot.values())
+    small = (limit - 1) // max(width, 1)  # every figure at most this: every sum below limit
+    if not scan and not huge and not any(_distinct(t).max() > small for t in tot.values() if t.size):
+        try:
+            redo = _chunk(plan, columns, block, tot, [o[start:stop] for o in out], small=small)
+            units, at = np.nonzero(redo)
+            whole: list[int] = []
+            _redo(plan, columns, arrays, given, out, start + at, units, whole)
+            return whole
+        except _Unsafe:
+            for o in out:
+                o[start:stop] = 0
+    tops, huge_votes = _scanned(arrays, scan)
+    safe = _safe(block, tot, limit, tops)
+    if huge or huge_votes:
+        safe &= ~_huge_rows(arrays, given, start, stop)
+    rows = np.nonzero(safe)[0]
+    if not rows.size:
+        return list(range(start, stop))
+    if rows.size < stop - start:
+        block = [b[rows] for b in block]
+        tot = {k: t[rows] for k, t in tot.items()}
+        seats = [np.zeros(b.shape, dtype=np.int64) for b in block]
+        redo = _chunk(plan, columns, block, tot, seats)
+        for d in range(len(out)):
+            out[d][start + rows] = seats[d]
+    else:
+        redo = _chunk(plan, columns, block, tot, [o[start:stop] for o in out], tops)
+    whole = (start + np.nonzero(~safe)[0]).tolist()
+    units, at = np.nonzero(redo)
+    _redo(plan, columns, arrays, given, out, start + rows[at], units, whole)
+    return whole
 
 
 def _safe_limit(plan: DistrictPlan) -> int:
@@ -248,12 +340,19 @@ def _plain_tests(plan: DistrictPlan) -> bool:
 
 
 def _fewest(plan: DistrictPlan, list_votes: Array, totals: Mapping[str, Array], e: int) -> Array:
-    """The fewest votes admitted (``_lowest``) for these figures, of any shape the totals share."""
+    """The fewest votes admitted (``_lowest``) for these figures, of any shape the totals share:
+    ``ceil(r / den) = (r + den - 1) // den`` for ``r >= 0``, each test's figures in one new array
+    worked on in place."""
     first = next(iter(totals.values()), None)
     lowest = np.ones(first.shape if first is not None else (e,), dtype=np.int64)
     for base, num, den, inclusive, _ in plan.unit_tests:
-        rhs = num * base_figure(base, list_votes, totals, _missing)
-        np.maximum(lowest, -(-rhs // den) if inclusive else rhs // den + 1, out=lowest)
+        rhs = np.multiply(base_figure(base, list_votes, totals, _missing), num, dtype=np.int64)
+        if inclusive:
+            rhs += den - 1
+        rhs //= den
+        if not inclusive:
+            rhs += 1
+        np.maximum(lowest, rhs, out=lowest)
     return lowest
 
 
@@ -265,15 +364,28 @@ def _lowest_all(plan: DistrictPlan, totals: dict[str, Array]) -> Array | None:
     return _fewest(plan, np.zeros(1, dtype=np.int64), totals, 0)
 
 
-def _column_max(w: Array) -> Array:
+def _column_max(w: np.ndarray) -> np.ndarray:
     """Each column's largest figure: a reduction along rows of a few columns runs one short inner
     loop per row, so rows are first laid side by side in groups of 64 (one long loop each)."""
     e, k = w.shape
     if e == 0 or k == 0:
-        return np.zeros(k, dtype=np.int64)
-    if e % 64 or not w.flags.c_contiguous:
+        return np.zeros(k, dtype=w.dtype)
+    if e < 128 or not w.flags.c_contiguous:
         return w.max(axis=0)  # type: ignore[no-any-return]
-    return w.reshape(e // 64, 64 * k).max(axis=0).reshape(64, k).max(axis=0)  # type: ignore[no-any-return]
+    head = e - e % 64
+    top = w[:head].reshape(head // 64, 64 * k).max(axis=0).reshape(64, k).max(axis=0)
+    if head < e:
+        np.maximum(top, w[head:].max(axis=0), out=top)
+    return top  # type: ignore[no-any-return]
+
+
+def _small_tops(w: Array, small: int) -> Array:
+    """Each list's largest figure of a district's block (int64), read as unsigned integers: a
+    negative figure (2**63 or more so read), or one above ``small``, raises ``_Unsafe``."""
+    top = _column_max(w.view(np.uint64))
+    if top.size and int(top.max()) > small:
+        raise _Unsafe
+    return top.view(np.int64)  # type: ignore[no-any-return]
 
 
 # district, admitted lists, weights, lowest votes admitted (None: weights masked), largest weight
@@ -281,83 +393,100 @@ Member = tuple[int, Array, Array, "Array | None", int]
 
 
 def _chunk(plan: DistrictPlan, columns: list[list[int]], block: list[Array], totals: dict[str, Array],
-           out: list[Array], maxima: list[Array] | None = None) -> Mask:
+           out: list[Array], maxima: list[Array] | None = None, small: int | None = None) -> Mask:
     """Every district of one chunk of elections: the seats per district into ``out`` (zeros),
-    and per election and district whether the exact path must decide it (``_redo``);
-    ``maxima``, where given, each district's largest figure per list."""
+    and per district and election (districts x elections) whether the exact path must decide it
+    (``_redo``); ``maxima``, where given, each district's largest figure per list. With ``small``
+    (and no ``maxima``), each district's figures are read for their largest as it is allocated, and
+    one that is negative or above ``small`` raises ``_Unsafe``."""
     e = block[0].shape[0]
-    redo = np.zeros((e, len(columns)), dtype=bool)
+    redo = np.zeros((len(columns), e), dtype=bool)
     nationally = _national(plan, columns, block, totals)
     divisor = not isinstance(plan.method, m.LargestRemainder)
     scratch = Scratch()
     pending: dict[int, list[tuple[int, Array, Pending]]] = {}  # width -> cells left to step 4
     every = _lowest_all(plan, totals) if divisor else None
+    fewest = every.min(axis=0).tolist() if every is not None and e else None  # per district, over the chunk
+    if every is not None:
+        every = np.ascontiguousarray(every.T)  # districts x elections: each district's row read whole
     for d, (cols, w, h) in enumerate(zip(columns, block, plan.magnitudes, strict=True)):
+        tops = maxima[d] if maxima is not None else _small_tops(w, small) if small is not None else None
         if h <= 0:
             continue
         if every is not None:
-            lowest: Array | None = every[:, d]
+            lowest: Array | None = every[d]
         else:
             lowest = _lowest(plan, w, totals, d) if divisor else None
         if lowest is not None:
             # the lists with enough votes in some election (their weights are masked in the block)
-            tops = maxima[d] if maxima is not None else _column_max(w)
-            live = np.nonzero(tops >= lowest.min())[0]
+            tops = tops if tops is not None else _column_max(w)
+            live = np.nonzero(tops >= (fewest[d] if fewest is not None else lowest.min()))[0]
             weights, top = w, int(tops[live].max()) if live.size else 0
         else:
             live, weights = _admitted(plan, cols, w, totals, d, nationally)
             top = int(weights.max()) if weights.size else 0
         if live.size == 0:
-            redo[:, d] = True  # no list can take the seats: the interpreter says what happens
+            redo[d] = True  # no list can take the seats: the interpreter says what happens
         elif divisor:
-            _divisor_district(plan, (d, live, weights, lowest, top), out[d], redo, scratch, pending)
+            _divisor_district(plan, (d, live, weights, lowest, top), out[d], redo[d], scratch, pending)
         else:
             total = weights.sum(axis=1)
             rows = list(weights.T)
             got, fb = _lr(plan.method, h, rows, None, [r > 0 for r in rows], total, total > 0, plan.by_order)
             _put(out[d], live, np.stack(got))
-            redo[:, d] = fb | (total == 0)
+            redo[d] = fb | (total == 0)
     for left in pending.values():  # the cells the cut kernel left, of all districts of a width at once
         assert plan.linear is not None
         for (d, live, p), (seats, back) in zip(left, settle(plan.linear, [p for *_, p in left]), strict=True):
             out[d].T[np.ix_(live, p.cells)] = seats
-            redo[p.cells, d] = back
+            redo[d, p.cells] = back
     return redo
 
 
 def _divisor_district(plan: DistrictPlan, member: Member, out: Array, redo: Mask, scratch: Scratch,
                       pending: dict[int, list[tuple[int, Array, Pending]]]) -> None:
     """One district of a chunk: its admitted lists' weights as one block (lists x elections, in
-    the narrowest integers its products fit) for the divisor kernel, the seats into ``out``; the
-    cells the cut kernel leaves to its step 4 into ``pending`` (by width)."""
+    the narrowest integers its products fit) for the divisor kernel, the seats into ``out`` and
+    the elections handed back into ``redo`` (the district's row); the cells the cut kernel leaves
+    to its step 4 into ``pending`` (by width)."""
     d, live, weights, lowest, w_max = member
     e = redo.shape[0]
     width = live.size
     h = plan.magnitudes[d]
     lin = plan.linear
-    dtype = block_dtype(lin, w_max, h) if lin is not None else None
     cut = lin is not None and covers(lin)
-    if cut and dtype is not None:
-        wide = cut_dtype(lin, w_max, width, h)
-        dtype = None if wide is None else max(dtype, wide, key=lambda t: np.dtype(t).itemsize)
+    # the cut kernel's bound on its products covers the other kernel's (w_max d(h + 1))
+    dtype = None if lin is None else cut_dtype(lin, w_max, width, h) if cut else block_dtype(lin, w_max, h)
     if dtype is None:
-        redo[:, d] = True
+        redo[:] = True
         return
-    block = scratch.get("block", (width, e), dtype)
-    for r, c in enumerate(live.tolist() if lowest is not None else range(width)):
-        np.copyto(block[r], weights[:, c], casting="unsafe")  # below the dtype's bound: w_max
+    block = _gathered(weights, live if lowest is not None else None, scratch.get("block", (width, e), dtype))
     if lowest is not None:  # admitted where v >= lowest
-        np.multiply(block, np.greater_equal(block, np.minimum(lowest, w_max + 1).astype(dtype),
-                                            out=scratch.get("admitted", (width, e), bool)), out=block)
-    magnitudes = np.full(e, h, dtype=np.int64)
+        admitted = np.greater_equal(block, np.minimum(lowest, w_max + 1).astype(dtype),
+                                    out=scratch.get("admitted", (width, e), bool))
+        np.multiply(block, admitted, out=block)
     if cut:
         left: list[Pending] = []
-        seats, back = cut_block(lin, block, magnitudes, scratch, w_max, left)
+        seats, back = cut_block(lin, block, h, scratch, w_max, left)
         pending.setdefault(width, []).extend((d, live, p) for p in left)
     else:
-        seats, back = divisor_block(lin, block, magnitudes)
+        seats, back = divisor_block(lin, block, np.full(e, h, dtype=np.int64))
     _put(out, live, seats)
-    redo[:, d] = back
+    redo[:] = back
+
+
+def _gathered(weights: Array, columns: Array | None, block: Array) -> Array:
+    """``weights``' columns (all where None; each figure from 0 to below the block's integers'
+    bound) as the rows of ``block``. A 64-bit figure below 2**31 is its low 32-bit word: read as
+    such, the copy is one of 32-bit words, not a conversion element by element."""
+    src = weights
+    step = 1
+    if (block.dtype == np.int32 and weights.dtype == np.int64 and weights.dtype.isnative
+            and sys.byteorder == "little" and weights.strides[-1] == 8):
+        src, step = weights.view(np.int32), 2
+    for r, c in enumerate(columns.tolist() if columns is not None else range(block.shape[0])):
+        np.copyto(block[r], src[:, step * c], casting="unsafe")
+    return block
 
 
 def _put(out: Array, live: Array, seats: Array) -> None:
@@ -416,7 +545,7 @@ def _redo(plan: DistrictPlan, columns: list[list[int]], arrays: list[Any], given
             whole.append(r)
             continue
         for d, seats in got.items():
-            out[d][r] = seats
+            _set_row(out[d], r, seats)
 
 
 def _exact(plan: DistrictPlan | None, chamber: m.Chamber, election: Election, columns: list[list[int]],
@@ -433,14 +562,24 @@ def _exact(plan: DistrictPlan | None, chamber: m.Chamber, election: Election, co
         if plan is not None:
             try:
                 for d, got in enumerate(_row_seats(plan, columns, votes, tots, nat)):
-                    out[d][r] = got
+                    _set_row(out[d], r, got)
                 continue
             except _Fallback:
                 pass
         seats = interpreted(shape, election_of(shape, spread(columns, votes, n), tots, nat))
         for d, (cols, name) in enumerate(zip(columns, shape.units, strict=True)):
             won = seats.get(name, {})
-            out[d][r] = [won.get(abbrs[i], 0) for i in cols]
+            _set_row(out[d], r, [won.get(abbrs[i], 0) for i in cols])
+
+
+def _set_row(out: Array, r: int, seats: list[int]) -> None:
+    """Election ``r``'s seats into a district's result, writing only the figures that change: a
+    page of the result never written (a list without seats in a chunk) stays the system's zeros,
+    not a (huge) page to be cleared."""
+    row = out[r]
+    for c, (had, got) in enumerate(zip(row.tolist(), seats, strict=True)):
+        if had != got:
+            row[c] = got
 
 
 def row_figures(arrays: Sequence[np.ndarray], given: Mapping[str, np.ndarray], r: int

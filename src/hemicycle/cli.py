@@ -29,6 +29,56 @@ from hemicycle.api import (
     locate_election,
     locate_rules,
 )
+from hemicycle.cli_options import (
+    PARTIES_HELP,
+    RULES_HELP,
+    TIMEOUT_HELP,
+    VOTES_HELP,
+    ArchOrder,
+    ArchOrderOption,
+    CacheOption,
+    ComparePartiesOption,
+    ComparePropertiesOption,
+    CompareRulesArgument,
+    CompareSimulateOption,
+    CompareVotesOption,
+    ConcentrationOption,
+    ContestOption,
+    CurveOption,
+    Engine,
+    EngineOption,
+    FixOption,
+    Format,
+    GridOption,
+    HtmlOption,
+    IndicesCsvOption,
+    LabelOption,
+    MarginsOption,
+    ModelOption,
+    NoCacheOption,
+    PicturesOption,
+    PngOption,
+    PropertyTimeoutOption,
+    QuietOption,
+    SchedulerOption,
+    SeedOption,
+    SetOption,
+    StandardErrorOption,
+    SweepFormatOption,
+    SweepOutOption,
+    SweepPartiesOption,
+    SweepPropertiesOption,
+    SweepRulesArgument,
+    SweepSimulateOption,
+    SweepTimeoutOption,
+    SweepVotesOption,
+    SwingOption,
+    TableFormat,
+    TableFormatOption,
+    TotalOption,
+    UncertaintyModel,
+    WorkersOption,
+)
 from hemicycle.diagnostics import RuleError
 from hemicycle.display import DataConsole, Steps, escape_controls, json_text, name_with_abbr
 from hemicycle.grammar.parser import MAX_RULE_BYTES, decode_rule_bytes, read_rule_text
@@ -38,6 +88,8 @@ from hemicycle.version import __version__
 
 if TYPE_CHECKING:
     from hemicycle.family import Family
+    from hemicycle.sweep.run import SweepResult
+    from hemicycle.sweep.spec import SweepSpec
 from hemicycle.reports import district_csv, district_tables, result_csv, result_json_text, result_tables
 from hemicycle.tables import render as render_tables
 from hemicycle.tables import to_rich
@@ -59,36 +111,6 @@ out = DataConsole(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
 err = DataConsole(stderr=True, soft_wrap=True)
 
 
-class Format(str, Enum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-
-
-class TableFormat(str, Enum):
-    """The outputs of ``allocate`` and ``compare``: a terminal table, machine formats, and tables
-    to publish (``hemicycle.tables``)."""
-
-    table = "table"
-    json = "json"
-    csv = "csv"
-    markdown = "markdown"
-    latex = "latex"
-
-
-# --- options shared by several commands: the same name, words and default everywhere --------------
-
-FORMAT_HELP = "table: for people; json, csv: for programs; markdown, latex: tables to publish."
-TOTAL_HELP = ("A total the vote file lacks, NAME=N (invalid, ballots_cast, valid, registered, against_all). "
-              "Repeatable.")
-CONTEST_HELP = "The contest to read from a NIST 1500-100 or EML vote file that has several."
-QUIET_HELP = "No progress on stderr (there is none either when stderr is not a terminal)."
-RULES_HELP = "Rule file, or the name of a bundled one (hemicycle list)."
-VOTES_HELP = "Vote file (JSON, CSV, NIST 1500-100, EML 510), or the name of a bundled election."
-TableFormatOption = Annotated[TableFormat, typer.Option("--format", "-f", help=FORMAT_HELP)]
-TotalOption = Annotated[list[str] | None, typer.Option("--total", metavar="NAME=N", help=TOTAL_HELP)]
-ContestOption = Annotated[str | None, typer.Option("--contest", metavar="NAME", help=CONTEST_HELP)]
-QuietOption = Annotated[bool, typer.Option("--quiet", "-q", metavar="", help=QUIET_HELP)]
 
 
 class VerifyFormat(str, Enum):
@@ -157,11 +179,6 @@ def _missing(arg: str, names: list[str], what: str) -> str:
     if is_name(arg):
         return f"error: {arg}: neither a file nor a bundled {what}{hint or '; hemicycle list shows them'}"
     return f"error: {arg}: no such file{hint}"
-
-
-SetOption = Annotated[list[str] | None, typer.Option(
-    "--set", metavar="NAME=VALUE", help="A value for a parameter of the rule file(s) (e.g. threshold=5%). "
-                                        "Repeatable.")]
 
 
 def _parse_sets(items: list[str] | None) -> dict[str, str]:
@@ -536,8 +553,6 @@ def _verifier_errors() -> Iterator[None]:
         fail(f"error: {e}")
 
 
-PARTIES_HELP = "Number of lists in the symbolic elections."
-TIMEOUT_HELP = "Seconds per property (then UNKNOWN)."
 VERIFY_PARTIES, VERIFY_TIMEOUT = 5, 60.0  # verify and distinguish
 
 
@@ -681,75 +696,31 @@ def reproduce(
     raise typer.Exit(EXIT_OK if all(r.match for r in results) else EXIT_FAILED)
 
 
-class UncertaintyModel(str, Enum):
-    dirichlet = "dirichlet"
-    normal = "normal"
-
-
-MODEL_HELP = "How simulated votes vary: dirichlet around the shares, or normal with --se."
-CONCENTRATION_HELP = "Dirichlet concentration: larger, closer to the actual shares."
-SEED_HELP = "Seed of the simulations (the same seed, the same simulations)."
-
-
-class ArchOrder(str, Enum):
-    position = "position"
-    size = "size"
-    file = "file"
-
-
 COMPARE_PARTIES, COMPARE_TIMEOUT = 3, 10.0  # lighter than verify's: the catalogue runs for every system
 
 
 @app.command()
 def compare(
-    rules: Annotated[list[str], typer.Argument(metavar="RULES", help="Rule files or bundled names, one per "
-                                                                        "system.")],
-    votes: Annotated[list[str], typer.Option("--votes", "-v", metavar="VOTES",
-                                             help=VOTES_HELP + " Once for all systems, or once per system in "
-                                                               "order (the same lists).")],
+    rules: CompareRulesArgument,
+    votes: CompareVotesOption,
     format: TableFormatOption = TableFormat.table,
-    label: Annotated[list[str] | None, typer.Option(
-        "--label", "-l", metavar="LABEL", help="The name of a system for people, in the order of RULES "
-                                              "(repeatable; default: the rule file's label, else its file "
-                                              "name).")] = None,
-    html: Annotated[Path | None, typer.Option("--html", metavar="FILE",
-                                              help="Write a self-contained HTML report.")] = None,
-    pictures: Annotated[Path | None, typer.Option(
-        "--pictures", metavar="FOLDER", help="Write the pictures as SVG files into FOLDER: the parliaments "
-                                             "and each --curve.")] = None,
-    png: Annotated[bool, typer.Option("--png", metavar="", help="With --pictures, a PNG next to each SVG "
-                                                               "(needs the [plot] extra).")] = False,
-    order: Annotated[ArchOrder, typer.Option(
-        "--order", help="Lists in the parliaments from left to right: by political position (the vote file's "
-                        "or the bundled palette's, else by size), by size, or in the order of the vote "
-                        "file.")] = ArchOrder.position,
-    indices_csv: Annotated[Path | None, typer.Option(
-        "--indices-csv", metavar="FILE", help="Write the indices as tidy CSV (one row per system and "
-                                              "index); --format csv writes the seats.")] = None,
-    properties: Annotated[bool, typer.Option("--properties/--no-properties", metavar="",
-                                             help="Check the catalogue properties with Z3 (cached).")] = True,
-    parties: Annotated[int, typer.Option("--parties", "-n", min=2, max=8, metavar="N",
-                                         help=PARTIES_HELP + " Fewer than verify's 5 by default: the "
-                                              "catalogue runs for every system.")] = COMPARE_PARTIES,
-    property_timeout: Annotated[float, typer.Option("--property-timeout", min=0.1, metavar="SECONDS",
-                                                    help=TIMEOUT_HELP)] = COMPARE_TIMEOUT,
-    curve: Annotated[list[str] | None, typer.Option("--curve", metavar="ABBR", help="Exact seat-vote curve of a "
-                                                                                     "list (repeatable).")] = None,
-    swing: Annotated[list[str] | None, typer.Option(
-        "--swing", metavar="ABBR=CHANGE", help="Vote change before allocating: ABBR=+2% (points of the list "
-                                               "votes, others in proportion) or ABBR=-5000 (votes). "
-                                               "Repeatable.")] = None,
-    margins: Annotated[bool, typer.Option("--margins", metavar="", help="Votes each list must gain (or may lose) "
-                                                                       "to change its seats.")] = False,
-    simulate: Annotated[int, typer.Option("--simulate", min=0, metavar="N", help="Simulated elections for the "
-                                                                                "seat distribution (e.g. "
-                                                                                "1000000).")] = 0,
-    model: Annotated[UncertaintyModel, typer.Option("--model", help=MODEL_HELP)] = UncertaintyModel.dirichlet,
-    concentration: Annotated[float, typer.Option("--concentration", min=1.0, metavar="C",
-                                                 help=CONCENTRATION_HELP)] = 2000.0,
-    se: Annotated[list[str] | None, typer.Option("--se", metavar="ABBR=SE", help="Standard error of a list's "
-                                                 "share for --model normal, ABBR=0.01 (repeatable).")] = None,
-    seed: Annotated[int, typer.Option("--seed", metavar="N", help=SEED_HELP)] = 0,
+    label: LabelOption = None,
+    html: HtmlOption = None,
+    pictures: PicturesOption = None,
+    png: PngOption = False,
+    order: ArchOrderOption = ArchOrder.position,
+    indices_csv: IndicesCsvOption = None,
+    properties: ComparePropertiesOption = True,
+    parties: ComparePartiesOption = COMPARE_PARTIES,
+    property_timeout: PropertyTimeoutOption = COMPARE_TIMEOUT,
+    curve: CurveOption = None,
+    swing: SwingOption = None,
+    margins: MarginsOption = False,
+    simulate: CompareSimulateOption = 0,
+    model: ModelOption = UncertaintyModel.dirichlet,
+    concentration: ConcentrationOption = 2000.0,
+    se: StandardErrorOption = None,
+    seed: SeedOption = 0,
     total: TotalOption = None,
     quiet: QuietOption = False,
     set_: SetOption = None,
@@ -956,57 +927,26 @@ def _png_converter() -> Any:
     return cairosvg.svg2png
 
 
-class Engine(str, Enum):
-    auto = "auto"
-    dask = "dask"
-    processes = "processes"
-    inline = "inline"
-
-
 @app.command()
 def sweep(
-    rules: Annotated[list[str], typer.Argument(metavar="RULES", help="Rule files or bundled names (families with "
-                                                                     "parameters).")],
-    votes: Annotated[list[str] | None, typer.Option("--votes", "-v", metavar="VOTES",
-                                                    help="Vote files or bundled elections (repeatable, or "
-                                                         "a,b,c).")] = None,
-    grid: Annotated[list[str] | None, typer.Option(
-        "--grid", "-g", metavar="NAME=VALUES", help="Values of a parameter: NAME=a,b,c or NAME=LOW..HIGH/STEP "
-                                                    "(repeatable); a parameter left out takes every value it "
-                                                    "declares.")] = None,
-    set_: Annotated[list[str] | None, typer.Option("--set", metavar="NAME=VALUE",
-                                                   help="Fix a parameter (repeatable).")] = None,
-    properties: Annotated[list[str] | None, typer.Option(
-        "--properties", "-p", metavar="NAMES", help="Catalogue properties to check for every variant "
-                                                    "(repeatable, or a,b; 'all').")] = None,
-    parties: Annotated[int, typer.Option("--parties", "-n", min=1, max=50, metavar="N",
-                                         help=PARTIES_HELP)] = 4,
-    timeout: Annotated[float, typer.Option("--timeout", min=0.1, metavar="SECONDS",
-                                           help="Seconds per property and variant (then UNKNOWN).")] = 30.0,
-    simulate: Annotated[int, typer.Option("--simulate", min=0, metavar="N", help="Simulated elections around "
-                                                                                "each real one, per "
-                                                                                "variant.")] = 0,
-    model: Annotated[UncertaintyModel, typer.Option("--model", help=MODEL_HELP)] = UncertaintyModel.dirichlet,
-    concentration: Annotated[float, typer.Option("--concentration", min=1.0, metavar="C",
-                                                 help=CONCENTRATION_HELP)] = 2000.0,
-    seed: Annotated[int, typer.Option("--seed", metavar="N", help=SEED_HELP)] = 0,
-    scheduler: Annotated[str | None, typer.Option(
-        "--scheduler", metavar="ADDRESS", help="Address of a Dask scheduler (tcp://host:8786); default: a "
-                                               "LocalCluster.")] = None,
-    workers: Annotated[int, typer.Option("--workers", "-w", min=1, metavar="N",
-                                         help="Local workers (LocalCluster or processes).")] = 2,
-    engine: Annotated[Engine, typer.Option("--engine", help="auto: Dask if installed, else local "
-                                                            "processes.")] = Engine.auto,
-    out_dir: Annotated[Path | None, typer.Option(
-        "--out", "-o", metavar="FOLDER", help="Folder for results.json, results.csv, results.parquet, "
-                                              "report.html and the heat maps.")] = None,
-    format: Annotated[Format, typer.Option("--format", "-f", help="What to print on stdout: table: for "
-                                                                  "people; json, csv: for programs.")]
-        = Format.table,
-    cache: Annotated[Path | None, typer.Option(
-        "--cache", metavar="FOLDER", help="Results cache (default: OUT/cache, or the user cache "
-                                          "folder).")] = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", metavar="", help="Compute everything afresh.")] = False,
+    rules: SweepRulesArgument,
+    votes: SweepVotesOption = None,
+    grid: GridOption = None,
+    set_: FixOption = None,
+    properties: SweepPropertiesOption = None,
+    parties: SweepPartiesOption = 4,
+    timeout: SweepTimeoutOption = 30.0,
+    simulate: SweepSimulateOption = 0,
+    model: ModelOption = UncertaintyModel.dirichlet,
+    concentration: ConcentrationOption = 2000.0,
+    seed: SeedOption = 0,
+    scheduler: SchedulerOption = None,
+    workers: WorkersOption = 2,
+    engine: EngineOption = Engine.auto,
+    out_dir: SweepOutOption = None,
+    format: SweepFormatOption = Format.table,
+    cache: CacheOption = None,
+    no_cache: NoCacheOption = False,
     total: TotalOption = None,
     quiet: QuietOption = False,
 ) -> None:
@@ -1014,16 +954,10 @@ def sweep(
     processes or a Dask cluster, as one tidy table and a report with heat maps. Interrupted
     sweeps resume from the cache."""
     from hemicycle import sweep as sw
-    from hemicycle.family import GridError, parse_assignment
-    from hemicycle.sweep.table import columns, to_csv, to_json
+    from hemicycle.family import GridError
 
-    given: dict[str, str] = {}
     try:
-        for item, option in [*((g, "--grid") for g in grid or []), *((s, "--set") for s in set_ or [])]:
-            name, value = parse_assignment(item, option)
-            if name in given:
-                fail(f"error: {option} {name}: the parameter is given twice")
-            given[name] = value
+        given = _sweep_parameters(grid or [], set_ or [])
         elections = [x for v in votes or [] for x in ([v] if Path(v).exists() else v.split(",")) if x.strip()]
         spec = sw.build_spec(rules, votes=[x.strip() for x in elections], grid=given, properties=properties or [],
                              parties=parties, timeout=timeout, simulate=simulate, seed=seed, model=model.value,
@@ -1048,16 +982,7 @@ def sweep(
                                   progress=lambda done, total: report(done, total) if report else None)
     finally:
         runner.close()
-    cols = columns(spec)
-    if format is Format.json:
-        sys.stdout.write(to_json(result.rows))
-    elif format is Format.csv:
-        sys.stdout.write(to_csv(result.rows, cols))
-    else:
-        from hemicycle.sweep.summary import summary_tables
-
-        for table in summary_tables(result):
-            out.print(table)
+    _sweep_output(spec, result, format)
     err.print(f"{len(spec.variants)} variants, {result.units} units ({result.cached} from the cache) in "
               f"{result.seconds:.1f} s on {result.engine}", markup=False, highlight=False)
     if result.lost:
@@ -1069,6 +994,36 @@ def sweep(
         except OSError as e:
             fail(f"error: {out_dir}: cannot write: {e.strerror}")
         err.print(f"wrote {len(written)} files to {out_dir}", markup=False, highlight=False)
+
+
+def _sweep_parameters(grid: list[str], fixed: list[str]) -> dict[str, str]:
+    """The values given to the parameters, NAME -> VALUES, by --grid and --set (a parameter given
+    twice is an error); a ``GridError`` for a malformed one."""
+    from hemicycle.family import parse_assignment
+
+    given: dict[str, str] = {}
+    for item, option in [*((g, "--grid") for g in grid), *((s, "--set") for s in fixed)]:
+        name, value = parse_assignment(item, option)
+        if name in given:
+            fail(f"error: {option} {name}: the parameter is given twice")
+        given[name] = value
+    return given
+
+
+def _sweep_output(spec: SweepSpec, result: SweepResult, format: Format) -> None:
+    """The sweep's rows on stdout: JSON, CSV, or the summary tables for people."""
+    from hemicycle.sweep.table import columns, to_csv, to_json
+
+    cols = columns(spec)
+    if format is Format.json:
+        sys.stdout.write(to_json(result.rows))
+    elif format is Format.csv:
+        sys.stdout.write(to_csv(result.rows, cols))
+    else:
+        from hemicycle.sweep.summary import summary_tables
+
+        for table in summary_tables(result):
+            out.print(table)
 
 
 @app.command()

@@ -127,7 +127,7 @@ class DistrictCurve:
     on shares; anything else raises ``WhatIfError`` (it says which)."""
 
     def __init__(self, chamber: m.Chamber, election: Election, abbr: str) -> None:
-        _covered(chamber)
+        curve_covered(chamber)
         self.chamber = chamber
         self.election = election
         self.abbr = abbr
@@ -374,7 +374,9 @@ class DistrictCurve:
         return {u.name: u.magnitude or 0 for u in result.districts}
 
 
-def _covered(chamber: m.Chamber) -> None:
+def curve_covered(chamber: m.Chamber) -> None:
+    """Raise ``WhatIfError`` (saying why) unless ``DistrictCurve`` computes the exact share curve
+    under these rules (else ``curve_search`` finds it on whole votes)."""
     if len(chamber.levels) != 1:
         raise WhatIfError("a seat-vote curve in districts is computed for rules with one level of districts, not "
                           f"{len(chamber.levels)}")

@@ -37,6 +37,7 @@ from hemicycle.district_whatif import (
     DistrictCurve,
     DistrictMargin,
     apply_district_swings,
+    curve_covered,
     district_margins,
     first_true,
     line_roots,
@@ -68,6 +69,12 @@ class Curve(NotebookHtml):
     # list votes, and the threshold in words), for the picture's labels.
     thresholds: list[tuple[Fraction, str]] = field(default_factory=list)
     house: int = 0  # the seats the tiers allocate: the list's seats at 100% of the votes if proportional
+    # How the breakpoints were found: "closed form" (exact on shares) or curve_search.SEARCH (on
+    # whole votes; ``note`` then says its resolution and what it may miss).
+    found_by: str = "closed form"
+    note: str = ""
+    # Shares (from, to, both included) where the rules cannot allocate, and why (search only).
+    gaps: list[tuple[Fraction, Fraction, str]] = field(default_factory=list)
 
     def seats_at(self, x: Fraction) -> int:
         if x in self.at:
@@ -81,7 +88,8 @@ class Curve(NotebookHtml):
         """(share, seats just below, seats just above) where the seats change."""
         out = []
         for a, b in pairwise(self.pieces):
-            out.append((a.end, a.seats, b.seats))
+            if a.end == b.start:  # not across a gap
+                out.append((a.end, a.seats, b.seats))
         return out
 
     def to_json(self) -> dict[str, object]:
@@ -92,6 +100,10 @@ class Curve(NotebookHtml):
             "thresholds": [{"share": str(x), "percent": float(x * 100), "label": label}
                            for x, label in self.thresholds],
             "house": self.house,
+            "found_by": self.found_by,
+            **({"note": self.note} if self.note else {}),
+            **({"gaps": [{"from": str(a), "to": str(b), "from_percent": float(a * 100), "to_percent": float(b * 100),
+                          "reason": why} for a, b, why in self.gaps]} if self.gaps else {}),
         }
 
 
@@ -305,8 +317,46 @@ def _district_curve(rules: Rules, election: Election, abbr: str) -> Curve:
     """The curve of a list under rules that allocate in districts (``district_whatif.DistrictCurve``)."""
     if abbr not in election.abbrs:
         raise WhatIfError(f"no list {abbr!r} in the votes")
+    try:
+        curve_covered(rules.model)
+    except WhatIfError as why:
+        return _searched_curve(rules, election, abbr, str(why))
     found = DistrictCurve(rules.model, election, abbr)
     return _curve(rules, election, abbr, found.candidates(), found.seats_at)
+
+
+def _searched_curve(rules: Rules, election: Election, abbr: str, why: str) -> Curve:
+    """The curve on whole votes by search (``curve_search``), where the exact share curve is not
+    computed (``why``): each step at V votes is a breakpoint at V / T, the seats there those at V."""
+    from hemicycle.curve_search import SEARCH, bounds_note, searched_steps
+
+    chamber = rules.model
+    found, grid, steps = searched_steps(chamber, election, abbr)
+    total = found.total
+    house = sum(t.seats for t in chamber.tiers) or sum(lv.seats for lv in chamber.levels)
+    curve = Curve(rules=rules.path, abbr=abbr, thresholds=_marks(chamber, election), house=house,
+                  found_by=SEARCH, note=bounds_note(total, grid, why))
+    start, seats = Fraction(0), found.seats_at(0)
+    if seats is not None:
+        curve.at[start] = seats
+    first = 0  # the first vote count of the current stretch
+
+    def close(end: Fraction, last: int, seats: int | None) -> None:
+        if seats is None:
+            curve.gaps.append((start, Fraction(last, total), found.failures[first]))
+        else:
+            curve.pieces.append(Piece(start, end, seats))
+
+    for votes, below, above in steps:
+        x = Fraction(votes, total)
+        close(x, votes - 1, below)
+        if above is not None:
+            curve.at[x] = above
+        start, seats, first = x, above, votes
+    close(Fraction(1), total, seats)
+    if seats is not None:
+        curve.at[Fraction(1)] = seats
+    return curve
 
 
 def _curve(rules: Rules, election: Election, abbr: str, candidates: set[Fraction],

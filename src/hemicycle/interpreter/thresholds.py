@@ -11,6 +11,7 @@ in the tier's own protocol, and every district reads the verdicts.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from fractions import Fraction
 
 from hemicycle import model as m
@@ -284,65 +285,13 @@ def _across_units(th: m.Threshold, share: Fraction, view: View, applies: Sequenc
     assert th.base is not None and th.level is not None
     every = th.scope is m.Scope.EVERY
     units = _level_views(view.election, th.level)
-    if rec.on and th.quotas is not None and units and isinstance(units[0][1], View) and units[0][1].unit is not None:
-        rec.say("Threshold: {} quota of {} {} (each unit's {} / its seats; {} in the vote file); {}", th.quotas,
-                th.base.value, where_text(th), th.base.value, len(units),
-                _tail(th) if with_district else _tail_alone(th), clause=th)
-    elif rec.on:
-        rec.say("Threshold: {} of {} {} ({} in the vote file); {}", _shown(th, share), th.base.value, where_text(th),
-                len(units), _tail(th) if with_district else _tail_alone(th), clause=th)
-    figures: dict[str, int | None] = {}
-    missing: dict[str, str] = {}
-    shares: dict[str, Fraction] = {}  # a quota test: each unit's own quota (its base / its seats)
-    for name, sub in units:
-        if isinstance(sub, View):
-            figures[name], missing[name] = try_base(th.base, sub, th, notes)
-            if th.quotas is not None and sub.unit is not None and figures[name] is not None:
-                here = unit_seats(view.election, sub.unit)
-                if here is None:
-                    figures[name] = None
-                    missing[name] = f"the vote file gives no seats in {name} (a quota test there needs them)"
-                else:
-                    shares[name] = Fraction(th.quotas, here)
-    positions = [({e.abbr: k for k, e in enumerate(sub.entries)} if isinstance(sub, View) else {})
-                 for _, sub in units]
+    _say_across(th, share, units, rec, with_district)
+    bases = _unit_bases(th, view, units, notes)
     reported: list[str] = []
     for i, e in enumerate(entries):
         if not applies[i]:
             continue
-        verdict: Verdict = None
-        passes = unknown = 0
-        for (name, sub), pos in zip(units, positions, strict=True):
-            if isinstance(sub, str):
-                unknown += 1
-                why[i] = why[i] or sub
-                if every:
-                    break
-                continue
-            figure = figures[name]
-            if figure is None:
-                unknown += 1
-                why[i] = why[i] or f"{name}: {missing[name]}"
-                if every:
-                    break
-                continue
-            k = pos.get(e.abbr)
-            v = sub.votes[k] if k is not None else 0
-            if reaches(v, shares.get(name, share) * figure, th.inclusive):
-                passes += 1
-            elif every:
-                rec.say("{}: {:n} votes in {} = {:p}: does not pass there", e.abbr, v, name, (v, figure))
-                verdict = False
-                break
-        if units and verdict is None:
-            if every:
-                verdict = True if unknown == 0 else None
-            elif passes >= th.count:
-                verdict = True
-            elif passes + unknown < th.count:
-                verdict = False
-        if verdict is not None:
-            why[i] = ""
+        verdict, passes, why[i] = _in_units(th, share, e, units, bases, rec)
         if verdict is None and e.reported_regional is not None and th.level == "region":
             verdict = e.reported_regional
             reported.append(e.abbr)
@@ -358,6 +307,90 @@ def _across_units(th: m.Threshold, share: Fraction, view: View, applies: Sequenc
         notes.append("the vote file gives no regional figures for " + ", ".join(reported)
                      + "; the regional threshold takes the officially reported outcome for them")
     return out, why
+
+
+def _say_across(th: m.Threshold, share: Fraction, units: list[tuple[str, View | str]], rec: Recorder,
+                with_district: bool) -> None:
+    """The trace's line for a test in each unit: the share (or each unit's quota) and the units."""
+    assert th.base is not None
+    if rec.on and th.quotas is not None and units and isinstance(units[0][1], View) and units[0][1].unit is not None:
+        rec.say("Threshold: {} quota of {} {} (each unit's {} / its seats; {} in the vote file); {}", th.quotas,
+                th.base.value, where_text(th), th.base.value, len(units),
+                _tail(th) if with_district else _tail_alone(th), clause=th)
+    elif rec.on:
+        rec.say("Threshold: {} of {} {} ({} in the vote file); {}", _shown(th, share), th.base.value, where_text(th),
+                len(units), _tail(th) if with_district else _tail_alone(th), clause=th)
+
+
+@dataclass(frozen=True)
+class _UnitBases:
+    """Each unit's figures for a test in each unit: its base (None: missing, the reason in
+    ``missing``), its own share (a quota test: its base / its seats) and each list's position."""
+
+    figures: dict[str, int | None]
+    missing: dict[str, str]
+    shares: dict[str, Fraction]
+    positions: list[dict[str, int]]
+
+
+def _unit_bases(th: m.Threshold, view: View, units: list[tuple[str, View | str]], notes: list[str]) -> _UnitBases:
+    assert th.base is not None
+    figures: dict[str, int | None] = {}
+    missing: dict[str, str] = {}
+    shares: dict[str, Fraction] = {}  # a quota test: each unit's own quota (its base / its seats)
+    for name, sub in units:
+        if isinstance(sub, View):
+            figures[name], missing[name] = try_base(th.base, sub, th, notes)
+            if th.quotas is not None and sub.unit is not None and figures[name] is not None:
+                here = unit_seats(view.election, sub.unit)
+                if here is None:
+                    figures[name] = None
+                    missing[name] = f"the vote file gives no seats in {name} (a quota test there needs them)"
+                else:
+                    shares[name] = Fraction(th.quotas, here)
+    positions = [({e.abbr: k for k, e in enumerate(sub.entries)} if isinstance(sub, View) else {})
+                 for _, sub in units]
+    return _UnitBases(figures, missing, shares, positions)
+
+
+def _in_units(th: m.Threshold, share: Fraction, e: ListEntry, units: list[tuple[str, View | str]],
+              bases: _UnitBases, rec: Recorder) -> tuple[Verdict, int, str]:
+    """Whether list ``e`` passes in every unit (or in at least ``th.count``): the verdict (None:
+    unknown), the units it passes in, and why the verdict is unknown ("" when it is known)."""
+    every = th.scope is m.Scope.EVERY
+    verdict: Verdict = None
+    why = ""
+    passes = unknown = 0
+    for (name, sub), pos in zip(units, bases.positions, strict=True):
+        if isinstance(sub, str):
+            unknown += 1
+            why = why or sub
+            if every:
+                break
+            continue
+        figure = bases.figures[name]
+        if figure is None:
+            unknown += 1
+            why = why or f"{name}: {bases.missing[name]}"
+            if every:
+                break
+            continue
+        k = pos.get(e.abbr)
+        v = sub.votes[k] if k is not None else 0
+        if reaches(v, bases.shares.get(name, share) * figure, th.inclusive):
+            passes += 1
+        elif every:
+            rec.say("{}: {:n} votes in {} = {:p}: does not pass there", e.abbr, v, name, (v, figure))
+            verdict = False
+            break
+    if units and verdict is None:
+        if every:
+            verdict = True if unknown == 0 else None
+        elif passes >= th.count:
+            verdict = True
+        elif passes + unknown < th.count:
+            verdict = False
+    return verdict, passes, "" if verdict is not None else why
 
 
 def unit_seats(election: Election, unit: Unit) -> int | None:

@@ -225,66 +225,30 @@ def allocate_units(ctx: Context, views: Sequence[View], magnitudes: dict[str, in
         return None
     method = tier.method
     lin = linear_of(method) if isinstance(method, m.Divisor) else None
-    thresholds = tier.thresholds
-    tb = ctx.tb
-    level, cap = tier.level, tier.cap
     log = ctx.rec.entries  # the tier's own protocol (a unit run by the pipeline gets its own recorder)
     labelled = False  # the clauses applied (once is enough: ``Applied`` keeps each once)
     sums = Sums(len(election.lists))
     parts: list[TierResult] = []
-    one = _one_local_test(thresholds, prepared)  # the commonest admission, in line below
+    one = _one_local_test(tier.thresholds, prepared)  # the commonest admission, in line in ``_admission``
     local = prepared.figures[0] if one is not None else []
-    freed: list[int] = []
     for k, view in enumerate(views):
-        unit = view.unit.name  # type: ignore[union-attr]
-        seats = magnitudes[unit]
-        votes = view.votes
+        seats = magnitudes[view.unit.name]  # type: ignore[union-attr]
         if seats <= 0:
-            pool = None
-        elif one is not None:  # thresholds.passing on one share test: reaching a positive share is a vote at least
-            figure = local[k]
-            num, den = one[0] * figure, one[1]
-            own = [v * den >= num for v in votes] if one[2] else [v * den > num for v in votes]
-            passed = own if num > 0 else [v > 0 and p for p, v in zip(own, votes, strict=True)]
-            records: list[Record] = [(figure, one[3], own, None)]  # (``own`` is read only: the flags, the record)
-            pool = list(compress(range(len(votes)), passed))
+            pool: list[int] | None = None
         else:
-            records, passed, freed = admit(thresholds, prepared, k, view, seats)
-            pool = list(compress(range(len(votes)), passed))
-        if not pool or (seats == 1 and not thresholds):
+            records, passed, pool, freed = _admission(tier, prepared, one, local, k, view, seats)
+        if not pool or (seats == 1 and not tier.thresholds):
             part = fallback(ctx, view, seats)
-            part.level, part.district, part.index = level, unit, part.index or view.index
+            part.level, part.district, part.index = tier.level, view.unit.name, part.index or view.index  # type: ignore[union-attr]
             sums.add(part)
             parts.append(part)
             continue
-        if not labelled:
-            for th in thresholds:
-                ctx.used(th, "threshold")
-        if freed:
-            ctx.used(tier.exempt, "exempt")  # type: ignore[arg-type]
-        if not labelled:
-            ctx.used(method, "allocate")
-            labelled = True
-        names = view.names
-        tb.rebind(view.entries, votes, unit)
-        outcome: MethodOutcome | None = None
-        vacant = 0
-        if cap is not None:  # the method within the cap, as the pipeline distributes it (its steps: at once)
-            ctx.view, ctx.seats, ctx.rec = view, seats, Recorder(explain)
-            dist = distribute(ctx, pool, None, seats, dict.fromkeys(range(len(votes)), cap.seats))
-            got, steps, vacant, outcome = dist.seats, ctx.rec.entries, dist.vacant, dist.first
-            won = [got[i] for i in pool]
-        elif lin is not None and seats <= SMALL_SEATS and len(pool) <= SMALL_LISTS:  # divisor_method's way
-            won, start, order = pool_rounds(method, lin, votes, pool, seats, tb, explain)  # type: ignore[arg-type]
-            got = [0] * len(votes)
-            steps: Any = (lin, start, order)  # the rounds' record, for divisors.seat_lines
-        else:
-            outcome = _method(method, votes, pool, seats, tb, names, explain)
-            got, steps = outcome.seats, outcome.steps
-            won = [got[i] for i in pool]
-        by = [""] * len(votes)
+        labelled = _label(ctx, tier, bool(freed), labelled)
+        ctx.tb.rebind(view.entries, view.votes, view.unit.name)  # type: ignore[union-attr]
+        got, won, steps, vacant, outcome = _unit_method(ctx, tier, lin, view, pool, seats, explain)
+        by = [""] * len(view.votes)
         sums.admitted(view.index, pool, won, got, by, freed)
-        part = unit_part(tier.name, seats, view, passed, by, got, level, [])
+        part = unit_part(tier.name, seats, view, passed, by, got, tier.level, [])
         part.vacant = vacant
         if outcome is not None and outcome.quota is not None:  # largest remainder: its figures
             _with_quota(part, method, outcome, pool)  # type: ignore[arg-type]
@@ -292,6 +256,58 @@ def allocate_units(ctx: Context, views: Sequence[View], magnitudes: dict[str, in
             part.log.append(Block(_unit_protocol, tier, view, records, pool, freed, steps, got, part.vacant))
         parts.append(part)
     return sums.result(tier, election, parts, log)
+
+
+def _admission(tier: m.Tier, prepared: Tests, one: tuple[int, int, bool, Fraction] | None, local: list[int],
+               k: int, view: View,
+               seats: int) -> tuple[list[Record], list[bool], list[int], list[int]]:
+    """Unit ``k``'s admission: (its threshold records, each list's flag, the admitted lists, the
+    exempt ones). One share test in the unit is made in line (``thresholds.passing`` on one share
+    test: reaching a positive share is a vote at least), anything else by ``admit``."""
+    if one is None:
+        records, passed, freed = admit(tier.thresholds, prepared, k, view, seats)
+        return records, passed, list(compress(range(len(view.votes)), passed)), freed
+    votes = view.votes
+    figure = local[k]
+    num, den = one[0] * figure, one[1]
+    own = [v * den >= num for v in votes] if one[2] else [v * den > num for v in votes]
+    passed = own if num > 0 else [v > 0 and p for p, v in zip(own, votes, strict=True)]
+    records: list[Record] = [(figure, one[3], own, None)]  # (``own`` is read only: the flags, the record)
+    return records, passed, list(compress(range(len(votes)), passed)), []
+
+
+def _label(ctx: Context, tier: m.Tier, freed: bool, labelled: bool) -> bool:
+    """The clauses a unit run by these steps applies (the thresholds and the method once for the
+    tier, the exemption whenever a unit frees a list, in the pipeline's order); True once done."""
+    if not labelled:
+        for th in tier.thresholds:
+            ctx.used(th, "threshold")
+    if freed:
+        ctx.used(tier.exempt, "exempt")  # type: ignore[arg-type]
+    if not labelled:
+        ctx.used(tier.method, "allocate")
+    return True
+
+
+def _unit_method(ctx: Context, tier: m.Tier, lin: Any, view: View, pool: list[int], seats: int, explain: bool
+                 ) -> tuple[list[int], list[int], Any, int, MethodOutcome | None]:
+    """The method on a unit's admitted lists: (each list's seats, the admitted lists' seats in pool
+    order, the steps for the protocol, the seats left vacant, the method's outcome if it made
+    one). Under a cap as the pipeline distributes it (its steps at once); a small divisor
+    allocation by the rounds (``divisors.pool_rounds``, its record for ``divisors.seat_lines``);
+    else the method (``_method``)."""
+    votes = view.votes
+    if tier.cap is not None:
+        ctx.view, ctx.seats, ctx.rec = view, seats, Recorder(explain)
+        dist = distribute(ctx, pool, None, seats, dict.fromkeys(range(len(votes)), tier.cap.seats))
+        got = dist.seats
+        return got, [got[i] for i in pool], ctx.rec.entries, dist.vacant, dist.first
+    if lin is not None and seats <= SMALL_SEATS and len(pool) <= SMALL_LISTS:  # divisor_method's way
+        won, start, order = pool_rounds(tier.method, lin, votes, pool, seats, ctx.tb, explain)  # type: ignore[arg-type]
+        return [0] * len(votes), won, (lin, start, order), 0, None
+    outcome = _method(tier.method, votes, pool, seats, ctx.tb, view.names, explain)
+    got = outcome.seats
+    return got, [got[i] for i in pool], outcome.steps, 0, outcome
 
 
 def _method(method: m.Method, votes: list[int], pool: list[int], seats: int, tb: TieBreaker, names: list[str],

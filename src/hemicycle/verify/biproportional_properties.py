@@ -33,6 +33,7 @@ from hemicycle.verify.errors import EncodingMismatch, PropertyError
 from hemicycle.verify.results import NO_RESULT, PropertyResult, bounds
 from hemicycle.verify.solving import Verdict, assumptions_satisfiable, check_by, replayed
 from hemicycle.verify.symbolic import Ctx
+from hemicycle.verify.verdict_results import ResultShape, district_counterexample, verdict_result
 
 Mags = tuple[int, ...]
 
@@ -281,8 +282,6 @@ def verify_biproportional(chamber: Chamber, properties: list[str] | None, *, par
     """The biproportional properties (all when ``properties`` is None) of the chamber, at
     ``districts`` units whose magnitudes range over 1..``max_magnitude`` when the vote file gives
     them; a clause outside the family is refused with its line."""
-    from hemicycle.verify.multilevel import _district_counter, _result, _Shape
-
     if property_file is not None:
         raise PropertyError("property files (.props) are not supported for biproportional chambers yet")
     if seats is not None:
@@ -296,16 +295,16 @@ def verify_biproportional(chamber: Chamber, properties: list[str] | None, *, par
             raise PropertyError(f"{name!r} is not a property of biproportional chambers yet; known: "
                                 + ", ".join(BIPRO_CATALOGUE))
     real = bs.real and max_votes is None
-    shape = _Shape(bs.tier.name, "rational" if real else "integer",
-                   bounds(parties, real, max_votes) + f", {len(bs.names)} units, " + bs.magnitude_text,
-                   lambda o: _district_counter(bs.districts(tuple(o.magnitudes)), o), lambda o: o.trace,
-                   [NO_RESULT])
+    shape = ResultShape(bs.tier.name, "rational" if real else "integer",
+                        bounds(parties, real, max_votes) + f", {len(bs.names)} units, " + bs.magnitude_text,
+                        lambda o: district_counterexample(bs.districts(tuple(o.magnitudes)), o), lambda o: o.trace,
+                        [NO_RESULT])
     results = []
     for k, name in enumerate(names):
         if progress is not None:
             progress(k, len(names), name)
         prop = BIPRO_CATALOGUE[name]
-        results.append(_result(name, prop, parties, shape, lambda p=prop: decide(
+        results.append(verdict_result(name, prop, parties, shape, lambda p=prop: decide(
             bs, p, parties, timeout=timeout, max_votes=max_votes)))
     if progress is not None:
         progress(len(names), len(names), "")

@@ -82,6 +82,17 @@ class TierEnc:
     def defined(self) -> z3.BoolRef:
         return z3.And(z3.Not(self.undecided), z3.Not(self.degenerate))
 
+@dataclass(frozen=True)
+class _Weights:
+    """Each list's votes with the corrections' factors folded in, times ``cden`` (which clears
+    every factor's denominator); ``cmax`` the product of the factors above 1."""
+
+    weighted: list[Num]
+    cden: int
+    cmax: Fraction
+    corrected: bool  # some correction applies
+
+
 class _TierEncoder(QuotaAllocation, DivisorAllocation):
     """The whole pipeline of one tier: thresholds, conditions, admission, corrections, the method
     (alone or through alliances), guarantees and consolation seats."""
@@ -163,6 +174,8 @@ class _TierEncoder(QuotaAllocation, DivisorAllocation):
         return lhs.ge(rhs) if t.inclusive else lhs.gt(rhs)
 
     def run(self, norm: Num | None, implied: bool = False) -> TierEnc:
+        """The pipeline in its order (docs/language.md): thresholds, conditions, admission,
+        corrections, the method, guarantees and consolation seats."""
         ctx, tier, e, n = self.ctx, self.tier, self.e, self.n
         if norm is not None and not implied:
             if ctx.scaled:
@@ -174,8 +187,38 @@ class _TierEncoder(QuotaAllocation, DivisorAllocation):
         passed = self.thresholds()
         n_passed = count(passed)
         # 2. conditions
+        active = self.conditions(n_passed)
+        # 3. admission
+        admit_on, ru = self.runner_up(passed, active)
+        admitted = self.admitted(passed, active, admit_on, ru)
+        outside = self.consolations(admitted) if tier.consolations else None
+        weights = self.corrections(active, ru, admit_on)
+        # 4. the method
+        V = total([ite(admitted[i], v[i], ZERO) for i in range(n)])
+        has_votes = z3.Or([z3.And(admitted[i], v[i].pos()) for i in range(n)])
+        rounds: list[LRRound] = []
+        if not self.method:
+            # admission only: everything the method and the guarantees compute is a fresh,
+            # unconstrained variable (an over-approximation of the allocation, for cheap checks)
+            seats = [ctx.int_var(f"free.s{i + 1}") for i in range(n)]
+            for flags in (self.undecided, self.tie_used, self.degenerate):
+                flags.append(ctx.bool_var("free.flag"))
+            return self._result(passed, n_passed, active, ru, admit_on, admitted, has_votes, V,
+                                seats, seats, rounds, V)
+        v_norm, unit = self.scale(norm, implied, V, has_votes)
+        self.step()  # the method's cut draws its own lot
+        method_seats = self.method_seats(admitted, weights, v_norm, unit, outside, rounds)
+        # 5. guarantees
+        seats = self.guarantees(method_seats, active, admitted, ru, admit_on)
+        if outside is not None:
+            seats = self.plus_outside(seats, outside)
+        return self._result(passed, n_passed, active, ru, admit_on, admitted, has_votes, V,
+                            method_seats, seats, rounds, v_norm)
+
+    def conditions(self, n_passed: z3.ArithRef) -> list[z3.BoolRef]:
+        """Whether each provision's ``when`` condition holds (true without a condition)."""
         active = []
-        for p in tier.provisions:
+        for p in self.tier.provisions:
             if p.condition is None:
                 active.append(z3.BoolVal(True))
             else:
@@ -183,7 +226,13 @@ class _TierEncoder(QuotaAllocation, DivisorAllocation):
                 if c.subject != "passed":
                     raise UnsupportedClause(c, str(c), f"unknown subject {c.subject!r}")
                 active.append(_cmp(c.op.value, n_passed, c.value))
-        # 3. admission
+        return active
+
+    def runner_up(self, passed: list[z3.BoolRef],
+                  active: list[z3.BoolRef]) -> tuple[z3.BoolRef, list[z3.BoolRef]]:
+        """Whether some active provision admits the runner-up, and which list is it: the list
+        that did not pass with the most votes (ties by the chain; an unbroken tie is a tie)."""
+        tier, n, v = self.tier, self.n, self.e.votes
         admit_on = z3.Or(
             [active[k] for k, p in enumerate(tier.provisions) for a in p.actions
              if isinstance(a, AdmitRunnerUp)]
@@ -205,15 +254,25 @@ class _TierEncoder(QuotaAllocation, DivisorAllocation):
             for j in range(i + 1, n):
                 top_tie = z3.And(admit_on, z3.Or(ru[i], ru[j]), cand[i], cand[j], v[i].eq(v[j]))
                 self.tie(top_tie, i, j)
-        admitted = [z3.Or(passed[i], z3.And(admit_on, ru[i])) for i in range(n)]
-        for k, p in enumerate(tier.provisions):
+        return admit_on, ru
+
+    def admitted(self, passed: list[z3.BoolRef], active: list[z3.BoolRef], admit_on: z3.BoolRef,
+                 ru: list[z3.BoolRef]) -> list[z3.BoolRef]:
+        """The lists that take part in the method: those that passed, the admitted runner-up,
+        and those ``admit next`` admits."""
+        admitted = [z3.Or(passed[i], z3.And(admit_on, ru[i])) for i in range(self.n)]
+        for k, p in enumerate(self.tier.provisions):
             for a in p.actions:
                 if isinstance(a, AdmitNext):
                     admitted = self.admit_next(a, active[k], admitted)
-        outside = self.consolations(admitted) if tier.consolations else None
-        # corrections: the factor on each list's quotient
+        return admitted
+
+    def corrections(self, active: list[z3.BoolRef], ru: list[z3.BoolRef],
+                    admit_on: z3.BoolRef) -> _Weights:
+        """The corrections' factors folded into each list's weighted votes."""
+        ctx, n, v = self.ctx, self.n, self.e.votes
         factors: list[tuple[list[z3.BoolRef], Fraction, Correction]] = []
-        for k, p in enumerate(tier.provisions):
+        for k, p in enumerate(self.tier.provisions):
             for a in p.actions:
                 if isinstance(a, Correction):
                     sel = self.selected(a.who, ru, admit_on)
@@ -233,47 +292,47 @@ class _TierEncoder(QuotaAllocation, DivisorAllocation):
         cmax = Fraction(1)
         for _, f, _ in factors:
             cmax *= max(f, Fraction(1))
-        # 4. the method
-        V = total([ite(admitted[i], v[i], ZERO) for i in range(n)])
-        has_votes = z3.Or([z3.And(admitted[i], v[i].pos()) for i in range(n)])
-        method = tier.method
-        rounds: list[LRRound] = []
-        v_norm = V
-        if not self.method:
-            # admission only: everything the method and the guarantees compute is a fresh,
-            # unconstrained variable (an over-approximation of the allocation, for cheap checks)
-            seats = [ctx.int_var(f"free.s{i + 1}") for i in range(n)]
-            for flags in (self.undecided, self.tie_used, self.degenerate):
-                flags.append(ctx.bool_var("free.flag"))
-            return self._result(passed, n_passed, active, ru, admit_on, admitted, has_votes, V,
-                                seats, seats, rounds, v_norm)
+        return _Weights(weighted, cden, cmax, bool(factors))
+
+    def scale(self, norm: Num | None, implied: bool, V: Num,
+              has_votes: z3.BoolRef) -> tuple[Num, bool]:
+        """Where the query's scale goes: the admitted-vote sum as the encoding knows it, and
+        whether the divisor cut carries the scale instead (``unit``)."""
+        ctx = self.ctx
         # the divisor methods spend the query's scale on the cut (lambda = 1), which makes
         # "w >= lambda * d(s)" linear in the symbolic seat count s; every other normalisation
         # fixes the admitted votes
-        unit = (norm is not None and not implied and isinstance(method, Divisor)
+        unit = (norm is not None and not implied and isinstance(self.tier.method, Divisor)
                 and not norm.eps and isinstance(norm.a, int) and norm.a == 1)
-        if norm is not None and not unit:
-            eq = z3.Implies(has_votes, V.eq(norm))
-            if implied:
-                ctx.implied.append((f"{self.label}: admitted votes = {norm}", eq))
-            else:
-                ctx.add(eq)
-            v_norm = norm
-        self.step()  # the method's cut draws its own lot
-        if tier.alliances is not None:
-            seats = self.alliance_seats(tier.alliances, admitted, weighted, cden, cmax, bool(factors),
-                                        v_norm, unit)
-        elif isinstance(method, LargestRemainder):
-            house = self.method_house(outside)
-            seats = self.largest_remainder(method, admitted, weighted, cden, cmax, bool(factors),
-                                           v_norm, rounds, house)
+        if norm is None or unit:
+            return V, unit
+        eq = z3.Implies(has_votes, V.eq(norm))
+        if implied:
+            ctx.implied.append((f"{self.label}: admitted votes = {norm}", eq))
         else:
-            house = self.method_house(outside)
-            self.hx = house if isinstance(house, int) else house.expr
-            seats = self.divisor(method, admitted, weighted, cden, unit=unit)
-        method_seats = seats
-        # 5. guarantees
-        for k, p in enumerate(tier.provisions):
+            ctx.add(eq)
+        return norm, unit
+
+    def method_seats(self, admitted: list[z3.BoolRef], w: _Weights, v_norm: Num, unit: bool,
+                     outside: list[z3.ArithRef] | None, rounds: list[LRRound]) -> list[z3.ArithRef]:
+        """The seats of the tier's method (alone or through alliances), before guarantees."""
+        tier, method = self.tier, self.tier.method
+        if tier.alliances is not None:
+            return self.alliance_seats(tier.alliances, admitted, w.weighted, w.cden, w.cmax,
+                                       w.corrected, v_norm, unit)
+        house = self.method_house(outside)
+        if isinstance(method, LargestRemainder):
+            return self.largest_remainder(method, admitted, w.weighted, w.cden, w.cmax, w.corrected,
+                                          v_norm, rounds, house)
+        self.hx = house if isinstance(house, int) else house.expr
+        return self.divisor(method, admitted, w.weighted, w.cden, unit=unit)
+
+    def guarantees(self, seats: list[z3.ArithRef], active: list[z3.BoolRef],
+                   admitted: list[z3.BoolRef], ru: list[z3.BoolRef],
+                   admit_on: z3.BoolRef) -> list[z3.ArithRef]:
+        """Every active ``guarantee``, in the order of the rule file."""
+        n = self.n
+        for k, p in enumerate(self.tier.provisions):
             for a in p.actions:
                 if isinstance(a, Guarantee):
                     sel = self.selected(a.who, ru, admit_on)
@@ -283,10 +342,7 @@ class _TierEncoder(QuotaAllocation, DivisorAllocation):
                         continue
                     for g in range(n):
                         seats = self.guarantee(seats, g, ons[g], a.seats)
-        if outside is not None:
-            seats = self.plus_outside(seats, outside)
-        return self._result(passed, n_passed, active, ru, admit_on, admitted, has_votes, V,
-                            method_seats, seats, rounds, v_norm)
+        return seats
 
     # -- alliances --------------------------------------------------------------------------
     def alliance_seats(self, al: Alliances, admitted: list[z3.BoolRef], weighted: list[Num],

@@ -19,6 +19,7 @@ the figures pinned as assumptions (verify/pinned.py): what ``run`` uses, the sam
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import z3
@@ -213,8 +214,9 @@ def agree_step(sys: LevelSystem, a: LevelCase, k: int, p: int, gain: int) -> str
     return None
 
 
-def _tie(sys: LevelSystem, case: LevelCase) -> bool:
-    return left_out(sys, case)
+def _tie(sys: LevelSystem, case: LevelCase, outcome: LevelOutcome | None = None) -> bool:
+    """``levels.left_out``, given the interpreter's outcome when known (not interpreted again)."""
+    return left_out(sys, case, outcome)
 
 
 def _pins(e: LevelElection, case: LevelCase) -> list[z3.BoolRef]:
@@ -246,12 +248,12 @@ class PinnedLevels:
     """The levels encodings of one system for ``n`` lists, built once: the single election and
     each step query (list p gains votes in unit k, built when first asked)."""
 
-    def __init__(self, sys: LevelSystem, n: int, *, substitute: bool | None = True) -> None:
-        self.sys, self.n, self.substitute = sys, n, substitute
+    def __init__(self, sys: LevelSystem, n: int, *, substitute: bool | None = True, in_z3: bool = True) -> None:
+        self.sys, self.n, self.substitute, self.in_z3 = sys, n, substitute, in_z3
         ctx = Ctx(real=True, prefix="c.")
         self.election = level_election(ctx, sys, n, "E")
         self.enc = allocate_levels(ctx, sys, self.election)
-        self.single = Pinned(ctx.cons, substitute=substitute)
+        self.single = Pinned(ctx.cons, substitute=substitute, in_z3=in_z3)
         self.steps: dict[tuple[int, int], _Step] = {}
         self.compared = 0  # step pairs whose seats were compared (both elections have a result, no tie)
 
@@ -283,7 +285,8 @@ class PinnedLevels:
             g = z3.Real(ctx.name("gain"))
             x = allocate_levels(ctx, self.sys, ea)
             y = allocate_levels(ctx, self.sys, ea.with_votes(k, p, ea.votes[k][p] + g))
-            self.steps[k, p] = _Step(Pinned([*ctx.cons, x.defined, y.defined], substitute=self.substitute), x, y, g)
+            self.steps[k, p] = _Step(Pinned([*ctx.cons, x.defined, y.defined], substitute=self.substitute,
+                                                     in_z3=self.in_z3), x, y, g)
         return self.steps[k, p]
 
     def agree_step(self, a: LevelCase, k: int, p: int, gain: int, wa: LevelOutcome | str | None = None
@@ -310,16 +313,22 @@ class PinnedLevels:
 
 
 def run(name: str, count: int, n: int, seed: int = 1, unique_every: int = 25,
-        pinned: bool = True, substitute: bool | None = True) -> tuple[int, int, int, list[str]]:
+        pinned: bool = True, substitute: bool | None = True, in_z3: bool = True,
+        progress: Callable[[tuple[int, int, int, list[str]]], None] | None = None, every: int = 0,
+        ) -> tuple[int, int, int, list[str]]:
     """(elections, step pairs, elections left out as ties, disagreements) for one family (step
     pairs: those compared, both elections with a result and no tie; with ``pinned=False``, each
-    election through an encoding built for it (the old harness), every step pair asked)."""
+    election through an encoding built for it (the old harness), every step pair asked);
+    ``progress`` is told the same figures so far every ``every`` elections (a long run stopped
+    early keeps its count)."""
     sys = family(name)
     rng = random.Random(f"{name}-{seed}")
     bad: list[str] = []
     ties = 0
-    fast = PinnedLevels(sys, n, substitute=substitute) if pinned else None
+    fast = PinnedLevels(sys, n, substitute=substitute, in_z3=in_z3) if pinned else None
     for j in range(count):
+        if progress is not None and every and j and j % every == 0:
+            progress((j, fast.compared if fast is not None else j, ties, bad))
         case = random_case(sys, n, rng)
         unique = j % unique_every == 0
         o = interpret(sys, case, explain=False)
@@ -328,7 +337,7 @@ def run(name: str, count: int, n: int, seed: int = 1, unique_every: int = 25,
             bad.append(why)
         if isinstance(o, str):
             continue
-        if _tie(sys, case):
+        if _tie(sys, case, o):
             ties += 1
         k, p, gain = rng.randrange(sys.units), rng.randrange(n), rng.randint(1, 50)
         why = fast.agree_step(case, k, p, gain, o) if fast is not None else agree_step(sys, case, k, p, gain)

@@ -67,6 +67,8 @@ class LevelSystem:
     # an integer 1..total_bound (keeps the comparisons of two districts' quotients linear; a bound
     # of the verdict, named in ``shape``); 0: no such placement
     total_bound: int = 0
+    # ``districted``: the magnitudes fixed (one case of the case split, verify/case_split.py); empty: symbolic
+    magnitudes: tuple[int, ...] = ()
 
     @property
     def policy(self) -> OverhangPolicy:

@@ -1,55 +1,21 @@
 """Verifying chambers with districts, levels or a majority bonus: choosing the properties, calling
 their deciders (verify/district_properties.py, level_properties.py, apportionment.py, all on the
-one loop of verify/solving.py) and making each verdict a ``PropertyResult`` (``_result``)."""
+one loop of verify/solving.py) and making each verdict a ``PropertyResult`` (verify/verdict_results.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 from hemicycle.model import Chamber
 from hemicycle.verify.concrete import totals_for
-from hemicycle.verify.errors import EncodingMismatch, PropertyError, UnsupportedClause
-from hemicycle.verify.results import NO_RESULT, CounterElection, PropertyResult, Status, bounds, mismatch_reason
-from hemicycle.verify.solving import Verdict
+from hemicycle.verify.errors import PropertyError, UnsupportedClause
+from hemicycle.verify.results import NO_RESULT, CounterElection, PropertyResult, bounds
+from hemicycle.verify.verdict_results import ResultShape, district_counterexample, verdict_result
 
 Progress = Callable[[int, int, str], None] | None
-
-
-@dataclass
-class _Shape:
-    """What a result says besides its verdict: the tier, the encoding, the bounds of a verdict
-    without counterexample, the notes before the decider's, and how an outcome is shown."""
-
-    tier: str
-    encoding: str
-    bounds: str
-    counter: Callable[[Any], CounterElection]
-    trace: Callable[[Any], str]
-    notes: list[str] = field(default_factory=list)
-
-
-def _result(name: str, prop: Any, parties: int, shape: _Shape, decide: Callable[[], Verdict]) -> PropertyResult:
-    """The one way a decider's verdict becomes a result: ``error`` with the reason when the
-    interpreter does not confirm the encoding's counterexample."""
-    result = PropertyResult(property=name, status=Status.ERROR, parties=parties, seconds=0.0, tier=shape.tier,
-                            definition=prop.definition, citation=prop.citation, encoding=shape.encoding)
-    try:
-        verdict = decide()
-    except EncodingMismatch as exc:
-        result.reason = mismatch_reason(exc)
-        return result
-    result.status, result.seconds, result.reason = Status(verdict.status), verdict.seconds, verdict.reason
-    result.notes = [*shape.notes, *verdict.notes]
-    if verdict.outcomes is None:
-        result.bounds = shape.bounds
-    else:
-        result.counterexample = [shape.counter(o) for o in verdict.outcomes]
-        result.trace = "\n\n".join(shape.trace(o) for o in verdict.outcomes)
-    return result
 
 
 def verify_districted(
@@ -90,11 +56,11 @@ def verify_districted(
         assert system is not None
         prop = vote_props[name]
         real = system.real and max_votes is None
-        shape = _Shape(system.tier.name, "rational" if real else "integer",
-                       bounds(parties, real, max_votes) + f", {len(system.names)} districts of "
-                       + system.magnitude_text,
-                       lambda o, s=system: _district_counter(s, o), lambda o: o.trace, [NO_RESULT])
-        results.append(_result(name, prop, parties, shape, lambda s=system, p=prop: decide(
+        shape = ResultShape(system.tier.name, "rational" if real else "integer",
+                            bounds(parties, real, max_votes) + f", {len(system.names)} districts of "
+                            + system.magnitude_text,
+                            lambda o, s=system: district_counterexample(s, o), lambda o: o.trace, [NO_RESULT])
+        results.append(verdict_result(name, prop, parties, shape, lambda s=system, p=prop: decide(
             s, p, parties, timeout=timeout, max_votes=max_votes)))
     if progress is not None:
         progress(len(names), len(names), "")
@@ -120,14 +86,14 @@ def _verify_levels(
                                 + ", ".join([*LEVEL_CATALOGUE, *LEVEL_ALIASES]) + " (house-size:K for at most K more)")
         wanted.append((name, int(k) if k else 0))
     results = []
-    shape = _Shape(system.upper.name, "rational" if max_votes is None else "integer",
-                   bounds(parties, max_votes is None, max_votes) + ", " + system.shape,
-                   lambda o: _level_counter(system, o), lambda o: o.trace, [NO_RESULT])
+    shape = ResultShape(system.upper.name, "rational" if max_votes is None else "integer",
+                        bounds(parties, max_votes is None, max_votes) + ", " + system.shape,
+                        lambda o: _level_counter(system, o), lambda o: o.trace, [NO_RESULT])
     for j, (name, k) in enumerate(wanted):
         if progress is not None:
             progress(j, len(wanted), name)
         prop = LEVEL_CATALOGUE[LEVEL_ALIASES.get(name.partition(":")[0], name.partition(":")[0])]
-        results.append(_result(name, prop, parties, shape, lambda p=prop, k=k: decide(
+        results.append(verdict_result(name, prop, parties, shape, lambda p=prop, k=k: decide(
             system, p, parties, timeout=timeout, max_votes=max_votes, k_extra=k)))
     if progress is not None:
         progress(len(wanted), len(wanted), "")
@@ -180,13 +146,13 @@ def _verify_bonus(chamber: Chamber, properties: list[str], *, parties: int, max_
         return CounterElection(votes=dict(zip(abbrs, votes, strict=True)), totals=totals_for(votes),
                                seats=dict(zip(abbrs, seats, strict=True)), house=system.tier.seats)
 
-    shape = _Shape(system.tier.name, "rational" if max_votes is None else "integer",
-                   bounds(parties, max_votes is None, max_votes) + f", {system.tier.seats} seats",
-                   counter, lambda found: found[2])
+    shape = ResultShape(system.tier.name, "rational" if max_votes is None else "integer",
+                        bounds(parties, max_votes is None, max_votes) + f", {system.tier.seats} seats",
+                        counter, lambda found: found[2])
     results = []
     for name in properties:
         at_least = _share(name)
-        results.append(_result(name, BONUS_MAJORITY, parties, shape, lambda a=at_least: decide_bonus(
+        results.append(verdict_result(name, BONUS_MAJORITY, parties, shape, lambda a=at_least: decide_bonus(
             system, parties, at_least=a, timeout=timeout, max_votes=max_votes)))
     return results
 
@@ -221,12 +187,12 @@ def _verify_apportionment(chamber: Chamber, name: str, parties: int, timeout: fl
     prop = APPORTIONMENT_CATALOGUE[name]
     fixed = "".join(f", {u} fixed at {s}" for u, s in app.fixed)
     figures = " (rational)" if app.real else " (integers)"
-    shape = _Shape(app.level.label, "rational" if app.real else "integer",
-                   f"{len(app.pool)} apportioned units ({', '.join(app.pool)}) of {app.level.seats} seats, "
-                   f"minimum {app.minimum}{fixed}, any positive figures{figures}",
-                   lambda r: _apportionment_counter(app, r), lambda r: f"{r.seats} seats:\n{r.trace}",
-                   ["figures on which an apportionment has no result (an unbroken tie) are not considered"])
-    return _result(name, prop, parties, shape, lambda: decide(app, prop, timeout=timeout))
+    shape = ResultShape(app.level.label, "rational" if app.real else "integer",
+                        f"{len(app.pool)} apportioned units ({', '.join(app.pool)}) of {app.level.seats} seats, "
+                        f"minimum {app.minimum}{fixed}, any positive figures{figures}",
+                        lambda r: _apportionment_counter(app, r), lambda r: f"{r.seats} seats:\n{r.trace}",
+                        ["figures on which an apportionment has no result (an unbroken tie) are not considered"])
+    return verdict_result(name, prop, parties, shape, lambda: decide(app, prop, timeout=timeout))
 
 
 def _apportionment_counter(app: Any, r: Any) -> CounterElection:
@@ -235,25 +201,3 @@ def _apportionment_counter(app: Any, r: Any) -> CounterElection:
                            house=r.seats, districts=units)
 
 
-def _district_counter(system: Any, o: Any) -> CounterElection:
-    n = len(o.national)
-    abbrs = [f"L{i + 1}" for i in range(n)]
-    keys = ("against_all", "invalid", "nonvoters", "blank")
-    nat_extras = {k: sum(x.get(k, 0) for x in o.case.extras) for k in keys}
-    units = [{"district": name, "seats": m, "votes": dict(zip(abbrs, votes, strict=True)),
-              "totals": totals_for(votes, **{k: x.get(k, 0) for k in keys}),
-              "allocated": dict(zip(abbrs, row, strict=True))}
-             for name, m, votes, x, row in zip(system.names, o.magnitudes or system.magnitudes, o.case.votes,
-                                                o.case.extras, o.seats, strict=True)]
-    for u, draw in zip(units, o.case.draws or [None] * len(units), strict=True):
-        if u["district"] in o.figures:  # magnitudes apportioned by a figure of the vote file: the figures
-            u["figure"] = o.figures[u["district"]]
-        if draw is not None:  # the district's draw of lots (first drawn first), replayed by Ties.district_draws
-            u["draw"] = list(draw)
-    return CounterElection(votes=dict(zip(abbrs, o.national_votes, strict=True)),
-                           totals=totals_for(o.national_votes, **nat_extras),
-                           seats=dict(zip(abbrs, o.national, strict=True)), house=o.house or system.chamber.seats,
-                           tags={t: [a for a, f in zip(abbrs, flags, strict=True) if f]
-                                 for t, flags in o.case.tags.items()},
-                           districts=units, members=dict(zip(abbrs, o.case.members, strict=False)),
-                           lots={k: list(d) for k, d in o.case.lots.items()})

@@ -143,7 +143,8 @@ def build(chamber: Chamber, name: str, n: int) -> PairEncoding:
     else:
         problem = Problem(tier, n, real=real, max_votes=None)
         prop = CATALOGUE["monotonicity" if name == "monotonicity-gain" else name]
-        builder = prop.fallback if name == "monotonicity-gain" else prop.build
+        # (anonymity's fallback: its other-admitted cases on the whole encoding, whose seats compare)
+        builder = prop.fallback if name in ("monotonicity-gain", "anonymity") else prop.build
         assert builder is not None
         queries = list(builder(problem))
     incremental = real and isinstance(tier.method, Divisor)

@@ -54,6 +54,8 @@ class Query:
     # implied facts that help the solver: each is first proved (constraints and goal entail it)
     # and only then added; one that cannot be proved in time is left out
     lemmas: list[z3.BoolRef] = field(default_factory=list)
+    # the lemmas, and then the query, asked first of their cones (verify/cones.py)
+    cones: bool = False
 
     @property
     def goal(self) -> z3.BoolRef:

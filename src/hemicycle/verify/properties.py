@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import z3
 
 from hemicycle.model import Divisor, LargestRemainder
+from hemicycle.verify.anonymity import mark, other_admitted, paired_lemmas
 from hemicycle.verify.encoder import TierEnc
 from hemicycle.verify.num import Num
 from hemicycle.verify.problem import Outcome, Part, Problem, Query
@@ -430,20 +431,28 @@ def anonymity_generators(n: int) -> list[tuple[str, list[int]]]:
     return out
 
 
-def _anonymity(p: Problem) -> Iterator[Query]:
+def _anonymity(p: Problem, whole: bool = False) -> Iterator[Query]:
+    """The same-admitted cases on the whole encoding; the other-admitted cases on the
+    admission-only encoding (verify/anonymity.py), or, with ``whole`` (the fallback, when that
+    one has a model), on the whole encoding too."""
     n = p.n
     for what, perm in anonymity_generators(n):
         for same in (True, False):
             label = f"anonymity {what} ({'same' if same else 'other'} admitted)"
             if not p.wants(label):
                 continue
+            if not same and not whole:
+                yield other_admitted(p, label, perm, _same_admitted)
+                continue
             ctx = p.ctx()
             e = p.election(ctx, "A")
             # A first: its allocation makes the tags it draws freely (the alliances' partition),
             # which the permuted election must take permuted, not draw afresh
+            start = mark(ctx)
             a = p.alloc(ctx, e, norm=True, label="A")
             e2 = derive(ctx, e, [e.votes[perm[i]] for i in range(n)], "A permuted")
             e2.tags = {t: [vs[perm[i]] for i in range(n)] for t, vs in e.tags.items()}
+            mid = mark(ctx)
             # when the admitted lists are the permuted ones, the admitted votes are A's (1)
             b = p.alloc(ctx, e2, implied=Num(1) if same else None, label="A permuted")
             corresponds = _same_admitted(a, b, n, perm)
@@ -458,10 +467,14 @@ def _anonymity(p: Problem) -> Iterator[Query]:
                 lemmas += [b.method_seats[i] == a.method_seats[perm[i]] for i in range(n)]
                 # and the runner-up is the permuted one (a guarantee's list)
                 lemmas += [b.runner_up[i] == a.runner_up[perm[i]] for i in range(n)]
+                # and every variable of B is its counterpart of A (verify/anonymity.py), each
+                # lemma proved on its cone (verify/cones.py)
+                lemmas += [x for x in paired_lemmas(ctx, start, mid, mark(ctx), perm)
+                           if not any(x.eq(y) for y in lemmas)]
             yield Query(label, ctx,
                         [a.defined, b.defined, z3.Not(a.tie_used), z3.Not(b.tie_used)], differ,
                         [a, b], case=corresponds if same else z3.Not(corresponds),
-                        objective=p.total_votes(e), lemmas=lemmas)
+                        objective=p.total_votes(e), lemmas=lemmas, cones=same)
 
 
 def _anonymity_bad(o: list[Outcome]) -> bool:
@@ -609,10 +622,13 @@ CATALOGUE: dict[str, Property] = {
             "An election and the same election with L1's and L2's votes swapped, and with all "
             "lists' votes shifted by one (the two generate every permutation), both without any "
             "tie; split by whether the admitted lists correspond (then the second V = 1, or the "
-            "same cut, is proved and used).",
+            "same cut, is proved and used, and every variable of the second is proved its "
+            "counterpart's, each on its cone); the case where they do not is shown empty on the "
+            "admission-only encoding (else asked of the whole one).",
             _anonymity,
             _anonymity_bad,
             elections=2,
+            fallback=lambda p: _anonymity(p, whole=True),
         ),
     ]
 }
