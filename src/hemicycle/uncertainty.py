@@ -189,11 +189,11 @@ def seat_distribution(
         if progress is not None:
             progress(size)
     kept = simulations - undecided
+    reason = (getattr(seats_of, "reason", None) or [""])[0]  # the first draw's, from ``_unit_seats``
     if not kept:
-        raise ValueError(f"none of the {simulations} simulated elections could be allocated: "
-                         f"{(getattr(seats_of, 'reason', None) or [''])[0]}")
+        raise ValueError(f"none of the {simulations} simulated elections could be allocated: {reason}")
     return SeatDistribution(rules=rules.path, abbrs=abbrs, simulations=kept, counts=counts, majority=majority / kept,
-                            undecided=undecided, undecided_reason=(getattr(seats_of, "reason", None) or [""])[0])
+                            undecided=undecided, undecided_reason=reason)
 
 
 def simulate_district_votes(election: Election, simulations: int, *, concentration: float = 2000.0, seed: int = 0,
